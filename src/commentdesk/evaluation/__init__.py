@@ -1,0 +1,1 @@
+"""Offline evaluation and training of the moderation models on public labeled sets."""

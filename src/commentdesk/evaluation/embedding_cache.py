@@ -1,0 +1,48 @@
+"""Disk cache of MiniLM embeddings for the labeled sets: encoding 70k texts takes minutes on CPU."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from commentdesk.moderation.models.embedder import shared_embedder
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("COMMENTDESK_CACHE_DIR")
+    return Path(env) if env else Path.cwd() / ".cache"
+
+
+def _ensure_ignored(cache_dir: Path) -> None:
+    # The cache lives inside the checkout; a self-ignoring folder keeps it out of git.
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    marker = cache_dir / ".gitignore"
+    if not marker.exists():
+        marker.write_text("*\n")
+
+
+def embed_cached(name: str, texts: list[str], cache_dir: Path | None = None,
+                 batch_size: int = 64) -> np.ndarray:
+    """Embeddings of ``texts`` (n, 384), read from the cache when the same texts were seen."""
+    cache_dir = cache_dir or default_cache_dir()
+    _ensure_ignored(cache_dir)
+    digest = hashlib.sha1("\x1e".join(texts).encode("utf-8")).hexdigest()[:16]
+    path = cache_dir / "embeddings" / f"{name}-{digest}.npy"
+    if path.exists():
+        return np.load(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    embedder = shared_embedder()
+    # Sorting by length keeps padding (and therefore time) low in each batch.
+    order = np.argsort([len(t) for t in texts])
+    out = np.zeros((len(texts), 384), dtype=np.float32)
+    for start in tqdm(range(0, len(texts), batch_size * 8), desc=f"embed {name}", unit="batch"):
+        idx = order[start:start + batch_size * 8]
+        out[idx] = embedder.encode([texts[i] for i in idx], batch_size=batch_size)
+    tmp = path.with_suffix(".tmp.npy")
+    np.save(tmp, out)
+    tmp.replace(path)
+    return out

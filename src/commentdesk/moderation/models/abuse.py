@@ -1,0 +1,258 @@
+"""Abuse model: P(abusive) for a comment, per-category scores and the words that drove them.
+
+Two views of the comment are combined:
+
+* a *lexical* view: hashed character n-grams and words of a normalised text, where the
+  normalisation undoes the usual evasion tricks (spaced letters "f u c k", leetspeak "id1ot",
+  look-alike Unicode, masking "f*ck", stretched letters). It also tells which words mattered;
+* a *semantic* view: linear heads on the MiniLM sentence embedding that the pipeline computes
+  once per comment and shares with the relevance model.
+
+A small logistic "stacker" fitted on news comments turns the view scores into a calibrated
+probability. Everything at inference is numpy over arrays stored in ``weights/`` (no pickles).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+CATEGORIES = ("insult", "threat", "identity_attack", "obscenity")
+
+
+class ModelLoadError(RuntimeError):
+    """The weights are missing, corrupt or from an incompatible version."""
+
+
+# --------------------------------------------------------------------------- normalisation
+
+# Look-alike letters from other scripts that NFKC leaves alone (Cyrillic, Greek, IPA).
+_CONFUSABLES = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d",
+    "ԛ": "q", "ԝ": "w", "ɡ": "g", "ı": "i", "ɑ": "a", "ο": "o", "α": "a", "ε": "e", "ι": "i",
+    "κ": "k", "ν": "v", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ϲ": "c", "ʏ": "y", "ʜ": "h",
+    "ɪ": "i", "ʟ": "l", "ɴ": "n", "ʀ": "r", "ꜱ": "s", "ᴀ": "a", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e",
+    "ᴋ": "k", "ᴍ": "m", "ᴏ": "o", "ᴘ": "p", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z",
+})
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff\u034f]")
+# Digits and symbols read as letters, only applied inside words that contain letters.
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+                       "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l"})
+_LEET_CHARS = "0134578@$!|+€£"
+_WORD_EDGE_PUNCT = "\"'“”‘’()[]{}<>,.;:?!¡¿…-–—_*~`^"
+_MASK_INSIDE = re.compile(r"(?<=[a-z])[*#%&.\-_~^']+(?=[a-z])")
+_REPEATS = re.compile(r"(.)\1{2,}")
+
+
+def _fold_chars(text: str) -> str:
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    text = text.translate(_CONFUSABLES).lower().translate(_CONFUSABLES)
+    # Strip accents ("fück") but keep letters that have no ASCII base.
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalise_token(token: str) -> str:
+    """Canonical spelling of one whitespace-free token (or merged run of spaced letters)."""
+    t = _fold_chars(token)
+    core = t.strip(_WORD_EDGE_PUNCT)
+    # A mixed token like "id1ot", "$hit", "f@ck" gets its symbols read as letters.
+    if sum(c.isalpha() for c in core) >= 2 and any(c in _LEET_CHARS for c in core):
+        head = core.rstrip("!")
+        core = head.translate(_LEET) + core[len(head):]
+    core = _MASK_INSIDE.sub("", core)  # "f*ck", "f.u.c.k", "i-d-i-o-t"
+    core = _REPEATS.sub(r"\1\1", core)  # "fuuuuck" -> "fuuck"
+    return core
+
+
+_SPACED_RUN_MIN = 3
+
+
+def _is_single_char(piece: str) -> bool:
+    core = piece.strip(_WORD_EDGE_PUNCT) or piece
+    return len(core) == 1 and (core.isalnum() or core in _LEET_CHARS)
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the words of ``text``; runs of >= 3 single characters separated by
+    spaces ("f u c k", "i d 1 o t") are merged into one span so they read as one word."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    merged: list[tuple[int, int]] = []
+    i = 0
+    while i < len(spans):
+        j = i
+        while j < len(spans) and _is_single_char(text[spans[j][0]:spans[j][1]]):
+            j += 1
+        if j - i >= _SPACED_RUN_MIN:
+            merged.append((spans[i][0], spans[j - 1][1]))
+            i = j
+        else:
+            merged.append(spans[i])
+            i += 1
+    return merged
+
+
+def tokenize(text: str) -> tuple[list[str], list[str]]:
+    """(original words, normalised words) aligned one to one; empty normalised words dropped."""
+    originals, normalised = [], []
+    for start, end in token_spans(text):
+        piece = text[start:end]
+        norm = normalise_token(re.sub(r"\s+", "", piece))
+        if norm:
+            originals.append(piece)
+            normalised.append(norm)
+    return originals, normalised
+
+
+def normalise(text: str) -> str:
+    return " ".join(tokenize(text)[1])
+
+
+# --------------------------------------------------------------------------- lexical features
+
+
+@dataclass(frozen=True)
+class LexicalSpec:
+    """Hashing parameters; stored with the weights so training and inference always agree."""
+
+    n_features: int = 2**19
+    char_ngrams: tuple[int, int] = (2, 5)
+
+    def vectorizers(self):
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        # murmurhash3 with a fixed seed: the index of an n-gram never depends on the process.
+        common = dict(n_features=self.n_features, alternate_sign=False, norm=None,
+                      binary=True, lowercase=False, dtype=np.float32)
+        chars = HashingVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams), **common)
+        words = HashingVectorizer(analyzer="word", token_pattern=r"\S+", ngram_range=(1, 1),
+                                  **common)
+        return chars, words
+
+
+class LexicalFeaturizer:
+    """Sparse, L2-normalised bag of hashed char n-grams + words of the normalised text."""
+
+    def __init__(self, spec: LexicalSpec | None = None) -> None:
+        self.spec = spec or LexicalSpec()
+        self._chars, self._words = self.spec.vectorizers()
+
+    def transform_normalised(self, normalised_texts: list[str]):
+        from sklearn.preprocessing import normalize
+
+        x = self._chars.transform(normalised_texts) + self._words.transform(normalised_texts)
+        return normalize(x, norm="l2", copy=False)
+
+    def transform(self, texts: list[str]):
+        return self.transform_normalised([normalise(t) for t in texts])
+
+    def token_rows(self, normalised_tokens: list[str]):
+        """One unnormalised row per token: char n-grams of a token never cross a word boundary."""
+        return self._chars.transform(normalised_tokens) + self._words.transform(normalised_tokens)
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass
+class AbuseScore:
+    probability: float
+    categories: dict[str, float] = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+
+class AbuseModel:
+    """Inference over arrays saved by :mod:`commentdesk.evaluation.train_abuse`."""
+
+    def __init__(self, meta: dict, arrays: dict[str, np.ndarray]) -> None:
+        self.meta = meta
+        self.version: str = meta["version"]
+        self.recommended_thresholds: dict[str, float] = meta["recommended_thresholds"]
+        self.evidence_min_weight: float = meta.get("evidence_min_weight", 0.5)
+        self._lex_w = arrays["lexical_w"].astype(np.float32)
+        self._lex_b = float(arrays["lexical_b"])
+        self._emb_w = arrays["embedding_w"].astype(np.float32)  # (384, heads)
+        self._emb_b = arrays["embedding_b"].astype(np.float32)
+        self._stack_w = arrays["stack_w"].astype(np.float64)
+        self._stack_b = float(arrays["stack_b"])
+        self._cat_names = list(meta["categories"])
+        self._cat_w = arrays["category_w"].astype(np.float32)  # (384 + n_stack, n_categories)
+        self._cat_b = arrays["category_b"].astype(np.float32)
+        self.spec = LexicalSpec(n_features=int(meta["lexical"]["n_features"]),
+                                char_ngrams=tuple(meta["lexical"]["char_ngrams"]))
+        if self._lex_w.shape != (self.spec.n_features,):
+            raise ModelLoadError("abuse weights: lexical weight size does not match its spec")
+
+    @cached_property
+    def _featurizer(self) -> LexicalFeaturizer:
+        return LexicalFeaturizer(self.spec)
+
+    @classmethod
+    def load(cls, weights_dir: Path | None = None) -> "AbuseModel":
+        weights_dir = Path(weights_dir) if weights_dir else WEIGHTS_DIR
+        try:
+            meta = json.loads((weights_dir / "abuse.json").read_text(encoding="utf-8"))
+            with np.load(weights_dir / "abuse.npz", allow_pickle=False) as npz:
+                arrays = {k: npz[k] for k in npz.files}
+            return cls(meta, arrays)
+        except ModelLoadError:
+            raise
+        except Exception as exc:  # missing file, bad JSON, truncated npz, missing key ...
+            raise ModelLoadError(f"cannot load abuse model from {weights_dir}: {exc}") from exc
+
+    # The stacker's inputs, also used by training to fit the stacker.
+    def view_logits(self, normalised_texts: list[str], embeddings: np.ndarray) -> np.ndarray:
+        x = self._featurizer.transform_normalised(normalised_texts)
+        lex = np.asarray(x @ self._lex_w).ravel() + self._lex_b
+        emb = embeddings.astype(np.float32) @ self._emb_w + self._emb_b
+        return np.column_stack([lex, emb]).astype(np.float64)
+
+    def predict(self, texts: list[str], embeddings: np.ndarray) -> list[AbuseScore]:
+        if len(texts) == 0:
+            return []
+        embeddings = np.asarray(embeddings, dtype=np.float32).reshape(len(texts), -1)
+        tokenized = [tokenize(t) for t in texts]
+        normalised = [" ".join(norm) for _, norm in tokenized]
+        views = self.view_logits(normalised, embeddings)
+        prob = _sigmoid(views @ self._stack_w + self._stack_b)
+        cat_in = np.hstack([embeddings, views.astype(np.float32)])
+        cats = _sigmoid(cat_in @ self._cat_w + self._cat_b)
+        return [
+            AbuseScore(
+                probability=float(prob[i]),
+                categories={name: float(cats[i, j]) for j, name in enumerate(self._cat_names)},
+                evidence=self._evidence(*tokenized[i]),
+            )
+            for i in range(len(texts))
+        ]
+
+    def _evidence(self, originals: list[str], normalised: list[str], limit: int = 5) -> list[str]:
+        """Original words whose lexical weight pushes most towards abusive."""
+        if not normalised:
+            return []
+        rows = self._featurizer.token_rows(normalised)
+        contrib = np.asarray(rows @ self._lex_w).ravel()
+        # Long words collect more n-grams: compare per-n-gram weight, scaled by sqrt of count.
+        counts = np.maximum(np.diff(rows.indptr), 1)
+        strength = contrib / np.sqrt(counts)
+        order = np.argsort(-strength)
+        out: list[str] = []
+        for k in order[:limit]:
+            if strength[k] < self.evidence_min_weight:
+                break
+            word = originals[k].strip(_WORD_EDGE_PUNCT) or originals[k]
+            if word not in out:
+                out.append(word)
+        return out
