@@ -219,16 +219,29 @@ class AbuseModel:
         emb = embeddings.astype(np.float32) @ self._emb_w + self._emb_b
         return np.column_stack([lex, emb]).astype(np.float64)
 
+    def _scores(self, normalised: list[str], embeddings: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+        views = self.view_logits(normalised, embeddings)
+        prob = _sigmoid(views @ self._stack_w + self._stack_b)
+        cat_in = np.hstack([embeddings, views.astype(np.float32)])
+        return prob, _sigmoid(cat_in @ self._cat_w + self._cat_b)
+
+    @property
+    def category_names(self) -> list[str]:
+        return list(self._cat_names)
+
+    def probabilities(self, texts: list[str], embeddings: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """Batch scoring without evidence: (P(abusive) (n,), categories (n, len(category_names)))."""
+        embeddings = np.asarray(embeddings, dtype=np.float32).reshape(len(texts), -1)
+        return self._scores([normalise(t) for t in texts], embeddings)
+
     def predict(self, texts: list[str], embeddings: np.ndarray) -> list[AbuseScore]:
         if len(texts) == 0:
             return []
         embeddings = np.asarray(embeddings, dtype=np.float32).reshape(len(texts), -1)
         tokenized = [tokenize(t) for t in texts]
-        normalised = [" ".join(norm) for _, norm in tokenized]
-        views = self.view_logits(normalised, embeddings)
-        prob = _sigmoid(views @ self._stack_w + self._stack_b)
-        cat_in = np.hstack([embeddings, views.astype(np.float32)])
-        cats = _sigmoid(cat_in @ self._cat_w + self._cat_b)
+        prob, cats = self._scores([" ".join(norm) for _, norm in tokenized], embeddings)
         return [
             AbuseScore(
                 probability=float(prob[i]),

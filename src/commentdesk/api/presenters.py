@@ -1,0 +1,38 @@
+"""Database rows to API bodies (one place, so the HTML pages and the API agree)."""
+
+from __future__ import annotations
+
+from commentdesk.api.schemas import ArticleOut, Author, CommentOut, ParentRef
+from commentdesk.store.models import Article, Comment
+from commentdesk.store.repository import ThreadPage
+
+
+def article_out(article: Article) -> ArticleOut:
+    return ArticleOut(
+        id=article.id, site=article.site.slug, url=article.url, title=article.title, author=article.author,
+        published_at=article.published_at, comments_open=article.comments_open, premoderate=article.premoderate,
+        published_count=article.published_count, page_url=f"/articles/{article.id}",
+    )
+
+
+def comment_out(comment: Comment, parent_names: dict[int, str] | None = None) -> CommentOut:
+    parent = None
+    if comment.parent_id is not None:
+        name = (parent_names or {}).get(comment.parent_id)
+        if name is None and comment.parent is not None:
+            name = comment.parent.author_name
+        parent = ParentRef(id=comment.parent_id, author_name=name or "")
+    return CommentOut(
+        id=comment.id, author=Author(name=comment.author_name), html=comment.html, created_at=comment.created_at,
+        parent=parent, status=comment.status, reply_count=comment.reply_count if comment.depth == 0 else 0,
+    )
+
+
+def thread_comments(page: ThreadPage) -> list[CommentOut]:
+    out = []
+    for root in page.roots:
+        item = comment_out(root)
+        item.replies = [comment_out(reply, page.parent_names) for reply in page.replies.get(root.id, [])]
+        item.more_replies_cursor = page.more_replies.get(root.id)
+        out.append(item)
+    return out

@@ -1,0 +1,156 @@
+"""The public HTTP API, version 1."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy.orm import Session
+
+from commentdesk.api import presenters
+from commentdesk.api.deps import calling_site, client_address, db_session
+from commentdesk.api.errors import ApiError
+from commentdesk.api.schemas import (
+    ArticleIn,
+    ArticleOut,
+    CommentIn,
+    CountsOut,
+    PolicyIn,
+    PolicyOut,
+    PostedOut,
+    ReasonOut,
+    RepliesOut,
+    ReportIn,
+    ReportOut,
+    ThreadOut,
+)
+from commentdesk.moderation.policy import Policy
+from commentdesk.store import repository as repo
+from commentdesk.store.models import Article, Comment, CommentStatus, Site
+
+router = APIRouter(prefix="/api/v1")
+ERRORS = {status: {"description": text} for status, text in {
+    400: "Malformed request", 401: "Missing or wrong API key", 403: "Not allowed (comments closed, commenter banned)",
+    404: "Not found", 413: "Request too large", 422: "Invalid fields"}.items()}
+OUTCOME = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held", CommentStatus.REJECTED: "rejected"}
+
+
+def _article(session: Session, article_id: int) -> Article:
+    article = session.get(Article, article_id)
+    if article is None:
+        raise ApiError(404, "article_not_found", f"No article has id {article_id}.")
+    return article
+
+
+@router.put("/articles", response_model=ArticleOut, responses=ERRORS, tags=["articles"],
+            summary="Register or update an article (by URL) for the calling site")
+def put_article(body: ArticleIn, response: Response, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
+    fields = body.model_dump(exclude={"url"})
+    article, created = repo.upsert_article(session, session.merge(site), str(body.url), **fields)
+    session.commit()
+    response.status_code = 201 if created else 200
+    return presenters.article_out(article)
+
+
+@router.get("/articles/lookup", response_model=ArticleOut, responses=ERRORS, tags=["articles"],
+            summary="Find an article by site and URL (used by the embed script)")
+def lookup_article(site: str = Query(max_length=64), url: str = Query(max_length=2000), session: Session = Depends(db_session)):
+    found_site = repo.site_by_slug(session, site)
+    article = repo.article_by_url(session, found_site.id, url) if found_site else None
+    if article is None:
+        raise ApiError(404, "article_not_found", "This page is not registered for comments.")
+    return presenters.article_out(article)
+
+
+@router.get("/articles/{article_id}", response_model=ArticleOut, responses=ERRORS, tags=["articles"])
+def get_article(article_id: int, session: Session = Depends(db_session)):
+    return presenters.article_out(_article(session, article_id))
+
+
+@router.get("/articles/{article_id}/comments", response_model=ThreadOut, responses=ERRORS, tags=["comments"],
+            summary="A page of the thread: newest top-level comments with their replies")
+def read_thread(article_id: int, cursor: str | None = Query(default=None, max_length=200),
+                limit: int | None = Query(default=None, ge=1, le=repo.MAX_PAGE_SIZE), session: Session = Depends(db_session)):
+    article = _article(session, article_id)
+    policy = Policy.from_dict(article.site.policy)
+    page_size = limit or policy.page_size
+    page = repo.thread_page(session, article.id, cursor, page_size)
+    return ThreadOut(
+        article=presenters.article_out(article), total=article.published_count, comments=presenters.thread_comments(page),
+        next_cursor=page.next_cursor, page_size=page_size,
+        comments_open=not repo.comments_closed(article, policy.close_after_days),
+    )
+
+
+@router.get("/comments/{comment_id}/replies", response_model=RepliesOut, responses=ERRORS, tags=["comments"],
+            summary="More replies in one thread, oldest first")
+def read_replies(comment_id: int, cursor: str | None = Query(default=None, max_length=200),
+                 limit: int = Query(default=repo.REPLIES_PER_THREAD, ge=1, le=repo.MAX_PAGE_SIZE), session: Session = Depends(db_session)):
+    root = session.get(Comment, comment_id)
+    if root is None or root.status != CommentStatus.PUBLISHED or root.depth != 0:
+        raise ApiError(404, "comment_not_found", "No published top-level comment has that id.")
+    replies, next_cursor = repo.reply_page(session, root.id, cursor, limit)
+    names = {reply.parent_id: reply.parent.author_name for reply in replies if reply.parent is not None}
+    return RepliesOut(replies=[presenters.comment_out(reply, names) for reply in replies], next_cursor=next_cursor)
+
+
+@router.post("/articles/{article_id}/comments", response_model=PostedOut, status_code=201, responses=ERRORS, tags=["comments"],
+             summary="Post a comment or a reply; the answer says whether it was published, held or rejected")
+def post_comment(article_id: int, body: CommentIn, request: Request, session: Session = Depends(db_session)):
+    article = _article(session, article_id)
+    posted = request.app.state.poster.post(
+        session, article, author_name=body.author_name, author_email=body.author_email, text=body.text,
+        parent_id=body.parent_id, client_address=client_address(request),
+    )
+    return posted_out(posted)
+
+
+def posted_out(posted) -> PostedOut:
+    comment, decision = posted.comment, posted.decision
+    return PostedOut(
+        outcome=OUTCOME[comment.status], message=decision.summary(),
+        reasons=[ReasonOut(code=reason.code, message=reason.message) for reason in decision.reasons],
+        comment=presenters.comment_out(comment),
+    )
+
+
+@router.post("/comments/{comment_id}/reports", response_model=ReportOut, status_code=201, responses=ERRORS, tags=["comments"],
+             summary="Report a comment to the moderators")
+def report_comment(comment_id: int, body: ReportIn, request: Request, session: Session = Depends(db_session)):
+    comment = session.get(Comment, comment_id)
+    if comment is None or comment.status != CommentStatus.PUBLISHED:
+        raise ApiError(404, "comment_not_found", "No published comment has that id.")
+    address = client_address(request)
+    ip_hash = repo.keyed_hash(request.app.state.secret, "ip:" + address) if address else None
+    if not repo.already_reported(session, comment.id, ip_hash):
+        repo.add_report(session, comment, body.reason, body.note.strip(), ip_hash)
+        session.commit()
+    return ReportOut(received=True, message="Thank you. A moderator will look at this comment.")
+
+
+@router.get("/counts", response_model=CountsOut, responses=ERRORS, tags=["comments"],
+            summary="Published comment counts for many articles at once")
+def counts(ids: str = Query(max_length=2000, description="Comma-separated article ids (at most 200)."), session: Session = Depends(db_session)):
+    try:
+        article_ids = [int(part) for part in ids.split(",") if part.strip()]
+    except ValueError:
+        raise ApiError(400, "invalid_ids", "ids must be comma-separated whole numbers.", {"ids": "not a list of numbers"}) from None
+    if len(article_ids) > 200:
+        raise ApiError(400, "too_many_ids", "Ask for at most 200 articles at once.", {"ids": "too many"})
+    found = repo.published_counts(session, article_ids)
+    return CountsOut(counts={str(key): value for key, value in found.items()})
+
+
+@router.get("/policy", response_model=PolicyOut, responses=ERRORS, tags=["sites"], summary="The calling site's moderation policy")
+def get_policy(site: Site = Depends(calling_site)):
+    return PolicyOut(policy=Policy.from_dict(site.policy).as_dict())
+
+
+@router.patch("/policy", response_model=PolicyOut, responses=ERRORS, tags=["sites"], summary="Change some of the site's policy settings")
+def patch_policy(body: PolicyIn, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
+    site = session.merge(site)
+    merged = {**(site.policy or {}), **body.model_dump(exclude_unset=True)}
+    policy = Policy.from_dict(merged)
+    if policy.abuse_reject < policy.abuse_hold or policy.spam_reject < policy.spam_hold:
+        raise ApiError(422, "thresholds_out_of_order", "A reject threshold must not be below its hold threshold.")
+    site.policy = merged
+    session.commit()
+    return PolicyOut(policy=policy.as_dict())

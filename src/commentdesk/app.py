@@ -1,0 +1,65 @@
+"""The ASGI application: public API, reader pages, moderator workspace and static files."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from commentdesk import __version__
+from commentdesk.api import errors
+from commentdesk.api.limits import BodySizeLimit
+from commentdesk.api.routes import router as api_router
+from commentdesk.config import Settings
+from commentdesk.moderation.pipeline import ModerationModels, Pipeline
+from commentdesk.services.posting import CommentPoster
+from commentdesk.store.db import make_engine, migrate, session_factory
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+# Web parts that register their own routes; each module exposes `router`.
+WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.moderate")
+
+
+def create_app(settings: Settings, models: ModerationModels | None = None) -> FastAPI:
+    engine = make_engine(settings.resolved_database_url())
+    models = models or ModerationModels(timeout_ms=settings.model_timeout_ms, enabled=settings.load_models)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        migrate(engine)
+        models.load()
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="commentdesk", version=__version__, lifespan=lifespan,
+        description="Comments for news sites, moderated on arrival: published if on-topic and not abusive.",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    app.state.secret = settings.resolved_secret()
+    app.state.pipeline = Pipeline(models)
+    app.state.poster = CommentPoster(app.state.pipeline, app.state.secret, settings.max_comment_chars)
+
+    errors.install(app)
+    app.include_router(api_router)
+    for module_name in WEB_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as missing:
+            if missing.name != module_name:
+                raise
+            continue
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # The embed script calls the API from publishers' pages; no cookies cross origins.
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app

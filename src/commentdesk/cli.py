@@ -1,0 +1,147 @@
+"""The `commentdesk` command line: serve, demo, score, sites, and the parts that register themselves."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from commentdesk import __version__
+from commentdesk.config import add_settings_arguments, settings_from
+
+# Parts that add their own subcommands through `register(subparsers)`.
+PLUGGED_COMMANDS = ("commentdesk.evaluation.command", "commentdesk.web.moderate.cli", "commentdesk.importers.command")
+SERVER_SETTINGS = {"data_dir", "database_url", "host", "port", "secret_key", "public_url",
+                   "model_timeout_ms", "load_models", "max_comment_chars", "max_body_bytes"}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="commentdesk", description="Self-hosted comments for news sites, moderated on arrival.")
+    parser.add_argument("--version", action="version", version=f"commentdesk {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="Run the web service.")
+    add_settings_arguments(serve, SERVER_SETTINGS)
+    serve.set_defaults(handler=_serve)
+
+    demo = commands.add_parser("demo", help="Run the service with demo articles and comments on SQLite.")
+    add_settings_arguments(demo, SERVER_SETTINGS - {"database_url"})
+    demo.set_defaults(handler=_demo)
+
+    score = commands.add_parser("score", help="Moderate JSON lines from stdin; one decision per line on stdout.")
+    score.set_defaults(handler=_score)
+
+    migrate = commands.add_parser("migrate", help="Create or upgrade the database schema.")
+    add_settings_arguments(migrate, {"data_dir", "database_url"})
+    migrate.set_defaults(handler=_migrate)
+
+    sites = commands.add_parser("sites", help="Manage sites and their API keys.")
+    site_commands = sites.add_subparsers(dest="site_command", required=True, metavar="ACTION")
+    add = site_commands.add_parser("add", help="Create a site and print its API key.")
+    add.add_argument("slug")
+    add.add_argument("--name", required=True)
+    list_ = site_commands.add_parser("list", help="List sites.")
+    rotate = site_commands.add_parser("rotate-key", help="Issue a new API key for a site.")
+    rotate.add_argument("slug")
+    for sub in (add, list_, rotate):
+        add_settings_arguments(sub, {"data_dir", "database_url"})
+    sites.set_defaults(handler=_sites)
+
+    for module_name in PLUGGED_COMMANDS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as missing:
+            if missing.name and module_name.startswith(missing.name):
+                continue
+            raise
+        module.register(commands)
+    return parser
+
+
+def _serve(args) -> int:
+    import uvicorn
+
+    from commentdesk.app import create_app
+
+    settings = settings_from(args)
+    app = create_app(settings)
+    print(f"commentdesk {__version__} serving on http://{settings.host}:{settings.port}", file=sys.stderr)
+    uvicorn.run(app, host=settings.host, port=settings.port, workers=1, log_level="info")
+    return 0
+
+
+def _demo(args) -> int:
+    import uvicorn
+
+    from commentdesk.app import create_app
+    from commentdesk.demo.seed import seed_demo
+
+    settings = settings_from(args)
+    if getattr(args, "data_dir", None) is None and "COMMENTDESK_DATA_DIR" not in __import__("os").environ:
+        settings.data_dir = settings.data_dir.parent / "demo-data"
+    settings.database_url = ""
+    app = create_app(settings)
+    seed_demo(app)
+    print(f"commentdesk demo: open http://{settings.host}:{settings.port}/ (data in {settings.data_dir})", file=sys.stderr)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def _score(_args) -> int:
+    from commentdesk.moderation.scorer import run
+
+    return run(sys.stdin, sys.stdout, sys.stderr)
+
+
+def _migrate(args) -> int:
+    from commentdesk.store.db import make_engine, migrate
+
+    settings = settings_from(args)
+    migrate(make_engine(settings.resolved_database_url()))
+    print("database is up to date", file=sys.stderr)
+    return 0
+
+
+def _sites(args) -> int:
+    from sqlalchemy import select
+
+    from commentdesk.services.sites import create_site, rotate_key
+    from commentdesk.store import repository as repo
+    from commentdesk.store.db import make_engine, migrate, session_factory
+    from commentdesk.store.models import Site
+
+    settings = settings_from(args)
+    engine = make_engine(settings.resolved_database_url())
+    migrate(engine)
+    with session_factory(engine)() as session:
+        if args.site_command == "add":
+            try:
+                site, key = create_site(session, args.slug, args.name)
+            except ValueError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 2
+            session.commit()
+            print(f"site {site.slug} created; API key (shown once): {key}")
+        elif args.site_command == "list":
+            for site in session.scalars(select(Site).order_by(Site.slug)):
+                print(f"{site.slug}\t{site.name}")
+        else:
+            site = repo.site_by_slug(session, args.slug)
+            if site is None:
+                print(f"error: no site {args.slug!r}", file=sys.stderr)
+                return 2
+            key = rotate_key(session, site)
+            session.commit()
+            print(f"new API key for {site.slug} (shown once): {key}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    args = build_parser().parse_args(argv)
+    return args.handler(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

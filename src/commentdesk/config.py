@@ -1,0 +1,103 @@
+"""Settings: every setting is a command-line flag with an environment-variable twin.
+
+The environment name is the flag's name upper-cased with a COMMENTDESK_ prefix:
+``--database-url`` and ``COMMENTDESK_DATABASE_URL``. A flag given on the command line wins.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+ENV_PREFIX = "COMMENTDESK_"
+
+
+@dataclass
+class Settings:
+    data_dir: Path = field(default=Path("data"), metadata={"help": "Directory for the SQLite database and the instance secret."})
+    database_url: str = field(default="", metadata={"help": "SQLAlchemy URL (postgresql+psycopg://... or sqlite:///...). Empty: SQLite under --data-dir."})
+    host: str = field(default="127.0.0.1", metadata={"help": "Address to listen on."})
+    port: int = field(default=8000, metadata={"help": "Port to listen on."})
+    secret_key: str = field(default="", metadata={"help": "Secret for hashing e-mail and network addresses and signing sessions. Empty: generated once and kept under --data-dir."})
+    public_url: str = field(default="", metadata={"help": "Public base URL of this server, used in the embed snippet. Empty: taken from each request."})
+    model_timeout_ms: int = field(default=2000, metadata={"help": "Time budget for the models on one comment; past it the comment is held for review."})
+    load_models: bool = field(default=True, metadata={"help": "Load the moderation models (turn off only to run without automatic moderation: every comment is then held)."})
+    max_comment_chars: int = field(default=5000, metadata={"help": "Longest comment accepted, in characters."})
+    max_body_bytes: int = field(default=200_000, metadata={"help": "Largest request body accepted, in bytes."})
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'commentdesk.sqlite3').resolve()}"
+
+    def resolved_secret(self) -> str:
+        """The instance secret; generated on first use and stored with mode 0600."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret.key"
+        if path.exists():
+            self.secret_key = path.read_text().strip()
+        else:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.secret_key = secrets.token_urlsafe(32)
+            path.write_text(self.secret_key)
+            path.chmod(0o600)
+        return self.secret_key
+
+
+def _env_name(name: str) -> str:
+    return ENV_PREFIX + name.upper()
+
+
+def _parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a boolean: {text!r}")
+
+
+def add_settings_arguments(parser: argparse.ArgumentParser, only: set[str] | None = None) -> None:
+    """Add one flag per setting (or per setting in ``only``); defaults come from the environment."""
+    for spec in fields(Settings):
+        if only is not None and spec.name not in only:
+            continue
+        flag = "--" + spec.name.replace("_", "-")
+        help_text = f"{spec.metadata.get('help', '')} [env {_env_name(spec.name)}]"
+        if spec.type in ("bool", bool):
+            parser.add_argument(flag, dest=spec.name, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+        else:
+            parser.add_argument(flag, dest=spec.name, default=None, help=help_text)
+
+
+def settings_from(args: argparse.Namespace | None = None, **overrides) -> Settings:
+    """Build settings: defaults, then the environment, then flags, then explicit overrides."""
+    settings = Settings()
+    for spec in fields(Settings):
+        raw = os.environ.get(_env_name(spec.name))
+        if args is not None and getattr(args, spec.name, None) is not None:
+            raw = getattr(args, spec.name)
+        if spec.name in overrides:
+            raw = overrides[spec.name]
+        if raw is None:
+            continue
+        setattr(settings, spec.name, _coerce(spec, raw))
+    return settings
+
+
+def _coerce(spec, raw):
+    kind = spec.type if isinstance(spec.type, str) else getattr(spec.type, "__name__", str(spec.type))
+    if isinstance(raw, str):
+        if kind == "bool":
+            return _parse_bool(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "Path":
+            return Path(raw)
+    if kind == "Path" and not isinstance(raw, Path):
+        return Path(raw)
+    return raw

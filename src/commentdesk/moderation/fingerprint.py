@@ -1,0 +1,41 @@
+"""64-bit SimHash of a comment's words: near-identical texts differ in only a few bits."""
+
+from __future__ import annotations
+
+import hashlib
+
+from commentdesk.moderation.normalize import simplify_for_fingerprint
+
+BITS = 64
+NEAR_DUPLICATE_BITS = 4
+# Short texts ("Well said", "Agreed") are repeated innocently; only longer ones count as copies.
+MIN_WORDS = 8
+
+
+def _hash64(token: str) -> int:
+    return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
+
+
+def simhash(text: str) -> int | None:
+    """Signed 64-bit fingerprint (fits a BIGINT column), or None for texts too short to compare."""
+    words = simplify_for_fingerprint(text).split()
+    if len(words) < MIN_WORDS:
+        return None
+    shingles = [" ".join(words[i : i + 2]) for i in range(len(words) - 1)]
+    totals = [0] * BITS
+    for shingle in shingles:
+        value = _hash64(shingle)
+        for bit in range(BITS):
+            totals[bit] += 1 if value >> bit & 1 else -1
+    unsigned = sum(1 << bit for bit in range(BITS) if totals[bit] > 0)
+    return unsigned - (1 << BITS) if unsigned >= 1 << (BITS - 1) else unsigned
+
+
+def distance(a: int, b: int) -> int:
+    return ((a ^ b) & ((1 << BITS) - 1)).bit_count()
+
+
+def is_near_duplicate(fingerprint: int | None, others: list[int]) -> bool:
+    if fingerprint is None:
+        return False
+    return any(distance(fingerprint, other) <= NEAR_DUPLICATE_BITS for other in others)

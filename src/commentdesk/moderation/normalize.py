@@ -1,0 +1,122 @@
+"""Undo the tricks people use to slip words past a filter, keeping a map back to the original.
+
+"F u c k", "f.u.c.k", "fuuuck", "f*ck", "id1ot" and Cyrillic look-alikes ("іdіоt") all become
+comparable with a plain word list, and every match can still be shown in the reader's own text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Look-alike letters from other scripts that render like Latin ones.
+CONFUSABLES = str.maketrans({
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
+    "ѕ": "s", "һ": "h", "ԁ": "d", "ɡ": "g", "ո": "n", "ѵ": "v", "к": "k", "м": "m", "т": "t",
+    "в": "b", "н": "h", "α": "a", "ο": "o", "ρ": "p", "ε": "e", "ι": "i", "κ": "k", "ν": "v",
+    "τ": "t", "υ": "u", "χ": "x", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ı": "i",
+})
+# Digits and symbols read as letters ("leetspeak").
+LEET = str.maketrans({
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
+    "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l",
+})
+# Characters that hide a letter ("f*ck"): they match any one letter.
+MASKS = "*#%_?"
+_SEPARATORS = " \t.-_,·•~'\""
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    text: str            # lower-case Latin letters, digits undone, separators inside spelled-out words removed
+    positions: list[int]  # positions[i] = index in the original of text[i]
+    original: str
+
+    def original_span(self, start: int, end: int) -> str:
+        """The original characters behind text[start:end]."""
+        if start >= end:
+            return ""
+        return self.original[self.positions[start] : self.positions[end - 1] + 1]
+
+
+def _fold_char(char: str) -> str:
+    """One original character to zero or more plain lower-case characters."""
+    lowered = char.lower().translate(CONFUSABLES)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.translate(LEET)
+
+
+def normalise(text: str) -> NormalisedText:
+    chars: list[str] = []
+    positions: list[int] = []
+    for index, char in enumerate(text):
+        if unicodedata.category(char) in {"Cf", "Mn"}:  # zero-width joiners, stray accents
+            continue
+        following = text[index + 1 : index + 2]
+        if char in "!|" and not following.isalpha():
+            # Punctuation at the end of a word, not a letter in disguise ("idiot!").
+            chars.append(char)
+            positions.append(index)
+            continue
+        for folded in _fold_char(char):
+            chars.append(folded)
+            positions.append(index)
+    folded_text = "".join(chars)
+    joined, joined_positions = _join_spelled_out(folded_text, positions)
+    return NormalisedText(joined, joined_positions, text)
+
+
+# Three or more single letters separated by spaces or punctuation: "f u c k", "i.d.i.o.t".
+_SPELLED_OUT = re.compile(r"(?<![a-z0-9])(?:[a-z*#%_?][ \t.\-_,·•~'\"]+){2,}[a-z*#%_?](?![a-z0-9])")
+
+
+def _join_spelled_out(text: str, positions: list[int]) -> tuple[str, list[int]]:
+    out: list[str] = []
+    out_positions: list[int] = []
+    cursor = 0
+    for match in _SPELLED_OUT.finditer(text):
+        out.extend(text[cursor : match.start()])
+        out_positions.extend(positions[cursor : match.start()])
+        for offset in range(match.start(), match.end()):
+            if text[offset] not in _SEPARATORS:
+                out.append(text[offset])
+                out_positions.append(positions[offset])
+        cursor = match.end()
+    out.extend(text[cursor:])
+    out_positions.extend(positions[cursor:])
+    return "".join(out), out_positions
+
+
+def word_pattern(entry: str) -> re.Pattern[str] | None:
+    """A regular expression matching a word-list entry in normalised text.
+
+    Each letter may repeat ("fuuuck"), may be hidden by a mask ("f*ck"), and an entry ending in
+    ``*`` also matches words that start with it ("idiot*" matches "idiots"). Entries of several
+    words match with any spacing between them.
+    """
+    entry = entry.strip().lower()
+    prefix = entry.endswith("*")
+    entry = entry.rstrip("*").strip()
+    folded = "".join(_fold_char(c) for c in entry)
+    if not folded:
+        return None
+    parts = []
+    for char in folded:
+        if char.isspace():
+            parts.append(r"[^a-z0-9]*")
+        elif char.isalnum():
+            parts.append(f"(?:{re.escape(char)}|[{re.escape(MASKS)}])+")
+        else:
+            parts.append(re.escape(char))
+    body = "".join(parts)
+    tail = r"[a-z]*" if prefix else ""
+    return re.compile(rf"(?<![a-z0-9]){body}{tail}(?![a-z0-9])")
+
+
+def simplify_for_fingerprint(text: str) -> str:
+    """Lower-case words without punctuation or repeated letters: the text that duplicates share."""
+    folded = normalise(text).text
+    folded = re.sub(r"(.)\1{2,}", r"\1", folded)
+    return " ".join(re.findall(r"[a-z0-9]+", folded))

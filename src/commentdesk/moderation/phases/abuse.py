@@ -1,0 +1,38 @@
+"""The trained abuse model's probability, against the site's hold and reject thresholds."""
+
+from __future__ import annotations
+
+from commentdesk.moderation.policy import Policy
+from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, PhaseResult, Reason
+
+CATEGORY_WORDS = {
+    "insult": "an insult",
+    "threat": "a threat",
+    "identity_attack": "an attack on a group of people",
+    "obscenity": "obscene language",
+}
+
+
+def _kind(categories: dict[str, float]) -> str:
+    if not categories:
+        return "abusive language"
+    top, value = max(categories.items(), key=lambda item: item[1])
+    return CATEGORY_WORDS.get(top, "abusive language") if value >= 0.5 else "abusive language"
+
+
+def check(_candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseResult:
+    score = signals.abuse
+    if score is None:
+        return PhaseResult()  # a missing model is the model-health phase's business
+    probability = float(score.probability)
+    result = PhaseResult(scores={"abuse": round(probability, 4)})
+    for name, value in (score.categories or {}).items():
+        result.scores[f"abuse_{name}"] = round(float(value), 4)
+    kind = _kind(score.categories or {})
+    if probability >= policy.abuse_reject:
+        result.decision = REJECT
+        result.reasons = [Reason("abusive", f"It appears to contain {kind} (abuse {probability:.2f}, threshold {policy.abuse_reject:.2f}).", list(score.evidence))]
+    elif probability >= policy.abuse_hold:
+        result.decision = HOLD
+        result.reasons = [Reason("possibly_abusive", f"It may contain {kind} (abuse {probability:.2f}, threshold {policy.abuse_hold:.2f}).", list(score.evidence))]
+    return result

@@ -1,0 +1,83 @@
+"""Spam signals: links and link farms, phone numbers and contact bait, copies, and flooding."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from commentdesk.moderation.fingerprint import is_near_duplicate, simhash
+from commentdesk.moderation.policy import Policy
+from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, PhaseResult, Reason
+
+LINK = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+\.(?:com|net|org|info|biz|ru|xyz|top|io|co|ly|me|shop|site|online)(?:/[^\s<>\"')\]]*)?\b")
+PHONE = re.compile(r"(?<!\d)(?:\+?\d[\s\-.()]*){9,14}\d(?!\d)")
+CONTACT_BAIT = re.compile(
+    r"(?i)\b(?:whats\s*app|telegram|dm me|message me|contact me|call me|text me|earn \$?\d+|"
+    r"work(?:ing)? from home|make money|per hour from home|click here|visit my (?:site|profile|page)|"
+    r"buy now|cheap (?:pills|viagra|meds)|crypto (?:signals|investment)|free followers)\b"
+)
+
+
+def find_links(text: str) -> list[str]:
+    return [match.group(0) for match in LINK.finditer(text)]
+
+
+def _domain(link: str) -> str:
+    if "://" not in link:
+        link = "http://" + link
+    host = (urlsplit(link).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def _domain_matches(domain: str, rules: list[str]) -> bool:
+    return any(domain == rule.lower() or domain.endswith("." + rule.lower()) for rule in rules)
+
+
+def spam_score(candidate: Candidate, policy: Policy) -> tuple[float, list[tuple[str, str, list[str], float]]]:
+    """A 0..1 spam score and the signals behind it as (code, message, evidence, weight)."""
+    signals: list[tuple[str, str, list[str], float]] = []
+    links = find_links(candidate.text)
+    foreign = [link for link in links if not _domain_matches(_domain(link), policy.allowed_domains)]
+    blocked = [link for link in foreign if _domain_matches(_domain(link), policy.blocked_domains)]
+    if blocked:
+        signals.append(("blocked_domain", "It links to a site that is not allowed here.", blocked, 1.0))
+    if len(foreign) > policy.max_links:
+        signals.append(("too_many_links", f"It contains {len(foreign)} links; at most {policy.max_links} are allowed.", foreign, 0.95))
+    elif foreign:
+        signals.append(("contains_link", "It contains a link.", foreign, 0.2 * len(foreign)))
+    phones = [match.group(0).strip() for match in PHONE.finditer(candidate.text)]
+    if phones:
+        signals.append(("phone_number", "It contains a phone number.", phones, 0.6))
+    bait = [match.group(0) for match in CONTACT_BAIT.finditer(candidate.text)]
+    if bait:
+        weight = 0.9 if (links or phones) else 0.55
+        signals.append(("contact_bait", "It looks like an advertisement or a request to make contact.", bait, weight))
+    recent = candidate.recent
+    if recent is not None:
+        if recent.same_text_by_commenter:
+            signals.append(("duplicate", "You have already posted this comment.", [], 0.95))
+        elif is_near_duplicate(simhash(candidate.text), recent.recent_fingerprints):
+            signals.append(("near_duplicate", "A nearly identical comment was posted here recently.", [], 0.7))
+        if recent.by_commenter_last_minute >= policy.flood_per_minute_commenter:
+            signals.append(("flooding", "You are posting faster than this site allows; please wait a minute.", [], 0.7))
+        elif recent.by_address_last_minute >= policy.flood_per_minute_address:
+            signals.append(("flooding", "Many comments came from your network in the last minute.", [], 0.6))
+    # Independent signals add up: 1 - product of (1 - weight).
+    remaining = 1.0
+    for *_rest, weight in signals:
+        remaining *= 1.0 - min(weight, 1.0)
+    return round(1.0 - remaining, 4), signals
+
+
+def check(candidate: Candidate, _signals: ModelSignals, policy: Policy) -> PhaseResult:
+    score, found = spam_score(candidate, policy)
+    result = PhaseResult(scores={"spam": score})
+    if score >= policy.spam_reject:
+        result.decision = REJECT
+    elif score >= policy.spam_hold:
+        result.decision = HOLD
+    if result.decision:
+        result.reasons = [Reason(code, message, evidence) for code, message, evidence, _w in found]
+        if result.decision == REJECT:
+            result.reasons[0].message = f"{result.reasons[0].message} (spam {score:.2f}, threshold {policy.spam_reject:.2f})"
+    return result

@@ -1,0 +1,155 @@
+"""Moderation as an ordered list of small phases, each returning a verdict with reasons.
+
+The models run first, once, under a time budget; each phase then reads their outputs and the
+site's policy. The most severe verdict wins and every phase's reasons are kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Callable
+
+import numpy as np
+
+from commentdesk.moderation.fingerprint import simhash
+from commentdesk.moderation.phases import abuse, model_health, relevance, spam, trust, wordlists
+from commentdesk.moderation.policy import Policy
+from commentdesk.moderation.types import PUBLISH, Candidate, Decision, ModelSignals, PhaseResult, most_severe
+
+log = logging.getLogger(__name__)
+
+Phase = Callable[[Candidate, ModelSignals, Policy], PhaseResult]
+
+PHASES: list[tuple[str, Phase]] = [
+    ("model_health", model_health.check),
+    ("wordlists", wordlists.check),
+    ("spam", spam.check),
+    ("abuse", abuse.check),
+    ("relevance", relevance.check),
+    ("trust", trust.check),
+]
+
+
+class ModerationModels:
+    """The embedder, abuse and relevance models, loaded once and run under a time budget."""
+
+    def __init__(self, timeout_ms: int = 2000, enabled: bool = True) -> None:
+        self.timeout_s = timeout_ms / 1000
+        self.enabled = enabled
+        self._loaded = False
+        self._load_error: str | None = None if enabled else "automatic moderation is turned off"
+        self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="models")
+        self.embedder = self.abuse = self.relevance = None
+
+    def load(self) -> "ModerationModels":
+        with self._lock:
+            if self._loaded or not self.enabled:
+                return self
+            try:
+                from commentdesk.moderation.models.abuse import AbuseModel
+                from commentdesk.moderation.models.embedder import shared_embedder
+                from commentdesk.moderation.models.relevance import RelevanceModel
+
+                self.embedder = shared_embedder().load()
+                self.abuse = AbuseModel.load()
+                self.relevance = RelevanceModel.load()
+                self._load_error = None
+            except Exception as error:  # a broken install must hold comments, not crash the server
+                log.exception("moderation models failed to load")
+                self._load_error = f"could not load: {error}"
+            self._loaded = True
+            return self
+
+    @property
+    def versions(self) -> dict[str, str]:
+        found = {}
+        for name in ("embedder", "abuse", "relevance"):
+            model = getattr(self, name)
+            if model is not None:
+                found[name] = str(getattr(model, "version", "unknown"))
+        return found
+
+    def article_passages(self, title: str, body: str) -> tuple[list[str], np.ndarray]:
+        self.load()
+        if self.relevance is None:
+            raise RuntimeError(self._load_error or "relevance model not loaded")
+        passages = self.relevance.chunk_article(title, body)
+        return passages, self.embedder.encode(passages)
+
+    def signals(self, candidate: Candidate) -> ModelSignals:
+        self.load()
+        if self._load_error:
+            return ModelSignals(failures={"models": self._load_error})
+        future = self._executor.submit(self._run, candidate)
+        try:
+            return future.result(timeout=self.timeout_s)
+        except FutureTimeout:
+            return ModelSignals(failures={"models": f"timed out after {self.timeout_s * 1000:.0f} ms"}, versions=self.versions)
+        except Exception as error:
+            log.exception("moderation models failed on a comment")
+            return ModelSignals(failures={"models": f"error: {error}"}, versions=self.versions)
+
+    def _run(self, candidate: Candidate) -> ModelSignals:
+        signals = ModelSignals(versions=self.versions)
+        texts = [candidate.text] + ([candidate.parent_text] if candidate.parent_text else [])
+        vectors = self.embedder.encode(texts)
+        signals.embedding = vectors[0]
+        try:
+            signals.abuse = self.abuse.predict([candidate.text], vectors[:1])[0]
+        except Exception as error:
+            log.exception("abuse model failed")
+            signals.failures["abuse"] = f"error: {error}"
+        try:
+            passages, passage_vectors = candidate.passages, candidate.passage_vectors
+            if passages is None or passage_vectors is None:
+                passages = self.relevance.chunk_article(candidate.article_title, candidate.article_body)
+                passage_vectors = self.embedder.encode(passages)
+            signals.passages, signals.passage_vectors = passages, passage_vectors
+            parent_vector = vectors[1] if candidate.parent_text else None
+            signals.relevance = self.relevance.score(vectors[0], passages, passage_vectors, parent_vec=parent_vector)
+        except Exception as error:
+            log.exception("relevance model failed")
+            signals.failures["relevance"] = f"error: {error}"
+        return signals
+
+
+class Pipeline:
+    def __init__(self, models: ModerationModels, phases: list[tuple[str, Phase]] | None = None) -> None:
+        self.models = models
+        self.phases = phases or PHASES
+
+    def moderate(self, candidate: Candidate, policy: Policy) -> Decision:
+        started = time.perf_counter()
+        signals = self.models.signals(candidate)
+        verdicts: list[str] = [PUBLISH]
+        reasons = []
+        scores: dict[str, float] = {}
+        for name, phase in self.phases:
+            try:
+                result = phase(candidate, signals, policy)
+            except Exception as error:  # one broken rule holds the comment rather than losing it
+                log.exception("moderation phase %s failed", name)
+                from commentdesk.moderation.types import HOLD, Reason
+
+                result = PhaseResult(HOLD, [Reason("check_failed", "An automatic check failed, so a moderator will read it.", [f"{name}: {error}"])])
+            scores.update(result.scores)
+            if result.decision:
+                verdicts.append(result.decision)
+                reasons.extend(result.reasons)
+        decision = most_severe(verdicts)
+        scores.setdefault("spam", 0.0)
+        scores["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        return Decision(
+            decision=decision,
+            reasons=reasons if decision != PUBLISH else [],
+            scores=scores,
+            model_versions=signals.versions,
+            fingerprint=simhash(candidate.text),
+            passages=signals.passages,
+            passage_vectors=signals.passage_vectors,
+        )

@@ -1,0 +1,235 @@
+"""Database tables. Every count a reader page shows is stored, so a page never counts rows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class CommentStatus:
+    PUBLISHED = "published"
+    PENDING = "pending"
+    REJECTED = "rejected"
+    ALL = (PUBLISHED, PENDING, REJECTED)
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    api_key_hash: Mapped[str] = mapped_column(String(128))
+    # Per-site moderation policy overrides (thresholds, word lists, pre-moderation...); see moderation.policy.
+    policy: Mapped[dict] = mapped_column(JSON, default=dict)
+    faq_markdown: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    articles: Mapped[list[Article]] = relationship(back_populates="site")
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    __table_args__ = (UniqueConstraint("site_id", "url", name="uq_articles_site_url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(200), default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    comments_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    premoderate: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    site: Mapped[Site] = relationship(back_populates="articles")
+
+
+class ArticlePassages(Base):
+    """The article's passages and their embeddings, computed once per article text and model."""
+
+    __tablename__ = "article_passages"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    model_version: Mapped[str] = mapped_column(String(100))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    passages: Mapped[list] = mapped_column(JSON)
+    vectors: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Commenter(Base):
+    """A reader who comments, known per site by the hash of their e-mail (or of their name)."""
+
+    __tablename__ = "commenters"
+    __table_args__ = (UniqueConstraint("site_id", "identity_hash", name="uq_commenters_site_identity"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    identity_hash: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(100))
+    email_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    published_count: Mapped[int] = mapped_column(Integer, default=0)
+    pending_count: Mapped[int] = mapped_column(Integer, default=0)
+    rejected_count: Mapped[int] = mapped_column(Integer, default=0)
+    banned_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ban_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+    __table_args__ = (
+        # A thread's first page: the newest published top-level comments of one article.
+        Index("ix_comments_thread_roots", "article_id", "status", "depth", "created_at", "id"),
+        # The replies under a page of top-level comments.
+        Index("ix_comments_thread_replies", "root_id", "status", "created_at", "id"),
+        # Moderation queues and flood limits.
+        Index("ix_comments_site_status_created", "site_id", "status", "created_at"),
+        Index("ix_comments_site_ip_created", "site_id", "ip_hash", "created_at"),
+        Index("ix_comments_commenter_created", "commenter_id", "created_at"),
+        Index("ix_comments_site_created", "site_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), nullable=True)
+    # The top-level comment of the thread (itself for a top-level comment): replies of any depth
+    # are fetched by one indexed look-up.
+    root_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    commenter_id: Mapped[int] = mapped_column(ForeignKey("commenters.id"))
+    author_name: Mapped[str] = mapped_column(String(100))
+    email_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    ip_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Published replies anywhere below this comment when it is top-level.
+    reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    report_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The automatic decision: scores, reasons (code, message, evidence) and model versions.
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    model_versions: Mapped[dict] = mapped_column(JSON, default=dict)
+    system_decision: Mapped[str] = mapped_column(String(16), default="")
+    # Highest-first order for the moderator queue.
+    priority: Mapped[float] = mapped_column(Float, default=0.0)
+    # 64-bit SimHash of the normalised text, for near-duplicate detection.
+    fingerprint: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+    article: Mapped[Article] = relationship()
+    parent: Mapped[Comment | None] = relationship(remote_side="Comment.id")
+    commenter: Mapped[Commenter] = relationship()
+
+
+class ModerationEvent(Base):
+    """One decision on a comment, automatic or human. Rows are only ever added."""
+
+    __tablename__ = "moderation_events"
+    __table_args__ = (Index("ix_events_created", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(16))  # "system" or "moderator"
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    actor_name: Mapped[str] = mapped_column(String(100), default="system")
+    action: Mapped[str] = mapped_column(String(32))  # publish, hold, reject, restore, report...
+    from_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(16))
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)
+    model_versions: Mapped[dict] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Report(Base):
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    ip_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class User(Base):
+    """A moderator or administrator of the workspace."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))  # "moderator" or "admin"
+    # Site ids this user may moderate; null means every site.
+    site_ids: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class CommenterNote(Base):
+    __tablename__ = "commenter_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commenter_id: Mapped[int] = mapped_column(ForeignKey("commenters.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    author_name: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,321 @@
+"""The storage interface the rest of commentdesk uses: threads, comments, status changes, reports.
+
+Status changes go through `change_status` alone, so the stored counts that reader pages show
+(published comments per article, replies per thread, a commenter's record) stay exact.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from commentdesk.store.models import (
+    Article,
+    ArticlePassages,
+    Comment,
+    Commenter,
+    CommentStatus,
+    ModerationEvent,
+    Report,
+    Site,
+    utcnow,
+)
+
+MAX_PAGE_SIZE = 100
+REPLIES_PER_THREAD = 50
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+def keyed_hash(secret: str, value: str) -> str:
+    """A keyed hash: e-mail addresses and network addresses are never stored in the clear."""
+    return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def hash_api_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+# --- cursors --------------------------------------------------------------------------------
+
+def encode_cursor(created_at: datetime, comment_id: int) -> str:
+    raw = json.dumps([created_at.isoformat(), comment_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        stamp, comment_id = json.loads(raw)
+        when = datetime.fromisoformat(stamp)
+        if when.tzinfo is None or not isinstance(comment_id, int):
+            raise ValueError
+        return when, comment_id
+    except (ValueError, TypeError, json.JSONDecodeError) as error:
+        raise InvalidCursor("The cursor is not one this server gave out.") from error
+
+
+# --- sites and articles ---------------------------------------------------------------------
+
+def site_by_slug(session: Session, slug: str) -> Site | None:
+    return session.scalar(select(Site).where(Site.slug == slug))
+
+
+def site_by_api_key(session: Session, key: str) -> Site | None:
+    return session.scalar(select(Site).where(Site.api_key_hash == hash_api_key(key)))
+
+
+def article_by_url(session: Session, site_id: int, url: str) -> Article | None:
+    return session.scalar(select(Article).where(Article.site_id == site_id, Article.url == url))
+
+
+def upsert_article(session: Session, site: Site, url: str, **fields) -> tuple[Article, bool]:
+    """Create or update the article at `url`; returns it and whether it was created."""
+    article = article_by_url(session, site.id, url)
+    created = article is None
+    if created:
+        article = Article(site_id=site.id, url=url)
+        session.add(article)
+    for name, value in fields.items():
+        if value is not None:
+            setattr(article, name, value)
+    session.flush()
+    return article, created
+
+
+def comments_closed(article: Article, close_after_days: int | None, now: datetime | None = None) -> bool:
+    if not article.comments_open:
+        return True
+    if close_after_days and article.published_at:
+        return (now or utcnow()) > article.published_at + timedelta(days=close_after_days)
+    return False
+
+
+# --- passages cache -------------------------------------------------------------------------
+
+def article_content_hash(article: Article) -> str:
+    return hashlib.sha256(f"{article.title}\n\n{article.body}".encode()).hexdigest()
+
+
+def cached_passages(session: Session, article: Article, model_version: str) -> tuple[list[str], np.ndarray] | None:
+    row = session.get(ArticlePassages, article.id)
+    if row is None or row.model_version != model_version or row.content_hash != article_content_hash(article):
+        return None
+    vectors = np.frombuffer(row.vectors, dtype=np.float32).reshape(len(row.passages), -1)
+    return list(row.passages), vectors
+
+
+def store_passages(session: Session, article: Article, model_version: str, passages: list[str], vectors: np.ndarray) -> None:
+    row = session.get(ArticlePassages, article.id) or ArticlePassages(article_id=article.id)
+    row.model_version = model_version
+    row.content_hash = article_content_hash(article)
+    row.passages = list(passages)
+    row.vectors = np.ascontiguousarray(vectors, dtype=np.float32).tobytes()
+    session.add(row)
+
+
+# --- commenters -----------------------------------------------------------------------------
+
+def commenter_for(session: Session, site_id: int, identity_hash: str, display_name: str, email_hash: str | None) -> Commenter:
+    found = session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
+    if found is not None:
+        found.display_name = display_name
+        return found
+    commenter = Commenter(site_id=site_id, identity_hash=identity_hash, display_name=display_name, email_hash=email_hash)
+    try:
+        with session.begin_nested():
+            session.add(commenter)
+            session.flush()
+    except IntegrityError:  # another request created the same commenter a moment ago
+        return session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
+    return commenter
+
+
+def is_banned(commenter: Commenter, now: datetime | None = None) -> bool:
+    return commenter.banned_until is not None and commenter.banned_until > (now or utcnow())
+
+
+def recent_rejections(session: Session, commenter_id: int, days: int) -> int:
+    since = utcnow() - timedelta(days=days)
+    return session.scalar(
+        select(func.count()).select_from(Comment).where(
+            Comment.commenter_id == commenter_id, Comment.status == CommentStatus.REJECTED, Comment.created_at >= since
+        )
+    ) or 0
+
+
+@dataclass
+class Activity:
+    by_commenter_last_minute: int
+    by_address_last_minute: int
+    same_text_by_commenter: bool
+    recent_fingerprints: list[int]
+
+
+def recent_activity(session: Session, site_id: int, commenter_id: int, ip_hash: str | None, text: str, window_minutes: int) -> Activity:
+    now = utcnow()
+    minute_ago = now - timedelta(minutes=1)
+    window_start = now - timedelta(minutes=window_minutes)
+    by_commenter = session.scalar(
+        select(func.count()).select_from(Comment).where(Comment.commenter_id == commenter_id, Comment.created_at >= minute_ago)
+    ) or 0
+    by_address = 0
+    if ip_hash:
+        by_address = session.scalar(
+            select(func.count()).select_from(Comment).where(Comment.site_id == site_id, Comment.ip_hash == ip_hash, Comment.created_at >= minute_ago)
+        ) or 0
+    same_text = session.scalar(
+        select(Comment.id).where(Comment.commenter_id == commenter_id, Comment.created_at >= window_start, Comment.text == text).limit(1)
+    ) is not None
+    # The newest few hundred fingerprints in the window bound the cost on busy sites.
+    fingerprints = session.scalars(
+        select(Comment.fingerprint)
+        .where(Comment.site_id == site_id, Comment.created_at >= window_start, Comment.fingerprint.is_not(None), Comment.commenter_id != commenter_id)
+        .order_by(Comment.created_at.desc())
+        .limit(500)
+    ).all()
+    return Activity(by_commenter, by_address, same_text, list(fingerprints))
+
+
+# --- comments and status --------------------------------------------------------------------
+
+def add_comment(session: Session, comment: Comment, *, actor_reasons: list, scores: dict, model_versions: dict) -> Comment:
+    """Insert a new comment with its automatic decision and keep every stored count right."""
+    session.add(comment)
+    session.flush()
+    if comment.parent_id is None:
+        comment.root_id = comment.id
+    _count(session, comment, comment.status, +1)
+    session.add(ModerationEvent(
+        comment_id=comment.id, site_id=comment.site_id, actor="system", actor_name="system",
+        action=comment.system_decision, from_status=None, to_status=comment.status,
+        reasons=actor_reasons, scores=scores, model_versions=model_versions,
+    ))
+    return comment
+
+
+def change_status(session: Session, comment: Comment, new_status: str, *, actor: str, actor_name: str,
+                  actor_user_id: int | None = None, action: str | None = None, reasons: list | None = None, note: str = "") -> ModerationEvent:
+    """Move a comment to `new_status`, logging the decision; counts follow the move."""
+    if new_status not in CommentStatus.ALL:
+        raise ValueError(f"unknown status {new_status!r}")
+    old_status = comment.status
+    if old_status != new_status:
+        _count(session, comment, old_status, -1)
+        comment.status = new_status
+        comment.updated_at = utcnow()
+        _count(session, comment, new_status, +1)
+    event = ModerationEvent(
+        comment_id=comment.id, site_id=comment.site_id, actor=actor, actor_name=actor_name, actor_user_id=actor_user_id,
+        action=action or new_status, from_status=old_status, to_status=new_status, reasons=reasons or [],
+        scores=dict(comment.scores or {}), model_versions=dict(comment.model_versions or {}), note=note,
+    )
+    session.add(event)
+    return event
+
+
+def _count(session: Session, comment: Comment, status: str, delta: int) -> None:
+    """Adjust stored counts with atomic UPDATEs so concurrent writers never lose an increment."""
+    column = {CommentStatus.PUBLISHED: Commenter.published_count, CommentStatus.PENDING: Commenter.pending_count,
+              CommentStatus.REJECTED: Commenter.rejected_count}[status]
+    session.execute(update(Commenter).where(Commenter.id == comment.commenter_id).values({column: column + delta}))
+    if status != CommentStatus.PUBLISHED:
+        return
+    session.execute(update(Article).where(Article.id == comment.article_id).values(published_count=Article.published_count + delta))
+    if comment.parent_id is not None and comment.root_id is not None:
+        session.execute(update(Comment).where(Comment.id == comment.root_id).values(reply_count=Comment.reply_count + delta))
+
+
+# --- reading threads ------------------------------------------------------------------------
+
+@dataclass
+class ThreadPage:
+    roots: list[Comment]
+    replies: dict[int, list[Comment]]       # root id -> published replies, oldest first
+    more_replies: dict[int, str | None]      # root id -> cursor for the rest of its replies
+    parent_names: dict[int, str]             # comment id -> author name, for "Replying to"
+    next_cursor: str | None
+
+
+def thread_page(session: Session, article_id: int, cursor: str | None, limit: int) -> ThreadPage:
+    """The newest published top-level comments after `cursor`, each with its first replies.
+
+    Both queries walk an index from a known position, so a page costs the same in a thread of
+    ten comments or of a hundred thousand.
+    """
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    query = select(Comment).where(Comment.article_id == article_id, Comment.status == CommentStatus.PUBLISHED, Comment.depth == 0)
+    if cursor:
+        when, comment_id = decode_cursor(cursor)
+        query = query.where(or_(Comment.created_at < when, and_(Comment.created_at == when, Comment.id < comment_id)))
+    rows = session.scalars(query.order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit + 1)).all()
+    roots = list(rows[:limit])
+    next_cursor = encode_cursor(roots[-1].created_at, roots[-1].id) if len(rows) > limit and roots else None
+    replies: dict[int, list[Comment]] = {}
+    more: dict[int, str | None] = {}
+    for root in roots:
+        if root.reply_count == 0:
+            replies[root.id], more[root.id] = [], None
+            continue
+        replies[root.id], more[root.id] = reply_page(session, root.id, None, REPLIES_PER_THREAD)
+    parent_names = _parent_names(session, [reply for group in replies.values() for reply in group])
+    return ThreadPage(roots, replies, more, parent_names, next_cursor)
+
+
+def reply_page(session: Session, root_id: int, cursor: str | None, limit: int) -> tuple[list[Comment], str | None]:
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    query = select(Comment).where(Comment.root_id == root_id, Comment.status == CommentStatus.PUBLISHED, Comment.depth > 0)
+    if cursor:
+        when, comment_id = decode_cursor(cursor)
+        query = query.where(or_(Comment.created_at > when, and_(Comment.created_at == when, Comment.id > comment_id)))
+    rows = session.scalars(query.order_by(Comment.created_at, Comment.id).limit(limit + 1)).all()
+    page = list(rows[:limit])
+    next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(rows) > limit and page else None
+    return page, next_cursor
+
+
+def _parent_names(session: Session, comments: list[Comment]) -> dict[int, str]:
+    ids = {comment.parent_id for comment in comments if comment.parent_id is not None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(Comment.id, Comment.author_name).where(Comment.id.in_(ids))).all())
+
+
+def published_counts(session: Session, article_ids: list[int]) -> dict[int, int]:
+    rows = session.execute(select(Article.id, Article.published_count).where(Article.id.in_(article_ids))).all()
+    return {article_id: count for article_id, count in rows}
+
+
+# --- reports --------------------------------------------------------------------------------
+
+def add_report(session: Session, comment: Comment, reason: str, note: str, ip_hash: str | None) -> Report:
+    report = Report(comment_id=comment.id, reason=reason, note=note, ip_hash=ip_hash)
+    session.add(report)
+    session.execute(update(Comment).where(Comment.id == comment.id).values(report_count=Comment.report_count + 1))
+    session.add(ModerationEvent(
+        comment_id=comment.id, site_id=comment.site_id, actor="reader", actor_name="reader", action="report",
+        from_status=comment.status, to_status=comment.status, reasons=[{"code": f"report_{reason}", "message": note or reason, "evidence": []}],
+        scores=dict(comment.scores or {}), model_versions=dict(comment.model_versions or {}),
+    ))
+    return report
+
+
+def already_reported(session: Session, comment_id: int, ip_hash: str | None) -> bool:
+    if not ip_hash:
+        return False
+    return session.scalar(select(Report.id).where(Report.comment_id == comment_id, Report.ip_hash == ip_hash).limit(1)) is not None
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
