@@ -1,0 +1,168 @@
+"""Shared fixtures: an app on SQLite or PostgreSQL, the real moderation models, a live server.
+
+Every test that takes `app` (or `client`) runs once per database backend. PostgreSQL tests
+use COMMENTDESK_TEST_PG_URL (default: the local server's `test` database) and are skipped,
+with the reason shown, when no server answers.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from commentdesk.app import create_app
+from commentdesk.config import Settings
+from commentdesk.moderation.pipeline import ModerationModels
+from commentdesk.services.sites import create_site
+
+PG_URL = os.environ.get("COMMENTDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BACKENDS = [b.strip() for b in os.environ.get("COMMENTDESK_TEST_DATABASES", "sqlite,postgres").split(",") if b.strip()]
+
+
+def _postgres_problem() -> str | None:
+    try:
+        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as error:  # any failure means: no usable server here
+        return f"PostgreSQL not reachable at {make_url(PG_URL).render_as_string(hide_password=True)}: {type(error).__name__}"
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    problem = _postgres_problem()
+    if problem:
+        pytest.skip(problem)
+    return PG_URL
+
+
+@pytest.fixture(scope="session")
+def models() -> ModerationModels:
+    """The real embedding, abuse and relevance models, loaded once for the whole run."""
+    return ModerationModels(timeout_ms=20_000).load()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        return
+    admin_url = request.getfixturevalue("postgres_admin_url")
+    name = f"cd_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path, database_url) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="test-secret")
+
+
+@pytest.fixture
+def app(settings, models):
+    return create_app(settings, models=models)
+
+
+@pytest.fixture
+def client(app):
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def site_key(client) -> tuple[str, str]:
+    """A site named 'news' with a relaxed flood limit; returns (slug, api key)."""
+    app = client.app
+    with app.state.sessions() as session:
+        _site, key = create_site(session, "news", "The Daily Example", policy={"flood_per_minute_commenter": 1000, "flood_per_minute_address": 1000})
+        session.commit()
+    return "news", key
+
+
+@pytest.fixture
+def auth(site_key) -> dict[str, str]:
+    return {"Authorization": f"Bearer {site_key[1]}"}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, app) -> None:
+        import uvicorn
+
+        self.app = app
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    def start(self) -> "LiveServer":
+        self._thread.start()
+        deadline = time.monotonic() + 60
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(app):
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+
+
+CHROMIUM = Path(os.environ.get("COMMENTDESK_CHROMIUM", "/usr/bin/chromium"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright; skipped with a reason when absent."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
