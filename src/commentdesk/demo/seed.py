@@ -1,0 +1,70 @@
+"""Fill an empty database with the demo site, its articles and readers' comments."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+
+from commentdesk.demo.content import ARTICLES, SITE
+from commentdesk.services.posting import PostingError
+from commentdesk.services.sites import create_site
+from commentdesk.store import repository as repo
+from commentdesk.store.db import migrate
+from commentdesk.store.models import Comment, ModerationEvent
+
+DEMO_POLICY = {
+    # Two top-level comments per page, so VIEW MORE COMMENTS shows up in the small demo threads.
+    "page_size": 2,
+}
+
+
+def seed_demo(app, out=sys.stderr) -> bool:
+    """Seed once; returns False when the demo site is already there."""
+    migrate(app.state.engine)
+    sessions = app.state.sessions
+    with sessions() as session:
+        if repo.site_by_slug(session, SITE["slug"]) is not None:
+            return False
+        site, key = create_site(session, SITE["slug"], SITE["name"], policy=DEMO_POLICY)
+        session.commit()
+    settings = app.state.settings
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    (settings.data_dir / "demo-api-key.txt").write_text(key + "\n")
+    print(f"commentdesk demo: site '{SITE['slug']}' created; its API key is in {settings.data_dir / 'demo-api-key.txt'}", file=out)
+
+    app.state.pipeline.models.load()
+    poster = app.state.poster
+    outcomes = {"published": 0, "pending": 0, "rejected": 0}
+    for spec in ARTICLES:
+        with sessions() as session:
+            site = repo.site_by_slug(session, SITE["slug"])
+            published_at = datetime.fromisoformat(spec["published_at"])
+            article, _ = repo.upsert_article(
+                session, site, spec["url"], title=spec["title"], body=spec["body"], author=spec["author"], published_at=published_at,
+            )
+            session.commit()
+            ids: dict[str, int] = {}
+            for key_name, author, text, minutes, parent_key in spec["comments"]:
+                try:
+                    posted = poster.post(session, article, author_name=author, author_email=None, text=text,
+                                         parent_id=ids.get(parent_key) if parent_key else None)
+                except PostingError as error:  # e.g. replying to a comment the models held
+                    print(f"  skipped {key_name}: {error.message}", file=out)
+                    continue
+                comment = posted.comment
+                ids[key_name] = comment.id
+                _backdate(session, comment, published_at + timedelta(minutes=minutes))
+                outcomes[comment.status] += 1
+            session.commit()
+        print(f"  {spec['title'][:70]}", file=out)
+    print(f"commentdesk demo: {outcomes['published']} published, {outcomes['pending']} held for review, "
+          f"{outcomes['rejected']} rejected by the models", file=out)
+    return True
+
+
+def _backdate(session, comment: Comment, when: datetime) -> None:
+    """Give a seeded comment the time a reader would have posted it."""
+    session.execute(update(Comment).where(Comment.id == comment.id).values(created_at=when, updated_at=when))
+    session.execute(update(ModerationEvent).where(ModerationEvent.comment_id == comment.id).values(created_at=when))
