@@ -51,6 +51,7 @@ class Pool:
     normalised: list[str]
     embeddings: np.ndarray
     labels: np.ndarray
+    targets: np.ndarray  # graded training target in [0, 1]
     sets: np.ndarray
     groups: np.ndarray
     categories: dict[str, np.ndarray]
@@ -64,6 +65,7 @@ class Pool:
             normalised=[self.normalised[i] for i in idx],
             embeddings=self.embeddings[idx],
             labels=self.labels[idx],
+            targets=self.targets[idx],
             sets=self.sets[idx],
             groups=self.groups[idx],
             categories={k: v[idx] for k, v in self.categories.items()},
@@ -82,7 +84,7 @@ def set_with_embeddings(name: str, data_dir: Path, cache_dir: Path | None = None
 
 def build_pool(data_dir: Path, split: str = "train", set_names=tuple(SET_WEIGHTS),
                cache_dir: Path | None = None) -> Pool:
-    texts, emb, labels, sets, groups = [], [], [], [], []
+    texts, emb, labels, targets, sets, groups = [], [], [], [], [], []
     cats: dict[str, list[np.ndarray]] = {c: [] for c in CATEGORIES}
     for name in set_names:
         data, vectors = set_with_embeddings(name, data_dir, cache_dir)
@@ -91,6 +93,7 @@ def build_pool(data_dir: Path, split: str = "train", set_names=tuple(SET_WEIGHTS
         texts += part.texts
         emb.append(vectors[mask])
         labels.append(part.labels)
+        targets.append(part.targets())
         sets += [name] * len(part)
         groups.append(np.array([f"{name}:{g}" for g in part.groups]))
         for c in CATEGORIES:
@@ -101,6 +104,7 @@ def build_pool(data_dir: Path, split: str = "train", set_names=tuple(SET_WEIGHTS
         normalised=normalised,
         embeddings=np.vstack(emb),
         labels=np.concatenate(labels).astype(np.int8),
+        targets=np.concatenate(targets).astype(np.float64),
         sets=np.array(sets),
         groups=np.concatenate(groups),
         categories={c: np.concatenate(v) for c, v in cats.items()},
@@ -124,15 +128,29 @@ class Views:
         return np.column_stack([lex, emb])
 
 
+def fit_soft_logistic(x, target: np.ndarray, weight: np.ndarray, **kwargs) -> LogisticRegression:
+    """Logistic regression on targets in [0, 1]: a row with target t counts as a positive with
+    weight t and a negative with weight 1 - t."""
+    import scipy.sparse as sp
+
+    soft = (target > 0) & (target < 1)
+    pos = target >= 1
+    rows = np.concatenate([np.flatnonzero(~soft), np.flatnonzero(soft), np.flatnonzero(soft)])
+    y = np.concatenate([pos[~soft], np.ones(soft.sum(), bool), np.zeros(soft.sum(), bool)])
+    w = np.concatenate([weight[~soft], (weight * target)[soft], (weight * (1 - target))[soft]])
+    xs = x[rows] if sp.issparse(x) else np.asarray(x)[rows]
+    return LogisticRegression(**kwargs).fit(xs, y.astype(int), sample_weight=w)
+
+
 def fit_views(pool: Pool, featurizer: LexicalFeaturizer) -> Views:
     x = featurizer.transform_normalised(pool.normalised)
-    lexical = LogisticRegression(C=LEXICAL_C, solver="liblinear", max_iter=200)
-    lexical.fit(x, pool.labels, sample_weight=pool.weights)
+    lexical = fit_soft_logistic(x, pool.targets, pool.weights, C=LEXICAL_C, solver="liblinear",
+                                max_iter=200)
     heads_w, heads_b = [], []
     for sets in EMBEDDING_HEADS.values():
         mask = np.isin(pool.sets, sets)
-        head = LogisticRegression(C=EMBEDDING_C, max_iter=2000)
-        head.fit(pool.embeddings[mask], pool.labels[mask])
+        head = fit_soft_logistic(pool.embeddings[mask], pool.targets[mask],
+                                 np.ones(mask.sum()), C=EMBEDDING_C, max_iter=3000)
         heads_w.append(head.coef_[0])
         heads_b.append(head.intercept_[0])
     return Views(

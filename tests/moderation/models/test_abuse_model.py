@@ -1,0 +1,93 @@
+"""The shipped abuse weights load, score in range, and explain themselves with original words."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from commentdesk.moderation.models.abuse import CATEGORIES, AbuseModel, AbuseScore, ModelLoadError
+
+
+@pytest.fixture(scope="module")
+def model():
+    return AbuseModel.load()
+
+
+def _random_unit(n, seed=0):
+    v = np.random.default_rng(seed).normal(size=(n, 384)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_shipped_weights_load_with_version_and_thresholds(model):
+    assert model.version.startswith("abuse-")
+    th = model.recommended_thresholds
+    assert 0 < th["hold"] < th["reject"] <= 1
+
+
+def test_predict_shapes_and_ranges(model):
+    texts = ["Thanks for the balanced reporting.", "You are a worthless idiot."]
+    scores = model.predict(texts, _random_unit(2))
+    assert len(scores) == 2
+    for s in scores:
+        assert isinstance(s, AbuseScore)
+        assert 0.0 <= s.probability <= 1.0
+        assert set(CATEGORIES) <= set(s.categories)
+        assert all(0.0 <= v <= 1.0 for v in s.categories.values())
+
+
+def test_empty_batch(model):
+    assert model.predict([], np.zeros((0, 384), np.float32)) == []
+
+
+def test_evidence_is_copied_from_the_original_text(model):
+    text = "Shut up, you stupid m0r0n, nobody cares about your lies"
+    (score,) = model.predict([text], _random_unit(1))
+    assert score.evidence, "an insult should come with evidence"
+    for word in score.evidence:
+        assert word in text
+
+
+def test_lexical_view_sees_through_disguises(model):
+    plain, disguised = "you are a stupid idiot", "you are a s t u p i d id1ot"
+    emb = _random_unit(1)
+    a = model.view_logits(["you are a stupid idiot"], emb)[0, 0]
+    from commentdesk.moderation.models.abuse import normalise
+
+    b = model.view_logits([normalise(disguised)], emb)[0, 0]
+    assert abs(a - b) < 1.5, (plain, disguised)
+
+
+def test_missing_weights_raise_a_clear_error(tmp_path):
+    with pytest.raises(ModelLoadError):
+        AbuseModel.load(tmp_path)
+
+
+def test_corrupt_weights_raise_a_clear_error(tmp_path):
+    shipped = AbuseModel.load().meta
+    (tmp_path / "abuse.json").write_text(json.dumps(shipped))
+    (tmp_path / "abuse.npz").write_bytes(b"not an npz")
+    with pytest.raises(ModelLoadError):
+        AbuseModel.load(tmp_path)
+
+
+def test_weight_files_stay_small():
+    from commentdesk.moderation.models.abuse import WEIGHTS_DIR
+
+    sizes = [p.stat().st_size for p in WEIGHTS_DIR.iterdir() if p.is_file()]
+    assert max(sizes) < 3 * 2**20
+    assert sum(sizes) < 8 * 2**20
+
+
+@pytest.mark.models
+def test_real_embeddings_separate_abuse_from_dissent(model):
+    from commentdesk.moderation.models.embedder import shared_embedder
+
+    texts = [
+        "The minister's budget is a disaster and she should resign over it.",
+        "I strongly disagree with this editorial; the numbers do not add up.",
+        "You are a pathetic moron and everyone here hates you.",
+        "Go kill yourself, you worthless piece of garbage.",
+    ]
+    probs = [s.probability for s in model.predict(texts, shared_embedder().encode(texts))]
+    assert max(probs[:2]) < min(probs[2:])

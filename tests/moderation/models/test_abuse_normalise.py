@@ -1,0 +1,40 @@
+"""The normaliser undoes common evasion tricks while keeping words aligned with the original."""
+
+import pytest
+
+from commentdesk.moderation.models.abuse import normalise, tokenize
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("You are an id1ot!", "you are an idiot"),
+        ("f u c k you", "fuck you"),
+        ("f.u.c.k off", "fuck off"),
+        ("what a m0r0n", "what a moron"),
+        ("you $hit", "you shit"),
+        ("ѕhіt happens", "shit happens"),  # Cyrillic look-alikes
+        ("ｆｕｃｋ", "fuck"),  # full-width letters
+        ("fuuuuuck", "fuuck"),
+        ("stu\u200bpid", "stupid"),  # zero-width space
+        ("f*cking", "fcking"),
+        ("Fück", "fuck"),
+    ],
+)
+def test_evasions_are_undone(text, expected):
+    assert normalise(text) == expected
+
+
+def test_numbers_and_plain_words_survive():
+    assert normalise("In 2020, 45 people voted.") == "in 2020 45 people voted"
+
+
+def test_tokens_stay_aligned_with_the_original_text():
+    originals, normalised = tokenize("Total i d 1 o t, that MINISTER")
+    assert originals == ["Total", "i d 1 o t,", "that", "MINISTER"]
+    assert normalised == ["total", "idiot", "that", "minister"]
+
+
+def test_empty_text():
+    assert tokenize("") == ([], [])
+    assert normalise("   ") == ""
