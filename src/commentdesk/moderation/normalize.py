@@ -68,8 +68,10 @@ def normalise(text: str) -> NormalisedText:
     return NormalisedText(joined, joined_positions, text)
 
 
-# Three or more single letters separated by spaces or punctuation: "f u c k", "i.d.i.o.t".
-_SPELLED_OUT = re.compile(r"(?<![a-z0-9])(?:[a-z*#%_?][ \t.\-_,·•~'\"]+){2,}[a-z*#%_?](?![a-z0-9])")
+# Three or more single letters with the same separator between them: "f u c k", "i.d.i.o.t".
+_SPELLED_OUT = re.compile(r"(?<![a-z0-9])[a-z*#%_?]([ \t.\-_,·•~'\"]+)(?:[a-z*#%_?]\1){1,}[a-z*#%_?](?![a-z0-9])")
+# One-letter words that often stand before a spelled-out word: "a f u c k i n g joke".
+_ONE_LETTER_WORDS = "ai"
 
 
 def _join_spelled_out(text: str, positions: list[int]) -> tuple[str, list[int]]:
@@ -77,12 +79,16 @@ def _join_spelled_out(text: str, positions: list[int]) -> tuple[str, list[int]]:
     out_positions: list[int] = []
     cursor = 0
     for match in _SPELLED_OUT.finditer(text):
-        out.extend(text[cursor : match.start()])
-        out_positions.extend(positions[cursor : match.start()])
-        for offset in range(match.start(), match.end()):
-            if text[offset] not in _SEPARATORS:
-                out.append(text[offset])
-                out_positions.append(positions[offset])
+        start = match.start()
+        letters = [i for i in range(start, match.end()) if text[i] not in _SEPARATORS]
+        if text[start] in _ONE_LETTER_WORDS and match.group(1).isspace() and len(letters) >= 5:
+            letters = letters[1:]
+            start = letters[0]
+        out.extend(text[cursor:start])
+        out_positions.extend(positions[cursor:start])
+        for offset in letters:
+            out.append(text[offset])
+            out_positions.append(positions[offset])
         cursor = match.end()
     out.extend(text[cursor:])
     out_positions.extend(positions[cursor:])

@@ -1,0 +1,34 @@
+import pytest
+
+from commentdesk.moderation.normalize import normalise, word_pattern
+
+
+@pytest.mark.parametrize(
+    ("text", "entry", "span"),
+    [
+        ("You are an id1ot", "idiot*", "id1ot"),
+        ("F u c k you", "fuck*", "F u c k"),
+        ("fuuuuck off", "fuck*", "fuuuuck"),
+        ("f*ck this", "fuck*", "f*ck"),
+        ("what an \u0456d\u0456\u043et", "idiot*", "\u0456d\u0456\u043et"),  # Cyrillic look-alikes
+        ("I.D.I.O.T!", "idiot*", "I.D.I.O.T"),
+        ("sh!t happens", "shit*", "sh!t"),
+        ("total m0r0ns", "moron*", "m0r0ns"),
+        ("kill   yourself", "kill yourself", "kill   yourself"),
+        ("so stu\u200bpid", "stupid*", "stu\u200bpid"),  # zero-width space inside the word
+    ],
+)
+def test_tricks_are_undone_and_the_original_span_is_shown(text, entry, span):
+    normalised = normalise(text)
+    match = word_pattern(entry).search(normalised.text)
+    assert match is not None
+    assert normalised.original_span(*match.span()) == span
+
+
+@pytest.mark.parametrize(("text", "entry"), [("a class assessment", "ass"), ("Scunthorpe United", "cunt*"), ("I was shocked", "shit*")])
+def test_words_inside_other_words_do_not_match(text, entry):
+    assert word_pattern(entry).search(normalise(text).text) is None
+
+
+def test_punctuation_after_a_word_is_not_a_letter():
+    assert normalise("idiot!").text == "idiot!"

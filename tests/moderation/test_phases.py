@@ -1,0 +1,75 @@
+"""The rule-based phases, without the models."""
+
+from commentdesk.moderation.fingerprint import distance, is_near_duplicate, simhash
+from commentdesk.moderation.phases import spam, trust, wordlists
+from commentdesk.moderation.policy import Policy
+from commentdesk.moderation.types import HOLD, REJECT, Candidate, CommenterHistory, ModelSignals, RecentActivity
+
+
+def candidate(text: str, **extra) -> Candidate:
+    return Candidate(text=text, article_title="Council approves bike lanes", article_body="The council voted for bike lanes.", **extra)
+
+
+def test_banned_word_rejects_and_shows_the_reader_spelling():
+    result = wordlists.check(candidate("What a f.u.c.k.i.n.g joke"), ModelSignals(), Policy())
+    assert result.decision == REJECT
+    assert result.reasons[0].code == "banned_word"
+    assert result.reasons[0].evidence == ["f.u.c.k.i.n.g"]
+
+
+def test_suspect_word_holds():
+    result = wordlists.check(candidate("The councillors are idiots"), ModelSignals(), Policy())
+    assert result.decision == HOLD
+    assert result.reasons[0].evidence == ["idiots"]
+
+
+def test_site_word_lists_replace_the_defaults():
+    policy = Policy(banned_words=["potato"], suspect_words=[])
+    assert wordlists.check(candidate("p0tat0 council"), ModelSignals(), policy).decision == REJECT
+    assert wordlists.check(candidate("The councillors are idiots"), ModelSignals(), policy).decision is None
+
+
+def test_one_link_is_allowed_but_a_link_farm_is_rejected():
+    policy = Policy()
+    one = spam.check(candidate("Details at https://council.example/plan"), ModelSignals(), policy)
+    assert one.decision is None and 0 < one.scores["spam"] < policy.spam_hold
+    farm = spam.check(candidate("https://a.example https://b.example https://c.example buy now"), ModelSignals(), policy)
+    assert farm.decision == REJECT
+    assert {reason.code for reason in farm.reasons} >= {"too_many_links", "contact_bait"}
+
+
+def test_blocked_domain_rejects_and_allowed_domain_is_free():
+    policy = Policy(blocked_domains=["spam.example"], allowed_domains=["courier.example"])
+    assert spam.check(candidate("see www.spam.example/offer"), ModelSignals(), policy).decision == REJECT
+    assert spam.check(candidate("see https://courier.example/a https://courier.example/b https://courier.example/c"), ModelSignals(), policy).decision is None
+
+
+def test_phone_number_and_contact_bait_are_held_or_rejected():
+    assert spam.check(candidate("whatsapp me on +44 7700 900123 for the best deal"), ModelSignals(), Policy()).decision == REJECT
+    assert spam.check(candidate("call 0300 1234567 about the bike lanes"), ModelSignals(), Policy()).decision == HOLD
+
+
+def test_repeated_post_and_flooding():
+    repeated = spam.check(candidate("Bike lanes now", recent=RecentActivity(same_text_by_commenter=True)), ModelSignals(), Policy())
+    assert repeated.decision == REJECT and repeated.reasons[0].code == "duplicate"
+    flood = spam.check(candidate("Bike lanes now", recent=RecentActivity(by_commenter_last_minute=9)), ModelSignals(), Policy())
+    assert flood.decision == HOLD and flood.reasons[0].code == "flooding"
+
+
+def test_near_duplicates_across_commenters_are_held():
+    text = "The council should stop wasting our money on these bike lanes and fix the roads first please"
+    copy = "The council should STOP wasting our money on these bike lanes, and fix the roads first!!"
+    assert distance(simhash(text), simhash(copy)) <= 4
+    assert is_near_duplicate(simhash(copy), [simhash(text)])
+    result = spam.check(candidate(copy, recent=RecentActivity(recent_fingerprints=[simhash(text)])), ModelSignals(), Policy())
+    assert result.decision == HOLD and result.reasons[0].code == "near_duplicate"
+    assert simhash("Well said") is None  # short reactions are repeated innocently
+
+
+def test_trust_rules():
+    assert trust.check(candidate("x", premoderated=True), ModelSignals(), Policy()).reasons[0].code == "premoderated"
+    newcomer = candidate("x", history=CommenterHistory(published=0))
+    assert trust.check(newcomer, ModelSignals(), Policy(new_commenter_hold=2)).reasons[0].code == "new_commenter"
+    assert trust.check(newcomer, ModelSignals(), Policy()).decision is None
+    repeat_offender = candidate("x", history=CommenterHistory(published=5, recent_rejections=3))
+    assert trust.check(repeat_offender, ModelSignals(), Policy()).reasons[0].code == "recent_rejections"
