@@ -1,0 +1,241 @@
+"""Reader pages: home, article with its comment section, Comments FAQ, and the no-JavaScript forms.
+
+Every page is complete without JavaScript; embed.js enhances the same markup in place. Comments
+are shaped by the API presenters, so the HTML and the JSON API always show the same thread.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlencode
+
+import nh3
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from markdown_it import MarkdownIt
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commentdesk.api import presenters
+from commentdesk.api.deps import client_address, db_session
+from commentdesk.moderation.policy import Policy
+from commentdesk.services.posting import PostingError
+from commentdesk.store import repository as repo
+from commentdesk.store.models import Article, Comment, CommentStatus, Site
+from commentdesk.store.repository import InvalidCursor
+from commentdesk.web import timefmt
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters["relative_time"] = timefmt.relative_time
+templates.env.filters["iso_time"] = timefmt.iso_time
+templates.env.filters["long_date"] = timefmt.long_date
+
+MODERATION_NOTICE = "Comments are moderated and generally will be posted if they are on-topic and not abusive."
+REPORT_REASONS = (("abusive", "Abusive or hateful"), ("off_topic", "Off-topic"), ("spam", "Spam or advertising"), ("other", "Something else"))
+REPORT_THANKS = "Thank you. A moderator will look at this comment."
+FORM_TOKEN_MAX_AGE = 2 * 86400   # a reader may leave a tab open for a day before posting
+NOTICE_MAX_AGE = 600
+templates.env.globals.update(MODERATION_NOTICE=MODERATION_NOTICE, REPORT_REASONS=REPORT_REASONS)
+
+
+# --- signed values: form tokens and post-redirect notices -------------------------------------
+
+def _signer(request: Request, purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(request.app.state.secret, salt=f"commentdesk.reader.{purpose}")
+
+
+def form_token(request: Request, article_id: int) -> str:
+    """A token proving the form came from this server's page for this article (not a blind cross-site post)."""
+    return _signer(request, "form").dumps(article_id)
+
+
+def _token_matches(request: Request, token: str, article_id: int) -> bool:
+    try:
+        return _signer(request, "form").loads(token, max_age=FORM_TOKEN_MAX_AGE) == article_id
+    except BadSignature:
+        return False
+
+
+def _notice_param(request: Request, kind: str, message: str) -> str:
+    return _signer(request, "notice").dumps([kind, message])
+
+
+def _read_notice(request: Request, value: str | None) -> dict | None:
+    if not value:
+        return None
+    try:
+        kind, message = _signer(request, "notice").loads(value, max_age=NOTICE_MAX_AGE)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return {"kind": kind, "message": message}
+
+
+def outcome_message(outcome: str, reasons: list[str], fallback: str) -> str:
+    """The reader's message after posting; embed.js words it the same way."""
+    detail = " ".join(reason for reason in reasons if reason)
+    if outcome == "published":
+        return "Your comment is published."
+    if outcome == "held":
+        return f"Your comment is held for review: {detail}" if detail else fallback
+    return f"Your comment was not published: {detail}" if detail else fallback
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+def _paragraphs(body: str) -> list[str]:
+    """Article text to paragraphs: blank lines separate them; single line breaks do when there are none."""
+    parts = [part.strip() for part in re.split(r"\n\s*\n", body or "") if part.strip()]
+    if len(parts) == 1 and "\n" in parts[0]:
+        parts = [line.strip() for line in parts[0].splitlines() if line.strip()]
+    return parts
+
+
+def _not_found(request: Request, message: str) -> HTMLResponse:
+    return templates.TemplateResponse(request, "not_found.html", {"message": message}, status_code=404)
+
+
+def _reply_target(session: Session, article: Article, comment_id: int | None) -> Comment | None:
+    if comment_id is None:
+        return None
+    comment = session.get(Comment, comment_id)
+    if comment is None or comment.article_id != article.id or comment.status != CommentStatus.PUBLISHED:
+        return None
+    return comment
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _render_article(request: Request, session: Session, article: Article, *, cursor: str | None = None,
+                    reply_to: Comment | None = None, form: dict | None = None, errors: dict | None = None,
+                    notice: dict | None = None, status_code: int = 200) -> HTMLResponse:
+    policy = Policy.from_dict(article.site.policy)
+    try:
+        page = repo.thread_page(session, article.id, cursor, policy.page_size)
+    except InvalidCursor:  # a stale or edited link: show the first page rather than an error
+        cursor = None
+        page = repo.thread_page(session, article.id, None, policy.page_size)
+    context = {
+        "article": article,
+        "site": article.site,
+        "paragraphs": _paragraphs(article.body),
+        "comments": presenters.thread_comments(page),
+        "next_cursor": page.next_cursor,
+        "is_later_page": bool(cursor),
+        "comments_open": not repo.comments_closed(article, policy.close_after_days),
+        "token": form_token(request, article.id),
+        "reply_to": reply_to,
+        "form": form or {},
+        "errors": errors or {},
+        "notice": notice,
+        "faq_url": "/faq?" + urlencode({"site": article.site.slug}),
+    }
+    return templates.TemplateResponse(request, "article.html", context, status_code=status_code)
+
+
+def _back_to_article(request: Request, article_id: int, kind: str, message: str, anchor: str = "comments") -> RedirectResponse:
+    query = urlencode({"notice": _notice_param(request, kind, message)})
+    return RedirectResponse(f"/articles/{article_id}?{query}#{anchor}", status_code=303)
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: Session = Depends(db_session)):
+    articles = session.scalars(
+        select(Article).join(Site).order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+    ).all()
+    return templates.TemplateResponse(request, "home.html", {"articles": articles})
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: int, cursor: str | None = None, reply_to: str | None = None,
+                 notice: str | None = None, session: Session = Depends(db_session)):
+    article = session.get(Article, article_id)
+    if article is None:
+        return _not_found(request, "There is no article at this address.")
+    return _render_article(
+        request, session, article, cursor=(cursor or None) if cursor and len(cursor) <= 200 else None,
+        reply_to=_reply_target(session, article, _int_or_none(reply_to)), notice=_read_notice(request, notice),
+    )
+
+
+@router.post("/articles/{article_id}/comments", response_class=HTMLResponse)
+async def post_comment_form(request: Request, article_id: int, session: Session = Depends(db_session)):
+    article = session.get(Article, article_id)
+    if article is None:
+        return _not_found(request, "There is no article at this address.")
+    data = await request.form()
+    form = {key: str(data.get(key, "")) for key in ("author_name", "author_email", "text", "parent_id")}
+    parent_id = _int_or_none(form["parent_id"])
+    reply_to = _reply_target(session, article, parent_id)
+
+    def show_again(errors: dict, status_code: int) -> HTMLResponse:
+        return _render_article(request, session, article, reply_to=reply_to, form=form, errors=errors, status_code=status_code)
+
+    if not _token_matches(request, str(data.get("token", "")), article.id):
+        return show_again({"form": "This form has expired. Please send your comment again."}, 400)
+    if form["parent_id"] and parent_id is None:
+        return show_again({"form": "The comment you are replying to is not available."}, 422)
+    try:
+        posted = request.app.state.poster.post(
+            session, article, author_name=form["author_name"], author_email=form["author_email"] or None,
+            text=form["text"], parent_id=parent_id, client_address=client_address(request),
+        )
+    except PostingError as error:
+        return show_again({error.field or "form": error.message}, error.status)
+
+    comment, decision = posted.comment, posted.decision
+    outcome = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held"}.get(comment.status, "rejected")
+    message = outcome_message(outcome, [reason.message for reason in decision.reasons], decision.summary())
+    anchor = f"comment-{comment.id}" if outcome == "published" else "comments"
+    return _back_to_article(request, article.id, outcome, message, anchor)
+
+
+@router.post("/comments/{comment_id}/report", response_class=HTMLResponse)
+async def report_comment_form(request: Request, comment_id: int, session: Session = Depends(db_session)):
+    comment = session.get(Comment, comment_id)
+    if comment is None or comment.status != CommentStatus.PUBLISHED:
+        return _not_found(request, "That comment is not available.")
+    data = await request.form()
+    reason = str(data.get("reason", ""))
+    if not _token_matches(request, str(data.get("token", "")), comment.article_id):
+        return _back_to_article(request, comment.article_id, "error", "This form has expired. Please try reporting again.")
+    if reason not in {code for code, _label in REPORT_REASONS}:
+        return _back_to_article(request, comment.article_id, "error", "Please choose why you are reporting the comment.", f"comment-{comment.id}")
+    address = client_address(request)
+    ip_hash = repo.keyed_hash(request.app.state.secret, "ip:" + address) if address else None
+    if not repo.already_reported(session, comment.id, ip_hash):
+        repo.add_report(session, comment, reason, str(data.get("note", ""))[:1000].strip(), ip_hash)
+        session.commit()
+    return _back_to_article(request, comment.article_id, "reported", REPORT_THANKS, f"comment-{comment.id}")
+
+
+# --- Comments FAQ ---------------------------------------------------------------------------
+
+# Headings and lists on top of what a comment may use: a site's own guidelines need structure.
+_faq_markdown = MarkdownIt("commonmark", {"html": False})
+_FAQ_TAGS = {"h2", "h3", "h4", "p", "br", "em", "strong", "a", "code", "blockquote", "ul", "ol", "li", "hr"}
+
+
+def render_guidelines(markdown: str) -> str:
+    html = _faq_markdown.render(markdown)
+    # Shift headings down one level: the page title is the only h1.
+    html = re.sub(r"<(/?)h1>", r"<\1h2>", html)
+    return nh3.clean(html, tags=_FAQ_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"},
+                     link_rel="noopener noreferrer").strip()
+
+
+@router.get("/faq", response_class=HTMLResponse)
+def faq(request: Request, site: str | None = None, session: Session = Depends(db_session)):
+    found = repo.site_by_slug(session, site) if site else None
+    custom = render_guidelines(found.faq_markdown) if found and (found.faq_markdown or "").strip() else None
+    return templates.TemplateResponse(request, "faq.html", {"site": found, "custom_html": custom})
