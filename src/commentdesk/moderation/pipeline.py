@@ -97,7 +97,8 @@ class ModerationModels:
     def _run(self, candidate: Candidate) -> ModelSignals:
         signals = ModelSignals(versions=self.versions)
         texts = [candidate.text] + ([candidate.parent_text] if candidate.parent_text else [])
-        vectors = self.embedder.encode(texts)
+        encode = getattr(self.embedder, "encode_shared", self.embedder.encode)
+        vectors = encode(texts)
         signals.embedding = vectors[0]
         try:
             signals.abuse = self.abuse.predict([candidate.text], vectors[:1])[0]

@@ -7,7 +7,9 @@ near-duplicates), so the cost of the transformer is paid once.
 from __future__ import annotations
 
 import os
+import queue
 import threading
+from concurrent.futures import Future
 from functools import cached_property
 
 import numpy as np
@@ -27,6 +29,9 @@ class Embedder:
     def __init__(self, threads: int | None = None) -> None:
         self._threads = threads
         self._lock = threading.Lock()
+        self._requests: queue.SimpleQueue[tuple[list[str], Future]] = queue.SimpleQueue()
+        self._batcher: threading.Thread | None = None
+        self._batcher_lock = threading.Lock()
 
     @cached_property
     def _model(self):
@@ -63,6 +68,47 @@ class Embedder:
                 show_progress_bar=False,
             )
         return np.asarray(vectors, dtype=np.float32)
+
+
+    # Micro-batching: comments posted at the same moment share one forward pass. The batcher
+    # takes whatever is queued when it is free, so a lone comment never waits for company.
+    MAX_BATCH_TEXTS = 64
+
+    def encode_shared(self, texts: list[str]) -> np.ndarray:
+        """Like `encode`, but batched with other threads' requests that arrive meanwhile."""
+        self._ensure_batcher()
+        future: Future = Future()
+        self._requests.put((list(texts), future))
+        return future.result()
+
+    def _ensure_batcher(self) -> None:
+        with self._batcher_lock:
+            if self._batcher is None or not self._batcher.is_alive():
+                self._batcher = threading.Thread(target=self._serve_batches, name="embedder-batcher", daemon=True)
+                self._batcher.start()
+
+    def _serve_batches(self) -> None:
+        while True:
+            batch = [self._requests.get()]
+            size = len(batch[0][0])
+            while size < self.MAX_BATCH_TEXTS:
+                try:
+                    item = self._requests.get_nowait()
+                except queue.Empty:
+                    break
+                batch.append(item)
+                size += len(item[0])
+            texts = [text for request_texts, _ in batch for text in request_texts]
+            try:
+                vectors = self.encode(texts)
+            except BaseException as error:  # every waiting caller learns of the failure
+                for _, future in batch:
+                    future.set_exception(error)
+                continue
+            offset = 0
+            for request_texts, future in batch:
+                future.set_result(vectors[offset : offset + len(request_texts)])
+                offset += len(request_texts)
 
 
 _shared: Embedder | None = None
