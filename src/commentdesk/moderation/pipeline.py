@@ -43,7 +43,8 @@ class ModerationModels:
         self._loaded = False
         self._load_error: str | None = None if enabled else "automatic moderation is turned off"
         self._lock = threading.Lock()
-        self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="models")
+        # Enough workers that concurrent comments meet in the embedder's micro-batches.
+        self._executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="models")
         self.embedder = self.abuse = self.relevance = None
 
     def load(self) -> "ModerationModels":

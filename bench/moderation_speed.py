@@ -1,0 +1,152 @@
+"""Moderation speed and memory: one comment at a time, under concurrent posting, and over HTTP.
+
+    .venv/bin/python bench/moderation_speed.py [--comments 300] [--threads 16] [--skip-http]
+
+Prints p50/p99 latency of the whole pipeline (models and rules) for one comment at a time,
+throughput with many comments in flight (they share micro-batched embedding passes), the same
+through the HTTP API (a real server on loopback, SQLite, commit included), and the process's
+peak resident memory. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from tqdm import tqdm
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from commentdesk.moderation.pipeline import ModerationModels, Pipeline  # noqa: E402
+from commentdesk.moderation.policy import Policy  # noqa: E402
+from commentdesk.moderation.types import Candidate  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+
+
+def load_cases() -> tuple[dict, list[dict]]:
+    articles = json.loads((FIXTURES / "articles.json").read_text())
+    cases = [json.loads(line) for line in (FIXTURES / "labeled_comments.jsonl").read_text().splitlines() if line.strip()]
+    return articles, cases
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--comments", type=int, default=300)
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--skip-http", action="store_true")
+    args = parser.parse_args()
+
+    articles, cases = load_cases()
+    started = time.perf_counter()
+    models = ModerationModels(timeout_ms=30_000).load()
+    print(f"models loaded in {time.perf_counter() - started:.1f} s; peak memory {peak_rss_mb():.0f} MB", flush=True)
+    pipeline, policy = Pipeline(models), Policy()
+    # Article passages are cached per article in production: compute them once here too.
+    passages = {key: models.article_passages(a["title"], a["body"]) for key, a in articles.items()}
+
+    def candidate(i: int) -> Candidate:
+        case = cases[i % len(cases)]
+        article = articles[case["article"]]
+        chunks, vectors = passages[case["article"]]
+        return Candidate(text=case["text"], article_title=article["title"], article_body=article["body"], passages=chunks, passage_vectors=vectors)
+
+    for i in range(20):  # warm-up
+        pipeline.moderate(candidate(i), policy)
+
+    latencies = []
+    for i in tqdm(range(args.comments), desc="one at a time", file=sys.stderr):
+        begin = time.perf_counter()
+        pipeline.moderate(candidate(i), policy)
+        latencies.append((time.perf_counter() - begin) * 1000)
+    print(f"one at a time: p50 {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
+          f"{1000 / statistics.mean(latencies):.0f} comments/s")
+
+    begin = time.perf_counter()
+    with ThreadPoolExecutor(args.threads) as pool:
+        concurrent = list(tqdm(pool.map(lambda i: _timed(pipeline, candidate(i), policy), range(args.comments * 2)),
+                               total=args.comments * 2, desc=f"{args.threads} in flight", file=sys.stderr))
+    elapsed = time.perf_counter() - begin
+    print(f"{args.threads} in flight: {len(concurrent) / elapsed:.0f} comments/s, p50 {statistics.median(concurrent):.1f} ms, "
+          f"p99 {percentile(concurrent, 0.99):.1f} ms")
+
+    if not args.skip_http:
+        http_bench(models, articles, cases, args)
+    print(f"peak resident memory: {peak_rss_mb():.0f} MB")
+
+
+def _timed(pipeline, candidate, policy) -> float:
+    begin = time.perf_counter()
+    pipeline.moderate(candidate, policy)
+    return (time.perf_counter() - begin) * 1000
+
+
+def http_bench(models, articles, cases, args) -> None:
+    import httpx
+    import uvicorn
+
+    from commentdesk.app import create_app
+    from commentdesk.config import Settings
+    from commentdesk.services.sites import create_site
+
+    with tempfile.TemporaryDirectory() as scratch:
+        app = create_app(Settings(data_dir=Path(scratch)), models=models)
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        base = f"http://127.0.0.1:{port}"
+        with app.state.sessions() as session:
+            _site, key = create_site(session, "bench", "Bench", policy={"flood_per_minute_commenter": 10**6, "flood_per_minute_address": 10**6,
+                                                                        "duplicate_window_minutes": 0})
+            session.commit()
+        ids = {}
+        with httpx.Client(base_url=base, timeout=60) as client:
+            for name, article in articles.items():
+                body = {"url": f"https://bench.example/{name}", "title": article["title"], "body": article["body"]}
+                ids[name] = client.put("/api/v1/articles", json=body, headers={"Authorization": f"Bearer {key}"}).json()["id"]
+
+            def post(i: int) -> float:
+                case = cases[i % len(cases)]
+                begin = time.perf_counter()
+                response = client.post(f"/api/v1/articles/{ids[case['article']]}/comments",
+                                       json={"author_name": f"Reader {i}", "text": f"{case['text']} ({i})"})
+                assert response.status_code == 201, response.text
+                return (time.perf_counter() - begin) * 1000
+
+            for i in range(10):
+                post(i)
+            sequential = [post(i) for i in tqdm(range(args.comments), desc="HTTP one at a time", file=sys.stderr)]
+            print(f"HTTP POST one at a time: p50 {statistics.median(sequential):.1f} ms, p99 {percentile(sequential, 0.99):.1f} ms")
+            begin = time.perf_counter()
+            with ThreadPoolExecutor(args.threads) as pool:
+                together = list(tqdm(pool.map(post, range(args.comments)), total=args.comments, desc="HTTP concurrent", file=sys.stderr))
+            elapsed = time.perf_counter() - begin
+            print(f"HTTP POST, {args.threads} clients: {len(together) / elapsed:.0f} comments/s, p50 {statistics.median(together):.1f} ms, "
+                  f"p99 {percentile(together, 0.99):.1f} ms")
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
