@@ -13,6 +13,8 @@ from commentdesk.api.schemas import (
     ArticleOut,
     CommentIn,
     CountsOut,
+    NudgeOut,
+    NudgeStatsOut,
     PolicyIn,
     PolicyOut,
     PostedOut,
@@ -23,6 +25,7 @@ from commentdesk.api.schemas import (
     ThreadOut,
 )
 from commentdesk.moderation.policy import Policy
+from commentdesk.services.posting import Nudged
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment, CommentStatus, Site
 
@@ -92,15 +95,20 @@ def read_replies(comment_id: int, cursor: str | None = Query(default=None, max_l
     return RepliesOut(replies=[presenters.comment_out(reply, names) for reply in replies], next_cursor=next_cursor)
 
 
-@router.post("/articles/{article_id}/comments", response_model=PostedOut, status_code=201, responses=ERRORS, tags=["comments"],
-             summary="Post a comment or a reply; the answer says whether it was published, held or rejected")
-def post_comment(article_id: int, body: CommentIn, request: Request, session: Session = Depends(db_session)):
+@router.post("/articles/{article_id}/comments", response_model=PostedOut | NudgeOut, status_code=201,
+             responses={**ERRORS, 200: {"model": NudgeOut, "description": "Nudge: nothing stored; the author may edit and resend"}},
+             tags=["comments"], summary="Post a comment or a reply; the answer says whether it was published, held or rejected")
+def post_comment(article_id: int, body: CommentIn, request: Request, response: Response, session: Session = Depends(db_session)):
     article = _article(session, article_id)
-    posted = request.app.state.poster.post(
+    result = request.app.state.poster.post(
         session, article, author_name=body.author_name, author_email=body.author_email, text=body.text,
-        parent_id=body.parent_id, client_address=client_address(request),
+        parent_id=body.parent_id, client_address=client_address(request), nudge=body.nudge, nudge_token=body.nudge_token,
     )
-    return posted_out(posted)
+    if isinstance(result, Nudged):
+        response.status_code = 200
+        return NudgeOut(message=result.message(), nudge_token=result.token,
+                        reasons=[ReasonOut(code=r.code, message=r.message) for r in result.decision.reasons])
+    return posted_out(result)
 
 
 def posted_out(posted) -> PostedOut:
@@ -154,3 +162,9 @@ def patch_policy(body: PolicyIn, site: Site = Depends(calling_site), session: Se
     site.policy = merged
     session.commit()
     return PolicyOut(policy=policy.as_dict())
+
+
+@router.get("/stats/nudges", response_model=NudgeStatsOut, responses=ERRORS, tags=["sites"],
+            summary="How often a nudged author edited the comment, and how often the edit was published")
+def nudge_stats(site: Site = Depends(calling_site), session: Session = Depends(db_session)):
+    return NudgeStatsOut(**repo.nudge_stats(session, site.id))

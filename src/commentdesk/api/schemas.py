@@ -77,6 +77,9 @@ class CommentIn(Strict):
     author_email: str | None = Field(default=None, max_length=254, description="Optional; stored only as a keyed hash.")
     text: str = Field(min_length=1, max_length=20_000)
     parent_id: int | None = Field(default=None, description="The comment this one replies to.")
+    nudge: bool = Field(default=False, description="If the comment may break the guidelines in a way the author can fix, "
+                        "store nothing and answer 200 with the reasons, so the author can edit it first.")
+    nudge_token: str | None = Field(default=None, max_length=64, description="The token of an earlier nudge, when sending the comment after it.")
 
 
 class ReasonOut(BaseModel):
@@ -89,6 +92,23 @@ class PostedOut(BaseModel):
     message: str = Field(description="The decision in plain words, for the reader.")
     reasons: list[ReasonOut]
     comment: CommentOut
+
+
+class NudgeOut(BaseModel):
+    outcome: Literal["nudge"] = "nudge"
+    message: str
+    reasons: list[ReasonOut]
+    nudge_token: str = Field(description="Send it back with the (edited or unchanged) comment.")
+
+
+class NudgeStatsOut(BaseModel):
+    nudged: int = Field(description="Comments for which the author was warned before posting.")
+    sent_after_nudge: int
+    edited: int = Field(description="Sent again with changes.")
+    edited_and_published: int
+    unchanged: int
+    abandoned: int = Field(description="Never sent after the warning.")
+    edit_pass_rate: float | None = Field(description="Share of edited comments that were then published.")
 
 
 class ReportIn(Strict):

@@ -6,18 +6,21 @@ before the caller answers, so an acknowledged comment is never lost.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
-from commentdesk.moderation.types import Candidate, CommenterHistory, Decision, RecentActivity
+from commentdesk.moderation.types import PUBLISH, Candidate, CommenterHistory, Decision, RecentActivity
 from commentdesk.render import render_comment
 from commentdesk.store import repository as repo
-from commentdesk.store.models import Article, Comment, CommentStatus
+from commentdesk.store.models import Article, Comment, CommentStatus, Nudge, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +39,30 @@ class PostingError(Exception):
         self.code, self.message, self.status, self.field = code, message, status, field
 
 
+# Reasons an author can fix by rewording; spam, flooding and bans are not open to a nudge.
+NUDGEABLE = {"banned_word", "suspect_word", "abusive", "possibly_abusive", "off_topic"}
+
+
 @dataclass
 class Posted:
     comment: Comment
     decision: Decision
+
+
+@dataclass
+class Nudged:
+    """Nothing was stored: the author is asked to reconsider, and may send it again with `token`."""
+
+    token: str
+    decision: Decision
+
+    def message(self) -> str:
+        detail = " ".join(reason.message for reason in self.decision.reasons)
+        return f"Before you post: your comment may break our guidelines. {detail} You can edit it, or post it as it is for a moderator to review.".strip()
+
+
+def _draft_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def clean_text(text: str) -> str:
@@ -71,7 +94,11 @@ class CommentPoster:
         self.max_chars = max_chars
 
     def post(self, session: Session, article: Article, *, author_name: str, author_email: str | None, text: str,
-             parent_id: int | None = None, client_address: str | None = None) -> Posted:
+             parent_id: int | None = None, client_address: str | None = None, nudge: bool = False,
+             nudge_token: str | None = None) -> Posted | Nudged:
+        """Moderate and store a comment. With `nudge`, a comment the author could fix by rewording
+        is not stored; the answer explains why, and the author may edit it and send it again
+        with the returned token (or send it unchanged)."""
         name, email, body = validate(author_name, author_email, text, self.max_chars)
         site = article.site
         policy = Policy.from_dict(site.policy)
@@ -101,6 +128,13 @@ class CommentPoster:
         decision = self.pipeline.moderate(candidate, policy)
         if not cached and decision.passages is not None and embedder_version:
             repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
+        if nudge and not nudge_token and decision.decision != PUBLISH and decision.reasons \
+                and all(reason.code in NUDGEABLE for reason in decision.reasons):
+            token = secrets.token_urlsafe(24)
+            session.add(Nudge(token=token, site_id=site.id, article_id=article.id, draft_hash=_draft_hash(body),
+                              reasons=[reason.as_dict() for reason in decision.reasons]))
+            session.commit()
+            return Nudged(token, decision)
 
         comment = Comment(
             site_id=site.id, article_id=article.id, parent_id=parent.id if parent else None,
@@ -111,8 +145,18 @@ class CommentPoster:
             model_versions=decision.model_versions, priority=_priority(decision), fingerprint=decision.fingerprint,
         )
         repo.add_comment(session, comment, actor_reasons=comment.reasons, scores=decision.scores, model_versions=decision.model_versions)
+        if nudge_token:
+            self._resolve_nudge(session, article, nudge_token, body, comment)
         session.commit()
         return Posted(comment, decision)
+
+    @staticmethod
+    def _resolve_nudge(session: Session, article: Article, token: str, body: str, comment: Comment) -> None:
+        found = session.scalar(select(Nudge).where(Nudge.token == token, Nudge.article_id == article.id, Nudge.resolved_at.is_(None)))
+        if found is None:
+            return  # an unknown or reused token only loses the statistic, never the comment
+        found.comment_id, found.outcome, found.resolved_at = comment.id, comment.status, utcnow()
+        found.edited = found.draft_hash != _draft_hash(body)
 
     @staticmethod
     def _parent(session: Session, article: Article, parent_id: int | None) -> Comment | None:

@@ -233,3 +233,26 @@ class CommenterNote(Base):
     author_name: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Nudge(Base):
+    """A warning shown to an author before storing: "this may break the guidelines, edit it?".
+
+    The draft itself is not kept (it was never posted); only its hash, to tell whether the
+    author edited it before sending it again.
+    """
+
+    __tablename__ = "nudges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    draft_hash: Mapped[str] = mapped_column(String(64))
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Filled when the author sends the comment after the nudge.
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), nullable=True)
+    edited: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -25,6 +25,7 @@ from commentdesk.store.models import (
     Commenter,
     CommentStatus,
     ModerationEvent,
+    Nudge,
     Report,
     Site,
     utcnow,
@@ -315,6 +316,18 @@ def already_reported(session: Session, comment_id: int, ip_hash: str | None) -> 
     if not ip_hash:
         return False
     return session.scalar(select(Report.id).where(Report.comment_id == comment_id, Report.ip_hash == ip_hash).limit(1)) is not None
+
+
+def nudge_stats(session: Session, site_id: int) -> dict:
+    rows = session.execute(select(Nudge.edited, Nudge.outcome).where(Nudge.site_id == site_id)).all()
+    sent = [row for row in rows if row.outcome is not None]
+    edited = [row for row in sent if row.edited]
+    passed = [row for row in edited if row.outcome == CommentStatus.PUBLISHED]
+    return {
+        "nudged": len(rows), "sent_after_nudge": len(sent), "edited": len(edited), "edited_and_published": len(passed),
+        "unchanged": len(sent) - len(edited), "abandoned": len(rows) - len(sent),
+        "edit_pass_rate": round(len(passed) / len(edited), 4) if edited else None,
+    }
 
 
 def now_utc() -> datetime:
