@@ -65,17 +65,18 @@ def post_comment(client):
 
     The comments are written to publish; where the models cannot run they are held, and the
     fixture then approves them, so page tests do not depend on model weights being present.
+    `insist=False` approves a held comment even when the models run (for odd test texts).
     """
     ready = models_ready(client.app)
 
-    def post(article_id: int, text: str, name: str = "Ana", parent_id: int | None = None) -> dict:
+    def post(article_id: int, text: str, name: str = "Ana", parent_id: int | None = None, insist: bool = True) -> dict:
         body = {"author_name": name, "text": text}
         if parent_id is not None:
             body["parent_id"] = parent_id
         response = client.post(f"/api/v1/articles/{article_id}/comments", json=body)
         assert response.status_code == 201, response.text
         outcome = response.json()["outcome"]
-        if ready:
+        if ready and insist:
             assert outcome == "published", response.json()
         elif outcome == "held":
             approve(client.app, response.json()["comment"]["id"])
