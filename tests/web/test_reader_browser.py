@@ -1,0 +1,258 @@
+"""The comment section in a real browser: commentdesk's own article page, and the embed on a publisher's page."""
+
+from __future__ import annotations
+
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from commentdesk.services.sites import create_site
+from tests.web.conftest import ARTICLE, ON_TOPIC, approve, models_ready
+
+pytestmark = pytest.mark.browser
+expect = pytest.importorskip("playwright.sync_api").expect
+
+
+@pytest.fixture
+def api(live_server):
+    """An HTTP client for the live server's API, authorised for a fresh site named 'news'."""
+    with live_server.app.state.sessions() as session:
+        _site, key = create_site(session, "news", "The Daily Example",
+                                 policy={"flood_per_minute_commenter": 1000, "flood_per_minute_address": 1000})
+        session.commit()
+    with httpx.Client(base_url=live_server.url, headers={"Authorization": f"Bearer {key}"}, timeout=60) as client:
+        yield client
+
+
+def make_article(api, url="https://news.example/2024/cycle-lanes", **fields) -> int:
+    response = api.put("/api/v1/articles", json={**ARTICLE, "url": url, **fields})
+    assert response.status_code in (200, 201), response.text
+    return response.json()["id"]
+
+
+@pytest.fixture
+def publish(api, live_server):
+    """Post through the API; a comment held only because the models cannot run here is approved."""
+    def post(article_id: int, text: str, name: str = "Ana", parent_id: int | None = None) -> dict:
+        body = {"author_name": name, "text": text, **({"parent_id": parent_id} if parent_id else {})}
+        response = api.post(f"/api/v1/articles/{article_id}/comments", json=body)
+        assert response.status_code == 201, response.text
+        if response.json()["outcome"] == "held":
+            approve(live_server.app, response.json()["comment"]["id"])
+        return response.json()["comment"]
+    return post
+
+
+@pytest.fixture
+def errors(page):
+    """Script errors on the page; every test ends with none."""
+    found: list[str] = []
+    page.on("pageerror", lambda error: found.append(str(error)))
+    yield found
+    assert found == []
+
+
+def thread_response(article_id: int):
+    return lambda response: f"/api/v1/articles/{article_id}/comments" in response.url and response.request.method == "GET"
+
+
+def posting_response(article_id: int):
+    return lambda response: response.url.endswith(f"/api/v1/articles/{article_id}/comments") and response.request.method == "POST"
+
+
+# --- commentdesk's own article page ---------------------------------------------------------
+
+def test_view_more_comments_appends_the_next_page(live_server, api, publish, page, errors):
+    assert api.patch("/api/v1/policy", json={"page_size": 2}).status_code == 200
+    article_id = make_article(api)
+    for index, text in enumerate(ON_TOPIC[:3]):
+        publish(article_id, text, name=f"Reader {index + 1}")
+
+    page.goto(f"{live_server.url}/articles/{article_id}")
+    expect(page.get_by_role("heading", name="COMMENTS (3)")).to_be_visible()
+    expect(page.locator(".cd-comment")).to_have_count(2)
+    expect(page.get_by_text(ON_TOPIC[0])).to_have_count(0)
+
+    with page.expect_response(thread_response(article_id)):
+        page.get_by_text("VIEW MORE COMMENTS").click()
+    expect(page.get_by_text(ON_TOPIC[0])).to_be_visible()
+    expect(page.locator(".cd-comment")).to_have_count(3)
+    expect(page.get_by_text("VIEW MORE COMMENTS")).to_have_count(0)
+    assert page.url.endswith(f"/articles/{article_id}")  # appended in place, no navigation
+
+
+def test_post_a_comment_and_a_reply_in_place(live_server, api, publish, page, errors):
+    if not models_ready(live_server.app):
+        pytest.skip("moderation model weights are not installed here, so no comment is published automatically")
+    article_id = make_article(api)
+    page.goto(f"{live_server.url}/articles/{article_id}")
+    form = page.locator("#cd-form")
+    form.get_by_label("Name").fill("Lena")
+    form.get_by_label("Comment").fill(ON_TOPIC[3])
+    with page.expect_response(posting_response(article_id)):
+        form.get_by_role("button", name="Post comment").click()
+    expect(form.get_by_role("status")).to_have_text("Your comment is published.")
+    expect(page.locator(".cd-list .cd-body", has_text=ON_TOPIC[3])).to_be_visible()
+    expect(page.get_by_role("heading", name="COMMENTS (1)")).to_be_visible()
+    expect(form.get_by_label("Comment")).to_have_value("")
+
+    page.locator(".cd-comment", has_text=ON_TOPIC[3]).get_by_role("link", name="Reply").click()
+    reply_form = page.locator(".cd-form--reply")
+    expect(reply_form.get_by_text("Replying to Lena")).to_be_visible()
+    expect(reply_form.get_by_label("Name")).to_have_value("Lena")
+    reply_form.get_by_label("Name").fill("Omar")
+    reply_form.get_by_label("Reply").fill(ON_TOPIC[1])
+    with page.expect_response(posting_response(article_id)):
+        reply_form.get_by_role("button", name="Post reply").click()
+    reply = page.locator(".cd-replies .cd-comment", has_text=ON_TOPIC[1])
+    expect(reply).to_be_visible()
+    expect(reply.get_by_text("Replying to Lena")).to_be_visible()
+    expect(reply).to_be_focused()
+    expect(page.locator(".cd-form--reply")).to_have_count(0)
+    expect(page.get_by_role("heading", name="COMMENTS (2)")).to_be_visible()
+
+
+def test_held_comments_and_replies_say_why(live_server, api, publish, page, errors):
+    article_id = make_article(api)
+    parent = publish(article_id, ON_TOPIC[0], name="Ana")
+    make_article(api, premoderate=True)  # from now on every comment waits for a moderator
+    page.goto(f"{live_server.url}/articles/{article_id}")
+
+    page.locator(f"#comment-{parent['id']}").get_by_role("link", name="Reply").click()
+    reply_form = page.locator(".cd-form--reply")
+    expect(reply_form.get_by_text("Replying to Ana")).to_be_visible()
+    expect(reply_form.get_by_label("Name")).to_be_focused()
+    reply_form.get_by_label("Name").fill("Omar")
+    reply_form.get_by_label("Reply").fill(ON_TOPIC[2])
+    with page.expect_response(posting_response(article_id)):
+        reply_form.get_by_role("button", name="Post reply").click()
+    status = reply_form.get_by_role("status")
+    expect(status).to_contain_text("Your comment is held for review: ")
+    expect(status).to_contain_text("Comments here are read by a moderator before they are published.")
+    expect(page.locator(".cd-replies .cd-comment")).to_have_count(0)
+    expect(page.get_by_role("heading", name="COMMENTS (1)")).to_be_visible()
+
+
+def test_errors_are_shown_next_to_the_field(live_server, api, publish, page, errors):
+    article_id = make_article(api)
+    page.goto(f"{live_server.url}/articles/{article_id}")
+    form = page.locator("#cd-form")
+    form.get_by_label("Name").fill("   ")  # passes the browser's own check, not the server's
+    form.get_by_label("Comment").fill(ON_TOPIC[0])
+    with page.expect_response(posting_response(article_id)):
+        form.get_by_role("button", name="Post comment").click()
+    expect(form.get_by_text("Please give a name to post under.").first).to_be_visible()
+    expect(form.get_by_label("Name")).to_have_attribute("aria-invalid", "true")
+    expect(form.get_by_label("Comment")).to_have_value(ON_TOPIC[0])
+
+
+def test_report_a_comment(live_server, api, publish, page, errors):
+    article_id = make_article(api)
+    comment = publish(article_id, ON_TOPIC[0])
+    page.goto(f"{live_server.url}/articles/{article_id}")
+    item = page.locator(f"#comment-{comment['id']}")
+    item.get_by_text("Report", exact=True).click()
+    item.get_by_label("Off-topic").check()
+    with page.expect_response(lambda response: response.url.endswith(f"/comments/{comment['id']}/reports")):
+        item.get_by_role("button", name="Send report").click()
+    expect(item.get_by_text("Thank you. A moderator will look at this comment.")).to_be_focused()
+
+
+def test_more_replies_in_long_threads(live_server, api, publish, page, errors, monkeypatch):
+    monkeypatch.setattr("commentdesk.store.repository.REPLIES_PER_THREAD", 1)
+    article_id = make_article(api)
+    root = publish(article_id, ON_TOPIC[0], name="Ana")
+    for index, text in enumerate(ON_TOPIC[1:]):
+        publish(article_id, text, name=f"Replier {index + 1}", parent_id=root["id"])
+    page.goto(f"{live_server.url}/articles/{article_id}")
+    expect(page.locator(".cd-replies .cd-comment")).to_have_count(1)
+    with page.expect_response(lambda response: f"/api/v1/comments/{root['id']}/replies" in response.url):
+        page.get_by_role("button", name="More replies").click()
+    expect(page.locator(".cd-replies .cd-comment")).to_have_count(3)
+    expect(page.locator(".cd-replies .cd-replying").last).to_have_text("Replying to Ana")
+    expect(page.get_by_role("button", name="More replies")).to_have_count(0)
+
+
+# --- the embed on a publisher's page --------------------------------------------------------
+
+class PublisherSite:
+    """A stand-in for a news site on another origin: one static page with the embed tag."""
+
+    def __init__(self, page_html: str) -> None:
+        body = page_html.encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - the standard library's name
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def publisher(live_server):
+    sites: list[PublisherSite] = []
+
+    def serve(page_html: str) -> PublisherSite:
+        sites.append(PublisherSite(page_html))
+        return sites[-1]
+    yield serve
+    for site in sites:
+        site.close()
+
+
+PUBLISHER_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Cycle lanes | The Daily Example</title></head>
+<body><h1>City council approves new cycle lanes</h1><p>The article text.</p>
+<div id="commentdesk"></div>
+<script src="{server}/static/embed.js" data-site="news" data-url="{url}" async></script>
+</body></html>"""
+
+
+def test_embed_renders_the_section_on_a_publisher_page(live_server, api, publish, page, errors, publisher):
+    article_url = "https://news.example/2024/cycle-lanes"
+    article_id = make_article(api, url=article_url)
+    publish(article_id, ON_TOPIC[0], name="مريم")
+    site = publisher(PUBLISHER_PAGE.format(server=live_server.url, url=article_url))
+
+    with page.expect_response(thread_response(article_id)):
+        page.goto(site.origin + "/2024/cycle-lanes")
+    section = page.locator("#commentdesk section.cd")
+    expect(section.get_by_role("heading", name="COMMENTS (1)")).to_be_visible()
+    expect(section.get_by_text(ON_TOPIC[0])).to_be_visible()
+    expect(section.locator(".cd-author")).to_have_text("مريم")
+    expect(section.locator(".cd-author")).to_have_attribute("dir", "auto")
+    expect(section.get_by_text("Comments are moderated and generally will be posted if they are on-topic and not abusive.")).to_be_visible()
+    expect(section.get_by_role("link", name="Comments FAQ")).to_have_attribute("href", f"{live_server.url}/faq?site=news")
+    expect(section.locator(".cd-time")).to_have_text(re.compile(r"just now|minute"))
+    # The stylesheet came from the comment server and applies inside the section only.
+    expect(section.locator(".cd-heading")).to_have_css("text-transform", "uppercase")
+    expect(page.locator("body > h1")).to_have_css("text-transform", "none")
+
+    form = section.locator("form.cd-form")
+    form.get_by_label("Name").fill("Lena")
+    form.get_by_label("Comment").fill(ON_TOPIC[3])
+    with page.expect_response(posting_response(article_id)):
+        form.get_by_role("button", name="Post comment").click()
+    expect(form.get_by_role("status")).to_contain_text(re.compile(r"^Your comment (is published|is held for review: )"))
+
+
+def test_embed_on_an_unregistered_page_says_so(live_server, api, publish, page, errors, publisher):
+    site = publisher(PUBLISHER_PAGE.format(server=live_server.url, url="https://news.example/not-registered"))
+    page.goto(site.origin + "/elsewhere")
+    expect(page.get_by_text("Comments are not available for this page.")).to_be_visible()
