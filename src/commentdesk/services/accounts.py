@@ -1,0 +1,153 @@
+"""Moderator and administrator accounts: argon2 password hashes, login throttling, site limits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commentdesk.store.models import Site, User, utcnow
+
+ROLES = ("moderator", "admin")
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
+MIN_PASSWORD_CHARS = 10
+# After this many wrong passwords in a row the account locks, for longer each further miss.
+FREE_ATTEMPTS = 5
+MAX_LOCK_MINUTES = 60
+
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so a miss costs the same time either way.
+_DUMMY_HASH = _hasher.hash("not a password anyone has")
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out; the message is for the operator."""
+
+
+class LoginRefused(Exception):
+    def __init__(self, message: str, locked_until: datetime | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.locked_until = locked_until
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise AccountError(f"a password has at least {MIN_PASSWORD_CHARS} characters")
+
+
+def user_by_name(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
+
+
+def site_ids_for(session: Session, slugs: list[str] | None) -> list[int] | None:
+    """Site ids for the given slugs; None (every site) when no slugs are given."""
+    if not slugs:
+        return None
+    found = dict(session.execute(select(Site.slug, Site.id).where(Site.slug.in_(slugs))).all())
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        raise AccountError(f"no site named {', '.join(missing)}")
+    return sorted(found[slug] for slug in slugs)
+
+
+def create_user(session: Session, username: str, password: str, role: str, site_ids: list[int] | None = None) -> User:
+    if not USERNAME.match(username):
+        raise AccountError("a username is 1-64 letters, digits and . _ @ -, starting with a letter or digit")
+    if role not in ROLES:
+        raise AccountError(f"the role is one of {', '.join(ROLES)}")
+    if user_by_name(session, username) is not None:
+        raise AccountError(f"a user named {username!r} exists already")
+    check_password_rules(password)
+    user = User(username=username, password_hash=hash_password(password), role=role,
+                site_ids=sorted(set(site_ids)) if site_ids else None, disabled=False, failed_logins=0)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password; it also ends the user's sessions (they carry a fingerprint of the hash)."""
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def set_disabled(user: User, disabled: bool) -> None:
+    user.disabled = disabled
+
+
+def authenticate(session: Session, username: str, password: str, now: datetime | None = None) -> User:
+    """The user whose password this is, or LoginRefused; failures count towards a lock."""
+    now = now or utcnow()
+    user = user_by_name(session, username)
+    if user is None:
+        _verify(_DUMMY_HASH, password)
+        raise LoginRefused("Wrong username or password.")
+    if user.locked_until is not None and user.locked_until > now:
+        minutes = max(1, round((user.locked_until - now).total_seconds() / 60))
+        raise LoginRefused(f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}.", user.locked_until)
+    if not _verify(user.password_hash, password):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= FREE_ATTEMPTS:
+            minutes = min(2 ** (user.failed_logins - FREE_ATTEMPTS), MAX_LOCK_MINUTES)
+            user.locked_until = now + timedelta(minutes=minutes)
+        session.commit()
+        raise LoginRefused("Wrong username or password.", user.locked_until)
+    if user.disabled:
+        raise LoginRefused("This account is disabled.")
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    session.commit()
+    return user
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The sites a user may moderate: None means every site."""
+
+    site_ids: frozenset[int] | None
+
+    @classmethod
+    def of(cls, user: User) -> "Scope":
+        return cls(None if user.site_ids is None else frozenset(int(site_id) for site_id in user.site_ids))
+
+    def allows(self, site_id: int) -> bool:
+        return self.site_ids is None or site_id in self.site_ids
+
+    def restrict(self, column):
+        """A WHERE clause limiting `column` (a site id column) to this scope, or None."""
+        if self.site_ids is None:
+            return None
+        return column.in_(sorted(self.site_ids))
+
+
+def visible_sites(session: Session, scope: Scope) -> list[Site]:
+    query = select(Site).order_by(Site.name)
+    if scope.site_ids is not None:
+        query = query.where(Site.id.in_(sorted(scope.site_ids)))
+    return list(session.scalars(query))
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))

@@ -1,0 +1,112 @@
+"""Decisions: the JSON endpoints the keyboard script calls, and the plain-form fallbacks."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, Field
+
+from commentdesk.services import workspace
+from commentdesk.services.workspace import QueueFilter
+from commentdesk.web.moderate.auth import Moderator, api_user, form_user
+
+router = APIRouter()
+MAX_BULK = 500
+
+
+class DecisionIn(BaseModel):
+    action: Literal["approve", "reject", "restore"]
+    ids: list[int] = Field(min_length=1, max_length=MAX_BULK)
+    reason: str | None = Field(default=None, max_length=32)
+    note: str = Field(default="", max_length=2000)
+    # The queue filters of the page, so the answer can carry its fresh counts.
+    filters: dict[str, str] = Field(default_factory=dict)
+
+
+class UndoIn(BaseModel):
+    event_ids: list[int] = Field(min_length=1, max_length=MAX_BULK)
+    filters: dict[str, str] = Field(default_factory=dict)
+
+
+def _filters(raw: dict[str, str]) -> QueueFilter:
+    def number(key: str) -> int | None:
+        try:
+            return int(raw[key]) if raw.get(key) else None
+        except ValueError:
+            return None
+    return QueueFilter(site_id=number("site"), article_id=number("article"), reason=(raw.get("reason") or None),
+                       commenter_id=number("commenter"))
+
+
+@router.post("/api/decisions")
+def api_decide(body: DecisionIn, moderator: Moderator = Depends(api_user)):
+    try:
+        result = workspace.decide(moderator.session, moderator.user, body.ids, body.action,
+                                  rejection_reason=body.reason, note=body.note)
+    except workspace.NotAllowed as error:
+        raise HTTPException(404, f"Not found: {error}.") from None
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from None
+    return {
+        "event_ids": result.event_ids,
+        "statuses": {str(key): value for key, value in result.statuses.items()},
+        "counts": workspace.queue_counts(moderator.session, moderator.scope, _filters(body.filters)),
+    }
+
+
+@router.post("/api/undo")
+def api_undo(body: UndoIn, moderator: Moderator = Depends(api_user)):
+    try:
+        result = workspace.undo(moderator.session, moderator.user, body.event_ids)
+    except workspace.UndoRefused as error:
+        moderator.session.rollback()
+        raise HTTPException(409, str(error)) from None
+    except workspace.NotAllowed as error:
+        moderator.session.rollback()
+        raise HTTPException(404, f"Not found: {error}.") from None
+    return {
+        "comment_ids": result.comment_ids,
+        "statuses": {str(key): value for key, value in result.statuses.items()},
+        "counts": workspace.queue_counts(moderator.session, moderator.scope, _filters(body.filters)),
+    }
+
+
+@router.get("/api/counts")
+def api_counts(request: Request, moderator: Moderator = Depends(api_user)):
+    return {"counts": workspace.queue_counts(moderator.session, moderator.scope, _filters(dict(request.query_params)))}
+
+
+@router.post("/comments/{comment_id}/decide")
+async def form_decide(comment_id: int, request: Request, moderator: Moderator = Depends(form_user)):
+    """The same decisions from a plain form (comment page, no script)."""
+    form = await request.form()
+    action = str(form.get("action", ""))
+    reason = str(form.get("reason", "")) or None
+    try:
+        workspace.decide(moderator.session, moderator.user, [comment_id], action, rejection_reason=reason,
+                         note=str(form.get("note", ""))[:2000])
+    except workspace.NotAllowed:
+        raise HTTPException(404, "No such comment.") from None
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from None
+    return RedirectResponse(f"/moderate/comments/{comment_id}", status_code=303)
+
+
+@router.post("/articles/{article_id}/options")
+async def article_options(article_id: int, request: Request, moderator: Moderator = Depends(form_user)):
+    """Close or reopen comments on an article, or switch it to pre-moderation."""
+    form = await request.form()
+    try:
+        article = workspace.visible_article(moderator.session, moderator.scope, article_id)
+    except workspace.NotAllowed:
+        raise HTTPException(404, "No such article.") from None
+    changes = {}
+    if "comments_open" in form:
+        changes["comments_open"] = form.get("comments_open") == "1"
+    if "premoderate" in form:
+        changes["premoderate"] = form.get("premoderate") == "1"
+    workspace.set_article_options(moderator.session, article, **changes)
+    back = str(form.get("back", ""))
+    return RedirectResponse(back if back.startswith("/moderate/") else f"/moderate/queue/held?article={article.id}", status_code=303)

@@ -1,0 +1,36 @@
+"""The audit log: every decision on every comment, automatic or human, searchable and never edited."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+
+from commentdesk.services import accounts, workspace
+from commentdesk.services.workspace import AuditFilter
+from commentdesk.web.moderate.auth import Moderator, page_user
+from commentdesk.web.moderate.queues import int_param
+from commentdesk.web.moderate.templating import render
+
+router = APIRouter()
+PAGE = 100
+
+
+@router.get("/audit")
+def audit_page(request: Request, moderator: Moderator = Depends(page_user)):
+    params = request.query_params
+    filters = AuditFilter(
+        comment_id=int_param(params.get("comment")),
+        actor=(params.get("actor") or "").strip()[:100] or None,
+        action=(params.get("action") or "").strip()[:32] or None,
+        site_id=int_param(params.get("site")),
+        text=(params.get("q") or "").strip()[:200] or None,
+    )
+    rows = workspace.audit_events(moderator.session, moderator.scope, filters, before_id=int_param(params.get("before")), limit=PAGE)
+    return render(request, "moderate/audit.html", {
+        "me": moderator,
+        "rows": rows,
+        "filters": filters,
+        "filter_params": filters.as_params(),
+        "sites": accounts.visible_sites(moderator.session, moderator.scope),
+        "actions": workspace.audit_actions(moderator.session),
+        "next_before": rows[-1][0].id if len(rows) == PAGE else None,
+    })

@@ -1,0 +1,106 @@
+"""A comment as a moderator's card: text with flagged words marked, scores, reasons in words, history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from commentdesk.services import workspace
+from commentdesk.store.models import Comment, ModerationEvent, Report
+
+# Scores in the order a moderator reads them; any others follow alphabetically.
+_SCORE_ORDER = ("abuse", "relevance", "similarity", "spam")
+# Scores where a high value is the concern (relevance and similarity are the other way round).
+_LOW_IS_CONCERN = {"relevance", "similarity"}
+
+
+@dataclass
+class Score:
+    name: str
+    value: float
+    concern: float  # 0..1, how worrying the value is; drives the bar's colour
+
+    @property
+    def label(self) -> str:
+        if self.name.startswith("abuse_"):
+            return "abuse: " + self.name.removeprefix("abuse_").replace("_", " ")
+        return self.name
+
+
+@dataclass
+class ReasonView:
+    code: str
+    words: str
+    message: str
+    evidence: list[str]
+    passage: str | None  # the closest article passage, for off-topic
+
+
+@dataclass
+class Card:
+    comment: Comment
+    segments: list[workspace.Segment]
+    reasons: list[ReasonView]
+    scores: list[Score]
+    elapsed_ms: float | None
+    suggested: str
+    events: list[ModerationEvent]
+    reports: list[Report]
+
+
+def _scores(raw: dict) -> tuple[list[Score], float | None]:
+    values = {name: float(value) for name, value in (raw or {}).items() if isinstance(value, (int, float))}
+    elapsed = values.pop("elapsed_ms", None)
+    names = [name for name in _SCORE_ORDER if name in values]
+    names += sorted(name for name in values if name.startswith("abuse_"))
+    names += sorted(name for name in values if name not in names)
+    scores = []
+    for name in names:
+        value = values[name]
+        concern = 1.0 - value if name in _LOW_IS_CONCERN else value
+        scores.append(Score(name, value, max(0.0, min(1.0, concern))))
+    return scores, elapsed
+
+
+def _reasons(raw: list) -> list[ReasonView]:
+    views = []
+    for reason in raw or []:
+        if not isinstance(reason, dict):
+            continue
+        code = str(reason.get("code", ""))
+        evidence = [str(item) for item in reason.get("evidence") or [] if item]
+        passage = evidence[0] if code == "off_topic" and evidence else None
+        views.append(ReasonView(code, workspace.reason_words(code), str(reason.get("message", "")),
+                                [] if passage else evidence, passage))
+    return views
+
+
+def _suggestion(comment: Comment, reports: list[Report]) -> str:
+    """The rejection reason preselected on the card: from the automatic reasons, else from readers' reports."""
+    suggested = workspace.suggested_rejection(comment)
+    if suggested == "other" and reports:
+        reasons = [report.reason for report in reports if report.reason in workspace.REJECTION_REASONS]
+        if reasons:
+            suggested = max(set(reasons), key=reasons.count)
+    return suggested
+
+
+def build_cards(session: Session, comments: list[Comment]) -> list[Card]:
+    ids = [comment.id for comment in comments]
+    events = workspace.events_by_comment(session, ids)
+    reports = workspace.unresolved_reports(session, ids)
+    cards = []
+    for comment in comments:
+        scores, elapsed = _scores(comment.scores)
+        cards.append(Card(
+            comment=comment,
+            segments=workspace.highlight(comment.text, comment.reasons),
+            reasons=_reasons(comment.reasons),
+            scores=scores,
+            elapsed_ms=elapsed,
+            suggested=_suggestion(comment, reports[comment.id]),
+            events=events[comment.id],
+            reports=reports[comment.id],
+        ))
+    return cards

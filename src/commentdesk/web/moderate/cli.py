@@ -1,0 +1,87 @@
+"""`commentdesk users ...`: create and manage workspace accounts from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from commentdesk.config import add_settings_arguments, settings_from
+
+
+def register(subparsers) -> None:
+    users = subparsers.add_parser("users", help="Manage moderator and administrator accounts.")
+    actions = users.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+
+    add = actions.add_parser("add", help="Create an account (the password is asked for, or read from stdin).")
+    add.add_argument("username")
+    add.add_argument("--role", choices=("admin", "moderator"), required=True)
+    add.add_argument("--sites", default="", help="Comma-separated site slugs this user may moderate (default: every site).")
+    add.add_argument("--password-stdin", action="store_true", help="Read the password from the first line of stdin.")
+
+    list_ = actions.add_parser("list", help="List accounts.")
+
+    disable = actions.add_parser("disable", help="Disable an account (its sessions end at once).")
+    disable.add_argument("username")
+    enable = actions.add_parser("enable", help="Enable a disabled account.")
+    enable.add_argument("username")
+
+    password = actions.add_parser("set-password", help="Set a new password (also clears a login lock).")
+    password.add_argument("username")
+    password.add_argument("--password-stdin", action="store_true", help="Read the password from the first line of stdin.")
+
+    for sub in (add, list_, disable, enable, password):
+        add_settings_arguments(sub, {"data_dir", "database_url"})
+    users.set_defaults(handler=run)
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat the password: ") != first:
+        raise SystemExit("error: the passwords differ")
+    return first
+
+
+def run(args: argparse.Namespace) -> int:
+    from commentdesk.services import accounts
+    from commentdesk.store.db import make_engine, migrate, session_factory
+
+    settings = settings_from(args)
+    engine = make_engine(settings.resolved_database_url())
+    migrate(engine)
+    try:
+        with session_factory(engine)() as session:
+            if args.user_command == "list":
+                sites = {site.id: site.slug for site in accounts.visible_sites(session, accounts.Scope(None))}
+                for user in accounts.list_users(session):
+                    scope = "all sites" if user.site_ids is None else ",".join(sites.get(i, str(i)) for i in user.site_ids)
+                    state = "disabled" if user.disabled else "active"
+                    print(f"{user.username}\t{user.role}\t{scope}\t{state}")
+                return 0
+            if args.user_command == "add":
+                slugs = [slug.strip() for slug in args.sites.split(",") if slug.strip()]
+                site_ids = accounts.site_ids_for(session, slugs)
+                user = accounts.create_user(session, args.username, _read_password(args), args.role, site_ids)
+                session.commit()
+                print(f"user {user.username} created ({user.role}, {'sites ' + ','.join(slugs) if slugs else 'all sites'})")
+                return 0
+            user = accounts.user_by_name(session, args.username)
+            if user is None:
+                print(f"error: no user {args.username!r}", file=sys.stderr)
+                return 2
+            if args.user_command == "set-password":
+                accounts.set_password(user, _read_password(args))
+                message = f"password for {user.username} changed"
+            else:
+                accounts.set_disabled(user, args.user_command == "disable")
+                message = f"user {user.username} {args.user_command}d"
+            session.commit()
+            print(message)
+            return 0
+    except accounts.AccountError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()

@@ -1,0 +1,82 @@
+"""A commenter's record, notes and bans."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, Field
+
+from commentdesk.services import workspace
+from commentdesk.web.moderate.auth import Moderator, api_user, form_user, page_user
+from commentdesk.web.moderate.queues import not_found
+from commentdesk.web.moderate.templating import render
+
+router = APIRouter()
+# Suspension lengths offered, in days; "permanent" is a ban.
+BAN_LENGTHS = {"1": "1 day", "3": "3 days", "7": "7 days", "30": "30 days", "permanent": "Permanently"}
+
+
+def _days(length: str) -> int | None:
+    if length not in BAN_LENGTHS:
+        raise HTTPException(422, f"The ban length is one of {', '.join(BAN_LENGTHS)}.")
+    return None if length == "permanent" else int(length)
+
+
+@router.get("/commenters/{commenter_id}")
+def commenter_page(commenter_id: int, request: Request, moderator: Moderator = Depends(page_user)):
+    try:
+        commenter = workspace.visible_commenter(moderator.session, moderator.scope, commenter_id)
+    except workspace.NotAllowed:
+        return not_found(request, moderator, "commenter")
+    return render(request, "moderate/commenter.html", {
+        "me": moderator,
+        "record": workspace.commenter_record(moderator.session, commenter),
+        "ban_lengths": BAN_LENGTHS,
+    })
+
+
+def _commenter_for_form(moderator: Moderator, commenter_id: int):
+    try:
+        return workspace.visible_commenter(moderator.session, moderator.scope, commenter_id)
+    except workspace.NotAllowed:
+        raise HTTPException(404, "No such commenter.") from None
+
+
+@router.post("/commenters/{commenter_id}/notes")
+async def add_note(commenter_id: int, request: Request, moderator: Moderator = Depends(form_user)):
+    commenter = _commenter_for_form(moderator, commenter_id)
+    text = str((await request.form()).get("text", "")).strip()[:4000]
+    if text:
+        workspace.add_note(moderator.session, moderator.user, commenter, text)
+    return RedirectResponse(f"/moderate/commenters/{commenter.id}", status_code=303)
+
+
+@router.post("/commenters/{commenter_id}/ban")
+async def ban(commenter_id: int, request: Request, moderator: Moderator = Depends(form_user)):
+    commenter = _commenter_for_form(moderator, commenter_id)
+    form = await request.form()
+    workspace.ban(moderator.session, moderator.user, commenter, days=_days(str(form.get("length", ""))),
+                  reason=str(form.get("reason", ""))[:2000], reject_pending=form.get("reject_pending") == "1")
+    return RedirectResponse(f"/moderate/commenters/{commenter.id}", status_code=303)
+
+
+@router.post("/commenters/{commenter_id}/unban")
+async def unban(commenter_id: int, moderator: Moderator = Depends(form_user)):
+    commenter = _commenter_for_form(moderator, commenter_id)
+    workspace.unban(moderator.session, moderator.user, commenter)
+    return RedirectResponse(f"/moderate/commenters/{commenter.id}", status_code=303)
+
+
+class BanIn(BaseModel):
+    length: str = Field(max_length=16)
+    reason: str = Field(default="", max_length=2000)
+    reject_pending: bool = False
+
+
+@router.post("/api/commenters/{commenter_id}/ban")
+def api_ban(commenter_id: int, body: BanIn, moderator: Moderator = Depends(api_user)):
+    """Ban from a queue card without leaving the queue."""
+    commenter = _commenter_for_form(moderator, commenter_id)
+    until = workspace.ban(moderator.session, moderator.user, commenter, days=_days(body.length), reason=body.reason,
+                          reject_pending=body.reject_pending)
+    return {"commenter_id": commenter.id, "banned_until": until.isoformat(), "permanent": until == workspace.PERMANENT}

@@ -1,0 +1,42 @@
+"""The dashboard page: volume and decision rates over time, top reasons, backlog, time to decision."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+
+from commentdesk.services import accounts, workspace
+from commentdesk.services.workspace_stats import dashboard
+from commentdesk.store.models import utcnow
+from commentdesk.web.moderate import charts
+from commentdesk.web.moderate.auth import Moderator, page_user
+from commentdesk.web.moderate.queues import int_param
+from commentdesk.web.moderate.templating import render
+
+router = APIRouter()
+PERIODS = (7, 14, 30, 90)
+DECISION_NAMES = {"publish": "Published", "hold": "Held", "reject": "Rejected"}
+
+
+@router.get("/dashboard")
+def dashboard_page(request: Request, moderator: Moderator = Depends(page_user)):
+    params = request.query_params
+    days = int_param(params.get("days"))
+    days = days if days in PERIODS else 14
+    site_id, article_id = int_param(params.get("site")), int_param(params.get("article"))
+    figures = dashboard(moderator.session, moderator.scope, days=days, site_id=site_id, article_id=article_id)
+    volume_chart = charts.stacked_bars(
+        figures.days, [(DECISION_NAMES[name], values) for name, values in figures.volume.items()],
+        "Comments per day by automatic decision")
+    reasons_chart = charts.horizontal_bars(
+        [(workspace.reason_words(code), count) for code, count in figures.top_reasons], "Top reasons for holding or rejecting")
+    reasons_time_chart = charts.stacked_bars(
+        figures.days, [(workspace.reason_words(code), values) for code, values in figures.reasons_by_day.items()],
+        "Top reasons per day")
+    oldest_wait = (utcnow() - figures.oldest_held).total_seconds() if figures.oldest_held else None
+    return render(request, "moderate/dashboard.html", {
+        "me": moderator, "figures": figures, "days": days, "periods": PERIODS,
+        "site_id": site_id, "article_id": article_id,
+        "sites": accounts.visible_sites(moderator.session, moderator.scope),
+        "volume_chart": volume_chart, "reasons_chart": reasons_chart, "reasons_time_chart": reasons_time_chart,
+        "oldest_wait": oldest_wait, "decision_names": DECISION_NAMES,
+    })

@@ -1,0 +1,75 @@
+"""The queue pages and a single comment's page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+
+from commentdesk.services import accounts, workspace
+from commentdesk.services.workspace import QueueFilter
+from commentdesk.store.models import Article, Commenter
+from commentdesk.web.moderate.auth import Moderator, page_user
+from commentdesk.web.moderate.cards import build_cards
+from commentdesk.web.moderate.templating import render
+
+router = APIRouter()
+
+
+def int_param(value: str | None) -> int | None:
+    """A whole number from a query string; anything else counts as not given."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def not_found(request: Request, moderator: Moderator, what: str):
+    return render(request, "moderate/not_found.html", {"me": moderator, "what": what}, status_code=404)
+
+
+def queue_filter(request: Request) -> QueueFilter:
+    params = request.query_params
+    reason = params.get("reason") or None
+    return QueueFilter(site_id=int_param(params.get("site")), article_id=int_param(params.get("article")),
+                       reason=reason[:64] if reason else None, commenter_id=int_param(params.get("commenter")))
+
+
+@router.get("/")
+def home():
+    return RedirectResponse("/moderate/queue/held", status_code=303)
+
+
+@router.get("/queue/{queue}")
+def queue_page(queue: str, request: Request, moderator: Moderator = Depends(page_user)):
+    if queue not in workspace.QUEUES:
+        return not_found(request, moderator, "queue")
+    session, scope = moderator.session, moderator.scope
+    filters = queue_filter(request)
+    comments = workspace.queue_comments(session, scope, queue, filters)
+    article = session.get(Article, filters.article_id) if filters.article_id else None
+    commenter = session.get(Commenter, filters.commenter_id) if filters.commenter_id else None
+    return render(request, "moderate/queue.html", {
+        "me": moderator,
+        "queue": queue,
+        "counts": workspace.queue_counts(session, scope, filters),
+        "cards": build_cards(session, comments),
+        "filters": filters,
+        "filter_params": filters.as_params(),
+        "sites": accounts.visible_sites(session, scope),
+        "article": article if article and scope.allows(article.site_id) else None,
+        "commenter": commenter if commenter and scope.allows(commenter.site_id) else None,
+        "page_size": workspace.PAGE_SIZE,
+    })
+
+
+@router.get("/comments/{comment_id}")
+def comment_page(comment_id: int, request: Request, moderator: Moderator = Depends(page_user)):
+    try:
+        comment = workspace.visible_comment(moderator.session, moderator.scope, comment_id)
+    except workspace.NotAllowed:
+        return not_found(request, moderator, "comment")
+    return render(request, "moderate/comment.html", {
+        "me": moderator,
+        "item": build_cards(moderator.session, [comment])[0],
+        "queue": None,
+    })

@@ -1,0 +1,62 @@
+"""Templates for the workspace pages, with the filters the cards use."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+from commentdesk.services import workspace
+from commentdesk.web import timefmt
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+
+
+def _stamp(when: datetime | None) -> str:
+    if when is None:
+        return ""
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 172800:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def _ban_ending(when: datetime | None) -> str:
+    if when is None:
+        return ""
+    return "permanently" if when >= workspace.PERMANENT.replace(year=9000) else f"until {_stamp(when)}"
+
+
+templates.env.filters.update(
+    relative_time=timefmt.relative_time,
+    stamp=_stamp,
+    duration=_duration,
+    percent=_percent,
+    ban_ending=_ban_ending,
+    reason_words=workspace.reason_words,
+)
+templates.env.globals.update(
+    QUEUES=workspace.QUEUES,
+    REJECTION_REASONS=workspace.REJECTION_REASONS,
+    REASON_WORDS=workspace.REASON_WORDS,
+)
+
+
+def render(request: Request, name: str, context: dict, status_code: int = 200):
+    return templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -1,0 +1,78 @@
+"""Administrators manage workspace accounts: create, limit to sites, disable, reset passwords."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse
+
+from commentdesk.services import accounts
+from commentdesk.services.accounts import AccountError, Scope
+from commentdesk.store.models import User
+from commentdesk.web.moderate.auth import Moderator, admin_user, form_user
+from commentdesk.web.moderate.templating import render
+
+router = APIRouter()
+
+
+def _page(request: Request, moderator: Moderator, error: str | None = None, message: str | None = None, status: int = 200):
+    session = moderator.session
+    sites = accounts.visible_sites(session, Scope(None))
+    return render(request, "moderate/users.html", {
+        "me": moderator, "users": accounts.list_users(session), "sites": sites,
+        "site_names": {site.id: site.name for site in sites}, "roles": accounts.ROLES,
+        "error": error, "message": message,
+    }, status_code=status)
+
+
+@router.get("/users")
+def users_page(request: Request, moderator: Moderator = Depends(admin_user)):
+    return _page(request, moderator, message=request.query_params.get("done"))
+
+
+def _require_admin(moderator: Moderator) -> None:
+    if not moderator.is_admin:
+        raise HTTPException(403, "Only administrators can manage accounts.")
+
+
+@router.post("/users")
+async def create_user(request: Request, moderator: Moderator = Depends(form_user)):
+    _require_admin(moderator)
+    form = await request.form()
+    site_ids = [int(value) for value in form.getlist("site_ids") if str(value).isdigit()]
+    try:
+        user = accounts.create_user(moderator.session, str(form.get("username", "")).strip(), str(form.get("password", "")),
+                                    str(form.get("role", "")), site_ids or None)
+    except AccountError as error:
+        moderator.session.rollback()
+        return _page(request, moderator, error=str(error), status=422)
+    moderator.session.commit()
+    return RedirectResponse(f"/moderate/users?done=Created+{user.username}", status_code=303)
+
+
+@router.post("/users/{user_id}")
+async def change_user(user_id: int, request: Request, moderator: Moderator = Depends(form_user)):
+    _require_admin(moderator)
+    form = await request.form()
+    user = moderator.session.get(User, user_id)
+    if user is None:
+        raise HTTPException(404, "No such user.")
+    change = str(form.get("change", ""))
+    try:
+        if change == "disable":
+            if user.id == moderator.user.id:
+                raise AccountError("you cannot disable your own account")
+            accounts.set_disabled(user, True)
+        elif change == "enable":
+            accounts.set_disabled(user, False)
+        elif change == "password":
+            accounts.set_password(user, str(form.get("password", "")))
+        elif change == "sites":
+            site_ids = [int(value) for value in form.getlist("site_ids") if str(value).isdigit()]
+            user.site_ids = sorted(set(site_ids)) or None
+        else:
+            raise AccountError("unknown change")
+    except AccountError as error:
+        moderator.session.rollback()
+        return _page(request, moderator, error=str(error), status=422)
+    moderator.session.commit()
+    return RedirectResponse(f"/moderate/users?done=Updated+{user.username}", status_code=303)
