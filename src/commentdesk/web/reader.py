@@ -137,8 +137,15 @@ def _render_article(request: Request, session: Session, article: Article, *, cur
         "errors": errors or {},
         "notice": notice,
         "faq_url": "/faq?" + urlencode({"site": article.site.slug}),
+        "canonical_url": _public_url(request, f"/articles/{article.id}"),
     }
     return templates.TemplateResponse(request, "article.html", context, status_code=status_code)
+
+
+def _public_url(request: Request, path: str) -> str:
+    """An absolute address, from the configured public URL when there is one (behind a proxy)."""
+    base = request.app.state.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
+    return base + path
 
 
 def _back_to_article(request: Request, article_id: int, kind: str, message: str, anchor: str = "comments") -> RedirectResponse:
@@ -163,7 +170,7 @@ def article_page(request: Request, article_id: int, cursor: str | None = None, r
     if article is None:
         return _not_found(request, "There is no article at this address.")
     return _render_article(
-        request, session, article, cursor=(cursor or None) if cursor and len(cursor) <= 200 else None,
+        request, session, article, cursor=cursor if cursor and len(cursor) <= 200 else None,
         reply_to=_reply_target(session, article, _int_or_none(reply_to)), notice=_read_notice(request, notice),
     )
 
