@@ -26,6 +26,8 @@
   var inFlight = 0;
   var countsSequence = 0;    // answers can arrive out of order; only the newest counts are shown
   var countsShown = 0;
+  var eventsSequence = 0;    // likewise, undo targets the decision made last, not the one answered last
+  var lastDecision = Promise.resolve();
 
   function cards() {
     return Array.prototype.slice.call(list.querySelectorAll("article.card"));
@@ -131,8 +133,11 @@
     var ids = targets.map(function (card) { return Number(card.getAttribute("data-id")); });
     var body = { action: action, ids: ids, filters: filters };
     if (action === "reject") body.reason = reason;
-    post("/moderate/api/decisions", body).then(function (data) {
-      lastEventIds = data.event_ids || [];
+    lastDecision = post("/moderate/api/decisions", body).then(function (data) {
+      if (sequence >= eventsSequence) {
+        eventsSequence = sequence;
+        lastEventIds = data.event_ids || [];
+      }
       if (undoButton) undoButton.disabled = !lastEventIds.length;
       setCounts(data.counts, sequence);
       var label = VERBS[action] + " " + ids.length + " comment" + (ids.length === 1 ? "" : "s");
@@ -169,6 +174,11 @@
   }
 
   function undo() {
+    // A decision still on its way is the one to undo: wait for its answer first.
+    lastDecision.then(undoLast);
+  }
+
+  function undoLast() {
     if (!lastEventIds.length) { say("Nothing to undo."); return; }
     var ids = lastEventIds;
     lastEventIds = [];
