@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from commentdesk.evaluation.datasets import Thread, load_c3_threads, load_semeval
+from commentdesk.evaluation.datasets import Thread, load_c3, load_c3_threads, load_semeval
 from commentdesk.evaluation.embedding_cache import embed_cached
 from commentdesk.moderation.models.relevance import chunk_article
 
@@ -69,7 +69,13 @@ def load_corpus(name: str, data_dir: Path, cache_dir: Path | None = None) -> Rel
         texts += thread.comments
         thread_of += [t_index] * len(thread.comments)
         labels += thread.relevant
-    vecs = embed_cached(f"{name}-comments", texts, cache_dir)
+    if name == "c3":
+        # Same comments as the C3 abuse set, in thread order: reuse those cached vectors.
+        c3 = load_c3(data_dir)
+        by_text = dict(zip(c3.texts, embed_cached("c3", c3.texts, cache_dir)))
+        vecs = np.stack([by_text[t] for t in texts])
+    else:
+        vecs = embed_cached(f"{name}-comments", texts, cache_dir)
     passages = [chunk_article(t.title, t.body) if (t.title or t.body) else [] for t in threads]
     flat = [p for ps in passages for p in ps]
     flat_vecs = embed_cached(f"{name}-passages", flat, cache_dir) if flat else np.zeros((0, 384))

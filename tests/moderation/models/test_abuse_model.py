@@ -32,7 +32,7 @@ def test_predict_shapes_and_ranges(model):
     for s in scores:
         assert isinstance(s, AbuseScore)
         assert 0.0 <= s.probability <= 1.0
-        assert set(CATEGORIES) <= set(s.categories)
+        assert set(s.categories) == set(model.category_names) and set(s.categories) <= set(CATEGORIES)
         assert all(0.0 <= v <= 1.0 for v in s.categories.values())
 
 
