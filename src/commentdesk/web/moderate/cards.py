@@ -11,7 +11,7 @@ from commentdesk.store.models import Comment, ModerationEvent, Report
 
 # Scores in the order a moderator reads them; any others follow alphabetically.
 _SCORE_ORDER = ("abuse", "relevance", "similarity", "spam")
-# Scores where a high value is the concern (relevance and similarity are the other way round).
+# Scores where a low value is the concern (for the others a high value is).
 _LOW_IS_CONCERN = {"relevance", "similarity"}
 
 
@@ -19,7 +19,10 @@ _LOW_IS_CONCERN = {"relevance", "similarity"}
 class Score:
     name: str
     value: float
-    concern: float  # 0..1, how worrying the value is; drives the bar's colour
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.name in _LOW_IS_CONCERN
 
     @property
     def label(self) -> str:
@@ -57,9 +60,7 @@ def _scores(raw: dict) -> tuple[list[Score], float | None]:
     names += sorted(name for name in values if name not in names)
     scores = []
     for name in names:
-        value = values[name]
-        concern = 1.0 - value if name in _LOW_IS_CONCERN else value
-        scores.append(Score(name, value, max(0.0, min(1.0, concern))))
+        scores.append(Score(name, values[name]))
     return scores, elapsed
 
 

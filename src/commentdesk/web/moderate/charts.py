@@ -23,7 +23,7 @@ def _nice_max(value: int) -> int:
     return value
 
 
-def stacked_bars(days: list[date], series: list[tuple[str, list[int]]], title: str) -> Markup:
+def stacked_bars(days: list[date], series: list[tuple[str, list[int]]], title: str, first_colour: int = 0) -> Markup:
     """One stacked bar per day; `series` is (name, count per day) in stacking order."""
     count = max(len(days), 1)
     totals = [sum(values[position] for _name, values in series) for position in range(len(days))]
@@ -47,14 +47,14 @@ def stacked_bars(days: list[date], series: list[tuple[str, list[int]]], title: s
                 continue
             height = plot_height * value / top
             y -= height
-            colour = PALETTE[series_index % len(PALETTE)]
+            colour = PALETTE[(first_colour + series_index) % len(PALETTE)]
             parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{height:.1f}" fill="{colour}">'
                          f"<title>{escape(day.isoformat())}: {escape(name)} {value}</title></rect>")
         if count <= 16 or position % max(1, count // 8) == 0:
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{HEIGHT - MARGIN_BOTTOM + 16}" text-anchor="middle" class="tick">{day.strftime("%d %b")}</text>')
     legend_x = MARGIN_LEFT
     for series_index, (name, _values) in enumerate(series):
-        colour = PALETTE[series_index % len(PALETTE)]
+        colour = PALETTE[(first_colour + series_index) % len(PALETTE)]
         parts.append(f'<rect x="{legend_x}" y="{HEIGHT + 8}" width="10" height="10" fill="{colour}"/>')
         parts.append(f'<text x="{legend_x + 14}" y="{HEIGHT + 17}" class="legend">{escape(name)}</text>')
         legend_x += 24 + 7 * len(name)

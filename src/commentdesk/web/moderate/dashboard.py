@@ -31,7 +31,7 @@ def dashboard_page(request: Request, moderator: Moderator = Depends(page_user)):
         [(workspace.reason_words(code), count) for code, count in figures.top_reasons], "Top reasons for holding or rejecting")
     reasons_time_chart = charts.stacked_bars(
         figures.days, [(workspace.reason_words(code), values) for code, values in figures.reasons_by_day.items()],
-        "Top reasons per day")
+        "Top reasons per day", first_colour=3)
     oldest_wait = (utcnow() - figures.oldest_held).total_seconds() if figures.oldest_held else None
     return render(request, "moderate/dashboard.html", {
         "me": moderator, "figures": figures, "days": days, "periods": PERIODS,
