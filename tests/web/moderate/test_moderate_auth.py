@@ -146,3 +146,10 @@ def test_passwords_are_argon2_hashes(client, world):
     with client.app.state.sessions() as session:
         user = session.query(User).filter_by(username="mod").one()
         assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
+
+
+def test_one_address_cannot_guess_many_accounts(client, world):
+    for number in range(20):
+        assert login(client, f"guess{number}", "wrong password!").status_code == 401
+    refused = login(client, "mod", PASSWORD)
+    assert refused.status_code == 429 and "from your network" in refused.text

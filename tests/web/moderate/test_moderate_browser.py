@@ -6,7 +6,7 @@ import pytest
 from moderate_helpers import PASSWORD
 from sqlalchemy import select
 
-from commentdesk.store.models import ModerationEvent
+from commentdesk.store.models import Article, ModerationEvent
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -126,3 +126,23 @@ def test_ban_a_commenter(live_server, page, world, client):
     page.click(".card .author")
     expect(page.locator("body")).to_contain_text("Insults other readers")
     expect(page.locator("body")).to_contain_text("Lift the ban")
+
+
+def test_clear_more_than_a_page_by_keyboard_alone(live_server, page, world):
+    total = 55
+    for number in range(total):
+        world.add_comment(f"Queue comment {number} idiot", age_minutes=100 - number)
+    sign_in(page, live_server)
+    open_queue(page, live_server)
+    cards = page.locator("#cards article.card")
+    expect(cards).to_have_count(50)
+    with page.expect_navigation():           # the first page done, the next one loads by itself
+        for _ in range(50):
+            page.keyboard.press("a")
+    expect(page.locator("#workspace.ready")).to_have_count(1)
+    expect(cards).to_have_count(total - 50)
+    for _ in range(total - 50):
+        page.keyboard.press("a")
+    expect(page.locator("#empty")).to_be_visible()
+    with world.app.state.sessions() as session:
+        assert session.scalar(select(Article.published_count).where(Article.id == world.article_ids["cycle"])) == total

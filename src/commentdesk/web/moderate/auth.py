@@ -10,6 +10,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -32,6 +35,42 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 
 router = APIRouter()
+
+
+class AddressThrottle:
+    """Failed sign-ins per client address, across usernames: stops one address guessing many accounts.
+
+    Kept in memory per process; the per-account lock in the database is the durable limit.
+    """
+
+    def __init__(self, limit: int = 20, window_s: float = 600) -> None:
+        self.limit, self.window_s = limit, window_s
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, address: str, now: float) -> deque[float]:
+        times = self._failures.setdefault(address, deque())
+        while times and times[0] < now - self.window_s:
+            times.popleft()
+        return times
+
+    def blocked(self, address: str) -> bool:
+        with self._lock:
+            return len(self._recent(address, time.monotonic())) >= self.limit
+
+    def failed(self, address: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._recent(address, now).append(now)
+            if len(self._failures) > 10_000:  # bound the memory an attacker can make us use
+                self._failures = {key: value for key, value in self._failures.items() if value}
+
+
+def _throttle(request: Request) -> AddressThrottle:
+    throttle = getattr(request.app.state, "moderator_login_throttle", None)
+    if throttle is None:
+        throttle = request.app.state.moderator_login_throttle = AddressThrottle()
+    return throttle
 
 
 def db_session(request: Request) -> Iterator[Session]:
@@ -162,9 +201,14 @@ async def login(request: Request, session: Session = Depends(db_session)):
         expected = None
     if not expected or not hmac.compare_digest(str(form.get(CSRF_FIELD, "")), str(expected)):
         return _login_form(request, next_path, "The sign-in form expired. Please try again.", 403, username)
+    address = request.client.host if request.client else ""
+    throttle = _throttle(request)
+    if throttle.blocked(address):
+        return _login_form(request, next_path, "Too many failed attempts from your network. Try again in a few minutes.", 429, username)
     try:
         user = accounts.authenticate(session, username, str(form.get("password", "")))
     except accounts.LoginRefused as refused:
+        throttle.failed(address)
         status = 429 if refused.locked_until else 401
         return _login_form(request, next_path, refused.message, status, username)
     response = RedirectResponse(_safe_next(next_path), status_code=303)
