@@ -492,5 +492,5 @@ def audit_events(session: Session, scope: Scope, filters: AuditFilter, before_id
     return [(event, comment) for event, comment in session.execute(query.order_by(ModerationEvent.id.desc()).limit(limit)).all()]
 
 
-def audit_actions(session: Session) -> list[str]:
-    return sorted(session.scalars(select(ModerationEvent.action).distinct()))
+# The actions events are written with: automatic verdicts, readers' reports, human decisions and bans.
+AUDIT_ACTIONS = ("publish", "hold", "reject", "report", "approve", "restore", "undo", "ban", "suspend", "unban")

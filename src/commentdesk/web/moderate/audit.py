@@ -31,6 +31,6 @@ def audit_page(request: Request, moderator: Moderator = Depends(page_user)):
         "filters": filters,
         "filter_params": filters.as_params(),
         "sites": accounts.visible_sites(moderator.session, moderator.scope),
-        "actions": workspace.audit_actions(moderator.session),
+        "actions": workspace.AUDIT_ACTIONS,
         "next_before": rows[-1][0].id if len(rows) == PAGE else None,
     })
