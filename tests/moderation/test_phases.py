@@ -73,3 +73,26 @@ def test_trust_rules():
     assert trust.check(newcomer, ModelSignals(), Policy()).decision is None
     repeat_offender = candidate("x", history=CommenterHistory(published=5, recent_rejections=3))
     assert trust.check(repeat_offender, ModelSignals(), Policy()).reasons[0].code == "recent_rejections"
+
+
+def test_threats_of_violence_are_held_with_the_words_shown():
+    from commentdesk.moderation.phases import threats
+
+    for text, span in [
+        ("People like the minister should be shot. I know where his family lives.", "should be shot"),
+        ("Every cyclist deserves to get run over", "deserves to get run over"),
+        ("I will find and kill you", "I will find and kill you"),
+        ("g0 k1ll yourself", "g0 k1ll yourself"),
+    ]:
+        result = threats.check(candidate(text), ModelSignals(), Policy())
+        assert result.decision == HOLD and result.reasons[0].code == "threat"
+        assert span in result.reasons[0].evidence
+    for calm in ["The killer was sentenced to life.", "Shooting the film took a year.", "I know where the council meets."]:
+        assert threats.check(candidate(calm), ModelSignals(), Policy()).decision is None
+
+
+def test_an_invalid_threat_pattern_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError, match="regular expression"):
+        Policy.from_dict({"threat_patterns": ["(unclosed"]})

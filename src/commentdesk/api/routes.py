@@ -156,7 +156,10 @@ def get_policy(site: Site = Depends(calling_site)):
 def patch_policy(body: PolicyIn, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
     site = session.merge(site)
     merged = {**(site.policy or {}), **body.model_dump(exclude_unset=True)}
-    policy = Policy.from_dict(merged)
+    try:
+        policy = Policy.from_dict(merged)
+    except ValueError as error:
+        raise ApiError(422, "invalid_policy", str(error)) from None
     if policy.abuse_reject < policy.abuse_hold or policy.spam_reject < policy.spam_hold:
         raise ApiError(422, "thresholds_out_of_order", "A reject threshold must not be below its hold threshold.")
     site.policy = merged

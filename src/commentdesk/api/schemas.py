@@ -137,6 +137,7 @@ class PolicyIn(Strict):
     spam_reject: float | None = Field(default=None, ge=0, le=1)
     banned_words: list[str] | None = Field(default=None, max_length=5000)
     suspect_words: list[str] | None = Field(default=None, max_length=5000)
+    threat_patterns: list[str] | None = Field(default=None, max_length=500)
     blocked_domains: list[str] | None = Field(default=None, max_length=5000)
     allowed_domains: list[str] | None = Field(default=None, max_length=5000)
     max_links: int | None = Field(default=None, ge=0, le=50)

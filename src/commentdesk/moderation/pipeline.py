@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 
 from commentdesk.moderation.fingerprint import simhash
-from commentdesk.moderation.phases import abuse, model_health, relevance, spam, trust, wordlists
+from commentdesk.moderation.phases import abuse, model_health, relevance, spam, threats, trust, wordlists
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import PUBLISH, Candidate, Decision, ModelSignals, PhaseResult, most_severe
 
@@ -27,6 +27,7 @@ Phase = Callable[[Candidate, ModelSignals, Policy], PhaseResult]
 PHASES: list[tuple[str, Phase]] = [
     ("model_health", model_health.check),
     ("wordlists", wordlists.check),
+    ("threats", threats.check),
     ("spam", spam.check),
     ("abuse", abuse.check),
     ("relevance", relevance.check),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,12 @@ DEFAULT_SUSPECT_WORDS = [
     "idiot*", "moron*", "stupid*", "scum*", "bitch*", "bastard*", "shit*", "dickhead*",
     "asshole*", "dumbass*", "imbecile*", "kill yourself", "kys", "traitor*", "vermin",
 ]
+
+
+def _default_threats() -> list[str]:
+    from commentdesk.moderation.phases.threats import DEFAULT_THREAT_PATTERNS
+
+    return DEFAULT_THREAT_PATTERNS
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +59,8 @@ class Policy:
     spam_reject: float = 0.9
     banned_words: list[str] = field(default_factory=lambda: list(DEFAULT_BANNED_WORDS))
     suspect_words: list[str] = field(default_factory=lambda: list(DEFAULT_SUSPECT_WORDS))
+    # Regular expressions over the normalised text (lower case, tricks undone); a match holds.
+    threat_patterns: list[str] = field(default_factory=lambda: list(_default_threats()))
     blocked_domains: list[str] = field(default_factory=list)
     allowed_domains: list[str] = field(default_factory=list)
     max_links: int = 2
@@ -73,7 +82,13 @@ class Policy:
         unknown = set(overrides) - known
         if unknown:
             raise ValueError(f"unknown policy settings: {', '.join(sorted(unknown))}")
-        return cls(**overrides)
+        policy = cls(**overrides)
+        for pattern in policy.threat_patterns:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"threat pattern {pattern!r} is not a valid regular expression: {error}") from None
+        return policy
 
     def as_dict(self) -> dict:
         return asdict(self)
