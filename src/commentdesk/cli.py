@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from commentdesk import __version__
@@ -75,15 +76,16 @@ def _demo(args) -> int:
     import uvicorn
 
     from commentdesk.app import create_app
-    from commentdesk.demo.seed import seed_demo
+    from commentdesk.demo.seed import DEMO_MODERATOR, seed_demo
 
-    settings = settings_from(args)
-    if getattr(args, "data_dir", None) is None and "COMMENTDESK_DATA_DIR" not in __import__("os").environ:
-        settings.data_dir = settings.data_dir.parent / "demo-data"
+    # The demo keeps its own SQLite database, apart from a real installation's data directory.
+    settings = settings_from(args, **({} if args.data_dir or os.environ.get("COMMENTDESK_DATA_DIR") else {"data_dir": "demo-data"}))
     settings.database_url = ""
     app = create_app(settings)
     seed_demo(app)
-    print(f"commentdesk demo: open http://{settings.host}:{settings.port}/ (data in {settings.data_dir})", file=sys.stderr)
+    base = f"http://{settings.host}:{settings.port}"
+    print(f"commentdesk demo: open {base}/ (data in {settings.data_dir})", file=sys.stderr)
+    print(f"commentdesk demo: moderators sign in at {base}/moderate as {DEMO_MODERATOR[0]} / {DEMO_MODERATOR[1]}", file=sys.stderr)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
     return 0
 

@@ -8,11 +8,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 
 from commentdesk.demo.content import ARTICLES, SITE
+from commentdesk.services.accounts import create_user, user_by_name
 from commentdesk.services.posting import PostingError
 from commentdesk.services.sites import create_site
 from commentdesk.store import repository as repo
 from commentdesk.store.db import migrate
 from commentdesk.store.models import Comment, ModerationEvent
+
+# The demo's moderator account, printed when the demo starts. A demo is public by nature; a real
+# installation creates its accounts with `commentdesk users add`.
+DEMO_MODERATOR = ("editor", "demo-password")
 
 DEMO_POLICY = {
     # Two top-level comments per page, so VIEW MORE COMMENTS shows up in the small demo threads.
@@ -28,6 +33,8 @@ def seed_demo(app, out=sys.stderr) -> bool:
         if repo.site_by_slug(session, SITE["slug"]) is not None:
             return False
         site, key = create_site(session, SITE["slug"], SITE["name"], policy=DEMO_POLICY)
+        if user_by_name(session, DEMO_MODERATOR[0]) is None:
+            create_user(session, DEMO_MODERATOR[0], DEMO_MODERATOR[1], "admin")
         session.commit()
     settings = app.state.settings
     settings.data_dir.mkdir(parents=True, exist_ok=True)
