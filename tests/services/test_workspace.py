@@ -64,3 +64,11 @@ def test_charts_escape_labels_and_draw_every_bar():
     bars = str(charts.horizontal_bars([("Suspect word", 4), ("Off-topic", 2)], "Reasons"))
     assert bars.count("<rect") == 2 and "Suspect word" in bars
     assert charts._nice_max(7) == 10 and charts._nice_max(130) == 200 and charts._nice_max(0) == 5
+
+
+def test_highlighting_marks_whole_words_only():
+    from commentdesk.services.workspace import highlight
+
+    segments = highlight("Vaccines are a scam, want a vote?", [{"code": "possibly_abusive", "evidence": ["a", "scam"]}])
+    flagged = [segment.text for segment in segments if segment.codes]
+    assert flagged == ["a", "scam", "a"]

@@ -6,6 +6,7 @@ right and writes the audit event; this module decides which change to make and w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -53,6 +54,7 @@ REASON_WORDS = {
     "possibly_abusive": "Possibly abusive",
     "banned_word": "Banned word",
     "suspect_word": "Suspect word",
+    "threat": "Possible threat",
     "off_topic": "Possibly off-topic",
     "blocked_domain": "Link to a blocked site",
     "too_many_links": "Too many links",
@@ -70,11 +72,11 @@ REASON_WORDS = {
     "check_failed": "An automatic check failed",
 }
 # Reasons whose evidence is words in the comment (highlighted on the card).
-HIGHLIGHTED_CODES = {"abusive", "possibly_abusive", "banned_word", "suspect_word", "blocked_domain",
+HIGHLIGHTED_CODES = {"abusive", "possibly_abusive", "banned_word", "suspect_word", "threat", "blocked_domain",
                      "too_many_links", "contains_link", "phone_number", "contact_bait"}
 # Which rejection reason a moderator most likely means, given the automatic reason codes.
 _SUGGESTED_REJECTION = {
-    "abusive": "abusive", "possibly_abusive": "abusive", "banned_word": "abusive", "suspect_word": "abusive",
+    "abusive": "abusive", "possibly_abusive": "abusive", "banned_word": "abusive", "suspect_word": "abusive", "threat": "abusive",
     "off_topic": "off_topic", "blocked_domain": "spam", "too_many_links": "spam", "contains_link": "spam",
     "phone_number": "spam", "contact_bait": "spam", "duplicate": "spam", "near_duplicate": "spam", "flooding": "spam",
 }
@@ -216,7 +218,6 @@ def highlight(text: str, reasons: list[dict]) -> list[Segment]:
     overlapping marks merge so that no character is shown twice.
     """
     marks: list[tuple[int, int, str]] = []
-    lowered = text.lower()
     for reason in reasons or []:
         code = reason.get("code", "")
         if code not in HIGHLIGHTED_CODES:
@@ -224,11 +225,12 @@ def highlight(text: str, reasons: list[dict]) -> list[Segment]:
         for evidence in reason.get("evidence") or []:
             if not isinstance(evidence, str) or not evidence.strip():
                 continue
-            haystack, needle = (text, evidence) if evidence in text else (lowered, evidence.lower())
-            start = haystack.find(needle)
-            while start != -1:
-                marks.append((start, start + len(needle), code))
-                start = haystack.find(needle, start + len(needle))
+            # Whole words only: the evidence "a" must not light up every "a" inside other words.
+            before = r"(?<!\w)" if evidence[0].isalnum() else ""
+            after = r"(?!\w)" if evidence[-1].isalnum() else ""
+            pattern = re.compile(before + re.escape(evidence) + after, 0 if evidence in text else re.IGNORECASE)
+            for match in pattern.finditer(text):
+                marks.append((match.start(), match.end(), code))
     if not marks:
         return [Segment(text)]
     marks.sort()

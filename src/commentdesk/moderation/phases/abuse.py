@@ -13,6 +13,17 @@ CATEGORY_WORDS = {
 }
 
 
+# Function words carry no abuse of their own; a linear model can still lean on them, but showing
+# them to a moderator as "the words that drove the score" would mislead.
+_FUNCTION_WORDS = frozenset("""a an the and or but if of to in on at by for with from as is are was were be been am
+i you he she it we they me him her us them my your his its our their this that these those who whom which what
+not no so do does did have has had will would can could should just than then there here up out""".split())
+
+
+def meaningful_evidence(evidence: list[str]) -> list[str]:
+    return [item for item in evidence if len(item.strip()) >= 3 and item.strip().lower() not in _FUNCTION_WORDS]
+
+
 def _kind(categories: dict[str, float]) -> str:
     if not categories:
         return "abusive language"
@@ -31,8 +42,8 @@ def check(_candidate: Candidate, signals: ModelSignals, policy: Policy) -> Phase
     kind = _kind(score.categories or {})
     if probability >= policy.abuse_reject:
         result.decision = REJECT
-        result.reasons = [Reason("abusive", f"It appears to contain {kind} (abuse {probability:.2f}, threshold {policy.abuse_reject:.2f}).", list(score.evidence))]
+        result.reasons = [Reason("abusive", f"It appears to contain {kind} (abuse {probability:.2f}, threshold {policy.abuse_reject:.2f}).", meaningful_evidence(score.evidence))]
     elif probability >= policy.abuse_hold:
         result.decision = HOLD
-        result.reasons = [Reason("possibly_abusive", f"It may contain {kind} (abuse {probability:.2f}, threshold {policy.abuse_hold:.2f}).", list(score.evidence))]
+        result.reasons = [Reason("possibly_abusive", f"It may contain {kind} (abuse {probability:.2f}, threshold {policy.abuse_hold:.2f}).", meaningful_evidence(score.evidence))]
     return result
