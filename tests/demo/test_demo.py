@@ -1,0 +1,93 @@
+"""The demo: seeded through the real moderation, and usable in a browser as a reader would."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from commentdesk.demo.content import ARTICLES
+from commentdesk.demo.seed import seed_demo
+from commentdesk.store.models import Article, Comment, CommentStatus
+
+HAQQANI_URL = next(spec["url"] for spec in ARTICLES if spec["key"] == "haqqani")
+
+
+@pytest.fixture
+def demo_app(app):
+    assert seed_demo(app) is True
+    return app
+
+
+def haqqani_id(app) -> int:
+    with app.state.sessions() as session:
+        return session.scalar(select(Article.id).where(Article.url == HAQQANI_URL))
+
+
+def test_demo_seeds_articles_threads_and_work_for_moderators(demo_app):
+    with demo_app.state.sessions() as session:
+        articles = session.scalars(select(Article)).all()
+        assert len(articles) >= 5
+        statuses = [comment.status for comment in session.scalars(select(Comment))]
+        assert CommentStatus.PENDING in statuses  # a moderator has work
+        assert any(comment.parent_id for comment in session.scalars(select(Comment)))  # threads
+        haqqani = session.get(Article, haqqani_id(demo_app))
+        assert haqqani.published_count == 3
+    assert seed_demo(demo_app) is False  # seeding twice changes nothing
+
+
+def test_demo_home_page_links_every_article(demo_app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(demo_app) as client:
+        home = client.get("/").text
+        with demo_app.state.sessions() as session:
+            for article_id in session.scalars(select(Article.id)):
+                assert f'href="/articles/{article_id}"' in home
+
+
+@pytest.mark.browser
+def test_a_reader_uses_the_demo_article(demo_app, browser):
+    from playwright.sync_api import expect
+
+    from tests.conftest import LiveServer
+
+    server = LiveServer(demo_app).start()
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(f"{server.url}/")
+        page.get_by_role("link", name=re.compile("Haqqani")).first.click()
+        expect(page.get_by_role("heading", name="COMMENTS (3)")).to_be_visible()
+        expect(page.get_by_text("Comments are moderated and generally will be posted if they are on-topic and not abusive.")).to_be_visible()
+        expect(page.get_by_role("link", name="Comments FAQ").first).to_be_visible()
+        comments = page.locator(".cd-comment")
+        expect(comments).to_have_count(2)
+        page.get_by_role("button", name="VIEW MORE COMMENTS").or_(page.get_by_role("link", name="VIEW MORE COMMENTS")).click()
+        expect(comments).to_have_count(3)
+        expect(page.get_by_text("If the sanctuaries are really on Pakistani soil")).to_be_visible()
+
+        page.get_by_label("Name").first.fill("Ayesha Malik")
+        page.get_by_label("Comment").first.fill(
+            "Sharing intelligence on the Haqqani sanctuaries would test whether the joint operations offer is serious.")
+        page.get_by_role("button", name=re.compile("post comment", re.I)).first.click()
+        expect(page.get_by_text("Your comment is published.")).to_be_visible()
+        mine = page.locator(".cd-comment", has_text="Ayesha Malik").first
+        expect(mine).to_be_visible()
+
+        mine.get_by_role("button", name=re.compile("reply", re.I)).first.click()
+        reply_form = page.locator("form", has=page.get_by_role("button", name=re.compile("post reply", re.I))).first
+        reply_form.get_by_label("Name").fill("Tom Whitfield")
+        reply_form.get_by_label(re.compile("reply|comment", re.I)).last.fill(
+            "Agreed, and the foreign office framing it as existing policy suggests the intelligence sharing was always the sticking point.")
+        reply_form.get_by_role("button", name=re.compile("post reply", re.I)).click()
+        expect(page.get_by_text("Replying to Ayesha Malik")).to_be_visible()
+        expect(page.get_by_role("heading", name="COMMENTS (5)")).to_be_visible()
+        assert errors == []
+    finally:
+        context.close()
+        server.stop()
