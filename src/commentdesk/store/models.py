@@ -166,6 +166,8 @@ class Comment(Base):
     priority: Mapped[float] = mapped_column(Float, default=0.0)
     # 64-bit SimHash of the normalised text, for near-duplicate detection.
     fingerprint: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # Where an imported comment came from ("disqus:<id>", ...), unique per site; None for comments posted here.
+    source_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     article: Mapped[Article] = relationship()
     parent: Mapped[Comment | None] = relationship(remote_side="Comment.id")
