@@ -30,7 +30,7 @@ def register(subparsers) -> None:
                     help="weights to evaluate (default: the shipped ones)")
     ev.add_argument("--cache-dir", type=Path, default=None,
                     help="embedding cache (default: ./.cache)")
-    ev.set_defaults(func=run_eval)
+    ev.set_defaults(handler=run_eval, func=run_eval)
 
     tr = subparsers.add_parser("train", help="retrain the moderation models from labeled data")
     tr.add_argument("--data-dir", type=Path, default=None)
@@ -41,7 +41,7 @@ def register(subparsers) -> None:
     tr.add_argument("--install", action="store_true",
                     help="replace the shipped weights when the new ones cross-validate better")
     tr.add_argument("--cache-dir", type=Path, default=None)
-    tr.set_defaults(func=run_train)
+    tr.set_defaults(handler=run_train, func=run_train)
 
 
 def run_eval(args: argparse.Namespace) -> int:

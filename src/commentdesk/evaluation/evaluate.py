@@ -126,10 +126,10 @@ def evaluate_relevance(model: RelevanceModel, data_dir: Path, out_dir: Path,
     results = []
     for corpus, pairs, feats in collect_pairs(data_dir, cache_dir, prototypes):
         test = pairs["split"] == "test"
-        prob = np.array([
-            1 / (1 + np.exp(-model.source_logit(src, sim, gen)))
-            for src, sim, gen in zip(pairs["source"], feats[:, 0], feats[:, 1])
-        ])
+        source_logits = np.array([model.source_logit(src, sim, gen)
+                                  for src, sim, gen in zip(pairs["source"], feats[:, 0], feats[:, 1])])
+        z = model.combine(source_logits, corpus.comment_vecs[pairs["comment_index"]])
+        prob = 1 / (1 + np.exp(-z))
         hold = model.recommended_thresholds["hold"]
         metrics, curves = {"hold_threshold": hold}, {}
         for source in ("article", "thread", "parent"):

@@ -25,19 +25,27 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from tqdm import tqdm
 
+from commentdesk.evaluation import seed_examples
 from commentdesk.evaluation.datasets import CATEGORIES, AbuseSet, load_abuse_set
 from commentdesk.evaluation.embedding_cache import embed_cached
-from commentdesk.moderation.models.abuse import AbuseModel, LexicalFeaturizer, LexicalSpec, normalise
+from commentdesk.evaluation.perturb import PERTURBATIONS, perturb
+from commentdesk.moderation.models.abuse import (AbuseModel, LexicalFeaturizer, LexicalSpec,
+                                                 disguise_feature, stack_features, tokenize)
 
 # Relative weight of each set in the pooled fits: news comments are the target domain.
-SET_WEIGHTS = {"c3": 3.0, "ucc": 3.0, "kaggle_insults": 1.0, "olid": 0.6, "davidson": 0.3}
-NEWS_SETS = ("c3", "ucc")
+SET_WEIGHTS = {"c3": 3.0, "ucc": 3.0, "kaggle_insults": 1.0, "olid": 0.6, "davidson": 0.3,
+               "seeds": 5.0}
+NEWS_SETS = ("c3", "ucc", "seeds")
 # Semantic heads: which sets each one learns from.
 EMBEDDING_HEADS = {
-    "news": ("c3", "ucc"),
+    "news": ("c3", "ucc", "seeds"),
     "insults": ("kaggle_insults",),
     "offensive": ("olid", "davidson"),
 }
+# Disguised copies (spacing, leetspeak, dropped letters, look-alikes) of these sets' comments
+# teach the lexical view misspellings and the stacker how little to trust a disguised embedding.
+AUGMENT_SETS = ("c3", "ucc", "kaggle_insults", "seeds")
+AUGMENT_WEIGHT = 0.5
 LEXICAL_C = 4.0
 EMBEDDING_C = 1.0
 STACK_C = 1.0
@@ -55,6 +63,9 @@ class Pool:
     sets: np.ndarray
     groups: np.ndarray
     categories: dict[str, np.ndarray]
+    disguised: np.ndarray  # 1.0 where a word uses an evasion trick
+    augmented: np.ndarray  # True for disguised copies made for training
+    origin: np.ndarray  # for a copy, the row it was made from; -1 for real comments
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -69,11 +80,101 @@ class Pool:
             sets=self.sets[idx],
             groups=self.groups[idx],
             categories={k: v[idx] for k, v in self.categories.items()},
+            disguised=self.disguised[idx],
+            augmented=self.augmented[idx],
+            origin=self.origin[idx],
         )
 
     @property
     def weights(self) -> np.ndarray:
-        return np.array([SET_WEIGHTS.get(s, 1.0) for s in self.sets], dtype=np.float64)
+        w = np.array([SET_WEIGHTS.get(s, 1.0) for s in self.sets], dtype=np.float64)
+        return w * self.augmentation_weights()
+
+    def augmentation_weights(self) -> np.ndarray:
+        """1 for real comments. Disguised copies were made for every abusive comment but only
+        some legitimate ones, so each copy is reweighted to give the copies of a set the same
+        abusive share as the set: otherwise "disguised" would itself read as "abusive"."""
+        w = np.ones(len(self))
+        for name in np.unique(self.sets[self.augmented]):
+            real = (self.sets == name) & ~self.augmented
+            copies = (self.sets == name) & self.augmented
+            for label in (0, 1):
+                share_real = np.mean(self.labels[real] == label)
+                share_copies = np.mean(self.labels[copies] == label)
+                if share_copies > 0:
+                    w[copies & (self.labels == label)] = AUGMENT_WEIGHT * share_real / share_copies
+        return w
+
+    @staticmethod
+    def concat(a: "Pool", b: "Pool") -> "Pool":
+        return Pool(
+            texts=a.texts + b.texts,
+            normalised=a.normalised + b.normalised,
+            embeddings=np.vstack([a.embeddings, b.embeddings]),
+            labels=np.concatenate([a.labels, b.labels]),
+            targets=np.concatenate([a.targets, b.targets]),
+            sets=np.concatenate([a.sets, b.sets]),
+            groups=np.concatenate([a.groups, b.groups]),
+            categories={k: np.concatenate([a.categories[k], b.categories[k]]) for k in a.categories},
+            disguised=np.concatenate([a.disguised, b.disguised]),
+            augmented=np.concatenate([a.augmented, b.augmented]),
+            origin=np.concatenate([a.origin, b.origin]),
+        )
+
+
+def make_pool(texts, embeddings, labels, targets, sets, groups, categories, augmented=False,
+              origin=None) -> Pool:
+    tokenized = [tokenize(t) for t in tqdm(texts, desc="normalise", unit="text", leave=False)]
+    return Pool(
+        texts=list(texts),
+        normalised=[" ".join(norm) for _, norm in tokenized],
+        embeddings=np.asarray(embeddings, np.float32),
+        labels=np.asarray(labels, np.int8),
+        targets=np.asarray(targets, np.float64),
+        sets=np.asarray(sets),
+        groups=np.asarray(groups),
+        categories={c: np.asarray(categories[c], np.float32) for c in CATEGORIES},
+        disguised=np.array([disguise_feature(orig) for orig, _ in tokenized]),
+        augmented=np.full(len(texts), augmented),
+        origin=np.full(len(texts), -1) if origin is None else np.asarray(origin),
+    )
+
+
+def seed_pool(cache_dir: Path | None = None) -> Pool:
+    """The hand-written threat / identity-attack seeds and their hard negatives."""
+    texts = list(seed_examples.THREATS + seed_examples.IDENTITY_ATTACKS
+                 + seed_examples.HARD_NEGATIVES)
+    n_t, n_i = len(seed_examples.THREATS), len(seed_examples.IDENTITY_ATTACKS)
+    kind = np.array(["threat"] * n_t + ["identity"] * n_i + ["negative"] * (len(texts) - n_t - n_i))
+    labels = (kind != "negative").astype(int)
+    nan = np.full(len(texts), np.nan)
+    categories = {
+        "insult": nan,
+        "threat": np.where(kind == "threat", 1.0, np.where(kind == "negative", 0.0, np.nan)),
+        "identity_attack": np.where(kind == "identity", 1.0,
+                                    np.where(kind == "negative", 0.0, np.nan)),
+        "obscenity": nan,
+    }
+    return make_pool(texts, embed_cached("seeds", texts, cache_dir), labels, labels,
+                     ["seeds"] * len(texts), [f"seeds:{i}" for i in range(len(texts))], categories)
+
+
+def augment(pool: Pool, cache_dir: Path | None = None, seed: int = 1) -> Pool:
+    """Disguised copies of every abusive comment of AUGMENT_SETS and as many legitimate ones."""
+    rng = np.random.default_rng(seed)
+    chosen = []
+    for name in AUGMENT_SETS:
+        in_set = pool.sets == name
+        pos = np.flatnonzero(in_set & (pool.labels == 1))
+        neg = np.flatnonzero(in_set & (pool.labels == 0))
+        chosen += list(pos) + list(rng.choice(neg, size=min(len(neg), len(pos)), replace=False))
+    chosen = np.array(sorted(chosen))
+    kinds = list(PERTURBATIONS)
+    texts = [perturb(pool.texts[i], kinds[rng.integers(len(kinds))], seed=seed) for i in chosen]
+    emb = embed_cached("augmented", texts, cache_dir)
+    part = pool.take(chosen)
+    return make_pool(texts, emb, part.labels, part.targets, part.sets, part.groups,
+                     part.categories, augmented=True, origin=chosen)
 
 
 def set_with_embeddings(name: str, data_dir: Path, cache_dir: Path | None = None
@@ -87,6 +188,8 @@ def build_pool(data_dir: Path, split: str = "train", set_names=tuple(SET_WEIGHTS
     texts, emb, labels, targets, sets, groups = [], [], [], [], [], []
     cats: dict[str, list[np.ndarray]] = {c: [] for c in CATEGORIES}
     for name in set_names:
+        if name == "seeds":
+            continue
         data, vectors = set_with_embeddings(name, data_dir, cache_dir)
         mask = data.split == split
         part = data.subset(mask)
@@ -97,18 +200,16 @@ def build_pool(data_dir: Path, split: str = "train", set_names=tuple(SET_WEIGHTS
         sets += [name] * len(part)
         groups.append(np.array([f"{name}:{g}" for g in part.groups]))
         for c in CATEGORIES:
-            cats[c].append(part.categories.get(c, np.full(len(part), np.nan, np.float32)))
-    normalised = [normalise(t) for t in tqdm(texts, desc="normalise", unit="text")]
-    return Pool(
-        texts=texts,
-        normalised=normalised,
-        embeddings=np.vstack(emb),
-        labels=np.concatenate(labels).astype(np.int8),
-        targets=np.concatenate(targets).astype(np.float64),
-        sets=np.array(sets),
-        groups=np.concatenate(groups),
-        categories={c: np.concatenate(v) for c, v in cats.items()},
-    )
+            values = part.categories.get(c, np.full(len(part), np.nan, np.float32)).copy()
+            if c == "threat" and name in ("c3", "ucc"):
+                # No news set labels threats, but a comment nobody found toxic threatens no one.
+                values[part.labels == 0] = 0.0
+            cats[c].append(values)
+    pool = make_pool(texts, np.vstack(emb), np.concatenate(labels), np.concatenate(targets),
+                     sets, np.concatenate(groups), {c: np.concatenate(v) for c, v in cats.items()})
+    if "seeds" in set_names and split == "train":
+        pool = Pool.concat(pool, seed_pool(cache_dir))
+    return pool
 
 
 # --------------------------------------------------------------------------- view models
@@ -150,7 +251,7 @@ def fit_views(pool: Pool, featurizer: LexicalFeaturizer) -> Views:
     for sets in EMBEDDING_HEADS.values():
         mask = np.isin(pool.sets, sets)
         head = fit_soft_logistic(pool.embeddings[mask], pool.targets[mask],
-                                 np.ones(mask.sum()), C=EMBEDDING_C, max_iter=3000)
+                                 pool.weights[mask], C=EMBEDDING_C, max_iter=3000)
         heads_w.append(head.coef_[0])
         heads_b.append(head.intercept_[0])
     return Views(
@@ -179,23 +280,29 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, c: float, weight: np.ndarray | No
 
 
 def news_balance_weights(sets: np.ndarray) -> np.ndarray:
-    """Each news set counts equally in the stacker, whatever its size."""
+    """C3 and UCC count equally in the stacker whatever their sizes; a seed row weighs as much
+    as a C3 row."""
     w = np.ones(len(sets))
-    for s in np.unique(sets):
-        w[sets == s] = len(sets) / (len(np.unique(sets)) * np.sum(sets == s))
+    corpora = [s for s in ("c3", "ucc") if np.any(sets == s)]
+    for s in corpora:
+        w[sets == s] = len(sets) / (len(corpora) * np.sum(sets == s))
+    if corpora:
+        w[sets == "seeds"] = w[sets == corpora[0]][0]
     return w
 
 
 def fit_categories(pool: Pool, views: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """One logistic head per category on [embedding, view logits], on rows that label it."""
     x = np.hstack([pool.embeddings, views])
+    # The few hand-written seeds must outweigh the thousands of "not a threat" news rows.
+    weight = np.where(pool.sets == "seeds", 20.0, 1.0)
     ws, bs, names = [], [], []
     for name in CATEGORIES:
         y = pool.categories[name]
         known = ~np.isnan(y)
         if known.sum() < 50 or len(np.unique(y[known])) < 2:
             continue
-        w, b = fit_logistic(x[known], y[known].astype(int), 0.5)
+        w, b = fit_logistic(x[known], y[known].astype(int), 0.5, weight[known])
         ws.append(w)
         bs.append(b)
         names.append(name)
@@ -220,6 +327,18 @@ def choose_thresholds(prob: np.ndarray, y: np.ndarray, max_false_hold: float = 0
     return {"hold": round(max(hold, 0.05), 3), "reject": round(max(reject, 0.9, hold + 0.1), 3)}
 
 
+def evidence_threshold(featurizer: LexicalFeaturizer, lexical_w: np.ndarray, pool: Pool,
+                       quantile: float = 0.995, sample: int = 3000) -> float:
+    """Per-word lexical strength that only 0.5 % of words in legitimate news comments reach."""
+    legit = np.flatnonzero(np.isin(pool.sets, ("c3", "ucc")) & (pool.labels == 0)
+                           & ~pool.augmented)
+    idx = np.random.default_rng(0).choice(legit, size=min(sample, len(legit)), replace=False)
+    words = [w for i in idx for w in pool.normalised[i].split()]
+    rows = featurizer.token_rows(words)
+    strength = np.asarray(rows @ lexical_w).ravel() / np.sqrt(np.maximum(np.diff(rows.indptr), 1))
+    return float(np.quantile(strength, quantile))
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -228,20 +347,33 @@ def train_abuse(data_dir: Path, out_dir: Path, version: str | None = None,
     started = time.time()
     spec = LexicalSpec()
     featurizer = LexicalFeaturizer(spec)
-    pool = build_pool(data_dir, "train", cache_dir=cache_dir)
+    original = build_pool(data_dir, "train", cache_dir=cache_dir)
+    pool = Pool.concat(original, augment(original, cache_dir))
     oof = out_of_fold_logits(pool, featurizer)
+    stack_x = stack_features(oof, pool.disguised)
     news = np.isin(pool.sets, NEWS_SETS)
-    stack_w, stack_b = fit_logistic(oof[news], pool.labels[news], STACK_C,
-                                    news_balance_weights(pool.sets[news]))
-    oof_prob = 1 / (1 + np.exp(-(oof @ stack_w + stack_b)))
-    thresholds = choose_thresholds(oof_prob[news], pool.labels[news])
+    stack_w, stack_b = fit_logistic(
+        stack_x[news], pool.labels[news], STACK_C,
+        news_balance_weights(pool.sets[news]) * pool.augmentation_weights()[news])
+    oof_prob = 1 / (1 + np.exp(-(stack_x @ stack_w + stack_b)))
+    real_news = news & ~pool.augmented & (pool.sets != "seeds")
+    thresholds = choose_thresholds(oof_prob[real_news], pool.labels[real_news])
     final = fit_views(pool, featurizer)
     cat_w, cat_b, cat_names = fit_categories(pool, oof)
 
     from sklearn.metrics import roc_auc_score
 
-    cv = {s: float(roc_auc_score(pool.labels[pool.sets == s], oof_prob[pool.sets == s]))
+    real = ~pool.augmented
+    cv = {s: float(roc_auc_score(pool.labels[real & (pool.sets == s)],
+                                 oof_prob[real & (pool.sets == s)]))
           for s in np.unique(pool.sets)}
+    # Disguised copies of the held abusive news comments that are still held (out of fold).
+    n_real = len(original)
+    copies = np.flatnonzero(pool.augmented & (pool.labels == 1) & np.isin(pool.sets, ("c3", "ucc")))
+    origin = pool.origin[copies]
+    held = oof_prob[origin] >= thresholds["hold"]
+    cv["disguised_catch_ratio"] = float(np.mean(oof_prob[copies[held]] >= thresholds["hold"]))
+    assert np.all(origin < n_real)
     version = version or f"abuse-{date.today():%Y.%m.%d}-1"
     meta = {
         "version": version,
@@ -250,11 +382,14 @@ def train_abuse(data_dir: Path, out_dir: Path, version: str | None = None,
         "lexical": {"n_features": spec.n_features, "char_ngrams": list(spec.char_ngrams),
                     "hashing": "sklearn HashingVectorizer murmurhash3, char_wb + words, binary, l2"},
         "embedding_heads": list(EMBEDDING_HEADS),
+        "stack_features": ["lexical"] + [f"embedding:{h}" for h in EMBEDDING_HEADS]
+                          + ["disguised", "disguised*lexical"],
         "embedder": "all-MiniLM-L6-v2",
-        "trained_on": {s: int(np.sum(pool.sets == s)) for s in SET_WEIGHTS},
+        "trained_on": {s: int(np.sum(real & (pool.sets == s))) for s in SET_WEIGHTS},
+        "augmented_copies": int(pool.augmented.sum()),
         "set_weights": SET_WEIGHTS,
         "cross_validated_roc_auc": cv,
-        "evidence_min_weight": 0.5,
+        "evidence_min_weight": round(evidence_threshold(featurizer, final.lexical_w, original), 3),
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(

@@ -46,6 +46,31 @@ def collect_pairs(data_dir: Path, cache_dir: Path | None = None, prototypes=None
     return out
 
 
+# Real relevance labels (own-context rows) weigh this much more than constructed other-context
+# pairs when fitting the comment head: more weight helps real labels and hurts own-vs-other.
+REAL_LABEL_WEIGHT = 3.0
+HEAD_C = 0.1
+
+
+def fit_comment_head(collected, calibration: dict) -> tuple[np.ndarray, float, float]:
+    """Logistic fit of [best-source logit, comment vector] on all training pairs."""
+    xs, ys, ws = [], [], []
+    for corpus, pairs, feats in collected:
+        train = pairs["split"] == "train"
+        a = np.array([calibration[s][0] for s in pairs["source"]])
+        g = np.array([calibration[s][1] for s in pairs["source"]])
+        b = np.array([calibration[s][2] for s in pairs["source"]])
+        logit = a * feats[:, 0] + g * feats[:, 1] + b
+        vecs = corpus.comment_vecs[pairs["comment_index"]]
+        xs.append(np.column_stack([logit, vecs])[train])
+        ys.append(pairs["label"][train])
+        ws.append(np.where(pairs["kind"] == "own", REAL_LABEL_WEIGHT, 1.0)[train])
+    model = LogisticRegression(C=HEAD_C, max_iter=3000)
+    model.fit(np.vstack(xs), np.concatenate(ys).astype(int), sample_weight=np.concatenate(ws))
+    coef = model.coef_[0]
+    return coef[1:], float(coef[0]), float(model.intercept_[0])
+
+
 def choose_hold_threshold(prob_on_topic: np.ndarray, label: np.ndarray,
                           max_false_hold: float = 0.05) -> float:
     """Highest threshold that holds at most ``max_false_hold`` of on-topic own-context pairs."""
@@ -69,6 +94,7 @@ def train_relevance(data_dir: Path, out_dir: Path, version: str | None = None,
         a, g = model.coef_[0]
         # Generic reactions may only pull a comment *towards* on-topic.
         calibration[source] = [float(a), float(max(g, 0.0)), float(model.intercept_[0])]
+    head_w, alpha, bias = fit_comment_head(collected, calibration)
     version = version or f"relevance-{date.today():%Y.%m.%d}-1"
     meta = {
         "version": version,
@@ -78,20 +104,25 @@ def train_relevance(data_dir: Path, out_dir: Path, version: str | None = None,
         "embedder": "all-MiniLM-L6-v2",
         "trained_on": {"semeval2015_cqa": "devel split (article + thread pairs)",
                        "c3": "80 % of articles (thread + parent pairs)"},
+        "combine": {"alpha": alpha, "bias": bias, "real_label_weight": REAL_LABEL_WEIGHT,
+                    "C": HEAD_C},
         "recommended_thresholds": {"hold": 0.2},
     }
     out_dir.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out_dir / "relevance.npz", generic_prototypes=prototypes.astype(np.float32))
+    np.savez_compressed(out_dir / "relevance.npz", generic_prototypes=prototypes.astype(np.float32),
+                        comment_head=head_w.astype(np.float32))
     (out_dir / "relevance.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    # The hold threshold: on-topic own-article comments (train split) rarely held.
+    # The hold threshold: at most 5 % of on-topic comments judged against their article (the
+    # production case; SemEval train split) are held.
     model = RelevanceModel.load(out_dir)
     probs, labels = [], []
     for corpus, pairs, feats in collected:
-        mask = (pairs["split"] == "train") & (pairs["kind"] == "own") & (pairs["source"] != "parent")
-        for sim, gen, src, lab in zip(feats[mask, 0], feats[mask, 1], pairs["source"][mask],
-                                      pairs["label"][mask]):
-            probs.append(1 / (1 + np.exp(-model.source_logit(src, sim, gen))))
-            labels.append(lab)
+        mask = (pairs["split"] == "train") & (pairs["kind"] == "own") & (pairs["source"] == "article")
+        logits = [model.source_logit(src, sim, gen) for sim, gen, src in
+                  zip(feats[mask, 0], feats[mask, 1], pairs["source"][mask])]
+        z = model.combine(np.array(logits), corpus.comment_vecs[pairs["comment_index"][mask]])
+        probs += list(1 / (1 + np.exp(-z)))
+        labels += list(pairs["label"][mask])
     hold = choose_hold_threshold(np.array(probs), np.array(labels))
     meta["recommended_thresholds"] = {"hold": round(hold, 3)}
     (out_dir / "relevance.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")

@@ -116,6 +116,27 @@ def normalise(text: str) -> str:
     return " ".join(tokenize(text)[1])
 
 
+_LEET_INSIDE = re.compile(r"[a-z][0134578@$|+€£]+[a-z]|^[$@][a-z]{2}|[a-z]{2}[$@]$")
+_MASKED = re.compile(r"[a-z][*#%~^]+[a-z]|^(?:[a-z][.\-_]){2,}[a-z]$")
+
+
+def is_disguised(word: str) -> bool:
+    """Whether a word uses an evasion trick: spaced letters, look-alike letters, leetspeak or
+    masking. Legitimate words rarely do; the stacker then trusts the lexical view more, since
+    the sentence embedding of a disguised word is unreliable."""
+    if any(c.isspace() for c in word):
+        return True
+    folded = unicodedata.normalize("NFKC", word)
+    if folded != word or folded.translate(_CONFUSABLES) != folded:
+        return True
+    core = folded.lower().strip(_WORD_EDGE_PUNCT)
+    return bool(_LEET_INSIDE.search(core) or _MASKED.search(core))
+
+
+def disguise_feature(originals: list[str]) -> float:
+    return 1.0 if any(is_disguised(w) for w in originals) else 0.0
+
+
 # --------------------------------------------------------------------------- lexical features
 
 
@@ -169,6 +190,13 @@ class AbuseScore:
     evidence: list[str] = field(default_factory=list)
 
 
+def stack_features(views: np.ndarray, disguised: np.ndarray) -> np.ndarray:
+    """The stacker's inputs: view logits, the disguise flag and its interaction with the lexical
+    logit (so that a disguised comment can lean on the lexical view)."""
+    disguised = np.asarray(disguised, dtype=np.float64).reshape(-1, 1)
+    return np.hstack([views, disguised, disguised * views[:, :1]])
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
@@ -212,17 +240,17 @@ class AbuseModel:
         except Exception as exc:  # missing file, bad JSON, truncated npz, missing key ...
             raise ModelLoadError(f"cannot load abuse model from {weights_dir}: {exc}") from exc
 
-    # The stacker's inputs, also used by training to fit the stacker.
     def view_logits(self, normalised_texts: list[str], embeddings: np.ndarray) -> np.ndarray:
+        """(n, 1 + heads): the lexical logit, then one logit per embedding head."""
         x = self._featurizer.transform_normalised(normalised_texts)
         lex = np.asarray(x @ self._lex_w).ravel() + self._lex_b
         emb = embeddings.astype(np.float32) @ self._emb_w + self._emb_b
         return np.column_stack([lex, emb]).astype(np.float64)
 
-    def _scores(self, normalised: list[str], embeddings: np.ndarray
+    def _scores(self, normalised: list[str], embeddings: np.ndarray, disguised: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray]:
         views = self.view_logits(normalised, embeddings)
-        prob = _sigmoid(views @ self._stack_w + self._stack_b)
+        prob = _sigmoid(stack_features(views, disguised) @ self._stack_w + self._stack_b)
         cat_in = np.hstack([embeddings, views.astype(np.float32)])
         return prob, _sigmoid(cat_in @ self._cat_w + self._cat_b)
 
@@ -234,14 +262,17 @@ class AbuseModel:
                       ) -> tuple[np.ndarray, np.ndarray]:
         """Batch scoring without evidence: (P(abusive) (n,), categories (n, len(category_names)))."""
         embeddings = np.asarray(embeddings, dtype=np.float32).reshape(len(texts), -1)
-        return self._scores([normalise(t) for t in texts], embeddings)
+        tokenized = [tokenize(t) for t in texts]
+        disguised = np.array([disguise_feature(orig) for orig, _ in tokenized])
+        return self._scores([" ".join(norm) for _, norm in tokenized], embeddings, disguised)
 
     def predict(self, texts: list[str], embeddings: np.ndarray) -> list[AbuseScore]:
         if len(texts) == 0:
             return []
         embeddings = np.asarray(embeddings, dtype=np.float32).reshape(len(texts), -1)
         tokenized = [tokenize(t) for t in texts]
-        prob, cats = self._scores([" ".join(norm) for _, norm in tokenized], embeddings)
+        disguised = np.array([disguise_feature(orig) for orig, _ in tokenized])
+        prob, cats = self._scores([" ".join(norm) for _, norm in tokenized], embeddings, disguised)
         return [
             AbuseScore(
                 probability=float(prob[i]),

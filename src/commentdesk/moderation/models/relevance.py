@@ -9,6 +9,11 @@ article), so the final logit is the maximum of the per-source logits.
 Short generic reactions ("Great article", "Agreed") carry almost no content and score low cosine
 against everything; the similarity to a few shipped prototype reactions enters each calibration
 so that they are not treated as wildly off-topic.
+
+Finally a small linear "comment head" on the comment vector itself adds what the text alone says
+about relevance (chit-chat, remarks about other commenters): ``logit = alpha * max_source_logit +
+head . comment_vec + bias``. It is fitted with the similarity term dominant, so that a comment
+posted under the wrong article still scores low.
 """
 
 from __future__ import annotations
@@ -85,6 +90,11 @@ class RelevanceModel:
         # Per source: logit = a * similarity + g * generic_similarity + b.
         self._calibration = {s: tuple(float(x) for x in meta["calibration"][s]) for s in SOURCES}
         self._generic = arrays["generic_prototypes"].astype(np.float32)
+        self._head = arrays["comment_head"].astype(np.float32)
+        self._alpha = float(meta["combine"]["alpha"])
+        self._bias = float(meta["combine"]["bias"])
+        if self._head.shape != (self._generic.shape[1],):
+            raise ModelLoadError("relevance weights: comment head has the wrong size")
 
     @classmethod
     def load(cls, weights_dir: Path | None = None) -> "RelevanceModel":
@@ -94,6 +104,8 @@ class RelevanceModel:
             with np.load(weights_dir / "relevance.npz", allow_pickle=False) as npz:
                 arrays = {k: npz[k] for k in npz.files}
             return cls(meta, arrays)
+        except ModelLoadError:
+            raise
         except Exception as exc:
             raise ModelLoadError(f"cannot load relevance model from {weights_dir}: {exc}") from exc
 
@@ -106,6 +118,11 @@ class RelevanceModel:
     def source_logit(self, source: str, similarity: float, generic: float) -> float:
         a, g, b = self._calibration[source]
         return a * similarity + g * generic + b
+
+    def combine(self, source_logit: float | np.ndarray, comment_vecs: np.ndarray) -> np.ndarray:
+        """Final logit(s) from the best source logit and the comment head."""
+        return self._alpha * np.asarray(source_logit) + np.asarray(comment_vecs) @ self._head \
+            + self._bias
 
     def score(self, comment_vec: np.ndarray, passages: list[str], passage_vecs: np.ndarray,
               parent_vec: np.ndarray | None = None,
@@ -132,7 +149,8 @@ class RelevanceModel:
             # Nothing to compare with: no evidence either way.
             return RelevanceScore(probability=0.5, similarity=0.0, closest_passage=None,
                                   against="article")
-        logit, sim, text, source = max(candidates, key=lambda t: t[0])
+        best, sim, text, source = max(candidates, key=lambda t: t[0])
+        logit = float(self.combine(best, c))
         prob = 1.0 / (1.0 + np.exp(-np.clip(logit, -40, 40)))
         return RelevanceScore(probability=float(prob), similarity=sim, closest_passage=text,
                               against=source)
