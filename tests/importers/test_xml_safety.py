@@ -1,0 +1,59 @@
+"""Hostile and large XML: refused before any entity is expanded; read in constant memory."""
+
+import io
+import tracemalloc
+
+import pytest
+
+from commentdesk.importers import disqus, wordpress
+from commentdesk.importers.records import ImportFileError, SourceComment
+
+from .conftest import FIXTURES, SITE
+
+
+@pytest.mark.parametrize("parser, name", [(disqus, "hostile_entities.xml"), (wordpress, "hostile_external.xml"),
+                                          (disqus, "hostile_external.xml")])
+def test_entity_bombs_and_external_entities_are_refused(parser, name):
+    with open(FIXTURES / name, "rb") as source, pytest.raises(ImportFileError, match="refused"):
+        list(parser.parse(source))
+
+
+def test_an_internal_entity_without_expansion_games_is_refused_too():
+    document = b'<?xml version="1.0"?><!DOCTYPE disqus [<!ENTITY x "y">]><disqus>&x;</disqus>'
+    with pytest.raises(ImportFileError, match="refused"):
+        list(disqus.parse(io.BytesIO(document)))
+
+
+def test_hostile_file_through_the_command_changes_nothing(store, capsys):
+    before = store.counts()
+    assert store.run("import", "disqus", FIXTURES / "hostile_entities.xml", "--site", SITE) == 2
+    assert store.run("import", "wordpress", FIXTURES / "hostile_external.xml", "--site", SITE) == 2
+    err = capsys.readouterr().err
+    assert err.count("refused") == 2 and "nothing was imported" in err
+    assert store.counts() == before
+
+
+def _large_disqus_export(posts: int) -> bytes:
+    head = (b'<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" '
+            b'xmlns:dsq="http://disqus.com/disqus-internals">\n'
+            b'<thread dsq:id="1"><link>https://news.example.com/a</link><title>A</title></thread>\n')
+    post = ('<post dsq:id="{n}"><message><![CDATA[<p>' + "A reasonably long comment about the article. " * 6 +
+            '</p>]]></message><createdAt>2024-05-02T09:15:00Z</createdAt><isDeleted>false</isDeleted>'
+            '<isSpam>false</isSpam><author><email>reader{n}@example.com</email><name>Reader {n}</name></author>'
+            '<thread dsq:id="1"/></post>\n')
+    return head + "".join(post.format(n=n) for n in range(posts)).encode() + b"</disqus>\n"
+
+
+def test_large_exports_are_streamed_not_loaded_whole():
+    document = _large_disqus_export(10_000)
+    tracemalloc.start()
+    try:
+        seen = 0
+        for record in disqus.parse(io.BytesIO(document)):
+            seen += isinstance(record, SourceComment)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert seen == 10_000
+    # A parsed tree of this file would take several times its size; streaming stays far below it.
+    assert peak < len(document) / 4, (peak, len(document))
