@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from commentdesk.store import repository as repo
-from commentdesk.store.models import Article
+from commentdesk.store.models import Article, Commenter
 
 from .conftest import FIXTURES, SECRET, SITE
 
@@ -54,8 +54,6 @@ def test_email_hashing_and_identity_without_email(store):
     carol = c["wordpress:13"]
     assert carol.email_hash is None
     with store.sessions() as session:
-        from commentdesk.store.models import Commenter
-
         commenter = session.get(Commenter, carol.commenter_id)
         assert commenter.identity_hash == repo.keyed_hash(SECRET, "name:carol|")
         assert commenter.pending_count == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -62,12 +61,14 @@ def _open_store(args):
 
 
 def _import(args) -> int:
-    from commentdesk.importers.loader import import_records
+    from commentdesk.importers.loader import import_records, normalized_url
     from commentdesk.importers.records import ImportFileError
     from commentdesk.store import repository as repo
 
     if not args.file.is_file():
         return _fail(f"no such file: {args.file}")
+    if getattr(args, "base_url", None) and normalized_url(args.base_url) is None:
+        return _fail("--base-url must be an http(s) address, e.g. https://news.example.com")
     settings, engine, sessions = _open_store(args)
     try:
         with sessions() as session:
