@@ -13,7 +13,6 @@ import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -22,6 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
+from commentdesk.api.deps import db_session
 from commentdesk.services import accounts
 from commentdesk.services.accounts import Scope
 from commentdesk.store.models import User
@@ -71,14 +71,6 @@ def _throttle(request: Request) -> AddressThrottle:
     if throttle is None:
         throttle = request.app.state.moderator_login_throttle = AddressThrottle()
     return throttle
-
-
-def db_session(request: Request) -> Iterator[Session]:
-    session = request.app.state.sessions()
-    try:
-        yield session
-    finally:
-        session.close()
 
 
 def _serializer(request: Request, purpose: str) -> URLSafeTimedSerializer:
