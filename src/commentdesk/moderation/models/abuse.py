@@ -137,6 +137,32 @@ def disguise_feature(originals: list[str]) -> float:
     return 1.0 if any(is_disguised(w) for w in originals) else 0.0
 
 
+def interior_deletions(word: str) -> set[str]:
+    """Spellings of ``word`` with one inner letter dropped ("idiot" -> "idot", "iiot", ...);
+    evaders keep the first and last letters so the word stays readable."""
+    return {word[:i] + word[i + 1:] for i in range(1, len(word) - 1)}
+
+
+@dataclass
+class Analysed:
+    originals: list[str]  # words as written
+    normalised: list[str]  # canonical spellings, aligned with ``originals``
+    disguised: float  # 1.0 if some word used an evasion trick
+
+
+def analyse(text: str, repairs: dict[str, str] | None = None) -> Analysed:
+    """Tokenise and normalise; ``repairs`` maps dropped-letter spellings of abusive words back
+    to the word ("stpid" -> "stupid"). It only holds spellings that are not words themselves."""
+    originals, normalised = tokenize(text)
+    repaired = False
+    if repairs:
+        fixed = [repairs.get(w, w) for w in normalised]
+        repaired = fixed != normalised
+        normalised = fixed
+    disguised = 1.0 if repaired else disguise_feature(originals)
+    return Analysed(originals, normalised, disguised)
+
+
 # --------------------------------------------------------------------------- lexical features
 
 
@@ -209,6 +235,7 @@ class AbuseModel:
         self.version: str = meta["version"]
         self.recommended_thresholds: dict[str, float] = meta["recommended_thresholds"]
         self.evidence_min_weight: float = meta.get("evidence_min_weight", 0.5)
+        self.repairs: dict[str, str] = dict(meta.get("repairs", {}))
         self._lex_w = arrays["lexical_w"].astype(np.float32)
         self._lex_b = float(arrays["lexical_b"])
         self._emb_w = arrays["embedding_w"].astype(np.float32)  # (384, heads)
@@ -262,22 +289,22 @@ class AbuseModel:
                       ) -> tuple[np.ndarray, np.ndarray]:
         """Batch scoring without evidence: (P(abusive) (n,), categories (n, len(category_names)))."""
         embeddings = np.asarray(embeddings, dtype=np.float32).reshape(len(texts), -1)
-        tokenized = [tokenize(t) for t in texts]
-        disguised = np.array([disguise_feature(orig) for orig, _ in tokenized])
-        return self._scores([" ".join(norm) for _, norm in tokenized], embeddings, disguised)
+        analysed = [analyse(t, self.repairs) for t in texts]
+        return self._scores([" ".join(a.normalised) for a in analysed], embeddings,
+                            np.array([a.disguised for a in analysed]))
 
     def predict(self, texts: list[str], embeddings: np.ndarray) -> list[AbuseScore]:
         if len(texts) == 0:
             return []
         embeddings = np.asarray(embeddings, dtype=np.float32).reshape(len(texts), -1)
-        tokenized = [tokenize(t) for t in texts]
-        disguised = np.array([disguise_feature(orig) for orig, _ in tokenized])
-        prob, cats = self._scores([" ".join(norm) for _, norm in tokenized], embeddings, disguised)
+        analysed = [analyse(t, self.repairs) for t in texts]
+        prob, cats = self._scores([" ".join(a.normalised) for a in analysed], embeddings,
+                                  np.array([a.disguised for a in analysed]))
         return [
             AbuseScore(
                 probability=float(prob[i]),
                 categories={name: float(cats[i, j]) for j, name in enumerate(self._cat_names)},
-                evidence=self._evidence(*tokenized[i]),
+                evidence=self._evidence(analysed[i].originals, analysed[i].normalised),
             )
             for i in range(len(texts))
         ]
