@@ -139,3 +139,25 @@ def test_broken_or_foreign_files_are_refused_and_change_nothing(store, capsys, t
     assert store.run("import", "disqus", EXPORT, "--site", "nosuchsite") == 2
     assert "no site 'nosuchsite'" in capsys.readouterr().err
     assert store.counts() == before
+
+
+def test_a_large_thread_across_session_batches(store, tmp_path, capsys):
+    """Enough comments to pass several flushes that empty the session, with replies reaching back across them."""
+    posts = []
+    for n in range(1, 1301):
+        parent = f'<parent dsq:id="{n - 600}"/>' if n > 600 and n % 3 == 0 else ""
+        posts.append(f'<post dsq:id="{n}"><message><![CDATA[<p>Comment number {n} on the tunnel.</p>]]></message>'
+                     f'<createdAt>2024-05-02T09:15:00Z</createdAt><author><email>r{n % 40}@example.com</email>'
+                     f'<name>Reader {n % 40}</name></author><thread dsq:id="1"/>{parent}</post>')
+    source = tmp_path / "large.xml"
+    source.write_text('<?xml version="1.0"?><disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">'
+                      f'<thread dsq:id="1"><link>{TUNNEL}</link><title>Tunnel</title></thread>{"".join(posts)}</disqus>')
+    assert store.run("import", "disqus", source, "--site", SITE) == 0
+    assert "comments imported: 1300 (published 1300)" in capsys.readouterr().out
+    c = store.by_source()
+    assert c["disqus:1200"].parent_id == c["disqus:600"].id
+    with store.sessions() as session:
+        assert session.scalar(select(Article.published_count).where(Article.url == TUNNEL)) == 1300
+        replies = sum(1 for n in range(601, 1301) if n % 3 == 0)
+        assert sum(comment.reply_count for comment in session.scalars(select(Comment))) == replies
+        assert sum(commenter.published_count for commenter in session.scalars(select(Commenter))) == 1300

@@ -77,7 +77,7 @@ def _import(args) -> int:
                 return _fail(f"no site {args.site!r} (create it with: commentdesk sites add {args.site} --name ...)")
             pipeline = _pipeline(settings) if args.moderate else None
             try:
-                with _records(args) as records:
+                with _RecordStream(args) as records:
                     summary = import_records(session, site, records, secret=settings.resolved_secret(),
                                              pipeline=pipeline, dry_run=args.dry_run)
             except ImportFileError as error:
@@ -90,7 +90,7 @@ def _import(args) -> int:
     return 0
 
 
-class _records:
+class _RecordStream:
     """The source's records with a progress bar on stderr; closes the file or database after."""
 
     def __init__(self, args) -> None:
@@ -106,7 +106,7 @@ class _records:
 
             database = IssoDatabase(self.args.file, self.args.base_url)
             self._resources.append(database)
-            bar = tqdm(database.records(), total=database.comment_count, unit=" rows", desc="isso", file=sys.stderr)
+            bar = tqdm(database.records(), total=database.row_count, unit=" rows", desc="isso", file=sys.stderr)
             self._resources.append(bar)
             return bar
         from commentdesk.importers import disqus, wordpress

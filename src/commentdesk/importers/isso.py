@@ -34,7 +34,7 @@ _REQUIRED_COLUMNS = {
 
 
 class IssoDatabase:
-    """An Isso database opened read-only; `comment_count` sizes the progress bar."""
+    """An Isso database opened read-only; `row_count` (threads and comments) sizes the progress bar."""
 
     def __init__(self, path: Path, base_url: str | None) -> None:
         self.base_url = base_url
@@ -48,7 +48,7 @@ class IssoDatabase:
                     "SELECT uri FROM threads WHERE uri NOT LIKE 'http://%' AND uri NOT LIKE 'https://%' LIMIT 1").fetchone()
                 if relative:
                     raise ImportFileError(f"Isso threads are paths such as {relative[0]!r}: give --base-url, e.g. https://news.example.com")
-            self.comment_count = self._connection.execute("SELECT count(*) FROM comments").fetchone()[0]
+            self.row_count = sum(self._connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in _REQUIRED_COLUMNS)
         except sqlite3.DatabaseError as error:
             self._connection.close()
             raise ImportFileError(f"not a readable Isso database: {error}") from None

@@ -130,10 +130,23 @@ class Loader:
         for key in [key for key in self._waiting if key[0] == "thread"]:
             for comment in self._waiting.pop(key):
                 self._skip("thread not in the file", comment.source_id)
+        self._drain()
         while self._waiting:
-            kind, missing_parent = next(iter(self._waiting))
-            self._gone.add(missing_parent)
-            self._release((kind, missing_parent))
+            # Parents that never came: their replies become top-level (and their own replies follow).
+            missing = [key for key in self._waiting if key[1] not in self._queued]
+            for key in missing:
+                self._gone.add(key[1])
+                self._release(key)
+            if not missing:
+                # Every waiting parent waits itself: replies answering each other in a loop.
+                # Break the loop at one of them.
+                key = next(iter(self._waiting))
+                comment = self._waiting[key].pop(0)
+                if not self._waiting[key]:
+                    del self._waiting[key]
+                comment.parent_id = None
+                self.summary.made_top_level += 1
+                self._ready.append(comment)
             self._drain()
         self.session.flush()
         return self.summary
