@@ -27,7 +27,7 @@ from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, Candidate
 from commentdesk.render import render_comment
-from commentdesk.services.posting import MAX_NAME_CHARS, _priority as queue_priority, clean_text
+from commentdesk.services.posting import MAX_NAME_CHARS, clean_text, queue_priority
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Comment, CommentStatus, Site
 

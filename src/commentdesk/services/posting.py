@@ -142,7 +142,7 @@ class CommentPoster:
             commenter_id=commenter.id, author_name=name, email_hash=email_hash, ip_hash=ip_hash,
             text=body, html=render_comment(body), status=decision.status, system_decision=decision.decision,
             scores=decision.scores, reasons=[reason.as_dict() for reason in decision.reasons],
-            model_versions=decision.model_versions, priority=_priority(decision), fingerprint=decision.fingerprint,
+            model_versions=decision.model_versions, priority=queue_priority(decision), fingerprint=decision.fingerprint,
         )
         repo.add_comment(session, comment, actor_reasons=comment.reasons, scores=decision.scores, model_versions=decision.model_versions)
         if nudge_token:
@@ -170,7 +170,7 @@ class CommentPoster:
         return parent
 
 
-def _priority(decision: Decision) -> float:
+def queue_priority(decision: Decision) -> float:
     """Queue order for moderators: likely abuse first, then spam, then the rest."""
     scores = decision.scores
     return round(2.0 * scores.get("abuse", 0.0) + scores.get("spam", 0.0) + (1.0 - scores.get("relevance", 1.0)) * 0.5, 4)

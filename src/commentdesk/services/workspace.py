@@ -311,6 +311,8 @@ def _against_system(system_decision: str, target: str) -> str:
         return ""
     if system_decision == "hold":
         return "Decides a comment the system held."
+    if system_decision == "imported":
+        return "Reviews a comment imported from another platform."
     automatic = CommentStatus.REJECTED if system_decision == "reject" else CommentStatus.PUBLISHED
     verb = "Confirms" if automatic == target else "Overrides"
     return f"{verb} the automatic decision ({system_decision})."
