@@ -103,4 +103,17 @@ HARD_NEGATIVES = (
     "This columnist is wrong about immigration, and here is why.",
     "I'm going to cancel my subscription if this keeps up.",
     "They should be held accountable in court for the fraud.",
+    # Identity words in ordinary, friendly or supportive sentences.
+    "Gay and lesbian couples have been marrying here for twenty years.",
+    "I'm a Muslim and a proud Canadian, and I agree with the columnist.",
+    "My Jewish neighbours invited us over for Passover.",
+    "Black and Indigenous students are still underfunded in this district.",
+    "As a trans woman, I found this article fair and careful.",
+    "Immigrants from Mexico and Asia run most of the shops on my street.",
+    "Being gay is just part of who someone is.",
+    "Islam, Christianity and Judaism all have long histories in this city.",
+    "Older people and disabled people need the bus routes the most.",
+    "Women and girls deserve equal pay and equal sport funding.",
+    "The Sikh community raised money for the flood victims.",
+    "Queer artists are leading the festival this year.",
 )

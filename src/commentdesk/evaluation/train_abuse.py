@@ -48,8 +48,8 @@ AUGMENT_SETS = ("c3", "ucc", "kaggle_insults", "seeds")
 AUGMENT_WEIGHT = 0.5
 # Sets whose abusive comments define the words that dropped-letter spellings are repaired to.
 REPAIR_SETS = ("c3", "ucc", "kaggle_insults", "seeds")
-LEXICAL_C = 4.0
-EMBEDDING_C = 1.0
+LEXICAL_C = 1.0
+EMBEDDING_C = 0.5
 STACK_C = 1.0
 
 
@@ -442,6 +442,9 @@ def train_abuse(data_dir: Path, out_dir: Path, version: str | None = None,
         "set_weights": SET_WEIGHTS,
         "cross_validated_roc_auc": cv,
         "evidence_min_weight": round(evidence_threshold(featurizer, final.lexical_w, original), 3),
+        # Measured on held-out news comments: the threat head reaches 0.5 on < 0.1 % of
+        # legitimate ones; the identity-attack head is not reliable enough for this.
+        "category_floors": {"threat": 0.5},
         "repairs": repairs,
     }
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -245,6 +245,11 @@ class AbuseModel:
         self._cat_names = list(meta["categories"])
         self._cat_w = arrays["category_w"].astype(np.float32)  # (384 + n_stack, n_categories)
         self._cat_b = arrays["category_b"].astype(np.float32)
+        # A category score at or above its floor is also the abuse probability's lower bound:
+        # threats are rare in the labeled news sets, so the stacker alone under-weighs them.
+        self._floors = [(self._cat_names.index(name), float(level))
+                        for name, level in meta.get("category_floors", {}).items()
+                        if name in self._cat_names]
         self.spec = LexicalSpec(n_features=int(meta["lexical"]["n_features"]),
                                 char_ngrams=tuple(meta["lexical"]["char_ngrams"]))
         if self._lex_w.shape != (self.spec.n_features,):
@@ -279,7 +284,10 @@ class AbuseModel:
         views = self.view_logits(normalised, embeddings)
         prob = _sigmoid(stack_features(views, disguised) @ self._stack_w + self._stack_b)
         cat_in = np.hstack([embeddings, views.astype(np.float32)])
-        return prob, _sigmoid(cat_in @ self._cat_w + self._cat_b)
+        cats = _sigmoid(cat_in @ self._cat_w + self._cat_b)
+        for j, level in self._floors:
+            prob = np.where(cats[:, j] >= level, np.maximum(prob, cats[:, j]), prob)
+        return prob, cats
 
     @property
     def category_names(self) -> list[str]:
