@@ -91,19 +91,34 @@ def run_train(args: argparse.Namespace) -> int:
         print("--decisions-from-db is not supported yet; training on labeled files only",
               file=sys.stderr)
     data_dir = args.data_dir or default_data_dir()
-    stamp = f"{date.today():%Y.%m.%d}"
-    out = args.out or Path(f"weights-{stamp}")
+    abuse_version = next_version("abuse", WEIGHTS_DIR / "abuse.json")
+    relevance_version = next_version("relevance", WEIGHTS_DIR / "relevance.json")
+    out = args.out or Path(f"weights-{abuse_version.removeprefix('abuse-')}")
     if out.exists() and any(out.iterdir()):
         print(f"{out} is not empty; choose another --out", file=sys.stderr)
         return 2
-    abuse_meta = train_abuse(data_dir, out, version=f"abuse-{stamp}-1", cache_dir=args.cache_dir)
-    relevance_meta = train_relevance(data_dir, out, version=f"relevance-{stamp}-1",
+    abuse_meta = train_abuse(data_dir, out, version=abuse_version, cache_dir=args.cache_dir)
+    relevance_meta = train_relevance(data_dir, out, version=relevance_version,
                                      cache_dir=args.cache_dir)
     summary = {"weights": str(out), "abuse": abuse_meta, "relevance": relevance_meta}
     if args.install:
         summary["installed"] = _install_if_better(out, abuse_meta, WEIGHTS_DIR, AbuseModel)
     print(json.dumps(summary, indent=2))
     return 0
+
+
+def next_version(kind: str, shipped_meta: Path, today: date | None = None) -> str:
+    """``<kind>-YYYY.MM.DD-N``: N counts up from the shipped version of the same day, so every
+    model that ever decided a comment has its own version string."""
+    stamp = f"{(today or date.today()):%Y.%m.%d}"
+    try:
+        current = json.loads(shipped_meta.read_text(encoding="utf-8")).get("version", "")
+    except (OSError, ValueError):
+        current = ""
+    prefix = f"{kind}-{stamp}-"
+    if current.startswith(prefix) and current[len(prefix):].isdigit():
+        return f"{prefix}{int(current[len(prefix):]) + 1}"
+    return f"{prefix}1"
 
 
 def _install_if_better(new_dir: Path, new_meta: dict, shipped: Path, model_cls) -> bool:

@@ -162,13 +162,14 @@ def seed_pool(cache_dir: Path | None = None) -> Pool:
                      ["seeds"] * len(texts), [f"seeds:{i}" for i in range(len(texts))], categories)
 
 
-def derive_repairs(pool: Pool, min_abusive: int = 5, min_ratio: float = 5.0,
+def derive_repairs(pool: Pool, min_abusive: int = 3, min_ratio: float = 3.0,
                    known_min: int = 2) -> dict[str, str]:
     """Dropped-letter spellings of the words that mark abusive comments, mapped back to them.
 
     Abusive words: seen in at least ``min_abusive`` abusive comments and ``min_ratio`` times
     more often (per comment) in abusive than in legitimate ones. A spelling that is itself a
-    word of the corpus (seen ``known_min`` times) is never repaired ("shit" -> "sit" stays)."""
+    word of legitimate comments (seen ``known_min`` times) is never repaired ("shit" -> "sit"
+    stays); spellings seen only in abusive comments ("btch") are the evasions to repair."""
     from collections import Counter
 
     pos, neg, seen = Counter(), Counter(), Counter()
@@ -177,7 +178,8 @@ def derive_repairs(pool: Pool, min_abusive: int = 5, min_ratio: float = 5.0,
     counted = np.isin(pool.sets, REPAIR_SETS)
     for text, label, use in zip(pool.normalised, pool.labels, counted):
         words = set(text.split())
-        seen.update(words)
+        if label == 0:
+            seen.update(words)
         if use:
             (pos if label == 1 else neg).update(words)
     n_pos = max(int(pool.labels[counted].sum()), 1)

@@ -52,3 +52,16 @@ def test_cli_registration():
     assert args.eval_set == "c3" and callable(args.func)
     args = parser.parse_args(["train", "--data-dir", "d"])
     assert callable(args.func)
+
+
+def test_next_version_counts_up_within_a_day(tmp_path):
+    import json
+    from datetime import date
+
+    from commentdesk.evaluation.command import next_version
+
+    meta = tmp_path / "abuse.json"
+    assert next_version("abuse", meta, date(2026, 1, 2)) == "abuse-2026.01.02-1"
+    meta.write_text(json.dumps({"version": "abuse-2026.01.02-3"}))
+    assert next_version("abuse", meta, date(2026, 1, 2)) == "abuse-2026.01.02-4"
+    assert next_version("abuse", meta, date(2026, 1, 3)) == "abuse-2026.01.03-1"
