@@ -91,3 +91,34 @@ def test_real_embeddings_separate_abuse_from_dissent(model):
     ]
     probs = [s.probability for s in model.predict(texts, shared_embedder().encode(texts))]
     assert max(probs[:2]) < min(probs[2:])
+
+
+def test_shipped_repairs_undo_dropped_letters(model):
+    assert model.repairs.get("stpid") == "stupid"
+    assert "sit" not in model.repairs  # a real word is never "repaired" into "shit"
+
+
+@pytest.mark.models
+def test_identity_words_alone_are_not_held(model):
+    from commentdesk.moderation.models.embedder import shared_embedder
+
+    texts = [
+        "Jewish families gathered at the synagogue for the holiday.",
+        "My neighbour is a gay Muslim immigrant and a great guy.",
+        "Black women founded this charity.",
+    ]
+    hold = model.recommended_thresholds["hold"]
+    for text, score in zip(texts, model.predict(texts, shared_embedder().encode(texts))):
+        assert score.probability < hold, text
+
+
+@pytest.mark.models
+def test_threats_are_held(model):
+    from commentdesk.moderation.models.embedder import shared_embedder
+
+    texts = ["I know your address and I will make you suffer.",
+             "Someone should shoot this politician."]
+    hold = model.recommended_thresholds["hold"]
+    for text, score in zip(texts, model.predict(texts, shared_embedder().encode(texts))):
+        assert score.probability >= hold, text
+        assert score.categories["threat"] > 0.5, text

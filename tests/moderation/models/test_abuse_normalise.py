@@ -38,3 +38,27 @@ def test_tokens_stay_aligned_with_the_original_text():
 def test_empty_text():
     assert tokenize("") == ([], [])
     assert normalise("   ") == ""
+
+
+def test_repairs_map_dropped_letter_spellings_and_mark_them_disguised():
+    from commentdesk.moderation.models.abuse import analyse
+
+    plain = analyse("you stpid fool", {})
+    fixed = analyse("you stpid fool", {"stpid": "stupid"})
+    assert plain.normalised == ["you", "stpid", "fool"] and plain.disguised == 0.0
+    assert fixed.normalised == ["you", "stupid", "fool"] and fixed.disguised == 1.0
+    assert fixed.originals == ["you", "stpid", "fool"]
+
+
+@pytest.mark.parametrize("word", ["id1ot", "f*ck", "s t u p i d", "ѕhіt", "$hit", "f.u.c.k", "ｆｕｃｋ"])
+def test_disguised_words_are_flagged(word):
+    from commentdesk.moderation.models.abuse import is_disguised
+
+    assert is_disguised(word)
+
+
+@pytest.mark.parametrize("word", ["covid19", "U.S.", "don't", "well-known", "2020", "café", "fuck"])
+def test_ordinary_words_are_not_flagged(word):
+    from commentdesk.moderation.models.abuse import is_disguised
+
+    assert not is_disguised(word)

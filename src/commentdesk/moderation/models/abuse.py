@@ -4,7 +4,8 @@ Two views of the comment are combined:
 
 * a *lexical* view: hashed character n-grams and words of a normalised text, where the
   normalisation undoes the usual evasion tricks (spaced letters "f u c k", leetspeak "id1ot",
-  look-alike Unicode, masking "f*ck", stretched letters). It also tells which words mattered;
+  look-alike Unicode, masking "f*ck", stretched letters, and dropped letters "stpid" through a
+  table learned with the weights). It also tells which words mattered;
 * a *semantic* view: linear heads on the MiniLM sentence embedding that the pipeline computes
   once per comment and shares with the relevance model.
 
