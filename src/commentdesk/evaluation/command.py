@@ -12,6 +12,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 from commentdesk.evaluation.datasets import default_data_dir
 
 EVAL_SETS = ("c3", "ucc", "kaggle_insults", "olid", "wiki", "bias_madlibs", "robustness",
@@ -39,7 +41,8 @@ def register(subparsers) -> None:
     tr.add_argument("--decisions-from-db", default=None, metavar="URL",
                     help="also learn from moderator decisions (not available yet)")
     tr.add_argument("--install", action="store_true",
-                    help="replace the shipped weights when the new ones cross-validate better")
+                    help="replace the shipped weights if the new ones cross-validate better "
+                         "on the news sets (mean ROC-AUC on C3 and UCC)")
     tr.add_argument("--cache-dir", type=Path, default=None)
     tr.set_defaults(handler=run_train, func=run_train)
 
@@ -122,14 +125,15 @@ def next_version(kind: str, shipped_meta: Path, today: date | None = None) -> st
 
 
 def _install_if_better(new_dir: Path, new_meta: dict, shipped: Path, model_cls) -> bool:
-    """Copy the new weights over the shipped ones if their news cross-validated AUC is higher."""
+    """Copy the new weights over the shipped ones if their mean cross-validated ROC-AUC on the
+    news sets is higher (or the shipped weights cannot be loaded)."""
     try:
         current = model_cls.load(shipped).meta.get("cross_validated_roc_auc", {})
     except Exception:
         current = {}
     new = new_meta.get("cross_validated_roc_auc", {})
     news = ("c3", "ucc")
-    better = all(new.get(s, 0) >= current.get(s, 0) for s in news)
+    better = np.mean([new.get(s, 0) for s in news]) > np.mean([current.get(s, 0) for s in news])
     if better:
         for name in ("abuse.json", "abuse.npz", "relevance.json", "relevance.npz"):
             shutil.copy2(new_dir / name, shipped / name)
