@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from commentdesk.evaluation.datasets import CATEGORIES, load_abuse_set
+from commentdesk.evaluation.datasets import load_abuse_set
 from commentdesk.evaluation.embedding_cache import embed_cached
 from commentdesk.evaluation.metrics import plot_curves, policy_metrics, roc_auc
 from commentdesk.evaluation.perturb import PERTURBATIONS, perturb
@@ -136,7 +136,6 @@ def evaluate_relevance(model: RelevanceModel, data_dir: Path, out_dir: Path,
             sel = test & (pairs["source"] == source)
             if not sel.any():
                 continue
-            y = pairs["label"][sel]
             # own vs other context: own-thread comments count as on-topic whatever their label.
             own = pairs["kind"][sel] == "own"
             metrics[f"{source}_own_vs_other_roc_auc"] = roc_auc(own, prob[sel])
@@ -149,18 +148,19 @@ def evaluate_relevance(model: RelevanceModel, data_dir: Path, out_dir: Path,
             metrics[f"{source}_off_topic_held_share"] = float(np.mean(prob[real][~on_topic] < hold))
             metrics[f"{source}_other_context_held_share"] = float(
                 np.mean(prob[sel & (pairs["kind"] == "other")] < hold))
-            del y
         plots = plot_curves(curves, out_dir, f"relevance-{corpus.name}", f"relevance {corpus.name}")
         own_test = test & (pairs["kind"] == "own") & (pairs["source"] != "parent")
         idx = np.flatnonzero(own_test)
         texts = [corpus.comment_texts[pairs["comment_index"][i]] for i in idx]
         # Mistakes: on-topic comments judged least relevant, and off-topic judged most.
-        labels_off = 1 - pairs["label"][idx]
-        mistakes = _worst(texts, labels_off, 1 - prob[idx])
-        mistakes = {"on-topic comments judged least relevant":
-                    [(1 - p, t) for p, t in mistakes["legitimate comments scored highest (false alarms)"]],
-                    "off-topic comments judged most relevant":
-                    [(1 - p, t) for p, t in mistakes["abusive comments scored lowest (missed)"]]}
+        on_topic, p_on = pairs["label"][idx] == 1, prob[idx]
+        order = np.argsort(p_on)
+        mistakes = {
+            "on-topic comments judged least relevant":
+                [(float(p_on[i]), texts[i]) for i in order if on_topic[i]][:WORST],
+            "off-topic comments judged most relevant":
+                [(float(p_on[i]), texts[i]) for i in order[::-1] if not on_topic[i]][:WORST],
+        }
         note = ("SemEval-2015 CQA test split; the question is the article"
                 if corpus.name == "semeval" else
                 "C3 held-out articles; no article text, judged against the thread centroid and "

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from commentdesk.evaluation.relevance_data import Pairs, build_pairs, load_corpus
+from commentdesk.evaluation.relevance_data import build_pairs, load_corpus
 from commentdesk.moderation.models.embedder import shared_embedder
 from commentdesk.moderation.models.relevance import SOURCES, RelevanceModel
 
@@ -128,5 +128,3 @@ def train_relevance(data_dir: Path, out_dir: Path, version: str | None = None,
     (out_dir / "relevance.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return meta
 
-
-__all__ = ["train_relevance", "collect_pairs", "Pairs", "GENERIC_REACTIONS"]

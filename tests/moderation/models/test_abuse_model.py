@@ -1,7 +1,6 @@
 """The shipped abuse weights load, score in range, and explain themselves with original words."""
 
 import json
-import shutil
 
 import numpy as np
 import pytest
