@@ -32,7 +32,7 @@ Relations between the two countries have been strained over aid, the war in Afgh
             ("h1", "Sana Rehman", "If the sanctuaries are really on Pakistani soil, a joint operation is the fastest way to settle the argument. Share the intelligence and let both militaries act on it.", 45, None),
             ("h2", "Tom Whitfield", "The foreign office calls it existing policy, the analysts call it a tactic. Both can be true: asking Washington for evidence puts the burden of proof back on the US.", 130, None),
             ("h3", "Farid Khan", "Joint operations with US troops inside Pakistan would never survive domestic politics. The minister knows that, so this offer is aimed at Washington, not at the Haqqani network.", 260, None),
-            ("h4", "Nadia Q", "Anyone else watching the cricket tonight? The bowling attack looks much better this season.", 300, None),
+            ("h4", "Nadia Q", "Can anyone recommend a good laptop for university? My old one keeps crashing.", 300, None),
             ("h5", "deals4u", "Earn $500 a day working from home!!! Visit www.quick-cash-now.biz and whatsapp me at +1 555 010 2030", 320, None),
         ],
     },
