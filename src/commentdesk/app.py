@@ -28,7 +28,8 @@ WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.moderate")
 
 def create_app(settings: Settings, models: ModerationModels | None = None) -> FastAPI:
     engine = make_engine(settings.resolved_database_url())
-    models = models or ModerationModels(timeout_ms=settings.model_timeout_ms, enabled=settings.load_models)
+    models = models or ModerationModels(timeout_ms=settings.model_timeout_ms, enabled=settings.load_models,
+                                        models_dir=settings.resolved_models_dir())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

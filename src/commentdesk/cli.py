@@ -13,7 +13,7 @@ from commentdesk.config import add_settings_arguments, settings_from
 
 # Parts that add their own subcommands through `register(subparsers)`.
 PLUGGED_COMMANDS = ("commentdesk.evaluation.command", "commentdesk.web.moderate.cli", "commentdesk.importers.command")
-SERVER_SETTINGS = {"data_dir", "database_url", "host", "port", "secret_key", "public_url",
+SERVER_SETTINGS = {"data_dir", "database_url", "host", "port", "secret_key", "public_url", "models_dir",
                    "model_timeout_ms", "load_models", "max_comment_chars", "max_body_bytes"}
 
 

@@ -23,6 +23,7 @@ class Settings:
     port: int = field(default=8000, metadata={"help": "Port to listen on."})
     secret_key: str = field(default="", metadata={"help": "Secret for hashing e-mail and network addresses and signing sessions. Empty: generated once and kept under --data-dir."})
     public_url: str = field(default="", metadata={"help": "Public base URL of this server, used in the embed snippet. Empty: taken from each request."})
+    models_dir: Path | None = field(default=None, metadata={"help": "Where `commentdesk train --install` puts site-trained model weights. Empty: <data-dir>/models."})
     model_timeout_ms: int = field(default=2000, metadata={"help": "Time budget for the models on one comment; past it the comment is held for review."})
     load_models: bool = field(default=True, metadata={"help": "Load the moderation models (turn off only to run without automatic moderation: every comment is then held)."})
     max_comment_chars: int = field(default=5000, metadata={"help": "Longest comment accepted, in characters."})
@@ -32,6 +33,9 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'commentdesk.sqlite3').resolve()}"
+
+    def resolved_models_dir(self) -> Path:
+        return self.models_dir or self.data_dir / "models"
 
     def resolved_secret(self) -> str:
         """The instance secret; generated on first use and stored with mode 0600."""
@@ -98,6 +102,8 @@ def _coerce(spec, raw):
             return int(raw)
         if kind == "Path":
             return Path(raw)
-    if kind == "Path" and not isinstance(raw, Path):
+        if kind == "Path | None":
+            return Path(raw) if raw else None
+    if kind in ("Path", "Path | None") and not isinstance(raw, Path):
         return Path(raw)
     return raw

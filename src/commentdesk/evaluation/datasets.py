@@ -25,8 +25,8 @@ csv.field_size_limit(10_000_000)
 
 
 def default_data_dir() -> Path:
-    """``$COMMENTDESK_DATA_DIR``, else ``../shared/data`` relative to the working directory."""
-    env = os.environ.get("COMMENTDESK_DATA_DIR")
+    """``$COMMENTDESK_LABELED_DATA``, else ``../shared/data`` relative to the working directory."""
+    env = os.environ.get("COMMENTDESK_LABELED_DATA")
     return Path(env) if env else Path.cwd().parent / "shared" / "data"
 
 

@@ -34,11 +34,13 @@ from commentdesk.moderation.models.abuse import (AbuseModel, LexicalFeaturizer, 
 
 # Relative weight of each set in the pooled fits: news comments are the target domain.
 SET_WEIGHTS = {"c3": 3.0, "ucc": 3.0, "kaggle_insults": 1.0, "olid": 0.6, "davidson": 0.3,
-               "seeds": 5.0}
-NEWS_SETS = ("c3", "ucc", "seeds")
+               "seeds": 5.0, "site": 5.0}
+# The site's own moderators' decisions: the judgement the model should learn above all.
+SITE_SET = "site"
+NEWS_SETS = ("c3", "ucc", "seeds", SITE_SET)
 # Semantic heads: which sets each one learns from.
 EMBEDDING_HEADS = {
-    "news": ("c3", "ucc", "seeds"),
+    "news": ("c3", "ucc", "seeds", SITE_SET),
     "insults": ("kaggle_insults",),
     "offensive": ("olid", "davidson"),
 }
@@ -340,6 +342,7 @@ def news_balance_weights(sets: np.ndarray) -> np.ndarray:
         w[sets == s] = len(sets) / (len(corpora) * np.sum(sets == s))
     if corpora:
         w[sets == "seeds"] = w[sets == corpora[0]][0]
+        w[sets == SITE_SET] = w[sets == corpora[0]][0] * SET_WEIGHTS[SITE_SET] / SET_WEIGHTS["c3"]
     return w
 
 
@@ -394,12 +397,26 @@ def evidence_threshold(featurizer: LexicalFeaturizer, lexical_w: np.ndarray, poo
 # --------------------------------------------------------------------------- entry point
 
 
+def site_pool(examples: list[tuple[str, int, str]]) -> Pool:
+    """Moderators' decisions (text, 1 = abusive / 0 = fine, group) as training comments."""
+    from commentdesk.moderation.models.embedder import shared_embedder
+
+    texts = [text for text, _label, _group in examples]
+    labels = [label for _text, label, _group in examples]
+    vectors = shared_embedder().encode(texts)
+    missing = {c: np.full(len(texts), np.nan, np.float32) for c in CATEGORIES}
+    return make_pool(texts, vectors, labels, np.asarray(labels, np.float64), [SITE_SET] * len(texts),
+                     np.array([f"{SITE_SET}:{group}" for _t, _l, group in examples]), missing)
+
+
 def train_abuse(data_dir: Path, out_dir: Path, version: str | None = None,
-                cache_dir: Path | None = None) -> dict:
+                cache_dir: Path | None = None, site_examples: list[tuple[str, int, str]] | None = None) -> dict:
     started = time.time()
     spec = LexicalSpec()
     featurizer = LexicalFeaturizer(spec)
     original = build_pool(data_dir, "train", cache_dir=cache_dir)
+    if site_examples:
+        original = Pool.concat(original, site_pool(site_examples))
     repairs = derive_repairs(original)
     original = renormalise(original, repairs)
     pool = Pool.concat(original, augment(original, cache_dir, repairs=repairs))
@@ -420,7 +437,7 @@ def train_abuse(data_dir: Path, out_dir: Path, version: str | None = None,
     real = ~pool.augmented
     cv = {s: float(roc_auc_score(pool.labels[real & (pool.sets == s)],
                                  oof_prob[real & (pool.sets == s)]))
-          for s in np.unique(pool.sets)}
+          for s in np.unique(pool.sets) if len(np.unique(pool.labels[real & (pool.sets == s)])) == 2}
     # Disguised copies of the held abusive news comments that are still held (out of fold).
     n_real = len(original)
     copies = np.flatnonzero(pool.augmented & (pool.labels == 1) & np.isin(pool.sets, ("c3", "ucc")))

@@ -38,8 +38,9 @@ PHASES: list[tuple[str, Phase]] = [
 class ModerationModels:
     """The embedder, abuse and relevance models, loaded once and run under a time budget."""
 
-    def __init__(self, timeout_ms: int = 2000, enabled: bool = True) -> None:
+    def __init__(self, timeout_ms: int = 2000, enabled: bool = True, models_dir=None) -> None:
         self.timeout_s = timeout_ms / 1000
+        self.models_dir = models_dir
         self.enabled = enabled
         self._loaded = False
         self._load_error: str | None = None if enabled else "automatic moderation is turned off"
@@ -55,11 +56,13 @@ class ModerationModels:
             try:
                 from commentdesk.moderation.models.abuse import AbuseModel
                 from commentdesk.moderation.models.embedder import shared_embedder
+                from commentdesk.moderation.models.registry import active_weights_dir
                 from commentdesk.moderation.models.relevance import RelevanceModel
 
+                weights = active_weights_dir(self.models_dir)
                 self.embedder = shared_embedder().load()
-                self.abuse = AbuseModel.load()
-                self.relevance = RelevanceModel.load()
+                self.abuse = AbuseModel.load(weights)
+                self.relevance = RelevanceModel.load(weights)
                 self._load_error = None
             except Exception as error:  # a broken install must hold comments, not crash the server
                 log.exception("moderation models failed to load")
