@@ -240,7 +240,7 @@ def build_pool(data_dir: Path, split: str = "train", set_names=tuple(SET_WEIGHTS
     texts, emb, labels, targets, sets, groups = [], [], [], [], [], []
     cats: dict[str, list[np.ndarray]] = {c: [] for c in CATEGORIES}
     for name in set_names:
-        if name == "seeds":
+        if name in ("seeds", SITE_SET):  # not files: added by seed_pool and site_pool
             continue
         data, vectors = set_with_embeddings(name, data_dir, cache_dir)
         mask = data.split == split
