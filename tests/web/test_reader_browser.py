@@ -256,3 +256,23 @@ def test_embed_on_an_unregistered_page_says_so(live_server, api, publish, page, 
     site = publisher(PUBLISHER_PAGE.format(server=live_server.url, url="https://news.example/not-registered"))
     page.goto(site.origin + "/elsewhere")
     expect(page.get_by_text("Comments are not available for this page.")).to_be_visible()
+
+
+def test_a_nudged_author_edits_the_comment_and_it_is_published(live_server, api, page, errors):
+    article_id = make_article(api)
+    page.goto(f"{live_server.url}/articles/{article_id}")
+    form = page.locator("#cd-form")
+    form.get_by_label("Name", exact=True).fill("Marcus")
+    form.get_by_label("Comment", exact=True).fill("The councillors who voted for these cycle lanes are idiots.")
+    with page.expect_response(posting_response(article_id)):
+        form.get_by_role("button", name="Post comment").click()
+    expect(form.get_by_role("status")).to_contain_text("Before you post")
+    expect(form.get_by_role("status")).to_contain_text("guidelines")
+    expect(page.get_by_role("heading", name="COMMENTS (0)")).to_be_visible()  # nothing stored yet
+
+    form.get_by_label("Comment", exact=True).fill(ON_TOPIC[1])
+    with page.expect_response(posting_response(article_id)):
+        form.get_by_role("button", name="Post comment").click()
+    expect(form.get_by_role("status")).to_have_text("Your comment is published.")
+    stats = api.get("/api/v1/stats/nudges").json()
+    assert stats["nudged"] == 1 and stats["edited_and_published"] == 1

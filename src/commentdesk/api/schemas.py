@@ -148,6 +148,7 @@ class PolicyIn(Strict):
     hold_after_recent_rejections: int | None = Field(default=None, ge=0, le=1000)
     recent_rejection_days: int | None = Field(default=None, ge=1, le=3650)
     premoderate: bool | None = None
+    nudge: bool | None = None
     close_after_days: int | None = Field(default=None, ge=0, le=36500)
     page_size: int | None = Field(default=None, ge=1, le=100)
 

@@ -71,6 +71,8 @@ class Policy:
     hold_after_recent_rejections: int = 2
     recent_rejection_days: int = 30
     premoderate: bool = False
+    # Warn authors before storing a comment they could reword (word lists, abuse, relevance).
+    nudge: bool = True
     close_after_days: int | None = None
     page_size: int = 10
 

@@ -58,7 +58,7 @@ class Nudged:
 
     def message(self) -> str:
         detail = " ".join(reason.message for reason in self.decision.reasons)
-        return f"Before you post: your comment may break our guidelines. {detail} You can edit it, or post it as it is for a moderator to review.".strip()
+        return f"Before you post: your comment may break our guidelines. {detail} You can edit it and post again, or post it unchanged for a moderator to review.".strip()
 
 
 def _draft_hash(text: str) -> str:
@@ -128,7 +128,7 @@ class CommentPoster:
         decision = self.pipeline.moderate(candidate, policy)
         if not cached and decision.passages is not None and embedder_version:
             repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
-        if nudge and not nudge_token and decision.decision != PUBLISH and decision.reasons \
+        if nudge and policy.nudge and not nudge_token and decision.decision != PUBLISH and decision.reasons \
                 and all(reason.code in NUDGEABLE for reason in decision.reasons):
             token = secrets.token_urlsafe(24)
             session.add(Nudge(token=token, site_id=site.id, article_id=article.id, draft_hash=_draft_hash(body),

@@ -208,6 +208,10 @@
     const email = String(data.get("author_email") || "").trim();
     if (email) payload.author_email = email;
     if (parentId) payload.parent_id = Number(parentId);
+    // First attempt asks to be warned about fixable problems; sending again after a warning
+    // (edited or not) carries its token, so the comment is then stored whatever it says.
+    if (form.dataset.nudgeToken) payload.nudge_token = form.dataset.nudgeToken;
+    else payload.nudge = true;
     const status = form.querySelector(".cd-form-status");
     const button = form.querySelector(".cd-submit");
     clearErrors(form);
@@ -216,6 +220,13 @@
     say(status, "Sending…");
     try {
       const result = await postJSON("/articles/" + section.dataset.articleId + "/comments", payload);
+      if (result.outcome === "nudge") {
+        form.dataset.nudgeToken = result.nudge_token;
+        say(status, result.message, "nudge");
+        form.elements.text.focus();
+        return;
+      }
+      delete form.dataset.nudgeToken;
       const message = outcomeMessage(result);
       if (result.outcome !== "rejected") form.elements.text.value = "";
       if (result.outcome === "published") {
