@@ -13,7 +13,7 @@ from commentdesk.config import add_settings_arguments, settings_from
 
 # Parts that add their own subcommands through `register(subparsers)`.
 PLUGGED_COMMANDS = ("commentdesk.evaluation.command", "commentdesk.web.moderate.cli", "commentdesk.importers.command")
-SERVER_SETTINGS = {"data_dir", "database_url", "host", "port", "secret_key", "public_url", "models_dir",
+SERVER_SETTINGS = {"data_dir", "database_url", "host", "port", "secret_key", "public_url", "models_dir", "forwarded_allow_ips",
                    "model_timeout_ms", "load_models", "max_comment_chars", "max_body_bytes"}
 
 
@@ -68,7 +68,7 @@ def _serve(args) -> int:
     settings = settings_from(args)
     app = create_app(settings)
     print(f"commentdesk {__version__} serving on http://{settings.host}:{settings.port}", file=sys.stderr)
-    uvicorn.run(app, host=settings.host, port=settings.port, workers=1, log_level="info")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", **proxy_options(settings))
     return 0
 
 
@@ -86,8 +86,16 @@ def _demo(args) -> int:
     base = f"http://{settings.host}:{settings.port}"
     print(f"commentdesk demo: open {base}/ (data in {settings.data_dir})", file=sys.stderr)
     print(f"commentdesk demo: moderators sign in at {base}/moderate as {DEMO_MODERATOR[0]} / {DEMO_MODERATOR[1]}", file=sys.stderr)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", **proxy_options(settings))
     return 0
+
+
+def proxy_options(settings) -> dict:
+    """Behind a reverse proxy, take the reader's address from X-Forwarded-For (flood limits,
+    reports) only when it comes from a proxy the operator named."""
+    if not settings.forwarded_allow_ips:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": settings.forwarded_allow_ips}
 
 
 def _score(_args) -> int:

@@ -22,6 +22,7 @@ class Settings:
     host: str = field(default="127.0.0.1", metadata={"help": "Address to listen on."})
     port: int = field(default=8000, metadata={"help": "Port to listen on."})
     secret_key: str = field(default="", metadata={"help": "Secret for hashing e-mail and network addresses and signing sessions. Empty: generated once and kept under --data-dir."})
+    forwarded_allow_ips: str = field(default="", metadata={"help": "Addresses of reverse proxies whose X-Forwarded-For header gives the reader's address (comma-separated, or *). Empty: trust none."})
     public_url: str = field(default="", metadata={"help": "Public base URL of this server, used in the embed snippet. Empty: taken from each request."})
     models_dir: Path | None = field(default=None, metadata={"help": "Where `commentdesk train --install` puts site-trained model weights. Empty: <data-dir>/models."})
     model_timeout_ms: int = field(default=2000, metadata={"help": "Time budget for the models on one comment; past it the comment is held for review."})

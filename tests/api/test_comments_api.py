@@ -200,3 +200,13 @@ def test_an_acknowledged_comment_survives_a_restart(client, article_id, settings
     with session_factory(engine)() as session:
         assert session.get(Comment, comment_id).text == ON_TOPIC[3]
     engine.dispose()
+
+
+def test_a_flood_from_one_address_is_refused_before_anything_is_stored(client, article_id, auth):
+    client.patch("/api/v1/policy", json={"refuse_per_minute_address": 2, "flood_per_minute_address": 1000}, headers=auth)
+    assert post(client, article_id, ON_TOPIC[0], name="A").status_code == 201
+    assert post(client, article_id, ON_TOPIC[1], name="B").status_code == 201
+    refused = post(client, article_id, ON_TOPIC[2], name="C")
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "too_many_comments"
+    with client.app.state.sessions() as session:
+        assert len(session.scalars(select(Comment)).all()) == 2

@@ -143,6 +143,7 @@ class PolicyIn(Strict):
     max_links: int | None = Field(default=None, ge=0, le=50)
     flood_per_minute_commenter: int | None = Field(default=None, ge=1, le=1000)
     flood_per_minute_address: int | None = Field(default=None, ge=1, le=10000)
+    refuse_per_minute_address: int | None = Field(default=None, ge=1, le=100000)
     duplicate_window_minutes: int | None = Field(default=None, ge=0, le=100_000)
     new_commenter_hold: int | None = Field(default=None, ge=0, le=1000)
     hold_after_recent_rejections: int | None = Field(default=None, ge=0, le=1000)

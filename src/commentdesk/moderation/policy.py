@@ -66,6 +66,8 @@ class Policy:
     max_links: int = 2
     flood_per_minute_commenter: int = 5
     flood_per_minute_address: int = 12
+    # Past this many posts a minute from one network address, posts are refused (429), not stored.
+    refuse_per_minute_address: int = 60
     duplicate_window_minutes: int = 120
     new_commenter_hold: int = 0
     hold_after_recent_rejections: int = 2

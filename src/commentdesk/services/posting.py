@@ -113,6 +113,9 @@ class CommentPoster:
             raise PostingError("commenter_banned", "You cannot comment on this site at the moment.", status=403)
 
         activity = repo.recent_activity(session, site.id, commenter.id, ip_hash, body, policy.duplicate_window_minutes)
+        if activity.by_address_last_minute >= policy.refuse_per_minute_address:
+            session.rollback()
+            raise PostingError("too_many_comments", "Too many comments from your network in the last minute; please wait a minute.", status=429)
         candidate = Candidate(
             text=body, article_title=article.title, article_body=article.body,
             parent_text=parent.text if parent else None, author_name=name, premoderated=article.premoderate,
