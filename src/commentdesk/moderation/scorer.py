@@ -8,7 +8,10 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import threading
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import IO
 
 from commentdesk.moderation.pipeline import ModerationModels, Pipeline
@@ -28,18 +31,23 @@ class Scorer:
         self.pipeline = Pipeline(self.models)
         self.policy = policy or Policy()
         self._passages: OrderedDict[str, tuple] = OrderedDict()
+        self._passages_lock = threading.Lock()  # score runs lines in several threads
 
     def decide(self, title: str, body: str, text: str, parent: str | None) -> Decision:
         candidate = Candidate(text=text, article_title=title, article_body=body, parent_text=parent)
         key = hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
-        if key in self._passages:
-            candidate.passages, candidate.passage_vectors = self._passages[key]
-            self._passages.move_to_end(key)
+        with self._passages_lock:
+            cached = self._passages.get(key)
+            if cached is not None:
+                self._passages.move_to_end(key)
+        if cached is not None:
+            candidate.passages, candidate.passage_vectors = cached
         decision = self.pipeline.moderate(candidate, self.policy)
-        if key not in self._passages and decision.passages is not None:
-            self._passages[key] = (decision.passages, decision.passage_vectors)
-            if len(self._passages) > 256:
-                self._passages.popitem(last=False)
+        if cached is None and decision.passages is not None:
+            with self._passages_lock:
+                self._passages[key] = (decision.passages, decision.passage_vectors)
+                if len(self._passages) > 256:
+                    self._passages.popitem(last=False)
         return decision
 
     def score_record(self, record: object) -> dict:
@@ -98,19 +106,48 @@ def contract_output(record_id: object, decision: Decision) -> dict:
     }
 
 
+# Lines judged at once: enough to fill the embedder's micro-batches, few enough that a reader
+# of the output sees answers promptly when lines arrive one by one.
+CHUNK_LINES = 32
+
+
 def run(stdin: IO[str], stdout: IO[str], stderr: IO[str] = sys.stderr, scorer: Scorer | None = None) -> int:
     scorer = scorer or Scorer()
     print("commentdesk score: loading models...", file=stderr, flush=True)
     scorer.models.load()
     count = 0
-    for line in stdin:
-        if not line.strip():
-            continue
-        result = scorer.score_line(line)
-        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
-        stdout.flush()
-        count += 1
-        if count % 500 == 0:
-            print(f"commentdesk score: {count} comments scored", file=stderr, flush=True)
+    with ThreadPoolExecutor(max_workers=16, thread_name_prefix="score") as pool:
+        for chunk in _chunks(stdin):
+            # map() keeps input order; the threads meet in the embedder's shared batches.
+            for result in pool.map(scorer.score_line, chunk):
+                stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+                count += 1
+                if count % 500 == 0:
+                    print(f"commentdesk score: {count} comments scored", file=stderr, flush=True)
+            stdout.flush()
     print(f"commentdesk score: done, {count} comments", file=stderr, flush=True)
     return 0
+
+
+def _chunks(lines: Iterable[str]) -> Iterator[list[str]]:
+    """Non-empty lines in groups; a group is handed on early when input pauses (interactive use)."""
+    chunk: list[str] = []
+    for line in lines:
+        if line.strip():
+            chunk.append(line)
+        if len(chunk) >= CHUNK_LINES or (chunk and not _more_waiting(lines)):
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _more_waiting(stream) -> bool:
+    """Whether more input can be read without blocking (always True for non-file iterables)."""
+    try:
+        import select as select_module
+
+        ready, _, _ = select_module.select([stream], [], [], 0)
+        return bool(ready)
+    except (TypeError, ValueError, OSError):
+        return True
