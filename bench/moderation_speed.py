@@ -117,7 +117,7 @@ def http_bench(models, articles, cases, args) -> None:
         port = server.servers[0].sockets[0].getsockname()[1]
         base = f"http://127.0.0.1:{port}"
         with app.state.sessions() as session:
-            _site, key = create_site(session, "bench", "Bench", policy={"flood_per_minute_commenter": 10**6, "flood_per_minute_address": 10**6,
+            _site, key = create_site(session, "bench", "Bench", policy={"flood_per_minute_commenter": 10**6, "flood_per_minute_address": 10**6, "refuse_per_minute_address": 10**6,
                                                                         "duplicate_window_minutes": 0})
             session.commit()
         ids = {}

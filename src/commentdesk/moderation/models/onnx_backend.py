@@ -1,0 +1,102 @@
+"""Run MiniLM with ONNX Runtime: the same float32 embeddings as PyTorch, about twice as fast on a CPU.
+
+The packaged weights are exported to ONNX once (about a second) and kept in a cache folder keyed
+by the weights' content, so every later start loads the exported file directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+OPSET = 17
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("COMMENTDESK_MODEL_CACHE")
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "commentdesk"
+
+
+def _weights_digest(model_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for name in ("model.safetensors", "config.json", "tokenizer.json"):
+        path = model_dir / name
+        digest.update(name.encode())
+        digest.update(str(path.stat().st_size).encode())
+        with path.open("rb") as handle:
+            digest.update(handle.read(1 << 20))  # the head of the file and its size identify a release
+    return digest.hexdigest()[:16]
+
+
+def export(sentence_model, target: Path) -> None:
+    """Export the transformer with mean pooling and L2 normalisation folded into the graph."""
+    import torch
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, transformer):
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            hidden = self.transformer(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, dim=1)
+
+    module = Pooled(sentence_model[0].auto_model).eval()
+    sample = sentence_model.tokenizer(["an example", "a second, longer example sentence"], padding=True, return_tensors="pt")
+    axes = {0: "batch", 1: "tokens"}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Write beside the target and rename, so a half-written file is never loaded.
+    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".onnx.tmp", delete=False) as handle:
+        temporary = Path(handle.name)
+    try:
+        with torch.no_grad():
+            torch.onnx.export(
+                module, (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]), str(temporary),
+                input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["embedding"],
+                dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes},
+                opset_version=OPSET, dynamo=False,
+            )
+        temporary.replace(target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+class OnnxEncoder:
+    """Tokenise with the model's own tokenizer, run the exported graph, return unit vectors."""
+
+    def __init__(self, sentence_model, model_dir: Path, max_tokens: int, threads: int | None = None) -> None:
+        import onnxruntime
+
+        path = cache_dir() / f"minilm-{_weights_digest(model_dir)}-opset{OPSET}.onnx"
+        if not path.exists():
+            log.info("exporting the embedding model to %s", path)
+            export(sentence_model, path)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or (os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = sentence_model.tokenizer
+        self.max_tokens = max_tokens
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        # Similar lengths in one batch: less padding to compute.
+        order = np.argsort([len(text) for text in texts], kind="stable")
+        out = np.empty((len(texts), 384), dtype=np.float32)
+        for start in range(0, len(texts), batch_size):
+            chosen = order[start : start + batch_size]
+            tokens = self.tokenizer([texts[i] for i in chosen], padding=True, truncation=True,
+                                    max_length=self.max_tokens, return_tensors="np")
+            feed = {name: tokens[name].astype(np.int64) for name in ("input_ids", "attention_mask", "token_type_ids")}
+            out[chosen] = self.session.run(None, feed)[0]
+        return out

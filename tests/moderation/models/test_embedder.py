@@ -1,0 +1,46 @@
+"""The two embedding backends give the same vectors, so the trained heads hold for either."""
+
+import numpy as np
+import pytest
+
+from commentdesk.moderation.models.embedder import Embedder
+
+TEXTS = [
+    "If the sanctuaries are on Pakistani soil, a joint operation settles the argument.",
+    "Well said.",
+    "Services inflation at 4.4 percent is the real story " * 20,  # longer than the 128-token window
+]
+
+
+@pytest.mark.models
+def test_onnx_runtime_and_pytorch_agree(monkeypatch, tmp_path):
+    monkeypatch.setenv("COMMENTDESK_MODEL_CACHE", str(tmp_path))
+    fast = Embedder().load()
+    assert fast.backend == "onnxruntime"
+    assert list(tmp_path.glob("minilm-*.onnx"))  # exported once, reused by later starts
+    monkeypatch.setenv("COMMENTDESK_EMBEDDER_BACKEND", "torch")
+    reference = Embedder().load()
+    assert reference.backend == "torch"
+    a, b = fast.encode(TEXTS), reference.encode(TEXTS)
+    assert a.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    assert float(np.min(np.sum(a * b, axis=1))) > 0.99999
+
+
+@pytest.mark.models
+def test_batched_and_single_encodings_are_the_same():
+    embedder = Embedder().load()
+    together = embedder.encode(TEXTS)
+    alone = np.vstack([embedder.encode([text]) for text in TEXTS])
+    assert float(np.min(np.sum(together * alone, axis=1))) > 0.99999
+    shared = embedder.encode_shared(TEXTS[:1])
+    assert float(shared[0] @ alone[0]) > 0.99999
+
+
+@pytest.mark.models
+def test_a_broken_onnx_cache_falls_back_to_pytorch(monkeypatch, tmp_path):
+    monkeypatch.setenv("COMMENTDESK_MODEL_CACHE", str(tmp_path / "not-a-dir"))
+    (tmp_path / "not-a-dir").write_text("a file where the cache folder should be")
+    embedder = Embedder().load()
+    assert embedder.backend == "torch"
+    assert embedder.encode(["still works"]).shape == (1, 384)
