@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from commentdesk.moderation.normalize import simplify_for_fingerprint
 
@@ -16,6 +17,7 @@ def _hash64(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
 
 
+@lru_cache(maxsize=512)
 def simhash(text: str) -> int | None:
     """Signed 64-bit fingerprint (fits a BIGINT column), or None for texts too short to compare."""
     words = simplify_for_fingerprint(text).split()

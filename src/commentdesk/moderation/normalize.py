@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Look-alike letters from other scripts that render like Latin ones.
 CONFUSABLES = str.maketrans({
@@ -29,8 +30,8 @@ _SEPARATORS = " \t.-_,·•~'\""
 
 @dataclass(frozen=True)
 class NormalisedText:
-    text: str            # lower-case Latin letters, digits undone, separators inside spelled-out words removed
-    positions: list[int]  # positions[i] = index in the original of text[i]
+    text: str              # lower-case Latin letters, digits undone, separators inside spelled-out words removed
+    positions: tuple[int, ...]  # positions[i] = index in the original of text[i]
     original: str
 
     def original_span(self, start: int, end: int) -> str:
@@ -48,7 +49,13 @@ def _fold_char(char: str) -> str:
     return plain.translate(LEET)
 
 
+@lru_cache(maxsize=512)
 def normalise(text: str) -> NormalisedText:
+    """Several phases look at the same comment; the cache makes that one pass, not four."""
+    return _normalise(text)
+
+
+def _normalise(text: str) -> NormalisedText:
     chars: list[str] = []
     positions: list[int] = []
     for index, char in enumerate(text):
@@ -65,7 +72,7 @@ def normalise(text: str) -> NormalisedText:
             positions.append(index)
     folded_text = "".join(chars)
     joined, joined_positions = _join_spelled_out(folded_text, positions)
-    return NormalisedText(joined, joined_positions, text)
+    return NormalisedText(joined, tuple(joined_positions), text)
 
 
 # Three or more single letters with the same separator between them: "f u c k", "i.d.i.o.t".
