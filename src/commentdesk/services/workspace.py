@@ -21,6 +21,7 @@ from commentdesk.store.models import (
     Commenter,
     CommenterNote,
     CommentStatus,
+    ArticleEvent,
     ModerationEvent,
     Report,
     User,
@@ -450,12 +451,30 @@ def visible_article(session: Session, scope: Scope, article_id: int) -> Article:
     return article
 
 
-def set_article_options(session: Session, article: Article, *, comments_open: bool | None = None, premoderate: bool | None = None) -> None:
-    if comments_open is not None:
+def set_article_options(session: Session, article: Article, *, user: User | None = None, comments_open: bool | None = None,
+                        premoderate: bool | None = None) -> None:
+    """Change an article's options; every change that takes effect is logged for the audit page."""
+    actions = []
+    if comments_open is not None and comments_open != article.comments_open:
         article.comments_open = comments_open
-    if premoderate is not None:
+        actions.append("reopen" if comments_open else "close")
+    if premoderate is not None and premoderate != article.premoderate:
         article.premoderate = premoderate
+        actions.append("premoderate" if premoderate else "stop_premoderating")
+    for action in actions:
+        session.add(ArticleEvent(article_id=article.id, site_id=article.site_id, action=action,
+                                 actor_user_id=user.id if user else None, actor_name=user.username if user else "system"))
     session.commit()
+
+
+def article_events(session: Session, scope: Scope, site_id: int | None = None, limit: int = 50) -> list[tuple[ArticleEvent, Article]]:
+    """The newest article-level actions the moderator may see."""
+    query = select(ArticleEvent, Article).join(Article, Article.id == ArticleEvent.article_id).order_by(ArticleEvent.id.desc()).limit(limit)
+    if site_id is not None:
+        query = query.where(ArticleEvent.site_id == site_id)
+    if scope.site_ids is not None:
+        query = query.where(ArticleEvent.site_id.in_(sorted(scope.site_ids)))
+    return [(event, article) for event, article in session.execute(query)]
 
 
 # --- audit log --------------------------------------------------------------------------------

@@ -258,3 +258,17 @@ class Nudge(Base):
     edited: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ArticleEvent(Base):
+    """A moderator's action on an article as a whole (closing comments, pre-moderation). Only added to."""
+
+    __tablename__ = "article_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    actor_name: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(32))  # close, reopen, premoderate, stop_premoderating
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -180,6 +180,11 @@ def test_article_options(client, world, signed_in):
         assert not article.comments_open and article.premoderate
     response = client.post(f"/api/v1/articles/{article_id}/comments", json={"author_name": "Al", "text": "Is this closed now?"})
     assert response.status_code == 403
+    # Both changes are in the audit log, with who made them; a repeated change logs nothing more.
+    client.post(f"/moderate/articles/{article_id}/options", data={"csrf_token": token, "comments_open": "0"})
+    actions = client.get("/moderate/audit").text.split('id="article-actions"')[1]
+    assert actions.count("</tr>") - 1 == 2  # header row + two actions
+    assert "<td>close</td>" in actions and "<td>premoderate</td>" in actions and "<td>mod</td>" in actions
 
 
 def test_audit_search(client, world, signed_in):

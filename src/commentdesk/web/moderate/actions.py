@@ -107,6 +107,6 @@ async def article_options(article_id: int, request: Request, moderator: Moderato
         changes["comments_open"] = form.get("comments_open") == "1"
     if "premoderate" in form:
         changes["premoderate"] = form.get("premoderate") == "1"
-    workspace.set_article_options(moderator.session, article, **changes)
+    workspace.set_article_options(moderator.session, article, user=moderator.user, **changes)
     back = str(form.get("back", ""))
     return RedirectResponse(back if back.startswith("/moderate/") else f"/moderate/queue/held?article={article.id}", status_code=303)

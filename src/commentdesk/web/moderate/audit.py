@@ -33,4 +33,5 @@ def audit_page(request: Request, moderator: Moderator = Depends(page_user)):
         "sites": accounts.visible_sites(moderator.session, moderator.scope),
         "actions": workspace.AUDIT_ACTIONS,
         "next_before": rows[-1][0].id if len(rows) == PAGE else None,
+        "article_events": workspace.article_events(moderator.session, moderator.scope, filters.site_id),
     })
