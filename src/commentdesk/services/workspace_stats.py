@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from commentdesk.services import workspace
 from commentdesk.services.accounts import Scope
-from commentdesk.store.models import Article, Comment, CommentStatus, ModerationEvent, Site, utcnow
+from commentdesk.store.models import Article, Comment, CommentStatus, ModerationEvent, Nudge, Site, utcnow
 
 DECISIONS = ("publish", "hold", "reject")
 _FROM_STATUS = {CommentStatus.PUBLISHED: "publish", CommentStatus.PENDING: "hold", CommentStatus.REJECTED: "reject"}
@@ -49,6 +49,9 @@ class Dashboard:
     human_decisions: int
     median_decision_seconds: float | None
     overrides: int
+    nudged: int = 0                               # authors warned before posting, in the window
+    nudge_edited: int = 0                         # ... who changed the comment and sent it
+    nudge_edited_published: int = 0               # ... whose edited comment was then published
 
 
 def dashboard(session: Session, scope: Scope, *, days: int = 14, site_id: int | None = None,
@@ -118,7 +121,14 @@ def dashboard(session: Session, scope: Scope, *, days: int = 14, site_id: int | 
                ModerationEvent.created_at >= start, ModerationEvent.from_status != ModerationEvent.to_status),
         Comment.site_id, Comment.article_id)) or 0
 
+    nudges = session.execute(limited(
+        select(Nudge.edited, Nudge.outcome).where(Nudge.created_at >= start), Nudge.site_id, Nudge.article_id)).all()
+    edited = [outcome for was_edited, outcome in nudges if was_edited]
+
     return Dashboard(
+        nudged=len(nudges),
+        nudge_edited=len(edited),
+        nudge_edited_published=sum(1 for outcome in edited if outcome == CommentStatus.PUBLISHED),
         days=day_list,
         volume=volume,
         overall=overall,

@@ -217,3 +217,16 @@ def test_comment_page_shows_history(client, world, signed_in):
     decide(client, signed_in, "reject", [comment_id], reason="other")
     page = client.get(f"/moderate/comments/{comment_id}").text
     assert "History (2)" in page and "reject" in page and "system" in page
+
+
+def test_dashboard_shows_how_nudged_authors_respond(client, world, signed_in):
+    article_id = world.article_ids["cycle"]
+    url = f"/api/v1/articles/{article_id}/comments"
+    nudge = client.post(url, json={"author_name": "Marcus", "text": "The councillors behind these cycle lanes are idiots.", "nudge": True}).json()
+    assert nudge["outcome"] == "nudge"
+    client.post(url, json={"author_name": "Marcus", "nudge_token": nudge["nudge_token"],
+                           "text": "The councillors behind these cycle lanes ignored the shop owners on the harbour road."})
+    page = client.get("/moderate/dashboard?days=7").text
+    assert "Authors nudged before posting" in page
+    tile = page.split("Authors nudged before posting")[1][:200]
+    assert "<strong>1</strong>" in tile and "1 of 1 edits published" in tile
