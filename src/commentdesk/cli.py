@@ -99,9 +99,12 @@ def proxy_options(settings) -> dict:
 
 
 def _score(_args) -> int:
-    from commentdesk.moderation.scorer import run
+    from commentdesk.moderation.pipeline import ModerationModels
+    from commentdesk.moderation.scorer import Scorer, run
 
-    return run(sys.stdin, sys.stdout, sys.stderr)
+    # The same weights the server uses: site-trained ones when `train --install` activated them.
+    models = ModerationModels(timeout_ms=10_000, models_dir=settings_from().resolved_models_dir())
+    return run(sys.stdin, sys.stdout, sys.stderr, Scorer(models=models))
 
 
 def _migrate(args) -> int:

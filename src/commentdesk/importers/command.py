@@ -127,7 +127,8 @@ class _RecordStream:
 def _pipeline(settings):
     from commentdesk.moderation.pipeline import ModerationModels, Pipeline
 
-    return Pipeline(ModerationModels(timeout_ms=settings.model_timeout_ms, enabled=True).load())
+    return Pipeline(ModerationModels(timeout_ms=settings.model_timeout_ms, enabled=True,
+                                     models_dir=settings.resolved_models_dir()).load())
 
 
 def _export(args) -> int:
