@@ -25,6 +25,7 @@ from commentdesk.api.schemas import (
     ThreadOut,
 )
 from commentdesk.moderation.policy import Policy
+from commentdesk.services.read_cache import Cached, cache_of, etag_of, json_response, revisions_of
 from commentdesk.services.posting import Nudged
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment, CommentStatus, Site
@@ -55,32 +56,55 @@ def put_article(body: ArticleIn, response: Response, site: Site = Depends(callin
 
 @router.get("/articles/lookup", response_model=ArticleOut, responses=ERRORS, tags=["articles"],
             summary="Find an article by site and URL (used by the embed script)")
-def lookup_article(site: str = Query(max_length=64), url: str = Query(max_length=2000), session: Session = Depends(db_session)):
-    found_site = repo.site_by_slug(session, site)
-    article = repo.article_by_url(session, found_site.id, url) if found_site else None
-    if article is None:
-        raise ApiError(404, "article_not_found", "This page is not registered for comments.")
-    return presenters.article_out(article)
+def lookup_article(request: Request, site: str = Query(max_length=64), url: str = Query(max_length=2000),
+                   session: Session = Depends(db_session)):
+    cache = cache_of(request)
+    key = ("article-by-url", site, url)
+    cached = cache.current(session, key)
+    if cached is None:
+        found_site = repo.site_by_slug(session, site)
+        article = repo.article_by_url(session, found_site.id, url) if found_site else None
+        if article is None:
+            raise ApiError(404, "article_not_found", "This page is not registered for comments.")
+        cached = cache.put(key, _article_body(article), article.id, revisions_of(article))
+    return json_response(request, cached)
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut, responses=ERRORS, tags=["articles"])
-def get_article(article_id: int, session: Session = Depends(db_session)):
-    return presenters.article_out(_article(session, article_id))
+def get_article(request: Request, article_id: int, session: Session = Depends(db_session)):
+    cache = cache_of(request)
+    key = ("article", article_id)
+    cached = cache.current(session, key, article_id)
+    if cached is None:
+        article = _article(session, article_id)
+        cached = cache.put(key, _article_body(article), article.id, revisions_of(article))
+    return json_response(request, cached)
+
+
+def _article_body(article: Article) -> bytes:
+    return presenters.article_out(article).model_dump_json().encode()
 
 
 @router.get("/articles/{article_id}/comments", response_model=ThreadOut, responses=ERRORS, tags=["comments"],
             summary="A page of the thread: newest top-level comments with their replies")
-def read_thread(article_id: int, cursor: str | None = Query(default=None, max_length=200),
+def read_thread(request: Request, article_id: int, cursor: str | None = Query(default=None, max_length=200),
                 limit: int | None = Query(default=None, ge=1, le=repo.MAX_PAGE_SIZE), session: Session = Depends(db_session)):
+    # The first page is what every page load asks for: it comes from the cache while the thread is unchanged.
+    cache, key = cache_of(request), ("thread", article_id, limit)
+    if cursor is None and (cached := cache.current(session, key, article_id)) is not None:
+        return json_response(request, cached)
     article = _article(session, article_id)
     policy = Policy.from_dict(article.site.policy)
     page_size = limit or policy.page_size
     page = repo.thread_page(session, article.id, cursor, page_size)
-    return ThreadOut(
+    closed = repo.comments_closed(article, policy.close_after_days)
+    body = ThreadOut(
         article=presenters.article_out(article), total=article.published_count, comments=presenters.thread_comments(page),
-        next_cursor=page.next_cursor, page_size=page_size,
-        comments_open=not repo.comments_closed(article, policy.close_after_days),
-    )
+        next_cursor=page.next_cursor, page_size=page_size, comments_open=not closed,
+    ).model_dump_json().encode()
+    if cursor is not None:
+        return json_response(request, Cached(body, etag_of(body)))
+    return json_response(request, cache.put(key, body, article.id, revisions_of(article), None if closed else repo.closing_time(article, policy.close_after_days)))
 
 
 @router.get("/comments/{comment_id}/replies", response_model=RepliesOut, responses=ERRORS, tags=["comments"],
@@ -136,15 +160,17 @@ def report_comment(comment_id: int, body: ReportIn, request: Request, session: S
 
 @router.get("/counts", response_model=CountsOut, responses=ERRORS, tags=["comments"],
             summary="Published comment counts for many articles at once")
-def counts(ids: str = Query(max_length=2000, description="Comma-separated article ids (at most 200)."), session: Session = Depends(db_session)):
+def counts(request: Request, ids: str = Query(max_length=2000, description="Comma-separated article ids (at most 200)."), session: Session = Depends(db_session)):
     try:
         article_ids = [int(part) for part in ids.split(",") if part.strip()]
     except ValueError:
         raise ApiError(400, "invalid_ids", "ids must be comma-separated whole numbers.", {"ids": "not a list of numbers"}) from None
     if len(article_ids) > 200:
         raise ApiError(400, "too_many_ids", "Ask for at most 200 articles at once.", {"ids": "too many"})
+    # The counts are stored per article and kept exact by every write: one indexed read, no cache needed.
     found = repo.published_counts(session, article_ids)
-    return CountsOut(counts={str(key): value for key, value in found.items()})
+    body = CountsOut(counts={str(key): value for key, value in found.items()}).model_dump_json().encode()
+    return json_response(request, Cached(body, etag_of(body)))
 
 
 @router.get("/policy", response_model=PolicyOut, responses=ERRORS, tags=["sites"], summary="The calling site's moderation policy")

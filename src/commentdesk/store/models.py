@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    literal_column,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -67,6 +68,9 @@ class Site(Base):
     # Per-site moderation policy overrides (thresholds, word lists, pre-moderation...); see moderation.policy.
     policy: Mapped[dict] = mapped_column(JSON, default=dict)
     faq_markdown: Mapped[str] = mapped_column(Text, default="")
+    # Raised by every UPDATE of the row, in the same statement: cached reader responses
+    # built from this row are checked against it with one look-up (services/read_cache.py).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0", onupdate=literal_column("revision + 1"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     articles: Mapped[list[Article]] = relationship(back_populates="site")
@@ -88,6 +92,9 @@ class Article(Base):
     published_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Raised by every UPDATE of the row, in the same statement: cached reader responses
+    # built from this row are checked against it with one look-up (services/read_cache.py).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0", onupdate=literal_column("revision + 1"))
 
     site: Mapped[Site] = relationship(back_populates="articles")
 
@@ -206,6 +213,18 @@ class Report(Base):
     ip_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class LoginFailure(Base):
+    """A failed workspace sign-in, by keyed hash of the client address; kept for the throttle window."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_address_created", "address_hash", "created_at"),
+                      Index("ix_login_failures_created", "created_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class User(Base):

@@ -98,9 +98,15 @@ def upsert_article(session: Session, site: Site, url: str, **fields) -> tuple[Ar
 def comments_closed(article: Article, close_after_days: int | None, now: datetime | None = None) -> bool:
     if not article.comments_open:
         return True
+    closing = closing_time(article, close_after_days)
+    return closing is not None and (now or utcnow()) > closing
+
+
+def closing_time(article: Article, close_after_days: int | None) -> datetime | None:
+    """When comments close by the site's age limit; None when they stay open."""
     if close_after_days and article.published_at:
-        return (now or utcnow()) > article.published_at + timedelta(days=close_after_days)
-    return False
+        return article.published_at + timedelta(days=close_after_days)
+    return None
 
 
 # --- passages cache -------------------------------------------------------------------------
