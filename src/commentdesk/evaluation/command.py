@@ -14,13 +14,19 @@ from pathlib import Path
 import numpy as np
 
 from commentdesk.evaluation.datasets import default_data_dir
+from commentdesk.input_errors import InputError, require_database, require_dir, require_file, reports_input_errors
 
 EVAL_SETS = ("c3", "ucc", "kaggle_insults", "olid", "wiki", "bias_madlibs", "robustness",
              "semeval", "all")
+# What to do when a labeled set is missing or unreadable (printed after the one-line error).
+DATA_FIX = ("Point --data-dir (or COMMENTDESK_LABELED_DATA) at the folder of labeled sets (c3/, ucc/, ...; "
+            "the model card lists them).")
+FILE_FIX = "--file takes a labeled JSON-lines file and --articles a JSON object of articles (format: commentdesk/evaluation/policy_eval.py)."
+DECISIONS_FIX = "--decisions-from-db takes the URL of a commentdesk database, e.g. sqlite:///data/commentdesk.sqlite3."
 
 
 def register(subparsers) -> None:
-    ev = subparsers.add_parser("eval", help="evaluate the moderation models on labeled data")
+    ev = subparsers.add_parser("eval", help="Evaluate the moderation models on labeled data.")
     ev.add_argument("--set", dest="eval_set", choices=EVAL_SETS, default="all",
                     help="labeled set to evaluate (semeval = relevance on SemEval and C3)")
     ev.add_argument("--data-dir", type=Path, default=None,
@@ -38,7 +44,7 @@ def register(subparsers) -> None:
                     help="with --file: a JSON object of articles that lines name by key")
     ev.set_defaults(handler=run_eval, func=run_eval)
 
-    tr = subparsers.add_parser("train", help="retrain the moderation models from labeled data and moderators' decisions")
+    tr = subparsers.add_parser("train", help="Retrain the moderation models from labeled data and moderators' decisions.")
     tr.add_argument("--data-dir", type=Path, default=None,
                     help="labeled data (default: $COMMENTDESK_LABELED_DATA or ../shared/data)")
     tr.add_argument("--out", type=Path, default=None,
@@ -56,6 +62,7 @@ def register(subparsers) -> None:
     tr.set_defaults(handler=run_train, func=run_train)
 
 
+@reports_input_errors(DATA_FIX)
 def run_eval(args: argparse.Namespace) -> int:
     from commentdesk.evaluation import evaluate
     from commentdesk.evaluation.report import write_reports
@@ -110,17 +117,22 @@ def run_policy_eval(args: argparse.Namespace) -> int:
 
         models.embedder, models._loaded = shared_embedder().load(), True
         models.abuse, models.relevance = AbuseModel.load(args.weights_dir), RelevanceModel.load(args.weights_dir)
+    require_file(args.file, "the labeled file", FILE_FIX)
+    if args.articles:
+        require_file(args.articles, "the articles file", FILE_FIX)
     try:
         result = evaluate_policy_file(args.file, args.articles, args.out, Scorer(models=models))
-    except (LabeledFileError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except LabeledFileError as error:
+        raise InputError(f"{error}. {FILE_FIX}") from None
+    except json.JSONDecodeError as error:  # the labeled file's own lines are checked one by one above
+        raise InputError(f"{args.articles} is not valid JSON (line {error.lineno}: {error.msg}). {FILE_FIX}") from None
     header = {"command": f"commentdesk eval --file {args.file.name}", **models.versions}
     paths = write_reports([result], args.out, header)
     print(json.dumps({"reports": {k: str(v) for k, v in paths.items()}, "results": {result.name: result.metrics}}, indent=2))
     return 0
 
 
+@reports_input_errors(DATA_FIX)
 def run_train(args: argparse.Namespace) -> int:
     from commentdesk.config import settings_from
     from commentdesk.evaluation.train_abuse import train_abuse
@@ -130,10 +142,12 @@ def run_train(args: argparse.Namespace) -> int:
 
     models_dir = args.models_dir or settings_from().resolved_models_dir()
     current_dir = active_weights_dir(models_dir) or WEIGHTS_DIR
-    data_dir = args.data_dir or default_data_dir()
-    decisions = _moderator_decisions(args.decisions_from_db, args.site) if args.decisions_from_db else []
+    data_dir = require_dir(args.data_dir or default_data_dir(), "the labeled data folder", DATA_FIX)
+    decisions = []
     if args.decisions_from_db:
-        print(f"learning from {len(decisions)} moderator decisions", file=sys.stderr)
+        labels = _human_labels(require_database(args.decisions_from_db, DECISIONS_FIX), args.site)
+        decisions = abuse_examples(labels)
+        print(describe_decisions(labels), file=sys.stderr)
     abuse_version = next_version("abuse", current_dir / "abuse.json")
     relevance_version = next_version("relevance", current_dir / "relevance.json")
     out = args.out or Path(f"weights-{abuse_version.removeprefix('abuse-')}")
@@ -157,26 +171,59 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _moderator_decisions(database_url: str, site_slug: str | None) -> list[tuple[str, int, str]]:
-    """(text, 1 abusive / 0 fine, article) for each comment a moderator decided.
+def _human_labels(database_url: str, site_slug: str | None) -> list[dict]:
+    """The standing decisions of the moderators in that database (see services.training_data)."""
+    from sqlalchemy.exc import SQLAlchemyError
 
-    Off-topic and spam rejections are not abuse labels, so they are left out of this model."""
     from commentdesk.services.training_data import human_labels
     from commentdesk.store import repository as repo
     from commentdesk.store.db import make_engine, session_factory
 
     engine = make_engine(database_url)
-    with session_factory(engine)() as session:
-        site_id = None
-        if site_slug:
-            site = repo.site_by_slug(session, site_slug)
-            if site is None:
-                raise SystemExit(f"no site {site_slug!r} in that database")
-            site_id = site.id
-        labels = human_labels(session, site_id)
-    engine.dispose()
+    try:
+        with session_factory(engine)() as session:
+            site_id = None
+            if site_slug:
+                site = repo.site_by_slug(session, site_slug)
+                if site is None:
+                    raise InputError(f"no site {site_slug!r} in that database. Give --site the slug of one of its sites "
+                                     "(commentdesk sites list).")
+                site_id = site.id
+            return human_labels(session, site_id)
+    except SQLAlchemyError as error:
+        problem = " ".join(str(getattr(error, "orig", None) or error).split())
+        raise InputError(f"cannot read moderators' decisions from {database_url}: {problem}. {DECISIONS_FIX}") from None
+    finally:
+        engine.dispose()
+
+
+# The abuse model learns from approvals (fine) and rejections as abusive; the other labels are
+# judged elsewhere, so they are counted and explained rather than used.
+ABUSE_LABELS = ("abusive", "ok")
+UNUSED_LABELS = {
+    "off_topic": "off-topic rejections (they say nothing about abuse, and the relevance model learns from "
+                 "labeled threads, not from site decisions)",
+    "spam": "spam rejections (spam is judged by the spam rules, which learn nothing)",
+}
+
+
+def abuse_examples(labels: list[dict]) -> list[tuple[str, int, str]]:
+    """(text, 1 abusive / 0 fine, article) for each decision the abuse model learns from."""
     return [(row["text"], 1 if row["label"] == "abusive" else 0, row["article_title"])
-            for row in labels if row["label"] in ("abusive", "ok")]
+            for row in labels if row["label"] in ABUSE_LABELS]
+
+
+def describe_decisions(labels: list[dict]) -> str:
+    """Which of the moderators' decisions are used, and why the others are not, in one paragraph."""
+    counts = {label: sum(1 for row in labels if row["label"] == label) for label in ("ok", "abusive", *UNUSED_LABELS)}
+    used = counts["ok"] + counts["abusive"]
+    lines = [f"{len(labels)} moderator decisions found; the abuse model learns from {used}: "
+             f"{counts['abusive']} rejected as abusive, {counts['ok']} approved."]
+    for label, why in UNUSED_LABELS.items():
+        if counts[label]:
+            lines.append(f"not used: {counts[label]} {why}.")
+    lines.append("Rejections for \"other\" and undone decisions are not training data.")
+    return "\n".join(lines)
 
 
 def compare_with_current(current_dir: Path, new_meta: dict, decisions: list[tuple[str, int, str]]) -> dict:

@@ -9,6 +9,7 @@ from contextlib import closing
 from pathlib import Path
 
 from commentdesk.config import add_settings_arguments, settings_from
+from commentdesk.input_errors import reports_input_errors
 
 IMPORT_SETTINGS = {"data_dir", "database_url", "secret_key", "model_timeout_ms"}
 EXPORT_SETTINGS = {"data_dir", "database_url"}
@@ -18,6 +19,9 @@ SOURCES = {
     "isso": ("Import an Isso SQLite database.", "DB_FILE", "the Isso database file"),
 }
 EXIT_BAD_INPUT = 2
+# What to do when the source file turns out unreadable part-way (after the one-line error).
+IMPORT_FIX = ("Give the source's own export: the .xml file for disqus and wordpress, the SQLite database file for isso. "
+              "Nothing was imported.")
 
 
 def register(commands) -> None:
@@ -60,13 +64,15 @@ def _open_store(args):
     return settings, engine, session_factory(engine)
 
 
+@reports_input_errors(IMPORT_FIX)
 def _import(args) -> int:
     from commentdesk.importers.loader import import_records, normalized_url
     from commentdesk.importers.records import ImportFileError
     from commentdesk.store import repository as repo
 
     if not args.file.is_file():
-        return _fail(f"no such file: {args.file}")
+        what = SOURCES[args.import_source][2]
+        return _fail(f"{args.file} is not a file. Give the path to {what}.")
     if getattr(args, "base_url", None) and normalized_url(args.base_url) is None:
         return _fail("--base-url must be an http(s) address, e.g. https://news.example.com")
     settings, engine, sessions = _open_store(args)
@@ -81,7 +87,7 @@ def _import(args) -> int:
                     summary = import_records(session, site, records, secret=settings.resolved_secret(),
                                              pipeline=pipeline, dry_run=args.dry_run)
             except ImportFileError as error:
-                return _fail(f"{args.file}: {error}; nothing was imported")
+                return _fail(f"{args.file}: {error}; nothing was imported. Check that it is {SOURCES[args.import_source][2]}.")
     finally:
         engine.dispose()
     outcome = "dry run, nothing was stored" if args.dry_run else "committed"
