@@ -76,7 +76,7 @@ def _demo(args) -> int:
     import uvicorn
 
     from commentdesk.app import create_app
-    from commentdesk.demo.seed import DEMO_MODERATOR, seed_demo
+    from commentdesk.demo.seed import announce, seed_demo
 
     # The demo keeps its own SQLite database, apart from a real installation's data directory.
     settings = settings_from(args, **({} if args.data_dir or os.environ.get("COMMENTDESK_DATA_DIR") else {"data_dir": "demo-data"}))
@@ -84,8 +84,7 @@ def _demo(args) -> int:
     app = create_app(settings)
     seed_demo(app)
     base = f"http://{settings.host}:{settings.port}"
-    print(f"commentdesk demo: open {base}/ (data in {settings.data_dir})", file=sys.stderr)
-    print(f"commentdesk demo: moderators sign in at {base}/moderate as {DEMO_MODERATOR[0]} / {DEMO_MODERATOR[1]}", file=sys.stderr)
+    announce(app, base)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", **proxy_options(settings))
     return 0
 

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from sqlalchemy import select
 
 from commentdesk.demo.content import ARTICLES
-from commentdesk.demo.seed import seed_demo
+from commentdesk.demo.seed import announce, seed_demo
 from commentdesk.store.models import Article, Comment, CommentStatus
 
-HAQQANI_URL = next(spec["url"] for spec in ARTICLES if spec["key"] == "haqqani")
+HAQQANI = next(spec for spec in ARTICLES if spec["key"] == "haqqani")
+HAQQANI_URL = HAQQANI["url"]
 
 
 @pytest.fixture
-def demo_app(app):
-    assert seed_demo(app) is True
+def seed_log(app) -> str:
+    log = io.StringIO()
+    assert seed_demo(app, out=log) is True
+    return log.getvalue()
+
+
+@pytest.fixture
+def demo_app(app, seed_log):
     return app
 
 
@@ -35,6 +43,20 @@ def test_demo_seeds_articles_threads_and_work_for_moderators(demo_app):
         haqqani = session.get(Article, haqqani_id(demo_app))
         assert haqqani.published_count == 3
     assert seed_demo(demo_app) is False  # seeding twice changes nothing
+
+
+def test_demo_start_shows_one_article_with_its_registered_url_and_an_embed_snippet(demo_app, seed_log):
+    assert all(f"  {spec['title']}\n" in seed_log for spec in ARTICLES)  # whole titles, however long
+    assert any(len(spec["title"]) > 70 for spec in ARTICLES)
+    out = io.StringIO()
+    announce(demo_app, "http://127.0.0.1:8000", out=out)
+    said = out.getvalue()
+    article_id = haqqani_id(demo_app)
+    assert "http://127.0.0.1:8000/moderate" in said
+    assert f"http://127.0.0.1:8000/articles/{article_id}" in said
+    assert f"registered under the URL:   {HAQQANI_URL}" in said
+    assert ('<div id="commentdesk"></div>\n<script src="http://127.0.0.1:8000/static/embed.js" data-site="demo" '
+            f'data-url="{HAQQANI_URL}" async></script>') in said
 
 
 def test_demo_home_page_links_every_article(demo_app):

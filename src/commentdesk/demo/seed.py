@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import sys
 from datetime import datetime, timedelta
 
@@ -65,10 +66,35 @@ def seed_demo(app, out=sys.stderr) -> bool:
                 _backdate(session, comment, published_at + timedelta(minutes=minutes))
                 outcomes[comment.status] += 1
             session.commit()
-        print(f"  {spec['title'][:70]}", file=out)
+        print(f"  {spec['title']}", file=out)
     print(f"commentdesk demo: {outcomes['published']} published, {outcomes['pending']} held for review, "
           f"{outcomes['rejected']} rejected by the models", file=out)
     return True
+
+
+def announce(app, base_url: str, out=sys.stderr) -> None:
+    """What a newcomer needs at start: where to read, where to moderate, and how to embed one article."""
+    spec = ARTICLES[0]
+    with app.state.sessions() as session:
+        site = repo.site_by_slug(session, SITE["slug"])
+        article = repo.article_by_url(session, site.id, spec["url"]) if site else None
+        article_id = article.id if article else None
+    print(f"commentdesk demo: open {base_url}/ (data in {app.state.settings.data_dir})", file=out)
+    print(f"commentdesk demo: moderators sign in at {base_url}/moderate as {DEMO_MODERATOR[0]} / {DEMO_MODERATOR[1]}", file=out)
+    if article_id is None:
+        return
+    print(f"commentdesk demo: the article \"{spec['title']}\"", file=out)
+    print(f"  commentdesk's page for it:  {base_url}/articles/{article_id}", file=out)
+    print(f"  registered under the URL:   {spec['url']}  (site '{SITE['slug']}')", file=out)
+    print("  to show its comments on any page of yours, paste:", file=out)
+    print(embed_snippet(base_url, SITE["slug"], spec["url"]), file=out)
+
+
+def embed_snippet(base_url: str, site_slug: str, article_url: str) -> str:
+    """The two tags of docs/embedding.md for one registered article."""
+    return (f'<div id="commentdesk"></div>\n'
+            f'<script src="{base_url}/static/embed.js" data-site="{html.escape(site_slug)}" '
+            f'data-url="{html.escape(article_url)}" async></script>')
 
 
 def _backdate(session, comment: Comment, when: datetime) -> None:
