@@ -1,14 +1,29 @@
-"""Errors as JSON a client can act on: {"error": {"code", "message", "fields"}}."""
+"""Errors as JSON a client can act on: {"error": {"code", "message", "fields"}}, for every status.
+
+Whatever goes wrong, the answer has this body: validation problems (422), errors the HTTP layer
+raises (404, 405 with the path's real `Allow` methods), refused floods (429 with Retry-After),
+and anything unforeseen (500), which is logged and never shown as a traceback or plain text.
+"""
 
 from __future__ import annotations
+
+import logging
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from commentdesk.services.posting import PostingError
 from commentdesk.store.repository import InvalidCursor
+
+log = logging.getLogger(__name__)
+# Flood limits count the last minute: after this long a refused client may post again.
+RETRY_AFTER_SECONDS = 60
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+               413: "too_large", 429: "too_many_requests"}
 
 
 class ApiError(Exception):
@@ -21,13 +36,27 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
+def problem_fields(problems: list[dict]) -> dict[str, str]:
+    """Pydantic's error list as {"dotted.field": "what is wrong"}."""
+    fields = {}
+    for problem in problems:
+        location = [str(part) for part in problem.get("loc", ()) if part not in ("body", "query", "path")]
+        fields.setdefault(".".join(location) or "body", problem.get("msg", "invalid"))
+    return fields
+
+
+def invalid(error: ValidationError, code: str = "invalid_request", message: str = "Some fields are missing or invalid.") -> ApiError:
+    return ApiError(422, code, message, problem_fields(error.errors()))
+
+
 async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
     return JSONResponse(error_body(error.code, error.message, error.fields), status_code=error.status)
 
 
 async def _posting_error(_request: Request, error: PostingError) -> JSONResponse:
     fields = {error.field: error.message} if error.field else {}
-    return JSONResponse(error_body(error.code, error.message, fields), status_code=error.status)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if error.status == 429 else None
+    return JSONResponse(error_body(error.code, error.message, fields), status_code=error.status, headers=headers)
 
 
 async def _invalid_cursor(_request: Request, error: InvalidCursor) -> JSONResponse:
@@ -35,16 +64,33 @@ async def _invalid_cursor(_request: Request, error: InvalidCursor) -> JSONRespon
 
 
 async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
-    fields = {}
-    for problem in error.errors():
-        location = [str(part) for part in problem.get("loc", ()) if part not in ("body", "query", "path")]
-        fields[".".join(location) or "body"] = problem.get("msg", "invalid")
-    return JSONResponse(error_body("invalid_request", "Some fields are missing or invalid.", fields), status_code=422)
+    return JSONResponse(error_body("invalid_request", "Some fields are missing or invalid.", problem_fields(error.errors())), status_code=422)
 
 
-async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
-    code = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "too_many_requests"}.get(error.status_code, "http_error")
-    return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code, headers=getattr(error, "headers", None))
+async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    headers = dict(getattr(error, "headers", None) or {})
+    if error.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    code = _HTTP_CODES.get(error.status_code, "http_error")
+    return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code, headers=headers or None)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route accepts at this path (the router names only the first route it finds)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _child = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return JSONResponse(error_body("internal_error", "Something went wrong on our side. Please try again later."),
+                        status_code=500)
 
 
 def install(app) -> None:
@@ -53,3 +99,4 @@ def install(app) -> None:
     app.add_exception_handler(InvalidCursor, _invalid_cursor)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from commentdesk.api import presenters
-from commentdesk.api.deps import calling_site, client_address, db_session
-from commentdesk.api.errors import ApiError
+from commentdesk.api.deps import SessionReleasingRoute, calling_site, client_address, db_session
+from commentdesk.api.errors import RETRY_AFTER_SECONDS, ApiError, invalid
 from commentdesk.api.schemas import (
     ArticleIn,
     ArticleOut,
     CommentIn,
     CountsOut,
+    ErrorOut,
     NudgeOut,
     NudgeStatsOut,
+    PathId,
     PolicyIn,
     PolicyOut,
     PostedOut,
@@ -28,12 +31,16 @@ from commentdesk.moderation.policy import Policy
 from commentdesk.services.read_cache import Cached, cache_of, etag_of, json_response, revisions_of
 from commentdesk.services.posting import Nudged
 from commentdesk.store import repository as repo
+from commentdesk.store.bounds import MAX_ID, DbText
 from commentdesk.store.models import Article, Comment, CommentStatus, Site
 
-router = APIRouter(prefix="/api/v1")
-ERRORS = {status: {"description": text} for status, text in {
+router = APIRouter(prefix="/api/v1", route_class=SessionReleasingRoute)
+ERRORS = {status: {"model": ErrorOut, "description": text} for status, text in {
     400: "Malformed request", 401: "Missing or wrong API key", 403: "Not allowed (comments closed, commenter banned)",
     404: "Not found", 413: "Request too large", 422: "Invalid fields"}.items()}
+TOO_MANY = {429: {"model": ErrorOut, "description": "Too many comments from this network address in the last minute",
+                  "headers": {"Retry-After": {"description": "Seconds to wait before posting again",
+                                              "schema": {"type": "integer", "example": RETRY_AFTER_SECONDS}}}}}
 OUTCOME = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held", CommentStatus.REJECTED: "rejected"}
 
 
@@ -44,7 +51,8 @@ def _article(session: Session, article_id: int) -> Article:
     return article
 
 
-@router.put("/articles", response_model=ArticleOut, responses=ERRORS, tags=["articles"],
+@router.put("/articles", response_model=ArticleOut, tags=["articles"],
+            responses={**ERRORS, 200: {"description": "Updated"}, 201: {"model": ArticleOut, "description": "Registered"}},
             summary="Register or update an article (by URL) for the calling site")
 def put_article(body: ArticleIn, response: Response, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
     fields = body.model_dump(exclude={"url"})
@@ -56,7 +64,7 @@ def put_article(body: ArticleIn, response: Response, site: Site = Depends(callin
 
 @router.get("/articles/lookup", response_model=ArticleOut, responses=ERRORS, tags=["articles"],
             summary="Find an article by site and URL (used by the embed script)")
-def lookup_article(request: Request, site: str = Query(max_length=64), url: str = Query(max_length=2000),
+def lookup_article(request: Request, site: DbText = Query(max_length=64), url: DbText = Query(max_length=2000),
                    session: Session = Depends(db_session)):
     cache = cache_of(request)
     key = ("article-by-url", site, url)
@@ -71,7 +79,7 @@ def lookup_article(request: Request, site: str = Query(max_length=64), url: str 
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut, responses=ERRORS, tags=["articles"])
-def get_article(request: Request, article_id: int, session: Session = Depends(db_session)):
+def get_article(request: Request, article_id: PathId, session: Session = Depends(db_session)):
     cache = cache_of(request)
     key = ("article", article_id)
     cached = cache.current(session, key, article_id)
@@ -87,14 +95,14 @@ def _article_body(article: Article) -> bytes:
 
 @router.get("/articles/{article_id}/comments", response_model=ThreadOut, responses=ERRORS, tags=["comments"],
             summary="A page of the thread: newest top-level comments with their replies")
-def read_thread(request: Request, article_id: int, cursor: str | None = Query(default=None, max_length=200),
+def read_thread(request: Request, article_id: PathId, cursor: DbText | None = Query(default=None, max_length=200),
                 limit: int | None = Query(default=None, ge=1, le=repo.MAX_PAGE_SIZE), session: Session = Depends(db_session)):
     # The first page is what every page load asks for: it comes from the cache while the thread is unchanged.
     cache, key = cache_of(request), ("thread", article_id, limit)
     if cursor is None and (cached := cache.current(session, key, article_id)) is not None:
         return json_response(request, cached)
     article = _article(session, article_id)
-    policy = Policy.from_dict(article.site.policy)
+    policy = Policy.for_site(article.site.policy)
     page_size = limit or policy.page_size
     page = repo.thread_page(session, article.id, cursor, page_size)
     closed = repo.comments_closed(article, policy.close_after_days)
@@ -109,7 +117,7 @@ def read_thread(request: Request, article_id: int, cursor: str | None = Query(de
 
 @router.get("/comments/{comment_id}/replies", response_model=RepliesOut, responses=ERRORS, tags=["comments"],
             summary="More replies in one thread, oldest first")
-def read_replies(comment_id: int, cursor: str | None = Query(default=None, max_length=200),
+def read_replies(comment_id: PathId, cursor: DbText | None = Query(default=None, max_length=200),
                  limit: int = Query(default=repo.REPLIES_PER_THREAD, ge=1, le=repo.MAX_PAGE_SIZE), session: Session = Depends(db_session)):
     root = session.get(Comment, comment_id)
     if root is None or root.status != CommentStatus.PUBLISHED or root.depth != 0:
@@ -120,9 +128,9 @@ def read_replies(comment_id: int, cursor: str | None = Query(default=None, max_l
 
 
 @router.post("/articles/{article_id}/comments", response_model=PostedOut | NudgeOut, status_code=201,
-             responses={**ERRORS, 200: {"model": NudgeOut, "description": "Nudge: nothing stored; the author may edit and resend"}},
+             responses={**ERRORS, **TOO_MANY, 200: {"model": NudgeOut, "description": "Nudge: nothing stored; the author may edit and resend"}},
              tags=["comments"], summary="Post a comment or a reply; the answer says whether it was published, held or rejected")
-def post_comment(article_id: int, body: CommentIn, request: Request, response: Response, session: Session = Depends(db_session)):
+def post_comment(article_id: PathId, body: CommentIn, request: Request, response: Response, session: Session = Depends(db_session)):
     article = _article(session, article_id)
     result = request.app.state.poster.post(
         session, article, author_name=body.author_name, author_email=body.author_email, text=body.text,
@@ -146,7 +154,7 @@ def posted_out(posted) -> PostedOut:
 
 @router.post("/comments/{comment_id}/reports", response_model=ReportOut, status_code=201, responses=ERRORS, tags=["comments"],
              summary="Report a comment to the moderators")
-def report_comment(comment_id: int, body: ReportIn, request: Request, session: Session = Depends(db_session)):
+def report_comment(comment_id: PathId, body: ReportIn, request: Request, session: Session = Depends(db_session)):
     comment = session.get(Comment, comment_id)
     if comment is None or comment.status != CommentStatus.PUBLISHED:
         raise ApiError(404, "comment_not_found", "No published comment has that id.")
@@ -161,10 +169,10 @@ def report_comment(comment_id: int, body: ReportIn, request: Request, session: S
 @router.get("/counts", response_model=CountsOut, responses=ERRORS, tags=["comments"],
             summary="Published comment counts for many articles at once")
 def counts(request: Request, ids: str = Query(max_length=2000, description="Comma-separated article ids (at most 200)."), session: Session = Depends(db_session)):
-    try:
-        article_ids = [int(part) for part in ids.split(",") if part.strip()]
-    except ValueError:
-        raise ApiError(400, "invalid_ids", "ids must be comma-separated whole numbers.", {"ids": "not a list of numbers"}) from None
+    parts = [part.strip() for part in ids.split(",") if part.strip()]
+    if not all(part.isascii() and part.isdigit() and 1 <= int(part) <= MAX_ID for part in parts):
+        raise ApiError(400, "invalid_ids", f"ids must be comma-separated whole numbers from 1 to {MAX_ID}.", {"ids": "not a list of ids"})
+    article_ids = [int(part) for part in parts]
     if len(article_ids) > 200:
         raise ApiError(400, "too_many_ids", "Ask for at most 200 articles at once.", {"ids": "too many"})
     # The counts are stored per article and kept exact by every write: one indexed read, no cache needed.
@@ -175,22 +183,19 @@ def counts(request: Request, ids: str = Query(max_length=2000, description="Comm
 
 @router.get("/policy", response_model=PolicyOut, responses=ERRORS, tags=["sites"], summary="The calling site's moderation policy")
 def get_policy(site: Site = Depends(calling_site)):
-    return PolicyOut(policy=Policy.from_dict(site.policy).as_dict())
+    return PolicyOut(policy=Policy.for_site(site.policy))
 
 
 @router.patch("/policy", response_model=PolicyOut, responses=ERRORS, tags=["sites"], summary="Change some of the site's policy settings")
 def patch_policy(body: PolicyIn, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
     site = session.merge(site)
-    merged = {**(site.policy or {}), **body.model_dump(exclude_unset=True)}
     try:
-        policy = Policy.from_dict(merged)
-    except ValueError as error:
-        raise ApiError(422, "invalid_policy", str(error)) from None
-    if policy.abuse_reject < policy.abuse_hold or policy.spam_reject < policy.spam_hold:
-        raise ApiError(422, "thresholds_out_of_order", "A reject threshold must not be below its hold threshold.")
-    site.policy = merged
+        policy, overrides = Policy.updated(site.policy, body.model_dump(exclude_unset=True))
+    except ValidationError as error:
+        raise invalid(error, "invalid_policy", "The policy would not be valid with these changes; nothing was changed.") from None
+    site.policy = overrides
     session.commit()
-    return PolicyOut(policy=policy.as_dict())
+    return PolicyOut(policy=policy)
 
 
 @router.get("/stats/nudges", response_model=NudgeStatsOut, responses=ERRORS, tags=["sites"],

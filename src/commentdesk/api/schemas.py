@@ -3,25 +3,54 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from fastapi import Path
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, StrictBool, create_model
+from pydantic.fields import FieldInfo
 
 from commentdesk.moderation.policy import Policy
+from commentdesk.store.bounds import MAX_ID, DbId, DbText
 
 
 class Strict(BaseModel):
+    """Request bodies: unknown fields are refused, and no value is coerced (0 is not false, true is not 1)."""
+
     model_config = ConfigDict(extra="forbid")
 
 
+def _json_string(value):
+    # Dates and addresses come as JSON strings; a number is not read as a timestamp.
+    if not isinstance(value, (str, datetime)):
+        raise ValueError("expected a string")
+    return value
+
+
+Timestamp = Annotated[datetime, BeforeValidator(_json_string)]
+# An id in a path: a whole number the database's INTEGER columns can hold.
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable, machine-readable code, e.g. invalid_request, article_not_found.")
+    message: str = Field(description="What went wrong, in plain words.")
+    fields: dict[str, str] = Field(description="Field name (dotted for nested fields) -> what is wrong with it.")
+
+
+class ErrorOut(BaseModel):
+    """Every error answer has this body, whatever its status."""
+
+    error: ErrorDetail
+
+
 class ArticleIn(Strict):
-    url: HttpUrl = Field(description="The article's public address; one article per address and site.")
-    title: str = Field(min_length=1, max_length=500)
-    body: str = Field(default="", max_length=200_000, description="Plain text of the article, used to judge relevance.")
-    author: str = Field(default="", max_length=200)
-    published_at: datetime | None = None
-    comments_open: bool | None = None
-    premoderate: bool | None = Field(default=None, description="Hold every comment on this article for a moderator.")
+    url: Annotated[HttpUrl, BeforeValidator(_json_string)] = Field(description="The article's public address; one article per address and site.")
+    title: DbText = Field(min_length=1, max_length=500)
+    body: DbText = Field(default="", max_length=200_000, description="Plain text of the article, used to judge relevance.")
+    author: DbText = Field(default="", max_length=200)
+    published_at: Timestamp | None = None
+    comments_open: StrictBool | None = None
+    premoderate: StrictBool | None = Field(default=None, description="Hold every comment on this article for a moderator.")
 
 
 class ArticleOut(BaseModel):
@@ -73,13 +102,13 @@ class RepliesOut(BaseModel):
 
 
 class CommentIn(Strict):
-    author_name: str = Field(min_length=1, max_length=200)
-    author_email: str | None = Field(default=None, max_length=254, description="Optional; stored only as a keyed hash.")
-    text: str = Field(min_length=1, max_length=20_000)
-    parent_id: int | None = Field(default=None, description="The comment this one replies to.")
-    nudge: bool = Field(default=False, description="If the comment may break the guidelines in a way the author can fix, "
-                        "store nothing and answer 200 with the reasons, so the author can edit it first.")
-    nudge_token: str | None = Field(default=None, max_length=64, description="The token of an earlier nudge, when sending the comment after it.")
+    author_name: DbText = Field(min_length=1, max_length=200)
+    author_email: DbText | None = Field(default=None, max_length=254, description="Optional; stored only as a keyed hash.")
+    text: DbText = Field(min_length=1, max_length=20_000)
+    parent_id: DbId | None = Field(default=None, description="The comment this one replies to.")
+    nudge: StrictBool = Field(default=False, description="If the comment may break the guidelines in a way the author can fix, "
+                              "store nothing and answer 200 with the reasons, so the author can edit it first.")
+    nudge_token: DbText | None = Field(default=None, max_length=64, description="The token of an earlier nudge, when sending the comment after it.")
 
 
 class ReasonOut(BaseModel):
@@ -113,7 +142,7 @@ class NudgeStatsOut(BaseModel):
 
 class ReportIn(Strict):
     reason: Literal["abusive", "off_topic", "spam", "other"]
-    note: str = Field(default="", max_length=1000)
+    note: DbText = Field(default="", max_length=1000)
 
 
 class ReportOut(BaseModel):
@@ -125,38 +154,24 @@ class CountsOut(BaseModel):
     counts: dict[str, int] = Field(description="Published comments per article id; unknown ids are left out.")
 
 
-class PolicyIn(Strict):
-    """Any subset of the policy settings; the rest keep their current values."""
+def _update_field(name: str, info: FieldInfo):
+    """The policy setting `name` as an optional member of an update: same type, same limits;
+    leaving it out keeps the current value, and null is refused unless the setting takes null."""
+    annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    return annotation, Field(default=None, description=info.description, json_schema_extra=_without_default)
 
-    abuse_hold: float | None = Field(default=None, ge=0, le=1)
-    abuse_reject: float | None = Field(default=None, ge=0, le=1)
-    relevance_hold: float | None = Field(default=None, ge=0, le=1)
-    relevance_reject: float | None = Field(default=None, ge=0, le=1)
-    relevance_min_words: int | None = Field(default=None, ge=0, le=100)
-    spam_hold: float | None = Field(default=None, ge=0, le=1)
-    spam_reject: float | None = Field(default=None, ge=0, le=1)
-    banned_words: list[str] | None = Field(default=None, max_length=5000)
-    suspect_words: list[str] | None = Field(default=None, max_length=5000)
-    threat_patterns: list[str] | None = Field(default=None, max_length=500)
-    blocked_domains: list[str] | None = Field(default=None, max_length=5000)
-    allowed_domains: list[str] | None = Field(default=None, max_length=5000)
-    max_links: int | None = Field(default=None, ge=0, le=50)
-    flood_per_minute_commenter: int | None = Field(default=None, ge=1, le=1000)
-    flood_per_minute_address: int | None = Field(default=None, ge=1, le=10000)
-    refuse_per_minute_address: int | None = Field(default=None, ge=1, le=100000)
-    duplicate_window_minutes: int | None = Field(default=None, ge=0, le=100_000)
-    new_commenter_hold: int | None = Field(default=None, ge=0, le=1000)
-    hold_after_recent_rejections: int | None = Field(default=None, ge=0, le=1000)
-    recent_rejection_days: int | None = Field(default=None, ge=1, le=3650)
-    premoderate: bool | None = None
-    nudge: bool | None = None
-    close_after_days: int | None = Field(default=None, ge=0, le=36500)
-    page_size: int | None = Field(default=None, ge=1, le=100)
+
+def _without_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+PolicyIn = create_model(
+    "PolicyIn",
+    __config__=ConfigDict(extra="forbid"),
+    __doc__="Any subset of the policy settings; the rest keep their current values. The result is checked as a whole.",
+    **{name: _update_field(name, info) for name, info in Policy.model_fields.items()},
+)
 
 
 class PolicyOut(BaseModel):
-    policy: dict
-
-
-def policy_fields() -> set[str]:
-    return set(Policy.__dataclass_fields__)
+    policy: Policy

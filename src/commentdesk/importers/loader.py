@@ -98,7 +98,7 @@ class Loader:
         self.site_id = site.id
         self.secret = secret
         self.pipeline = pipeline
-        self.policy = Policy.from_dict(site.policy or {})
+        self.policy = Policy.for_site(site.policy)
         self.summary = ImportSummary()
         self._threads: dict[str, SourceThread] = {}                 # declared, no comment stored yet
         self._articles: dict[str, _ArticleInfo | None] = {}        # thread key -> article (None: unusable)

@@ -109,6 +109,13 @@ def word_pattern(entry: str) -> re.Pattern[str] | None:
     ``*`` also matches words that start with it ("idiot*" matches "idiots"). Entries of several
     words match with any spacing between them.
     """
+    body = word_pattern_body(entry)
+    return None if body is None else re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
+
+
+def word_pattern_body(entry: str) -> str | None:
+    """The pattern of `word_pattern` without its word boundaries (which need look-around);
+    it is valid in both Python's and RE2's syntax."""
     entry = entry.strip().lower()
     prefix = entry.endswith("*")
     entry = entry.rstrip("*").strip()
@@ -123,9 +130,8 @@ def word_pattern(entry: str) -> re.Pattern[str] | None:
             parts.append(f"(?:{re.escape(char)}|[{re.escape(MASKS)}])+")
         else:
             parts.append(re.escape(char))
-    body = "".join(parts)
     tail = r"[a-z]*" if prefix else ""
-    return re.compile(rf"(?<![a-z0-9]){body}{tail}(?![a-z0-9])")
+    return "".join(parts) + tail
 
 
 def simplify_for_fingerprint(text: str) -> str:

@@ -1,12 +1,25 @@
-"""A site's moderation policy: thresholds, word lists and rules, with defaults that need no setup."""
+"""A site's moderation policy: thresholds, word lists and rules, with defaults that need no setup.
+
+`Policy` is the one definition of every setting, its type and its range: the HTTP API's update
+body is derived from it, and an update is checked as a whole (the stored settings with the
+change on top) before it is stored. Types are strict: `true` is not a number and `0` is not a
+boolean. An explicit `null` is refused for any setting that does not take null.
+"""
 
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import asdict, dataclass, field, fields
+import logging
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, field_validator, model_validator
+
+from commentdesk.moderation.patterns import MAX_PATTERN_CHARS, compile_pattern
+from commentdesk.store.bounds import DbText
+
+log = logging.getLogger(__name__)
 
 WEIGHTS_DIR = Path(__file__).parent / "models" / "weights"
 
@@ -25,7 +38,7 @@ DEFAULT_SUSPECT_WORDS = [
 def _default_threats() -> list[str]:
     from commentdesk.moderation.phases.threats import DEFAULT_THREAT_PATTERNS
 
-    return DEFAULT_THREAT_PATTERNS
+    return list(DEFAULT_THREAT_PATTERNS)
 
 
 @lru_cache(maxsize=1)
@@ -43,56 +56,105 @@ def recommended_thresholds() -> dict:
 
 def _model_default(model: str, key: str, fallback: float) -> float:
     value = recommended_thresholds().get(model, {}).get(key)
-    return float(value) if isinstance(value, (int, float)) else fallback
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else fallback
 
 
-@dataclass
-class Policy:
-    abuse_hold: float = field(default_factory=lambda: _model_default("abuse", "hold", 0.5))
-    abuse_reject: float = field(default_factory=lambda: _model_default("abuse", "reject", 0.93))
-    relevance_hold: float = field(default_factory=lambda: _model_default("relevance", "hold", 0.2))
-    # Off-topic alone never rejects unless a site asks for it.
-    relevance_reject: float | None = None
+# A probability threshold: a JSON number from 0 to 1 (an integer 0 or 1 is a number too, a boolean is not).
+Threshold = Annotated[float, Field(ge=0, le=1, strict=True)]
+Word = Annotated[DbText, Field(min_length=1, max_length=100)]
+Domain = Annotated[DbText, Field(min_length=1, max_length=253)]
+Pattern = Annotated[DbText, Field(min_length=1, max_length=MAX_PATTERN_CHARS)]
+
+
+def _count(low: int, high: int):
+    return Annotated[StrictInt, Field(ge=low, le=high)]
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    abuse_hold: Threshold = Field(default_factory=lambda: _model_default("abuse", "hold", 0.5))
+    abuse_reject: Threshold = Field(default_factory=lambda: _model_default("abuse", "reject", 0.93))
+    relevance_hold: Threshold = Field(default_factory=lambda: _model_default("relevance", "hold", 0.2))
+    # Off-topic alone never rejects unless a site asks for it (null: never).
+    relevance_reject: Threshold | None = None
     # Comments this short ("Well said.") are not judged for relevance.
-    relevance_min_words: int = 4
-    spam_hold: float = 0.5
-    spam_reject: float = 0.9
-    banned_words: list[str] = field(default_factory=lambda: list(DEFAULT_BANNED_WORDS))
-    suspect_words: list[str] = field(default_factory=lambda: list(DEFAULT_SUSPECT_WORDS))
-    # Regular expressions over the normalised text (lower case, tricks undone); a match holds.
-    threat_patterns: list[str] = field(default_factory=lambda: list(_default_threats()))
-    blocked_domains: list[str] = field(default_factory=list)
-    allowed_domains: list[str] = field(default_factory=list)
-    max_links: int = 2
-    flood_per_minute_commenter: int = 5
-    flood_per_minute_address: int = 12
+    relevance_min_words: _count(0, 100) = 4
+    spam_hold: Threshold = 0.5
+    spam_reject: Threshold = 0.9
+    banned_words: list[Word] = Field(default_factory=lambda: list(DEFAULT_BANNED_WORDS), max_length=5000)
+    suspect_words: list[Word] = Field(default_factory=lambda: list(DEFAULT_SUSPECT_WORDS), max_length=5000)
+    # Regular expressions (RE2 syntax) over the normalised text (lower case, tricks undone); a match holds.
+    threat_patterns: list[Pattern] = Field(default_factory=_default_threats, max_length=500)
+    blocked_domains: list[Domain] = Field(default_factory=list, max_length=5000)
+    allowed_domains: list[Domain] = Field(default_factory=list, max_length=5000)
+    max_links: _count(0, 50) = 2
+    flood_per_minute_commenter: _count(1, 1000) = 5
+    flood_per_minute_address: _count(1, 10_000) = 12
     # Past this many posts a minute from one network address, posts are refused (429), not stored.
-    refuse_per_minute_address: int = 60
-    duplicate_window_minutes: int = 120
-    new_commenter_hold: int = 0
-    hold_after_recent_rejections: int = 2
-    recent_rejection_days: int = 30
-    premoderate: bool = False
+    refuse_per_minute_address: _count(1, 100_000) = 60
+    duplicate_window_minutes: _count(0, 100_000) = 120
+    new_commenter_hold: _count(0, 1000) = 0
+    hold_after_recent_rejections: _count(0, 1000) = 2
+    recent_rejection_days: _count(1, 3650) = 30
+    premoderate: StrictBool = False
     # Warn authors before storing a comment they could reword (word lists, abuse, relevance).
-    nudge: bool = True
-    close_after_days: int | None = None
-    page_size: int = 10
+    nudge: StrictBool = True
+    # Comments close this many days after the article's publication (null: never).
+    close_after_days: _count(0, 36_500) | None = None
+    page_size: _count(1, 100) = 10
+
+    @field_validator("threat_patterns")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            compile_pattern(pattern)  # PatternError is a ValueError: reported as this field's error
+        return patterns
+
+    @model_validator(mode="after")
+    def _thresholds_in_order(self) -> "Policy":
+        if self.abuse_reject < self.abuse_hold or self.spam_reject < self.spam_hold:
+            raise ValueError("a reject threshold must not be below its hold threshold")
+        return self
 
     @classmethod
     def from_dict(cls, overrides: dict | None) -> "Policy":
-        """Defaults with a site's overrides on top; unknown keys are refused."""
-        overrides = overrides or {}
-        known = {spec.name for spec in fields(cls)}
-        unknown = set(overrides) - known
-        if unknown:
-            raise ValueError(f"unknown policy settings: {', '.join(sorted(unknown))}")
-        policy = cls(**overrides)
-        for pattern in policy.threat_patterns:
+        """Defaults with `overrides` on top, checked strictly; ValueError (a ValidationError) if any is wrong."""
+        return cls.model_validate(overrides or {})
+
+    @classmethod
+    def for_site(cls, stored: dict | None) -> "Policy":
+        """The policy a site runs under. Never fails: a stored setting that no longer passes the
+        checks (written by an older version, or by hand) is logged and replaced by its default,
+        so one bad setting cannot stop a site's comments."""
+        return cls.model_validate(cls._usable_overrides(stored))
+
+    @classmethod
+    def updated(cls, stored: dict | None, changes: dict) -> tuple["Policy", dict]:
+        """The policy with `changes` on top of the stored overrides, checked as a whole, and the
+        overrides to store. Raises ValueError (a ValidationError) and changes nothing if any check fails."""
+        overrides = {**cls._usable_overrides(stored), **changes}
+        return cls.model_validate(overrides), overrides
+
+    @classmethod
+    def _usable_overrides(cls, stored: dict | None) -> dict:
+        overrides = dict(stored) if isinstance(stored, dict) else {}
+        while True:
             try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"threat pattern {pattern!r} is not a valid regular expression: {error}") from None
-        return policy
+                cls.model_validate(overrides)
+                return overrides
+            except ValidationError as error:
+                bad = {str(problem["loc"][0]) for problem in error.errors() if problem.get("loc")} & set(overrides)
+                if not bad:  # a rule across settings (thresholds out of order): keep none of the stored ones
+                    log.warning("site policy ignored, using the defaults: %s", error)
+                    return {}
+                log.warning("site policy settings %s ignored, using their defaults: %s", sorted(bad), error)
+                for name in bad:
+                    overrides.pop(name)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return self.model_dump()
+
+    @classmethod
+    def setting_names(cls) -> set[str]:
+        return set(cls.model_fields)

@@ -117,7 +117,7 @@ def _int_or_none(value) -> int | None:
 def _render_article(request: Request, session: Session, article: Article, *, cursor: str | None = None,
                     reply_to: Comment | None = None, form: dict | None = None, errors: dict | None = None,
                     notice: dict | None = None, status_code: int = 200) -> HTMLResponse:
-    policy = Policy.from_dict(article.site.policy)
+    policy = Policy.for_site(article.site.policy)
     try:
         page = repo.thread_page(session, article.id, cursor, policy.page_size)
     except InvalidCursor:  # a stale or edited link: show the first page rather than an error

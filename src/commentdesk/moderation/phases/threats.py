@@ -2,14 +2,15 @@
 
 A match holds the comment for a person rather than rejecting it: "the killer should be executed"
 under a court report is an opinion, not a threat, and only a reader of the context can tell.
+Patterns are RE2 syntax (see moderation.patterns); the defaults below are valid in both engines.
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from commentdesk.moderation.normalize import normalise
+from commentdesk.moderation.patterns import compile_pattern
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, Candidate, ModelSignals, PhaseResult, Reason
 
@@ -28,8 +29,9 @@ DEFAULT_THREAT_PATTERNS = [
 
 
 @lru_cache(maxsize=32)
-def _compiled(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
-    return [re.compile(pattern) for pattern in patterns]
+def _compiled(patterns: tuple[str, ...]) -> list:
+    # RE2, never Python's backtracking engine: a site's pattern must not be able to stall the process.
+    return [compile_pattern(pattern) for pattern in patterns]
 
 
 def find_threats(text: str, patterns: list[str]) -> list[str]:

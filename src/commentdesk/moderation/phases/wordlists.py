@@ -1,17 +1,41 @@
-"""Banned words reject, suspect words hold; both matched through spacing and character tricks."""
+"""Banned words reject, suspect words hold; both matched through spacing and character tricks.
+
+Sites write these lists, so they are matched with RE2 (see moderation.patterns): an entry such
+as "aaaaaaaaaaaa" would make a backtracking engine take minutes on a comment of repeated letters.
+RE2 has no look-around, so a word's boundaries are matched as characters of their own, on the
+text padded with a space at each end.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from commentdesk.moderation.normalize import normalise, word_pattern
+from commentdesk.moderation.normalize import normalise, word_pattern_body
+from commentdesk.moderation.patterns import compile_pattern
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, PhaseResult, Reason
+
+_BOUNDARY = "[^a-z0-9]"
 
 
 @lru_cache(maxsize=64)
 def _compiled(entries: tuple[str, ...]):
-    return [(entry, pattern) for entry in entries if (pattern := word_pattern(entry)) is not None]
+    found = []
+    for entry in entries:
+        body = word_pattern_body(entry)
+        if body is not None:
+            found.append((entry, compile_pattern(f"{_BOUNDARY}({body}){_BOUNDARY}")))
+    return found
+
+
+def _matches(pattern, text: str):
+    """(start, end) of each match in `text`; the boundary after one match may start the next."""
+    padded = f" {text} "
+    position = 0
+    while (match := pattern.search(padded, position)) is not None:
+        start, end = match.span(1)
+        yield start - 1, end - 1
+        position = end
 
 
 def find_words(text: str, entries: list[str]) -> list[str]:
@@ -19,8 +43,8 @@ def find_words(text: str, entries: list[str]) -> list[str]:
     normalised = normalise(text)
     hits: list[tuple[int, str]] = []
     for _entry, pattern in _compiled(tuple(entries)):
-        for match in pattern.finditer(normalised.text):
-            hits.append((match.start(), normalised.original_span(*match.span())))
+        for start, end in _matches(pattern, normalised.text):
+            hits.append((start, normalised.original_span(start, end)))
     seen: set[str] = set()
     ordered = []
     for _start, span in sorted(hits):
