@@ -19,6 +19,7 @@ from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import PUBLISH, Candidate, CommenterHistory, Decision, RecentActivity
 from commentdesk.render import render_comment
+from commentdesk.store import flood
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment, CommentStatus, Nudge, utcnow
 
@@ -101,27 +102,28 @@ class CommentPoster:
         with the returned token (or send it unchanged)."""
         name, email, body = validate(author_name, author_email, text, self.max_chars)
         site = article.site
-        policy = Policy.from_dict(site.policy)
+        policy = Policy.for_site(site.policy)
         if repo.comments_closed(article, policy.close_after_days):
             raise PostingError("comments_closed", "Comments are closed on this article.", status=403)
         parent = self._parent(session, article, parent_id)
         email_hash = repo.keyed_hash(self.secret, "email:" + email) if email else None
         ip_hash = repo.keyed_hash(self.secret, "ip:" + client_address) if client_address else None
         identity = email_hash or repo.keyed_hash(self.secret, f"name:{name.lower()}|{ip_hash or ''}")
+        # Counted atomically, before this session writes anything (see store/flood.py).
+        posts = flood.count_post(session, site.id, identity, ip_hash, refuse_at=policy.refuse_per_minute_address)
+        if posts.refused:
+            raise PostingError("too_many_comments", "Too many comments from your network in the last minute; please wait a minute.", status=429)
         commenter = repo.commenter_for(session, site.id, identity, name, email_hash)
         if repo.is_banned(commenter):
             raise PostingError("commenter_banned", "You cannot comment on this site at the moment.", status=403)
 
-        activity = repo.recent_activity(session, site.id, commenter.id, ip_hash, body, policy.duplicate_window_minutes)
-        if activity.by_address_last_minute >= policy.refuse_per_minute_address:
-            session.rollback()
-            raise PostingError("too_many_comments", "Too many comments from your network in the last minute; please wait a minute.", status=429)
+        activity = repo.recent_activity(session, site.id, commenter.id, body, policy.duplicate_window_minutes)
         candidate = Candidate(
             text=body, article_title=article.title, article_body=article.body,
             parent_text=parent.text if parent else None, author_name=name, premoderated=article.premoderate,
             history=CommenterHistory(commenter.published_count, commenter.rejected_count,
                                      repo.recent_rejections(session, commenter.id, policy.recent_rejection_days)),
-            recent=RecentActivity(activity.by_commenter_last_minute, activity.by_address_last_minute,
+            recent=RecentActivity(posts.by_commenter, posts.by_address,
                                   activity.same_text_by_commenter, activity.recent_fingerprints),
         )
         embedder_version = self.pipeline.models.versions.get("embedder", "")

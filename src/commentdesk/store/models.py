@@ -291,3 +291,50 @@ class ArticleEvent(Base):
     actor_name: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(32))  # close, reopen, premoderate, stop_premoderating
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FloodMark(Base):
+    """One post counted against a per-minute limit, per commenter or per network address.
+
+    Rows live about a minute; they are written and counted in one short transaction under a
+    lock per key (store/flood.py), so concurrent posts can never slip past a limit together.
+    """
+
+    __tablename__ = "flood_marks"
+    __table_args__ = (Index("ix_flood_marks_key_created", "site_id", "kind", "key_hash", "created_at"),
+                      Index("ix_flood_marks_created", "created_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # "commenter" or "address"
+    key_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ModeratorSession(Base):
+    """A signed-in workspace session; the cookie holds a random token, this row its hash.
+
+    Signing out deletes the row, so a copied cookie stops working at once.
+    """
+
+    __tablename__ = "moderator_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    # A fingerprint of the password hash at sign-in: a new password ends the session.
+    password_fingerprint: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class LoginLock(Base):
+    """Failed sign-ins per attempted username (hashed), whether or not such an account exists,
+    so the lockout looks the same for every name."""
+
+    __tablename__ = "login_locks"
+
+    name_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

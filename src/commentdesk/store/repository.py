@@ -15,8 +15,10 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+from commentdesk.store.bounds import MAX_ID
 
 from commentdesk.store.models import (
     Article,
@@ -60,7 +62,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         stamp, comment_id = json.loads(raw)
         when = datetime.fromisoformat(stamp)
-        if when.tzinfo is None or not isinstance(comment_id, int):
+        if when.tzinfo is None or type(comment_id) is not int or not 0 <= comment_id <= MAX_ID:
             raise ValueError
         return when, comment_id
     except (ValueError, TypeError, json.JSONDecodeError) as error:
@@ -124,12 +126,22 @@ def cached_passages(session: Session, article: Article, model_version: str) -> t
 
 
 def store_passages(session: Session, article: Article, model_version: str, passages: list[str], vectors: np.ndarray) -> None:
-    row = session.get(ArticlePassages, article.id) or ArticlePassages(article_id=article.id)
-    row.model_version = model_version
-    row.content_hash = article_content_hash(article)
-    row.passages = list(passages)
-    row.vectors = np.ascontiguousarray(vectors, dtype=np.float32).tobytes()
-    session.add(row)
+    """Write the cache in one upsert: readers posting the first comments of an article at the
+    same moment all compute the same passages, and the last write simply wins."""
+    values = {"article_id": article.id, "model_version": model_version, "content_hash": article_content_hash(article),
+              "passages": list(passages), "vectors": np.ascontiguousarray(vectors, dtype=np.float32).tobytes()}
+    statement = dialect_insert(session, ArticlePassages).values(values)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[ArticlePassages.article_id],
+        set_={name: statement.excluded[name] for name in values if name != "article_id"},
+    ))
+
+
+def dialect_insert(session: Session, model):
+    """INSERT with ON CONFLICT, for the backend in use (SQLite and PostgreSQL spell it alike)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
 
 
 # --- commenters -----------------------------------------------------------------------------
@@ -139,14 +151,13 @@ def commenter_for(session: Session, site_id: int, identity_hash: str, display_na
     if found is not None:
         found.display_name = display_name
         return found
-    commenter = Commenter(site_id=site_id, identity_hash=identity_hash, display_name=display_name, email_hash=email_hash)
-    try:
-        with session.begin_nested():
-            session.add(commenter)
-            session.flush()
-    except IntegrityError:  # another request created the same commenter a moment ago
-        return session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
-    return commenter
+    # Insert-or-ignore: another request may create the same commenter at the same moment. No
+    # savepoint: on SQLite, releasing one outside a transaction would commit it.
+    session.execute(dialect_insert(session, Commenter).values(
+        site_id=site_id, identity_hash=identity_hash, display_name=display_name, email_hash=email_hash,
+        published_count=0, pending_count=0, rejected_count=0, ban_reason="", created_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=[Commenter.site_id, Commenter.identity_hash]))
+    return session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
 
 
 def is_banned(commenter: Commenter, now: datetime | None = None) -> bool:
@@ -164,24 +175,14 @@ def recent_rejections(session: Session, commenter_id: int, days: int) -> int:
 
 @dataclass
 class Activity:
-    by_commenter_last_minute: int
-    by_address_last_minute: int
+    """A commenter's recent posts, for the duplicate checks (per-minute counts: store/flood.py)."""
+
     same_text_by_commenter: bool
     recent_fingerprints: list[int]
 
 
-def recent_activity(session: Session, site_id: int, commenter_id: int, ip_hash: str | None, text: str, window_minutes: int) -> Activity:
-    now = utcnow()
-    minute_ago = now - timedelta(minutes=1)
-    window_start = now - timedelta(minutes=window_minutes)
-    by_commenter = session.scalar(
-        select(func.count()).select_from(Comment).where(Comment.commenter_id == commenter_id, Comment.created_at >= minute_ago)
-    ) or 0
-    by_address = 0
-    if ip_hash:
-        by_address = session.scalar(
-            select(func.count()).select_from(Comment).where(Comment.site_id == site_id, Comment.ip_hash == ip_hash, Comment.created_at >= minute_ago)
-        ) or 0
+def recent_activity(session: Session, site_id: int, commenter_id: int, text: str, window_minutes: int) -> Activity:
+    window_start = utcnow() - timedelta(minutes=window_minutes)
     same_text = session.scalar(
         select(Comment.id).where(Comment.commenter_id == commenter_id, Comment.created_at >= window_start, Comment.text == text).limit(1)
     ) is not None
@@ -192,7 +193,7 @@ def recent_activity(session: Session, site_id: int, commenter_id: int, ip_hash: 
         .order_by(Comment.created_at.desc())
         .limit(500)
     ).all()
-    return Activity(by_commenter, by_address, same_text, list(fingerprints))
+    return Activity(same_text, list(fingerprints))
 
 
 # --- comments and status --------------------------------------------------------------------

@@ -1,0 +1,74 @@
+"""Per-minute post limits that hold under concurrency, on SQLite and PostgreSQL, across processes.
+
+Counting stored comments and then storing one lets simultaneous posts all see the same count
+and all pass. Instead each post is counted here first, in a short transaction of its own that
+holds a lock per key (commenter, network address) while it counts the last minute's marks and
+adds its own: PostgreSQL takes an advisory lock per key; SQLite allows one writer at a time, and
+the transaction writes first, so it holds that lock before it counts.
+
+The transaction is separate from the one that stores the comment, so the lock lasts a few
+milliseconds, not the whole moderation. Call it before the posting session writes anything
+(on SQLite a session holding the write lock would wait for this one, which waits for it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from commentdesk.store.models import FloodMark, utcnow
+
+WINDOW = timedelta(minutes=1)
+# Expired marks removed by each call: more than a call adds, so the table holds about one minute.
+PRUNE_BATCH = 100
+COMMENTER, ADDRESS = "commenter", "address"
+
+
+@dataclass(frozen=True)
+class PostCounts:
+    """Posts in the last minute before this one; `refused` when the address limit was reached."""
+
+    by_commenter: int
+    by_address: int
+    refused: bool
+
+
+def count_post(session: Session, site_id: int, commenter_key: str, address_key: str | None, refuse_at: int) -> PostCounts:
+    """Count a post by `commenter_key` from `address_key` (keyed hashes), unless `refuse_at`
+    posts from that address are already counted in the last minute; then nothing is counted."""
+    keys = [(COMMENTER, commenter_key)] + ([(ADDRESS, address_key)] if address_key else [])
+    with Session(session.get_bind()) as own, own.begin():
+        now = utcnow()
+        cutoff = now - WINDOW
+        _lock(own, site_id, keys, cutoff)
+        counts = {kind: own.scalar(select(func.count()).select_from(FloodMark).where(
+            FloodMark.site_id == site_id, FloodMark.kind == kind, FloodMark.key_hash == key,
+            FloodMark.created_at >= cutoff)) or 0 for kind, key in keys}
+        by_commenter, by_address = counts[COMMENTER], counts.get(ADDRESS, 0)
+        if address_key and by_address >= refuse_at:
+            return PostCounts(by_commenter, by_address, refused=True)
+        own.execute(insert(FloodMark), [{"site_id": site_id, "kind": kind, "key_hash": key, "created_at": now} for kind, key in keys])
+    return PostCounts(by_commenter, by_address, refused=False)
+
+
+def _lock(session: Session, site_id: int, keys: list[tuple[str, str]], cutoff) -> None:
+    """Serialise the callers that share a key, then drop some expired marks."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        # Always in the same order, so two posts sharing both keys cannot wait for each other.
+        for lock_id in sorted(_lock_id(site_id, kind, key) for kind, key in keys):
+            session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
+    expired = select(FloodMark.id).where(FloodMark.created_at < cutoff).order_by(FloodMark.id).limit(PRUNE_BATCH)
+    if postgres:
+        expired = expired.with_for_update(skip_locked=True)
+    # On SQLite this write comes first in the transaction and takes the database's write lock.
+    session.execute(delete(FloodMark).where(FloodMark.id.in_(expired)))
+
+
+def _lock_id(site_id: int, kind: str, key: str) -> int:
+    digest = hashlib.sha256(f"commentdesk-flood:{site_id}:{kind}:{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
