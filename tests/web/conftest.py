@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import struct
+from pathlib import Path
+
 import pytest
 
 from commentdesk.moderation.types import Candidate
@@ -82,3 +86,25 @@ def post_comment(client):
             approve(client.app, response.json()["comment"]["id"])
         return response.json()["comment"]
     return post
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's header."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.fixture
+def screenshot(request, tmp_path):
+    """Screenshots of a page or an element, kept for a person to look at: under
+    $COMMENTDESK_SCREENSHOTS when set, else in the test's temporary folder. Returns the path."""
+    folder = Path(os.environ.get("COMMENTDESK_SCREENSHOTS") or tmp_path)
+    name = request.node.name.replace("[", "-").replace("]", "")
+
+    def take(target, label: str) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}-{label}.png"
+        width, height = png_size(target.screenshot(path=str(path)))
+        assert width > 0 and height > 0
+        return path
+    return take

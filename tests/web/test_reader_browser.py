@@ -252,6 +252,75 @@ def test_embed_renders_the_section_on_a_publisher_page(live_server, api, publish
     expect(form.get_by_role("status")).to_contain_text(re.compile(r"^Your comment (is published|is held for review: )"))
 
 
+def test_the_embed_shows_one_outcome_message_at_a_time(live_server, api, publish, page, errors, publisher, screenshot):
+    if not models_ready(live_server.app):
+        pytest.skip("moderation model weights are not installed here, so no comment is published automatically")
+    article_url = "https://news.example/2024/cycle-lanes"
+    article_id = make_article(api, url=article_url)
+    root = publish(article_id, ON_TOPIC[0], name="Ana")
+    site = publisher(PUBLISHER_PAGE.format(server=live_server.url, url=article_url))
+    with page.expect_response(thread_response(article_id)):
+        page.goto(site.origin + "/2024/cycle-lanes")
+    section = page.locator("#commentdesk section.cd")
+    messages = section.locator(".cd-status:visible, .cd-form-status:visible")
+
+    form = section.locator("form.cd-form:not(.cd-form--reply)")
+    form.get_by_label("Name").fill("Lena")
+    form.get_by_label("Comment").fill(ON_TOPIC[3])
+    with page.expect_response(posting_response(article_id)):
+        form.get_by_role("button", name="Post comment").click()
+    expect(form.get_by_role("status")).to_have_text("Your comment is published.")
+    expect(messages).to_have_count(1)
+
+    section.locator(f"#comment-{root['id']}").get_by_role("link", name="Reply").click()
+    reply_form = section.locator(".cd-form--reply")
+    reply_form.get_by_label("Reply").fill(ON_TOPIC[1])
+    with page.expect_response(posting_response(article_id)):
+        reply_form.get_by_role("button", name="Post reply").click()
+    expect(section.locator(".cd-replies .cd-comment", has_text=ON_TOPIC[1])).to_be_visible()
+    # Only the reply's message is left: the earlier one under the main form is gone.
+    expect(messages).to_have_count(1)
+    expect(messages).to_have_text("Your comment is published.")
+    expect(form.get_by_role("status")).to_be_empty()
+    screenshot(section, "after-reply")
+
+
+def test_without_javascript_the_confirmation_is_in_view(browser, live_server, api, publish, screenshot):
+    article_id = make_article(api)
+    for index, text in enumerate(ON_TOPIC[:3]):
+        publish(article_id, text, name=f"Reader {index + 1}")
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 900, "height": 600})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(f"{live_server.url}/articles/{article_id}")
+        form = page.locator("#cd-form")
+        form.get_by_label("Name").fill("Lena")
+        form.get_by_label("Comment").fill(ON_TOPIC[3])
+        form.get_by_role("button", name="Post comment").click()
+        page.wait_for_url(re.compile(r"#cd-status$"))
+        status = page.locator("#cd-status")
+        expect(status).to_contain_text(re.compile(r"^Your comment (is published|is held for review: )"))
+        expect(status).to_be_in_viewport()
+        screenshot(page, "after-posting")
+        if "published" in status.inner_text():
+            status.get_by_role("link", name="Show my comment").click()
+            expect(page.locator(".cd-comment", has_text=ON_TOPIC[3])).to_be_in_viewport()
+
+        reported = page.locator(".cd-comment", has_text=ON_TOPIC[0])
+        reported.get_by_text("Report", exact=True).click()
+        reported.get_by_label("Spam or advertising").check()
+        reported.get_by_role("button", name="Send report").click()
+        page.wait_for_url(re.compile(r"#cd-status$"))
+        expect(status).to_contain_text("Thank you. A moderator will look at this comment.")
+        expect(status).to_be_in_viewport()
+        screenshot(page, "after-reporting")
+        status.get_by_role("link", name="Back to the comment").click()
+        expect(page.locator(".cd-comment", has_text=ON_TOPIC[0])).to_be_in_viewport()
+    finally:
+        context.close()
+
+
 def test_embed_on_an_unregistered_page_says_so(live_server, api, publish, page, errors, publisher):
     site = publisher(PUBLISHER_PAGE.format(server=live_server.url, url="https://news.example/not-registered"))
     page.goto(site.origin + "/elsewhere")

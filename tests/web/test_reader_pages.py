@@ -70,6 +70,9 @@ def test_view_more_link_only_when_more_comments(client, make_article, post_comme
     assert ON_TOPIC[0] in next_page and ON_TOPIC[2] not in next_page
     assert "VIEW MORE COMMENTS" not in next_page
     assert 'name="robots" content="noindex, follow"' in next_page
+    # and a way back to the first page
+    assert f'<a href="/articles/{article_id}#comments">Back to the newest comments</a>' in next_page
+    assert "Back to the newest comments" not in html
 
 
 def test_a_bad_cursor_shows_the_first_page(client, make_article, post_comment):
@@ -92,18 +95,22 @@ def test_form_post_publishes_and_redirects_with_the_outcome(client, make_article
     assert response.status_code == 303
     location = response.headers["location"]
     assert location.startswith(f"/articles/{article_id}?notice=")
-    comment_id = re.search(r"#comment-(\d+)$", location).group(1)
+    # The page opens at the confirmation itself, which links down to the new comment.
+    assert location.endswith("#cd-status")
     page = client.get(location.split("#")[0]).text
-    assert "Your comment is published." in page
+    status = re.search(r'<div class="cd-status cd-status--published" id="cd-status"[^>]*>(.*?)</div>', page, re.S).group(1)
+    assert status.startswith("Your comment is published.")
+    comment_id = re.search(r'<a class="cd-status-link" href="#comment-(\d+)">Show my comment</a>', status).group(1)
     assert f'id="comment-{comment_id}"' in page and "COMMENTS (1)" in page
 
 
 def test_form_post_held_for_review_explains_why(client, make_article):
     article_id = make_article(premoderate=True)
     response = post_form(client, article_id)
-    assert response.status_code == 303
+    assert response.status_code == 303 and response.headers["location"].endswith("#cd-status")
     page = client.get(response.headers["location"].split("#")[0]).text
     assert "Your comment is held for review: " in page
+    assert "Show my comment" not in page  # nothing to show yet
     assert "Comments here are read by a moderator before they are published." in page
     assert "COMMENTS (0)" in page and ON_TOPIC[0] not in page
 
@@ -208,14 +215,34 @@ def test_report_form_records_a_report_and_thanks_the_reader(client, make_article
     comment = post_comment(article_id, ON_TOPIC[0])
     token = token_for(client, article_id)
     response = client.post(f"/comments/{comment['id']}/report", data={"token": token, "reason": "off_topic"}, follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"].endswith(f"#comment-{comment['id']}")
-    assert "Thank you. A moderator will look at this comment." in client.get(response.headers["location"].split("#")[0]).text
+    assert response.status_code == 303 and response.headers["location"].endswith("#cd-status")
+    thanked = client.get(response.headers["location"].split("#")[0]).text
+    assert re.search(r'id="cd-status"[^>]*>Thank you. A moderator will look at this comment. '
+                     r'<a class="cd-status-link" href="#comment-%d">Back to the comment</a>' % comment["id"], thanked)
     with client.app.state.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Report)) == 1
         assert session.get(Comment, comment["id"]).report_count == 1
 
     no_reason = client.post(f"/comments/{comment['id']}/report", data={"token": token}, follow_redirects=False)
     assert "Please choose why" in client.get(no_reason.headers["location"].split("#")[0]).text
+
+
+def test_reporting_from_a_later_page_comes_back_to_that_page(client, make_article, post_comment, auth):
+    assert client.patch("/api/v1/policy", json={"page_size": 1}, headers=auth).status_code == 200
+    article_id = make_article()
+    oldest = post_comment(article_id, ON_TOPIC[0], name="Reader 0")
+    post_comment(article_id, ON_TOPIC[1], name="Reader 1")
+    first_page = client.get(f"/articles/{article_id}").text
+    later = re.search(r'href="(/articles/\d+\?cursor=[^"#]+)#comments">VIEW MORE COMMENTS', first_page).group(1).replace("&amp;", "&")
+    later_page = client.get(later).text
+    cursor = re.search(r'name="cursor" value="([^"]+)"', later_page).group(1)
+    token = TOKEN.search(later_page).group(1)
+    response = client.post(f"/comments/{oldest['id']}/report", data={"token": token, "reason": "spam", "cursor": cursor},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    back = client.get(response.headers["location"].split("#")[0]).text
+    assert ON_TOPIC[0] in back and ON_TOPIC[1] not in back  # the same page of comments
+    assert f'href="#comment-{oldest["id"]}">Back to the comment</a>' in back
 
 
 # --- home and FAQ ---------------------------------------------------------------------------

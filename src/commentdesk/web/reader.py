@@ -39,6 +39,8 @@ REPORT_REASONS = (("abusive", "Abusive or hateful"), ("off_topic", "Off-topic"),
 REPORT_THANKS = "Thank you. A moderator will look at this comment."
 FORM_TOKEN_MAX_AGE = 2 * 86400   # a reader may leave a tab open for a day before posting
 NOTICE_MAX_AGE = 600
+# The id of the section's outcome message: a no-JavaScript post lands there, so it is in view.
+STATUS_ANCHOR = "cd-status"
 templates.env.globals.update(MODERATION_NOTICE=MODERATION_NOTICE, REPORT_REASONS=REPORT_REASONS)
 
 
@@ -60,18 +62,19 @@ def _token_matches(request: Request, token: str, article_id: int) -> bool:
         return False
 
 
-def _notice_param(request: Request, kind: str, message: str) -> str:
-    return _signer(request, "notice").dumps([kind, message])
+def _notice_param(request: Request, kind: str, message: str, comment_id: int | None = None) -> str:
+    return _signer(request, "notice").dumps([kind, message, comment_id])
 
 
 def _read_notice(request: Request, value: str | None) -> dict | None:
+    """The outcome message shown after a no-JavaScript post, and the comment it is about (if any)."""
     if not value:
         return None
     try:
-        kind, message = _signer(request, "notice").loads(value, max_age=NOTICE_MAX_AGE)
+        kind, message, comment_id = _signer(request, "notice").loads(value, max_age=NOTICE_MAX_AGE)
     except (BadSignature, ValueError, TypeError):
         return None
-    return {"kind": kind, "message": message}
+    return {"kind": kind, "message": message, "comment_id": comment_id if isinstance(comment_id, int) else None}
 
 
 def outcome_message(outcome: str, reasons: list[str], fallback: str) -> str:
@@ -123,11 +126,17 @@ def _render_article(request: Request, session: Session, article: Article, *, cur
     except InvalidCursor:  # a stale or edited link: show the first page rather than an error
         cursor = None
         page = repo.thread_page(session, article.id, None, policy.page_size)
+    comments = presenters.thread_comments(page)
+    if notice and notice.get("comment_id"):
+        # The notice links to the comment it is about only when that comment is on this page.
+        shown = {c.id for c in comments} | {reply.id for c in comments for reply in c.replies}
+        notice = {**notice, "comment_shown": notice["comment_id"] in shown}
     context = {
         "article": article,
         "site": article.site,
         "paragraphs": _paragraphs(article.body),
-        "comments": presenters.thread_comments(page),
+        "comments": comments,
+        "cursor": cursor,
         "next_cursor": page.next_cursor,
         "is_later_page": bool(cursor),
         "comments_open": not repo.comments_closed(article, policy.close_after_days),
@@ -148,9 +157,13 @@ def _public_url(request: Request, path: str) -> str:
     return base + path
 
 
-def _back_to_article(request: Request, article_id: int, kind: str, message: str, anchor: str = "comments") -> RedirectResponse:
-    query = urlencode({"notice": _notice_param(request, kind, message)})
-    return RedirectResponse(f"/articles/{article_id}?{query}#{anchor}", status_code=303)
+def _back_to_article(request: Request, article_id: int, kind: str, message: str, *, comment_id: int | None = None,
+                     cursor: str | None = None) -> RedirectResponse:
+    """Back to the article page (the same page of comments), scrolled to the outcome message itself."""
+    params = {"notice": _notice_param(request, kind, message, comment_id)}
+    if cursor and len(cursor) <= 200:
+        params["cursor"] = cursor
+    return RedirectResponse(f"/articles/{article_id}?{urlencode(params)}#{STATUS_ANCHOR}", status_code=303)
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -203,8 +216,7 @@ async def post_comment_form(request: Request, article_id: int, session: Session 
     comment, decision = posted.comment, posted.decision
     outcome = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held"}.get(comment.status, "rejected")
     message = outcome_message(outcome, [reason.message for reason in decision.reasons], decision.summary())
-    anchor = f"comment-{comment.id}" if outcome == "published" else "comments"
-    return _back_to_article(request, article.id, outcome, message, anchor)
+    return _back_to_article(request, article.id, outcome, message, comment_id=comment.id if outcome == "published" else None)
 
 
 @router.post("/comments/{comment_id}/report", response_class=HTMLResponse)
@@ -214,16 +226,18 @@ async def report_comment_form(request: Request, comment_id: int, session: Sessio
         return _not_found(request, "That comment is not available.")
     data = await request.form()
     reason = str(data.get("reason", ""))
+    # Back to the page of comments the report was sent from, with a link to the comment.
+    back = {"comment_id": comment.id, "cursor": str(data.get("cursor", "")) or None}
     if not _token_matches(request, str(data.get("token", "")), comment.article_id):
-        return _back_to_article(request, comment.article_id, "error", "This form has expired. Please try reporting again.")
+        return _back_to_article(request, comment.article_id, "error", "This form has expired. Please try reporting again.", **back)
     if reason not in {code for code, _label in REPORT_REASONS}:
-        return _back_to_article(request, comment.article_id, "error", "Please choose why you are reporting the comment.", f"comment-{comment.id}")
+        return _back_to_article(request, comment.article_id, "error", "Please choose why you are reporting the comment.", **back)
     address = client_address(request)
     ip_hash = repo.keyed_hash(request.app.state.secret, "ip:" + address) if address else None
     if not repo.already_reported(session, comment.id, ip_hash):
         repo.add_report(session, comment, reason, str(data.get("note", ""))[:1000].strip(), ip_hash)
         session.commit()
-    return _back_to_article(request, comment.article_id, "reported", REPORT_THANKS, f"comment-{comment.id}")
+    return _back_to_article(request, comment.article_id, "reported", REPORT_THANKS, **back)
 
 
 # --- Comments FAQ ---------------------------------------------------------------------------

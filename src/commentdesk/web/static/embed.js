@@ -74,6 +74,13 @@
     region.textContent = message;
   }
 
+  // One outcome message at a time in a section: a new one clears those shown before it
+  // (under the main form, under a reply form, or at the top after a reply).
+  function announce(section, region, message, kind) {
+    section.querySelectorAll(".cd-status, .cd-form-status").forEach((other) => { if (other !== region) say(other, ""); });
+    say(region, message, kind);
+  }
+
   // Worded like the no-JavaScript page (reader.outcome_message).
   function outcomeMessage(result) {
     const detail = (result.reasons || []).map((reason) => reason.message).filter(Boolean).join(" ");
@@ -217,12 +224,12 @@
     clearErrors(form);
     button.disabled = true;
     form.setAttribute("aria-busy", "true");
-    say(status, "Sending…");
+    announce(section, status, "Sending…");
     try {
       const result = await postJSON("/articles/" + section.dataset.articleId + "/comments", payload);
       if (result.outcome === "nudge") {
         form.dataset.nudgeToken = result.nudge_token;
-        say(status, result.message, "nudge");
+        announce(section, status, result.message, "nudge");
         form.elements.text.focus();
         return;
       }
@@ -234,14 +241,14 @@
         bumpCount(section);
         if (parentId && form.classList.contains("cd-form--reply")) {
           // The reply form goes away: announce in the section's live region and move focus to the reply.
-          say(section.querySelector(".cd-status"), message, "published");
+          announce(section, section.querySelector(".cd-status"), message, "published");
           closeReply(form, node);
           return;
         }
       }
-      say(status, message, result.outcome);
+      announce(section, status, message, result.outcome);
     } catch (error) {
-      say(status, error.message, "error");
+      announce(section, status, error.message, "error");
       showErrors(form, error.fields);
     } finally {
       button.disabled = false;
