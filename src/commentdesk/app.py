@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from commentdesk import __version__
 from commentdesk.api import errors
+from commentdesk.api.cors import PublicApiCORS
 from commentdesk.api.limits import BodySizeLimit
 from commentdesk.api.routes import router as api_router
 from commentdesk.config import Settings
@@ -60,7 +60,7 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
             continue
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # The embed script calls the API from publishers' pages; no cookies cross origins.
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
+    # The embed script calls the API from publishers' pages; no cookies cross origins. Only the API.
+    app.add_middleware(PublicApiCORS, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

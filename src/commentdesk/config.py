@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 ENV_PREFIX = "COMMENTDESK_"
+BACKGROUND_CONNECTIONS = 4
+SPARE_WORKER_THREADS = 8
 
 
 @dataclass
@@ -29,11 +31,24 @@ class Settings:
     load_models: bool = field(default=True, metadata={"help": "Load the moderation models (turn off only to run without automatic moderation: every comment is then held)."})
     max_comment_chars: int = field(default=5000, metadata={"help": "Longest comment accepted, in characters."})
     max_body_bytes: int = field(default=200_000, metadata={"help": "Largest request body accepted, in bytes."})
+    max_active_requests: int = field(default=32, metadata={"help": "Requests worked on at once by one server process; the database pool and worker threads are sized from it."})
+    max_waiting_requests: int = field(default=1024, metadata={"help": "Requests that may wait for their turn; beyond it a request is refused at once with 503 and Retry-After."})
+    max_wait_ms: int = field(default=10_000, metadata={"help": "Longest a request waits for its turn before it is refused with 503 and Retry-After."})
 
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'commentdesk.sqlite3').resolve()}"
+
+    def database_connections(self) -> int:
+        """Pool size: one connection per admitted request plus the background work (the
+        moderation queue), so an admitted request never waits for a connection."""
+        return self.max_active_requests + BACKGROUND_CONNECTIONS
+
+    def worker_threads(self) -> int:
+        """Threads for blocking request work: each admitted request uses at most one at a time;
+        the spare ones serve the short hops (static files, form parsing) without a wait."""
+        return self.max_active_requests + SPARE_WORKER_THREADS
 
     def resolved_models_dir(self) -> Path:
         return self.models_dir or self.data_dir / "models"

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from commentdesk.api import presenters
-from commentdesk.api.deps import calling_site, client_address, db_session
+from commentdesk.api.deps import SessionReleasingRoute, calling_site, client_address, db_session
 from commentdesk.api.errors import RETRY_AFTER_SECONDS, ApiError, invalid
 from commentdesk.api.schemas import (
     ArticleIn,
@@ -34,7 +34,7 @@ from commentdesk.store import repository as repo
 from commentdesk.store.bounds import MAX_ID, DbText
 from commentdesk.store.models import Article, Comment, CommentStatus, Site
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", route_class=SessionReleasingRoute)
 ERRORS = {status: {"model": ErrorOut, "description": text} for status, text in {
     400: "Malformed request", 401: "Missing or wrong API key", 403: "Not allowed (comments closed, commenter banned)",
     404: "Not found", 413: "Request too large", 422: "Invalid fields"}.items()}

@@ -12,14 +12,28 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
+# A request that finds every connection taken gives up after this long (answered 503), so
+# nothing waits on the pool forever. With the pool sized to the admitted requests (see
+# config.Settings.database_connections) it does not wait at all.
+POOL_TIMEOUT_S = 10
+# How long SQLite lets a writer wait for the single write lock; write transactions are short
+# (no model runs inside one), so this is only reached when something is badly wrong.
+SQLITE_BUSY_TIMEOUT_S = 10
+
+
+def make_engine(url: str, connections: int = 10) -> Engine:
+    """An engine whose pool holds `connections` (the server passes its admitted requests plus
+    its background work; command-line tools keep the default)."""
+    pool = {"pool_size": connections, "max_overflow": 0, "pool_timeout": POOL_TIMEOUT_S}
     if url.startswith("sqlite"):
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        in_memory = url in ("sqlite://", "sqlite:///:memory:") or ":memory:" in url
+        if url.startswith("sqlite:///") and not in_memory:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
+                               **({} if in_memory else pool))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -29,7 +43,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
     cursor.close()
 
 

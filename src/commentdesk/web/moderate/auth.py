@@ -1,8 +1,19 @@
-"""Workspace sign-in: signed session cookies, CSRF tokens, and the dependencies that check both.
+"""Workspace sign-in: server-side sessions, CSRF tokens, and the dependencies that check both.
 
-The session cookie holds the user id, the session's CSRF token and a fingerprint of the
-password hash, signed with the instance secret: changing a password or disabling the account
-ends every session at once, and nothing needs storing on the server.
+The session cookie holds a random token; the server keeps only its hash, with the user, the
+session's CSRF token and a fingerprint of the password hash (store: moderator_sessions).
+Signing out deletes the row, so a cookie copied before stops working at once; changing a
+password or disabling the account ends every session too.
+
+Failed sign-ins are limited twice, and both limits are kept in the database, so they hold across
+server processes:
+- per attempted username, whether or not the account exists: the fifth miss locks that name
+  for a while, and the answers (401, then 429) are the same for every name, so they tell
+  nothing about which accounts exist;
+- per client address, across usernames: past `ADDRESS_LIMIT` misses in `ADDRESS_WINDOW`, the
+  address may not try new names. A browser that has signed in before as that user carries a
+  signed device cookie and is not held back, so colleagues behind the same office address keep
+  working while someone there guesses passwords.
 """
 
 from __future__ import annotations
@@ -10,67 +21,87 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from commentdesk.api.deps import db_session
 from commentdesk.services import accounts
 from commentdesk.services.accounts import Scope
-from commentdesk.store.models import User
+from commentdesk.store.bounds import has_unstorable_text
+from commentdesk.store.models import LoginFailure, LoginLock, ModeratorSession, User, utcnow
+from commentdesk.store.repository import keyed_hash
 from commentdesk.web.moderate.templating import render
 
 SESSION_COOKIE = "commentdesk_moderator"
 LOGIN_COOKIE = "commentdesk_moderator_login"
+DEVICE_COOKIE = "commentdesk_moderator_device"
 SESSION_MAX_AGE = 12 * 3600
 LOGIN_FORM_MAX_AGE = 3600
+DEVICE_MAX_AGE = 180 * 24 * 3600
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
+ADDRESS_LIMIT = 20
+ADDRESS_WINDOW = timedelta(minutes=10)
+WRONG = "Wrong username or password."
 
 router = APIRouter()
 
 
-class AddressThrottle:
-    """Failed sign-ins per client address, across usernames: stops one address guessing many accounts.
-
-    Kept in memory per process; the per-account lock in the database is the durable limit.
-    """
-
-    def __init__(self, limit: int = 20, window_s: float = 600) -> None:
-        self.limit, self.window_s = limit, window_s
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, address: str, now: float) -> deque[float]:
-        times = self._failures.setdefault(address, deque())
-        while times and times[0] < now - self.window_s:
-            times.popleft()
-        return times
-
-    def blocked(self, address: str) -> bool:
-        with self._lock:
-            return len(self._recent(address, time.monotonic())) >= self.limit
-
-    def failed(self, address: str) -> None:
-        with self._lock:
-            now = time.monotonic()
-            self._recent(address, now).append(now)
-            if len(self._failures) > 10_000:  # bound the memory an attacker can make us use
-                self._failures = {key: value for key, value in self._failures.items() if value}
+def _name_hash(request: Request, username: str) -> str:
+    return keyed_hash(request.app.state.secret, "login-name:" + username.strip().lower())
 
 
-def _throttle(request: Request) -> AddressThrottle:
-    throttle = getattr(request.app.state, "moderator_login_throttle", None)
-    if throttle is None:
-        throttle = request.app.state.moderator_login_throttle = AddressThrottle()
-    return throttle
+def _address_hash(request: Request) -> str:
+    address = request.client.host if request.client else ""
+    return keyed_hash(request.app.state.secret, "login-address:" + address)
+
+
+def _lock_message(until: datetime, now: datetime) -> str:
+    minutes = max(1, round((until - now).total_seconds() / 60))
+    return f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}."
+
+
+def _name_locked_until(session: Session, name_hash: str, now: datetime) -> datetime | None:
+    lock = session.get(LoginLock, name_hash)
+    return lock.locked_until if lock is not None and lock.locked_until is not None and lock.locked_until > now else None
+
+
+def _record_failure(session: Session, name_hash: str, address_hash: str, now: datetime) -> datetime | None:
+    """Count a miss for the name and the address; returns when the name is locked until, if it now is."""
+    lock = session.get(LoginLock, name_hash) or LoginLock(name_hash=name_hash, failures=0)
+    lock.failures = (lock.failures or 0) + 1
+    # The same rule as for accounts (services.accounts), applied to every name alike.
+    if lock.failures >= accounts.FREE_ATTEMPTS:
+        minutes = min(2 ** (lock.failures - accounts.FREE_ATTEMPTS), accounts.MAX_LOCK_MINUTES)
+        lock.locked_until = now + timedelta(minutes=minutes)
+    lock.updated_at = now
+    session.add(lock)
+    session.add(LoginFailure(address_hash=address_hash, created_at=now))
+    session.execute(delete(LoginFailure).where(LoginFailure.created_at < now - ADDRESS_WINDOW))
+    session.commit()
+    return lock.locked_until if lock.locked_until and lock.locked_until > now else None
+
+
+def _address_blocked(session: Session, address_hash: str, now: datetime) -> bool:
+    misses = session.scalar(select(func.count()).select_from(LoginFailure).where(
+        LoginFailure.address_hash == address_hash, LoginFailure.created_at >= now - ADDRESS_WINDOW)) or 0
+    return misses >= ADDRESS_LIMIT
+
+
+def _trusted_device(request: Request, name_hash: str) -> bool:
+    """Whether this browser signed in as this user before (a signed cookie set at that sign-in)."""
+    try:
+        remembered = _serializer(request, "device").loads(request.cookies.get(DEVICE_COOKIE, ""), max_age=DEVICE_MAX_AGE)
+    except BadSignature:
+        return False
+    return isinstance(remembered, list) and name_hash in remembered
 
 
 def _serializer(request: Request, purpose: str) -> URLSafeTimedSerializer:
@@ -79,6 +110,10 @@ def _serializer(request: Request, purpose: str) -> URLSafeTimedSerializer:
 
 def _fingerprint(user: User) -> str:
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _secure(request: Request) -> bool:
@@ -107,17 +142,28 @@ class Moderator:
 
 
 def _signed_in(request: Request, session: Session) -> Moderator | None:
-    raw = request.cookies.get(SESSION_COOKIE)
-    if not raw:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token or len(token) > 200:
         return None
-    try:
-        data = _serializer(request, "session").loads(raw, max_age=SESSION_MAX_AGE)
-        user = session.get(User, int(data["u"]))
-    except (BadSignature, KeyError, TypeError, ValueError):
+    stored = session.get(ModeratorSession, _token_hash(token))
+    if stored is None or stored.expires_at <= utcnow():
         return None
-    if user is None or user.disabled or not hmac.compare_digest(str(data.get("h", "")), _fingerprint(user)):
+    user = session.get(User, stored.user_id)
+    if user is None or user.disabled or not hmac.compare_digest(stored.password_fingerprint, _fingerprint(user)):
         return None
-    return Moderator(user, str(data["c"]), session)
+    return Moderator(user, stored.csrf, session)
+
+
+def _start_session(session: Session, user: User) -> str:
+    """A new server-side session for `user`; returns the cookie's token (only its hash is kept)."""
+    now = utcnow()
+    token = secrets.token_urlsafe(32)
+    session.execute(delete(ModeratorSession).where(ModeratorSession.user_id == user.id, ModeratorSession.expires_at <= now))
+    session.add(ModeratorSession(token_hash=_token_hash(token), user_id=user.id, csrf=secrets.token_urlsafe(24),
+                                 password_fingerprint=_fingerprint(user), created_at=now,
+                                 expires_at=now + timedelta(seconds=SESSION_MAX_AGE)))
+    session.commit()
+    return token
 
 
 def _login_redirect(request: Request) -> HTTPException:
@@ -187,31 +233,59 @@ async def login(request: Request, session: Session = Depends(db_session)):
     form = await request.form()
     next_path = str(form.get("next", ""))
     username = str(form.get("username", "")).strip()
+    password = str(form.get("password", ""))
     try:
         expected = _serializer(request, "login").loads(request.cookies.get(LOGIN_COOKIE, ""), max_age=LOGIN_FORM_MAX_AGE)
     except BadSignature:
         expected = None
     if not expected or not hmac.compare_digest(str(form.get(CSRF_FIELD, "")), str(expected)):
         return _login_form(request, next_path, "The sign-in form expired. Please try again.", 403, username)
-    address = request.client.host if request.client else ""
-    throttle = _throttle(request)
-    if throttle.blocked(address):
+    if has_unstorable_text(username) or has_unstorable_text(password) or len(username) > 200:
+        return _login_form(request, next_path, WRONG, 401, "")
+    now = utcnow()
+    name_hash, address_hash = _name_hash(request, username), _address_hash(request)
+    if not _trusted_device(request, name_hash) and _address_blocked(session, address_hash, now):
         return _login_form(request, next_path, "Too many failed attempts from your network. Try again in a few minutes.", 429, username)
+    if (locked_until := _name_locked_until(session, name_hash, now)) is not None:
+        return _login_form(request, next_path, _lock_message(locked_until, now), 429, username)
     try:
-        user = accounts.authenticate(session, username, str(form.get("password", "")))
+        user = accounts.authenticate(session, username, password)
     except accounts.LoginRefused as refused:
-        throttle.failed(address)
-        status = 429 if refused.locked_until else 401
-        return _login_form(request, next_path, refused.message, status, username)
+        session.rollback()
+        if refused.message != WRONG and refused.locked_until is None:  # a disabled account, with the right password
+            return _login_form(request, next_path, refused.message, 401, username)
+        locked_until = _record_failure(session, name_hash, address_hash, now)
+        if locked_until is None and refused.locked_until is not None and refused.locked_until > now:
+            locked_until = refused.locked_until  # an account lock from before names were locked alike
+        if locked_until is not None:
+            return _login_form(request, next_path, _lock_message(locked_until, now), 429, username)
+        return _login_form(request, next_path, WRONG, 401, username)
+    lock = session.get(LoginLock, name_hash)
+    if lock is not None:
+        session.delete(lock)
+    token = _start_session(session, user)
     response = RedirectResponse(_safe_next(next_path), status_code=303)
-    token = {"u": user.id, "c": secrets.token_urlsafe(24), "h": _fingerprint(user)}
-    _set_cookie(response, request, SESSION_COOKIE, _serializer(request, "session").dumps(token), SESSION_MAX_AGE)
+    _set_cookie(response, request, SESSION_COOKIE, token, SESSION_MAX_AGE)
+    _set_cookie(response, request, DEVICE_COOKIE, _serializer(request, "device").dumps(_remembered_names(request, name_hash)),
+                DEVICE_MAX_AGE)
     response.delete_cookie(LOGIN_COOKIE, path="/moderate")
     return response
 
 
+def _remembered_names(request: Request, name_hash: str) -> list[str]:
+    try:
+        names = _serializer(request, "device").loads(request.cookies.get(DEVICE_COOKIE, ""), max_age=DEVICE_MAX_AGE)
+    except BadSignature:
+        names = []
+    names = [name for name in names if isinstance(name, str) and name != name_hash] if isinstance(names, list) else []
+    return [name_hash, *names][:5]
+
+
 @router.post("/logout")
-async def logout(moderator: Moderator = Depends(form_user)):
+async def logout(request: Request, moderator: Moderator = Depends(form_user), session: Session = Depends(db_session)):
+    token = request.cookies.get(SESSION_COOKIE, "")
+    session.execute(delete(ModeratorSession).where(ModeratorSession.token_hash == _token_hash(token)))
+    session.commit()
     response = RedirectResponse("/moderate/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/moderate")
     return response

@@ -1,0 +1,202 @@
+"""Many readers (and writers) at once against a real `commentdesk serve`: answered, refused, or stuck?
+
+Starts the server in a child process on a scratch database (SQLite unless --database-url is
+given), seeds one site with articles and published comments, then keeps C requests in flight
+for a while per scenario and prints requests per second, latency and what came back.
+Asserts nothing.
+
+    .venv/bin/python bench/concurrency.py [--concurrency 64] [--seconds 10] [--scenarios thread,counts,lookup]
+    .venv/bin/python bench/concurrency.py --scenarios post,mixed --models     # writes with full moderation
+    .venv/bin/python bench/concurrency.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+
+A PostgreSQL database given here is emptied first (all commentdesk tables are dropped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from sqlalchemy import MetaData, insert
+
+from commentdesk.services.sites import create_site
+from commentdesk.store.db import make_engine, migrate, session_factory
+from commentdesk.store.models import Article, Comment, Commenter
+
+SITE = "bench"
+ARTICLE_BODY = ("The city council voted on Tuesday to extend the tram line to the northern suburbs. "
+                "The extension will cost 240 million and open in 2029, the transport department said. "
+                "Residents of the northern districts have waited a decade for a direct connection to the centre.")
+ON_TOPIC = ["The tram extension is long overdue for the northern districts.",
+            "240 million for a tram line seems a lot, but the buses are full every morning.",
+            "Opening in 2029 is too late; the council should have started years ago.",
+            "I live in the north and a direct tram to the centre would change my commute."]
+
+
+def seed(url: str, articles: int, comments: int) -> list[int]:
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        metadata = MetaData()
+        metadata.reflect(engine)
+        metadata.drop_all(engine)
+    migrate(engine)
+    ids = []
+    with session_factory(engine)() as session:
+        site, _key = create_site(session, SITE, "Bench", policy={"refuse_per_minute_address": 1_000_000,
+                                                                 "flood_per_minute_commenter": 1_000_000,
+                                                                 "flood_per_minute_address": 1_000_000})
+        commenter = Commenter(site_id=site.id, identity_hash="bench-reader", display_name="Reader")
+        session.add(commenter)
+        session.flush()
+        start = datetime(2026, 1, 1, tzinfo=UTC)
+        for number in range(articles):
+            article = Article(site_id=site.id, url=f"https://bench.example/{number}", title=f"Tram line extension {number}",
+                              body=ARTICLE_BODY, published_count=comments if number == 0 else 0)
+            session.add(article)
+            session.flush()
+            ids.append(article.id)
+        session.execute(insert(Comment), [
+            dict(site_id=site.id, article_id=ids[0], parent_id=None, root_id=None, depth=0, commenter_id=commenter.id,
+                 author_name="Reader", text=ON_TOPIC[i % len(ON_TOPIC)], html=f"<p>{ON_TOPIC[i % len(ON_TOPIC)]}</p>",
+                 status="published", created_at=start + timedelta(seconds=i), updated_at=start, scores={}, reasons=[],
+                 model_versions={}, system_decision="publish") for i in range(comments)])
+        session.commit()
+    engine.dispose()
+    return ids
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(url: str, data_dir: str, port: int, models: bool, extra: list[str]) -> subprocess.Popen:
+    command = [sys.executable, "-m", "commentdesk.cli", "serve", "--data-dir", data_dir, "--database-url", url,
+               "--port", str(port), "--secret-key", "bench", "--load-models" if models else "--no-load-models", *extra]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(os.path.join(data_dir, "server.log"), "w"),
+                              env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"server exited; see {data_dir}/server.log")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    server.kill()
+    raise SystemExit("server did not start within 300 s")
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.outcomes: collections.Counter[str] = collections.Counter()
+
+    def add(self, outcome: str, seconds: float) -> None:
+        self.outcomes[outcome] += 1
+        if outcome.startswith("2"):
+            self.latencies.append(seconds * 1000)
+
+
+def requests_for(scenario: str, ids: list[int]):
+    """Yields (method, path, json body) forever for one scenario."""
+    counts = "/api/v1/counts?ids=" + ",".join(str(i) for i in ids[:20])
+    reads = {"thread": ("GET", f"/api/v1/articles/{ids[0]}/comments", None),
+             "counts": ("GET", counts, None),
+             "lookup": ("GET", f"/api/v1/articles/lookup?site={SITE}&url=https://bench.example/0", None)}
+    number = 0
+    while True:
+        number += 1
+        write = ("POST", f"/api/v1/articles/{ids[0]}/comments",
+                 {"author_name": f"Poster {number % 500}", "text": f"{ON_TOPIC[number % len(ON_TOPIC)]} ({number})"})
+        if scenario == "post":
+            yield write
+        elif scenario == "mixed":  # one write for every four reads
+            yield write if number % 5 == 0 else reads[("thread", "counts", "lookup", "thread")[number % 4]]
+        else:
+            yield reads[scenario]
+
+
+async def drive(base: str, scenario: str, ids: list[int], concurrency: int, seconds: float, timeout: float) -> tuple[Tally, float]:
+    tally = Tally()
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    source = requests_for(scenario, ids)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout) as client:
+        stop_at = time.monotonic() + seconds
+
+        async def worker() -> None:
+            while time.monotonic() < stop_at:
+                method, path, body = next(source)
+                started = time.perf_counter()
+                try:
+                    response = await client.request(method, path, json=body)
+                    outcome = str(response.status_code)
+                    if response.status_code == 503 and "retry-after" not in response.headers:
+                        outcome = "503 without Retry-After"
+                except httpx.TimeoutException:
+                    outcome = "no answer (client timeout)"
+                except httpx.HTTPError as error:
+                    outcome = type(error).__name__
+                tally.add(outcome, time.perf_counter() - started)
+
+        began = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return tally, time.monotonic() - began
+
+
+def report(scenario: str, concurrency: int, tally: Tally, elapsed: float) -> None:
+    answered = len(tally.latencies)
+    latencies = sorted(tally.latencies)
+    p50 = statistics.median(latencies) if latencies else float("nan")
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else float("nan")
+    others = ", ".join(f"{name}: {count}" for name, count in sorted(tally.outcomes.items()) if not name.startswith("2")) or "none"
+    print(f"{scenario:>8} {concurrency:>4} {answered / elapsed:>9.1f} {p50:>8.1f} {p99:>8.1f} {answered:>7}   {others}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default="", help="default: a scratch SQLite file")
+    parser.add_argument("--scenarios", default="thread,counts,lookup", help="thread, counts, lookup, post, mixed")
+    parser.add_argument("--concurrency", default="64", help="comma-separated, e.g. 16,64,256")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--timeout", type=float, default=15.0, help="seconds a client waits for one answer")
+    parser.add_argument("--comments", type=int, default=200, help="published comments in the read thread")
+    parser.add_argument("--models", action="store_true", help="load the moderation models (needed for realistic writes)")
+    parser.add_argument("server_args", nargs="*", help="extra `commentdesk serve` flags, after --")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        url = args.database_url or f"sqlite:///{scratch}/bench.sqlite3"
+        ids = seed(url, articles=20, comments=args.comments)
+        port = free_port()
+        server = start_server(url, scratch, port, args.models, args.server_args)
+        try:
+            print(f"database: {url.split(':')[0]}, models: {'on' if args.models else 'off'}, {args.seconds:.0f} s per run, cores: {os.cpu_count()}")
+            print(f"{'scenario':>8} {'c':>4} {'answered/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'2xx':>7}   other answers")
+            for scenario in args.scenarios.split(","):
+                for concurrency in (int(c) for c in args.concurrency.split(",")):
+                    tally, elapsed = asyncio.run(drive(f"http://127.0.0.1:{port}", scenario, ids, concurrency, args.seconds, args.timeout))
+                    report(scenario, concurrency, tally, elapsed)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a server stuck on its requests does not stop gracefully
+                server.kill()
+                server.wait()
+
+
+if __name__ == "__main__":
+    main()
