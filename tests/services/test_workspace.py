@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from commentdesk.services.accounts import Scope
 from commentdesk.services.workspace import highlight, reason_words, suggested_rejection
 from commentdesk.store.models import Comment, Site
@@ -59,11 +61,20 @@ def test_scope():
 def test_charts_escape_labels_and_draw_every_bar():
     days = [date(2024, 3, day) for day in range(1, 4)]
     svg = str(charts.stacked_bars(days, [("<b>held</b>", [1, 0, 2]), ("published", [3, 1, 0])], "Volume"))
-    assert svg.startswith("<svg") and "<b>" not in svg and "&lt;b&gt;held" in svg
-    assert svg.count("<rect") == 4 + 2  # four non-zero bars and two legend swatches
+    assert "<svg" in svg and "<b>" not in svg and "&lt;b&gt;held" in svg
+    assert svg.count("<rect") == 4  # the four non-zero bars
+    legend = svg.split('<ul class="chart-legend">')[1]
+    assert legend.count("<li>") == 2 and "&lt;b&gt;held" in legend and "published" in legend  # every series named
     bars = str(charts.horizontal_bars([("Suspect word", 4), ("Off-topic", 2)], "Reasons"))
     assert bars.count("<rect") == 2 and "Suspect word" in bars
-    assert charts._nice_max(7) == 10 and charts._nice_max(130) == 200 and charts._nice_max(0) == 5
+
+
+@pytest.mark.parametrize("largest, ticks", [
+    (0, [0, 1]), (1, [0, 1]), (3, [0, 1, 2, 3]), (5, [0, 1, 2, 3, 4, 5]), (7, [0, 2, 4, 6, 8]),
+    (37, [0, 10, 20, 30, 40]), (130, [0, 50, 100, 150]), (1999, [0, 500, 1000, 1500, 2000]),
+])
+def test_chart_axes_use_round_ticks(largest, ticks):
+    assert charts.nice_ticks(largest) == ticks
 
 
 def test_highlighting_marks_whole_words_only():

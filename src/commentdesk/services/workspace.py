@@ -32,8 +32,16 @@ QUEUES = {
     "held": "Held",
     "reported": "Reported",
     "recent": "Recently published",
-    "rejected": "Rejected",
+    "rejected": "Rejected automatically",
 }
+# What the rejected queue shows: by default the work (automatic rejections no person has looked
+# at); a moderator looking for a comment they rejected themselves switches to the others.
+REJECTED_VIEWS = {
+    "automatic": "Rejected automatically, not yet reviewed",
+    "moderators": "Rejected by moderators",
+    "all": "Every rejected comment",
+}
+DEFAULT_REJECTED_VIEW = "automatic"
 # Published comments stay in the post-moderation review queue this long unless reviewed.
 RECENT_DAYS = 7
 PAGE_SIZE = 50
@@ -109,11 +117,21 @@ class QueueFilter:
     article_id: int | None = None
     reason: str | None = None
     commenter_id: int | None = None
+    rejected: str = DEFAULT_REJECTED_VIEW  # which rejections the rejected queue shows (REJECTED_VIEWS)
+
+    def __post_init__(self) -> None:
+        if self.rejected not in REJECTED_VIEWS:
+            self.rejected = DEFAULT_REJECTED_VIEW
 
     def as_params(self) -> dict[str, str]:
-        named = {"site": self.site_id, "article": self.article_id, "reason": self.reason, "commenter": self.commenter_id}
+        named = {"site": self.site_id, "article": self.article_id, "reason": self.reason, "commenter": self.commenter_id,
+                 "rejected": None if self.rejected == DEFAULT_REJECTED_VIEW else self.rejected}
         return {key: str(value) for key, value in named.items() if value not in (None, "")}
 
+    @property
+    def narrows(self) -> bool:
+        """Whether the filters leave out part of a queue (the view of the rejected queue does not count)."""
+        return any(value is not None and value != "" for value in (self.site_id, self.article_id, self.reason, self.commenter_id))
 
 def _last_human_action():
     """The action of a comment's newest human decision (or undo); NULL when none."""
@@ -132,7 +150,7 @@ def _unresolved_report():
     return exists().where(Report.comment_id == Comment.id, Report.resolved_at.is_(None))
 
 
-def _queue_condition(queue: str, now: datetime):
+def _queue_condition(queue: str, now: datetime, rejected_view: str = DEFAULT_REJECTED_VIEW):
     last_human = _last_human_action()
     not_reviewed = or_(last_human.is_(None), last_human == UNDO)
     if queue == "held":
@@ -142,6 +160,10 @@ def _queue_condition(queue: str, now: datetime):
     if queue == "recent":
         return and_(Comment.status == CommentStatus.PUBLISHED, Comment.created_at >= now - timedelta(days=RECENT_DAYS), not_reviewed)
     if queue == "rejected":
+        if rejected_view == "moderators":
+            return and_(Comment.status == CommentStatus.REJECTED, last_human == "reject")
+        if rejected_view == "all":
+            return Comment.status == CommentStatus.REJECTED
         # Automatic rejections waiting for a human to confirm or overturn them.
         return and_(Comment.status == CommentStatus.REJECTED, not_reviewed)
     raise ValueError(f"unknown queue {queue!r}")
@@ -167,20 +189,45 @@ def _filtered(query: Select, scope: Scope, filters: QueueFilter) -> Select:
 
 def queue_comments(session: Session, scope: Scope, queue: str, filters: QueueFilter,
                    limit: int = PAGE_SIZE, now: datetime | None = None) -> list[Comment]:
-    """A page of the queue in priority order: reported first, then the highest priority, then the oldest."""
-    query = _filtered(select(Comment).where(_queue_condition(queue, now or utcnow())), scope, filters)
-    query = query.order_by((Comment.report_count > 0).desc(), Comment.priority.desc(), Comment.created_at, Comment.id)
+    """A page of the queue in priority order: reported first, then the highest priority, then the oldest.
+
+    Rejections a person already made are not work: those views show the latest decided first."""
+    query = _filtered(select(Comment).where(_queue_condition(queue, now or utcnow(), filters.rejected)), scope, filters)
+    if queue == "rejected" and filters.rejected != DEFAULT_REJECTED_VIEW:
+        query = query.order_by(Comment.updated_at.desc(), Comment.id.desc())
+    else:
+        query = query.order_by((Comment.report_count > 0).desc(), Comment.priority.desc(), Comment.created_at, Comment.id)
     query = query.options(selectinload(Comment.article), selectinload(Comment.parent), selectinload(Comment.commenter))
     return list(session.scalars(query.limit(limit)))
 
 
 def queue_counts(session: Session, scope: Scope, filters: QueueFilter, now: datetime | None = None) -> dict[str, int]:
+    """How many comments each queue holds under these filters (the rejected queue: in the filters' view)."""
     now = now or utcnow()
     counts = {}
     for queue in QUEUES:
-        query = _filtered(select(func.count()).select_from(Comment).where(_queue_condition(queue, now)), scope, filters)
+        condition = _queue_condition(queue, now, filters.rejected)
+        query = _filtered(select(func.count()).select_from(Comment).where(condition), scope, filters)
         counts[queue] = session.scalar(query) or 0
     return counts
+
+
+@dataclass
+class QueueCounts:
+    """The workspace's badges: `overall` is every queue's work on the moderator's sites, whatever the
+    page's filters (the navigation's badges); `filtered` is what the page's filters leave."""
+
+    overall: dict[str, int]
+    filtered: dict[str, int]
+
+    def as_dict(self) -> dict:
+        return {"counts": self.overall, "filtered_counts": self.filtered}
+
+
+def badge_counts(session: Session, scope: Scope, filters: QueueFilter, now: datetime | None = None) -> QueueCounts:
+    overall = queue_counts(session, scope, QueueFilter(), now)
+    same = not filters.narrows and filters.rejected == DEFAULT_REJECTED_VIEW
+    return QueueCounts(overall, overall if same else queue_counts(session, scope, filters, now))
 
 
 def events_by_comment(session: Session, comment_ids: list[int]) -> dict[int, list[ModerationEvent]]:
@@ -262,6 +309,22 @@ class ActionResult:
     event_ids: list[int]
     comment_ids: list[int]
     statuses: dict[int, str]
+    # For an undo: the decision that was undone on each comment (approve, reject, restore).
+    undone: dict[int, str] = field(default_factory=dict)
+
+    def undo_summary(self) -> str:
+        """What an undo did, in words for the moderator's status line."""
+        if not self.undone:
+            return "Nothing was undone."
+        verbs = {"approve": "approval", "reject": "rejection", "restore": "restoring"}
+        now = {CommentStatus.PENDING: "held", CommentStatus.PUBLISHED: "published", CommentStatus.REJECTED: "rejected"}
+        decisions = sorted({verbs.get(action, action) for action in self.undone.values()})
+        states = sorted({now.get(status, status) for status in self.statuses.values()})
+        if len(self.undone) == 1:
+            (comment_id, _action), = self.undone.items()
+            return f"Undid the {decisions[0]} of comment {comment_id}: it is {states[0]} again."
+        return (f"Undid the {' and '.join(decisions)} of {len(self.undone)} comments "
+                f"({', '.join(str(comment_id) for comment_id in self.undone)}): now {' or '.join(states)} again.")
 
 
 def visible_comment(session: Session, scope: Scope, comment_id: int) -> Comment:
@@ -335,7 +398,7 @@ def undo(session: Session, user: User, event_ids: list[int]) -> ActionResult:
     resolved are open again.
     """
     scope = Scope.of(user)
-    undone, statuses, comment_ids = [], {}, []
+    undone, statuses, comment_ids, actions = [], {}, [], {}
     for event_id in dict.fromkeys(event_ids):
         event = session.get(ModerationEvent, event_id)
         if event is None or event.actor_user_id != user.id or event.action not in HUMAN_DECISIONS:
@@ -355,8 +418,9 @@ def undo(session: Session, user: User, event_ids: list[int]) -> ActionResult:
         undone.append(back.id)
         statuses[comment.id] = comment.status
         comment_ids.append(comment.id)
+        actions[comment.id] = event.action
     session.commit()
-    return ActionResult(undone, comment_ids, statuses)
+    return ActionResult(undone, comment_ids, statuses, actions)
 
 
 # --- commenters -------------------------------------------------------------------------------

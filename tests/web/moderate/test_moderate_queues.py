@@ -68,8 +68,44 @@ def test_filters(client, world, signed_in):
         di = session.scalar(select(Commenter).where(Commenter.display_name == "Di"))
     only_di = client.get(f"/moderate/queue/held?commenter={di.id}").text
     assert "Plain idiot" in only_di and "Spammy link idiot" not in only_di
-    counts = client.get(f"/moderate/api/counts?site={world.site_ids['sport']}", headers=signed_in).json()["counts"]
-    assert counts["held"] == 1
+    counts = client.get(f"/moderate/api/counts?site={world.site_ids['sport']}", headers=signed_in).json()
+    assert counts["filtered_counts"]["held"] == 1 and counts["counts"]["held"] == 3
+
+
+def test_navigation_badges_stay_global_and_the_heading_says_when_it_is_filtered(client, world, signed_in):
+    world.add_comment("Cycle idiot")
+    world.add_comment("Another cycle idiot")
+    world.add_comment("Sport idiot", site="sport", article="cup")
+    page = client.get(f"/moderate/queue/held?article={world.article_ids['cycle']}").text
+    nav = page.split('<nav aria-label="Workspace">')[1].split("</nav>")[0]
+    assert 'data-count="held"' in nav and ">3</span>" in nav and "whatever the filters" in nav
+    heading = page.split("<h1>")[1].split("</h1>")[0]
+    assert 'data-filtered-count="held">2</span>' in heading and "with these filters" in heading
+    unfiltered = client.get("/moderate/queue/held").text.split("<h1>")[1].split("</h1>")[0]
+    assert 'data-filtered-count="held">3</span>' in unfiltered and "with these filters" not in unfiltered
+    answer = decide(client, signed_in, "approve", [world.add_comment("Third cycle idiot")],
+                    filters={"article": str(world.article_ids["cycle"])})
+    assert answer["counts"]["held"] == 3 and answer["filtered_counts"]["held"] == 2
+
+
+def test_the_rejected_queue_says_what_it_shows_and_finds_a_moderators_rejections(client, world, signed_in):
+    automatic = world.add_comment("Rejected by the models idiot", status="rejected")
+    mine = world.add_comment("Rejected by me idiot")
+    decide(client, signed_in, "reject", [mine], reason="abusive")
+    default = client.get("/moderate/queue/rejected").text
+    assert "Rejected automatically, not yet reviewed" in default
+    assert "Rejected by the models idiot" in default and "Rejected by me idiot" not in default
+    assert '<option value="moderators">Rejected by moderators</option>' in default
+    by_moderators = client.get("/moderate/queue/rejected?rejected=moderators").text
+    assert "Rejected by me idiot" in by_moderators and "Rejected by the models idiot" not in by_moderators
+    assert "<h1>Rejected by moderators" in by_moderators
+    everything = client.get("/moderate/queue/rejected?rejected=all").text
+    assert "Rejected by me idiot" in everything and "Rejected by the models idiot" in everything
+    counts = client.get("/moderate/api/counts?rejected=moderators", headers=signed_in).json()
+    assert counts["counts"]["rejected"] == 1 and counts["filtered_counts"]["rejected"] == 1
+    assert "Rejected automatically" in client.get("/moderate/queue/held").text.split("</nav>")[0]
+    assert client.get("/moderate/queue/rejected?rejected=nonsense").status_code == 200  # an unknown view shows the default
+    assert automatic
 
 
 def test_approve_reject_and_the_human_decision_is_recorded(client, world, signed_in):
@@ -94,6 +130,8 @@ def test_bulk_approve(client, world, signed_in):
     answer = decide(client, signed_in, "approve", ids)
     assert len(answer["event_ids"]) == 5 and answer["counts"]["held"] == 0
     assert all(world.comment(comment_id).status == "published" for comment_id in ids)
+    undone = client.post("/moderate/api/undo", json={"event_ids": answer["event_ids"]}, headers=signed_in).json()
+    assert undone["message"] == f"Undid the approval of 5 comments ({', '.join(map(str, ids))}): now held again."
 
 
 def test_undo_puts_the_comment_back(client, world, signed_in):
@@ -101,6 +139,7 @@ def test_undo_puts_the_comment_back(client, world, signed_in):
     answer = decide(client, signed_in, "reject", [comment_id], reason="spam")
     undone = client.post("/moderate/api/undo", json={"event_ids": answer["event_ids"]}, headers=signed_in)
     assert undone.status_code == 200 and undone.json()["counts"]["held"] == 1
+    assert undone.json()["message"] == f"Undid the rejection of comment {comment_id}: it is held again."
     assert world.comment(comment_id).status == "pending"
     again = client.post("/moderate/api/undo", json={"event_ids": answer["event_ids"]}, headers=signed_in)
     assert again.status_code == 409  # already undone: the comment's latest event is the undo

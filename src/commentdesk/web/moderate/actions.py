@@ -37,7 +37,7 @@ def _filters(raw: dict[str, str]) -> QueueFilter:
         except ValueError:
             return None
     return QueueFilter(site_id=number("site"), article_id=number("article"), reason=(raw.get("reason") or None),
-                       commenter_id=number("commenter"))
+                       commenter_id=number("commenter"), rejected=raw.get("rejected") or workspace.DEFAULT_REJECTED_VIEW)
 
 
 @router.post("/api/decisions")
@@ -52,7 +52,7 @@ def api_decide(body: DecisionIn, moderator: Moderator = Depends(api_user)):
     return {
         "event_ids": result.event_ids,
         "statuses": {str(key): value for key, value in result.statuses.items()},
-        "counts": workspace.queue_counts(moderator.session, moderator.scope, _filters(body.filters)),
+        **workspace.badge_counts(moderator.session, moderator.scope, _filters(body.filters)).as_dict(),
     }
 
 
@@ -69,13 +69,14 @@ def api_undo(body: UndoIn, moderator: Moderator = Depends(api_user)):
     return {
         "comment_ids": result.comment_ids,
         "statuses": {str(key): value for key, value in result.statuses.items()},
-        "counts": workspace.queue_counts(moderator.session, moderator.scope, _filters(body.filters)),
+        "message": result.undo_summary(),
+        **workspace.badge_counts(moderator.session, moderator.scope, _filters(body.filters)).as_dict(),
     }
 
 
 @router.get("/api/counts")
 def api_counts(request: Request, moderator: Moderator = Depends(api_user)):
-    return {"counts": workspace.queue_counts(moderator.session, moderator.scope, _filters(dict(request.query_params)))}
+    return workspace.badge_counts(moderator.session, moderator.scope, _filters(dict(request.query_params))).as_dict()
 
 
 @router.post("/comments/{comment_id}/decide")

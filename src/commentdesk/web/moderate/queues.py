@@ -31,7 +31,8 @@ def queue_filter(request: Request) -> QueueFilter:
     params = request.query_params
     reason = params.get("reason") or None
     return QueueFilter(site_id=int_param(params.get("site")), article_id=int_param(params.get("article")),
-                       reason=reason[:64] if reason else None, commenter_id=int_param(params.get("commenter")))
+                       reason=reason[:64] if reason else None, commenter_id=int_param(params.get("commenter")),
+                       rejected=params.get("rejected") or workspace.DEFAULT_REJECTED_VIEW)
 
 
 @router.get("/")
@@ -51,7 +52,8 @@ def queue_page(queue: str, request: Request, moderator: Moderator = Depends(page
     return render(request, "moderate/queue.html", {
         "me": moderator,
         "queue": queue,
-        "counts": workspace.queue_counts(session, scope, filters),
+        "heading": workspace.REJECTED_VIEWS[filters.rejected] if queue == "rejected" else workspace.QUEUES[queue],
+        "counts": workspace.badge_counts(session, scope, filters),
         "cards": build_cards(session, comments),
         "filters": filters,
         "filter_params": filters.as_params(),

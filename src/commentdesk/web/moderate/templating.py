@@ -53,6 +53,7 @@ templates.env.filters.update(
 )
 templates.env.globals.update(
     QUEUES=workspace.QUEUES,
+    REJECTED_VIEWS=workspace.REJECTED_VIEWS,
     REJECTION_REASONS=workspace.REJECTION_REASONS,
     REASON_WORDS=workspace.REASON_WORDS,
 )

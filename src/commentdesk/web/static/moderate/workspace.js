@@ -84,14 +84,34 @@
     if (selectedCount) selectedCount.textContent = selected().length + " selected";
   }
 
-  function setCounts(counts, sequence) {
-    if (!counts || sequence < countsShown) return;
+  // `data.counts` are every queue's totals (the navigation's badges, whatever the filters);
+  // `data.filtered_counts` are what this page's filters leave (the heading's badge).
+  function setCounts(data, sequence) {
+    if (!data || !data.counts || sequence < countsShown) return;
     countsShown = sequence;
-    Object.keys(counts).forEach(function (name) {
-      document.querySelectorAll('[data-count="' + name + '"]').forEach(function (element) {
-        element.textContent = String(counts[name]);
+    [["data-count", data.counts], ["data-filtered-count", data.filtered_counts || data.counts]].forEach(function (pair) {
+      Object.keys(pair[1]).forEach(function (name) {
+        document.querySelectorAll("[" + pair[0] + '="' + name + '"]').forEach(function (element) {
+          element.textContent = String(pair[1][name]);
+        });
       });
     });
+  }
+
+  // A message that outlives a reload of the page (after an undo the queue is drawn again).
+  var FLASH_KEY = "commentdesk.moderate.status";
+
+  function sayAfterReload(text) {
+    try { window.sessionStorage.setItem(FLASH_KEY, text); } catch (ignored) { /* private mode: the reload just loses it */ }
+  }
+
+  function showFlash() {
+    var text = null;
+    try {
+      text = window.sessionStorage.getItem(FLASH_KEY);
+      window.sessionStorage.removeItem(FLASH_KEY);
+    } catch (ignored) { /* storage unavailable */ }
+    if (text) say(text);
   }
 
   function post(url, body) {
@@ -139,7 +159,7 @@
         lastEventIds = data.event_ids || [];
       }
       if (undoButton) undoButton.disabled = !lastEventIds.length;
-      setCounts(data.counts, sequence);
+      setCounts(data, sequence);
       var label = VERBS[action] + " " + ids.length + " comment" + (ids.length === 1 ? "" : "s");
       say(label + (action === "reject" ? " as " + reason.replace("_", "-") : "") + ". Press u to undo.");
       if (single) {
@@ -162,7 +182,7 @@
   // When every shown card is decided, fetch the next page of the queue (if there is one).
   function refillWhenEmpty() {
     if (single || inFlight || cards().length) return;
-    var remaining = document.querySelector('.queue-main h1 [data-count="' + queue + '"]');
+    var remaining = document.querySelector('.queue-main h1 [data-filtered-count="' + queue + '"]');
     if (remaining && Number(remaining.textContent) > 0) {
       window.location.reload();
     } else {
@@ -183,8 +203,11 @@
     var ids = lastEventIds;
     lastEventIds = [];
     if (undoButton) undoButton.disabled = true;
-    post("/moderate/api/undo", { event_ids: ids, filters: filters }).then(function () {
-      say("Undone.");
+    post("/moderate/api/undo", { event_ids: ids, filters: filters }).then(function (data) {
+      var message = (data && data.message) || "Undone.";
+      say(message);
+      // The undone comments come back: draw the page again, and keep the message across it.
+      sayAfterReload(message);
       window.location.reload();
     }).catch(function (error) {
       say("Could not undo: " + error.message, true);
@@ -261,7 +284,7 @@
         return fetch("/moderate/api/counts?" + new URLSearchParams(filters).toString(), {
           credentials: "same-origin", headers: { "X-CSRF-Token": csrf }
         }).then(function (response) { return response.json(); }).then(function (counts) {
-          setCounts(counts.counts, ++countsSequence);
+          setCounts(counts, ++countsSequence);
           refillWhenEmpty();
         });
       }).catch(function (error) { say("Ban not saved: " + error.message, true); });
@@ -327,6 +350,7 @@
   if (selectAll) selectAll.addEventListener("change", function () { setAll(selectAll.checked); });
   if (undoButton) undoButton.addEventListener("click", undo);
 
+  showFlash();
   focusCard(live()[0]);
   workspace.classList.add("ready");
 })();
