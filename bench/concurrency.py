@@ -132,7 +132,8 @@ def requests_for(scenario: str, ids: list[int]):
 
 async def drive(base: str, scenario: str, ids: list[int], concurrency: int, seconds: float, timeout: float) -> tuple[Tally, float]:
     tally = Tally()
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    # Idle connections are dropped before the server's keep-alive timeout (5 s) closes them.
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=3)
     source = requests_for(scenario, ids)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout) as client:
         stop_at = time.monotonic() + seconds

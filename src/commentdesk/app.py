@@ -18,6 +18,7 @@ from commentdesk.api.routes import router as api_router
 from commentdesk.config import Settings
 from commentdesk.moderation.pipeline import ModerationModels, Pipeline
 from commentdesk.services.posting import CommentPoster
+from commentdesk.services.read_cache import close_cache
 from commentdesk.store.db import make_engine, migrate, session_factory
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
         migrate(engine)
         models.load()
         yield
+        close_cache(app)
         engine.dispose()
 
     app = FastAPI(

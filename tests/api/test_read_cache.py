@@ -135,8 +135,9 @@ def test_later_pages_and_unknown_articles_are_not_served_from_the_cache(client, 
 
 def test_the_cache_stays_within_its_memory_bound():
     from commentdesk.services.read_cache import ReadCache
+    from commentdesk.store.db import make_engine
 
-    cache = ReadCache(max_bytes=10_000)
+    cache = ReadCache(make_engine("sqlite://"), max_bytes=10_000)
     for number in range(100):
         cache.put(("thread", number, None), b"x" * 500, number, (0, 0))
     assert len(cache) == 20

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from commentdesk.api import presenters
@@ -62,31 +63,37 @@ def put_article(body: ArticleIn, response: Response, site: Site = Depends(callin
     return presenters.article_out(article)
 
 
+# The reads every page load makes are `async`: a cached answer is checked and sent on the event
+# loop (services/read_cache.py), and only a miss takes a worker thread and a session.
+
 @router.get("/articles/lookup", response_model=ArticleOut, responses=ERRORS, tags=["articles"],
             summary="Find an article by site and URL (used by the embed script)")
-def lookup_article(request: Request, site: DbText = Query(max_length=64), url: DbText = Query(max_length=2000),
-                   session: Session = Depends(db_session)):
-    cache = cache_of(request)
+async def lookup_article(request: Request, site: DbText = Query(max_length=64), url: DbText = Query(max_length=2000)):
     key = ("article-by-url", site, url)
-    cached = cache.current(session, key)
-    if cached is None:
+    cached = cache_of(request).fresh(key) or await run_in_threadpool(_looked_up_article, request, key, site, url)
+    return json_response(request, cached)
+
+
+def _looked_up_article(request: Request, key: tuple, site: str, url: str) -> Cached:
+    with request.app.state.sessions() as session:
         found_site = repo.site_by_slug(session, site)
         article = repo.article_by_url(session, found_site.id, url) if found_site else None
         if article is None:
             raise ApiError(404, "article_not_found", "This page is not registered for comments.")
-        cached = cache.put(key, _article_body(article), article.id, revisions_of(article))
-    return json_response(request, cached)
+        return cache_of(request).put(key, _article_body(article), article.id, revisions_of(article))
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut, responses=ERRORS, tags=["articles"])
-def get_article(request: Request, article_id: PathId, session: Session = Depends(db_session)):
-    cache = cache_of(request)
+async def get_article(request: Request, article_id: PathId):
     key = ("article", article_id)
-    cached = cache.current(session, key, article_id)
-    if cached is None:
-        article = _article(session, article_id)
-        cached = cache.put(key, _article_body(article), article.id, revisions_of(article))
+    cached = cache_of(request).fresh(key, article_id) or await run_in_threadpool(_article_by_id, request, key, article_id)
     return json_response(request, cached)
+
+
+def _article_by_id(request: Request, key: tuple, article_id: int) -> Cached:
+    with request.app.state.sessions() as session:
+        article = _article(session, article_id)
+        return cache_of(request).put(key, _article_body(article), article.id, revisions_of(article))
 
 
 def _article_body(article: Article) -> bytes:
@@ -95,24 +102,30 @@ def _article_body(article: Article) -> bytes:
 
 @router.get("/articles/{article_id}/comments", response_model=ThreadOut, responses=ERRORS, tags=["comments"],
             summary="A page of the thread: newest top-level comments with their replies")
-def read_thread(request: Request, article_id: PathId, cursor: DbText | None = Query(default=None, max_length=200),
-                limit: int | None = Query(default=None, ge=1, le=repo.MAX_PAGE_SIZE), session: Session = Depends(db_session)):
-    # The first page is what every page load asks for: it comes from the cache while the thread is unchanged.
-    cache, key = cache_of(request), ("thread", article_id, limit)
-    if cursor is None and (cached := cache.current(session, key, article_id)) is not None:
-        return json_response(request, cached)
-    article = _article(session, article_id)
-    policy = Policy.for_site(article.site.policy)
-    page_size = limit or policy.page_size
-    page = repo.thread_page(session, article.id, cursor, page_size)
-    closed = repo.comments_closed(article, policy.close_after_days)
-    body = ThreadOut(
-        article=presenters.article_out(article), total=article.published_count, comments=presenters.thread_comments(page),
-        next_cursor=page.next_cursor, page_size=page_size, comments_open=not closed,
-    ).model_dump_json().encode()
-    if cursor is not None:
-        return json_response(request, Cached(body, etag_of(body)))
-    return json_response(request, cache.put(key, body, article.id, revisions_of(article), None if closed else repo.closing_time(article, policy.close_after_days)))
+async def read_thread(request: Request, article_id: PathId, cursor: DbText | None = Query(default=None, max_length=200),
+                      limit: int | None = Query(default=None, ge=1, le=repo.MAX_PAGE_SIZE)):
+    # Only the first page is kept: it is what every page load asks for.
+    key = ("thread", article_id, limit) if cursor is None else None
+    cached = (key and cache_of(request).fresh(key, article_id)) or \
+        await run_in_threadpool(_thread_page, request, key, article_id, cursor, limit)
+    return json_response(request, cached)
+
+
+def _thread_page(request: Request, key: tuple | None, article_id: int, cursor: str | None, limit: int | None) -> Cached:
+    with request.app.state.sessions() as session:
+        article = _article(session, article_id)
+        policy = Policy.for_site(article.site.policy)
+        page_size = limit or policy.page_size
+        page = repo.thread_page(session, article.id, cursor, page_size)
+        closed = repo.comments_closed(article, policy.close_after_days)
+        body = ThreadOut(
+            article=presenters.article_out(article), total=article.published_count, comments=presenters.thread_comments(page),
+            next_cursor=page.next_cursor, page_size=page_size, comments_open=not closed,
+        ).model_dump_json().encode()
+        if key is None:
+            return Cached(body, etag_of(body))
+        closes_at = None if closed else repo.closing_time(article, policy.close_after_days)
+        return cache_of(request).put(key, body, article.id, revisions_of(article), closes_at)
 
 
 @router.get("/comments/{comment_id}/replies", response_model=RepliesOut, responses=ERRORS, tags=["comments"],
@@ -168,17 +181,26 @@ def report_comment(comment_id: PathId, body: ReportIn, request: Request, session
 
 @router.get("/counts", response_model=CountsOut, responses=ERRORS, tags=["comments"],
             summary="Published comment counts for many articles at once")
-def counts(request: Request, ids: str = Query(max_length=2000, description="Comma-separated article ids (at most 200)."), session: Session = Depends(db_session)):
+async def counts(request: Request, ids: str = Query(max_length=2000, description="Comma-separated article ids (at most 200).")):
     parts = [part.strip() for part in ids.split(",") if part.strip()]
     if not all(part.isascii() and part.isdigit() and 1 <= int(part) <= MAX_ID for part in parts):
         raise ApiError(400, "invalid_ids", f"ids must be comma-separated whole numbers from 1 to {MAX_ID}.", {"ids": "not a list of ids"})
     article_ids = [int(part) for part in parts]
     if len(article_ids) > 200:
         raise ApiError(400, "too_many_ids", "Ask for at most 200 articles at once.", {"ids": "too many"})
-    # The counts are stored per article and kept exact by every write: one indexed read, no cache needed.
-    found = repo.published_counts(session, article_ids)
-    body = CountsOut(counts={str(key): value for key, value in found.items()}).model_dump_json().encode()
+    # The counts are stored per article and kept exact by every write (a cache kept by the
+    # writers): one indexed read, on the event loop like a cache check when it can.
+    cache = cache_of(request)
+    rows = cache.read_on_loop(repo.PUBLISHED_COUNTS, {"ids": article_ids}) if article_ids else []
+    found = dict(rows) if rows is not None else await run_in_threadpool(_published_counts, request, article_ids)
+    body = CountsOut(counts={str(article_id): count for article_id, count in found.items()}).model_dump_json().encode()
     return json_response(request, Cached(body, etag_of(body)))
+
+
+def _published_counts(request: Request, article_ids: list[int]) -> dict[int, int]:
+    cache_of(request).connect()
+    with request.app.state.sessions() as session:
+        return repo.published_counts(session, article_ids)
 
 
 @router.get("/policy", response_model=PolicyOut, responses=ERRORS, tags=["sites"], summary="The calling site's moderation policy")

@@ -14,20 +14,27 @@ If-None-Match gets 304 Not Modified without the body.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import Request, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, bindparam, select
+from sqlalchemy.exc import DBAPIError
 
 from commentdesk.store.models import Article, Site, utcnow
 
+log = logging.getLogger(__name__)
 # Every client revalidates every time (so a new comment shows at once), cheaply with the ETag.
 API_CACHE_CONTROL = "no-cache"
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+# The revision check runs on the event loop (see ReadCache); PostgreSQL gives up on it after
+# this long, and the request is then answered the slow way, in a worker thread.
+CHECK_TIMEOUT_MS = 500
+REVISIONS = (select(Article.revision, Site.revision).join(Site, Site.id == Article.site_id)
+             .where(Article.id == bindparam("article_id")))
 
 
 @dataclass(frozen=True)
@@ -44,29 +51,30 @@ def etag_of(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
-def current_revisions(session: Session, article_id: int) -> tuple[int, int] | None:
-    """The revisions of an article and of its site, by primary key: the whole cost of a cache hit."""
-    row = session.execute(
-        select(Article.revision, Site.revision).join(Site, Site.id == Article.site_id).where(Article.id == article_id)
-    ).first()
-    return (row[0], row[1]) if row else None
-
-
 def revisions_of(article: Article) -> tuple[int, int]:
     """The revisions as loaded with the rows a response is being built from."""
     return article.revision, article.site.revision
 
 
 class ReadCache:
-    """A bounded, least-recently-used map of serialized responses, shared by a process's threads."""
+    """A bounded, least-recently-used map of serialized responses, and the check that keeps it right.
 
-    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
-        self.max_bytes = max_bytes
+    `fresh` is called on the event loop, without a hop to a worker thread: a hit costs one
+    primary-key read (tens of microseconds on SQLite, one round trip on PostgreSQL) on a
+    connection of the cache's own, in autocommit so every check sees the latest commit. A miss,
+    or any trouble with that connection, sends the request down the ordinary path in a worker
+    thread, which builds the response and `put`s it here.
+    """
+
+    def __init__(self, engine: Engine, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.engine, self.max_bytes = engine, max_bytes
         self._entries: OrderedDict[tuple, Cached] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._connection: Connection | None = None
+        self._check_lock = threading.Lock()
 
-    def current(self, session: Session, key: tuple, article_id: int | None = None) -> Cached | None:
+    def fresh(self, key: tuple, article_id: int | None = None) -> Cached | None:
         """The entry for `key` if the rows it was built from are unchanged; None otherwise.
 
         Without `article_id` the entry's own article is checked (a look-up by URL knows the
@@ -78,15 +86,65 @@ class ReadCache:
             return None
         if entry.stale_after is not None and utcnow() >= entry.stale_after:
             return None
-        if current_revisions(session, article_id if article_id is not None else entry.article_id) != entry.revisions:
+        if self._revisions(article_id if article_id is not None else entry.article_id) != entry.revisions:
             return None
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
         return entry
 
+    def _revisions(self, article_id: int) -> tuple[int, int] | None:
+        rows = self.read_on_loop(REVISIONS, {"article_id": article_id})
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def read_on_loop(self, statement, parameters: dict) -> list | None:
+        """Rows of a short indexed read on the cache's connection; None when it cannot run now
+        (not connected yet, being reconnected by a worker thread, or failing)."""
+        if not self._check_lock.acquire(blocking=False):
+            return None
+        try:
+            if self._connection is None:
+                return None  # opened by `put`, in a worker thread: connecting may take a while
+            try:
+                return list(self._connection.execute(statement, parameters))
+            except DBAPIError:
+                log.warning("the read cache lost its database connection; reconnecting", exc_info=True)
+                self._close_connection()
+                return None
+        finally:
+            self._check_lock.release()
+
+    def _open_connection(self) -> None:
+        with self._check_lock:
+            if self._connection is not None:
+                return
+            connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SET statement_timeout = {CHECK_TIMEOUT_MS}")
+            self._connection = connection
+
+    def _close_connection(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.invalidate()
+                connection.close()
+            except DBAPIError:
+                pass
+
+    def close(self) -> None:
+        with self._check_lock:
+            self._close_connection()
+
+    def connect(self) -> None:
+        """Open the cache's connection if it is not open; called from a worker thread."""
+        if self._connection is None:
+            self._open_connection()
+
     def put(self, key: tuple, body: bytes, article_id: int, revisions: tuple[int, int],
             stale_after: datetime | None = None) -> Cached:
+        """Keep a response built from rows at `revisions`; called from a worker thread."""
+        self.connect()
         entry = Cached(body, etag_of(body), article_id, revisions, stale_after)
         if len(body) > self.max_bytes // 8:  # one huge page must not empty the cache
             return entry
@@ -116,8 +174,15 @@ def cache_of(request: Request) -> ReadCache:
         with _creation_lock:
             cache = getattr(state, "read_cache", None)
             if cache is None:
-                cache = state.read_cache = ReadCache()
+                cache = state.read_cache = ReadCache(state.engine)
     return cache
+
+
+def close_cache(app) -> None:
+    """Give the cache's connection back (at shutdown)."""
+    cache = getattr(app.state, "read_cache", None)
+    if cache is not None:
+        cache.close()
 
 
 def _matches(if_none_match: str, etag: str) -> bool:

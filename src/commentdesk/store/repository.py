@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -300,8 +300,12 @@ def _parent_names(session: Session, comments: list[Comment]) -> dict[int, str]:
     return dict(session.execute(select(Comment.id, Comment.author_name).where(Comment.id.in_(ids))).all())
 
 
+# Built once: the counts endpoint also runs it on the event loop (services/read_cache.py).
+PUBLISHED_COUNTS = select(Article.id, Article.published_count).where(Article.id.in_(bindparam("ids", expanding=True)))
+
+
 def published_counts(session: Session, article_ids: list[int]) -> dict[int, int]:
-    rows = session.execute(select(Article.id, Article.published_count).where(Article.id.in_(article_ids))).all()
+    rows = session.execute(PUBLISHED_COUNTS, {"ids": article_ids}).all()
     return {article_id: count for article_id, count in rows}
 
 
