@@ -25,7 +25,7 @@ def open_queue(page, server, query=""):
     expect(page.locator("#workspace.ready")).to_have_count(1)
 
 
-def test_work_through_the_queue_by_keyboard(live_server, page, world):
+def test_work_through_the_queue_by_keyboard(live_server, page, world, screenshot):
     texts = [f"Keyboard comment {n}, idiot" for n in range(4)]
     ids = [world.add_comment(text, age_minutes=50 - n) for n, text in enumerate(texts)]
     sign_in(page, live_server)
@@ -45,13 +45,15 @@ def test_work_through_the_queue_by_keyboard(live_server, page, world):
     with page.expect_navigation():           # undo that approval: the page reloads with the comment back
         page.keyboard.press("u")
     expect(page.locator("#workspace.ready")).to_have_count(1)
+    expect(page.locator("#status")).to_have_text(f"Undid the approval of comment {ids[2]}: it is held again.")
     expect(cards).to_have_count(2)
+    screenshot(page, "after-undo")
     expect(page.locator(".queue-main h1 .count")).to_have_text("2")
     page.keyboard.press("a")
     page.keyboard.press("a")
     expect(cards).to_have_count(0)
     expect(page.locator("#empty")).to_be_visible()
-    expect(page.locator('.queue-main h1 [data-count="held"]')).to_have_text("0")
+    expect(page.locator('.queue-main h1 [data-filtered-count="held"]')).to_have_text("0")
 
     statuses = [world.comment(comment_id).status for comment_id in ids]
     assert statuses == ["published", "rejected", "published", "published"]
@@ -146,3 +148,58 @@ def test_clear_more_than_a_page_by_keyboard_alone(live_server, page, world):
     expect(page.locator("#empty")).to_be_visible()
     with world.app.state.sessions() as session:
         assert session.scalar(select(Article.published_count).where(Article.id == world.article_ids["cycle"])) == total
+
+
+def test_the_sign_in_page_looks_like_the_workspace(live_server, page, world, screenshot):
+    page.set_viewport_size({"width": 1200, "height": 800})
+    page.goto(f"{live_server.url}/moderate/login")
+    card = page.locator("section.login")
+    expect(card.get_by_role("heading", name="Sign in to moderate")).to_be_visible()
+    expect(page.locator(".mod-bar .brand")).to_be_visible()  # the workspace's own bar
+    button = card.get_by_role("button", name="Sign in")
+    expect(button).to_have_css("background-color", "rgb(26, 95, 208)")
+    expect(card.get_by_label("Username")).to_be_focused()
+    box, field = card.bounding_box(), card.get_by_label("Password").bounding_box()
+    assert field["width"] > box["width"] * 0.8  # fields span the card
+    assert abs((box["x"] + box["width"] / 2) - 600) < 20  # the card is centred
+    screenshot(page, "empty")
+    page.fill("input[name=username]", "mod")
+    page.fill("input[name=password]", "not the password")
+    page.click("button[type=submit]")
+    expect(card.get_by_role("alert")).to_be_visible()
+    expect(card.get_by_label("Password")).to_be_focused()
+    screenshot(page, "refused")
+
+
+def test_dashboard_charts_fill_their_cards_with_every_legend_entry_and_round_ticks(live_server, page, world, screenshot):
+    reasons = [("suspect_word", "Suspect word"), ("contains_link", "Contains a link"), ("off_topic", "Possibly off-topic"),
+               ("phone_number", "Phone number"), ("contact_bait", "Advertising or contact bait")]
+    for day in range(6):
+        for index, (code, _words) in enumerate(reasons[: 2 + day % 4]):
+            world.add_comment(f"Day {day} comment {index}", age_minutes=day * 1440 + 30 + index,
+                              reasons=[{"code": code, "message": "A reason.", "evidence": []}])
+        world.add_comment(f"Day {day} published", status="published", reasons=[], age_minutes=day * 1440 + 20)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/moderate/dashboard?days=7")
+    panels = page.locator("section.panel:has(svg.chart)")
+    expect(panels).to_have_count(3)
+    for index in range(panels.count()):
+        panel = panels.nth(index)
+        card, chart = panel.bounding_box(), panel.locator("svg.chart").bounding_box()
+        assert chart["width"] > card["width"] - 40, (index, card, chart)  # fills its card, less the padding
+        screenshot(panel, f"chart-{index}")
+    per_day = panels.filter(has_text="Top reasons per day")
+    legend = per_day.locator(".chart-legend li")
+    expect(legend).to_have_count(len(reasons))
+    figure = per_day.locator("figure").bounding_box()
+    for index, (_code, words) in enumerate(reasons):
+        entry = legend.nth(index)
+        expect(entry).to_have_text(words)
+        box = entry.bounding_box()
+        assert box["x"] >= figure["x"] and box["x"] + box["width"] <= figure["x"] + figure["width"] + 1  # not cut off
+    for index in range(2):
+        ticks = [int(text) for text in panels.nth([0, 2][index]).locator("svg.chart text.tick").all_text_contents() if text.isdigit()]
+        steps = {later - earlier for earlier, later in zip(ticks, ticks[1:])}
+        assert ticks[0] == 0 and len(steps) == 1 and steps.pop() in {1, 2, 5, 10, 20, 50, 100}, ticks
+    screenshot(page, "page")
