@@ -42,6 +42,9 @@ def register(subparsers) -> None:
                          "file (see commentdesk/evaluation/policy_eval.py for the format)")
     ev.add_argument("--articles", type=Path, default=None,
                     help="with --file: a JSON object of articles that lines name by key")
+    ev.add_argument("--suite", choices=("functional", "offtopic", "all"), default=None,
+                    help="instead of the data sets: the hand-written functional and off-topic suites, judged by the "
+                         "full policy (see commentdesk/evaluation/suites.py)")
     ev.set_defaults(handler=run_eval, func=run_eval)
 
     tr = subparsers.add_parser("train", help="Retrain the moderation models from labeled data and moderators' decisions.")
@@ -69,6 +72,10 @@ def run_eval(args: argparse.Namespace) -> int:
     from commentdesk.moderation.models.abuse import AbuseModel
     from commentdesk.moderation.models.relevance import RelevanceModel
 
+    if args.suite:
+        from commentdesk.evaluation.suites import run_command
+
+        return run_command(args)
     if args.file:
         return run_policy_eval(args)
     data_dir = args.data_dir or default_data_dir()
