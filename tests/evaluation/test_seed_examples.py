@@ -1,0 +1,90 @@
+"""The hand-written seeds: enough of each kind, no repeats, labels and head targets well formed."""
+
+import math
+import re
+from itertools import combinations
+
+import pytest
+
+from commentdesk.evaluation import seed_examples
+from commentdesk.moderation.models.abuse_encoder import HEADS
+
+ABUSIVE_GROUPS = ("POLITE_THREATS", "INCITEMENT", "DEHUMANISATION", "WISHING_HARM", "INSULTS_AT_PEOPLE",
+                  "HARASSMENT")
+FINE_GROUPS = ("SHARP_CRITICISM", "SARCASM_AND_DISSENT", "COUNTER_SPEECH", "NEGATED", "REPORTED_SPEECH",
+               "PROFANITY_AT_NO_ONE", "IDENTITY_NEUTRAL", "VIOLENCE_IN_NEWS")
+
+
+def _normalised(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+def _words(text: str) -> set[str]:
+    return set(_normalised(text).split())
+
+
+@pytest.mark.parametrize("name", ABUSIVE_GROUPS + FINE_GROUPS)
+def test_each_group_has_40_to_60_seeds_of_4_to_40_words(name):
+    seeds = getattr(seed_examples, name)
+    assert 40 <= len(seeds) <= 60
+    assert all(4 <= len(text.split()) <= 40 for text in seeds)
+
+
+def test_original_groups_are_kept():
+    assert (len(seed_examples.THREATS), len(seed_examples.IDENTITY_ATTACKS),
+            len(seed_examples.HARD_NEGATIVES)) == (30, 30, 42)
+
+
+def test_labeled_seeds_cover_every_group_with_its_label():
+    rows = seed_examples.labeled_seeds()
+    label_of = {text: label for text, label, _targets in rows}
+    for name in ("THREATS", "IDENTITY_ATTACKS") + ABUSIVE_GROUPS:
+        assert {label_of[text] for text in getattr(seed_examples, name)} == {1}, name
+    for name in ("HARD_NEGATIVES",) + FINE_GROUPS:
+        assert {label_of[text] for text in getattr(seed_examples, name)} == {0}, name
+    assert len(rows) == sum(len(texts) for texts, _label, _targets in seed_examples.SEED_GROUPS)
+
+
+def test_no_seed_repeats_or_nearly_repeats_another():
+    texts = [text for text, _label, _targets in seed_examples.labeled_seeds()]
+    assert len({_normalised(text) for text in texts}) == len(texts)
+    for a, b in combinations(texts, 2):
+        shared = len(_words(a) & _words(b)) / len(_words(a) | _words(b))
+        assert shared < 0.6, (a, b)
+
+
+def test_targets_name_every_head_and_mark_abusive_rows():
+    for text, label, targets in seed_examples.labeled_seeds():
+        assert label in (0, 1)
+        assert set(targets) == set(HEADS), text
+        assert all(value in (0.0, 1.0) or math.isnan(value) for value in targets.values()), text
+        if label == 1:
+            assert any(value == 1.0 for value in targets.values()), text
+
+
+def test_fine_seeds_carry_no_abuse_category_except_obscenity_for_profanity():
+    targets_of = {text: targets for text, _label, targets in seed_examples.labeled_seeds()}
+    for name in ("HARD_NEGATIVES",) + FINE_GROUPS:
+        for text in getattr(seed_examples, name):
+            on = {head for head, value in targets_of[text].items() if value == 1.0}
+            assert on == ({"obscenity"} if name == "PROFANITY_AT_NO_ONE" else set()), text
+
+
+@pytest.mark.parametrize("name, heads", [
+    ("POLITE_THREATS", {"threat"}),
+    ("INCITEMENT", {"incitement", "threat"}),
+    ("DEHUMANISATION", {"dehumanisation", "identity_attack"}),
+    ("WISHING_HARM", {"threat"}),
+    ("INSULTS_AT_PEOPLE", {"insult"}),
+])
+def test_abusive_groups_set_their_heads(name, heads):
+    targets_of = {text: targets for text, _label, targets in seed_examples.labeled_seeds()}
+    for text in getattr(seed_examples, name):
+        assert {head for head, value in targets_of[text].items() if value == 1.0} == heads, text
+
+
+def test_harassment_is_an_insult_and_sexual_harassment_also_obscene():
+    targets_of = {text: targets for text, _label, targets in seed_examples.labeled_seeds()}
+    obscene = [targets_of[text]["obscenity"] == 1.0 for text in seed_examples.HARASSMENT]
+    assert all(targets_of[text]["insult"] == 1.0 for text in seed_examples.HARASSMENT)
+    assert any(obscene) and not all(obscene)
