@@ -281,7 +281,7 @@ def test_the_embed_shows_one_outcome_message_at_a_time(live_server, api, publish
     # Only the reply's message is left: the earlier one under the main form is gone.
     expect(messages).to_have_count(1)
     expect(messages).to_have_text("Your comment is published.")
-    expect(form.get_by_role("status")).to_be_empty()
+    expect(form.locator(".cd-form-status")).to_be_empty()
     screenshot(section, "after-reply")
 
 
