@@ -7,11 +7,13 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from commentdesk import __version__
-from commentdesk.api import errors
+from commentdesk.api import admission, errors
+from commentdesk.api.admission import AdmissionControl
 from commentdesk.api.cors import PublicApiCORS
 from commentdesk.api.limits import BodySizeLimit
 from commentdesk.api.routes import router as api_router
@@ -28,12 +30,14 @@ WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.moderate")
 
 
 def create_app(settings: Settings, models: ModerationModels | None = None) -> FastAPI:
-    engine = make_engine(settings.resolved_database_url())
+    engine = make_engine(settings.resolved_database_url(), connections=settings.database_connections())
     models = models or ModerationModels(timeout_ms=settings.model_timeout_ms, enabled=settings.load_models,
                                         models_dir=settings.resolved_models_dir())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # Worker threads for blocking handlers, sized with the pool and the admission limit.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads()
         migrate(engine)
         models.load()
         yield
@@ -52,6 +56,7 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
     app.state.poster = CommentPoster(app.state.pipeline, app.state.secret, settings.max_comment_chars)
 
     errors.install(app)
+    admission.install(app)
     app.include_router(api_router)
     for module_name in WEB_MODULES:
         try:
@@ -62,7 +67,11 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
             continue
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Inside CORS, so that a publisher's page can read a 503 and its Retry-After.
+    app.add_middleware(AdmissionControl, max_active=settings.max_active_requests,
+                       max_waiting=settings.max_waiting_requests, max_wait_s=settings.max_wait_ms / 1000)
     # The embed script calls the API from publishers' pages; no cookies cross origins. Only the API.
-    app.add_middleware(PublicApiCORS, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
+    app.add_middleware(PublicApiCORS, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["Content-Type"],
+                       expose_headers=["Retry-After"])
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
