@@ -15,7 +15,31 @@ from commentdesk.config import add_settings_arguments, settings_from
 PLUGGED_COMMANDS = ("commentdesk.evaluation.command", "commentdesk.web.moderate.cli", "commentdesk.importers.command")
 SERVER_SETTINGS = {"data_dir", "database_url", "host", "port", "secret_key", "public_url", "models_dir", "forwarded_allow_ips",
                    "model_timeout_ms", "load_models", "max_comment_chars", "max_body_bytes",
-                   "max_active_requests", "max_waiting_requests", "max_wait_ms"}
+                   "max_active_requests", "max_waiting_requests", "max_wait_ms", "workers", "access_log"}
+
+
+SCORE_CONTRACT = """\
+Moderate comments given as JSON lines on stdin; write one decision per input line on stdout,
+in the same order.
+
+Each input line is a JSON object:
+  {"id": any JSON value, "article": {"title": str, "body": str}, "text": str, "parent": str or null}
+  (parent: the text of the comment this one answers, or null for a top-level comment)
+
+Each output line is a JSON object:
+  {"id": the input's id, "decision": "publish" | "hold" | "reject",
+   "abuse": 0-1, "relevance": 0-1 (higher = more on-topic), "spam": 0-1,
+   "reasons": [{"code": str, "message": str}, ...]}
+
+A line that cannot be read is answered "hold" with the reason code "invalid_input" (and the id
+when one can be found). The models are waited for however busy the machine is: a line is held
+for a model only when the model fails, with the reason "model_unavailable". Progress goes to
+stderr (a bar with lines per second on a terminal), never to stdout.
+
+Example:
+  echo '{"id": 1, "article": {"title": "Rates held", "body": "The bank kept rates at 4.25%."},
+         "text": "Holding is right while inflation stays high.", "parent": null}' | commentdesk score
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,10 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
 
     demo = commands.add_parser("demo", help="Run the service with demo articles and comments on SQLite.")
-    add_settings_arguments(demo, SERVER_SETTINGS - {"database_url"})
+    add_settings_arguments(demo, SERVER_SETTINGS - {"database_url", "workers"})
     demo.set_defaults(handler=_demo)
 
-    score = commands.add_parser("score", help="Moderate JSON lines from stdin; one decision per line on stdout.")
+    score = commands.add_parser("score", help="Moderate JSON lines from stdin; one decision per line on stdout.",
+                                description=SCORE_CONTRACT, formatter_class=argparse.RawDescriptionHelpFormatter)
     score.set_defaults(handler=_score)
 
     migrate = commands.add_parser("migrate", help="Create or upgrade the database schema.")
@@ -62,15 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _serve(args) -> int:
-    import uvicorn
+    from commentdesk.serving import serve
 
-    from commentdesk.app import create_app
-
-    settings = settings_from(args)
-    app = create_app(settings)
-    print(f"commentdesk {__version__} serving on http://{settings.host}:{settings.port}", file=sys.stderr)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", **proxy_options(settings))
-    return 0
+    return serve(settings_from(args))
 
 
 def _demo(args) -> int:
@@ -86,7 +105,8 @@ def _demo(args) -> int:
     seed_demo(app)
     base = f"http://{settings.host}:{settings.port}"
     announce(app, base)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", **proxy_options(settings))
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=settings.access_log,
+                **proxy_options(settings))
     return 0
 
 
@@ -103,7 +123,8 @@ def _score(_args) -> int:
     from commentdesk.moderation.scorer import Scorer, run
 
     # The same weights the server uses: site-trained ones when `train --install` activated them.
-    models = ModerationModels(timeout_ms=10_000, models_dir=settings_from().resolved_models_dir())
+    # A batch tool waits for the models: no time budget, so a busy machine never holds a line.
+    models = ModerationModels(timeout_ms=None, models_dir=settings_from().resolved_models_dir())
     return run(sys.stdin, sys.stdout, sys.stderr, Scorer(models=models))
 
 

@@ -34,6 +34,8 @@ class Settings:
     max_active_requests: int = field(default=32, metadata={"help": "Requests worked on at once by one server process; the database pool and worker threads are sized from it."})
     max_waiting_requests: int = field(default=1024, metadata={"help": "Requests that may wait for their turn; beyond it a request is refused at once with 503 and Retry-After."})
     max_wait_ms: int = field(default=10_000, metadata={"help": "Longest a request waits for its turn before it is refused with 503 and Retry-After."})
+    workers: int = field(default=0, metadata={"help": "Web worker processes of `serve` (they share one moderation process). 0: one per CPU core."})
+    access_log: bool = field(default=True, metadata={"help": "Log one line per request."})
 
     def resolved_database_url(self) -> str:
         if self.database_url:
