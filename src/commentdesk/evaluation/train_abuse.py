@@ -172,20 +172,33 @@ def derive_repairs(pool: Pool, min_abusive: int = 3, min_ratio: float = 3.0,
     more often (per comment) in abusive than in legitimate ones. A spelling that is itself a
     word of legitimate comments (seen ``known_min`` times) is never repaired ("shit" -> "sit"
     stays); spellings seen only in abusive comments ("btch") are the evasions to repair."""
+    counted = np.isin(pool.sets, REPAIR_SETS)
+    # Word statistics from comment sets only: in the tweet sets slang and celebrity names
+    # co-occur with offensive labels.
+    return repairs_from_words(pool.normalised, pool.labels, counted, min_abusive, min_ratio, known_min)
+
+
+def derive_repairs_from_texts(abusive_texts: list[str], all_texts: list[str]) -> dict[str, str]:
+    """The same repairs from raw texts: ``abusive_texts`` is the abusive subset of ``all_texts``."""
+    abusive = set(abusive_texts)
+    normalised = [" ".join(analyse(t).normalised) for t in all_texts]
+    labels = np.array([t in abusive for t in all_texts], dtype=np.int8)
+    return repairs_from_words(normalised, labels, np.ones(len(all_texts), bool))
+
+
+def repairs_from_words(normalised: list[str], labels: np.ndarray, counted: np.ndarray, min_abusive: int = 3,
+                       min_ratio: float = 3.0, known_min: int = 2) -> dict[str, str]:
     from collections import Counter
 
     pos, neg, seen = Counter(), Counter(), Counter()
-    # Word statistics from comment sets only: in the tweet sets slang and celebrity names
-    # co-occur with offensive labels.
-    counted = np.isin(pool.sets, REPAIR_SETS)
-    for text, label, use in zip(pool.normalised, pool.labels, counted):
+    for text, label, use in zip(normalised, labels, counted):
         words = set(text.split())
         if label == 0:
             seen.update(words)
         if use:
             (pos if label == 1 else neg).update(words)
-    n_pos = max(int(pool.labels[counted].sum()), 1)
-    n_neg = max(int((pool.labels[counted] == 0).sum()), 1)
+    n_pos = max(int(labels[counted].sum()), 1)
+    n_neg = max(int((labels[counted] == 0).sum()), 1)
     abusive = [w for w, c in pos.items()
                if c >= min_abusive and len(w) >= 4 and w.isalpha()
                and (c / n_pos) >= min_ratio * ((neg[w] + 1) / n_neg)]

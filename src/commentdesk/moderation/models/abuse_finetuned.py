@@ -1,0 +1,185 @@
+"""The fine-tuned abuse model: P(abusive), category scores and the words that drove them.
+
+Three signals are stacked by a logistic regression calibrated on held-back news comments:
+
+* the *branch*: fine-tuned top MiniLM layers (:mod:`.abuse_encoder`) that read the comment
+  after the shared lower layers, with one output for "abusive" and one per category; it runs
+  inside the embedder's graph, so this class receives its logits;
+* the *lexical view*: hashed character n-grams of the normalised text (see :mod:`.abuse`),
+  which see through spaced, leet and look-alike spellings and name the words that mattered;
+* whether a word was *disguised*. A comment with disguised words is read a second time by the
+  branch with the disguise undone ("you are an id1ot" -> "you are an idiot"), and the stronger
+  reading counts.
+
+Threat, dehumanisation and incitement scores above their floors also raise P(abusive): those are
+rare in the labeled news sets, so the stacker alone would under-weigh them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from commentdesk.moderation.models.abuse import (_WORD_EDGE_PUNCT, AbuseScore, LexicalFeaturizer, LexicalSpec,
+                                                 ModelLoadError, analyse, is_disguised, token_spans)
+
+FORMAT = "finetuned-branch-1"
+BRANCH_PREFIX = "branch."
+Reencode = Callable[[list[str]], np.ndarray]
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+
+def undisguised(text: str, repairs: dict[str, str]) -> str:
+    """The comment with each disguised word replaced by its plain spelling, the rest unchanged."""
+    from commentdesk.moderation.models.abuse import normalise_token
+
+    pieces, last = [], 0
+    for start, end in token_spans(text):
+        word = text[start:end]
+        plain = repairs.get(normalise_token("".join(word.split())), None)
+        if is_disguised(word) or plain:
+            core = normalise_token("".join(word.split()))
+            pieces.append(text[last:start] + (plain or core))
+        else:
+            pieces.append(text[last:end])
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def stack_inputs(branch_logit: np.ndarray, lexical_logit: np.ndarray, disguised: np.ndarray) -> np.ndarray:
+    disguised = np.asarray(disguised, dtype=np.float64)
+    return np.column_stack([branch_logit, lexical_logit, disguised, disguised * lexical_logit])
+
+
+class FineTunedAbuseModel:
+    """Inference over the arrays saved by :mod:`commentdesk.evaluation.train_abuse_encoder`."""
+
+    def __init__(self, meta: dict, arrays: dict[str, np.ndarray]) -> None:
+        if meta.get("format") != FORMAT:
+            raise ModelLoadError(f"abuse weights: expected format {FORMAT}, found {meta.get('format')}")
+        self.meta, self.arrays = meta, arrays
+        self.version: str = meta["version"]
+        self.outputs: list[str] = list(meta["outputs"])
+        self.category_names = self.outputs[1:]
+        self.recommended_thresholds: dict[str, float] = meta["recommended_thresholds"]
+        self.repairs: dict[str, str] = dict(meta.get("repairs", {}))
+        self.evidence_min_weight: float = meta.get("evidence_min_weight", 0.5)
+        self._lex_w = arrays["lexical_w"].astype(np.float32)
+        self._lex_b = float(arrays["lexical_b"])
+        self._stack_w = arrays["stack_w"].astype(np.float64)
+        self._stack_b = float(arrays["stack_b"])
+        self._floors = [(self.category_names.index(name), float(level))
+                        for name, level in meta.get("category_floors", {}).items() if name in self.category_names]
+        self.spec = LexicalSpec(n_features=int(meta["lexical"]["n_features"]),
+                                char_ngrams=tuple(meta["lexical"]["char_ngrams"]))
+        if self._lex_w.shape != (self.spec.n_features,):
+            raise ModelLoadError("abuse weights: lexical weight size does not match its spec")
+
+    @classmethod
+    def load(cls, weights_dir: Path) -> "FineTunedAbuseModel":
+        try:
+            meta = json.loads((Path(weights_dir) / "abuse.json").read_text(encoding="utf-8"))
+            with np.load(Path(weights_dir) / "abuse.npz", allow_pickle=False) as npz:
+                arrays = {key: npz[key] for key in npz.files}
+            return cls(meta, arrays)
+        except ModelLoadError:
+            raise
+        except Exception as exc:  # missing file, bad JSON, truncated npz, missing key ...
+            raise ModelLoadError(f"cannot load abuse model from {weights_dir}: {exc}") from exc
+
+    @property
+    def branch_state(self) -> dict[str, np.ndarray]:
+        """The branch's parameters, for the embedder to build its two-road graph from."""
+        return {key[len(BRANCH_PREFIX):]: value for key, value in self.arrays.items() if key.startswith(BRANCH_PREFIX)}
+
+    @cached_property
+    def _featurizer(self) -> LexicalFeaturizer:
+        return LexicalFeaturizer(self.spec)
+
+    def _lexical(self, normalised: list[str]) -> np.ndarray:
+        x = self._featurizer.transform_normalised(normalised)
+        return np.asarray(x @ self._lex_w).ravel() + self._lex_b
+
+    def stack_and_heads(self, texts: list[str], logits: np.ndarray, reencode: Reencode | None,
+                        analysed=None) -> tuple[np.ndarray, np.ndarray]:
+        """(stacker inputs, category probabilities) for comments whose branch logits are given."""
+        analysed = analysed or [analyse(t, self.repairs) for t in texts]
+        logits = np.array(logits, dtype=np.float64).reshape(len(texts), len(self.outputs))
+        disguised = np.array([a.disguised for a in analysed])
+        rows = np.flatnonzero(disguised > 0)
+        if reencode is not None and len(rows):
+            plain = [undisguised(texts[i], self.repairs) for i in rows]
+            changed = [k for k, i in enumerate(rows) if plain[k] != texts[i]]
+            if changed:
+                again = np.asarray(reencode([plain[k] for k in changed]), dtype=np.float64)
+                logits[rows[changed]] = np.maximum(logits[rows[changed]], again)
+        lexical = self._lexical([" ".join(a.normalised) for a in analysed])
+        return stack_inputs(logits[:, 0], lexical, disguised), _sigmoid(logits[:, 1:])
+
+    def _finish(self, x: np.ndarray, heads: np.ndarray) -> np.ndarray:
+        prob = _sigmoid(x @ self._stack_w + self._stack_b)
+        for j, level in self._floors:
+            prob = np.where(heads[:, j] >= level, np.maximum(prob, heads[:, j]), prob)
+        return prob
+
+    def probabilities_from_logits(self, texts: list[str], logits: np.ndarray, reencode: Reencode | None = None
+                                  ) -> tuple[np.ndarray, np.ndarray]:
+        """(P(abusive) (n,), category probabilities (n, len(category_names)))."""
+        if not texts:
+            return np.zeros(0), np.zeros((0, len(self.category_names)))
+        x, heads = self.stack_and_heads(texts, logits, reencode)
+        return self._finish(x, heads), heads
+
+    def predict(self, texts: list[str], logits: np.ndarray, reencode: Reencode | None = None) -> list[AbuseScore]:
+        if not texts:
+            return []
+        analysed = [analyse(t, self.repairs) for t in texts]
+        x, heads = self.stack_and_heads(texts, logits, reencode, analysed)
+        prob = self._finish(x, heads)
+        return [
+            AbuseScore(
+                probability=float(prob[i]),
+                categories={name: float(heads[i, j]) for j, name in enumerate(self.category_names)},
+                evidence=self._evidence(analysed[i].originals, analysed[i].normalised),
+            )
+            for i in range(len(texts))
+        ]
+
+    def _evidence(self, originals: list[str], normalised: list[str], limit: int = 5) -> list[str]:
+        """Original words whose lexical weight pushes most towards abusive."""
+        if not normalised:
+            return []
+        rows = self._featurizer.token_rows(normalised)
+        contrib = np.asarray(rows @ self._lex_w).ravel()
+        strength = contrib / np.sqrt(np.maximum(np.diff(rows.indptr), 1))
+        out: list[str] = []
+        for k in np.argsort(-strength)[:limit]:
+            if strength[k] < self.evidence_min_weight:
+                break
+            word = originals[k].strip(_WORD_EDGE_PUNCT) or originals[k]
+            if word not in out:
+                out.append(word)
+        return out
+
+
+def load_abuse_model(weights_dir: Path | None = None):
+    """The abuse model stored in ``weights_dir`` (the shipped weights by default), of either kind:
+    fine-tuned (this module) or the earlier linear one (:class:`.abuse.AbuseModel`)."""
+    from commentdesk.moderation.models.abuse import WEIGHTS_DIR, AbuseModel
+
+    weights_dir = Path(weights_dir) if weights_dir else WEIGHTS_DIR
+    try:
+        meta = json.loads((weights_dir / "abuse.json").read_text(encoding="utf-8"))
+    except Exception as exc:
+        raise ModelLoadError(f"cannot load abuse model from {weights_dir}: {exc}") from exc
+    if meta.get("format") == FORMAT:
+        return FineTunedAbuseModel.load(weights_dir)
+    return AbuseModel.load(weights_dir)

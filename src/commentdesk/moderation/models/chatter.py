@@ -1,0 +1,149 @@
+"""What else a comment could be about: a bank of the chatter readers post under any article.
+
+Similarity to the article alone misses chatter written in news vocabulary ("Pakistan batted
+badly yesterday" under a diplomacy story shares the country, not the subject). So each comment is
+also compared with short prototypes of the common off-topic subjects below; when one of them
+fits clearly better than anything in the article (or the comment answered), the comment is
+probably about that subject instead, and the moderator and the reader are told which.
+
+The prototypes are written for this project and embedded once when the models load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# name -> (words for the reader: "it looks like it is about ...", prototypes)
+TOPICS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "cricket": ("cricket", (
+        "What a great innings by the captain last night.", "Who won the cricket match yesterday?",
+        "The bowlers were terrible in the test match.", "Can't wait for the T20 final this weekend.",
+        "That was an amazing century by the opening batsman.", "Our team lost the one-day series again.",
+    )),
+    "football": ("football", (
+        "Did you see the goal in the derby last night?", "My club needs a new striker before the transfer window closes.",
+        "The referee ruined the match yesterday.", "Who do you think will win the league this season?",
+        "What a save by the goalkeeper in the second half.", "The Champions League final was boring.",
+    )),
+    "other_sport": ("a sports result", (
+        "Great win for the basketball team tonight.", "The tennis final went to five sets.",
+        "Formula One qualifying was exciting today.", "Who won the boxing fight on Saturday?",
+        "The marathon results are out.", "Our hockey team made the playoffs.",
+    )),
+    "weather": ("the weather", (
+        "It is so hot today, must be 45 degrees.", "Heavy rain again this morning, the streets are flooded.",
+        "Beautiful sunny weather here today.", "Is it going to snow this weekend?",
+        "The fog is so thick I can't see across the road.", "What a cold winter morning.",
+    )),
+    "shopping": ("shopping or a product question", (
+        "Does anyone know where I can buy cheap shoes?", "Which washing machine should I buy?",
+        "Big sale at the mall this weekend, everything half price.", "Where can I order a birthday cake online?",
+        "Is this brand of air conditioner any good?", "Looking for a good second-hand car under budget.",
+    )),
+    "tech_help": ("a technical question", (
+        "My phone keeps restarting, can anyone help?", "How do I reset my wifi password?",
+        "Which laptop is best for students?", "My computer is very slow after the update.",
+        "Why does this website not load on my phone?", "Anyone know how to recover deleted photos?",
+    )),
+    "greetings": ("a greeting", (
+        "Happy birthday to my dear brother!", "Eid Mubarak to everyone.", "Merry Christmas and happy new year all.",
+        "Good morning everyone, have a nice day.", "Happy anniversary to my parents.", "Greetings from Toronto to all readers.",
+    )),
+    "first": ("being first to comment", (
+        "First!", "First comment.", "Am I the first one here?", "First, yay.", "Second!", "Early comment, first here.",
+    )),
+    "personal_message": ("a personal message to someone", (
+        "Ali, call me when you read this.", "Mum, I will be home late tonight.", "Sara, did you get my message?",
+        "Hi Ahmed, long time no see, how is your family?", "Waiting for you at the station, brother.",
+        "Miss you, please text me back.",
+    )),
+    "promotion": ("an advertisement", (
+        "Earn 500 dollars a day working from home, message me.", "Visit my channel and subscribe for daily videos.",
+        "Best prices on home loans, contact us today.", "Follow me on Instagram for more.",
+        "Buy followers and likes cheap, inbox me.", "Check out my new online shop, free delivery.",
+    )),
+    "entertainment": ("films, music or celebrities", (
+        "Has anyone watched the new season of that drama?", "Her new song is amazing.",
+        "Which movie should I watch tonight?", "The actor looked great at the awards show.",
+        "Can't stop listening to this album.", "The last episode was so disappointing.",
+    )),
+    "food": ("food or cooking", (
+        "Does anyone have a good biryani recipe?", "Best pizza in town is at the corner shop.",
+        "I made chocolate cake today.", "What should I cook for dinner tonight?",
+        "This restaurant serves the best kebabs.", "How long do you boil eggs?",
+    )),
+    "travel": ("travel plans", (
+        "Planning a holiday to Turkey next month, any tips?", "Which airline has the cheapest flights to Dubai?",
+        "Our trip to the mountains was wonderful.", "Is it easy to get a tourist visa these days?",
+        "Looking for a nice hotel near the beach.", "Just landed after a long flight.",
+    )),
+    "pets": ("pets", (
+        "My cat has stopped eating, what should I do?", "Look at my new puppy, so cute.",
+        "What is the best food for a parrot?", "Our dog loves the park.",
+    )),
+}
+
+# An article whose passages come this close to a subject's prototypes is about that subject.
+ARTICLE_TOPIC_SIMILARITY = 0.45
+
+SPORTS = {"cricket", "football", "other_sport"}
+
+# Reactions that are about whatever they answer: never chatter, however short.
+REACTIONS = (
+    "Well said.", "Great reporting.", "Good article.", "I agree.", "I disagree.", "Exactly right.",
+    "The minister is wrong again.", "This is a disgrace.", "Thank you for this piece.", "Spot on.",
+    "Nonsense.", "Shameful.", "About time.", "Sad news.", "Very informative.", "What a joke.",
+)
+
+
+@dataclass
+class ChatterMatch:
+    topic: str
+    words: str  # for the reader: "it looks like it is about <words>"
+    similarity: float
+    reaction_similarity: float
+    closest: str
+
+
+class ChatterBank:
+    """The topic prototypes' vectors and the best match for a comment vector."""
+
+    def __init__(self, encode) -> None:
+        texts, owners = [], []
+        for name, (_words, prototypes) in TOPICS.items():
+            texts += prototypes
+            owners += [name] * len(prototypes)
+        vectors = np.asarray(encode(texts + list(REACTIONS)), dtype=np.float32)
+        self._texts, self._owners = texts, np.array(owners)
+        self._vectors, self._reactions = vectors[: len(texts)], vectors[len(texts):]
+
+    def _topic_scores(self, sims: np.ndarray) -> dict[str, float]:
+        # The two closest prototypes of a subject: one lucky match is not enough.
+        return {name: float(np.sort(sims[self._owners == name])[-2:].mean()) for name in TOPICS}
+
+    def article_topics(self, passage_vecs: np.ndarray | None) -> set[str]:
+        """Subjects the article itself is about (cricket is no chatter under a cricket report)."""
+        if passage_vecs is None or not len(passage_vecs):
+            return set()
+        sims = (np.asarray(passage_vecs, dtype=np.float32) @ self._vectors.T).max(axis=0)
+        covered = {name for name, score in self._topic_scores(sims).items() if score >= ARTICLE_TOPIC_SIMILARITY}
+        # A report on one sport draws comments in the language of every sport.
+        return covered | SPORTS if covered & SPORTS else covered
+
+    def match(self, comment_vec: np.ndarray, passage_vecs: np.ndarray | None = None) -> ChatterMatch:
+        sims = self._vectors @ np.asarray(comment_vec, dtype=np.float32).ravel()
+        covered = self.article_topics(passage_vecs)
+        best_topic, best_score, best_text = "", -1.0, ""
+        for name in TOPICS:
+            if name in covered:
+                continue
+            mine = np.flatnonzero(self._owners == name)
+            score = float(np.sort(sims[mine])[-2:].mean())
+            if score > best_score:
+                best_topic, best_score, best_text = name, score, self._texts[mine[int(np.argmax(sims[mine]))]]
+        reaction = float(np.max(self._reactions @ np.asarray(comment_vec, dtype=np.float32).ravel()))
+        if not best_topic:
+            return ChatterMatch("", "", 0.0, reaction, "")
+        return ChatterMatch(best_topic, TOPICS[best_topic][0], best_score, reaction, best_text)
