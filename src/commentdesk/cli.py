@@ -18,6 +18,30 @@ SERVER_SETTINGS = {"data_dir", "database_url", "host", "port", "secret_key", "pu
                    "max_active_requests", "max_waiting_requests", "max_wait_ms", "workers", "access_log"}
 
 
+SCORE_CONTRACT = """\
+Moderate comments given as JSON lines on stdin; write one decision per input line on stdout,
+in the same order.
+
+Each input line is a JSON object:
+  {"id": any JSON value, "article": {"title": str, "body": str}, "text": str, "parent": str or null}
+  (parent: the text of the comment this one answers, or null for a top-level comment)
+
+Each output line is a JSON object:
+  {"id": the input's id, "decision": "publish" | "hold" | "reject",
+   "abuse": 0-1, "relevance": 0-1 (higher = more on-topic), "spam": 0-1,
+   "reasons": [{"code": str, "message": str}, ...]}
+
+A line that cannot be read is answered "hold" with the reason code "invalid_input" (and the id
+when one can be found). The models are waited for however busy the machine is: a line is held
+for a model only when the model fails, with the reason "model_unavailable". Progress goes to
+stderr (a bar with lines per second on a terminal), never to stdout.
+
+Example:
+  echo '{"id": 1, "article": {"title": "Rates held", "body": "The bank kept rates at 4.25%."},
+         "text": "Holding is right while inflation stays high.", "parent": null}' | commentdesk score
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="commentdesk", description="Self-hosted comments for news sites, moderated on arrival.")
     parser.add_argument("--version", action="version", version=f"commentdesk {__version__}")
@@ -31,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_settings_arguments(demo, SERVER_SETTINGS - {"database_url", "workers"})
     demo.set_defaults(handler=_demo)
 
-    score = commands.add_parser("score", help="Moderate JSON lines from stdin; one decision per line on stdout.")
+    score = commands.add_parser("score", help="Moderate JSON lines from stdin; one decision per line on stdout.",
+                                description=SCORE_CONTRACT, formatter_class=argparse.RawDescriptionHelpFormatter)
     score.set_defaults(handler=_score)
 
     migrate = commands.add_parser("migrate", help="Create or upgrade the database schema.")
@@ -98,7 +123,8 @@ def _score(_args) -> int:
     from commentdesk.moderation.scorer import Scorer, run
 
     # The same weights the server uses: site-trained ones when `train --install` activated them.
-    models = ModerationModels(timeout_ms=10_000, models_dir=settings_from().resolved_models_dir())
+    # A batch tool waits for the models: no time budget, so a busy machine never holds a line.
+    models = ModerationModels(timeout_ms=None, models_dir=settings_from().resolved_models_dir())
     return run(sys.stdin, sys.stdout, sys.stderr, Scorer(models=models))
 
 

@@ -36,10 +36,15 @@ PHASES: list[tuple[str, Phase]] = [
 
 
 class ModerationModels:
-    """The embedder, abuse and relevance models, loaded once and run under a time budget."""
+    """The embedder, abuse and relevance models, loaded once and run under a time budget.
 
-    def __init__(self, timeout_ms: int = 2000, enabled: bool = True, models_dir=None) -> None:
-        self.timeout_s = timeout_ms / 1000
+    The budget (`timeout_ms`) bounds the models' own work on one comment: it starts when a model
+    thread takes the comment up, not while the comment waits for one, so a busy server makes
+    comments wait but never fails them. `timeout_ms=None` sets no bound (batch scoring).
+    """
+
+    def __init__(self, timeout_ms: int | None = 2000, enabled: bool = True, models_dir=None) -> None:
+        self.timeout_s = None if timeout_ms is None else timeout_ms / 1000
         self.models_dir = models_dir
         self.enabled = enabled
         self._loaded = False
@@ -87,14 +92,24 @@ class ModerationModels:
         return passages, self.embedder.encode(passages)
 
     def signals(self, candidate: Candidate) -> ModelSignals:
+        """The models' outputs for one comment, however long it waits for a model thread;
+        failures (an error, or work past the budget) are named in `failures`, never raised."""
         self.load()
         if self._load_error:
             return ModelSignals(failures={"models": self._load_error})
-        future = self._executor.submit(self._run, candidate)
+        started = threading.Event()
+
+        def run() -> ModelSignals:
+            started.set()
+            return self._run(candidate)
+
+        future = self._executor.submit(run)
         try:
+            started.wait()  # waiting for a thread is the server being busy, not the models failing
             return future.result(timeout=self.timeout_s)
         except FutureTimeout:
-            return ModelSignals(failures={"models": f"timed out after {self.timeout_s * 1000:.0f} ms"}, versions=self.versions)
+            return ModelSignals(failures={"models": f"timed out after {self.timeout_s * 1000:.0f} ms of model work"},
+                                versions=self.versions)
         except Exception as error:
             log.exception("moderation models failed on a comment")
             return ModelSignals(failures={"models": f"error: {error}"}, versions=self.versions)

@@ -1,6 +1,8 @@
 """`commentdesk score`: JSON lines in, one decision per line out, in order (see PRODUCT.md).
 
-Each line is judged on its own (no commenter history), with the site's default policy.
+Each line is judged on its own (no commenter history), with the site's default policy. It is a
+batch tool: it waits for the models however busy the machine is, so a line is held only when a
+model really fails, and the reasons say which.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ class InputError(ValueError):
 
 class Scorer:
     def __init__(self, models: ModerationModels | None = None, policy: Policy | None = None) -> None:
-        self.models = models or ModerationModels(timeout_ms=10_000)
+        # No time budget: a slow machine makes scoring slower, never a line held for timing out.
+        self.models = models or ModerationModels(timeout_ms=None)
         self.pipeline = Pipeline(self.models)
         self.policy = policy or Policy()
         self._passages: OrderedDict[str, tuple] = OrderedDict()
@@ -116,17 +119,50 @@ def run(stdin: IO[str], stdout: IO[str], stderr: IO[str] = sys.stderr, scorer: S
     print("commentdesk score: loading models...", file=stderr, flush=True)
     scorer.models.load()
     count = 0
+    progress = _Progress(stderr)
     with ThreadPoolExecutor(max_workers=16, thread_name_prefix="score") as pool:
         for chunk in _chunks(stdin):
             # map() keeps input order; the threads meet in the embedder's shared batches.
             for result in pool.map(scorer.score_line, chunk):
                 stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
                 count += 1
-                if count % 500 == 0:
-                    print(f"commentdesk score: {count} comments scored", file=stderr, flush=True)
+                progress.advance(count)
             stdout.flush()
+    progress.close()
     print(f"commentdesk score: done, {count} comments", file=stderr, flush=True)
     return 0
+
+
+class _Progress:
+    """A live bar with lines per second when stderr is a terminal; otherwise a line every
+    PROGRESS_EVERY comments, which reads well in a log."""
+
+    PROGRESS_EVERY = 500
+
+    def __init__(self, stderr: IO[str]) -> None:
+        self.stderr = stderr
+        self.bar = None
+        if _is_terminal(stderr):
+            from tqdm import tqdm
+
+            self.bar = tqdm(file=stderr, unit=" lines", desc="commentdesk score", dynamic_ncols=True, mininterval=0.2)
+
+    def advance(self, count: int) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+        elif count % self.PROGRESS_EVERY == 0:
+            print(f"commentdesk score: {count} comments scored", file=self.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _chunks(lines: Iterable[str]) -> Iterator[list[str]]:
