@@ -5,11 +5,9 @@ from __future__ import annotations
 import importlib
 import logging
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import anyio.to_thread
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from commentdesk import __version__
 from commentdesk.api import admission, errors
@@ -22,9 +20,9 @@ from commentdesk.moderation.pipeline import ModerationModels, Pipeline
 from commentdesk.services.posting import CommentPoster
 from commentdesk.services.read_cache import close_cache
 from commentdesk.store.db import make_engine, migrate, session_factory
+from commentdesk.web import static_files
 
 log = logging.getLogger(__name__)
-STATIC_DIR = Path(__file__).parent / "web" / "static"
 # Web parts that register their own routes; each module exposes `router`.
 WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.moderate")
 
@@ -66,7 +64,7 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
                 raise
             continue
         app.include_router(module.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    static_files.install(app)
     # Inside CORS, so that a publisher's page can read a 503 and its Retry-After.
     app.add_middleware(AdmissionControl, max_active=settings.max_active_requests,
                        max_waiting=settings.max_waiting_requests, max_wait_s=settings.max_wait_ms / 1000)

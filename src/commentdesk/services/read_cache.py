@@ -185,7 +185,10 @@ def close_cache(app) -> None:
         cache.close()
 
 
-def _matches(if_none_match: str, etag: str) -> bool:
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """Whether an If-None-Match header names this ETag."""
+    if not if_none_match:
+        return False
     if if_none_match.strip() == "*":
         return True
     # Weak comparison (RFC 9110 13.1.2): a W/ prefix does not matter for GET.
@@ -195,7 +198,7 @@ def _matches(if_none_match: str, etag: str) -> bool:
 def json_response(request: Request, cached: Cached) -> Response:
     """200 with the body, or 304 when the client already holds this version."""
     headers = {"ETag": cached.etag, "Cache-Control": API_CACHE_CONTROL}
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match and _matches(if_none_match, cached.etag):
+    if_none_match = request.headers.get("if-none-match", "")
+    if etag_matches(if_none_match, cached.etag):
         return Response(status_code=304, headers=headers)
     return Response(cached.body, media_type="application/json", headers=headers)

@@ -27,6 +27,7 @@ from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment, CommentStatus, Site
 from commentdesk.store.repository import InvalidCursor
 from commentdesk.web import timefmt
+from commentdesk.web.static_files import static_url
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -41,7 +42,7 @@ FORM_TOKEN_MAX_AGE = 2 * 86400   # a reader may leave a tab open for a day befor
 NOTICE_MAX_AGE = 600
 # The id of the section's outcome message: a no-JavaScript post lands there, so it is in view.
 STATUS_ANCHOR = "cd-status"
-templates.env.globals.update(MODERATION_NOTICE=MODERATION_NOTICE, REPORT_REASONS=REPORT_REASONS)
+templates.env.globals.update(MODERATION_NOTICE=MODERATION_NOTICE, REPORT_REASONS=REPORT_REASONS, static_url=static_url)
 
 
 # --- signed values: form tokens and post-redirect notices -------------------------------------

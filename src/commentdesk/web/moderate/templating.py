@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from commentdesk.services import workspace
 from commentdesk.web import timefmt
+from commentdesk.web.static_files import static_url
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
@@ -56,6 +57,7 @@ templates.env.globals.update(
     REJECTED_VIEWS=workspace.REJECTED_VIEWS,
     REJECTION_REASONS=workspace.REJECTION_REASONS,
     REASON_WORDS=workspace.REASON_WORDS,
+    static_url=static_url,
 )
 
 
