@@ -345,3 +345,24 @@ def test_a_nudged_author_edits_the_comment_and_it_is_published(live_server, api,
     expect(form.get_by_role("status")).to_have_text("Your comment is published.")
     stats = api.get("/api/v1/stats/nudges").json()
     assert stats["nudged"] == 1 and stats["edited_and_published"] == 1
+
+
+def test_a_nudged_author_sends_it_unchanged_and_is_told_a_moderator_will_read_it(live_server, api, page, errors, screenshot):
+    article_id = make_article(api)
+    page.goto(f"{live_server.url}/articles/{article_id}")
+    form = page.locator("#cd-form")
+    form.get_by_label("Name", exact=True).fill("Marcus")
+    form.get_by_label("Comment", exact=True).fill("The councillors who voted for these cycle lanes are idiots.")
+    with page.expect_response(posting_response(article_id)):
+        form.get_by_role("button", name="Post comment").click()
+    status = form.get_by_role("status")
+    expect(status).to_contain_text("“idiots”")  # the phrase behind the warning
+    expect(status).to_contain_text("post it unchanged and a moderator will read it")
+    expect(status).not_to_contain_text("threshold")
+    screenshot(form, "nudge")
+    with page.expect_response(posting_response(article_id)):
+        form.get_by_role("button", name="Post comment").click()
+    expect(status).to_contain_text("Your comment is held for review: ")  # as the warning said: not rejected
+    expect(status).to_contain_text("“idiots”")
+    expect(page.locator(".cd-status:visible, .cd-form-status:visible")).to_have_count(1)
+    screenshot(form, "held")

@@ -120,7 +120,7 @@ def test_form_post_rejected_gives_the_reason(client, make_article):
     response = post_form(client, article_id, text="The council fucking wasted money on these harbour road cycle lanes.")
     page = client.get(response.headers["location"].split("#")[0]).text
     assert "Your comment was not published: " in page
-    assert "It contains language this site does not allow." in page
+    assert "It contains language this site does not allow: “fucking”." in page  # the reason and the phrase behind it
 
 
 def test_reply_link_shows_replying_to_in_the_form(client, make_article, post_comment):

@@ -152,7 +152,7 @@ def post_comment(article_id: PathId, body: CommentIn, request: Request, response
     if isinstance(result, Nudged):
         response.status_code = 200
         return NudgeOut(message=result.message(), nudge_token=result.token,
-                        reasons=[ReasonOut(code=r.code, message=r.message) for r in result.decision.reasons])
+                        reasons=[ReasonOut(code=code, message=words) for code, words in result.decision.reader_reasons()])
     return posted_out(result)
 
 
@@ -160,7 +160,7 @@ def posted_out(posted) -> PostedOut:
     comment, decision = posted.comment, posted.decision
     return PostedOut(
         outcome=OUTCOME[comment.status], message=decision.summary(),
-        reasons=[ReasonOut(code=reason.code, message=reason.message) for reason in decision.reasons],
+        reasons=[ReasonOut(code=code, message=words) for code, words in decision.reader_reasons()],
         comment=presenters.comment_out(comment),
     )
 

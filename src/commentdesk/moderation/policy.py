@@ -100,6 +100,8 @@ class Policy(BaseModel):
     premoderate: StrictBool = False
     # Warn authors before storing a comment they could reword (word lists, abuse, relevance).
     nudge: StrictBool = True
+    # Show authors the scores and thresholds behind each reason, as moderators see them (off: plain words only).
+    show_scores_to_readers: StrictBool = False
     # Comments close this many days after the article's publication (null: never).
     close_after_days: _count(0, 36_500) | None = None
     page_size: _count(1, 100) = 10

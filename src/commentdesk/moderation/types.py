@@ -17,14 +17,54 @@ def most_severe(decisions: list[str]) -> str:
     return max(decisions, key=_SEVERITY.__getitem__, default=PUBLISH)
 
 
+# Reasons whose evidence is words of the comment itself (the words that triggered them): readers
+# are shown these phrases and moderators see them marked in the text. For other reasons the
+# evidence is something else (an article passage, an internal error) and stays in the workspace.
+COMMENT_WORD_EVIDENCE = frozenset({
+    "abusive", "possibly_abusive", "banned_word", "suspect_word", "threat", "blocked_domain",
+    "too_many_links", "contains_link", "phone_number", "contact_bait",
+})
+MAX_QUOTED_PHRASES = 3
+MAX_QUOTED_CHARS = 60
+
+
+def _quoted(phrase: str) -> str:
+    phrase = " ".join(phrase.split())
+    if len(phrase) > MAX_QUOTED_CHARS:
+        phrase = phrase[: MAX_QUOTED_CHARS - 1].rstrip() + "…"
+    return f"“{phrase}”"
+
+
 @dataclass
 class Reason:
+    """Why a comment was held or rejected.
+
+    `message` is for the author, in plain words; `detail` is for moderators (the scores and
+    thresholds behind it), shown to authors only where a site's policy says so."""
+
     code: str
     message: str
     evidence: list[str] = field(default_factory=list)
+    detail: str = ""
+
+    def reader_phrases(self) -> list[str]:
+        if self.code not in COMMENT_WORD_EVIDENCE:
+            return []
+        phrases = [item for item in dict.fromkeys(self.evidence) if isinstance(item, str) and item.strip()]
+        return phrases[:MAX_QUOTED_PHRASES]
+
+    def for_reader(self, show_detail: bool = False) -> str:
+        """The reason as its author reads it: plain words and the phrases that triggered it."""
+        text = self.message
+        phrases = self.reader_phrases()
+        if phrases:
+            text = f"{text.rstrip('. ')}: {', '.join(_quoted(phrase) for phrase in phrases)}."
+        if show_detail and self.detail:
+            text = f"{text} ({self.detail})"
+        return text
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message, "evidence": list(self.evidence)}
+        return {"code": self.code, "message": self.message, "evidence": list(self.evidence), "detail": self.detail}
 
 
 @dataclass
@@ -94,6 +134,8 @@ class Decision:
     fingerprint: int | None = None
     passages: list[str] | None = None
     passage_vectors: np.ndarray | None = None
+    # The site shows authors the moderators' detail (scores, thresholds) with each reason.
+    reader_detail: bool = False
 
     @property
     def status(self) -> str:
@@ -101,11 +143,15 @@ class Decision:
 
         return {PUBLISH: CommentStatus.PUBLISHED, HOLD: CommentStatus.PENDING, REJECT: CommentStatus.REJECTED}[self.decision]
 
+    def reader_reasons(self) -> list[tuple[str, str]]:
+        """(code, words for the author) for each reason."""
+        return [(reason.code, reason.for_reader(self.reader_detail)) for reason in self.reasons]
+
     def summary(self) -> str:
         """The decision in words, as a reader sees it."""
         if self.decision == PUBLISH:
             return "Your comment is published."
-        detail = " ".join(reason.message for reason in self.reasons)
+        detail = " ".join(words for _code, words in self.reader_reasons())
         if self.decision == HOLD:
             return f"Your comment is held for review by a moderator. {detail}".strip()
         return f"Your comment was not published. {detail}".strip()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
-from commentdesk.moderation.types import PUBLISH, Candidate, CommenterHistory, Decision, RecentActivity
+from commentdesk.moderation.types import HOLD, PUBLISH, REJECT, Candidate, CommenterHistory, Decision, Reason, RecentActivity
 from commentdesk.render import render_comment
 from commentdesk.store import flood
 from commentdesk.store import repository as repo
@@ -42,6 +42,9 @@ class PostingError(Exception):
 
 # Reasons an author can fix by rewording; spam, flooding and bans are not open to a nudge.
 NUDGEABLE = {"banned_word", "suspect_word", "abusive", "possibly_abusive", "off_topic"}
+# A site's banned words reject however often the comment is sent; the models' judgements are
+# open to a person when the author insists (see `reviewed_after_nudge`).
+SURE_REJECTIONS = {"banned_word"}
 
 
 @dataclass
@@ -58,8 +61,23 @@ class Nudged:
     decision: Decision
 
     def message(self) -> str:
-        detail = " ".join(reason.message for reason in self.decision.reasons)
-        return f"Before you post: your comment may break our guidelines. {detail} You can edit it and post again, or post it unchanged for a moderator to review.".strip()
+        detail = " ".join(words for _code, words in self.decision.reader_reasons())
+        if any(reason.code in SURE_REJECTIONS for reason in self.decision.reasons):
+            choice = "Please edit it and post again: as it is, it cannot be published."
+        else:
+            choice = "You can edit it and post again, or post it unchanged and a moderator will read it before it is published."
+        return f"Before you post: your comment may break our guidelines. {detail} {choice}"
+
+
+def reviewed_after_nudge(decision: Decision) -> Decision:
+    """A nudged comment sent unchanged goes to a moderator, as the nudge promised: a rejection
+    that rests only on the models' judgement becomes a hold. Banned words and the rules that are
+    sure (spam, floods) still reject."""
+    if decision.decision != REJECT or not all(reason.code in NUDGEABLE - SURE_REJECTIONS for reason in decision.reasons):
+        return decision
+    decision.decision = HOLD
+    decision.reasons.append(Reason("sent_after_nudge", "You posted it unchanged after our warning, so a moderator will read it."))
+    return decision
 
 
 def _draft_hash(text: str) -> str:
@@ -131,6 +149,10 @@ class CommentPoster:
         if cached:
             candidate.passages, candidate.passage_vectors = cached
         decision = self.pipeline.moderate(candidate, policy)
+        decision.reader_detail = policy.show_scores_to_readers
+        answered = self._open_nudge(session, article, nudge_token) if nudge_token else None
+        if answered is not None and answered.draft_hash == _draft_hash(body):
+            decision = reviewed_after_nudge(decision)
         if not cached and decision.passages is not None and embedder_version:
             repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
         if nudge and policy.nudge and not nudge_token and decision.decision != PUBLISH and decision.reasons \
@@ -150,18 +172,16 @@ class CommentPoster:
             model_versions=decision.model_versions, priority=queue_priority(decision), fingerprint=decision.fingerprint,
         )
         repo.add_comment(session, comment, actor_reasons=comment.reasons, scores=decision.scores, model_versions=decision.model_versions)
-        if nudge_token:
-            self._resolve_nudge(session, article, nudge_token, body, comment)
+        if answered is not None:
+            # An unknown or reused token only loses the statistic, never the comment.
+            answered.comment_id, answered.outcome, answered.resolved_at = comment.id, comment.status, utcnow()
+            answered.edited = answered.draft_hash != _draft_hash(body)
         session.commit()
         return Posted(comment, decision)
 
     @staticmethod
-    def _resolve_nudge(session: Session, article: Article, token: str, body: str, comment: Comment) -> None:
-        found = session.scalar(select(Nudge).where(Nudge.token == token, Nudge.article_id == article.id, Nudge.resolved_at.is_(None)))
-        if found is None:
-            return  # an unknown or reused token only loses the statistic, never the comment
-        found.comment_id, found.outcome, found.resolved_at = comment.id, comment.status, utcnow()
-        found.edited = found.draft_hash != _draft_hash(body)
+    def _open_nudge(session: Session, article: Article, token: str) -> Nudge | None:
+        return session.scalar(select(Nudge).where(Nudge.token == token, Nudge.article_id == article.id, Nudge.resolved_at.is_(None)))
 
     @staticmethod
     def _parent(session: Session, article: Article, parent_id: int | None) -> Comment | None:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Select, Text, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from commentdesk.moderation.types import COMMENT_WORD_EVIDENCE
 from commentdesk.services.accounts import Scope
 from commentdesk.store import repository as repo
 from commentdesk.store.models import (
@@ -79,10 +80,10 @@ REASON_WORDS = {
     "model_timeout": "Model timed out",
     "model_unavailable": "Model unavailable",
     "check_failed": "An automatic check failed",
+    "sent_after_nudge": "Posted unchanged after a warning",
 }
 # Reasons whose evidence is words in the comment (highlighted on the card).
-HIGHLIGHTED_CODES = {"abusive", "possibly_abusive", "banned_word", "suspect_word", "threat", "blocked_domain",
-                     "too_many_links", "contains_link", "phone_number", "contact_bait"}
+HIGHLIGHTED_CODES = COMMENT_WORD_EVIDENCE
 # Which rejection reason a moderator most likely means, given the automatic reason codes.
 _SUGGESTED_REJECTION = {
     "abusive": "abusive", "possibly_abusive": "abusive", "banned_word": "abusive", "suspect_word": "abusive", "threat": "abusive",

@@ -216,7 +216,7 @@ async def post_comment_form(request: Request, article_id: int, session: Session 
 
     comment, decision = posted.comment, posted.decision
     outcome = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held"}.get(comment.status, "rejected")
-    message = outcome_message(outcome, [reason.message for reason in decision.reasons], decision.summary())
+    message = outcome_message(outcome, [words for _code, words in decision.reader_reasons()], decision.summary())
     return _back_to_article(request, article.id, outcome, message, comment_id=comment.id if outcome == "published" else None)
 
 

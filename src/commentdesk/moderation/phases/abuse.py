@@ -42,8 +42,10 @@ def check(_candidate: Candidate, signals: ModelSignals, policy: Policy) -> Phase
     kind = _kind(score.categories or {})
     if probability >= policy.abuse_reject:
         result.decision = REJECT
-        result.reasons = [Reason("abusive", f"It appears to contain {kind} (abuse {probability:.2f}, threshold {policy.abuse_reject:.2f}).", meaningful_evidence(score.evidence))]
+        result.reasons = [Reason("abusive", f"It appears to contain {kind}.", meaningful_evidence(score.evidence),
+                                 detail=f"abuse {probability:.2f}, threshold {policy.abuse_reject:.2f}")]
     elif probability >= policy.abuse_hold:
         result.decision = HOLD
-        result.reasons = [Reason("possibly_abusive", f"It may contain {kind} (abuse {probability:.2f}, threshold {policy.abuse_hold:.2f}).", meaningful_evidence(score.evidence))]
+        result.reasons = [Reason("possibly_abusive", f"It may contain {kind}.", meaningful_evidence(score.evidence),
+                                 detail=f"abuse {probability:.2f}, threshold {policy.abuse_hold:.2f}")]
     return result

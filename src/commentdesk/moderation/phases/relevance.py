@@ -24,8 +24,10 @@ def check(candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseR
     evidence = [score.closest_passage] if score.closest_passage else []
     if policy.relevance_reject is not None and probability < policy.relevance_reject:
         result.decision = REJECT
-        result.reasons = [Reason("off_topic", f"It does not seem to be about {against} (relevance {probability:.2f}, threshold {policy.relevance_reject:.2f}).", evidence)]
+        result.reasons = [Reason("off_topic", f"It does not seem to be about {against}.", evidence,
+                                 detail=f"relevance {probability:.2f}, threshold {policy.relevance_reject:.2f}")]
     elif probability < policy.relevance_hold:
         result.decision = HOLD
-        result.reasons = [Reason("off_topic", f"It may be off-topic (relevance {probability:.2f}, threshold {policy.relevance_hold:.2f}).", evidence)]
+        result.reasons = [Reason("off_topic", f"It may not be about {against}.", evidence,
+                                 detail=f"relevance {probability:.2f}, threshold {policy.relevance_hold:.2f}")]
     return result

@@ -78,6 +78,6 @@ def check(candidate: Candidate, _signals: ModelSignals, policy: Policy) -> Phase
         result.decision = HOLD
     if result.decision:
         result.reasons = [Reason(code, message, evidence) for code, message, evidence, _w in found]
-        if result.decision == REJECT:
-            result.reasons[0].message = f"{result.reasons[0].message} (spam {score:.2f}, threshold {policy.spam_reject:.2f})"
+        threshold = policy.spam_reject if result.decision == REJECT else policy.spam_hold
+        result.reasons[0].detail = f"spam {score:.2f}, threshold {threshold:.2f}"
     return result

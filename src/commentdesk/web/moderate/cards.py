@@ -36,6 +36,7 @@ class ReasonView:
     code: str
     words: str
     message: str
+    detail: str           # the scores and thresholds behind it (for moderators)
     evidence: list[str]
     passage: str | None  # the closest article passage, for off-topic
 
@@ -72,7 +73,7 @@ def _reasons(raw: list) -> list[ReasonView]:
         code = str(reason.get("code", ""))
         evidence = [str(item) for item in reason.get("evidence") or [] if item]
         passage = evidence[0] if code == "off_topic" and evidence else None
-        views.append(ReasonView(code, workspace.reason_words(code), str(reason.get("message", "")),
+        views.append(ReasonView(code, workspace.reason_words(code), str(reason.get("message", "")), str(reason.get("detail") or ""),
                                 [] if passage else evidence, passage))
     return views
 
