@@ -22,7 +22,7 @@ from commentdesk.importers.records import (
     parse_iso_utc,
 )
 from commentdesk.importers.text import html_to_text
-from commentdesk.importers.xmlstream import attribute, child, child_text, local_name, stream_elements
+from commentdesk.importers.xmlstream import MAX_ELEMENT_CHARS, attribute, child, child_oversized, child_text, local_name, stream_elements
 
 SOURCE = "disqus"
 
@@ -52,6 +52,8 @@ def _post(element: Element) -> Record:
     thread_key = attribute(thread, "id") if thread is not None else None
     if not thread_key:
         return SkippedEntry("malformed post (no thread)", source_id)
+    if child_oversized(element, "message"):
+        return SkippedEntry(f"message over {MAX_ELEMENT_CHARS} characters", source_id)
     try:
         created_at = parse_iso_utc(child_text(element, "createdAt"))
     except ValueError:

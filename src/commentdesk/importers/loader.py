@@ -1,8 +1,9 @@
 """Writing imported threads and comments into the store, the same way for every source.
 
-Parsers stream records in file order; the loader keeps only small look-up tables (source id ->
-stored comment), never the comments themselves. A reply that arrives before its parent waits
-until the parent is stored; one whose parent never comes becomes a top-level comment.
+Parsers stream records in file order; the loader keeps only small look-up tables (ids), never
+the comments themselves. A comment that arrives before its thread, or a reply before its parent,
+waits on disk (importers/waiting.py) until it can be placed; a reply whose parent never comes
+becomes a top-level comment. Memory stays bounded whatever the order of the file.
 
 The whole file is imported in one transaction: a failure anywhere (a broken file, a database
 error, Ctrl-C) leaves the database exactly as it was, and a dry run is the same import rolled
@@ -13,7 +14,7 @@ same file again adds nothing.
 from __future__ import annotations
 
 import re
-from collections import Counter, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commentdesk.importers.records import APPROVED, DELETED, SPAM, Record, SkippedEntry, SourceComment, SourceThread
+from commentdesk.importers.waiting import BATCH, WaitingRoom
 from commentdesk.moderation.fingerprint import simhash
 from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
@@ -37,6 +39,7 @@ MAX_TEXT_CHARS = 100_000       # far above any real comment; longer entries are 
 MAX_TITLE_CHARS = 500
 MAX_URL_CHARS = 2000
 FLUSH_EVERY = 500              # comments between flushes that also empty the session's memory
+REMEMBERED = 50_000            # stored comments kept at hand for their replies; older ones are looked up
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}$")
 _URL = TypeAdapter(HttpUrl)
 
@@ -102,10 +105,11 @@ class Loader:
         self.summary = ImportSummary()
         self._threads: dict[str, SourceThread] = {}                 # declared, no comment stored yet
         self._articles: dict[str, _ArticleInfo | None] = {}        # thread key -> article (None: unusable)
-        self._stored: dict[str, _Stored] = {}                      # source id -> stored comment
+        self._stored: OrderedDict[str, _Stored] = OrderedDict()    # source id -> stored comment (the latest)
         self._gone: set[str] = set()                               # source ids that will never be stored
         self._queued: set[str] = set()                             # source ids read but not settled yet
-        self._waiting: dict[tuple[str, str], list[SourceComment]] = {}
+        self._waiting = WaitingRoom()                              # (kind, key) -> comments waiting on it
+        self._released: deque[tuple[str, str]] = deque()           # keys whose waiting comments may go now
         self._ready: deque[SourceComment] = deque()
         self._commenters: dict[str, int] = {}
         self._passages: dict[int, tuple] = {}
@@ -127,29 +131,30 @@ class Loader:
 
     def finish(self) -> ImportSummary:
         """Settle what still waits: comments of undeclared threads are skipped, orphans become top-level."""
-        for key in [key for key in self._waiting if key[0] == "thread"]:
-            for comment in self._waiting.pop(key):
-                self._skip("thread not in the file", comment.source_id)
+        for key in self._waiting.keys("thread"):
+            while batch := self._waiting.take(key):
+                for comment in batch:
+                    self._skip("thread not in the file", comment.source_id)
         self._drain()
         while self._waiting:
             # Parents that never came: their replies become top-level (and their own replies follow).
-            missing = [key for key in self._waiting if key[1] not in self._queued]
+            missing = [key for key in self._waiting.keys() if key[1] not in self._queued]
             for key in missing:
                 self._gone.add(key[1])
                 self._release(key)
             if not missing:
                 # Every waiting parent waits itself: replies answering each other in a loop.
                 # Break the loop at one of them.
-                key = next(iter(self._waiting))
-                comment = self._waiting[key].pop(0)
-                if not self._waiting[key]:
-                    del self._waiting[key]
+                comment = self._waiting.take(self._waiting.keys()[0], 1)[0]
                 comment.parent_id = None
                 self.summary.made_top_level += 1
                 self._ready.append(comment)
             self._drain()
         self.session.flush()
         return self.summary
+
+    def close(self) -> None:
+        self._waiting.close()
 
     # --- comments -----------------------------------------------------------------------------
 
@@ -193,7 +198,7 @@ class Loader:
                 if parent is None:
                     self._wait(("comment", comment.parent_id), comment)
                     return
-                self._stored[comment.parent_id] = parent
+                self._keep(comment.parent_id, parent)
             if parent is None or parent.article_id != article.id:
                 self.summary.made_top_level += 1
                 parent = None
@@ -288,10 +293,17 @@ class Loader:
     # --- waiting and settling -----------------------------------------------------------------
 
     def _wait(self, key: tuple[str, str], comment: SourceComment) -> None:
-        self._waiting.setdefault(key, []).append(comment)
+        self._waiting.add(key, comment)
+
+    def _keep(self, source_id: str, stored: _Stored) -> None:
+        # The latest stored comments answer most replies; older parents are found in the database.
+        self._stored[source_id] = stored
+        self._stored.move_to_end(source_id)
+        if len(self._stored) > REMEMBERED:
+            self._stored.popitem(last=False)
 
     def _remember(self, source_id: str, stored: _Stored) -> None:
-        self._stored[source_id] = stored
+        self._keep(source_id, stored)
         self._queued.discard(source_id)
         self._release(("comment", source_id))
 
@@ -304,11 +316,18 @@ class Loader:
 
     def _release(self, key: tuple[str, str]) -> None:
         # Queued rather than stored at once: a long chain of waiting replies must not recurse.
-        self._ready.extend(self._waiting.pop(key, ()))
+        self._released.append(key)
 
     def _drain(self) -> None:
-        while self._ready:
-            self._try_place(self._ready.popleft())
+        while self._ready or self._released:
+            if self._ready:
+                self._try_place(self._ready.popleft())
+                continue
+            batch = self._waiting.take(self._released[0], BATCH)  # a batch at a time: memory stays flat
+            if batch:
+                self._ready.extend(batch)
+            else:
+                self._released.popleft()
 
 
 def normalized_url(raw: str) -> str | None:
@@ -326,14 +345,16 @@ def normalized_url(raw: str) -> str | None:
 def import_records(session: Session, site: Site, records: Iterable[Record], *, secret: str,
                    pipeline: Pipeline | None = None, dry_run: bool = False) -> ImportSummary:
     """Import a whole file in one transaction: committed at the end, or rolled back on any error or dry run."""
+    loader = Loader(session, site, secret, pipeline)
     try:
-        loader = Loader(session, site, secret, pipeline)
         for record in records:
             loader.add(record)
         summary = loader.finish()
     except BaseException:
         session.rollback()
         raise
+    finally:
+        loader.close()
     if dry_run:
         session.rollback()
     else:

@@ -23,7 +23,7 @@ from commentdesk.importers.records import (
     parse_iso_utc,
 )
 from commentdesk.importers.text import html_to_text
-from commentdesk.importers.xmlstream import child_text, children, local_name, stream_elements
+from commentdesk.importers.xmlstream import MAX_ELEMENT_CHARS, child_oversized, child_text, children, local_name, stream_elements
 
 SOURCE = "wordpress"
 _STATES = {"1": APPROVED, "approve": APPROVED, "0": PENDING, "hold": PENDING, "spam": SPAM,
@@ -60,6 +60,8 @@ def _comment(element: Element, thread_key: str) -> Record:
     kind = child_text(element, "comment_type").lower()
     if kind not in _READER_COMMENT_TYPES:
         return SkippedEntry(f"{kind} (not a reader comment)" if kind in {"pingback", "trackback"} else f"comment type {kind!r}", source_id)
+    if child_oversized(element, "comment_content"):
+        return SkippedEntry(f"comment over {MAX_ELEMENT_CHARS} characters", source_id)
     state = _STATES.get(child_text(element, "comment_approved").lower())
     if state is None:
         return SkippedEntry("malformed comment (unknown comment_approved)", source_id)

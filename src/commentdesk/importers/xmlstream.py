@@ -1,20 +1,30 @@
 """Streaming, hostile-input-safe XML reading shared by the XML importers.
 
-defusedxml refuses document type declarations, and with them entity-expansion bombs and
-external entities. Elements are handed out one at a time and cleared after use, so memory
-stays flat however large the export is.
+The file is fed to expat in small chunks with every DTD, entity declaration and external
+reference refused (and with them entity-expansion bombs and external entities). Only the
+records `depth` levels below the root are built, one at a time, and each is freed once handed
+out, so memory stays flat however large the export is and whatever order it is in. The text of
+one element is kept up to `MAX_ELEMENT_CHARS`: past that the element is marked oversized and its
+text dropped, so a single 200 MB message costs no more memory than a normal one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import BinaryIO
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from xml.etree.ElementTree import Element
+from xml.parsers import expat
 
 from commentdesk.importers.records import ImportFileError
+
+READ_CHUNK = 64 * 1024
+# Far above any real comment's HTML; the loader refuses long texts well below this.
+MAX_ELEMENT_CHARS = 1_000_000
+OVERSIZED = "{commentdesk}oversized"
+
+
+class _Refused(Exception):
+    pass
 
 
 def local_name(tag: str) -> str:
@@ -46,28 +56,113 @@ def attribute(element: Element, name: str) -> str | None:
     return None
 
 
+def is_oversized(element: Element | None) -> bool:
+    """Whether the element's text was longer than MAX_ELEMENT_CHARS (and so was dropped)."""
+    return element is not None and element.get(OVERSIZED) is not None
+
+
+def child_oversized(element: Element, name: str) -> bool:
+    return is_oversized(child(element, name))
+
+
+class _Builder:
+    """Builds the elements at `depth` (with their content) and nothing above them."""
+
+    def __init__(self, depth: int, root_names: set[str], format_name: str) -> None:
+        self.depth, self.root_names, self.format_name = depth, root_names, format_name
+        self.level = 0                        # elements open now
+        self.open: list[Element] = []         # the open elements of the record being built
+        self.pieces: list[list[str]] = []     # text pieces of each open element, or of the last child's tail
+        self.sizes: list[int] = []
+        self.done: list[Element] = []
+
+    @staticmethod
+    def _name(raw: str) -> str:
+        # expat writes "uri}local" for namespaced names; ElementTree spells it "{uri}local".
+        return "{" + raw if "}" in raw else raw
+
+    def start(self, raw_tag: str, attributes: dict) -> None:
+        tag = self._name(raw_tag)
+        if self.level == 0 and local_name(tag) not in self.root_names:
+            raise ImportFileError(f"not a {self.format_name} export: the root element is <{local_name(tag)}>")
+        self.level += 1
+        if self.level <= self.depth:
+            return
+        element = Element(tag, {self._name(key): value for key, value in attributes.items()})
+        if self.open:
+            self._settle_text()
+            self.open[-1].append(element)
+        self.open.append(element)
+        self.pieces.append([])
+        self.sizes.append(0)
+
+    def text(self, data: str) -> None:
+        if not self.open:
+            return  # whitespace between records, or text of the root
+        element = self.open[-1]
+        if is_oversized(element):
+            return
+        self.sizes[-1] += len(data)
+        if self.sizes[-1] > MAX_ELEMENT_CHARS:
+            element.set(OVERSIZED, "1")
+            self.pieces[-1] = []
+            return
+        self.pieces[-1].append(data)
+
+    def _settle_text(self) -> None:
+        """Text read so far goes to the open element, or to the tail of its last child."""
+        element, pieces = self.open[-1], self.pieces[-1]
+        if not pieces:
+            return
+        joined = "".join(pieces)
+        if len(element):
+            element[-1].tail = (element[-1].tail or "") + joined
+        else:
+            element.text = (element.text or "") + joined
+        self.pieces[-1] = []
+
+    def end(self, _raw_tag: str) -> None:
+        self.level -= 1
+        if self.level < self.depth:
+            return
+        self._settle_text()
+        element = self.open.pop()
+        self.pieces.pop()
+        self.sizes.pop()
+        if not self.open:
+            self.done.append(element)
+
+
+def _refuse(*_args) -> None:
+    raise _Refused
+
+
 def stream_elements(source: BinaryIO, depth: int, root_names: set[str], format_name: str) -> Iterator[Element]:
-    """Yield each complete element `depth` levels below the root, then free it.
+    """Yield each complete element `depth` levels below the root.
 
     Raises ImportFileError when the file is not well-formed XML, declares a DTD or entities,
     or its root element is not one of `root_names`.
     """
-    open_elements: list[Element] = []
+    builder = _Builder(depth, root_names, format_name)
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = False
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.UnparsedEntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse
+    parser.StartElementHandler = builder.start
+    parser.EndElementHandler = builder.end
+    parser.CharacterDataHandler = builder.text
     try:
-        for event, element in iterparse(source, events=("start", "end"), forbid_dtd=True, forbid_entities=True, forbid_external=True):
-            if event == "start":
-                if not open_elements and local_name(element.tag) not in root_names:
-                    raise ImportFileError(f"not a {format_name} export: the root element is <{local_name(element.tag)}>")
-                open_elements.append(element)
-                continue
-            open_elements.pop()
-            if len(open_elements) == depth:
-                yield element
-                # Drop the finished element from its parent so the tree never grows.
-                if open_elements:
-                    open_elements[-1].remove(element)
-                element.clear()
-    except DefusedXmlException as refused:
-        raise ImportFileError(f"refused: the file declares a DTD or entities, which exports never need ({type(refused).__name__})") from None
-    except ParseError as broken:
+        while True:
+            chunk = source.read(READ_CHUNK)
+            parser.Parse(chunk, not chunk)
+            yield from builder.done
+            builder.done.clear()
+            if not chunk:
+                break
+    except _Refused:
+        raise ImportFileError("refused: the file declares a DTD or entities, which exports never need") from None
+    except expat.ExpatError as broken:
         raise ImportFileError(f"not well-formed XML: {broken}") from None
