@@ -22,6 +22,7 @@ from commentdesk.store.repository import InvalidCursor
 log = logging.getLogger(__name__)
 # Flood limits count the last minute: after this long a refused client may post again.
 RETRY_AFTER_SECONDS = 60
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                413: "too_large", 429: "too_many_requests"}
 
@@ -77,14 +78,9 @@ async def _http_error(request: Request, error: StarletteHTTPException) -> JSONRe
 
 def allowed_methods(request: Request) -> list[str]:
     """Every method some route accepts at this path (the router names only the first route it finds)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _child = route.matches({**request.scope, "method": "GET"})
-        if match != Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
-    if "GET" in methods:
-        methods.add("HEAD")
-    return sorted(methods)
+    routes = request.app.router.routes
+    return [method for method in _METHODS
+            if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)]
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:

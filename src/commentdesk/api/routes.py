@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -68,7 +70,7 @@ def put_article(body: ArticleIn, response: Response, site: Site = Depends(callin
 
 @router.get("/articles/lookup", response_model=ArticleOut, responses=ERRORS, tags=["articles"],
             summary="Find an article by site and URL (used by the embed script)")
-async def lookup_article(request: Request, site: DbText = Query(max_length=64), url: DbText = Query(max_length=2000)):
+async def lookup_article(request: Request, site: Annotated[DbText, Query(max_length=64)], url: Annotated[DbText, Query(max_length=2000)]):
     key = ("article-by-url", site, url)
     cached = cache_of(request).fresh(key) or await run_in_threadpool(_looked_up_article, request, key, site, url)
     return json_response(request, cached)
@@ -102,7 +104,7 @@ def _article_body(article: Article) -> bytes:
 
 @router.get("/articles/{article_id}/comments", response_model=ThreadOut, responses=ERRORS, tags=["comments"],
             summary="A page of the thread: newest top-level comments with their replies")
-async def read_thread(request: Request, article_id: PathId, cursor: DbText | None = Query(default=None, max_length=200),
+async def read_thread(request: Request, article_id: PathId, cursor: Annotated[DbText | None, Query(max_length=200)] = None,
                       limit: int | None = Query(default=None, ge=1, le=repo.MAX_PAGE_SIZE)):
     # Only the first page is kept: it is what every page load asks for.
     key = ("thread", article_id, limit) if cursor is None else None
@@ -130,7 +132,7 @@ def _thread_page(request: Request, key: tuple | None, article_id: int, cursor: s
 
 @router.get("/comments/{comment_id}/replies", response_model=RepliesOut, responses=ERRORS, tags=["comments"],
             summary="More replies in one thread, oldest first")
-def read_replies(comment_id: PathId, cursor: DbText | None = Query(default=None, max_length=200),
+def read_replies(comment_id: PathId, cursor: Annotated[DbText | None, Query(max_length=200)] = None,
                  limit: int = Query(default=repo.REPLIES_PER_THREAD, ge=1, le=repo.MAX_PAGE_SIZE), session: Session = Depends(db_session)):
     root = session.get(Comment, comment_id)
     if root is None or root.status != CommentStatus.PUBLISHED or root.depth != 0:
