@@ -69,7 +69,7 @@ def register(subparsers) -> None:
 def run_eval(args: argparse.Namespace) -> int:
     from commentdesk.evaluation import evaluate
     from commentdesk.evaluation.report import write_reports
-    from commentdesk.moderation.models.abuse import AbuseModel
+    from commentdesk.moderation.models.abuse_finetuned import load_abuse_model
     from commentdesk.moderation.models.relevance import RelevanceModel
 
     if args.suite:
@@ -82,7 +82,7 @@ def run_eval(args: argparse.Namespace) -> int:
     out = args.out
     results = []
     chosen = args.eval_set
-    abuse = AbuseModel.load(args.weights_dir)
+    abuse = load_abuse_model(args.weights_dir)
     abuse_sets = evaluate.ABUSE_EVAL_SETS if chosen == "all" else (
         (chosen,) if chosen in evaluate.ABUSE_EVAL_SETS else ())
     for name in abuse_sets:
@@ -118,12 +118,14 @@ def run_policy_eval(args: argparse.Namespace) -> int:
 
     models = ModerationModels(timeout_ms=30_000)
     if args.weights_dir:
-        from commentdesk.moderation.models.abuse import AbuseModel
+        from commentdesk.moderation.models.abuse_finetuned import load_abuse_model
         from commentdesk.moderation.models.embedder import shared_embedder
         from commentdesk.moderation.models.relevance import RelevanceModel
 
         models.embedder, models._loaded = shared_embedder().load(), True
-        models.abuse, models.relevance = AbuseModel.load(args.weights_dir), RelevanceModel.load(args.weights_dir)
+        models.abuse, models.relevance = load_abuse_model(args.weights_dir), RelevanceModel.load(args.weights_dir)
+        if hasattr(models.abuse, "branch_state"):
+            models.embedder.attach_branch(models.abuse.branch_state)
     require_file(args.file, "the labeled file", FILE_FIX)
     if args.articles:
         require_file(args.articles, "the articles file", FILE_FIX)

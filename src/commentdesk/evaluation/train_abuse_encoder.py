@@ -212,3 +212,35 @@ def save(trained: Trained, out_dir: Path) -> None:
 
 def default_version(today: date | None = None) -> str:
     return f"abuse-{(today or date.today()):%Y.%m.%d}-ft1"
+
+
+# Rows per set that the shipped model learns from (the cached corpus holds up to TRAIN_CAP).
+SHIPPED_CAP = 3000
+
+
+def held_out_figures(trained: Trained, eval_parts: dict[str, Part]) -> dict[str, float | None]:
+    from commentdesk.evaluation.metrics import roc_auc
+
+    return {name: roc_auc(part.labels, trained.score_part(part)) for name, part in eval_parts.items()}
+
+
+def train_shipped(data_dir: Path, out_dir: Path, version: str, sets: tuple[str, ...], cache_dir: Path | None = None,
+                  site_examples: list[tuple[str, int, str]] | None = None, cap: int = SHIPPED_CAP,
+                  epochs: float = 1.0) -> dict:
+    """Train, evaluate on every set's test rows, and save: what ``commentdesk train`` runs."""
+    from commentdesk.evaluation.abuse_corpus import EVAL_ONLY_SETS, LABELED_SETS, labeled_part
+    from commentdesk.evaluation.transfer import capped
+
+    parts = [capped(p, cap) for p in load_parts(sets, data_dir, "train", cache_dir).values()] + [seeds_part(cache_dir)]
+    if site_examples:
+        parts.append(labeled_part("site", [(text, label, {}) for text, label, _group in site_examples], cache=False))
+    trained = train_model(parts, epochs, version, desc="abuse branch")
+    eval_parts = load_parts(tuple(dict.fromkeys(LABELED_SETS + EVAL_ONLY_SETS)), data_dir, "test", cache_dir)
+    figures = held_out_figures(trained, eval_parts)
+    trained.model.meta["held_out_roc_auc"] = {
+        name: {"roc_auc": value, "seen_in_training": name in sets} for name, value in figures.items()}
+    if site_examples:
+        site = next(p for p in parts if p.name == "site")
+        trained.model.meta["site_decisions"] = len(site)
+    save(trained, out_dir)
+    return trained.model.meta

@@ -43,14 +43,18 @@ def legacy_scores(part: Part, weights_dir: Path) -> np.ndarray:
 
 
 def run_transfer(data_dir: Path, out_path: Path, folds: tuple[str, ...] = FOLD_SETS, cap: int = FOLD_CAP,
-                 cache_dir: Path | None = None, sets: tuple[str, ...] = LABELED_SETS) -> dict:
+                 cache_dir: Path | None = None, sets: tuple[str, ...] = LABELED_SETS,
+                 loaded: tuple[dict[str, Part], dict[str, Part], Part] | None = None) -> dict:
+    """``loaded``: (train parts, test parts, seeds) already in memory, to skip reading them again."""
     from commentdesk.evaluation.train_abuse_encoder import train_model
 
     results = json.loads(out_path.read_text()) if out_path.exists() else {"folds": {}}
     results.update({"fold_cap": cap, "sets": list(sets)})
-    train_parts = load_parts(sets, data_dir, "train", cache_dir)
-    eval_parts = load_parts(tuple(dict.fromkeys(folds + EVAL_ONLY_SETS)), data_dir, "test", cache_dir)
-    seeds = seeds_part(cache_dir)
+    if loaded is None:
+        loaded = (load_parts(sets, data_dir, "train", cache_dir),
+                  load_parts(tuple(dict.fromkeys(folds + EVAL_ONLY_SETS)), data_dir, "test", cache_dir), seeds_part(cache_dir))
+    train_parts, eval_parts, seeds = loaded
+    train_parts = {name: part for name, part in train_parts.items() if name in sets}
     for held in tqdm(folds, desc="leave-one-source-out", unit="fold"):
         if held in results["folds"]:
             continue
@@ -85,3 +89,50 @@ def _write(results: dict, path: Path) -> None:
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(results, indent=2) + "\n")
     temporary.replace(path)
+
+
+def write_report(results: dict, previous: dict | None, out_dir: Path, command: str) -> Path:
+    """transfer.md and transfer.png: per held-out set, the new recipe beside the previous model."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folds = results.get("folds", {})
+    names = [name for name in FOLD_SETS if name in folds]
+    lines = ["# Leave-one-source-out transfer", "", f"- command: `{command}`",
+             f"- each fold: the shipped recipe trained on every other set (at most {results.get('fold_cap')} rows "
+             "per set) and the seeds, scored on the held-out set's test rows", ""]
+    if previous:
+        lines.append("The previous model's column is its figure on the same rows; for the sets it learned from "
+                     "(c3, ucc, kaggle_insults, olid, davidson) that is an in-distribution figure, which flatters it.")
+        lines.append("")
+    lines += ["| held-out set | rows | abusive | ROC-AUC, trained without it | previous model |", "|---|---:|---:|---:|---:|"]
+    for name in names:
+        fold = folds[name]
+        old = (previous or {}).get(name)
+        lines.append(f"| {name} | {fold['rows']} | {fold['abusive']} | {fold['roc_auc']:.3f} | "
+                     f"{'' if old is None else f'{old:.3f}'} |")
+    aucs = [folds[n]["roc_auc"] for n in names]
+    if aucs:
+        old_aucs = [(previous or {}).get(n) for n in names]
+        lines += ["", f"- mean: **{np.mean(aucs):.3f}**, worst: **{np.min(aucs):.3f}** ({names[int(np.argmin(aucs))]})"]
+        if previous and all(v is not None for v in old_aucs):
+            lines.append(f"- previous model on the same sets: mean {np.mean(old_aucs):.3f}, worst {np.min(old_aucs):.3f}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "transfer.md").write_text("\n".join(lines) + "\n")
+    if names:
+        fig, ax = plt.subplots(figsize=(9, 4))
+        x = np.arange(len(names))
+        ax.bar(x - 0.2, aucs, 0.4, label="trained without the set")
+        if previous:
+            ax.bar(x + 0.2, [(previous or {}).get(n) or 0 for n in names], 0.4, label="previous model")
+        ax.set_xticks(x, names, rotation=30, ha="right")
+        ax.set_ylim(0.4, 1.0)
+        ax.set_ylabel("ROC-AUC")
+        ax.set_title("Abuse: leave-one-source-out transfer")
+        ax.legend(loc="lower right")
+        fig.tight_layout()
+        fig.savefig(out_dir / "transfer.png", dpi=110)
+        plt.close(fig)
+    return out_dir / "transfer.md"

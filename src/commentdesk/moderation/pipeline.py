@@ -52,22 +52,26 @@ class ModerationModels:
         self._lock = threading.Lock()
         # Enough workers that concurrent comments meet in the embedder's micro-batches.
         self._executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="models")
-        self.embedder = self.abuse = self.relevance = None
+        self.embedder = self.abuse = self.relevance = self.chatter = None
 
     def load(self) -> "ModerationModels":
         with self._lock:
             if self._loaded or not self.enabled:
                 return self
             try:
-                from commentdesk.moderation.models.abuse import AbuseModel
+                from commentdesk.moderation.models.abuse_finetuned import load_abuse_model
+                from commentdesk.moderation.models.chatter import ChatterBank
                 from commentdesk.moderation.models.embedder import shared_embedder
                 from commentdesk.moderation.models.registry import active_weights_dir
                 from commentdesk.moderation.models.relevance import RelevanceModel
 
                 weights = active_weights_dir(self.models_dir)
                 self.embedder = shared_embedder().load()
-                self.abuse = AbuseModel.load(weights)
+                self.abuse = load_abuse_model(weights)
+                if hasattr(self.abuse, "branch_state"):
+                    self.embedder.attach_branch(self.abuse.branch_state)
                 self.relevance = RelevanceModel.load(weights)
+                self.chatter = ChatterBank(self.embedder.encode)
                 self._load_error = None
             except Exception as error:  # a broken install must hold comments, not crash the server
                 log.exception("moderation models failed to load")
@@ -118,10 +122,14 @@ class ModerationModels:
         signals = ModelSignals(versions=self.versions)
         texts = [candidate.text] + ([candidate.parent_text] if candidate.parent_text else [])
         encode = getattr(self.embedder, "encode_shared", self.embedder.encode)
-        vectors = encode(texts)
+        encoded = encode(texts)
+        vectors, branch_logits = encoded if isinstance(encoded, tuple) else (encoded, None)
         signals.embedding = vectors[0]
         try:
-            signals.abuse = self.abuse.predict([candidate.text], vectors[:1])[0]
+            if branch_logits is not None and hasattr(self.abuse, "branch_state"):
+                signals.abuse = self.abuse.predict([candidate.text], branch_logits[:1], self.embedder.encode_branch)[0]
+            else:
+                signals.abuse = self.abuse.predict([candidate.text], vectors[:1])[0]
         except Exception as error:
             log.exception("abuse model failed")
             signals.failures["abuse"] = f"error: {error}"
@@ -133,6 +141,8 @@ class ModerationModels:
             signals.passages, signals.passage_vectors = passages, passage_vectors
             parent_vector = vectors[1] if candidate.parent_text else None
             signals.relevance = self.relevance.score(vectors[0], passages, passage_vectors, parent_vec=parent_vector)
+            if self.chatter is not None:
+                signals.chatter = self.chatter.match(vectors[0], passage_vectors)
         except Exception as error:
             log.exception("relevance model failed")
             signals.failures["relevance"] = f"error: {error}"
@@ -146,7 +156,11 @@ class Pipeline:
 
     def moderate(self, candidate: Candidate, policy: Policy) -> Decision:
         started = time.perf_counter()
-        signals = self.models.signals(candidate)
+        return self.decide(candidate, self.models.signals(candidate), policy, started)
+
+    def decide(self, candidate: Candidate, signals: ModelSignals, policy: Policy, started: float | None = None) -> Decision:
+        """The phases' verdict on model outputs computed already (a comment checked later)."""
+        started = time.perf_counter() if started is None else started
         verdicts: list[str] = [PUBLISH]
         reasons = []
         scores: dict[str, float] = {}

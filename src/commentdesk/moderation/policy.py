@@ -80,6 +80,10 @@ class Policy(BaseModel):
     relevance_reject: Threshold | None = None
     # Comments this short ("Well said.") are not judged for relevance.
     relevance_min_words: _count(0, 100) = 4
+    # Chatter (sports results, weather, greetings, "First!"): held when a common off-topic subject
+    # fits the comment at least this well and by this margin better than the article does.
+    chatter_min_similarity: Threshold = 0.38
+    chatter_margin: Threshold = 0.05
     spam_hold: Threshold = 0.5
     spam_reject: Threshold = 0.9
     banned_words: list[Word] = Field(default_factory=lambda: list(DEFAULT_BANNED_WORDS), max_length=5000)

@@ -119,6 +119,7 @@ class ModelSignals:
     embedding: np.ndarray | None = None
     abuse: object | None = None       # models.abuse.AbuseScore
     relevance: object | None = None   # models.relevance.RelevanceScore
+    chatter: object | None = None     # models.chatter.ChatterMatch
     failures: dict[str, str] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     passages: list[str] | None = None

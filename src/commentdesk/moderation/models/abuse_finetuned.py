@@ -138,6 +138,16 @@ class FineTunedAbuseModel:
         x, heads = self.stack_and_heads(texts, logits, reencode)
         return self._finish(x, heads), heads
 
+    def probabilities(self, texts: list[str], _embeddings=None) -> tuple[np.ndarray, np.ndarray]:
+        """Like :meth:`probabilities_from_logits`, running the branch itself through the shared
+        embedder (for evaluation code that holds texts and packaged embeddings only)."""
+        from commentdesk.moderation.models.embedder import shared_embedder
+
+        embedder = shared_embedder().load()
+        embedder.attach_branch(self.branch_state)
+        logits = embedder.encode_with_branch(list(texts))[1] if texts else np.zeros((0, len(self.outputs)))
+        return self.probabilities_from_logits(list(texts), logits, embedder.encode_branch)
+
     def predict(self, texts: list[str], logits: np.ndarray, reencode: Reencode | None = None) -> list[AbuseScore]:
         if not texts:
             return []

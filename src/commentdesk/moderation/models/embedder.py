@@ -100,6 +100,11 @@ class Embedder:
     def has_branch(self) -> bool:
         return self._two_roads is not None
 
+    def encode_with_branch(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(vectors, abuse branch logits) for many texts at once (evaluation, batch scoring)."""
+        with self._lock:
+            return self._two_roads.encode_both(list(texts))
+
     def encode_branch(self, texts: list[str]) -> np.ndarray:
         """The abuse branch's logits alone (for a second reading of a disguised comment)."""
         with self._lock:

@@ -12,15 +12,39 @@ def word_count(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
+def chatter_topic(signals: ModelSignals, policy: Policy):
+    """The common off-topic subject the comment is about instead, or None.
+
+    It must fit clearly (two prototypes of the subject close to the comment), clearly better
+    than the article or the comment answered, and better than a plain reaction ("Well said.")."""
+    chatter, score = signals.chatter, signals.relevance
+    if chatter is None or score is None:
+        return None
+    fits = chatter.similarity >= policy.chatter_min_similarity
+    beats_article = chatter.similarity - float(score.similarity) >= policy.chatter_margin
+    if fits and beats_article and chatter.similarity > chatter.reaction_similarity:
+        return chatter
+    return None
+
+
 def check(candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseResult:
     score = signals.relevance
     if score is None:
         return PhaseResult()
     probability = float(score.probability)
     result = PhaseResult(scores={"relevance": round(probability, 4), "similarity": round(float(score.similarity), 4)})
+    against = "the comment it answers" if score.against == "parent" else "the article"
+    chatter = chatter_topic(signals, policy)
+    if signals.chatter is not None:
+        result.scores["chatter"] = round(float(signals.chatter.similarity), 4)
+    if chatter is not None:
+        # Even a short comment ("First!", "Happy birthday Ali") is chatter when it matches this well.
+        result.scores["relevance"] = round(min(probability, 1.0 - chatter.similarity), 4)
+        result.decision = HOLD
+        result.reasons = [Reason("off_topic", f"It looks like it is about {chatter.words}, not {against}.", [chatter.closest])]
+        return result
     if word_count(candidate.text) < policy.relevance_min_words:
         return result  # "Well said." is a fine reaction, not an off-topic comment
-    against = "the comment it answers" if score.against == "parent" else "the article"
     evidence = [score.closest_passage] if score.closest_passage else []
     if policy.relevance_reject is not None and probability < policy.relevance_reject:
         result.decision = REJECT
