@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, StrictBool, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, StrictBool, create_model
 from pydantic.fields import FieldInfo
 
 from commentdesk.moderation.policy import Policy
-from commentdesk.store.bounds import MAX_ID, DbId, DbText
+from commentdesk.services.posting import MAX_NAME_CHARS
+from commentdesk.store.bounds import MAX_ID, DbId, DbText, storable_text
 
 
 class Strict(BaseModel):
@@ -27,6 +28,15 @@ def _json_string(value):
 
 
 Timestamp = Annotated[datetime, BeforeValidator(_json_string)]
+# Python's whitespace, spelled out: the engines that read the document's patterns (Rust's,
+# JavaScript's) each define \s a little differently, and posting strips exactly these.
+_SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Names and comments need one visible character: space and control characters alone are refused.
+VisibleText = Annotated[str, Field(pattern=rf"^[^\x00]*[^{_SPACE}\x00-\x08\x0e-\x1b\x7f][^\x00]*$"),
+                        AfterValidator(storable_text)]
+# What posting accepts as an e-mail address (services.posting), empty meaning none.
+EMAIL_PATTERN = rf"^[{_SPACE}]*([^@{_SPACE}\x00]{{1,64}}@[^@{_SPACE}\x00]{{1,190}}\.[^@{_SPACE}\x00]{{2,63}})?[{_SPACE}]*$"
+Email = Annotated[str, Field(pattern=EMAIL_PATTERN), AfterValidator(storable_text)]
 # An id in a path: a whole number the database's INTEGER columns can hold.
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
@@ -102,9 +112,10 @@ class RepliesOut(BaseModel):
 
 
 class CommentIn(Strict):
-    author_name: DbText = Field(min_length=1, max_length=200)
-    author_email: DbText | None = Field(default=None, max_length=254, description="Optional; stored only as a keyed hash.")
-    text: DbText = Field(min_length=1, max_length=20_000)
+    author_name: VisibleText = Field(min_length=1, max_length=MAX_NAME_CHARS)
+    author_email: Email | None = Field(default=None, max_length=254, description="Optional; stored only as a keyed hash.")
+    text: VisibleText = Field(min_length=1, max_length=20_000,
+                              description="At most 20,000 characters; an installation may set a lower limit (422 text_too_long).")
     parent_id: DbId | None = Field(default=None, description="The comment this one replies to.")
     nudge: StrictBool = Field(default=False, description="If the comment may break the guidelines in a way the author can fix, "
                               "store nothing and answer 200 with the reasons, so the author can edit it first.")

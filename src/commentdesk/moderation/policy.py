@@ -14,10 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator, model_validator
 
 from commentdesk.moderation.patterns import MAX_PATTERN_CHARS, compile_pattern
-from commentdesk.store.bounds import DbText
+from commentdesk.store.bounds import DbText, json_int
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +66,7 @@ Domain = Annotated[DbText, Field(min_length=1, max_length=253)]
 Pattern = Annotated[DbText, Field(min_length=1, max_length=MAX_PATTERN_CHARS)]
 
 
-def _count(low: int, high: int):
-    return Annotated[StrictInt, Field(ge=low, le=high)]
+_count = json_int
 
 
 class Policy(BaseModel):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StrictInt
+from pydantic import AfterValidator, BeforeValidator, Field
 
 MAX_ID = 2**31 - 1
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -27,5 +27,26 @@ def has_unstorable_text(value: str) -> bool:
     return _UNSTORABLE.search(value) is not None
 
 
-DbText = Annotated[str, AfterValidator(storable_text)]
-DbId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+# The pattern tells the OpenAPI document (and its clients) about NUL; JSON cannot carry a lone surrogate.
+DbText = Annotated[str, Field(pattern=r"^[^\x00]*$"), AfterValidator(storable_text)]
+def json_integer(value):
+    """A JSON integer: 7 (or 7.0, the same JSON number), never true, "7" or 7.5."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("expected a whole number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("expected a whole number")
+        return int(value)
+    return value
+
+
+def json_int(low: int, high: int):
+    """A JSON integer from `low` to `high` (the range is stated in the OpenAPI document too)."""
+    return Annotated[int, Field(ge=low, le=high), BeforeValidator(json_integer)]
+
+
+DbId = json_int(1, MAX_ID)
+
+# A whole number from 1 to MAX_ID, as a regular expression (for ids inside a text parameter).
+ID_PATTERN = ("(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
+              "|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])")
