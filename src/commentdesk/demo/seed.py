@@ -57,7 +57,7 @@ def seed_demo(app, out=sys.stderr) -> bool:
             for key_name, author, text, minutes, parent_key in spec["comments"]:
                 try:
                     posted = poster.post(session, article, author_name=author, author_email=None, text=text,
-                                         parent_id=ids.get(parent_key) if parent_key else None)
+                                         parent_id=ids.get(parent_key) if parent_key else None, defer_when_busy=False)
                 except PostingError as error:  # e.g. replying to a comment the models held
                     print(f"  skipped {key_name}: {error.message}", file=out)
                     continue
@@ -65,6 +65,9 @@ def seed_demo(app, out=sys.stderr) -> bool:
                 ids[key_name] = comment.id
                 _backdate(session, comment, published_at + timedelta(minutes=minutes))
                 outcomes[comment.status] += 1
+                # Committed one by one: the next post counts floods in a transaction of its own,
+                # which on SQLite must not wait for this one's write lock.
+                session.commit()
             session.commit()
         print(f"  {spec['title']}", file=out)
     print(f"commentdesk demo: {outcomes['published']} published, {outcomes['pending']} held for review, "
