@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -185,8 +186,11 @@ def report_comment(comment_id: PathId, body: ReportIn, request: Request, session
 
 @router.get("/counts", response_model=CountsOut, responses=ERRORS, tags=["comments"],
             summary="Published comment counts for many articles at once")
-async def counts(request: Request, ids: str = Query(max_length=2000, pattern=COUNT_IDS, description="Comma-separated article ids (at most 200).")):
-    article_ids = [int(part) for part in ids.split(",") if part.strip()]  # the pattern checked each one
+async def counts(request: Request, ids: str = Query(max_length=2000, json_schema_extra={"pattern": COUNT_IDS}, description="Comma-separated article ids (at most 200).")):
+    if not re.match(COUNT_IDS, ids):
+        raise ApiError(400, "invalid_ids", "ids must be at most 200 comma-separated whole numbers from 1 to 2147483647.",
+                       {"ids": "not a list of ids"})
+    article_ids = [int(part) for part in ids.split(",") if part.strip()]
     if len(article_ids) > 200:
         raise ApiError(400, "too_many_ids", "Ask for at most 200 articles at once.", {"ids": "too many"})
     # The counts are stored per article and kept exact by every write (a cache kept by the
