@@ -17,6 +17,7 @@ from commentdesk.api.limits import BodySizeLimit
 from commentdesk.api.routes import router as api_router
 from commentdesk.config import Settings
 from commentdesk.moderation.pipeline import ModerationModels, Pipeline
+from commentdesk.services.moderation_queue import ModerationQueue
 from commentdesk.services.posting import CommentPoster
 from commentdesk.services.read_cache import close_cache
 from commentdesk.store.db import make_engine, migrate, session_factory
@@ -30,7 +31,7 @@ WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.moderate")
 def create_app(settings: Settings, models: ModerationModels | None = None) -> FastAPI:
     engine = make_engine(settings.resolved_database_url(), connections=settings.database_connections())
     models = models or ModerationModels(timeout_ms=settings.model_timeout_ms, enabled=settings.load_models,
-                                        models_dir=settings.resolved_models_dir())
+                                        models_dir=settings.resolved_models_dir(), variant=settings.model_variant)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -38,7 +39,9 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads()
         migrate(engine)
         models.load()
+        app.state.moderation_queue.start()
         yield
+        app.state.moderation_queue.stop()
         close_cache(app)
         engine.dispose()
 
@@ -51,7 +54,9 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
     app.state.sessions = session_factory(engine)
     app.state.secret = settings.resolved_secret()
     app.state.pipeline = Pipeline(models)
-    app.state.poster = CommentPoster(app.state.pipeline, app.state.secret, settings.max_comment_chars)
+    app.state.moderation_queue = ModerationQueue(app.state.sessions, app.state.pipeline, check_wait_s=settings.check_wait_ms / 1000)
+    app.state.poster = CommentPoster(app.state.pipeline, app.state.secret, settings.max_comment_chars,
+                                     queue=app.state.moderation_queue)
 
     errors.install(app)
     admission.install(app)

@@ -15,7 +15,8 @@ from commentdesk.config import add_settings_arguments, settings_from
 PLUGGED_COMMANDS = ("commentdesk.evaluation.command", "commentdesk.web.moderate.cli", "commentdesk.importers.command")
 SERVER_SETTINGS = {"data_dir", "database_url", "host", "port", "secret_key", "public_url", "models_dir", "forwarded_allow_ips",
                    "model_timeout_ms", "load_models", "max_comment_chars", "max_body_bytes",
-                   "max_active_requests", "max_waiting_requests", "max_wait_ms", "workers", "access_log"}
+                   "max_active_requests", "max_waiting_requests", "max_wait_ms", "workers", "access_log",
+                   "check_wait_ms", "model_variant"}
 
 
 SCORE_CONTRACT = """\

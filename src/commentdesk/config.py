@@ -27,7 +27,9 @@ class Settings:
     forwarded_allow_ips: str = field(default="", metadata={"help": "Addresses of reverse proxies whose X-Forwarded-For header gives the reader's address (comma-separated, or *). Empty: trust none."})
     public_url: str = field(default="", metadata={"help": "Public base URL of this server, used in the embed snippet. Empty: taken from each request."})
     models_dir: Path | None = field(default=None, metadata={"help": "Where `commentdesk train --install` puts site-trained model weights. Empty: <data-dir>/models."})
-    model_timeout_ms: int = field(default=2000, metadata={"help": "Time budget for the models on one comment; past it the comment is held for review."})
+    model_timeout_ms: int = field(default=2000, metadata={"help": "Time budget for the models' own work on one comment, counted from when they start on it (not while it waits its turn); a model that takes longer has failed and the comment is held for review."})
+    check_wait_ms: int = field(default=2000, metadata={"help": "How long a post waits for its check; past it (the server is busy) the comment is stored, the reader told it is being checked, and it is decided as soon as the models are free."})
+    model_variant: str = field(default="default", metadata={"help": "Shipped abuse model to use when no site-trained one is installed: default (learned from every labeled set, some non-commercial) or commercial (only sets that allow commercial use; see the model card)."})
     load_models: bool = field(default=True, metadata={"help": "Load the moderation models (turn off only to run without automatic moderation: every comment is then held)."})
     max_comment_chars: int = field(default=5000, metadata={"help": "Longest comment accepted, in characters."})
     max_body_bytes: int = field(default=200_000, metadata={"help": "Largest request body accepted, in bytes."})
@@ -43,8 +45,8 @@ class Settings:
         return f"sqlite:///{(self.data_dir / 'commentdesk.sqlite3').resolve()}"
 
     def database_connections(self) -> int:
-        """Pool size: one connection per admitted request plus the background work (the
-        moderation queue), so an admitted request never waits for a connection."""
+        """Pool size: one connection per admitted request plus the background work (the read
+        cache's connection, the moderation queue's), so an admitted request never waits for one."""
         return self.max_active_requests + BACKGROUND_CONNECTIONS
 
     def worker_threads(self) -> int:

@@ -164,7 +164,8 @@ class Supervisor:
     def _start_moderation(self) -> None:
         settings = self.settings
         command = [sys.executable, "-m", "commentdesk.moderation.remote", "--socket", self._socket_path(),
-                   "--timeout-ms", str(settings.model_timeout_ms), "--models-dir", str(settings.resolved_models_dir())]
+                   "--timeout-ms", str(settings.model_timeout_ms), "--models-dir", str(settings.resolved_models_dir()),
+                   "--variant", settings.model_variant]
         if os.path.exists(self._socket_path()):
             os.unlink(self._socket_path())
         self.moderation = subprocess.Popen(command, stdin=subprocess.PIPE, preexec_fn=_die_with_parent)

@@ -35,6 +35,13 @@ PHASES: list[tuple[str, Phase]] = [
 ]
 
 
+def configured_variant() -> str:
+    """The shipped model variant named by the settings (flag or COMMENTDESK_MODEL_VARIANT)."""
+    from commentdesk.config import settings_from
+
+    return settings_from().model_variant
+
+
 class ModerationModels:
     """The embedder, abuse and relevance models, loaded once and run under a time budget.
 
@@ -43,9 +50,11 @@ class ModerationModels:
     comments wait but never fails them. `timeout_ms=None` sets no bound (batch scoring).
     """
 
-    def __init__(self, timeout_ms: int | None = 2000, enabled: bool = True, models_dir=None) -> None:
+    def __init__(self, timeout_ms: int | None = 2000, enabled: bool = True, models_dir=None,
+                 variant: str | None = None) -> None:
         self.timeout_s = None if timeout_ms is None else timeout_ms / 1000
         self.models_dir = models_dir
+        self.variant = variant
         self.enabled = enabled
         self._loaded = False
         self._load_error: str | None = None if enabled else "automatic moderation is turned off"
@@ -65,7 +74,7 @@ class ModerationModels:
                 from commentdesk.moderation.models.registry import active_weights_dir
                 from commentdesk.moderation.models.relevance import RelevanceModel
 
-                weights = active_weights_dir(self.models_dir)
+                weights = active_weights_dir(self.models_dir, self.variant or configured_variant())
                 self.embedder = shared_embedder().load()
                 self.abuse = load_abuse_model(weights)
                 if hasattr(self.abuse, "branch_state"):

@@ -102,13 +102,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--socket", required=True)
     parser.add_argument("--timeout-ms", type=int, required=True)
     parser.add_argument("--models-dir", type=Path, default=None)
+    parser.add_argument("--variant", default="default")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     authkey = bytes.fromhex(sys.stdin.readline().strip())
     from commentdesk.moderation.pipeline import ModerationModels
 
     started = time.monotonic()
-    models = ModerationModels(timeout_ms=args.timeout_ms, models_dir=args.models_dir).load()
+    models = ModerationModels(timeout_ms=args.timeout_ms, models_dir=args.models_dir, variant=args.variant).load()
     serve_models(args.socket, authkey, models, time.monotonic() - started)
     return 0
 

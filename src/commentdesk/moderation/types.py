@@ -21,7 +21,7 @@ def most_severe(decisions: list[str]) -> str:
 # are shown these phrases and moderators see them marked in the text. For other reasons the
 # evidence is something else (an article passage, an internal error) and stays in the workspace.
 COMMENT_WORD_EVIDENCE = frozenset({
-    "abusive", "possibly_abusive", "banned_word", "suspect_word", "threat", "blocked_domain",
+    "abusive", "possibly_abusive", "banned_word", "suspect_word", "threat", "dehumanising", "blocked_domain",
     "too_many_links", "contains_link", "phone_number", "contact_bait",
 })
 MAX_QUOTED_PHRASES = 3

@@ -2,7 +2,8 @@
 
 import pytest
 
-from commentdesk.moderation.models.abuse import WEIGHTS_DIR, AbuseModel
+from commentdesk.moderation.models.abuse import WEIGHTS_DIR
+from commentdesk.moderation.models.abuse_finetuned import load_abuse_model
 from commentdesk.moderation.models.registry import WEIGHT_FILES, active_weights_dir, install
 from commentdesk.moderation.pipeline import ModerationModels
 
@@ -17,7 +18,7 @@ def test_an_installed_set_becomes_active_and_is_loaded(tmp_path):
     target = install(models_dir, WEIGHTS_DIR, "abuse-2030.01.01-1")
     assert sorted(path.name for path in target.iterdir()) == sorted(WEIGHT_FILES)
     assert active_weights_dir(models_dir) == target
-    assert AbuseModel.load(active_weights_dir(models_dir)).version == AbuseModel.load().version
+    assert load_abuse_model(active_weights_dir(models_dir)).version == load_abuse_model().version
 
 
 def test_a_broken_install_is_reported_and_comments_are_held(tmp_path):

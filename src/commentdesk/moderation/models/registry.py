@@ -11,15 +11,26 @@ from pathlib import Path
 
 WEIGHT_FILES = ("abuse.json", "abuse.npz", "relevance.json", "relevance.npz")
 ACTIVE_FILE = "ACTIVE"
+SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
+# Shipped variants: "default" learned from every labeled set; "commercial" only from sets whose
+# licences allow commercial use (see the model card). Only the abuse model differs.
+VARIANTS = ("default", "commercial")
 
 
-def active_weights_dir(models_dir: Path | None) -> Path | None:
-    """The installed weights folder in use, or None for the shipped weights."""
+def shipped_weights_dir(variant: str = "default") -> Path | None:
+    """The shipped weights of a variant (None: the default ones)."""
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown model variant {variant!r}; choose one of {', '.join(VARIANTS)}")
+    return None if variant == "default" else SHIPPED_DIR / variant
+
+
+def active_weights_dir(models_dir: Path | None, variant: str = "default") -> Path | None:
+    """The installed weights folder in use, or the shipped variant's (None for the default)."""
     if models_dir is None:
-        return None
+        return shipped_weights_dir(variant)
     marker = models_dir / ACTIVE_FILE
     if not marker.exists():
-        return None
+        return shipped_weights_dir(variant)
     folder = models_dir / marker.read_text().strip()
     missing = [name for name in WEIGHT_FILES if not (folder / name).exists()]
     if missing:

@@ -25,6 +25,30 @@ DEFAULT_THREAT_PATTERNS = [
     r"\b(?:go |just )?(?:kill|hang) yourself\b",
     r"\bi(?: will|'ll)? happily do it myself\b",
     r"\b(?:watch|better watch) your back\b",
+    # Calls on others to do it ("someone should shoot the minister").
+    r"\b(?:someone|somebody|anyone|anybody|we|you|people|they) (?:should|must|needs? to|ought to|has to|have to|will|gonna|"
+    r"should just|needs? to just) (?:shoot|kill|hang|stab|murder|behead|lynch|burn|bomb|execute|take out|string up|run over|"
+    r"beat up|blow up|gas|slaughter|exterminate|eliminate)\b",
+    # Incitement against whole groups ("kill every last one of them", "burn their villages").
+    r"\b(?:kill|shoot|hang|burn|bomb|slaughter|exterminate|wipe out|gas|lynch|massacre|deport and shoot) (?:every|each|all)(?: last| single)? "
+    r"(?:one|of)\b",
+    r"\bburn (?:their|his|her|your) (?:village|villages|house|houses|home|homes|mosque|mosques|church|churches|temple|temples|"
+    r"synagogue|synagogues|shops?)\b",
+    # Wishing death or harm on someone.
+    r"\b(?:i )?(?:hope|wish|pray) (?:he|she|they|you|u|him|her|them) (?:dies?|gets? (?:killed|shot|cancer|raped|hit by|run over)|"
+    r"rots?|burns?|chokes?|drowns?|suffers?|never wakes? up)\b",
+    r"\b(?:i )?(?:hope|wish) (?:he|she|they|you) (?:was|were) dead\b",
+]
+
+# People described as less than human: the language that comes before violence against a group.
+_GROUPS = (r"(?:they|these people|those people|(?:all |most |the )?(?:muslims|jews|christians|hindus|sikhs|immigrants|migrants|"
+           r"refugees|asylum seekers|blacks|whites|gays|lesbians|trans people|arabs|pakistanis|afghans|indians|mexicans|africans|"
+           r"chinese|women|feminists|liberals|conservatives|leftists|foreigners|pashtuns|shias|sunnis|ahmadis|roma|gypsies))")
+_LESS_THAN_HUMAN = (r"(?:animals|vermin|rats|snakes|parasites|cockroaches|roaches|insects|a disease|a cancer|a plague|subhuman|"
+                    r"sub-human|savages|pigs|dogs|apes|monkeys|filth|scum|an infestation|a virus|leeches|maggots|beasts)")
+DEFAULT_DEHUMANISING_PATTERNS = [
+    rf"\b{_GROUPS} (?:are|r) (?:just |nothing but |all |like |no better than |worse than )?{_LESS_THAN_HUMAN}\b",
+    rf"\b{_GROUPS} (?:breed|multiply) like {_LESS_THAN_HUMAN}\b",
 ]
 
 
@@ -46,7 +70,13 @@ def find_threats(text: str, patterns: list[str]) -> list[str]:
 
 
 def check(candidate: Candidate, _signals: ModelSignals, policy: Policy) -> PhaseResult:
+    reasons = []
     spans = find_threats(candidate.text, policy.threat_patterns)
-    if not spans:
+    if spans:
+        reasons.append(Reason("threat", "It may threaten someone with violence.", spans))
+    spans = find_threats(candidate.text, policy.dehumanising_patterns)
+    if spans:
+        reasons.append(Reason("dehumanising", "It may describe a group of people as less than human.", spans))
+    if not reasons:
         return PhaseResult()
-    return PhaseResult(HOLD, [Reason("threat", "It may threaten someone with violence.", spans)], scores={"threat": 1.0})
+    return PhaseResult(HOLD, reasons, scores={"threat": 1.0})
