@@ -21,6 +21,7 @@ from commentdesk.api.schemas import (
     ErrorOut,
     NudgeOut,
     NudgeStatsOut,
+    OutcomeOut,
     PathId,
     PolicyIn,
     PolicyOut,
@@ -33,7 +34,7 @@ from commentdesk.api.schemas import (
 )
 from commentdesk.moderation.policy import Policy
 from commentdesk.services.read_cache import Cached, cache_of, etag_of, json_response, revisions_of
-from commentdesk.services.posting import Nudged
+from commentdesk.services.posting import Nudged, outcome_of, status_token, status_token_matches
 from commentdesk.store import repository as repo
 from commentdesk.store.bounds import ID_PATTERN, DbText
 from commentdesk.store.models import Article, Comment, CommentStatus, Site
@@ -45,7 +46,6 @@ ERRORS = {status: {"model": ErrorOut, "description": text} for status, text in {
 TOO_MANY = {429: {"model": ErrorOut, "description": "Too many comments from this network address in the last minute",
                   "headers": {"Retry-After": {"description": "Seconds to wait before posting again",
                                               "schema": {"type": "integer", "example": RETRY_AFTER_SECONDS}}}}}
-OUTCOME = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held", CommentStatus.REJECTED: "rejected"}
 # Up to 200 ids, each within the database's integer range.
 COUNT_IDS = rf"^ *({ID_PATTERN} *(, *{ID_PATTERN} *){{0,199}})?[ \n]*$"
 
@@ -158,16 +158,31 @@ def post_comment(article_id: PathId, body: CommentIn, request: Request, response
         response.status_code = 200
         return NudgeOut(message=result.message(), nudge_token=result.token,
                         reasons=[ReasonOut(code=code, message=words) for code, words in result.decision.reader_reasons()])
-    return posted_out(result)
+    return posted_out(result, request.app.state.secret)
 
 
-def posted_out(posted) -> PostedOut:
-    comment, decision = posted.comment, posted.decision
+def posted_out(posted, secret: str) -> PostedOut:
+    comment = posted.comment
+    told = outcome_of(comment, posted.decision)
     return PostedOut(
-        outcome=OUTCOME[comment.status], message=decision.summary(),
-        reasons=[ReasonOut(code=code, message=words) for code, words in decision.reader_reasons()],
+        outcome=told.outcome, message=told.message,
+        reasons=[ReasonOut(code=code, message=words) for code, words in told.reasons],
         comment=presenters.comment_out(comment),
+        outcome_url=f"{router.prefix}/comments/{comment.id}/outcome?token={status_token(secret, comment.id)}",
     )
+
+
+@router.get("/comments/{comment_id}/outcome", response_model=OutcomeOut, responses=ERRORS, tags=["comments"],
+            summary="The outcome of one's own comment, e.g. after \"checking\" (the URL comes with the answer to the post)")
+def comment_outcome(comment_id: PathId, request: Request, token: DbText = Query(max_length=64), session: Session = Depends(db_session)):
+    comment = session.get(Comment, comment_id)
+    if comment is None or not status_token_matches(request.app.state.secret, comment_id, token):
+        raise ApiError(404, "comment_not_found", "No comment of yours has that id.")
+    policy = Policy.for_site(comment.article.site.policy)
+    told = outcome_of(comment, show_detail=policy.show_scores_to_readers)
+    return OutcomeOut(outcome=told.outcome, message=told.message,
+                      reasons=[ReasonOut(code=code, message=words) for code, words in told.reasons],
+                      comment=presenters.comment_out(comment) if comment.status == CommentStatus.PUBLISHED else None)
 
 
 @router.post("/comments/{comment_id}/reports", response_model=ReportOut, status_code=201, responses=ERRORS, tags=["comments"],

@@ -31,12 +31,14 @@ Timestamp = Annotated[datetime, BeforeValidator(_json_string)]
 # Python's whitespace, spelled out: the engines that read the document's patterns (Rust's,
 # JavaScript's) each define \s a little differently, and posting strips exactly these.
 _SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Posting's own rules (services.posting), stated in the document as patterns. Posting checks them
+# itself, so the answer names the problem in the reader's words ("Please give a name to post under.").
 # Names and comments need one visible character: space and control characters alone are refused.
-VisibleText = Annotated[str, Field(pattern=rf"^[^\x00]*[^{_SPACE}\x00-\x08\x0e-\x1b\x7f][^\x00]*$"),
-                        AfterValidator(storable_text)]
-# What posting accepts as an e-mail address (services.posting), empty meaning none.
+VISIBLE_PATTERN = rf"^[^\x00]*[^{_SPACE}\x00-\x08\x0e-\x1b\x7f][^\x00]*$"
+VisibleText = Annotated[str, Field(json_schema_extra={"pattern": VISIBLE_PATTERN}), AfterValidator(storable_text)]
+# An e-mail address as posting accepts it, empty meaning none.
 EMAIL_PATTERN = rf"^[{_SPACE}]*([^@{_SPACE}\x00]{{1,64}}@[^@{_SPACE}\x00]{{1,190}}\.[^@{_SPACE}\x00]{{2,63}})?[{_SPACE}]*$"
-Email = Annotated[str, Field(pattern=EMAIL_PATTERN), AfterValidator(storable_text)]
+Email = Annotated[str, Field(json_schema_extra={"pattern": EMAIL_PATTERN}), AfterValidator(storable_text)]
 # An id in a path: a whole number the database's INTEGER columns can hold.
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
@@ -91,7 +93,7 @@ class CommentOut(BaseModel):
     html: str = Field(description="Sanitised HTML of the comment text.")
     created_at: datetime
     parent: ParentRef | None = Field(description="The comment this one answers (for replies).")
-    status: Literal["published", "pending", "rejected"]
+    status: Literal["published", "pending", "rejected", "checking"]
     reply_count: int = 0
     replies: list[CommentOut] = Field(default_factory=list, description="Published replies, oldest first (top-level comments only).")
     more_replies_cursor: str | None = None
@@ -112,7 +114,8 @@ class RepliesOut(BaseModel):
 
 
 class CommentIn(Strict):
-    author_name: VisibleText = Field(min_length=1, max_length=MAX_NAME_CHARS)
+    author_name: VisibleText = Field(min_length=1, max_length=200, json_schema_extra={"maxLength": MAX_NAME_CHARS},
+                                     description=f"At most {MAX_NAME_CHARS} characters, spaces between words counted once.")
     author_email: Email | None = Field(default=None, max_length=254, description="Optional; stored only as a keyed hash.")
     text: VisibleText = Field(min_length=1, max_length=20_000,
                               description="At most 20,000 characters; an installation may set a lower limit (422 text_too_long).")
@@ -127,11 +130,25 @@ class ReasonOut(BaseModel):
     message: str
 
 
+OUTCOME_HELP = ("published: shown to readers now; held: a moderator will read it first; rejected: not published; "
+                "checking: stored, but the server was too busy to check it at once. It is decided as soon as the "
+                "models are free (usually within seconds): ask `outcome_url` until the outcome is no longer checking.")
+
+
 class PostedOut(BaseModel):
-    outcome: Literal["published", "held", "rejected"]
+    outcome: Literal["published", "held", "rejected", "checking"] = Field(description=OUTCOME_HELP)
     message: str = Field(description="The decision in plain words, for the reader.")
     reasons: list[ReasonOut]
     comment: CommentOut
+    outcome_url: str = Field(description="Where the author's page asks for the comment's outcome later "
+                                         "(GET; it carries a token that only this answer gives out).")
+
+
+class OutcomeOut(BaseModel):
+    outcome: Literal["published", "held", "rejected", "checking"] = Field(description=OUTCOME_HELP)
+    message: str = Field(description="The outcome in plain words, for the author.")
+    reasons: list[ReasonOut]
+    comment: CommentOut | None = Field(default=None, description="The comment as readers see it, once published.")
 
 
 class NudgeOut(BaseModel):

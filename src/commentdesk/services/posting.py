@@ -1,16 +1,20 @@
 """Posting a comment: validate, moderate, store with its decision, in that order.
 
-The comment is written together with its moderation event in one transaction and committed
-before the caller answers, so an acknowledged comment is never lost.
+The comment is written together with its moderation event (and, when its check has to wait,
+its moderation job) in one transaction and committed before the caller answers, so an
+acknowledged comment is never lost.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import re
 import secrets
-from dataclasses import dataclass
+import time
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, fields
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,7 +54,16 @@ SURE_REJECTIONS = {"banned_word"}
 @dataclass
 class Posted:
     comment: Comment
-    decision: Decision
+    # None while the comment is being checked (stored while the server was busy).
+    decision: Decision | None
+
+    @property
+    def checking(self) -> bool:
+        return self.decision is None
+
+
+CHECKING_MESSAGE = ("Your comment is saved and is being checked; many readers are posting right now. "
+                    "You will see here whether it is published.")
 
 
 @dataclass
@@ -107,17 +120,28 @@ def validate(author_name: str, email: str | None, text: str, max_chars: int) -> 
 
 
 class CommentPoster:
-    def __init__(self, pipeline: Pipeline, secret: str, max_chars: int = 5000) -> None:
+    """Moderates and stores comments. Reads first, then the models with no transaction open,
+    then one short write transaction: a busy model never holds a database connection or, on
+    SQLite, the single write lock.
+
+    With a moderation queue, a comment whose check is not done within `queue.check_wait_s`
+    (the server is busy) is stored as being checked and decided by the queue as soon as the
+    models are free; without one, posting waits for the models.
+    """
+
+    def __init__(self, pipeline: Pipeline, secret: str, max_chars: int = 5000, queue=None) -> None:
         self.pipeline = pipeline
         self.secret = secret
         self.max_chars = max_chars
+        self.queue = queue  # services.moderation_queue.ModerationQueue
 
     def post(self, session: Session, article: Article, *, author_name: str, author_email: str | None, text: str,
              parent_id: int | None = None, client_address: str | None = None, nudge: bool = False,
-             nudge_token: str | None = None) -> Posted | Nudged:
+             nudge_token: str | None = None, defer_when_busy: bool = True) -> Posted | Nudged:
         """Moderate and store a comment. With `nudge`, a comment the author could fix by rewording
         is not stored; the answer explains why, and the author may edit it and send it again
-        with the returned token (or send it unchanged)."""
+        with the returned token (or send it unchanged). Without `defer_when_busy` (seeding,
+        scripts) it waits for the models however long they take."""
         name, email, body = validate(author_name, author_email, text, self.max_chars)
         site = article.site
         policy = Policy.for_site(site.policy)
@@ -127,57 +151,85 @@ class CommentPoster:
         email_hash = repo.keyed_hash(self.secret, "email:" + email) if email else None
         ip_hash = repo.keyed_hash(self.secret, "ip:" + client_address) if client_address else None
         identity = email_hash or repo.keyed_hash(self.secret, f"name:{name.lower()}|{ip_hash or ''}")
-        # Counted atomically, before this session writes anything (see store/flood.py).
+        # The flood count runs in a transaction of its own (store/flood.py): give this session's
+        # connection back first, so one post never holds two.
+        session.commit()
         posts = flood.count_post(session, site.id, identity, ip_hash, refuse_at=policy.refuse_per_minute_address)
         if posts.refused:
             raise PostingError("too_many_comments", "Too many comments from your network in the last minute; please wait a minute.", status=429)
-        commenter = repo.commenter_for(session, site.id, identity, name, email_hash)
-        if repo.is_banned(commenter):
+        commenter = repo.commenter_by_identity(session, site.id, identity)
+        if commenter is not None and repo.is_banned(commenter):
             raise PostingError("commenter_banned", "You cannot comment on this site at the moment.", status=403)
 
-        activity = repo.recent_activity(session, site.id, commenter.id, body, policy.duplicate_window_minutes)
+        # No commenter has id 0: a first-time commenter has no history and no earlier posts.
+        commenter_id = commenter.id if commenter is not None else 0
+        activity = repo.recent_activity(session, site.id, commenter_id, body, policy.duplicate_window_minutes)
+        history = CommenterHistory()
+        if commenter is not None:
+            history = CommenterHistory(commenter.published_count, commenter.rejected_count,
+                                       repo.recent_rejections(session, commenter.id, policy.recent_rejection_days))
         candidate = Candidate(
             text=body, article_title=article.title, article_body=article.body,
             parent_text=parent.text if parent else None, author_name=name, premoderated=article.premoderate,
-            history=CommenterHistory(commenter.published_count, commenter.rejected_count,
-                                     repo.recent_rejections(session, commenter.id, policy.recent_rejection_days)),
-            recent=RecentActivity(posts.by_commenter, posts.by_address,
-                                  activity.same_text_by_commenter, activity.recent_fingerprints),
+            history=history, recent=RecentActivity(posts.by_commenter, posts.by_address,
+                                                   activity.same_text_by_commenter, activity.recent_fingerprints),
         )
         embedder_version = self.pipeline.models.versions.get("embedder", "")
         cached = repo.cached_passages(session, article, embedder_version) if embedder_version else None
         if cached:
             candidate.passages, candidate.passage_vectors = cached
-        decision = self.pipeline.moderate(candidate, policy)
-        decision.reader_detail = policy.show_scores_to_readers
         answered = self._open_nudge(session, article, nudge_token) if nudge_token else None
-        if answered is not None and answered.draft_hash == _draft_hash(body):
-            decision = reviewed_after_nudge(decision)
-        if not cached and decision.passages is not None and embedder_version:
-            repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
-        if nudge and policy.nudge and not nudge_token and decision.decision != PUBLISH and decision.reasons \
-                and all(reason.code in NUDGEABLE for reason in decision.reasons):
+        sent_unchanged = answered is not None and answered.draft_hash == _draft_hash(body)
+        session.commit()  # the reads are done: no connection is held while the models run
+
+        decision, running = self._check(candidate, policy, sent_unchanged, defer_when_busy)
+        if decision is not None and nudge and policy.nudge and not nudge_token and decision.decision != PUBLISH \
+                and decision.reasons and all(reason.code in NUDGEABLE for reason in decision.reasons):
             token = secrets.token_urlsafe(24)
             session.add(Nudge(token=token, site_id=site.id, article_id=article.id, draft_hash=_draft_hash(body),
                               reasons=[reason.as_dict() for reason in decision.reasons]))
             session.commit()
             return Nudged(token, decision)
 
+        commenter = repo.commenter_for(session, site.id, identity, name, email_hash)
+        if decision is not None and not cached and decision.passages is not None and embedder_version:
+            repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
         comment = Comment(
             site_id=site.id, article_id=article.id, parent_id=parent.id if parent else None,
             root_id=parent.root_id if parent else None, depth=(parent.depth + 1) if parent else 0,
             commenter_id=commenter.id, author_name=name, email_hash=email_hash, ip_hash=ip_hash,
-            text=body, html=render_comment(body), status=decision.status, system_decision=decision.decision,
-            scores=decision.scores, reasons=[reason.as_dict() for reason in decision.reasons],
-            model_versions=decision.model_versions, priority=queue_priority(decision), fingerprint=decision.fingerprint,
+            text=body, html=render_comment(body),
+            **(decided_fields(decision) if decision is not None else CHECKING_FIELDS),
         )
-        repo.add_comment(session, comment, actor_reasons=comment.reasons, scores=decision.scores, model_versions=decision.model_versions)
+        repo.add_comment(session, comment, actor_reasons=comment.reasons, scores=comment.scores, model_versions=comment.model_versions)
+        if decision is None:
+            self.queue.enqueue(session, comment, check_inputs(candidate, sent_unchanged), running)
         if answered is not None:
             # An unknown or reused token only loses the statistic, never the comment.
             answered.comment_id, answered.outcome, answered.resolved_at = comment.id, comment.status, utcnow()
-            answered.edited = answered.draft_hash != _draft_hash(body)
-        session.commit()
+            answered.edited = not sent_unchanged
+        try:
+            session.commit()
+        except Exception:
+            if decision is None:
+                self.queue.forget(comment.id)
+            raise
+        if decision is None:
+            self.queue.wake()
         return Posted(comment, decision)
+
+    def _check(self, candidate: Candidate, policy: Policy, sent_unchanged: bool, defer_when_busy: bool):
+        """(decision, None) when the models answer in time; (None, the running check) when
+        the server is too busy to answer within the queue's wait."""
+        if self.queue is None or not defer_when_busy:
+            return settle(self.pipeline.moderate(candidate, policy), policy, sent_unchanged), None
+        started = time.perf_counter()
+        running = self.queue.start_check(candidate)
+        try:
+            signals = running.result(timeout=self.queue.check_wait_s)
+        except FutureTimeout:
+            return None, running
+        return settle(self.pipeline.decide(candidate, signals, policy, started), policy, sent_unchanged), None
 
     @staticmethod
     def _open_nudge(session: Session, article: Article, token: str) -> Nudge | None:
@@ -199,3 +251,87 @@ def queue_priority(decision: Decision) -> float:
     """Queue order for moderators: likely abuse first, then spam, then the rest."""
     scores = decision.scores
     return round(2.0 * scores.get("abuse", 0.0) + scores.get("spam", 0.0) + (1.0 - scores.get("relevance", 1.0)) * 0.5, 4)
+
+
+def settle(decision: Decision, policy: Policy, sent_unchanged_after_nudge: bool) -> Decision:
+    """The pipeline's decision as the site words it, and as the nudge promised."""
+    decision.reader_detail = policy.show_scores_to_readers
+    return reviewed_after_nudge(decision) if sent_unchanged_after_nudge else decision
+
+
+def decided_fields(decision: Decision) -> dict:
+    """The comment's columns that record its automatic decision."""
+    return {"status": decision.status, "system_decision": decision.decision, "scores": decision.scores,
+            "reasons": [reason.as_dict() for reason in decision.reasons], "model_versions": decision.model_versions,
+            "priority": queue_priority(decision), "fingerprint": decision.fingerprint}
+
+
+# A comment stored before its check: no decision yet, shown nowhere (CommentStatus.CHECKING).
+CHECKING_FIELDS = {"status": CommentStatus.CHECKING, "system_decision": "check", "scores": {}, "reasons": [],
+                   "model_versions": {}, "priority": 0.0, "fingerprint": None}
+
+
+def check_inputs(candidate: Candidate, sent_unchanged_after_nudge: bool) -> dict:
+    """What a later check needs besides the comment, article and parent rows, as it was at posting."""
+    history, recent = candidate.history or CommenterHistory(), candidate.recent or RecentActivity()
+    return {
+        "author_name": candidate.author_name, "premoderated": candidate.premoderated,
+        "history": {"published": history.published, "rejected": history.rejected, "recent_rejections": history.recent_rejections},
+        "recent": {"by_commenter_last_minute": recent.by_commenter_last_minute,
+                   "by_address_last_minute": recent.by_address_last_minute,
+                   "same_text_by_commenter": recent.same_text_by_commenter,
+                   "recent_fingerprints": [int(value) for value in recent.recent_fingerprints]},
+        "sent_unchanged_after_nudge": sent_unchanged_after_nudge,
+    }
+
+
+def candidate_from(inputs: dict, text: str, article: Article, parent_text: str | None) -> Candidate:
+    """The candidate `check_inputs` recorded, for the comment's later check."""
+    return Candidate(
+        text=text, article_title=article.title, article_body=article.body, parent_text=parent_text,
+        author_name=inputs.get("author_name", ""), premoderated=bool(inputs.get("premoderated", False)),
+        history=CommenterHistory(**inputs.get("history", {})), recent=RecentActivity(**inputs.get("recent", {})),
+    )
+
+
+def status_token(secret: str, comment_id: int) -> str:
+    """Lets the author, and only the author, ask how the check of a comment came out."""
+    return hmac.new(secret.encode(), f"comment-outcome:{comment_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def status_token_matches(secret: str, comment_id: int, token: str) -> bool:
+    return hmac.compare_digest(status_token(secret, comment_id), token)
+
+
+@dataclass
+class Outcome:
+    """What the author is told about a comment: the outcome word, a message, the reasons."""
+
+    outcome: str  # published | held | rejected | checking
+    message: str
+    reasons: list[tuple[str, str]]  # (code, words for the author)
+
+
+OUTCOME_WORDS = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held",
+                 CommentStatus.REJECTED: "rejected", CommentStatus.CHECKING: "checking"}
+_PLAIN_MESSAGES = {CommentStatus.PUBLISHED: "Your comment is published.",
+                   CommentStatus.PENDING: "Your comment is held for review by a moderator.",
+                   CommentStatus.REJECTED: "Your comment was not published."}
+
+
+def outcome_of(comment: Comment, decision: Decision | None = None, show_detail: bool = False) -> Outcome:
+    """The outcome of a comment now: from its decision when given, else from what is stored (a
+    check that landed later). When a moderator has decided since, the author sees the outcome
+    without the automatic reasons."""
+    if comment.status == CommentStatus.CHECKING:
+        return Outcome("checking", CHECKING_MESSAGE, [])
+    if decision is None:
+        reasons = [Reason(**{key: value for key, value in stored.items() if key in _REASON_FIELDS}) for stored in comment.reasons or []]
+        decision = Decision(comment.system_decision, reasons, dict(comment.scores or {}), dict(comment.model_versions or {}),
+                            reader_detail=show_detail)
+    if decision.decision not in (PUBLISH, HOLD, REJECT) or decision.status != comment.status:
+        return Outcome(OUTCOME_WORDS[comment.status], _PLAIN_MESSAGES[comment.status], [])
+    return Outcome(OUTCOME_WORDS[comment.status], decision.summary(), decision.reader_reasons())
+
+
+_REASON_FIELDS = {spec.name for spec in fields(Reason)}

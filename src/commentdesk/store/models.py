@@ -56,6 +56,9 @@ class CommentStatus:
     PENDING = "pending"
     REJECTED = "rejected"
     ALL = (PUBLISHED, PENDING, REJECTED)
+    # Stored, its automatic check still to come (the server was busy): shown to no reader and in
+    # no moderator queue until the check decides it (see services/moderation_queue.py).
+    CHECKING = "checking"
 
 
 class Site(Base):
@@ -326,6 +329,30 @@ class ModeratorSession(Base):
     password_fingerprint: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ModerationJob(Base):
+    """A stored comment waiting for its automatic check: the durable moderation queue.
+
+    `inputs` keeps what the check needs besides the comment, article and parent rows, as it was
+    when the comment was posted (the commenter's record, the recent activity). A server takes a
+    job by writing its name and a lease; a job whose lease ran out (its server stopped) is taken
+    again by any server.
+    """
+
+    __tablename__ = "moderation_jobs"
+    __table_args__ = (Index("ix_moderation_jobs_due", "not_before", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), unique=True)
+    inputs: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Checks tried that ended in a model failure; after a few the comment is held for a person.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class LoginLock(Base):

@@ -146,6 +146,11 @@ def dialect_insert(session: Session, model):
 
 # --- commenters -----------------------------------------------------------------------------
 
+def commenter_by_identity(session: Session, site_id: int, identity_hash: str) -> Commenter | None:
+    """The commenter, if known, without writing anything (posting reads before it writes)."""
+    return session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
+
+
 def commenter_for(session: Session, site_id: int, identity_hash: str, display_name: str, email_hash: str | None) -> Commenter:
     found = session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
     if found is not None:
@@ -235,6 +240,8 @@ def change_status(session: Session, comment: Comment, new_status: str, *, actor:
 
 def _count(session: Session, comment: Comment, status: str, delta: int) -> None:
     """Adjust stored counts with atomic UPDATEs so concurrent writers never lose an increment."""
+    if status == CommentStatus.CHECKING:
+        return  # a comment still being checked counts nowhere yet
     column = {CommentStatus.PUBLISHED: Commenter.published_count, CommentStatus.PENDING: Commenter.pending_count,
               CommentStatus.REJECTED: Commenter.rejected_count}[status]
     session.execute(update(Commenter).where(Commenter.id == comment.commenter_id).values({column: column + delta}))

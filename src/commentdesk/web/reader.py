@@ -14,6 +14,7 @@ import nh3
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markdown_it import MarkdownIt
 from sqlalchemy import select
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from commentdesk.api import presenters
 from commentdesk.api.deps import client_address, db_session
 from commentdesk.moderation.policy import Policy
-from commentdesk.services.posting import PostingError
+from commentdesk.services.posting import PostingError, outcome_of
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment, CommentStatus, Site
 from commentdesk.store.repository import InvalidCursor
@@ -83,6 +84,8 @@ def outcome_message(outcome: str, reasons: list[str], fallback: str) -> str:
     detail = " ".join(reason for reason in reasons if reason)
     if outcome == "published":
         return "Your comment is published."
+    if outcome == "checking":
+        return fallback
     if outcome == "held":
         return f"Your comment is held for review: {detail}" if detail else fallback
     return f"Your comment was not published: {detail}" if detail else fallback
@@ -207,17 +210,19 @@ async def post_comment_form(request: Request, article_id: int, session: Session 
     if form["parent_id"] and parent_id is None:
         return show_again({"form": "The comment you are replying to is not available."}, 422)
     try:
-        posted = request.app.state.poster.post(
+        # In a worker thread: the post waits for its check, which must not stall the event loop.
+        posted = await run_in_threadpool(
+            request.app.state.poster.post,
             session, article, author_name=form["author_name"], author_email=form["author_email"] or None,
             text=form["text"], parent_id=parent_id, client_address=client_address(request),
         )
     except PostingError as error:
         return show_again({error.field or "form": error.message}, error.status)
 
-    comment, decision = posted.comment, posted.decision
-    outcome = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held"}.get(comment.status, "rejected")
-    message = outcome_message(outcome, [words for _code, words in decision.reader_reasons()], decision.summary())
-    return _back_to_article(request, article.id, outcome, message, comment_id=comment.id if outcome == "published" else None)
+    told = outcome_of(posted.comment, posted.decision)
+    message = outcome_message(told.outcome, [words for _code, words in told.reasons], told.message)
+    return _back_to_article(request, article.id, told.outcome, message,
+                            comment_id=posted.comment.id if told.outcome == "published" else None)
 
 
 @router.post("/comments/{comment_id}/report", response_class=HTMLResponse)

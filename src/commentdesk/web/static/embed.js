@@ -247,12 +247,36 @@
         }
       }
       announce(section, status, message, result.outcome);
+      if (result.outcome === "checking") awaitDecision(section, status, result.outcome_url);
     } catch (error) {
       announce(section, status, error.message, "error");
       showErrors(form, error.fields);
     } finally {
       button.disabled = false;
       form.removeAttribute("aria-busy");
+    }
+  }
+
+  // A comment stored while the server was busy is decided a moment later: ask until it is,
+  // less often as time goes by, then show the outcome (and the comment, once published).
+  async function awaitDecision(section, region, outcomeUrl) {
+    const giveUpAt = Date.now() + 10 * 60 * 1000;
+    for (let delay = 1000; Date.now() < giveUpAt; delay = Math.min(delay * 1.5, 15000)) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      let result = null;
+      try {
+        const response = await fetch(BASE + outcomeUrl);
+        if (response.ok) result = await response.json();
+      } catch (networkError) {
+        continue;  // offline for a moment: ask again later
+      }
+      if (!result || result.outcome === "checking") continue;
+      if (result.outcome === "published" && result.comment && !section.querySelector("#comment-" + result.comment.id)) {
+        insertComment(section, result.comment);
+        bumpCount(section);
+      }
+      announce(section, region, outcomeMessage(result), result.outcome);
+      return;
     }
   }
 

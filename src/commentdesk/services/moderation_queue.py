@@ -1,0 +1,239 @@
+"""The moderation queue: comments stored while the server was busy, checked as soon as it can.
+
+A post waits `check_wait_s` for its models. When they have not answered by then (many readers
+posting at once), the comment is stored as being checked (CommentStatus.CHECKING, shown
+nowhere) with a job row in the same transaction, and the reader is told so. The check that
+was already running carries on; when it lands, this queue decides the comment on its merits,
+exactly as if it had been decided at once: published, held or rejected.
+
+The jobs are in the database, so none is lost when a server stops: each job is taken by one
+server at a time under a lease that the server renews while it works; a job whose lease runs
+out (its server stopped or died) is taken by any server, after a restart too. A check that ends
+in a model failure is tried again a little later; only after MAX_ATTEMPTS failures is the
+comment held for a person, with the reason.
+
+No transaction is open while the models run: a job's rows are read, the connection goes back
+to the pool, the models run, and the decision is written in one short transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from commentdesk.moderation.pipeline import Pipeline
+from commentdesk.moderation.policy import Policy
+from commentdesk.moderation.types import Candidate, ModelSignals
+from commentdesk.services.posting import candidate_from, decided_fields, settle
+from commentdesk.store import repository as repo
+from commentdesk.store.models import Article, Comment, CommentStatus, ModerationJob, Nudge, utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+# Seconds before the next try after a failed check (attempt 1, 2, ...).
+RETRY_AFTER_S = (5, 30)
+# Background connections the queue uses at once; the server's pool keeps room for them
+# (config.BACKGROUND_CONNECTIONS).
+QUEUE_CONNECTIONS = 2
+
+
+class ModerationQueue:
+    def __init__(self, sessions: sessionmaker[Session], pipeline: Pipeline, *, check_wait_s: float,
+                 lease_s: float = 30.0, poll_s: float = 1.0, threads: int = 16, name: str | None = None) -> None:
+        self.sessions, self.pipeline = sessions, pipeline
+        self.check_wait_s, self.lease_s, self.poll_s = check_wait_s, lease_s, poll_s
+        self.retry_after_s = RETRY_AFTER_S
+        # Who holds a job: this process, uniquely (a restarted server gets a new name).
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        # Checks run here, in threads that wait on the models (which batch them together).
+        self._checks = ThreadPoolExecutor(max_workers=64, thread_name_prefix="check")
+        self._workers = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="moderation-queue")
+        self._database = threading.BoundedSemaphore(QUEUE_CONNECTIONS)
+        self._running: dict[int, Future] = {}    # comment id -> the check started when it was posted
+        self._held: set[int] = set()             # job ids this process is working on
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._loop: threading.Thread | None = None
+
+    # --- what posting uses ---------------------------------------------------------------------
+
+    def start_check(self, candidate: Candidate) -> Future:
+        """Run the models on a comment; the future gives its signals (failures named, never raised)."""
+        return self._checks.submit(self.pipeline.models.signals, candidate)
+
+    def enqueue(self, session: Session, comment: Comment, inputs: dict, running: Future) -> ModerationJob:
+        """Add the job for a comment being stored, in the caller's transaction, held by this
+        server, which decides it when `running` (its check, already started) lands."""
+        with self._lock:
+            self._running[comment.id] = running
+        job = ModerationJob(comment_id=comment.id, inputs=inputs, attempts=0, last_error="", not_before=utcnow(),
+                            claimed_by=self.name, claimed_until=utcnow() + timedelta(seconds=self.lease_s))
+        session.add(job)
+        session.flush()
+        return job
+
+    def forget(self, comment_id: int) -> None:
+        """The transaction that would have stored the comment failed: there is nothing to decide."""
+        with self._lock:
+            self._running.pop(comment_id, None)
+
+    def wake(self) -> None:
+        """A job was committed: look for work now rather than at the next poll."""
+        self._wake.set()
+
+    # --- running -------------------------------------------------------------------------------
+
+    def start(self) -> "ModerationQueue":
+        if self._loop is None:
+            self._stopping.clear()
+            self._loop = threading.Thread(target=self._run, name="moderation-queue-loop", daemon=True)
+            self._loop.start()
+        return self
+
+    def stop(self, wait_s: float = 10.0) -> None:
+        """Stop taking jobs and give back the ones not finished, so that a restart takes them at once."""
+        self._stopping.set()
+        self._wake.set()
+        if self._loop is not None:
+            self._loop.join(timeout=wait_s)
+            self._loop = None
+        self._workers.shutdown(wait=False, cancel_futures=True)
+        self._checks.shutdown(wait=False, cancel_futures=True)
+        try:
+            with self._database, self.sessions() as session:
+                session.execute(update(ModerationJob).where(ModerationJob.claimed_by == self.name)
+                                .values(claimed_by=None, claimed_until=None))
+                session.commit()
+        except Exception:  # the leases run out by themselves
+            log.warning("could not give back the moderation jobs at shutdown", exc_info=True)
+
+    def _run(self) -> None:
+        renew_every = self.lease_s / 3
+        renewed = time.monotonic()
+        while not self._stopping.is_set():
+            try:
+                for job_id, comment_id in self._take_due_jobs():
+                    self._workers.submit(self._work, job_id, comment_id)
+                if time.monotonic() - renewed >= renew_every:
+                    self._renew_leases()
+                    renewed = time.monotonic()
+            except Exception:  # the database is away for a moment: try again on the next round
+                log.warning("the moderation queue could not read its jobs", exc_info=True)
+            self._wake.wait(self.poll_s)
+            self._wake.clear()
+
+    def _take_due_jobs(self, limit: int = 64) -> list[tuple[int, int]]:
+        """Jobs this process holds but has not started, then due jobs nobody holds."""
+        now = utcnow()
+        with self._database, self.sessions() as session:
+            mine = session.execute(select(ModerationJob.id, ModerationJob.comment_id).where(
+                ModerationJob.claimed_by == self.name)).all()
+            with self._lock:
+                taken = [(job_id, comment_id) for job_id, comment_id in mine if job_id not in self._held]
+                room = max(0, limit - len(self._held) - len(taken))
+            if room:
+                due = (select(ModerationJob.id).where(
+                    ModerationJob.not_before <= now,
+                    or_(ModerationJob.claimed_until.is_(None), ModerationJob.claimed_until < now))
+                    .order_by(ModerationJob.id).limit(room).with_for_update(skip_locked=True))
+                claimed = session.execute(
+                    update(ModerationJob).where(ModerationJob.id.in_(due.scalar_subquery()))
+                    .values(claimed_by=self.name, claimed_until=now + timedelta(seconds=self.lease_s))
+                    .returning(ModerationJob.id, ModerationJob.comment_id)).all()
+                taken.extend((job_id, comment_id) for job_id, comment_id in claimed)
+            session.commit()
+        with self._lock:
+            self._held.update(job_id for job_id, _comment_id in taken)
+        return taken
+
+    def _renew_leases(self) -> None:
+        with self._lock:
+            held = list(self._held)
+        if not held:
+            return
+        with self._database, self.sessions() as session:
+            session.execute(update(ModerationJob).where(ModerationJob.id.in_(held), ModerationJob.claimed_by == self.name)
+                            .values(claimed_until=utcnow() + timedelta(seconds=self.lease_s)))
+            session.commit()
+
+    # --- one job -------------------------------------------------------------------------------
+
+    def _work(self, job_id: int, comment_id: int) -> None:
+        try:
+            self._check_and_decide(job_id, comment_id)
+        except Exception:
+            log.exception("moderation job %s failed; it is tried again when its lease runs out", job_id)
+        finally:
+            with self._lock:
+                self._held.discard(job_id)
+                self._running.pop(comment_id, None)
+
+    def _check_and_decide(self, job_id: int, comment_id: int) -> None:
+        with self._database, self.sessions() as session:
+            job = session.get(ModerationJob, job_id)
+            comment = session.get(Comment, comment_id)
+            if job is None or job.claimed_by != self.name:
+                return  # finished, or taken over by another server after our lease ran out
+            if comment is None or comment.status != CommentStatus.CHECKING:
+                session.delete(job)  # decided already (a person, or another server)
+                session.commit()
+                return
+            article = session.get(Article, comment.article_id)
+            parent_text = comment.parent.text if comment.parent is not None else None
+            policy = Policy.for_site(article.site.policy)
+            inputs, attempts = dict(job.inputs or {}), job.attempts
+            candidate = candidate_from(inputs, comment.text, article, parent_text)
+            embedder_version = self.pipeline.models.versions.get("embedder", "")
+            cached = repo.cached_passages(session, article, embedder_version) if embedder_version else None
+            if cached:
+                candidate.passages, candidate.passage_vectors = cached
+            session.commit()  # nothing is held while the models run
+
+        with self._lock:
+            running = self._running.pop(comment_id, None)
+        started = time.perf_counter()
+        signals: ModelSignals = running.result() if running is not None else self.pipeline.models.signals(candidate)
+        if signals.failures and attempts + 1 < MAX_ATTEMPTS:
+            self._try_later(job_id, attempts + 1, "; ".join(f"{name}: {problem}" for name, problem in sorted(signals.failures.items())))
+            return
+        decision = settle(self.pipeline.decide(candidate, signals, policy, started), policy,
+                          bool(inputs.get("sent_unchanged_after_nudge")))
+
+        with self._database, self.sessions() as session:
+            job = session.get(ModerationJob, job_id, with_for_update=True)
+            comment = session.get(Comment, comment_id, with_for_update=True)
+            if job is None or job.claimed_by != self.name:
+                session.rollback()
+                return
+            if comment is not None and comment.status == CommentStatus.CHECKING:
+                fields = decided_fields(decision)
+                new_status = fields.pop("status")
+                for column, value in fields.items():
+                    setattr(comment, column, value)
+                repo.change_status(session, comment, new_status, actor="system", actor_name="system",
+                                   action=decision.decision, reasons=comment.reasons)
+                session.execute(update(Nudge).where(Nudge.comment_id == comment.id).values(outcome=new_status))
+                if not cached and decision.passages is not None and embedder_version:
+                    repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
+            session.execute(delete(ModerationJob).where(ModerationJob.id == job_id))
+            session.commit()
+
+    def _try_later(self, job_id: int, attempts: int, error: str) -> None:
+        delay = self.retry_after_s[min(attempts, len(self.retry_after_s)) - 1]
+        log.warning("moderation job %s: the check failed (%s); trying again in %s s", job_id, error, delay)
+        with self._database, self.sessions() as session:
+            session.execute(update(ModerationJob).where(ModerationJob.id == job_id, ModerationJob.claimed_by == self.name)
+                            .values(attempts=attempts, last_error=error[:2000], claimed_by=None, claimed_until=None,
+                                    not_before=utcnow() + timedelta(seconds=delay)))
+            session.commit()
