@@ -4,19 +4,18 @@ or stop the server. Each test is named after what a site or a reader relies on."
 from __future__ import annotations
 
 import json
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from conftest import LiveServer
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from commentdesk.app import create_app
 from commentdesk.moderation.phases import threats
 from commentdesk.store import repository as repo
-from commentdesk.store.models import Comment, Nudge, Report, Site
+from commentdesk.store.models import Comment, Nudge, Report
+from tests.conftest import LiveServer
 
 ARTICLE = {"url": "https://news.example/city/tunnel", "title": "Council approves the harbour tunnel",
            "body": "The city council approved the harbour tunnel on Tuesday. It will cost 400 million euros and open in 2029."}
