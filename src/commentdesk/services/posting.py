@@ -300,7 +300,7 @@ def status_token(secret: str, comment_id: int) -> str:
 
 
 def status_token_matches(secret: str, comment_id: int, token: str) -> bool:
-    return hmac.compare_digest(status_token(secret, comment_id), token)
+    return hmac.compare_digest(status_token(secret, comment_id).encode(), token.encode())
 
 
 @dataclass
