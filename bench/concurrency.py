@@ -143,7 +143,15 @@ async def drive(base: str, scenario: str, ids: list[int], concurrency: int, seco
                 method, path, body = next(source)
                 started = time.perf_counter()
                 try:
-                    response = await client.request(method, path, json=body)
+                    try:
+                        response = await client.request(method, path, json=body)
+                    except (httpx.RemoteProtocolError, httpx.ReadError):
+                        if method != "GET":
+                            raise
+                        # A kept-alive connection the server closed as it was reused: a browser
+                        # sends an idempotent request again, and so does this client.
+                        tally.outcomes["GET sent again after a closed keep-alive connection"] += 1
+                        response = await client.request(method, path, json=body)
                     outcome = str(response.status_code)
                     if response.status_code == 503 and "retry-after" not in response.headers:
                         outcome = "503 without Retry-After"
