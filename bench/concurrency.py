@@ -17,7 +17,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import itertools
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -41,6 +43,43 @@ ON_TOPIC = ["The tram extension is long overdue for the northern districts.",
             "240 million for a tram line seems a lot, but the buses are full every morning.",
             "Opening in 2029 is too late; the council should have started years ago.",
             "I live in the north and a direct tram to the centre would change my commute."]
+# Parts of distinct on-topic comments: a burst of copies would be held as near-duplicates.
+OPENERS = ["Honestly,", "As a resident,", "Frankly,", "In my view,", "Good news:", "Finally,", "Sadly,", "To be fair,",
+           "From what I read,", "Speaking as a commuter,"]
+POINTS = ["the tram line should reach the northern suburbs before the new housing is finished",
+          "the council waited a decade to extend the tram and the cost grew every year",
+          "240 million is cheaper than widening the ring road again",
+          "the buses from the north are packed every morning and a tram would carry twice as many",
+          "opening the extension in 2029 leaves two more winters of traffic jams",
+          "the transport department should publish the full cost estimate for the extension",
+          "a direct tram to the centre would help shops in the northern districts",
+          "the vote on Tuesday shows the council finally listens to the northern residents",
+          "the construction works will close the main road for months and nobody planned detours",
+          "the tram depot in the north will bring jobs to the area",
+          "park and ride at the last stop would keep cars out of the centre",
+          "the council should explain how the extension will be paid for",
+          "the old tram line already runs late, so the extension needs more vehicles",
+          "cyclists need a safe lane next to the new tracks",
+          "the northern suburbs have waited longer than any other part of the city",
+          "the price of 240 million will rise if the works start late",
+          "the extension should have a stop at the hospital",
+          "night trams to the north would help shift workers",
+          "the consultation last year asked for exactly this route",
+          "ticket prices must stay low or the new line will run empty",
+          "the council could have built the extension for less ten years ago",
+          "the tram will be faster than the bus only if it gets priority at junctions",
+          "the plan ignores the villages just beyond the northern suburbs",
+          "building in stages would let the first stops open before 2029"]
+CLOSERS = ["", " That is my view.", " Let us hope it opens on time.", " Well reported.", " We shall see.",
+           " The council must keep its word.", " It is about time.", " Residents deserve better.", " Good.",
+           " Thanks for the article."]
+
+
+def on_topic_comment(number: int) -> str:
+    """A distinct on-topic comment for post `number` (the same number gives the same text)."""
+    pick = random.Random(number)
+    first, second = pick.sample(POINTS, 2)
+    return f"{pick.choice(OPENERS)} {first}, and {second}.{pick.choice(CLOSERS)}"
 
 
 def seed(url: str, articles: int, comments: int) -> list[int]:
@@ -52,9 +91,10 @@ def seed(url: str, articles: int, comments: int) -> list[int]:
     migrate(engine)
     ids = []
     with session_factory(engine)() as session:
-        site, _key = create_site(session, SITE, "Bench", policy={"refuse_per_minute_address": 1_000_000,
-                                                                 "flood_per_minute_commenter": 1_000_000,
-                                                                 "flood_per_minute_address": 1_000_000})
+        # All posts come from one address: the flood limits at their highest allowed values.
+        site, _key = create_site(session, SITE, "Bench", policy={"refuse_per_minute_address": 100_000,
+                                                                 "flood_per_minute_commenter": 1000,
+                                                                 "flood_per_minute_address": 10_000})
         commenter = Commenter(site_id=site.id, identity_hash="bench-reader", display_name="Reader")
         session.add(commenter)
         session.flush()
@@ -104,11 +144,17 @@ class Tally:
     def __init__(self) -> None:
         self.latencies: list[float] = []
         self.outcomes: collections.Counter[str] = collections.Counter()
+        # Posts: what the reader was told, and the reasons given (model_timeout, model_unavailable: a model).
+        self.posts: collections.Counter[str] = collections.Counter()
 
     def add(self, outcome: str, seconds: float) -> None:
         self.outcomes[outcome] += 1
         if outcome.startswith("2"):
             self.latencies.append(seconds * 1000)
+
+
+# Post numbers run on across runs: a commenter posting the same text twice is a duplicate.
+POST_NUMBERS = itertools.count(1)
 
 
 def requests_for(scenario: str, ids: list[int]):
@@ -117,11 +163,10 @@ def requests_for(scenario: str, ids: list[int]):
     reads = {"thread": ("GET", f"/api/v1/articles/{ids[0]}/comments", None),
              "counts": ("GET", counts, None),
              "lookup": ("GET", f"/api/v1/articles/lookup?site={SITE}&url=https://bench.example/0", None)}
-    number = 0
     while True:
-        number += 1
+        number = next(POST_NUMBERS)
         write = ("POST", f"/api/v1/articles/{ids[0]}/comments",
-                 {"author_name": f"Poster {number % 500}", "text": f"{ON_TOPIC[number % len(ON_TOPIC)]} ({number})"})
+                 {"author_name": f"Poster {number % 500}", "text": on_topic_comment(number)})
         if scenario == "post":
             yield write
         elif scenario == "mixed":  # one write for every four reads
@@ -153,6 +198,11 @@ async def drive(base: str, scenario: str, ids: list[int], concurrency: int, seco
                         tally.outcomes["GET sent again after a closed keep-alive connection"] += 1
                         response = await client.request(method, path, json=body)
                     outcome = str(response.status_code)
+                    if method == "POST" and response.status_code in (200, 201):
+                        posted = response.json()
+                        tally.posts[posted["outcome"]] += 1
+                        for reason in posted.get("reasons", []):
+                            tally.posts["reason " + reason["code"]] += 1
                     if response.status_code == 503 and "retry-after" not in response.headers:
                         outcome = "503 without Retry-After"
                 except httpx.TimeoutException:
@@ -173,6 +223,8 @@ def report(scenario: str, concurrency: int, tally: Tally, elapsed: float) -> Non
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else float("nan")
     others = ", ".join(f"{name}: {count}" for name, count in sorted(tally.outcomes.items()) if not name.startswith("2")) or "none"
     print(f"{scenario:>8} {concurrency:>4} {answered / elapsed:>9.1f} {p50:>8.1f} {p99:>8.1f} {answered:>7}   {others}", flush=True)
+    if tally.posts:
+        print(" " * 14 + "posts: " + ", ".join(f"{name} {count}" for name, count in sorted(tally.posts.items())), flush=True)
 
 
 def main() -> None:
@@ -181,7 +233,7 @@ def main() -> None:
     parser.add_argument("--scenarios", default="thread,counts,lookup", help="thread, counts, lookup, post, mixed")
     parser.add_argument("--concurrency", default="64", help="comma-separated, e.g. 16,64,256")
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--timeout", type=float, default=15.0, help="seconds a client waits for one answer")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds a client waits for one answer")
     parser.add_argument("--comments", type=int, default=200, help="published comments in the read thread")
     parser.add_argument("--models", action="store_true", help="load the moderation models (needed for realistic writes)")
     parser.add_argument("server_args", nargs="*", help="extra `commentdesk serve` flags, after --")
