@@ -50,7 +50,7 @@ def store(settings) -> Store:
     migrate(engine)
     sessions = session_factory(engine)
     with sessions() as session:
-        create_site(session, SITE, "The Daily Example")
+        create_site(session, SITE, "The Daily Example", policy={"banned_words": ["fuck*"]})
         session.commit()
     yield Store(settings, sessions)
     engine.dispose()

@@ -11,7 +11,8 @@ def candidate(text: str, **extra) -> Candidate:
 
 
 def test_banned_word_rejects_and_shows_the_reader_spelling():
-    result = wordlists.check(candidate("What a f.u.c.k.i.n.g joke"), ModelSignals(), Policy())
+    # Profanity is not banned by default; a site with a clean-language policy bans it.
+    result = wordlists.check(candidate("What a f.u.c.k.i.n.g joke"), ModelSignals(), Policy(banned_words=["fuck*"]))
     assert result.decision == REJECT
     assert result.reasons[0].code == "banned_word"
     assert result.reasons[0].evidence == ["f.u.c.k.i.n.g"]

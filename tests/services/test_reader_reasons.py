@@ -38,7 +38,7 @@ def test_a_decision_summary_keeps_scores_for_moderators_unless_the_site_shows_th
 @pytest.fixture
 def strict_site(client, auth):
     """A site whose abuse threshold rejects an insult outright, so the nudge's promise is put to the test."""
-    assert client.patch("/api/v1/policy", json={"abuse_hold": 0.01, "abuse_reject": 0.02}, headers=auth).status_code == 200
+    assert client.patch("/api/v1/policy", json={"abuse_hold": 0.01, "abuse_reject": 0.02, "banned_words": ["fuck*", "shit*"]}, headers=auth).status_code == 200
     return client.put("/api/v1/articles", json=ARTICLE, headers=auth).json()["id"]
 
 

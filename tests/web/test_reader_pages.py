@@ -115,7 +115,9 @@ def test_form_post_held_for_review_explains_why(client, make_article):
     assert "COMMENTS (0)" in page and ON_TOPIC[0] not in page
 
 
-def test_form_post_rejected_gives_the_reason(client, make_article):
+def test_form_post_rejected_gives_the_reason(client, auth, make_article):
+    # A site with a clean-language policy: profanity is not banned by default.
+    assert client.patch("/api/v1/policy", json={"banned_words": ["fuck*"]}, headers=auth).status_code == 200
     article_id = make_article()
     response = post_form(client, article_id, text="The council fucking wasted money on these harbour road cycle lanes.")
     page = client.get(response.headers["location"].split("#")[0]).text

@@ -1,124 +1,88 @@
-"""The shipped abuse weights load, score in range, and explain themselves with original words.
-
-The shipped model is the fine-tuned one (its branch runs inside the embedder's graph, so it is
-given branch logits); weights of the earlier linear kind, which sites may still have installed,
-load through the same entry point.
-"""
+"""The shipped abuse weights load, score in range, and explain themselves with original words."""
 
 import json
 
 import numpy as np
 import pytest
 
-from commentdesk.moderation.models.abuse import WEIGHTS_DIR, AbuseModel, AbuseScore, ModelLoadError
-from commentdesk.moderation.models.abuse_encoder import HEADS, OUTPUTS
-from commentdesk.moderation.models.abuse_finetuned import FineTunedAbuseModel, load_abuse_model, undisguised
+from commentdesk.moderation.models.abuse import CATEGORIES, AbuseModel, AbuseScore, ModelLoadError
 
 
 @pytest.fixture(scope="module")
 def model():
-    return load_abuse_model()
+    return AbuseModel.load()
 
 
-def _logits(n, seed=0):
-    return np.random.default_rng(seed).normal(size=(n, len(OUTPUTS))).astype(np.float32)
+def _random_unit(n, seed=0):
+    v = np.random.default_rng(seed).normal(size=(n, 384)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def test_shipped_weights_are_the_fine_tuned_kind_with_version_and_thresholds(model):
-    assert isinstance(model, FineTunedAbuseModel)
+def test_shipped_weights_load_with_version_and_thresholds(model):
     assert model.version.startswith("abuse-")
     th = model.recommended_thresholds
     assert 0 < th["hold"] < th["reject"] <= 1
-    assert model.category_names == list(HEADS)
-    assert model.branch_state, "the fine-tuned layer ships with the weights"
 
 
 def test_predict_shapes_and_ranges(model):
     texts = ["Thanks for the balanced reporting.", "You are a worthless idiot."]
-    scores = model.predict(texts, _logits(2))
+    scores = model.predict(texts, _random_unit(2))
     assert len(scores) == 2
     for s in scores:
         assert isinstance(s, AbuseScore)
         assert 0.0 <= s.probability <= 1.0
-        assert set(s.categories) == set(HEADS)
+        assert set(s.categories) == set(model.category_names) and set(s.categories) <= set(CATEGORIES)
         assert all(0.0 <= v <= 1.0 for v in s.categories.values())
 
 
 def test_empty_batch(model):
-    assert model.predict([], np.zeros((0, len(OUTPUTS)), np.float32)) == []
+    assert model.predict([], np.zeros((0, 384), np.float32)) == []
 
 
 def test_evidence_is_copied_from_the_original_text(model):
     text = "Shut up, you stupid m0r0n, nobody cares about your lies"
-    (score,) = model.predict([text], _logits(1))
+    (score,) = model.predict([text], _random_unit(1))
     assert score.evidence, "an insult should come with evidence"
     for word in score.evidence:
         assert word in text
 
 
-def test_a_disguised_comment_is_read_again_with_the_disguise_undone(model):
-    seen = []
+def test_lexical_view_sees_through_disguises(model):
+    plain, disguised = "you are a stupid idiot", "you are a s t u p i d id1ot"
+    emb = _random_unit(1)
+    a = model.view_logits(["you are a stupid idiot"], emb)[0, 0]
+    from commentdesk.moderation.models.abuse import normalise
 
-    def reencode(texts):
-        seen.extend(texts)
-        return np.full((len(texts), len(OUTPUTS)), 8.0, np.float32)  # the plain reading is clearly abusive
-
-    calm = np.full((1, len(OUTPUTS)), -8.0, np.float32)
-    (score,) = model.predict(["you are a s t u p i d id1ot"], calm, reencode)
-    assert seen == ["you are a stupid idiot"]
-    assert score.probability >= model.recommended_thresholds["hold"]
-    model.predict(["A plain remark about the budget."], calm, reencode)
-    assert len(seen) == 1, "a comment without disguises is read once"
-
-
-def test_undisguised_keeps_the_rest_of_the_comment():
-    assert undisguised("Well, you are an id1ot.", {}) == "Well, you are an idiot."
-    assert undisguised("No tricks here, minister.", {}) == "No tricks here, minister."
+    b = model.view_logits([normalise(disguised)], emb)[0, 0]
+    assert abs(a - b) < 1.5, (plain, disguised)
 
 
 def test_missing_weights_raise_a_clear_error(tmp_path):
     with pytest.raises(ModelLoadError):
-        load_abuse_model(tmp_path)
+        AbuseModel.load(tmp_path)
 
 
-def test_corrupt_weights_raise_a_clear_error(tmp_path, model):
-    (tmp_path / "abuse.json").write_text(json.dumps(model.meta))
+def test_corrupt_weights_raise_a_clear_error(tmp_path):
+    shipped = AbuseModel.load().meta
+    (tmp_path / "abuse.json").write_text(json.dumps(shipped))
     (tmp_path / "abuse.npz").write_bytes(b"not an npz")
     with pytest.raises(ModelLoadError):
-        load_abuse_model(tmp_path)
+        AbuseModel.load(tmp_path)
 
 
 def test_weight_files_stay_small():
-    sizes = [p.stat().st_size for p in WEIGHTS_DIR.rglob("*") if p.is_file()]
-    assert max(sizes) < 8 * 2**20
-    assert sum(sizes) < 24 * 2**20
+    from commentdesk.moderation.models.abuse import WEIGHTS_DIR
 
-
-def _legacy_weights(folder, n_features=1024):
-    heads = 3
-    meta = {"version": "abuse-2025.01.01-1", "recommended_thresholds": {"hold": 0.5, "reject": 0.9},
-            "categories": ["insult", "threat", "identity_attack", "obscenity"],
-            "lexical": {"n_features": n_features, "char_ngrams": [2, 5]}, "category_floors": {"threat": 0.5}}
-    rng = np.random.default_rng(0)
-    np.savez(folder / "abuse.npz", lexical_w=rng.normal(size=n_features).astype(np.float16), lexical_b=np.float32(0),
-             embedding_w=rng.normal(size=(384, heads)).astype(np.float32), embedding_b=np.zeros(heads, np.float32),
-             stack_w=np.ones(1 + heads + 2, np.float32), stack_b=np.float32(0),
-             category_w=rng.normal(size=(384 + 1 + heads, 4)).astype(np.float32), category_b=np.zeros(4, np.float32))
-    (folder / "abuse.json").write_text(json.dumps(meta))
-
-
-def test_weights_of_the_earlier_kind_still_load_and_score(tmp_path):
-    _legacy_weights(tmp_path)
-    legacy = load_abuse_model(tmp_path)
-    assert isinstance(legacy, AbuseModel) and not hasattr(legacy, "branch_state")
-    vectors = np.random.default_rng(1).normal(size=(2, 384)).astype(np.float32)
-    scores = legacy.predict(["Thanks for this.", "You are an idiot."], vectors)
-    assert all(0 <= s.probability <= 1 for s in scores)
+    sizes = [p.stat().st_size for p in WEIGHTS_DIR.iterdir() if p.is_file()]
+    assert max(sizes) < 3 * 2**20
+    assert sum(sizes) < 8 * 2**20
+    finetuned = [p.stat().st_size for p in (WEIGHTS_DIR / "finetuned").iterdir() if p.is_file()]
+    assert max(finetuned) < 5 * 2**20
 
 
 @pytest.mark.models
-def test_real_model_separates_abuse_from_dissent(models):
-    from commentdesk.moderation.types import Candidate
+def test_real_embeddings_separate_abuse_from_dissent(model):
+    from commentdesk.moderation.models.embedder import shared_embedder
 
     texts = [
         "The minister's budget is a disaster and she should resign over it.",
@@ -126,29 +90,36 @@ def test_real_model_separates_abuse_from_dissent(models):
         "You are a pathetic moron and everyone here hates you.",
         "Go kill yourself, you worthless piece of garbage.",
     ]
-    probs = [models.signals(Candidate(text=t, article_title="Budget", article_body="The budget.")).abuse.probability
-             for t in texts]
+    probs = [s.probability for s in model.predict(texts, shared_embedder().encode(texts))]
     assert max(probs[:2]) < min(probs[2:])
 
 
-@pytest.mark.models
-def test_identity_words_alone_are_not_held(models):
-    from commentdesk.moderation.types import Candidate
-
-    hold = models.abuse.recommended_thresholds["hold"]
-    for text in ("Jewish families gathered at the synagogue for the holiday.",
-                 "My neighbour is a gay Muslim immigrant and a great guy.",
-                 "Black women founded this charity."):
-        assert models.signals(Candidate(text=text, article_title="", article_body="")).abuse.probability < hold, text
+def test_shipped_repairs_undo_dropped_letters(model):
+    assert model.repairs.get("stpid") == "stupid"
+    assert "sit" not in model.repairs  # a real word is never "repaired" into "shit"
 
 
 @pytest.mark.models
-def test_threats_are_held_even_in_polite_words(models):
-    from commentdesk.moderation.types import Candidate
+def test_identity_words_alone_are_not_held(model):
+    from commentdesk.moderation.models.embedder import shared_embedder
 
-    hold = models.abuse.recommended_thresholds["hold"]
-    for text in ("I know your address and I will make you suffer.",
-                 "Someone should shoot this politician.",
-                 "It would be a real shame if something happened to your children on the way to school."):
-        score = models.signals(Candidate(text=text, article_title="", article_body="")).abuse
+    texts = [
+        "Jewish families gathered at the synagogue for the holiday.",
+        "My neighbour is a gay Muslim immigrant and a great guy.",
+        "Black women founded this charity.",
+    ]
+    hold = model.recommended_thresholds["hold"]
+    for text, score in zip(texts, model.predict(texts, shared_embedder().encode(texts))):
+        assert score.probability < hold, text
+
+
+@pytest.mark.models
+def test_threats_are_held(model):
+    from commentdesk.moderation.models.embedder import shared_embedder
+
+    texts = ["I know your address and I will make you suffer.",
+             "Someone should shoot this politician."]
+    hold = model.recommended_thresholds["hold"]
+    for text, score in zip(texts, model.predict(texts, shared_embedder().encode(texts))):
         assert score.probability >= hold, text
+        assert score.categories["threat"] > 0.5, text

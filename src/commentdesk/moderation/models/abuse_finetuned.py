@@ -46,7 +46,11 @@ def undisguised(text: str, repairs: dict[str, str]) -> str:
         plain = repairs.get(normalise_token("".join(word.split())), None)
         if is_disguised(word) or plain:
             core = normalise_token("".join(word.split()))
-            pieces.append(text[last:start] + (plain or core))
+            # Keep the punctuation around the word ("id1ot." -> "idiot.").
+            stripped = word.strip(_WORD_EDGE_PUNCT)
+            head = word[: len(word) - len(word.lstrip(_WORD_EDGE_PUNCT))] if stripped else ""
+            tail = word[len(word.rstrip(_WORD_EDGE_PUNCT)):] if stripped else ""
+            pieces.append(text[last:start] + head + (plain or core) + tail)
         else:
             pieces.append(text[last:end])
         last = end

@@ -12,9 +12,10 @@ from pathlib import Path
 WEIGHT_FILES = ("abuse.json", "abuse.npz", "relevance.json", "relevance.npz")
 ACTIVE_FILE = "ACTIVE"
 SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
-# Shipped variants: "default" learned from every labeled set; "commercial" only from sets whose
-# licences allow commercial use (see the model card). Only the abuse model differs.
-VARIANTS = ("default", "commercial")
+# Shipped variants of the abuse model (see the model card): "default", the linear model on the
+# sentence embedding; "finetuned", the fine-tuned MiniLM layer, which transfers better to
+# hate speech but holds too many neutral sentences that name a group of people to be the default.
+VARIANTS = ("default", "finetuned")
 
 
 def shipped_weights_dir(variant: str = "default") -> Path | None:
