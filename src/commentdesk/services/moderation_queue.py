@@ -65,6 +65,9 @@ class ModerationQueue:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._loop: threading.Thread | None = None
+        # One app can be started by more than one server at once (a test client beside a live
+        # server): the queue stops when the last of them stops.
+        self._starts = 0
 
     # --- what posting uses ---------------------------------------------------------------------
 
@@ -95,6 +98,8 @@ class ModerationQueue:
     # --- running -------------------------------------------------------------------------------
 
     def start(self) -> "ModerationQueue":
+        with self._lock:
+            self._starts += 1
         if self._loop is None:
             self._stopping.clear()
             self._loop = threading.Thread(target=self._run, name="moderation-queue-loop", daemon=True)
@@ -103,6 +108,10 @@ class ModerationQueue:
 
     def stop(self, wait_s: float = 10.0) -> None:
         """Stop taking jobs and give back the ones not finished, so that a restart takes them at once."""
+        with self._lock:
+            self._starts = max(0, self._starts - 1)
+            if self._starts:
+                return  # another server still runs this app
         self._stopping.set()
         self._wake.set()
         if self._loop is not None:
