@@ -55,9 +55,11 @@ class ModerationQueue:
         self.retry_after_s = RETRY_AFTER_S
         # Who holds a job: this process, uniquely (a restarted server gets a new name).
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
-        # Checks run here, in threads that wait on the models (which batch them together).
+        # Checks run here, in threads that wait on the models (which batch them together); the
+        # pool lives as long as the process, so posting works whether or not the queue runs.
         self._checks = ThreadPoolExecutor(max_workers=64, thread_name_prefix="check")
-        self._workers = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="moderation-queue")
+        self._threads = threads
+        self._workers: ThreadPoolExecutor | None = None
         self._database = threading.BoundedSemaphore(QUEUE_CONNECTIONS)
         self._running: dict[int, Future] = {}    # comment id -> the check started when it was posted
         self._held: set[int] = set()             # job ids this process is working on
@@ -102,6 +104,7 @@ class ModerationQueue:
             self._starts += 1
         if self._loop is None:
             self._stopping.clear()
+            self._workers = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="moderation-queue")
             self._loop = threading.Thread(target=self._run, name="moderation-queue-loop", daemon=True)
             self._loop.start()
         return self
@@ -117,8 +120,10 @@ class ModerationQueue:
         if self._loop is not None:
             self._loop.join(timeout=wait_s)
             self._loop = None
-        self._workers.shutdown(wait=False, cancel_futures=True)
-        self._checks.shutdown(wait=False, cancel_futures=True)
+        if self._workers is not None:
+            self._workers.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            self._held.clear()  # given back below; a later start takes them again
         try:
             with self._database, self.sessions() as session:
                 session.execute(update(ModerationJob).where(ModerationJob.claimed_by == self.name)
