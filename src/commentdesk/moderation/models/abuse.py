@@ -319,20 +319,23 @@ class AbuseModel:
         ]
 
     def _evidence(self, originals: list[str], normalised: list[str], limit: int = 5) -> list[str]:
-        """Original words whose lexical weight pushes most towards abusive."""
-        if not normalised:
-            return []
-        rows = self._featurizer.token_rows(normalised)
-        contrib = np.asarray(rows @ self._lex_w).ravel()
-        # Long words collect more n-grams: compare per-n-gram weight, scaled by sqrt of count.
-        counts = np.maximum(np.diff(rows.indptr), 1)
-        strength = contrib / np.sqrt(counts)
-        order = np.argsort(-strength)
-        out: list[str] = []
-        for k in order[:limit]:
-            if strength[k] < self.evidence_min_weight:
-                break
-            word = originals[k].strip(_WORD_EDGE_PUNCT) or originals[k]
-            if word not in out:
-                out.append(word)
-        return out
+        return evidence_words(self._featurizer, self._lex_w, self.evidence_min_weight, originals, normalised, limit)
+
+
+def evidence_words(featurizer: LexicalFeaturizer, lexical_w: np.ndarray, min_weight: float,
+                   originals: list[str], normalised: list[str], limit: int = 5) -> list[str]:
+    """Original words whose lexical weight pushes most towards abusive (shared by both abuse models)."""
+    if not normalised:
+        return []
+    rows = featurizer.token_rows(normalised)
+    contrib = np.asarray(rows @ lexical_w).ravel()
+    # Long words collect more n-grams: compare per-n-gram weight, scaled by sqrt of count.
+    strength = contrib / np.sqrt(np.maximum(np.diff(rows.indptr), 1))
+    out: list[str] = []
+    for k in np.argsort(-strength)[:limit]:
+        if strength[k] < min_weight:
+            break
+        word = originals[k].strip(_WORD_EDGE_PUNCT) or originals[k]
+        if word not in out:
+            out.append(word)
+    return out

@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from commentdesk.moderation.models.abuse import (_WORD_EDGE_PUNCT, AbuseScore, LexicalFeaturizer, LexicalSpec,
-                                                 ModelLoadError, analyse, is_disguised, token_spans)
+                                                 ModelLoadError, analyse, evidence_words, is_disguised,
+                                                 token_spans)
 
 FORMAT = "finetuned-branch-1"
 BRANCH_PREFIX = "branch."
@@ -168,20 +169,7 @@ class FineTunedAbuseModel:
         ]
 
     def _evidence(self, originals: list[str], normalised: list[str], limit: int = 5) -> list[str]:
-        """Original words whose lexical weight pushes most towards abusive."""
-        if not normalised:
-            return []
-        rows = self._featurizer.token_rows(normalised)
-        contrib = np.asarray(rows @ self._lex_w).ravel()
-        strength = contrib / np.sqrt(np.maximum(np.diff(rows.indptr), 1))
-        out: list[str] = []
-        for k in np.argsort(-strength)[:limit]:
-            if strength[k] < self.evidence_min_weight:
-                break
-            word = originals[k].strip(_WORD_EDGE_PUNCT) or originals[k]
-            if word not in out:
-                out.append(word)
-        return out
+        return evidence_words(self._featurizer, self._lex_w, self.evidence_min_weight, originals, normalised, limit)
 
 
 def load_abuse_model(weights_dir: Path | None = None):

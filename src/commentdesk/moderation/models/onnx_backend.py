@@ -51,18 +51,24 @@ def export(sentence_model, target: Path) -> None:
             mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(mean, dim=1)
 
-    module = Pooled(sentence_model[0].auto_model).eval()
+    write_graph(sentence_model, Pooled(sentence_model[0].auto_model).eval(), ["embedding"], target)
+
+
+def write_graph(sentence_model, module, output_names: list[str], target: Path) -> None:
+    """Trace ``module`` (inputs: ids, mask, token types) to an ONNX file, written beside the
+    target and renamed, so a half-written file is never loaded."""
+    import torch
+
     sample = sentence_model.tokenizer(["an example", "a second, longer example sentence"], padding=True, return_tensors="pt")
     axes = {0: "batch", 1: "tokens"}
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside the target and rename, so a half-written file is never loaded.
     with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".onnx.tmp", delete=False) as handle:
         temporary = Path(handle.name)
     try:
         with torch.no_grad():
             torch.onnx.export(
                 module, (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]), str(temporary),
-                input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["embedding"],
+                input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=output_names,
                 dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes},
                 opset_version=OPSET, dynamo=False,
             )
@@ -71,21 +77,25 @@ def export(sentence_model, target: Path) -> None:
         temporary.unlink(missing_ok=True)
 
 
+def cpu_session(path: Path, threads: int | None):
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads or (os.cpu_count() or 1)
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
 class OnnxEncoder:
     """Tokenise with the model's own tokenizer, run the exported graph, return unit vectors."""
 
     def __init__(self, sentence_model, model_dir: Path, max_tokens: int, threads: int | None = None) -> None:
-        import onnxruntime
-
         path = cache_dir() / f"minilm-{_weights_digest(model_dir)}-opset{OPSET}.onnx"
         if not path.exists():
             log.info("exporting the embedding model to %s", path)
             export(sentence_model, path)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or (os.cpu_count() or 1)
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.session = cpu_session(path, threads)
         self.tokenizer = sentence_model.tokenizer
         self.max_tokens = max_tokens
 
@@ -112,28 +122,11 @@ def _arrays_digest(arrays: dict[str, np.ndarray]) -> str:
 
 def export_two_roads(sentence_model, branch_state: dict[str, np.ndarray], target: Path) -> None:
     """Export the packaged model plus the fine-tuned abuse branch as one graph with two outputs."""
-    import torch
-
     from commentdesk.moderation.models.abuse_encoder import load_branch, two_roads
 
     transformer = sentence_model[0].auto_model
     module = two_roads(transformer, load_branch(transformer, branch_state))
-    sample = sentence_model.tokenizer(["an example", "a second, longer example sentence"], padding=True, return_tensors="pt")
-    axes = {0: "batch", 1: "tokens"}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".onnx.tmp", delete=False) as handle:
-        temporary = Path(handle.name)
-    try:
-        with torch.no_grad():
-            torch.onnx.export(
-                module, (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]), str(temporary),
-                input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["embedding", "abuse_logits"],
-                dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes},
-                opset_version=OPSET, dynamo=False,
-            )
-        temporary.replace(target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_graph(sentence_model, module, ["embedding", "abuse_logits"], target)
 
 
 class OnnxTwoRoads(OnnxEncoder):
@@ -141,17 +134,11 @@ class OnnxTwoRoads(OnnxEncoder):
 
     def __init__(self, sentence_model, model_dir: Path, branch_state: dict[str, np.ndarray], max_tokens: int,
                  threads: int | None = None) -> None:
-        import onnxruntime
-
         path = cache_dir() / f"minilm-{_weights_digest(model_dir)}-abuse-{_arrays_digest(branch_state)}-opset{OPSET}.onnx"
         if not path.exists():
             log.info("exporting the embedding model with the abuse branch to %s", path)
             export_two_roads(sentence_model, branch_state, path)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or (os.cpu_count() or 1)
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.session = cpu_session(path, threads)
         self.tokenizer = sentence_model.tokenizer
         self.max_tokens = max_tokens
 
