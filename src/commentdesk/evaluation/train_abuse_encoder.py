@@ -30,7 +30,7 @@ from commentdesk.evaluation.train_abuse import choose_thresholds, fit_logistic, 
 from commentdesk.evaluation.trunk_cache import TrunkStates, base_model, fresh_states
 from commentdesk.moderation.models.abuse import LexicalFeaturizer, LexicalSpec, analyse
 from commentdesk.moderation.models.abuse_encoder import HEADS, OUTPUTS, branch_arrays, new_branch
-from commentdesk.moderation.models.abuse_finetuned import FORMAT, FineTunedAbuseModel, stack_inputs
+from commentdesk.moderation.models.abuse_finetuned import FORMAT, FineTunedAbuseModel
 
 BATCH = 32
 # Word pieces of a comment that training reads (scoring reads all that the cache holds).

@@ -181,13 +181,29 @@ def trunk_states(name: str, texts: list[str], cache_dir: Path | None = None) -> 
     _ensure_ignored(cache_dir)
     digest = hashlib.sha1(("\x1e".join(texts) + f"|{STORED_LAYERS}|{TRAIN_TOKENS}").encode("utf-8")).hexdigest()[:16]
     path = cache_dir / "trunk" / f"{name}-{digest}.npz"
+    # The states after SHARED_LAYERS are kept too: applying the extra layer to every text on each
+    # read cost more than the training that followed.
+    advanced_path = path.with_name(f"{name}-{digest}-after{SHARED_LAYERS}.npz")
+    if advanced_path.exists():
+        return _read(advanced_path)
     if path.exists():
-        with np.load(path) as npz:
-            stored = TrunkStates(npz["hidden"], npz["offsets"], npz["embedding"])
+        stored = _read(path)
     else:
         stored = compute(texts, desc=f"encode {name}", cache_dir=cache_dir)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp.npz")
-        np.savez(temporary, hidden=stored.hidden, offsets=stored.offsets, embedding=stored.embedding)
-        temporary.replace(path)
-    return advance(stored)
+        _write(stored, path)
+    advanced = advance(stored)
+    if advanced is not stored:
+        _write(advanced, advanced_path)
+    return advanced
+
+
+def _read(path: Path) -> TrunkStates:
+    with np.load(path) as npz:
+        return TrunkStates(npz["hidden"], npz["offsets"], npz["embedding"])
+
+
+def _write(states: TrunkStates, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp.npz")
+    np.savez(temporary, hidden=states.hidden, offsets=states.offsets, embedding=states.embedding)
+    temporary.replace(path)
