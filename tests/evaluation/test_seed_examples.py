@@ -88,3 +88,28 @@ def test_harassment_is_an_insult_and_sexual_harassment_also_obscene():
     obscene = [targets_of[text]["obscenity"] == 1.0 for text in seed_examples.HARASSMENT]
     assert all(targets_of[text]["insult"] == 1.0 for text in seed_examples.HARASSMENT)
     assert any(obscene) and not all(obscene)
+
+
+def test_harm_seeds_are_labeled_for_known_heads_and_never_in_the_suites():
+    import json
+
+    from commentdesk.evaluation import harm_seeds
+    from commentdesk.evaluation.suites import FUNCTIONAL_FILE, OFFTOPIC_FILE
+    from commentdesk.moderation.models.harm import HEADS
+
+    suite_texts = set()
+    for path in (FUNCTIONAL_FILE, OFFTOPIC_FILE):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                suite_texts.add(json.loads(line)["text"].strip().lower())
+    seen = set()
+    for _name, (texts, heads) in harm_seeds.HARM_SEED_GROUPS.items():
+        assert set(heads) <= set(HEADS)
+        assert len(texts) >= 10
+        for text in texts:
+            key = text.strip().lower()
+            assert key not in suite_texts, text
+            assert key not in seen, text
+            seen.add(key)
+    abusive_seeds = {text.strip().lower() for text, _label, _targets in seed_examples.labeled_seeds()}
+    assert not abusive_seeds & suite_texts

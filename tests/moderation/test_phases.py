@@ -1,5 +1,7 @@
 """The rule-based phases, without the models."""
 
+import pytest
+
 from commentdesk.moderation.fingerprint import distance, is_near_duplicate, simhash
 from commentdesk.moderation.phases import spam, trust, wordlists
 from commentdesk.moderation.policy import Policy
@@ -97,3 +99,86 @@ def test_an_invalid_threat_pattern_is_refused():
 
     with pytest.raises(ValueError, match="regular expression"):
         Policy.from_dict({"threat_patterns": ["(unclosed"]})
+
+
+def _signals_with_harm(violence: float = 0.0, sexual: float = 0.0) -> ModelSignals:
+    from commentdesk.moderation.models.harm import HarmScore
+
+    return ModelSignals(harm=HarmScore({"violence": violence, "sexual": sexual}))
+
+
+def test_the_harm_model_holds_threats_no_pattern_lists_with_its_score_for_moderators():
+    from commentdesk.moderation.phases import threats
+
+    policy = Policy()
+    text = "Do enjoy your holiday, councillor. Your house will be very quiet without you."
+    result = threats.check(candidate(text), _signals_with_harm(violence=policy.violence_hold + 0.01), policy)
+    assert result.decision == HOLD
+    reason = result.reasons[0]
+    assert reason.code == "threat" and reason.evidence == []
+    assert "violence" in reason.detail and "threshold" in reason.detail
+    assert result.scores["harm_violence"] == pytest.approx(policy.violence_hold + 0.01, abs=1e-4)
+    below = threats.check(candidate(text), _signals_with_harm(violence=policy.violence_hold - 0.01), policy)
+    assert below.decision is None and "harm_violence" in below.scores
+
+
+def test_sexual_harassment_is_held_with_its_own_reason():
+    from commentdesk.moderation.phases import threats
+
+    policy = Policy()
+    result = threats.check(candidate("words"), _signals_with_harm(sexual=0.99), policy)
+    assert result.decision == HOLD
+    assert [reason.code for reason in result.reasons] == ["sexual_harassment"]
+    assert "sexual" in result.reasons[0].for_reader()
+
+
+def test_a_site_can_raise_the_harm_thresholds():
+    from commentdesk.moderation.phases import threats
+
+    policy = Policy.from_dict({"violence_hold": 1, "sexual_harassment_hold": 1})
+    assert threats.check(candidate("words"), _signals_with_harm(0.99, 0.99), policy).decision is None
+    with pytest.raises(ValueError):
+        Policy.from_dict({"violence_hold": 1.5})
+
+
+def test_a_missing_harm_score_leaves_the_patterns_working():
+    from commentdesk.moderation.phases import threats
+
+    result = threats.check(candidate("I'm coming for you and your family."), ModelSignals(), Policy())
+    assert result.decision == HOLD and result.reasons[0].evidence == ["I'm coming for you"]
+
+
+@pytest.mark.parametrize("text", [
+    "The board members deserve to be dragged into the street and beaten.",
+    "That linesman deserves a bullet for what he did today.",
+    "I'll break his legs if he shows his face at the club again.",
+    "The mayor will leave this town in a box, mark my words.",
+    "Someone should put a bomb under the planning office.",
+    "Burn down every church in the valley, with the people inside.",
+    "Landlords should be rounded up and drowned.",
+])
+def test_threat_patterns_catch_common_constructions(text):
+    from commentdesk.moderation.phases import threats
+
+    assert threats.check(candidate(text), ModelSignals(), Policy()).decision == HOLD
+
+
+@pytest.mark.parametrize("text", [
+    'One reader wrote that the judge "deserves to be shot". That is exactly the talk that gets people hurt.',
+    "The minister should be sacked and the report published in full.",
+    "If the dam breaks, whole villages will be washed away.",
+    "The army bombed the bridge flat in 1944, the museum says.",
+])
+def test_reported_threats_and_violent_news_are_not_threats(text):
+    from commentdesk.moderation.phases import threats
+
+    assert threats.find_threats(text, Policy().threat_patterns) == []
+
+
+def test_slurs_reject_and_ableist_insults_are_held():
+    rejected = wordlists.check(candidate("Typical lying paki politician."), ModelSignals(), Policy())
+    assert rejected.decision == REJECT
+    held = wordlists.check(candidate("The goalkeeper is a total mong."), ModelSignals(), Policy())
+    assert held.decision == HOLD
+    fine = wordlists.check(candidate("Pakistani officials crippled the talks."), ModelSignals(), Policy())
+    assert fine.decision is None

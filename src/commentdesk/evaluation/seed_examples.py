@@ -363,7 +363,7 @@ INSULTS_AT_PEOPLE = (
     "Go back to school, you illiterate clown.",
     "The reporter is a brain-dead hack who can't count.",
     "What a pathetic, spineless worm the finance minister is.",
-    "Shut up, you ignorant troll.",
+    "Sit down and stop talking, you clueless troll.",
     "Whoever edited this is a complete imbecile.",
     "The coach is a clueless fat idiot.",
     "You people in the comments are all morons.",

@@ -61,7 +61,7 @@ class ModerationModels:
         self._lock = threading.Lock()
         # Enough workers that concurrent comments meet in the embedder's micro-batches.
         self._executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="models")
-        self.embedder = self.abuse = self.relevance = self.chatter = None
+        self.embedder = self.abuse = self.relevance = self.chatter = self.harm = None
 
     def load(self) -> "ModerationModels":
         with self._lock:
@@ -71,6 +71,7 @@ class ModerationModels:
                 from commentdesk.moderation.models.abuse_finetuned import load_abuse_model
                 from commentdesk.moderation.models.chatter import ChatterBank
                 from commentdesk.moderation.models.embedder import shared_embedder
+                from commentdesk.moderation.models.harm import HarmModel
                 from commentdesk.moderation.models.registry import active_weights_dir
                 from commentdesk.moderation.models.relevance import RelevanceModel
 
@@ -80,6 +81,8 @@ class ModerationModels:
                 if hasattr(self.abuse, "branch_state"):
                     self.embedder.attach_branch(self.abuse.branch_state)
                 self.relevance = RelevanceModel.load(weights)
+                # The harm heads read the packaged sentence embedding, whatever the abuse variant.
+                self.harm = HarmModel.load()
                 self.chatter = ChatterBank(self.embedder.encode)
                 self._load_error = None
             except Exception as error:  # a broken install must hold comments, not crash the server
@@ -91,7 +94,7 @@ class ModerationModels:
     @property
     def versions(self) -> dict[str, str]:
         found = {}
-        for name in ("embedder", "abuse", "relevance"):
+        for name in ("embedder", "abuse", "relevance", "harm"):
             model = getattr(self, name)
             if model is not None:
                 found[name] = str(getattr(model, "version", "unknown"))
@@ -142,6 +145,12 @@ class ModerationModels:
         except Exception as error:
             log.exception("abuse model failed")
             signals.failures["abuse"] = f"error: {error}"
+        try:
+            if self.harm is not None:
+                signals.harm = self.harm.score(vectors[0])
+        except Exception as error:
+            log.exception("harm model failed")
+            signals.failures["harm"] = f"error: {error}"
         try:
             passages, passage_vectors = candidate.passages, candidate.passage_vectors
             if passages is None or passage_vectors is None:

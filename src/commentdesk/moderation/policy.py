@@ -27,8 +27,9 @@ WEIGHTS_DIR = Path(__file__).parent / "models" / "weights"
 # "this budget is a f***ing mess" attacks no one, and a site that wants a clean-language policy
 # adds "fuck*", "shit*" and the like here itself.
 DEFAULT_BANNED_WORDS = [
-    "cunt*", "nigger*", "faggot*", "retard*", "kike*", "spic", "chink*",
-    "tranny*", "wetback*", "raghead*",
+    "cunt*", "nigger*", "faggot*", "retard*", "kike*", "spic", "spics", "chink*",
+    "tranny*", "wetback*", "raghead*", "towelhead*", "paki", "pakis", "wog", "wogs", "golliwog*",
+    "gypo*", "gyppo*", "darkie*", "darky", "beaner*", "gook*", "jigaboo*", "kaffir*", "sambo*",
 ]
 # Words and phrases that are often but not always abusive, aimed at a person: held for a person to
 # read. Words that readers quote or report ("traitors", "vermin") are left to the models.
@@ -36,6 +37,10 @@ DEFAULT_SUSPECT_WORDS = [
     "idiot*", "moron*", "stupid*", "scum*", "bitch*", "bastard*", "dickhead*",
     "asshole*", "dumbass*", "imbecile*", "kill yourself", "kys", "fuck you", "fuck off",
     "shut the fuck up", "stfu", "piece of shit",
+    # Slurs for disabled people, used as insults; held rather than rejected, since some are also
+    # ordinary words elsewhere ("mong" is a town, "cripple" a verb) and some are reclaimed.
+    "mong", "mongs", "mongoloid*", "spacker*", "spaz", "spazz*", "spastic*", "downie*", "tard", "tards",
+    "cripple", "cripples", "window licker*", "windowlicker*", "coon", "coons", "dago*",
 ]
 
 
@@ -55,7 +60,7 @@ def _default_dehumanising() -> list[str]:
 def recommended_thresholds() -> dict:
     """Thresholds chosen on held-out data and shipped with the model weights."""
     found: dict = {}
-    for name in ("abuse.json", "relevance.json"):
+    for name in ("abuse.json", "relevance.json", "harm.json"):
         path = WEIGHTS_DIR / name
         try:
             found[name.removesuffix(".json")] = json.loads(path.read_text()).get("recommended_thresholds", {})
@@ -84,6 +89,10 @@ class Policy(BaseModel):
 
     abuse_hold: Threshold = Field(default_factory=lambda: _model_default("abuse", "hold", 0.5))
     abuse_reject: Threshold = Field(default_factory=lambda: _model_default("abuse", "reject", 0.93))
+    # The harm model's heads: threats, wishing or calling for violence; sexual harassment. A score
+    # at or above its level holds the comment for a person (never rejects: context decides).
+    violence_hold: Threshold = Field(default_factory=lambda: _model_default("harm", "violence", 0.8))
+    sexual_harassment_hold: Threshold = Field(default_factory=lambda: _model_default("harm", "sexual", 0.7))
     relevance_hold: Threshold = Field(default_factory=lambda: _model_default("relevance", "hold", 0.2))
     # Off-topic alone never rejects unless a site asks for it (null: never).
     relevance_reject: Threshold | None = None

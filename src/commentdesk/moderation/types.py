@@ -120,6 +120,7 @@ class ModelSignals:
     abuse: object | None = None       # models.abuse.AbuseScore
     relevance: object | None = None   # models.relevance.RelevanceScore
     chatter: object | None = None     # models.chatter.ChatterMatch
+    harm: object | None = None        # models.harm.HarmScore
     failures: dict[str, str] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     passages: list[str] | None = None

@@ -1,5 +1,8 @@
-"""Threats of violence, found by phrase patterns: the abuse models rarely see threats in training.
+"""Threats, calls for violence, dehumanising language and sexual harassment.
 
+Two views, either of which holds the comment: phrase patterns (RE2, site-editable; they name the
+words that matched) and the harm model's heads on the sentence embedding (they catch the same
+meaning in words no pattern lists: "it would be a shame if something happened to your family").
 A match holds the comment for a person rather than rejecting it: "the killer should be executed"
 under a court report is an opinion, not a threat, and only a reader of the context can tell.
 Patterns are RE2 syntax (see moderation.patterns); the defaults below are valid in both engines.
@@ -7,6 +10,7 @@ Patterns are RE2 syntax (see moderation.patterns); the defaults below are valid 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from commentdesk.moderation.normalize import normalise
@@ -38,6 +42,34 @@ DEFAULT_THREAT_PATTERNS = [
     r"\b(?:i )?(?:hope|wish|pray) (?:he|she|they|you|u|him|her|them) (?:dies?|gets? (?:killed|shot|cancer|raped|hit by|run over)|"
     r"rots?|burns?|chokes?|drowns?|suffers?|never wakes? up)\b",
     r"\b(?:i )?(?:hope|wish) (?:he|she|they|you) (?:was|were) dead\b",
+    # Harm a few words after "should be" / "deserve to be" ("should be dragged out and hanged").
+    rf"\b(?:should|must|ought to|needs? to|deserves? to|deserve to) (?:all |each |both )?(?:be|get|have) (?:[a-z']+ ){{1,6}}?{_HARM}\b",
+    r"\b(?:deserves?|deserve|earned|needs?) (?:a|the|his|her|their) (?:bullet|bullets|rope|noose|beating|kicking|hiding|firing squad)\b",
+    r"\b(?:deserves?|deserve|needs?) (?:a )?bullets? (?:each|in (?:the|his|her|their) heads?)\b",
+    r"\b(?:deserves?|deserve|ought|need|needs?) to (?:die|be dead|burn|hang|rot)\b",
+    r"\b(?:heads?|faces?|teeth|skulls?) (?:kicked|smashed|bashed|caved) in\b",
+    r"\b(?:legs|arms|neck|necks|jaw|knees|bones) broken\b",
+    # First-person harm to a body ("I will break his legs", "I'm coming for you").
+    r"\b(?:break|smash|snap|cut|slit|bash) (?:your|his|her|their) (?:legs|arms|neck|necks|face|faces|jaw|skull|head|heads|knees|throat|throats)\b",
+    r"\b(?:i'm|i am|we're|we are|i'll be|we'll be) (?:coming|comin) for (?:you|him|her|them|your|his|her|their)\b",
+    r"\b(?:hunt|track) (?:you|him|her|them|the \w+) down\b",
+    r"\b(?:leave|leaves|go home|goes home|going home|sent home|carried out) (?:here |town |this town )?in (?:a box|a coffin|a body bag|an ambulance|pieces)\b",
+    r"\b(?:put|plant|place) a (?:bomb|bullet|knife) (?:under|in|into|on|through)\b",
+    r"\bwon't (?:see me coming|make it home|walk out)\b",
+    # Calls to violence against many ("bomb the tribal areas flat", "rise up and hang every minister").
+    r"\b(?:bomb|nuke|shell|flatten|drone strike|carpet bomb) (?:the (?:entire|whole) |every |all (?:the )?)(?:[a-z']+ ){0,3}",
+    r"\bbomb (?:[a-z']+ ){0,4}flat\b",
+    r"\b(?:rise up|take up arms|grab (?:your|a) (?:gun|guns|knife|knives|torch|torches)) and (?:kill|hang|shoot|burn|lynch|attack|beat|string up|drag)\b",
+    r"\b(?:round|rounded|rounding) up (?:all |every |the )?(?:[a-z']+ ){0,3}?and (?:put|shoot|gas|kill|hang|burn|drown|throw|lock)\b",
+    r"\b(?:should|must|need to|needs to) be (?:rounded up|gassed|wiped out|exterminated|drowned|thrown into the sea|lined up)\b",
+    r"\b(?:beat|rough) up (?:every|all|whoever|anyone|any)\b",
+    r"\bturn (?:their|our|your|the) (?:guns|weapons|rifles) on\b",
+    r"\b(?:drive|get|kick|force|throw) (?:[a-z']+ ){0,6}?out (?:of )?(?:[a-z']+ ){0,4}?(?:by force|fire included|by any means)\b",
+    r"\bburn (?:down )?every (?:[a-z']+ ){0,2}?(?:mosque|church|synagogue|temple|hotel|house|home|shop|office)s?\b",
+    r"\bwith (?:the |all the )?(?:worshippers|people|families|children|kids|residents|migrants|refugees|doors locked) (?:still )?inside\b",
+    r"\b(?:don't|do not) let (?:a single|any|one) (?:[a-z']+ ){0,2}leave alive\b",
+    r"\b(?:put|throw|hurl) (?:a )?(?:bricks?|rocks?|petrol bombs?|molotovs?) through\b",
+    r"\b(?:pay|paid) (?:them|him|her|you|the \w+) a (?:little )?visit\b.{0,60}\b(?:regret|sorry|learn|lesson|afraid|scared|pay)\b",
 ]
 
 # People described as less than human: the language that comes before violence against a group.
@@ -58,25 +90,62 @@ def _compiled(patterns: tuple[str, ...]) -> list:
     return [compile_pattern(pattern) for pattern in patterns]
 
 
+_QUOTED = re.compile(r'"[^"]{1,300}"|“[^”]{1,300}”|«[^»]{1,300}»')
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """Where the comment quotes someone: a phrase in quotation marks is reported, not said."""
+    return [match.span() for match in _QUOTED.finditer(text)]
+
+
 def find_threats(text: str, patterns: list[str]) -> list[str]:
+    """The phrases that match a pattern, except those wholly inside quotation marks
+    ('one commenter says the minister "deserves to be shot"' reports a threat, it makes none)."""
     normalised = normalise(text)
+    quoted = quoted_ranges(text)
     spans = []
     for pattern in _compiled(tuple(patterns)):
         for match in pattern.finditer(normalised.text):
-            span = normalised.original_span(*match.span())
+            start, end = match.span()
+            if start >= end:
+                continue
+            first, last = normalised.positions[start], normalised.positions[end - 1]
+            if any(low <= first and last < high for low, high in quoted):
+                continue
+            span = normalised.original_span(start, end)
             if span not in spans:
                 spans.append(span)
     return spans
 
 
-def check(candidate: Candidate, _signals: ModelSignals, policy: Policy) -> PhaseResult:
+THREAT_MESSAGE = "It may threaten someone with violence, or wish or call for it."
+
+
+def _harm_scores(signals: ModelSignals) -> dict[str, float]:
+    harm = signals.harm
+    return dict(getattr(harm, "scores", None) or {})
+
+
+def check(candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseResult:
     reasons = []
+    harm = _harm_scores(signals)
+    scores = {f"harm_{head}": round(value, 4) for head, value in harm.items()}
+    violence = harm.get("violence", 0.0)
     spans = find_threats(candidate.text, policy.threat_patterns)
     if spans:
-        reasons.append(Reason("threat", "It may threaten someone with violence.", spans))
+        reasons.append(Reason("threat", THREAT_MESSAGE, spans))
+    elif violence >= policy.violence_hold:
+        reasons.append(Reason("threat", THREAT_MESSAGE,
+                              detail=f"violence {violence:.2f}, threshold {policy.violence_hold:.2f}"))
     spans = find_threats(candidate.text, policy.dehumanising_patterns)
     if spans:
         reasons.append(Reason("dehumanising", "It may describe a group of people as less than human.", spans))
+    sexual = harm.get("sexual", 0.0)
+    if sexual >= policy.sexual_harassment_hold:
+        reasons.append(Reason("sexual_harassment", "It may be a sexual remark about a person.",
+                              detail=f"sexual harassment {sexual:.2f}, threshold {policy.sexual_harassment_hold:.2f}"))
     if not reasons:
-        return PhaseResult()
-    return PhaseResult(HOLD, reasons, scores={"threat": 1.0})
+        return PhaseResult(scores=scores)
+    if spans or any(reason.evidence for reason in reasons if reason.code == "threat"):
+        scores["threat"] = 1.0
+    return PhaseResult(HOLD, reasons, scores=scores)

@@ -1,0 +1,156 @@
+"""More hand-written comments for the harm model, beside those of ``seed_examples``.
+
+The public sets label few threats and almost no sexual harassment, and what they do label is
+blunt ("X should be shot"). These sentences, written for this project in the voice of news
+readers, cover what a newsroom also sees: threats against officials and their families in calm
+words, calls on other readers to act, wishing harm, and sexual remarks aimed at a person. The
+look-alikes are the other half and matter as much: violent words about sport, politics and news
+events, and talk *about* harassment, which must be published.
+
+None of these sentences is in the evaluation suites (``evaluation/suites/``), and the suites are
+never trained on; a test checks that the two do not overlap.
+"""
+
+# Threats against a named or implied person, blunt or polite.
+THREATS_MORE = (
+    "Councillor, we know what time you leave the depot. Drive carefully.",
+    "Tell the inspector his car will not be the only thing that gets scratched next time.",
+    "The planning officer should remember that his kids walk to school past my house.",
+    "I will be at the mayor's surgery on Friday and he will not walk out of it.",
+    "Keep writing about my brother's case and you will need more than a lawyer.",
+    "The landlord who evicted us is going to find out what a brick through the window feels like.",
+    "We have the magistrate's address now, and people are getting very angry.",
+    "That bishop had better get a bodyguard, because I am done talking.",
+    "Next time the governor visits our town he goes home in an ambulance.",
+    "My advice to the union boss: stay indoors after dark for a while.",
+    "I'm going to put the chief executive in hospital if he closes our plant.",
+    "One more cut to our pensions and the treasurer will be picking his teeth off the floor.",
+    "The editor should know that some of us own guns and have long memories.",
+    "If the school head expels my son I will make sure she never teaches again, one way or another.",
+    "Say hello to your wife for me, commissioner. She walks the dog at seven, doesn't she?",
+    "Dear senator, it would be tragic if your office caught fire over the holidays.",
+    "I'd hate for the coach's new car to end up in the canal with him in it.",
+    "Somebody is going to teach that blogger some manners with a cricket bat.",
+    "We'll pay the ombudsman a visit at home, and it won't be to discuss his report.",
+    "The ref from Saturday should remember we know which pub he drinks in.",
+)
+
+# Wishing death, illness or injury on someone.
+WISH_HARM_MORE = (
+    "I hope the chancellor chokes on his own budget speech, literally.",
+    "Hope the landlord's roof falls in on him one night.",
+    "May the general who ordered this die in agony.",
+    "I really hope that prison guard ends up in a wheelchair.",
+    "I pray the senator's jet goes down over the ocean.",
+    "Wish that coach had been on the bus when it crashed.",
+    "Hope the tax inspector catches something incurable.",
+    "I hope the cyclist who caused this gets hit by a lorry next.",
+    "Can't wait until the old dictator finally croaks, the slower the better.",
+    "I hope every councillor who voted for this loses a child.",
+    "The sooner the bishop is dead and buried the better, I hope it hurts.",
+    "I hope the umpire goes blind, it wouldn't change much.",
+    "If there is any justice the CEO will drown on his yacht.",
+    "Praying that the company's boss gets the same disease he refused to pay for.",
+    "I hope the protesters who blocked the road all freeze to death tonight.",
+)
+
+# Calls on other readers to act violently against officials, institutions or people.
+INCITEMENT_MORE = (
+    "Everyone who lost their job should go to the minister's house and drag him into the street.",
+    "Citizens, arm yourselves and march on the council chamber tomorrow.",
+    "Post the regulator's home address here and let's give him a night he remembers.",
+    "Fans, bring bricks for the visiting supporters' coaches on Saturday.",
+    "Someone leak the inspectors' addresses so people can show them what they think.",
+    "Farmers should block the agriculture secretary's car and pull him out of it.",
+    "It is time for the people to hang the bankers from the lamp posts outside their offices.",
+    "Nurses, stop striking and start breaking the managers' windows instead.",
+    "Every decent person should turn up at that school and make the headteacher afraid to come to work.",
+    "Go find the journalist who wrote this and make sure she can't type for a while.",
+    "Villagers should set fire to the wind farm company's offices, it's the only way they'll listen.",
+    "Storm the embassy and throw the diplomats out of the windows.",
+    "The workers should lock the board in the factory and burn it down around them.",
+    "Round up the landlords who raise rents and give them a taste of the street.",
+    "Readers, track down the cyclist in the video and teach him a lesson he won't walk away from.",
+    "Let's all meet at the mosque on the high street tonight and make them leave for good.",
+    "Anyone who sees the councillor in town should spit on him and worse.",
+    "People in that estate should beat the police back with whatever they can find.",
+)
+
+# Sexual harassment of a person: their body, propositions, degrading sexual remarks.
+SEXUAL_HARASSMENT_MORE = (
+    "The new weather presenter can forecast in my bed any night.",
+    "Forget her policies, I'd just like to see the health secretary in stockings.",
+    "That female referee should blow my whistle after the match.",
+    "The councillor has a nice rack, shame she opens her mouth.",
+    "I'd let the anchor read me the news while she sits on my lap.",
+    "Send nudes, Ms Spokeswoman, then I'll read your statement.",
+    "She's only good for one thing and it isn't running a ministry.",
+    "The athlete's shorts are so tight I couldn't concentrate on the race, mmm.",
+    "Somebody tell the pretty reporter I want a private interview in my hotel room.",
+    "I'd like to give the economist a lesson in supply and demand, bent over her desk.",
+    "The barrister in the photo looks like she'd be fun on her back.",
+    "Lady MPs should wear short skirts in the chamber, give us something to look at.",
+    "Tell the volleyball girls to lose the shorts altogether next time.",
+    "Bet the headmistress is a right goer after a few drinks, I'd find out.",
+    "Whoever wrote this article, post a photo in your underwear and I'll read it.",
+    "The gymnastics coach should make the girls train naked, sales would go up.",
+    "Hey sweetheart, instead of arguing in the comments why not come sit on my face.",
+    "The female officer in the video could arrest me and frisk me all night.",
+    "The minister's daughter is legal now, isn't she? Asking for a friend.",
+    "I'd grab the singer by the hips and show her a proper encore.",
+    "Women's tennis is softcore porn with rackets, and the players know it.",
+    "That campaigner should spend less time protesting and more time on her knees.",
+)
+
+# Look-alikes that must be published: violent words that are not threats, and talk about
+# harassment that harasses no one.
+HARM_LOOKALIKES = (
+    "We're going to kill them on Saturday, their defence is a shambles.",
+    "The striker absolutely murdered that free kick.",
+    "This budget will kill off small businesses in every town.",
+    "The minister should be sacked, then prosecuted for misleading parliament.",
+    "I hope the government falls before Christmas, it has no majority left.",
+    "I hope he loses his seat at the next election and never comes back.",
+    "Wish the council had spent the money on buses instead.",
+    "The senator deserves to be jailed if the fraud is proven.",
+    "Those responsible for the fire should face life in prison.",
+    "The comedian absolutely killed it at the festival last night.",
+    "Let's storm the ballot boxes in May and vote every one of them out.",
+    "Fans should boycott the club shop until the owners listen.",
+    "Everyone should write to their MP about this, and go to the protest on Saturday.",
+    "I would happily see this whole policy burned to the ground and rebuilt.",
+    "The prosecutor tore the defence apart in her closing speech.",
+    "I hope the coach gets the sack after that performance.",
+    "May the best team win on Sunday, and may the referee have a quiet game.",
+    "The report says the minister groped two staff members, he must resign.",
+    "Sexual harassment in parliament has been covered up for decades, this inquiry is overdue.",
+    "The singer says a producer assaulted her in 2009, and she deserves to be heard.",
+    "She is a brilliant presenter and the sexist comments about her looks are disgusting.",
+    "Women athletes should not have to wear bikini bottoms, let them choose their kit.",
+    "The journalist who exposed the abuse was threatened for years, shameful.",
+    "Threatening a judge is a crime and the man who did it should be charged.",
+    "People calling for the minister to be shot should have their accounts closed.",
+    "If the dam breaks, thousands of homes will be destroyed downstream.",
+    "My grandfather was shot down over France in 1943 and survived the war.",
+    "The boxer knocked his opponent out cold in the third round.",
+    "The army should pull out of the region before more soldiers die.",
+    "The police officer who shot the teenager must stand trial.",
+    "Honestly, this tax rise is daylight robbery and I hope voters punish them for it.",
+    "The chef's new menu is to die for.",
+    "The ambassador was expelled, which is the right response to the poisoning.",
+    "She looked great in the final and played even better, well deserved title.",
+    "The minister's speech was a car crash from start to finish.",
+    "I'll be at the town hall protest on Friday with my placard, peaceful as always.",
+    "Hang on, the figures in the third paragraph don't add up.",
+    "This decision is a slap in the face for every nurse in the country.",
+    "The new stadium roof will blow the old one away.",
+)
+
+# Group name -> (texts, harm heads they are positive for). Every other head is 0 for them.
+HARM_SEED_GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "threats_more": (THREATS_MORE, ("violence",)),
+    "wish_harm_more": (WISH_HARM_MORE, ("violence",)),
+    "incitement_more": (INCITEMENT_MORE, ("violence",)),
+    "sexual_harassment_more": (SEXUAL_HARASSMENT_MORE, ("sexual",)),
+    "harm_lookalikes": (HARM_LOOKALIKES, ()),
+}

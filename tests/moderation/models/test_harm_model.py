@@ -1,0 +1,71 @@
+"""The harm model: violence and sexual-harassment heads on the sentence embedding."""
+
+import json
+
+import numpy as np
+import pytest
+
+from commentdesk.moderation.models.harm import HEADS, HarmLoadError, HarmModel, HarmScore
+
+
+@pytest.fixture(scope="module")
+def model():
+    return HarmModel.load()
+
+
+def test_shipped_weights_load_with_version_heads_and_thresholds(model):
+    assert model.version.startswith("harm-")
+    assert model.heads == list(HEADS)
+    assert model.dimensions == 384
+    for head in HEADS:
+        assert 0.5 <= model.recommended_thresholds[head] < 1
+
+
+def test_probabilities_have_one_column_per_head_in_range(model):
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(5, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    probabilities = model.probabilities(vectors)
+    assert probabilities.shape == (5, len(HEADS))
+    assert np.all((probabilities >= 0) & (probabilities <= 1))
+    score = model.score(vectors[0])
+    assert set(score.scores) == set(HEADS)
+    assert score.strongest()[1] == max(score.scores.values())
+
+
+def test_missing_or_corrupt_weights_raise_a_clear_error(tmp_path):
+    with pytest.raises(HarmLoadError):
+        HarmModel.load(tmp_path)
+    (tmp_path / "harm.json").write_text(json.dumps({"version": "x", "heads": ["violence", "sexual"]}))
+    np.savez(tmp_path / "harm.npz", w=np.zeros((384, 3), np.float32), b=np.zeros(3, np.float32))
+    with pytest.raises(HarmLoadError, match="do not match"):
+        HarmModel.load(tmp_path)
+
+
+def test_weight_files_stay_small():
+    from commentdesk.moderation.models.harm import WEIGHTS_DIR
+
+    assert (WEIGHTS_DIR / "harm.npz").stat().st_size < 100_000
+
+
+def test_strongest_head_of_a_score():
+    assert HarmScore({"violence": 0.2, "sexual": 0.9}).strongest() == ("sexual", 0.9)
+
+
+def test_real_embeddings_tell_threats_from_violent_words_in_news(model):
+    from commentdesk.moderation.models.embedder import shared_embedder
+
+    threats = [
+        "It would be a real pity if your children had an accident on the way to school, councillor.",
+        "I hope the mayor's car goes off a bridge with him in it.",
+        "Everyone should go to the inspector's house tonight and teach him a lesson he won't forget.",
+    ]
+    news = [
+        "The bridge collapsed in 1998 and four people died, the inquiry found.",
+        "The council should resign over this, every last one of them.",
+        "Our striker killed it on Saturday, what a finish.",
+    ]
+    violence = model.probabilities(shared_embedder().encode(threats + news))[:, HEADS.index("violence")]
+    assert min(violence[:3]) > max(violence[3:])
+    threshold = model.recommended_thresholds["violence"]
+    assert all(value < threshold for value in violence[3:])
