@@ -46,6 +46,8 @@ TOPICS: dict[str, tuple[str, tuple[str, ...]]] = {
         "My phone keeps restarting, can anyone help?", "How do I reset my wifi password?",
         "Which laptop is best for students?", "My computer is very slow after the update.",
         "Why does this website not load on my phone?", "Anyone know how to recover deleted photos?",
+        "The smart TV won't connect to the streaming app any more.", "Is it worth paying for more cloud storage?",
+        "My tablet's battery drains overnight, any fix?", "Can't log into my email since the password change.",
     )),
     "greetings": ("a greeting", (
         "Happy birthday to my dear brother!", "Eid Mubarak to everyone.", "Merry Christmas and happy new year all.",
@@ -57,7 +59,8 @@ TOPICS: dict[str, tuple[str, tuple[str, ...]]] = {
     "personal_message": ("a personal message to someone", (
         "Ali, call me when you read this.", "Mum, I will be home late tonight.", "Sara, did you get my message?",
         "Hi Ahmed, long time no see, how is your family?", "Waiting for you at the station, brother.",
-        "Miss you, please text me back.",
+        "Miss you, please text me back.", "Auntie, the kids say thank you for the presents.",
+        "Jamal, your mother is looking for you, call home.",
     )),
     "promotion": ("an advertisement", (
         "Earn 500 dollars a day working from home, message me.", "Visit my channel and subscribe for daily videos.",
@@ -78,6 +81,32 @@ TOPICS: dict[str, tuple[str, tuple[str, ...]]] = {
         "Planning a holiday to Turkey next month, any tips?", "Which airline has the cheapest flights to Dubai?",
         "Our trip to the mountains was wonderful.", "Is it easy to get a tourist visa these days?",
         "Looking for a nice hotel near the beach.", "Just landed after a long flight.",
+    )),
+    "local_services": ("a question about local services", (
+        "Is the post office open on Saturday afternoons?", "Does anyone know a good dentist in town?",
+        "What time does the supermarket close tonight?", "Is the car park by the station free after six?",
+        "Are the buses running normally today?", "Which day is the rubbish collected on our road?",
+    )),
+    "home_and_garden": ("home or garden matters", (
+        "How do I get rid of weeds between the paving stones?", "My boiler keeps making a banging noise at night.",
+        "What's the best paint for a bathroom ceiling?", "The washing machine flooded the kitchen again.",
+        "When should I plant tomatoes outside?", "The neighbours' hedge is blocking all our light.",
+    )),
+    "life_events": ("a personal occasion", (
+        "Remembering my grandmother, gone ten years today.", "So proud of my daughter, she passed her driving test!",
+        "We had a baby boy this morning, over the moon.", "Congratulations to my cousin on her wedding day.",
+        "Rest in peace to my old teacher, a wonderful man.", "Celebrating twenty years at my company today.",
+    )),
+    "hobbies": ("a hobby", (
+        "Finished knitting my first jumper this weekend.", "Saw a heron by the canal today, made my morning.",
+        "I've started learning the guitar at fifty.", "Our quiz team finally won at the pub last night.",
+        "Went fishing at the lake, caught nothing as usual.", "Building a model railway in the loft, slow going.",
+    )),
+    "events_promotion": ("promoting an event", (
+        "Come and see my band play at the Crown on Saturday.", "My art exhibition opens next week, everyone welcome.",
+        "We're holding a charity car boot sale on Sunday, please come along.",
+        "Our comedy night is back this Friday, tickets on the door.", "Join our running club, we meet every Tuesday at seven.",
+        "The church choir concert is on Sunday evening, free entry.",
     )),
     "pets": ("pets", (
         "My cat has stopped eating, what should I do?", "Look at my new puppy, so cute.",
