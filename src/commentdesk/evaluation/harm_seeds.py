@@ -144,6 +144,19 @@ HARM_LOOKALIKES = (
     "Hang on, the figures in the third paragraph don't add up.",
     "This decision is a slap in the face for every nurse in the country.",
     "The new stadium roof will blow the old one away.",
+    # Women and gay people named kindly: words about a person's sex are not sexual harassment.
+    "She is a kind and gracious woman, and a fine councillor.",
+    "My neighbour is a friendly lesbian who runs the bakery on the corner.",
+    "Our new coach is a young woman and a brilliant tactician.",
+    "The captain is a proud gay man and a role model for the kids.",
+    "What a lovely, generous woman the head teacher is.",
+    "Two of the best officers in the force are women, and it shows.",
+    "He's a gentle, funny bisexual bloke and everyone at the club likes him.",
+    "The nurse who cared for my mum was a wonderful young woman.",
+    "Respect to the female firefighters who went into that building.",
+    "The trans woman who founded the food bank deserves an award.",
+    "My daughter's girlfriend is a sweet, clever girl.",
+    "Female pilots fly this route every day without anyone noticing.",
 )
 
 # Group name -> (texts, harm heads they are positive for). Every other head is 0 for them.
