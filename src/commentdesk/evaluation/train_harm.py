@@ -16,7 +16,8 @@ What it learns from (train splits only; the suites in ``evaluation/suites/`` nev
 
 Seeds weigh more than a public row: they are few, and they are the cases the public sets lack.
 
-Figures it prints and stores in ``harm.json``:
+Figures it prints and stores in ``harm.json`` (the violence head read through its harm-word gate,
+as at inference):
 
 * leave-one-source-out ROC-AUC of the violence head on each public set that labels threats
   (trained without that set, scored on its test rows), beside the same figure trained with it;
@@ -41,7 +42,7 @@ from tqdm import tqdm
 from commentdesk.evaluation import harm_seeds, seed_examples
 from commentdesk.evaluation.datasets import default_data_dir, load_abuse_set
 from commentdesk.evaluation.metrics import roc_auc
-from commentdesk.moderation.models.harm import HEADS
+from commentdesk.moderation.models.harm import HEADS, UNCUED_CEILING, has_harm_cue
 
 # Seed groups of seed_examples and the harm heads each is positive for.
 _SEED_HEADS = {
@@ -214,6 +215,12 @@ def train(data_dir: Path, out_dir: Path, cache_dir: Path | None, news_budget: fl
     x = embed(rows.texts + madlibs, cache)
     x_madlibs, x = x[len(rows.texts):], x[:len(rows.texts)]
     is_train = split == "train"
+    # The violence head is read through the harm-word gate at inference: choose and report it so.
+    cued = np.array([has_harm_cue(text) for text in rows.texts])
+    cued_madlibs = np.array([has_harm_cue(text) for text in madlibs])
+
+    def gate(head: str, scores: np.ndarray, rows_cued: np.ndarray) -> np.ndarray:
+        return np.where(rows_cued, scores, np.minimum(scores, UNCUED_CEILING)) if head == "violence" else scores
     usable = is_train & np.isin(source, ("seeds",) + TRAINED_THREAT_SETS + NEWS_SETS)
 
     figures: dict = {"transfer_roc_auc": {}, "with_set_roc_auc": {}, "news_test_held": {}, "madlibs_held": {}}
@@ -223,7 +230,7 @@ def train(data_dir: Path, out_dir: Path, cache_dir: Path | None, news_budget: fl
         test = (source == name) & ~is_train
         without = usable & (source != name)
         w, b = fit_head(x[without], y[without], weight[without], c)
-        figures["transfer_roc_auc"][name] = round(roc_auc(y[test], _sigmoid(x[test] @ w + b)), 4)
+        figures["transfer_roc_auc"][name] = round(roc_auc(y[test], gate("violence", _sigmoid(x[test] @ w + b), cued[test])), 4)
     w_heads, b_heads, thresholds = [], [], {}
     news_train = usable & np.isin(source, NEWS_SETS)
     news_test = ~is_train & np.isin(source, NEWS_SETS)
@@ -233,9 +240,10 @@ def train(data_dir: Path, out_dir: Path, cache_dir: Path | None, news_budget: fl
         w, b = fit_head(x[usable], y[usable], weight[usable], c)
         w_heads.append(w)
         b_heads.append(b)
-        madlibs_scores = _sigmoid(x_madlibs @ w + b)
+        oof = gate(head, oof, cued[usable])
+        madlibs_scores = gate(head, _sigmoid(x_madlibs @ w + b), cued_madlibs)
         thresholds[head] = lowest_threshold([oof[news_train[usable]], madlibs_scores], news_budget)
-        test_scores = _sigmoid(x[news_test] @ w + b)
+        test_scores = gate(head, _sigmoid(x[news_test] @ w + b), cued[news_test])
         figures["news_test_held"][head] = round(float(np.mean(test_scores >= thresholds[head])), 4)
         figures["madlibs_held"][head] = round(float(np.mean(madlibs_scores >= thresholds[head])), 4)
         seeds = source[usable] == "seeds"
@@ -243,7 +251,7 @@ def train(data_dir: Path, out_dir: Path, cache_dir: Path | None, news_budget: fl
         if head == "violence":
             for name in THREAT_SETS:
                 test = (source == name) & ~is_train
-                figures["with_set_roc_auc"][name] = round(roc_auc(y[test], _sigmoid(x[test] @ w + b)), 4)
+                figures["with_set_roc_auc"][name] = round(roc_auc(y[test], gate(head, _sigmoid(x[test] @ w + b), cued[test])), 4)
     transfer = list(figures["transfer_roc_auc"].values())
     figures["transfer_mean"] = round(float(np.mean(transfer)), 4)
     figures["transfer_worst"] = round(float(np.min(transfer)), 4)

@@ -28,7 +28,7 @@ def test_probabilities_have_one_column_per_head_in_range(model):
     probabilities = model.probabilities(vectors)
     assert probabilities.shape == (5, len(HEADS))
     assert np.all((probabilities >= 0) & (probabilities <= 1))
-    score = model.score(vectors[0])
+    score = model.score("They will burn the house down.", vectors[0])
     assert set(score.scores) == set(HEADS)
     assert score.strongest()[1] == max(score.scores.values())
 
@@ -52,6 +52,17 @@ def test_strongest_head_of_a_score():
     assert HarmScore({"violence": 0.2, "sexual": 0.9}).strongest() == ("sexual", 0.9)
 
 
+def test_violence_needs_a_word_of_harm(model):
+    from commentdesk.moderation.models.harm import UNCUED_CEILING, has_harm_cue
+
+    assert has_harm_cue("It would be a shame if something happened to your family.")
+    assert has_harm_cue("I hope the mayor ch0kes on his dinner.")  # read through the disguise
+    assert not has_harm_cue("Sharing intelligence on the sanctuaries is the key step for both sides.")
+    gated = model.gated(["Good luck with that.", "I will stab him."], np.array([[0.95, 0.1], [0.95, 0.1]]))
+    assert gated[0, 0] == UNCUED_CEILING and gated[1, 0] == 0.95
+    assert gated[0, 1] == 0.1  # the sexual head is not gated
+
+
 def test_real_embeddings_tell_threats_from_violent_words_in_news(model):
     from commentdesk.moderation.models.embedder import shared_embedder
 
@@ -65,7 +76,8 @@ def test_real_embeddings_tell_threats_from_violent_words_in_news(model):
         "The council should resign over this, every last one of them.",
         "Our striker killed it on Saturday, what a finish.",
     ]
-    violence = model.probabilities(shared_embedder().encode(threats + news))[:, HEADS.index("violence")]
+    texts = threats + news
+    violence = model.gated(texts, model.probabilities(shared_embedder().encode(texts)))[:, HEADS.index("violence")]
     assert min(violence[:3]) > max(violence[3:])
     threshold = model.recommended_thresholds["violence"]
     assert all(value < threshold for value in violence[3:])

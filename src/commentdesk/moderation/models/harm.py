@@ -13,6 +13,11 @@ Heads (trained by :mod:`commentdesk.evaluation.train_harm`):
 * ``sexual``: sexual harassment of a person (remarks on their body, propositions, degrading
   sexual comments).
 
+The violence head also needs a word of harm in the comment (``HARM_CUES``: violence, injury,
+death, weapons, fire, a person's home or family, "accident", "regret", ...): on its own it leans on
+the subject, and a calm remark about militants or a hotel fire would read as violent. A comment
+with no such word keeps at most ``UNCUED_CEILING`` of its violence score.
+
 The weights (``harm.json`` + ``harm.npz``, no pickles) ship with the package and are the same for
 every abuse-model variant.
 """
@@ -21,12 +26,31 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 HEADS = ("violence", "sexual")
+
+# Words of harm, in the normalised text (RE2, see moderation.patterns). Broad on purpose: a gate,
+# not a detector; the head decides among the comments that pass it.
+HARM_CUES = (
+    r"\b(?:kill\w*|shoot\w*|shot|guns?|gunm\w*|bullets?|knife|knives|stab\w*|hang\w*|hung|lynch\w*|burn\w*|fire\w*|"
+    r"torch\w*|bomb\w*|blow\w* up|explo\w*|die|dies|died|dead|death|dying|murder\w*|execut\w*|behead\w*)\b",
+    r"\b(?:hurt\w*|harm\w*|injur\w*|pain\w*|suffer\w*|beat\w*|punch\w*|kick\w*|smash\w*|break\w*|broke\w*|crash\w*|"
+    r"accident\w*|hospital|ambulance|wheelchair|blood\w*|bleed\w*|chok\w*|drown\w*|cancer|disease|rap(?:e|ed|es|ing|ist))\b",
+    r"\b(?:acid|bats?|bricks?|hammer|gas|gassed|wipe\w* out|exterminat\w*|slaughter\w*|massacre\w*|attack\w*|assault\w*|"
+    r"violen\w*|weapons?|arm yourselves|arms|storm\w*|drag\w*|string\w* up|strung|lamp ?posts?|wall|hunt\w*|track\w* down)\b",
+    r"\b(?:coming for|waiting for|visit|address\w*|where (?:you|he|she|they) (?:live|lives|work|park|sleep)|family|families|"
+    r"kids|children|son|daughter|wife|husband|school|safe\w*|lock\w*|doors?|car|watch (?:your|his|her) back|regret\w*)\b",
+    r"\b(?:pay for|lesson|surprise|shame if|pity if|something happen\w*|see me coming|alive|box|grave|bury|buried|coffin|"
+    r"legs|face|teeth|neck|skull|heads?|throat|rot|sink\w*|sank|collaps\w*|cross\w*|camps?|round\w* up|by force|hell|"
+    r"afraid|scared|fear|hands)\b",
+)
+# The most a violence score may be without a word of harm: below any sensible hold level.
+UNCUED_CEILING = 0.3
 
 
 class HarmLoadError(RuntimeError):
@@ -76,6 +100,31 @@ class HarmModel:
         z = np.clip(x @ self._w + self._b, -40, 40)
         return 1.0 / (1.0 + np.exp(-z))
 
-    def score(self, embedding: np.ndarray) -> HarmScore:
-        row = self.probabilities(embedding)[0]
+    def gated(self, texts: list[str], probabilities: np.ndarray) -> np.ndarray:
+        """The violence column capped at UNCUED_CEILING for comments without a word of harm."""
+        if "violence" not in self.heads:
+            return probabilities
+        out = np.array(probabilities, dtype=np.float64, copy=True)
+        j = self.heads.index("violence")
+        for i, text in enumerate(texts):
+            if not has_harm_cue(text):
+                out[i, j] = min(out[i, j], UNCUED_CEILING)
+        return out
+
+    def score(self, text: str, embedding: np.ndarray) -> HarmScore:
+        row = self.gated([text], self.probabilities(embedding))[0]
         return HarmScore({head: float(row[j]) for j, head in enumerate(self.heads)})
+
+
+@lru_cache(maxsize=1)
+def _cue_patterns():
+    from commentdesk.moderation.patterns import compile_pattern
+
+    return [compile_pattern(pattern) for pattern in HARM_CUES]
+
+
+def has_harm_cue(text: str) -> bool:
+    from commentdesk.moderation.normalize import normalise
+
+    plain = normalise(text).text
+    return any(pattern.search(plain) is not None for pattern in _cue_patterns())
