@@ -101,10 +101,10 @@ def test_an_invalid_threat_pattern_is_refused():
         Policy.from_dict({"threat_patterns": ["(unclosed"]})
 
 
-def _signals_with_harm(violence: float = 0.0, sexual: float = 0.0) -> ModelSignals:
+def _signals_with_harm(violence: float = 0.0, sexual: float = 0.0, disability: float = 0.0) -> ModelSignals:
     from commentdesk.moderation.models.harm import HarmScore
 
-    return ModelSignals(harm=HarmScore({"violence": violence, "sexual": sexual}))
+    return ModelSignals(harm=HarmScore({"violence": violence, "sexual": sexual, "disability": disability}))
 
 
 def test_the_harm_model_holds_threats_no_pattern_lists_with_its_score_for_moderators():
@@ -132,11 +132,20 @@ def test_sexual_harassment_is_held_with_its_own_reason():
     assert "sexual" in result.reasons[0].for_reader()
 
 
+def test_mockery_of_disability_is_held_with_its_own_reason():
+    from commentdesk.moderation.phases import threats
+
+    policy = Policy()
+    result = threats.check(candidate("words"), _signals_with_harm(disability=policy.disability_mockery_hold), policy)
+    assert [reason.code for reason in result.reasons] == ["disability_mockery"]
+    assert "disability" in result.reasons[0].for_reader()
+
+
 def test_a_site_can_raise_the_harm_thresholds():
     from commentdesk.moderation.phases import threats
 
-    policy = Policy.from_dict({"violence_hold": 1, "sexual_harassment_hold": 1})
-    assert threats.check(candidate("words"), _signals_with_harm(0.99, 0.99), policy).decision is None
+    policy = Policy.from_dict({"violence_hold": 1, "sexual_harassment_hold": 1, "disability_mockery_hold": 1})
+    assert threats.check(candidate("words"), _signals_with_harm(0.99, 0.99, 0.99), policy).decision is None
     with pytest.raises(ValueError):
         Policy.from_dict({"violence_hold": 1.5})
 

@@ -4,7 +4,7 @@ The public sets label few threats and almost no sexual harassment, and what they
 blunt ("X should be shot"). These sentences, written for this project in the voice of news
 readers, cover what a newsroom also sees: threats against officials and their families in calm
 words, calls on other readers to act, wishing harm, and sexual remarks aimed at a person. The
-look-alikes are the other half and matter as much: violent words about sport, politics and news
+look-alikes (and plain talk of disability) are the other half and matter as much: violent words about sport, politics and news
 events, and talk *about* harassment, which must be published.
 
 None of these sentences is in the evaluation suites (``evaluation/suites/``), and the suites are
@@ -102,6 +102,30 @@ SEXUAL_HARASSMENT_MORE = (
     "That campaigner should spend less time protesting and more time on her knees.",
 )
 
+# Mocking people for a disability or illness, with or without a slur.
+DISABILITY_MOCKERY_MORE = (
+    "The new chairman walks like he's had a stroke, and thinks like it too.",
+    "Listen to the councillor mumbling, sounds like he needs a carer to wipe his chin.",
+    "Those kids in the special unit are just dribbling lumps taking up teachers' time.",
+    "The umpire must be deaf and blind, somebody fetch him an ear trumpet and a cane.",
+    "Deaf people shouldn't be allowed to complain, they can't hear the argument anyway.",
+    "His supporters all look like they've escaped from a psychiatric ward.",
+    "The midfield plays like a care home outing, all zimmer frames and drool.",
+    "People with Down's syndrome shouldn't be allowed to vote, they don't understand anything.",
+    "The mayor flaps his arms about like an autistic kid having a meltdown, pathetic.",
+    "Dyslexic teachers, what next, blind bus drivers? Useless.",
+    "That presenter with the lisp sounds like a simpleton, get her off the radio.",
+    "Mentally ill people are just attention seekers who need a kick up the backside.",
+    "She writes like someone who was dropped on her head as a baby, total vegetable.",
+    "The board members are so thick they'd need a helmet and a carer to cross the road.",
+    "Wheelchair users at the front of the bus slow everyone down, they should stay at home.",
+    "The junior minister twitches like a spastic whenever a journalist asks a real question.",
+    "His campaign video looks like it was made by a class of brain-damaged toddlers.",
+    "Autistic adults are just overgrown weirdos who can't look you in the eye.",
+    "Only a psycho off his meds would defend this council.",
+    "The striker has the coordination of a drunk cripple on ice.",
+)
+
 # Look-alikes that must be published: violent words that are not threats, and talk about
 # harassment that harasses no one.
 HARM_LOOKALIKES = (
@@ -157,6 +181,17 @@ HARM_LOOKALIKES = (
     "The hotel fire inquiry should look at the fire doors and the alarm system.",
     "Hospital staff and firefighters marched together, which was lovely to see.",
     "The defence budget rises again while the army still lacks basic equipment.",
+    # Disability and illness named plainly or kindly.
+    "My son is autistic and the school has been wonderful with him this year.",
+    "Wheelchair users still can't get onto half the platforms in this city.",
+    "As someone with dyslexia, I found the exam adjustments made all the difference.",
+    "The deaf community has asked for sign language at every council meeting.",
+    "My mum had a stroke last year and the rehabilitation team were brilliant.",
+    "People with Down's syndrome deserve proper support in mainstream schools.",
+    "Mental illness is an illness, and the waiting lists for therapy are a scandal.",
+    "The blind runner and her guide crossed the line together to huge applause.",
+    "ADHD diagnoses in adults have doubled, which says more about past neglect than fashion.",
+    "The care home staff looked after my dad with real dignity until the end.",
     # Women and gay people named kindly: words about a person's sex are not sexual harassment.
     "She is a kind and gracious woman, and a fine councillor.",
     "My neighbour is a friendly lesbian who runs the bakery on the corner.",
@@ -178,5 +213,6 @@ HARM_SEED_GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "wish_harm_more": (WISH_HARM_MORE, ("violence",)),
     "incitement_more": (INCITEMENT_MORE, ("violence",)),
     "sexual_harassment_more": (SEXUAL_HARASSMENT_MORE, ("sexual",)),
+    "disability_mockery_more": (DISABILITY_MOCKERY_MORE, ("disability",)),
     "harm_lookalikes": (HARM_LOOKALIKES, ()),
 }

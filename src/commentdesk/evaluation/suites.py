@@ -43,7 +43,7 @@ SUITE_CHOICES = ("functional", "offtopic", "all")
 # Reasons that say "this is abusive", whichever phase gave them. The abuse-only view of the
 # functional suite counts only these, so that a comment held as off-topic is not credited as
 # caught abuse, and a civil comment held as off-topic is not blamed on the abuse model.
-ABUSE_REASON_CODES = frozenset({"abusive", "possibly_abusive", "threat", "dehumanising", "sexual_harassment",
+ABUSE_REASON_CODES = frozenset({"abusive", "possibly_abusive", "threat", "dehumanising", "sexual_harassment", "disability_mockery",
                                 "banned_word", "suspect_word"})
 OFF_TOPIC_REASON_CODES = frozenset({"off_topic"})
 MODEL_FAILURE_CODES = frozenset({"model_timeout", "model_unavailable"})

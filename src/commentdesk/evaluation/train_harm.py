@@ -10,6 +10,7 @@ What it learns from (train splits only; the suites in ``evaluation/suites/`` nev
   to deport or exclude, so that set only measures transfer: trained on, it taught the head that
   any mention of immigration is violent);
 * ``sexual``: the hand-written sexual-harassment seeds (no public set here labels it);
+* ``disability``: the hand-written seeds that mock people for a disability or illness (likewise);
 * negatives for both: every other seed (insults, identity attacks, and the publishable traps:
   criticism, counter-speech, reported speech, factual violence, violent metaphors, talk about
   harassment), civil news comments (C3, UCC) and the non-threat rows of the sets above.
@@ -51,9 +52,10 @@ _SEED_HEADS = {
     "INCITEMENT": ("violence",),
     "WISHING_HARM": ("violence",),
     "_SEXUAL_HARASSMENT": ("sexual",),
+    "_DISABILITY_MOCKING": ("disability",),
 }
 _NEGATIVE_SEED_GROUPS = (
-    "IDENTITY_ATTACKS", "HARD_NEGATIVES", "DEHUMANISATION", "INSULTS_AT_PEOPLE", "_DISABILITY_MOCKING",
+    "IDENTITY_ATTACKS", "HARD_NEGATIVES", "DEHUMANISATION", "INSULTS_AT_PEOPLE",
     "SHARP_CRITICISM", "SARCASM_AND_DISSENT", "COUNTER_SPEECH", "NEGATED", "REPORTED_SPEECH",
     "PROFANITY_AT_NO_ONE", "IDENTITY_NEUTRAL", "VIOLENCE_IN_NEWS",
 )
@@ -118,8 +120,9 @@ def public_rows(rows: Rows, data_dir: Path) -> None:
             positives = np.flatnonzero(in_split & (threat == 1))
             negatives = _sample(np.flatnonzero(in_split & (threat == 0)), MAX_NEGATIVES_PER_SET, seed=len(name))
             for i in np.concatenate([positives, negatives]):
-                # The sets say nothing of sexual harassment: that head does not learn from them.
-                rows.add(data.texts[i], name, split, PUBLIC_WEIGHT, ("violence",) if threat[i] == 1 else (), ("sexual",))
+                # The sets say nothing of sexual harassment or disability: those heads do not learn from them.
+                rows.add(data.texts[i], name, split, PUBLIC_WEIGHT, ("violence",) if threat[i] == 1 else (),
+                         ("sexual", "disability"))
     for name in NEWS_SETS:
         data = load_abuse_set(name, data_dir)
         for split in ("train", "test"):

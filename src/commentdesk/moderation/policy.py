@@ -93,6 +93,7 @@ class Policy(BaseModel):
     # at or above its level holds the comment for a person (never rejects: context decides).
     violence_hold: Threshold = Field(default_factory=lambda: _model_default("harm", "violence", 0.8))
     sexual_harassment_hold: Threshold = Field(default_factory=lambda: _model_default("harm", "sexual", 0.7))
+    disability_mockery_hold: Threshold = Field(default_factory=lambda: _model_default("harm", "disability", 0.7))
     relevance_hold: Threshold = Field(default_factory=lambda: _model_default("relevance", "hold", 0.2))
     # Off-topic alone never rejects unless a site asks for it (null: never).
     relevance_reject: Threshold | None = None

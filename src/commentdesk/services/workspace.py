@@ -67,6 +67,7 @@ REASON_WORDS = {
     "threat": "Possible threat",
     "dehumanising": "Dehumanising language",
     "sexual_harassment": "Possible sexual harassment",
+    "disability_mockery": "Possible mockery of disability",
     "off_topic": "Possibly off-topic",
     "blocked_domain": "Link to a blocked site",
     "too_many_links": "Too many links",
@@ -89,7 +90,7 @@ HIGHLIGHTED_CODES = COMMENT_WORD_EVIDENCE
 # Which rejection reason a moderator most likely means, given the automatic reason codes.
 _SUGGESTED_REJECTION = {
     "abusive": "abusive", "possibly_abusive": "abusive", "banned_word": "abusive", "suspect_word": "abusive", "threat": "abusive", "dehumanising": "abusive",
-    "sexual_harassment": "abusive",
+    "sexual_harassment": "abusive", "disability_mockery": "abusive",
     "off_topic": "off_topic", "blocked_domain": "spam", "too_many_links": "spam", "contains_link": "spam",
     "phone_number": "spam", "contact_bait": "spam", "duplicate": "spam", "near_duplicate": "spam", "flooding": "spam",
 }

@@ -37,7 +37,7 @@ def test_missing_or_corrupt_weights_raise_a_clear_error(tmp_path):
     with pytest.raises(HarmLoadError):
         HarmModel.load(tmp_path)
     (tmp_path / "harm.json").write_text(json.dumps({"version": "x", "heads": ["violence", "sexual"]}))
-    np.savez(tmp_path / "harm.npz", w=np.zeros((384, 3), np.float32), b=np.zeros(3, np.float32))
+    np.savez(tmp_path / "harm.npz", w=np.zeros((384, 5), np.float32), b=np.zeros(5, np.float32))
     with pytest.raises(HarmLoadError, match="do not match"):
         HarmModel.load(tmp_path)
 
@@ -58,9 +58,9 @@ def test_violence_needs_a_word_of_harm(model):
     assert has_harm_cue("It would be a shame if something happened to your family.")
     assert has_harm_cue("I hope the mayor ch0kes on his dinner.")  # read through the disguise
     assert not has_harm_cue("Sharing intelligence on the sanctuaries is the key step for both sides.")
-    gated = model.gated(["Good luck with that.", "I will stab him."], np.array([[0.95, 0.1], [0.95, 0.1]]))
+    gated = model.gated(["Good luck with that.", "I will stab him."], np.array([[0.95, 0.1, 0.2], [0.95, 0.1, 0.2]]))
     assert gated[0, 0] == UNCUED_CEILING and gated[1, 0] == 0.95
-    assert gated[0, 1] == 0.1  # the sexual head is not gated
+    assert list(gated[0, 1:]) == [0.1, 0.2]  # the other heads are not gated
 
 
 def test_real_embeddings_tell_threats_from_violent_words_in_news(model):

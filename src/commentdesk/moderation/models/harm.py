@@ -11,7 +11,9 @@ Heads (trained by :mod:`commentdesk.evaluation.train_harm`):
 * ``violence``: threats of violence (blunt or polite), wishing death or harm on someone, calls
   for and incitement to violence against people or groups;
 * ``sexual``: sexual harassment of a person (remarks on their body, propositions, degrading
-  sexual comments).
+  sexual comments);
+* ``disability``: mocking people for a disability or illness ("moves like a row of wheelchair
+  users"), with or without a slur.
 
 The violence head also needs a word of harm in the comment (``HARM_CUES``: violence, injury,
 death, weapons, fire, a person's home or family, "accident", "regret", ...): on its own it leans on
@@ -32,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
-HEADS = ("violence", "sexual")
+HEADS = ("violence", "sexual", "disability")
 
 # Words of harm, in the normalised text (RE2, see moderation.patterns). Broad on purpose: a gate,
 # not a detector; the head decides among the comments that pass it.

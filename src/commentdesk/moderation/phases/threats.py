@@ -1,4 +1,4 @@
-"""Threats, calls for violence, dehumanising language and sexual harassment.
+"""Threats, calls for violence, dehumanising language, sexual harassment and mockery of disability.
 
 Two views, either of which holds the comment: phrase patterns (RE2, site-editable; they name the
 words that matched) and the harm model's heads on the sentence embedding (they catch the same
@@ -144,6 +144,10 @@ def check(candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseR
     if sexual >= policy.sexual_harassment_hold:
         reasons.append(Reason("sexual_harassment", "It may be a sexual remark about a person.",
                               detail=f"sexual harassment {sexual:.2f}, threshold {policy.sexual_harassment_hold:.2f}"))
+    disability = harm.get("disability", 0.0)
+    if disability >= policy.disability_mockery_hold:
+        reasons.append(Reason("disability_mockery", "It may mock people for a disability or an illness.",
+                              detail=f"disability mockery {disability:.2f}, threshold {policy.disability_mockery_hold:.2f}"))
     if not reasons:
         return PhaseResult(scores=scores)
     if spans or any(reason.evidence for reason in reasons if reason.code == "threat"):
