@@ -191,3 +191,37 @@ def test_slurs_reject_and_ableist_insults_are_held():
     assert held.decision == HOLD
     fine = wordlists.check(candidate("Pakistani officials crippled the talks."), ModelSignals(), Policy())
     assert fine.decision is None
+
+
+@pytest.mark.parametrize("text", [
+    "Off topic, but is the swimming baths open on Mondays now?",
+    "Sorry, slightly off-topic: who won the quiz last night?",
+    "Unrelated, but the 47 bus was late again this morning.",
+    "Random question, does the library do printing?",
+    "Sorry to hijack the thread, anyone selling a lawnmower?",
+])
+def test_a_comment_that_says_it_is_off_topic_is_held_with_its_words(text):
+    from commentdesk.moderation.models.relevance import RelevanceScore
+    from commentdesk.moderation.phases import relevance
+
+    signals = ModelSignals(relevance=RelevanceScore(probability=0.9, similarity=0.6, closest_passage="", against="article"))
+    result = relevance.check(candidate(text), signals, Policy())
+    assert result.decision == HOLD and result.reasons[0].code == "off_topic"
+    assert "says itself" in result.reasons[0].message and result.reasons[0].evidence
+
+
+@pytest.mark.parametrize("text", [
+    "Not to go off topic, but the minister also cut the rural buses.",
+    "Not off topic at all: the budget decides what the council can do.",
+    "This is not unrelated, but it matters more than the headline says.",
+])
+def test_saying_a_comment_is_not_off_topic_is_no_marker(text):
+    from commentdesk.moderation.phases.relevance import declared_off_topic
+
+    assert declared_off_topic(text, Policy().off_topic_markers) is None
+
+
+def test_a_site_can_turn_the_off_topic_markers_off():
+    from commentdesk.moderation.phases.relevance import declared_off_topic
+
+    assert declared_off_topic("Off topic, but hello all", Policy.from_dict({"off_topic_markers": []}).off_topic_markers) is None

@@ -56,6 +56,12 @@ def _default_dehumanising() -> list[str]:
     return list(DEFAULT_DEHUMANISING_PATTERNS)
 
 
+def _default_off_topic_markers() -> list[str]:
+    from commentdesk.moderation.phases.relevance import DEFAULT_OFF_TOPIC_MARKERS
+
+    return list(DEFAULT_OFF_TOPIC_MARKERS)
+
+
 @lru_cache(maxsize=1)
 def recommended_thresholds() -> dict:
     """Thresholds chosen on held-out data and shipped with the model weights."""
@@ -103,6 +109,8 @@ class Policy(BaseModel):
     # fits the comment at least this well and by this margin better than the article does.
     chatter_min_similarity: Threshold = 0.38
     chatter_margin: Threshold = 0.05
+    # Regular expressions (RE2) for a comment that says it is off-topic ("Unrelated, but…"): held.
+    off_topic_markers: list[Pattern] = Field(default_factory=_default_off_topic_markers, max_length=500)
     spam_hold: Threshold = 0.5
     spam_reject: Threshold = 0.9
     banned_words: list[Word] = Field(default_factory=lambda: list(DEFAULT_BANNED_WORDS), max_length=5000)
@@ -131,7 +139,7 @@ class Policy(BaseModel):
     close_after_days: _count(0, 36_500) | None = None
     page_size: _count(1, 100) = 10
 
-    @field_validator("threat_patterns", "dehumanising_patterns")
+    @field_validator("threat_patterns", "dehumanising_patterns", "off_topic_markers")
     @classmethod
     def _patterns_compile(cls, patterns: list[str]) -> list[str]:
         for pattern in patterns:

@@ -4,8 +4,40 @@ from __future__ import annotations
 
 import re
 
+from functools import lru_cache
+
+from commentdesk.moderation.normalize import normalise
+from commentdesk.moderation.patterns import compile_pattern
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, PhaseResult, Reason
+
+# Readers often say so themselves: "Off topic, but does anyone know…", "Unrelated, but…". RE2 over
+# the normalised text; "not to go off topic, but the minister…" is not a marker.
+DEFAULT_OFF_TOPIC_MARKERS = [
+    r"^(?:slightly |a bit |totally |completely |a little |somewhat )?(?:off[ -]?topic|ot)\b",
+    r"\b(?:sorry|apologies),? (?:for going |for being |to go |a bit |slightly |totally )?(?:off[ -]?topic|unrelated)\b",
+    r"(?:^|[.!?] )(?:totally |completely |slightly )?unrelated,? but\b",
+    r"(?:^|[.!?] )random question\b",
+    r"\b(?:this|it|sorry|question)(?: is| has)? nothing to do with (?:the|this) (?:article|story|piece|thread|topic|report)\b",
+    r"\bnothing to do with [a-z]+,? (?:but|sorry)\b|\bsorry,? nothing to do with\b",
+    r"\b(?:sorry to|not to) hijack\b|\bto hijack (?:the|this) thread\b",
+    r"\b(?:changing|change of) (?:the )?subject,? but\b",
+]
+
+
+@lru_cache(maxsize=32)
+def _markers(patterns: tuple[str, ...]):
+    return [compile_pattern(pattern) for pattern in patterns]
+
+
+def declared_off_topic(text: str, patterns: list[str]) -> str | None:
+    """The words with which a comment says it is off-topic, if it does."""
+    normalised = normalise(text)
+    for pattern in _markers(tuple(patterns)):
+        match = pattern.search(normalised.text)
+        if match is not None and match.end() > match.start():
+            return normalised.original_span(*match.span()).strip()
+    return None
 
 
 def word_count(text: str) -> int:
@@ -37,6 +69,11 @@ def check(candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseR
     chatter = chatter_topic(signals, policy)
     if signals.chatter is not None:
         result.scores["chatter"] = round(float(signals.chatter.similarity), 4)
+    declared = declared_off_topic(candidate.text, policy.off_topic_markers)
+    if declared:
+        result.decision = HOLD
+        result.reasons = [Reason("off_topic", f"It says itself that it is off-topic ({declared!r}).", [declared])]
+        return result
     if chatter is not None:
         # Even a short comment ("First!", "Happy birthday Ali") is chatter when it matches this well.
         result.scores["relevance"] = round(min(probability, 1.0 - chatter.similarity), 4)
