@@ -26,6 +26,7 @@ import numpy as np
 from tqdm import tqdm
 
 from commentdesk.evaluation.metrics import roc_auc
+from commentdesk.moderation import reasons
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 ARTICLES_FILE = SUITES_DIR / "articles.json"
@@ -43,10 +44,9 @@ SUITE_CHOICES = ("functional", "offtopic", "all")
 # Reasons that say "this is abusive", whichever phase gave them. The abuse-only view of the
 # functional suite counts only these, so that a comment held as off-topic is not credited as
 # caught abuse, and a civil comment held as off-topic is not blamed on the abuse model.
-ABUSE_REASON_CODES = frozenset({"abusive", "possibly_abusive", "threat", "dehumanising", "sexual_harassment", "disability_mockery",
-                                "banned_word", "suspect_word"})
-OFF_TOPIC_REASON_CODES = frozenset({"off_topic"})
-MODEL_FAILURE_CODES = frozenset({"model_timeout", "model_unavailable"})
+ABUSE_REASON_CODES = reasons.ABUSE_CODES
+OFF_TOPIC_REASON_CODES = reasons.OFF_TOPIC_CODES
+MODEL_FAILURE_CODES = reasons.MODEL_FAILURE_CODES
 
 # The bars the issue sets for the suites; drawn on the plots and flagged in the tables.
 FUNCTIONALITY_TARGET = 0.70

@@ -7,6 +7,8 @@ from datetime import datetime
 
 import numpy as np
 
+from commentdesk.moderation.reasons import HIGHLIGHTED
+
 PUBLISH = "publish"
 HOLD = "hold"
 REJECT = "reject"
@@ -18,12 +20,8 @@ def most_severe(decisions: list[str]) -> str:
 
 
 # Reasons whose evidence is words of the comment itself (the words that triggered them): readers
-# are shown these phrases and moderators see them marked in the text. For other reasons the
-# evidence is something else (an article passage, an internal error) and stays in the workspace.
-COMMENT_WORD_EVIDENCE = frozenset({
-    "abusive", "possibly_abusive", "banned_word", "suspect_word", "threat", "dehumanising", "blocked_domain",
-    "too_many_links", "contains_link", "phone_number", "contact_bait",
-})
+# are shown these phrases and moderators see them marked in the text (see moderation.reasons).
+COMMENT_WORD_EVIDENCE = HIGHLIGHTED
 MAX_QUOTED_PHRASES = 3
 MAX_QUOTED_CHARS = 60
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commentdesk.moderation import reasons
 from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, PUBLISH, REJECT, Candidate, CommenterHistory, Decision, Reason, RecentActivity
@@ -44,8 +45,9 @@ class PostingError(Exception):
         self.code, self.message, self.status, self.field = code, message, status, field
 
 
-# Reasons an author can fix by rewording; spam, flooding and bans are not open to a nudge.
-NUDGEABLE = {"banned_word", "suspect_word", "abusive", "possibly_abusive", "off_topic"}
+# Reasons an author can fix by rewording (moderation.reasons); spam, flooding and bans are not
+# open to a nudge.
+NUDGEABLE = reasons.NUDGEABLE
 # A site's banned words reject however often the comment is sent; the models' judgements are
 # open to a person when the author insists (see `reviewed_after_nudge`).
 SURE_REJECTIONS = {"banned_word"}

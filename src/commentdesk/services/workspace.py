@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Select, Text, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from commentdesk.moderation.reasons import MODERATOR_WORDS, SUGGESTED_REJECTION
 from commentdesk.moderation.types import COMMENT_WORD_EVIDENCE
 from commentdesk.services.accounts import Scope
 from commentdesk.store import repository as repo
@@ -58,42 +59,12 @@ UNDO = "undo"
 # A ban that does not end: far enough ahead for any purpose, and valid on every backend.
 PERMANENT = datetime(9999, 12, 31, tzinfo=UTC)
 
-# Automatic reason codes in words, for cards and filters.
-REASON_WORDS = {
-    "abusive": "Abusive language",
-    "possibly_abusive": "Possibly abusive",
-    "banned_word": "Banned word",
-    "suspect_word": "Suspect word",
-    "threat": "Possible threat",
-    "dehumanising": "Dehumanising language",
-    "sexual_harassment": "Possible sexual harassment",
-    "disability_mockery": "Possible mockery of disability",
-    "off_topic": "Possibly off-topic",
-    "blocked_domain": "Link to a blocked site",
-    "too_many_links": "Too many links",
-    "contains_link": "Contains a link",
-    "phone_number": "Phone number",
-    "contact_bait": "Advertising or contact bait",
-    "duplicate": "Posted twice",
-    "near_duplicate": "Near-duplicate of a recent comment",
-    "flooding": "Posting too fast",
-    "premoderated": "Article is pre-moderated",
-    "new_commenter": "New commenter",
-    "recent_rejections": "Recent rejections",
-    "model_timeout": "Model timed out",
-    "model_unavailable": "Model unavailable",
-    "check_failed": "An automatic check failed",
-    "sent_after_nudge": "Posted unchanged after a warning",
-}
+# Automatic reason codes in words, for cards and filters (one table: moderation.reasons).
+REASON_WORDS = MODERATOR_WORDS
 # Reasons whose evidence is words in the comment (highlighted on the card).
 HIGHLIGHTED_CODES = COMMENT_WORD_EVIDENCE
 # Which rejection reason a moderator most likely means, given the automatic reason codes.
-_SUGGESTED_REJECTION = {
-    "abusive": "abusive", "possibly_abusive": "abusive", "banned_word": "abusive", "suspect_word": "abusive", "threat": "abusive", "dehumanising": "abusive",
-    "sexual_harassment": "abusive", "disability_mockery": "abusive",
-    "off_topic": "off_topic", "blocked_domain": "spam", "too_many_links": "spam", "contains_link": "spam",
-    "phone_number": "spam", "contact_bait": "spam", "duplicate": "spam", "near_duplicate": "spam", "flooding": "spam",
-}
+_SUGGESTED_REJECTION = SUGGESTED_REJECTION
 
 
 class NotAllowed(Exception):

@@ -1,0 +1,71 @@
+"""Every automatic reason code, in one table: what it is called, and how each part treats it.
+
+A phase emits a reason by its code; the moderator workspace (card labels, filters, highlighting,
+the rejection it suggests), posting (which reasons the author is warned of before storing) and
+the evaluation suites (which reasons count as "abuse" or "off-topic") all read this table.
+Adding a phase means: one phase module, one line in ``pipeline.PHASES``, one entry here.
+The reader's words are composed by the phase itself (they name scores and the triggering words).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# What a reason is about: the rejection a moderator most likely means when rejecting such a comment.
+ABUSIVE = "abusive"
+OFF_TOPIC = "off_topic"
+SPAM = "spam"
+
+
+@dataclass(frozen=True)
+class ReasonKind:
+    code: str
+    moderator_words: str          # on the card, in filters and charts
+    category: str | None = None   # ABUSIVE, OFF_TOPIC, SPAM, or None (process reasons)
+    highlighted: bool = False     # its evidence is words of the comment: marked on the card, quoted to the author
+    nudgeable: bool = False       # the author is warned before the comment is stored, and may reword it
+    model_failure: bool = False   # a model could not run: the comment waits for a person
+
+
+_KINDS = (
+    ReasonKind("abusive", "Abusive language", ABUSIVE, highlighted=True, nudgeable=True),
+    ReasonKind("possibly_abusive", "Possibly abusive", ABUSIVE, highlighted=True, nudgeable=True),
+    ReasonKind("banned_word", "Banned word", ABUSIVE, highlighted=True, nudgeable=True),
+    ReasonKind("suspect_word", "Suspect word", ABUSIVE, highlighted=True, nudgeable=True),
+    ReasonKind("threat", "Possible threat", ABUSIVE, highlighted=True),
+    ReasonKind("dehumanising", "Dehumanising language", ABUSIVE, highlighted=True),
+    ReasonKind("sexual_harassment", "Possible sexual harassment", ABUSIVE),
+    ReasonKind("disability_mockery", "Possible mockery of disability", ABUSIVE),
+    ReasonKind("off_topic", "Possibly off-topic", OFF_TOPIC, nudgeable=True),
+    ReasonKind("blocked_domain", "Link to a blocked site", SPAM, highlighted=True),
+    ReasonKind("too_many_links", "Too many links", SPAM, highlighted=True),
+    ReasonKind("contains_link", "Contains a link", SPAM, highlighted=True),
+    ReasonKind("phone_number", "Phone number", SPAM, highlighted=True),
+    ReasonKind("contact_bait", "Advertising or contact bait", SPAM, highlighted=True),
+    ReasonKind("duplicate", "Posted twice", SPAM),
+    ReasonKind("near_duplicate", "Near-duplicate of a recent comment", SPAM),
+    ReasonKind("flooding", "Posting too fast", SPAM),
+    ReasonKind("premoderated", "Article is pre-moderated"),
+    ReasonKind("new_commenter", "New commenter"),
+    ReasonKind("recent_rejections", "Recent rejections"),
+    ReasonKind("model_timeout", "Model timed out", model_failure=True),
+    ReasonKind("model_unavailable", "Model unavailable", model_failure=True),
+    ReasonKind("check_failed", "An automatic check failed"),
+    ReasonKind("sent_after_nudge", "Posted unchanged after a warning"),
+)
+
+REASONS: dict[str, ReasonKind] = {kind.code: kind for kind in _KINDS}
+
+
+def codes_where(**wanted: object) -> frozenset[str]:
+    """The codes whose attributes have the given values, e.g. ``codes_where(category=ABUSIVE)``."""
+    return frozenset(kind.code for kind in _KINDS if all(getattr(kind, name) == value for name, value in wanted.items()))
+
+
+MODERATOR_WORDS: dict[str, str] = {kind.code: kind.moderator_words for kind in _KINDS}
+HIGHLIGHTED = codes_where(highlighted=True)
+NUDGEABLE = codes_where(nudgeable=True)
+ABUSE_CODES = codes_where(category=ABUSIVE)
+OFF_TOPIC_CODES = codes_where(category=OFF_TOPIC)
+MODEL_FAILURE_CODES = codes_where(model_failure=True)
+SUGGESTED_REJECTION: dict[str, str] = {kind.code: kind.category for kind in _KINDS if kind.category}
