@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -204,7 +205,8 @@ def lowest_threshold(negative_scores: list[np.ndarray], budget: float) -> float:
     for scores in negative_scores:
         if len(scores):
             level = max(level, float(np.quantile(scores, 1.0 - budget)) + 1e-6)
-    return round(min(level, 0.99), 3)
+    # Rounded up, so that the stored level never holds more than the budget.
+    return min(math.ceil(level * 1000) / 1000, 0.99)
 
 
 def train(data_dir: Path, out_dir: Path, cache_dir: Path | None, news_budget: float, c: float) -> dict:
