@@ -31,6 +31,25 @@ def _flat(metrics: dict) -> list[tuple[str, object]]:
     return rows
 
 
+# The reports that say how the models do on what they never learned from, when they sit beside
+# this one: those are the figures to read first; the per-set figures below are in-distribution.
+HEADLINE_REPORTS = (
+    ("transfer.md", "leave-one-source-out: each set scored by a model trained without it"),
+    ("transfer-pooled.md", "leave-one-source-out with one learner: today's training data against all of it"),
+    ("suites-after/suites.md", "functional and off-topic suites (hand-written, never trained on), default variant"),
+    ("suites-finetuned/suites.md", "the same suites, fine-tuned variant"),
+)
+
+
+def _headline_links(out_dir: Path) -> list[str]:
+    found = [(name, words) for name, words in HEADLINE_REPORTS if (out_dir / name).exists()]
+    if not found:
+        return []
+    lines = ["## Read first: figures on data the models never learned from", ""]
+    lines += [f"- [{name}]({name}): {words}" for name, words in found]
+    return lines + ["", "The sections below are held-out parts of the sets the models learned from: they flatter them.", ""]
+
+
 def write_reports(results: list[SetResult], out_dir: Path, header: dict) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     payload = {"header": header, "results": {r.name: r.metrics for r in results}}
@@ -39,6 +58,7 @@ def write_reports(results: list[SetResult], out_dir: Path, header: dict) -> dict
 
     md = [f"# Moderation model evaluation", ""]
     md += [f"- {k}: `{v}`" for k, v in header.items()] + [""]
+    md += _headline_links(out_dir)
     for r in results:
         md += [f"## {r.name} ({r.kind})", ""] + [f"_{n}_" for n in r.notes] + [""]
         md += ["| metric | value |", "|---|---|"]

@@ -65,3 +65,19 @@ def test_next_version_counts_up_within_a_day(tmp_path):
     meta.write_text(json.dumps({"version": "abuse-2026.01.02-3"}))
     assert next_version("abuse", meta, date(2026, 1, 2)) == "abuse-2026.01.02-4"
     assert next_version("abuse", meta, date(2026, 1, 3)) == "abuse-2026.01.03-1"
+
+
+def test_the_evaluation_report_leads_with_the_transfer_and_suite_reports_beside_it(tmp_path):
+    from commentdesk.evaluation.report import write_reports
+
+    (tmp_path / "transfer.md").write_text("# t\n")
+    (tmp_path / "suites-after").mkdir()
+    (tmp_path / "suites-after" / "suites.md").write_text("# s\n")
+    write_reports([], tmp_path, {"abuse model": "x"})
+    text = (tmp_path / "README.md").read_text()
+    assert text.index("Read first") < len(text)
+    assert "[transfer.md](transfer.md)" in text and "[suites-after/suites.md](suites-after/suites.md)" in text
+    assert "transfer-pooled.md" not in text  # only reports that exist are linked
+    empty = tmp_path / "empty"
+    write_reports([], empty, {})
+    assert "Read first" not in (empty / "README.md").read_text()
