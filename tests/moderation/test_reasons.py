@@ -17,8 +17,10 @@ def _emitted_codes() -> set[str]:
 
 
 def test_every_emitted_reason_code_is_in_the_registry():
-    emitted = _emitted_codes()
-    assert {"threat", "off_topic", "banned_word", "sexual_harassment"} <= emitted
+    from commentdesk.moderation.phases.threats import _HEAD_REASONS
+
+    emitted = _emitted_codes() | {code for code, _message, _setting in _HEAD_REASONS.values()}
+    assert {"threat", "off_topic", "banned_word", "sexual_harassment", "disability_mockery"} <= emitted
     assert not emitted - set(reasons.REASONS)
 
 

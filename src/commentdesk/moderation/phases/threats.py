@@ -119,6 +119,11 @@ def find_threats(text: str, patterns: list[str]) -> list[str]:
 
 
 THREAT_MESSAGE = "It may threaten someone with violence, or wish or call for it."
+# Harm-model heads other than violence: (reason code, words for the author, policy setting).
+_HEAD_REASONS = {
+    "sexual": ("sexual_harassment", "It may be a sexual remark about a person.", "sexual_harassment_hold"),
+    "disability": ("disability_mockery", "It may mock people for a disability or an illness.", "disability_mockery_hold"),
+}
 
 
 def _harm_scores(signals: ModelSignals) -> dict[str, float]:
@@ -126,30 +131,38 @@ def _harm_scores(signals: ModelSignals) -> dict[str, float]:
     return dict(getattr(harm, "scores", None) or {})
 
 
+def _threat_reason(text: str, violence: float, policy: Policy) -> Reason | None:
+    """The patterns name the words; the violence head catches what no pattern lists."""
+    spans = find_threats(text, policy.threat_patterns)
+    if spans:
+        return Reason("threat", THREAT_MESSAGE, spans)
+    if violence >= policy.violence_hold:
+        return Reason("threat", THREAT_MESSAGE, detail=f"violence {violence:.2f}, threshold {policy.violence_hold:.2f}")
+    return None
+
+
+def _head_reasons(harm: dict[str, float], policy: Policy) -> list[Reason]:
+    found = []
+    for head, (code, message, setting) in _HEAD_REASONS.items():
+        value, level = harm.get(head, 0.0), getattr(policy, setting)
+        if value >= level:
+            found.append(Reason(code, message, detail=f"{code.replace('_', ' ')} {value:.2f}, threshold {level:.2f}"))
+    return found
+
+
 def check(candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseResult:
-    reasons = []
     harm = _harm_scores(signals)
     scores = {f"harm_{head}": round(value, 4) for head, value in harm.items()}
-    violence = harm.get("violence", 0.0)
-    spans = find_threats(candidate.text, policy.threat_patterns)
-    if spans:
-        reasons.append(Reason("threat", THREAT_MESSAGE, spans))
-    elif violence >= policy.violence_hold:
-        reasons.append(Reason("threat", THREAT_MESSAGE,
-                              detail=f"violence {violence:.2f}, threshold {policy.violence_hold:.2f}"))
-    spans = find_threats(candidate.text, policy.dehumanising_patterns)
-    if spans:
-        reasons.append(Reason("dehumanising", "It may describe a group of people as less than human.", spans))
-    sexual = harm.get("sexual", 0.0)
-    if sexual >= policy.sexual_harassment_hold:
-        reasons.append(Reason("sexual_harassment", "It may be a sexual remark about a person.",
-                              detail=f"sexual harassment {sexual:.2f}, threshold {policy.sexual_harassment_hold:.2f}"))
-    disability = harm.get("disability", 0.0)
-    if disability >= policy.disability_mockery_hold:
-        reasons.append(Reason("disability_mockery", "It may mock people for a disability or an illness.",
-                              detail=f"disability mockery {disability:.2f}, threshold {policy.disability_mockery_hold:.2f}"))
+    reasons = []
+    threat = _threat_reason(candidate.text, harm.get("violence", 0.0), policy)
+    if threat is not None:
+        reasons.append(threat)
+    dehumanising = find_threats(candidate.text, policy.dehumanising_patterns)
+    if dehumanising:
+        reasons.append(Reason("dehumanising", "It may describe a group of people as less than human.", dehumanising))
+    reasons += _head_reasons(harm, policy)
     if not reasons:
         return PhaseResult(scores=scores)
-    if spans or any(reason.evidence for reason in reasons if reason.code == "threat"):
-        scores["threat"] = 1.0
+    if dehumanising or (threat is not None and threat.evidence):
+        scores["threat"] = 1.0  # a phrase rule matched
     return PhaseResult(HOLD, reasons, scores=scores)
