@@ -72,7 +72,7 @@ def check(candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseR
     declared = declared_off_topic(candidate.text, policy.off_topic_markers)
     if declared:
         result.decision = HOLD
-        result.reasons = [Reason("off_topic", f"It says itself that it is off-topic ({declared!r}).", [declared])]
+        result.reasons = [Reason("off_topic", f"It says itself that it is off-topic (“{declared}”).", [declared])]
         return result
     if chatter is not None:
         # Even a short comment ("First!", "Happy birthday Ali") is chatter when it matches this well.
