@@ -46,3 +46,30 @@ def test_the_pooled_transfer_report_marks_sets_the_shipped_model_learned_from():
     assert "| c3 | 0.700 | 0.750 | 0.800 (learned from it) |" in table
     assert "| cad | 0.600 | 0.650 | 0.550 |" in table
     assert "**0.700** (0.650)" in table
+
+
+def test_semeval_2016_threads_skip_repeated_threads_and_unlabeled_comments(tmp_path):
+    import csv
+
+    from commentdesk.evaluation import relevance_transfer
+
+    folder = tmp_path / "semeval2016_cqa"
+    folder.mkdir()
+    columns = ["RELQ_ID", "RelQSubject", "RelQBody", "SubtaskA_Skip_Because_Same_As_RelQuestion_ID",
+               "RELC_ID", "RELC_RELEVANCE2RELQ", "RelCText"]
+    rows = [
+        ["Q1_R1", "Good bank", "Which bank in Doha?", "", "Q1_R1_C1", "Good", "Try the national bank."],
+        ["Q1_R1", "Good bank", "Which bank in Doha?", "", "Q1_R1_C2", "Bad", "Thanks   all!"],
+        ["Q1_R1", "Good bank", "Which bank in Doha?", "", "Q1_R1_C2", "Bad", "Thanks all!"],  # the same comment again
+        ["Q2_R1", "Visa", "How long for a visa?", "Q1_R1", "Q2_R1_C1", "Good", "A repeat of another thread."],
+        ["Q3_R1", "Cars", "Cheap cars?", "", "Q3_R1_C1", "", "No label."],
+    ]
+    for name in relevance_transfer.FILES:
+        with open(folder / name, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            writer.writerows(rows if name == relevance_transfer.FILES[0] else [])
+    threads = relevance_transfer.load_threads(tmp_path)
+    assert len(threads) == 1
+    assert threads[0]["comments"] == ["Try the national bank.", "Thanks all!"]
+    assert threads[0]["labels"] == [1, 0]

@@ -36,6 +36,7 @@ def _flat(metrics: dict) -> list[tuple[str, object]]:
 HEADLINE_REPORTS = (
     ("transfer.md", "leave-one-source-out: each set scored by a model trained without it"),
     ("transfer-pooled.md", "leave-one-source-out with one learner: today's training data against all of it"),
+    ("relevance-transfer.md", "relevance on SemEval-2016, a set the relevance model never learned from"),
     ("suites-after/suites.md", "functional and off-topic suites (hand-written, never trained on), default variant"),
     ("suites-finetuned/suites.md", "the same suites, fine-tuned variant"),
 )
