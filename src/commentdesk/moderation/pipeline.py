@@ -147,7 +147,7 @@ class ModerationModels:
             signals.failures["abuse"] = f"error: {error}"
         try:
             if self.harm is not None:
-                signals.harm = self.harm.score(candidate.text, vectors[0])
+                signals.harm = self.harm.score(candidate.text, vectors[0], self.embedder.encode)
         except Exception as error:
             log.exception("harm model failed")
             signals.failures["harm"] = f"error: {error}"

@@ -81,3 +81,24 @@ def test_real_embeddings_tell_threats_from_violent_words_in_news(model):
     assert min(violence[:3]) > max(violence[3:])
     threshold = model.recommended_thresholds["violence"]
     assert all(value < threshold for value in violence[3:])
+
+
+def test_a_disguised_comment_is_read_a_second_time_with_the_disguise_undone(model):
+    from commentdesk.moderation.models.harm import undisguised
+
+    assert undisguised("Ｋｉｌｌ the mayor before he sells us out.") == "kill the mayor before he sells us out."
+    assert undisguised("K i l l  the mayor.") == "kill the mayor."
+    assert undisguised("The mayor is wrong again.") is None
+    read: list[list[str]] = []
+    calm = np.zeros((1, model.dimensions), np.float32)
+
+    def encode(texts):
+        read.append(list(texts))
+        return np.ones((len(texts), model.dimensions), np.float32) / np.sqrt(model.dimensions)
+
+    model.score("The mayor is wrong again.", calm, encode)
+    assert read == []  # no disguise, no second reading
+    second = model.score("Ｋｉｌｌ the mayor.", calm, encode)
+    first = model.score("Ｋｉｌｌ the mayor.", calm)
+    assert read == [["kill the mayor."]]
+    assert all(second.scores[head] >= first.scores[head] for head in first.scores)

@@ -113,8 +113,15 @@ class HarmModel:
                 out[i, j] = min(out[i, j], UNCUED_CEILING)
         return out
 
-    def score(self, text: str, embedding: np.ndarray) -> HarmScore:
+    def score(self, text: str, embedding: np.ndarray, encode=None) -> HarmScore:
+        """The heads on the comment's embedding. With ``encode`` (texts -> embeddings), a comment
+        that disguises its words ("K i l l", "m0nkey", fullwidth letters) is read a second time
+        with the disguise undone, and the stronger reading counts: the embedding of a disguised
+        word says little about its meaning."""
         row = self.gated([text], self.probabilities(embedding))[0]
+        plain = undisguised(text) if encode is not None else None
+        if plain:
+            row = np.maximum(row, self.gated([plain], self.probabilities(encode([plain])))[0])
         return HarmScore({head: float(row[j]) for j, head in enumerate(self.heads)})
 
 
@@ -123,6 +130,16 @@ def _cue_patterns():
     from commentdesk.moderation.patterns import compile_pattern
 
     return [compile_pattern(pattern) for pattern in HARM_CUES]
+
+
+def undisguised(text: str) -> str | None:
+    """The comment with its disguises undone, or None when it uses none."""
+    from commentdesk.moderation.models.abuse import analyse
+    from commentdesk.moderation.normalize import normalise
+
+    if not analyse(text).disguised:
+        return None
+    return " ".join(normalise(text).text.split())
 
 
 def has_harm_cue(text: str) -> bool:
