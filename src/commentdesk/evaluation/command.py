@@ -192,9 +192,10 @@ def run_train(args: argparse.Namespace) -> int:
     abuse_meta = train_shipped(data_dir, out, abuse_version, sets, cache_dir=args.cache_dir, site_examples=learn or None)
     relevance_meta = train_relevance(data_dir, out, version=relevance_version,
                                      cache_dir=args.cache_dir)
+    harm_meta = _train_harm(data_dir, out, args)
     comparison = compare_with_current(current_dir, out, abuse_meta, check)
     summary = {"weights": str(out), "current": str(current_dir), "comparison": comparison,
-               "abuse": abuse_meta, "relevance": relevance_meta}
+               "abuse": abuse_meta, "relevance": relevance_meta, "harm": harm_meta}
     if args.install:
         summary["installed"] = False
         if comparison["better"]:
@@ -203,6 +204,22 @@ def run_train(args: argparse.Namespace) -> int:
             summary["installed"] = str(install(models_dir, out, abuse_version))
     print(json.dumps(summary, indent=2))
     return 0
+
+
+def _train_harm(data_dir: Path, out: Path, args: argparse.Namespace) -> dict:
+    """The harm heads, beside the abuse and relevance weights. Their public sets (DynaHate, C3,
+    UCC) do not allow commercial use, so a commercial set keeps the shipped harm model's place
+    empty and says so."""
+    from commentdesk.evaluation import train_harm
+
+    if args.commercial:
+        note = ("not trained: its sets (DynaHate, C3, UCC) are not commercially usable; "
+                "the installed set falls back to the shipped harm model, which is non-commercial too")
+        print(f"harm model {note}", file=sys.stderr)
+        return {"trained": False, "note": note}
+    meta = train_harm.train(data_dir, out, args.cache_dir or Path(".cache"), train_harm.DEFAULT_NEWS_BUDGET, 1.0)
+    return {"trained": True, "version": meta["version"], "thresholds": meta["recommended_thresholds"],
+            "figures": meta["figures"]}
 
 
 def _human_labels(database_url: str, site_slug: str | None) -> list[dict]:

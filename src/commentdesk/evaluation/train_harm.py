@@ -70,6 +70,8 @@ NEWS_SETS = ("c3", "ucc")
 SEED_WEIGHT = 6.0
 MAX_NEGATIVES_PER_SET = 3000
 MIN_THRESHOLD = 0.5
+# Largest share of civil news comments (and of neutral sentences naming a group) a head may hold.
+DEFAULT_NEWS_BUDGET = 0.01
 
 
 @dataclass
@@ -285,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=None, help="labeled sets (default: ../shared/data)")
     parser.add_argument("--out", type=Path, required=True, help="folder for harm.json and harm.npz")
     parser.add_argument("--cache-dir", type=Path, default=Path(".cache"), help="embedding cache (default .cache)")
-    parser.add_argument("--news-budget", type=float, default=0.01,
+    parser.add_argument("--news-budget", type=float, default=DEFAULT_NEWS_BUDGET,
                         help="largest share of civil news comments and neutral group sentences a head may hold")
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength of each head")
     args = parser.parse_args(argv)

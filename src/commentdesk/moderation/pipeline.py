@@ -81,8 +81,9 @@ class ModerationModels:
                 if hasattr(self.abuse, "branch_state"):
                     self.embedder.attach_branch(self.abuse.branch_state)
                 self.relevance = RelevanceModel.load(weights)
-                # The harm heads read the packaged sentence embedding, whatever the abuse variant.
-                self.harm = HarmModel.load()
+                # The harm heads read the packaged sentence embedding, whatever the abuse variant:
+                # a site-trained set's own harm weights when it has them, else the shipped ones.
+                self.harm = HarmModel.load(weights if weights is not None and (weights / "harm.json").exists() else None)
                 self.chatter = ChatterBank(self.embedder.encode)
                 self._load_error = None
             except Exception as error:  # a broken install must hold comments, not crash the server

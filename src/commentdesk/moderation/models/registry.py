@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 WEIGHT_FILES = ("abuse.json", "abuse.npz", "relevance.json", "relevance.npz")
+# Installed with a set when it has them; a set without them uses the shipped harm model.
+OPTIONAL_FILES = ("harm.json", "harm.npz")
 ACTIVE_FILE = "ACTIVE"
 SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
 # Shipped variants of the abuse model (see the model card): "default", the linear model on the
@@ -45,7 +47,7 @@ def install(models_dir: Path, source_dir: Path, name: str) -> Path:
         raise ValueError(f"not a folder name: {name!r}")
     target = models_dir / name
     target.mkdir(parents=True, exist_ok=True)
-    for file_name in WEIGHT_FILES:
+    for file_name in WEIGHT_FILES + tuple(name for name in OPTIONAL_FILES if (source_dir / name).exists()):
         shutil.copy2(source_dir / file_name, target / file_name)
     temporary = models_dir / (ACTIVE_FILE + ".new")
     temporary.write_text(name + "\n")
