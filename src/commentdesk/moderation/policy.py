@@ -16,6 +16,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator, model_validator
 
+from commentdesk.moderation.default_patterns import (DEFAULT_DEHUMANISING_PATTERNS, DEFAULT_OFF_TOPIC_MARKERS,
+                                                     DEFAULT_THREAT_PATTERNS)
 from commentdesk.moderation.patterns import MAX_PATTERN_CHARS, compile_pattern
 from commentdesk.store.bounds import DbText, json_int
 
@@ -45,20 +47,14 @@ DEFAULT_SUSPECT_WORDS = [
 
 
 def _default_threats() -> list[str]:
-    from commentdesk.moderation.phases.threats import DEFAULT_THREAT_PATTERNS
-
     return list(DEFAULT_THREAT_PATTERNS)
 
 
 def _default_dehumanising() -> list[str]:
-    from commentdesk.moderation.phases.threats import DEFAULT_DEHUMANISING_PATTERNS
-
     return list(DEFAULT_DEHUMANISING_PATTERNS)
 
 
 def _default_off_topic_markers() -> list[str]:
-    from commentdesk.moderation.phases.relevance import DEFAULT_OFF_TOPIC_MARKERS
-
     return list(DEFAULT_OFF_TOPIC_MARKERS)
 
 

@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 import re
-
 from functools import lru_cache
 
 from commentdesk.moderation.normalize import normalise
 from commentdesk.moderation.patterns import compile_pattern
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, PhaseResult, Reason
-
-# Readers often say so themselves: "Off topic, but does anyone know…", "Unrelated, but…". RE2 over
-# the normalised text; "not to go off topic, but the minister…" is not a marker.
-DEFAULT_OFF_TOPIC_MARKERS = [
-    r"^(?:slightly |a bit |totally |completely |a little |somewhat )?(?:off[ -]?topic|ot)\b",
-    r"\b(?:sorry|apologies),? (?:for going |for being |to go |a bit |slightly |totally )?(?:off[ -]?topic|unrelated)\b",
-    r"(?:^|[.!?] )(?:totally |completely |slightly )?unrelated,? but\b",
-    r"(?:^|[.!?] )random question\b",
-    r"\b(?:this|it|sorry|question)(?: is| has)? nothing to do with (?:the|this) (?:article|story|piece|thread|topic|report)\b",
-    r"\bnothing to do with [a-z]+,? (?:but|sorry)\b|\bsorry,? nothing to do with\b",
-    r"\b(?:sorry to|not to) hijack\b|\bto hijack (?:the|this) thread\b",
-    r"\b(?:changing|change of) (?:the )?subject,? but\b",
-]
 
 
 @lru_cache(maxsize=32)
@@ -31,7 +17,8 @@ def _markers(patterns: tuple[str, ...]):
 
 
 def declared_off_topic(text: str, patterns: list[str]) -> str | None:
-    """The words with which a comment says it is off-topic, if it does."""
+    """The words with which a comment says it is off-topic ("Unrelated, but…"), if it does.
+    The default markers are in moderation.default_patterns."""
     normalised = normalise(text)
     for pattern in _markers(tuple(patterns)):
         match = pattern.search(normalised.text)
