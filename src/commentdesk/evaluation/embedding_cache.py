@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -45,4 +46,30 @@ def embed_cached(name: str, texts: list[str], cache_dir: Path | None = None,
     tmp = path.with_suffix(".tmp.npy")
     np.save(tmp, out)
     tmp.replace(path)
+    return out
+
+
+def embed_each_cached(texts: list[str], cache_file: Path | None) -> np.ndarray:
+    """Embeddings of ``texts`` from one cache file keyed by each text, so that several lists that
+    share texts (training rows, test rows, seeds) are encoded once between them."""
+    keys = [hashlib.sha1(text.encode("utf-8")).hexdigest() for text in texts]
+    known: dict[str, np.ndarray] = {}
+    if cache_file and cache_file.exists():
+        with np.load(cache_file, allow_pickle=False) as cached:
+            known = dict(zip(cached["keys"].tolist(), cached["vectors"]))
+    missing = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+    if missing:
+        embedder = shared_embedder().load()
+        batch = 256
+        for start in tqdm(range(0, len(missing), batch), desc="embedding", unit="batch", file=sys.stderr):
+            part = missing[start:start + batch]
+            for (key, _text), vector in zip(part, embedder.encode([t for _k, t in part])):
+                known[key] = vector
+        if cache_file:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            names = list(known)
+            np.savez(cache_file, keys=np.array(names), vectors=np.stack([known[k] for k in names]))
+    out = np.zeros((len(texts), 384), dtype=np.float32)
+    for i, key in enumerate(keys):
+        out[i] = known[key]
     return out

@@ -30,7 +30,6 @@ as at inference):
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import sys
@@ -39,10 +38,10 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
 from commentdesk.evaluation import harm_seeds, seed_examples
 from commentdesk.evaluation.datasets import default_data_dir, load_abuse_set
+from commentdesk.evaluation.embedding_cache import embed_each_cached
 from commentdesk.evaluation.metrics import roc_auc
 from commentdesk.moderation.models.harm import HEADS, UNCUED_CEILING, has_harm_cue
 
@@ -140,36 +139,6 @@ def madlibs_neutral(data_dir: Path, limit: int = 3000) -> list[str]:
     return [data.texts[i] for i in chosen]
 
 
-# --------------------------------------------------------------------------- embeddings
-
-
-def embed(texts: list[str], cache_file: Path | None) -> np.ndarray:
-    """Sentence embeddings of the packaged MiniLM, cached by text so that reruns are quick."""
-    from commentdesk.moderation.models.embedder import DIMENSIONS, shared_embedder
-
-    keys = [hashlib.sha1(text.encode("utf-8")).hexdigest() for text in texts]
-    known: dict[str, np.ndarray] = {}
-    if cache_file and cache_file.exists():
-        with np.load(cache_file, allow_pickle=False) as cached:
-            known = dict(zip(cached["keys"].tolist(), cached["vectors"]))
-    missing = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
-    if missing:
-        embedder = shared_embedder().load()
-        batch = 256
-        for start in tqdm(range(0, len(missing), batch), desc="embedding", unit="batch", file=sys.stderr):
-            part = missing[start:start + batch]
-            for (key, _text), vector in zip(part, embedder.encode([t for _k, t in part])):
-                known[key] = vector
-        if cache_file:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            names = list(known)
-            np.savez(cache_file, keys=np.array(names), vectors=np.stack([known[k] for k in names]))
-    out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-    for i, key in enumerate(keys):
-        out[i] = known[key]
-    return out
-
-
 # --------------------------------------------------------------------------- fitting
 
 
@@ -219,7 +188,7 @@ def train(data_dir: Path, out_dir: Path, cache_dir: Path | None, news_budget: fl
     print(f"harm: {len(rows.texts)} rows ({int((source == 'seeds').sum())} seeds)", file=sys.stderr)
     madlibs = madlibs_neutral(data_dir)
     cache = cache_dir / "harm-embeddings.npz" if cache_dir else None
-    x = embed(rows.texts + madlibs, cache)
+    x = embed_each_cached(rows.texts + madlibs, cache)
     x_madlibs, x = x[len(rows.texts):], x[:len(rows.texts)]
     is_train = split == "train"
     # The violence head is read through the harm-word gate at inference: choose and report it so.

@@ -32,7 +32,8 @@ from commentdesk.evaluation import seed_examples
 from commentdesk.evaluation.abuse_corpus import select_rows
 from commentdesk.evaluation.datasets import default_data_dir, load_abuse_set
 from commentdesk.evaluation.metrics import roc_auc
-from commentdesk.evaluation.train_harm import embed
+from commentdesk.evaluation.train_abuse import fit_soft_logistic
+from commentdesk.evaluation.embedding_cache import embed_each_cached
 
 SETS = ("c3", "ucc", "toxic_spans", "kaggle_insults", "cad", "wiki_context", "dynahate", "implicit_hate",
         "hatexplain", "toxigen", "olid", "davidson")
@@ -62,7 +63,7 @@ class Corpus:
         self.seed_texts = [text for text, _label, _heads in seeds]
         self.seed_y = np.array([label for _text, label, _heads in seeds], dtype=float)
         texts = self.seed_texts + [t for n in SETS for t in self.rows[n]["train_texts"] + self.rows[n]["test_texts"]]
-        vectors = embed(texts, cache_file)
+        vectors = embed_each_cached(texts, cache_file)
         featurizer = LexicalFeaturizer()
         lexical = featurizer.transform_normalised([normalise(t) for t in tqdm(texts, desc="normalise", unit="text",
                                                                                  file=sys.stderr, mininterval=5)]).tocsr()
@@ -76,17 +77,6 @@ class Corpus:
             at += a + b
 
 
-def _fit(x, target: np.ndarray, weight: np.ndarray, c: float):
-    """Logistic regression on graded targets: each row once as positive (weight t) and once as negative."""
-    import scipy.sparse as sp
-    from sklearn.linear_model import LogisticRegression
-
-    doubled = sp.vstack([x, x]).tocsr() if sp.issparse(x) else np.vstack([x, x])
-    y = np.concatenate([np.ones(len(target)), np.zeros(len(target))])
-    return LogisticRegression(C=c, max_iter=3000).fit(doubled, y, sample_weight=np.concatenate([weight * target,
-                                                                                                 weight * (1 - target)]))
-
-
 def fold_auc(corpus: Corpus, train_sets: tuple[str, ...], seed_rows: np.ndarray, held: str) -> float:
     import scipy.sparse as sp
 
@@ -96,7 +86,8 @@ def fold_auc(corpus: Corpus, train_sets: tuple[str, ...], seed_rows: np.ndarray,
     target = np.concatenate([corpus.rows[n]["train_y"] for n in use] + [corpus.seed_y[seed_rows]])
     x = np.vstack([corpus.rows[n]["train_x"] for n in use] + [corpus.seed_x[seed_rows]])
     lexical = sp.vstack([corpus.rows[n]["train_l"] for n in use] + [corpus.seed_l[seed_rows]]).tocsr()
-    on_embedding, on_words = _fit(x, target, weight, 0.5), _fit(lexical, target, weight, 1.0)
+    on_embedding = fit_soft_logistic(x, target, weight, C=0.5, max_iter=3000)
+    on_words = fit_soft_logistic(lexical, target, weight, C=1.0, max_iter=3000)
     test = corpus.rows[held]
     logits = on_embedding.decision_function(test["test_x"]) + on_words.decision_function(test["test_l"])
     return float(roc_auc(test["test_y"], logits))

@@ -28,6 +28,12 @@ def _options() -> re2.Options:
     return options
 
 
+@lru_cache(maxsize=64)
+def compile_patterns(patterns: tuple[str, ...]) -> list:
+    """Each pattern of a list, compiled (a site's pattern settings are matched as a list)."""
+    return [compile_pattern(pattern) for pattern in patterns]
+
+
 @lru_cache(maxsize=4096)
 def compile_pattern(pattern: str) -> re2._Regexp:
     """The compiled pattern, or PatternError."""

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -125,13 +124,6 @@ class HarmModel:
         return HarmScore({head: float(row[j]) for j, head in enumerate(self.heads)})
 
 
-@lru_cache(maxsize=1)
-def _cue_patterns():
-    from commentdesk.moderation.patterns import compile_pattern
-
-    return [compile_pattern(pattern) for pattern in HARM_CUES]
-
-
 def undisguised(text: str) -> str | None:
     """The comment with its disguises undone, or None when it uses none."""
     from commentdesk.moderation.models.abuse import analyse
@@ -144,6 +136,7 @@ def undisguised(text: str) -> str | None:
 
 def has_harm_cue(text: str) -> bool:
     from commentdesk.moderation.normalize import normalise
+    from commentdesk.moderation.patterns import compile_patterns
 
     plain = normalise(text).text
-    return any(pattern.search(plain) is not None for pattern in _cue_patterns())
+    return any(pattern.search(plain) is not None for pattern in compile_patterns(HARM_CUES))

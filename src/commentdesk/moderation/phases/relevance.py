@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from commentdesk.moderation.normalize import normalise
-from commentdesk.moderation.patterns import compile_pattern
+from commentdesk.moderation.patterns import compile_patterns
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, PhaseResult, Reason
-
-
-@lru_cache(maxsize=32)
-def _markers(patterns: tuple[str, ...]):
-    return [compile_pattern(pattern) for pattern in patterns]
 
 
 def declared_off_topic(text: str, patterns: list[str]) -> str | None:
     """The words with which a comment says it is off-topic ("Unrelated, but…"), if it does.
     The default markers are in moderation.default_patterns."""
     normalised = normalise(text)
-    for pattern in _markers(tuple(patterns)):
+    for pattern in compile_patterns(tuple(patterns)):
         match = pattern.search(normalised.text)
         if match is not None and match.end() > match.start():
             return normalised.original_span(*match.span()).strip()

@@ -11,18 +11,11 @@ Patterns are RE2 syntax (see moderation.patterns); the defaults are in moderatio
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from commentdesk.moderation.normalize import normalise
-from commentdesk.moderation.patterns import compile_pattern
+from commentdesk.moderation.patterns import compile_patterns
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, Candidate, ModelSignals, PhaseResult, Reason
-
-
-@lru_cache(maxsize=32)
-def _compiled(patterns: tuple[str, ...]) -> list:
-    # RE2, never Python's backtracking engine: a site's pattern must not be able to stall the process.
-    return [compile_pattern(pattern) for pattern in patterns]
 
 
 _QUOTED = re.compile(r'"[^"]{1,300}"|“[^”]{1,300}”|«[^»]{1,300}»')
@@ -39,7 +32,8 @@ def find_threats(text: str, patterns: list[str]) -> list[str]:
     normalised = normalise(text)
     quoted = quoted_ranges(text)
     spans = []
-    for pattern in _compiled(tuple(patterns)):
+    # RE2, never Python's backtracking engine: a site's pattern must not be able to stall the process.
+    for pattern in compile_patterns(tuple(patterns)):
         for match in pattern.finditer(normalised.text):
             start, end = match.span()
             if start >= end:
