@@ -62,8 +62,9 @@ class WebhookDeliverer:
         self.sessions = sessions
         self.timeout_s, self.max_attempts, self.retry_base_s = timeout_s, max_attempts, retry_base_s
         self.poll_s, self.threads = poll_s, threads
-        # Longer than any one try can take, so a live server never loses a claim mid-try.
-        self.lease_s = lease_s if lease_s is not None else 2 * timeout_s + 30
+        # Longer than any one try can take (httpx applies the timeout to connecting, sending and
+        # each read in turn), so a live server never loses a claim mid-try.
+        self.lease_s = lease_s if lease_s is not None else 4 * timeout_s + 10
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self._database = threading.BoundedSemaphore(DELIVERER_CONNECTIONS)
         self._lock = threading.Lock()
