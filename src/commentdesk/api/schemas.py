@@ -209,7 +209,11 @@ class PolicyOut(BaseModel):
 
 EventKind = Literal["comment.created", "comment.published", "comment.held", "comment.rejected", "comment.edited",
                     "comment.deleted", "comment.reported", "article.closed"]
-WebhookUrl = Annotated[HttpUrl, BeforeValidator(_json_string), Field(description="http or https; at most 2000 characters.")]
+# http or https, with no user name or password before the host (the signature authenticates).
+WEBHOOK_URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://[^/@?#\\]+([/?#][^\x00]*)?$"
+WebhookUrl = Annotated[HttpUrl, BeforeValidator(_json_string),
+                       Field(description="http or https, no user name or password; at most 2000 characters.",
+                             json_schema_extra={"pattern": WEBHOOK_URL_PATTERN, "maxLength": 2000})]
 
 
 class WebhookIn(Strict):

@@ -28,7 +28,9 @@ from commentdesk.store.models import Site, WebhookEndpoint
 
 router = APIRouter(prefix="/api/v1/webhooks", route_class=SessionReleasingRoute, tags=["webhooks"])
 ERRORS = {status: {"model": ErrorOut, "description": text} for status, text in {
-    401: "Missing or wrong API key", 404: "No such webhook for this site", 422: "Invalid fields"}.items()}
+    400: "Malformed request", 401: "Missing or wrong API key", 404: "No such webhook for this site",
+    413: "Request too large", 422: "Invalid fields"}.items()}
+CREATE_ERRORS = {**ERRORS, 409: {"model": ErrorOut, "description": "The site has as many webhooks as it may have"}}
 
 
 def _webhook_out(endpoint: WebhookEndpoint, counts: dict[str, int]) -> dict:
@@ -38,7 +40,7 @@ def _webhook_out(endpoint: WebhookEndpoint, counts: dict[str, int]) -> dict:
 
 
 def _refused(error: webhooks.WebhookError) -> ApiError:
-    return ApiError(422, error.code, error.message, {error.field: error.message} if error.field else None)
+    return ApiError(error.status, error.code, error.message, {error.field: error.message} if error.field else None)
 
 
 def _own_endpoint(session: Session, site: Site, endpoint_id: int) -> WebhookEndpoint:
@@ -48,7 +50,7 @@ def _own_endpoint(session: Session, site: Site, endpoint_id: int) -> WebhookEndp
     return endpoint
 
 
-@router.post("", response_model=WebhookCreatedOut, status_code=201, responses=ERRORS,
+@router.post("", response_model=WebhookCreatedOut, status_code=201, responses=CREATE_ERRORS,
              summary="Add a webhook endpoint; the answer holds its signing secret, shown only this once")
 def create_webhook(body: WebhookIn, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
     try:

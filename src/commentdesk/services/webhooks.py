@@ -23,9 +23,9 @@ MAX_URL_CHARS = 2000
 class WebhookError(ValueError):
     """An endpoint that cannot be saved as asked; `code` names the problem for API clients."""
 
-    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+    def __init__(self, code: str, message: str, field: str | None = None, status: int = 422) -> None:
         super().__init__(message)
-        self.code, self.message, self.field = code, message, field
+        self.code, self.message, self.field, self.status = code, message, field, status
 
 
 def checked_url(url: str) -> str:
@@ -51,7 +51,8 @@ def create(session: Session, site: Site, url: str, kinds: list[str], description
     """A new endpoint and its signing secret (the only time the secret is shown); commits."""
     count = session.scalar(select(func.count()).select_from(WebhookEndpoint).where(WebhookEndpoint.site_id == site.id))
     if count >= MAX_ENDPOINTS_PER_SITE:
-        raise WebhookError("too_many_webhooks", f"A site has at most {MAX_ENDPOINTS_PER_SITE} webhooks; remove one first.")
+        raise WebhookError("too_many_webhooks", f"A site has at most {MAX_ENDPOINTS_PER_SITE} webhooks; remove one first.",
+                           status=409)
     secret = webhook_signature.new_secret()
     endpoint = WebhookEndpoint(site_id=site.id, url=checked_url(url), secret=secret, event_kinds=checked_kinds(kinds),
                                description=description.strip(), active=True, created_at=utcnow())
