@@ -39,7 +39,7 @@ class Settings:
     workers: int = field(default=0, metadata={"help": "Web worker processes of `serve` (they share one moderation process). 0: one per CPU core."})
     deliver_webhooks: bool = field(default=True, metadata={"help": "Deliver the sites' webhooks from this server (every server of a shared database may: each delivery is made by one of them)."})
     webhook_timeout_ms: int = field(default=10_000, metadata={"help": "Time limit for one webhook request, connecting included; a receiver slower than this is tried again later."})
-    webhook_max_attempts: int = field(default=12, metadata={"help": "Tries of one webhook delivery before it is marked failed and shown to moderators (with the default backoff, about 6 hours)."})
+    webhook_max_attempts: int = field(default=12, metadata={"help": "Tries of one webhook delivery before it is marked failed and shown to moderators (with the default waits, two to three and a half hours)."})
     webhook_retry_base_ms: int = field(default=10_000, metadata={"help": "Wait before the second try of a webhook delivery; each later wait doubles (up to an hour), with jitter."})
     access_log: bool = field(default=True, metadata={"help": "Log one line per request."})
 
