@@ -19,8 +19,8 @@ from commentdesk.api.schemas import (
     RetriedOut,
     WebhookCreatedOut,
     WebhookIn,
-    WebhooksOut,
     WebhookOut,
+    WebhooksOut,
     WebhookUpdateIn,
 )
 from commentdesk.services import webhooks

@@ -80,7 +80,7 @@ class WebhookDeliverer:
 
     # --- running -------------------------------------------------------------------------------
 
-    def start(self) -> "WebhookDeliverer":
+    def start(self) -> WebhookDeliverer:
         with self._lock:
             self._starts += 1
             if self._loop is not None:

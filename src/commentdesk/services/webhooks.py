@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session
 
 from commentdesk.services import events, webhook_signature
 from commentdesk.store import outbox
-from commentdesk.store.models import DeliveryStatus, DomainEvent, Site, WebhookDelivery, WebhookEndpoint, utcnow
+from commentdesk.store.models import (
+    DeliveryStatus,
+    DomainEvent,
+    Site,
+    WebhookDelivery,
+    WebhookEndpoint,
+    utcnow,
+)
 
 MAX_ENDPOINTS_PER_SITE = 20
 MAX_URL_CHARS = 2000

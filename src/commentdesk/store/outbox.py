@@ -14,7 +14,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from commentdesk.store.models import DeliveryStatus, DomainEvent, WebhookDelivery, WebhookEndpoint, utcnow
+from commentdesk.store.models import (
+    DeliveryStatus,
+    DomainEvent,
+    WebhookDelivery,
+    WebhookEndpoint,
+    utcnow,
+)
 
 MAX_ERROR_CHARS = 500
 
