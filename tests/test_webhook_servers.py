@@ -154,10 +154,9 @@ def test_a_server_killed_mid_delivery_and_a_receiver_outage_lose_nothing(databas
 
 
 @pytest.mark.postgres
-def test_two_servers_on_one_postgresql_deliver_each_event_once(database, tmp_path, request):
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)  # several servers share PostgreSQL only
+def test_two_servers_on_one_postgresql_deliver_each_event_once(database, tmp_path):
     url, engine, key, article_id = database
-    if not url.startswith("postgresql"):
-        pytest.skip("several servers share PostgreSQL only")
     with Receiver() as receiver:
         servers = [Server(tmp_path / "a", url, "--workers", "2", *FAST_RETRIES),
                    Server(tmp_path / "b", url, "--workers", "1", *FAST_RETRIES)]
