@@ -5,12 +5,12 @@ while a deliverer (services/webhook_delivery.py, as `serve` runs it) sends them 
 HTTP receiver that takes --receiver-ms per request. Two phases:
 
     steady: --rate events per second for --seconds; delay from each event's commit to its arrival
-    burst:  --burst events written as fast as one thread can; the largest backlog and how long
-            the deliverer takes to drain it
+    burst:  --burst events written as fast as --writers threads can; the largest backlog and how
+            long the deliverer takes to drain it
 
 Prints p50/p95/max delay and the backlog (pending deliveries, sampled every 50 ms). Asserts nothing.
 
-    .venv/bin/python bench/webhooks.py [--rate 50] [--seconds 10] [--burst 2000] [--receiver-ms 20]
+    .venv/bin/python bench/webhooks.py [--rate 50] [--seconds 10] [--burst 2000] [--writers 4] [--receiver-ms 20]
     .venv/bin/python bench/webhooks.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
 """
 
@@ -21,6 +21,7 @@ import statistics
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from commentdesk.services import events, webhooks
@@ -124,6 +125,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50.0, help="events per second in the steady phase")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--burst", type=int, default=2000)
+    parser.add_argument("--writers", type=int, default=4, help="threads writing events in the burst")
     parser.add_argument("--receiver-ms", type=float, default=20.0)
     parser.add_argument("--threads", type=int, default=8, help="deliverer threads (as in serve)")
     args = parser.parse_args()
@@ -153,12 +155,13 @@ def main() -> None:
         committed = {}
         sampler = BacklogSampler(sessions)
         started = time.monotonic()
-        for _ in range(args.burst):
-            write_event(sessions, comment_id, committed)
+        with ThreadPoolExecutor(max_workers=args.writers) as writers:
+            for _ in range(args.burst):
+                writers.submit(write_event, sessions, comment_id, committed)
         written_s = time.monotonic() - started
         drain_s = wait_delivered(receiver, committed)
         backlog = sampler.stop()
-        print(f"burst of {args.burst} events written in {written_s:.1f} s ({args.burst / written_s:.0f}/s): "
+        print(f"burst of {args.burst} events by {args.writers} writers in {written_s:.1f} s ({args.burst / written_s:.0f}/s): "
               f"backlog max {max(backlog)}, drained {drain_s:.1f} s after the last write "
               f"({args.burst / (written_s + drain_s):.0f} deliveries/s); delay {describe(delays_ms(receiver, committed))}")
         deliverer.stop()
