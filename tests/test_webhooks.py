@@ -235,3 +235,18 @@ def test_every_event_kind_is_defined_and_unknown_ones_are_refused(client, site):
                                  "comment.edited", "comment.deleted", "comment.reported", "article.closed"}
     with client.app.state.sessions() as session, pytest.raises(ValueError):
         events.record(session, "comment.exploded", article=None)
+
+
+def test_the_webhooks_page_shows_only_the_moderators_own_sites(client, site):
+    with client.app.state.sessions() as session:
+        other, _key = create_site(session, "other", "Other Paper")
+        session.flush()
+        accounts.create_user(session, "elsewhere", PASSWORD, "moderator", site_ids=[other.id])
+        session.commit()
+    with Receiver() as receiver:
+        endpoint = add_endpoint(client, site, receiver)
+        assert sign_in(client, "elsewhere", PASSWORD).status_code == 303
+        page = client.get("/moderate/webhooks")
+        assert page.status_code == 200 and receiver.url not in page.text and "No site has a webhook yet" in page.text
+        refused = client.post(f"/moderate/webhooks/{endpoint['id']}/retry", data={"csrf_token": workspace_csrf(client)})
+        assert refused.status_code == 404
