@@ -15,11 +15,13 @@ from commentdesk.api.admission import AdmissionControl
 from commentdesk.api.cors import PublicApiCORS
 from commentdesk.api.limits import BodySizeLimit
 from commentdesk.api.routes import router as api_router
+from commentdesk.api.webhooks import router as webhooks_router
 from commentdesk.config import Settings
 from commentdesk.moderation.pipeline import ModerationModels, Pipeline
 from commentdesk.services.moderation_queue import ModerationQueue
 from commentdesk.services.posting import CommentPoster
 from commentdesk.services.read_cache import close_cache
+from commentdesk.services.webhook_delivery import WebhookDeliverer
 from commentdesk.store.db import make_engine, migrate, session_factory
 from commentdesk.web import static_files
 
@@ -40,7 +42,11 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
         migrate(engine)
         models.load()
         app.state.moderation_queue.start()
+        if settings.deliver_webhooks:
+            app.state.webhook_deliverer.start()
         yield
+        if settings.deliver_webhooks:
+            app.state.webhook_deliverer.stop()
         app.state.moderation_queue.stop()
         close_cache(app)
         engine.dispose()
@@ -55,12 +61,16 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
     app.state.secret = settings.resolved_secret()
     app.state.pipeline = Pipeline(models)
     app.state.moderation_queue = ModerationQueue(app.state.sessions, app.state.pipeline, check_wait_s=settings.check_wait_ms / 1000)
+    app.state.webhook_deliverer = WebhookDeliverer(
+        app.state.sessions, timeout_s=settings.webhook_timeout_ms / 1000, max_attempts=settings.webhook_max_attempts,
+        retry_base_s=settings.webhook_retry_base_ms / 1000)
     app.state.poster = CommentPoster(app.state.pipeline, app.state.secret, settings.max_comment_chars,
                                      queue=app.state.moderation_queue)
 
     errors.install(app)
     admission.install(app)
     app.include_router(api_router)
+    app.include_router(webhooks_router)
     for module_name in WEB_MODULES:
         try:
             module = importlib.import_module(module_name)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 ENV_PREFIX = "COMMENTDESK_"
-BACKGROUND_CONNECTIONS = 4
+BACKGROUND_CONNECTIONS = 6
 SPARE_WORKER_THREADS = 8
 
 
@@ -37,6 +37,10 @@ class Settings:
     max_waiting_requests: int = field(default=1024, metadata={"help": "Requests that may wait for their turn; beyond it a request is refused at once with 503 and Retry-After."})
     max_wait_ms: int = field(default=10_000, metadata={"help": "Longest a request waits for its turn before it is refused with 503 and Retry-After."})
     workers: int = field(default=0, metadata={"help": "Web worker processes of `serve` (they share one moderation process). 0: one per CPU core."})
+    deliver_webhooks: bool = field(default=True, metadata={"help": "Deliver the sites' webhooks from this server (every server of a shared database may: each delivery is made by one of them)."})
+    webhook_timeout_ms: int = field(default=10_000, metadata={"help": "Time limit for one webhook request, connecting included; a receiver slower than this is tried again later."})
+    webhook_max_attempts: int = field(default=12, metadata={"help": "Tries of one webhook delivery before it is marked failed and shown to moderators (with the default waits, two to three and a half hours)."})
+    webhook_retry_base_ms: int = field(default=10_000, metadata={"help": "Wait before the second try of a webhook delivery; each later wait doubles (up to an hour), with jitter."})
     access_log: bool = field(default=True, metadata={"help": "Log one line per request."})
 
     def resolved_database_url(self) -> str:
@@ -46,7 +50,7 @@ class Settings:
 
     def database_connections(self) -> int:
         """Pool size: one connection per admitted request plus the background work (the read
-        cache's connection, the moderation queue's), so an admitted request never waits for one."""
+        cache's connection, the moderation queue's, the webhook deliverer's), so an admitted request never waits for one."""
         return self.max_active_requests + BACKGROUND_CONNECTIONS
 
     def worker_threads(self) -> int:

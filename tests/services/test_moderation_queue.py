@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from commentdesk.app import create_app
 from commentdesk.moderation.types import ModelSignals
 from commentdesk.services.sites import create_site
-from commentdesk.store.models import Comment, CommentStatus, ModerationEvent, ModerationJob, utcnow
+from commentdesk.store.models import Comment, CommentStatus, DomainEvent, ModerationEvent, ModerationJob, utcnow
 
 pytestmark = pytest.mark.models
 
@@ -117,6 +117,10 @@ def test_a_comment_the_busy_server_could_not_check_at_once_is_published_on_its_m
             events = session.scalars(select(ModerationEvent).where(ModerationEvent.comment_id == posted["comment"]["id"])
                                      .order_by(ModerationEvent.id)).all()
             assert [(event.from_status, event.to_status) for event in events] == [(None, "checking"), ("checking", "published")]
+            # Integrations hear of it twice: stored (being checked), then published when the check landed.
+            outbox = session.scalars(select(DomainEvent).order_by(DomainEvent.id)).all()
+            assert [(event.kind, event.payload["comment"]["status"]) for event in outbox] == [
+                ("comment.created", "checking"), ("comment.published", "published")]
 
 
 def test_an_abusive_comment_checked_late_is_not_published_and_says_why(settings, gated):

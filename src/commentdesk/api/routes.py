@@ -33,6 +33,7 @@ from commentdesk.api.schemas import (
     ThreadOut,
 )
 from commentdesk.moderation.policy import Policy
+from commentdesk.services import events, reports
 from commentdesk.services.read_cache import Cached, cache_of, etag_of, json_response, revisions_of
 from commentdesk.services.posting import Nudged, outcome_of, status_token, status_token_matches
 from commentdesk.store import repository as repo
@@ -62,7 +63,12 @@ def _article(session: Session, article_id: int) -> Article:
             summary="Register or update an article (by URL) for the calling site")
 def put_article(body: ArticleIn, response: Response, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
     fields = body.model_dump(exclude={"url"})
-    article, created = repo.upsert_article(session, session.merge(site), str(body.url), **fields)
+    site = session.merge(site)
+    existing = repo.article_by_url(session, site.id, str(body.url))
+    was_open = existing is not None and existing.comments_open
+    article, created = repo.upsert_article(session, site, str(body.url), **fields)
+    if was_open and not article.comments_open:
+        events.record(session, events.ARTICLE_CLOSED, article=article, actor="site")
     session.commit()
     response.status_code = 201 if created else 200
     return presenters.article_out(article)
@@ -193,9 +199,7 @@ def report_comment(comment_id: PathId, body: ReportIn, request: Request, session
         raise ApiError(404, "comment_not_found", "No published comment has that id.")
     address = client_address(request)
     ip_hash = repo.keyed_hash(request.app.state.secret, "ip:" + address) if address else None
-    if not repo.already_reported(session, comment.id, ip_hash):
-        repo.add_report(session, comment, body.reason, body.note.strip(), ip_hash)
-        session.commit()
+    reports.report(session, comment, body.reason, body.note.strip(), ip_hash)
     return ReportOut(received=True, message="Thank you. A moderator will look at this comment.")
 
 

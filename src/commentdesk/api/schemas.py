@@ -203,3 +203,72 @@ PolicyIn = create_model(
 
 class PolicyOut(BaseModel):
     policy: Policy
+
+
+# --- webhooks ---------------------------------------------------------------------------------
+
+EventKind = Literal["comment.created", "comment.published", "comment.held", "comment.rejected", "comment.edited",
+                    "comment.deleted", "comment.reported", "article.closed"]
+# http or https, with no user name or password before the host (the signature authenticates).
+WEBHOOK_URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://[^/@?#\\]+([/?#][^\x00]*)?$"
+WebhookUrl = Annotated[HttpUrl, BeforeValidator(_json_string),
+                       Field(description="http or https, no user name or password; at most 2000 characters.",
+                             json_schema_extra={"pattern": WEBHOOK_URL_PATTERN, "maxLength": 2000})]
+
+
+class WebhookIn(Strict):
+    url: WebhookUrl
+    events: list[EventKind] = Field(default_factory=list, max_length=8, description="Event types to send; empty or left out: all.")
+    description: DbText = Field(default="", max_length=200)
+
+
+class WebhookUpdateIn(Strict):
+    url: WebhookUrl | None = None
+    events: list[EventKind] | None = Field(default=None, max_length=8)
+    description: DbText | None = Field(default=None, max_length=200)
+    active: StrictBool | None = Field(default=None, description="A paused endpoint gets no new deliveries.")
+
+
+class DeliveryCounts(BaseModel):
+    pending: int = 0
+    delivered: int = 0
+    failed: int = 0
+
+
+class WebhookOut(BaseModel):
+    id: int
+    url: str
+    events: list[str] = Field(description="Event types sent to it; empty: all.")
+    description: str
+    active: bool
+    created_at: datetime
+    deliveries: DeliveryCounts
+
+
+class WebhookCreatedOut(WebhookOut):
+    secret: str = Field(description="The signing secret. Shown only in this answer: keep it now.")
+
+
+class WebhooksOut(BaseModel):
+    webhooks: list[WebhookOut]
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    event_id: str
+    event_type: str
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int
+    last_status_code: int | None
+    last_error: str
+    next_attempt_at: datetime | None = Field(description="When it is tried next; null once delivered or failed.")
+    delivered_at: datetime | None
+    created_at: datetime
+
+
+class DeliveriesOut(BaseModel):
+    deliveries: list[DeliveryOut]
+
+
+class RetriedOut(BaseModel):
+    retried: int = Field(description="Failed deliveries queued again from their first try.")

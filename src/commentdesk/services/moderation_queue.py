@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import Candidate, ModelSignals
+from commentdesk.services import events
 from commentdesk.services.posting import candidate_from, decided_fields, settle
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment, CommentStatus, ModerationJob, Nudge, utcnow
@@ -237,6 +238,7 @@ class ModerationQueue:
                     setattr(comment, column, value)
                 repo.change_status(session, comment, new_status, actor="system", actor_name="system",
                                    action=decision.decision, reasons=comment.reasons)
+                events.record_status(session, comment, CommentStatus.CHECKING, actor="system")
                 session.execute(update(Nudge).where(Nudge.comment_id == comment.id).values(outcome=new_status))
                 if not cached and decision.passages is not None and embedder_version:
                     repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)

@@ -24,6 +24,7 @@ from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, PUBLISH, REJECT, Candidate, CommenterHistory, Decision, Reason, RecentActivity
 from commentdesk.render import render_comment
+from commentdesk.services import events
 from commentdesk.store import flood
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment, CommentStatus, Nudge, utcnow
@@ -204,6 +205,8 @@ class CommentPoster:
             **(decided_fields(decision) if decision is not None else CHECKING_FIELDS),
         )
         repo.add_comment(session, comment, actor_reasons=comment.reasons, scores=comment.scores, model_versions=comment.model_versions)
+        events.record(session, events.COMMENT_CREATED, comment=comment, actor="reader")
+        events.record_status(session, comment, None, actor="system")
         if decision is None:
             self.queue.enqueue(session, comment, check_inputs(candidate, sent_unchanged), running)
         if answered is not None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from commentdesk.moderation.reasons import MODERATOR_WORDS, SUGGESTED_REJECTION
 from commentdesk.moderation.types import COMMENT_WORD_EVIDENCE
+from commentdesk.services import events
 from commentdesk.services.accounts import Scope
 from commentdesk.store import repository as repo
 from commentdesk.store.models import (
@@ -334,9 +335,11 @@ def decide(session: Session, user: User, comment_ids: list[int], action: str, *,
             verb = "restore" if comment.status == CommentStatus.REJECTED else "approve"
             reasons = [{"code": "approved", "message": "Approved by a moderator.", "evidence": []}]
         reasons[0]["message"] += " " + _against_system(comment.system_decision, target)
+        previous_status = comment.status
         event = repo.change_status(session, comment, target, actor="moderator", actor_name=user.username,
                                    actor_user_id=user.id, action=verb, reasons=reasons, note=note.strip())
         event.created_at = now
+        events.record_status(session, comment, previous_status, actor="moderator")
         _resolve_reports(session, comment.id, now)
         session.flush()
         event_ids.append(event.id)
@@ -385,9 +388,11 @@ def undo(session: Session, user: User, event_ids: list[int]) -> ActionResult:
         )
         if latest != event.id:
             raise UndoRefused(f"Comment {comment.id} has been decided again since; open it to change it.")
+        previous_status = comment.status
         back = repo.change_status(session, comment, event.from_status or CommentStatus.PENDING, actor="moderator",
                                   actor_name=user.username, actor_user_id=user.id, action=UNDO,
                                   reasons=[], note=f"Undid {event.action} (event {event.id}).")
+        events.record_status(session, comment, previous_status, actor="moderator")
         for report in session.scalars(select(Report).where(Report.comment_id == comment.id, Report.resolved_at >= event.created_at)):
             report.resolved_at = None
         session.flush()
@@ -501,6 +506,8 @@ def set_article_options(session: Session, article: Article, *, user: User | None
     if premoderate is not None and premoderate != article.premoderate:
         article.premoderate = premoderate
         actions.append("premoderate" if premoderate else "stop_premoderating")
+    if "close" in actions:
+        events.record(session, events.ARTICLE_CLOSED, article=article, actor="moderator" if user else "system")
     for action in actions:
         session.add(ArticleEvent(article_id=article.id, site_id=article.site_id, action=action,
                                  actor_user_id=user.id if user else None, actor_name=user.username if user else "system"))

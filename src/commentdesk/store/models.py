@@ -365,3 +365,71 @@ class LoginLock(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DomainEvent(Base):
+    """Something that happened to a comment or an article, recorded in the transaction that made
+    it happen: the outbox every integration reads (webhooks today). Rows are only ever added.
+
+    `payload` is the event as receivers get it (services/events.py builds it); it never holds a
+    commenter's e-mail or network address, not even hashed.
+    """
+
+    __tablename__ = "domain_events"
+    __table_args__ = (Index("ix_domain_events_site_id", "site_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)  # a UUID, the receivers' idempotency key
+    kind: Mapped[str] = mapped_column(String(40))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebhookEndpoint(Base):
+    """A URL a site wants its events POSTed to, signed with the endpoint's own secret."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    # The signing key; needed in the clear to sign, shown to the site once, at creation.
+    secret: Mapped[str] = mapped_column(String(100))
+    # Event kinds sent to this endpoint; an empty list means every kind.
+    event_kinds: Mapped[list] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeliveryStatus:
+    PENDING = "pending"      # waiting for its first try or a retry
+    DELIVERED = "delivered"  # the receiver answered 2xx
+    FAILED = "failed"        # every try failed; shown to moderators, retried only by hand
+    ALL = (PENDING, DELIVERED, FAILED)
+
+
+class WebhookDelivery(Base):
+    """One event for one endpoint: written with the event, claimed by one server at a time under
+    a lease (claimed_until), so a server that dies mid-delivery leaves it to another."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("event_id", "endpoint_id", name="uq_webhook_deliveries_event_endpoint"),
+        Index("ix_webhook_deliveries_due", "status", "next_attempt_at", "id"),
+        Index("ix_webhook_deliveries_endpoint", "endpoint_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("domain_events.id", ondelete="CASCADE"))
+    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoints.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from commentdesk.api import presenters
 from commentdesk.api.deps import client_address, db_session
 from commentdesk.moderation.policy import Policy
+from commentdesk.services import reports
 from commentdesk.services.posting import PostingError, outcome_of
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment, CommentStatus, Site
@@ -240,9 +241,7 @@ async def report_comment_form(request: Request, comment_id: int, session: Sessio
         return _back_to_article(request, comment.article_id, "error", "Please choose why you are reporting the comment.", **back)
     address = client_address(request)
     ip_hash = repo.keyed_hash(request.app.state.secret, "ip:" + address) if address else None
-    if not repo.already_reported(session, comment.id, ip_hash):
-        repo.add_report(session, comment, reason, str(data.get("note", ""))[:1000].strip(), ip_hash)
-        session.commit()
+    reports.report(session, comment, reason, str(data.get("note", ""))[:1000].strip(), ip_hash)
     return _back_to_article(request, comment.article_id, "reported", REPORT_THANKS, **back)
 
 

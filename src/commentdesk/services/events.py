@@ -1,0 +1,119 @@
+"""Domain events: the one place where "something happened to a comment or an article" is recorded.
+
+Services call `record` (or `record_status`) inside the transaction that makes the change, so an
+event exists exactly when its change was committed: the change and its event stand or fall
+together, whatever crashes afterwards. The `domain_events` table is the outbox; webhooks are
+one reader of it (a delivery row per event and endpoint, written here in the same transaction),
+and any later integration reads the same rows.
+
+A payload names the site, the article and the comment, with the comment's status, author name,
+text and reason codes. It never holds a commenter's e-mail or network address, not even hashed.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commentdesk.store.models import (
+    Article,
+    Comment,
+    CommentStatus,
+    DomainEvent,
+    Site,
+    WebhookDelivery,
+    WebhookEndpoint,
+    utcnow,
+)
+
+COMMENT_CREATED = "comment.created"
+COMMENT_PUBLISHED = "comment.published"
+COMMENT_HELD = "comment.held"
+COMMENT_REJECTED = "comment.rejected"
+COMMENT_EDITED = "comment.edited"
+COMMENT_DELETED = "comment.deleted"
+COMMENT_REPORTED = "comment.reported"
+ARTICLE_CLOSED = "article.closed"
+
+KINDS = (COMMENT_CREATED, COMMENT_PUBLISHED, COMMENT_HELD, COMMENT_REJECTED, COMMENT_EDITED,
+         COMMENT_DELETED, COMMENT_REPORTED, ARTICLE_CLOSED)
+
+# The event a comment's new status announces; "checking" announces nothing (its check decides it).
+STATUS_KINDS = {CommentStatus.PUBLISHED: COMMENT_PUBLISHED, CommentStatus.PENDING: COMMENT_HELD,
+                CommentStatus.REJECTED: COMMENT_REJECTED}
+# What receivers read as the comment's status: the words the reader is told.
+STATUS_WORDS = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held",
+                CommentStatus.REJECTED: "rejected", CommentStatus.CHECKING: "checking"}
+
+# Set on a session that recorded an event, so that an after-commit hook (the webhook deliverer
+# of this process) can start on it at once instead of at its next poll.
+RECORDED_FLAG = "commentdesk_events_recorded"
+
+
+def record(session: Session, kind: str, *, comment: Comment | None = None, article: Article | None = None,
+           actor: str = "system", details: dict | None = None) -> DomainEvent:
+    """Record one event in the caller's transaction (the caller commits). Give the comment for a
+    comment event; the article for an article event (a comment's article is found from it).
+
+    One line at the place where the change happens, e.g. after an edit is stored:
+    ``events.record(session, events.COMMENT_EDITED, comment=comment, actor="reader")``.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown event kind {kind!r}")
+    if comment is None and article is None:
+        raise ValueError("an event is about a comment or an article")
+    session.flush()  # the comment's id and fresh columns
+    article = article if article is not None else session.get(Article, comment.article_id)
+    site = session.get(Site, article.site_id)
+    event = DomainEvent(event_id=str(uuid.uuid4()), kind=kind, site_id=site.id, created_at=utcnow())
+    event.payload = _payload(event, site, article, comment, actor, details or {})
+    session.add(event)
+    session.flush()
+    _fan_out(session, event)
+    session.info[RECORDED_FLAG] = True
+    return event
+
+
+def record_status(session: Session, comment: Comment, previous_status: str | None, *, actor: str,
+                  details: dict | None = None) -> DomainEvent | None:
+    """The event for a comment's decision (published, held, rejected), when its status changed."""
+    kind = STATUS_KINDS.get(comment.status)
+    if kind is None or comment.status == previous_status:
+        return None
+    return record(session, kind, comment=comment, actor=actor,
+                  details={"previous_status": STATUS_WORDS.get(previous_status) if previous_status else None, **(details or {})})
+
+
+def _payload(event: DomainEvent, site: Site, article: Article, comment: Comment | None, actor: str, details: dict) -> dict:
+    payload = {
+        "id": event.event_id,
+        "type": event.kind,
+        "created_at": event.created_at.isoformat(),
+        "site": site.slug,
+        "actor": actor,
+        "article": {"id": article.id, "url": article.url, "title": article.title,
+                    "comments_open": bool(article.comments_open)},
+        "comment": None,
+    }
+    if comment is not None:
+        payload["comment"] = {
+            "id": comment.id, "parent_id": comment.parent_id, "status": STATUS_WORDS.get(comment.status, comment.status),
+            "author_name": comment.author_name, "text": comment.text,
+            "created_at": comment.created_at.isoformat() if comment.created_at else None,
+            "reasons": [reason.get("code") for reason in comment.reasons or [] if isinstance(reason, dict)],
+        }
+    payload.update(details)
+    return payload
+
+
+def _fan_out(session: Session, event: DomainEvent) -> None:
+    """One pending delivery per active endpoint of the site that wants this kind of event."""
+    endpoints = session.execute(select(WebhookEndpoint.id, WebhookEndpoint.event_kinds).where(
+        WebhookEndpoint.site_id == event.site_id, WebhookEndpoint.active.is_(True))).all()
+    now = utcnow()
+    for endpoint_id, kinds in endpoints:
+        if not kinds or event.kind in kinds:
+            session.add(WebhookDelivery(event_id=event.id, endpoint_id=endpoint_id, status="pending", attempts=0,
+                                        next_attempt_at=now, last_error="", created_at=now))

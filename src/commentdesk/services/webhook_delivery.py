@@ -1,0 +1,180 @@
+"""The webhook deliverer: a background thread in every server process that POSTs due deliveries.
+
+Deliveries are rows written with their event (services/events.py), so none is lost when a
+receiver is down or a server stops. A deliverer claims due rows under a lease
+(store/outbox.claim_due), makes one signed POST for each with a time limit, and records the
+answer: 2xx is delivered; anything else is tried again later, with exponential backoff and
+jitter, until `max_attempts` tries have failed, when the delivery is marked failed for a
+moderator to see (and send again by hand). A server killed mid-delivery leaves its claims to
+run out; any server then takes them again. That is at-least-once delivery: a receiver that
+answered but whose answer never got recorded sees the event again, with the same event id.
+
+No database connection is held during an HTTP call: the claim commits first, each result is
+written in its own short transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import secrets
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import httpx
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.orm import Session, sessionmaker
+
+from commentdesk import __version__
+from commentdesk.services import events, webhook_signature
+from commentdesk.store import outbox
+from commentdesk.store.models import utcnow
+
+log = logging.getLogger(__name__)
+
+# Database connections the deliverer uses at once; the server's pool keeps room for them
+# (config.BACKGROUND_CONNECTIONS).
+DELIVERER_CONNECTIONS = 2
+RETRY_MAX_S = 3600.0
+
+
+def backoff_s(attempts: int, base_s: float, cap_s: float = RETRY_MAX_S) -> float:
+    """Seconds before the next try after `attempts` failed ones: doubling from `base_s`, capped,
+    with jitter (half to all of it) so that receivers coming back are not hit all at once."""
+    delay = min(cap_s, base_s * 2 ** max(0, attempts - 1))
+    return delay * random.uniform(0.5, 1.0)
+
+
+def request_body(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class WebhookDeliverer:
+    def __init__(self, sessions: sessionmaker[Session], *, timeout_s: float = 10.0, max_attempts: int = 12,
+                 retry_base_s: float = 10.0, poll_s: float = 1.0, threads: int = 8, lease_s: float | None = None,
+                 name: str | None = None) -> None:
+        if timeout_s <= 0 or max_attempts < 1 or retry_base_s < 0 or threads < 1:
+            raise ValueError("webhook timeout, attempts and threads must be positive")
+        self.sessions = sessions
+        self.timeout_s, self.max_attempts, self.retry_base_s = timeout_s, max_attempts, retry_base_s
+        self.poll_s, self.threads = poll_s, threads
+        # Longer than any one try can take (httpx applies the timeout to connecting, sending and
+        # each read in turn), so a live server never loses a claim mid-try.
+        self.lease_s = lease_s if lease_s is not None else 4 * timeout_s + 10
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._database = threading.BoundedSemaphore(DELIVERER_CONNECTIONS)
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._loop: threading.Thread | None = None
+        self._workers: ThreadPoolExecutor | None = None
+        self._client: httpx.Client | None = None
+        self._starts = 0  # one app may be started by a test client and a live server at once
+        # A commit that recorded an event wakes this process's deliverer at once.
+        sqlalchemy_event.listen(sessions, "after_commit", self._after_commit)
+
+    # --- running -------------------------------------------------------------------------------
+
+    def start(self) -> WebhookDeliverer:
+        with self._lock:
+            self._starts += 1
+            if self._loop is not None:
+                return self
+            self._stopping.clear()
+            self._in_flight = 0
+            self._client = httpx.Client(timeout=httpx.Timeout(self.timeout_s), follow_redirects=False, trust_env=False,
+                                        headers={"User-Agent": f"commentdesk-webhooks/{__version__}"})
+            self._workers = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="webhook")
+            self._loop = threading.Thread(target=self._run, name="webhook-deliverer", daemon=True)
+            self._loop.start()
+        return self
+
+    def stop(self, wait_s: float | None = None) -> None:
+        """Stop claiming, let the tries in flight finish (each is bounded by the timeout), and
+        give back the claims not started, so that another server takes them at once."""
+        with self._lock:
+            self._starts = max(0, self._starts - 1)
+            if self._starts or self._loop is None:
+                return
+        self._stopping.set()
+        self._wake.set()
+        self._loop.join(timeout=wait_s if wait_s is not None else self.timeout_s + 5)
+        self._workers.shutdown(wait=True, cancel_futures=True)
+        self._client.close()
+        self._loop = self._workers = self._client = None
+        try:
+            with self._database, self.sessions() as session:
+                outbox.release(session, self.name)
+        except Exception:  # the leases run out by themselves
+            log.warning("could not give back the webhook deliveries at shutdown", exc_info=True)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _after_commit(self, session: Session) -> None:
+        if session.info.pop(events.RECORDED_FLAG, False):
+            self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                with self._lock:
+                    room = self.threads - self._in_flight
+                # Under load, claim for several free threads at once: one claim transaction per
+                # delivery would cost as much as the deliveries themselves on SQLite.
+                if room >= max(1, self.threads // 2):
+                    with self._database, self.sessions() as session:
+                        claimed = outbox.claim_due(session, self.name, self.lease_s, room)
+                    for delivery in claimed:
+                        with self._lock:
+                            self._in_flight += 1
+                        self._workers.submit(self._deliver, delivery)
+                    if len(claimed) == room:
+                        continue  # there may be more due right now
+            except Exception:  # the database is away for a moment: try again on the next round
+                log.warning("the webhook deliverer could not read its outbox", exc_info=True)
+            self._wake.wait(self.poll_s)
+
+    # --- one try -------------------------------------------------------------------------------
+
+    def _deliver(self, delivery: outbox.Claimed) -> None:
+        try:
+            status_code, error = self._post(delivery)
+            with self._database, self.sessions() as session:
+                if status_code is not None and 200 <= status_code < 300:
+                    outbox.mark_delivered(session, delivery.delivery_id, self.name, status_code)
+                    return
+                attempts = delivery.attempts + 1
+                retry_at = None if attempts >= self.max_attempts else \
+                    utcnow() + timedelta(seconds=backoff_s(attempts, self.retry_base_s))
+                outbox.mark_failed_try(session, delivery.delivery_id, self.name, status_code=status_code,
+                                       error=error, next_attempt_at=retry_at)
+        except Exception:
+            log.exception("webhook delivery %s: could not record the try; it is tried again when its lease runs out",
+                          delivery.delivery_id)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+            self._wake.set()  # a thread is free
+
+    def _post(self, delivery: outbox.Claimed) -> tuple[int | None, str]:
+        """One signed POST; (HTTP status or None, what went wrong). The answer's body is never read."""
+        body = request_body(delivery.payload)
+        headers = webhook_signature.headers(delivery.secret, delivery.event_id, body)
+        headers["Commentdesk-Attempt"] = str(delivery.attempts + 1)
+        try:
+            with self._client.stream("POST", delivery.url, content=body, headers=headers) as response:
+                code = response.status_code
+        except httpx.TimeoutException:
+            return None, f"no answer within {self.timeout_s:g} s"
+        except httpx.HTTPError as error:
+            return None, f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        if 200 <= code < 300:
+            return code, ""
+        return code, f"answered HTTP {code}"

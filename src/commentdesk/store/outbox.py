@@ -1,0 +1,111 @@
+"""The webhook outbox's queries: claiming due deliveries under a lease, and recording each try.
+
+A claim is one UPDATE of rows picked with SELECT ... FOR UPDATE SKIP LOCKED: on PostgreSQL two
+servers claiming at the same moment pick disjoint rows; on SQLite the database's single write
+lock makes the statement atomic by itself. Every later write names the claimer, so a server
+whose lease ran out (it stalled, and another server took the delivery over) changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from commentdesk.store.models import (
+    DeliveryStatus,
+    DomainEvent,
+    WebhookDelivery,
+    WebhookEndpoint,
+    utcnow,
+)
+
+MAX_ERROR_CHARS = 500
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What one try needs, read before the HTTP call so that no connection is held during it."""
+
+    delivery_id: int
+    attempts: int
+    url: str
+    secret: str
+    event_id: str
+    payload: dict
+
+
+def claim_due(session: Session, claimer: str, lease_s: float, limit: int) -> list[Claimed]:
+    """Claim up to `limit` due deliveries for `claimer` until now + lease; commits."""
+    now = utcnow()
+    due = (select(WebhookDelivery.id)
+           .where(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now,
+                  or_(WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until < now))
+           .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+           .limit(limit).with_for_update(skip_locked=True))
+    ids = session.scalars(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(due.scalar_subquery()), WebhookDelivery.status == DeliveryStatus.PENDING)
+        .values(claimed_by=claimer, claimed_until=now + timedelta(seconds=lease_s))
+        .returning(WebhookDelivery.id)).all()
+    claimed = []
+    if ids:
+        rows = session.execute(
+            select(WebhookDelivery.id, WebhookDelivery.attempts, WebhookEndpoint.url, WebhookEndpoint.secret,
+                   DomainEvent.event_id, DomainEvent.payload)
+            .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+            .join(DomainEvent, DomainEvent.id == WebhookDelivery.event_id)
+            .where(WebhookDelivery.id.in_(ids)).order_by(WebhookDelivery.id)).all()
+        claimed = [Claimed(*row) for row in rows]
+    session.commit()
+    return claimed
+
+
+def mark_delivered(session: Session, delivery_id: int, claimer: str, status_code: int) -> bool:
+    now = utcnow()
+    done = session.execute(
+        update(WebhookDelivery).where(WebhookDelivery.id == delivery_id, WebhookDelivery.claimed_by == claimer)
+        .values(status=DeliveryStatus.DELIVERED, attempts=WebhookDelivery.attempts + 1, last_status_code=status_code,
+                last_error="", delivered_at=now, claimed_by=None, claimed_until=None)).rowcount
+    session.commit()
+    return bool(done)
+
+
+def mark_failed_try(session: Session, delivery_id: int, claimer: str, *, status_code: int | None, error: str,
+                    next_attempt_at: datetime | None) -> bool:
+    """Record a failed try: retried at `next_attempt_at`, or failed for good when it is None."""
+    values = {"attempts": WebhookDelivery.attempts + 1, "last_status_code": status_code,
+              "last_error": error[:MAX_ERROR_CHARS], "claimed_by": None, "claimed_until": None}
+    if next_attempt_at is None:
+        values["status"] = DeliveryStatus.FAILED
+    else:
+        values["next_attempt_at"] = next_attempt_at
+    done = session.execute(update(WebhookDelivery).where(
+        WebhookDelivery.id == delivery_id, WebhookDelivery.claimed_by == claimer).values(values)).rowcount
+    session.commit()
+    return bool(done)
+
+
+def release(session: Session, claimer: str) -> None:
+    """Give back every claim of `claimer` (a server stopping), so another server takes them now."""
+    session.execute(update(WebhookDelivery).where(WebhookDelivery.claimed_by == claimer,
+                                                  WebhookDelivery.status == DeliveryStatus.PENDING)
+                    .values(claimed_by=None, claimed_until=None))
+    session.commit()
+
+
+def retry_now(session: Session, delivery_ids: list[int]) -> int:
+    """Send failed deliveries again from their first try (a person fixed the receiver)."""
+    count = session.execute(update(WebhookDelivery).where(
+        WebhookDelivery.id.in_(delivery_ids), WebhookDelivery.status == DeliveryStatus.FAILED)
+        .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=utcnow(), claimed_by=None,
+                claimed_until=None)).rowcount
+    return count
+
+
+def backlog(session: Session) -> int:
+    """Deliveries still to be made (pending), across all servers."""
+    return session.scalar(select(func.count()).select_from(WebhookDelivery)
+                          .where(WebhookDelivery.status == DeliveryStatus.PENDING)) or 0
