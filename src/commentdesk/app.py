@@ -18,6 +18,8 @@ from commentdesk.api.routes import router as api_router
 from commentdesk.config import Settings
 from commentdesk.moderation.pipeline import ModerationModels, Pipeline
 from commentdesk.services.moderation_queue import ModerationQueue
+from commentdesk.services.notifications.notifier import Notifier
+from commentdesk.services.notifications.sender import MailSender
 from commentdesk.services.posting import CommentPoster
 from commentdesk.services.read_cache import close_cache
 from commentdesk.store.db import make_engine, migrate, session_factory
@@ -25,7 +27,7 @@ from commentdesk.web import static_files
 
 log = logging.getLogger(__name__)
 # Web parts that register their own routes; each module exposes `router`.
-WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.moderate")
+WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.moderate", "commentdesk.web.mail")
 
 
 def create_app(settings: Settings, models: ModerationModels | None = None) -> FastAPI:
@@ -40,7 +42,9 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
         migrate(engine)
         models.load()
         app.state.moderation_queue.start()
+        app.state.mail_sender.start()
         yield
+        app.state.mail_sender.stop()
         app.state.moderation_queue.stop()
         close_cache(app)
         engine.dispose()
@@ -55,8 +59,12 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
     app.state.secret = settings.resolved_secret()
     app.state.pipeline = Pipeline(models)
     app.state.moderation_queue = ModerationQueue(app.state.sessions, app.state.pipeline, check_wait_s=settings.check_wait_ms / 1000)
+    # E-mail to readers who asked, written to the outbox with the change that causes it.
+    app.state.notifier = Notifier(settings, app.state.secret)
+    app.state.notifier.install(app.state.sessions)
+    app.state.mail_sender = MailSender(app.state.sessions, settings, app.state.notifier.addresses)
     app.state.poster = CommentPoster(app.state.pipeline, app.state.secret, settings.max_comment_chars,
-                                     queue=app.state.moderation_queue)
+                                     queue=app.state.moderation_queue, notifier=app.state.notifier)
 
     errors.install(app)
     admission.install(app)
