@@ -16,7 +16,9 @@ PLUGGED_COMMANDS = ("commentdesk.evaluation.command", "commentdesk.web.moderate.
 SERVER_SETTINGS = {"data_dir", "database_url", "host", "port", "secret_key", "public_url", "models_dir", "forwarded_allow_ips",
                    "model_timeout_ms", "load_models", "max_comment_chars", "max_body_bytes",
                    "max_active_requests", "max_waiting_requests", "max_wait_ms", "workers", "access_log",
-                   "check_wait_ms", "model_variant"}
+                   "check_wait_ms", "model_variant",
+                   "smtp_host", "smtp_port", "smtp_security", "smtp_username", "smtp_password", "mail_from", "mail_per_hour",
+                   "digest_to", "digest_hours"}
 
 
 SCORE_CONTRACT = """\
