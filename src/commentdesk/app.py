@@ -19,6 +19,8 @@ from commentdesk.api.webhooks import router as webhooks_router
 from commentdesk.config import Settings
 from commentdesk.moderation.pipeline import ModerationModels, Pipeline
 from commentdesk.services.moderation_queue import ModerationQueue
+from commentdesk.services.notifications.notifier import Notifier
+from commentdesk.services.notifications.sender import MailSender
 from commentdesk.services.posting import CommentPoster
 from commentdesk.services.read_cache import close_cache
 from commentdesk.services.webhook_delivery import WebhookDeliverer
@@ -27,7 +29,7 @@ from commentdesk.web import static_files
 
 log = logging.getLogger(__name__)
 # Web parts that register their own routes; each module exposes `router`.
-WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.moderate")
+WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.moderate", "commentdesk.web.mail")
 
 
 def create_app(settings: Settings, models: ModerationModels | None = None) -> FastAPI:
@@ -44,7 +46,9 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
         app.state.moderation_queue.start()
         if settings.deliver_webhooks:
             app.state.webhook_deliverer.start()
+        app.state.mail_sender.start()
         yield
+        app.state.mail_sender.stop()
         if settings.deliver_webhooks:
             app.state.webhook_deliverer.stop()
         app.state.moderation_queue.stop()
@@ -64,8 +68,12 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
     app.state.webhook_deliverer = WebhookDeliverer(
         app.state.sessions, timeout_s=settings.webhook_timeout_ms / 1000, max_attempts=settings.webhook_max_attempts,
         retry_base_s=settings.webhook_retry_base_ms / 1000)
+    # E-mail to readers who asked, written to the outbox with the change that causes it.
+    app.state.notifier = Notifier(settings, app.state.secret)
+    app.state.notifier.install(app.state.sessions)
+    app.state.mail_sender = MailSender(app.state.sessions, settings, app.state.notifier.addresses)
     app.state.poster = CommentPoster(app.state.pipeline, app.state.secret, settings.max_comment_chars,
-                                     queue=app.state.moderation_queue)
+                                     queue=app.state.moderation_queue, notifier=app.state.notifier)
 
     errors.install(app)
     admission.install(app)

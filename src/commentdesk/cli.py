@@ -17,7 +17,9 @@ SERVER_SETTINGS = {"data_dir", "database_url", "host", "port", "secret_key", "pu
                    "model_timeout_ms", "load_models", "max_comment_chars", "max_body_bytes",
                    "max_active_requests", "max_waiting_requests", "max_wait_ms", "workers", "access_log",
                    "check_wait_ms", "model_variant", "deliver_webhooks", "webhook_timeout_ms", "webhook_max_attempts",
-                   "webhook_retry_base_ms"}
+                   "webhook_retry_base_ms",
+                   "smtp_host", "smtp_port", "smtp_security", "smtp_username", "smtp_password", "mail_from", "mail_per_hour",
+                   "digest_to", "digest_hours"}
 
 
 SCORE_CONTRACT = """\

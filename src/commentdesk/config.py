@@ -42,6 +42,15 @@ class Settings:
     webhook_max_attempts: int = field(default=12, metadata={"help": "Tries of one webhook delivery before it is marked failed and shown to moderators (with the default waits, two to three and a half hours)."})
     webhook_retry_base_ms: int = field(default=10_000, metadata={"help": "Wait before the second try of a webhook delivery; each later wait doubles (up to an hour), with jitter."})
     access_log: bool = field(default=True, metadata={"help": "Log one line per request."})
+    smtp_host: str = field(default="", metadata={"help": "SMTP server for e-mail to readers and moderators. Empty: no e-mail is sent, and readers are not offered it."})
+    smtp_port: int = field(default=587, metadata={"help": "SMTP server port."})
+    smtp_security: str = field(default="starttls", metadata={"help": "starttls, tls (implicit TLS, usually port 465) or none (only for a relay on this machine)."})
+    smtp_username: str = field(default="", metadata={"help": "SMTP user name. Empty: no sign-in."})
+    smtp_password: str = field(default="", metadata={"help": "SMTP password."})
+    mail_from: str = field(default="", metadata={"help": "From address of every message, e.g. \"The Courier comments <comments@courier.example>\". Required with --smtp-host."})
+    mail_per_hour: int = field(default=6, metadata={"help": "Most messages one address receives in an hour; further ones are dropped."})
+    digest_to: str = field(default="", metadata={"help": "Comma-separated moderator addresses that receive a digest of the moderation queues. Empty: no digest."})
+    digest_hours: int = field(default=24, metadata={"help": "Hours between two digests."})
 
     def resolved_database_url(self) -> str:
         if self.database_url:

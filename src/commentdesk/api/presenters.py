@@ -7,11 +7,12 @@ from commentdesk.store.models import Article, Comment
 from commentdesk.store.repository import ThreadPage
 
 
-def article_out(article: Article) -> ArticleOut:
+def article_out(article: Article, email_notifications: bool = False) -> ArticleOut:
     return ArticleOut(
         id=article.id, site=article.site.slug, url=article.url, title=article.title, author=article.author,
         published_at=article.published_at, comments_open=article.comments_open, premoderate=article.premoderate,
         published_count=article.published_count, page_url=f"/articles/{article.id}",
+        email_notifications=email_notifications,
     )
 
 

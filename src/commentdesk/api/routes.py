@@ -61,7 +61,7 @@ def _article(session: Session, article_id: int) -> Article:
 @router.put("/articles", response_model=ArticleOut, tags=["articles"],
             responses={**ERRORS, 200: {"description": "Updated"}, 201: {"model": ArticleOut, "description": "Registered"}},
             summary="Register or update an article (by URL) for the calling site")
-def put_article(body: ArticleIn, response: Response, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
+def put_article(body: ArticleIn, request: Request, response: Response, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
     fields = body.model_dump(exclude={"url"})
     site = session.merge(site)
     existing = repo.article_by_url(session, site.id, str(body.url))
@@ -71,7 +71,7 @@ def put_article(body: ArticleIn, response: Response, site: Site = Depends(callin
         events.record(session, events.ARTICLE_CLOSED, article=article, actor="site")
     session.commit()
     response.status_code = 201 if created else 200
-    return presenters.article_out(article)
+    return presenters.article_out(article, request.app.state.notifier.enabled)
 
 
 # The reads every page load makes are `async`: a cached answer is checked and sent on the event
@@ -91,7 +91,7 @@ def _looked_up_article(request: Request, key: tuple, site: str, url: str) -> Cac
         article = repo.article_by_url(session, found_site.id, url) if found_site else None
         if article is None:
             raise ApiError(404, "article_not_found", "This page is not registered for comments.")
-        return cache_of(request).put(key, _article_body(article), article.id, revisions_of(article))
+        return cache_of(request).put(key, _article_body(request, article), article.id, revisions_of(article))
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut, responses=ERRORS, tags=["articles"])
@@ -104,11 +104,11 @@ async def get_article(request: Request, article_id: PathId):
 def _article_by_id(request: Request, key: tuple, article_id: int) -> Cached:
     with request.app.state.sessions() as session:
         article = _article(session, article_id)
-        return cache_of(request).put(key, _article_body(article), article.id, revisions_of(article))
+        return cache_of(request).put(key, _article_body(request, article), article.id, revisions_of(article))
 
 
-def _article_body(article: Article) -> bytes:
-    return presenters.article_out(article).model_dump_json().encode()
+def _article_body(request: Request, article: Article) -> bytes:
+    return presenters.article_out(article, request.app.state.notifier.enabled).model_dump_json().encode()
 
 
 @router.get("/articles/{article_id}/comments", response_model=ThreadOut, responses=ERRORS, tags=["comments"],
@@ -130,7 +130,7 @@ def _thread_page(request: Request, key: tuple | None, article_id: int, cursor: s
         page = repo.thread_page(session, article.id, cursor, page_size)
         closed = repo.comments_closed(article, policy.close_after_days)
         body = ThreadOut(
-            article=presenters.article_out(article), total=article.published_count, comments=presenters.thread_comments(page),
+            article=presenters.article_out(article, request.app.state.notifier.enabled), total=article.published_count, comments=presenters.thread_comments(page),
             next_cursor=page.next_cursor, page_size=page_size, comments_open=not closed,
         ).model_dump_json().encode()
         if key is None:
@@ -159,6 +159,7 @@ def post_comment(article_id: PathId, body: CommentIn, request: Request, response
     result = request.app.state.poster.post(
         session, article, author_name=body.author_name, author_email=body.author_email, text=body.text,
         parent_id=body.parent_id, client_address=client_address(request), nudge=body.nudge, nudge_token=body.nudge_token,
+        notify=body.notify,
     )
     if isinstance(result, Nudged):
         response.status_code = 200

@@ -76,6 +76,7 @@ class ArticleOut(BaseModel):
     premoderate: bool
     published_count: int
     page_url: str
+    email_notifications: bool = Field(default=False, description="Whether readers may ask to be e-mailed about replies (comment `notify`).")
 
 
 class Author(BaseModel):
@@ -123,6 +124,9 @@ class CommentIn(Strict):
     nudge: StrictBool = Field(default=False, description="If the comment may break the guidelines in a way the author can fix, "
                               "store nothing and answer 200 with the reasons, so the author can edit it first.")
     nudge_token: DbText | None = Field(default=None, max_length=64, description="The token of an earlier nudge, when sending the comment after it.")
+    notify: StrictBool = Field(default=False, description="E-mail the author about replies and about the moderators' decision if the "
+                               "comment is held; needs author_email, and the address is confirmed first (double opt-in). "
+                               "422 notifications_unavailable where the server sends no e-mail (article.email_notifications).")
 
 
 class ReasonOut(BaseModel):

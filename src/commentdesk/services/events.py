@@ -47,6 +47,10 @@ STATUS_KINDS = {CommentStatus.PUBLISHED: COMMENT_PUBLISHED, CommentStatus.PENDIN
 STATUS_WORDS = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held",
                 CommentStatus.REJECTED: "rejected", CommentStatus.CHECKING: "checking"}
 
+# Readers of events inside the recording transaction besides webhooks (e-mail to readers): each
+# owner adds a callable (session, event, comment) to its session factory's info under this key.
+LISTENERS = "commentdesk_event_listeners"
+
 # Set on a session that recorded an event, so that an after-commit hook (the webhook deliverer
 # of this process) can start on it at once instead of at its next poll.
 RECORDED_FLAG = "commentdesk_events_recorded"
@@ -72,6 +76,8 @@ def record(session: Session, kind: str, *, comment: Comment | None = None, artic
     session.add(event)
     session.flush()
     _fan_out(session, event)
+    for listener in session.info.get(LISTENERS, ()):
+        listener(session, event, comment)
     session.info[RECORDED_FLAG] = True
     return event
 

@@ -132,20 +132,24 @@ class CommentPoster:
     models are free; without one, posting waits for the models.
     """
 
-    def __init__(self, pipeline: Pipeline, secret: str, max_chars: int = 5000, queue=None) -> None:
+    def __init__(self, pipeline: Pipeline, secret: str, max_chars: int = 5000, queue=None, notifier=None) -> None:
         self.pipeline = pipeline
         self.secret = secret
         self.max_chars = max_chars
         self.queue = queue  # services.moderation_queue.ModerationQueue
+        self.notifier = notifier  # services.notifications.notifier.Notifier
 
     def post(self, session: Session, article: Article, *, author_name: str, author_email: str | None, text: str,
              parent_id: int | None = None, client_address: str | None = None, nudge: bool = False,
-             nudge_token: str | None = None, defer_when_busy: bool = True) -> Posted | Nudged:
+             nudge_token: str | None = None, defer_when_busy: bool = True, notify: bool = False) -> Posted | Nudged:
         """Moderate and store a comment. With `nudge`, a comment the author could fix by rewording
         is not stored; the answer explains why, and the author may edit it and send it again
         with the returned token (or send it unchanged). Without `defer_when_busy` (seeding,
-        scripts) it waits for the models however long they take."""
+        scripts) it waits for the models however long they take. With `notify`, the author is
+        e-mailed about replies and the moderators' decision, once they confirm the address."""
         name, email, body = validate(author_name, author_email, text, self.max_chars)
+        if notify:
+            self._check_notify(email)
         site = article.site
         policy = Policy.for_site(site.policy)
         if repo.comments_closed(article, policy.close_after_days):
@@ -209,6 +213,8 @@ class CommentPoster:
         events.record_status(session, comment, None, actor="system")
         if decision is None:
             self.queue.enqueue(session, comment, check_inputs(candidate, sent_unchanged), running)
+        if notify:
+            self.notifier.watch(session, comment, email)
         if answered is not None:
             # An unknown or reused token only loses the statistic, never the comment.
             answered.comment_id, answered.outcome, answered.resolved_at = comment.id, comment.status, utcnow()
@@ -222,6 +228,12 @@ class CommentPoster:
         if decision is None:
             self.queue.wake()
         return Posted(comment, decision)
+
+    def _check_notify(self, email: str | None) -> None:
+        if self.notifier is None or not self.notifier.enabled:
+            raise PostingError("notifications_unavailable", "This site does not send e-mail.", field="notify")
+        if not email:
+            raise PostingError("email_required", "Give your e-mail address to be told of replies.", field="author_email")
 
     def _check(self, candidate: Candidate, policy: Policy, sent_unchanged: bool, defer_when_busy: bool):
         """(decision, None) when the models answer in time; (None, the running check) when

@@ -433,3 +433,64 @@ class WebhookDelivery(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+class MailSubscriber(Base):
+    """A reader who asked for e-mail about their comments, per site.
+
+    The address is kept only encrypted (services/notifications/addresses.py), only from the
+    moment the reader asks, and is deleted when they unsubscribe or never confirm; the keyed
+    hash finds the row again when the same reader asks a second time.
+    """
+
+    __tablename__ = "mail_subscribers"
+    __table_args__ = (UniqueConstraint("site_id", "email_hash", name="uq_mail_subscribers_site_email"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    email_hash: Mapped[str] = mapped_column(String(64))
+    address_cipher: Mapped[str] = mapped_column(Text)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class CommentWatch(Base):
+    """A comment whose replies, and whose moderation outcome, its author wants to hear about."""
+
+    __tablename__ = "comment_watches"
+
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("mail_subscribers.id", ondelete="CASCADE"), index=True)
+
+
+class OutgoingMail(Base):
+    """A message waiting to be sent, or sent: the durable mail outbox.
+
+    A server takes a message by writing its name and a lease, like moderation jobs; a message
+    whose lease ran out is taken again. Once sent, the recipient's address is erased from the row.
+    """
+
+    __tablename__ = "outgoing_mail"
+    __table_args__ = (
+        Index("ix_outgoing_mail_due", "status", "next_attempt_at"),
+        Index("ix_outgoing_mail_recipient_created", "recipient_hash", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    recipient_hash: Mapped[str] = mapped_column(String(64))
+    recipient_cipher: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    # The one-click unsubscribe address (RFC 8058) for messages about a reader's comments.
+    unsubscribe_url: Mapped[str] = mapped_column(String(2000), default="")
+    # Makes a scheduled message (the moderators' digest) unique across servers.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

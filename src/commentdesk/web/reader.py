@@ -149,6 +149,7 @@ def _render_article(request: Request, session: Session, article: Article, *, cur
         "reply_to": reply_to,
         "form": form or {},
         "errors": errors or {},
+        "email_notifications": request.app.state.notifier.enabled,
         "notice": notice,
         "faq_url": "/faq?" + urlencode({"site": article.site.slug}),
         "canonical_url": _public_url(request, f"/articles/{article.id}"),
@@ -199,7 +200,7 @@ async def post_comment_form(request: Request, article_id: int, session: Session 
     if article is None:
         return _not_found(request, "There is no article at this address.")
     data = await request.form()
-    form = {key: str(data.get(key, "")) for key in ("author_name", "author_email", "text", "parent_id")}
+    form = {key: str(data.get(key, "")) for key in ("author_name", "author_email", "text", "parent_id", "notify")}
     parent_id = _int_or_none(form["parent_id"])
     reply_to = _reply_target(session, article, parent_id)
 
@@ -215,7 +216,7 @@ async def post_comment_form(request: Request, article_id: int, session: Session 
         posted = await run_in_threadpool(
             request.app.state.poster.post,
             session, article, author_name=form["author_name"], author_email=form["author_email"] or None,
-            text=form["text"], parent_id=parent_id, client_address=client_address(request),
+            text=form["text"], parent_id=parent_id, client_address=client_address(request), notify=form["notify"] == "on",
         )
     except PostingError as error:
         return show_again({error.field or "form": error.message}, error.status)

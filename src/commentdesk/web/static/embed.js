@@ -18,6 +18,8 @@
   const REASONS = [["abusive", "Abusive or hateful"], ["off_topic", "Off-topic"], ["spam", "Spam or advertising"], ["other", "Something else"]];
   const UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400], ["hour", 3600], ["minute", 60]];
   let uid = 0;
+  // Whether this server e-mails readers about replies (the thread's article says so).
+  let mailOffered = false;
 
   // --- small helpers ------------------------------------------------------------------------
 
@@ -142,6 +144,7 @@
       parent ? h("p", { class: "cd-replying" }, ["Replying to ", h("span", { dir: "auto", text: parent.name })]) : null,
       field(h("input", { id: "cd-name-" + n, name: "author_name", type: "text", required: true, maxlength: 60, autocomplete: "name", dir: "auto" }), "Name"),
       field(h("input", { id: "cd-email-" + n, name: "author_email", type: "email", maxlength: 254, autocomplete: "email" }), "Email", "(optional, never shown)"),
+      mailOffered ? notifyNode(n) : null,
       field(h("textarea", { id: "cd-text-" + n, name: "text", rows: parent ? 3 : 5, required: true, maxlength: 5000, dir: "auto" }), parent ? "Reply" : "Comment"),
       h("div", { class: "cd-form-actions" }, [
         h("button", { type: "submit", class: "cd-button cd-submit", text: parent ? "Post reply" : "Post comment" }),
@@ -151,7 +154,15 @@
     ]);
   }
 
+  function notifyNode(n) {
+    return h("div", { class: "cd-field cd-field--check" }, [
+      h("input", { id: "cd-notify-" + n, name: "notify", type: "checkbox" }),
+      h("label", { for: "cd-notify-" + n }, ["E-mail me about replies and the moderators' decision", h("span", { class: "cd-hint", text: " (we ask you to confirm first)" })]),
+    ]);
+  }
+
   function sectionNode(thread, site) {
+    mailOffered = Boolean(thread.article.email_notifications);
     const open = thread.comments_open;
     return h("section", { class: "cd", "aria-labelledby": "cd-heading", "data-article-id": thread.article.id, "data-next-cursor": thread.next_cursor || "", "data-comments-open": String(open) }, [
       h("h2", { class: "cd-heading", id: "cd-heading", text: "COMMENTS (" + thread.total + ")" }),
@@ -214,6 +225,7 @@
     const payload = { author_name: String(data.get("author_name") || ""), text: String(data.get("text") || "") };
     const email = String(data.get("author_email") || "").trim();
     if (email) payload.author_email = email;
+    if (data.get("notify")) payload.notify = true;
     if (parentId) payload.parent_id = Number(parentId);
     // First attempt asks to be warned about fixable problems; sending again after a warning
     // (edited or not) carries its token, so the comment is then stored whatever it says.

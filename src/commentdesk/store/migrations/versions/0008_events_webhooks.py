@@ -1,6 +1,6 @@
 """domain_events (the outbox), webhook_endpoints and webhook_deliveries
 
-Revision ID: 0009
+Revision ID: 0008
 Revises: 0007
 """
 
@@ -9,7 +9,7 @@ from alembic import op
 
 import commentdesk.store.models
 
-revision = "0009"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None

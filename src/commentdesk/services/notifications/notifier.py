@@ -1,0 +1,131 @@
+"""Which event leads to which message, written in the transaction that records the event.
+
+The notifier reads the domain events (services/events.py) as they are recorded: a reply
+published by posting, by the deferred check or by a moderator is mailed the same way, and a
+change that is rolled back sends nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from commentdesk.config import Settings
+from commentdesk.services import events
+from commentdesk.services.notifications import messages
+from commentdesk.services.notifications.addresses import AddressBook
+from commentdesk.store import mail as store
+from commentdesk.store.models import Article, Comment, CommentStatus, DomainEvent, MailSubscriber, OutgoingMail, Site, utcnow
+
+log = logging.getLogger(__name__)
+# A second confirmation is sent only after this long (a reader who posts twice gets one).
+CONFIRMATION_GAP = timedelta(minutes=10)
+
+
+class Notifier:
+    def __init__(self, settings: Settings, secret: str) -> None:
+        self.enabled = bool(settings.smtp_host)
+        self.addresses = AddressBook(secret)
+        self.base_url = (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+        self.per_hour = settings.mail_per_hour
+
+    def install(self, sessions: sessionmaker) -> None:
+        if self.enabled:
+            sessions.kw.setdefault("info", {}).setdefault(events.LISTENERS, []).append(self.on_event)
+
+    # --- a reader asks --------------------------------------------------------------------------
+
+    def watch(self, session: Session, comment: Comment, address: str) -> None:
+        """The author of `comment` wants e-mail about it: remember the address (encrypted) and,
+        unless it is confirmed already, ask them to confirm it."""
+        site, article = session.get(Site, comment.site_id), session.get(Article, comment.article_id)
+        email_hash = self.addresses.hash(address)
+        subscriber = store.subscriber(session, comment.site_id, email_hash)
+        if subscriber is None:
+            subscriber = MailSubscriber(site_id=comment.site_id, email_hash=email_hash, address_cipher=self.addresses.encrypt(address))
+            session.add(subscriber)
+            session.flush()
+        store.watch(session, comment.id, subscriber.id)
+        now = utcnow()
+        if subscriber.confirmed_at is not None:
+            return
+        if subscriber.confirmation_sent_at is not None and now - subscriber.confirmation_sent_at < CONFIRMATION_GAP:
+            return
+        subscriber.confirmation_sent_at = now
+        confirm_url = f"{self.base_url}/mail/confirm?token={self.addresses.confirm_token(subscriber.id)}"
+        self._queue(session, subscriber, messages.confirmation(site.name, article.title, confirm_url, self._unsubscribe_url(subscriber)))
+
+    def confirm(self, session: Session, token: str) -> bool:
+        subscriber_id = self.addresses.confirmed_subscriber(token)
+        subscriber = session.get(MailSubscriber, subscriber_id) if subscriber_id is not None else None
+        if subscriber is None:
+            return False
+        if subscriber.confirmed_at is None:
+            subscriber.confirmed_at = utcnow()
+        return True
+
+    def unsubscribe(self, session: Session, token: str) -> bool:
+        subscriber_id = self.addresses.unsubscribing_subscriber(token)
+        if subscriber_id is None:
+            return False
+        store.forget_subscriber(session, subscriber_id)
+        return True
+
+    # --- comments move --------------------------------------------------------------------------
+
+    def on_event(self, session: Session, event: DomainEvent, comment: Comment | None) -> None:
+        if comment is None or comment.source_id is not None:
+            return  # article events; imported comments were news long ago
+        if event.kind == events.COMMENT_PUBLISHED and comment.parent_id is not None:
+            self._tell_of_reply(session, comment)
+        held_before = event.payload.get("previous_status") == events.STATUS_WORDS[CommentStatus.PENDING]
+        if held_before and event.kind in (events.COMMENT_PUBLISHED, events.COMMENT_REJECTED):
+            self._tell_of_decision(session, comment)
+
+    def _tell_of_reply(self, session: Session, reply: Comment) -> None:
+        watcher = store.confirmed_watcher(session, reply.parent_id)
+        if watcher is None or watcher.email_hash == reply.email_hash:
+            return  # nobody asked, or they answered themselves
+        article = session.get(Article, reply.article_id)
+        site = session.get(Site, reply.site_id)
+        message = messages.reply(site.name, article.title, reply.author_name, reply.text,
+                                 self._read_url(article, reply.id), self._unsubscribe_url(watcher))
+        self._queue(session, watcher, message, dedupe_key=f"reply:{reply.id}")
+
+    def _tell_of_decision(self, session: Session, comment: Comment) -> None:
+        from commentdesk.services.posting import outcome_of  # posting imports this package
+
+        watcher = store.confirmed_watcher(session, comment.id)
+        if watcher is None:
+            return
+        article = session.get(Article, comment.article_id)
+        site = session.get(Site, comment.site_id)
+        outcome = outcome_of(comment)
+        published = comment.status == CommentStatus.PUBLISHED
+        message = messages.decision(site.name, article.title, published, comment.text,
+                                    "" if published else outcome.message, [words for _code, words in outcome.reasons],
+                                    self._read_url(article, comment.id), f"{self.base_url}/faq?site={site.slug}",
+                                    self._unsubscribe_url(watcher))
+        self._queue(session, watcher, message, dedupe_key=f"decision:{comment.id}:{comment.status}")
+
+    # --- the outbox -----------------------------------------------------------------------------
+
+    def _queue(self, session: Session, subscriber: MailSubscriber, message: messages.Message, dedupe_key: str | None = None) -> None:
+        if dedupe_key and session.scalar(select(OutgoingMail.id).where(OutgoingMail.dedupe_key == dedupe_key)):
+            return
+        if store.messages_since(session, subscriber.email_hash, utcnow() - timedelta(hours=1)) >= self.per_hour:
+            log.info("mail to subscriber %s dropped: %s messages in the last hour", subscriber.id, self.per_hour)
+            return
+        session.add(OutgoingMail(site_id=subscriber.site_id, kind=message.kind, recipient_hash=subscriber.email_hash,
+                                 recipient_cipher=subscriber.address_cipher, subject=message.subject, body=message.body,
+                                 unsubscribe_url=self._unsubscribe_url(subscriber), dedupe_key=dedupe_key))
+
+    def _unsubscribe_url(self, subscriber: MailSubscriber) -> str:
+        return f"{self.base_url}/mail/unsubscribe?token={self.addresses.unsubscribe_token(subscriber.id)}"
+
+    def _read_url(self, article: Article, comment_id: int) -> str:
+        base = article.url if article.url.startswith(("http://", "https://")) else f"{self.base_url}/articles/{article.id}"
+        return f"{base}#comment-{comment_id}"

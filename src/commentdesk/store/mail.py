@@ -1,0 +1,85 @@
+"""Queries of the e-mail parts: subscribers, watched comments and the mail outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from commentdesk.store.models import Comment, CommentStatus, CommentWatch, MailSubscriber, OutgoingMail, Report, Site, utcnow
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+def subscriber(session: Session, site_id: int, email_hash: str) -> MailSubscriber | None:
+    return session.scalar(select(MailSubscriber).where(MailSubscriber.site_id == site_id, MailSubscriber.email_hash == email_hash))
+
+
+def watch(session: Session, comment_id: int, subscriber_id: int) -> None:
+    if session.get(CommentWatch, comment_id) is None:
+        session.add(CommentWatch(comment_id=comment_id, subscriber_id=subscriber_id))
+
+
+def confirmed_watcher(session: Session, comment_id: int) -> MailSubscriber | None:
+    """Who is told about this comment's replies and outcome: only a confirmed subscriber."""
+    return session.scalar(select(MailSubscriber).join(CommentWatch, CommentWatch.subscriber_id == MailSubscriber.id)
+                          .where(CommentWatch.comment_id == comment_id, MailSubscriber.confirmed_at.is_not(None)))
+
+
+def forget_subscriber(session: Session, subscriber_id: int) -> None:
+    """Unsubscribing: the address, the watches and any unsent message to it go."""
+    row = session.get(MailSubscriber, subscriber_id)
+    if row is None:
+        return
+    session.execute(delete(CommentWatch).where(CommentWatch.subscriber_id == subscriber_id))
+    session.execute(delete(OutgoingMail).where(OutgoingMail.recipient_hash == row.email_hash, OutgoingMail.status == PENDING,
+                                               OutgoingMail.site_id == row.site_id))
+    session.delete(row)
+
+
+def forget_unconfirmed(session: Session, older_than: datetime) -> int:
+    """Addresses never confirmed are not kept: they were given, but the reader never agreed."""
+    stale = list(session.scalars(select(MailSubscriber.id).where(MailSubscriber.confirmed_at.is_(None),
+                                                                MailSubscriber.created_at < older_than)))
+    for subscriber_id in stale:
+        forget_subscriber(session, subscriber_id)
+    return len(stale)
+
+
+def messages_since(session: Session, recipient_hash: str, since: datetime) -> int:
+    return session.scalar(select(func.count()).select_from(OutgoingMail)
+                          .where(OutgoingMail.recipient_hash == recipient_hash, OutgoingMail.created_at >= since)) or 0
+
+
+def claim_due(session: Session, claimer: str, lease: timedelta, limit: int) -> list[int]:
+    """Take up to `limit` due messages for this server. On PostgreSQL, rows another server is
+    taking are skipped, not waited for; SQLite has one writer, so the plain update is safe."""
+    now = utcnow()
+    due = (select(OutgoingMail.id)
+           .where(OutgoingMail.status == PENDING, OutgoingMail.next_attempt_at <= now,
+                  or_(OutgoingMail.claimed_until.is_(None), OutgoingMail.claimed_until < now))
+           .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = list(session.scalars(due))
+    if ids:
+        session.execute(update(OutgoingMail).where(OutgoingMail.id.in_(ids))
+                        .values(claimed_by=claimer, claimed_until=now + lease))
+    return ids
+
+
+def recent_messages(session: Session, limit: int = 50) -> list[OutgoingMail]:
+    return list(session.scalars(select(OutgoingMail).order_by(OutgoingMail.id.desc()).limit(limit)))
+
+
+def queue_sizes(session: Session) -> list[tuple[str, int, int, datetime | None]]:
+    """Per site: (name, comments waiting for a moderator, unresolved reports, oldest waiting since)."""
+    rows = []
+    for site in session.scalars(select(Site).order_by(Site.name)):
+        held, oldest = session.execute(select(func.count(), func.min(Comment.created_at))
+                                       .where(Comment.site_id == site.id, Comment.status == CommentStatus.PENDING)).one()
+        reports = session.scalar(select(func.count()).select_from(Report).join(Comment, Comment.id == Report.comment_id)
+                                 .where(Comment.site_id == site.id, Report.resolved_at.is_(None))) or 0
+        rows.append((site.name, held, reports, oldest))
+    return rows
