@@ -25,7 +25,7 @@ from commentdesk.web import static_files
 
 log = logging.getLogger(__name__)
 # Web parts that register their own routes; each module exposes `router`.
-WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.moderate")
+WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.notice_pages", "commentdesk.web.moderate")
 
 
 def create_app(settings: Settings, models: ModerationModels | None = None) -> FastAPI:
