@@ -38,6 +38,7 @@ class Settings:
     max_wait_ms: int = field(default=10_000, metadata={"help": "Longest a request waits for its turn before it is refused with 503 and Retry-After."})
     workers: int = field(default=0, metadata={"help": "Web worker processes of `serve` (they share one moderation process). 0: one per CPU core."})
     access_log: bool = field(default=True, metadata={"help": "Log one line per request."})
+    notice_contact_days: int = field(default=180, metadata={"help": "Days a notifier's name and e-mail are kept after their notice of illegal content is decided (to answer a complaint about the decision); then they are erased."})
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -68,6 +68,8 @@ async def decide_notice(notice_id: int, request: Request, moderator: Moderator =
     except notices.NoticeRefused as refused:
         moderator.session.rollback()
         return _detail(request, moderator, notice, refused.message, form, refused.status)
+    # Contacts kept past their time go with the next decision (and with `commentdesk dsa erase-contacts`).
+    notices.erase_expired_contacts(moderator.session, request.app.state.settings.notice_contact_days)
     return RedirectResponse(f"/moderate/notices/{notice.id}", status_code=303)
 
 
