@@ -220,7 +220,8 @@ def file_notice(comment_id: PathId, body: NoticeIn, request: Request, session: S
 
 @router.get("/notices/{reference}", response_model=NoticeOut, responses=ERRORS, tags=["notices"],
             summary="Where a notice of illegal content stands, by its reference")
-def notice_status(reference: Annotated[DbText, FastApiPath(max_length=64)], request: Request, session: Session = Depends(db_session)):
+def notice_status(reference: Annotated[str, FastApiPath(pattern=notices.REFERENCE.pattern)], request: Request,
+                  session: Session = Depends(db_session)):
     notice = notices.notice_by_reference(session, reference)
     if notice is None:
         raise ApiError(404, "notice_not_found", "No notice has that reference.")
