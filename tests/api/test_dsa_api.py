@@ -168,3 +168,13 @@ def test_a_published_comment_has_no_statement(client, article_id, published):
     from commentdesk.services.posting import status_token
     outcome = client.get(f"/api/v1/comments/{published}/outcome?token={status_token(client.app.state.secret, published)}").json()
     assert outcome["statement"] is None
+
+
+def test_the_reader_page_states_a_rejections_reasons_without_javascript(client, auth, article_id):
+    client.patch("/api/v1/policy", json={"redress_url": "https://news.example/appeals"}, headers=auth)
+    page = client.get(f"/articles/{article_id}")
+    token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+    answer = client.post(f"/articles/{article_id}/comments", data={"token": token, "author_name": "Bo", "text": "You are a cunt."})
+    assert answer.status_code == 200 and "Your comment was not published" in answer.text
+    assert "This decision was made automatically" in answer.text
+    assert '<a class="cd-redress" href="https://news.example/appeals"' in answer.text
