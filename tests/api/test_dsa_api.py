@@ -11,7 +11,14 @@ from sqlalchemy import func, select
 from commentdesk.services import workspace
 from commentdesk.services.accounts import create_user
 from commentdesk.store import repository as repo
-from commentdesk.store.models import Comment, CommentStatus, IllegalContentNotice, ModerationEvent, Report, StatementOfReasons
+from commentdesk.store.models import (
+    Comment,
+    CommentStatus,
+    IllegalContentNotice,
+    ModerationEvent,
+    Report,
+    StatementOfReasons,
+)
 
 ARTICLE = {"url": "https://news.example/2024/cycle-lanes", "title": "City council approves new cycle lanes",
            "body": "The city council voted on Tuesday to build protected cycle lanes along the harbour road. "

@@ -8,18 +8,26 @@ import re
 
 import pytest
 
+from commentdesk.services import accounts
 from tests.web.conftest import ON_TOPIC
 from tests.web.moderate.moderate_helpers import PASSWORD
-from tests.web.test_reader_browser import (PUBLISHER_PAGE, api, errors, make_article, posting_response,  # noqa: F401 - fixtures
-                                           publish, publisher)
 
-from commentdesk.services import accounts
+# The reader browser tests' fixtures (api, publish, errors, publisher), shared by importing them.
+from tests.web.test_reader_browser import (  # noqa: F401
+    PUBLISHER_PAGE,
+    api,
+    errors,
+    make_article,
+    posting_response,
+    publish,
+    publisher,
+)
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
 
 
-def test_a_reader_reports_illegal_content_and_a_moderator_removes_it(live_server, api, publish, page, errors):
+def test_a_reader_reports_illegal_content_and_a_moderator_removes_it(live_server, api, publish, page, errors):  # noqa: F811
     article_id = make_article(api)
     comment = publish(article_id, ON_TOPIC[0], name="Ana")
     page.goto(f"{live_server.url}/articles/{article_id}")
@@ -63,7 +71,7 @@ def test_a_reader_reports_illegal_content_and_a_moderator_removes_it(live_server
     expect(page.get_by_text("Incitement to hatred; removed under national law.")).to_be_visible()
 
 
-def test_the_embed_states_why_a_comment_was_rejected_and_how_to_appeal(live_server, api, page, errors, publisher):
+def test_the_embed_states_why_a_comment_was_rejected_and_how_to_appeal(live_server, api, page, errors, publisher):  # noqa: F811
     assert api.patch("/api/v1/policy", json={"nudge": False, "redress_text": "Ask the readers' editor to look again.",
                                              "redress_url": "https://news.example/appeal"}).status_code == 200
     article_url = "https://news.example/2024/cycle-lanes"

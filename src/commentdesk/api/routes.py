@@ -30,17 +30,17 @@ from commentdesk.api.schemas import (
     PolicyOut,
     PostedOut,
     ReasonOut,
+    RedressOut,
     RepliesOut,
     ReportIn,
     ReportOut,
     StatementOut,
-    RedressOut,
     ThreadOut,
 )
 from commentdesk.moderation.policy import Policy
-from commentdesk.services.read_cache import Cached, cache_of, etag_of, json_response, revisions_of
 from commentdesk.services import notices, reports
 from commentdesk.services.posting import Nudged, outcome_of, status_token, status_token_matches
+from commentdesk.services.read_cache import Cached, cache_of, etag_of, json_response, revisions_of
 from commentdesk.services.statements import Statement, statement_for
 from commentdesk.store import repository as repo
 from commentdesk.store.bounds import ID_PATTERN, DbText

@@ -14,7 +14,12 @@ from commentdesk.cli import main
 from commentdesk.services import notices
 from commentdesk.services.notices import NoticeForm
 from commentdesk.services.posting import status_token
-from commentdesk.store.models import CommentStatus, IllegalContentNotice, ModerationEvent, StatementOfReasons
+from commentdesk.store.models import (
+    CommentStatus,
+    IllegalContentNotice,
+    ModerationEvent,
+    StatementOfReasons,
+)
 
 EXPLANATION = "It claims a named councillor took bribes, with no basis: defamation under national law."
 
