@@ -109,6 +109,13 @@ def test_a_notice_is_received_and_its_notifier_can_follow_it(client, published):
         assert workspace.queue_counts(session, scope, workspace.QueueFilter())["reported"] == 0
 
 
+def test_one_open_notice_per_comment_and_reader(client, published):
+    assert client.post(f"/api/v1/comments/{published}/notices", json=NOTICE).status_code == 201
+    again = client.post(f"/api/v1/comments/{published}/notices", json={**NOTICE, "ground": "other"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_noticed"
+    assert count(client, IllegalContentNotice) == 1 and count(client, Report) == 1
+
+
 def test_child_safety_notices_may_be_anonymous(client, published):
     answer = client.post(f"/api/v1/comments/{published}/notices", json={
         "ground": "child_safety", "explanation": "It links to material that abuses children.", "good_faith": True})

@@ -99,8 +99,12 @@ def file_notice(session: Session, secret: str, comment_id: int, form: NoticeForm
     """Record a notice on a published comment; the notifier keeps its `reference` to follow it."""
     comment = reports.reportable_comment(session, comment_id)
     ground, explanation, name, email = _checked(form)
-    report = reports.record_report(session, comment, reports.ILLEGAL_CONTENT, f"{GROUNDS[ground]}: {explanation}"[:1000],
-                                   reports.reporter_hash(secret, client_address))
+    ip_hash = reports.reporter_hash(secret, client_address)
+    if ip_hash and _open_notice_from(session, comment.id, ip_hash):
+        # One open notice per comment and reader: a notice is work for a person, not a vote.
+        raise NoticeRefused("already_noticed", "You have sent a notice about this comment already; "
+                            "it is being handled (see the page its reference leads to).", status=409)
+    report = reports.record_report(session, comment, reports.ILLEGAL_CONTENT, f"{GROUNDS[ground]}: {explanation}"[:1000], ip_hash)
     notice = IllegalContentNotice(
         reference=secrets.token_urlsafe(18), site_id=comment.site_id, comment_id=comment.id, report=report,
         ground=ground, explanation=explanation, notifier_name=name, notifier_email=email, good_faith=True,
@@ -109,6 +113,12 @@ def file_notice(session: Session, secret: str, comment_id: int, form: NoticeForm
     session.add(notice)
     session.commit()
     return notice
+
+
+def _open_notice_from(session: Session, comment_id: int, ip_hash: str) -> bool:
+    return session.scalar(select(IllegalContentNotice.id).join(Report, Report.id == IllegalContentNotice.report_id).where(
+        IllegalContentNotice.comment_id == comment_id, IllegalContentNotice.status.in_(NoticeStatus.OPEN),
+        Report.ip_hash == ip_hash).limit(1)) is not None
 
 
 def notice_by_reference(session: Session, reference: str) -> IllegalContentNotice | None:
@@ -173,11 +183,20 @@ def decide_notice(session: Session, user: User, notice: IllegalContentNotice, ac
         raise NoticeRefused("explanation_too_long", f"The explanation is at most {MAX_DECISION_CHARS} characters.",
                             field="explanation")
     now = utcnow()
-    notice.status = NoticeStatus.ACTION_TAKEN if action == "remove" else NoticeStatus.NO_ACTION
-    notice.decision_action, notice.decision_ground = action, ground if action == "remove" else None
-    notice.decision_explanation, notice.decided_at = explanation, now
-    notice.decided_by_user_id, notice.decided_by_name = user.id, user.username
-    notice.review_started_at = notice.review_started_at or now
+    # Decided once, even when two moderators send their decisions at the same moment: only the
+    # first conditional update finds the notice still open.
+    claimed = session.execute(
+        update(IllegalContentNotice)
+        .where(IllegalContentNotice.id == notice.id, IllegalContentNotice.status.in_(NoticeStatus.OPEN))
+        .values(status=NoticeStatus.ACTION_TAKEN if action == "remove" else NoticeStatus.NO_ACTION,
+                decision_action=action, decision_ground=ground if action == "remove" else None,
+                decision_explanation=explanation, decided_at=now, decided_by_user_id=user.id, decided_by_name=user.username,
+                review_started_at=func.coalesce(IllegalContentNotice.review_started_at, now))
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if not claimed:
+        session.rollback()
+        raise NoticeRefused("already_decided", "This notice has been decided already.", status=409)
     if action == "remove":
         # The ordinary decision: status, counts, audit log, reports resolved, statement of reasons;
         # it commits the notice's decision in the same transaction.

@@ -68,7 +68,7 @@ def test_a_notice_is_reviewed_and_the_comment_removed(client, world, signed_in):
     assert outcome["statement"]["reasons"][0]["message"].startswith("A moderator found it illegal")
     # A notice is decided once.
     again = form(client, f"/moderate/notices/{notice.id}", _to="/decide", action="none", explanation="Changed my mind.")
-    assert again.status_code in (303, 409)
+    assert again.status_code == 409 and "decided already" in again.text
     assert client.get(f"/api/v1/notices/{notice.reference}").json()["status"] == "action_taken"
 
 
@@ -137,3 +137,23 @@ def test_the_cli_exports_the_same_figures(world, settings, capsys):
     assert "notices,received,0" in capsys.readouterr().out
     assert main(args + ["--site", "nowhere"]) == 2
     assert main(["dsa", "erase-contacts", "--database-url", settings.database_url]) == 0
+
+
+def test_two_moderators_deciding_at_once_decide_once(world):
+    comment_id = world.add_comment("The councillor is a crook.", status=CommentStatus.PUBLISHED)
+    notice = file(world, comment_id)
+    sessions = world.app.state.sessions
+    with sessions() as first, sessions() as second:
+        users = [session.query(notices.User).filter_by(username=name).one() for session, name in ((first, "mod"), (second, "chief"))]
+        seen_first, seen_second = first.get(IllegalContentNotice, notice.id), second.get(IllegalContentNotice, notice.id)
+        second.expunge(seen_second)  # the second moderator's copy stays as read: open
+        second.commit()
+        notices.decide_notice(first, users[0], seen_first, "none", None, "Lawful criticism.")
+        try:
+            notices.decide_notice(second, users[1], seen_second, "remove", "defamation", "Defamation.")
+            raise AssertionError("the second decision was taken")
+        except notices.NoticeRefused as refused:
+            assert refused.status == 409
+    assert world.comment(comment_id).status == CommentStatus.PUBLISHED
+    with sessions() as session:
+        assert session.get(IllegalContentNotice, notice.id).decided_by_name == "mod"
