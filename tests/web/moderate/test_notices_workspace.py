@@ -122,6 +122,8 @@ def test_the_transparency_export_counts_notices_and_decisions(client, world, set
     assert rows[0] == ["section", "group", "value"] and ["notices.by_ground", "defamation", "1"] in rows
     assert "Transparency report" in client.get(f"/moderate/transparency?from={today}&to={today}").text
     assert client.get("/moderate/transparency?from=2026-13-01&to=x").status_code == 422
+    sport_only = client.get(f"/moderate/transparency?from={today}&to={today}&site={world.site_ids['sport']}&format=json").json()
+    assert sport_only["notices"]["received"] == 0
     earlier = (datetime.now(UTC) - timedelta(days=400)).strftime("%Y-%m-%d")
     assert client.get(f"/moderate/transparency?from={earlier}&to={earlier}&format=json").json()["notices"]["received"] == 0
 
@@ -157,3 +159,12 @@ def test_two_moderators_deciding_at_once_decide_once(world):
     assert world.comment(comment_id).status == CommentStatus.PUBLISHED
     with sessions() as session:
         assert session.get(IllegalContentNotice, notice.id).decided_by_name == "mod"
+
+
+def test_an_administrator_of_some_sites_exports_only_theirs(client, world):
+    world.add_user("sportchief", role="admin", sites=["sport"])
+    file(world, world.add_comment("The councillor is a crook.", status=CommentStatus.PUBLISHED))
+    assert login(client, "sportchief").status_code == 303
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    assert client.get(f"/moderate/transparency?from={today}&to={today}&format=json").json()["notices"]["received"] == 0
+    assert client.get(f"/moderate/transparency?from={today}&to={today}&site={world.site_ids['news']}").status_code == 422

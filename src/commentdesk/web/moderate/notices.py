@@ -94,8 +94,9 @@ def transparency_page(request: Request, moderator: Moderator = Depends(admin_use
             or last_day < start or (site_id is not None and site_id not in {site.id for site in sites}):
         raise HTTPException(422, "Give the period as two dates (YYYY-MM-DD), the first not after the second, and a site of yours.")
     # The period includes its last day.
-    report = transparency.transparency_report(moderator.session, start, last_day + timedelta(days=1),
-                                              [site_id] if site_id is not None else None)
+    # "All" means every site the user may see: an administrator limited to some sites sees theirs.
+    site_ids = [site_id] if site_id is not None else (None if moderator.scope.site_ids is None else [site.id for site in sites])
+    report = transparency.transparency_report(moderator.session, start, last_day + timedelta(days=1), site_ids)
     name = f"transparency-{start:%Y-%m-%d}-{last_day:%Y-%m-%d}"
     if params.get("format") == "json":
         return Response(transparency.as_json(report), media_type="application/json",
