@@ -246,7 +246,8 @@ def change_status(session: Session, comment: Comment, new_status: str, *, actor:
 def _issue_statement(session: Session, comment: Comment, event: ModerationEvent) -> None:
     """Every rejection comes with a statement of reasons for its author (EU Digital Services Act,
     Art. 17); written here, where every status change passes, so no way of rejecting can skip it."""
-    if event.to_status == CommentStatus.REJECTED and event.from_status != CommentStatus.REJECTED:
+    # An undo puts back the earlier rejection, whose statement stands again.
+    if event.to_status == CommentStatus.REJECTED and event.from_status != CommentStatus.REJECTED and event.action != "undo":
         session.add(StatementOfReasons(comment_id=comment.id, site_id=comment.site_id, event=event,
                                        automated=event.actor == "system", issued_at=event.created_at or utcnow()))
 

@@ -168,3 +168,18 @@ def test_an_administrator_of_some_sites_exports_only_theirs(client, world):
     today = datetime.now(UTC).strftime("%Y-%m-%d")
     assert client.get(f"/moderate/transparency?from={today}&to={today}&format=json").json()["notices"]["received"] == 0
     assert client.get(f"/moderate/transparency?from={today}&to={today}&site={world.site_ids['news']}").status_code == 422
+
+
+def test_undoing_an_approval_brings_back_the_automatic_rejections_statement(client, world):
+    from commentdesk.services import workspace
+    from commentdesk.services.statements import statement_for
+    from commentdesk.store.models import Comment, User
+
+    comment_id = world.add_comment("Buy cheap watches", status=CommentStatus.REJECTED,
+                                   reasons=[{"code": "contact_bait", "message": "It looks like advertising.", "evidence": []}])
+    with world.app.state.sessions() as session:
+        user = session.query(User).filter_by(username="mod").one()
+        approved = workspace.decide(session, user, [comment_id], "restore")
+        workspace.undo(session, user, approved.event_ids)
+        statement = statement_for(session, session.get(Comment, comment_id))
+        assert statement.automated is True and statement.reasons == [("contact_bait", "It looks like advertising.")]
