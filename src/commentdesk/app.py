@@ -29,7 +29,7 @@ from commentdesk.web import static_files
 
 log = logging.getLogger(__name__)
 # Web parts that register their own routes; each module exposes `router`.
-WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.moderate", "commentdesk.web.mail")
+WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.notice_pages", "commentdesk.web.moderate", "commentdesk.web.mail")
 
 
 def create_app(settings: Settings, models: ModerationModels | None = None) -> FastAPI:

@@ -12,14 +12,15 @@ from commentdesk import __version__
 from commentdesk.config import add_settings_arguments, settings_from
 
 # Parts that add their own subcommands through `register(subparsers)`.
-PLUGGED_COMMANDS = ("commentdesk.evaluation.command", "commentdesk.web.moderate.cli", "commentdesk.importers.command")
+PLUGGED_COMMANDS = ("commentdesk.evaluation.command", "commentdesk.web.moderate.cli", "commentdesk.importers.command",
+                    "commentdesk.dsa_command")
 SERVER_SETTINGS = {"data_dir", "database_url", "host", "port", "secret_key", "public_url", "models_dir", "forwarded_allow_ips",
                    "model_timeout_ms", "load_models", "max_comment_chars", "max_body_bytes",
                    "max_active_requests", "max_waiting_requests", "max_wait_ms", "workers", "access_log",
                    "check_wait_ms", "model_variant", "deliver_webhooks", "webhook_timeout_ms", "webhook_max_attempts",
                    "webhook_retry_base_ms",
                    "smtp_host", "smtp_port", "smtp_security", "smtp_username", "smtp_password", "mail_from", "mail_per_hour",
-                   "digest_to", "digest_hours"}
+                   "digest_to", "digest_hours", "notice_contact_days"}
 
 
 SCORE_CONTRACT = """\

@@ -51,6 +51,7 @@ class Settings:
     mail_per_hour: int = field(default=6, metadata={"help": "Most messages one address receives in an hour; further ones are dropped."})
     digest_to: str = field(default="", metadata={"help": "Comma-separated moderator addresses that receive a digest of the moderation queues. Empty: no digest."})
     digest_hours: int = field(default=24, metadata={"help": "Hours between two digests."})
+    notice_contact_days: int = field(default=180, metadata={"help": "Days a notifier's name and e-mail are kept after their notice of illegal content is decided (to answer a complaint about the decision); then they are erased."})
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -162,6 +162,7 @@ def test_the_author_of_a_held_comment_hears_the_decision_with_the_reason(mail_cl
     assert decision["Subject"] == "Your comment was not published"
     assert "the council should publish the delivery plan" in " ".join(decision.get_content().replace(">", " ").split())
     assert "/faq?site=courier" in decision.get_content()
+    assert "This decision was made by a moderator." in decision.get_content()
 
 
 def test_asking_for_mail_needs_an_address_and_a_server_that_sends_mail(mail_client, client, auth):

@@ -6,6 +6,7 @@ import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Path as FastApiPath
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
@@ -19,6 +20,8 @@ from commentdesk.api.schemas import (
     CommentIn,
     CountsOut,
     ErrorOut,
+    NoticeIn,
+    NoticeOut,
     NudgeOut,
     NudgeStatsOut,
     OutcomeOut,
@@ -27,15 +30,18 @@ from commentdesk.api.schemas import (
     PolicyOut,
     PostedOut,
     ReasonOut,
+    RedressOut,
     RepliesOut,
     ReportIn,
     ReportOut,
+    StatementOut,
     ThreadOut,
 )
 from commentdesk.moderation.policy import Policy
-from commentdesk.services import events, reports
-from commentdesk.services.read_cache import Cached, cache_of, etag_of, json_response, revisions_of
+from commentdesk.services import events, notices, reports
 from commentdesk.services.posting import Nudged, outcome_of, status_token, status_token_matches
+from commentdesk.services.read_cache import Cached, cache_of, etag_of, json_response, revisions_of
+from commentdesk.services.statements import Statement, statement_for
 from commentdesk.store import repository as repo
 from commentdesk.store.bounds import ID_PATTERN, DbText
 from commentdesk.store.models import Article, Comment, CommentStatus, Site
@@ -165,10 +171,10 @@ def post_comment(article_id: PathId, body: CommentIn, request: Request, response
         response.status_code = 200
         return NudgeOut(message=result.message(), nudge_token=result.token,
                         reasons=[ReasonOut(code=code, message=words) for code, words in result.decision.reader_reasons()])
-    return posted_out(result, request.app.state.secret)
+    return posted_out(session, result, request.app.state.secret)
 
 
-def posted_out(posted, secret: str) -> PostedOut:
+def posted_out(session: Session, posted, secret: str) -> PostedOut:
     comment = posted.comment
     told = outcome_of(comment, posted.decision)
     return PostedOut(
@@ -176,7 +182,16 @@ def posted_out(posted, secret: str) -> PostedOut:
         reasons=[ReasonOut(code=code, message=words) for code, words in told.reasons],
         comment=presenters.comment_out(comment),
         outcome_url=f"{router.prefix}/comments/{comment.id}/outcome?token={status_token(secret, comment.id)}",
+        statement=statement_out(statement_for(session, comment, show_detail=bool(posted.decision and posted.decision.reader_detail))),
     )
+
+
+def statement_out(statement: Statement | None) -> StatementOut | None:
+    if statement is None:
+        return None
+    return StatementOut(automated=statement.automated, decided_by=statement.decided_by,
+                        reasons=[ReasonOut(code=code, message=words) for code, words in statement.reasons],
+                        redress=RedressOut(text=statement.redress_text, url=statement.redress_url), issued_at=statement.issued_at)
 
 
 @router.get("/comments/{comment_id}/outcome", response_model=OutcomeOut, responses=ERRORS, tags=["comments"],
@@ -189,19 +204,48 @@ def comment_outcome(comment_id: PathId, request: Request, token: DbText = Query(
     told = outcome_of(comment, show_detail=policy.show_scores_to_readers)
     return OutcomeOut(outcome=told.outcome, message=told.message,
                       reasons=[ReasonOut(code=code, message=words) for code, words in told.reasons],
-                      comment=presenters.comment_out(comment) if comment.status == CommentStatus.PUBLISHED else None)
+                      comment=presenters.comment_out(comment) if comment.status == CommentStatus.PUBLISHED else None,
+                      statement=statement_out(statement_for(session, comment, show_detail=policy.show_scores_to_readers)))
 
 
 @router.post("/comments/{comment_id}/reports", response_model=ReportOut, status_code=201, responses=ERRORS, tags=["comments"],
              summary="Report a comment to the moderators")
 def report_comment(comment_id: PathId, body: ReportIn, request: Request, session: Session = Depends(db_session)):
-    comment = session.get(Comment, comment_id)
-    if comment is None or comment.status != CommentStatus.PUBLISHED:
-        raise ApiError(404, "comment_not_found", "No published comment has that id.")
-    address = client_address(request)
-    ip_hash = repo.keyed_hash(request.app.state.secret, "ip:" + address) if address else None
-    reports.report(session, comment, body.reason, body.note.strip(), ip_hash)
-    return ReportOut(received=True, message="Thank you. A moderator will look at this comment.")
+    message = reports.report_comment(session, request.app.state.secret, comment_id, body.reason, body.note,
+                                     client_address(request))
+    return ReportOut(received=True, message=message)
+
+
+@router.post("/comments/{comment_id}/notices", response_model=NoticeOut, status_code=201, responses=ERRORS, tags=["notices"],
+             summary="Notify the site that a comment is illegal (EU Digital Services Act); the answer's reference tracks it")
+def file_notice(comment_id: PathId, body: NoticeIn, request: Request, session: Session = Depends(db_session)):
+    notice = notices.file_notice(session, request.app.state.secret, comment_id, notices.NoticeForm(**body.model_dump()),
+                                 client_address(request))
+    return notice_out(request, notice)
+
+
+@router.get("/notices/{reference}", response_model=NoticeOut, responses=ERRORS, tags=["notices"],
+            summary="Where a notice of illegal content stands, by its reference")
+def notice_status(reference: Annotated[str, FastApiPath(pattern=notices.REFERENCE.pattern)], request: Request,
+                  session: Session = Depends(db_session)):
+    notice = notices.notice_by_reference(session, reference)
+    if notice is None:
+        raise ApiError(404, "notice_not_found", "No notice has that reference.")
+    return notice_out(request, notice)
+
+
+def public_base(request: Request) -> str:
+    """This server's address as readers reach it: the configured public URL behind a proxy."""
+    return request.app.state.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
+
+
+def notice_out(request: Request, notice) -> NoticeOut:
+    return NoticeOut(
+        reference=notice.reference, status=notice.status, status_words=notices.STATUS_WORDS[notice.status],
+        ground=notice.ground, ground_words=notices.GROUNDS.get(notice.ground, notice.ground), comment_id=notice.comment_id,
+        received_at=notice.received_at, decided_at=notice.decided_at, decision_explanation=notice.decision_explanation or "",
+        status_url=public_base(request) + f"/notices/{notice.reference}",
+    )
 
 
 @router.get("/counts", response_model=CountsOut, responses=ERRORS, tags=["comments"],

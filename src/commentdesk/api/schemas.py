@@ -134,6 +134,21 @@ class ReasonOut(BaseModel):
     message: str
 
 
+class RedressOut(BaseModel):
+    text: str = Field(description="How to contest the decision, in the site's words.")
+    url: str | None = Field(description="Where to appeal (a web page or a mailto: address), when the site gives one.")
+
+
+class StatementOut(BaseModel):
+    """The statement of reasons that comes with every rejection (EU Digital Services Act, Art. 17)."""
+
+    automated: bool = Field(description="Whether the decision was made automatically (true) or by a moderator.")
+    decided_by: str = Field(description="The same, in words for the author.")
+    reasons: list[ReasonOut]
+    redress: RedressOut
+    issued_at: datetime
+
+
 OUTCOME_HELP = ("published: shown to readers now; held: a moderator will read it first; rejected: not published; "
                 "checking: stored, but the server was too busy to check it at once. It is decided as soon as the "
                 "models are free (usually within seconds): ask `outcome_url` until the outcome is no longer checking.")
@@ -146,6 +161,7 @@ class PostedOut(BaseModel):
     comment: CommentOut
     outcome_url: str = Field(description="Where the author's page asks for the comment's outcome later "
                                          "(GET; it carries a token that only this answer gives out).")
+    statement: StatementOut | None = Field(default=None, description="With a rejection: its statement of reasons.")
 
 
 class OutcomeOut(BaseModel):
@@ -153,6 +169,7 @@ class OutcomeOut(BaseModel):
     message: str = Field(description="The outcome in plain words, for the author.")
     reasons: list[ReasonOut]
     comment: CommentOut | None = Field(default=None, description="The comment as readers see it, once published.")
+    statement: StatementOut | None = Field(default=None, description="With a rejection: its statement of reasons.")
 
 
 class NudgeOut(BaseModel):
@@ -180,6 +197,34 @@ class ReportIn(Strict):
 class ReportOut(BaseModel):
     received: bool
     message: str
+
+
+NOTICE_GROUNDS = Literal["defamation", "illegal_hate_speech", "terrorist_content", "privacy_violation",
+                         "intellectual_property", "child_safety", "other"]
+NoticeStatusWord = Literal["received", "under_review", "action_taken", "no_action"]
+
+
+class NoticeIn(Strict):
+    """A notice of illegal content (EU Digital Services Act, Art. 16)."""
+
+    ground: NOTICE_GROUNDS = Field(description="The legal ground: why the comment is illegal.")
+    explanation: DbText = Field(max_length=20_000, description="Why the comment is illegal, in the notifier's words (10 to 5,000 characters).")
+    notifier_name: DbText = Field(default="", max_length=200, description="Required, except for child_safety.")
+    notifier_email: Email = Field(default="", max_length=254, description="Required, except for child_safety; the decision is told there.")
+    good_faith: StrictBool = Field(description="The notifier's statement that the notice is accurate and complete, in good faith: must be true.")
+
+
+class NoticeOut(BaseModel):
+    reference: str = Field(description="The notice's id; keep it to look the notice up (GET /api/v1/notices/{reference}).")
+    status: NoticeStatusWord
+    status_words: str
+    ground: str
+    ground_words: str
+    comment_id: int
+    received_at: datetime
+    decided_at: datetime | None
+    decision_explanation: str = Field(description="The moderators' reasons, once decided.")
+    status_url: str = Field(description="The notice's status page for the notifier.")
 
 
 class CountsOut(BaseModel):

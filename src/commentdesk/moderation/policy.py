@@ -81,6 +81,10 @@ Threshold = Annotated[float, Field(ge=0, le=1, strict=True)]
 Word = Annotated[DbText, Field(min_length=1, max_length=100)]
 Domain = Annotated[DbText, Field(min_length=1, max_length=253)]
 Pattern = Annotated[DbText, Field(min_length=1, max_length=MAX_PATTERN_CHARS)]
+RedressText = Annotated[DbText, Field(min_length=1, max_length=1000)]
+RedressUrl = Annotated[str, Field(max_length=2000, pattern=r"^(https?://[^\s\x00]+|mailto:[^\s\x00@]+@[^\s\x00]+)$")]
+DEFAULT_REDRESS = ("If you think this decision is wrong, you can ask the editors to review it; "
+                   "you may also turn to an out-of-court dispute settlement body or a court.")
 
 
 _count = json_int
@@ -134,6 +138,10 @@ class Policy(BaseModel):
     # Comments close this many days after the article's publication (null: never).
     close_after_days: _count(0, 36_500) | None = None
     page_size: _count(1, 100) = 10
+    # How an author can contest a rejection, shown with every statement of reasons (EU Digital
+    # Services Act, Art. 17): words, and an address (web page or mailto:) where to appeal.
+    redress_text: RedressText = DEFAULT_REDRESS
+    redress_url: RedressUrl | None = None
 
     @field_validator("threat_patterns", "dehumanising_patterns", "off_topic_markers")
     @classmethod

@@ -69,3 +69,18 @@ ABUSE_CODES = codes_where(category=ABUSIVE)
 OFF_TOPIC_CODES = codes_where(category=OFF_TOPIC)
 MODEL_FAILURE_CODES = codes_where(model_failure=True)
 SUGGESTED_REJECTION: dict[str, str] = {kind.code: kind.category for kind in _KINDS if kind.category}
+
+# A moderator's rejection (the workspace's rejection reasons, and the removal after a notice of
+# illegal content), in the words its author reads in the statement of reasons.
+MODERATOR_REJECTION_READER_WORDS: dict[str, str] = {
+    ABUSIVE: "A moderator found it abusive or hateful, which our guidelines do not allow.",
+    OFF_TOPIC: "A moderator found it off-topic: comments here are about the article.",
+    SPAM: "A moderator found it to be spam or advertising.",
+    "other": "A moderator found that it breaks our community guidelines.",
+    "illegal_content": "A moderator found it illegal after a notice of illegal content.",
+}
+
+
+def rejection_reader_words(code: str) -> str:
+    """The author's words for a moderator's rejection reason (an unknown code: the general one)."""
+    return MODERATOR_REJECTION_READER_WORDS.get(code, MODERATOR_REJECTION_READER_WORDS["other"])

@@ -1,19 +1,67 @@
-"""A reader reporting a comment: the one path the API and the reader pages share."""
+"""Reporting a comment: the one use case behind the API's report, the reader page's report form,
+and the illegal-content notice (services/notices.py), which is a report with more to it.
+
+Every report is recorded by `record_report`, and only there.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from commentdesk.services import events
+from commentdesk.services.posting import PostingError, clean_text
 from commentdesk.store import repository as repo
-from commentdesk.store.models import Comment
+from commentdesk.store.models import Comment, CommentStatus, Report
+
+# The ordinary report's reasons, with the words the reader chooses from.
+REPORT_REASONS = (("abusive", "Abusive or hateful"), ("off_topic", "Off-topic"), ("spam", "Spam or advertising"),
+                  ("other", "Something else"))
+REPORT_REASON_CODES = frozenset(code for code, _label in REPORT_REASONS)
+# The reason a notice of illegal content is recorded under; it has its own queue (Notices).
+ILLEGAL_CONTENT = "illegal_content"
+MAX_NOTE_CHARS = 1000
+THANKS = "Thank you. A moderator will look at this comment."
 
 
-def report(session: Session, comment: Comment, reason: str, note: str, ip_hash: str | None) -> bool:
-    """Record the report and its event, and commit; False when this address reported it already."""
-    if repo.already_reported(session, comment.id, ip_hash):
-        return False
-    repo.add_report(session, comment, reason, note, ip_hash)
+class ReportRefused(PostingError):
+    """A report that cannot be taken (a reader's request, answered like a refused comment); nothing was stored."""
+
+
+def reportable_comment(session: Session, comment_id: int) -> Comment:
+    """Only what readers can see can be reported."""
+    comment = session.get(Comment, comment_id)
+    if comment is None or comment.status != CommentStatus.PUBLISHED:
+        raise ReportRefused("comment_not_found", "No published comment has that id.", status=404)
+    return comment
+
+
+def reporter_hash(secret: str, client_address: str | None) -> str | None:
+    """The reporter's network address, as a keyed hash only: enough to count one report per reader."""
+    return repo.keyed_hash(secret, "ip:" + client_address) if client_address else None
+
+
+def record_report(session: Session, comment: Comment, reason: str, note: str, ip_hash: str | None) -> Report:
+    """Store a report on `comment` (with its audit event and the comment's report count). The one
+    place a report is recorded: whatever should follow every report belongs here."""
+    report = repo.add_report(session, comment, reason, note, ip_hash)
     events.record(session, events.COMMENT_REPORTED, comment=comment, actor="reader", details={"report_reason": reason})
-    session.commit()
-    return True
+    return report
+
+
+def report_comment(session: Session, secret: str, comment_id: int, reason: str, note: str = "",
+                   client_address: str | None = None) -> str:
+    """Report a published comment to the moderators; returns the reader's thank-you message.
+
+    A second report of the same comment from the same network address is thanked but not
+    counted again, so one reader cannot push a comment up the queue."""
+    comment = reportable_comment(session, comment_id)
+    if reason not in REPORT_REASON_CODES:
+        raise ReportRefused("reason_invalid", "Please choose why you are reporting the comment.", field="reason")
+    note = clean_text(note or "")
+    if len(note) > MAX_NOTE_CHARS:
+        raise ReportRefused("note_too_long", f"A note is at most {MAX_NOTE_CHARS} characters.", field="note")
+    ip_hash = reporter_hash(secret, client_address)
+    if not repo.already_reported(session, comment.id, ip_hash):
+        record_report(session, comment, reason, note, ip_hash)
+        session.commit()
+    return THANKS

@@ -55,6 +55,9 @@ REJECTION_REASONS = {
     "spam": "Spam",
     "other": "Other",
 }
+# What a decision may give as its reason: the menus' reasons, and the removal after a notice of
+# illegal content (decided from the Notices queue, not from the menus).
+DECISION_REASONS = {**REJECTION_REASONS, "illegal_content": "Illegal content"}
 HUMAN_DECISIONS = ("approve", "reject", "restore")
 UNDO = "undo"
 # A ban that does not end: far enough ahead for any purpose, and valid on every backend.
@@ -75,7 +78,7 @@ class NotAllowed(Exception):
 def reason_words(code: str) -> str:
     if code.startswith("report_"):
         return "Reported: " + code.removeprefix("report_").replace("_", " ")
-    return REASON_WORDS.get(code) or REJECTION_REASONS.get(code) or code.replace("_", " ").capitalize()
+    return REASON_WORDS.get(code) or DECISION_REASONS.get(code) or code.replace("_", " ").capitalize()
 
 
 def suggested_rejection(comment: Comment) -> str:
@@ -124,7 +127,8 @@ def _last_human_action():
 
 
 def _unresolved_report():
-    return exists().where(Report.comment_id == Comment.id, Report.resolved_at.is_(None))
+    # Notices of illegal content have their own queue (services/notices.py).
+    return exists().where(Report.comment_id == Comment.id, Report.resolved_at.is_(None), Report.reason != "illegal_content")
 
 
 def _queue_condition(queue: str, now: datetime, rejected_view: str = DEFAULT_REJECTED_VIEW):
@@ -320,7 +324,7 @@ def decide(session: Session, user: User, comment_ids: list[int], action: str, *,
     """
     if action not in HUMAN_DECISIONS:
         raise ValueError(f"unknown action {action!r}")
-    if action == "reject" and rejection_reason not in REJECTION_REASONS:
+    if action == "reject" and rejection_reason not in DECISION_REASONS:
         raise ValueError(f"a rejection needs a reason: one of {', '.join(REJECTION_REASONS)}")
     scope = Scope.of(user)
     comments = [visible_comment(session, scope, comment_id) for comment_id in dict.fromkeys(comment_ids)]
@@ -329,7 +333,7 @@ def decide(session: Session, user: User, comment_ids: list[int], action: str, *,
     for comment in comments:
         if action == "reject":
             target, verb = CommentStatus.REJECTED, "reject"
-            reasons = [{"code": rejection_reason, "message": f"Rejected by a moderator: {REJECTION_REASONS[rejection_reason]}.", "evidence": []}]
+            reasons = [{"code": rejection_reason, "message": f"Rejected by a moderator: {DECISION_REASONS[rejection_reason]}.", "evidence": []}]
         else:
             target = CommentStatus.PUBLISHED
             verb = "restore" if comment.status == CommentStatus.REJECTED else "approve"

@@ -494,3 +494,67 @@ class OutgoingMail(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class NoticeStatus:
+    """Where an illegal-content notice stands (EU Digital Services Act, Art. 16)."""
+
+    RECEIVED = "received"
+    UNDER_REVIEW = "under_review"
+    ACTION_TAKEN = "action_taken"
+    NO_ACTION = "no_action"
+    OPEN = (RECEIVED, UNDER_REVIEW)
+    DECIDED = (ACTION_TAKEN, NO_ACTION)
+
+
+class IllegalContentNotice(Base):
+    """A reader's notice that a comment is illegal: ground, explanation, the notifier's contact
+    (erased some time after the decision), and the decision with its time, so handling time can
+    be measured. `reference` is the unguessable id the notifier looks the notice up by."""
+
+    __tablename__ = "illegal_content_notices"
+    __table_args__ = (Index("ix_notices_site_status", "site_id", "status", "received_at"),
+                      Index("ix_notices_received", "received_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), nullable=True)
+    ground: Mapped[str] = mapped_column(String(32))
+    explanation: Mapped[str] = mapped_column(Text)
+    notifier_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    notifier_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    good_faith: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default=NoticeStatus.RECEIVED)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    review_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decided_by_name: Mapped[str] = mapped_column(String(100), default="")
+    # What was done to the comment ("remove" or "none"), on which ground, and why, in writing.
+    decision_action: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    decision_ground: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    decision_explanation: Mapped[str] = mapped_column(Text, default="")
+    contact_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    comment: Mapped[Comment] = relationship()
+    report: Mapped[Report | None] = relationship()
+
+
+class StatementOfReasons(Base):
+    """A rejection's statement of reasons (DSA Art. 17), issued with every rejection: it points at
+    the decision's event (its reasons) and says whether the decision was automated. The author
+    reads it with the comment's outcome, with the site's redress text."""
+
+    __tablename__ = "statements_of_reasons"
+    __table_args__ = (Index("ix_statements_site_issued", "site_id", "issued_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("moderation_events.id"))
+    automated: Mapped[bool] = mapped_column(Boolean)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[ModerationEvent] = relationship()

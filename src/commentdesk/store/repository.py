@@ -30,6 +30,7 @@ from commentdesk.store.models import (
     Nudge,
     Report,
     Site,
+    StatementOfReasons,
     utcnow,
 )
 
@@ -210,11 +211,14 @@ def add_comment(session: Session, comment: Comment, *, actor_reasons: list, scor
     if comment.parent_id is None:
         comment.root_id = comment.id
     _count(session, comment, comment.status, +1)
-    session.add(ModerationEvent(
+    event = ModerationEvent(
         comment_id=comment.id, site_id=comment.site_id, actor="system", actor_name="system",
         action=comment.system_decision, from_status=None, to_status=comment.status,
         reasons=actor_reasons, scores=scores, model_versions=model_versions,
-    ))
+    )
+    session.add(event)
+    if comment.system_decision != "imported":  # a rejection made elsewhere is not this site's decision
+        _issue_statement(session, comment, event)
     return comment
 
 
@@ -235,7 +239,17 @@ def change_status(session: Session, comment: Comment, new_status: str, *, actor:
         scores=dict(comment.scores or {}), model_versions=dict(comment.model_versions or {}), note=note,
     )
     session.add(event)
+    _issue_statement(session, comment, event)
     return event
+
+
+def _issue_statement(session: Session, comment: Comment, event: ModerationEvent) -> None:
+    """Every rejection comes with a statement of reasons for its author (EU Digital Services Act,
+    Art. 17); written here, where every status change passes, so no way of rejecting can skip it."""
+    # An undo puts back the earlier rejection, whose statement stands again.
+    if event.to_status == CommentStatus.REJECTED and event.from_status != CommentStatus.REJECTED and event.action != "undo":
+        session.add(StatementOfReasons(comment_id=comment.id, site_id=comment.site_id, event=event,
+                                       automated=event.actor == "system", issued_at=event.created_at or utcnow()))
 
 
 def _count(session: Session, comment: Comment, status: str, delta: int) -> None:

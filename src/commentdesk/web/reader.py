@@ -25,6 +25,8 @@ from commentdesk.api.deps import client_address, db_session
 from commentdesk.moderation.policy import Policy
 from commentdesk.services import reports
 from commentdesk.services.posting import PostingError, outcome_of
+from commentdesk.services.reports import REPORT_REASONS
+from commentdesk.services.statements import statement_for
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment, CommentStatus, Site
 from commentdesk.store.repository import InvalidCursor
@@ -38,8 +40,6 @@ templates.env.filters["iso_time"] = timefmt.iso_time
 templates.env.filters["long_date"] = timefmt.long_date
 
 MODERATION_NOTICE = "Comments are moderated and generally will be posted if they are on-topic and not abusive."
-REPORT_REASONS = (("abusive", "Abusive or hateful"), ("off_topic", "Off-topic"), ("spam", "Spam or advertising"), ("other", "Something else"))
-REPORT_THANKS = "Thank you. A moderator will look at this comment."
 FORM_TOKEN_MAX_AGE = 2 * 86400   # a reader may leave a tab open for a day before posting
 NOTICE_MAX_AGE = 600
 # The id of the section's outcome message: a no-JavaScript post lands there, so it is in view.
@@ -58,15 +58,15 @@ def form_token(request: Request, article_id: int) -> str:
     return _signer(request, "form").dumps(article_id)
 
 
-def _token_matches(request: Request, token: str, article_id: int) -> bool:
+def token_matches(request: Request, token: str, article_id: int) -> bool:
     try:
         return _signer(request, "form").loads(token, max_age=FORM_TOKEN_MAX_AGE) == article_id
     except BadSignature:
         return False
 
 
-def _notice_param(request: Request, kind: str, message: str, comment_id: int | None = None) -> str:
-    return _signer(request, "notice").dumps([kind, message, comment_id])
+def _notice_param(request: Request, kind: str, message: str, comment_id: int | None = None, link: str | None = None) -> str:
+    return _signer(request, "notice").dumps([kind, message, comment_id, link])
 
 
 def _read_notice(request: Request, value: str | None) -> dict | None:
@@ -74,10 +74,12 @@ def _read_notice(request: Request, value: str | None) -> dict | None:
     if not value:
         return None
     try:
-        kind, message, comment_id = _signer(request, "notice").loads(value, max_age=NOTICE_MAX_AGE)
+        kind, message, comment_id, *rest = _signer(request, "notice").loads(value, max_age=NOTICE_MAX_AGE)
     except (BadSignature, ValueError, TypeError):
         return None
-    return {"kind": kind, "message": message, "comment_id": comment_id if isinstance(comment_id, int) else None}
+    # `link`: where to appeal, with a rejection's statement of reasons.
+    link = rest[0] if rest and isinstance(rest[0], str) else None
+    return {"kind": kind, "message": message, "comment_id": comment_id if isinstance(comment_id, int) else None, "link": link}
 
 
 def outcome_message(outcome: str, reasons: list[str], fallback: str) -> str:
@@ -164,9 +166,9 @@ def _public_url(request: Request, path: str) -> str:
 
 
 def _back_to_article(request: Request, article_id: int, kind: str, message: str, *, comment_id: int | None = None,
-                     cursor: str | None = None) -> RedirectResponse:
+                     cursor: str | None = None, link: str | None = None) -> RedirectResponse:
     """Back to the article page (the same page of comments), scrolled to the outcome message itself."""
-    params = {"notice": _notice_param(request, kind, message, comment_id)}
+    params = {"notice": _notice_param(request, kind, message, comment_id, link)}
     if cursor and len(cursor) <= 200:
         params["cursor"] = cursor
     return RedirectResponse(f"/articles/{article_id}?{urlencode(params)}#{STATUS_ANCHOR}", status_code=303)
@@ -207,7 +209,7 @@ async def post_comment_form(request: Request, article_id: int, session: Session 
     def show_again(errors: dict, status_code: int) -> HTMLResponse:
         return _render_article(request, session, article, reply_to=reply_to, form=form, errors=errors, status_code=status_code)
 
-    if not _token_matches(request, str(data.get("token", "")), article.id):
+    if not token_matches(request, str(data.get("token", "")), article.id):
         return show_again({"form": "This form has expired. Please send your comment again."}, 400)
     if form["parent_id"] and parent_id is None:
         return show_again({"form": "The comment you are replying to is not available."}, 422)
@@ -223,27 +225,31 @@ async def post_comment_form(request: Request, article_id: int, session: Session 
 
     told = outcome_of(posted.comment, posted.decision)
     message = outcome_message(told.outcome, [words for _code, words in told.reasons], told.message)
+    statement = statement_for(session, posted.comment)
+    if statement is not None:  # a rejection: who decided, and how to contest it
+        message = f"{message} {statement.decided_by} {statement.redress_text}"
     return _back_to_article(request, article.id, told.outcome, message,
-                            comment_id=posted.comment.id if told.outcome == "published" else None)
+                            comment_id=posted.comment.id if told.outcome == "published" else None,
+                            link=statement.redress_url if statement is not None else None)
 
 
 @router.post("/comments/{comment_id}/report", response_class=HTMLResponse)
 async def report_comment_form(request: Request, comment_id: int, session: Session = Depends(db_session)):
-    comment = session.get(Comment, comment_id)
-    if comment is None or comment.status != CommentStatus.PUBLISHED:
+    try:
+        comment = reports.reportable_comment(session, comment_id)
+    except reports.ReportRefused:
         return _not_found(request, "That comment is not available.")
     data = await request.form()
-    reason = str(data.get("reason", ""))
     # Back to the page of comments the report was sent from, with a link to the comment.
     back = {"comment_id": comment.id, "cursor": str(data.get("cursor", "")) or None}
-    if not _token_matches(request, str(data.get("token", "")), comment.article_id):
+    if not token_matches(request, str(data.get("token", "")), comment.article_id):
         return _back_to_article(request, comment.article_id, "error", "This form has expired. Please try reporting again.", **back)
-    if reason not in {code for code, _label in REPORT_REASONS}:
-        return _back_to_article(request, comment.article_id, "error", "Please choose why you are reporting the comment.", **back)
-    address = client_address(request)
-    ip_hash = repo.keyed_hash(request.app.state.secret, "ip:" + address) if address else None
-    reports.report(session, comment, reason, str(data.get("note", ""))[:1000].strip(), ip_hash)
-    return _back_to_article(request, comment.article_id, "reported", REPORT_THANKS, **back)
+    try:
+        message = reports.report_comment(session, request.app.state.secret, comment.id, str(data.get("reason", "")),
+                                         str(data.get("note", "")), client_address(request))
+    except reports.ReportRefused as refused:
+        return _back_to_article(request, comment.article_id, "error", refused.message, **back)
+    return _back_to_article(request, comment.article_id, "reported", message, **back)
 
 
 # --- Comments FAQ ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from commentdesk.config import Settings
 from commentdesk.services import events
 from commentdesk.services.notifications import messages
 from commentdesk.services.notifications.addresses import AddressBook
+from commentdesk.services.statements import statement_for
 from commentdesk.store import mail as store
 from commentdesk.store.models import Article, Comment, CommentStatus, DomainEvent, MailSubscriber, OutgoingMail, Site, utcnow
 
@@ -103,10 +104,17 @@ class Notifier:
             return
         article = session.get(Article, comment.article_id)
         site = session.get(Site, comment.site_id)
-        outcome = outcome_of(comment)
         published = comment.status == CommentStatus.PUBLISHED
-        message = messages.decision(site.name, article.title, published, comment.text,
-                                    "" if published else outcome.message, [words for _code, words in outcome.reasons],
+        explanation, reasons = "", []
+        if not published:
+            # The statement of reasons the author also sees on the page: why, who decided, how to appeal.
+            statement = statement_for(session, comment)
+            if statement is not None:
+                explanation, reasons = statement.as_text(), [words for _code, words in statement.reasons]
+            else:
+                outcome = outcome_of(comment)
+                explanation, reasons = outcome.message, [words for _code, words in outcome.reasons]
+        message = messages.decision(site.name, article.title, published, comment.text, explanation, reasons,
                                     self._read_url(article, comment.id), f"{self.base_url}/faq?site={site.slug}",
                                     self._unsubscribe_url(watcher))
         self._queue(session, watcher, message, dedupe_key=f"decision:{comment.id}:{comment.status}")

@@ -102,7 +102,28 @@
         h("fieldset", {}, [h("legend", { text: "Why should a moderator look at this comment?" })].concat(choices)),
         h("button", { type: "submit", class: "cd-button cd-button--quiet", text: "Send report" }),
       ]),
+      illegalContentLink(commentId),
     ]);
+  }
+
+  // --- EU Digital Services Act: the notice form and the statement of reasons -------------------
+
+  // The notice of illegal content asks for more than a report (ground, explanation, contact,
+  // good faith): it is the server's own page, which also works without JavaScript.
+  function illegalContentLink(commentId) {
+    return h("a", { class: "cd-illegal", href: BASE + "/comments/" + commentId + "/notice", target: "_blank", rel: "noopener", text: "Report illegal content" });
+  }
+
+  // With a rejection: who decided (automatically or a moderator), the reasons when the outcome
+  // names none, and how to appeal.
+  function showStatement(region, result) {
+    const statement = result.statement;
+    if (!statement) return;
+    const redress = statement.redress || {};
+    const reasons = (result.reasons || []).length ? [] : statement.reasons.map((reason) => reason.message);
+    const words = reasons.concat([statement.decided_by, redress.text]).filter(Boolean).join(" ");
+    region.append(h("span", { class: "cd-statement", text: " " + words }));
+    if (redress.url) region.append(" ", h("a", { class: "cd-redress", href: redress.url, target: "_blank", rel: "noopener", text: "How to appeal" }));
   }
 
   function commentNode(comment, isReply, open) {
@@ -259,6 +280,7 @@
         }
       }
       announce(section, status, message, result.outcome);
+      showStatement(status, result);
       if (result.outcome === "checking") awaitDecision(section, status, result.outcome_url);
     } catch (error) {
       announce(section, status, error.message, "error");
@@ -288,6 +310,7 @@
         bumpCount(section);
       }
       announce(section, region, outcomeMessage(result), result.outcome);
+      showStatement(region, result);
       return;
     }
   }

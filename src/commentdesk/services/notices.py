@@ -1,0 +1,227 @@
+"""Notices of illegal content (EU Digital Services Act, Art. 16 and 17): filing one, looking it up,
+and the moderators' decision on it.
+
+A notice is a report (services/reports.py) with a legal ground, an explanation, the notifier's
+contact and a statement of good faith. It waits in its own queue (received, under review) until a
+moderator decides it: the comment is removed through the workspace's ordinary decision (so its
+status, counts, audit log and the author's statement of reasons follow), or no action is taken;
+either way with a written explanation and the time of the decision. The notifier's name and
+e-mail are erased a configurable number of days after the decision (`--notice-contact-days`).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from commentdesk.services import reports, workspace
+from commentdesk.services.accounts import Scope
+from commentdesk.services.posting import MAX_EMAIL_CHARS, clean_text
+from commentdesk.store.models import Comment, CommentStatus, IllegalContentNotice, NoticeStatus, Report, User, utcnow
+
+# The legal grounds a notifier chooses from, with the words shown to them and to moderators.
+GROUNDS = {
+    "defamation": "Defamation or insult",
+    "illegal_hate_speech": "Hate speech illegal under national law",
+    "terrorist_content": "Terrorist content",
+    "privacy_violation": "Privacy violation (personal data, private images)",
+    "intellectual_property": "Intellectual property infringement",
+    "child_safety": "Child sexual abuse or a danger to children",
+    "other": "Other illegal content",
+}
+# Art. 16(2)(c): a notifier about child sexual abuse material may stay anonymous.
+ANONYMOUS_GROUNDS = frozenset({"child_safety"})
+STATUS_WORDS = {
+    NoticeStatus.RECEIVED: "Received",
+    NoticeStatus.UNDER_REVIEW: "Under review",
+    NoticeStatus.ACTION_TAKEN: "Action taken: the comment was removed",
+    NoticeStatus.NO_ACTION: "No action taken",
+}
+ACTIONS = {"remove": "Remove the comment", "none": "Take no action"}
+MIN_EXPLANATION_CHARS = 10
+MAX_EXPLANATION_CHARS = 5000
+MAX_NAME_CHARS = 100
+MAX_DECISION_CHARS = 5000
+REFERENCE = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
+
+
+class NoticeRefused(reports.ReportRefused):
+    """A notice or a decision that cannot be taken; nothing was stored."""
+
+
+@dataclass
+class NoticeForm:
+    """What a notifier sends, as received (validated by `file_notice`)."""
+
+    ground: str
+    explanation: str
+    notifier_name: str = ""
+    notifier_email: str = ""
+    good_faith: bool = False
+
+
+def _checked(form: NoticeForm) -> tuple[str, str, str | None, str | None]:
+    if form.ground not in GROUNDS:
+        raise NoticeRefused("ground_invalid", "Please choose the legal ground of your notice.", field="ground")
+    explanation = clean_text(form.explanation or "")
+    if len(explanation) < MIN_EXPLANATION_CHARS:
+        raise NoticeRefused("explanation_required", "Please explain why the comment is illegal "
+                            f"(at least {MIN_EXPLANATION_CHARS} characters).", field="explanation")
+    if len(explanation) > MAX_EXPLANATION_CHARS:
+        raise NoticeRefused("explanation_too_long", f"The explanation is at most {MAX_EXPLANATION_CHARS} characters; "
+                            f"this one has {len(explanation)}.", field="explanation")
+    name = " ".join(clean_text(form.notifier_name or "").split()) or None
+    email = (form.notifier_email or "").strip().lower() or None
+    contact_optional = form.ground in ANONYMOUS_GROUNDS
+    if name is None and not contact_optional:
+        raise NoticeRefused("name_required", "Please give your name.", field="notifier_name")
+    if name is not None and len(name) > MAX_NAME_CHARS:
+        raise NoticeRefused("name_too_long", f"A name is at most {MAX_NAME_CHARS} characters.", field="notifier_name")
+    if email is None and not contact_optional:
+        raise NoticeRefused("email_required", "Please give your e-mail address: we tell you our decision there.",
+                            field="notifier_email")
+    if email is not None and (len(email) > MAX_EMAIL_CHARS or not _EMAIL.match(email)):
+        raise NoticeRefused("email_invalid", "That e-mail address does not look right.", field="notifier_email")
+    if form.good_faith is not True:
+        raise NoticeRefused("good_faith_required", "Please confirm that you believe, in good faith, that the "
+                            "information in your notice is accurate and complete.", field="good_faith")
+    return form.ground, explanation, name, email
+
+
+def file_notice(session: Session, secret: str, comment_id: int, form: NoticeForm,
+                client_address: str | None = None) -> IllegalContentNotice:
+    """Record a notice on a published comment; the notifier keeps its `reference` to follow it."""
+    comment = reports.reportable_comment(session, comment_id)
+    ground, explanation, name, email = _checked(form)
+    ip_hash = reports.reporter_hash(secret, client_address)
+    if ip_hash and _open_notice_from(session, comment.id, ip_hash):
+        # One open notice per comment and reader: a notice is work for a person, not a vote.
+        raise NoticeRefused("already_noticed", "You have sent a notice about this comment already; "
+                            "it is being handled (see the page its reference leads to).", status=409)
+    report = reports.record_report(session, comment, reports.ILLEGAL_CONTENT, f"{GROUNDS[ground]}: {explanation}"[:1000], ip_hash)
+    notice = IllegalContentNotice(
+        reference=secrets.token_urlsafe(18), site_id=comment.site_id, comment_id=comment.id, report=report,
+        ground=ground, explanation=explanation, notifier_name=name, notifier_email=email, good_faith=True,
+        status=NoticeStatus.RECEIVED, received_at=utcnow(), decided_by_name="", decision_explanation="",
+    )
+    session.add(notice)
+    session.commit()
+    return notice
+
+
+def _open_notice_from(session: Session, comment_id: int, ip_hash: str) -> bool:
+    return session.scalar(select(IllegalContentNotice.id).join(Report, Report.id == IllegalContentNotice.report_id).where(
+        IllegalContentNotice.comment_id == comment_id, IllegalContentNotice.status.in_(NoticeStatus.OPEN),
+        Report.ip_hash == ip_hash).limit(1)) is not None
+
+
+def notice_by_reference(session: Session, reference: str) -> IllegalContentNotice | None:
+    if not isinstance(reference, str) or not REFERENCE.match(reference):
+        return None
+    return session.scalar(select(IllegalContentNotice).where(IllegalContentNotice.reference == reference))
+
+
+# --- the moderators' side ---------------------------------------------------------------------
+
+def visible_notice(session: Session, scope: Scope, notice_id: int) -> IllegalContentNotice:
+    notice = session.get(IllegalContentNotice, notice_id)
+    if notice is None or not scope.allows(notice.site_id):
+        raise workspace.NotAllowed(f"no notice {notice_id}")
+    return notice
+
+
+def notice_queue(session: Session, scope: Scope, status: str | None = None, limit: int = 100) -> list[IllegalContentNotice]:
+    """Open notices oldest first (the deadline runs from receipt); decided ones newest first."""
+    query = select(IllegalContentNotice).options(selectinload(IllegalContentNotice.comment).selectinload(Comment.article))
+    restrict = scope.restrict(IllegalContentNotice.site_id)
+    if restrict is not None:
+        query = query.where(restrict)
+    if status in NoticeStatus.DECIDED:
+        query = query.where(IllegalContentNotice.status == status).order_by(IllegalContentNotice.decided_at.desc())
+    else:
+        wanted = [status] if status in NoticeStatus.OPEN else list(NoticeStatus.OPEN)
+        query = query.where(IllegalContentNotice.status.in_(wanted)).order_by(IllegalContentNotice.received_at,
+                                                                                IllegalContentNotice.id)
+    return list(session.scalars(query.limit(limit)))
+
+
+def open_notice_count(session: Session, scope: Scope) -> int:
+    query = select(func.count()).select_from(IllegalContentNotice).where(IllegalContentNotice.status.in_(NoticeStatus.OPEN))
+    restrict = scope.restrict(IllegalContentNotice.site_id)
+    return session.scalar(query.where(restrict) if restrict is not None else query) or 0
+
+
+def start_review(session: Session, user: User, notice: IllegalContentNotice) -> None:
+    """A moderator takes the notice up: the notifier sees it is under review."""
+    if notice.status == NoticeStatus.RECEIVED:
+        notice.status = NoticeStatus.UNDER_REVIEW
+        notice.review_started_at = utcnow()
+        notice.decided_by_name = user.username
+        session.commit()
+
+
+def decide_notice(session: Session, user: User, notice: IllegalContentNotice, action: str, ground: str | None,
+                  explanation: str) -> None:
+    """Decide a notice once: remove the comment (the workspace's rejection, on the ground the
+    moderator found) or take no action; the written explanation is shown to the notifier."""
+    if notice.status in NoticeStatus.DECIDED:
+        raise NoticeRefused("already_decided", "This notice has been decided already.", status=409)
+    if action not in ACTIONS:
+        raise NoticeRefused("action_invalid", "Choose whether to remove the comment or take no action.", field="action")
+    if action == "remove" and ground not in GROUNDS:
+        raise NoticeRefused("ground_invalid", "Choose the legal ground the removal rests on.", field="ground")
+    explanation = clean_text(explanation or "")
+    if not explanation:
+        raise NoticeRefused("explanation_required", "Write down the reasons for the decision.", field="explanation")
+    if len(explanation) > MAX_DECISION_CHARS:
+        raise NoticeRefused("explanation_too_long", f"The explanation is at most {MAX_DECISION_CHARS} characters.",
+                            field="explanation")
+    now = utcnow()
+    # Decided once, even when two moderators send their decisions at the same moment: only the
+    # first conditional update finds the notice still open.
+    claimed = session.execute(
+        update(IllegalContentNotice)
+        .where(IllegalContentNotice.id == notice.id, IllegalContentNotice.status.in_(NoticeStatus.OPEN))
+        .values(status=NoticeStatus.ACTION_TAKEN if action == "remove" else NoticeStatus.NO_ACTION,
+                decision_action=action, decision_ground=ground if action == "remove" else None,
+                decision_explanation=explanation, decided_at=now, decided_by_user_id=user.id, decided_by_name=user.username,
+                review_started_at=func.coalesce(IllegalContentNotice.review_started_at, now))
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if not claimed:
+        session.rollback()
+        raise NoticeRefused("already_decided", "This notice has been decided already.", status=409)
+    if action == "remove":
+        # The ordinary decision: status, counts, audit log, reports resolved, statement of reasons;
+        # it commits the notice's decision in the same transaction.
+        workspace.decide(session, user, [notice.comment_id], "reject", rejection_reason=reports.ILLEGAL_CONTENT,
+                         note=f"Notice {notice.id} ({GROUNDS[ground]}): {explanation}"[:2000])
+        return
+    if notice.report_id is not None:
+        session.execute(update(Report).where(Report.id == notice.report_id, Report.resolved_at.is_(None)).values(resolved_at=now))
+    session.commit()
+
+
+def erase_expired_contacts(session: Session, keep_days: int, now: datetime | None = None) -> int:
+    """Erase the notifier's name and e-mail from notices decided more than `keep_days` ago (kept
+    until then to tell them the decision and to answer a complaint about it); returns how many."""
+    now = now or utcnow()
+    result = session.execute(
+        update(IllegalContentNotice)
+        .where(IllegalContentNotice.decided_at.is_not(None), IllegalContentNotice.decided_at <= now - timedelta(days=keep_days),
+               IllegalContentNotice.contact_erased_at.is_(None),
+               or_(IllegalContentNotice.notifier_name.is_not(None), IllegalContentNotice.notifier_email.is_not(None)))
+        .values(notifier_name=None, notifier_email=None, contact_erased_at=now)
+    )
+    session.commit()
+    return result.rowcount or 0
+
+
+def comment_is_removed(notice: IllegalContentNotice) -> bool:
+    return notice.comment is not None and notice.comment.status == CommentStatus.REJECTED

@@ -1,0 +1,73 @@
+"""Reader pages for notices of illegal content: the notice form for one comment, and a notice's
+status page (by its reference). Both work without JavaScript; the embed links to the form."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
+
+from commentdesk.api.deps import client_address, db_session
+from commentdesk.services import notices, reports
+from commentdesk.store.models import Comment
+from commentdesk.web.reader import form_token, templates, token_matches
+
+router = APIRouter(include_in_schema=False)
+FIELDS = ("ground", "explanation", "notifier_name", "notifier_email")
+
+
+def _form_page(request: Request, comment: Comment, form: dict, errors: dict, status_code: int = 200) -> HTMLResponse:
+    return templates.TemplateResponse(request, "notices/form.html", {
+        "comment": comment, "article": comment.article, "form": form, "errors": errors, "grounds": notices.GROUNDS,
+        "anonymous_grounds": notices.ANONYMOUS_GROUNDS, "token": form_token(request, comment.article_id),
+        "max_explanation": notices.MAX_EXPLANATION_CHARS,
+    }, status_code=status_code)
+
+
+def _comment_or_none(session: Session, comment_id: int) -> Comment | None:
+    try:
+        return reports.reportable_comment(session, comment_id)
+    except reports.ReportRefused:
+        return None
+
+
+def _not_found(request: Request, message: str) -> HTMLResponse:
+    return templates.TemplateResponse(request, "not_found.html", {"message": message}, status_code=404)
+
+
+@router.get("/comments/{comment_id}/notice", response_class=HTMLResponse)
+def notice_form(request: Request, comment_id: int, session: Session = Depends(db_session)):
+    comment = _comment_or_none(session, comment_id)
+    if comment is None:
+        return _not_found(request, "That comment is not available.")
+    return _form_page(request, comment, {}, {})
+
+
+@router.post("/comments/{comment_id}/notice", response_class=HTMLResponse)
+async def send_notice(request: Request, comment_id: int, session: Session = Depends(db_session)):
+    comment = _comment_or_none(session, comment_id)
+    if comment is None:
+        return _not_found(request, "That comment is not available.")
+    data = await request.form()
+    form = {key: str(data.get(key, "")) for key in FIELDS}
+    if not token_matches(request, str(data.get("token", "")), comment.article_id):
+        return _form_page(request, comment, form, {"form": "This form has expired. Please send your notice again."}, 400)
+    try:
+        notice = notices.file_notice(session, request.app.state.secret, comment.id, notices.NoticeForm(
+            ground=form["ground"], explanation=form["explanation"], notifier_name=form["notifier_name"],
+            notifier_email=form["notifier_email"], good_faith=data.get("good_faith") == "yes",
+        ), client_address(request))
+    except notices.NoticeRefused as refused:
+        return _form_page(request, comment, form, {refused.field or "form": refused.message}, refused.status)
+    return RedirectResponse(f"/notices/{notice.reference}?sent=1", status_code=303)
+
+
+@router.get("/notices/{reference}", response_class=HTMLResponse, name="notice_page")
+def notice_page(request: Request, reference: str, sent: str | None = None, session: Session = Depends(db_session)):
+    notice = notices.notice_by_reference(session, reference)
+    if notice is None:
+        return _not_found(request, "No notice has that reference.")
+    return templates.TemplateResponse(request, "notices/status.html", {
+        "notice": notice, "just_sent": sent == "1", "status_words": notices.STATUS_WORDS[notice.status],
+        "ground_words": notices.GROUNDS.get(notice.ground, notice.ground), "article": notice.comment.article,
+    })
