@@ -134,6 +134,10 @@ class Policy(BaseModel):
     # Comments close this many days after the article's publication (null: never).
     close_after_days: _count(0, 36_500) | None = None
     page_size: _count(1, 100) = 10
+    # Only readers signed in through the publisher may post (docs/sso.md); off: guests may too.
+    accounts_required: StrictBool = False
+    # Authors may edit or delete their own comment this many minutes after posting it (0: never).
+    edit_window_minutes: _count(0, 10_080) = 15
 
     @field_validator("threat_patterns", "dehumanising_patterns", "off_topic_markers")
     @classmethod
