@@ -14,6 +14,7 @@ from commentdesk.api import admission, errors
 from commentdesk.api.admission import AdmissionControl
 from commentdesk.api.cors import PublicApiCORS
 from commentdesk.api.limits import BodySizeLimit
+from commentdesk.api.reader_routes import router as reader_api_router
 from commentdesk.api.routes import router as api_router
 from commentdesk.config import Settings
 from commentdesk.moderation.pipeline import ModerationModels, Pipeline
@@ -61,6 +62,7 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
     errors.install(app)
     admission.install(app)
     app.include_router(api_router)
+    app.include_router(reader_api_router)
     for module_name in WEB_MODULES:
         try:
             module = importlib.import_module(module_name)
