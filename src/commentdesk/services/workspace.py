@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from commentdesk.moderation.reasons import MODERATOR_WORDS, SUGGESTED_REJECTION
 from commentdesk.moderation.types import COMMENT_WORD_EVIDENCE
 from commentdesk.services.accounts import Scope
+from commentdesk.store import guest_bans
 from commentdesk.store import repository as repo
 from commentdesk.store.models import (
     Article,
@@ -415,6 +416,8 @@ def ban(session: Session, user: User, commenter: Commenter, *, days: int | None,
     until = PERMANENT if days is None else now + timedelta(days=days)
     commenter.banned_until = until
     commenter.ban_reason = reason.strip()
+    # A guest could come back under a new name: the ban covers their recent addresses and embed tokens too.
+    guest_bans.record(session, commenter, until)
     kind = "ban" if days is None else "suspend"
     described = "Banned" if days is None else f"Suspended for {days} day{'s' if days != 1 else ''}"
     _log_on_newest_comment(session, user, commenter, kind, f"{described}. {reason.strip()}".strip())
@@ -431,6 +434,7 @@ def ban(session: Session, user: User, commenter: Commenter, *, days: int | None,
 
 def unban(session: Session, user: User, commenter: Commenter) -> None:
     commenter.banned_until = None
+    guest_bans.lift(session, commenter)
     _log_on_newest_comment(session, user, commenter, "unban", "Ban lifted.")
     session.add(CommenterNote(commenter_id=commenter.id, user_id=user.id, author_name=user.username, text="Ban lifted."))
     session.commit()
