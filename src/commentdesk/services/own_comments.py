@@ -83,7 +83,8 @@ def edit(poster: CommentPoster, session: Session, comment_id: int, text: str, wh
     revisions.keep_version(session, comment, now)
     comment.text, comment.html, comment.edited_at = body, render_comment(body), now
     for name, value in decided_fields(decision).items():
-        setattr(comment, name, value)
+        if name != "status":  # the move itself goes through change_status, which keeps the counts
+            setattr(comment, name, value)
     event = repo.change_status(session, comment, decision.status, actor="author", actor_name=comment.author_name,
                                action="edit", reasons=list(comment.reasons), note="Edited by its author and checked again.")
     event.created_at = now
