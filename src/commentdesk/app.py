@@ -26,7 +26,7 @@ from commentdesk.web import static_files
 
 log = logging.getLogger(__name__)
 # Web parts that register their own routes; each module exposes `router`.
-WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.moderate")
+WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.reader_accounts", "commentdesk.web.moderate")
 
 
 def create_app(settings: Settings, models: ModerationModels | None = None) -> FastAPI:
