@@ -22,7 +22,9 @@ CASES = 25
 # A policy update is checked with the stored settings as a whole (a reject threshold below its
 # hold threshold is refused, 422 invalid_policy): valid values can conflict with what is stored,
 # which no JSON schema can say. Every other check still applies to it.
-STATEFUL = {"PATCH /api/v1/policy": [positive_data_acceptance]}
+# Likewise a sign-in key: whether a string is a PEM public key of the chosen algorithm is checked
+# by parsing it (422 invalid_sso_key), which no pattern can state.
+STATEFUL = {"PATCH /api/v1/policy": [positive_data_acceptance], "PUT /api/v1/sso": [positive_data_acceptance]}
 ARTICLE = {"url": "https://news.example/fuzz", "title": "Council approves the harbour tunnel",
            "body": "The harbour tunnel will cost 400 million euros and open in 2029."}
 

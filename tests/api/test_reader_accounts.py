@@ -189,6 +189,6 @@ def test_lifting_a_guest_ban_lets_them_back(client, article_id):
 
 def test_sign_in_is_refused_where_the_site_has_none(client, article_id):
     response = sign_in(client, hs_token())
-    assert response.status_code == 400 and response.json()["error"]["code"] == "sso_not_enabled"
+    assert response.status_code == 403 and response.json()["error"]["code"] == "sso_not_enabled"
     with client.app.state.sessions() as db:
         assert db.scalars(select(Site)).one().sso_key is None

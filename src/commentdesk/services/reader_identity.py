@@ -104,7 +104,7 @@ def _refused(message: str, code: str = "reader_token_invalid") -> PostingError:
 def verify_token(session: Session, site: Site, token: str, secret: str, now: datetime | None = None) -> Reader:
     """The reader a publisher's token names; PostingError (401) when it is not valid here, or used before."""
     if not site.sso_algorithm or not site.sso_key:
-        raise PostingError("sso_not_enabled", "This site does not sign readers in.", status=400, field="reader_token")
+        raise PostingError("sso_not_enabled", "This site does not sign readers in.", status=403, field="reader_token")
     if not token or len(token) > MAX_TOKEN_CHARS:
         raise _refused("The sign-in token is missing or too long.")
     now = now or utcnow()
