@@ -130,10 +130,11 @@ def _unresolved_report():
 def _queue_condition(queue: str, now: datetime, rejected_view: str = DEFAULT_REJECTED_VIEW):
     last_human = _last_human_action()
     not_reviewed = or_(last_human.is_(None), last_human == UNDO)
+    # A comment its author deleted is shown to no reader: nothing left to decide or answer for.
     if queue == "held":
-        return Comment.status == CommentStatus.PENDING
+        return and_(Comment.status == CommentStatus.PENDING, Comment.deleted_at.is_(None))
     if queue == "reported":
-        return and_(Comment.status == CommentStatus.PUBLISHED, _unresolved_report())
+        return and_(Comment.status == CommentStatus.PUBLISHED, Comment.deleted_at.is_(None), _unresolved_report())
     if queue == "recent":
         return and_(Comment.status == CommentStatus.PUBLISHED, Comment.created_at >= now - timedelta(days=RECENT_DAYS), not_reviewed)
     if queue == "rejected":
