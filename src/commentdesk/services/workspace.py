@@ -527,7 +527,7 @@ def article_events(session: Session, scope: Scope, site_id: int | None = None, l
 @dataclass
 class AuditFilter:
     comment_id: int | None = None
-    actor: str | None = None     # "system", "moderator", "reader" or a username
+    actor: str | None = None     # "system", "moderator", "reader", "author" or a username
     action: str | None = None
     site_id: int | None = None
     text: str | None = None      # in the comment text or the note
@@ -560,5 +560,6 @@ def audit_events(session: Session, scope: Scope, filters: AuditFilter, before_id
     return [(event, comment) for event, comment in session.execute(query.order_by(ModerationEvent.id.desc()).limit(limit)).all()]
 
 
-# The actions events are written with: automatic verdicts, readers' reports, human decisions and bans.
-AUDIT_ACTIONS = ("publish", "hold", "reject", "report", "approve", "restore", "undo", "ban", "suspend", "unban")
+# The actions events are written with: automatic verdicts, readers' reports, human decisions, bans,
+# and authors' own edits (checked again) and deletions.
+AUDIT_ACTIONS = ("publish", "hold", "reject", "report", "approve", "restore", "undo", "ban", "suspend", "unban", "edit", "delete")

@@ -40,3 +40,16 @@ def test_a_deleted_comment_is_marked_and_leaves_the_held_queue(client, world):
     assert TEXTS[0] not in client.get("/moderate/queue/held").text
     page = client.get(f"/moderate/comments/{posted['comment']['id']}").text
     assert "Deleted by its author" in page and TEXTS[0] in page
+
+
+def test_the_audit_log_records_edits_and_deletions(client, world):
+    article_id = world.article_ids["cycle"]
+    posted = client.post(f"/api/v1/articles/{article_id}/comments", json={"author_name": "Lena", "text": TEXTS[0]}).json()
+    client.post(f"/api/v1/comments/{posted['comment']['id']}/edit", json={"text": TEXTS[1], "edit_token": posted["edit_token"]})
+    client.post(f"/api/v1/comments/{posted['comment']['id']}/delete", json={"edit_token": posted["edit_token"]})
+    assert login(client, "chief").status_code == 303
+    for action in ("edit", "delete"):
+        page = client.get("/moderate/audit", params={"action": action, "actor": "author"}).text
+        assert f"#{posted['comment']['id']}" in page or f"/moderate/comments/{posted['comment']['id']}" in page
+    unrelated = client.get("/moderate/audit", params={"action": "ban"}).text
+    assert f"/moderate/comments/{posted['comment']['id']}" not in unrelated
