@@ -192,3 +192,16 @@ def test_sign_in_is_refused_where_the_site_has_none(client, article_id):
     assert response.status_code == 403 and response.json()["error"]["code"] == "sso_not_enabled"
     with client.app.state.sessions() as db:
         assert db.scalars(select(Site)).one().sso_key is None
+
+
+def test_the_example_in_the_docs_signs_a_token_this_server_accepts(client, article_id, hs256_site):
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    docs = (Path(__file__).parents[2] / "docs" / "sso.md").read_text()
+    example = docs.split("```python\n", 1)[1].split("```", 1)[0]
+    scope: dict = {}
+    exec(example, scope)  # noqa: S102 - the documented example itself
+    user = SimpleNamespace(id=1234, display_name="Ines Duarte", email="ines@example.org")
+    session = sign_in(client, scope["commentdesk_token"](user, SECRET))
+    assert session.status_code == 200 and session.json()["name"] == "Ines Duarte"
