@@ -205,3 +205,12 @@ def test_the_example_in_the_docs_signs_a_token_this_server_accepts(client, artic
     user = SimpleNamespace(id=1234, display_name="Ines Duarte", email="ines@example.org")
     session = sign_in(client, scope["commentdesk_token"](user, SECRET))
     assert session.status_code == 200 and session.json()["name"] == "Ines Duarte"
+
+
+def test_the_same_token_sent_at_once_signs_in_once(client, hs256_site):
+    from concurrent.futures import ThreadPoolExecutor
+
+    token = hs_token()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = sorted(pool.map(lambda _: sign_in(client, token).status_code, range(4)))
+    assert statuses == [200, 401, 401, 401]

@@ -168,9 +168,10 @@ def _use_once(session: Session, site_id: int, token_id: str, keep_until: datetim
         repo.dialect_insert(session, UsedReaderToken)
         .values(site_id=site_id, token_id_hash=hashlib.sha256(token_id.encode()).hexdigest(), expires_at=keep_until)
         .on_conflict_do_nothing(index_elements=[UsedReaderToken.site_id, UsedReaderToken.token_id_hash])
-    )
+        .returning(UsedReaderToken.token_id_hash)  # a row back only when this request inserted it
+    ).first()
     session.commit()
-    if inserted.rowcount != 1:
+    if inserted is None:
         raise _refused("This sign-in token was used already; reload the page for a new one.", "reader_token_used")
 
 
