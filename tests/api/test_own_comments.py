@@ -160,3 +160,12 @@ def test_malformed_edits_change_nothing(client, article_id):
     assert edit(client, comment_id, ON_TOPIC[0], edit_token=posted["edit_token"]).status_code == 422  # unchanged
     assert edit(client, 999_999, ON_TOPIC[1], edit_token=posted["edit_token"]).status_code == 404
     assert "Holding" in thread(client, article_id)["comments"][0]["html"]
+
+
+def test_a_deleted_comment_takes_no_new_replies_or_reports(client, article_id):
+    top = post(client, article_id, ON_TOPIC[0]).json()
+    post(client, article_id, ON_TOPIC[1], name="Ravi", parent_id=top["comment"]["id"])
+    delete(client, top["comment"]["id"], edit_token=top["edit_token"])
+    assert post(client, article_id, ON_TOPIC[2], name="Mia", parent_id=top["comment"]["id"]).status_code == 404
+    assert client.post(f"/api/v1/comments/{top['comment']['id']}/reports", json={"reason": "spam"}).status_code == 404
+    assert thread(client, article_id)["total"] == 1

@@ -208,7 +208,7 @@ def comment_outcome(comment_id: PathId, request: Request, token: DbText = Query(
              summary="Report a comment to the moderators")
 def report_comment(comment_id: PathId, body: ReportIn, request: Request, session: Session = Depends(db_session)):
     comment = session.get(Comment, comment_id)
-    if comment is None or comment.status != CommentStatus.PUBLISHED:
+    if comment is None or comment.status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
         raise ApiError(404, "comment_not_found", "No published comment has that id.")
     address = client_address(request)
     ip_hash = repo.keyed_hash(request.app.state.secret, "ip:" + address) if address else None

@@ -297,7 +297,7 @@ class CommentPoster:
         if parent_id is None:
             return None
         parent = session.get(Comment, parent_id)
-        if parent is None or parent.article_id != article.id or parent.status != CommentStatus.PUBLISHED:
+        if parent is None or parent.article_id != article.id or parent.status != CommentStatus.PUBLISHED or parent.deleted_at is not None:
             raise PostingError("parent_not_found", "The comment you are replying to is not available.", status=404, field="parent_id")
         if parent.depth >= MAX_DEPTH:
             raise PostingError("thread_too_deep", "This conversation is too deep to reply further; reply higher up.", field="parent_id")

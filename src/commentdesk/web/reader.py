@@ -109,7 +109,7 @@ def _reply_target(session: Session, article: Article, comment_id: int | None) ->
     if comment_id is None:
         return None
     comment = session.get(Comment, comment_id)
-    if comment is None or comment.article_id != article.id or comment.status != CommentStatus.PUBLISHED:
+    if comment is None or comment.article_id != article.id or comment.status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
         return None
     return comment
 
@@ -242,7 +242,7 @@ async def post_comment_form(request: Request, article_id: int, session: Session 
 @router.post("/comments/{comment_id}/report", response_class=HTMLResponse)
 async def report_comment_form(request: Request, comment_id: int, session: Session = Depends(db_session)):
     comment = session.get(Comment, comment_id)
-    if comment is None or comment.status != CommentStatus.PUBLISHED:
+    if comment is None or comment.status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
         return _not_found(request, "That comment is not available.")
     data = await request.form()
     reason = str(data.get("reason", ""))
