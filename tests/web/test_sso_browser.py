@@ -10,7 +10,7 @@ import jwt
 import pytest
 
 from tests.web.conftest import ON_TOPIC
-from tests.web.test_reader_browser import api, errors, make_article, publisher, publish  # noqa: F401 - fixtures
+from tests.web.test_reader_browser import api, errors, make_article, publish, publisher  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect

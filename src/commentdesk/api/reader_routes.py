@@ -11,7 +11,12 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from commentdesk.api import presenters
-from commentdesk.api.deps import SessionReleasingRoute, calling_site, client_address, db_session
+from commentdesk.api.deps import (
+    SessionReleasingRoute,
+    calling_site,
+    client_address,
+    db_session,
+)
 from commentdesk.api.errors import ApiError
 from commentdesk.api.routes import ERRORS, TOO_MANY, signed_in_reader
 from commentdesk.api.schemas import (

@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import Decision
 from commentdesk.render import render_comment
-from commentdesk.services.posting import CommentPoster, PostingError, clean_text, decided_fields, edit_token_hash
+from commentdesk.services.posting import (
+    CommentPoster,
+    PostingError,
+    clean_text,
+    decided_fields,
+    edit_token_hash,
+)
 from commentdesk.services.reader_identity import Reader
 from commentdesk.store import repository as repo
 from commentdesk.store import revisions

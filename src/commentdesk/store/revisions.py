@@ -11,7 +11,14 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from commentdesk.store.models import Article, Comment, CommentRevision, CommentStatus, ModerationEvent, utcnow
+from commentdesk.store.models import (
+    Article,
+    Comment,
+    CommentRevision,
+    CommentStatus,
+    ModerationEvent,
+    utcnow,
+)
 
 
 def keep_version(session: Session, comment: Comment, now: datetime) -> CommentRevision:

@@ -83,7 +83,9 @@ def own_comment_ids(request: Request, session: Session, article: Article, commen
 
 
 def _back(request: Request, article_id: int, kind: str, message: str, comment_id: int | None = None) -> RedirectResponse:
-    from commentdesk.web.reader import _back_to_article  # the reader pages' own redirect with its notice
+    from commentdesk.web.reader import (
+        _back_to_article,  # the reader pages' own redirect with its notice
+    )
     return _back_to_article(request, article_id, kind, message, comment_id=comment_id)
 
 
@@ -122,7 +124,13 @@ def edit_page(request: Request, comment_id: int, session: Session = Depends(db_s
 
 @router.post("/comments/{comment_id}/edit", response_class=HTMLResponse)
 async def edit_form(request: Request, comment_id: int, session: Session = Depends(db_session)):
-    from commentdesk.web.reader import _not_found, _token_matches, form_token, outcome_message, templates
+    from commentdesk.web.reader import (
+        _not_found,
+        _token_matches,
+        form_token,
+        outcome_message,
+        templates,
+    )
     comment = session.get(Comment, comment_id)
     if comment is None:
         return _not_found(request, "That comment is not available.")
