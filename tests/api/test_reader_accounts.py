@@ -201,7 +201,7 @@ def test_the_example_in_the_docs_signs_a_token_this_server_accepts(client, artic
     docs = (Path(__file__).parents[2] / "docs" / "sso.md").read_text()
     example = docs.split("```python\n", 1)[1].split("```", 1)[0]
     scope: dict = {}
-    exec(example, scope)
+    exec(example, scope)  # noqa: S102 - the documented example itself
     user = SimpleNamespace(id=1234, display_name="Ines Duarte", email="ines@example.org")
     session = sign_in(client, scope["commentdesk_token"](user, SECRET))
     assert session.status_code == 200 and session.json()["name"] == "Ines Duarte"
