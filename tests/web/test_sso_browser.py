@@ -93,3 +93,32 @@ def test_a_deleted_comment_with_a_reply_leaves_its_marker(live_server, api, publ
     page.reload()
     expect(section.locator(f"#comment-{comment_id}")).to_have_text("Comment deleted")
     expect(section.get_by_role("heading", name="COMMENTS (1)")).to_be_visible()
+
+
+def test_a_guest_edits_and_deletes_on_commentdesks_own_page(live_server, api, page, errors):  # noqa: F811
+    article_id = make_article(api)
+    page.goto(f"{live_server.url}/articles/{article_id}")
+    section = page.locator("section.cd")
+    form = section.locator("form#cd-form")
+    form.get_by_label("Name").fill("Lena")
+    form.get_by_label("Comment").fill(ON_TOPIC[1])
+    form.get_by_role("button", name="Post comment").click()
+    expect(form.get_by_role("status")).to_have_text("Your comment is published.")
+
+    page.reload()  # the edit token is kept in this browser, so Edit and Delete are offered after a reload
+    mine = section.locator(".cd-comment").first
+    mine.get_by_role("button", name="Edit").click()
+    mine.get_by_label("Edit your comment").fill(ON_TOPIC[3])
+    mine.get_by_role("button", name="Save changes").click()
+    expect(mine.locator(".cd-body")).to_contain_text("I cycle along the harbour road")
+
+    page.context.clear_cookies()
+    other = page.context.browser.new_context().new_page()
+    other.goto(f"{live_server.url}/articles/{article_id}")
+    expect(other.locator(".cd-comment").first.locator(".cd-body")).to_contain_text("I cycle along the harbour road")
+    expect(other.get_by_role("button", name="Edit")).to_have_count(0)
+    other.context.close()
+
+    mine.get_by_role("button", name="Delete").click()
+    mine.get_by_role("button", name="Yes, delete").click()
+    expect(section.get_by_role("heading", name="COMMENTS (0)")).to_be_visible()
