@@ -82,6 +82,11 @@ def test_a_deleted_comment_with_a_reply_leaves_its_marker(live_server, api, publ
     form.get_by_role("button", name="Post comment").click()
     expect(form.get_by_role("status")).to_have_text("Your comment is published.")
     comment_id = int(section.locator(".cd-comment").first.get_attribute("data-comment-id"))
+    # The signed-in reader replies to themself: the reply form asks for no name either.
+    section.locator(f"#comment-{comment_id}").get_by_role("link", name="Reply").click()
+    reply_form = section.locator("form.cd-form--reply")
+    expect(reply_form.locator(".cd-signed-in")).to_have_text("Commenting as Ines Duarte")
+    expect(reply_form.get_by_label("Reply")).to_be_focused()
     publish(article_id, ON_TOPIC[2], name="Ravi", parent_id=comment_id)
 
     page.reload()

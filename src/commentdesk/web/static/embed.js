@@ -365,13 +365,14 @@
     if (existing && existing.matches(".cd-form--reply")) { existing.elements.text.focus(); return; }
     const form = formNode({ id: comment.dataset.commentId, name: comment.querySelector(".cd-author").textContent });
     const main = section.querySelector(".cd-form:not(.cd-form--reply)");
-    if (main) { // carry over what the reader already typed as their name and e-mail
-      form.elements.author_name.value = main.elements.author_name.value;
+    const named = form.elements.author_name;  // absent for a signed-in reader
+    if (main && named && main.elements.author_name) { // carry over what the reader already typed as their name and e-mail
+      named.value = main.elements.author_name.value;
       form.elements.author_email.value = main.elements.author_email.value;
     }
     comment.after(form);
     link.setAttribute("aria-expanded", "true");
-    (form.elements.author_name.value ? form.elements.text : form.elements.author_name).focus();
+    (named && !named.value ? named : form.elements.text).focus();
   }
 
   function closeReply(form, focusTarget) {
