@@ -14,6 +14,7 @@ from commentdesk.api import admission, errors
 from commentdesk.api.admission import AdmissionControl
 from commentdesk.api.cors import PublicApiCORS
 from commentdesk.api.limits import BodySizeLimit
+from commentdesk.api.reader_routes import router as reader_api_router
 from commentdesk.api.routes import router as api_router
 from commentdesk.api.webhooks import router as webhooks_router
 from commentdesk.config import Settings
@@ -29,7 +30,8 @@ from commentdesk.web import static_files
 
 log = logging.getLogger(__name__)
 # Web parts that register their own routes; each module exposes `router`.
-WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.notice_pages", "commentdesk.web.moderate", "commentdesk.web.mail")
+WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.reader_accounts", "commentdesk.web.notice_pages",
+               "commentdesk.web.moderate", "commentdesk.web.mail")
 
 
 def create_app(settings: Settings, models: ModerationModels | None = None) -> FastAPI:
@@ -79,6 +81,7 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
     admission.install(app)
     app.include_router(api_router)
     app.include_router(webhooks_router)
+    app.include_router(reader_api_router)
     for module_name in WEB_MODULES:
         try:
             module = importlib.import_module(module_name)

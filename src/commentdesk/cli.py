@@ -76,7 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     list_ = site_commands.add_parser("list", help="List sites.")
     rotate = site_commands.add_parser("rotate-key", help="Issue a new API key for a site.")
     rotate.add_argument("slug")
-    for sub in (add, list_, rotate):
+    sso = site_commands.add_parser("sso", help="Accept readers signed in on the publisher's site (docs/sso.md).")
+    sso.add_argument("slug")
+    choice = sso.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--algorithm", choices=("HS256", "RS256", "ES256"), help="with --key-file")
+    choice.add_argument("--off", action="store_true", help="stop accepting publisher sign-ins")
+    sso.add_argument("--key-file", help="HS256: a file holding the shared secret; RS256/ES256: the PEM public key")
+    for sub in (add, list_, rotate, sso):
         add_settings_arguments(sub, {"data_dir", "database_url"})
     sites.set_defaults(handler=_sites)
 
@@ -165,6 +171,8 @@ def _sites(args) -> int:
         elif args.site_command == "list":
             for site in session.scalars(select(Site).order_by(Site.slug)):
                 print(f"{site.slug}\t{site.name}")
+        elif args.site_command == "sso":
+            return _site_sso(session, args)
         else:
             site = repo.site_by_slug(session, args.slug)
             if site is None:
@@ -173,6 +181,33 @@ def _sites(args) -> int:
             key = rotate_key(session, site)
             session.commit()
             print(f"new API key for {site.slug} (shown once): {key}")
+    return 0
+
+
+def _site_sso(session, args) -> int:
+    """Set or clear a site's reader sign-in key; the key is read from a file, never from the command line."""
+    from commentdesk.services import reader_identity
+    from commentdesk.store import repository as repo
+
+    site = repo.site_by_slug(session, args.slug)
+    if site is None:
+        print(f"error: no site {args.slug!r}", file=sys.stderr)
+        return 2
+    if args.off:
+        reader_identity.clear(site)
+    else:
+        if not args.key_file:
+            print("error: --algorithm needs --key-file", file=sys.stderr)
+            return 2
+        try:
+            with open(args.key_file, encoding="utf-8") as handle:
+                reader_identity.configure(site, args.algorithm, handle.read(reader_identity.MAX_KEY_CHARS + 1))
+        except (OSError, UnicodeDecodeError, reader_identity.SsoConfigError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+    session.commit()
+    shown = reader_identity.describe(site)
+    print(f"sign-in for {site.slug}: " + (f"{shown['algorithm']}, key fingerprint {shown['key_fingerprint']}" if shown["enabled"] else "off"))
     return 0
 
 

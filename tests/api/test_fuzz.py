@@ -23,10 +23,11 @@ CASES = 25
 # hold threshold is refused, 422 invalid_policy): valid values can conflict with what is stored,
 # which no JSON schema can say. Every other check still applies to it.
 # A webhook URL's host follows URL rules no pattern states whole (a numeric last label is an IPv4
-# address and must be one), and a site may hold only so many webhooks (409): the same check is
-# left out for them.
+# address and must be one), and a site may hold only so many webhooks (409); whether a string is a
+# PEM public key of the chosen algorithm is checked by parsing it (422 invalid_sso_key): the same
+# check is left out for them.
 STATEFUL = {"PATCH /api/v1/policy": [positive_data_acceptance], "POST /api/v1/webhooks": [positive_data_acceptance],
-            "PATCH /api/v1/webhooks/{webhook_id}": [positive_data_acceptance]}
+            "PATCH /api/v1/webhooks/{webhook_id}": [positive_data_acceptance], "PUT /api/v1/sso": [positive_data_acceptance]}
 ARTICLE = {"url": "https://news.example/fuzz", "title": "Council approves the harbour tunnel",
            "body": "The harbour tunnel will cost 400 million euros and open in 2029."}
 

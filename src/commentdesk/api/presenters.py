@@ -23,9 +23,11 @@ def comment_out(comment: Comment, parent_names: dict[int, str] | None = None) ->
         if name is None and comment.parent is not None:
             name = comment.parent.author_name
         parent = ParentRef(id=comment.parent_id, author_name=name or "")
+    deleted = comment.deleted_at is not None
     return CommentOut(
-        id=comment.id, author=Author(name=comment.author_name), html=comment.html, created_at=comment.created_at,
-        parent=parent, status=comment.status, reply_count=comment.reply_count if comment.depth == 0 else 0,
+        id=comment.id, author=Author(name="" if deleted else comment.author_name), html="" if deleted else comment.html,
+        created_at=comment.created_at, parent=parent, status=comment.status,
+        reply_count=comment.reply_count if comment.depth == 0 else 0, deleted=deleted, edited=comment.edited_at is not None,
     )
 
 

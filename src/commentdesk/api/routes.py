@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -38,9 +39,9 @@ from commentdesk.api.schemas import (
     ThreadOut,
 )
 from commentdesk.moderation.policy import Policy
-from commentdesk.services import events, notices, reports
-from commentdesk.services.posting import Nudged, outcome_of, status_token, status_token_matches
+from commentdesk.services import events, notices, reader_identity, reports
 from commentdesk.services.read_cache import Cached, cache_of, etag_of, json_response, revisions_of
+from commentdesk.services.posting import Nudged, outcome_of, status_token, status_token_matches
 from commentdesk.services.statements import Statement, statement_for
 from commentdesk.store import repository as repo
 from commentdesk.store.bounds import ID_PATTERN, DbText
@@ -162,10 +163,13 @@ def read_replies(comment_id: PathId, cursor: Annotated[DbText | None, Query(max_
              tags=["comments"], summary="Post a comment or a reply; the answer says whether it was published, held or rejected")
 def post_comment(article_id: PathId, body: CommentIn, request: Request, response: Response, session: Session = Depends(db_session)):
     article = _article(session, article_id)
+    secret = request.app.state.secret
     result = request.app.state.poster.post(
         session, article, author_name=body.author_name, author_email=body.author_email, text=body.text,
         parent_id=body.parent_id, client_address=client_address(request), nudge=body.nudge, nudge_token=body.nudge_token,
         notify=body.notify,
+        reader=signed_in_reader(secret, body.reader_session, article.site_id),
+        guest_token_hash=reader_identity.guest_token_hash(secret, body.guest_token),
     )
     if isinstance(result, Nudged):
         response.status_code = 200
@@ -174,15 +178,29 @@ def post_comment(article_id: PathId, body: CommentIn, request: Request, response
     return posted_out(session, result, request.app.state.secret)
 
 
+def signed_in_reader(secret: str, reader_session: str | None, site_id: int):
+    """The reader a session names; none when no session was sent; 401 for one that is no longer valid."""
+    if not reader_session:
+        return None
+    reader = reader_identity.reader_from_session(secret, reader_session, site_id)
+    if reader is None:
+        raise ApiError(401, "reader_session_invalid", "Your sign-in has expired; reload the page to sign in again.",
+                       {"reader_session": "expired or not valid for this site"})
+    return reader
+
+
 def posted_out(session: Session, posted, secret: str) -> PostedOut:
     comment = posted.comment
     told = outcome_of(comment, posted.decision)
+    window = Policy.for_site(comment.article.site.policy).edit_window_minutes
     return PostedOut(
         outcome=told.outcome, message=told.message,
         reasons=[ReasonOut(code=code, message=words) for code, words in told.reasons],
         comment=presenters.comment_out(comment),
         outcome_url=f"{router.prefix}/comments/{comment.id}/outcome?token={status_token(secret, comment.id)}",
         statement=statement_out(statement_for(session, comment, show_detail=bool(posted.decision and posted.decision.reader_detail))),
+        edit_token=posted.edit_token if window else None,
+        editable_until=comment.created_at + timedelta(minutes=window) if window else None,
     )
 
 

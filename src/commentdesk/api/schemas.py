@@ -96,6 +96,8 @@ class CommentOut(BaseModel):
     parent: ParentRef | None = Field(description="The comment this one answers (for replies).")
     status: Literal["published", "pending", "rejected", "checking"]
     reply_count: int = 0
+    deleted: bool = Field(default=False, description="Deleted by its author: shown as \"comment deleted\" to keep its replies in place.")
+    edited: bool = Field(default=False, description="Changed by its author after posting.")
     replies: list[CommentOut] = Field(default_factory=list, description="Published replies, oldest first (top-level comments only).")
     more_replies_cursor: str | None = None
 
@@ -127,6 +129,10 @@ class CommentIn(Strict):
     notify: StrictBool = Field(default=False, description="E-mail the author about replies and about the moderators' decision if the "
                                "comment is held; needs author_email, and the address is confirmed first (double opt-in). "
                                "422 notifications_unavailable where the server sends no e-mail (article.email_notifications).")
+    reader_session: DbText | None = Field(default=None, max_length=4096, description="A signed-in reader's session "
+                                          "(POST /reader/session): the comment is posted as that account, whose name is used.")
+    guest_token: DbText | None = Field(default=None, max_length=64, description="A random first-party token the embed keeps "
+                                       "for a guest (22-64 characters A-Z a-z 0-9 _ -); a ban of the guest covers it.")
 
 
 class ReasonOut(BaseModel):
@@ -162,6 +168,53 @@ class PostedOut(BaseModel):
     outcome_url: str = Field(description="Where the author's page asks for the comment's outcome later "
                                          "(GET; it carries a token that only this answer gives out).")
     statement: StatementOut | None = Field(default=None, description="With a rejection: its statement of reasons.")
+    edit_token: str | None = Field(default=None, description="The secret that lets the author edit or delete this "
+                                   "comment until `editable_until`; given out only here, keep it.")
+    editable_until: datetime | None = None
+
+
+class Authorship(Strict):
+    reader_session: DbText | None = Field(default=None, max_length=4096, description="The author's reader session, for accounts.")
+    edit_token: DbText | None = Field(default=None, max_length=64, description="The edit token from the comment's 201.")
+
+
+class EditIn(Authorship):
+    text: VisibleText = Field(min_length=1, max_length=20_000)
+
+
+class EditedOut(BaseModel):
+    outcome: Literal["published", "held", "rejected"] = Field(description="The edit is moderated like a new comment.")
+    message: str
+    reasons: list[ReasonOut]
+    comment: CommentOut
+
+
+class DeletedOut(BaseModel):
+    deleted: bool
+    message: str
+
+
+class ReaderSessionIn(Strict):
+    site: DbText = Field(min_length=1, max_length=64)
+    reader_token: DbText = Field(min_length=1, max_length=4096, description="The JWT the publisher signed for its signed-in reader.")
+
+
+class ReaderSessionOut(BaseModel):
+    reader_session: str = Field(description="Send it with posts, edits and deletions; valid until `expires_at`.")
+    name: str
+    expires_at: datetime
+
+
+class SsoIn(Strict):
+    algorithm: Literal["HS256", "RS256", "ES256"]
+    key: DbText = Field(min_length=1, max_length=10_000, description="HS256: the shared secret (32 bytes or more); "
+                        "RS256/ES256: the publisher's PEM public key.")
+
+
+class SsoOut(BaseModel):
+    enabled: bool
+    algorithm: str | None = Field(description="The only algorithm accepted, whatever a token's header says.")
+    key_fingerprint: str | None = Field(description="Tells two keys apart; the key itself is never sent back.")
 
 
 class OutcomeOut(BaseModel):

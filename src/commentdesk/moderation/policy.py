@@ -142,6 +142,10 @@ class Policy(BaseModel):
     # Services Act, Art. 17): words, and an address (web page or mailto:) where to appeal.
     redress_text: RedressText = DEFAULT_REDRESS
     redress_url: RedressUrl | None = None
+    # Only readers signed in through the publisher may post (docs/sso.md); off: guests may too.
+    accounts_required: StrictBool = False
+    # Authors may edit or delete their own comment this many minutes after posting it (0: never).
+    edit_window_minutes: _count(0, 10_080) = 15
 
     @field_validator("threat_patterns", "dehumanising_patterns", "off_topic_markers")
     @classmethod

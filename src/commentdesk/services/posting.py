@@ -15,6 +15,7 @@ import secrets
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,9 +26,12 @@ from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, PUBLISH, REJECT, Candidate, CommenterHistory, Decision, Reason, RecentActivity
 from commentdesk.render import render_comment
 from commentdesk.services import events
-from commentdesk.store import flood
+from commentdesk.store import flood, guest_bans
 from commentdesk.store import repository as repo
-from commentdesk.store.models import Article, Comment, CommentStatus, Nudge, utcnow
+from commentdesk.store.models import Article, Comment, Commenter, CommentStatus, Nudge, utcnow
+
+if TYPE_CHECKING:
+    from commentdesk.services.reader_identity import Reader
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,8 @@ class Posted:
     comment: Comment
     # None while the comment is being checked (stored while the server was busy).
     decision: Decision | None
+    # The secret that lets the author edit or delete this comment; handed out once, only its hash is kept.
+    edit_token: str | None = None
 
     @property
     def checking(self) -> bool:
@@ -141,23 +147,36 @@ class CommentPoster:
 
     def post(self, session: Session, article: Article, *, author_name: str, author_email: str | None, text: str,
              parent_id: int | None = None, client_address: str | None = None, nudge: bool = False,
-             nudge_token: str | None = None, defer_when_busy: bool = True, notify: bool = False) -> Posted | Nudged:
+             nudge_token: str | None = None, defer_when_busy: bool = True, reader: Reader | None = None,
+             guest_token_hash: str | None = None, notify: bool = False) -> Posted | Nudged:
         """Moderate and store a comment. With `nudge`, a comment the author could fix by rewording
         is not stored; the answer explains why, and the author may edit it and send it again
         with the returned token (or send it unchanged). Without `defer_when_busy` (seeding,
-        scripts) it waits for the models however long they take. With `notify`, the author is
-        e-mailed about replies and the moderators' decision, once they confirm the address."""
-        name, email, body = validate(author_name, author_email, text, self.max_chars)
-        if notify:
-            self._check_notify(email)
+        scripts) it waits for the models however long they take.
+
+        A `reader` signed in through the publisher posts as their account (name and e-mail from
+        the publisher); a guest is known by e-mail, or name and address, and may carry the
+        keyed hash of the embed's first-party token, which a guest ban covers. With `notify`, a
+        guest who gave an e-mail address hears of replies and of the moderators' decision, once
+        they confirm the address (the publisher keeps its signed-in readers' addresses)."""
         site = article.site
         policy = Policy.for_site(site.policy)
+        if reader is not None:
+            name, _none, body = validate(reader.name, None, text, self.max_chars)
+            email_hash = reader.email_hash
+        else:
+            if policy.accounts_required:
+                raise PostingError("account_required", "Please sign in on this site to comment.", status=401)
+            name, email, body = validate(author_name, author_email, text, self.max_chars)
+            email_hash = repo.keyed_hash(self.secret, "email:" + email) if email else None
+        if notify:
+            self._check_notify(email if reader is None else None)
         if repo.comments_closed(article, policy.close_after_days):
             raise PostingError("comments_closed", "Comments are closed on this article.", status=403)
         parent = self._parent(session, article, parent_id)
-        email_hash = repo.keyed_hash(self.secret, "email:" + email) if email else None
         ip_hash = repo.keyed_hash(self.secret, "ip:" + client_address) if client_address else None
-        identity = email_hash or repo.keyed_hash(self.secret, f"name:{name.lower()}|{ip_hash or ''}")
+        identity = reader.identity_hash if reader is not None else \
+            email_hash or repo.keyed_hash(self.secret, f"name:{name.lower()}|{ip_hash or ''}")
         # The flood count runs in a transaction of its own (store/flood.py): give this session's
         # connection back first, so one post never holds two.
         session.commit()
@@ -165,26 +184,13 @@ class CommentPoster:
         if posts.refused:
             raise PostingError("too_many_comments", "Too many comments from your network in the last minute; please wait a minute.", status=429)
         commenter = repo.commenter_by_identity(session, site.id, identity)
-        if commenter is not None and repo.is_banned(commenter):
+        # A banned guest who changes name is still refused by the address or token they were banned with.
+        if (commenter is not None and repo.is_banned(commenter)) or \
+                (reader is None and guest_bans.banned(session, site.id, [ip_hash, guest_token_hash])):
             raise PostingError("commenter_banned", "You cannot comment on this site at the moment.", status=403)
 
-        # No commenter has id 0: a first-time commenter has no history and no earlier posts.
-        commenter_id = commenter.id if commenter is not None else 0
-        activity = repo.recent_activity(session, site.id, commenter_id, body, policy.duplicate_window_minutes)
-        history = CommenterHistory()
-        if commenter is not None:
-            history = CommenterHistory(commenter.published_count, commenter.rejected_count,
-                                       repo.recent_rejections(session, commenter.id, policy.recent_rejection_days))
-        candidate = Candidate(
-            text=body, article_title=article.title, article_body=article.body,
-            parent_text=parent.text if parent else None, author_name=name, premoderated=article.premoderate,
-            history=history, recent=RecentActivity(posts.by_commenter, posts.by_address,
-                                                   activity.same_text_by_commenter, activity.recent_fingerprints),
-        )
-        embedder_version = self.pipeline.models.versions.get("embedder", "")
-        cached = repo.cached_passages(session, article, embedder_version) if embedder_version else None
-        if cached:
-            candidate.passages, candidate.passage_vectors = cached
+        candidate, cached, embedder_version = self._gather(session, article, policy, body=body, name=name, parent=parent,
+                                                           commenter=commenter, posts=posts)
         answered = self._open_nudge(session, article, nudge_token) if nudge_token else None
         sent_unchanged = answered is not None and answered.draft_hash == _draft_hash(body)
         session.commit()  # the reads are done: no connection is held while the models run
@@ -198,14 +204,15 @@ class CommentPoster:
             session.commit()
             return Nudged(token, decision)
 
-        commenter = repo.commenter_for(session, site.id, identity, name, email_hash)
+        commenter = repo.commenter_for(session, site.id, identity, name, email_hash, is_account=reader is not None)
         if decision is not None and not cached and decision.passages is not None and embedder_version:
             repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
         comment = Comment(
             site_id=site.id, article_id=article.id, parent_id=parent.id if parent else None,
             root_id=parent.root_id if parent else None, depth=(parent.depth + 1) if parent else 0,
             commenter_id=commenter.id, author_name=name, email_hash=email_hash, ip_hash=ip_hash,
-            text=body, html=render_comment(body),
+            text=body, html=render_comment(body), guest_token_hash=None if reader is not None else guest_token_hash,
+            edit_token_hash=edit_token_hash(edit_token := secrets.token_urlsafe(24)),
             **(decided_fields(decision) if decision is not None else CHECKING_FIELDS),
         )
         repo.add_comment(session, comment, actor_reasons=comment.reasons, scores=comment.scores, model_versions=comment.model_versions)
@@ -227,7 +234,56 @@ class CommentPoster:
             raise
         if decision is None:
             self.queue.wake()
-        return Posted(comment, decision)
+        return Posted(comment, decision, edit_token)
+
+    def _gather(self, session: Session, article: Article, policy: Policy, *, body: str, name: str, parent: Comment | None,
+                commenter: Commenter | None, posts: flood.PostCounts):
+        """What the rules need besides the text: the commenter's record, recent activity, the
+        article's cached passages. Returns the candidate, the cached passages and the embedder version."""
+        # No commenter has id 0: a first-time commenter has no history and no earlier posts.
+        commenter_id = commenter.id if commenter is not None else 0
+        activity = repo.recent_activity(session, article.site_id, commenter_id, body, policy.duplicate_window_minutes)
+        history = CommenterHistory()
+        if commenter is not None:
+            history = CommenterHistory(commenter.published_count, commenter.rejected_count,
+                                       repo.recent_rejections(session, commenter.id, policy.recent_rejection_days))
+        candidate = Candidate(
+            text=body, article_title=article.title, article_body=article.body,
+            parent_text=parent.text if parent else None, author_name=name, premoderated=article.premoderate,
+            history=history, recent=RecentActivity(posts.by_commenter, posts.by_address,
+                                                   activity.same_text_by_commenter, activity.recent_fingerprints),
+        )
+        embedder_version = self.pipeline.models.versions.get("embedder", "")
+        cached = repo.cached_passages(session, article, embedder_version) if embedder_version else None
+        if cached:
+            candidate.passages, candidate.passage_vectors = cached
+        return candidate, cached, embedder_version
+
+    def recheck(self, session: Session, comment: Comment, text: str, client_address: str | None = None) -> tuple[str, Decision]:
+        """Moderate an edited text exactly as a new comment is moderated (same limits, bans, flood
+        counts, rules and models); returns the cleaned text and the decision. Nothing is written
+        but the flood count and the article's passages: the caller stores the edit."""
+        article = comment.article
+        policy = Policy.for_site(article.site.policy)
+        _name, _none, body = validate(comment.author_name, None, text, self.max_chars)
+        if repo.comments_closed(article, policy.close_after_days):
+            raise PostingError("comments_closed", "Comments are closed on this article.", status=403)
+        commenter = session.get(Commenter, comment.commenter_id)
+        ip_hash = repo.keyed_hash(self.secret, "ip:" + client_address) if client_address else None
+        session.commit()
+        posts = flood.count_post(session, article.site_id, commenter.identity_hash, ip_hash, refuse_at=policy.refuse_per_minute_address)
+        if posts.refused:
+            raise PostingError("too_many_comments", "Too many comments from your network in the last minute; please wait a minute.", status=429)
+        session.refresh(commenter)
+        if repo.is_banned(commenter):
+            raise PostingError("commenter_banned", "You cannot comment on this site at the moment.", status=403)
+        candidate, cached, embedder_version = self._gather(session, article, policy, body=body, name=comment.author_name,
+                                                           parent=comment.parent, commenter=commenter, posts=posts)
+        session.commit()  # no connection is held while the models run
+        decision, _running = self._check(candidate, policy, False, defer_when_busy=False)
+        if not cached and decision.passages is not None and embedder_version:
+            repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
+        return body, decision
 
     def _check_notify(self, email: str | None) -> None:
         if self.notifier is None or not self.notifier.enabled:
@@ -257,11 +313,15 @@ class CommentPoster:
         if parent_id is None:
             return None
         parent = session.get(Comment, parent_id)
-        if parent is None or parent.article_id != article.id or parent.status != CommentStatus.PUBLISHED:
+        if parent is None or parent.article_id != article.id or parent.status != CommentStatus.PUBLISHED or parent.deleted_at is not None:
             raise PostingError("parent_not_found", "The comment you are replying to is not available.", status=404, field="parent_id")
         if parent.depth >= MAX_DEPTH:
             raise PostingError("thread_too_deep", "This conversation is too deep to reply further; reply higher up.", field="parent_id")
         return parent
+
+
+def edit_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def queue_priority(decision: Decision) -> float:

@@ -30,7 +30,7 @@ class ReportRefused(PostingError):
 def reportable_comment(session: Session, comment_id: int) -> Comment:
     """Only what readers can see can be reported."""
     comment = session.get(Comment, comment_id)
-    if comment is None or comment.status != CommentStatus.PUBLISHED:
+    if comment is None or comment.status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
         raise ReportRefused("comment_not_found", "No published comment has that id.", status=404)
     return comment
 

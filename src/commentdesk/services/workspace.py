@@ -17,6 +17,7 @@ from commentdesk.moderation.reasons import MODERATOR_WORDS, SUGGESTED_REJECTION
 from commentdesk.moderation.types import COMMENT_WORD_EVIDENCE
 from commentdesk.services import events
 from commentdesk.services.accounts import Scope
+from commentdesk.store import guest_bans
 from commentdesk.store import repository as repo
 from commentdesk.store.models import (
     Article,
@@ -134,10 +135,11 @@ def _unresolved_report():
 def _queue_condition(queue: str, now: datetime, rejected_view: str = DEFAULT_REJECTED_VIEW):
     last_human = _last_human_action()
     not_reviewed = or_(last_human.is_(None), last_human == UNDO)
+    # A comment its author deleted is shown to no reader: nothing left to decide or answer for.
     if queue == "held":
-        return Comment.status == CommentStatus.PENDING
+        return and_(Comment.status == CommentStatus.PENDING, Comment.deleted_at.is_(None))
     if queue == "reported":
-        return and_(Comment.status == CommentStatus.PUBLISHED, _unresolved_report())
+        return and_(Comment.status == CommentStatus.PUBLISHED, Comment.deleted_at.is_(None), _unresolved_report())
     if queue == "recent":
         return and_(Comment.status == CommentStatus.PUBLISHED, Comment.created_at >= now - timedelta(days=RECENT_DAYS), not_reviewed)
     if queue == "rejected":
@@ -424,6 +426,8 @@ def ban(session: Session, user: User, commenter: Commenter, *, days: int | None,
     until = PERMANENT if days is None else now + timedelta(days=days)
     commenter.banned_until = until
     commenter.ban_reason = reason.strip()
+    # A guest could come back under a new name: the ban covers their recent addresses and embed tokens too.
+    guest_bans.record(session, commenter, until)
     kind = "ban" if days is None else "suspend"
     described = "Banned" if days is None else f"Suspended for {days} day{'s' if days != 1 else ''}"
     _log_on_newest_comment(session, user, commenter, kind, f"{described}. {reason.strip()}".strip())
@@ -440,6 +444,7 @@ def ban(session: Session, user: User, commenter: Commenter, *, days: int | None,
 
 def unban(session: Session, user: User, commenter: Commenter) -> None:
     commenter.banned_until = None
+    guest_bans.lift(session, commenter)
     _log_on_newest_comment(session, user, commenter, "unban", "Ban lifted.")
     session.add(CommenterNote(commenter_id=commenter.id, user_id=user.id, author_name=user.username, text="Ban lifted."))
     session.commit()
@@ -533,7 +538,7 @@ def article_events(session: Session, scope: Scope, site_id: int | None = None, l
 @dataclass
 class AuditFilter:
     comment_id: int | None = None
-    actor: str | None = None     # "system", "moderator", "reader" or a username
+    actor: str | None = None     # "system", "moderator", "reader", "author" or a username
     action: str | None = None
     site_id: int | None = None
     text: str | None = None      # in the comment text or the note
@@ -566,5 +571,6 @@ def audit_events(session: Session, scope: Scope, filters: AuditFilter, before_id
     return [(event, comment) for event, comment in session.execute(query.order_by(ModerationEvent.id.desc()).limit(limit)).all()]
 
 
-# The actions events are written with: automatic verdicts, readers' reports, human decisions and bans.
-AUDIT_ACTIONS = ("publish", "hold", "reject", "report", "approve", "restore", "undo", "ban", "suspend", "unban")
+# The actions events are written with: automatic verdicts, readers' reports, human decisions, bans,
+# and authors' own edits (checked again) and deletions.
+AUDIT_ACTIONS = ("publish", "hold", "reject", "report", "approve", "restore", "undo", "ban", "suspend", "unban", "edit", "delete")

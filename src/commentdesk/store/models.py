@@ -71,6 +71,10 @@ class Site(Base):
     # Per-site moderation policy overrides (thresholds, word lists, pre-moderation...); see moderation.policy.
     policy: Mapped[dict] = mapped_column(JSON, default=dict)
     faq_markdown: Mapped[str] = mapped_column(Text, default="")
+    # Reader sign-in through the publisher (services/reader_identity.py): the algorithm the site
+    # chose and its HS256 secret or RS256/ES256 public key (PEM). Never sent back by the API.
+    sso_algorithm: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    sso_key: Mapped[str | None] = mapped_column(Text, nullable=True)
     # Raised by every UPDATE of the row, in the same statement: cached reader responses
     # built from this row are checked against it with one look-up (services/read_cache.py).
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0", onupdate=literal_column("revision + 1"))
@@ -130,6 +134,9 @@ class Commenter(Base):
     rejected_count: Mapped[int] = mapped_column(Integer, default=0)
     banned_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     ban_reason: Mapped[str] = mapped_column(Text, default="")
+    # A reader signed in through the publisher: identity_hash is then the keyed hash of the
+    # publisher's account id, so a new display name is still the same commenter.
+    is_account: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -178,10 +185,60 @@ class Comment(Base):
     fingerprint: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     # Where an imported comment came from ("disqus:<id>", ...), unique per site; None for comments posted here.
     source_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # SHA-256 of the secret edit token handed to the author with the 201 (services/own_comments.py).
+    edit_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Keyed hash of the first-party token the embed keeps for a guest: a guest ban covers it.
+    guest_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Deleted by its author: the row stays (its replies hang on it, moderators keep its record),
+    # readers see "comment deleted", and it counts in no reader-facing count.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     article: Mapped[Article] = relationship()
     parent: Mapped[Comment | None] = relationship(remote_side="Comment.id")
     commenter: Mapped[Commenter] = relationship()
+
+
+class CommentRevision(Base):
+    """An earlier version of a comment its author edited, with the decision it had then."""
+
+    __tablename__ = "comment_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class GuestBan(Base):
+    """What else a ban of a guest covers while it lasts: the network address and the embed's
+    first-party token they posted from (keyed hashes), so a new name does not get them back in."""
+
+    __tablename__ = "guest_bans"
+    __table_args__ = (Index("ix_guest_bans_key", "site_id", "key_hash", "until"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    commenter_id: Mapped[int] = mapped_column(ForeignKey("commenters.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "address" or "guest_token"
+    key_hash: Mapped[str] = mapped_column(String(64))
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UsedReaderToken(Base):
+    """A publisher-signed sign-in token already used, kept until it expires: the primary key
+    refuses a replay even when two servers see the same token at the same moment."""
+
+    __tablename__ = "used_reader_tokens"
+
+    site_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class ModerationEvent(Base):

@@ -152,7 +152,8 @@ def commenter_by_identity(session: Session, site_id: int, identity_hash: str) ->
     return session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
 
 
-def commenter_for(session: Session, site_id: int, identity_hash: str, display_name: str, email_hash: str | None) -> Commenter:
+def commenter_for(session: Session, site_id: int, identity_hash: str, display_name: str, email_hash: str | None,
+                  is_account: bool = False) -> Commenter:
     found = session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
     if found is not None:
         found.display_name = display_name
@@ -161,7 +162,7 @@ def commenter_for(session: Session, site_id: int, identity_hash: str, display_na
     # savepoint: on SQLite, releasing one outside a transaction would commit it.
     session.execute(dialect_insert(session, Commenter).values(
         site_id=site_id, identity_hash=identity_hash, display_name=display_name, email_hash=email_hash,
-        published_count=0, pending_count=0, rejected_count=0, ban_reason="", created_at=utcnow(),
+        published_count=0, pending_count=0, rejected_count=0, ban_reason="", is_account=is_account, created_at=utcnow(),
     ).on_conflict_do_nothing(index_elements=[Commenter.site_id, Commenter.identity_hash]))
     return session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
 
@@ -259,7 +260,8 @@ def _count(session: Session, comment: Comment, status: str, delta: int) -> None:
     column = {CommentStatus.PUBLISHED: Commenter.published_count, CommentStatus.PENDING: Commenter.pending_count,
               CommentStatus.REJECTED: Commenter.rejected_count}[status]
     session.execute(update(Commenter).where(Commenter.id == comment.commenter_id).values({column: column + delta}))
-    if status != CommentStatus.PUBLISHED:
+    # A comment its author deleted stays in the author's record but counts on no reader page.
+    if status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
         return
     session.execute(update(Article).where(Article.id == comment.article_id).values(published_count=Article.published_count + delta))
     if comment.parent_id is not None and comment.root_id is not None:
@@ -284,7 +286,9 @@ def thread_page(session: Session, article_id: int, cursor: str | None, limit: in
     ten comments or of a hundred thousand.
     """
     limit = max(1, min(limit, MAX_PAGE_SIZE))
-    query = select(Comment).where(Comment.article_id == article_id, Comment.status == CommentStatus.PUBLISHED, Comment.depth == 0)
+    query = select(Comment).where(Comment.article_id == article_id, Comment.status == CommentStatus.PUBLISHED, Comment.depth == 0,
+                                  # a comment its author deleted stays only to hold its replies
+                                  or_(Comment.deleted_at.is_(None), Comment.reply_count > 0))
     if cursor:
         when, comment_id = decode_cursor(cursor)
         query = query.where(or_(Comment.created_at < when, and_(Comment.created_at == when, Comment.id < comment_id)))
@@ -311,7 +315,13 @@ def reply_page(session: Session, root_id: int, cursor: str | None, limit: int) -
     rows = session.scalars(query.order_by(Comment.created_at, Comment.id).limit(limit + 1)).all()
     page = list(rows[:limit])
     next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(rows) > limit and page else None
-    return page, next_cursor
+    return _without_bare_deletions(page), next_cursor
+
+
+def _without_bare_deletions(replies: list[Comment]) -> list[Comment]:
+    """A deleted reply stays in view ("comment deleted") only when a reply shown answers it."""
+    answered = {reply.parent_id for reply in replies if reply.deleted_at is None}
+    return [reply for reply in replies if reply.deleted_at is None or reply.id in answered]
 
 
 def _parent_names(session: Session, comments: list[Comment]) -> dict[int, str]:

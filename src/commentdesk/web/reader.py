@@ -30,7 +30,7 @@ from commentdesk.services.statements import statement_for
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment, CommentStatus, Site
 from commentdesk.store.repository import InvalidCursor
-from commentdesk.web import timefmt
+from commentdesk.web import reader_accounts, timefmt
 from commentdesk.web.static_files import static_url
 
 router = APIRouter(include_in_schema=False)
@@ -112,7 +112,7 @@ def _reply_target(session: Session, article: Article, comment_id: int | None) ->
     if comment_id is None:
         return None
     comment = session.get(Comment, comment_id)
-    if comment is None or comment.article_id != article.id or comment.status != CommentStatus.PUBLISHED:
+    if comment is None or comment.article_id != article.id or comment.status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
         return None
     return comment
 
@@ -134,6 +134,8 @@ def _render_article(request: Request, session: Session, article: Article, *, cur
         cursor = None
         page = repo.thread_page(session, article.id, None, policy.page_size)
     comments = presenters.thread_comments(page)
+    reader = reader_accounts.reader_of(request, article.site_id)
+    shown_ids = [c.id for c in comments] + [reply.id for c in comments for reply in c.replies]
     if notice and notice.get("comment_id"):
         # The notice links to the comment it is about only when that comment is on this page.
         shown = {c.id for c in comments} | {reply.id for c in comments for reply in c.replies}
@@ -155,8 +157,14 @@ def _render_article(request: Request, session: Session, article: Article, *, cur
         "notice": notice,
         "faq_url": "/faq?" + urlencode({"site": article.site.slug}),
         "canonical_url": _public_url(request, f"/articles/{article.id}"),
+        "reader": reader,
+        "reader_session": request.cookies.get(reader_accounts.READER_COOKIE) if reader else None,
+        "own_ids": reader_accounts.own_comment_ids(request, session, article, shown_ids),
     }
-    return templates.TemplateResponse(request, "article.html", context, status_code=status_code)
+    response = templates.TemplateResponse(request, "article.html", context, status_code=status_code)
+    if reader is None:
+        reader_accounts.keep_guest_cookie(request, response)
+    return response
 
 
 def _public_url(request: Request, path: str) -> str:
@@ -215,10 +223,13 @@ async def post_comment_form(request: Request, article_id: int, session: Session 
         return show_again({"form": "The comment you are replying to is not available."}, 422)
     try:
         # In a worker thread: the post waits for its check, which must not stall the event loop.
+        reader = reader_accounts.reader_of(request, article.site_id)
         posted = await run_in_threadpool(
             request.app.state.poster.post,
-            session, article, author_name=form["author_name"], author_email=form["author_email"] or None,
-            text=form["text"], parent_id=parent_id, client_address=client_address(request), notify=form["notify"] == "on",
+            session, article, author_name=form["author_name"] or (reader.name if reader else ""),
+            author_email=form["author_email"] or None, text=form["text"], parent_id=parent_id,
+            client_address=client_address(request), reader=reader, guest_token_hash=reader_accounts.guest_hash_of(request),
+            notify=form["notify"] == "on",
         )
     except PostingError as error:
         return show_again({error.field or "form": error.message}, error.status)
@@ -228,9 +239,13 @@ async def post_comment_form(request: Request, article_id: int, session: Session 
     statement = statement_for(session, posted.comment)
     if statement is not None:  # a rejection: who decided, and how to contest it
         message = f"{message} {statement.decided_by} {statement.redress_text}"
-    return _back_to_article(request, article.id, told.outcome, message,
-                            comment_id=posted.comment.id if told.outcome == "published" else None,
-                            link=statement.redress_url if statement is not None else None)
+    response = _back_to_article(request, article.id, told.outcome, message,
+                                comment_id=posted.comment.id if told.outcome == "published" else None,
+                                link=statement.redress_url if statement is not None else None)
+    # This browser may change the comment for the site's window, without JavaScript too.
+    reader_accounts.remember_edit_token(request, response, posted.comment, posted.edit_token,
+                                        Policy.for_site(article.site.policy).edit_window_minutes)
+    return response
 
 
 @router.post("/comments/{comment_id}/report", response_class=HTMLResponse)

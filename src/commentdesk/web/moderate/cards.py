@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from commentdesk.services import workspace
-from commentdesk.store.models import Comment, ModerationEvent, Report
+from commentdesk.store import revisions
+from commentdesk.store.models import Comment, CommentRevision, ModerationEvent, Report
 
 # Scores in the order a moderator reads them; any others follow alphabetically.
 _SCORE_ORDER = ("abuse", "relevance", "similarity", "spam")
@@ -51,6 +52,8 @@ class Card:
     suggested: str
     events: list[ModerationEvent]
     reports: list[Report]
+    # Earlier versions, oldest first, when the author edited it.
+    versions: list[CommentRevision] = field(default_factory=list)
 
 
 def _scores(raw: dict) -> tuple[list[Score], float | None]:
@@ -92,6 +95,7 @@ def build_cards(session: Session, comments: list[Comment]) -> list[Card]:
     ids = [comment.id for comment in comments]
     events = workspace.events_by_comment(session, ids)
     reports = workspace.unresolved_reports(session, ids)
+    earlier = revisions.versions(session, ids)
     cards = []
     for comment in comments:
         scores, elapsed = _scores(comment.scores)
@@ -104,5 +108,6 @@ def build_cards(session: Session, comments: list[Comment]) -> list[Card]:
             suggested=_suggestion(comment, reports[comment.id]),
             events=events[comment.id],
             reports=reports[comment.id],
+            versions=earlier.get(comment.id, []),
         ))
     return cards

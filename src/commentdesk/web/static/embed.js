@@ -2,7 +2,8 @@
  *
  * On a publisher's page: <div id="commentdesk"></div>
  *   <script src="https://HOST/static/embed.js" data-site="SLUG" data-url="ARTICLE URL" async></script>
- * builds the whole section from the public API. On commentdesk's own article pages it enhances
+ * builds the whole section from the public API. With data-reader-token="JWT" (signed by the
+ * publisher for its signed-in reader, docs/sso.md) the reader comments as that account. On commentdesk's own article pages it enhances
  * the server-rendered section (section.cd[data-article-id]) instead: same markup, same classes.
  *
  * User text only ever goes into the page through textContent; the one exception is a comment's
@@ -17,9 +18,12 @@
   const NOTICE = "Comments are moderated and generally will be posted if they are on-topic and not abusive.";
   const REASONS = [["abusive", "Abusive or hateful"], ["off_topic", "Off-topic"], ["spam", "Spam or advertising"], ["other", "Something else"]];
   const UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400], ["hour", 3600], ["minute", 60]];
+  const DELETED = "Comment deleted";
   let uid = 0;
   // Whether this server e-mails readers about replies (the thread's article says so).
   let mailOffered = false;
+  // The signed-in reader (publisher sign-in): { session, name }, or null for a guest.
+  let reader = null;
 
   // --- small helpers ------------------------------------------------------------------------
 
@@ -65,6 +69,60 @@
       throw Object.assign(new Error(error.message || "Something went wrong. Please try again."), { fields: error.fields || {} });
     }
     return body;
+  }
+
+  // --- what this browser keeps: a guest's first-party token, the edit tokens of own comments ---
+
+  function stored(key, fallback) {
+    try { return JSON.parse(localStorage.getItem(key)) ?? fallback; } catch (unavailable) { return fallback; }
+  }
+
+  function store(key, value) {
+    try { localStorage.setItem(key, JSON.stringify(value)); } catch (unavailable) { /* private mode: nothing kept */ }
+  }
+
+  // Random, made here, kept in this site's storage: a ban of a guest covers it (with the address).
+  function guestToken() {
+    let token = stored("commentdesk.guest", null);
+    if (typeof token !== "string" || !/^[A-Za-z0-9_-]{22,64}$/.test(token)) {
+      const bytes = crypto.getRandomValues(new Uint8Array(24));
+      token = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      store("commentdesk.guest", token);
+    }
+    return token;
+  }
+
+  const EDITS_KEY = "commentdesk.edits:" + BASE;
+
+  // comment id -> { token, until } for the comments posted from this browser, while they may change.
+  function editTokens() {
+    const now = Date.now();
+    const kept = {};
+    for (const [id, entry] of Object.entries(stored(EDITS_KEY, {}))) {
+      if (entry && typeof entry.token === "string" && Date.parse(entry.until) > now) kept[id] = entry;
+    }
+    return kept;
+  }
+
+  function rememberEdit(result) {
+    if (!result.edit_token || !result.editable_until) return;
+    const tokens = editTokens();
+    tokens[result.comment.id] = { token: result.edit_token, until: result.editable_until };
+    store(EDITS_KEY, tokens);
+  }
+
+  function forgetEdit(commentId) {
+    const tokens = editTokens();
+    delete tokens[commentId];
+    store(EDITS_KEY, tokens);
+  }
+
+  function authorship(commentId) {
+    const entry = editTokens()[commentId];
+    const who = {};
+    if (entry) who.edit_token = entry.token;
+    if (reader) who.reader_session = reader.session;
+    return who;
   }
 
   function postJSON(path, data) {
@@ -126,18 +184,33 @@
     if (redress.url) region.append(" ", h("a", { class: "cd-redress", href: redress.url, target: "_blank", rel: "noopener", text: "How to appeal" }));
   }
 
+  function ownActions(commentId) {
+    if (!editTokens()[commentId]) return null;
+    return h("span", { class: "cd-own" }, [
+      h("button", { type: "button", class: "cd-edit cd-button cd-button--quiet", "data-comment-id": commentId, text: "Edit" }), " ",
+      h("button", { type: "button", class: "cd-delete cd-button cd-button--quiet", "data-comment-id": commentId, text: "Delete" }),
+    ]);
+  }
+
   function commentNode(comment, isReply, open) {
+    const classes = "cd-comment" + (isReply ? " cd-comment--reply" : "") + (comment.deleted ? " cd-comment--deleted" : "");
+    const attributes = { class: classes, id: "comment-" + comment.id, "data-comment-id": comment.id, tabindex: "-1" };
+    if (comment.deleted) {
+      return h("article", attributes, [h("p", { class: "cd-body cd-deleted", text: DELETED })]);
+    }
     const body = h("div", { class: "cd-body", dir: "auto" });
     body.innerHTML = comment.html; // sanitised server-side
-    return h("article", { class: "cd-comment" + (isReply ? " cd-comment--reply" : ""), id: "comment-" + comment.id, "data-comment-id": comment.id, tabindex: "-1" }, [
+    return h("article", attributes, [
       h("header", { class: "cd-meta" }, [
         h("span", { class: "cd-author", dir: "auto", text: comment.author.name }), " ",
         h("time", { class: "cd-time", datetime: comment.created_at, text: relativeTime(comment.created_at) }),
+        comment.edited ? h("span", { class: "cd-edited", text: " · edited" }) : null,
       ]),
       comment.parent ? h("p", { class: "cd-replying" }, ["Replying to ", h("a", { href: "#comment-" + comment.parent.id, dir: "auto", text: comment.parent.author_name })]) : null,
       body,
       h("div", { class: "cd-actions" }, [
         open ? h("a", { class: "cd-reply", href: "#comment-" + comment.id, "data-comment-id": comment.id, text: "Reply" }) : null, " ",
+        ownActions(comment.id), " ",
         reportNode(comment.id),
       ]),
     ]);
@@ -160,12 +233,15 @@
     const field = (control, label, hint) => h("div", { class: "cd-field" }, [
       h("label", { for: control.id }, [label, hint ? h("span", { class: "cd-hint", text: " " + hint }) : null]), control,
     ]);
+    const identity = reader
+      ? [h("p", { class: "cd-signed-in" }, ["Commenting as ", h("strong", { dir: "auto", text: reader.name })])]
+      : [field(h("input", { id: "cd-name-" + n, name: "author_name", type: "text", required: true, maxlength: 60, autocomplete: "name", dir: "auto" }), "Name"),
+        field(h("input", { id: "cd-email-" + n, name: "author_email", type: "email", maxlength: 254, autocomplete: "email" }), "Email", "(optional, never shown)"),
+        mailOffered ? notifyNode(n) : null];
     return h("form", { class: "cd-form" + (parent ? " cd-form--reply" : ""), "data-parent-id": parent ? parent.id : null }, [
       h("h3", { class: "cd-form-title", text: parent ? "Write a reply" : "Join the conversation" }),
       parent ? h("p", { class: "cd-replying" }, ["Replying to ", h("span", { dir: "auto", text: parent.name })]) : null,
-      field(h("input", { id: "cd-name-" + n, name: "author_name", type: "text", required: true, maxlength: 60, autocomplete: "name", dir: "auto" }), "Name"),
-      field(h("input", { id: "cd-email-" + n, name: "author_email", type: "email", maxlength: 254, autocomplete: "email" }), "Email", "(optional, never shown)"),
-      mailOffered ? notifyNode(n) : null,
+      ...identity,
       field(h("textarea", { id: "cd-text-" + n, name: "text", rows: parent ? 3 : 5, required: true, maxlength: 5000, dir: "auto" }), parent ? "Reply" : "Comment"),
       h("div", { class: "cd-form-actions" }, [
         h("button", { type: "submit", class: "cd-button cd-submit", text: parent ? "Post reply" : "Post comment" }),
@@ -219,10 +295,10 @@
     if (first) first.focus();
   }
 
-  function bumpCount(section) {
+  function bumpCount(section, by) {
     const heading = section.querySelector(".cd-heading");
     const count = parseInt(heading.textContent.replace(/\D/g, ""), 10) || 0;
-    heading.textContent = "COMMENTS (" + (count + 1) + ")";
+    heading.textContent = "COMMENTS (" + Math.max(0, count + (by || 1)) + ")";
   }
 
   function insertComment(section, comment) {
@@ -247,6 +323,8 @@
     const email = String(data.get("author_email") || "").trim();
     if (email) payload.author_email = email;
     if (data.get("notify")) payload.notify = true;
+    if (reader) { payload.reader_session = reader.session; payload.author_name = reader.name; }
+    else payload.guest_token = guestToken();
     if (parentId) payload.parent_id = Number(parentId);
     // First attempt asks to be warned about fixable problems; sending again after a warning
     // (edited or not) carries its token, so the comment is then stored whatever it says.
@@ -267,6 +345,7 @@
         return;
       }
       delete form.dataset.nudgeToken;
+      rememberEdit(result);
       const message = outcomeMessage(result);
       if (result.outcome !== "rejected") form.elements.text.value = "";
       if (result.outcome === "published") {
@@ -321,13 +400,14 @@
     if (existing && existing.matches(".cd-form--reply")) { existing.elements.text.focus(); return; }
     const form = formNode({ id: comment.dataset.commentId, name: comment.querySelector(".cd-author").textContent });
     const main = section.querySelector(".cd-form:not(.cd-form--reply)");
-    if (main) { // carry over what the reader already typed as their name and e-mail
-      form.elements.author_name.value = main.elements.author_name.value;
+    const named = form.elements.author_name;  // absent for a signed-in reader
+    if (main && named && main.elements.author_name) { // carry over what the reader already typed as their name and e-mail
+      named.value = main.elements.author_name.value;
       form.elements.author_email.value = main.elements.author_email.value;
     }
     comment.after(form);
     link.setAttribute("aria-expanded", "true");
-    (form.elements.author_name.value ? form.elements.text : form.elements.author_name).focus();
+    (named && !named.value ? named : form.elements.text).focus();
   }
 
   function closeReply(form, focusTarget) {
@@ -372,6 +452,106 @@
     }
   }
 
+  // --- the author's own comment: edit in place, delete ---------------------------------------
+
+  function openEdit(section, button) {
+    const comment = button.closest(".cd-comment");
+    if (comment.querySelector(".cd-edit-form")) return;
+    const body = comment.querySelector(".cd-body");
+    const n = ++uid;
+    const text = h("textarea", { id: "cd-edit-" + n, name: "text", rows: 4, required: true, maxlength: 5000, dir: "auto" });
+    text.value = body.innerText.trim();
+    const form = h("form", { class: "cd-edit-form", "data-comment-id": comment.dataset.commentId }, [
+      h("div", { class: "cd-field" }, [h("label", { for: text.id, text: "Edit your comment" }), text]),
+      h("div", { class: "cd-form-actions" }, [
+        h("button", { type: "submit", class: "cd-button cd-save", text: "Save changes" }), " ",
+        h("button", { type: "button", class: "cd-button cd-button--quiet cd-cancel-edit", text: "Cancel" }),
+      ]),
+      h("p", { class: "cd-form-status", role: "status", "aria-live": "polite" }),
+    ]);
+    body.hidden = true;
+    body.after(form);
+    text.focus();
+  }
+
+  function closeEdit(form) {
+    const comment = form.closest(".cd-comment");
+    comment.querySelector(".cd-body").hidden = false;
+    form.remove();
+    comment.focus();
+  }
+
+  async function saveEdit(section, form) {
+    const commentId = form.dataset.commentId;
+    const status = form.querySelector(".cd-form-status");
+    const button = form.querySelector(".cd-save");
+    button.disabled = true;
+    announce(section, status, "Saving…");
+    try {
+      const result = await postJSON("/comments/" + commentId + "/edit", Object.assign({ text: form.elements.text.value }, authorship(commentId)));
+      const comment = form.closest(".cd-comment");
+      const region = section.querySelector(".cd-status");
+      if (result.outcome === "published") {
+        comment.querySelector(".cd-body").innerHTML = result.comment.html; // sanitised server-side
+        const meta = comment.querySelector(".cd-meta");
+        if (!meta.querySelector(".cd-edited")) meta.append(h("span", { class: "cd-edited", text: " · edited" }));
+        closeEdit(form);
+        announce(section, region, "Your comment is updated.", "published");
+      } else {
+        // No longer shown to readers until a moderator decides: it leaves the thread here too.
+        removeComment(section, comment, false);
+        announce(section, region, outcomeMessage(result).replace("Your comment", "Your edited comment"), result.outcome);
+      }
+    } catch (error) {
+      button.disabled = false;
+      announce(section, status, error.message, "error");
+    }
+  }
+
+  function askDelete(button) {
+    const own = button.closest(".cd-own");
+    if (own.querySelector(".cd-confirm-delete")) return;
+    const confirm = h("span", { class: "cd-confirm" }, [
+      "Delete this comment? ",
+      h("button", { type: "button", class: "cd-button cd-confirm-delete", "data-comment-id": button.dataset.commentId, text: "Yes, delete" }), " ",
+      h("button", { type: "button", class: "cd-button cd-button--quiet cd-keep", text: "Keep it" }),
+    ]);
+    own.append(confirm);
+    confirm.querySelector(".cd-confirm-delete").focus();
+  }
+
+  async function confirmDelete(section, button) {
+    const commentId = button.dataset.commentId;
+    button.disabled = true;
+    try {
+      const result = await postJSON("/comments/" + commentId + "/delete", authorship(commentId));
+      forgetEdit(commentId);
+      removeComment(section, button.closest(".cd-comment"), true);
+      announce(section, section.querySelector(".cd-status"), result.message, "published");
+    } catch (error) {
+      button.disabled = false;
+      say(section.querySelector(".cd-status"), error.message, "error");
+    }
+  }
+
+  // A comment that others answered leaves a marker so their replies keep their place.
+  function removeComment(section, comment, deleted) {
+    const id = comment.dataset.commentId;
+    const thread = comment.closest(".cd-thread");
+    const isRoot = !comment.classList.contains("cd-comment--reply");
+    const answered = isRoot ? thread.querySelector(".cd-replies .cd-comment") : section.querySelector('.cd-replying a[href="#comment-' + id + '"]');
+    bumpCount(section, -1);
+    if (answered && deleted) {
+      comment.classList.add("cd-comment--deleted");
+      comment.replaceChildren(h("p", { class: "cd-body cd-deleted", text: DELETED }));
+    } else if (answered) {
+      comment.replaceChildren(h("p", { class: "cd-body cd-deleted", text: "This comment is waiting for a moderator." }));
+    } else {
+      (isRoot ? thread : comment.closest(".cd-reply-item")).remove();
+    }
+    section.querySelector(".cd-status").focus();
+  }
+
   async function sendReport(form) {
     const choice = form.querySelector("input[name=reason]:checked");
     let status = form.querySelector(".cd-form-status");
@@ -401,6 +581,11 @@
       else if (target.matches(".cd-more")) { event.preventDefault(); viewMore(section, target); }
       else if (target.matches(".cd-more-replies")) moreReplies(section, target);
       else if (target.matches(".cd-cancel")) closeReply(target.closest("form"));
+      else if (target.matches(".cd-edit")) openEdit(section, target);
+      else if (target.matches(".cd-cancel-edit")) closeEdit(target.closest("form"));
+      else if (target.matches(".cd-delete")) askDelete(target);
+      else if (target.matches(".cd-confirm-delete")) confirmDelete(section, target);
+      else if (target.matches(".cd-keep")) { const own = target.closest(".cd-own"); target.closest(".cd-confirm").remove(); own.querySelector(".cd-delete").focus(); }
     });
     section.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && event.target.closest(".cd-form--reply")) closeReply(event.target.closest(".cd-form--reply"));
@@ -408,10 +593,29 @@
     section.addEventListener("submit", (event) => {
       const form = event.target;
       if (form.matches(".cd-form")) { event.preventDefault(); submitComment(section, form); }
+      else if (form.matches(".cd-edit-form")) { event.preventDefault(); saveEdit(section, form); }
       else if (form.matches(".cd-report-form")) { event.preventDefault(); sendReport(form); }
+    });
+    // On commentdesk's own page the server rendered the comments: offer Edit and Delete on those
+    // this browser posted, while it still may.
+    section.querySelectorAll(".cd-comment:not(.cd-comment--deleted) .cd-actions").forEach((actions) => {
+      const own = ownActions(actions.closest(".cd-comment").dataset.commentId);
+      if (own && !actions.querySelector(".cd-own")) actions.querySelector(".cd-report").before(own, " ");
     });
     refreshTimes(section);
     setInterval(() => refreshTimes(section), 60000);
+  }
+
+  // The publisher's token is exchanged once for a session of this server (each token works once).
+  async function signIn(site) {
+    const token = script.dataset.readerToken;
+    if (!token) return;
+    try {
+      const result = await postJSON("/reader/session", { site: site, reader_token: token });
+      reader = { session: result.reader_session, name: result.name };
+    } catch (error) {
+      reader = null; // an expired or refused token: the reader can still comment as a guest where the site allows
+    }
   }
 
   async function embed(host) {
@@ -422,6 +626,7 @@
     if (!document.querySelector('link[href="' + stylesheet + '"]')) document.head.append(h("link", { rel: "stylesheet", href: stylesheet }));
     host.replaceChildren(h("p", { class: "cd-loading", text: "Loading comments…" }));
     try {
+      await signIn(site);
       const article = await api("/articles/lookup?site=" + encodeURIComponent(site) + "&url=" + encodeURIComponent(url));
       const thread = await api("/articles/" + article.id + "/comments");
       const section = sectionNode(thread, site);
@@ -434,7 +639,12 @@
 
   function start() {
     const own = document.querySelector("section.cd[data-article-id]");
-    if (own) { enhance(own); return; }
+    if (own) {
+      // A reader signed in on this server's own page: the page carries their session.
+      if (own.dataset.readerSession) reader = { session: own.dataset.readerSession, name: own.dataset.readerName || "" };
+      enhance(own);
+      return;
+    }
     const host = document.getElementById(script.dataset.target || "commentdesk");
     if (host) embed(host);
   }

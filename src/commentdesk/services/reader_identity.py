@@ -1,0 +1,207 @@
+"""Readers signed in on the publisher's own site (SSO), and guests' first-party tokens.
+
+The publisher signs a short-lived token (a JWT) for its signed-in reader; the embed, or a link to
+commentdesk's own page, hands it over once and receives a reader session signed by this server.
+The token's algorithm comes from the site's configuration, never from the token's header, and
+its `jti` can be used once: the used ids are kept in the database until they expire, under a
+primary key, so several servers sharing one database refuse the same replay.
+
+A signed-in reader is the commenter keyed by the hash of "sso:<sub>": bans, history and trust
+stay with the account whatever name it posts under.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from commentdesk.services.posting import MAX_NAME_CHARS, PostingError, validate
+from commentdesk.store import repository as repo
+from commentdesk.store.models import Site, UsedReaderToken, utcnow
+
+ALGORITHMS = ("HS256", "RS256", "ES256")
+MIN_SECRET_BYTES = 32
+MAX_KEY_CHARS = 10_000
+MAX_TOKEN_CHARS = 4096
+MAX_SUBJECT_CHARS = 255
+# Clocks on the publisher's servers and here may differ a little.
+LEEWAY = timedelta(seconds=60)
+# A sign-in token is meant to be short-lived; one valid for longer than this is refused.
+MAX_TOKEN_LIFETIME = timedelta(hours=24)
+GUEST_TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+_SESSION_SALT = "commentdesk.reader-session"
+
+
+class SsoConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A signed-in reader, as posting needs them: who (keyed hash), under what name, with what e-mail hash."""
+
+    site_id: int
+    identity_hash: str
+    name: str
+    email_hash: str | None
+    expires_at: datetime
+
+
+# --- the site's side: which algorithm and key ------------------------------------------------
+
+def configure(site: Site, algorithm: str, key: str) -> None:
+    """Set the site's sign-in algorithm and key, after checking the key suits the algorithm."""
+    if algorithm not in ALGORITHMS:
+        raise SsoConfigError(f"algorithm must be one of {', '.join(ALGORITHMS)}")
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_CHARS:
+        raise SsoConfigError(f"the key must be 1 to {MAX_KEY_CHARS} characters")
+    if algorithm == "HS256":
+        if "-----BEGIN" in key:
+            raise SsoConfigError("HS256 takes a shared secret, not a PEM key")
+        if len(key.encode()) < MIN_SECRET_BYTES:
+            raise SsoConfigError(f"an HS256 secret must be at least {MIN_SECRET_BYTES} bytes")
+    else:
+        try:
+            public_key = load_pem_public_key(key.encode())
+        except (ValueError, TypeError):
+            raise SsoConfigError("the key must be a PEM public key (-----BEGIN PUBLIC KEY-----)") from None
+        wanted = rsa.RSAPublicKey if algorithm == "RS256" else ec.EllipticCurvePublicKey
+        if not isinstance(public_key, wanted):
+            raise SsoConfigError(f"{algorithm} needs an {'RSA' if algorithm == 'RS256' else 'elliptic-curve (P-256)'} public key")
+        if algorithm == "ES256" and public_key.curve.name != "secp256r1":
+            raise SsoConfigError("ES256 needs a P-256 (secp256r1) key")
+    site.sso_algorithm, site.sso_key = algorithm, key
+
+
+def clear(site: Site) -> None:
+    site.sso_algorithm, site.sso_key = None, None
+
+
+def describe(site: Site) -> dict:
+    """What the API may show of the configuration: the algorithm and a fingerprint, never the key."""
+    if not site.sso_algorithm or not site.sso_key:
+        return {"enabled": False, "algorithm": None, "key_fingerprint": None}
+    fingerprint = hashlib.sha256(("commentdesk-sso:" + site.sso_key).encode()).hexdigest()[:16]
+    return {"enabled": True, "algorithm": site.sso_algorithm, "key_fingerprint": fingerprint}
+
+
+# --- the publisher's token ------------------------------------------------------------------
+
+def _refused(message: str, code: str = "reader_token_invalid") -> PostingError:
+    return PostingError(code, message, status=401, field="reader_token")
+
+
+def verify_token(session: Session, site: Site, token: str, secret: str, now: datetime | None = None) -> Reader:
+    """The reader a publisher's token names; PostingError (401) when it is not valid here, or used before."""
+    if not site.sso_algorithm or not site.sso_key:
+        raise PostingError("sso_not_enabled", "This site does not sign readers in.", status=403, field="reader_token")
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        raise _refused("The sign-in token is missing or too long.")
+    now = now or utcnow()
+    try:
+        claims = jwt.decode(
+            token, site.sso_key, algorithms=[site.sso_algorithm], leeway=LEEWAY,
+            options={"require": ["exp", "iat", "sub", "jti"], "verify_aud": False},
+        )
+    except jwt.ExpiredSignatureError:
+        raise _refused("The sign-in token has expired; reload the page.", "reader_token_expired") from None
+    except (jwt.PyJWTError, ValueError, TypeError):  # wrong algorithm or key type included
+        raise _refused("The sign-in token is not valid for this site.") from None
+    expires_at = _timestamp(claims.get("exp"))
+    issued_at = _timestamp(claims.get("iat"))
+    if expires_at is None or issued_at is None or issued_at > now + LEEWAY:
+        raise _refused("The sign-in token's times are not valid.")
+    if expires_at - now > MAX_TOKEN_LIFETIME:
+        raise _refused("The sign-in token is valid for too long; sign tokens for at most 24 hours.")
+    subject, token_id = claims.get("sub"), claims.get("jti")
+    if not _short_text(subject, MAX_SUBJECT_CHARS) or not _short_text(token_id, MAX_SUBJECT_CHARS):
+        raise _refused("The sign-in token needs a string sub and jti.")
+    email = claims.get("email")
+    if email is not None and not isinstance(email, str):
+        raise _refused("The sign-in token's email must be a string.")
+    name_claim = claims.get("name")
+    if not isinstance(name_claim, str):
+        raise _refused("The sign-in token needs the reader's name.")
+    try:
+        name, address, _text = validate(name_claim, email, "-", max_chars=1)
+    except PostingError as error:
+        raise _refused(f"The sign-in token's name or e-mail is not usable: {error.message}") from None
+    _use_once(session, site.id, token_id, expires_at + LEEWAY, now)
+    return Reader(
+        site_id=site.id, identity_hash=account_identity(secret, subject), name=name[:MAX_NAME_CHARS],
+        email_hash=repo.keyed_hash(secret, "email:" + address) if address else None, expires_at=expires_at,
+    )
+
+
+def account_identity(secret: str, subject: str) -> str:
+    return repo.keyed_hash(secret, "sso:" + subject)
+
+
+def _timestamp(value) -> datetime | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _short_text(value, limit: int) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= limit
+
+
+def _use_once(session: Session, site_id: int, token_id: str, keep_until: datetime, now: datetime) -> None:
+    """Record the token id as used, in a transaction of its own; a second use is refused."""
+    session.commit()
+    session.execute(delete(UsedReaderToken).where(UsedReaderToken.expires_at < now))
+    inserted = session.execute(
+        repo.dialect_insert(session, UsedReaderToken)
+        .values(site_id=site_id, token_id_hash=hashlib.sha256(token_id.encode()).hexdigest(), expires_at=keep_until)
+        .on_conflict_do_nothing(index_elements=[UsedReaderToken.site_id, UsedReaderToken.token_id_hash])
+        .returning(UsedReaderToken.token_id_hash)  # a row back only when this request inserted it
+    ).first()
+    session.commit()
+    if inserted is None:
+        raise _refused("This sign-in token was used already; reload the page for a new one.", "reader_token_used")
+
+
+# --- the reader session this server hands out in exchange -------------------------------------
+
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=_SESSION_SALT)
+
+
+def session_token(secret: str, reader: Reader) -> str:
+    return _serializer(secret).dumps([reader.site_id, reader.identity_hash, reader.name, reader.email_hash,
+                                      int(reader.expires_at.timestamp())])
+
+
+def reader_from_session(secret: str, value: str | None, site_id: int, now: datetime | None = None) -> Reader | None:
+    """The reader a session token names, if it is this server's, for this site and unexpired."""
+    if not value or len(value) > MAX_TOKEN_CHARS:
+        return None
+    try:
+        site, identity, name, email_hash, expires = _serializer(secret).loads(value, max_age=int(MAX_TOKEN_LIFETIME.total_seconds()) + 60)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    expires_at = _timestamp(expires)
+    if site != site_id or expires_at is None or expires_at <= (now or utcnow()):
+        return None
+    return Reader(site_id=site, identity_hash=identity, name=name, email_hash=email_hash, expires_at=expires_at)
+
+
+def guest_token_hash(secret: str, token: str | None) -> str | None:
+    """The keyed hash of a guest's first-party token; None for a missing or malformed one."""
+    if not token or not GUEST_TOKEN.match(token):
+        return None
+    return repo.keyed_hash(secret, "guest:" + token)
