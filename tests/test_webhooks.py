@@ -99,6 +99,15 @@ def scripted_session(client, headers) -> None:
     assert client.post("/moderate/api/undo", json={"event_ids": rejected.json()["event_ids"]},
                        headers={"X-CSRF-Token": csrf}).status_code == 200
     assert client.post(f"/api/v1/comments/{first}/reports", json={"reason": "spam"}).status_code == 201
+    # The author corrects a comment, then withdraws it.
+    mine = client.post(f"/api/v1/articles/{other}/comments",
+                       json={"author_name": "Ann Reader", "text": "The tram line should reach the hospital first."}).json()
+    edited = client.post(f"/api/v1/comments/{mine['comment']['id']}/edit",
+                         json={"edit_token": mine["edit_token"], "text": "The tram line should reach the hospital and the station first."})
+    assert edited.status_code == 200, edited.text
+    deleted = client.post(f"/api/v1/comments/{mine['comment']['id']}/delete", json={"edit_token": mine["edit_token"]})
+    assert deleted.status_code == 200, deleted.text
+
     closed = client.post(f"/moderate/articles/{article}/options", data={"comments_open": "0", "csrf_token": csrf},
                          follow_redirects=False)
     assert closed.status_code == 303
@@ -119,8 +128,8 @@ def test_every_event_of_a_session_reaches_the_receiver_once_signed_and_without_p
         assert Counter(request.event_id for request in got) == Counter(set(recorded))  # once each
         assert all(request.signed for request in got)
         assert Counter(recorded.values()) == {
-            "comment.created": 3, "comment.held": 4, "comment.published": 2, "comment.rejected": 1,
-            "comment.reported": 1, "article.closed": 2}
+            "comment.created": 4, "comment.held": 5, "comment.published": 2, "comment.rejected": 1,
+            "comment.reported": 1, "article.closed": 2, "comment.edited": 1, "comment.deleted": 1}
         for request in got:
             assert request.body["id"] == request.event_id and request.body["type"] == recorded[request.event_id]
             assert request.body["site"] == "news" and request.body["article"]["url"].startswith("https://news.example/")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import Decision
+from commentdesk.services import events
 from commentdesk.render import render_comment
 from commentdesk.services.posting import (
     CommentPoster,
@@ -91,10 +92,13 @@ def edit(poster: CommentPoster, session: Session, comment_id: int, text: str, wh
     for name, value in decided_fields(decision).items():
         if name != "status":  # the move itself goes through change_status, which keeps the counts
             setattr(comment, name, value)
+    previous_status = comment.status
     event = repo.change_status(session, comment, decision.status, actor="author", actor_name=comment.author_name,
                                action="edit", reasons=list(comment.reasons), note="Edited by its author and checked again.")
     event.created_at = now
     revisions.touch_article(session, comment.article_id)
+    events.record(session, events.COMMENT_EDITED, comment=comment, actor="reader")
+    events.record_status(session, comment, previous_status, actor="system")
     session.commit()
     return Edited(comment, decision)
 
@@ -102,5 +106,6 @@ def edit(poster: CommentPoster, session: Session, comment_id: int, text: str, wh
 def delete(session: Session, comment_id: int, who: Authorship) -> Comment:
     comment = own_comment(session, comment_id, who)
     revisions.mark_deleted(session, comment, actor_name=comment.author_name)
+    events.record(session, events.COMMENT_DELETED, comment=comment, actor="reader")
     session.commit()
     return comment
