@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from contextlib import asynccontextmanager
 
@@ -26,12 +25,14 @@ from commentdesk.services.posting import CommentPoster
 from commentdesk.services.read_cache import close_cache
 from commentdesk.services.webhook_delivery import WebhookDeliverer
 from commentdesk.store.db import make_engine, migrate, session_factory
-from commentdesk.web import static_files
+from commentdesk.web import mail, notice_pages, reader, reader_accounts, static_files
+from commentdesk.web import moderate as workspace
 
 log = logging.getLogger(__name__)
-# Web parts that register their own routes; each module exposes `router`.
-WEB_MODULES = ("commentdesk.web.reader", "commentdesk.web.reader_accounts", "commentdesk.web.notice_pages",
-               "commentdesk.web.moderate", "commentdesk.web.mail")
+# Every router the app serves, in the order they are matched; a part that fails to import stops
+# the app with its error rather than leaving its pages out.
+ROUTERS = (api_router, webhooks_router, reader_api_router, reader.router, reader_accounts.router, notice_pages.router,
+           workspace.router, mail.router)
 
 
 def create_app(settings: Settings, models: ModerationModels | None = None) -> FastAPI:
@@ -79,17 +80,8 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
 
     errors.install(app)
     admission.install(app)
-    app.include_router(api_router)
-    app.include_router(webhooks_router)
-    app.include_router(reader_api_router)
-    for module_name in WEB_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as missing:
-            if missing.name != module_name:
-                raise
-            continue
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     static_files.install(app)
     # Inside CORS, so that a publisher's page can read a 503 and its Retry-After.
     app.add_middleware(AdmissionControl, max_active=settings.max_active_requests,

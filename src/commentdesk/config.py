@@ -1,7 +1,20 @@
 """Settings: every setting is a command-line flag with an environment-variable twin.
 
 The environment name is the flag's name upper-cased with a COMMENTDESK_ prefix:
-``--database-url`` and ``COMMENTDESK_DATABASE_URL``. A flag given on the command line wins.
+``--database-url`` and ``COMMENTDESK_DATABASE_URL``. A flag given on the command line wins over
+the environment, which wins over the default. pydantic-settings reads the environment and checks
+every value (ports in range, positive limits, known choices), so a wrong value stops the command
+at start with a message that names the flag and its variable.
+
+This module is the one place that reads COMMENTDESK_ variables. Three groups:
+
+- `Settings`: the server's settings, offered as flags by the commands that use them
+  (`add_settings_arguments`) and read with `settings_from(args)`;
+- `EvaluationSettings`: the labeled data and embedding cache of `commentdesk eval` and `train`
+  (their `--data-dir` and `--cache-dir`);
+- `ModelRuntimeSettings`: how this process runs MiniLM (backend, export cache). The embedder is
+  shared by everything in a process and by the processes `serve` starts, so these are read from
+  the environment, which those processes inherit, and are not flags.
 """
 
 from __future__ import annotations
@@ -9,49 +22,85 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from commentdesk.moderation.models.registry import VARIANTS
 
 ENV_PREFIX = "COMMENTDESK_"
 BACKGROUND_CONNECTIONS = 6
 SPARE_WORKER_THREADS = 8
+# Never echoed back in an error message.
+SECRET_SETTINGS = {"secret_key", "smtp_password"}
+
+ModelVariant = Literal[VARIANTS]  # type: ignore[valid-type]
 
 
-@dataclass
-class Settings:
-    data_dir: Path = field(default=Path("data"), metadata={"help": "Directory for the SQLite database and the instance secret."})
-    database_url: str = field(default="", metadata={"help": "SQLAlchemy URL (postgresql+psycopg://... or sqlite:///...). Empty: SQLite under --data-dir."})
-    host: str = field(default="127.0.0.1", metadata={"help": "Address to listen on."})
-    port: int = field(default=8000, metadata={"help": "Port to listen on."})
-    secret_key: str = field(default="", metadata={"help": "Secret for hashing e-mail and network addresses and signing sessions. Empty: generated once and kept under --data-dir."})
-    forwarded_allow_ips: str = field(default="", metadata={"help": "Addresses of reverse proxies whose X-Forwarded-For header gives the reader's address (comma-separated, or *). Empty: trust none."})
-    public_url: str = field(default="", metadata={"help": "Public base URL of this server, used in the embed snippet. Empty: taken from each request."})
-    models_dir: Path | None = field(default=None, metadata={"help": "Where `commentdesk train --install` puts site-trained model weights. Empty: <data-dir>/models."})
-    model_timeout_ms: int = field(default=30_000, metadata={"help": "Time budget for the models' own work on one comment, counted from when they start on it (not while it waits its turn); a model that takes longer is stuck, and the comment is held for review. What a reader waits is --check-wait-ms."})
-    check_wait_ms: int = field(default=2000, metadata={"help": "How long a post waits for its check; past it (the server is busy) the comment is stored, the reader told it is being checked, and it is decided as soon as the models are free."})
-    model_variant: str = field(default="default", metadata={"help": "Shipped abuse model to use when no site-trained one is installed: default (linear model on the sentence embedding) or finetuned (fine-tuned MiniLM layer: better on hate speech, but holds more neutral mentions of groups; see the model card)."})
-    load_models: bool = field(default=True, metadata={"help": "Load the moderation models (turn off only to run without automatic moderation: every comment is then held)."})
-    max_comment_chars: int = field(default=5000, metadata={"help": "Longest comment accepted, in characters."})
-    max_body_bytes: int = field(default=200_000, metadata={"help": "Largest request body accepted, in bytes."})
-    max_active_requests: int = field(default=32, metadata={"help": "Requests worked on at once by one server process; the database pool and worker threads are sized from it."})
-    max_waiting_requests: int = field(default=1024, metadata={"help": "Requests that may wait for their turn; beyond it a request is refused at once with 503 and Retry-After."})
-    max_wait_ms: int = field(default=10_000, metadata={"help": "Longest a request waits for its turn before it is refused with 503 and Retry-After."})
-    workers: int = field(default=0, metadata={"help": "Web worker processes of `serve` (they share one moderation process). 0: one per CPU core."})
-    deliver_webhooks: bool = field(default=True, metadata={"help": "Deliver the sites' webhooks from this server (every server of a shared database may: each delivery is made by one of them)."})
-    webhook_timeout_ms: int = field(default=10_000, metadata={"help": "Time limit for one webhook request, connecting included; a receiver slower than this is tried again later."})
-    webhook_max_attempts: int = field(default=12, metadata={"help": "Tries of one webhook delivery before it is marked failed and shown to moderators (with the default waits, two to three and a half hours)."})
-    webhook_retry_base_ms: int = field(default=10_000, metadata={"help": "Wait before the second try of a webhook delivery; each later wait doubles (up to an hour), with jitter."})
-    access_log: bool = field(default=True, metadata={"help": "Log one line per request."})
-    smtp_host: str = field(default="", metadata={"help": "SMTP server for e-mail to readers and moderators. Empty: no e-mail is sent, and readers are not offered it."})
-    smtp_port: int = field(default=587, metadata={"help": "SMTP server port."})
-    smtp_security: str = field(default="starttls", metadata={"help": "starttls, tls (implicit TLS, usually port 465) or none (only for a relay on this machine)."})
-    smtp_username: str = field(default="", metadata={"help": "SMTP user name. Empty: no sign-in."})
-    smtp_password: str = field(default="", metadata={"help": "SMTP password."})
-    mail_from: str = field(default="", metadata={"help": "From address of every message, e.g. \"The Courier comments <comments@courier.example>\". Required with --smtp-host."})
-    mail_per_hour: int = field(default=6, metadata={"help": "Most messages one address receives in an hour; further ones are dropped."})
-    digest_to: str = field(default="", metadata={"help": "Comma-separated moderator addresses that receive a digest of the moderation queues. Empty: no digest."})
-    digest_hours: int = field(default=24, metadata={"help": "Hours between two digests."})
-    notice_contact_days: int = field(default=180, metadata={"help": "Days a notifier's name and e-mail are kept after their notice of illegal content is decided (to answer a complaint about the decision); then they are erased."})
+def setting(default, help: str, **checks):
+    """One setting: its default, its help text (shown by --help) and its checks (ge=, le=, ...)."""
+    return Field(default, description=help, **checks)
+
+
+class _FromEnvironment(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", protected_namespaces=())
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_means_unset(cls, value, info):
+        """An empty variable keeps today's meaning: off for a switch, none for an optional folder."""
+        if value != "":
+            return value
+        annotation = cls.model_fields[info.field_name].annotation
+        if annotation is bool:
+            return False
+        if annotation == (Path | None):
+            return None
+        return value
+
+
+class Settings(_FromEnvironment):
+    data_dir: Path = setting(Path("data"), "Directory for the SQLite database and the instance secret.")
+    database_url: str = setting("", "SQLAlchemy URL (postgresql+psycopg://... or sqlite:///...). Empty: SQLite under --data-dir.")
+    host: str = setting("127.0.0.1", "Address to listen on.")
+    port: int = setting(8000, "Port to listen on.", ge=1, le=65535)
+    secret_key: str = setting("", "Secret for hashing e-mail and network addresses and signing sessions. Empty: generated once and kept under --data-dir.")
+    forwarded_allow_ips: str = setting("", "Addresses of reverse proxies whose X-Forwarded-For header gives the reader's address (comma-separated, or *). Empty: trust none.")
+    public_url: str = setting("", "Public base URL of this server, used in the embed snippet. Empty: taken from each request.")
+    models_dir: Path | None = setting(None, "Where `commentdesk train --install` puts site-trained model weights. Empty: <data-dir>/models.")
+    model_timeout_ms: int = setting(30_000, "Time budget for the models' own work on one comment, counted from when they start on it (not while it waits its turn); a model that takes longer is stuck, and the comment is held for review. What a reader waits is --check-wait-ms.", gt=0)
+    check_wait_ms: int = setting(2000, "How long a post waits for its check; past it (the server is busy) the comment is stored, the reader told it is being checked, and it is decided as soon as the models are free.", ge=0)
+    model_variant: ModelVariant = setting("default", "Shipped abuse model to use when no site-trained one is installed: default (linear model on the sentence embedding) or finetuned (fine-tuned MiniLM layer: better on hate speech, but holds more neutral mentions of groups; see the model card).")
+    load_models: bool = setting(True, "Load the moderation models (turn off only to run without automatic moderation: every comment is then held).")
+    max_comment_chars: int = setting(5000, "Longest comment accepted, in characters.", gt=0)
+    max_body_bytes: int = setting(200_000, "Largest request body accepted, in bytes.", gt=0)
+    max_active_requests: int = setting(32, "Requests worked on at once by one server process; the database pool and worker threads are sized from it.", gt=0)
+    max_waiting_requests: int = setting(1024, "Requests that may wait for their turn; beyond it a request is refused at once with 503 and Retry-After.", ge=0)
+    max_wait_ms: int = setting(10_000, "Longest a request waits for its turn before it is refused with 503 and Retry-After.", ge=0)
+    workers: int = setting(0, "Web worker processes of `serve` (they share one moderation process). 0: one per CPU core.", ge=0)
+    deliver_webhooks: bool = setting(True, "Deliver the sites' webhooks from this server (every server of a shared database may: each delivery is made by one of them).")
+    webhook_timeout_ms: int = setting(10_000, "Time limit for one webhook request, connecting included; a receiver slower than this is tried again later.", gt=0)
+    webhook_max_attempts: int = setting(12, "Tries of one webhook delivery before it is marked failed and shown to moderators (with the default waits, two to three and a half hours).", gt=0)
+    webhook_retry_base_ms: int = setting(10_000, "Wait before the second try of a webhook delivery; each later wait doubles (up to an hour), with jitter.", gt=0)
+    access_log: bool = setting(True, "Log one line per request.")
+    smtp_host: str = setting("", "SMTP server for e-mail to readers and moderators. Empty: no e-mail is sent, and readers are not offered it.")
+    smtp_port: int = setting(587, "SMTP server port.", ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = setting("starttls", "starttls, tls (implicit TLS, usually port 465) or none (only for a relay on this machine).")
+    smtp_username: str = setting("", "SMTP user name. Empty: no sign-in.")
+    smtp_password: str = setting("", "SMTP password.")
+    mail_from: str = setting("", "From address of every message, e.g. \"The Courier comments <comments@courier.example>\". Required with --smtp-host.")
+    mail_per_hour: int = setting(6, "Most messages one address receives in an hour; further ones are dropped.", gt=0)
+    digest_to: str = setting("", "Comma-separated moderator addresses that receive a digest of the moderation queues. Empty: no digest.")
+    digest_hours: int = setting(24, "Hours between two digests.", gt=0)
+    notice_contact_days: int = setting(180, "Days a notifier's name and e-mail are kept after their notice of illegal content is decided (to answer a complaint about the decision); then they are erased.", gt=0)
+
+    @model_validator(mode="after")
+    def _mail_needs_a_sender(self) -> "Settings":
+        if self.smtp_host and not self.mail_from.strip():
+            raise ValueError("--mail-from (COMMENTDESK_MAIL_FROM) is required with --smtp-host")
+        return self
 
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -86,58 +135,85 @@ class Settings:
         return self.secret_key
 
 
-def _env_name(name: str) -> str:
+class EvaluationSettings(_FromEnvironment):
+    """Where `commentdesk eval` and `train` find the labeled sets and keep embeddings; each is
+    also a flag of those commands (--data-dir, --cache-dir), which wins."""
+
+    labeled_data: Path | None = setting(None, "Folder of labeled sets. Empty: ../shared/data from the working directory.")
+    cache_dir: Path | None = setting(None, "Embedding cache of the labeled sets. Empty: ./.cache.")
+
+    def resolved_labeled_data(self) -> Path:
+        return self.labeled_data or Path.cwd().parent / "shared" / "data"
+
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir or Path.cwd() / ".cache"
+
+
+class ModelRuntimeSettings(_FromEnvironment):
+    embedder_backend: Literal["onnx", "torch"] = setting("onnx", "onnx (ONNX Runtime, PyTorch when it fails) or torch.")
+    model_cache: Path | None = setting(None, "Where the ONNX export of MiniLM is kept. Empty: $XDG_CACHE_HOME/commentdesk or ~/.cache/commentdesk.")
+
+    def resolved_model_cache(self) -> Path:
+        if self.model_cache:
+            return self.model_cache
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "commentdesk"
+
+
+def keep_model_hub_offline() -> None:
+    """Tell the model libraries never to reach for a model hub: the weights come from site-packages.
+    (Set for this process and its children unless the operator has set them.)"""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class SettingsError(ValueError):
+    """A setting with a wrong value; the message names its flag and environment variable."""
+
+
+def env_name(name: str) -> str:
     return ENV_PREFIX + name.upper()
 
 
-def _parse_bool(text: str) -> bool:
-    lowered = text.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off", ""}:
-        return False
-    raise ValueError(f"not a boolean: {text!r}")
+def flag_name(name: str) -> str:
+    return "--" + name.replace("_", "-")
 
 
 def add_settings_arguments(parser: argparse.ArgumentParser, only: set[str] | None = None) -> None:
-    """Add one flag per setting (or per setting in ``only``); defaults come from the environment."""
-    for spec in fields(Settings):
-        if only is not None and spec.name not in only:
+    """Add one flag per setting (or per setting in ``only``); unset flags leave the environment's value."""
+    for name, spec in Settings.model_fields.items():
+        if only is not None and name not in only:
             continue
-        flag = "--" + spec.name.replace("_", "-")
-        help_text = f"{spec.metadata.get('help', '')} [env {_env_name(spec.name)}]"
-        if spec.type in ("bool", bool):
-            parser.add_argument(flag, dest=spec.name, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+        help_text = f"{spec.description} [env {env_name(name)}]"
+        if spec.annotation is bool:
+            parser.add_argument(flag_name(name), dest=name, action=argparse.BooleanOptionalAction, default=None, help=help_text)
         else:
-            parser.add_argument(flag, dest=spec.name, default=None, help=help_text)
+            parser.add_argument(flag_name(name), dest=name, default=None, help=help_text)
 
 
 def settings_from(args: argparse.Namespace | None = None, **overrides) -> Settings:
     """Build settings: defaults, then the environment, then flags, then explicit overrides."""
-    settings = Settings()
-    for spec in fields(Settings):
-        raw = os.environ.get(_env_name(spec.name))
-        if args is not None and getattr(args, spec.name, None) is not None:
-            raw = getattr(args, spec.name)
-        if spec.name in overrides:
-            raw = overrides[spec.name]
-        if raw is None:
+    given = {name: getattr(args, name) for name in Settings.model_fields
+             if args is not None and getattr(args, name, None) is not None}
+    given.update(overrides)
+    return checked(Settings, **given)
+
+
+def checked(kind: type[_FromEnvironment], **given):
+    """`kind(**given)`, with a wrong value reported as a SettingsError naming flag and variable."""
+    try:
+        return kind(**given)
+    except ValidationError as error:
+        raise SettingsError(describe(error)) from None
+
+
+def describe(error: ValidationError) -> str:
+    problems = []
+    for item in error.errors():
+        name = str(item["loc"][0]) if item["loc"] else ""
+        message = item["msg"].removeprefix("Value error, ")
+        if not name:  # a rule across settings: its message names them
+            problems.append(message)
             continue
-        setattr(settings, spec.name, _coerce(spec, raw))
-    return settings
-
-
-def _coerce(spec, raw):
-    kind = spec.type if isinstance(spec.type, str) else getattr(spec.type, "__name__", str(spec.type))
-    if isinstance(raw, str):
-        if kind == "bool":
-            return _parse_bool(raw)
-        if kind == "int":
-            return int(raw)
-        if kind == "Path":
-            return Path(raw)
-        if kind == "Path | None":
-            return Path(raw) if raw else None
-    if kind in ("Path", "Path | None") and not isinstance(raw, Path):
-        return Path(raw)
-    return raw
+        shown = "" if name in SECRET_SETTINGS else f" (got {item.get('input')!r})"
+        problems.append(f"{flag_name(name)} / {env_name(name)}: {message}{shown}")
+    return "; ".join(problems)

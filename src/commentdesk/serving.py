@@ -220,7 +220,6 @@ def _run_worker(settings: Settings, socket_path: str | None, authkey: bytes) -> 
     import uvicorn
 
     from commentdesk.app import create_app
-    from commentdesk.cli import proxy_options
     from commentdesk.moderation.remote import RemoteModels
 
     # uvicorn installs its own handlers for a graceful stop; the supervisor's must not run here.
@@ -296,6 +295,14 @@ def _describe(status: int, raw: bool = True) -> str:
     if os.WIFSIGNALED(status):
         return f"signal {os.WTERMSIG(status)}"
     return f"status {os.WEXITSTATUS(status)}"
+
+
+def proxy_options(settings: Settings) -> dict:
+    """Behind a reverse proxy, take the reader's address from X-Forwarded-For (flood limits,
+    reports) only when it comes from a proxy the operator named."""
+    if not settings.forwarded_allow_ips:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": settings.forwarded_allow_ips}
 
 
 def serve(settings: Settings) -> int:

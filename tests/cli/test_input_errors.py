@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from commentdesk.cli import main
-from commentdesk.evaluation.command import describe_decisions
+from commentdesk.evaluation.retraining import describe_decisions
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from commentdesk.evaluation.command import _news_figures, compare_with_current, split_decisions
+from commentdesk.evaluation.retraining import compare_with_current, news_figures, split_decisions
 from commentdesk.moderation.models.abuse import WEIGHTS_DIR
 from commentdesk.moderation.models.abuse_finetuned import load_abuse_model
 
@@ -15,7 +15,7 @@ DECISIONS = [
 
 
 def shipped_news() -> dict:
-    return _news_figures(load_abuse_model(WEIGHTS_DIR).meta)
+    return news_figures(load_abuse_model(WEIGHTS_DIR).meta)
 
 
 def meta_with(c3: float, ucc: float) -> dict:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from commentdesk.importers import command
+from commentdesk.commands import import_comments as command
 from commentdesk.moderation.pipeline import Pipeline
 
 from .conftest import SITE

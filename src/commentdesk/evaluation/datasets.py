@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import html
-import os
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -26,8 +25,9 @@ csv.field_size_limit(10_000_000)
 
 def default_data_dir() -> Path:
     """``$COMMENTDESK_LABELED_DATA``, else ``../shared/data`` relative to the working directory."""
-    env = os.environ.get("COMMENTDESK_LABELED_DATA")
-    return Path(env) if env else Path.cwd().parent / "shared" / "data"
+    from commentdesk.config import EvaluationSettings, checked
+
+    return checked(EvaluationSettings).resolved_labeled_data()
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 from pathlib import Path
 
@@ -14,8 +13,10 @@ from commentdesk.moderation.models.embedder import shared_embedder
 
 
 def default_cache_dir() -> Path:
-    env = os.environ.get("COMMENTDESK_CACHE_DIR")
-    return Path(env) if env else Path.cwd() / ".cache"
+    """``$COMMENTDESK_CACHE_DIR``, else ``./.cache``."""
+    from commentdesk.config import EvaluationSettings, checked
+
+    return checked(EvaluationSettings).resolved_cache_dir()
 
 
 def _ensure_ignored(cache_dir: Path) -> None:

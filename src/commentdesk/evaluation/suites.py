@@ -15,7 +15,6 @@ the whole product (models, word lists, threat rules, spam and relevance), not of
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections import Counter, defaultdict
@@ -484,24 +483,3 @@ def summary(results: dict) -> dict:
             article: {"chatter_held": entry["chatter"]["held"], "on_topic_held": entry["on_topic"]["held"]}
             for article, entry in offtopic["per_article"].items()}
     return found
-
-
-def run_command(args: argparse.Namespace) -> int:
-    """`commentdesk eval --suite NAME`: the installed models under the default policy."""
-    from commentdesk.moderation.pipeline import ModerationModels
-    from commentdesk.moderation.scorer import Scorer
-
-    if args.file or args.weights_dir:
-        print("error: --suite judges the installed models with the full policy; it cannot be combined with --file or --weights-dir",
-              file=sys.stderr)
-        return 2
-    # A generous budget: on a busy machine a timed-out comment would be held and miscounted.
-    scorer = Scorer(models=ModerationModels(timeout_ms=120_000))
-    try:
-        written = run_suites(args.suite, args.out, scorer, command=f"commentdesk eval --suite {args.suite} --out {args.out}")
-    except (SuiteError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    reports = {name: str(path) for name, path in written.items() if name != "results"}
-    print(json.dumps({"reports": reports, "results": summary(written["results"])}, indent=2, ensure_ascii=False))
-    return 0

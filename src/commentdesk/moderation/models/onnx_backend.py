@@ -19,10 +19,10 @@ OPSET = 17
 
 
 def cache_dir() -> Path:
-    configured = os.environ.get("COMMENTDESK_MODEL_CACHE")
-    if configured:
-        return Path(configured)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "commentdesk"
+    """``$COMMENTDESK_MODEL_CACHE``, else the user's cache folder (see config.ModelRuntimeSettings)."""
+    from commentdesk.config import ModelRuntimeSettings, checked
+
+    return checked(ModelRuntimeSettings).resolved_model_cache()
 
 
 def _weights_digest(model_dir: Path) -> str:

@@ -7,7 +7,8 @@ import argparse
 import sys
 from datetime import UTC, datetime, timedelta
 
-from commentdesk.config import add_settings_arguments, settings_from
+from commentdesk.commands.common import DATABASE_SETTINGS, fail, open_store
+from commentdesk.config import add_settings_arguments
 
 
 def _day(text: str) -> datetime:
@@ -26,32 +27,27 @@ def register(subparsers) -> None:
     export.add_argument("--site", action="append", default=[], help="A site's slug (repeat for several; default: every site).")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     erase = actions.add_parser("erase-contacts", help="Erase notifiers' names and e-mails kept past --notice-contact-days.")
-    add_settings_arguments(export, {"data_dir", "database_url"})
-    add_settings_arguments(erase, {"data_dir", "database_url", "notice_contact_days"})
+    add_settings_arguments(export, DATABASE_SETTINGS)
+    add_settings_arguments(erase, DATABASE_SETTINGS | {"notice_contact_days"})
     dsa.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from commentdesk.services import accounts, notices, transparency
-    from commentdesk.store.db import make_engine, migrate, session_factory
 
-    settings = settings_from(args)
-    engine = make_engine(settings.resolved_database_url())
-    migrate(engine)
+    settings, engine, sessions = open_store(args)
     try:
-        with session_factory(engine)() as session:
+        with sessions() as session:
             if args.dsa_command == "erase-contacts":
                 erased = notices.erase_expired_contacts(session, settings.notice_contact_days)
                 print(f"erased the contact of {erased} notifier(s)", file=sys.stderr)
                 return 0
             if args.last_day < args.start:
-                print("error: --to is before --from", file=sys.stderr)
-                return 2
+                return fail("--to is before --from")
             try:
                 site_ids = accounts.site_ids_for(session, args.site)
             except accounts.AccountError as error:
-                print(f"error: {error}", file=sys.stderr)
-                return 2
+                return fail(str(error))
             report = transparency.transparency_report(session, args.start, args.last_day + timedelta(days=1), site_ids)
             sys.stdout.write(transparency.as_json(report) if args.format == "json" else transparency.as_csv(report))
             return 0

@@ -6,7 +6,8 @@ import argparse
 import getpass
 import sys
 
-from commentdesk.config import add_settings_arguments, settings_from
+from commentdesk.commands.common import DATABASE_SETTINGS, fail, open_store
+from commentdesk.config import add_settings_arguments
 
 
 def register(subparsers) -> None:
@@ -31,7 +32,7 @@ def register(subparsers) -> None:
     password.add_argument("--password-stdin", action="store_true", help="Read the password from the first line of stdin.")
 
     for sub in (add, list_, disable, enable, password):
-        add_settings_arguments(sub, {"data_dir", "database_url"})
+        add_settings_arguments(sub, DATABASE_SETTINGS)
     users.set_defaults(handler=run)
 
 
@@ -46,13 +47,10 @@ def _read_password(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from commentdesk.services import accounts
-    from commentdesk.store.db import make_engine, migrate, session_factory
 
-    settings = settings_from(args)
-    engine = make_engine(settings.resolved_database_url())
-    migrate(engine)
+    _settings, engine, sessions = open_store(args)
     try:
-        with session_factory(engine)() as session:
+        with sessions() as session:
             if args.user_command == "list":
                 sites = {site.id: site.slug for site in accounts.visible_sites(session, accounts.Scope(None))}
                 for user in accounts.list_users(session):
@@ -69,8 +67,7 @@ def run(args: argparse.Namespace) -> int:
                 return 0
             user = accounts.user_by_name(session, args.username)
             if user is None:
-                print(f"error: no user {args.username!r}", file=sys.stderr)
-                return 2
+                return fail(f"no user {args.username!r}")
             if args.user_command == "set-password":
                 accounts.set_password(user, _read_password(args))
                 message = f"password for {user.username} changed"
@@ -81,7 +78,6 @@ def run(args: argparse.Namespace) -> int:
             print(message)
             return 0
     except accounts.AccountError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return fail(str(error))
     finally:
         engine.dispose()

@@ -1,0 +1,50 @@
+"""The `commentdesk` command line: one module per subcommand, wired here in the order --help lists them.
+
+Each module has `register(subparsers)`, which adds its parser and sets `handler` (args -> exit
+status). The modules are imported here by name, so one that fails to import stops every command
+with its error instead of vanishing from the list. They import what their work needs inside the
+handler, so `commentdesk --help` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from commentdesk import __version__
+from commentdesk.commands import (
+    demo,
+    dsa,
+    evaluate,
+    export,
+    import_comments,
+    migrate,
+    score,
+    serve,
+    sites,
+    train,
+    users,
+)
+from commentdesk.commands.common import fail
+from commentdesk.config import SettingsError
+
+COMMANDS = (serve, demo, score, migrate, sites, users, import_comments, export, evaluate, train, dsa)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="commentdesk", description="Self-hosted comments for news sites, moderated on arrival.")
+    parser.add_argument("--version", action="version", version=f"commentdesk {__version__}")
+    subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(subcommands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args) or 0
+    except SettingsError as error:  # a wrong flag or variable: said in one line, before any work
+        return fail(str(error))

@@ -1,0 +1,7 @@
+"""`python -m commentdesk.commands ...` runs the command line."""
+
+import sys
+
+from commentdesk.commands import main
+
+sys.exit(main())

@@ -1,0 +1,48 @@
+"""`commentdesk score`: moderate JSON lines from stdin, one decision per line on stdout (moderation/scorer.py)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from commentdesk.config import settings_from
+
+SCORE_CONTRACT = """\
+Moderate comments given as JSON lines on stdin; write one decision per input line on stdout,
+in the same order.
+
+Each input line is a JSON object:
+  {"id": any JSON value, "article": {"title": str, "body": str}, "text": str, "parent": str or null}
+  (parent: the text of the comment this one answers, or null for a top-level comment)
+
+Each output line is a JSON object:
+  {"id": the input's id, "decision": "publish" | "hold" | "reject",
+   "abuse": 0-1, "relevance": 0-1 (higher = more on-topic), "spam": 0-1,
+   "reasons": [{"code": str, "message": str}, ...]}
+
+A line that cannot be read is answered "hold" with the reason code "invalid_input" (and the id
+when one can be found). The models are waited for however busy the machine is: a line is held
+for a model only when the model fails, with the reason "model_unavailable". Progress goes to
+stderr (a bar with lines per second on a terminal), never to stdout.
+
+Example:
+  echo '{"id": 1, "article": {"title": "Rates held", "body": "The bank kept rates at 4.25%."},
+         "text": "Holding is right while inflation stays high.", "parent": null}' | commentdesk score
+"""
+
+
+def register(commands) -> None:
+    score = commands.add_parser("score", help="Moderate JSON lines from stdin; one decision per line on stdout.",
+                                description=SCORE_CONTRACT, formatter_class=argparse.RawDescriptionHelpFormatter)
+    score.set_defaults(handler=run)
+
+
+def run(_args) -> int:
+    from commentdesk.moderation.pipeline import ModerationModels
+    from commentdesk.moderation.scorer import Scorer
+    from commentdesk.moderation.scorer import run as score_lines
+
+    # The same weights the server uses: site-trained ones when `train --install` activated them.
+    # A batch tool waits for the models: no time budget, so a busy machine never holds a line.
+    models = ModerationModels(timeout_ms=None, models_dir=settings_from().resolved_models_dir())
+    return score_lines(sys.stdin, sys.stdout, sys.stderr, Scorer(models=models))

@@ -1,0 +1,97 @@
+"""`commentdesk sites add | list | rotate-key | sso`: sites, their API keys and their reader sign-in."""
+
+from __future__ import annotations
+
+from commentdesk.commands.common import DATABASE_SETTINGS, fail, open_store
+from commentdesk.config import add_settings_arguments
+
+
+def register(commands) -> None:
+    sites = commands.add_parser("sites", help="Manage sites and their API keys.")
+    actions = sites.add_subparsers(dest="site_command", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="Create a site and print its API key.")
+    add.add_argument("slug")
+    add.add_argument("--name", required=True)
+    list_ = actions.add_parser("list", help="List sites.")
+    rotate = actions.add_parser("rotate-key", help="Issue a new API key for a site.")
+    rotate.add_argument("slug")
+    sso = actions.add_parser("sso", help="Accept readers signed in on the publisher's site (docs/sso.md).")
+    sso.add_argument("slug")
+    choice = sso.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--algorithm", choices=("HS256", "RS256", "ES256"), help="with --key-file")
+    choice.add_argument("--off", action="store_true", help="stop accepting publisher sign-ins")
+    sso.add_argument("--key-file", help="HS256: a file holding the shared secret; RS256/ES256: the PEM public key")
+    for sub in (add, list_, rotate, sso):
+        add_settings_arguments(sub, DATABASE_SETTINGS)
+    sites.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    _settings, engine, sessions = open_store(args)
+    try:
+        with sessions() as session:
+            return ACTIONS[args.site_command](session, args)
+    finally:
+        engine.dispose()
+
+
+def _add(session, args) -> int:
+    from commentdesk.services.sites import create_site
+
+    try:
+        site, key = create_site(session, args.slug, args.name)
+    except ValueError as error:
+        return fail(str(error))
+    session.commit()
+    print(f"site {site.slug} created; API key (shown once): {key}")
+    return 0
+
+
+def _list(session, _args) -> int:
+    from sqlalchemy import select
+
+    from commentdesk.store.models import Site
+
+    for site in session.scalars(select(Site).order_by(Site.slug)):
+        print(f"{site.slug}\t{site.name}")
+    return 0
+
+
+def _rotate_key(session, args) -> int:
+    from commentdesk.services.sites import rotate_key
+    from commentdesk.store import repository as repo
+
+    site = repo.site_by_slug(session, args.slug)
+    if site is None:
+        return fail(f"no site {args.slug!r}")
+    key = rotate_key(session, site)
+    session.commit()
+    print(f"new API key for {site.slug} (shown once): {key}")
+    return 0
+
+
+def _sso(session, args) -> int:
+    """Set or clear a site's reader sign-in key; the key is read from a file, never from the command line."""
+    from commentdesk.services import reader_identity
+    from commentdesk.store import repository as repo
+
+    site = repo.site_by_slug(session, args.slug)
+    if site is None:
+        return fail(f"no site {args.slug!r}")
+    if args.off:
+        reader_identity.clear(site)
+    else:
+        if not args.key_file:
+            return fail("--algorithm needs --key-file")
+        try:
+            with open(args.key_file, encoding="utf-8") as handle:
+                reader_identity.configure(site, args.algorithm, handle.read(reader_identity.MAX_KEY_CHARS + 1))
+        except (OSError, UnicodeDecodeError, reader_identity.SsoConfigError) as error:
+            return fail(str(error))
+    session.commit()
+    shown = reader_identity.describe(site)
+    print(f"sign-in for {site.slug}: " + (f"{shown['algorithm']}, key fingerprint {shown['key_fingerprint']}" if shown["enabled"] else "off"))
+    return 0
+
+
+ACTIONS = {"add": _add, "list": _list, "rotate-key": _rotate_key, "sso": _sso}
