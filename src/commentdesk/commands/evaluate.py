@@ -10,12 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from commentdesk.input_errors import (
-    InputError,
-    reports_input_errors,
-    require_dir,
-    require_file,
-)
+from commentdesk.input_errors import InputError, reports_input_errors, require_dir, require_file
 
 EVAL_SETS = ("c3", "ucc", "kaggle_insults", "olid", "wiki", "bias_madlibs", "robustness",
              "semeval", "all")

@@ -11,12 +11,7 @@ import sys
 from pathlib import Path
 
 from commentdesk.commands.evaluate import DATA_FIX, labeled_data
-from commentdesk.input_errors import (
-    InputError,
-    reports_input_errors,
-    require_database,
-    require_dir,
-)
+from commentdesk.input_errors import InputError, reports_input_errors, require_database, require_dir
 
 DECISIONS_FIX = "--decisions-from-db takes the URL of a commentdesk database, e.g. sqlite:///data/commentdesk.sqlite3."
 
