@@ -52,6 +52,7 @@ class Settings:
     digest_to: str = field(default="", metadata={"help": "Comma-separated moderator addresses that receive a digest of the moderation queues. Empty: no digest."})
     digest_hours: int = field(default=24, metadata={"help": "Hours between two digests."})
     notice_contact_days: int = field(default=180, metadata={"help": "Days a notifier's name and e-mail are kept after their notice of illegal content is decided (to answer a complaint about the decision); then they are erased."})
+    default_language: str = field(default="en", metadata={"help": "Language of reader pages, the embed, e-mail and the workspace when neither the page, the site nor the browser names a shipped one (en, ur, de; docs/languages.md)."})
 
     def resolved_database_url(self) -> str:
         if self.database_url:
