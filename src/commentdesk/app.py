@@ -13,6 +13,7 @@ from commentdesk import __version__
 from commentdesk.api import admission, errors
 from commentdesk.api.admission import AdmissionControl
 from commentdesk.api.cors import PublicApiCORS
+from commentdesk.api.language_routes import router as language_router
 from commentdesk.api.limits import BodySizeLimit
 from commentdesk.api.reader_routes import router as reader_api_router
 from commentdesk.api.routes import router as api_router
@@ -27,6 +28,7 @@ from commentdesk.services.read_cache import close_cache
 from commentdesk.services.webhook_delivery import WebhookDeliverer
 from commentdesk.store.db import make_engine, migrate, session_factory
 from commentdesk.web import static_files
+from commentdesk.web.language import RequestLanguage
 
 log = logging.getLogger(__name__)
 # Web parts that register their own routes; each module exposes `router`.
@@ -82,6 +84,7 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
     app.include_router(api_router)
     app.include_router(webhooks_router)
     app.include_router(reader_api_router)
+    app.include_router(language_router)
     for module_name in WEB_MODULES:
         try:
             module = importlib.import_module(module_name)
@@ -98,4 +101,6 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
     app.add_middleware(PublicApiCORS, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["Content-Type"],
                        expose_headers=["Retry-After"])
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Outermost: every part of the request (errors too) is worded in the reader's language.
+    app.add_middleware(RequestLanguage, default_language=settings.default_language)
     return app
