@@ -19,7 +19,7 @@ def main() -> int:
     pybabel = [sys.executable, "-m", "babel.messages.frontend"]
     common = ["--no-wrap"]
     subprocess.run([*pybabel, "extract", "-F", "babel.cfg", "-k", "N_", "-k", "t", "--sort-by-file", "--project=commentdesk",
-                    *common, "-o", str(TEMPLATE), "src"], cwd=ROOT, check=True)
+                    *common, "-o", str(TEMPLATE), "."], cwd=ROOT, check=True)
     subprocess.run([*pybabel, "update", "-i", str(TEMPLATE), "-d", str(LOCALES), "-D", "commentdesk", "--no-fuzzy-matching",
                     "--ignore-obsolete", *common], cwd=ROOT, check=True)
     return 0
