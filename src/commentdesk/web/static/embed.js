@@ -315,7 +315,7 @@
     return h("section", { class: "cd", lang: language, dir: direction, "aria-labelledby": "cd-heading", "data-article-id": thread.article.id, "data-next-cursor": thread.next_cursor || "", "data-comments-open": String(open) }, [
       h("h2", { class: "cd-heading", id: "cd-heading", text: t("COMMENTS (%(count)s)", { count: formatNumber(thread.total) }) }),
       h("div", { class: "cd-status", role: "status", "aria-live": "polite" }),
-      h("p", { class: "cd-notice" }, [t(NOTICE) + " ", h("a", { href: BASE + "/faq?site=" + encodeURIComponent(site) + "&lang=" + language, text: t("Comments FAQ") })]),
+      h("p", { class: "cd-notice" }, [t(NOTICE) + " ", h("a", { href: BASE + "/faq?site=" + encodeURIComponent(site) + (language === "en" ? "" : "&lang=" + language), text: t("Comments FAQ") })]),
       open ? formNode(null) : h("p", { class: "cd-closed", text: t("Comments are closed on this article.") }),
       h("ol", { class: "cd-list" }, thread.comments.map((comment) => threadNode(comment, open))),
       thread.comments.length ? null : h("p", { class: "cd-empty", text: t("No comments yet.") }),
