@@ -4,7 +4,6 @@ API), `Accept-Language`; right to left for Urdu; hostile language values change 
 from __future__ import annotations
 
 from commentdesk.store.models import Site
-from tests.web.conftest import make_article, post_comment  # noqa: F401 - fixtures
 
 URDU_HEADING = "تبصرے ("
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import contextvars
 import re
-from io import BytesIO
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 
 from babel import Locale

@@ -55,5 +55,5 @@ def long_date(when: datetime, language: str | None = None) -> str:
     return format_date(_aware(when).astimezone(UTC).date(), _DATE_PATTERNS.get(language, "long"), locale=language)
 
 
-def number(value: int | float, language: str | None = None) -> str:
+def number(value: float, language: str | None = None) -> str:
     return format_decimal(value, locale=language or i18n.current())

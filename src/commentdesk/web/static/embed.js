@@ -51,6 +51,12 @@
 
   function replyingTo(node) { return around(t("Replying to %(name)s"), "name", node); }
 
+  // Every answer the API words (outcomes, errors) comes in the reader's language. English goes
+  // unsaid: the API's addresses stay as they were for English pages.
+  function withLanguage(path) {
+    return language === "en" ? path : path + (path.includes("?") ? "&" : "?") + "lang=" + encodeURIComponent(language);
+  }
+
   function formatNumber(value) {
     try { return new Intl.NumberFormat(language).format(value); } catch (unsupported) { return String(value); }
   }
@@ -108,8 +114,7 @@
   async function api(path, options) {
     let response;
     try {
-      // Every answer the API words (outcomes, errors) comes in the reader's language.
-      response = await fetch(BASE + "/api/v1" + path + (path.includes("?") ? "&" : "?") + "lang=" + encodeURIComponent(language), options);
+      response = await fetch(BASE + "/api/v1" + withLanguage(path), options);
     } catch (networkError) {
       throw Object.assign(new Error(t("Could not reach the comment service. Please try again.")), { fields: {} });
     }
@@ -429,7 +434,7 @@
       await new Promise((resolve) => setTimeout(resolve, delay));
       let result = null;
       try {
-        const response = await fetch(BASE + outcomeUrl + (outcomeUrl.includes("?") ? "&" : "?") + "lang=" + encodeURIComponent(language));
+        const response = await fetch(BASE + withLanguage(outcomeUrl));
         if (response.ok) result = await response.json();
       } catch (networkError) {
         continue;  // offline for a moment: ask again later
