@@ -12,6 +12,7 @@ from commentdesk import __version__
 from commentdesk.api import admission, errors
 from commentdesk.api.admission import AdmissionControl
 from commentdesk.api.cors import PublicApiCORS
+from commentdesk.api.language_routes import router as language_router
 from commentdesk.api.limits import BodySizeLimit
 from commentdesk.api.reader_routes import router as reader_api_router
 from commentdesk.api.routes import router as api_router
@@ -27,11 +28,12 @@ from commentdesk.services.webhook_delivery import WebhookDeliverer
 from commentdesk.store.db import make_engine, migrate, session_factory
 from commentdesk.web import mail, notice_pages, reader, reader_accounts, static_files
 from commentdesk.web import moderate as workspace
+from commentdesk.web.language import RequestLanguage
 
 log = logging.getLogger(__name__)
 # Every router the app serves, in the order they are matched; a part that fails to import stops
 # the app with its error rather than leaving its pages out.
-ROUTERS = (api_router, webhooks_router, reader_api_router, reader.router, reader_accounts.router, notice_pages.router,
+ROUTERS = (api_router, webhooks_router, reader_api_router, language_router, reader.router, reader_accounts.router, notice_pages.router,
            workspace.router, mail.router)
 
 
@@ -90,4 +92,6 @@ def create_app(settings: Settings, models: ModerationModels | None = None) -> Fa
     app.add_middleware(PublicApiCORS, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["Content-Type"],
                        expose_headers=["Retry-After"])
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Outermost: every part of the request (errors too) is worded in the reader's language.
+    app.add_middleware(RequestLanguage, default_language=settings.default_language)
     return app

@@ -28,6 +28,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from commentdesk.i18n import LANGUAGES
 from commentdesk.moderation.models.registry import VARIANTS
 
 ENV_PREFIX = "COMMENTDESK_"
@@ -94,7 +95,15 @@ class Settings(_FromEnvironment):
     mail_per_hour: int = setting(6, "Most messages one address receives in an hour; further ones are dropped.", gt=0)
     digest_to: str = setting("", "Comma-separated moderator addresses that receive a digest of the moderation queues. Empty: no digest.")
     digest_hours: int = setting(24, "Hours between two digests.", gt=0)
+    default_language: str = setting("en", "Language of reader pages, the embed, e-mail and the workspace when neither the page, the site nor the browser names a shipped one (en, ur, de; docs/languages.md).")
     notice_contact_days: int = setting(180, "Days a notifier's name and e-mail are kept after their notice of illegal content is decided (to answer a complaint about the decision); then they are erased.", gt=0)
+
+    @field_validator("default_language")
+    @classmethod
+    def _shipped_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"one of {', '.join(LANGUAGES)}")
+        return value
 
     @model_validator(mode="after")
     def _mail_needs_a_sender(self) -> "Settings":

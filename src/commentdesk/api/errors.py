@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from commentdesk.i18n import gettext as _
 from commentdesk.services.posting import PostingError
 from commentdesk.store.repository import InvalidCursor
 
@@ -65,7 +66,7 @@ async def _invalid_cursor(_request: Request, error: InvalidCursor) -> JSONRespon
 
 
 async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
-    return JSONResponse(error_body("invalid_request", "Some fields are missing or invalid.", problem_fields(error.errors())), status_code=422)
+    return JSONResponse(error_body("invalid_request", _("Some fields are missing or invalid."), problem_fields(error.errors())), status_code=422)
 
 
 async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
@@ -85,7 +86,7 @@ def allowed_methods(request: Request) -> list[str]:
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
-    return JSONResponse(error_body("internal_error", "Something went wrong on our side. Please try again later."),
+    return JSONResponse(error_body("internal_error", _("Something went wrong on our side. Please try again later.")),
                         status_code=500)
 
 

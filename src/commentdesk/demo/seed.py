@@ -88,6 +88,7 @@ def announce(app, base_url: str, out=sys.stderr) -> None:
         return
     print(f"commentdesk demo: the article \"{spec['title']}\"", file=out)
     print(f"  commentdesk's page for it:  {base_url}/articles/{article_id}", file=out)
+    print(f"  the same page in Urdu:      {base_url}/articles/{article_id}?lang=ur  (right to left; ?lang=de for German)", file=out)
     print(f"  registered under the URL:   {spec['url']}  (site '{SITE['slug']}')", file=out)
     print("  to show its comments on any page of yours, paste:", file=out)
     print(embed_snippet(base_url, SITE["slug"], spec["url"]), file=out)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from commentdesk.i18n import N_
+
 # What a reason is about: the rejection a moderator most likely means when rejecting such a comment.
 ABUSIVE = "abusive"
 OFF_TOPIC = "off_topic"
@@ -73,11 +75,11 @@ SUGGESTED_REJECTION: dict[str, str] = {kind.code: kind.category for kind in _KIN
 # A moderator's rejection (the workspace's rejection reasons, and the removal after a notice of
 # illegal content), in the words its author reads in the statement of reasons.
 MODERATOR_REJECTION_READER_WORDS: dict[str, str] = {
-    ABUSIVE: "A moderator found it abusive or hateful, which our guidelines do not allow.",
-    OFF_TOPIC: "A moderator found it off-topic: comments here are about the article.",
-    SPAM: "A moderator found it to be spam or advertising.",
-    "other": "A moderator found that it breaks our community guidelines.",
-    "illegal_content": "A moderator found it illegal after a notice of illegal content.",
+    ABUSIVE: N_("A moderator found it abusive or hateful, which our guidelines do not allow."),
+    OFF_TOPIC: N_("A moderator found it off-topic: comments here are about the article."),
+    SPAM: N_("A moderator found it to be spam or advertising."),
+    "other": N_("A moderator found that it breaks our community guidelines."),
+    "illegal_content": N_("A moderator found it illegal after a notice of illegal content."),
 }
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import numpy as np
 
+from commentdesk.i18n import gettext
 from commentdesk.moderation.reasons import HIGHLIGHTED
 
 PUBLISH = "publish"
@@ -53,7 +54,7 @@ class Reason:
 
     def for_reader(self, show_detail: bool = False) -> str:
         """The reason as its author reads it: plain words and the phrases that triggered it."""
-        text = self.message
+        text = gettext(self.message)  # the fixed sentences are in the catalogue; composed ones stay as written
         phrases = self.reader_phrases()
         if phrases:
             text = f"{text.rstrip('. ')}: {', '.join(_quoted(phrase) for phrase in phrases)}."
@@ -150,8 +151,8 @@ class Decision:
     def summary(self) -> str:
         """The decision in words, as a reader sees it."""
         if self.decision == PUBLISH:
-            return "Your comment is published."
+            return gettext("Your comment is published.")
         detail = " ".join(words for _code, words in self.reader_reasons())
         if self.decision == HOLD:
-            return f"Your comment is held for review by a moderator. {detail}".strip()
-        return f"Your comment was not published. {detail}".strip()
+            return f"{gettext('Your comment is held for review by a moderator.')} {detail}".strip()
+        return f"{gettext('Your comment was not published.')} {detail}".strip()

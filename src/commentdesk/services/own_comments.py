@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import Decision
 from commentdesk.services import events
@@ -64,15 +65,15 @@ def own_comment(session: Session, comment_id: int, who: Authorship) -> Comment:
     """The caller's own comment, still within the site's window; PostingError otherwise."""
     comment = session.get(Comment, comment_id)
     if comment is None or comment.deleted_at is not None:
-        raise PostingError("comment_not_found", "No comment of yours has that id.", status=404)
+        raise PostingError("comment_not_found", _("No comment of yours has that id."), status=404)
     if not is_author(session, comment, who):
-        raise PostingError("not_your_comment", "Only the author can change this comment.", status=403)
+        raise PostingError("not_your_comment", _("Only the author can change this comment."), status=403)
     window = Policy.for_site(comment.article.site.policy).edit_window_minutes
     if utcnow() > comment.created_at + timedelta(minutes=window):
         raise PostingError("edit_window_closed", f"Comments can be changed for {window} minutes after posting; "
                            "this one can no longer be changed.", status=403)
     if comment.status == CommentStatus.CHECKING:
-        raise PostingError("comment_being_checked", "This comment is still being checked; try again in a moment.", status=409)
+        raise PostingError("comment_being_checked", _("This comment is still being checked; try again in a moment."), status=409)
     return comment
 
 
@@ -80,12 +81,12 @@ def edit(poster: CommentPoster, session: Session, comment_id: int, text: str, wh
          client_address: str | None = None) -> Edited:
     comment = own_comment(session, comment_id, who)
     if clean_text(text) == comment.text:
-        raise PostingError("text_unchanged", "The comment is unchanged.", field="text")
+        raise PostingError("text_unchanged", _("The comment is unchanged."), field="text")
     body, decision = poster.recheck(session, comment, text, client_address)
     # The models ran with no transaction open: the comment may have been deleted meanwhile.
     session.refresh(comment)
     if comment.deleted_at is not None:
-        raise PostingError("comment_not_found", "No comment of yours has that id.", status=404)
+        raise PostingError("comment_not_found", _("No comment of yours has that id."), status=404)
     now = utcnow()
     revisions.keep_version(session, comment, now)
     comment.text, comment.html, comment.edited_at = body, render_comment(body), now

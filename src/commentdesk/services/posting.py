@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commentdesk.i18n import N_
+from commentdesk.i18n import gettext as _
 from commentdesk.moderation import reasons
 from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
@@ -71,8 +73,8 @@ class Posted:
         return self.decision is None
 
 
-CHECKING_MESSAGE = ("Your comment is saved and is being checked; many readers are posting right now. "
-                    "You will see here whether it is published.")
+CHECKING_MESSAGE = N_("Your comment is saved and is being checked; many readers are posting right now. "
+                      "You will see here whether it is published.")
 
 
 @dataclass
@@ -85,10 +87,10 @@ class Nudged:
     def message(self) -> str:
         detail = " ".join(words for _code, words in self.decision.reader_reasons())
         if any(reason.code in SURE_REJECTIONS for reason in self.decision.reasons):
-            choice = "Please edit it and post again: as it is, it cannot be published."
+            choice = _("Please edit it and post again: as it is, it cannot be published.")
         else:
-            choice = "You can edit it and post again, or post it unchanged and a moderator will read it before it is published."
-        return f"Before you post: your comment may break our guidelines. {detail} {choice}"
+            choice = _("You can edit it and post again, or post it unchanged and a moderator will read it before it is published.")
+        return " ".join(part for part in (_("Before you post: your comment may break our guidelines."), detail, choice) if part)
 
 
 def reviewed_after_nudge(decision: Decision) -> Decision:
@@ -98,7 +100,7 @@ def reviewed_after_nudge(decision: Decision) -> Decision:
     if decision.decision != REJECT or not all(reason.code in NUDGEABLE - SURE_REJECTIONS for reason in decision.reasons):
         return decision
     decision.decision = HOLD
-    decision.reasons.append(Reason("sent_after_nudge", "You posted it unchanged after our warning, so a moderator will read it."))
+    decision.reasons.append(Reason("sent_after_nudge", N_("You posted it unchanged after our warning, so a moderator will read it.")))
     return decision
 
 
@@ -114,17 +116,17 @@ def clean_text(text: str) -> str:
 def validate(author_name: str, email: str | None, text: str, max_chars: int) -> tuple[str, str | None, str]:
     name = " ".join(clean_text(author_name).split())
     if not name:
-        raise PostingError("name_required", "Please give a name to post under.", field="author_name")
+        raise PostingError("name_required", _("Please give a name to post under."), field="author_name")
     if len(name) > MAX_NAME_CHARS:
-        raise PostingError("name_too_long", f"Names are at most {MAX_NAME_CHARS} characters.", field="author_name")
+        raise PostingError("name_too_long", _("Names are at most %(count)s characters.") % {"count": MAX_NAME_CHARS}, field="author_name")
     address = (email or "").strip().lower() or None
     if address and (len(address) > MAX_EMAIL_CHARS or not _EMAIL.match(address)):
-        raise PostingError("email_invalid", "That e-mail address does not look right.", field="author_email")
+        raise PostingError("email_invalid", _("That e-mail address does not look right."), field="author_email")
     body = clean_text(text)
     if not body:
-        raise PostingError("text_required", "The comment is empty.", field="text")
+        raise PostingError("text_required", _("The comment is empty."), field="text")
     if len(body) > max_chars:
-        raise PostingError("text_too_long", f"Comments are at most {max_chars} characters; this one has {len(body)}.", field="text")
+        raise PostingError("text_too_long", _("Comments are at most %(most)s characters; this one has %(count)s.") % {"most": max_chars, "count": len(body)}, field="text")
     return name, address, body
 
 
@@ -166,13 +168,13 @@ class CommentPoster:
             email_hash = reader.email_hash
         else:
             if policy.accounts_required:
-                raise PostingError("account_required", "Please sign in on this site to comment.", status=401)
+                raise PostingError("account_required", _("Please sign in on this site to comment."), status=401)
             name, email, body = validate(author_name, author_email, text, self.max_chars)
             email_hash = repo.keyed_hash(self.secret, "email:" + email) if email else None
         if notify:
             self._check_notify(email if reader is None else None)
         if repo.comments_closed(article, policy.close_after_days):
-            raise PostingError("comments_closed", "Comments are closed on this article.", status=403)
+            raise PostingError("comments_closed", _("Comments are closed on this article."), status=403)
         parent = self._parent(session, article, parent_id)
         ip_hash = repo.keyed_hash(self.secret, "ip:" + client_address) if client_address else None
         identity = reader.identity_hash if reader is not None else \
@@ -182,12 +184,12 @@ class CommentPoster:
         session.commit()
         posts = flood.count_post(session, site.id, identity, ip_hash, refuse_at=policy.refuse_per_minute_address)
         if posts.refused:
-            raise PostingError("too_many_comments", "Too many comments from your network in the last minute; please wait a minute.", status=429)
+            raise PostingError("too_many_comments", _("Too many comments from your network in the last minute; please wait a minute."), status=429)
         commenter = repo.commenter_by_identity(session, site.id, identity)
         # A banned guest who changes name is still refused by the address or token they were banned with.
         if (commenter is not None and repo.is_banned(commenter)) or \
                 (reader is None and guest_bans.banned(session, site.id, [ip_hash, guest_token_hash])):
-            raise PostingError("commenter_banned", "You cannot comment on this site at the moment.", status=403)
+            raise PostingError("commenter_banned", _("You cannot comment on this site at the moment."), status=403)
 
         candidate, cached, embedder_version = self._gather(session, article, policy, body=body, name=name, parent=parent,
                                                            commenter=commenter, posts=posts)
@@ -267,16 +269,16 @@ class CommentPoster:
         policy = Policy.for_site(article.site.policy)
         _name, _none, body = validate(comment.author_name, None, text, self.max_chars)
         if repo.comments_closed(article, policy.close_after_days):
-            raise PostingError("comments_closed", "Comments are closed on this article.", status=403)
+            raise PostingError("comments_closed", _("Comments are closed on this article."), status=403)
         commenter = session.get(Commenter, comment.commenter_id)
         ip_hash = repo.keyed_hash(self.secret, "ip:" + client_address) if client_address else None
         session.commit()
         posts = flood.count_post(session, article.site_id, commenter.identity_hash, ip_hash, refuse_at=policy.refuse_per_minute_address)
         if posts.refused:
-            raise PostingError("too_many_comments", "Too many comments from your network in the last minute; please wait a minute.", status=429)
+            raise PostingError("too_many_comments", _("Too many comments from your network in the last minute; please wait a minute."), status=429)
         session.refresh(commenter)
         if repo.is_banned(commenter):
-            raise PostingError("commenter_banned", "You cannot comment on this site at the moment.", status=403)
+            raise PostingError("commenter_banned", _("You cannot comment on this site at the moment."), status=403)
         candidate, cached, embedder_version = self._gather(session, article, policy, body=body, name=comment.author_name,
                                                            parent=comment.parent, commenter=commenter, posts=posts)
         session.commit()  # no connection is held while the models run
@@ -287,9 +289,9 @@ class CommentPoster:
 
     def _check_notify(self, email: str | None) -> None:
         if self.notifier is None or not self.notifier.enabled:
-            raise PostingError("notifications_unavailable", "This site does not send e-mail.", field="notify")
+            raise PostingError("notifications_unavailable", _("This site does not send e-mail."), field="notify")
         if not email:
-            raise PostingError("email_required", "Give your e-mail address to be told of replies.", field="author_email")
+            raise PostingError("email_required", _("Give your e-mail address to be told of replies."), field="author_email")
 
     def _check(self, candidate: Candidate, policy: Policy, sent_unchanged: bool, defer_when_busy: bool):
         """(decision, None) when the models answer in time; (None, the running check) when
@@ -314,9 +316,9 @@ class CommentPoster:
             return None
         parent = session.get(Comment, parent_id)
         if parent is None or parent.article_id != article.id or parent.status != CommentStatus.PUBLISHED or parent.deleted_at is not None:
-            raise PostingError("parent_not_found", "The comment you are replying to is not available.", status=404, field="parent_id")
+            raise PostingError("parent_not_found", _("The comment you are replying to is not available."), status=404, field="parent_id")
         if parent.depth >= MAX_DEPTH:
-            raise PostingError("thread_too_deep", "This conversation is too deep to reply further; reply higher up.", field="parent_id")
+            raise PostingError("thread_too_deep", _("This conversation is too deep to reply further; reply higher up."), field="parent_id")
         return parent
 
 
@@ -391,9 +393,9 @@ class Outcome:
 
 OUTCOME_WORDS = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held",
                  CommentStatus.REJECTED: "rejected", CommentStatus.CHECKING: "checking"}
-_PLAIN_MESSAGES = {CommentStatus.PUBLISHED: "Your comment is published.",
-                   CommentStatus.PENDING: "Your comment is held for review by a moderator.",
-                   CommentStatus.REJECTED: "Your comment was not published."}
+_PLAIN_MESSAGES = {CommentStatus.PUBLISHED: N_("Your comment is published."),
+                   CommentStatus.PENDING: N_("Your comment is held for review by a moderator."),
+                   CommentStatus.REJECTED: N_("Your comment was not published.")}
 
 
 def outcome_of(comment: Comment, decision: Decision | None = None, show_detail: bool = False) -> Outcome:
@@ -401,13 +403,13 @@ def outcome_of(comment: Comment, decision: Decision | None = None, show_detail: 
     check that landed later). When a moderator has decided since, the author sees the outcome
     without the automatic reasons."""
     if comment.status == CommentStatus.CHECKING:
-        return Outcome("checking", CHECKING_MESSAGE, [])
+        return Outcome("checking", _(CHECKING_MESSAGE), [])
     if decision is None:
         reasons = [Reason(**{key: value for key, value in stored.items() if key in _REASON_FIELDS}) for stored in comment.reasons or []]
         decision = Decision(comment.system_decision, reasons, dict(comment.scores or {}), dict(comment.model_versions or {}),
                             reader_detail=show_detail)
     if decision.decision not in (PUBLISH, HOLD, REJECT) or decision.status != comment.status:
-        return Outcome(OUTCOME_WORDS[comment.status], _PLAIN_MESSAGES[comment.status], [])
+        return Outcome(OUTCOME_WORDS[comment.status], _(_PLAIN_MESSAGES[comment.status]), [])
     return Outcome(OUTCOME_WORDS[comment.status], decision.summary(), decision.reader_reasons())
 
 

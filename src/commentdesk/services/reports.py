@@ -8,19 +8,21 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from commentdesk.i18n import N_
+from commentdesk.i18n import gettext as _
 from commentdesk.services import events
 from commentdesk.services.posting import PostingError, clean_text
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Comment, CommentStatus, Report
 
 # The ordinary report's reasons, with the words the reader chooses from.
-REPORT_REASONS = (("abusive", "Abusive or hateful"), ("off_topic", "Off-topic"), ("spam", "Spam or advertising"),
-                  ("other", "Something else"))
+REPORT_REASONS = (("abusive", N_("Abusive or hateful")), ("off_topic", N_("Off-topic")), ("spam", N_("Spam or advertising")),
+                  ("other", N_("Something else")))
 REPORT_REASON_CODES = frozenset(code for code, _label in REPORT_REASONS)
 # The reason a notice of illegal content is recorded under; it has its own queue (Notices).
 ILLEGAL_CONTENT = "illegal_content"
 MAX_NOTE_CHARS = 1000
-THANKS = "Thank you. A moderator will look at this comment."
+THANKS = N_("Thank you. A moderator will look at this comment.")
 
 
 class ReportRefused(PostingError):
@@ -31,7 +33,7 @@ def reportable_comment(session: Session, comment_id: int) -> Comment:
     """Only what readers can see can be reported."""
     comment = session.get(Comment, comment_id)
     if comment is None or comment.status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
-        raise ReportRefused("comment_not_found", "No published comment has that id.", status=404)
+        raise ReportRefused("comment_not_found", _("No published comment has that id."), status=404)
     return comment
 
 
@@ -56,7 +58,7 @@ def report_comment(session: Session, secret: str, comment_id: int, reason: str, 
     counted again, so one reader cannot push a comment up the queue."""
     comment = reportable_comment(session, comment_id)
     if reason not in REPORT_REASON_CODES:
-        raise ReportRefused("reason_invalid", "Please choose why you are reporting the comment.", field="reason")
+        raise ReportRefused("reason_invalid", _("Please choose why you are reporting the comment."), field="reason")
     note = clean_text(note or "")
     if len(note) > MAX_NOTE_CHARS:
         raise ReportRefused("note_too_long", f"A note is at most {MAX_NOTE_CHARS} characters.", field="note")
@@ -64,4 +66,4 @@ def report_comment(session: Session, secret: str, comment_id: int, reason: str, 
     if not repo.already_reported(session, comment.id, ip_hash):
         record_report(session, comment, reason, note, ip_hash)
         session.commit()
-    return THANKS
+    return _(THANKS)

@@ -15,14 +15,16 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commentdesk.i18n import N_
+from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.reasons import rejection_reader_words
 from commentdesk.moderation.types import Reason
 from commentdesk.store.models import Comment, CommentStatus, StatementOfReasons
 
 _REASON_FIELDS = {spec.name for spec in fields(Reason)}
-AUTOMATED_WORDS = "This decision was made automatically, by our moderation system."
-HUMAN_WORDS = "This decision was made by a moderator."
+AUTOMATED_WORDS = N_("This decision was made automatically, by our moderation system.")
+HUMAN_WORDS = N_("This decision was made by a moderator.")
 
 
 @dataclass
@@ -35,7 +37,7 @@ class Statement:
 
     @property
     def decided_by(self) -> str:
-        return AUTOMATED_WORDS if self.automated else HUMAN_WORDS
+        return _(AUTOMATED_WORDS if self.automated else HUMAN_WORDS)
 
     def as_text(self) -> str:
         """The whole statement in one paragraph, for plain-text places (the reader page's notice)."""
@@ -59,6 +61,6 @@ def statement_for(session: Session, comment: Comment, show_detail: bool = False)
         reasons = [(reason["code"], Reason(**{key: value for key, value in reason.items() if key in _REASON_FIELDS})
                     .for_reader(show_detail)) for reason in stored]
     else:
-        reasons = [(reason["code"], rejection_reader_words(reason["code"])) for reason in stored]
+        reasons = [(reason["code"], _(rejection_reader_words(reason["code"]))) for reason in stored]
     policy = Policy.for_site(comment.article.site.policy)
     return Statement(row.automated, reasons, policy.redress_text, policy.redress_url, row.issued_at)

@@ -75,6 +75,8 @@ class Site(Base):
     # chose and its HS256 secret or RS256/ES256 public key (PEM). Never sent back by the API.
     sso_algorithm: Mapped[str | None] = mapped_column(String(8), nullable=True)
     sso_key: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The language readers get when their page names none (commentdesk.i18n.LANGUAGES); None: the server's default.
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
     # Raised by every UPDATE of the row, in the same statement: cached reader responses
     # built from this row are checked against it with one look-up (services/read_cache.py).
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0", onupdate=literal_column("revision + 1"))

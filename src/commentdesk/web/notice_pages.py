@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from commentdesk.api.deps import client_address, db_session
+from commentdesk.i18n import gettext as _
 from commentdesk.services import notices, reports
 from commentdesk.store.models import Comment
 from commentdesk.web.reader import form_token, templates, token_matches
@@ -39,7 +40,7 @@ def _not_found(request: Request, message: str) -> HTMLResponse:
 def notice_form(request: Request, comment_id: int, session: Session = Depends(db_session)):
     comment = _comment_or_none(session, comment_id)
     if comment is None:
-        return _not_found(request, "That comment is not available.")
+        return _not_found(request, _("That comment is not available."))
     return _form_page(request, comment, {}, {})
 
 
@@ -47,11 +48,11 @@ def notice_form(request: Request, comment_id: int, session: Session = Depends(db
 async def send_notice(request: Request, comment_id: int, session: Session = Depends(db_session)):
     comment = _comment_or_none(session, comment_id)
     if comment is None:
-        return _not_found(request, "That comment is not available.")
+        return _not_found(request, _("That comment is not available."))
     data = await request.form()
     form = {key: str(data.get(key, "")) for key in FIELDS}
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
-        return _form_page(request, comment, form, {"form": "This form has expired. Please send your notice again."}, 400)
+        return _form_page(request, comment, form, {"form": _("This form has expired. Please send your notice again.")}, 400)
     try:
         notice = notices.file_notice(session, request.app.state.secret, comment.id, notices.NoticeForm(
             ground=form["ground"], explanation=form["explanation"], notifier_name=form["notifier_name"],
@@ -66,7 +67,7 @@ async def send_notice(request: Request, comment_id: int, session: Session = Depe
 def notice_page(request: Request, reference: str, sent: str | None = None, session: Session = Depends(db_session)):
     notice = notices.notice_by_reference(session, reference)
     if notice is None:
-        return _not_found(request, "No notice has that reference.")
+        return _not_found(request, _("No notice has that reference."))
     return templates.TemplateResponse(request, "notices/status.html", {
         "notice": notice, "just_sent": sent == "1", "status_words": notices.STATUS_WORDS[notice.status],
         "ground_words": notices.GROUNDS.get(notice.ground, notice.ground), "article": notice.comment.article,

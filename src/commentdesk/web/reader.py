@@ -21,6 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commentdesk.api import presenters
+from commentdesk.i18n import N_
+from commentdesk.i18n import gettext as _
 from commentdesk.api.deps import client_address, db_session
 from commentdesk.moderation.policy import Policy
 from commentdesk.services import reports
@@ -30,16 +32,15 @@ from commentdesk.services.statements import statement_for
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment, CommentStatus, Site
 from commentdesk.store.repository import InvalidCursor
-from commentdesk.web import reader_accounts, timefmt
+from commentdesk.web import language, reader_accounts, timefmt
 from commentdesk.web.static_files import static_url
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.filters["relative_time"] = timefmt.relative_time
 templates.env.filters["iso_time"] = timefmt.iso_time
-templates.env.filters["long_date"] = timefmt.long_date
+language.install(templates.env)
 
-MODERATION_NOTICE = "Comments are moderated and generally will be posted if they are on-topic and not abusive."
+MODERATION_NOTICE = N_("Comments are moderated and generally will be posted if they are on-topic and not abusive.")
 FORM_TOKEN_MAX_AGE = 2 * 86400   # a reader may leave a tab open for a day before posting
 NOTICE_MAX_AGE = 600
 # The id of the section's outcome message: a no-JavaScript post lands there, so it is in view.
@@ -86,12 +87,12 @@ def outcome_message(outcome: str, reasons: list[str], fallback: str) -> str:
     """The reader's message after posting; embed.js words it the same way."""
     detail = " ".join(reason for reason in reasons if reason)
     if outcome == "published":
-        return "Your comment is published."
+        return _("Your comment is published.")
     if outcome == "checking":
         return fallback
     if outcome == "held":
-        return f"Your comment is held for review: {detail}" if detail else fallback
-    return f"Your comment was not published: {detail}" if detail else fallback
+        return _("Your comment is held for review: %(reasons)s") % {"reasons": detail} if detail else fallback
+    return _("Your comment was not published: %(reasons)s") % {"reasons": detail} if detail else fallback
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -127,6 +128,7 @@ def _int_or_none(value) -> int | None:
 def _render_article(request: Request, session: Session, article: Article, *, cursor: str | None = None,
                     reply_to: Comment | None = None, form: dict | None = None, errors: dict | None = None,
                     notice: dict | None = None, status_code: int = 200) -> HTMLResponse:
+    language.for_site(request, article.site.language)
     policy = Policy.for_site(article.site.policy)
     try:
         page = repo.thread_page(session, article.id, cursor, policy.page_size)
@@ -179,6 +181,8 @@ def _back_to_article(request: Request, article_id: int, kind: str, message: str,
     params = {"notice": _notice_param(request, kind, message, comment_id, link)}
     if cursor and len(cursor) <= 200:
         params["cursor"] = cursor
+    if language.explicit_choice(request):  # the reader's chosen language, kept across the form
+        params["lang"] = language.explicit_choice(request)
     return RedirectResponse(f"/articles/{article_id}?{urlencode(params)}#{STATUS_ANCHOR}", status_code=303)
 
 
@@ -197,7 +201,7 @@ def article_page(request: Request, article_id: int, cursor: str | None = None, r
                  notice: str | None = None, session: Session = Depends(db_session)):
     article = session.get(Article, article_id)
     if article is None:
-        return _not_found(request, "There is no article at this address.")
+        return _not_found(request, _("There is no article at this address."))
     return _render_article(
         request, session, article, cursor=cursor if cursor and len(cursor) <= 200 else None,
         reply_to=_reply_target(session, article, _int_or_none(reply_to)), notice=_read_notice(request, notice),
@@ -208,7 +212,8 @@ def article_page(request: Request, article_id: int, cursor: str | None = None, r
 async def post_comment_form(request: Request, article_id: int, session: Session = Depends(db_session)):
     article = session.get(Article, article_id)
     if article is None:
-        return _not_found(request, "There is no article at this address.")
+        return _not_found(request, _("There is no article at this address."))
+    language.for_site(request, article.site.language)
     data = await request.form()
     form = {key: str(data.get(key, "")) for key in ("author_name", "author_email", "text", "parent_id", "notify")}
     parent_id = _int_or_none(form["parent_id"])
@@ -218,9 +223,9 @@ async def post_comment_form(request: Request, article_id: int, session: Session 
         return _render_article(request, session, article, reply_to=reply_to, form=form, errors=errors, status_code=status_code)
 
     if not token_matches(request, str(data.get("token", "")), article.id):
-        return show_again({"form": "This form has expired. Please send your comment again."}, 400)
+        return show_again({"form": _("This form has expired. Please send your comment again.")}, 400)
     if form["parent_id"] and parent_id is None:
-        return show_again({"form": "The comment you are replying to is not available."}, 422)
+        return show_again({"form": _("The comment you are replying to is not available.")}, 422)
     try:
         # In a worker thread: the post waits for its check, which must not stall the event loop.
         reader = reader_accounts.reader_of(request, article.site_id)
@@ -253,12 +258,13 @@ async def report_comment_form(request: Request, comment_id: int, session: Sessio
     try:
         comment = reports.reportable_comment(session, comment_id)
     except reports.ReportRefused:
-        return _not_found(request, "That comment is not available.")
+        return _not_found(request, _("That comment is not available."))
+    language.for_site(request, comment.article.site.language)
     data = await request.form()
     # Back to the page of comments the report was sent from, with a link to the comment.
     back = {"comment_id": comment.id, "cursor": str(data.get("cursor", "")) or None}
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
-        return _back_to_article(request, comment.article_id, "error", "This form has expired. Please try reporting again.", **back)
+        return _back_to_article(request, comment.article_id, "error", _("This form has expired. Please try reporting again."), **back)
     try:
         message = reports.report_comment(session, request.app.state.secret, comment.id, str(data.get("reason", "")),
                                          str(data.get("note", "")), client_address(request))
@@ -285,5 +291,7 @@ def render_guidelines(markdown: str) -> str:
 @router.get("/faq", response_class=HTMLResponse)
 def faq(request: Request, site: str | None = None, session: Session = Depends(db_session)):
     found = repo.site_by_slug(session, site) if site else None
+    if found is not None:
+        language.for_site(request, found.language)
     custom = render_guidelines(found.faq_markdown) if found and (found.faq_markdown or "").strip() else None
     return templates.TemplateResponse(request, "faq.html", {"site": found, "custom_html": custom})

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from commentdesk.api.deps import client_address, db_session
+from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.services import own_comments, reader_identity
 from commentdesk.services.posting import PostingError, outcome_of
@@ -95,13 +96,13 @@ def sign_in(request: Request, article_id: int, reader_token: str = "", session: 
     from commentdesk.web.reader import _not_found
     article = session.get(Article, article_id)
     if article is None:
-        return _not_found(request, "There is no article at this address.")
+        return _not_found(request, _("There is no article at this address."))
     try:
         reader = reader_identity.verify_token(session, article.site, reader_token[:reader_identity.MAX_TOKEN_CHARS + 1],
                                               request.app.state.secret)
     except PostingError as error:
-        return _back(request, article.id, "error", f"You are not signed in: {error.message}")
-    response = _back(request, article.id, "published", f"You are signed in as {reader.name}.")
+        return _back(request, article.id, "error", _("You are not signed in: %(problem)s") % {"problem": error.message})
+    response = _back(request, article.id, "published", _("You are signed in as %(name)s.") % {"name": reader.name})
     max_age = max(1, int((reader.expires_at - utcnow()).total_seconds()))
     _set_cookie(response, request, READER_COOKIE, reader_identity.session_token(request.app.state.secret, reader), max_age)
     return response
@@ -112,7 +113,7 @@ def edit_page(request: Request, comment_id: int, session: Session = Depends(db_s
     from commentdesk.web.reader import _not_found, form_token, templates
     comment = session.get(Comment, comment_id)
     if comment is None:
-        return _not_found(request, "That comment is not available.")
+        return _not_found(request, _("That comment is not available."))
     try:
         own_comments.own_comment(session, comment_id, _authorship(request, comment))
     except PostingError as error:
@@ -133,11 +134,11 @@ async def edit_form(request: Request, comment_id: int, session: Session = Depend
     )
     comment = session.get(Comment, comment_id)
     if comment is None:
-        return _not_found(request, "That comment is not available.")
+        return _not_found(request, _("That comment is not available."))
     data = await request.form()
     text = str(data.get("text", ""))
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
-        return _back(request, comment.article_id, "error", "This form has expired. Please try again.")
+        return _back(request, comment.article_id, "error", _("This form has expired. Please try again."))
     try:
         edited = await run_in_threadpool(own_comments.edit, request.app.state.poster, session, comment_id, text,
                                          _authorship(request, comment), client_address(request))
@@ -150,9 +151,9 @@ async def edit_form(request: Request, comment_id: int, session: Session = Depend
         }, status_code=error.status)
     told = outcome_of(edited.comment, edited.decision)
     if told.outcome == "published":
-        return _back(request, comment.article_id, "published", "Your comment is updated.", comment_id=comment.id)
+        return _back(request, comment.article_id, "published", _("Your comment is updated."), comment_id=comment.id)
     message = outcome_message(told.outcome, [words for _code, words in told.reasons], told.message)
-    return _back(request, comment.article_id, told.outcome, message.replace("Your comment", "Your edited comment", 1))
+    return _back(request, comment.article_id, told.outcome, message.replace(_("Your comment"), _("Your edited comment"), 1))
 
 
 @router.post("/comments/{comment_id}/delete", response_class=HTMLResponse)
@@ -160,15 +161,15 @@ async def delete_form(request: Request, comment_id: int, session: Session = Depe
     from commentdesk.web.reader import _not_found, token_matches
     comment = session.get(Comment, comment_id)
     if comment is None:
-        return _not_found(request, "That comment is not available.")
+        return _not_found(request, _("That comment is not available."))
     data = await request.form()
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
-        return _back(request, comment.article_id, "error", "This form has expired. Please try again.")
+        return _back(request, comment.article_id, "error", _("This form has expired. Please try again."))
     try:
         own_comments.delete(session, comment_id, _authorship(request, comment))
     except PostingError as error:
         return _back(request, comment.article_id, "error", error.message)
-    response = _back(request, comment.article_id, "published", "Your comment is deleted.")
+    response = _back(request, comment.article_id, "published", _("Your comment is deleted."))
     response.delete_cookie(f"{EDIT_COOKIE}{comment_id}", path="/")
     return response
 

@@ -1,11 +1,19 @@
-"""Times as readers see them: "5 minutes ago", "6 years ago", "12 March 2024".
+"""Times and numbers as readers see them, in the request's language: "5 minutes ago",
+"5 منٹ پہلے", "vor 5 Minuten"; "12 March 2024"; "1,234".
 
-embed.js has the same rules, so a server-rendered page and its client-side refresh agree.
+Relative times keep the same steps in every language (the largest whole unit, a month taken as
+30 days and a year as 365); Babel words them from CLDR, as the browser's Intl.RelativeTimeFormat
+does for embed.js, so a server-rendered page and its client-side refresh agree.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from babel.dates import format_date, format_timedelta
+from babel.numbers import format_decimal
+
+from commentdesk import i18n
 
 # Largest unit first; a month is taken as 30 days and a year as 365, as readers expect.
 _UNITS = (
@@ -16,21 +24,25 @@ _UNITS = (
     ("hour", 3600),
     ("minute", 60),
 )
+# English dates read "12 March 2024" (day first), as they always have here.
+_DATE_PATTERNS = {"en": "d MMMM y"}
 
 
 def _aware(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when
 
 
-def relative_time(when: datetime, now: datetime | None = None) -> str:
+def relative_time(when: datetime, now: datetime | None = None, language: str | None = None) -> str:
+    language = language or i18n.current()
     seconds = ((now or datetime.now(UTC)) - _aware(when)).total_seconds()
-    if seconds < 60:  # also covers small clock differences that put `when` in the future
-        return "just now"
     for name, size in _UNITS:
         if seconds >= size:
-            count = int(seconds // size)
-            return f"{count} {name}{'' if count == 1 else 's'} ago"
-    return "just now"
+            whole = timedelta(seconds=int(seconds // size) * size)
+            # Negative: "ago" rather than "in"; threshold 1 keeps the unit chosen here.
+            return format_timedelta(-whole, threshold=1, add_direction=True, format="long", locale=language)
+    # Under a minute, and small clock differences that put `when` in the future.
+    with i18n.using(language):
+        return i18n.gettext("just now")
 
 
 def iso_time(when: datetime) -> str:
@@ -38,6 +50,10 @@ def iso_time(when: datetime) -> str:
     return _aware(when).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def long_date(when: datetime) -> str:
-    when = _aware(when).astimezone(UTC)
-    return f"{when.day} {when:%B %Y}"
+def long_date(when: datetime, language: str | None = None) -> str:
+    language = language or i18n.current()
+    return format_date(_aware(when).astimezone(UTC).date(), _DATE_PATTERNS.get(language, "long"), locale=language)
+
+
+def number(value: float, language: str | None = None) -> str:
+    return format_decimal(value, locale=language or i18n.current())

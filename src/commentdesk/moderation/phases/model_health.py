@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from commentdesk.i18n import N_
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, Candidate, ModelSignals, PhaseResult, Reason
 
@@ -11,7 +12,7 @@ def check(_candidate: Candidate, signals: ModelSignals, _policy: Policy) -> Phas
         return PhaseResult()
     reasons = [
         Reason("model_timeout" if "timed out" in problem else "model_unavailable",
-               "Automatic checks could not run, so a moderator will read it.", [f"{model}: {problem}"])
+               N_("Automatic checks could not run, so a moderator will read it."), [f"{model}: {problem}"])
         for model, problem in sorted(signals.failures.items())
     ]
     return PhaseResult(HOLD, reasons)

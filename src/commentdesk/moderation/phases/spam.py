@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from commentdesk.i18n import N_
 from commentdesk.moderation.fingerprint import is_near_duplicate, simhash
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, PhaseResult, Reason
@@ -40,28 +41,28 @@ def spam_score(candidate: Candidate, policy: Policy) -> tuple[float, list[tuple[
     foreign = [link for link in links if not _domain_matches(_domain(link), policy.allowed_domains)]
     blocked = [link for link in foreign if _domain_matches(_domain(link), policy.blocked_domains)]
     if blocked:
-        signals.append(("blocked_domain", "It links to a site that is not allowed here.", blocked, 1.0))
+        signals.append(("blocked_domain", N_("It links to a site that is not allowed here."), blocked, 1.0))
     if len(foreign) > policy.max_links:
         signals.append(("too_many_links", f"It contains {len(foreign)} links; at most {policy.max_links} are allowed.", foreign, 0.95))
     elif foreign:
-        signals.append(("contains_link", "It contains a link.", foreign, 0.2 * len(foreign)))
+        signals.append(("contains_link", N_("It contains a link."), foreign, 0.2 * len(foreign)))
     phones = [match.group(0).strip() for match in PHONE.finditer(candidate.text)]
     if phones:
-        signals.append(("phone_number", "It contains a phone number.", phones, 0.6))
+        signals.append(("phone_number", N_("It contains a phone number."), phones, 0.6))
     bait = [match.group(0) for match in CONTACT_BAIT.finditer(candidate.text)]
     if bait:
         weight = 0.9 if (links or phones) else 0.55
-        signals.append(("contact_bait", "It looks like an advertisement or a request to make contact.", bait, weight))
+        signals.append(("contact_bait", N_("It looks like an advertisement or a request to make contact."), bait, weight))
     recent = candidate.recent
     if recent is not None:
         if recent.same_text_by_commenter:
-            signals.append(("duplicate", "You have already posted this comment.", [], 0.95))
+            signals.append(("duplicate", N_("You have already posted this comment."), [], 0.95))
         elif is_near_duplicate(simhash(candidate.text), recent.recent_fingerprints):
-            signals.append(("near_duplicate", "A nearly identical comment was posted here recently.", [], 0.7))
+            signals.append(("near_duplicate", N_("A nearly identical comment was posted here recently."), [], 0.7))
         if recent.by_commenter_last_minute >= policy.flood_per_minute_commenter:
-            signals.append(("flooding", "You are posting faster than this site allows; please wait a minute.", [], 0.7))
+            signals.append(("flooding", N_("You are posting faster than this site allows; please wait a minute."), [], 0.7))
         elif recent.by_address_last_minute >= policy.flood_per_minute_address:
-            signals.append(("flooding", "Many comments came from your network in the last minute.", [], 0.6))
+            signals.append(("flooding", N_("Many comments came from your network in the last minute."), [], 0.6))
     # Independent signals add up: 1 - product of (1 - weight).
     remaining = 1.0
     for *_rest, weight in signals:

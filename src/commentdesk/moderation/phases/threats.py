@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from commentdesk.i18n import N_
 from commentdesk.moderation.normalize import normalise
 from commentdesk.moderation.patterns import compile_patterns
 from commentdesk.moderation.policy import Policy
@@ -47,11 +48,11 @@ def find_threats(text: str, patterns: list[str]) -> list[str]:
     return spans
 
 
-THREAT_MESSAGE = "It may threaten someone with violence, or wish or call for it."
+THREAT_MESSAGE = N_("It may threaten someone with violence, or wish or call for it.")
 # Harm-model heads other than violence: (reason code, words for the author, policy setting).
 _HEAD_REASONS = {
-    "sexual": ("sexual_harassment", "It may be a sexual remark about a person.", "sexual_harassment_hold"),
-    "disability": ("disability_mockery", "It may mock people for a disability or an illness.", "disability_mockery_hold"),
+    "sexual": ("sexual_harassment", N_("It may be a sexual remark about a person."), "sexual_harassment_hold"),
+    "disability": ("disability_mockery", N_("It may mock people for a disability or an illness."), "disability_mockery_hold"),
 }
 
 
@@ -88,7 +89,7 @@ def check(candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseR
         reasons.append(threat)
     dehumanising = find_threats(candidate.text, policy.dehumanising_patterns)
     if dehumanising:
-        reasons.append(Reason("dehumanising", "It may describe a group of people as less than human.", dehumanising))
+        reasons.append(Reason("dehumanising", N_("It may describe a group of people as less than human."), dehumanising))
     reasons += _head_reasons(harm, policy)
     if not reasons:
         return PhaseResult(scores=scores)

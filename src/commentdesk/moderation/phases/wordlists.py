@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from commentdesk.i18n import N_
 from commentdesk.moderation.normalize import normalise, word_pattern_body
 from commentdesk.moderation.patterns import compile_pattern
 from commentdesk.moderation.policy import Policy
@@ -57,8 +58,8 @@ def find_words(text: str, entries: list[str]) -> list[str]:
 def check(candidate: Candidate, _signals: ModelSignals, policy: Policy) -> PhaseResult:
     banned = find_words(candidate.text, policy.banned_words)
     if banned:
-        return PhaseResult(REJECT, [Reason("banned_word", "It contains language this site does not allow.", banned)])
+        return PhaseResult(REJECT, [Reason("banned_word", N_("It contains language this site does not allow."), banned)])
     suspect = find_words(candidate.text, policy.suspect_words)
     if suspect:
-        return PhaseResult(HOLD, [Reason("suspect_word", "It contains words that a moderator checks before publishing.", suspect)])
+        return PhaseResult(HOLD, [Reason("suspect_word", N_("It contains words that a moderator checks before publishing."), suspect)])
     return PhaseResult()

@@ -15,15 +15,66 @@
   const script = document.currentScript || document.querySelector('script[src*="/static/embed.js"]');
   if (!script) return;
   const BASE = new URL(script.src, location.href).origin;
-  const NOTICE = "Comments are moderated and generally will be posted if they are on-topic and not abusive.";
-  const REASONS = [["abusive", "Abusive or hateful"], ["off_topic", "Off-topic"], ["spam", "Spam or advertising"], ["other", "Something else"]];
+  const NOTICE = N_("Comments are moderated and generally will be posted if they are on-topic and not abusive.");
+  const REASONS = [["abusive", N_("Abusive or hateful")], ["off_topic", N_("Off-topic")], ["spam", N_("Spam or advertising")], ["other", N_("Something else")]];
   const UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400], ["hour", 3600], ["minute", 60]];
-  const DELETED = "Comment deleted";
+  const DELETED = N_("Comment deleted");
+  // The page's language: data-lang, else <html lang>; when neither names one the server chooses
+  // (the site's default, then the browser's). See docs/languages.md.
+  const PAGE_LANG = (script.dataset.lang || document.documentElement.lang || "").trim().slice(0, 35);
+  let language = "en";
+  let direction = "ltr";
+  let messages = {};
   let uid = 0;
   // Whether this server e-mails readers about replies (the thread's article says so).
   let mailOffered = false;
   // The signed-in reader (publisher sign-in): { session, name }, or null for a guest.
   let reader = null;
+
+  // --- words in the reader's language -----------------------------------------------------
+
+  // Marks a string for the catalogue where it is defined; t() translates it where it is shown.
+  function N_(text) { return text; }
+
+  // The translation of an English string, with %(name)s placeholders filled in.
+  function t(text, values) {
+    let words = messages[text] || text;
+    for (const [name, value] of Object.entries(values || {})) words = words.split("%(" + name + ")s").join(String(value));
+    return words;
+  }
+
+  // A translated sentence with an element (a name) in the place of its %(name)s placeholder.
+  function around(sentence, name, node) {
+    const [before, after] = sentence.split("%(" + name + ")s");
+    return [before, node, after === undefined ? null : after];
+  }
+
+  function replyingTo(node) { return around(t("Replying to %(name)s"), "name", node); }
+
+  // Every answer the API words (outcomes, errors) comes in the reader's language. English goes
+  // unsaid: the API's addresses stay as they were for English pages.
+  function withLanguage(path) {
+    return language === "en" ? path : path + (path.includes("?") ? "&" : "?") + "lang=" + encodeURIComponent(language);
+  }
+
+  function formatNumber(value) {
+    try { return new Intl.NumberFormat(language).format(value); } catch (unsupported) { return String(value); }
+  }
+
+  async function loadLanguage(site) {
+    if (/^en\b/i.test(PAGE_LANG)) return;  // English is this file's own
+    const query = new URLSearchParams();
+    if (PAGE_LANG) query.set("lang", PAGE_LANG);
+    if (site) query.set("site", site);
+    try {
+      const response = await fetch(BASE + "/api/v1/i18n?" + query);
+      if (!response.ok) return;
+      const catalogue = await response.json();
+      language = catalogue.language;
+      direction = catalogue.direction;
+      messages = catalogue.messages || {};
+    } catch (networkError) { /* English, as shipped in this file */ }
+  }
 
   // --- small helpers ------------------------------------------------------------------------
 
@@ -38,18 +89,22 @@
     return node;
   }
 
-  // Same rules as the server's relative times (commentdesk.web.timefmt).
+  // Same steps as the server's relative times (commentdesk.web.timefmt); both word them from CLDR.
   function relativeTime(iso) {
     const when = Date.parse(String(iso).replace(/(\.\d{3})\d+/, "$1"));
     const seconds = (Date.now() - when) / 1000;
-    if (!(seconds >= 60)) return "just now";
+    if (!(seconds >= 60)) return t("just now");
     for (const [name, size] of UNITS) {
       if (seconds >= size) {
         const count = Math.floor(seconds / size);
-        return count + " " + name + (count === 1 ? "" : "s") + " ago";
+        try {
+          return new Intl.RelativeTimeFormat(language, { numeric: "always" }).format(-count, name);
+        } catch (unsupported) {
+          return count + " " + name + (count === 1 ? "" : "s") + " ago";
+        }
       }
     }
-    return "just now";
+    return t("just now");
   }
 
   function refreshTimes(root) {
@@ -59,14 +114,14 @@
   async function api(path, options) {
     let response;
     try {
-      response = await fetch(BASE + "/api/v1" + path, options);
+      response = await fetch(BASE + "/api/v1" + withLanguage(path), options);
     } catch (networkError) {
-      throw Object.assign(new Error("Could not reach the comment service. Please try again."), { fields: {} });
+      throw Object.assign(new Error(t("Could not reach the comment service. Please try again.")), { fields: {} });
     }
     const body = await response.json().catch(() => null);
     if (!response.ok) {
       const error = (body && body.error) || {};
-      throw Object.assign(new Error(error.message || "Something went wrong. Please try again."), { fields: error.fields || {} });
+      throw Object.assign(new Error(error.message || t("Something went wrong. Please try again.")), { fields: error.fields || {} });
     }
     return body;
   }
@@ -144,21 +199,22 @@
   // Worded like the no-JavaScript page (reader.outcome_message).
   function outcomeMessage(result) {
     const detail = (result.reasons || []).map((reason) => reason.message).filter(Boolean).join(" ");
-    if (result.outcome === "published") return "Your comment is published.";
+    if (result.outcome === "published") return t("Your comment is published.");
     if (!detail) return result.message;
-    return (result.outcome === "held" ? "Your comment is held for review: " : "Your comment was not published: ") + detail;
+    return result.outcome === "held" ? t("Your comment is held for review: %(reasons)s", { reasons: detail })
+      : t("Your comment was not published: %(reasons)s", { reasons: detail });
   }
 
   // --- markup (kept in step with templates/comments/*.html) ---------------------------------
 
   function reportNode(commentId) {
     const choices = REASONS.map(([code, label]) =>
-      h("label", { class: "cd-choice" }, [h("input", { type: "radio", name: "reason", value: code, required: true }), " " + label]));
+      h("label", { class: "cd-choice" }, [h("input", { type: "radio", name: "reason", value: code, required: true }), " " + t(label)]));
     return h("details", { class: "cd-report" }, [
-      h("summary", { text: "Report" }),
+      h("summary", { text: t("Report") }),
       h("form", { class: "cd-report-form", method: "post", action: BASE + "/comments/" + commentId + "/report", "data-comment-id": commentId }, [
-        h("fieldset", {}, [h("legend", { text: "Why should a moderator look at this comment?" })].concat(choices)),
-        h("button", { type: "submit", class: "cd-button cd-button--quiet", text: "Send report" }),
+        h("fieldset", {}, [h("legend", { text: t("Why should a moderator look at this comment?") })].concat(choices)),
+        h("button", { type: "submit", class: "cd-button cd-button--quiet", text: t("Send report") }),
       ]),
       illegalContentLink(commentId),
     ]);
@@ -169,7 +225,7 @@
   // The notice of illegal content asks for more than a report (ground, explanation, contact,
   // good faith): it is the server's own page, which also works without JavaScript.
   function illegalContentLink(commentId) {
-    return h("a", { class: "cd-illegal", href: BASE + "/comments/" + commentId + "/notice", target: "_blank", rel: "noopener", text: "Report illegal content" });
+    return h("a", { class: "cd-illegal", href: BASE + "/comments/" + commentId + "/notice", target: "_blank", rel: "noopener", text: t("Report illegal content") });
   }
 
   // With a rejection: who decided (automatically or a moderator), the reasons when the outcome
@@ -181,14 +237,14 @@
     const reasons = (result.reasons || []).length ? [] : statement.reasons.map((reason) => reason.message);
     const words = reasons.concat([statement.decided_by, redress.text]).filter(Boolean).join(" ");
     region.append(h("span", { class: "cd-statement", text: " " + words }));
-    if (redress.url) region.append(" ", h("a", { class: "cd-redress", href: redress.url, target: "_blank", rel: "noopener", text: "How to appeal" }));
+    if (redress.url) region.append(" ", h("a", { class: "cd-redress", href: redress.url, target: "_blank", rel: "noopener", text: t("How to appeal") }));
   }
 
   function ownActions(commentId) {
     if (!editTokens()[commentId]) return null;
     return h("span", { class: "cd-own" }, [
-      h("button", { type: "button", class: "cd-edit cd-button cd-button--quiet", "data-comment-id": commentId, text: "Edit" }), " ",
-      h("button", { type: "button", class: "cd-delete cd-button cd-button--quiet", "data-comment-id": commentId, text: "Delete" }),
+      h("button", { type: "button", class: "cd-edit cd-button cd-button--quiet", "data-comment-id": commentId, text: t("Edit") }), " ",
+      h("button", { type: "button", class: "cd-delete cd-button cd-button--quiet", "data-comment-id": commentId, text: t("Delete") }),
     ]);
   }
 
@@ -196,7 +252,7 @@
     const classes = "cd-comment" + (isReply ? " cd-comment--reply" : "") + (comment.deleted ? " cd-comment--deleted" : "");
     const attributes = { class: classes, id: "comment-" + comment.id, "data-comment-id": comment.id, tabindex: "-1" };
     if (comment.deleted) {
-      return h("article", attributes, [h("p", { class: "cd-body cd-deleted", text: DELETED })]);
+      return h("article", attributes, [h("p", { class: "cd-body cd-deleted", text: t(DELETED) })]);
     }
     const body = h("div", { class: "cd-body", dir: "auto" });
     body.innerHTML = comment.html; // sanitised server-side
@@ -204,12 +260,12 @@
       h("header", { class: "cd-meta" }, [
         h("span", { class: "cd-author", dir: "auto", text: comment.author.name }), " ",
         h("time", { class: "cd-time", datetime: comment.created_at, text: relativeTime(comment.created_at) }),
-        comment.edited ? h("span", { class: "cd-edited", text: " · edited" }) : null,
+        comment.edited ? h("span", { class: "cd-edited", text: " · " + t("edited") }) : null,
       ]),
-      comment.parent ? h("p", { class: "cd-replying" }, ["Replying to ", h("a", { href: "#comment-" + comment.parent.id, dir: "auto", text: comment.parent.author_name })]) : null,
+      comment.parent ? h("p", { class: "cd-replying" }, replyingTo(h("a", { href: "#comment-" + comment.parent.id, dir: "auto", text: comment.parent.author_name }))) : null,
       body,
       h("div", { class: "cd-actions" }, [
-        open ? h("a", { class: "cd-reply", href: "#comment-" + comment.id, "data-comment-id": comment.id, text: "Reply" }) : null, " ",
+        open ? h("a", { class: "cd-reply", href: "#comment-" + comment.id, "data-comment-id": comment.id, text: t("Reply") }) : null, " ",
         ownActions(comment.id), " ",
         reportNode(comment.id),
       ]),
@@ -217,7 +273,7 @@
   }
 
   function moreRepliesButton(rootId, cursor) {
-    return h("button", { type: "button", class: "cd-more-replies cd-button cd-button--quiet", "data-root-id": rootId, "data-cursor": cursor, text: "More replies" });
+    return h("button", { type: "button", class: "cd-more-replies cd-button cd-button--quiet", "data-root-id": rootId, "data-cursor": cursor, text: t("More replies") });
   }
 
   function threadNode(comment, open) {
@@ -231,21 +287,21 @@
   function formNode(parent) {
     const n = ++uid;
     const field = (control, label, hint) => h("div", { class: "cd-field" }, [
-      h("label", { for: control.id }, [label, hint ? h("span", { class: "cd-hint", text: " " + hint }) : null]), control,
+      h("label", { for: control.id }, [t(label), hint ? h("span", { class: "cd-hint", text: " " + t(hint) }) : null]), control,
     ]);
     const identity = reader
-      ? [h("p", { class: "cd-signed-in" }, ["Commenting as ", h("strong", { dir: "auto", text: reader.name })])]
-      : [field(h("input", { id: "cd-name-" + n, name: "author_name", type: "text", required: true, maxlength: 60, autocomplete: "name", dir: "auto" }), "Name"),
-        field(h("input", { id: "cd-email-" + n, name: "author_email", type: "email", maxlength: 254, autocomplete: "email" }), "Email", "(optional, never shown)"),
+      ? [h("p", { class: "cd-signed-in" }, around(t("Commenting as %(name)s"), "name", h("strong", { dir: "auto", text: reader.name })))]
+      : [field(h("input", { id: "cd-name-" + n, name: "author_name", type: "text", required: true, maxlength: 60, autocomplete: "name", dir: "auto" }), N_("Name")),
+        field(h("input", { id: "cd-email-" + n, name: "author_email", type: "email", maxlength: 254, autocomplete: "email" }), N_("Email"), N_("(optional, never shown)")),
         mailOffered ? notifyNode(n) : null];
     return h("form", { class: "cd-form" + (parent ? " cd-form--reply" : ""), "data-parent-id": parent ? parent.id : null }, [
-      h("h3", { class: "cd-form-title", text: parent ? "Write a reply" : "Join the conversation" }),
-      parent ? h("p", { class: "cd-replying" }, ["Replying to ", h("span", { dir: "auto", text: parent.name })]) : null,
+      h("h3", { class: "cd-form-title", text: parent ? t("Write a reply") : t("Join the conversation") }),
+      parent ? h("p", { class: "cd-replying" }, replyingTo(h("span", { dir: "auto", text: parent.name }))) : null,
       ...identity,
-      field(h("textarea", { id: "cd-text-" + n, name: "text", rows: parent ? 3 : 5, required: true, maxlength: 5000, dir: "auto" }), parent ? "Reply" : "Comment"),
+      field(h("textarea", { id: "cd-text-" + n, name: "text", rows: parent ? 3 : 5, required: true, maxlength: 5000, dir: "auto" }), parent ? N_("Reply") : N_("Comment")),
       h("div", { class: "cd-form-actions" }, [
-        h("button", { type: "submit", class: "cd-button cd-submit", text: parent ? "Post reply" : "Post comment" }),
-        parent ? h("button", { type: "button", class: "cd-button cd-button--quiet cd-cancel", text: "Cancel" }) : null,
+        h("button", { type: "submit", class: "cd-button cd-submit", text: parent ? t("Post reply") : t("Post comment") }),
+        parent ? h("button", { type: "button", class: "cd-button cd-button--quiet cd-cancel", text: t("Cancel") }) : null,
       ]),
       h("p", { class: "cd-form-status", role: "status", "aria-live": "polite" }),
     ]);
@@ -254,21 +310,21 @@
   function notifyNode(n) {
     return h("div", { class: "cd-field cd-field--check" }, [
       h("input", { id: "cd-notify-" + n, name: "notify", type: "checkbox" }),
-      h("label", { for: "cd-notify-" + n }, ["E-mail me about replies and the moderators' decision", h("span", { class: "cd-hint", text: " (we ask you to confirm first)" })]),
+      h("label", { for: "cd-notify-" + n }, [t("E-mail me about replies and the moderators' decision"), h("span", { class: "cd-hint", text: " " + t("(we ask you to confirm first)") })]),
     ]);
   }
 
   function sectionNode(thread, site) {
     mailOffered = Boolean(thread.article.email_notifications);
     const open = thread.comments_open;
-    return h("section", { class: "cd", "aria-labelledby": "cd-heading", "data-article-id": thread.article.id, "data-next-cursor": thread.next_cursor || "", "data-comments-open": String(open) }, [
-      h("h2", { class: "cd-heading", id: "cd-heading", text: "COMMENTS (" + thread.total + ")" }),
+    return h("section", { class: "cd", lang: language, dir: direction, "aria-labelledby": "cd-heading", "data-article-id": thread.article.id, "data-next-cursor": thread.next_cursor || "", "data-comments-open": String(open) }, [
+      h("h2", { class: "cd-heading", id: "cd-heading", text: t("COMMENTS (%(count)s)", { count: formatNumber(thread.total) }) }),
       h("div", { class: "cd-status", role: "status", "aria-live": "polite" }),
-      h("p", { class: "cd-notice" }, [NOTICE + " ", h("a", { href: BASE + "/faq?site=" + encodeURIComponent(site), text: "Comments FAQ" })]),
-      open ? formNode(null) : h("p", { class: "cd-closed", text: "Comments are closed on this article." }),
+      h("p", { class: "cd-notice" }, [t(NOTICE) + " ", h("a", { href: BASE + "/faq?site=" + encodeURIComponent(site) + (language === "en" ? "" : "&lang=" + language), text: t("Comments FAQ") })]),
+      open ? formNode(null) : h("p", { class: "cd-closed", text: t("Comments are closed on this article.") }),
       h("ol", { class: "cd-list" }, thread.comments.map((comment) => threadNode(comment, open))),
-      thread.comments.length ? null : h("p", { class: "cd-empty", text: "No comments yet." }),
-      thread.next_cursor ? h("button", { type: "button", class: "cd-more cd-button", text: "VIEW MORE COMMENTS" }) : null,
+      thread.comments.length ? null : h("p", { class: "cd-empty", text: t("No comments yet.") }),
+      thread.next_cursor ? h("button", { type: "button", class: "cd-more cd-button", text: t("VIEW MORE COMMENTS") }) : null,
     ]);
   }
 
@@ -298,7 +354,7 @@
   function bumpCount(section, by) {
     const heading = section.querySelector(".cd-heading");
     const count = parseInt(heading.textContent.replace(/\D/g, ""), 10) || 0;
-    heading.textContent = "COMMENTS (" + Math.max(0, count + (by || 1)) + ")";
+    heading.textContent = t("COMMENTS (%(count)s)", { count: formatNumber(Math.max(0, count + (by || 1))) });
   }
 
   function insertComment(section, comment) {
@@ -335,7 +391,7 @@
     clearErrors(form);
     button.disabled = true;
     form.setAttribute("aria-busy", "true");
-    announce(section, status, "Sending…");
+    announce(section, status, t("Sending…"));
     try {
       const result = await postJSON("/articles/" + section.dataset.articleId + "/comments", payload);
       if (result.outcome === "nudge") {
@@ -378,7 +434,7 @@
       await new Promise((resolve) => setTimeout(resolve, delay));
       let result = null;
       try {
-        const response = await fetch(BASE + outcomeUrl);
+        const response = await fetch(BASE + withLanguage(outcomeUrl));
         if (response.ok) result = await response.json();
       } catch (networkError) {
         continue;  // offline for a moment: ask again later
@@ -462,10 +518,10 @@
     const text = h("textarea", { id: "cd-edit-" + n, name: "text", rows: 4, required: true, maxlength: 5000, dir: "auto" });
     text.value = body.innerText.trim();
     const form = h("form", { class: "cd-edit-form", "data-comment-id": comment.dataset.commentId }, [
-      h("div", { class: "cd-field" }, [h("label", { for: text.id, text: "Edit your comment" }), text]),
+      h("div", { class: "cd-field" }, [h("label", { for: text.id, text: t("Edit your comment") }), text]),
       h("div", { class: "cd-form-actions" }, [
-        h("button", { type: "submit", class: "cd-button cd-save", text: "Save changes" }), " ",
-        h("button", { type: "button", class: "cd-button cd-button--quiet cd-cancel-edit", text: "Cancel" }),
+        h("button", { type: "submit", class: "cd-button cd-save", text: t("Save changes") }), " ",
+        h("button", { type: "button", class: "cd-button cd-button--quiet cd-cancel-edit", text: t("Cancel") }),
       ]),
       h("p", { class: "cd-form-status", role: "status", "aria-live": "polite" }),
     ]);
@@ -486,7 +542,7 @@
     const status = form.querySelector(".cd-form-status");
     const button = form.querySelector(".cd-save");
     button.disabled = true;
-    announce(section, status, "Saving…");
+    announce(section, status, t("Saving…"));
     try {
       const result = await postJSON("/comments/" + commentId + "/edit", Object.assign({ text: form.elements.text.value }, authorship(commentId)));
       const comment = form.closest(".cd-comment");
@@ -494,13 +550,13 @@
       if (result.outcome === "published") {
         comment.querySelector(".cd-body").innerHTML = result.comment.html; // sanitised server-side
         const meta = comment.querySelector(".cd-meta");
-        if (!meta.querySelector(".cd-edited")) meta.append(h("span", { class: "cd-edited", text: " · edited" }));
+        if (!meta.querySelector(".cd-edited")) meta.append(h("span", { class: "cd-edited", text: " · " + t("edited") }));
         closeEdit(form);
-        announce(section, region, "Your comment is updated.", "published");
+        announce(section, region, t("Your comment is updated."), "published");
       } else {
         // No longer shown to readers until a moderator decides: it leaves the thread here too.
         removeComment(section, comment, false);
-        announce(section, region, outcomeMessage(result).replace("Your comment", "Your edited comment"), result.outcome);
+        announce(section, region, outcomeMessage(result).replace(t("Your comment"), t("Your edited comment")), result.outcome);
       }
     } catch (error) {
       button.disabled = false;
@@ -512,9 +568,9 @@
     const own = button.closest(".cd-own");
     if (own.querySelector(".cd-confirm-delete")) return;
     const confirm = h("span", { class: "cd-confirm" }, [
-      "Delete this comment? ",
-      h("button", { type: "button", class: "cd-button cd-confirm-delete", "data-comment-id": button.dataset.commentId, text: "Yes, delete" }), " ",
-      h("button", { type: "button", class: "cd-button cd-button--quiet cd-keep", text: "Keep it" }),
+      t("Delete this comment?") + " ",
+      h("button", { type: "button", class: "cd-button cd-confirm-delete", "data-comment-id": button.dataset.commentId, text: t("Yes, delete") }), " ",
+      h("button", { type: "button", class: "cd-button cd-button--quiet cd-keep", text: t("Keep it") }),
     ]);
     own.append(confirm);
     confirm.querySelector(".cd-confirm-delete").focus();
@@ -543,9 +599,9 @@
     bumpCount(section, -1);
     if (answered && deleted) {
       comment.classList.add("cd-comment--deleted");
-      comment.replaceChildren(h("p", { class: "cd-body cd-deleted", text: DELETED }));
+      comment.replaceChildren(h("p", { class: "cd-body cd-deleted", text: t(DELETED) }));
     } else if (answered) {
-      comment.replaceChildren(h("p", { class: "cd-body cd-deleted", text: "This comment is waiting for a moderator." }));
+      comment.replaceChildren(h("p", { class: "cd-body cd-deleted", text: t("This comment is waiting for a moderator.") }));
     } else {
       (isRoot ? thread : comment.closest(".cd-reply-item")).remove();
     }
@@ -556,7 +612,7 @@
     const choice = form.querySelector("input[name=reason]:checked");
     let status = form.querySelector(".cd-form-status");
     if (!status) { status = h("p", { class: "cd-form-status", role: "status", "aria-live": "polite" }); form.append(status); }
-    if (!choice) { say(status, "Please choose a reason.", "error"); return; }
+    if (!choice) { say(status, t("Please choose a reason."), "error"); return; }
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     try {
@@ -624,7 +680,8 @@
     const url = script.dataset.url || (canonical && canonical.href) || location.href.split("#")[0];
     const stylesheet = BASE + "/static/commentdesk.css";
     if (!document.querySelector('link[href="' + stylesheet + '"]')) document.head.append(h("link", { rel: "stylesheet", href: stylesheet }));
-    host.replaceChildren(h("p", { class: "cd-loading", text: "Loading comments…" }));
+    await loadLanguage(site);
+    host.replaceChildren(h("p", { class: "cd-loading", lang: language, dir: direction, text: t("Loading comments…") }));
     try {
       await signIn(site);
       const article = await api("/articles/lookup?site=" + encodeURIComponent(site) + "&url=" + encodeURIComponent(url));
@@ -633,7 +690,7 @@
       host.replaceChildren(section);
       enhance(section);
     } catch (error) {
-      host.replaceChildren(h("p", { class: "cd-unavailable", text: "Comments are not available for this page." }));
+      host.replaceChildren(h("p", { class: "cd-unavailable", lang: language, dir: direction, text: t("Comments are not available for this page.") }));
     }
   }
 
@@ -642,7 +699,8 @@
     if (own) {
       // A reader signed in on this server's own page: the page carries their session.
       if (own.dataset.readerSession) reader = { session: own.dataset.readerSession, name: own.dataset.readerName || "" };
-      enhance(own);
+      // The server rendered the page in its language; the embed's own words follow it.
+      loadLanguage("").finally(() => enhance(own));
       return;
     }
     const host = document.getElementById(script.dataset.target || "commentdesk");

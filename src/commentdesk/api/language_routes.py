@@ -1,0 +1,61 @@
+"""Languages over the API: the embed's catalogue for a page, and a site's default language."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from commentdesk import i18n
+from commentdesk.api.deps import SessionReleasingRoute, calling_site, db_session
+from commentdesk.api.routes import ERRORS
+from commentdesk.i18n.embed import embed_messages
+from commentdesk.store import repository as repo
+from commentdesk.store.bounds import DbText
+from commentdesk.store.models import Site
+from commentdesk.web import language
+
+router = APIRouter(prefix="/api/v1", route_class=SessionReleasingRoute)
+LanguageCode = Literal[tuple(i18n.LANGUAGES)]  # type: ignore[valid-type]
+
+
+class CatalogueOut(BaseModel):
+    language: str = Field(description="The language chosen: the page's `lang`, else the site's default, else the browser's.")
+    direction: Literal["ltr", "rtl"]
+    messages: dict[str, str] = Field(description="The embed's English strings and their translations (empty for English).")
+
+
+class SiteLanguageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    language: LanguageCode | None = Field(description="A shipped language (en, ur, de), or null for the server's default.")
+
+
+class SiteLanguageOut(BaseModel):
+    language: str | None
+    languages: dict[str, str] = Field(description="The shipped languages and their own names.")
+
+
+@router.get("/i18n", response_model=CatalogueOut, responses=ERRORS, tags=["languages"],
+            summary="The embed's words in the page's language (or the site's, or the browser's)")
+def catalogue(request: Request, lang: Annotated[DbText | None, Query(max_length=35)] = None,
+              site: Annotated[DbText | None, Query(max_length=64)] = None, session: Session = Depends(db_session)):
+    found = repo.site_by_slug(session, site) if site else None
+    chosen = language.for_site(request, found.language if found else None)
+    return CatalogueOut(language=chosen, direction=i18n.direction(chosen), messages=embed_messages(chosen))
+
+
+@router.get("/site/language", response_model=SiteLanguageOut, responses=ERRORS, tags=["languages"],
+            summary="The calling site's default language")
+def get_site_language(site: Site = Depends(calling_site)):
+    return SiteLanguageOut(language=site.language, languages=i18n.LANGUAGES)
+
+
+@router.put("/site/language", response_model=SiteLanguageOut, responses=ERRORS, tags=["languages"],
+            summary="Set the calling site's default language")
+def put_site_language(body: SiteLanguageIn, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
+    site = session.merge(site)
+    site.language = body.language
+    session.commit()
+    return SiteLanguageOut(language=site.language, languages=i18n.LANGUAGES)

@@ -1,0 +1,73 @@
+"""Reader pages and the API in the reader's language: `?lang=`, the site's default (set over the
+API), `Accept-Language`; right to left for Urdu; hostile language values change nothing."""
+
+from __future__ import annotations
+
+from commentdesk.store.models import Site
+
+URDU_HEADING = "تبصرے ("
+
+
+def test_the_page_follows_lang_then_the_site_then_the_browser(client, auth, make_article):
+    article_id = make_article()
+    english = client.get(f"/articles/{article_id}").text
+    assert '<html lang="en" dir="ltr">' in english and "COMMENTS (0)" in english
+
+    by_browser = client.get(f"/articles/{article_id}", headers={"Accept-Language": "de-DE,de;q=0.9"}).text
+    assert '<html lang="de" dir="ltr">' in by_browser and "KOMMENTARE (0)" in by_browser
+
+    assert client.put("/api/v1/site/language", json={"language": "ur"}, headers=auth).json()["language"] == "ur"
+    by_site = client.get(f"/articles/{article_id}", headers={"Accept-Language": "de"}).text
+    assert '<html lang="ur" dir="rtl">' in by_site and URDU_HEADING in by_site
+
+    by_page = client.get(f"/articles/{article_id}?lang=de", headers={"Accept-Language": "ur"}).text
+    assert '<html lang="de" dir="ltr">' in by_page
+    # The chosen language stays with the page's forms and links.
+    assert f'action="/articles/{article_id}/comments?lang=de"' in by_page
+
+
+def test_an_urdu_page_keeps_comment_text_direction_auto(client, make_article, post_comment):
+    article_id = make_article()
+    post_comment(article_id, "The new cycle lanes on the harbour road are overdue; the council should have built them years ago.")
+    html = client.get(f"/articles/{article_id}?lang=ur").text
+    assert '<html lang="ur" dir="rtl">' in html
+    assert '<div class="cd-body" dir="auto">' in html
+    assert "تبصرہ بھیجیں" in html and "Post comment" not in html
+
+
+def test_a_post_without_javascript_is_answered_in_the_pages_language(client, make_article):
+    article_id = make_article()
+    response = client.post(f"/articles/{article_id}/comments?lang=ur", data={"author_name": "Ana", "text": "x", "token": "bad"})
+    assert response.status_code == 400
+    assert "اس فارم کی مدت ختم ہو گئی ہے۔" in response.text
+
+
+def test_api_answers_in_the_language_asked_for(client, make_article):
+    article_id = make_article()
+    response = client.post(f"/api/v1/articles/{article_id}/comments?lang=de", json={"author_name": "Ana", "text": "   "})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "text_required"  # codes stay English
+    assert response.json()["error"]["message"] == "Der Kommentar ist leer."
+
+
+def test_the_embed_catalogue(client, auth):
+    urdu = client.get("/api/v1/i18n?lang=ur-PK").json()
+    assert urdu["language"] == "ur" and urdu["direction"] == "rtl"
+    assert urdu["messages"]["Post comment"] == "تبصرہ بھیجیں"
+    assert client.get("/api/v1/i18n", headers={"Accept-Language": "de"}).json()["language"] == "de"
+    client.put("/api/v1/site/language", json={"language": "de"}, headers=auth)
+    assert client.get("/api/v1/i18n?site=news", headers={"Accept-Language": "ur"}).json()["language"] == "de"
+    assert client.get("/api/v1/i18n?lang=xx&site=nosuchsite").json() == {"language": "en", "direction": "ltr", "messages": {}}
+    assert client.get("/api/v1/i18n?lang=" + "u" * 100).status_code == 422
+
+
+def test_a_site_language_that_is_not_shipped_is_refused_and_changes_nothing(client, auth):
+    client.put("/api/v1/site/language", json={"language": "ur"}, headers=auth)
+    for body in ({"language": "fr"}, {"language": "<b>"}, {"language": "ur", "extra": 1}, {}):
+        response = client.put("/api/v1/site/language", json=body, headers=auth)
+        assert response.status_code == 422, body
+    assert client.get("/api/v1/site/language", headers=auth).json()["language"] == "ur"
+    assert client.put("/api/v1/site/language", json={"language": None}, headers=auth).json()["language"] is None
+    assert client.put("/api/v1/site/language", json={"language": "de"}).status_code == 401
+    with client.app.state.sessions() as session:
+        assert session.query(Site).filter_by(slug="news").one().language is None
