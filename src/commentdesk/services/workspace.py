@@ -13,10 +13,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Select, Text, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from commentdesk.i18n import N_
+from commentdesk.i18n import gettext as _
 from commentdesk.moderation.reasons import MODERATOR_WORDS, SUGGESTED_REJECTION
 from commentdesk.moderation.types import COMMENT_WORD_EVIDENCE
 from commentdesk.services import events
 from commentdesk.services.accounts import Scope
+from commentdesk.services.reports import REPORT_REASONS
 from commentdesk.store import guest_bans
 from commentdesk.store import repository as repo
 from commentdesk.store.models import (
@@ -33,17 +36,17 @@ from commentdesk.store.models import (
 )
 
 QUEUES = {
-    "held": "Held",
-    "reported": "Reported",
-    "recent": "Recently published",
-    "rejected": "Rejected automatically",
+    "held": N_("Held"),
+    "reported": N_("Reported"),
+    "recent": N_("Recently published"),
+    "rejected": N_("Rejected automatically"),
 }
 # What the rejected queue shows: by default the work (automatic rejections no person has looked
 # at); a moderator looking for a comment they rejected themselves switches to the others.
 REJECTED_VIEWS = {
-    "automatic": "Rejected automatically, not yet reviewed",
-    "moderators": "Rejected by moderators",
-    "all": "Every rejected comment",
+    "automatic": N_("Rejected automatically, not yet reviewed"),
+    "moderators": N_("Rejected by moderators"),
+    "all": N_("Every rejected comment"),
 }
 DEFAULT_REJECTED_VIEW = "automatic"
 # Published comments stay in the post-moderation review queue this long unless reviewed.
@@ -51,14 +54,14 @@ RECENT_DAYS = 7
 PAGE_SIZE = 50
 
 REJECTION_REASONS = {
-    "abusive": "Abusive",
-    "off_topic": "Off-topic",
-    "spam": "Spam",
-    "other": "Other",
+    "abusive": N_("Abusive"),
+    "off_topic": N_("Off-topic"),
+    "spam": N_("Spam"),
+    "other": N_("Other"),
 }
 # What a decision may give as its reason: the menus' reasons, and the removal after a notice of
 # illegal content (decided from the Notices queue, not from the menus).
-DECISION_REASONS = {**REJECTION_REASONS, "illegal_content": "Illegal content"}
+DECISION_REASONS = {**REJECTION_REASONS, "illegal_content": N_("Illegal content")}
 HUMAN_DECISIONS = ("approve", "reject", "restore")
 UNDO = "undo"
 # A ban that does not end: far enough ahead for any purpose, and valid on every backend.
@@ -77,9 +80,12 @@ class NotAllowed(Exception):
 
 
 def reason_words(code: str) -> str:
+    """A reason code in the moderator's words, in the language of the request."""
     if code.startswith("report_"):
-        return "Reported: " + code.removeprefix("report_").replace("_", " ")
-    return REASON_WORDS.get(code) or DECISION_REASONS.get(code) or code.replace("_", " ").capitalize()
+        reason = code.removeprefix("report_")
+        return _("Reported: %(reason)s") % {"reason": _(dict(REPORT_REASONS).get(reason, "")) or reason.replace("_", " ")}
+    words = REASON_WORDS.get(code) or DECISION_REASONS.get(code)
+    return _(words) if words else code.replace("_", " ").capitalize()
 
 
 def suggested_rejection(comment: Comment) -> str:
@@ -298,16 +304,18 @@ class ActionResult:
     def undo_summary(self) -> str:
         """What an undo did, in words for the moderator's status line."""
         if not self.undone:
-            return "Nothing was undone."
-        verbs = {"approve": "approval", "reject": "rejection", "restore": "restoring"}
-        now = {CommentStatus.PENDING: "held", CommentStatus.PUBLISHED: "published", CommentStatus.REJECTED: "rejected"}
-        decisions = sorted({verbs.get(action, action) for action in self.undone.values()})
-        states = sorted({now.get(status, status) for status in self.statuses.values()})
+            return _("Nothing was undone.")
+        verbs = {"approve": N_("approval"), "reject": N_("rejection"), "restore": N_("restoring")}
+        now = {CommentStatus.PENDING: N_("held"), CommentStatus.PUBLISHED: N_("published"), CommentStatus.REJECTED: N_("rejected")}
+        decisions = sorted({_(verbs.get(action, action)) for action in self.undone.values()})
+        states = sorted({_(now.get(status, status)) for status in self.statuses.values()})
         if len(self.undone) == 1:
             (comment_id, _action), = self.undone.items()
-            return f"Undid the {decisions[0]} of comment {comment_id}: it is {states[0]} again."
-        return (f"Undid the {' and '.join(decisions)} of {len(self.undone)} comments "
-                f"({', '.join(str(comment_id) for comment_id in self.undone)}): now {' or '.join(states)} again.")
+            return _("Undid the %(decision)s of comment %(id)s: it is %(state)s again.") % {
+                "decision": decisions[0], "id": comment_id, "state": states[0]}
+        return _("Undid the %(decisions)s of %(count)s comments (%(ids)s): now %(states)s again.") % {
+            "decisions": _(" and ").join(decisions), "count": len(self.undone),
+            "ids": ", ".join(str(comment_id) for comment_id in self.undone), "states": _(" or ").join(states)}
 
 
 def visible_comment(session: Session, scope: Scope, comment_id: int) -> Comment:
@@ -387,13 +395,13 @@ def undo(session: Session, user: User, event_ids: list[int]) -> ActionResult:
     for event_id in dict.fromkeys(event_ids):
         event = session.get(ModerationEvent, event_id)
         if event is None or event.actor_user_id != user.id or event.action not in HUMAN_DECISIONS:
-            raise UndoRefused("Only your own decisions can be undone.")
+            raise UndoRefused(_("Only your own decisions can be undone."))
         comment = visible_comment(session, scope, event.comment_id)
         latest = session.scalar(
             select(func.max(ModerationEvent.id)).where(ModerationEvent.comment_id == comment.id, ModerationEvent.action != "report")
         )
         if latest != event.id:
-            raise UndoRefused(f"Comment {comment.id} has been decided again since; open it to change it.")
+            raise UndoRefused(_("Comment %(id)s has been decided again since; open it to change it.") % {"id": comment.id})
         previous_status = comment.status
         back = repo.change_status(session, comment, event.from_status or CommentStatus.PENDING, actor="moderator",
                                   actor_name=user.username, actor_user_id=user.id, action=UNDO,

@@ -305,6 +305,8 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The workspace language this user chose (commentdesk.i18n.LANGUAGES); None: as readers get it.
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class CommenterNote(Base):
@@ -510,6 +512,8 @@ class MailSubscriber(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The language the reader read the page in when they asked; None: the site's default.
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class CommentWatch(Base):

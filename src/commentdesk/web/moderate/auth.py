@@ -206,7 +206,7 @@ async def form_user(request: Request, session: Session = Depends(db_session)) ->
     return moderator
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     # Only paths inside the workspace: never an open redirect to another site.
     if target and target.startswith("/moderate") and not target.startswith("//"):
         return target
@@ -216,13 +216,13 @@ def _safe_next(target: str | None) -> str:
 @router.get("/login")
 def login_page(request: Request, next: str | None = None, session: Session = Depends(db_session)):
     if _signed_in(request, session) is not None:
-        return RedirectResponse(_safe_next(next), status_code=303)
+        return RedirectResponse(safe_next(next), status_code=303)
     return _login_form(request, next, error=None, status=200)
 
 
 def _login_form(request: Request, next_path: str | None, error: str | None, status: int, username: str = "") -> Response:
     nonce = secrets.token_urlsafe(16)
-    response = render(request, "moderate/login.html", {"next": _safe_next(next_path), "error": error, "username": username,
+    response = render(request, "moderate/login.html", {"next": safe_next(next_path), "error": error, "username": username,
                                                          "login_token": nonce}, status_code=status)
     _set_cookie(response, request, LOGIN_COOKIE, _serializer(request, "login").dumps(nonce), LOGIN_FORM_MAX_AGE)
     return response
@@ -264,7 +264,7 @@ async def login(request: Request, session: Session = Depends(db_session)):
     if lock is not None:
         session.delete(lock)
     token = _start_session(session, user)
-    response = RedirectResponse(_safe_next(next_path), status_code=303)
+    response = RedirectResponse(safe_next(next_path), status_code=303)
     _set_cookie(response, request, SESSION_COOKIE, token, SESSION_MAX_AGE)
     _set_cookie(response, request, DEVICE_COOKIE, _serializer(request, "device").dumps(_remembered_names(request, name_hash)),
                 DEVICE_MAX_AGE)

@@ -1,19 +1,29 @@
-"""Templates for the workspace pages, with the filters the cards use."""
+"""Templates for the workspace pages, with the filters the cards use, in the moderator's language.
+
+The workspace language is chosen like a reader's, with the moderator's own setting in the place
+of the site's default: `?lang=`, then the setting (web/moderate/preferences.py), then the
+browser's `Accept-Language`, then the server's default.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
 
+from babel.numbers import format_decimal, format_percent
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from commentdesk import i18n
+from commentdesk.i18n import gettext as _
+from commentdesk.i18n import N_, ngettext
 from commentdesk.services import workspace
-from commentdesk.web import timefmt
+from commentdesk.web import language, timefmt
 from commentdesk.web.static_files import static_url
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
+language.install(templates.env)
 
 
 def _stamp(when: datetime | None) -> str:
@@ -26,22 +36,38 @@ def _duration(seconds: float | None) -> str:
     if seconds is None:
         return "–"
     if seconds < 90:
-        return f"{seconds:.0f} s"
+        return _("%(number)s s") % {"number": timefmt.number(round(seconds))}
     if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
+        return _("%(number)s min") % {"number": timefmt.number(round(seconds / 60))}
     if seconds < 172800:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} days"
+        return _("%(number)s h") % {"number": format_decimal(seconds / 3600, "0.0", locale=i18n.current())}
+    days = seconds / 86400
+    return ngettext("%(number)s day", "%(number)s days", round(days)) % {"number": format_decimal(days, "0.0", locale=i18n.current())}
 
 
 def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.0f}%"
+    return "–" if value is None else format_percent(value, locale=i18n.current())
 
 
 def _ban_ending(when: datetime | None) -> str:
     if when is None:
         return ""
-    return "permanently" if when >= workspace.PERMANENT.replace(year=9000) else f"until {_stamp(when)}"
+    if when >= workspace.PERMANENT.replace(year=9000):
+        return _("permanently")
+    return _("until %(time)s") % {"time": _stamp(when)}
+
+
+# The accounts' roles (services/accounts.py) in words.
+ROLE_WORDS = {"moderator": N_("moderator"), "admin": N_("administrator")}
+
+
+def _role_words(role: str) -> str:
+    return _(ROLE_WORDS[role]) if role in ROLE_WORDS else role
+
+
+def _words(value: str | None) -> str:
+    """A word from the code's tables (queue names, reasons), marked with N_() where it is defined."""
+    return _(value) if value else ""
 
 
 templates.env.filters.update(
@@ -51,6 +77,7 @@ templates.env.filters.update(
     percent=_percent,
     ban_ending=_ban_ending,
     reason_words=workspace.reason_words,
+    words=_words,
 )
 templates.env.globals.update(
     QUEUES=workspace.QUEUES,
@@ -58,8 +85,16 @@ templates.env.globals.update(
     REJECTION_REASONS=workspace.REJECTION_REASONS,
     REASON_WORDS=workspace.REASON_WORDS,
     static_url=static_url,
+    role_words=_role_words,
 )
 
 
+def choose_language(request: Request, moderator=None) -> str:
+    """Word the rest of the request in the moderator's language (see the module's docstring)."""
+    user = getattr(moderator, "user", None)
+    return language.for_site(request, getattr(user, "language", None))
+
+
 def render(request: Request, name: str, context: dict, status_code: int = 200):
+    choose_language(request, context.get("me"))
     return templates.TemplateResponse(request, name, context, status_code=status_code)
