@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
+from commentdesk.i18n import N_
 from commentdesk.services import workspace
 from commentdesk.web.moderate.auth import Moderator, api_user, form_user, page_user
 from commentdesk.web.moderate.queues import not_found
@@ -27,7 +28,7 @@ def commenter_page(commenter_id: int, request: Request, moderator: Moderator = D
     try:
         commenter = workspace.visible_commenter(moderator.session, moderator.scope, commenter_id)
     except workspace.NotAllowed:
-        return not_found(request, moderator, "commenter")
+        return not_found(request, moderator, N_("commenter"))
     return render(request, "moderate/commenter.html", {
         "me": moderator,
         "record": workspace.commenter_record(moderator.session, commenter),

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from commentdesk.i18n import N_
 from commentdesk.services import accounts, notices, transparency, workspace
 from commentdesk.store.models import NoticeStatus
 from commentdesk.web.moderate.auth import Moderator, admin_user, form_user, page_user
@@ -33,7 +34,7 @@ def notice_detail(notice_id: int, request: Request, moderator: Moderator = Depen
     try:
         notice = notices.visible_notice(moderator.session, moderator.scope, notice_id)
     except workspace.NotAllowed:
-        return not_found(request, moderator, "notice")
+        return not_found(request, moderator, N_("notice"))
     return _detail(request, moderator, notice, error=None)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
+from commentdesk.i18n import N_
 from commentdesk.services import accounts, workspace
 from commentdesk.services.workspace import QueueFilter
 from commentdesk.store.models import Article, Commenter
@@ -43,7 +44,7 @@ def home():
 @router.get("/queue/{queue}")
 def queue_page(queue: str, request: Request, moderator: Moderator = Depends(page_user)):
     if queue not in workspace.QUEUES:
-        return not_found(request, moderator, "queue")
+        return not_found(request, moderator, N_("queue"))
     session, scope = moderator.session, moderator.scope
     filters = queue_filter(request)
     comments = workspace.queue_comments(session, scope, queue, filters)
@@ -69,7 +70,7 @@ def comment_page(comment_id: int, request: Request, moderator: Moderator = Depen
     try:
         comment = workspace.visible_comment(moderator.session, moderator.scope, comment_id)
     except workspace.NotAllowed:
-        return not_found(request, moderator, "comment")
+        return not_found(request, moderator, N_("comment"))
     return render(request, "moderate/comment.html", {
         "me": moderator,
         "item": build_cards(moderator.session, [comment])[0],

@@ -13,6 +13,7 @@ from pathlib import Path
 from babel.numbers import format_decimal, format_percent
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from commentdesk import i18n
 from commentdesk.i18n import gettext as _
@@ -61,6 +62,23 @@ def _ban_ending(when: datetime | None) -> str:
 ROLE_WORDS = {"moderator": N_("moderator"), "admin": N_("administrator")}
 
 
+# Stored codes of the audit log (comment statuses, actions, actors) in words; the log keeps the codes.
+STATUS_WORDS = {"published": N_("published"), "pending": N_("held"), "rejected": N_("rejected"), "checking": N_("being checked")}
+ACTION_WORDS = {
+    "publish": N_("published"), "hold": N_("held"), "reject": N_("rejected"), "approve": N_("approved"),
+    "restore": N_("restored"), "undo": N_("undone"), "report": N_("reported"), "edit": N_("edited"),
+    "delete": N_("deleted"), "imported": N_("imported"), "ban": N_("banned"), "suspend": N_("suspended"),
+    "unban": N_("ban lifted"), "notice_removal": N_("removed after a notice"),
+}
+ACTOR_WORDS = {"system": N_("system"), "reader": N_("reader"), "author": N_("author"), "moderator": N_("moderator")}
+
+
+def _from_table(table: dict[str, str]):
+    def words(code: str | None) -> str:
+        return _(table[code]) if code in table else (code or "")
+    return words
+
+
 def _role_words(role: str) -> str:
     return _(ROLE_WORDS[role]) if role in ROLE_WORDS else role
 
@@ -85,7 +103,11 @@ templates.env.globals.update(
     REJECTION_REASONS=workspace.REJECTION_REASONS,
     REASON_WORDS=workspace.REASON_WORDS,
     static_url=static_url,
+    Markup=Markup,
     role_words=_role_words,
+    status_words=_from_table(STATUS_WORDS),
+    action_words=_from_table(ACTION_WORDS),
+    actor_words=_from_table(ACTOR_WORDS),
 )
 
 
