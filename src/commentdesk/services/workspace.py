@@ -19,7 +19,6 @@ from commentdesk.moderation.reasons import MODERATOR_WORDS, SUGGESTED_REJECTION
 from commentdesk.moderation.types import COMMENT_WORD_EVIDENCE
 from commentdesk.services import events
 from commentdesk.services.accounts import Scope
-from commentdesk.services.reports import REPORT_REASONS
 from commentdesk.store import guest_bans
 from commentdesk.store import repository as repo
 from commentdesk.store.models import (
@@ -79,11 +78,16 @@ class NotAllowed(Exception):
     """The comment, commenter or article is outside the user's sites, or does not exist."""
 
 
+# A report's reason code in words ("Reported: off topic").
+REPORTED_WORDS = {"abusive": N_("abusive"), "off_topic": N_("off topic"), "spam": N_("spam"), "other": N_("other"),
+                  "illegal_content": N_("illegal content")}
+
+
 def reason_words(code: str) -> str:
     """A reason code in the moderator's words, in the language of the request."""
     if code.startswith("report_"):
         reason = code.removeprefix("report_")
-        return _("Reported: %(reason)s") % {"reason": _(dict(REPORT_REASONS).get(reason, "")) or reason.replace("_", " ")}
+        return _("Reported: %(reason)s") % {"reason": _(REPORTED_WORDS[reason]) if reason in REPORTED_WORDS else reason.replace("_", " ")}
     words = REASON_WORDS.get(code) or DECISION_REASONS.get(code)
     return _(words) if words else code.replace("_", " ").capitalize()
 

@@ -50,7 +50,7 @@ def test_card_explains_why(client, world, signed_in):
     assert "Suspect word" in page and "Possibly off-topic" in page
     assert "Closest article passage" in page and "The lanes will cost four million euros" in page
     assert "abuse: insult" in page and "0.61" in page and "relevance" in page
-    assert "Replying to Ana" in page and "The council should have done this years ago." in page
+    assert 'Replying to <bdi dir="auto">Ana</bdi>' in page and "The council should have done this years ago." in page
     assert "City council approves cycle lanes" in page
 
 
