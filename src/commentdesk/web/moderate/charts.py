@@ -9,7 +9,10 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
+from babel.dates import format_date
 from markupsafe import Markup
+
+from commentdesk import i18n
 
 # Wide enough that the text stays near its natural size when the chart fills a workspace card.
 WIDTH, HEIGHT = 1200, 260
@@ -73,7 +76,7 @@ def stacked_bars(days: list[date], series: list[tuple[str, list[int]]], title: s
                          f"<title>{escape(day.isoformat())}: {escape(name)} {value}</title></rect>")
         if position % label_every == 0:
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{HEIGHT - MARGIN_BOTTOM + 18}" text-anchor="middle" class="tick">'
-                         f'{day.strftime("%d %b")}</text>')
+                         f'{escape(format_date(day, "d MMM", locale=i18n.current()))}</text>')
     parts.append("</svg>")
     legend = _legend([name for name, _values in series], first_colour)
     return Markup(f'<figure class="chart-figure">{"".join(parts)}{legend}</figure>')
