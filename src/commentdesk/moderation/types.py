@@ -39,12 +39,23 @@ class Reason:
     """Why a comment was held or rejected.
 
     `message` is for the author, in plain words; `detail` is for moderators (the scores and
-    thresholds behind it), shown to authors only where a site's policy says so."""
+    thresholds behind it), shown to authors only where a site's policy says so.
+
+    A sentence with values in it is given as its catalogue msgid with named placeholders and the
+    values in `params` ("It may not be about %(subject)s.", {"subject": N_("the article")}):
+    `message` is then the English sentence, as stored and shown to moderators, and the author
+    reads the msgid translated with the values (themselves translated when they are msgids)."""
 
     code: str
     message: str
     evidence: list[str] = field(default_factory=list)
     detail: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    template: str = ""
+
+    def __post_init__(self) -> None:
+        if self.params and not self.template:
+            self.template, self.message = self.message, self.message % self.params
 
     def reader_phrases(self) -> list[str]:
         if self.code not in COMMENT_WORD_EVIDENCE:
@@ -54,7 +65,10 @@ class Reason:
 
     def for_reader(self, show_detail: bool = False) -> str:
         """The reason as its author reads it: plain words and the phrases that triggered it."""
-        text = gettext(self.message)  # the fixed sentences are in the catalogue; composed ones stay as written
+        if self.template:
+            text = gettext(self.template) % {name: gettext(str(value)) for name, value in self.params.items()}
+        else:
+            text = gettext(self.message)
         phrases = self.reader_phrases()
         if phrases:
             text = f"{text.rstrip('. ')}: {', '.join(_quoted(phrase) for phrase in phrases)}."
@@ -63,7 +77,10 @@ class Reason:
         return text
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message, "evidence": list(self.evidence), "detail": self.detail}
+        stored = {"code": self.code, "message": self.message, "evidence": list(self.evidence), "detail": self.detail}
+        if self.template:
+            stored.update(template=self.template, params=dict(self.params))
+        return stored
 
 
 @dataclass

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from commentdesk.i18n import N_
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, PhaseResult, Reason
 
 CATEGORY_WORDS = {
-    "insult": "an insult",
-    "threat": "a threat",
-    "identity_attack": "an attack on a group of people",
-    "obscenity": "obscene language",
+    "insult": N_("an insult"),
+    "threat": N_("a threat"),
+    "identity_attack": N_("an attack on a group of people"),
+    "obscenity": N_("obscene language"),
 }
+ABUSIVE_LANGUAGE = N_("abusive language")
 
 
 # Function words carry no abuse of their own; a linear model can still lean on them, but showing
@@ -26,9 +28,9 @@ def meaningful_evidence(evidence: list[str]) -> list[str]:
 
 def _kind(categories: dict[str, float]) -> str:
     if not categories:
-        return "abusive language"
+        return ABUSIVE_LANGUAGE
     top, value = max(categories.items(), key=lambda item: item[1])
-    return CATEGORY_WORDS.get(top, "abusive language") if value >= 0.5 else "abusive language"
+    return CATEGORY_WORDS.get(top, ABUSIVE_LANGUAGE) if value >= 0.5 else ABUSIVE_LANGUAGE
 
 
 def check(_candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseResult:
@@ -42,10 +44,10 @@ def check(_candidate: Candidate, signals: ModelSignals, policy: Policy) -> Phase
     kind = _kind(score.categories or {})
     if probability >= policy.abuse_reject:
         result.decision = REJECT
-        result.reasons = [Reason("abusive", f"It appears to contain {kind}.", meaningful_evidence(score.evidence),
-                                 detail=f"abuse {probability:.2f}, threshold {policy.abuse_reject:.2f}")]
+        result.reasons = [Reason("abusive", N_("It appears to contain %(kind)s."), meaningful_evidence(score.evidence),
+                                 detail=f"abuse {probability:.2f}, threshold {policy.abuse_reject:.2f}", params={"kind": kind})]
     elif probability >= policy.abuse_hold:
         result.decision = HOLD
-        result.reasons = [Reason("possibly_abusive", f"It may contain {kind}.", meaningful_evidence(score.evidence),
-                                 detail=f"abuse {probability:.2f}, threshold {policy.abuse_hold:.2f}")]
+        result.reasons = [Reason("possibly_abusive", N_("It may contain %(kind)s."), meaningful_evidence(score.evidence),
+                                 detail=f"abuse {probability:.2f}, threshold {policy.abuse_hold:.2f}", params={"kind": kind})]
     return result

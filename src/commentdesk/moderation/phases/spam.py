@@ -35,37 +35,38 @@ def _domain_matches(domain: str, rules: list[str]) -> bool:
 
 
 def spam_score(candidate: Candidate, policy: Policy) -> tuple[float, list[tuple[str, str, list[str], float]]]:
-    """A 0..1 spam score and the signals behind it as (code, message, evidence, weight)."""
-    signals: list[tuple[str, str, list[str], float]] = []
+    """A 0..1 spam score and the signals behind it as (code, message, evidence, weight, message's values)."""
+    signals: list[tuple[str, str, list[str], float, dict]] = []
     links = find_links(candidate.text)
     foreign = [link for link in links if not _domain_matches(_domain(link), policy.allowed_domains)]
     blocked = [link for link in foreign if _domain_matches(_domain(link), policy.blocked_domains)]
     if blocked:
-        signals.append(("blocked_domain", N_("It links to a site that is not allowed here."), blocked, 1.0))
+        signals.append(("blocked_domain", N_("It links to a site that is not allowed here."), blocked, 1.0, {}))
     if len(foreign) > policy.max_links:
-        signals.append(("too_many_links", f"It contains {len(foreign)} links; at most {policy.max_links} are allowed.", foreign, 0.95))
+        signals.append(("too_many_links", N_("It contains %(count)s links; at most %(allowed)s are allowed."), foreign, 0.95,
+                        {"count": len(foreign), "allowed": policy.max_links}))
     elif foreign:
-        signals.append(("contains_link", N_("It contains a link."), foreign, 0.2 * len(foreign)))
+        signals.append(("contains_link", N_("It contains a link."), foreign, 0.2 * len(foreign), {}))
     phones = [match.group(0).strip() for match in PHONE.finditer(candidate.text)]
     if phones:
-        signals.append(("phone_number", N_("It contains a phone number."), phones, 0.6))
+        signals.append(("phone_number", N_("It contains a phone number."), phones, 0.6, {}))
     bait = [match.group(0) for match in CONTACT_BAIT.finditer(candidate.text)]
     if bait:
         weight = 0.9 if (links or phones) else 0.55
-        signals.append(("contact_bait", N_("It looks like an advertisement or a request to make contact."), bait, weight))
+        signals.append(("contact_bait", N_("It looks like an advertisement or a request to make contact."), bait, weight, {}))
     recent = candidate.recent
     if recent is not None:
         if recent.same_text_by_commenter:
-            signals.append(("duplicate", N_("You have already posted this comment."), [], 0.95))
+            signals.append(("duplicate", N_("You have already posted this comment."), [], 0.95, {}))
         elif is_near_duplicate(simhash(candidate.text), recent.recent_fingerprints):
-            signals.append(("near_duplicate", N_("A nearly identical comment was posted here recently."), [], 0.7))
+            signals.append(("near_duplicate", N_("A nearly identical comment was posted here recently."), [], 0.7, {}))
         if recent.by_commenter_last_minute >= policy.flood_per_minute_commenter:
-            signals.append(("flooding", N_("You are posting faster than this site allows; please wait a minute."), [], 0.7))
+            signals.append(("flooding", N_("You are posting faster than this site allows; please wait a minute."), [], 0.7, {}))
         elif recent.by_address_last_minute >= policy.flood_per_minute_address:
-            signals.append(("flooding", N_("Many comments came from your network in the last minute."), [], 0.6))
+            signals.append(("flooding", N_("Many comments came from your network in the last minute."), [], 0.6, {}))
     # Independent signals add up: 1 - product of (1 - weight).
     remaining = 1.0
-    for *_rest, weight in signals:
+    for *_rest, weight, _params in signals:
         remaining *= 1.0 - min(weight, 1.0)
     return round(1.0 - remaining, 4), signals
 
@@ -78,7 +79,7 @@ def check(candidate: Candidate, _signals: ModelSignals, policy: Policy) -> Phase
     elif score >= policy.spam_hold:
         result.decision = HOLD
     if result.decision:
-        result.reasons = [Reason(code, message, evidence) for code, message, evidence, _w in found]
+        result.reasons = [Reason(code, message, evidence, params=params) for code, message, evidence, _w, params in found]
         threshold = policy.spam_reject if result.decision == REJECT else policy.spam_hold
         result.reasons[0].detail = f"spam {score:.2f}, threshold {threshold:.2f}"
     return result

@@ -1,9 +1,16 @@
-"""The words of each message. Plain text: it reads the same in every mail program."""
+"""The words of each message. Plain text: it reads the same in every mail program.
+
+Each message is worded in the language of the work at hand (`commentdesk.i18n.using`): the
+notifier sets the reader's language, the digest the server's default.
+"""
 
 from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+
+from commentdesk.i18n import gettext as _
+from commentdesk.i18n import ngettext
 
 QUOTE_CHARS = 600
 
@@ -21,36 +28,44 @@ def _quote(text: str) -> str:
 
 
 def _footer(unsubscribe_url: str, site_name: str) -> str:
-    return (f"\n\n--\nYou receive this because you asked {site_name} to e-mail you about your comment.\n"
-            f"Stop all e-mail about your comments: {unsubscribe_url}\n")
+    return ("\n\n--\n" + _("You receive this because you asked %(site)s to e-mail you about your comment.") % {"site": site_name}
+            + "\n" + _("Stop all e-mail about your comments: %(url)s") % {"url": unsubscribe_url} + "\n")
 
 
 def confirmation(site_name: str, article_title: str, confirm_url: str, unsubscribe_url: str) -> Message:
-    body = (f"Someone, probably you, commented on \"{article_title}\" on {site_name} and asked to be told of replies "
-            f"and of the moderators' decisions by e-mail.\n\nTo confirm this address, open:\n{confirm_url}\n\n"
-            "If it was not you, ignore this message: nothing more will be sent, and the address is deleted in a week.")
-    return Message("confirm", f"Confirm e-mail about your comments on {site_name}", body + _footer(unsubscribe_url, site_name))
+    values = {"article": article_title, "site": site_name, "url": confirm_url}
+    body = "\n\n".join([
+        _('Someone, probably you, commented on "%(article)s" on %(site)s and asked to be told of replies '
+          "and of the moderators' decisions by e-mail.") % values,
+        _("To confirm this address, open:\n%(url)s") % values,
+        _("If it was not you, ignore this message: nothing more will be sent, and the address is deleted in a week."),
+    ])
+    return Message("confirm", _("Confirm e-mail about your comments on %(site)s") % values, body + _footer(unsubscribe_url, site_name))
 
 
 def reply(site_name: str, article_title: str, replier: str, reply_text: str, read_url: str, unsubscribe_url: str) -> Message:
-    body = f"{replier} replied to your comment on \"{article_title}\":\n\n{_quote(reply_text)}\n\nRead the conversation: {read_url}"
-    return Message("reply", f"{replier} replied to your comment", body + _footer(unsubscribe_url, site_name))
+    values = {"name": replier, "article": article_title, "url": read_url}
+    body = "\n\n".join([_('%(name)s replied to your comment on "%(article)s":') % values, _quote(reply_text),
+                        _("Read the conversation: %(url)s") % values])
+    return Message("reply", _("%(name)s replied to your comment") % values, body + _footer(unsubscribe_url, site_name))
 
 
 def decision(site_name: str, article_title: str, published: bool, comment_text: str, explanation: str,
              reasons: list[str], read_url: str, faq_url: str, unsubscribe_url: str) -> Message:
+    values = {"article": article_title}
     if published:
-        subject = "Your comment is published"
-        opening = f"A moderator read your comment on \"{article_title}\" and published it."
+        subject = _("Your comment is published")
+        opening = _('A moderator read your comment on "%(article)s" and published it.') % values
     else:
-        subject = "Your comment was not published"
-        opening = f"A moderator read your comment on \"{article_title}\" and did not publish it."
+        subject = _("Your comment was not published")
+        opening = _('A moderator read your comment on "%(article)s" and did not publish it.') % values
     lines = [opening, "", _quote(comment_text), ""]
     if explanation:
         lines.append(explanation)
     lines.extend(f"- {reason}" for reason in reasons)
     lines.append("")
-    lines.append(f"Read the conversation: {read_url}" if published else f"What we publish, and how to ask again: {faq_url}")
+    lines.append(_("Read the conversation: %(url)s") % {"url": read_url} if published
+                 else _("What we publish, and how to ask again: %(url)s") % {"url": faq_url})
     return Message("decision", subject, "\n".join(lines) + _footer(unsubscribe_url, site_name))
 
 
@@ -58,8 +73,12 @@ def digest(queues: list[tuple[str, int, int, str]], workspace_url: str) -> Messa
     """`queues`: (site name, comments waiting, unresolved reports, age of the oldest waiting)."""
     waiting = sum(row[1] for row in queues)
     reports = sum(row[2] for row in queues)
-    lines = [f"{waiting} comments wait for a moderator, and {reports} reports are open.", ""]
+    lines = [ngettext("%(num)s comment waits for a moderator", "%(num)s comments wait for a moderator", waiting) % {"num": waiting}
+             + ", " + ngettext("and %(num)s report is open.", "and %(num)s reports are open.", reports) % {"num": reports}, ""]
     for name, held, reported, oldest in queues:
-        lines.append(f"{name}: {held} waiting" + (f" (oldest {oldest})" if held else "") + f", {reported} reports")
-    lines += ["", f"Moderate: {workspace_url}"]
-    return Message("digest", f"Comments waiting: {waiting}", "\n".join(lines) + "\n")
+        waiting_words = ngettext("%(num)s waiting", "%(num)s waiting", held) % {"num": held}
+        if held:
+            waiting_words += " " + _("(oldest %(age)s)") % {"age": oldest}
+        lines.append(f"{name}: {waiting_words}, " + ngettext("%(num)s report", "%(num)s reports", reported) % {"num": reported})
+    lines += ["", _("Moderate: %(url)s") % {"url": workspace_url}]
+    return Message("digest", _("Comments waiting: %(num)s") % {"num": waiting}, "\n".join(lines) + "\n")

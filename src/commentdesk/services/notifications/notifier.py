@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from commentdesk import i18n
 from commentdesk.config import Settings
 from commentdesk.services import events
 from commentdesk.services.notifications import messages
@@ -32,6 +33,7 @@ class Notifier:
         self.addresses = AddressBook(secret)
         self.base_url = (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
         self.per_hour = settings.mail_per_hour
+        self.default_language = settings.default_language
 
     def install(self, sessions: sessionmaker) -> None:
         if self.enabled:
@@ -49,6 +51,9 @@ class Notifier:
             subscriber = MailSubscriber(site_id=comment.site_id, email_hash=email_hash, address_cipher=self.addresses.encrypt(address))
             session.add(subscriber)
             session.flush()
+        # The language the reader reads the page in (already their own choice, else the site's
+        # default): later mail about their comments is written in it, whoever's action sends it.
+        subscriber.language = i18n.current()
         store.watch(session, comment.id, subscriber.id)
         now = utcnow()
         if subscriber.confirmed_at is not None:
@@ -57,7 +62,9 @@ class Notifier:
             return
         subscriber.confirmation_sent_at = now
         confirm_url = f"{self.base_url}/mail/confirm?token={self.addresses.confirm_token(subscriber.id)}"
-        self._queue(session, subscriber, messages.confirmation(site.name, article.title, confirm_url, self._unsubscribe_url(subscriber)))
+        with self._language(subscriber, site):
+            message = messages.confirmation(site.name, article.title, confirm_url, self._unsubscribe_url(subscriber))
+        self._queue(session, subscriber, message)
 
     def confirm(self, session: Session, token: str) -> bool:
         subscriber_id = self.addresses.confirmed_subscriber(token)
@@ -92,8 +99,9 @@ class Notifier:
             return  # nobody asked, or they answered themselves
         article = session.get(Article, reply.article_id)
         site = session.get(Site, reply.site_id)
-        message = messages.reply(site.name, article.title, reply.author_name, reply.text,
-                                 self._read_url(article, reply.id), self._unsubscribe_url(watcher))
+        with self._language(watcher, site):
+            message = messages.reply(site.name, article.title, reply.author_name, reply.text,
+                                     self._read_url(article, reply.id), self._unsubscribe_url(watcher))
         self._queue(session, watcher, message, dedupe_key=f"reply:{reply.id}")
 
     def _tell_of_decision(self, session: Session, comment: Comment) -> None:
@@ -106,17 +114,18 @@ class Notifier:
         site = session.get(Site, comment.site_id)
         published = comment.status == CommentStatus.PUBLISHED
         explanation, reasons = "", []
-        if not published:
-            # The statement of reasons the author also sees on the page: why, who decided, how to appeal.
-            statement = statement_for(session, comment)
-            if statement is not None:
-                explanation, reasons = statement.as_text(), [words for _code, words in statement.reasons]
-            else:
-                outcome = outcome_of(comment)
-                explanation, reasons = outcome.message, [words for _code, words in outcome.reasons]
-        message = messages.decision(site.name, article.title, published, comment.text, explanation, reasons,
-                                    self._read_url(article, comment.id), f"{self.base_url}/faq?site={site.slug}",
-                                    self._unsubscribe_url(watcher))
+        with self._language(watcher, site) as language:
+            if not published:
+                # The statement of reasons the author also sees on the page: why, who decided, how to appeal.
+                statement = statement_for(session, comment)
+                if statement is not None:
+                    explanation, reasons = statement.as_text(), [words for _code, words in statement.reasons]
+                else:
+                    outcome = outcome_of(comment)
+                    explanation, reasons = outcome.message, [words for _code, words in outcome.reasons]
+            message = messages.decision(site.name, article.title, published, comment.text, explanation, reasons,
+                                        self._read_url(article, comment.id), f"{self.base_url}/faq?site={site.slug}&lang={language}",
+                                        self._unsubscribe_url(watcher))
         self._queue(session, watcher, message, dedupe_key=f"decision:{comment.id}:{comment.status}")
 
     # --- the outbox -----------------------------------------------------------------------------
@@ -130,6 +139,10 @@ class Notifier:
         session.add(OutgoingMail(site_id=subscriber.site_id, kind=message.kind, recipient_hash=subscriber.email_hash,
                                  recipient_cipher=subscriber.address_cipher, subject=message.subject, body=message.body,
                                  unsubscribe_url=self._unsubscribe_url(subscriber), dedupe_key=dedupe_key))
+
+    def _language(self, subscriber: MailSubscriber, site: Site):
+        """Word a message in the reader's language, else the site's default, else the server's."""
+        return i18n.using(i18n.normalize(subscriber.language) or i18n.normalize(site.language) or self.default_language)
 
     def _unsubscribe_url(self, subscriber: MailSubscriber) -> str:
         return f"{self.base_url}/mail/unsubscribe?token={self.addresses.unsubscribe_token(subscriber.id)}"

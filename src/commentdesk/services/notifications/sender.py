@@ -20,9 +20,11 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
+from babel.dates import format_timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from commentdesk import i18n
 from commentdesk.config import Settings
 from commentdesk.services.notifications import messages
 from commentdesk.services.notifications.addresses import CONFIRM_MAX_AGE_S, AddressBook
@@ -185,7 +187,8 @@ class MailSender:
         if not recipients:
             return 0
         period = int(time.time() // (max(self.settings.digest_hours, 1) * 3600))
-        with self.sessions() as session:
+        # The moderators' digest is worded in the server's default language.
+        with self.sessions() as session, i18n.using(self.settings.default_language):
             now = utcnow()
             queues = [(name, held, reports, _age(now - oldest) if oldest else "") for name, held, reports, oldest in store.queue_sizes(session)]
             message = messages.digest(queues, f"{self.base_url}/moderate")
@@ -204,5 +207,7 @@ class MailSender:
 
 
 def _age(delta: timedelta) -> str:
-    hours = int(delta.total_seconds() // 3600)
-    return f"{hours // 24} days" if hours >= 48 else f"{hours} hours" if hours >= 1 else f"{int(delta.total_seconds() // 60)} minutes"
+    """"3 hours", "2 days", in the language of the work at hand (CLDR, through Babel)."""
+    seconds = delta.total_seconds()
+    unit, size = ("day", 86400) if seconds >= 48 * 3600 else ("hour", 3600) if seconds >= 3600 else ("minute", 60)
+    return format_timedelta(timedelta(seconds=int(seconds // size) * size), threshold=1000, granularity=unit, locale=i18n.current())
