@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from commentdesk.services import workspace
 from commentdesk.services.workspace import QueueFilter
 from commentdesk.web.moderate.auth import Moderator, api_user, form_user
+from commentdesk.web.moderate.templating import choose_language
 
 router = APIRouter()
 MAX_BULK = 500
@@ -57,7 +58,8 @@ def api_decide(body: DecisionIn, moderator: Moderator = Depends(api_user)):
 
 
 @router.post("/api/undo")
-def api_undo(body: UndoIn, moderator: Moderator = Depends(api_user)):
+def api_undo(body: UndoIn, request: Request, moderator: Moderator = Depends(api_user)):
+    choose_language(request, moderator)  # the status line's words
     try:
         result = workspace.undo(moderator.session, moderator.user, body.event_ids)
     except workspace.UndoRefused as error:
