@@ -48,12 +48,13 @@ class Notifier:
         email_hash = self.addresses.hash(address)
         subscriber = store.subscriber(session, comment.site_id, email_hash)
         if subscriber is None:
-            subscriber = MailSubscriber(site_id=comment.site_id, email_hash=email_hash, address_cipher=self.addresses.encrypt(address))
+            # The language of the page the reader asked from (their own choice, else the site's
+            # default, else their browser's): mail about their comments is written in it, whoever's
+            # action sends it. A later ask keeps it, as the address is kept.
+            subscriber = MailSubscriber(site_id=comment.site_id, email_hash=email_hash, address_cipher=self.addresses.encrypt(address),
+                                        language=i18n.current())
             session.add(subscriber)
             session.flush()
-        # The language the reader reads the page in (already their own choice, else the site's
-        # default): later mail about their comments is written in it, whoever's action sends it.
-        subscriber.language = i18n.current()
         store.watch(session, comment.id, subscriber.id)
         now = utcnow()
         if subscriber.confirmed_at is not None:
