@@ -63,12 +63,15 @@ class Reason:
         phrases = [item for item in dict.fromkeys(self.evidence) if isinstance(item, str) and item.strip()]
         return phrases[:MAX_QUOTED_PHRASES]
 
+    def sentence(self) -> str:
+        """`message` in the language of the work at hand (a stored sentence not in the catalogue stays as written)."""
+        if self.template:
+            return gettext(self.template) % {name: gettext(str(value)) for name, value in self.params.items()}
+        return gettext(self.message)
+
     def for_reader(self, show_detail: bool = False) -> str:
         """The reason as its author reads it: plain words and the phrases that triggered it."""
-        if self.template:
-            text = gettext(self.template) % {name: gettext(str(value)) for name, value in self.params.items()}
-        else:
-            text = gettext(self.message)
+        text = self.sentence()
         phrases = self.reader_phrases()
         if phrases:
             text = f"{text.rstrip('. ')}: {', '.join(_quoted(phrase) for phrase in phrases)}."

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from commentdesk.i18n import N_
+from commentdesk.moderation.types import Reason
 from commentdesk.services import workspace
 from commentdesk.store import revisions
 from commentdesk.store.models import Comment, CommentRevision, ModerationEvent, Report
@@ -14,6 +16,8 @@ from commentdesk.store.models import Comment, CommentRevision, ModerationEvent, 
 _SCORE_ORDER = ("abuse", "relevance", "similarity", "spam")
 # Scores where a low value is the concern (for the others a high value is).
 _LOW_IS_CONCERN = {"relevance", "similarity"}
+# The score names shown on cards, for the catalogue (translated where shown).
+SCORE_WORDS = (N_("abuse"), N_("relevance"), N_("spam"), N_("similarity"), N_("chatter"))
 
 
 @dataclass
@@ -68,6 +72,15 @@ def _scores(raw: dict) -> tuple[list[Score], float | None]:
     return scores, elapsed
 
 
+def _sentence(reason: dict) -> str:
+    """The stored reason's sentence in the moderator's language, where the catalogue has it."""
+    params = reason.get("params") if isinstance(reason.get("params"), dict) else {}
+    try:
+        return Reason(code="", message=str(reason.get("message", "")), params=params, template=str(reason.get("template") or "")).sentence()
+    except (KeyError, TypeError, ValueError):
+        return str(reason.get("message", ""))  # a stored sentence whose placeholders do not match: as written
+
+
 def _reasons(raw: list) -> list[ReasonView]:
     views = []
     for reason in raw or []:
@@ -76,7 +89,7 @@ def _reasons(raw: list) -> list[ReasonView]:
         code = str(reason.get("code", ""))
         evidence = [str(item) for item in reason.get("evidence") or [] if item]
         passage = evidence[0] if code == "off_topic" and evidence else None
-        views.append(ReasonView(code, workspace.reason_words(code), str(reason.get("message", "")), str(reason.get("detail") or ""),
+        views.append(ReasonView(code, workspace.reason_words(code), _sentence(reason), str(reason.get("detail") or ""),
                                 [] if passage else evidence, passage))
     return views
 
