@@ -20,7 +20,7 @@ def _flat(message) -> str:
     return " ".join(message.get_content().replace(">", " ").split())
 
 
-def test_a_german_reader_gets_german_mail_whoever_acts(mail_client, smtp):
+def test_a_german_reader_gets_german_mail_whoever_acts(mail_client, smtp):  # noqa: F811 - fixtures
     inbox, _port = smtp
     first = mail_client.post(f"/api/v1/articles/{mail_client.article_id}/comments?lang=de",
                              json={"author_name": "Alice", "text": "Geschützte Radwege machen den Schulweg für Kinder sicherer.",
@@ -49,7 +49,7 @@ def test_a_german_reader_gets_german_mail_whoever_acts(mail_client, smtp):
     assert "was not published" not in body and "A moderator" not in body
 
 
-def test_the_digest_is_in_the_servers_default_language(tmp_path, database_url, models, smtp):
+def test_the_digest_is_in_the_servers_default_language(tmp_path, database_url, models, smtp):  # noqa: F811 - fixture
     inbox, port = smtp
     settings = mail_settings(tmp_path, database_url, port, digest_to="desk@courier.example", default_language="de")
     app = create_app(settings, models=models)

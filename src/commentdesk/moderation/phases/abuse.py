@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from commentdesk.i18n import N_
 from commentdesk.moderation.policy import Policy
-from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, PhaseResult, Reason
+from commentdesk.moderation.types import (
+    HOLD,
+    REJECT,
+    Candidate,
+    ModelSignals,
+    PhaseResult,
+    Reason,
+)
 
 CATEGORY_WORDS = {
     "insult": N_("an insult"),

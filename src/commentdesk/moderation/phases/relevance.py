@@ -8,7 +8,14 @@ from commentdesk.i18n import N_
 from commentdesk.moderation.normalize import normalise
 from commentdesk.moderation.patterns import compile_patterns
 from commentdesk.moderation.policy import Policy
-from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, PhaseResult, Reason
+from commentdesk.moderation.types import (
+    HOLD,
+    REJECT,
+    Candidate,
+    ModelSignals,
+    PhaseResult,
+    Reason,
+)
 
 
 def declared_off_topic(text: str, patterns: list[str]) -> str | None:

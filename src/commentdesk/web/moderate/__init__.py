@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from commentdesk.web.moderate import actions, audit, auth, commenters, dashboard, notices, preferences, queues, users, webhooks
+from commentdesk.web.moderate import (
+    actions,
+    audit,
+    auth,
+    commenters,
+    dashboard,
+    notices,
+    preferences,
+    queues,
+    users,
+    webhooks,
+)
 
 router = APIRouter(prefix="/moderate", include_in_schema=False)
 for part in (auth, preferences, queues, actions, commenters, audit, dashboard, notices, users, webhooks):

@@ -16,8 +16,8 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from commentdesk import i18n
-from commentdesk.i18n import gettext as _
 from commentdesk.i18n import N_, ngettext
+from commentdesk.i18n import gettext as _
 from commentdesk.services import workspace
 from commentdesk.web import language, timefmt
 from commentdesk.web.static_files import static_url
