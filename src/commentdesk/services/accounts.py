@@ -11,6 +11,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commentdesk.i18n import N_, ngettext
+from commentdesk.i18n import gettext as _
 from commentdesk.store.models import Site, User, utcnow
 
 ROLES = ("moderator", "admin")
@@ -42,7 +44,7 @@ def hash_password(password: str) -> str:
 
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_CHARS:
-        raise AccountError(f"a password has at least {MIN_PASSWORD_CHARS} characters")
+        raise AccountError(_("a password has at least %(num)s characters") % {"num": MIN_PASSWORD_CHARS})
 
 
 def user_by_name(session: Session, username: str) -> User | None:
@@ -56,17 +58,17 @@ def site_ids_for(session: Session, slugs: list[str] | None) -> list[int] | None:
     found = dict(session.execute(select(Site.slug, Site.id).where(Site.slug.in_(slugs))).all())
     missing = [slug for slug in slugs if slug not in found]
     if missing:
-        raise AccountError(f"no site named {', '.join(missing)}")
+        raise AccountError(_("no site named %(names)s") % {"names": ", ".join(missing)})
     return sorted(found[slug] for slug in slugs)
 
 
 def create_user(session: Session, username: str, password: str, role: str, site_ids: list[int] | None = None) -> User:
     if not USERNAME.match(username):
-        raise AccountError("a username is 1-64 letters, digits and . _ @ -, starting with a letter or digit")
+        raise AccountError(_("a username is 1-64 letters, digits and . _ @ -, starting with a letter or digit"))
     if role not in ROLES:
-        raise AccountError(f"the role is one of {', '.join(ROLES)}")
+        raise AccountError(_("the role is one of %(roles)s") % {"roles": ", ".join(ROLES)})
     if user_by_name(session, username) is not None:
-        raise AccountError(f"a user named {username!r} exists already")
+        raise AccountError(_("a user named %(name)s exists already") % {"name": repr(username)})
     check_password_rules(password)
     user = User(username=username, password_hash=hash_password(password), role=role,
                 site_ids=sorted(set(site_ids)) if site_ids else None, disabled=False, failed_logins=0)
@@ -93,19 +95,20 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
     user = user_by_name(session, username)
     if user is None:
         _verify(_DUMMY_HASH, password)
-        raise LoginRefused("Wrong username or password.")
+        raise LoginRefused(N_("Wrong username or password."))
     if user.locked_until is not None and user.locked_until > now:
         minutes = max(1, round((user.locked_until - now).total_seconds() / 60))
-        raise LoginRefused(f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}.", user.locked_until)
+        raise LoginRefused(ngettext("Too many failed attempts. Try again in %(num)s minute.", "Too many failed attempts. Try again in %(num)s minutes.",
+                                    minutes) % {"num": minutes}, user.locked_until)
     if not _verify(user.password_hash, password):
         user.failed_logins = (user.failed_logins or 0) + 1
         if user.failed_logins >= FREE_ATTEMPTS:
             minutes = min(2 ** (user.failed_logins - FREE_ATTEMPTS), MAX_LOCK_MINUTES)
             user.locked_until = now + timedelta(minutes=minutes)
         session.commit()
-        raise LoginRefused("Wrong username or password.", user.locked_until)
+        raise LoginRefused(N_("Wrong username or password."), user.locked_until)
     if user.disabled:
-        raise LoginRefused("This account is disabled.")
+        raise LoginRefused(N_("This account is disabled."))
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_logins = 0

@@ -19,6 +19,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from commentdesk.i18n import N_
+from commentdesk.i18n import gettext as _
 from commentdesk.services import reports, workspace
 from commentdesk.services.accounts import Scope
 from commentdesk.services.posting import MAX_EMAIL_CHARS, clean_text
@@ -26,23 +28,23 @@ from commentdesk.store.models import Comment, CommentStatus, IllegalContentNotic
 
 # The legal grounds a notifier chooses from, with the words shown to them and to moderators.
 GROUNDS = {
-    "defamation": "Defamation or insult",
-    "illegal_hate_speech": "Hate speech illegal under national law",
-    "terrorist_content": "Terrorist content",
-    "privacy_violation": "Privacy violation (personal data, private images)",
-    "intellectual_property": "Intellectual property infringement",
-    "child_safety": "Child sexual abuse or a danger to children",
-    "other": "Other illegal content",
+    "defamation": N_("Defamation or insult"),
+    "illegal_hate_speech": N_("Hate speech illegal under national law"),
+    "terrorist_content": N_("Terrorist content"),
+    "privacy_violation": N_("Privacy violation (personal data, private images)"),
+    "intellectual_property": N_("Intellectual property infringement"),
+    "child_safety": N_("Child sexual abuse or a danger to children"),
+    "other": N_("Other illegal content"),
 }
 # Art. 16(2)(c): a notifier about child sexual abuse material may stay anonymous.
 ANONYMOUS_GROUNDS = frozenset({"child_safety"})
 STATUS_WORDS = {
-    NoticeStatus.RECEIVED: "Received",
-    NoticeStatus.UNDER_REVIEW: "Under review",
-    NoticeStatus.ACTION_TAKEN: "Action taken: the comment was removed",
-    NoticeStatus.NO_ACTION: "No action taken",
+    NoticeStatus.RECEIVED: N_("Received"),
+    NoticeStatus.UNDER_REVIEW: N_("Under review"),
+    NoticeStatus.ACTION_TAKEN: N_("Action taken: the comment was removed"),
+    NoticeStatus.NO_ACTION: N_("No action taken"),
 }
-ACTIONS = {"remove": "Remove the comment", "none": "Take no action"}
+ACTIONS = {"remove": N_("Remove the comment"), "none": N_("Take no action")}
 MIN_EXPLANATION_CHARS = 10
 MAX_EXPLANATION_CHARS = 5000
 MAX_NAME_CHARS = 100
@@ -68,29 +70,28 @@ class NoticeForm:
 
 def _checked(form: NoticeForm) -> tuple[str, str, str | None, str | None]:
     if form.ground not in GROUNDS:
-        raise NoticeRefused("ground_invalid", "Please choose the legal ground of your notice.", field="ground")
+        raise NoticeRefused("ground_invalid", _("Please choose the legal ground of your notice."), field="ground")
     explanation = clean_text(form.explanation or "")
     if len(explanation) < MIN_EXPLANATION_CHARS:
-        raise NoticeRefused("explanation_required", "Please explain why the comment is illegal "
-                            f"(at least {MIN_EXPLANATION_CHARS} characters).", field="explanation")
+        raise NoticeRefused("explanation_required", _("Please explain why the comment is illegal (at least %(num)s characters).") % {"num": MIN_EXPLANATION_CHARS}, field="explanation")
     if len(explanation) > MAX_EXPLANATION_CHARS:
-        raise NoticeRefused("explanation_too_long", f"The explanation is at most {MAX_EXPLANATION_CHARS} characters; "
-                            f"this one has {len(explanation)}.", field="explanation")
+        raise NoticeRefused("explanation_too_long", _("The explanation is at most %(most)s characters; this one has %(num)s.")
+                            % {"most": MAX_EXPLANATION_CHARS, "num": len(explanation)}, field="explanation")
     name = " ".join(clean_text(form.notifier_name or "").split()) or None
     email = (form.notifier_email or "").strip().lower() or None
     contact_optional = form.ground in ANONYMOUS_GROUNDS
     if name is None and not contact_optional:
-        raise NoticeRefused("name_required", "Please give your name.", field="notifier_name")
+        raise NoticeRefused("name_required", _("Please give your name."), field="notifier_name")
     if name is not None and len(name) > MAX_NAME_CHARS:
-        raise NoticeRefused("name_too_long", f"A name is at most {MAX_NAME_CHARS} characters.", field="notifier_name")
+        raise NoticeRefused("name_too_long", _("A name is at most %(num)s characters.") % {"num": MAX_NAME_CHARS}, field="notifier_name")
     if email is None and not contact_optional:
-        raise NoticeRefused("email_required", "Please give your e-mail address: we tell you our decision there.",
+        raise NoticeRefused("email_required", _("Please give your e-mail address: we tell you our decision there."),
                             field="notifier_email")
     if email is not None and (len(email) > MAX_EMAIL_CHARS or not _EMAIL.match(email)):
-        raise NoticeRefused("email_invalid", "That e-mail address does not look right.", field="notifier_email")
+        raise NoticeRefused("email_invalid", _("That e-mail address does not look right."), field="notifier_email")
     if form.good_faith is not True:
-        raise NoticeRefused("good_faith_required", "Please confirm that you believe, in good faith, that the "
-                            "information in your notice is accurate and complete.", field="good_faith")
+        raise NoticeRefused("good_faith_required", _("Please confirm that you believe, in good faith, that the "
+                              "information in your notice is accurate and complete."), field="good_faith")
     return form.ground, explanation, name, email
 
 
@@ -102,8 +103,8 @@ def file_notice(session: Session, secret: str, comment_id: int, form: NoticeForm
     ip_hash = reports.reporter_hash(secret, client_address)
     if ip_hash and _open_notice_from(session, comment.id, ip_hash):
         # One open notice per comment and reader: a notice is work for a person, not a vote.
-        raise NoticeRefused("already_noticed", "You have sent a notice about this comment already; "
-                            "it is being handled (see the page its reference leads to).", status=409)
+        raise NoticeRefused("already_noticed", _("You have sent a notice about this comment already; "
+                              "it is being handled (see the page its reference leads to)."), status=409)
     report = reports.record_report(session, comment, reports.ILLEGAL_CONTENT, f"{GROUNDS[ground]}: {explanation}"[:1000], ip_hash)
     notice = IllegalContentNotice(
         reference=secrets.token_urlsafe(18), site_id=comment.site_id, comment_id=comment.id, report=report,
@@ -171,16 +172,16 @@ def decide_notice(session: Session, user: User, notice: IllegalContentNotice, ac
     """Decide a notice once: remove the comment (the workspace's rejection, on the ground the
     moderator found) or take no action; the written explanation is shown to the notifier."""
     if notice.status in NoticeStatus.DECIDED:
-        raise NoticeRefused("already_decided", "This notice has been decided already.", status=409)
+        raise NoticeRefused("already_decided", _("This notice has been decided already."), status=409)
     if action not in ACTIONS:
-        raise NoticeRefused("action_invalid", "Choose whether to remove the comment or take no action.", field="action")
+        raise NoticeRefused("action_invalid", _("Choose whether to remove the comment or take no action."), field="action")
     if action == "remove" and ground not in GROUNDS:
-        raise NoticeRefused("ground_invalid", "Choose the legal ground the removal rests on.", field="ground")
+        raise NoticeRefused("ground_invalid", _("Choose the legal ground the removal rests on."), field="ground")
     explanation = clean_text(explanation or "")
     if not explanation:
-        raise NoticeRefused("explanation_required", "Write down the reasons for the decision.", field="explanation")
+        raise NoticeRefused("explanation_required", _("Write down the reasons for the decision."), field="explanation")
     if len(explanation) > MAX_DECISION_CHARS:
-        raise NoticeRefused("explanation_too_long", f"The explanation is at most {MAX_DECISION_CHARS} characters.",
+        raise NoticeRefused("explanation_too_long", _("The explanation is at most %(num)s characters.") % {"num": MAX_DECISION_CHARS},
                             field="explanation")
     now = utcnow()
     # Decided once, even when two moderators send their decisions at the same moment: only the
@@ -196,7 +197,7 @@ def decide_notice(session: Session, user: User, notice: IllegalContentNotice, ac
     ).rowcount
     if not claimed:
         session.rollback()
-        raise NoticeRefused("already_decided", "This notice has been decided already.", status=409)
+        raise NoticeRefused("already_decided", _("This notice has been decided already."), status=409)
     if action == "remove":
         # The ordinary decision: status, counts, audit log, reports resolved, statement of reasons;
         # it commits the notice's decision in the same transaction.

@@ -11,6 +11,7 @@ from commentdesk.api.deps import client_address, db_session
 from commentdesk.i18n import gettext as _
 from commentdesk.services import notices, reports
 from commentdesk.store.models import Comment
+from commentdesk.web import language
 from commentdesk.web.reader import form_token, templates, token_matches
 
 router = APIRouter(include_in_schema=False)
@@ -18,6 +19,7 @@ FIELDS = ("ground", "explanation", "notifier_name", "notifier_email")
 
 
 def _form_page(request: Request, comment: Comment, form: dict, errors: dict, status_code: int = 200) -> HTMLResponse:
+    language.for_site(request, comment.article.site.language)
     return templates.TemplateResponse(request, "notices/form.html", {
         "comment": comment, "article": comment.article, "form": form, "errors": errors, "grounds": notices.GROUNDS,
         "anonymous_grounds": notices.ANONYMOUS_GROUNDS, "token": form_token(request, comment.article_id),
@@ -49,6 +51,7 @@ async def send_notice(request: Request, comment_id: int, session: Session = Depe
     comment = _comment_or_none(session, comment_id)
     if comment is None:
         return _not_found(request, _("That comment is not available."))
+    language.for_site(request, comment.article.site.language)  # the refusals below are worded in it
     data = await request.form()
     form = {key: str(data.get(key, "")) for key in FIELDS}
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
@@ -60,7 +63,7 @@ async def send_notice(request: Request, comment_id: int, session: Session = Depe
         ), client_address(request))
     except notices.NoticeRefused as refused:
         return _form_page(request, comment, form, {refused.field or "form": refused.message}, refused.status)
-    return RedirectResponse(f"/notices/{notice.reference}?sent=1", status_code=303)
+    return RedirectResponse(language.with_lang(request, f"/notices/{notice.reference}?sent=1"), status_code=303)
 
 
 @router.get("/notices/{reference}", response_class=HTMLResponse, name="notice_page")
@@ -68,7 +71,9 @@ def notice_page(request: Request, reference: str, sent: str | None = None, sessi
     notice = notices.notice_by_reference(session, reference)
     if notice is None:
         return _not_found(request, _("No notice has that reference."))
+    language.for_site(request, notice.comment.article.site.language)
     return templates.TemplateResponse(request, "notices/status.html", {
-        "notice": notice, "just_sent": sent == "1", "status_words": notices.STATUS_WORDS[notice.status],
-        "ground_words": notices.GROUNDS.get(notice.ground, notice.ground), "article": notice.comment.article,
+        "notice": notice, "just_sent": sent == "1", "status_words": _(notices.STATUS_WORDS[notice.status]),
+        "ground_words": _(notices.GROUNDS[notice.ground]) if notice.ground in notices.GROUNDS else notice.ground,
+        "article": notice.comment.article,
     })

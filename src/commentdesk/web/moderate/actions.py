@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
+from commentdesk.i18n import gettext as _
 from commentdesk.services import workspace
 from commentdesk.services.workspace import QueueFilter
 from commentdesk.web.moderate.auth import Moderator, api_user, form_user
@@ -47,7 +48,7 @@ def api_decide(body: DecisionIn, moderator: Moderator = Depends(api_user)):
         result = workspace.decide(moderator.session, moderator.user, body.ids, body.action,
                                   rejection_reason=body.reason, note=body.note)
     except workspace.NotAllowed as error:
-        raise HTTPException(404, f"Not found: {error}.") from None
+        raise HTTPException(404, _("Not found: %(what)s.") % {"what": error}) from None
     except ValueError as error:
         raise HTTPException(422, str(error)) from None
     return {
@@ -67,7 +68,7 @@ def api_undo(body: UndoIn, request: Request, moderator: Moderator = Depends(api_
         raise HTTPException(409, str(error)) from None
     except workspace.NotAllowed as error:
         moderator.session.rollback()
-        raise HTTPException(404, f"Not found: {error}.") from None
+        raise HTTPException(404, _("Not found: %(what)s.") % {"what": error}) from None
     return {
         "comment_ids": result.comment_ids,
         "statuses": {str(key): value for key, value in result.statuses.items()},
@@ -91,7 +92,7 @@ async def form_decide(comment_id: int, request: Request, moderator: Moderator = 
         workspace.decide(moderator.session, moderator.user, [comment_id], action, rejection_reason=reason,
                          note=str(form.get("note", ""))[:2000])
     except workspace.NotAllowed:
-        raise HTTPException(404, "No such comment.") from None
+        raise HTTPException(404, _("No such comment.")) from None
     except ValueError as error:
         raise HTTPException(422, str(error)) from None
     return RedirectResponse(f"/moderate/comments/{comment_id}", status_code=303)
@@ -104,7 +105,7 @@ async def article_options(article_id: int, request: Request, moderator: Moderato
     try:
         article = workspace.visible_article(moderator.session, moderator.scope, article_id)
     except workspace.NotAllowed:
-        raise HTTPException(404, "No such article.") from None
+        raise HTTPException(404, _("No such article.")) from None
     changes = {}
     if "comments_open" in form:
         changes["comments_open"] = form.get("comments_open") == "1"

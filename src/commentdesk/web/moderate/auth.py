@@ -32,6 +32,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from commentdesk.api.deps import db_session
+from commentdesk.i18n import N_, ngettext
+from commentdesk.i18n import gettext as _
 from commentdesk.services import accounts
 from commentdesk.services.accounts import Scope
 from commentdesk.store.bounds import has_unstorable_text
@@ -49,7 +51,7 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 ADDRESS_LIMIT = 20
 ADDRESS_WINDOW = timedelta(minutes=10)
-WRONG = "Wrong username or password."
+WRONG = N_("Wrong username or password.")  # translated where shown (login.html)
 
 router = APIRouter()
 
@@ -65,7 +67,8 @@ def _address_hash(request: Request) -> str:
 
 def _lock_message(until: datetime, now: datetime) -> str:
     minutes = max(1, round((until - now).total_seconds() / 60))
-    return f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}."
+    return ngettext("Too many failed attempts. Try again in %(num)s minute.", "Too many failed attempts. Try again in %(num)s minutes.",
+                    minutes) % {"num": minutes}
 
 
 def _name_locked_until(session: Session, name_hash: str, now: datetime) -> datetime | None:
@@ -168,7 +171,7 @@ def _start_session(session: Session, user: User) -> str:
 
 def _login_redirect(request: Request) -> HTTPException:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return HTTPException(303, "Sign in first.", headers={"Location": f"/moderate/login?next={quote(target, safe='')}"})
+    return HTTPException(303, _("Sign in first."), headers={"Location": f"/moderate/login?next={quote(target, safe='')}"})
 
 
 def page_user(request: Request, session: Session = Depends(db_session)) -> Moderator:
@@ -181,7 +184,7 @@ def page_user(request: Request, session: Session = Depends(db_session)) -> Moder
 
 def admin_user(moderator: Moderator = Depends(page_user)) -> Moderator:
     if not moderator.is_admin:
-        raise HTTPException(403, "Only administrators can do this.")
+        raise HTTPException(403, _("Only administrators can do this."))
     return moderator
 
 
@@ -189,9 +192,9 @@ def api_user(request: Request, session: Session = Depends(db_session)) -> Modera
     """For the JSON endpoints the workspace script calls: a session and a matching CSRF header."""
     moderator = _signed_in(request, session)
     if moderator is None:
-        raise HTTPException(401, "Your session has ended; sign in again.")
+        raise HTTPException(401, _("Your session has ended; sign in again."))
     if not hmac.compare_digest(request.headers.get(CSRF_HEADER, ""), moderator.csrf):
-        raise HTTPException(403, "The request lacks this session's CSRF token.")
+        raise HTTPException(403, _("The request lacks this session's CSRF token."))
     return moderator
 
 
@@ -202,7 +205,7 @@ async def form_user(request: Request, session: Session = Depends(db_session)) ->
         raise _login_redirect(request)
     form = await request.form()
     if not hmac.compare_digest(str(form.get(CSRF_FIELD, "")), moderator.csrf):
-        raise HTTPException(403, "The form lacks this session's CSRF token; reload the page and try again.")
+        raise HTTPException(403, _("The form lacks this session's CSRF token; reload the page and try again."))
     return moderator
 
 

@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from commentdesk.i18n import N_
+from commentdesk.i18n import gettext as _
 from commentdesk.services import workspace
 from commentdesk.web.moderate.auth import Moderator, api_user, form_user, page_user
 from commentdesk.web.moderate.queues import not_found
@@ -14,12 +15,12 @@ from commentdesk.web.moderate.templating import render
 
 router = APIRouter()
 # Suspension lengths offered, in days; "permanent" is a ban.
-BAN_LENGTHS = {"1": "1 day", "3": "3 days", "7": "7 days", "30": "30 days", "permanent": "Permanently"}
+BAN_LENGTHS = {"1": N_("1 day"), "3": N_("3 days"), "7": N_("7 days"), "30": N_("30 days"), "permanent": N_("Permanently")}
 
 
 def _days(length: str) -> int | None:
     if length not in BAN_LENGTHS:
-        raise HTTPException(422, f"The ban length is one of {', '.join(BAN_LENGTHS)}.")
+        raise HTTPException(422, _("The ban length is one of %(lengths)s.") % {"lengths": ", ".join(BAN_LENGTHS)})
     return None if length == "permanent" else int(length)
 
 
@@ -40,7 +41,7 @@ def _commenter_for_form(moderator: Moderator, commenter_id: int):
     try:
         return workspace.visible_commenter(moderator.session, moderator.scope, commenter_id)
     except workspace.NotAllowed:
-        raise HTTPException(404, "No such commenter.") from None
+        raise HTTPException(404, _("No such commenter.")) from None
 
 
 @router.post("/commenters/{commenter_id}/notes")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from commentdesk.i18n import N_
+from commentdesk.i18n import gettext as _
 from commentdesk.services import accounts, notices, transparency, workspace
 from commentdesk.store.models import NoticeStatus
 from commentdesk.web.moderate.auth import Moderator, admin_user, form_user, page_user
@@ -15,8 +16,8 @@ from commentdesk.web.moderate.queues import int_param, not_found
 from commentdesk.web.moderate.templating import render
 
 router = APIRouter()
-VIEWS = {"open": "Open", NoticeStatus.RECEIVED: "Received", NoticeStatus.UNDER_REVIEW: "Under review",
-         NoticeStatus.ACTION_TAKEN: "Action taken", NoticeStatus.NO_ACTION: "No action"}
+VIEWS = {"open": N_("Open"), NoticeStatus.RECEIVED: N_("Received"), NoticeStatus.UNDER_REVIEW: N_("Under review"),
+         NoticeStatus.ACTION_TAKEN: N_("Action taken"), NoticeStatus.NO_ACTION: N_("No action")}
 
 
 @router.get("/notices")
@@ -51,7 +52,7 @@ async def review_notice(notice_id: int, moderator: Moderator = Depends(form_user
     try:
         notice = notices.visible_notice(moderator.session, moderator.scope, notice_id)
     except workspace.NotAllowed:
-        raise HTTPException(404, "No such notice.") from None
+        raise HTTPException(404, _("No such notice.")) from None
     notices.start_review(moderator.session, moderator.user, notice)
     return RedirectResponse(f"/moderate/notices/{notice.id}", status_code=303)
 
@@ -61,7 +62,7 @@ async def decide_notice(notice_id: int, request: Request, moderator: Moderator =
     try:
         notice = notices.visible_notice(moderator.session, moderator.scope, notice_id)
     except workspace.NotAllowed:
-        raise HTTPException(404, "No such notice.") from None
+        raise HTTPException(404, _("No such notice.")) from None
     data = await request.form()
     form = {key: str(data.get(key, "")) for key in ("action", "ground", "explanation")}
     try:
@@ -93,7 +94,7 @@ def transparency_page(request: Request, moderator: Moderator = Depends(admin_use
     sites = accounts.visible_sites(moderator.session, moderator.scope)
     if (params.get("from") and _day(params.get("from")) is None) or (params.get("to") and _day(params.get("to")) is None) \
             or last_day < start or (site_id is not None and site_id not in {site.id for site in sites}):
-        raise HTTPException(422, "Give the period as two dates (YYYY-MM-DD), the first not after the second, and a site of yours.")
+        raise HTTPException(422, _("Give the period as two dates (YYYY-MM-DD), the first not after the second, and a site of yours."))
     # The period includes its last day.
     # "All" means every site the user may see: an administrator limited to some sites sees theirs.
     site_ids = [site_id] if site_id is not None else (None if moderator.scope.site_ids is None else [site.id for site in sites])

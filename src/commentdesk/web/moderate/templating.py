@@ -20,6 +20,7 @@ from commentdesk.i18n import N_, ngettext
 from commentdesk.i18n import gettext as _
 from commentdesk.services import workspace
 from commentdesk.web import language, timefmt
+from commentdesk.web.moderate import script_messages
 from commentdesk.web.static_files import static_url
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -71,6 +72,10 @@ ACTION_WORDS = {
     "unban": N_("ban lifted"), "notice_removal": N_("removed after a notice"),
 }
 ACTOR_WORDS = {"system": N_("system"), "reader": N_("reader"), "author": N_("author"), "moderator": N_("moderator")}
+# Article events (store/models.py ArticleEvent.action) and webhook deliveries' states, likewise.
+ARTICLE_ACTION_WORDS = {"close": N_("comments closed"), "reopen": N_("comments reopened"),
+                        "premoderate": N_("pre-moderation on"), "stop_premoderating": N_("pre-moderation off")}
+DELIVERY_WORDS = {"pending": N_("pending"), "delivered": N_("delivered"), "failed": N_("failed")}
 
 
 def _from_table(table: dict[str, str]):
@@ -108,6 +113,11 @@ templates.env.globals.update(
     status_words=_from_table(STATUS_WORDS),
     action_words=_from_table(ACTION_WORDS),
     actor_words=_from_table(ACTOR_WORDS),
+    # notice.html's `status_words` is the notices' own table; a comment's status there uses this name.
+    comment_status_words=_from_table(STATUS_WORDS),
+    article_action_words=_from_table(ARTICLE_ACTION_WORDS),
+    delivery_words=_from_table(DELIVERY_WORDS),
+    workspace_script_messages=script_messages.for_current_language,
 )
 
 

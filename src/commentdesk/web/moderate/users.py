@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
+from commentdesk.i18n import gettext as _
 from commentdesk.services import accounts
 from commentdesk.services.accounts import AccountError, Scope
 from commentdesk.store.models import User
@@ -31,7 +32,7 @@ def users_page(request: Request, moderator: Moderator = Depends(admin_user)):
 
 def _require_admin(moderator: Moderator) -> None:
     if not moderator.is_admin:
-        raise HTTPException(403, "Only administrators can manage accounts.")
+        raise HTTPException(403, _("Only administrators can manage accounts."))
 
 
 @router.post("/users")
@@ -55,12 +56,12 @@ async def change_user(user_id: int, request: Request, moderator: Moderator = Dep
     form = await request.form()
     user = moderator.session.get(User, user_id)
     if user is None:
-        raise HTTPException(404, "No such user.")
+        raise HTTPException(404, _("No such user."))
     change = str(form.get("change", ""))
     try:
         if change == "disable":
             if user.id == moderator.user.id:
-                raise AccountError("you cannot disable your own account")
+                raise AccountError(_("you cannot disable your own account"))
             accounts.set_disabled(user, True)
         elif change == "enable":
             accounts.set_disabled(user, False)
@@ -70,7 +71,7 @@ async def change_user(user_id: int, request: Request, moderator: Moderator = Dep
             site_ids = [int(value) for value in form.getlist("site_ids") if str(value).isdigit()]
             user.site_ids = sorted(set(site_ids)) or None
         else:
-            raise AccountError("unknown change")
+            raise AccountError(_("unknown change"))
     except AccountError as error:
         moderator.session.rollback()
         return _page(request, moderator, error=str(error), status=422)

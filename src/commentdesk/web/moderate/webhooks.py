@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
+from commentdesk.i18n import gettext as _
 from commentdesk.services import accounts, webhooks
 from commentdesk.web.moderate.auth import Moderator, form_user, page_user
 from commentdesk.web.moderate.templating import render
@@ -32,6 +33,6 @@ def webhooks_page(request: Request, moderator: Moderator = Depends(page_user)):
 def retry_failed(endpoint_id: int, moderator: Moderator = Depends(form_user)):
     endpoint = webhooks.endpoint_of(moderator.session, moderator.scope.site_ids, endpoint_id)
     if endpoint is None:
-        raise HTTPException(404, "No such webhook.")
+        raise HTTPException(404, _("No such webhook."))
     count = webhooks.retry_failed(moderator.session, endpoint)
     return RedirectResponse(f"/moderate/webhooks?retried={count}#webhook-{endpoint.id}", status_code=303)

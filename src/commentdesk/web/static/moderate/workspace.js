@@ -21,6 +21,36 @@
   var shortcuts = document.getElementById("shortcuts");
   var reasonCodes = ["abusive", "off_topic", "spam", "other"];
 
+  // The script's words in the page's language: a JSON block the page renders (web/moderate/script_messages.py).
+  var words = { language: "en", messages: {}, plurals: {}, reasons: {} };
+  try {
+    var block = document.getElementById("workspace-messages");
+    if (block) words = JSON.parse(block.textContent);
+  } catch (ignored) { /* a page without the block keeps the English below */ }
+  var numbers = new Intl.NumberFormat(words.language);
+  var pluralRules = new Intl.PluralRules(words.language);
+
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values || {}, name) ? String(values[name]) : whole;
+    });
+  }
+
+  // t("key", "English fallback", {name: value}): a sentence; tn(...) with `num`: its plural form.
+  function t(key, fallback, values) {
+    return fill((words.messages && words.messages[key]) || fallback, values);
+  }
+
+  function tn(key, fallbacks, count, values) {
+    var forms = (words.plurals && words.plurals[key]) || {};
+    var template = forms[pluralRules.select(count)] || forms.other || (count === 1 ? fallbacks[0] : fallbacks[1]);
+    return fill(template, Object.assign({ num: numbers.format(count) }, values || {}));
+  }
+
+  function reasonWords(code) {
+    return (words.reasons && words.reasons[code]) || code.replace("_", "-");
+  }
+
   var current = null;        // the card in focus
   var lastEventIds = [];     // the last decision, for undo
   var inFlight = 0;
@@ -81,7 +111,7 @@
   }
 
   function updateSelected() {
-    if (selectedCount) selectedCount.textContent = selected().length + " selected";
+    if (selectedCount) selectedCount.textContent = tn("selected", ["%(num)s selected", "%(num)s selected"], selected().length);
   }
 
   // `data.counts` are every queue's totals (the navigation's badges, whatever the filters);
@@ -123,7 +153,7 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (!response.ok) {
-          var message = (data && data.error && data.error.message) || ("The server answered " + response.status + ".");
+          var message = (data && data.error && data.error.message) || t("server_answered", "The server answered %(status)s.", { status: response.status });
           throw new Error(message);
         }
         return data;
@@ -131,7 +161,11 @@
     });
   }
 
-  var VERBS = { approve: "Approved", reject: "Rejected", restore: "Restored" };
+  var DECIDED = {
+    approve: ["approved", ["Approved %(num)s comment. Press u to undo.", "Approved %(num)s comments. Press u to undo."]],
+    restore: ["restored", ["Restored %(num)s comment. Press u to undo.", "Restored %(num)s comments. Press u to undo."]],
+    reject: ["rejected", ["Rejected %(num)s comment as %(reason)s. Press u to undo.", "Rejected %(num)s comments as %(reason)s. Press u to undo."]]
+  };
 
   function decide(action, targets, reason) {
     targets = targets.filter(function (card) { return !card.classList.contains("busy"); });
@@ -160,8 +194,8 @@
       }
       if (undoButton) undoButton.disabled = !lastEventIds.length;
       setCounts(data, sequence);
-      var label = VERBS[action] + " " + ids.length + " comment" + (ids.length === 1 ? "" : "s");
-      say(label + (action === "reject" ? " as " + reason.replace("_", "-") : "") + ". Press u to undo.");
+      var decided = DECIDED[action];
+      say(tn(decided[0], decided[1], ids.length, { reason: action === "reject" ? reasonWords(reason) : "" }));
       if (single) {
         window.location.reload();
         return;
@@ -172,7 +206,7 @@
         card.classList.remove("busy");
         card.removeAttribute("aria-busy");
       });
-      say("Not saved: " + error.message, true);
+      say(t("not_saved", "Not saved: %(error)s", { error: error.message }), true);
     }).then(function () {
       inFlight--;
       refillWhenEmpty();
@@ -199,18 +233,18 @@
   }
 
   function undoLast() {
-    if (!lastEventIds.length) { say("Nothing to undo."); return; }
+    if (!lastEventIds.length) { say(t("nothing_to_undo", "Nothing to undo.")); return; }
     var ids = lastEventIds;
     lastEventIds = [];
     if (undoButton) undoButton.disabled = true;
     post("/moderate/api/undo", { event_ids: ids, filters: filters }).then(function (data) {
-      var message = (data && data.message) || "Undone.";
+      var message = (data && data.message) || t("undone", "Undone.");
       say(message);
       // The undone comments come back: draw the page again, and keep the message across it.
       sayAfterReload(message);
       window.location.reload();
     }).catch(function (error) {
-      say("Could not undo: " + error.message, true);
+      say(t("could_not_undo", "Could not undo: %(error)s", { error: error.message }), true);
     });
   }
 
@@ -232,7 +266,7 @@
       var select = current.querySelector("select.reject-reason");
       if (select) select.value = code;
     }
-    say("Reason: " + code.replace("_", "-") + ".");
+    say(t("reason_chosen", "Reason: %(reason)s.", { reason: reasonWords(code) }));
   }
 
   function toggleSelect(card) {
@@ -269,7 +303,8 @@
         reason: String(data.get("reason") || ""),
         reject_pending: data.get("reject_pending") === "1"
       }).then(function (answer) {
-        say((answer.permanent ? "Banned " : "Suspended ") + (name ? name.textContent : "the commenter") + ".");
+        var who = name ? name.textContent : t("the_commenter", "the commenter");
+        say(answer.permanent ? t("banned", "Banned %(name)s.", { name: who }) : t("suspended", "Suspended %(name)s.", { name: who }));
         if (data.get("reject_pending") === "1") {
           // Their held comments were rejected with the ban: take them off a held list.
           var gone = cards().filter(function (other) {
@@ -287,7 +322,7 @@
           setCounts(counts, ++countsSequence);
           refillWhenEmpty();
         });
-      }).catch(function (error) { say("Ban not saved: " + error.message, true); });
+      }).catch(function (error) { say(t("ban_not_saved", "Ban not saved: %(error)s", { error: error.message }), true); });
     };
     banDialog.showModal();
   }
@@ -343,7 +378,7 @@
   document.querySelectorAll("button[data-bulk]").forEach(function (button) {
     button.addEventListener("click", function () {
       var many = selected();
-      if (!many.length) { say("Select comments first (x, or the boxes)."); return; }
+      if (!many.length) { say(t("select_first", "Select comments first (x, or the boxes).")); return; }
       decide(button.getAttribute("data-bulk"), many, bulkReason ? bulkReason.value : "other");
     });
   });
