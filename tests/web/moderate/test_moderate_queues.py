@@ -223,7 +223,7 @@ def test_article_options(client, world, signed_in):
     client.post(f"/moderate/articles/{article_id}/options", data={"csrf_token": token, "comments_open": "0"})
     actions = client.get("/moderate/audit").text.split('id="article-actions"')[1]
     assert actions.count("</tr>") - 1 == 2  # header row + two actions
-    assert "<td>close</td>" in actions and "<td>premoderate</td>" in actions and "<td>mod</td>" in actions
+    assert "<td>comments closed</td>" in actions and "<td>pre-moderation on</td>" in actions and "<td><bdi>mod</bdi></td>" in actions
 
 
 def test_audit_search(client, world, signed_in):
