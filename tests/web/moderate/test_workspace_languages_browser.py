@@ -49,3 +49,22 @@ def test_the_urdu_queue_reads_right_to_left(live_server, page, world, screenshot
     assert text.evaluate("node => getComputedStyle(node).direction") == "ltr"
     expect(page.get_by_role("button", name="مسترد کریں").first).to_be_visible()
     screenshot(page, "urdu-queue")
+
+
+def test_the_scripts_status_line_and_counter_in_german(live_server, page, world):
+    for number in range(2):
+        world.add_comment(f"Comment number {number} about the harbour road lanes")
+    page.goto(f"{live_server.url}/moderate/login")
+    page.fill("input[name=username]", "mod")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/moderate/queue/held?lang=de")
+    expect(page.locator("#workspace.ready")).to_have_count(1)
+    page.keyboard.press("X")
+    expect(page.locator("#selected-count")).to_have_text("2 ausgewählt")
+    page.keyboard.press("a")
+    expect(page.locator("#status")).to_have_text("2 Kommentare freigegeben. Mit u rückgängig machen.")
+    page.keyboard.press("u")
+    expect(page.locator("#workspace.ready")).to_have_count(1)
+    page.keyboard.press("2")
+    expect(page.locator("#status")).to_have_text("Grund: Themenfremd.")
