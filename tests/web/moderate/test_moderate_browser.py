@@ -92,7 +92,7 @@ def test_reject_with_a_chosen_reason(live_server, page, world):
     expect(page.locator("#cards article.card.current select.reject-reason")).to_have_value("spam")
     page.keyboard.press("r")
     expect(page.locator("#cards article.card")).to_have_count(0)
-    expect(page.locator("#status")).to_contain_text("Rejected 1 comment as spam")
+    expect(page.locator("#status")).to_contain_text("Rejected 1 comment as Spam")
     with world.app.state.sessions() as session:
         event = session.scalars(select(ModerationEvent).where(ModerationEvent.comment_id == comment_id).order_by(ModerationEvent.id.desc())).first()
         assert (event.action, event.reasons[0]["code"]) == ("reject", "spam")
