@@ -7,7 +7,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from commentdesk.store.models import Comment, CommentStatus, CommentWatch, MailSubscriber, OutgoingMail, Report, Site, utcnow
+from commentdesk.store.models import (
+    Comment,
+    CommentStatus,
+    CommentWatch,
+    MailSubscriber,
+    OutgoingMail,
+    Report,
+    Site,
+    utcnow,
+)
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 

@@ -1,0 +1,83 @@
+"""Comments: adding one and changing its status.
+
+Status changes go through `change_status` alone, so the stored counts that reader pages show
+(published comments per article, replies per thread, a commenter's record) stay exact.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from commentdesk.store.models import (
+    Article,
+    Comment,
+    Commenter,
+    CommentStatus,
+    ModerationEvent,
+    StatementOfReasons,
+    utcnow,
+)
+
+
+def add_comment(session: Session, comment: Comment, *, actor_reasons: list, scores: dict, model_versions: dict) -> Comment:
+    """Insert a new comment with its automatic decision and keep every stored count right."""
+    session.add(comment)
+    session.flush()
+    if comment.parent_id is None:
+        comment.root_id = comment.id
+    _count(session, comment, comment.status, +1)
+    event = ModerationEvent(
+        comment_id=comment.id, site_id=comment.site_id, actor="system", actor_name="system",
+        action=comment.system_decision, from_status=None, to_status=comment.status,
+        reasons=actor_reasons, scores=scores, model_versions=model_versions,
+    )
+    session.add(event)
+    if comment.system_decision != "imported":  # a rejection made elsewhere is not this site's decision
+        _issue_statement(session, comment, event)
+    return comment
+
+
+def change_status(session: Session, comment: Comment, new_status: str, *, actor: str, actor_name: str,
+                  actor_user_id: int | None = None, action: str | None = None, reasons: list | None = None, note: str = "") -> ModerationEvent:
+    """Move a comment to `new_status`, logging the decision; counts follow the move."""
+    if new_status not in CommentStatus.ALL:
+        raise ValueError(f"unknown status {new_status!r}")
+    old_status = comment.status
+    if old_status != new_status:
+        _count(session, comment, old_status, -1)
+        comment.status = new_status
+        comment.updated_at = utcnow()
+        _count(session, comment, new_status, +1)
+    event = ModerationEvent(
+        comment_id=comment.id, site_id=comment.site_id, actor=actor, actor_name=actor_name, actor_user_id=actor_user_id,
+        action=action or new_status, from_status=old_status, to_status=new_status, reasons=reasons or [],
+        scores=dict(comment.scores or {}), model_versions=dict(comment.model_versions or {}), note=note,
+    )
+    session.add(event)
+    _issue_statement(session, comment, event)
+    return event
+
+
+def _issue_statement(session: Session, comment: Comment, event: ModerationEvent) -> None:
+    """Every rejection comes with a statement of reasons for its author (EU Digital Services Act,
+    Art. 17); written here, where every status change passes, so no way of rejecting can skip it."""
+    # An undo puts back the earlier rejection, whose statement stands again.
+    if event.to_status == CommentStatus.REJECTED and event.from_status != CommentStatus.REJECTED and event.action != "undo":
+        session.add(StatementOfReasons(comment_id=comment.id, site_id=comment.site_id, event=event,
+                                       automated=event.actor == "system", issued_at=event.created_at or utcnow()))
+
+
+def _count(session: Session, comment: Comment, status: str, delta: int) -> None:
+    """Adjust stored counts with atomic UPDATEs so concurrent writers never lose an increment."""
+    if status == CommentStatus.CHECKING:
+        return  # a comment still being checked counts nowhere yet
+    column = {CommentStatus.PUBLISHED: Commenter.published_count, CommentStatus.PENDING: Commenter.pending_count,
+              CommentStatus.REJECTED: Commenter.rejected_count}[status]
+    session.execute(update(Commenter).where(Commenter.id == comment.commenter_id).values({column: column + delta}))
+    # A comment its author deleted stays in the author's record but counts on no reader page.
+    if status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
+        return
+    session.execute(update(Article).where(Article.id == comment.article_id).values(published_count=Article.published_count + delta))
+    if comment.parent_id is not None and comment.root_id is not None:
+        session.execute(update(Comment).where(Comment.id == comment.root_id).values(reply_count=Comment.reply_count + delta))
