@@ -14,6 +14,10 @@ from commentdesk.store.dialect import dialect_insert
 from commentdesk.store.models import Article, ArticlePassages, Site, utcnow
 
 
+def article(session: Session, article_id: int) -> Article | None:
+    return session.get(Article, article_id)
+
+
 def article_by_url(session: Session, site_id: int, url: str) -> Article | None:
     return session.scalar(select(Article).where(Article.site_id == site_id, Article.url == url))
 

@@ -6,10 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from commentdesk.store.dialect import dialect_insert
-from commentdesk.store.models import Comment, Commenter, CommentStatus, utcnow
+from commentdesk.store.models import (
+    Comment,
+    Commenter,
+    CommenterNote,
+    CommentStatus,
+    utcnow,
+)
 
 
 def commenter_by_identity(session: Session, site_id: int, identity_hash: str) -> Commenter | None:
@@ -66,3 +72,30 @@ def recent_activity(session: Session, site_id: int, commenter_id: int, text: str
         .limit(500)
     ).all()
     return Activity(same_text, list(fingerprints))
+
+
+def commenter(session: Session, commenter_id: int) -> Commenter | None:
+    return session.get(Commenter, commenter_id)
+
+
+def pending_comment_ids(session: Session, commenter_id: int) -> list[int]:
+    return list(session.scalars(select(Comment.id).where(Comment.commenter_id == commenter_id, Comment.status == CommentStatus.PENDING)))
+
+
+def newest_comments(session: Session, commenter_id: int, limit: int) -> list[Comment]:
+    """The commenter's newest comments with their articles, newest first."""
+    return list(session.scalars(
+        select(Comment).where(Comment.commenter_id == commenter_id).order_by(Comment.id.desc()).limit(limit)
+        .options(selectinload(Comment.article))
+    ))
+
+
+def add_note(session: Session, commenter_id: int, *, user_id: int, author_name: str, text: str) -> CommenterNote:
+    note = CommenterNote(commenter_id=commenter_id, user_id=user_id, author_name=author_name, text=text)
+    session.add(note)
+    return note
+
+
+def notes(session: Session, commenter_id: int) -> list[CommenterNote]:
+    """Moderators' notes on the commenter, newest first."""
+    return list(session.scalars(select(CommenterNote).where(CommenterNote.commenter_id == commenter_id).order_by(CommenterNote.id.desc())))

@@ -20,6 +20,10 @@ from commentdesk.store.models import (
 )
 
 
+def comment(session: Session, comment_id: int) -> Comment | None:
+    return session.get(Comment, comment_id)
+
+
 def add_comment(session: Session, comment: Comment, *, actor_reasons: list, scores: dict, model_versions: dict) -> Comment:
     """Insert a new comment with its automatic decision and keep every stored count right."""
     session.add(comment)

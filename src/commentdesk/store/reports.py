@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -42,3 +44,24 @@ def nudge_stats(session: Session, site_id: int) -> dict:
         "unchanged": len(sent) - len(edited), "abandoned": len(rows) - len(sent),
         "edit_pass_rate": round(len(passed) / len(edited), 4) if edited else None,
     }
+
+
+def unresolved_reports(session: Session, comment_ids: list[int]) -> dict[int, list[Report]]:
+    found: dict[int, list[Report]] = {comment_id: [] for comment_id in comment_ids}
+    if not comment_ids:
+        return found
+    rows = session.scalars(select(Report).where(Report.comment_id.in_(comment_ids), Report.resolved_at.is_(None)).order_by(Report.id))
+    for report in rows:
+        found[report.comment_id].append(report)
+    return found
+
+
+def resolve_reports(session: Session, comment_id: int, when: datetime) -> None:
+    for report in session.scalars(select(Report).where(Report.comment_id == comment_id, Report.resolved_at.is_(None))):
+        report.resolved_at = when
+
+
+def reopen_reports_since(session: Session, comment_id: int, since: datetime) -> None:
+    """Open again the reports a decision made at `since` resolved (the decision was undone)."""
+    for report in session.scalars(select(Report).where(Report.comment_id == comment_id, Report.resolved_at >= since)):
+        report.resolved_at = None

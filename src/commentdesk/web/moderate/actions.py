@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from commentdesk.services import workspace
 from commentdesk.services.workspace import QueueFilter
+from commentdesk.web.moderate import words
 from commentdesk.web.moderate.auth import Moderator, api_user, form_user
 
 router = APIRouter()
@@ -69,7 +70,7 @@ def api_undo(body: UndoIn, moderator: Moderator = Depends(api_user)):
     return {
         "comment_ids": result.comment_ids,
         "statuses": {str(key): value for key, value in result.statuses.items()},
-        "message": result.undo_summary(),
+        "message": words.undo_summary(result),
         **workspace.badge_counts(moderator.session, moderator.scope, _filters(body.filters)).as_dict(),
     }
 

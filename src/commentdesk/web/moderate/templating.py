@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from commentdesk.services import workspace
 from commentdesk.web import timefmt
+from commentdesk.web.moderate import words
 from commentdesk.web.static_files import static_url
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -50,13 +51,13 @@ templates.env.filters.update(
     duration=_duration,
     percent=_percent,
     ban_ending=_ban_ending,
-    reason_words=workspace.reason_words,
+    reason_words=words.reason_words,
 )
 templates.env.globals.update(
     QUEUES=workspace.QUEUES,
     REJECTED_VIEWS=workspace.REJECTED_VIEWS,
     REJECTION_REASONS=workspace.REJECTION_REASONS,
-    REASON_WORDS=workspace.REASON_WORDS,
+    REASON_WORDS=words.REASON_WORDS,
     static_url=static_url,
 )
 
