@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commentdesk.store import users
 from commentdesk.store.models import Site, User, utcnow
 
 ROLES = ("moderator", "admin")
@@ -46,14 +46,14 @@ def check_password_rules(password: str) -> None:
 
 
 def user_by_name(session: Session, username: str) -> User | None:
-    return session.scalar(select(User).where(User.username == username))
+    return users.user_by_name(session, username)
 
 
 def site_ids_for(session: Session, slugs: list[str] | None) -> list[int] | None:
     """Site ids for the given slugs; None (every site) when no slugs are given."""
     if not slugs:
         return None
-    found = dict(session.execute(select(Site.slug, Site.id).where(Site.slug.in_(slugs))).all())
+    found = users.site_ids_by_slug(session, slugs)
     missing = [slug for slug in slugs if slug not in found]
     if missing:
         raise AccountError(f"no site named {', '.join(missing)}")
@@ -143,11 +143,8 @@ class Scope:
 
 
 def visible_sites(session: Session, scope: Scope) -> list[Site]:
-    query = select(Site).order_by(Site.name)
-    if scope.site_ids is not None:
-        query = query.where(Site.id.in_(sorted(scope.site_ids)))
-    return list(session.scalars(query))
+    return users.sites_named(session, scope.site_ids)
 
 
 def list_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.username)))
+    return users.all_users(session)

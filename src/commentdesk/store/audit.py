@@ -94,3 +94,15 @@ def log_on_newest_comment(session: Session, commenter_id: int, *, user_id: int, 
         action=action, from_status=newest.status, to_status=newest.status, reasons=[], scores={}, model_versions={}, note=note,
     ))
 
+
+
+def moderator_events(session: Session, actions: tuple[str, ...], site_id: int | None = None) -> list[ModerationEvent]:
+    """Moderators' events among `actions`, by comment, oldest first (the training data replays them)."""
+    query = (
+        select(ModerationEvent)
+        .where(ModerationEvent.actor == "moderator", ModerationEvent.action.in_(actions))
+        .order_by(ModerationEvent.comment_id, ModerationEvent.id)
+    )
+    if site_id is not None:
+        query = query.where(ModerationEvent.site_id == site_id)
+    return list(session.scalars(query))

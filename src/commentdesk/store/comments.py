@@ -6,7 +6,7 @@ Status changes go through `change_status` alone, so the stored counts that reade
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from commentdesk.store.models import (
@@ -85,3 +85,16 @@ def _count(session: Session, comment: Comment, status: str, delta: int) -> None:
     session.execute(update(Article).where(Article.id == comment.article_id).values(published_count=Article.published_count + delta))
     if comment.parent_id is not None and comment.root_id is not None:
         session.execute(update(Comment).where(Comment.id == comment.root_id).values(reply_count=Comment.reply_count + delta))
+
+
+def with_articles(session: Session, comment_ids: list[int]) -> list[tuple[Comment, Article]]:
+    """The comments with their articles; callers keep `comment_ids` to a few hundred."""
+    return [(row, article) for row, article in session.execute(
+        select(Comment, Article).join(Article, Article.id == Comment.article_id).where(Comment.id.in_(comment_ids))
+    ).all()]
+
+
+def texts(session: Session, comment_ids: list[int]) -> dict[int, str]:
+    if not comment_ids:
+        return {}
+    return dict(session.execute(select(Comment.id, Comment.text).where(Comment.id.in_(set(comment_ids)))).all())
