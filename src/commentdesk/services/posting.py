@@ -17,7 +17,6 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commentdesk.i18n import N_
@@ -25,12 +24,29 @@ from commentdesk.i18n import gettext as _
 from commentdesk.moderation import reasons
 from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
-from commentdesk.moderation.types import HOLD, PUBLISH, REJECT, Candidate, CommenterHistory, Decision, Reason, RecentActivity
+from commentdesk.moderation.types import (
+    HOLD,
+    PUBLISH,
+    REJECT,
+    Candidate,
+    CommenterHistory,
+    Decision,
+    Reason,
+    RecentActivity,
+)
 from commentdesk.render import render_comment
 from commentdesk.services import events
-from commentdesk.store import flood, guest_bans
+from commentdesk.store import commenters, comments, flood, guest_bans
+from commentdesk.store import reports as report_store
 from commentdesk.store import repository as repo
-from commentdesk.store.models import Article, Comment, Commenter, CommentStatus, Nudge, utcnow
+from commentdesk.store.models import (
+    Article,
+    Comment,
+    Commenter,
+    CommentStatus,
+    Nudge,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from commentdesk.services.reader_identity import Reader
@@ -270,7 +286,7 @@ class CommentPoster:
         _name, _none, body = validate(comment.author_name, None, text, self.max_chars)
         if repo.comments_closed(article, policy.close_after_days):
             raise PostingError("comments_closed", _("Comments are closed on this article."), status=403)
-        commenter = session.get(Commenter, comment.commenter_id)
+        commenter = commenters.commenter(session, comment.commenter_id)
         ip_hash = repo.keyed_hash(self.secret, "ip:" + client_address) if client_address else None
         session.commit()
         posts = flood.count_post(session, article.site_id, commenter.identity_hash, ip_hash, refuse_at=policy.refuse_per_minute_address)
@@ -308,13 +324,13 @@ class CommentPoster:
 
     @staticmethod
     def _open_nudge(session: Session, article: Article, token: str) -> Nudge | None:
-        return session.scalar(select(Nudge).where(Nudge.token == token, Nudge.article_id == article.id, Nudge.resolved_at.is_(None)))
+        return report_store.open_nudge(session, article.id, token)
 
     @staticmethod
     def _parent(session: Session, article: Article, parent_id: int | None) -> Comment | None:
         if parent_id is None:
             return None
-        parent = session.get(Comment, parent_id)
+        parent = comments.comment(session, parent_id)
         if parent is None or parent.article_id != article.id or parent.status != CommentStatus.PUBLISHED or parent.deleted_at is not None:
             raise PostingError("parent_not_found", _("The comment you are replying to is not available."), status=404, field="parent_id")
         if parent.depth >= MAX_DEPTH:

@@ -21,12 +21,12 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from commentdesk.services.posting import MAX_NAME_CHARS, PostingError, validate
+from commentdesk.store import reader_tokens
 from commentdesk.store import repository as repo
-from commentdesk.store.models import Site, UsedReaderToken, utcnow
+from commentdesk.store.models import Site, utcnow
 
 ALGORITHMS = ("HS256", "RS256", "ES256")
 MIN_SECRET_BYTES = 32
@@ -163,15 +163,9 @@ def _short_text(value, limit: int) -> bool:
 def _use_once(session: Session, site_id: int, token_id: str, keep_until: datetime, now: datetime) -> None:
     """Record the token id as used, in a transaction of its own; a second use is refused."""
     session.commit()
-    session.execute(delete(UsedReaderToken).where(UsedReaderToken.expires_at < now))
-    inserted = session.execute(
-        repo.dialect_insert(session, UsedReaderToken)
-        .values(site_id=site_id, token_id_hash=hashlib.sha256(token_id.encode()).hexdigest(), expires_at=keep_until)
-        .on_conflict_do_nothing(index_elements=[UsedReaderToken.site_id, UsedReaderToken.token_id_hash])
-        .returning(UsedReaderToken.token_id_hash)  # a row back only when this request inserted it
-    ).first()
+    first_use = reader_tokens.record_use(session, site_id, hashlib.sha256(token_id.encode()).hexdigest(), keep_until, now)
     session.commit()
-    if inserted is None:
+    if not first_use:
         raise _refused("This sign-in token was used already; reload the page for a new one.", "reader_token_used")
 
 

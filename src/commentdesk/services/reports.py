@@ -12,6 +12,7 @@ from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
 from commentdesk.services import events
 from commentdesk.services.posting import PostingError, clean_text
+from commentdesk.store import comments
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Comment, CommentStatus, Report
 
@@ -31,7 +32,7 @@ class ReportRefused(PostingError):
 
 def reportable_comment(session: Session, comment_id: int) -> Comment:
     """Only what readers can see can be reported."""
-    comment = session.get(Comment, comment_id)
+    comment = comments.comment(session, comment_id)
     if comment is None or comment.status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
         raise ReportRefused("comment_not_found", _("No published comment has that id."), status=404)
     return comment

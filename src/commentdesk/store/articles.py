@@ -76,6 +76,10 @@ def store_passages(session: Session, article: Article, model_version: str, passa
 
 
 
+# Built once, run on the event loop by services/read_cache.py: an article's and its site's revisions.
+REVISIONS = (select(Article.revision, Site.revision).join(Site, Site.id == Article.site_id)
+             .where(Article.id == bindparam("article_id")))
+
 # Built once: the counts endpoint also runs it on the event loop (services/read_cache.py).
 PUBLISHED_COUNTS = select(Article.id, Article.published_count).where(Article.id.in_(bindparam("ids", expanding=True)))
 

@@ -20,8 +20,8 @@ from commentdesk.store.models import (
 )
 
 
-def comment(session: Session, comment_id: int) -> Comment | None:
-    return session.get(Comment, comment_id)
+def comment(session: Session, comment_id: int, *, for_update: bool = False) -> Comment | None:
+    return session.get(Comment, comment_id, with_for_update=for_update or None)
 
 
 def add_comment(session: Session, comment: Comment, *, actor_reasons: list, scores: dict, model_versions: dict) -> Comment:
@@ -98,3 +98,9 @@ def texts(session: Session, comment_ids: list[int]) -> dict[int, str]:
     if not comment_ids:
         return {}
     return dict(session.execute(select(Comment.id, Comment.text).where(Comment.id.in_(set(comment_ids)))).all())
+
+
+def latest_statement(session: Session, comment_id: int) -> StatementOfReasons | None:
+    """The newest statement of reasons issued for the comment."""
+    return session.scalar(select(StatementOfReasons).where(StatementOfReasons.comment_id == comment_id)
+                          .order_by(StatementOfReasons.id.desc()).limit(1))

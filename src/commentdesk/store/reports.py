@@ -65,3 +65,13 @@ def reopen_reports_since(session: Session, comment_id: int, since: datetime) -> 
     """Open again the reports a decision made at `since` resolved (the decision was undone)."""
     for report in session.scalars(select(Report).where(Report.comment_id == comment_id, Report.resolved_at >= since)):
         report.resolved_at = None
+
+
+def open_nudge(session: Session, article_id: int, token: str) -> Nudge | None:
+    """The unresolved nudge shown with `token` on this article."""
+    return session.scalar(select(Nudge).where(Nudge.token == token, Nudge.article_id == article_id, Nudge.resolved_at.is_(None)))
+
+
+def record_nudge_outcome(session: Session, comment_id: int, status: str) -> None:
+    """What became of a comment sent after a nudge, for the nudge figures."""
+    session.execute(update(Nudge).where(Nudge.comment_id == comment_id).values(outcome=status))

@@ -9,6 +9,10 @@ from commentdesk.store.identity import hash_api_key
 from commentdesk.store.models import Site
 
 
+def site(session: Session, site_id: int) -> Site | None:
+    return session.get(Site, site_id)
+
+
 def site_by_slug(session: Session, slug: str) -> Site | None:
     return session.scalar(select(Site).where(Site.slug == slug))
 
