@@ -49,6 +49,10 @@ def user_by_name(session: Session, username: str) -> User | None:
     return users.user_by_name(session, username)
 
 
+def user_by_id(session: Session, user_id: int) -> User | None:
+    return users.user(session, user_id)
+
+
 def site_ids_for(session: Session, slugs: list[str] | None) -> list[int] | None:
     """Site ids for the given slugs; None (every site) when no slugs are given."""
     if not slugs:
@@ -73,6 +77,40 @@ def create_user(session: Session, username: str, password: str, role: str, site_
     session.add(user)
     session.flush()
     return user
+
+
+def add_user(session: Session, username: str, password: str, role: str, site_ids: list[int] | None = None) -> User:
+    """An administrator adds an account: committed, or nothing changed and AccountError."""
+    try:
+        user = create_user(session, username, password, role, site_ids)
+    except AccountError:
+        session.rollback()
+        raise
+    session.commit()
+    return user
+
+
+def change_user(session: Session, actor: User, user: User, change: str, *, password: str = "",
+                site_ids: list[int] | None = None) -> None:
+    """An administrator disables, enables, sets the password or the sites of an account: committed,
+    or nothing changed and AccountError."""
+    try:
+        if change == "disable":
+            if user.id == actor.id:
+                raise AccountError("you cannot disable your own account")
+            set_disabled(user, True)
+        elif change == "enable":
+            set_disabled(user, False)
+        elif change == "password":
+            set_password(user, password)
+        elif change == "sites":
+            user.site_ids = sorted(set(site_ids or [])) or None
+        else:
+            raise AccountError("unknown change")
+    except AccountError:
+        session.rollback()
+        raise
+    session.commit()
 
 
 def set_password(user: User, password: str) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from commentdesk.services import events
 from commentdesk.services.accounts import Scope
-from commentdesk.services.visibility import visible_comment
+from commentdesk.services.visibility import NotAllowed, visible_comment
 from commentdesk.store import audit, comments, reports
 from commentdesk.store.models import CommentStatus, User, utcnow
 from commentdesk.store.queues import HUMAN_DECISIONS, UNDO
@@ -98,8 +98,16 @@ def undo(session: Session, user: User, event_ids: list[int]) -> ActionResult:
     """Put each comment back as it was before the user's decision, if that decision is still its latest.
 
     The decision stays in the log; the undo is a new event after it. Reports that the decision
-    resolved are open again.
+    resolved are open again. Refused (UndoRefused, NotAllowed), it changes nothing.
     """
+    try:
+        return _undo(session, user, event_ids)
+    except (UndoRefused, NotAllowed):
+        session.rollback()
+        raise
+
+
+def _undo(session: Session, user: User, event_ids: list[int]) -> ActionResult:
     scope = Scope.of(user)
     undone, statuses, comment_ids, actions = [], {}, [], {}
     for event_id in dict.fromkeys(event_ids):

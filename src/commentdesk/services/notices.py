@@ -158,7 +158,17 @@ def start_review(session: Session, user: User, notice: IllegalContentNotice) -> 
 def decide_notice(session: Session, user: User, notice: IllegalContentNotice, action: str, ground: str | None,
                   explanation: str) -> None:
     """Decide a notice once: remove the comment (the workspace's rejection, on the ground the
-    moderator found) or take no action; the written explanation is shown to the notifier."""
+    moderator found) or take no action; the written explanation is shown to the notifier.
+    Refused (NoticeRefused), it changes nothing."""
+    try:
+        _decide_notice(session, user, notice, action, ground, explanation)
+    except NoticeRefused:
+        session.rollback()
+        raise
+
+
+def _decide_notice(session: Session, user: User, notice: IllegalContentNotice, action: str, ground: str | None,
+                   explanation: str) -> None:
     if notice.status in NoticeStatus.DECIDED:
         raise NoticeRefused("already_decided", "This notice has been decided already.", status=409)
     if action not in ACTIONS:

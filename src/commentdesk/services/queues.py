@@ -8,9 +8,16 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from commentdesk.services.accounts import Scope
-from commentdesk.store import audit, reports
+from commentdesk.store import articles, audit, commenters, reports
 from commentdesk.store import queues as queue_store
-from commentdesk.store.models import Comment, ModerationEvent, Report, utcnow
+from commentdesk.store.models import (
+    Article,
+    Comment,
+    Commenter,
+    ModerationEvent,
+    Report,
+    utcnow,
+)
 
 QUEUES = {
     "held": "Held",
@@ -92,3 +99,10 @@ def events_by_comment(session: Session, comment_ids: list[int]) -> dict[int, lis
 
 def unresolved_reports(session: Session, comment_ids: list[int]) -> dict[int, list[Report]]:
     return reports.unresolved_reports(session, comment_ids)
+
+
+def filter_subjects(session: Session, filters: QueueFilter) -> tuple[Article | None, Commenter | None]:
+    """The article and commenter the filters name, for the page's heading."""
+    article = articles.article(session, filters.article_id) if filters.article_id else None
+    commenter = commenters.commenter(session, filters.commenter_id) if filters.commenter_id else None
+    return article, commenter

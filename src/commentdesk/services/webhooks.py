@@ -69,11 +69,16 @@ def create(session: Session, site: Site, url: str, kinds: list[str], description
 
 def update(session: Session, endpoint: WebhookEndpoint, *, url: str | None = None, kinds: list[str] | None = None,
            description: str | None = None, active: bool | None = None) -> WebhookEndpoint:
-    """Change an endpoint; deliveries already written keep going to it. Commits."""
-    if url is not None:
-        endpoint.url = checked_url(url)
-    if kinds is not None:
-        endpoint.event_kinds = checked_kinds(kinds)
+    """Change an endpoint; deliveries already written keep going to it. Commits, or changes
+    nothing and raises WebhookError."""
+    try:
+        if url is not None:
+            endpoint.url = checked_url(url)
+        if kinds is not None:
+            endpoint.event_kinds = checked_kinds(kinds)
+    except WebhookError:
+        session.rollback()
+        raise
     if description is not None:
         endpoint.description = description.strip()
     if active is not None:

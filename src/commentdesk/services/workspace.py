@@ -1,13 +1,13 @@
 """The moderator workspace's use cases, gathered for the pages that use several of them.
 
 Each lives in its own module: `queues` (what each queue holds, the badges), `decisions` (decide,
-undo), `commenters` (ban, notes, record), `article_options`, `audit_log`, and `visibility` (what a
+undo), `commenters` (ban, notes, record), `articles` (registration and options), `audit`, and `visibility` (what a
 moderator may see). Their words for moderators are in `web/moderate/words.py`.
 """
 
 from commentdesk.services.accounts import Scope  # noqa: F401
-from commentdesk.services.article_options import article_events, set_article_options  # noqa: F401
-from commentdesk.services.audit_log import AUDIT_ACTIONS, AuditFilter, audit_events  # noqa: F401
+from commentdesk.services.articles import article_events, set_article_options  # noqa: F401
+from commentdesk.services.audit import AUDIT_ACTIONS, AuditFilter, audit_events  # noqa: F401
 from commentdesk.services.commenters import (  # noqa: F401
     PERMANENT,
     CommenterRecord,

@@ -88,3 +88,9 @@ def published_counts(session: Session, article_ids: list[int]) -> dict[int, int]
     rows = session.execute(PUBLISHED_COUNTS, {"ids": article_ids}).all()
     return {article_id: count for article_id, count in rows}
 
+
+
+def newest_first(session: Session) -> list[Article]:
+    return list(session.scalars(
+        select(Article).join(Site).order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+    ).all())

@@ -6,6 +6,8 @@ Status changes go through `change_status` alone, so the stored counts that reade
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -104,3 +106,11 @@ def latest_statement(session: Session, comment_id: int) -> StatementOfReasons | 
     """The newest statement of reasons issued for the comment."""
     return session.scalar(select(StatementOfReasons).where(StatementOfReasons.comment_id == comment_id)
                           .order_by(StatementOfReasons.id.desc()).limit(1))
+
+
+def recent_authors(session: Session, comment_ids: list[int], since: datetime) -> list[tuple[int, str, bool]]:
+    """(comment id, identity hash, is an account) of the comments posted since `since`, not deleted."""
+    return [(comment_id, identity, is_account) for comment_id, identity, is_account in session.execute(
+        select(Comment.id, Commenter.identity_hash, Commenter.is_account).join(Commenter, Commenter.id == Comment.commenter_id)
+        .where(Comment.id.in_(comment_ids), Comment.created_at >= since, Comment.deleted_at.is_(None))
+    ).all()]

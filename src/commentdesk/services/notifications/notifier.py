@@ -74,6 +74,7 @@ class Notifier:
             return False
         if subscriber.confirmed_at is None:
             subscriber.confirmed_at = utcnow()
+        session.commit()
         return True
 
     def unsubscribe(self, session: Session, token: str) -> bool:
@@ -81,6 +82,7 @@ class Notifier:
         if subscriber_id is None:
             return False
         store.forget_subscriber(session, subscriber_id)
+        session.commit()
         return True
 
     # --- comments move --------------------------------------------------------------------------

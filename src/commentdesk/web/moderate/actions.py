@@ -62,10 +62,8 @@ def api_undo(body: UndoIn, moderator: Moderator = Depends(api_user)):
     try:
         result = workspace.undo(moderator.session, moderator.user, body.event_ids)
     except workspace.UndoRefused as error:
-        moderator.session.rollback()
         raise HTTPException(409, str(error)) from None
     except workspace.NotAllowed as error:
-        moderator.session.rollback()
         raise HTTPException(404, f"Not found: {error}.") from None
     return {
         "comment_ids": result.comment_ids,

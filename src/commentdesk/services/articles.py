@@ -1,4 +1,5 @@
-"""Article options a moderator changes (comments open, pre-moderation), each change logged."""
+"""Articles: registered (and updated) by the publisher's API call, and the options a moderator
+changes (comments open, pre-moderation), each change logged."""
 
 from __future__ import annotations
 
@@ -8,8 +9,21 @@ from sqlalchemy.orm import Session
 
 from commentdesk.services import events
 from commentdesk.services.accounts import Scope
-from commentdesk.store import audit
-from commentdesk.store.models import Article, ArticleEvent, User
+from commentdesk.store import articles, audit
+from commentdesk.store.models import Article, ArticleEvent, Site, User
+
+
+def register_article(session: Session, site: Site, url: str, fields: dict) -> tuple[Article, bool]:
+    """Create or update the article at `url` (unset fields stay as they are); returns it and whether
+    it was created. Closing it here tells the webhooks, like a moderator's closing. Commits."""
+    site = session.merge(site)  # the calling site comes from the API key's look-up, maybe another session
+    existing = articles.article_by_url(session, site.id, url)
+    was_open = existing is not None and existing.comments_open
+    article, created = articles.upsert_article(session, site, url, **fields)
+    if was_open and not article.comments_open:
+        events.record(session, events.ARTICLE_CLOSED, article=article, actor="site")
+    session.commit()
+    return article, created
 
 
 def set_article_options(session: Session, article: Article, *, user: User | None = None, comments_open: bool | None = None,

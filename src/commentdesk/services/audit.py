@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from commentdesk.services.accounts import Scope
-from commentdesk.store import audit
+from commentdesk.store import audit as audit_store
 from commentdesk.store.models import Comment, ModerationEvent
 
 # The actions events are written with: automatic verdicts, readers' reports, human decisions, bans,
@@ -31,4 +31,4 @@ class AuditFilter:
 def audit_events(session: Session, scope: Scope, filters: AuditFilter, before_id: int | None = None,
                  limit: int = 100) -> list[tuple[ModerationEvent, Comment]]:
     """Events newest first, with their comments; `before_id` pages back through the log."""
-    return audit.audit_page(session, scope.site_ids, filters, before_id, limit)
+    return audit_store.audit_page(session, scope.site_ids, filters, before_id, limit)
