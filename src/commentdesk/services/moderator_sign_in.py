@@ -14,11 +14,21 @@ from sqlalchemy.orm import Session
 
 from commentdesk.services import accounts
 from commentdesk.store import moderator_logins, users
+from commentdesk.store.identity import keyed_hash
 from commentdesk.store.models import LoginLock, ModeratorSession, User, utcnow
 
 SESSION_MAX_AGE = 12 * 3600
 ADDRESS_LIMIT = 20
 ADDRESS_WINDOW = timedelta(minutes=10)
+
+
+def name_hash(secret: str, username: str) -> str:
+    """The key failed attempts are counted under, for any name typed, known or not."""
+    return keyed_hash(secret, "login-name:" + username.strip().lower())
+
+
+def address_hash(secret: str, client_address: str) -> str:
+    return keyed_hash(secret, "login-address:" + client_address)
 
 
 def fingerprint(user: User) -> str:

@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from commentdesk.services import decisions, reports
+from commentdesk.services import decisions, identity, reports
 from commentdesk.services.accounts import Scope
-from commentdesk.services.posting import MAX_EMAIL_CHARS, clean_text
+from commentdesk.services.posting import clean_text
 from commentdesk.services.visibility import NotAllowed
 from commentdesk.store import notices as notice_store
 from commentdesk.store.models import (
@@ -55,7 +55,6 @@ MAX_EXPLANATION_CHARS = 5000
 MAX_NAME_CHARS = 100
 MAX_DECISION_CHARS = 5000
 REFERENCE = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
 
 
 class NoticeRefused(reports.ReportRefused):
@@ -84,7 +83,7 @@ def _checked(form: NoticeForm) -> tuple[str, str, str | None, str | None]:
         raise NoticeRefused("explanation_too_long", f"The explanation is at most {MAX_EXPLANATION_CHARS} characters; "
                             f"this one has {len(explanation)}.", field="explanation")
     name = " ".join(clean_text(form.notifier_name or "").split()) or None
-    email = (form.notifier_email or "").strip().lower() or None
+    email = identity.normal_email(form.notifier_email)
     contact_optional = form.ground in ANONYMOUS_GROUNDS
     if name is None and not contact_optional:
         raise NoticeRefused("name_required", "Please give your name.", field="notifier_name")
@@ -93,7 +92,7 @@ def _checked(form: NoticeForm) -> tuple[str, str, str | None, str | None]:
     if email is None and not contact_optional:
         raise NoticeRefused("email_required", "Please give your e-mail address: we tell you our decision there.",
                             field="notifier_email")
-    if email is not None and (len(email) > MAX_EMAIL_CHARS or not _EMAIL.match(email)):
+    if email is not None and not identity.is_email(email):
         raise NoticeRefused("email_invalid", "That e-mail address does not look right.", field="notifier_email")
     if form.good_faith is not True:
         raise NoticeRefused("good_faith_required", "Please confirm that you believe, in good faith, that the "

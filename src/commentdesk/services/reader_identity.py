@@ -23,9 +23,9 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
+from commentdesk.services import identity
 from commentdesk.services.posting import MAX_NAME_CHARS, PostingError, validate
 from commentdesk.store import reader_tokens
-from commentdesk.store import repository as repo
 from commentdesk.store.models import Site, utcnow
 
 ALGORITHMS = ("HS256", "RS256", "ES256")
@@ -139,12 +139,12 @@ def verify_token(session: Session, site: Site, token: str, secret: str, now: dat
     _use_once(session, site.id, token_id, expires_at + LEEWAY, now)
     return Reader(
         site_id=site.id, identity_hash=account_identity(secret, subject), name=name[:MAX_NAME_CHARS],
-        email_hash=repo.keyed_hash(secret, "email:" + address) if address else None, expires_at=expires_at,
+        email_hash=identity.email_hash(secret, address) if address else None, expires_at=expires_at,
     )
 
 
 def account_identity(secret: str, subject: str) -> str:
-    return repo.keyed_hash(secret, "sso:" + subject)
+    return identity.account_identity(secret, subject)
 
 
 def _timestamp(value) -> datetime | None:
@@ -198,4 +198,4 @@ def guest_token_hash(secret: str, token: str | None) -> str | None:
     """The keyed hash of a guest's first-party token; None for a missing or malformed one."""
     if not token or not GUEST_TOKEN.match(token):
         return None
-    return repo.keyed_hash(secret, "guest:" + token)
+    return identity.guest_token_identity(secret, token)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
-from commentdesk.services import events
+from commentdesk.services import events, identity
 from commentdesk.services.posting import PostingError, clean_text
 from commentdesk.store import comments
 from commentdesk.store import repository as repo
@@ -40,7 +40,7 @@ def reportable_comment(session: Session, comment_id: int) -> Comment:
 
 def reporter_hash(secret: str, client_address: str | None) -> str | None:
     """The reporter's network address, as a keyed hash only: enough to count one report per reader."""
-    return repo.keyed_hash(secret, "ip:" + client_address) if client_address else None
+    return identity.address_hash(secret, client_address)
 
 
 def record_report(session: Session, comment: Comment, reason: str, note: str, ip_hash: str | None) -> Report:

@@ -7,22 +7,20 @@ are shaped by the API presenters, so the HTML and the JSON API always show the s
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import urlencode
 
 import nh3
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
-from starlette.concurrency import run_in_threadpool
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markdown_it import MarkdownIt
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from commentdesk.api import presenters
+from commentdesk.api.deps import client_address, db_session
 from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
-from commentdesk.api.deps import client_address, db_session
 from commentdesk.moderation.policy import Policy
 from commentdesk.services import reading, reports
 from commentdesk.services.posting import PostingError, outcome_of
@@ -31,20 +29,17 @@ from commentdesk.services.statements import statement_for
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment, CommentStatus
 from commentdesk.store.repository import InvalidCursor
-from commentdesk.web import language, reader_accounts, timefmt
-from commentdesk.web.static_files import static_url
+from commentdesk.web import language, reader_accounts
+from commentdesk.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.filters["iso_time"] = timefmt.iso_time
-language.install(templates.env)
 
 MODERATION_NOTICE = N_("Comments are moderated and generally will be posted if they are on-topic and not abusive.")
 FORM_TOKEN_MAX_AGE = 2 * 86400   # a reader may leave a tab open for a day before posting
 NOTICE_MAX_AGE = 600
 # The id of the section's outcome message: a no-JavaScript post lands there, so it is in view.
 STATUS_ANCHOR = "cd-status"
-templates.env.globals.update(MODERATION_NOTICE=MODERATION_NOTICE, REPORT_REASONS=REPORT_REASONS, static_url=static_url)
+templates.env.globals.update(MODERATION_NOTICE=MODERATION_NOTICE, REPORT_REASONS=REPORT_REASONS)
 
 
 # --- signed values: form tokens and post-redirect notices -------------------------------------

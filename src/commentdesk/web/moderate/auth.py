@@ -43,7 +43,6 @@ from commentdesk.store.models import (
     User,
     utcnow,
 )
-from commentdesk.store.repository import keyed_hash
 from commentdesk.web.moderate.templating import render
 
 SESSION_COOKIE = "commentdesk_moderator"
@@ -59,12 +58,12 @@ router = APIRouter()
 
 
 def _name_hash(request: Request, username: str) -> str:
-    return keyed_hash(request.app.state.secret, "login-name:" + username.strip().lower())
+    return sign_in.name_hash(request.app.state.secret, username)
 
 
 def _address_hash(request: Request) -> str:
     address = request.client.host if request.client else ""
-    return keyed_hash(request.app.state.secret, "login-address:" + address)
+    return sign_in.address_hash(request.app.state.secret, address)
 
 
 def _lock_message(until: datetime, now: datetime) -> str:

@@ -1,20 +1,12 @@
-"""Templates for the workspace pages, with the filters the cards use."""
+"""The workspace's filters and globals, added to the one Jinja environment (web/templating.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
-
-from fastapi import Request
-from fastapi.templating import Jinja2Templates
 
 from commentdesk.services import workspace
-from commentdesk.web import timefmt
 from commentdesk.web.moderate import words
-from commentdesk.web.static_files import static_url
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-templates = Jinja2Templates(directory=TEMPLATES_DIR)
+from commentdesk.web.templating import render, templates  # noqa: F401  (the pages import render from here)
 
 
 def _stamp(when: datetime | None) -> str:
@@ -46,7 +38,6 @@ def _ban_ending(when: datetime | None) -> str:
 
 
 templates.env.filters.update(
-    relative_time=timefmt.relative_time,
     stamp=_stamp,
     duration=_duration,
     percent=_percent,
@@ -58,9 +49,7 @@ templates.env.globals.update(
     REJECTED_VIEWS=workspace.REJECTED_VIEWS,
     REJECTION_REASONS=workspace.REJECTION_REASONS,
     REASON_WORDS=words.REASON_WORDS,
-    static_url=static_url,
 )
 
 
-def render(request: Request, name: str, context: dict, status_code: int = 200):
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
