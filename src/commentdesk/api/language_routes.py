@@ -14,7 +14,7 @@ from commentdesk.api.routes import ERRORS
 from commentdesk.i18n.embed import embed_messages
 from commentdesk.services import sites
 from commentdesk.store import repository as repo
-from commentdesk.store.bounds import DbText
+from commentdesk.bounds import DbText
 from commentdesk.store.models import Site
 from commentdesk.web import language
 

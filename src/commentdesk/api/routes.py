@@ -44,7 +44,7 @@ from commentdesk.services.read_cache import Cached, cache_of, etag_of, json_resp
 from commentdesk.services.posting import Nudged, outcome_of, status_token, status_token_matches
 from commentdesk.services.statements import Statement, statement_for
 from commentdesk.store import repository as repo
-from commentdesk.store.bounds import ID_PATTERN, DbText
+from commentdesk.bounds import ID_PATTERN, DbText
 from commentdesk.store.models import Article, CommentStatus, Site
 
 router = APIRouter(prefix="/api/v1", route_class=SessionReleasingRoute)

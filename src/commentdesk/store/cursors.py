@@ -6,7 +6,7 @@ import base64
 import json
 from datetime import UTC, datetime
 
-from commentdesk.store.bounds import MAX_ID
+from commentdesk.bounds import MAX_ID
 
 
 class InvalidCursor(ValueError):

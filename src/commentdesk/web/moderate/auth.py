@@ -38,7 +38,7 @@ from commentdesk.services.moderator_sign_in import (  # noqa: F401
     ADDRESS_WINDOW,
     SESSION_MAX_AGE,
 )
-from commentdesk.store.bounds import has_unstorable_text
+from commentdesk.bounds import has_unstorable_text
 from commentdesk.store.models import (
     User,
     utcnow,
