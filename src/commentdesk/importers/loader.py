@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pydantic import HttpUrl, TypeAdapter, ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commentdesk.importers.records import APPROVED, DELETED, SPAM, Record, SkippedEntry, SourceComment, SourceThread
@@ -30,6 +29,7 @@ from commentdesk.moderation.types import HOLD, Candidate
 from commentdesk.render import render_comment
 from commentdesk.services import identity
 from commentdesk.services.posting import MAX_NAME_CHARS, clean_text, queue_priority
+from commentdesk.store import comments
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Comment, CommentStatus, Site
 
@@ -234,7 +234,7 @@ class Loader:
             comment.scores, comment.reasons, comment.model_versions = {}, [], {}
             comment.fingerprint = simhash(comment.text)
             return
-        parent_text = self.session.scalar(select(Comment.text).where(Comment.id == parent.id)) if parent else None
+        parent_text = comments.texts(self.session, [parent.id]).get(parent.id) if parent else None
         candidate = Candidate(text=comment.text, article_title=article.title, article_body=article.body,
                               parent_text=parent_text, author_name=comment.author_name,
                               premoderated=article.premoderate, posted_at=source.created_at)
@@ -256,10 +256,7 @@ class Loader:
     # --- look-ups -----------------------------------------------------------------------------
 
     def _stored_before(self, source_id: str) -> _Stored | None:
-        row = self.session.execute(
-            select(Comment.id, Comment.root_id, Comment.depth, Comment.article_id)
-            .where(Comment.site_id == self.site_id, Comment.source_id == source_id)
-        ).first()
+        row = comments.imported(self.session, self.site_id, source_id)
         return _Stored(row.id, row.root_id or row.id, row.depth, row.article_id) if row else None
 
     def _article(self, thread_key: str):

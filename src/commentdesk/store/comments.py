@@ -114,3 +114,17 @@ def recent_authors(session: Session, comment_ids: list[int], since: datetime) ->
         select(Comment.id, Commenter.identity_hash, Commenter.is_account).join(Commenter, Commenter.id == Comment.commenter_id)
         .where(Comment.id.in_(comment_ids), Comment.created_at >= since, Comment.deleted_at.is_(None))
     ).all()]
+
+
+def imported(session: Session, site_id: int, source_id: str):
+    """(id, root_id, depth, article_id) of the comment imported from `source_id`, or None."""
+    return session.execute(
+        select(Comment.id, Comment.root_id, Comment.depth, Comment.article_id)
+        .where(Comment.site_id == site_id, Comment.source_id == source_id)
+    ).first()
+
+
+def backdate(session: Session, comment_id: int, when: datetime) -> None:
+    """Give a comment and its events an earlier time (the demo's seeded comments)."""
+    session.execute(update(Comment).where(Comment.id == comment_id).values(created_at=when, updated_at=when))
+    session.execute(update(ModerationEvent).where(ModerationEvent.comment_id == comment_id).values(created_at=when))
