@@ -24,29 +24,13 @@ from commentdesk.i18n import gettext as _
 from commentdesk.moderation import reasons
 from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
-from commentdesk.moderation.types import (
-    HOLD,
-    PUBLISH,
-    REJECT,
-    Candidate,
-    CommenterHistory,
-    Decision,
-    Reason,
-    RecentActivity,
-)
+from commentdesk.moderation.types import HOLD, PUBLISH, REJECT, Candidate, CommenterHistory, Decision, Reason, RecentActivity
 from commentdesk.render import render_comment
 from commentdesk.services import events, identity
 from commentdesk.store import commenters, comments, flood, guest_bans
 from commentdesk.store import reports as report_store
 from commentdesk.store import repository as repo
-from commentdesk.store.models import (
-    Article,
-    Comment,
-    Commenter,
-    CommentStatus,
-    Nudge,
-    utcnow,
-)
+from commentdesk.store.models import Article, Comment, Commenter, CommentStatus, Nudge, utcnow
 
 if TYPE_CHECKING:
     from commentdesk.services.reader_identity import Reader

@@ -1,7 +1,7 @@
-"""Where SQLite and PostgreSQL differ: the one place that names a SQLAlchemy dialect.
+"""INSERT ... ON CONFLICT for the backend in use.
 
-SQLAlchemy's dialects are the backend seam; a store module that needs INSERT ... ON CONFLICT asks
-here for the statement of the backend in use.
+SQLAlchemy's dialects are the backend seam (docs/storage.md lists every place that asks which
+backend it runs on); a store module that upserts asks here for the statement.
 """
 
 from __future__ import annotations
