@@ -105,7 +105,7 @@ def test_comments_closing_by_date_are_shown_closed_without_any_write(client, aut
     assert first_page(client, article_id).json()["comments_open"] is True
     later = utcnow() + timedelta(days=3)
     monkeypatch.setattr("commentdesk.services.read_cache.utcnow", lambda: later)
-    monkeypatch.setattr("commentdesk.store.repository.utcnow", lambda: later)
+    monkeypatch.setattr("commentdesk.store.articles.utcnow", lambda: later)
     assert first_page(client, article_id).json()["comments_open"] is False
 
 

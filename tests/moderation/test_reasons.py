@@ -42,9 +42,10 @@ def test_nudgeable_reasons_are_ones_an_author_can_reword():
 
 def test_the_workspace_and_posting_read_the_registry():
     from commentdesk.moderation.types import COMMENT_WORD_EVIDENCE
-    from commentdesk.services import posting, workspace
+    from commentdesk.services import posting
+    from commentdesk.web.moderate import words
 
-    assert workspace.REASON_WORDS is reasons.MODERATOR_WORDS
+    assert words.REASON_WORDS is reasons.MODERATOR_WORDS
     assert posting.NUDGEABLE is reasons.NUDGEABLE
     assert COMMENT_WORD_EVIDENCE is reasons.HIGHLIGHTED
-    assert workspace.reason_words("disability_mockery") == "Possible mockery of disability"
+    assert words.reason_words("disability_mockery") == "Possible mockery of disability"

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from commentdesk.services.accounts import Scope
-from commentdesk.services.workspace import highlight, reason_words, suggested_rejection
 from commentdesk.store.models import Comment, Site
 from commentdesk.web.moderate import charts
+from commentdesk.web.moderate.words import highlight, reason_words, suggested_rejection
 
 
 def marked(text, reasons):
@@ -78,7 +78,7 @@ def test_chart_axes_use_round_ticks(largest, ticks):
 
 
 def test_highlighting_marks_whole_words_only():
-    from commentdesk.services.workspace import highlight
+    from commentdesk.web.moderate.words import highlight
 
     segments = highlight("Vaccines are a scam, want a vote?", [{"code": "possibly_abusive", "evidence": ["a", "scam"]}])
     flagged = [segment.text for segment in segments if segment.codes]

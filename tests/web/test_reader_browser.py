@@ -162,7 +162,7 @@ def test_report_a_comment(live_server, api, publish, page, errors):
 
 
 def test_more_replies_in_long_threads(live_server, api, publish, page, errors, monkeypatch):
-    monkeypatch.setattr("commentdesk.store.repository.REPLIES_PER_THREAD", 1)
+    monkeypatch.setattr("commentdesk.store.threads.REPLIES_PER_THREAD", 1)
     article_id = make_article(api)
     root = publish(article_id, ON_TOPIC[0], name="Ana")
     for index, text in enumerate(ON_TOPIC[1:]):

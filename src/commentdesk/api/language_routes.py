@@ -12,8 +12,9 @@ from commentdesk import i18n
 from commentdesk.api.deps import SessionReleasingRoute, calling_site, db_session
 from commentdesk.api.routes import ERRORS
 from commentdesk.i18n.embed import embed_messages
+from commentdesk.services import sites
 from commentdesk.store import repository as repo
-from commentdesk.store.bounds import DbText
+from commentdesk.bounds import DbText
 from commentdesk.store.models import Site
 from commentdesk.web import language
 
@@ -55,7 +56,5 @@ def get_site_language(site: Site = Depends(calling_site)):
 @router.put("/site/language", response_model=SiteLanguageOut, responses=ERRORS, tags=["languages"],
             summary="Set the calling site's default language")
 def put_site_language(body: SiteLanguageIn, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
-    site = session.merge(site)
-    site.language = body.language
-    session.commit()
+    site = sites.set_language(session, site, body.language)
     return SiteLanguageOut(language=site.language, languages=i18n.LANGUAGES)

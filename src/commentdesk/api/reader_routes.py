@@ -32,10 +32,10 @@ from commentdesk.api.schemas import (
     SsoOut,
 )
 from commentdesk.moderation.policy import Policy
-from commentdesk.services import own_comments, reader_identity
+from commentdesk.services import own_comments, reader_identity, reading, sites
 from commentdesk.services.posting import outcome_of
 from commentdesk.store import repository as repo
-from commentdesk.store.models import Comment, Site
+from commentdesk.store.models import Site
 
 router = APIRouter(prefix="/api/v1", route_class=SessionReleasingRoute)
 
@@ -53,7 +53,7 @@ def start_reader_session(body: ReaderSessionIn, request: Request, session: Sessi
 
 
 def _authorship(request: Request, session: Session, comment_id: int, body: Authorship) -> own_comments.Authorship:
-    comment = session.get(Comment, comment_id)
+    comment = reading.comment(session, comment_id)
     if comment is None:
         raise ApiError(404, "comment_not_found", "No comment of yours has that id.")
     reader = signed_in_reader(request.app.state.secret, body.reader_session, comment.site_id)
@@ -88,18 +88,14 @@ def get_sso(site: Site = Depends(calling_site)):
 @router.put("/sso", response_model=SsoOut, responses=ERRORS, tags=["sites"],
             summary="Accept readers signed in on the publisher's site: the algorithm and the secret or public key")
 def put_sso(body: SsoIn, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
-    site = session.merge(site)
     try:
-        reader_identity.configure(site, body.algorithm, body.key)
+        site = sites.configure_sso(session, site, body.algorithm, body.key)
     except reader_identity.SsoConfigError as error:
         raise ApiError(422, "invalid_sso_key", str(error), {"key": str(error)}) from None
-    session.commit()
     return SsoOut(**reader_identity.describe(site))
 
 
 @router.delete("/sso", response_model=SsoOut, responses=ERRORS, tags=["sites"], summary="Stop accepting publisher sign-ins")
 def delete_sso(site: Site = Depends(calling_site), session: Session = Depends(db_session)):
-    site = session.merge(site)
-    reader_identity.clear(site)
-    session.commit()
+    site = sites.clear_sso(session, site)
     return SsoOut(**reader_identity.describe(site))

@@ -39,13 +39,13 @@ from commentdesk.api.schemas import (
     ThreadOut,
 )
 from commentdesk.moderation.policy import Policy
-from commentdesk.services import events, notices, reader_identity, reports
+from commentdesk.services import articles, notices, reader_identity, reading, reports, sites
 from commentdesk.services.read_cache import Cached, cache_of, etag_of, json_response, revisions_of
 from commentdesk.services.posting import Nudged, outcome_of, status_token, status_token_matches
 from commentdesk.services.statements import Statement, statement_for
 from commentdesk.store import repository as repo
-from commentdesk.store.bounds import ID_PATTERN, DbText
-from commentdesk.store.models import Article, Comment, CommentStatus, Site
+from commentdesk.bounds import ID_PATTERN, DbText
+from commentdesk.store.models import Article, CommentStatus, Site
 
 router = APIRouter(prefix="/api/v1", route_class=SessionReleasingRoute)
 ERRORS = {status: {"model": ErrorOut, "description": text} for status, text in {
@@ -59,7 +59,7 @@ COUNT_IDS = rf"^ *({ID_PATTERN} *(, *{ID_PATTERN} *){{0,199}})?[ \n]*$"
 
 
 def _article(session: Session, article_id: int) -> Article:
-    article = session.get(Article, article_id)
+    article = reading.article(session, article_id)
     if article is None:
         raise ApiError(404, "article_not_found", f"No article has id {article_id}.")
     return article
@@ -70,13 +70,7 @@ def _article(session: Session, article_id: int) -> Article:
             summary="Register or update an article (by URL) for the calling site")
 def put_article(body: ArticleIn, request: Request, response: Response, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
     fields = body.model_dump(exclude={"url"})
-    site = session.merge(site)
-    existing = repo.article_by_url(session, site.id, str(body.url))
-    was_open = existing is not None and existing.comments_open
-    article, created = repo.upsert_article(session, site, str(body.url), **fields)
-    if was_open and not article.comments_open:
-        events.record(session, events.ARTICLE_CLOSED, article=article, actor="site")
-    session.commit()
+    article, created = articles.register_article(session, site, str(body.url), fields)
     response.status_code = 201 if created else 200
     return presenters.article_out(article, request.app.state.notifier.enabled)
 
@@ -150,7 +144,7 @@ def _thread_page(request: Request, key: tuple | None, article_id: int, cursor: s
             summary="More replies in one thread, oldest first")
 def read_replies(comment_id: PathId, cursor: Annotated[DbText | None, Query(max_length=200)] = None,
                  limit: int = Query(default=repo.REPLIES_PER_THREAD, ge=1, le=repo.MAX_PAGE_SIZE), session: Session = Depends(db_session)):
-    root = session.get(Comment, comment_id)
+    root = reading.comment(session, comment_id)
     if root is None or root.status != CommentStatus.PUBLISHED or root.depth != 0:
         raise ApiError(404, "comment_not_found", "No published top-level comment has that id.")
     replies, next_cursor = repo.reply_page(session, root.id, cursor, limit)
@@ -215,7 +209,7 @@ def statement_out(statement: Statement | None) -> StatementOut | None:
 @router.get("/comments/{comment_id}/outcome", response_model=OutcomeOut, responses=ERRORS, tags=["comments"],
             summary="The outcome of one's own comment, e.g. after \"checking\" (the URL comes with the answer to the post)")
 def comment_outcome(comment_id: PathId, request: Request, token: DbText = Query(max_length=64), session: Session = Depends(db_session)):
-    comment = session.get(Comment, comment_id)
+    comment = reading.comment(session, comment_id)
     if comment is None or not status_token_matches(request.app.state.secret, comment_id, token):
         raise ApiError(404, "comment_not_found", "No comment of yours has that id.")
     policy = Policy.for_site(comment.article.site.policy)
@@ -297,13 +291,10 @@ def get_policy(site: Site = Depends(calling_site)):
 
 @router.patch("/policy", response_model=PolicyOut, responses=ERRORS, tags=["sites"], summary="Change some of the site's policy settings")
 def patch_policy(body: PolicyIn, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
-    site = session.merge(site)
     try:
-        policy, overrides = Policy.updated(site.policy, body.model_dump(exclude_unset=True))
+        policy = sites.change_policy(session, site, body.model_dump(exclude_unset=True))
     except ValidationError as error:
         raise invalid(error, "invalid_policy", "The policy would not be valid with these changes; nothing was changed.") from None
-    site.policy = overrides
-    session.commit()
     return PolicyOut(policy=policy)
 
 

@@ -11,7 +11,7 @@ from pydantic.fields import FieldInfo
 
 from commentdesk.moderation.policy import Policy
 from commentdesk.services.posting import MAX_NAME_CHARS
-from commentdesk.store.bounds import MAX_ID, DbId, DbText, storable_text
+from commentdesk.bounds import MAX_ID, DbId, DbText, storable_text
 
 
 class Strict(BaseModel):

@@ -54,7 +54,7 @@ def _own_endpoint(session: Session, site: Site, endpoint_id: int) -> WebhookEndp
              summary="Add a webhook endpoint; the answer holds its signing secret, shown only this once")
 def create_webhook(body: WebhookIn, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
     try:
-        endpoint, secret = webhooks.create(session, session.merge(site), str(body.url), list(body.events), body.description)
+        endpoint, secret = webhooks.create(session, site, str(body.url), list(body.events), body.description)
     except webhooks.WebhookError as error:
         raise _refused(error) from None
     return WebhookCreatedOut(**_webhook_out(endpoint, {}), secret=secret)
@@ -76,7 +76,6 @@ def update_webhook(webhook_id: PathId, body: WebhookUpdateIn, site: Site = Depen
                         kinds=list(body.events) if body.events is not None else None,
                         description=body.description, active=body.active)
     except webhooks.WebhookError as error:
-        session.rollback()
         raise _refused(error) from None
     return WebhookOut(**_webhook_out(endpoint, webhooks.delivery_counts(session, [endpoint.id])[endpoint.id]))
 

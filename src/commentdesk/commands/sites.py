@@ -48,11 +48,9 @@ def _add(session, args) -> int:
 
 
 def _list(session, _args) -> int:
-    from sqlalchemy import select
+    from commentdesk.store import sites
 
-    from commentdesk.store.models import Site
-
-    for site in session.scalars(select(Site).order_by(Site.slug)):
+    for site in sites.all_sites(session):
         print(f"{site.slug}\t{site.name}")
     return 0
 

@@ -6,15 +6,15 @@ import html
 import sys
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
 
 from commentdesk.demo.content import ARTICLES, SITE
 from commentdesk.services.accounts import create_user, user_by_name
 from commentdesk.services.posting import PostingError
 from commentdesk.services.sites import create_site
+from commentdesk.store import comments
 from commentdesk.store import repository as repo
 from commentdesk.store.db import migrate
-from commentdesk.store.models import Comment, ModerationEvent
+from commentdesk.store.models import Comment
 
 # The demo's moderator account, printed when the demo starts. A demo is public by nature; a real
 # installation creates its accounts with `commentdesk users add`.
@@ -103,5 +103,4 @@ def embed_snippet(base_url: str, site_slug: str, article_url: str) -> str:
 
 def _backdate(session, comment: Comment, when: datetime) -> None:
     """Give a seeded comment the time a reader would have posted it."""
-    session.execute(update(Comment).where(Comment.id == comment.id).values(created_at=when, updated_at=when))
-    session.execute(update(ModerationEvent).where(ModerationEvent.comment_id == comment.id).values(created_at=when))
+    comments.backdate(session, comment.id, when)

@@ -29,7 +29,7 @@ from commentdesk.evaluation import seed_examples
 from commentdesk.evaluation.datasets import CATEGORIES, AbuseSet, load_abuse_set
 from commentdesk.evaluation.embedding_cache import embed_cached
 from commentdesk.evaluation.perturb import PERTURBATIONS, perturb
-from commentdesk.moderation.models.abuse import (AbuseModel, LexicalFeaturizer, LexicalSpec,
+from commentdesk.moderation.models.abuse import (LEXICAL_NORMALISER, AbuseModel, LexicalFeaturizer, LexicalSpec,
                                                  analyse, interior_deletions, stack_features)
 
 # Relative weight of each set in the pooled fits: news comments are the target domain.
@@ -463,7 +463,7 @@ def train_abuse(data_dir: Path, out_dir: Path, version: str | None = None,
         "version": version,
         "recommended_thresholds": thresholds,
         "categories": cat_names,
-        "lexical": {"n_features": spec.n_features, "char_ngrams": list(spec.char_ngrams),
+        "lexical": {"normaliser": LEXICAL_NORMALISER, "n_features": spec.n_features, "char_ngrams": list(spec.char_ngrams),
                     "hashing": "sklearn HashingVectorizer murmurhash3, char_wb + words, binary, l2"},
         "embedding_heads": list(EMBEDDING_HEADS),
         "stack_features": ["lexical"] + [f"embedding:{h}" for h in EMBEDDING_HEADS]

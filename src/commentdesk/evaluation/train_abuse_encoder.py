@@ -28,7 +28,7 @@ from commentdesk.evaluation.abuse_corpus import (NEWS_SETS, SET_WEIGHTS, Part, l
                                                  split_calibration)
 from commentdesk.evaluation.train_abuse import choose_thresholds, fit_logistic, fit_soft_logistic
 from commentdesk.evaluation.trunk_cache import TrunkStates, base_model, fresh_states
-from commentdesk.moderation.models.abuse import LexicalFeaturizer, LexicalSpec, analyse
+from commentdesk.moderation.models.abuse import LEXICAL_NORMALISER, LexicalFeaturizer, LexicalSpec, analyse
 from commentdesk.moderation.models.abuse_encoder import HEADS, OUTPUTS, branch_arrays, new_branch
 from commentdesk.moderation.models.abuse_finetuned import FORMAT, FineTunedAbuseModel
 
@@ -174,7 +174,7 @@ def train_model(parts: list[Part], epochs: float = 1.0, version: str = "abuse-de
     branch = train_branch(corpus.train, epochs, desc=desc)
     lexical_w, lexical_b = fit_lexical(corpus.train, repairs)
     meta = {"format": FORMAT, "version": version, "outputs": list(OUTPUTS), "repairs": repairs,
-            "lexical": {"n_features": LexicalSpec().n_features, "char_ngrams": list(LexicalSpec().char_ngrams)},
+            "lexical": {"normaliser": LEXICAL_NORMALISER, "n_features": LexicalSpec().n_features, "char_ngrams": list(LexicalSpec().char_ngrams)},
             "recommended_thresholds": {"hold": 0.5, "reject": 0.95}, "category_floors": {},
             "stack_features": ["branch", "lexical", "disguised", "disguised*lexical"]}
     arrays = {"lexical_w": lexical_w.astype(np.float16), "lexical_b": np.float32(lexical_b),

@@ -51,7 +51,7 @@ class Corpus:
     """Train and test rows of every set, with embeddings and lexical features."""
 
     def __init__(self, data_dir: Path, cache_file: Path | None) -> None:
-        from commentdesk.moderation.models.abuse import LexicalFeaturizer, normalise
+        from commentdesk.moderation.models.abuse import LexicalFeaturizer, lexical_text
 
         self.rows: dict[str, dict] = {}
         for name in tqdm(SETS, desc="sets", unit="set", file=sys.stderr):
@@ -65,7 +65,7 @@ class Corpus:
         texts = self.seed_texts + [t for n in SETS for t in self.rows[n]["train_texts"] + self.rows[n]["test_texts"]]
         vectors = embed_each_cached(texts, cache_file)
         featurizer = LexicalFeaturizer()
-        lexical = featurizer.transform_normalised([normalise(t) for t in tqdm(texts, desc="normalise", unit="text",
+        lexical = featurizer.transform_normalised([lexical_text(t) for t in tqdm(texts, desc="normalise", unit="text",
                                                                                  file=sys.stderr, mininterval=5)]).tocsr()
         at = len(self.seed_texts)
         self.seed_x, self.seed_l = vectors[:at], lexical[:at]

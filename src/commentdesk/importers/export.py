@@ -10,29 +10,19 @@ import json
 from collections.abc import Iterator
 from typing import TextIO
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from commentdesk.store.models import Article, Comment, Site
-
-BATCH_ROWS = 1000
-_COLUMNS = (Comment.id, Article.url, Article.title, Comment.parent_id, Comment.author_name, Comment.created_at,
-            Comment.status, Comment.text, Comment.scores, Comment.reasons, Comment.source_id)
+from commentdesk.store import exports
+from commentdesk.store.models import Site
 
 
 def count_comments(session: Session, site: Site, statuses: list[str]) -> int:
-    return session.scalar(select(func.count()).select_from(Comment).where(Comment.site_id == site.id, Comment.status.in_(statuses))) or 0
+    return exports.count_comments(session, site.id, statuses)
 
 
 def exported_rows(session: Session, site: Site, statuses: list[str]) -> Iterator[dict]:
     """Comments in id order, so a parent always comes before its replies."""
-    query = (
-        select(*_COLUMNS).join(Article, Article.id == Comment.article_id)
-        .where(Comment.site_id == site.id, Comment.status.in_(statuses))
-        .order_by(Comment.id)
-        .execution_options(yield_per=BATCH_ROWS)  # a server-side cursor: memory stays flat
-    )
-    for row in session.execute(query):
+    for row in exports.comment_rows(session, site.id, statuses):
         yield {
             "id": row.id,
             "article_url": row.url,

@@ -13,13 +13,11 @@ same file again adds nothing.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pydantic import HttpUrl, TypeAdapter, ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commentdesk.importers.records import APPROVED, DELETED, SPAM, Record, SkippedEntry, SourceComment, SourceThread
@@ -29,7 +27,9 @@ from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, Candidate
 from commentdesk.render import render_comment
+from commentdesk.services import identity
 from commentdesk.services.posting import MAX_NAME_CHARS, clean_text, queue_priority
+from commentdesk.store import comments
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Comment, CommentStatus, Site
 
@@ -40,7 +40,6 @@ MAX_TITLE_CHARS = 500
 MAX_URL_CHARS = 2000
 FLUSH_EVERY = 500              # comments between flushes that also empty the session's memory
 REMEMBERED = 50_000            # stored comments kept at hand for their replies; older ones are looked up
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}$")
 _URL = TypeAdapter(HttpUrl)
 
 
@@ -206,13 +205,13 @@ class Loader:
 
     def _store(self, source: SourceComment, article: _ArticleInfo, parent: _Stored | None) -> None:
         name = " ".join(clean_text(source.author_name).split())[:MAX_NAME_CHARS].strip() or ANONYMOUS
-        email = (source.author_email or "").strip().lower()
-        email_hash = repo.keyed_hash(self.secret, "email:" + email) if _EMAIL.match(email) and len(email) <= 254 else None
-        identity = email_hash or repo.keyed_hash(self.secret, f"name:{name.lower()}|")
+        email = identity.normal_email(source.author_email)
+        email_hash = identity.email_hash(self.secret, email) if email and identity.is_email(email) else None
+        who = identity.commenter_identity(self.secret, name, email_hash)
         comment = Comment(
             site_id=self.site_id, article_id=article.id, parent_id=parent.id if parent else None,
             root_id=parent.root_id if parent else None, depth=parent.depth + 1 if parent else 0,
-            commenter_id=self._commenter(identity, name, email_hash), author_name=name, email_hash=email_hash,
+            commenter_id=self._commenter(who, name, email_hash), author_name=name, email_hash=email_hash,
             text=source.text, html=render_comment(source.text), created_at=source.created_at, updated_at=source.created_at,
             source_id=source.source_id,
         )
@@ -235,7 +234,7 @@ class Loader:
             comment.scores, comment.reasons, comment.model_versions = {}, [], {}
             comment.fingerprint = simhash(comment.text)
             return
-        parent_text = self.session.scalar(select(Comment.text).where(Comment.id == parent.id)) if parent else None
+        parent_text = comments.texts(self.session, [parent.id]).get(parent.id) if parent else None
         candidate = Candidate(text=comment.text, article_title=article.title, article_body=article.body,
                               parent_text=parent_text, author_name=comment.author_name,
                               premoderated=article.premoderate, posted_at=source.created_at)
@@ -257,10 +256,7 @@ class Loader:
     # --- look-ups -----------------------------------------------------------------------------
 
     def _stored_before(self, source_id: str) -> _Stored | None:
-        row = self.session.execute(
-            select(Comment.id, Comment.root_id, Comment.depth, Comment.article_id)
-            .where(Comment.site_id == self.site_id, Comment.source_id == source_id)
-        ).first()
+        row = comments.imported(self.session, self.site_id, source_id)
         return _Stored(row.id, row.root_id or row.id, row.depth, row.article_id) if row else None
 
     def _article(self, thread_key: str):

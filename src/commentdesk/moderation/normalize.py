@@ -11,18 +11,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Look-alike letters from other scripts that render like Latin ones.
-CONFUSABLES = str.maketrans({
-    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
-    "ѕ": "s", "һ": "h", "ԁ": "d", "ɡ": "g", "ո": "n", "ѵ": "v", "к": "k", "м": "m", "т": "t",
-    "в": "b", "н": "h", "α": "a", "ο": "o", "ρ": "p", "ε": "e", "ι": "i", "κ": "k", "ν": "v",
-    "τ": "t", "υ": "u", "χ": "x", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ı": "i",
-})
-# Digits and symbols read as letters ("leetspeak").
-LEET = str.maketrans({
-    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
-    "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l",
-})
+from commentdesk.moderation.lookalikes import CONFUSABLES, LEET
+
+# CONFUSABLES and LEET: the one look-alike table (moderation/lookalikes.py).
 # Characters that hide a letter ("f*ck"): they match any one letter.
 MASKS = "*#%_?"
 _SEPARATORS = " \t.-_,·•~'\""

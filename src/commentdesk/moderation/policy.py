@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, 
 from commentdesk.moderation.default_patterns import (DEFAULT_DEHUMANISING_PATTERNS, DEFAULT_OFF_TOPIC_MARKERS,
                                                      DEFAULT_THREAT_PATTERNS)
 from commentdesk.moderation.patterns import MAX_PATTERN_CHARS, compile_pattern
-from commentdesk.store.bounds import DbText, json_int
+from commentdesk.bounds import DbText, json_int
 
 log = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from commentdesk.i18n import gettext
 from commentdesk.moderation.reasons import HIGHLIGHTED
+from commentdesk.statuses import CommentStatus
 
 PUBLISH = "publish"
 HOLD = "hold"
@@ -160,8 +161,6 @@ class Decision:
 
     @property
     def status(self) -> str:
-        from commentdesk.store.models import CommentStatus
-
         return {PUBLISH: CommentStatus.PUBLISHED, HOLD: CommentStatus.PENDING, REJECT: CommentStatus.REJECTED}[self.decision]
 
     def reader_reasons(self) -> list[tuple[str, str]]:

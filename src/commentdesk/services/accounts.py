@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commentdesk.i18n import N_, ngettext
 from commentdesk.i18n import gettext as _
+from commentdesk.store import users
 from commentdesk.store.models import Site, User, utcnow
 
 ROLES = ("moderator", "admin")
@@ -48,14 +48,18 @@ def check_password_rules(password: str) -> None:
 
 
 def user_by_name(session: Session, username: str) -> User | None:
-    return session.scalar(select(User).where(User.username == username))
+    return users.user_by_name(session, username)
+
+
+def user_by_id(session: Session, user_id: int) -> User | None:
+    return users.user(session, user_id)
 
 
 def site_ids_for(session: Session, slugs: list[str] | None) -> list[int] | None:
     """Site ids for the given slugs; None (every site) when no slugs are given."""
     if not slugs:
         return None
-    found = dict(session.execute(select(Site.slug, Site.id).where(Site.slug.in_(slugs))).all())
+    found = users.site_ids_by_slug(session, slugs)
     missing = [slug for slug in slugs if slug not in found]
     if missing:
         raise AccountError(_("no site named %(names)s") % {"names": ", ".join(missing)})
@@ -75,6 +79,40 @@ def create_user(session: Session, username: str, password: str, role: str, site_
     session.add(user)
     session.flush()
     return user
+
+
+def add_user(session: Session, username: str, password: str, role: str, site_ids: list[int] | None = None) -> User:
+    """An administrator adds an account: committed, or nothing changed and AccountError."""
+    try:
+        user = create_user(session, username, password, role, site_ids)
+    except AccountError:
+        session.rollback()
+        raise
+    session.commit()
+    return user
+
+
+def change_user(session: Session, actor: User, user: User, change: str, *, password: str = "",
+                site_ids: list[int] | None = None) -> None:
+    """An administrator disables, enables, sets the password or the sites of an account: committed,
+    or nothing changed and AccountError."""
+    try:
+        if change == "disable":
+            if user.id == actor.id:
+                raise AccountError(_("you cannot disable your own account"))
+            set_disabled(user, True)
+        elif change == "enable":
+            set_disabled(user, False)
+        elif change == "password":
+            set_password(user, password)
+        elif change == "sites":
+            user.site_ids = sorted(set(site_ids or [])) or None
+        else:
+            raise AccountError(_("unknown change"))
+    except AccountError:
+        session.rollback()
+        raise
+    session.commit()
 
 
 def set_password(user: User, password: str) -> None:
@@ -146,11 +184,8 @@ class Scope:
 
 
 def visible_sites(session: Session, scope: Scope) -> list[Site]:
-    query = select(Site).order_by(Site.name)
-    if scope.site_ids is not None:
-        query = query.where(Site.id.in_(sorted(scope.site_ids)))
-    return list(session.scalars(query))
+    return users.sites_named(session, scope.site_ids)
 
 
 def list_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.username)))
+    return users.all_users(session)

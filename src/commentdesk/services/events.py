@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commentdesk.store import articles, sites, webhooks
 from commentdesk.store.models import (
     Article,
     Comment,
@@ -24,7 +24,6 @@ from commentdesk.store.models import (
     DomainEvent,
     Site,
     WebhookDelivery,
-    WebhookEndpoint,
     utcnow,
 )
 
@@ -69,8 +68,8 @@ def record(session: Session, kind: str, *, comment: Comment | None = None, artic
     if comment is None and article is None:
         raise ValueError("an event is about a comment or an article")
     session.flush()  # the comment's id and fresh columns
-    article = article if article is not None else session.get(Article, comment.article_id)
-    site = session.get(Site, article.site_id)
+    article = article if article is not None else articles.article(session, comment.article_id)
+    site = sites.site(session, article.site_id)
     event = DomainEvent(event_id=str(uuid.uuid4()), kind=kind, site_id=site.id, created_at=utcnow())
     event.payload = _payload(event, site, article, comment, actor, details or {})
     session.add(event)
@@ -116,8 +115,7 @@ def _payload(event: DomainEvent, site: Site, article: Article, comment: Comment 
 
 def _fan_out(session: Session, event: DomainEvent) -> None:
     """One pending delivery per active endpoint of the site that wants this kind of event."""
-    endpoints = session.execute(select(WebhookEndpoint.id, WebhookEndpoint.event_kinds).where(
-        WebhookEndpoint.site_id == event.site_id, WebhookEndpoint.active.is_(True))).all()
+    endpoints = webhooks.active_endpoints(session, event.site_id)
     now = utcnow()
     for endpoint_id, kinds in endpoints:
         if not kinds or event.kind in kinds:

@@ -27,7 +27,6 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 
-from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from commentdesk.moderation.pipeline import Pipeline
@@ -35,8 +34,16 @@ from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import Candidate, ModelSignals
 from commentdesk.services import events
 from commentdesk.services.posting import candidate_from, decided_fields, settle
+from commentdesk.store import articles, comments
+from commentdesk.store import moderation_jobs as jobs
+from commentdesk.store import reports as report_store
 from commentdesk.store import repository as repo
-from commentdesk.store.models import Article, Comment, CommentStatus, ModerationJob, Nudge, utcnow
+from commentdesk.store.models import (
+    Comment,
+    CommentStatus,
+    ModerationJob,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -127,8 +134,7 @@ class ModerationQueue:
             self._held.clear()  # given back below; a later start takes them again
         try:
             with self._database, self.sessions() as session:
-                session.execute(update(ModerationJob).where(ModerationJob.claimed_by == self.name)
-                                .values(claimed_by=None, claimed_until=None))
+                jobs.release_all(session, self.name)
                 session.commit()
         except Exception:  # the leases run out by themselves
             log.warning("could not give back the moderation jobs at shutdown", exc_info=True)
@@ -152,21 +158,12 @@ class ModerationQueue:
         """Jobs this process holds but has not started, then due jobs nobody holds."""
         now = utcnow()
         with self._database, self.sessions() as session:
-            mine = session.execute(select(ModerationJob.id, ModerationJob.comment_id).where(
-                ModerationJob.claimed_by == self.name)).all()
+            mine = jobs.held_by(session, self.name)
             with self._lock:
                 taken = [(job_id, comment_id) for job_id, comment_id in mine if job_id not in self._held]
                 room = max(0, limit - len(self._held) - len(taken))
             if room:
-                due = (select(ModerationJob.id).where(
-                    ModerationJob.not_before <= now,
-                    or_(ModerationJob.claimed_until.is_(None), ModerationJob.claimed_until < now))
-                    .order_by(ModerationJob.id).limit(room).with_for_update(skip_locked=True))
-                claimed = session.execute(
-                    update(ModerationJob).where(ModerationJob.id.in_(due.scalar_subquery()))
-                    .values(claimed_by=self.name, claimed_until=now + timedelta(seconds=self.lease_s))
-                    .returning(ModerationJob.id, ModerationJob.comment_id)).all()
-                taken.extend((job_id, comment_id) for job_id, comment_id in claimed)
+                taken.extend(jobs.claim_due(session, self.name, now, now + timedelta(seconds=self.lease_s), room))
             session.commit()
         with self._lock:
             self._held.update(job_id for job_id, _comment_id in taken)
@@ -178,8 +175,7 @@ class ModerationQueue:
         if not held:
             return
         with self._database, self.sessions() as session:
-            session.execute(update(ModerationJob).where(ModerationJob.id.in_(held), ModerationJob.claimed_by == self.name)
-                            .values(claimed_until=utcnow() + timedelta(seconds=self.lease_s)))
+            jobs.renew(session, held, self.name, utcnow() + timedelta(seconds=self.lease_s))
             session.commit()
 
     # --- one job -------------------------------------------------------------------------------
@@ -196,15 +192,15 @@ class ModerationQueue:
 
     def _check_and_decide(self, job_id: int, comment_id: int) -> None:
         with self._database, self.sessions() as session:
-            job = session.get(ModerationJob, job_id)
-            comment = session.get(Comment, comment_id)
+            job = jobs.job(session, job_id)
+            comment = comments.comment(session, comment_id)
             if job is None or job.claimed_by != self.name:
                 return  # finished, or taken over by another server after our lease ran out
             if comment is None or comment.status != CommentStatus.CHECKING:
                 session.delete(job)  # decided already (a person, or another server)
                 session.commit()
                 return
-            article = session.get(Article, comment.article_id)
+            article = articles.article(session, comment.article_id)
             parent_text = comment.parent.text if comment.parent is not None else None
             policy = Policy.for_site(article.site.policy)
             inputs, attempts = dict(job.inputs or {}), job.attempts
@@ -226,8 +222,8 @@ class ModerationQueue:
                           bool(inputs.get("sent_unchanged_after_nudge")))
 
         with self._database, self.sessions() as session:
-            job = session.get(ModerationJob, job_id, with_for_update=True)
-            comment = session.get(Comment, comment_id, with_for_update=True)
+            job = jobs.job(session, job_id, for_update=True)
+            comment = comments.comment(session, comment_id, for_update=True)
             if job is None or job.claimed_by != self.name:
                 session.rollback()
                 return
@@ -239,17 +235,16 @@ class ModerationQueue:
                 repo.change_status(session, comment, new_status, actor="system", actor_name="system",
                                    action=decision.decision, reasons=comment.reasons)
                 events.record_status(session, comment, CommentStatus.CHECKING, actor="system")
-                session.execute(update(Nudge).where(Nudge.comment_id == comment.id).values(outcome=new_status))
+                report_store.record_nudge_outcome(session, comment.id, new_status)
                 if not cached and decision.passages is not None and embedder_version:
                     repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
-            session.execute(delete(ModerationJob).where(ModerationJob.id == job_id))
+            jobs.finish(session, job_id)
             session.commit()
 
     def _try_later(self, job_id: int, attempts: int, error: str) -> None:
         delay = self.retry_after_s[min(attempts, len(self.retry_after_s)) - 1]
         log.warning("moderation job %s: the check failed (%s); trying again in %s s", job_id, error, delay)
         with self._database, self.sessions() as session:
-            session.execute(update(ModerationJob).where(ModerationJob.id == job_id, ModerationJob.claimed_by == self.name)
-                            .values(attempts=attempts, last_error=error[:2000], claimed_by=None, claimed_until=None,
-                                    not_before=utcnow() + timedelta(seconds=delay)))
+            jobs.try_later(session, job_id, self.name, attempts=attempts, error=error,
+                           not_before=utcnow() + timedelta(seconds=delay))
             session.commit()

@@ -16,15 +16,22 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
-from commentdesk.services import reports, workspace
+from commentdesk.services import decisions, identity, reports
 from commentdesk.services.accounts import Scope
-from commentdesk.services.posting import MAX_EMAIL_CHARS, clean_text
-from commentdesk.store.models import Comment, CommentStatus, IllegalContentNotice, NoticeStatus, Report, User, utcnow
+from commentdesk.services.posting import clean_text
+from commentdesk.services.visibility import NotAllowed
+from commentdesk.store import notices as notice_store
+from commentdesk.store.models import (
+    CommentStatus,
+    IllegalContentNotice,
+    NoticeStatus,
+    User,
+    utcnow,
+)
 
 # The legal grounds a notifier chooses from, with the words shown to them and to moderators.
 GROUNDS = {
@@ -50,7 +57,6 @@ MAX_EXPLANATION_CHARS = 5000
 MAX_NAME_CHARS = 100
 MAX_DECISION_CHARS = 5000
 REFERENCE = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
 
 
 class NoticeRefused(reports.ReportRefused):
@@ -78,7 +84,7 @@ def _checked(form: NoticeForm) -> tuple[str, str, str | None, str | None]:
         raise NoticeRefused("explanation_too_long", _("The explanation is at most %(most)s characters; this one has %(num)s.")
                             % {"most": MAX_EXPLANATION_CHARS, "num": len(explanation)}, field="explanation")
     name = " ".join(clean_text(form.notifier_name or "").split()) or None
-    email = (form.notifier_email or "").strip().lower() or None
+    email = identity.normal_email(form.notifier_email)
     contact_optional = form.ground in ANONYMOUS_GROUNDS
     if name is None and not contact_optional:
         raise NoticeRefused("name_required", _("Please give your name."), field="notifier_name")
@@ -87,7 +93,7 @@ def _checked(form: NoticeForm) -> tuple[str, str, str | None, str | None]:
     if email is None and not contact_optional:
         raise NoticeRefused("email_required", _("Please give your e-mail address: we tell you our decision there."),
                             field="notifier_email")
-    if email is not None and (len(email) > MAX_EMAIL_CHARS or not _EMAIL.match(email)):
+    if email is not None and not identity.is_email(email):
         raise NoticeRefused("email_invalid", _("That e-mail address does not look right."), field="notifier_email")
     if form.good_faith is not True:
         raise NoticeRefused("good_faith_required", _("Please confirm that you believe, in good faith, that the "
@@ -101,7 +107,7 @@ def file_notice(session: Session, secret: str, comment_id: int, form: NoticeForm
     comment = reports.reportable_comment(session, comment_id)
     ground, explanation, name, email = _checked(form)
     ip_hash = reports.reporter_hash(secret, client_address)
-    if ip_hash and _open_notice_from(session, comment.id, ip_hash):
+    if ip_hash and notice_store.open_notice_from(session, comment.id, ip_hash):
         # One open notice per comment and reader: a notice is work for a person, not a vote.
         raise NoticeRefused("already_noticed", _("You have sent a notice about this comment already; "
                               "it is being handled (see the page its reference leads to)."), status=409)
@@ -116,46 +122,28 @@ def file_notice(session: Session, secret: str, comment_id: int, form: NoticeForm
     return notice
 
 
-def _open_notice_from(session: Session, comment_id: int, ip_hash: str) -> bool:
-    return session.scalar(select(IllegalContentNotice.id).join(Report, Report.id == IllegalContentNotice.report_id).where(
-        IllegalContentNotice.comment_id == comment_id, IllegalContentNotice.status.in_(NoticeStatus.OPEN),
-        Report.ip_hash == ip_hash).limit(1)) is not None
-
-
 def notice_by_reference(session: Session, reference: str) -> IllegalContentNotice | None:
     if not isinstance(reference, str) or not REFERENCE.match(reference):
         return None
-    return session.scalar(select(IllegalContentNotice).where(IllegalContentNotice.reference == reference))
+    return notice_store.by_reference(session, reference)
 
 
 # --- the moderators' side ---------------------------------------------------------------------
 
 def visible_notice(session: Session, scope: Scope, notice_id: int) -> IllegalContentNotice:
-    notice = session.get(IllegalContentNotice, notice_id)
+    notice = notice_store.notice(session, notice_id)
     if notice is None or not scope.allows(notice.site_id):
-        raise workspace.NotAllowed(f"no notice {notice_id}")
+        raise NotAllowed(f"no notice {notice_id}")
     return notice
 
 
 def notice_queue(session: Session, scope: Scope, status: str | None = None, limit: int = 100) -> list[IllegalContentNotice]:
     """Open notices oldest first (the deadline runs from receipt); decided ones newest first."""
-    query = select(IllegalContentNotice).options(selectinload(IllegalContentNotice.comment).selectinload(Comment.article))
-    restrict = scope.restrict(IllegalContentNotice.site_id)
-    if restrict is not None:
-        query = query.where(restrict)
-    if status in NoticeStatus.DECIDED:
-        query = query.where(IllegalContentNotice.status == status).order_by(IllegalContentNotice.decided_at.desc())
-    else:
-        wanted = [status] if status in NoticeStatus.OPEN else list(NoticeStatus.OPEN)
-        query = query.where(IllegalContentNotice.status.in_(wanted)).order_by(IllegalContentNotice.received_at,
-                                                                                IllegalContentNotice.id)
-    return list(session.scalars(query.limit(limit)))
+    return notice_store.queue(session, scope.site_ids, status, limit)
 
 
 def open_notice_count(session: Session, scope: Scope) -> int:
-    query = select(func.count()).select_from(IllegalContentNotice).where(IllegalContentNotice.status.in_(NoticeStatus.OPEN))
-    restrict = scope.restrict(IllegalContentNotice.site_id)
-    return session.scalar(query.where(restrict) if restrict is not None else query) or 0
+    return notice_store.open_count(session, scope.site_ids)
 
 
 def start_review(session: Session, user: User, notice: IllegalContentNotice) -> None:
@@ -170,7 +158,17 @@ def start_review(session: Session, user: User, notice: IllegalContentNotice) -> 
 def decide_notice(session: Session, user: User, notice: IllegalContentNotice, action: str, ground: str | None,
                   explanation: str) -> None:
     """Decide a notice once: remove the comment (the workspace's rejection, on the ground the
-    moderator found) or take no action; the written explanation is shown to the notifier."""
+    moderator found) or take no action; the written explanation is shown to the notifier.
+    Refused (NoticeRefused), it changes nothing."""
+    try:
+        _decide_notice(session, user, notice, action, ground, explanation)
+    except NoticeRefused:
+        session.rollback()
+        raise
+
+
+def _decide_notice(session: Session, user: User, notice: IllegalContentNotice, action: str, ground: str | None,
+                   explanation: str) -> None:
     if notice.status in NoticeStatus.DECIDED:
         raise NoticeRefused("already_decided", _("This notice has been decided already."), status=409)
     if action not in ACTIONS:
@@ -184,28 +182,21 @@ def decide_notice(session: Session, user: User, notice: IllegalContentNotice, ac
         raise NoticeRefused("explanation_too_long", _("The explanation is at most %(num)s characters.") % {"num": MAX_DECISION_CHARS},
                             field="explanation")
     now = utcnow()
-    # Decided once, even when two moderators send their decisions at the same moment: only the
-    # first conditional update finds the notice still open.
-    claimed = session.execute(
-        update(IllegalContentNotice)
-        .where(IllegalContentNotice.id == notice.id, IllegalContentNotice.status.in_(NoticeStatus.OPEN))
-        .values(status=NoticeStatus.ACTION_TAKEN if action == "remove" else NoticeStatus.NO_ACTION,
-                decision_action=action, decision_ground=ground if action == "remove" else None,
-                decision_explanation=explanation, decided_at=now, decided_by_user_id=user.id, decided_by_name=user.username,
-                review_started_at=func.coalesce(IllegalContentNotice.review_started_at, now))
-        .execution_options(synchronize_session="fetch")
-    ).rowcount
+    claimed = notice_store.claim_decision(
+        session, notice.id, status=NoticeStatus.ACTION_TAKEN if action == "remove" else NoticeStatus.NO_ACTION,
+        action=action, ground=ground if action == "remove" else None, explanation=explanation, now=now,
+        user_id=user.id, username=user.username)
     if not claimed:
         session.rollback()
         raise NoticeRefused("already_decided", _("This notice has been decided already."), status=409)
     if action == "remove":
         # The ordinary decision: status, counts, audit log, reports resolved, statement of reasons;
         # it commits the notice's decision in the same transaction.
-        workspace.decide(session, user, [notice.comment_id], "reject", rejection_reason=reports.ILLEGAL_CONTENT,
+        decisions.decide(session, user, [notice.comment_id], "reject", rejection_reason=reports.ILLEGAL_CONTENT,
                          note=f"Notice {notice.id} ({GROUNDS[ground]}): {explanation}"[:2000])
         return
     if notice.report_id is not None:
-        session.execute(update(Report).where(Report.id == notice.report_id, Report.resolved_at.is_(None)).values(resolved_at=now))
+        notice_store.resolve_report(session, notice.report_id, now)
     session.commit()
 
 
@@ -213,15 +204,9 @@ def erase_expired_contacts(session: Session, keep_days: int, now: datetime | Non
     """Erase the notifier's name and e-mail from notices decided more than `keep_days` ago (kept
     until then to tell them the decision and to answer a complaint about it); returns how many."""
     now = now or utcnow()
-    result = session.execute(
-        update(IllegalContentNotice)
-        .where(IllegalContentNotice.decided_at.is_not(None), IllegalContentNotice.decided_at <= now - timedelta(days=keep_days),
-               IllegalContentNotice.contact_erased_at.is_(None),
-               or_(IllegalContentNotice.notifier_name.is_not(None), IllegalContentNotice.notifier_email.is_not(None)))
-        .values(notifier_name=None, notifier_email=None, contact_erased_at=now)
-    )
+    erased = notice_store.erase_contacts_decided_before(session, now - timedelta(days=keep_days), now)
     session.commit()
-    return result.rowcount or 0
+    return erased
 
 
 def comment_is_removed(notice: IllegalContentNotice) -> bool:

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import Decision
-from commentdesk.services import events
 from commentdesk.render import render_comment
+from commentdesk.services import events
 from commentdesk.services.posting import (
     CommentPoster,
     PostingError,
@@ -29,9 +29,9 @@ from commentdesk.services.posting import (
     edit_token_hash,
 )
 from commentdesk.services.reader_identity import Reader
+from commentdesk.store import commenters, comments, revisions
 from commentdesk.store import repository as repo
-from commentdesk.store import revisions
-from commentdesk.store.models import Comment, Commenter, CommentStatus, utcnow
+from commentdesk.store.models import Comment, CommentStatus, utcnow
 
 MAX_EDIT_TOKEN_CHARS = 64
 
@@ -52,7 +52,7 @@ class Edited:
 
 def is_author(session: Session, comment: Comment, who: Authorship) -> bool:
     if who.reader is not None and who.reader.site_id == comment.site_id:
-        commenter = session.get(Commenter, comment.commenter_id)
+        commenter = commenters.commenter(session, comment.commenter_id)
         if commenter is not None and commenter.is_account and hmac.compare_digest(commenter.identity_hash, who.reader.identity_hash):
             return True
     token = who.edit_token
@@ -63,7 +63,7 @@ def is_author(session: Session, comment: Comment, who: Authorship) -> bool:
 
 def own_comment(session: Session, comment_id: int, who: Authorship) -> Comment:
     """The caller's own comment, still within the site's window; PostingError otherwise."""
-    comment = session.get(Comment, comment_id)
+    comment = comments.comment(session, comment_id)
     if comment is None or comment.deleted_at is not None:
         raise PostingError("comment_not_found", _("No comment of yours has that id."), status=404)
     if not is_author(session, comment, who):

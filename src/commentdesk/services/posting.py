@@ -17,7 +17,6 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commentdesk.i18n import N_
@@ -27,8 +26,9 @@ from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, PUBLISH, REJECT, Candidate, CommenterHistory, Decision, Reason, RecentActivity
 from commentdesk.render import render_comment
-from commentdesk.services import events
-from commentdesk.store import flood, guest_bans
+from commentdesk.services import events, identity
+from commentdesk.store import commenters, comments, flood, guest_bans
+from commentdesk.store import reports as report_store
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment, Commenter, CommentStatus, Nudge, utcnow
 
@@ -38,9 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_NAME_CHARS = 60
-MAX_EMAIL_CHARS = 254
 MAX_DEPTH = 50
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -119,8 +117,8 @@ def validate(author_name: str, email: str | None, text: str, max_chars: int) -> 
         raise PostingError("name_required", _("Please give a name to post under."), field="author_name")
     if len(name) > MAX_NAME_CHARS:
         raise PostingError("name_too_long", _("Names are at most %(count)s characters.") % {"count": MAX_NAME_CHARS}, field="author_name")
-    address = (email or "").strip().lower() or None
-    if address and (len(address) > MAX_EMAIL_CHARS or not _EMAIL.match(address)):
+    address = identity.normal_email(email)
+    if address and not identity.is_email(address):
         raise PostingError("email_invalid", _("That e-mail address does not look right."), field="author_email")
     body = clean_text(text)
     if not body:
@@ -170,22 +168,21 @@ class CommentPoster:
             if policy.accounts_required:
                 raise PostingError("account_required", _("Please sign in on this site to comment."), status=401)
             name, email, body = validate(author_name, author_email, text, self.max_chars)
-            email_hash = repo.keyed_hash(self.secret, "email:" + email) if email else None
+            email_hash = identity.email_hash(self.secret, email) if email else None
         if notify:
             self._check_notify(email if reader is None else None)
         if repo.comments_closed(article, policy.close_after_days):
             raise PostingError("comments_closed", _("Comments are closed on this article."), status=403)
         parent = self._parent(session, article, parent_id)
-        ip_hash = repo.keyed_hash(self.secret, "ip:" + client_address) if client_address else None
-        identity = reader.identity_hash if reader is not None else \
-            email_hash or repo.keyed_hash(self.secret, f"name:{name.lower()}|{ip_hash or ''}")
+        ip_hash = identity.address_hash(self.secret, client_address)
+        who = reader.identity_hash if reader is not None else identity.commenter_identity(self.secret, name, email_hash, ip_hash)
         # The flood count runs in a transaction of its own (store/flood.py): give this session's
         # connection back first, so one post never holds two.
         session.commit()
-        posts = flood.count_post(session, site.id, identity, ip_hash, refuse_at=policy.refuse_per_minute_address)
+        posts = flood.count_post(session, site.id, who, ip_hash, refuse_at=policy.refuse_per_minute_address)
         if posts.refused:
             raise PostingError("too_many_comments", _("Too many comments from your network in the last minute; please wait a minute."), status=429)
-        commenter = repo.commenter_by_identity(session, site.id, identity)
+        commenter = repo.commenter_by_identity(session, site.id, who)
         # A banned guest who changes name is still refused by the address or token they were banned with.
         if (commenter is not None and repo.is_banned(commenter)) or \
                 (reader is None and guest_bans.banned(session, site.id, [ip_hash, guest_token_hash])):
@@ -206,7 +203,7 @@ class CommentPoster:
             session.commit()
             return Nudged(token, decision)
 
-        commenter = repo.commenter_for(session, site.id, identity, name, email_hash, is_account=reader is not None)
+        commenter = repo.commenter_for(session, site.id, who, name, email_hash, is_account=reader is not None)
         if decision is not None and not cached and decision.passages is not None and embedder_version:
             repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
         comment = Comment(
@@ -270,8 +267,8 @@ class CommentPoster:
         _name, _none, body = validate(comment.author_name, None, text, self.max_chars)
         if repo.comments_closed(article, policy.close_after_days):
             raise PostingError("comments_closed", _("Comments are closed on this article."), status=403)
-        commenter = session.get(Commenter, comment.commenter_id)
-        ip_hash = repo.keyed_hash(self.secret, "ip:" + client_address) if client_address else None
+        commenter = commenters.commenter(session, comment.commenter_id)
+        ip_hash = identity.address_hash(self.secret, client_address)
         session.commit()
         posts = flood.count_post(session, article.site_id, commenter.identity_hash, ip_hash, refuse_at=policy.refuse_per_minute_address)
         if posts.refused:
@@ -308,13 +305,13 @@ class CommentPoster:
 
     @staticmethod
     def _open_nudge(session: Session, article: Article, token: str) -> Nudge | None:
-        return session.scalar(select(Nudge).where(Nudge.token == token, Nudge.article_id == article.id, Nudge.resolved_at.is_(None)))
+        return report_store.open_nudge(session, article.id, token)
 
     @staticmethod
     def _parent(session: Session, article: Article, parent_id: int | None) -> Comment | None:
         if parent_id is None:
             return None
-        parent = session.get(Comment, parent_id)
+        parent = comments.comment(session, parent_id)
         if parent is None or parent.article_id != article.id or parent.status != CommentStatus.PUBLISHED or parent.deleted_at is not None:
             raise PostingError("parent_not_found", _("The comment you are replying to is not available."), status=404, field="parent_id")
         if parent.depth >= MAX_DEPTH:

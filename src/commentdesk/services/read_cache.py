@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import Request, Response
-from sqlalchemy import Connection, Engine, bindparam, select
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from commentdesk.store.models import Article, Site, utcnow
+from commentdesk.store import articles
+from commentdesk.store.models import Article, utcnow
 
 log = logging.getLogger(__name__)
 # Every client revalidates every time (so a new comment shows at once), cheaply with the ETag.
@@ -33,8 +34,6 @@ DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 # The revision check runs on the event loop (see ReadCache); PostgreSQL gives up on it after
 # this long, and the request is then answered the slow way, in a worker thread.
 CHECK_TIMEOUT_MS = 500
-REVISIONS = (select(Article.revision, Site.revision).join(Site, Site.id == Article.site_id)
-             .where(Article.id == bindparam("article_id")))
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,7 @@ class ReadCache:
         return entry
 
     def _revisions(self, article_id: int) -> tuple[int, int] | None:
-        rows = self.read_on_loop(REVISIONS, {"article_id": article_id})
+        rows = self.read_on_loop(articles.REVISIONS, {"article_id": article_id})
         return (rows[0][0], rows[0][1]) if rows else None
 
     def read_on_loop(self, statement, parameters: dict) -> list | None:

@@ -21,12 +21,12 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from commentdesk.services import identity
 from commentdesk.services.posting import MAX_NAME_CHARS, PostingError, validate
-from commentdesk.store import repository as repo
-from commentdesk.store.models import Site, UsedReaderToken, utcnow
+from commentdesk.store import reader_tokens
+from commentdesk.store.models import Site, utcnow
 
 ALGORITHMS = ("HS256", "RS256", "ES256")
 MIN_SECRET_BYTES = 32
@@ -139,12 +139,12 @@ def verify_token(session: Session, site: Site, token: str, secret: str, now: dat
     _use_once(session, site.id, token_id, expires_at + LEEWAY, now)
     return Reader(
         site_id=site.id, identity_hash=account_identity(secret, subject), name=name[:MAX_NAME_CHARS],
-        email_hash=repo.keyed_hash(secret, "email:" + address) if address else None, expires_at=expires_at,
+        email_hash=identity.email_hash(secret, address) if address else None, expires_at=expires_at,
     )
 
 
 def account_identity(secret: str, subject: str) -> str:
-    return repo.keyed_hash(secret, "sso:" + subject)
+    return identity.account_identity(secret, subject)
 
 
 def _timestamp(value) -> datetime | None:
@@ -163,15 +163,9 @@ def _short_text(value, limit: int) -> bool:
 def _use_once(session: Session, site_id: int, token_id: str, keep_until: datetime, now: datetime) -> None:
     """Record the token id as used, in a transaction of its own; a second use is refused."""
     session.commit()
-    session.execute(delete(UsedReaderToken).where(UsedReaderToken.expires_at < now))
-    inserted = session.execute(
-        repo.dialect_insert(session, UsedReaderToken)
-        .values(site_id=site_id, token_id_hash=hashlib.sha256(token_id.encode()).hexdigest(), expires_at=keep_until)
-        .on_conflict_do_nothing(index_elements=[UsedReaderToken.site_id, UsedReaderToken.token_id_hash])
-        .returning(UsedReaderToken.token_id_hash)  # a row back only when this request inserted it
-    ).first()
+    first_use = reader_tokens.record_use(session, site_id, hashlib.sha256(token_id.encode()).hexdigest(), keep_until, now)
     session.commit()
-    if inserted is None:
+    if not first_use:
         raise _refused("This sign-in token was used already; reload the page for a new one.", "reader_token_used")
 
 
@@ -204,4 +198,4 @@ def guest_token_hash(secret: str, token: str | None) -> str | None:
     """The keyed hash of a guest's first-party token; None for a missing or malformed one."""
     if not token or not GUEST_TOKEN.match(token):
         return None
-    return repo.keyed_hash(secret, "guest:" + token)
+    return identity.guest_token_identity(secret, token)

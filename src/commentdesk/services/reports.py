@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
-from commentdesk.services import events
+from commentdesk.services import events, identity
 from commentdesk.services.posting import PostingError, clean_text
+from commentdesk.store import comments
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Comment, CommentStatus, Report
 
@@ -31,7 +32,7 @@ class ReportRefused(PostingError):
 
 def reportable_comment(session: Session, comment_id: int) -> Comment:
     """Only what readers can see can be reported."""
-    comment = session.get(Comment, comment_id)
+    comment = comments.comment(session, comment_id)
     if comment is None or comment.status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
         raise ReportRefused("comment_not_found", _("No published comment has that id."), status=404)
     return comment
@@ -39,7 +40,7 @@ def reportable_comment(session: Session, comment_id: int) -> Comment:
 
 def reporter_hash(secret: str, client_address: str | None) -> str | None:
     """The reporter's network address, as a keyed hash only: enough to count one report per reader."""
-    return repo.keyed_hash(secret, "ip:" + client_address) if client_address else None
+    return identity.address_hash(secret, client_address)
 
 
 def record_report(session: Session, comment: Comment, reason: str, note: str, ip_hash: str | None) -> Report:

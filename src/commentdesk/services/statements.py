@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commentdesk.i18n import N_
@@ -20,7 +19,8 @@ from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.reasons import rejection_reader_words
 from commentdesk.moderation.types import Reason
-from commentdesk.store.models import Comment, CommentStatus, StatementOfReasons
+from commentdesk.store import comments
+from commentdesk.store.models import Comment, CommentStatus
 
 _REASON_FIELDS = {spec.name for spec in fields(Reason)}
 AUTOMATED_WORDS = N_("This decision was made automatically, by our moderation system.")
@@ -52,8 +52,7 @@ def statement_for(session: Session, comment: Comment, show_detail: bool = False)
     (or was rejected before this site decided anything, as an imported comment)."""
     if comment.status != CommentStatus.REJECTED:
         return None
-    row = session.scalar(select(StatementOfReasons).where(StatementOfReasons.comment_id == comment.id)
-                         .order_by(StatementOfReasons.id.desc()).limit(1))
+    row = comments.latest_statement(session, comment.id)
     if row is None:
         return None
     stored = [reason for reason in (row.event.reasons or []) if isinstance(reason, dict) and reason.get("code")]

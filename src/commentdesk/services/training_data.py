@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commentdesk.store.models import Article, Comment, ModerationEvent
+from commentdesk.store import audit, comments
+from commentdesk.store.models import ModerationEvent
 
 # Rejection reason codes that name a model's label; "other" teaches no model anything.
 _LABEL_FOR_REJECTION = {"abusive": "abusive", "off_topic": "off_topic", "spam": "spam"}
@@ -27,15 +27,8 @@ def human_labels(session: Session, site_id: int | None = None) -> list[dict]:
     ("abusive" | "off_topic" | "spam" | "ok") and decided_at. An undone decision gives way to the
     one before it; a comment whose standing decision is a rejection for "other" is left out.
     """
-    query = (
-        select(ModerationEvent)
-        .where(ModerationEvent.actor == "moderator", ModerationEvent.action.in_(_DECISIONS + (_UNDO,)))
-        .order_by(ModerationEvent.comment_id, ModerationEvent.id)
-    )
-    if site_id is not None:
-        query = query.where(ModerationEvent.site_id == site_id)
     standing: dict[int, list[ModerationEvent]] = {}
-    for event in session.scalars(query):
+    for event in audit.moderator_events(session, _DECISIONS + (_UNDO,), site_id):
         stack = standing.setdefault(event.comment_id, [])
         if event.action == _UNDO:
             if stack:
@@ -49,10 +42,8 @@ def human_labels(session: Session, site_id: int | None = None) -> list[dict]:
     ids = sorted(decided)
     for start in range(0, len(ids), 500):  # bounded IN lists
         chunk = ids[start:start + 500]
-        rows = session.execute(
-            select(Comment, Article).join(Article, Article.id == Comment.article_id).where(Comment.id.in_(chunk))
-        ).all()
-        parents = _parent_texts(session, [comment.parent_id for comment, _article in rows if comment.parent_id])
+        rows = comments.with_articles(session, chunk)
+        parents = comments.texts(session, [comment.parent_id for comment, _article in rows if comment.parent_id])
         for comment, article in rows:
             event = decided[comment.id]
             label = _label(event)
@@ -69,8 +60,3 @@ def human_labels(session: Session, site_id: int | None = None) -> list[dict]:
     examples.sort(key=lambda example: example["decided_at"])
     return examples
 
-
-def _parent_texts(session: Session, parent_ids: list[int]) -> dict[int, str]:
-    if not parent_ids:
-        return {}
-    return dict(session.execute(select(Comment.id, Comment.text).where(Comment.id.in_(set(parent_ids)))).all())

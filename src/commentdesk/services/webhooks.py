@@ -9,14 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from commentdesk.services import events, webhook_signature
 from commentdesk.store import outbox
+from commentdesk.store import webhooks as webhook_store
 from commentdesk.store.models import (
     DeliveryStatus,
-    DomainEvent,
     Site,
     WebhookDelivery,
     WebhookEndpoint,
@@ -56,7 +55,7 @@ def checked_kinds(kinds: list[str]) -> list[str]:
 
 def create(session: Session, site: Site, url: str, kinds: list[str], description: str = "") -> tuple[WebhookEndpoint, str]:
     """A new endpoint and its signing secret (the only time the secret is shown); commits."""
-    count = session.scalar(select(func.count()).select_from(WebhookEndpoint).where(WebhookEndpoint.site_id == site.id))
+    count = webhook_store.endpoint_count(session, site.id)
     if count >= MAX_ENDPOINTS_PER_SITE:
         raise WebhookError("too_many_webhooks", f"A site has at most {MAX_ENDPOINTS_PER_SITE} webhooks; remove one first.",
                            status=409)
@@ -70,11 +69,16 @@ def create(session: Session, site: Site, url: str, kinds: list[str], description
 
 def update(session: Session, endpoint: WebhookEndpoint, *, url: str | None = None, kinds: list[str] | None = None,
            description: str | None = None, active: bool | None = None) -> WebhookEndpoint:
-    """Change an endpoint; deliveries already written keep going to it. Commits."""
-    if url is not None:
-        endpoint.url = checked_url(url)
-    if kinds is not None:
-        endpoint.event_kinds = checked_kinds(kinds)
+    """Change an endpoint; deliveries already written keep going to it. Commits, or changes
+    nothing and raises WebhookError."""
+    try:
+        if url is not None:
+            endpoint.url = checked_url(url)
+        if kinds is not None:
+            endpoint.event_kinds = checked_kinds(kinds)
+    except WebhookError:
+        session.rollback()
+        raise
     if description is not None:
         endpoint.description = description.strip()
     if active is not None:
@@ -85,35 +89,27 @@ def update(session: Session, endpoint: WebhookEndpoint, *, url: str | None = Non
 
 def remove(session: Session, endpoint: WebhookEndpoint) -> None:
     """Delete an endpoint and its deliveries (those not yet made are dropped); commits."""
-    session.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id))
-    session.delete(endpoint)
+    webhook_store.remove_endpoint(session, endpoint)
     session.commit()
 
 
 def endpoint_of(session: Session, site_ids: frozenset[int] | None, endpoint_id: int) -> WebhookEndpoint | None:
     """The endpoint, if it belongs to one of `site_ids` (None: any site)."""
-    endpoint = session.get(WebhookEndpoint, endpoint_id)
+    endpoint = webhook_store.endpoint(session, endpoint_id)
     if endpoint is None or (site_ids is not None and endpoint.site_id not in site_ids):
         return None
     return endpoint
 
 
 def endpoints(session: Session, site_ids: frozenset[int] | None) -> list[WebhookEndpoint]:
-    query = select(WebhookEndpoint).order_by(WebhookEndpoint.site_id, WebhookEndpoint.id)
-    if site_ids is not None:
-        query = query.where(WebhookEndpoint.site_id.in_(sorted(site_ids)))
-    return list(session.scalars(query))
+    return webhook_store.endpoints(session, site_ids)
 
 
 def delivery_counts(session: Session, endpoint_ids: list[int]) -> dict[int, dict[str, int]]:
     """endpoint id -> {pending, delivered, failed}."""
     counts = {endpoint_id: dict.fromkeys(DeliveryStatus.ALL, 0) for endpoint_id in endpoint_ids}
-    if endpoint_ids:
-        rows = session.execute(select(WebhookDelivery.endpoint_id, WebhookDelivery.status, func.count())
-                               .where(WebhookDelivery.endpoint_id.in_(endpoint_ids))
-                               .group_by(WebhookDelivery.endpoint_id, WebhookDelivery.status))
-        for endpoint_id, status, count in rows:
-            counts[endpoint_id][status] = count
+    for endpoint_id, status, count in webhook_store.delivery_counts(session, endpoint_ids):
+        counts[endpoint_id][status] = count
     return counts
 
 
@@ -133,22 +129,13 @@ def recent_deliveries(session: Session, endpoint_ids: list[int], *, status: str 
     """The newest deliveries to these endpoints, newest first."""
     if not endpoint_ids:
         return []
-    query = (select(WebhookDelivery, DomainEvent.event_id, DomainEvent.kind)
-             .join(DomainEvent, DomainEvent.id == WebhookDelivery.event_id)
-             .where(WebhookDelivery.endpoint_id.in_(endpoint_ids))
-             .order_by(WebhookDelivery.id.desc()).limit(limit))
-    if status is not None:
-        query = query.where(WebhookDelivery.status == status)
-    return [DeliveryRow(delivery, event_id, kind) for delivery, event_id, kind in session.execute(query)]
+    return [DeliveryRow(delivery, event_id, kind)
+            for delivery, event_id, kind in webhook_store.recent_deliveries(session, endpoint_ids, status, limit)]
 
 
 def retry_failed(session: Session, endpoint: WebhookEndpoint, delivery_ids: list[int] | None = None) -> int:
     """Queue the endpoint's failed deliveries (or the given ones of them) again; commits."""
-    query = select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint.id,
-                                             WebhookDelivery.status == DeliveryStatus.FAILED)
-    if delivery_ids is not None:
-        query = query.where(WebhookDelivery.id.in_(delivery_ids))
-    ids = list(session.scalars(query))
+    ids = webhook_store.failed_delivery_ids(session, endpoint.id, delivery_ids)
     count = outbox.retry_now(session, ids) if ids else 0
     session.info[events.RECORDED_FLAG] = bool(count)  # wakes this server's deliverer on commit
     session.commit()

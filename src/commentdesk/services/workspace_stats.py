@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from commentdesk.services import workspace
+from commentdesk.services import queues
 from commentdesk.services.accounts import Scope
-from commentdesk.store.models import Article, Comment, CommentStatus, ModerationEvent, Nudge, Site, utcnow
+from commentdesk.store import stats
+from commentdesk.store.models import Article, CommentStatus, Site, utcnow
+from commentdesk.store.queues import HUMAN_DECISIONS
 
 DECISIONS = ("publish", "hold", "reject")
 _FROM_STATUS = {CommentStatus.PUBLISHED: "publish", CommentStatus.PENDING: "hold", CommentStatus.REJECTED: "reject"}
@@ -62,21 +63,8 @@ def dashboard(session: Session, scope: Scope, *, days: int = 14, site_id: int | 
     day_list = [first_day + timedelta(days=offset) for offset in range(days)]
     index = {day: position for position, day in enumerate(day_list)}
 
-    def limited(query, site_column, article_column):
-        restrict = scope.restrict(site_column)
-        if restrict is not None:
-            query = query.where(restrict)
-        if site_id is not None:
-            query = query.where(site_column == site_id)
-        if article_id is not None:
-            query = query.where(article_column == article_id)
-        return query
-
-    # Only the columns the figures need: the arrivals of the window, aggregated here so the
-    # same code runs on SQLite and PostgreSQL.
-    rows = session.execute(limited(
-        select(Comment.created_at, Comment.system_decision, Comment.status, Comment.reasons, Comment.site_id, Comment.article_id)
-        .where(Comment.created_at >= start), Comment.site_id, Comment.article_id))
+    window = stats.Window(scope.site_ids, site_id, article_id)
+    rows = stats.arrivals(session, window, start)
     volume = {decision: [0] * days for decision in DECISIONS}
     overall = Breakdown()
     reasons = Counter()
@@ -98,31 +86,20 @@ def dashboard(session: Session, scope: Scope, *, days: int = 14, site_id: int | 
                 reasons_daily[code][position] += 1
     top = reasons.most_common(TOP_REASONS)
 
-    sites = {site.id: site for site in session.scalars(select(Site).where(Site.id.in_(list(by_site))))} if by_site else {}
+    sites = stats.sites_by_id(session, by_site)
     busiest = sorted(by_article.items(), key=lambda item: -item[1].total)[:TOP_ARTICLES]
-    articles = {article.id: article for article in session.scalars(select(Article).where(Article.id.in_([key for key, _ in busiest])))} if busiest else {}
+    articles = stats.articles_by_id(session, [key for key, _ in busiest])
 
-    filters = workspace.QueueFilter(site_id=site_id, article_id=article_id)
-    backlog = workspace.queue_counts(session, scope, filters, now=now)
-    oldest_held = session.scalar(limited(
-        select(func.min(Comment.created_at)).where(Comment.status == CommentStatus.PENDING), Comment.site_id, Comment.article_id))
+    filters = queues.QueueFilter(site_id=site_id, article_id=article_id)
+    backlog = queues.queue_counts(session, scope, filters, now=now)
+    oldest_held = stats.oldest_held(session, window)
 
     # Time from arrival to the first human decision, for comments first decided in the window.
-    first_decisions = session.execute(limited(
-        select(ModerationEvent.comment_id, func.min(ModerationEvent.created_at), Comment.created_at, Comment.system_decision)
-        .join(Comment, Comment.id == ModerationEvent.comment_id)
-        .where(ModerationEvent.actor == "moderator", ModerationEvent.action.in_(workspace.HUMAN_DECISIONS))
-        .group_by(ModerationEvent.comment_id, Comment.created_at, Comment.system_decision),
-        Comment.site_id, Comment.article_id)).all()
+    first_decisions = stats.first_human_decisions(session, window, HUMAN_DECISIONS)
     waits = [(decided - arrived).total_seconds() for _id, decided, arrived, _system in first_decisions if decided >= start]
-    overrides = session.scalar(limited(
-        select(func.count()).select_from(ModerationEvent).join(Comment, Comment.id == ModerationEvent.comment_id)
-        .where(ModerationEvent.actor == "moderator", ModerationEvent.action.in_(workspace.HUMAN_DECISIONS),
-               ModerationEvent.created_at >= start, ModerationEvent.from_status != ModerationEvent.to_status),
-        Comment.site_id, Comment.article_id)) or 0
+    overrides = stats.overrides_since(session, window, HUMAN_DECISIONS, start)
 
-    nudges = session.execute(limited(
-        select(Nudge.edited, Nudge.outcome).where(Nudge.created_at >= start), Nudge.site_id, Nudge.article_id)).all()
+    nudges = stats.nudges_since(session, window, start)
     edited = [outcome for was_edited, outcome in nudges if was_edited]
 
     return Dashboard(

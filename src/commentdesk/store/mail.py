@@ -7,7 +7,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from commentdesk.store.models import Comment, CommentStatus, CommentWatch, MailSubscriber, OutgoingMail, Report, Site, utcnow
+from commentdesk.store.models import (
+    Comment,
+    CommentStatus,
+    CommentWatch,
+    MailSubscriber,
+    OutgoingMail,
+    Report,
+    Site,
+    utcnow,
+)
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
@@ -83,3 +92,16 @@ def queue_sizes(session: Session) -> list[tuple[str, int, int, datetime | None]]
                                  .where(Comment.site_id == site.id, Report.resolved_at.is_(None))) or 0
         rows.append((site.name, held, reports, oldest))
     return rows
+
+
+def subscriber_by_id(session: Session, subscriber_id: int) -> MailSubscriber | None:
+    return session.get(MailSubscriber, subscriber_id)
+
+
+def outgoing(session: Session, message_id: int) -> OutgoingMail | None:
+    return session.get(OutgoingMail, message_id)
+
+
+def already_queued(session: Session, dedupe_key: str) -> bool:
+    """Whether a message with this key was queued before (a reply or decision is told once)."""
+    return session.scalar(select(OutgoingMail.id).where(OutgoingMail.dedupe_key == dedupe_key).limit(1)) is not None

@@ -22,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from commentdesk.statuses import CommentStatus  # noqa: F401  (the store's callers import it from here)
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -49,16 +51,6 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     pass
-
-
-class CommentStatus:
-    PUBLISHED = "published"
-    PENDING = "pending"
-    REJECTED = "rejected"
-    ALL = (PUBLISHED, PENDING, REJECTED)
-    # Stored, its automatic check still to come (the server was busy): shown to no reader and in
-    # no moderator queue until the check decides it (see services/moderation_queue.py).
-    CHECKING = "checking"
 
 
 class Site(Base):

@@ -24,7 +24,6 @@ def confirm(request: Request, token: str = Token, session: Session = Depends(db_
     if not request.app.state.notifier.confirm(session, token):
         return _page(request, _("Link not valid"), _("This confirmation link is not valid or is more than a week old. "
                      "Tick the e-mail box again when you next comment to get a new one."), status_code=400)
-    session.commit()
     return _page(request, _("Address confirmed"), _("Thank you: you will hear of replies to your comment, and of the moderators' "
                  "decision if it was held. Every message has a link to stop them."))
 
@@ -40,5 +39,4 @@ def unsubscribe_page(request: Request, token: str = Token):
 def unsubscribe(request: Request, token: str = Token, session: Session = Depends(db_session)):
     if not request.app.state.notifier.unsubscribe(session, token):
         return _page(request, _("Link not valid"), _("This link is not valid."), status_code=400)
-    session.commit()
     return _page(request, _("Unsubscribed"), _("You will receive no more e-mail about your comments, and your address is deleted."))

@@ -7,45 +7,39 @@ are shaped by the API presenters, so the HTML and the JSON API always show the s
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import urlencode
 
 import nh3
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
-from starlette.concurrency import run_in_threadpool
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markdown_it import MarkdownIt
-from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from commentdesk.api import presenters
+from commentdesk.api.deps import client_address, db_session
 from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
-from commentdesk.api.deps import client_address, db_session
 from commentdesk.moderation.policy import Policy
-from commentdesk.services import reports
+from commentdesk.services import reading, reports
 from commentdesk.services.posting import PostingError, outcome_of
 from commentdesk.services.reports import REPORT_REASONS
 from commentdesk.services.statements import statement_for
 from commentdesk.store import repository as repo
-from commentdesk.store.models import Article, Comment, CommentStatus, Site
+from commentdesk.store.models import Article, Comment, CommentStatus
 from commentdesk.store.repository import InvalidCursor
-from commentdesk.web import language, reader_accounts, timefmt
-from commentdesk.web.static_files import static_url
+from commentdesk.web import language, reader_accounts
+from commentdesk.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.filters["iso_time"] = timefmt.iso_time
-language.install(templates.env)
 
 MODERATION_NOTICE = N_("Comments are moderated and generally will be posted if they are on-topic and not abusive.")
 FORM_TOKEN_MAX_AGE = 2 * 86400   # a reader may leave a tab open for a day before posting
 NOTICE_MAX_AGE = 600
 # The id of the section's outcome message: a no-JavaScript post lands there, so it is in view.
 STATUS_ANCHOR = "cd-status"
-templates.env.globals.update(MODERATION_NOTICE=MODERATION_NOTICE, REPORT_REASONS=REPORT_REASONS, static_url=static_url)
+templates.env.globals.update(MODERATION_NOTICE=MODERATION_NOTICE, REPORT_REASONS=REPORT_REASONS)
 
 
 # --- signed values: form tokens and post-redirect notices -------------------------------------
@@ -112,7 +106,7 @@ def _not_found(request: Request, message: str) -> HTMLResponse:
 def _reply_target(session: Session, article: Article, comment_id: int | None) -> Comment | None:
     if comment_id is None:
         return None
-    comment = session.get(Comment, comment_id)
+    comment = reading.comment(session, comment_id)
     if comment is None or comment.article_id != article.id or comment.status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
         return None
     return comment
@@ -190,16 +184,14 @@ def _back_to_article(request: Request, article_id: int, kind: str, message: str,
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: Session = Depends(db_session)):
-    articles = session.scalars(
-        select(Article).join(Site).order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
-    ).all()
+    articles = reading.front_page_articles(session)
     return templates.TemplateResponse(request, "home.html", {"articles": articles})
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: int, cursor: str | None = None, reply_to: str | None = None,
                  notice: str | None = None, session: Session = Depends(db_session)):
-    article = session.get(Article, article_id)
+    article = reading.article(session, article_id)
     if article is None:
         return _not_found(request, _("There is no article at this address."))
     return _render_article(
@@ -210,7 +202,7 @@ def article_page(request: Request, article_id: int, cursor: str | None = None, r
 
 @router.post("/articles/{article_id}/comments", response_class=HTMLResponse)
 async def post_comment_form(request: Request, article_id: int, session: Session = Depends(db_session)):
-    article = session.get(Article, article_id)
+    article = reading.article(session, article_id)
     if article is None:
         return _not_found(request, _("There is no article at this address."))
     language.for_site(request, article.site.language)

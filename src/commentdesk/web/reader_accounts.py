@@ -13,16 +13,15 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from commentdesk.api.deps import client_address, db_session
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
-from commentdesk.services import own_comments, reader_identity
+from commentdesk.services import own_comments, reader_identity, reading
 from commentdesk.services.posting import PostingError, outcome_of
-from commentdesk.store.models import Article, Comment, Commenter, utcnow
+from commentdesk.store.models import Article, Comment, utcnow
 
 router = APIRouter(include_in_schema=False)
 READER_COOKIE = "cd_reader"
@@ -71,10 +70,7 @@ def own_comment_ids(request: Request, session: Session, article: Article, commen
         return set()
     since = utcnow() - timedelta(minutes=window)
     reader = reader_of(request, article.site_id)
-    rows = session.execute(
-        select(Comment.id, Commenter.identity_hash, Commenter.is_account).join(Commenter, Commenter.id == Comment.commenter_id)
-        .where(Comment.id.in_(comment_ids), Comment.created_at >= since, Comment.deleted_at.is_(None))
-    ).all()
+    rows = reading.recent_authors(session, comment_ids, since)
     own = set()
     for comment_id, identity, is_account in rows:
         by_account = reader is not None and is_account and identity == reader.identity_hash
@@ -94,7 +90,7 @@ def _back(request: Request, article_id: int, kind: str, message: str, comment_id
 def sign_in(request: Request, article_id: int, reader_token: str = "", session: Session = Depends(db_session)):
     """The publisher links here with a fresh token for its signed-in reader; the reader comes back signed in."""
     from commentdesk.web.reader import _not_found
-    article = session.get(Article, article_id)
+    article = reading.article(session, article_id)
     if article is None:
         return _not_found(request, _("There is no article at this address."))
     try:
@@ -111,7 +107,7 @@ def sign_in(request: Request, article_id: int, reader_token: str = "", session: 
 @router.get("/comments/{comment_id}/edit", response_class=HTMLResponse)
 def edit_page(request: Request, comment_id: int, session: Session = Depends(db_session)):
     from commentdesk.web.reader import _not_found, form_token, templates
-    comment = session.get(Comment, comment_id)
+    comment = reading.comment(session, comment_id)
     if comment is None:
         return _not_found(request, _("That comment is not available."))
     try:
@@ -132,7 +128,7 @@ async def edit_form(request: Request, comment_id: int, session: Session = Depend
         outcome_message,
         templates,
     )
-    comment = session.get(Comment, comment_id)
+    comment = reading.comment(session, comment_id)
     if comment is None:
         return _not_found(request, _("That comment is not available."))
     data = await request.form()
@@ -159,7 +155,7 @@ async def edit_form(request: Request, comment_id: int, session: Session = Depend
 @router.post("/comments/{comment_id}/delete", response_class=HTMLResponse)
 async def delete_form(request: Request, comment_id: int, session: Session = Depends(db_session)):
     from commentdesk.web.reader import _not_found, token_matches
-    comment = session.get(Comment, comment_id)
+    comment = reading.comment(session, comment_id)
     if comment is None:
         return _not_found(request, _("That comment is not available."))
     data = await request.form()

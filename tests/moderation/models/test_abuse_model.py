@@ -51,7 +51,7 @@ def test_lexical_view_sees_through_disguises(model):
     plain, disguised = "you are a stupid idiot", "you are a s t u p i d id1ot"
     emb = _random_unit(1)
     a = model.view_logits(["you are a stupid idiot"], emb)[0, 0]
-    from commentdesk.moderation.models.abuse import normalise
+    from commentdesk.moderation.models.abuse import lexical_text as normalise
 
     b = model.view_logits([normalise(disguised)], emb)[0, 0]
     assert abs(a - b) < 1.5, (plain, disguised)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from commentdesk.moderation.models.abuse import normalise, tokenize
+from commentdesk.moderation.models.abuse import lexical_text as normalise, tokenize
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import numpy as np
 from commentdesk.evaluation.datasets import decode_escaped, stable_fraction
 from commentdesk.evaluation.metrics import policy_metrics
 from commentdesk.evaluation.perturb import PERTURBATIONS, perturb
-from commentdesk.moderation.models.abuse import normalise
+from commentdesk.moderation.models.abuse import lexical_text as normalise
 
 
 def test_perturbations_are_deterministic_and_change_the_abusive_word():

@@ -33,6 +33,13 @@ class ModelLoadError(RuntimeError):
 
 
 # --------------------------------------------------------------------------- normalisation
+#
+# The lexical view's own normalisation, frozen as the shipped weights were trained with it: the
+# weights name it (`lexical.normaliser` in abuse.json) and loading refuses weights that name
+# another. Its tables are a subset of the rules' table (moderation/lookalikes.py); moving the
+# lexical view onto that table changes its input, so it waits for the next retraining, which then
+# names the new version.
+LEXICAL_NORMALISER = "abuse-lexical-1"
 
 # Look-alike letters from other scripts that NFKC leaves alone (Cyrillic, Greek, IPA).
 _CONFUSABLES = str.maketrans({
@@ -113,7 +120,8 @@ def tokenize(text: str) -> tuple[list[str], list[str]]:
     return originals, normalised
 
 
-def normalise(text: str) -> str:
+def lexical_text(text: str) -> str:
+    """The text as the lexical view reads it: its normalised words, space-separated."""
     return " ".join(tokenize(text)[1])
 
 
@@ -200,7 +208,7 @@ class LexicalFeaturizer:
         return normalize(x, norm="l2", copy=False)
 
     def transform(self, texts: list[str]):
-        return self.transform_normalised([normalise(t) for t in texts])
+        return self.transform_normalised([lexical_text(t) for t in texts])
 
     def token_rows(self, normalised_tokens: list[str]):
         """One unnormalised row per token: char n-grams of a token never cross a word boundary."""
@@ -222,6 +230,15 @@ def stack_features(views: np.ndarray, disguised: np.ndarray) -> np.ndarray:
     logit (so that a disguised comment can lean on the lexical view)."""
     disguised = np.asarray(disguised, dtype=np.float64).reshape(-1, 1)
     return np.hstack([views, disguised, disguised * views[:, :1]])
+
+
+def check_normaliser(meta: dict) -> None:
+    """Weights trained on another normalisation would read garbled features: refuse them. Weights
+    written before the version was named were trained with the first one."""
+    named = meta.get("lexical", {}).get("normaliser", LEXICAL_NORMALISER)
+    if named != LEXICAL_NORMALISER:
+        raise ModelLoadError(f"abuse weights: trained with the {named!r} normalisation, "
+                             f"this version of commentdesk has {LEXICAL_NORMALISER!r}")
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -251,6 +268,7 @@ class AbuseModel:
         self._floors = [(self._cat_names.index(name), float(level))
                         for name, level in meta.get("category_floors", {}).items()
                         if name in self._cat_names]
+        check_normaliser(meta)
         self.spec = LexicalSpec(n_features=int(meta["lexical"]["n_features"]),
                                 char_ngrams=tuple(meta["lexical"]["char_ngrams"]))
         if self._lex_w.shape != (self.spec.n_features,):

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from commentdesk.moderation.models.abuse import (_WORD_EDGE_PUNCT, AbuseScore, LexicalFeaturizer, LexicalSpec,
-                                                 ModelLoadError, analyse, evidence_words, is_disguised,
+                                                 ModelLoadError, analyse, check_normaliser, evidence_words, is_disguised,
                                                  token_spans)
 
 FORMAT = "finetuned-branch-1"
@@ -83,6 +83,7 @@ class FineTunedAbuseModel:
         self._stack_b = float(arrays["stack_b"])
         self._floors = [(self.category_names.index(name), float(level))
                         for name, level in meta.get("category_floors", {}).items() if name in self.category_names]
+        check_normaliser(meta)
         self.spec = LexicalSpec(n_features=int(meta["lexical"]["n_features"]),
                                 char_ngrams=tuple(meta["lexical"]["char_ngrams"]))
         if self._lex_w.shape != (self.spec.n_features,):

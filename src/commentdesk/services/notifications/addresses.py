@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from commentdesk.store.repository import keyed_hash
+from commentdesk.services import identity
 
 CONFIRM_MAX_AGE_S = 7 * 24 * 3600
 
@@ -27,7 +27,7 @@ class AddressBook:
 
     def hash(self, address: str) -> str:
         """The same keyed hash posting stores for a comment's e-mail."""
-        return keyed_hash(self.secret, "email:" + address)
+        return identity.email_hash(self.secret, address)
 
     def encrypt(self, address: str) -> str:
         return self._fernet.encrypt(address.encode()).decode()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from commentdesk import i18n
@@ -19,8 +18,18 @@ from commentdesk.services import events
 from commentdesk.services.notifications import messages
 from commentdesk.services.notifications.addresses import AddressBook
 from commentdesk.services.statements import statement_for
+from commentdesk.store import articles, sites
 from commentdesk.store import mail as store
-from commentdesk.store.models import Article, Comment, CommentStatus, DomainEvent, MailSubscriber, OutgoingMail, Site, utcnow
+from commentdesk.store.models import (
+    Article,
+    Comment,
+    CommentStatus,
+    DomainEvent,
+    MailSubscriber,
+    OutgoingMail,
+    Site,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 # A second confirmation is sent only after this long (a reader who posts twice gets one).
@@ -44,7 +53,7 @@ class Notifier:
     def watch(self, session: Session, comment: Comment, address: str) -> None:
         """The author of `comment` wants e-mail about it: remember the address (encrypted) and,
         unless it is confirmed already, ask them to confirm it."""
-        site, article = session.get(Site, comment.site_id), session.get(Article, comment.article_id)
+        site, article = sites.site(session, comment.site_id), articles.article(session, comment.article_id)
         email_hash = self.addresses.hash(address)
         subscriber = store.subscriber(session, comment.site_id, email_hash)
         if subscriber is None:
@@ -69,11 +78,12 @@ class Notifier:
 
     def confirm(self, session: Session, token: str) -> bool:
         subscriber_id = self.addresses.confirmed_subscriber(token)
-        subscriber = session.get(MailSubscriber, subscriber_id) if subscriber_id is not None else None
+        subscriber = store.subscriber_by_id(session, subscriber_id) if subscriber_id is not None else None
         if subscriber is None:
             return False
         if subscriber.confirmed_at is None:
             subscriber.confirmed_at = utcnow()
+        session.commit()
         return True
 
     def unsubscribe(self, session: Session, token: str) -> bool:
@@ -81,6 +91,7 @@ class Notifier:
         if subscriber_id is None:
             return False
         store.forget_subscriber(session, subscriber_id)
+        session.commit()
         return True
 
     # --- comments move --------------------------------------------------------------------------
@@ -98,21 +109,23 @@ class Notifier:
         watcher = store.confirmed_watcher(session, reply.parent_id)
         if watcher is None or watcher.email_hash == reply.email_hash:
             return  # nobody asked, or they answered themselves
-        article = session.get(Article, reply.article_id)
-        site = session.get(Site, reply.site_id)
+        article = articles.article(session, reply.article_id)
+        site = sites.site(session, reply.site_id)
         with self._language(watcher, site):
             message = messages.reply(site.name, article.title, reply.author_name, reply.text,
                                      self._read_url(article, reply.id), self._unsubscribe_url(watcher))
         self._queue(session, watcher, message, dedupe_key=f"reply:{reply.id}")
 
     def _tell_of_decision(self, session: Session, comment: Comment) -> None:
-        from commentdesk.services.posting import outcome_of  # posting imports this package
+        from commentdesk.services.posting import (
+            outcome_of,  # posting imports this package
+        )
 
         watcher = store.confirmed_watcher(session, comment.id)
         if watcher is None:
             return
-        article = session.get(Article, comment.article_id)
-        site = session.get(Site, comment.site_id)
+        article = articles.article(session, comment.article_id)
+        site = sites.site(session, comment.site_id)
         published = comment.status == CommentStatus.PUBLISHED
         explanation, reasons = "", []
         with self._language(watcher, site) as language:
@@ -132,7 +145,7 @@ class Notifier:
     # --- the outbox -----------------------------------------------------------------------------
 
     def _queue(self, session: Session, subscriber: MailSubscriber, message: messages.Message, dedupe_key: str | None = None) -> None:
-        if dedupe_key and session.scalar(select(OutgoingMail.id).where(OutgoingMail.dedupe_key == dedupe_key)):
+        if dedupe_key and store.already_queued(session, dedupe_key):
             return
         if store.messages_since(session, subscriber.email_hash, utcnow() - timedelta(hours=1)) >= self.per_hour:
             log.info("mail to subscriber %s dropped: %s messages in the last hour", subscriber.id, self.per_hour)

@@ -108,7 +108,7 @@ class MailSender:
 
     def _send_one(self, connection: smtplib.SMTP, message_id: int) -> None:
         with self.sessions() as session:
-            mail = session.get(OutgoingMail, message_id)
+            mail = store.outgoing(session, message_id)
             if mail is None or mail.claimed_by != self.name or mail.status != store.PENDING:
                 return
             recipient = self.addresses.decrypt(mail.recipient_cipher)
@@ -123,7 +123,7 @@ class MailSender:
             self._failed(message_id, str(error))
             return
         with self.sessions() as session:
-            mail = session.get(OutgoingMail, message_id)
+            mail = store.outgoing(session, message_id)
             if mail is not None:
                 mail.status, mail.sent_at, mail.recipient_cipher = store.SENT, utcnow(), ""
                 mail.claimed_by = mail.claimed_until = None
@@ -157,7 +157,7 @@ class MailSender:
 
     def _failed(self, message_id: int, error: str) -> None:
         with self.sessions() as session:
-            mail = session.get(OutgoingMail, message_id)
+            mail = store.outgoing(session, message_id)
             if mail is None:
                 return
             mail.attempts += 1

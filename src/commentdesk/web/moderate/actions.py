@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from commentdesk.i18n import gettext as _
 from commentdesk.services import workspace
 from commentdesk.services.workspace import QueueFilter
+from commentdesk.web.moderate import words
 from commentdesk.web.moderate.auth import Moderator, api_user, form_user
 from commentdesk.web.moderate.templating import choose_language
 
@@ -64,7 +65,6 @@ def api_undo(body: UndoIn, request: Request, moderator: Moderator = Depends(api_
     try:
         result = workspace.undo(moderator.session, moderator.user, body.event_ids)
     except workspace.UndoRefused as error:
-        moderator.session.rollback()
         raise HTTPException(409, str(error)) from None
     except workspace.NotAllowed as error:
         moderator.session.rollback()
@@ -72,7 +72,7 @@ def api_undo(body: UndoIn, request: Request, moderator: Moderator = Depends(api_
     return {
         "comment_ids": result.comment_ids,
         "statuses": {str(key): value for key, value in result.statuses.items()},
-        "message": result.undo_summary(),
+        "message": words.undo_summary(result),
         **workspace.badge_counts(moderator.session, moderator.scope, _filters(body.filters)).as_dict(),
     }
 

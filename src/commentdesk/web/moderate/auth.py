@@ -18,84 +18,60 @@ server processes:
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from commentdesk.api.deps import db_session
 from commentdesk.i18n import N_, ngettext
 from commentdesk.i18n import gettext as _
 from commentdesk.services import accounts
+from commentdesk.services import moderator_sign_in as sign_in
 from commentdesk.services.accounts import Scope
-from commentdesk.store.bounds import has_unstorable_text
-from commentdesk.store.models import LoginFailure, LoginLock, ModeratorSession, User, utcnow
-from commentdesk.store.repository import keyed_hash
+from commentdesk.services.moderator_sign_in import (  # noqa: F401
+    ADDRESS_LIMIT,
+    ADDRESS_WINDOW,
+    SESSION_MAX_AGE,
+)
+from commentdesk.bounds import has_unstorable_text
+from commentdesk.store.models import (
+    User,
+    utcnow,
+)
 from commentdesk.web.moderate.templating import render
 
 SESSION_COOKIE = "commentdesk_moderator"
 LOGIN_COOKIE = "commentdesk_moderator_login"
 DEVICE_COOKIE = "commentdesk_moderator_device"
-SESSION_MAX_AGE = 12 * 3600
 LOGIN_FORM_MAX_AGE = 3600
 DEVICE_MAX_AGE = 180 * 24 * 3600
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
-ADDRESS_LIMIT = 20
-ADDRESS_WINDOW = timedelta(minutes=10)
 WRONG = N_("Wrong username or password.")  # translated where shown (login.html)
 
 router = APIRouter()
 
 
 def _name_hash(request: Request, username: str) -> str:
-    return keyed_hash(request.app.state.secret, "login-name:" + username.strip().lower())
+    return sign_in.name_hash(request.app.state.secret, username)
 
 
 def _address_hash(request: Request) -> str:
     address = request.client.host if request.client else ""
-    return keyed_hash(request.app.state.secret, "login-address:" + address)
+    return sign_in.address_hash(request.app.state.secret, address)
 
 
 def _lock_message(until: datetime, now: datetime) -> str:
     minutes = max(1, round((until - now).total_seconds() / 60))
     return ngettext("Too many failed attempts. Try again in %(num)s minute.", "Too many failed attempts. Try again in %(num)s minutes.",
                     minutes) % {"num": minutes}
-
-
-def _name_locked_until(session: Session, name_hash: str, now: datetime) -> datetime | None:
-    lock = session.get(LoginLock, name_hash)
-    return lock.locked_until if lock is not None and lock.locked_until is not None and lock.locked_until > now else None
-
-
-def _record_failure(session: Session, name_hash: str, address_hash: str, now: datetime) -> datetime | None:
-    """Count a miss for the name and the address; returns when the name is locked until, if it now is."""
-    lock = session.get(LoginLock, name_hash) or LoginLock(name_hash=name_hash, failures=0)
-    lock.failures = (lock.failures or 0) + 1
-    # The same rule as for accounts (services.accounts), applied to every name alike.
-    if lock.failures >= accounts.FREE_ATTEMPTS:
-        minutes = min(2 ** (lock.failures - accounts.FREE_ATTEMPTS), accounts.MAX_LOCK_MINUTES)
-        lock.locked_until = now + timedelta(minutes=minutes)
-    lock.updated_at = now
-    session.add(lock)
-    session.add(LoginFailure(address_hash=address_hash, created_at=now))
-    session.execute(delete(LoginFailure).where(LoginFailure.created_at < now - ADDRESS_WINDOW))
-    session.commit()
-    return lock.locked_until if lock.locked_until and lock.locked_until > now else None
-
-
-def _address_blocked(session: Session, address_hash: str, now: datetime) -> bool:
-    misses = session.scalar(select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.address_hash == address_hash, LoginFailure.created_at >= now - ADDRESS_WINDOW)) or 0
-    return misses >= ADDRESS_LIMIT
 
 
 def _trusted_device(request: Request, name_hash: str) -> bool:
@@ -109,14 +85,6 @@ def _trusted_device(request: Request, name_hash: str) -> bool:
 
 def _serializer(request: Request, purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(request.app.state.secret, salt=f"commentdesk.moderate.{purpose}")
-
-
-def _fingerprint(user: User) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _secure(request: Request) -> bool:
@@ -148,25 +116,11 @@ def _signed_in(request: Request, session: Session) -> Moderator | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token or len(token) > 200:
         return None
-    stored = session.get(ModeratorSession, _token_hash(token))
-    if stored is None or stored.expires_at <= utcnow():
+    found = sign_in.signed_in(session, token)
+    if found is None:
         return None
-    user = session.get(User, stored.user_id)
-    if user is None or user.disabled or not hmac.compare_digest(stored.password_fingerprint, _fingerprint(user)):
-        return None
-    return Moderator(user, stored.csrf, session)
-
-
-def _start_session(session: Session, user: User) -> str:
-    """A new server-side session for `user`; returns the cookie's token (only its hash is kept)."""
-    now = utcnow()
-    token = secrets.token_urlsafe(32)
-    session.execute(delete(ModeratorSession).where(ModeratorSession.user_id == user.id, ModeratorSession.expires_at <= now))
-    session.add(ModeratorSession(token_hash=_token_hash(token), user_id=user.id, csrf=secrets.token_urlsafe(24),
-                                 password_fingerprint=_fingerprint(user), created_at=now,
-                                 expires_at=now + timedelta(seconds=SESSION_MAX_AGE)))
-    session.commit()
-    return token
+    user, csrf = found
+    return Moderator(user, csrf, session)
 
 
 def _login_redirect(request: Request) -> HTTPException:
@@ -247,26 +201,22 @@ async def login(request: Request, session: Session = Depends(db_session)):
         return _login_form(request, next_path, WRONG, 401, "")
     now = utcnow()
     name_hash, address_hash = _name_hash(request, username), _address_hash(request)
-    if not _trusted_device(request, name_hash) and _address_blocked(session, address_hash, now):
+    if not _trusted_device(request, name_hash) and sign_in.address_blocked(session, address_hash, now):
         return _login_form(request, next_path, "Too many failed attempts from your network. Try again in a few minutes.", 429, username)
-    if (locked_until := _name_locked_until(session, name_hash, now)) is not None:
+    if (locked_until := sign_in.name_locked_until(session, name_hash, now)) is not None:
         return _login_form(request, next_path, _lock_message(locked_until, now), 429, username)
     try:
         user = accounts.authenticate(session, username, password)
     except accounts.LoginRefused as refused:
-        session.rollback()
         if refused.message != WRONG and refused.locked_until is None:  # a disabled account, with the right password
             return _login_form(request, next_path, refused.message, 401, username)
-        locked_until = _record_failure(session, name_hash, address_hash, now)
+        locked_until = sign_in.record_failure(session, name_hash, address_hash, now)
         if locked_until is None and refused.locked_until is not None and refused.locked_until > now:
             locked_until = refused.locked_until  # an account lock from before names were locked alike
         if locked_until is not None:
             return _login_form(request, next_path, _lock_message(locked_until, now), 429, username)
         return _login_form(request, next_path, WRONG, 401, username)
-    lock = session.get(LoginLock, name_hash)
-    if lock is not None:
-        session.delete(lock)
-    token = _start_session(session, user)
+    token = sign_in.start_session(session, user, name_hash)
     response = RedirectResponse(safe_next(next_path), status_code=303)
     _set_cookie(response, request, SESSION_COOKIE, token, SESSION_MAX_AGE)
     _set_cookie(response, request, DEVICE_COOKIE, _serializer(request, "device").dumps(_remembered_names(request, name_hash)),
@@ -287,8 +237,7 @@ def _remembered_names(request: Request, name_hash: str) -> list[str]:
 @router.post("/logout")
 async def logout(request: Request, moderator: Moderator = Depends(form_user), session: Session = Depends(db_session)):
     token = request.cookies.get(SESSION_COOKIE, "")
-    session.execute(delete(ModeratorSession).where(ModeratorSession.token_hash == _token_hash(token)))
-    session.commit()
+    sign_in.end_session(session, token)
     response = RedirectResponse("/moderate/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/moderate")
     return response

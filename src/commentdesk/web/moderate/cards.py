@@ -11,6 +11,7 @@ from commentdesk.moderation.types import Reason
 from commentdesk.services import workspace
 from commentdesk.store import revisions
 from commentdesk.store.models import Comment, CommentRevision, ModerationEvent, Report
+from commentdesk.web.moderate import words
 
 # Scores in the order a moderator reads them; any others follow alphabetically.
 _SCORE_ORDER = ("abuse", "relevance", "similarity", "spam")
@@ -49,7 +50,7 @@ class ReasonView:
 @dataclass
 class Card:
     comment: Comment
-    segments: list[workspace.Segment]
+    segments: list[words.Segment]
     reasons: list[ReasonView]
     scores: list[Score]
     elapsed_ms: float | None
@@ -89,14 +90,14 @@ def _reasons(raw: list) -> list[ReasonView]:
         code = str(reason.get("code", ""))
         evidence = [str(item) for item in reason.get("evidence") or [] if item]
         passage = evidence[0] if code == "off_topic" and evidence else None
-        views.append(ReasonView(code, workspace.reason_words(code), _sentence(reason), str(reason.get("detail") or ""),
+        views.append(ReasonView(code, words.reason_words(code), _sentence(reason), str(reason.get("detail") or ""),
                                 [] if passage else evidence, passage))
     return views
 
 
 def _suggestion(comment: Comment, reports: list[Report]) -> str:
     """The rejection reason preselected on the card: from the automatic reasons, else from readers' reports."""
-    suggested = workspace.suggested_rejection(comment)
+    suggested = words.suggested_rejection(comment)
     if suggested == "other" and reports:
         reasons = [report.reason for report in reports if report.reason in workspace.REJECTION_REASONS]
         if reasons:
@@ -114,7 +115,7 @@ def build_cards(session: Session, comments: list[Comment]) -> list[Card]:
         scores, elapsed = _scores(comment.scores)
         cards.append(Card(
             comment=comment,
-            segments=workspace.highlight(comment.text, comment.reasons),
+            segments=words.highlight(comment.text, comment.reasons),
             reasons=_reasons(comment.reasons),
             scores=scores,
             elapsed_ms=elapsed,

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Depends, Request
 
 from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
-from commentdesk.services import accounts, workspace
+from commentdesk.services import accounts
 from commentdesk.services.workspace_stats import dashboard
 from commentdesk.store.models import utcnow
-from commentdesk.web.moderate import charts
+from commentdesk.web.moderate import charts, words
 from commentdesk.web.moderate.auth import Moderator, page_user
 from commentdesk.web.moderate.queues import int_param
 from commentdesk.web.moderate.templating import render
@@ -30,9 +30,9 @@ def dashboard_page(request: Request, moderator: Moderator = Depends(page_user)):
         figures.days, [(_(DECISION_NAMES[name]), values) for name, values in figures.volume.items()],
         _("Comments per day by automatic decision"))
     reasons_chart = charts.horizontal_bars(
-        [(workspace.reason_words(code), count) for code, count in figures.top_reasons], _("Top reasons for holding or rejecting"))
+        [(words.reason_words(code), count) for code, count in figures.top_reasons], _("Top reasons for holding or rejecting"))
     reasons_time_chart = charts.stacked_bars(
-        figures.days, [(workspace.reason_words(code), values) for code, values in figures.reasons_by_day.items()],
+        figures.days, [(words.reason_words(code), values) for code, values in figures.reasons_by_day.items()],
         _("Top reasons per day"), first_colour=3)
     oldest_wait = (utcnow() - figures.oldest_held).total_seconds() if figures.oldest_held else None
     return render(request, "moderate/dashboard.html", {

@@ -68,7 +68,6 @@ async def decide_notice(notice_id: int, request: Request, moderator: Moderator =
     try:
         notices.decide_notice(moderator.session, moderator.user, notice, form["action"], form["ground"] or None, form["explanation"])
     except notices.NoticeRefused as refused:
-        moderator.session.rollback()
         return _detail(request, moderator, notice, refused.message, form, refused.status)
     # Contacts kept past their time go with the next decision (and with `commentdesk dsa erase-contacts`).
     notices.erase_expired_contacts(moderator.session, request.app.state.settings.notice_contact_days)

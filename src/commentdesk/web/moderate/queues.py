@@ -7,8 +7,8 @@ from fastapi.responses import RedirectResponse
 
 from commentdesk.i18n import N_
 from commentdesk.services import accounts, workspace
+from commentdesk.services import queues as queue_service
 from commentdesk.services.workspace import QueueFilter
-from commentdesk.store.models import Article, Commenter
 from commentdesk.web.moderate.auth import Moderator, page_user
 from commentdesk.web.moderate.cards import build_cards
 from commentdesk.web.moderate.templating import render
@@ -48,8 +48,7 @@ def queue_page(queue: str, request: Request, moderator: Moderator = Depends(page
     session, scope = moderator.session, moderator.scope
     filters = queue_filter(request)
     comments = workspace.queue_comments(session, scope, queue, filters)
-    article = session.get(Article, filters.article_id) if filters.article_id else None
-    commenter = session.get(Commenter, filters.commenter_id) if filters.commenter_id else None
+    article, commenter = queue_service.filter_subjects(session, filters)
     return render(request, "moderate/queue.html", {
         "me": moderator,
         "queue": queue,

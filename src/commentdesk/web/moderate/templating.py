@@ -1,4 +1,5 @@
-"""Templates for the workspace pages, with the filters the cards use, in the moderator's language.
+"""The workspace's filters and globals, added to the one Jinja environment (web/templating.py),
+and the workspace pages rendered in the moderator's language.
 
 The workspace language is chosen like a reader's, with the moderator's own setting in the place
 of the site's default: `?lang=`, then the setting (web/moderate/preferences.py), then the
@@ -8,11 +9,8 @@ browser's `Accept-Language`, then the server's default.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
-
 from babel.numbers import format_decimal, format_percent
 from fastapi import Request
-from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from commentdesk import i18n
@@ -20,12 +18,9 @@ from commentdesk.i18n import N_, ngettext
 from commentdesk.i18n import gettext as _
 from commentdesk.services import workspace
 from commentdesk.web import language, timefmt
-from commentdesk.web.moderate import script_messages
+from commentdesk.web.moderate import script_messages, words
 from commentdesk.web.static_files import static_url
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-templates = Jinja2Templates(directory=TEMPLATES_DIR)
-language.install(templates.env)
+from commentdesk.web.templating import templates
 
 
 def _stamp(when: datetime | None) -> str:
@@ -94,19 +89,18 @@ def _words(value: str | None) -> str:
 
 
 templates.env.filters.update(
-    relative_time=timefmt.relative_time,
     stamp=_stamp,
     duration=_duration,
     percent=_percent,
     ban_ending=_ban_ending,
-    reason_words=workspace.reason_words,
+    reason_words=words.reason_words,
     words=_words,
 )
 templates.env.globals.update(
     QUEUES=workspace.QUEUES,
     REJECTED_VIEWS=workspace.REJECTED_VIEWS,
     REJECTION_REASONS=workspace.REJECTION_REASONS,
-    REASON_WORDS=workspace.REASON_WORDS,
+    REASON_WORDS=words.REASON_WORDS,
     static_url=static_url,
     Markup=Markup,
     role_words=_role_words,

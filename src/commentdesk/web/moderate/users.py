@@ -8,7 +8,6 @@ from fastapi.responses import RedirectResponse
 from commentdesk.i18n import gettext as _
 from commentdesk.services import accounts
 from commentdesk.services.accounts import AccountError, Scope
-from commentdesk.store.models import User
 from commentdesk.web.moderate.auth import Moderator, admin_user, form_user
 from commentdesk.web.moderate.templating import render
 
@@ -41,12 +40,10 @@ async def create_user(request: Request, moderator: Moderator = Depends(form_user
     form = await request.form()
     site_ids = [int(value) for value in form.getlist("site_ids") if str(value).isdigit()]
     try:
-        user = accounts.create_user(moderator.session, str(form.get("username", "")).strip(), str(form.get("password", "")),
-                                    str(form.get("role", "")), site_ids or None)
+        user = accounts.add_user(moderator.session, str(form.get("username", "")).strip(), str(form.get("password", "")),
+                                 str(form.get("role", "")), site_ids or None)
     except AccountError as error:
-        moderator.session.rollback()
         return _page(request, moderator, error=str(error), status=422)
-    moderator.session.commit()
     return RedirectResponse(f"/moderate/users?done=Created+{user.username}", status_code=303)
 
 
@@ -54,26 +51,13 @@ async def create_user(request: Request, moderator: Moderator = Depends(form_user
 async def change_user(user_id: int, request: Request, moderator: Moderator = Depends(form_user)):
     _require_admin(moderator)
     form = await request.form()
-    user = moderator.session.get(User, user_id)
+    user = accounts.user_by_id(moderator.session, user_id)
     if user is None:
         raise HTTPException(404, _("No such user."))
-    change = str(form.get("change", ""))
+    site_ids = [int(value) for value in form.getlist("site_ids") if str(value).isdigit()]
     try:
-        if change == "disable":
-            if user.id == moderator.user.id:
-                raise AccountError(_("you cannot disable your own account"))
-            accounts.set_disabled(user, True)
-        elif change == "enable":
-            accounts.set_disabled(user, False)
-        elif change == "password":
-            accounts.set_password(user, str(form.get("password", "")))
-        elif change == "sites":
-            site_ids = [int(value) for value in form.getlist("site_ids") if str(value).isdigit()]
-            user.site_ids = sorted(set(site_ids)) or None
-        else:
-            raise AccountError(_("unknown change"))
+        accounts.change_user(moderator.session, moderator.user, user, str(form.get("change", "")),
+                             password=str(form.get("password", "")), site_ids=site_ids)
     except AccountError as error:
-        moderator.session.rollback()
         return _page(request, moderator, error=str(error), status=422)
-    moderator.session.commit()
     return RedirectResponse(f"/moderate/users?done=Updated+{user.username}", status_code=303)

@@ -1,0 +1,96 @@
+"""Articles: look-up and upsert, closing, the cached passages the relevance model compares with,
+and the stored published counts."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from commentdesk.store.dialect import dialect_insert
+from commentdesk.store.models import Article, ArticlePassages, Site, utcnow
+
+
+def article(session: Session, article_id: int) -> Article | None:
+    return session.get(Article, article_id)
+
+
+def article_by_url(session: Session, site_id: int, url: str) -> Article | None:
+    return session.scalar(select(Article).where(Article.site_id == site_id, Article.url == url))
+
+
+def upsert_article(session: Session, site: Site, url: str, **fields) -> tuple[Article, bool]:
+    """Create or update the article at `url`; returns it and whether it was created."""
+    article = article_by_url(session, site.id, url)
+    created = article is None
+    if created:
+        article = Article(site_id=site.id, url=url)
+        session.add(article)
+    for name, value in fields.items():
+        if value is not None:
+            setattr(article, name, value)
+    session.flush()
+    return article, created
+
+
+def comments_closed(article: Article, close_after_days: int | None, now: datetime | None = None) -> bool:
+    if not article.comments_open:
+        return True
+    closing = closing_time(article, close_after_days)
+    return closing is not None and (now or utcnow()) > closing
+
+
+def closing_time(article: Article, close_after_days: int | None) -> datetime | None:
+    """When comments close by the site's age limit; None when they stay open."""
+    if close_after_days and article.published_at:
+        return article.published_at + timedelta(days=close_after_days)
+    return None
+
+
+
+def article_content_hash(article: Article) -> str:
+    return hashlib.sha256(f"{article.title}\n\n{article.body}".encode()).hexdigest()
+
+
+def cached_passages(session: Session, article: Article, model_version: str) -> tuple[list[str], np.ndarray] | None:
+    row = session.get(ArticlePassages, article.id)
+    if row is None or row.model_version != model_version or row.content_hash != article_content_hash(article):
+        return None
+    vectors = np.frombuffer(row.vectors, dtype=np.float32).reshape(len(row.passages), -1)
+    return list(row.passages), vectors
+
+
+def store_passages(session: Session, article: Article, model_version: str, passages: list[str], vectors: np.ndarray) -> None:
+    """Write the cache in one upsert: readers posting the first comments of an article at the
+    same moment all compute the same passages, and the last write simply wins."""
+    values = {"article_id": article.id, "model_version": model_version, "content_hash": article_content_hash(article),
+              "passages": list(passages), "vectors": np.ascontiguousarray(vectors, dtype=np.float32).tobytes()}
+    statement = dialect_insert(session, ArticlePassages).values(values)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[ArticlePassages.article_id],
+        set_={name: statement.excluded[name] for name in values if name != "article_id"},
+    ))
+
+
+
+# Built once, run on the event loop by services/read_cache.py: an article's and its site's revisions.
+REVISIONS = (select(Article.revision, Site.revision).join(Site, Site.id == Article.site_id)
+             .where(Article.id == bindparam("article_id")))
+
+# Built once: the counts endpoint also runs it on the event loop (services/read_cache.py).
+PUBLISHED_COUNTS = select(Article.id, Article.published_count).where(Article.id.in_(bindparam("ids", expanding=True)))
+
+
+def published_counts(session: Session, article_ids: list[int]) -> dict[int, int]:
+    rows = session.execute(PUBLISHED_COUNTS, {"ids": article_ids}).all()
+    return {article_id: count for article_id, count in rows}
+
+
+
+def newest_first(session: Session) -> list[Article]:
+    return list(session.scalars(
+        select(Article).join(Site).order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+    ).all())

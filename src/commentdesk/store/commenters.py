@@ -1,0 +1,101 @@
+"""Commenters: found by their identity hash, created once, their ban and their recent activity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from commentdesk.store.dialect import dialect_insert
+from commentdesk.store.models import (
+    Comment,
+    Commenter,
+    CommenterNote,
+    CommentStatus,
+    utcnow,
+)
+
+
+def commenter_by_identity(session: Session, site_id: int, identity_hash: str) -> Commenter | None:
+    """The commenter, if known, without writing anything (posting reads before it writes)."""
+    return session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
+
+
+def commenter_for(session: Session, site_id: int, identity_hash: str, display_name: str, email_hash: str | None,
+                  is_account: bool = False) -> Commenter:
+    found = session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
+    if found is not None:
+        found.display_name = display_name
+        return found
+    # Insert-or-ignore: another request may create the same commenter at the same moment. No
+    # savepoint: on SQLite, releasing one outside a transaction would commit it.
+    session.execute(dialect_insert(session, Commenter).values(
+        site_id=site_id, identity_hash=identity_hash, display_name=display_name, email_hash=email_hash,
+        published_count=0, pending_count=0, rejected_count=0, ban_reason="", is_account=is_account, created_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=[Commenter.site_id, Commenter.identity_hash]))
+    return session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
+
+
+def is_banned(commenter: Commenter, now: datetime | None = None) -> bool:
+    return commenter.banned_until is not None and commenter.banned_until > (now or utcnow())
+
+
+def recent_rejections(session: Session, commenter_id: int, days: int) -> int:
+    since = utcnow() - timedelta(days=days)
+    return session.scalar(
+        select(func.count()).select_from(Comment).where(
+            Comment.commenter_id == commenter_id, Comment.status == CommentStatus.REJECTED, Comment.created_at >= since
+        )
+    ) or 0
+
+
+@dataclass
+class Activity:
+    """A commenter's recent posts, for the duplicate checks (per-minute counts: store/flood.py)."""
+
+    same_text_by_commenter: bool
+    recent_fingerprints: list[int]
+
+
+def recent_activity(session: Session, site_id: int, commenter_id: int, text: str, window_minutes: int) -> Activity:
+    window_start = utcnow() - timedelta(minutes=window_minutes)
+    same_text = session.scalar(
+        select(Comment.id).where(Comment.commenter_id == commenter_id, Comment.created_at >= window_start, Comment.text == text).limit(1)
+    ) is not None
+    # The newest few hundred fingerprints in the window bound the cost on busy sites.
+    fingerprints = session.scalars(
+        select(Comment.fingerprint)
+        .where(Comment.site_id == site_id, Comment.created_at >= window_start, Comment.fingerprint.is_not(None), Comment.commenter_id != commenter_id)
+        .order_by(Comment.created_at.desc())
+        .limit(500)
+    ).all()
+    return Activity(same_text, list(fingerprints))
+
+
+def commenter(session: Session, commenter_id: int) -> Commenter | None:
+    return session.get(Commenter, commenter_id)
+
+
+def pending_comment_ids(session: Session, commenter_id: int) -> list[int]:
+    return list(session.scalars(select(Comment.id).where(Comment.commenter_id == commenter_id, Comment.status == CommentStatus.PENDING)))
+
+
+def newest_comments(session: Session, commenter_id: int, limit: int) -> list[Comment]:
+    """The commenter's newest comments with their articles, newest first."""
+    return list(session.scalars(
+        select(Comment).where(Comment.commenter_id == commenter_id).order_by(Comment.id.desc()).limit(limit)
+        .options(selectinload(Comment.article))
+    ))
+
+
+def add_note(session: Session, commenter_id: int, *, user_id: int, author_name: str, text: str) -> CommenterNote:
+    note = CommenterNote(commenter_id=commenter_id, user_id=user_id, author_name=author_name, text=text)
+    session.add(note)
+    return note
+
+
+def notes(session: Session, commenter_id: int) -> list[CommenterNote]:
+    """Moderators' notes on the commenter, newest first."""
+    return list(session.scalars(select(CommenterNote).where(CommenterNote.commenter_id == commenter_id).order_by(CommenterNote.id.desc())))
