@@ -137,7 +137,7 @@ class RemoteModels:
 
     # The interface the pipeline and the poster use.
 
-    def load(self) -> "RemoteModels":
+    def load(self) -> RemoteModels:
         """Wait until the moderation process answers (it loads the models first)."""
         deadline = time.monotonic() + self.connect_within_s
         while True:

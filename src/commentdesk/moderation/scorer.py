@@ -55,6 +55,7 @@ class Scorer:
 
     def score_record(self, record: object) -> dict:
         title, body, text, parent = parse_record(record)
+        assert isinstance(record, dict)  # parse_record refuses anything else
         decision = self.decide(title, body, text, parent)
         return contract_output(record["id"], decision)
 

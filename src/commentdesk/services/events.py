@@ -66,11 +66,12 @@ def record(session: Session, kind: str, *, comment: Comment | None = None, artic
     """
     if kind not in KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
-    if comment is None and article is None:
-        raise ValueError("an event is about a comment or an article")
     session.flush()  # the comment's id and fresh columns
-    article = article if article is not None else session.get(Article, comment.article_id)
-    site = session.get(Site, article.site_id)
+    if article is None:
+        if comment is None:
+            raise ValueError("an event is about a comment or an article")
+        article = session.get_one(Article, comment.article_id)
+    site = session.get_one(Site, article.site_id)
     event = DomainEvent(event_id=str(uuid.uuid4()), kind=kind, site_id=site.id, created_at=utcnow())
     event.payload = _payload(event, site, article, comment, actor, details or {})
     session.add(event)

@@ -100,7 +100,7 @@ class ModerationQueue:
 
     # --- running -------------------------------------------------------------------------------
 
-    def start(self) -> "ModerationQueue":
+    def start(self) -> ModerationQueue:
         with self._lock:
             self._starts += 1
         if self._loop is None:
@@ -134,12 +134,15 @@ class ModerationQueue:
             log.warning("could not give back the moderation jobs at shutdown", exc_info=True)
 
     def _run(self) -> None:
+        workers = self._workers  # this loop's pool, even while stop() lets go of it
+        if workers is None:
+            return
         renew_every = self.lease_s / 3
         renewed = time.monotonic()
         while not self._stopping.is_set():
             try:
                 for job_id, comment_id in self._take_due_jobs():
-                    self._workers.submit(self._work, job_id, comment_id)
+                    workers.submit(self._work, job_id, comment_id)
                 if time.monotonic() - renewed >= renew_every:
                     self._renew_leases()
                     renewed = time.monotonic()
@@ -204,7 +207,7 @@ class ModerationQueue:
                 session.delete(job)  # decided already (a person, or another server)
                 session.commit()
                 return
-            article = session.get(Article, comment.article_id)
+            article = session.get_one(Article, comment.article_id)
             parent_text = comment.parent.text if comment.parent is not None else None
             policy = Policy.for_site(article.site.policy)
             inputs, attempts = dict(job.inputs or {}), job.attempts
@@ -240,7 +243,7 @@ class ModerationQueue:
                                    action=decision.decision, reasons=comment.reasons)
                 events.record_status(session, comment, CommentStatus.CHECKING, actor="system")
                 session.execute(update(Nudge).where(Nudge.comment_id == comment.id).values(outcome=new_status))
-                if not cached and decision.passages is not None and embedder_version:
+                if not cached and decision.passages is not None and decision.passage_vectors is not None and embedder_version:
                     repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
             session.execute(delete(ModerationJob).where(ModerationJob.id == job_id))
             session.commit()

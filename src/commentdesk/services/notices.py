@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from commentdesk.services import reports, workspace
 from commentdesk.services.accounts import Scope
 from commentdesk.services.posting import MAX_EMAIL_CHARS, clean_text
+from commentdesk.store.db import changed_rows
 from commentdesk.store.models import Comment, CommentStatus, IllegalContentNotice, NoticeStatus, Report, User, utcnow
 
 # The legal grounds a notifier chooses from, with the words shown to them and to moderators.
@@ -185,7 +186,7 @@ def decide_notice(session: Session, user: User, notice: IllegalContentNotice, ac
     now = utcnow()
     # Decided once, even when two moderators send their decisions at the same moment: only the
     # first conditional update finds the notice still open.
-    claimed = session.execute(
+    claimed = changed_rows(session,
         update(IllegalContentNotice)
         .where(IllegalContentNotice.id == notice.id, IllegalContentNotice.status.in_(NoticeStatus.OPEN))
         .values(status=NoticeStatus.ACTION_TAKEN if action == "remove" else NoticeStatus.NO_ACTION,
@@ -193,11 +194,12 @@ def decide_notice(session: Session, user: User, notice: IllegalContentNotice, ac
                 decision_explanation=explanation, decided_at=now, decided_by_user_id=user.id, decided_by_name=user.username,
                 review_started_at=func.coalesce(IllegalContentNotice.review_started_at, now))
         .execution_options(synchronize_session="fetch")
-    ).rowcount
+    )
     if not claimed:
         session.rollback()
         raise NoticeRefused("already_decided", "This notice has been decided already.", status=409)
     if action == "remove":
+        assert ground is not None  # a removal's ground was checked above
         # The ordinary decision: status, counts, audit log, reports resolved, statement of reasons;
         # it commits the notice's decision in the same transaction.
         workspace.decide(session, user, [notice.comment_id], "reject", rejection_reason=reports.ILLEGAL_CONTENT,
@@ -212,7 +214,7 @@ def erase_expired_contacts(session: Session, keep_days: int, now: datetime | Non
     """Erase the notifier's name and e-mail from notices decided more than `keep_days` ago (kept
     until then to tell them the decision and to answer a complaint about it); returns how many."""
     now = now or utcnow()
-    result = session.execute(
+    erased = changed_rows(session,
         update(IllegalContentNotice)
         .where(IllegalContentNotice.decided_at.is_not(None), IllegalContentNotice.decided_at <= now - timedelta(days=keep_days),
                IllegalContentNotice.contact_erased_at.is_(None),
@@ -220,7 +222,7 @@ def erase_expired_contacts(session: Session, keep_days: int, now: datetime | Non
         .values(notifier_name=None, notifier_email=None, contact_erased_at=now)
     )
     session.commit()
-    return result.rowcount or 0
+    return erased
 
 
 def comment_is_removed(notice: IllegalContentNotice) -> bool:

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import Decision
-from commentdesk.services import events
 from commentdesk.render import render_comment
+from commentdesk.services import events
 from commentdesk.services.posting import (
     CommentPoster,
     PostingError,

@@ -15,7 +15,7 @@ import secrets
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -268,7 +268,7 @@ class CommentPoster:
         _name, _none, body = validate(comment.author_name, None, text, self.max_chars)
         if repo.comments_closed(article, policy.close_after_days):
             raise PostingError("comments_closed", "Comments are closed on this article.", status=403)
-        commenter = session.get(Commenter, comment.commenter_id)
+        commenter = session.get_one(Commenter, comment.commenter_id)
         ip_hash = repo.keyed_hash(self.secret, "ip:" + client_address) if client_address else None
         session.commit()
         posts = flood.count_post(session, article.site_id, commenter.identity_hash, ip_hash, refuse_at=policy.refuse_per_minute_address)
@@ -380,16 +380,19 @@ def status_token_matches(secret: str, comment_id: int, token: str) -> bool:
     return hmac.compare_digest(status_token(secret, comment_id).encode(), token.encode())
 
 
+OutcomeWord = Literal["published", "held", "rejected", "checking"]
+
+
 @dataclass
 class Outcome:
     """What the author is told about a comment: the outcome word, a message, the reasons."""
 
-    outcome: str  # published | held | rejected | checking
+    outcome: OutcomeWord
     message: str
     reasons: list[tuple[str, str]]  # (code, words for the author)
 
 
-OUTCOME_WORDS = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held",
+OUTCOME_WORDS: dict[str, OutcomeWord] = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held",
                  CommentStatus.REJECTED: "rejected", CommentStatus.CHECKING: "checking"}
 _PLAIN_MESSAGES = {CommentStatus.PUBLISHED: "Your comment is published.",
                    CommentStatus.PENDING: "Your comment is held for review by a moderator.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -45,7 +47,7 @@ def human_labels(session: Session, site_id: int | None = None) -> list[dict]:
     decided = {comment_id: stack[-1] for comment_id, stack in standing.items() if stack}
     if not decided:
         return []
-    examples = []
+    examples: list[dict[str, Any]] = []
     ids = sorted(decided)
     for start in range(0, len(ids), 500):  # bounded IN lists
         chunk = ids[start:start + 500]

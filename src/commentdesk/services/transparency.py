@@ -15,7 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commentdesk.services.notices import GROUNDS
-from commentdesk.store.models import Comment, CommentStatus, IllegalContentNotice, ModerationEvent, NoticeStatus, StatementOfReasons
+from commentdesk.store.models import (
+    Comment,
+    CommentStatus,
+    IllegalContentNotice,
+    ModerationEvent,
+    NoticeStatus,
+    StatementOfReasons,
+)
 
 AUTOMATED_ACTIONS = ("publish", "hold", "reject")
 HUMAN_ACTIONS = ("approve", "reject", "restore")
@@ -61,12 +68,13 @@ def transparency_report(session: Session, start: datetime, end: datetime, site_i
         _in_period(StatementOfReasons.issued_at, start, end)), StatementOfReasons.site_id, site_ids)
     issued = {"automated": 0, "human": 0}
     rejections_by_reason: dict[str, dict[str, int]] = {}
-    reasons_of = dict(session.execute(select(event.id, event.reasons).where(
+    reasons_of: dict[int, list] = dict(session.execute(select(event.id, event.reasons).where(
         event.id.in_(select(statements.subquery().c.event_id)))).all())
     for automated, event_id in session.execute(statements):
         kind = "automated" if automated else "human"
         issued[kind] += 1
-        for code in {reason.get("code") for reason in reasons_of.get(event_id) or [] if isinstance(reason, dict)} - {None}:
+        codes = {reason.get("code") for reason in reasons_of.get(event_id) or [] if isinstance(reason, dict)}
+        for code in sorted(code for code in codes if isinstance(code, str)):
             rejections_by_reason.setdefault(code, {"automated": 0, "human": 0})[kind] += 1
 
     # A held comment is handled when a moderator first decides it: the wait from its posting.

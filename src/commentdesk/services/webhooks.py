@@ -56,7 +56,7 @@ def checked_kinds(kinds: list[str]) -> list[str]:
 
 def create(session: Session, site: Site, url: str, kinds: list[str], description: str = "") -> tuple[WebhookEndpoint, str]:
     """A new endpoint and its signing secret (the only time the secret is shown); commits."""
-    count = session.scalar(select(func.count()).select_from(WebhookEndpoint).where(WebhookEndpoint.site_id == site.id))
+    count = session.scalar(select(func.count()).select_from(WebhookEndpoint).where(WebhookEndpoint.site_id == site.id)) or 0
     if count >= MAX_ENDPOINTS_PER_SITE:
         raise WebhookError("too_many_webhooks", f"A site has at most {MAX_ENDPOINTS_PER_SITE} webhooks; remove one first.",
                            status=409)

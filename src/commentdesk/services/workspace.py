@@ -21,11 +21,11 @@ from commentdesk.store import guest_bans
 from commentdesk.store import repository as repo
 from commentdesk.store.models import (
     Article,
+    ArticleEvent,
     Comment,
     Commenter,
     CommenterNote,
     CommentStatus,
-    ArticleEvent,
     ModerationEvent,
     Report,
     User,
@@ -333,14 +333,15 @@ def decide(session: Session, user: User, comment_ids: list[int], action: str, *,
     now = utcnow()
     event_ids, statuses = [], {}
     for comment in comments:
-        if action == "reject":
+        if action == "reject" and rejection_reason is not None:  # checked above: a rejection has a reason
             target, verb = CommentStatus.REJECTED, "reject"
-            reasons = [{"code": rejection_reason, "message": f"Rejected by a moderator: {DECISION_REASONS[rejection_reason]}.", "evidence": []}]
+            message = f"Rejected by a moderator: {DECISION_REASONS[rejection_reason]}."
+            code = rejection_reason
         else:
             target = CommentStatus.PUBLISHED
             verb = "restore" if comment.status == CommentStatus.REJECTED else "approve"
-            reasons = [{"code": "approved", "message": "Approved by a moderator.", "evidence": []}]
-        reasons[0]["message"] += " " + _against_system(comment.system_decision, target)
+            message, code = "Approved by a moderator.", "approved"
+        reasons = [{"code": code, "message": message + " " + _against_system(comment.system_decision, target), "evidence": []}]
         previous_status = comment.status
         event = repo.change_status(session, comment, target, actor="moderator", actor_name=user.username,
                                    actor_user_id=user.id, action=verb, reasons=reasons, note=note.strip())

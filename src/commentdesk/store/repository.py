@@ -19,7 +19,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from commentdesk.store.bounds import MAX_ID
-
 from commentdesk.store.models import (
     Article,
     ArticlePassages,
@@ -88,7 +87,7 @@ def upsert_article(session: Session, site: Site, url: str, **fields) -> tuple[Ar
     """Create or update the article at `url`; returns it and whether it was created."""
     article = article_by_url(session, site.id, url)
     created = article is None
-    if created:
+    if article is None:
         article = Article(site_id=site.id, url=url)
         session.add(article)
     for name, value in fields.items():
@@ -164,7 +163,7 @@ def commenter_for(session: Session, site_id: int, identity_hash: str, display_na
         site_id=site_id, identity_hash=identity_hash, display_name=display_name, email_hash=email_hash,
         published_count=0, pending_count=0, rejected_count=0, ban_reason="", is_account=is_account, created_at=utcnow(),
     ).on_conflict_do_nothing(index_elements=[Commenter.site_id, Commenter.identity_hash]))
-    return session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
+    return session.scalars(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash)).one()
 
 
 def is_banned(commenter: Commenter, now: datetime | None = None) -> bool:
@@ -200,7 +199,7 @@ def recent_activity(session: Session, site_id: int, commenter_id: int, text: str
         .order_by(Comment.created_at.desc())
         .limit(500)
     ).all()
-    return Activity(same_text, list(fingerprints))
+    return Activity(same_text, [fingerprint for fingerprint in fingerprints if fingerprint is not None])
 
 
 # --- comments and status --------------------------------------------------------------------

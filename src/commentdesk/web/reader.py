@@ -14,11 +14,11 @@ import nh3
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from starlette.concurrency import run_in_threadpool
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markdown_it import MarkdownIt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from commentdesk.api import presenters
 from commentdesk.api.deps import client_address, db_session
@@ -256,15 +256,15 @@ async def report_comment_form(request: Request, comment_id: int, session: Sessio
         return _not_found(request, "That comment is not available.")
     data = await request.form()
     # Back to the page of comments the report was sent from, with a link to the comment.
-    back = {"comment_id": comment.id, "cursor": str(data.get("cursor", "")) or None}
+    cursor = str(data.get("cursor", "")) or None
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
-        return _back_to_article(request, comment.article_id, "error", "This form has expired. Please try reporting again.", **back)
+        return _back_to_article(request, comment.article_id, "error", "This form has expired. Please try reporting again.", comment_id=comment.id, cursor=cursor)
     try:
         message = reports.report_comment(session, request.app.state.secret, comment.id, str(data.get("reason", "")),
                                          str(data.get("note", "")), client_address(request))
     except reports.ReportRefused as refused:
-        return _back_to_article(request, comment.article_id, "error", refused.message, **back)
-    return _back_to_article(request, comment.article_id, "reported", message, **back)
+        return _back_to_article(request, comment.article_id, "error", refused.message, comment_id=comment.id, cursor=cursor)
+    return _back_to_article(request, comment.article_id, "reported", message, comment_id=comment.id, cursor=cursor)
 
 
 # --- Comments FAQ ---------------------------------------------------------------------------

@@ -42,7 +42,7 @@ class Notifier:
     def watch(self, session: Session, comment: Comment, address: str) -> None:
         """The author of `comment` wants e-mail about it: remember the address (encrypted) and,
         unless it is confirmed already, ask them to confirm it."""
-        site, article = session.get(Site, comment.site_id), session.get(Article, comment.article_id)
+        site, article = session.get_one(Site, comment.site_id), session.get_one(Article, comment.article_id)
         email_hash = self.addresses.hash(address)
         subscriber = store.subscriber(session, comment.site_id, email_hash)
         if subscriber is None:
@@ -87,11 +87,13 @@ class Notifier:
             self._tell_of_decision(session, comment)
 
     def _tell_of_reply(self, session: Session, reply: Comment) -> None:
+        if reply.parent_id is None:
+            return
         watcher = store.confirmed_watcher(session, reply.parent_id)
         if watcher is None or watcher.email_hash == reply.email_hash:
             return  # nobody asked, or they answered themselves
-        article = session.get(Article, reply.article_id)
-        site = session.get(Site, reply.site_id)
+        article = session.get_one(Article, reply.article_id)
+        site = session.get_one(Site, reply.site_id)
         message = messages.reply(site.name, article.title, reply.author_name, reply.text,
                                  self._read_url(article, reply.id), self._unsubscribe_url(watcher))
         self._queue(session, watcher, message, dedupe_key=f"reply:{reply.id}")
@@ -102,8 +104,8 @@ class Notifier:
         watcher = store.confirmed_watcher(session, comment.id)
         if watcher is None:
             return
-        article = session.get(Article, comment.article_id)
-        site = session.get(Site, comment.site_id)
+        article = session.get_one(Article, comment.article_id)
+        site = session.get_one(Site, comment.site_id)
         published = comment.status == CommentStatus.PUBLISHED
         explanation, reasons = "", []
         if not published:

@@ -1,14 +1,14 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-29 17:48:01.411218
 """
 
-from alembic import op
 import sqlalchemy as sa
-import commentdesk.store.models
+from alembic import op
 
+import commentdesk.store.models
 
 revision = '0001'
 down_revision = None
