@@ -67,6 +67,8 @@ class Scorer:
                 record = json.loads(line)
             except json.JSONDecodeError as error:
                 raise InputError(f"not JSON: {error.msg}") from None
+            except RecursionError:  # "[[[[…" a hundred thousand deep: one bad line, not the end of the run
+                raise InputError("not JSON: nested too deeply") from None
             return self.score_record(record)
         except InputError as error:
             record_id = None
