@@ -9,13 +9,13 @@ import json
 from datetime import timedelta
 
 import pytest
-from db_fixtures import add_article, add_comment
 
 from commentdesk.services import accounts, workspace
 from commentdesk.services.sites import create_site
 from commentdesk.services.training_data import human_labels
 from commentdesk.services.transparency import as_csv, as_json, transparency_report
 from commentdesk.store.models import utcnow
+from db_fixtures import add_article, add_comment
 
 PASSWORD = "a long enough password"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from db_fixtures import add_article, add_comment
 from sqlalchemy import select
 
 from commentdesk.services import accounts, workspace
@@ -16,6 +15,7 @@ from commentdesk.services.workspace import ActionResult, AuditFilter, NotAllowed
 from commentdesk.store import guest_bans
 from commentdesk.store import repository as repo
 from commentdesk.store.models import ArticleEvent, CommenterNote, DomainEvent, ModerationEvent, Report, StatementOfReasons, utcnow
+from db_fixtures import add_article, add_comment
 
 PASSWORD = "a long enough password"
 
