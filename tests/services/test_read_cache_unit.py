@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from db_fixtures import add_article, add_comment
 from sqlalchemy import update
 
 from commentdesk.services.read_cache import Cached, ReadCache, etag_matches, etag_of, revisions_of
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Site, utcnow
+from db_fixtures import add_article, add_comment
 
 
 @pytest.fixture
