@@ -5,8 +5,6 @@ model failure (the comment is then held, never lost)."""
 from __future__ import annotations
 
 import gc
-import shutil
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -55,17 +53,17 @@ class ServedModels:
 
 
 @pytest.fixture(scope="module")
-def served():
-    folder = tempfile.mkdtemp(prefix="cdm")  # short: Unix socket paths are limited to ~100 bytes
-    socket_path = str(Path(folder) / "m.sock")
+def served(tmp_path_factory):
+    # A short path (Unix socket paths are limited to about 100 bytes); the listener removes the
+    # socket itself when the process ends.
+    socket_path = str(tmp_path_factory.mktemp("m") / "m.sock")
     models = ServedModels()
     threading.Thread(target=remote.serve_models, args=(socket_path, AUTHKEY, models, 0.1), daemon=True).start()
     deadline = time.monotonic() + 10
     while not Path(socket_path).exists() and time.monotonic() < deadline:
         time.sleep(0.02)
     gc.unfreeze()  # serve_models freezes the collector for the process's lifetime; not this test run's
-    yield socket_path, models
-    shutil.rmtree(folder, ignore_errors=True)
+    return socket_path, models
 
 
 def worker(socket_path, timeout_ms=2000, **extra) -> RemoteModels:
