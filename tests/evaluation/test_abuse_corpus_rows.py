@@ -22,7 +22,7 @@ def abuse_set(n=100, positives=10, name="c3"):
 def states(n, width=4):
     lengths = np.arange(1, n + 1)
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    hidden = np.arange(offsets[-1] * width, dtype=np.float32).reshape(-1, width).astype(np.float16)
+    hidden = (np.arange(offsets[-1] * width, dtype=np.float32) % 1000).reshape(-1, width).astype(np.float16)
     return TrunkStates(hidden, offsets, np.arange(n * 3, dtype=np.float32).reshape(n, 3))
 
 
