@@ -293,3 +293,43 @@ def test_every_post_is_in_the_audit_log_with_its_scores(poster, session, article
     event = session.scalars(select(ModerationEvent).where(ModerationEvent.comment_id == comment.id)).one()
     assert (event.actor, event.action, event.to_status) == ("system", HOLD, "pending")
     assert event.scores["abuse"] == 0.6 and event.reasons[0]["code"] == "possibly_abusive"
+
+
+def test_an_edit_is_refused_where_a_new_comment_would_be(poster, session, article, site):
+    comment = post(poster, session, article).comment
+    article.comments_open = False
+    session.commit()
+    with pytest.raises(PostingError) as closed:
+        poster.recheck(session, comment, "A reworded comment about the lanes on Market Street.")
+    assert closed.value.code == "comments_closed"
+    article.comments_open = True
+    comment.commenter.banned_until = utcnow() + timedelta(days=1)
+    session.commit()
+    with pytest.raises(PostingError) as banned:
+        poster.recheck(session, comment, "A reworded comment about the lanes on Market Street.")
+    assert banned.value.code == "commenter_banned"
+
+
+def test_edits_count_towards_the_address_limit(poster, session, article, site):
+    site.policy = {**site.policy, "refuse_per_minute_address": 1}
+    session.commit()
+    comment = post(poster, session, article, client_address="198.51.100.20").comment
+    with pytest.raises(PostingError) as refused:
+        poster.recheck(session, comment, "A reworded comment about the lanes on Market Street.", "198.51.100.20")
+    assert (refused.value.code, refused.value.status) == ("too_many_comments", 429)
+
+
+def test_a_guest_banned_by_address_is_refused_under_a_new_name(poster, session, article):
+    from commentdesk.services import accounts, workspace
+
+    first = post(poster, session, article, author_name="Troll", client_address="203.0.113.99").comment
+    admin = accounts.create_user(session, "boss", "a long enough password", "admin")
+    session.commit()
+    workspace.ban(session, admin, first.commenter, days=1, reason="abuse")
+    with pytest.raises(PostingError) as refused:
+        post(poster, session, article, "A fresh comment under a brand new name, honestly.", author_name="Angel",
+             client_address="203.0.113.99")
+    assert refused.value.code == "commenter_banned"
+    other = post(poster, session, article, "A comment from somebody else entirely, about the lanes.", author_name="Angel",
+                 client_address="203.0.113.100")
+    assert other.comment.status == "published"
