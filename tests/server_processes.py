@@ -60,7 +60,7 @@ class Server:
         self.log_path = data_dir / f"serve-{self.port}.log"
         self.process: subprocess.Popen | None = None
 
-    def start(self, within_s: float = 240) -> "Server":
+    def start(self, within_s: float = 240) -> Server:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "commentdesk.cli", "serve", "--data-dir", str(self.data_dir), "--database-url",
                    self.database_url, "--port", str(self.port), "--secret-key", SECRET, "--no-access-log", *self.flags]

@@ -14,7 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from server_processes import Server, sign_in, workspace_csrf
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
@@ -22,6 +21,7 @@ from commentdesk.services import accounts
 from commentdesk.services.sites import create_site
 from commentdesk.store.db import make_engine, migrate, session_factory
 from commentdesk.store.models import Article, Comment, CommentStatus
+from server_processes import Server, sign_in, workspace_csrf
 
 PASSWORD = "correct horse battery"
 FLOOD_LIMIT = 6

@@ -11,11 +11,11 @@ import time
 
 import httpx
 import pytest
-from server_processes import Server, children
 
 from commentdesk.services.sites import create_site
 from commentdesk.store.db import make_engine, migrate, session_factory
 from commentdesk.store.models import Article
+from server_processes import Server, children
 
 ARTICLE = {"title": "Council approves the tram extension to the northern suburbs",
            "body": "The city council voted to extend the tram line to the northern suburbs at a cost of 240 million. "

@@ -16,15 +16,15 @@ from collections import defaultdict
 
 import httpx
 import pytest
-from server_processes import Server, sign_in, workspace_csrf
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
-from webhook_receiver import Receiver
 
 from commentdesk.services import accounts
 from commentdesk.services.sites import create_site
 from commentdesk.store.db import make_engine, migrate, session_factory
 from commentdesk.store.models import Article, DomainEvent
+from server_processes import Server, sign_in, workspace_csrf
+from webhook_receiver import Receiver
 
 PASSWORD = "correct horse battery"
 FAST_RETRIES = ("--webhook-timeout-ms", "2000", "--webhook-retry-base-ms", "200")

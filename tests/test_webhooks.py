@@ -11,14 +11,14 @@ from collections import Counter
 
 import pytest
 from fastapi.testclient import TestClient
-from server_processes import sign_in, workspace_csrf
 from sqlalchemy import select
-from webhook_receiver import Receiver
 
 from commentdesk.app import create_app
 from commentdesk.services import accounts, events, webhook_signature
 from commentdesk.services.sites import create_site
 from commentdesk.store.models import DeliveryStatus, DomainEvent, WebhookDelivery
+from server_processes import sign_in, workspace_csrf
+from webhook_receiver import Receiver
 
 PASSWORD = "correct horse battery"
 ARTICLE = {"url": "https://news.example/tram", "title": "Council extends the tram line", "body": "The council voted."}

@@ -18,7 +18,7 @@ from commentdesk.api.reader_routes import router as reader_api_router
 from commentdesk.api.routes import router as api_router
 from commentdesk.api.webhooks import router as webhooks_router
 from commentdesk.config import Settings
-from commentdesk.moderation.pipeline import ModerationModels, Pipeline
+from commentdesk.moderation.pipeline import Models, ModerationModels, Pipeline
 from commentdesk.services.moderation_queue import ModerationQueue
 from commentdesk.services.notifications.notifier import Notifier
 from commentdesk.services.notifications.sender import MailSender
@@ -37,7 +37,7 @@ ROUTERS = (api_router, webhooks_router, reader_api_router, language_router, read
            workspace.router, mail.router)
 
 
-def create_app(settings: Settings, models: ModerationModels | None = None) -> FastAPI:
+def create_app(settings: Settings, models: Models | None = None) -> FastAPI:
     engine = make_engine(settings.resolved_database_url(), connections=settings.database_connections())
     models = models or ModerationModels(timeout_ms=settings.model_timeout_ms, enabled=settings.load_models,
                                         models_dir=settings.resolved_models_dir(), variant=settings.model_variant)

@@ -40,9 +40,14 @@ def json_integer(value):
     return value
 
 
+# Refuses what is not a JSON integer; written after the Field of bounds, as json_int does, so
+# that the OpenAPI document states the range.
+JSON_INTEGER = BeforeValidator(json_integer)
+
+
 def json_int(low: int, high: int):
     """A JSON integer from `low` to `high` (the range is stated in the OpenAPI document too)."""
-    return Annotated[int, Field(ge=low, le=high), BeforeValidator(json_integer)]
+    return Annotated[int, Field(ge=low, le=high), JSON_INTEGER]
 
 
 DbId = json_int(1, MAX_ID)

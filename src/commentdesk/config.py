@@ -106,7 +106,7 @@ class Settings(_FromEnvironment):
         return value
 
     @model_validator(mode="after")
-    def _mail_needs_a_sender(self) -> "Settings":
+    def _mail_needs_a_sender(self) -> Settings:
         if self.smtp_host and not self.mail_from.strip():
             raise ValueError("--mail-from (COMMENTDESK_MAIL_FROM) is required with --smtp-host")
         return self

@@ -12,8 +12,8 @@ import functools
 import json
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 EXIT_BAD_INPUT = 2
 

@@ -159,6 +159,8 @@ class Supervisor:
     # --- children --------------------------------------------------------------------------
 
     def _socket_path(self) -> str:
+        if self.runtime_dir is None:
+            raise RuntimeError("the runtime folder is made when the supervisor starts")
         return os.path.join(self.runtime_dir, "moderation.sock")
 
     def _start_moderation(self) -> None:
@@ -169,8 +171,10 @@ class Supervisor:
         if os.path.exists(self._socket_path()):
             os.unlink(self._socket_path())
         self.moderation = subprocess.Popen(command, stdin=subprocess.PIPE, preexec_fn=_die_with_parent)
-        self.moderation.stdin.write(self.authkey.hex().encode() + b"\n")
-        self.moderation.stdin.close()
+        stdin = self.moderation.stdin
+        assert stdin is not None  # stdin=PIPE
+        stdin.write(self.authkey.hex().encode() + b"\n")
+        stdin.close()
         self.moderation_started = time.monotonic()
 
     def _start_worker(self, index: int) -> None:

@@ -162,7 +162,7 @@ def test_waiting_requests_are_served_in_arrival_order():
             later = []
             for number in range(5):
                 later.append(asyncio.create_task(client.get(f"/{number}")))
-                await _until(lambda: admission.waiting == number + 1)
+                await _until(lambda number=number: admission.waiting == number + 1)
             held.release.set()
             await asyncio.gather(first, *later)
         assert order == ["/0", "/1", "/2", "/3", "/4"]

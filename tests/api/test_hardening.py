@@ -10,12 +10,12 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from tests.conftest import LiveServer
 
 from commentdesk.app import create_app
 from commentdesk.moderation.phases import threats
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Comment, Nudge, Report
-from tests.conftest import LiveServer
 
 ARTICLE = {"url": "https://news.example/city/tunnel", "title": "Council approves the harbour tunnel",
            "body": "The city council approved the harbour tunnel on Tuesday. It will cost 400 million euros and open in 2029."}

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from commentdesk.app import create_app
 from commentdesk.store import repository as repo
-from commentdesk.store.models import Article, Comment, Commenter, CommentStatus, utcnow
+from commentdesk.store.models import Article, Comment, CommentStatus, utcnow
 
 ARTICLE = {"url": "https://news.example/2024/harbour-lanes", "title": "Harbour road gets cycle lanes",
            "body": "The council voted for protected cycle lanes on the harbour road."}

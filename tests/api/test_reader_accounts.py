@@ -124,7 +124,9 @@ def test_public_key_sites_accept_their_own_signatures_only(client, auth, algorit
 
 
 def _hmac_with(secret: str, payload: dict) -> str:
-    encode = lambda raw: base64.urlsafe_b64encode(raw).rstrip(b"=")
+    def encode(raw: bytes) -> bytes:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=")
+
     signing_input = encode(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + b"." + encode(json.dumps(payload).encode())
     signature = hmac.new(secret.encode(), signing_input, hashlib.sha256).digest()
     return (signing_input + b"." + encode(signature)).decode()

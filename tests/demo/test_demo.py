@@ -72,7 +72,6 @@ def test_demo_home_page_links_every_article(demo_app):
 @pytest.mark.browser
 def test_a_reader_uses_the_demo_article(demo_app, browser):
     from playwright.sync_api import expect
-
     from tests.conftest import LiveServer
 
     server = LiveServer(demo_app).start()

@@ -117,7 +117,7 @@ def test_a_confirmed_reader_hears_of_a_reply_and_can_unsubscribe_in_one_click(ma
     _confirmation, reply = inbox.wait_for(ALICE, 2)
     assert reply["Subject"] == "Bilal replied to your comment"
     assert "Deliveries can use the side streets" in " ".join(reply.get_content().replace(">", " ").split())
-    assert f"https://news.example/city/cycle-lanes#comment-" in reply.get_content()
+    assert "https://news.example/city/cycle-lanes#comment-" in reply.get_content()
     assert reply["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = reply["List-Unsubscribe"].strip("<>").removeprefix("http://testserver")
 
@@ -151,7 +151,7 @@ def test_the_author_of_a_held_comment_hears_the_decision_with_the_reason(mail_cl
     confirm_alice(mail_client, smtp)
     with mail_client.app.state.sessions() as session:
         session.get(Article, mail_client.article_id).premoderate = True
-        moderator = accounts.create_user(session, "mod", "a long enough password", "admin")
+        accounts.create_user(session, "mod", "a long enough password", "admin")
         session.commit()
     held = post(mail_client, "Market Street shops will survive the lanes; the council should publish the delivery plan.",
                 author_email=ALICE, notify=True).json()

@@ -19,7 +19,6 @@ from commentdesk.services.sites import create_site
 from commentdesk.store.db import make_engine, migrate, session_factory
 from commentdesk.store.models import Comment
 
-
 POSTS = 40
 
 

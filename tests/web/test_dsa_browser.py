@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from commentdesk.services import accounts
 from tests.web.conftest import ON_TOPIC
 from tests.web.moderate.moderate_helpers import PASSWORD
 
@@ -22,6 +20,8 @@ from tests.web.test_reader_browser import (  # noqa: F401
     publish,
     publisher,
 )
+
+from commentdesk.services import accounts
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect

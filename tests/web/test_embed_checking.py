@@ -7,10 +7,10 @@ import threading
 
 import httpx
 import pytest
+from tests.web.conftest import ARTICLE, ON_TOPIC
 
 from commentdesk.app import create_app
 from commentdesk.services.sites import create_site
-from tests.web.conftest import ARTICLE, ON_TOPIC
 
 pytestmark = [pytest.mark.browser, pytest.mark.models]
 expect = pytest.importorskip("playwright.sync_api").expect

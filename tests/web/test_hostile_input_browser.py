@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from tests.web.conftest import ARTICLE, approve
 
 from commentdesk.services.sites import create_site
-from tests.web.conftest import ARTICLE, approve
 
 pytestmark = pytest.mark.browser
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from tests.web.conftest import ARTICLE, ON_TOPIC, approve
+from tests.web.test_reader_browser import PublisherSite
 
 from commentdesk.services.sites import create_site
 from commentdesk.store.models import Comment
-from tests.web.conftest import ARTICLE, ON_TOPIC, approve
-from tests.web.test_reader_browser import PublisherSite
 
 pytestmark = [pytest.mark.browser]
 expect = pytest.importorskip("playwright.sync_api").expect

@@ -9,11 +9,11 @@ import uuid
 
 import jwt
 from sqlalchemy import select
+from tests.web.conftest import ON_TOPIC
+from tests.web.test_reader_pages import post_form, token_for
 
 from commentdesk.services import workspace
 from commentdesk.store.models import Commenter, User
-from tests.web.conftest import ON_TOPIC
-from tests.web.test_reader_pages import post_form, token_for
 
 SECRET = "the-publisher-and-commentdesk-share-this-secret"
 

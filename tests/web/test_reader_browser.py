@@ -8,9 +8,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+from tests.web.conftest import ARTICLE, ON_TOPIC, approve, models_ready
 
 from commentdesk.services.sites import create_site
-from tests.web.conftest import ARTICLE, ON_TOPIC, approve, models_ready
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from tests.web.conftest import ON_TOPIC
 
 from commentdesk.store.models import Comment, Report, Site
 from commentdesk.web.reader import MODERATION_NOTICE
 from commentdesk.web.timefmt import relative_time
-from tests.web.conftest import ON_TOPIC
 
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
 

@@ -8,7 +8,6 @@ import uuid
 
 import jwt
 import pytest
-
 from tests.web.conftest import ON_TOPIC
 from tests.web.test_reader_browser import api, errors, make_article, publish, publisher  # noqa: F401 - fixtures
 

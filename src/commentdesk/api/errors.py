@@ -8,6 +8,8 @@ and anything unforeseen (500), which is logged and never shown as a traceback or
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -38,9 +40,9 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
-def problem_fields(problems: list[dict]) -> dict[str, str]:
+def problem_fields(problems: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """Pydantic's error list as {"dotted.field": "what is wrong"}."""
-    fields = {}
+    fields: dict[str, str] = {}
     for problem in problems:
         location = [str(part) for part in problem.get("loc", ()) if part not in ("body", "query", "path")]
         fields.setdefault(".".join(location) or "body", problem.get("msg", "invalid"))

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from commentdesk import i18n
 from commentdesk.api.deps import SessionReleasingRoute, calling_site, db_session
 from commentdesk.api.routes import ERRORS
+from commentdesk.bounds import DbText
 from commentdesk.i18n.embed import embed_messages
 from commentdesk.services import sites
 from commentdesk.store import repository as repo
-from commentdesk.bounds import DbText
 from commentdesk.store.models import Site
 from commentdesk.web import language
 

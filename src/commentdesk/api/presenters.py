@@ -26,7 +26,8 @@ def comment_out(comment: Comment, parent_names: dict[int, str] | None = None) ->
     deleted = comment.deleted_at is not None
     return CommentOut(
         id=comment.id, author=Author(name="" if deleted else comment.author_name), html="" if deleted else comment.html,
-        created_at=comment.created_at, parent=parent, status=comment.status,
+        # A stored status word (a string column); CommentOut checks it is one of the four.
+        created_at=comment.created_at, parent=parent, status=comment.status,  # type: ignore[arg-type]
         reply_count=comment.reply_count if comment.depth == 0 else 0, deleted=deleted, edited=comment.edited_at is not None,
     )
 

@@ -68,7 +68,8 @@ def edit_comment(comment_id: PathId, body: EditIn, request: Request, session: Se
     comment = edited.comment
     policy = Policy.for_site(comment.article.site.policy)
     told = outcome_of(comment, edited.decision, show_detail=policy.show_scores_to_readers)
-    return EditedOut(outcome=told.outcome, message=told.message, comment=presenters.comment_out(comment),
+    # An edit is decided before it is stored, so it is never "checking" (EditedOut refuses that word).
+    return EditedOut(outcome=told.outcome, message=told.message, comment=presenters.comment_out(comment),  # type: ignore[arg-type]
                      reasons=[ReasonOut(code=code, message=words) for code, words in told.reasons])
 
 

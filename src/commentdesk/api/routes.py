@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi import Path as FastApiPath
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from commentdesk.api import presenters
 from commentdesk.api.deps import SessionReleasingRoute, calling_site, client_address, db_session
@@ -38,20 +38,20 @@ from commentdesk.api.schemas import (
     StatementOut,
     ThreadOut,
 )
+from commentdesk.bounds import ID_PATTERN, DbText
 from commentdesk.moderation.policy import Policy
 from commentdesk.services import articles, notices, reader_identity, reading, reports, sites
-from commentdesk.services.read_cache import Cached, cache_of, etag_of, json_response, revisions_of
 from commentdesk.services.posting import Nudged, outcome_of, status_token, status_token_matches
+from commentdesk.services.read_cache import Cached, cache_of, etag_of, json_response, revisions_of
 from commentdesk.services.statements import Statement, statement_for
 from commentdesk.store import repository as repo
-from commentdesk.bounds import ID_PATTERN, DbText
 from commentdesk.store.models import Article, CommentStatus, Site
 
 router = APIRouter(prefix="/api/v1", route_class=SessionReleasingRoute)
-ERRORS = {status: {"model": ErrorOut, "description": text} for status, text in {
+ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorOut, "description": text} for status, text in {
     400: "Malformed request", 401: "Missing or wrong API key", 403: "Not allowed (comments closed, commenter banned)",
     404: "Not found", 413: "Request too large", 422: "Invalid fields"}.items()}
-TOO_MANY = {429: {"model": ErrorOut, "description": "Too many comments from this network address in the last minute",
+TOO_MANY: dict[int | str, dict[str, Any]] = {429: {"model": ErrorOut, "description": "Too many comments from this network address in the last minute",
                   "headers": {"Retry-After": {"description": "Seconds to wait before posting again",
                                               "schema": {"type": "integer", "example": RETRY_AFTER_SECONDS}}}}}
 # Up to 200 ids, each within the database's integer range.
@@ -82,7 +82,9 @@ def put_article(body: ArticleIn, request: Request, response: Response, site: Sit
             summary="Find an article by site and URL (used by the embed script)")
 async def lookup_article(request: Request, site: Annotated[DbText, Query(max_length=64)], url: Annotated[DbText, Query(max_length=2000)]):
     key = ("article-by-url", site, url)
-    cached = cache_of(request).fresh(key) or await run_in_threadpool(_looked_up_article, request, key, site, url)
+    cached = cache_of(request).fresh(key)
+    if cached is None:
+        cached = await run_in_threadpool(_looked_up_article, request, key, site, url)
     return json_response(request, cached)
 
 
@@ -98,7 +100,9 @@ def _looked_up_article(request: Request, key: tuple, site: str, url: str) -> Cac
 @router.get("/articles/{article_id}", response_model=ArticleOut, responses=ERRORS, tags=["articles"])
 async def get_article(request: Request, article_id: PathId):
     key = ("article", article_id)
-    cached = cache_of(request).fresh(key, article_id) or await run_in_threadpool(_article_by_id, request, key, article_id)
+    cached = cache_of(request).fresh(key, article_id)
+    if cached is None:
+        cached = await run_in_threadpool(_article_by_id, request, key, article_id)
     return json_response(request, cached)
 
 
@@ -118,8 +122,9 @@ async def read_thread(request: Request, article_id: PathId, cursor: Annotated[Db
                       limit: int | None = Query(default=None, ge=1, le=repo.MAX_PAGE_SIZE)):
     # Only the first page is kept: it is what every page load asks for.
     key = ("thread", article_id, limit) if cursor is None else None
-    cached = (key and cache_of(request).fresh(key, article_id)) or \
-        await run_in_threadpool(_thread_page, request, key, article_id, cursor, limit)
+    cached = cache_of(request).fresh(key, article_id) if key is not None else None
+    if cached is None:
+        cached = await run_in_threadpool(_thread_page, request, key, article_id, cursor, limit)
     return json_response(request, cached)
 
 
@@ -148,7 +153,7 @@ def read_replies(comment_id: PathId, cursor: Annotated[DbText | None, Query(max_
     if root is None or root.status != CommentStatus.PUBLISHED or root.depth != 0:
         raise ApiError(404, "comment_not_found", "No published top-level comment has that id.")
     replies, next_cursor = repo.reply_page(session, root.id, cursor, limit)
-    names = {reply.parent_id: reply.parent.author_name for reply in replies if reply.parent is not None}
+    names = {reply.parent.id: reply.parent.author_name for reply in replies if reply.parent is not None}
     return RepliesOut(replies=[presenters.comment_out(reply, names) for reply in replies], next_cursor=next_cursor)
 
 

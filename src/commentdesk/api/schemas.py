@@ -9,9 +9,9 @@ from fastapi import Path
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, StrictBool, create_model
 from pydantic.fields import FieldInfo
 
+from commentdesk.bounds import MAX_ID, DbId, DbText, storable_text
 from commentdesk.moderation.policy import Policy
 from commentdesk.services.posting import MAX_NAME_CHARS
-from commentdesk.bounds import MAX_ID, DbId, DbText, storable_text
 
 
 class Strict(BaseModel):

@@ -7,9 +7,25 @@ A comment is (key, author, text, minutes after the article, key of the comment i
 
 from __future__ import annotations
 
+from typing import TypedDict
+
+# (key, author, text, minutes after publication, the key of the comment it answers or None)
+DemoComment = tuple[str, str, str, int, str | None]
+
+
+class DemoArticle(TypedDict):
+    key: str
+    url: str
+    title: str
+    author: str
+    published_at: str
+    body: str
+    comments: list[DemoComment]
+
+
 SITE = {"slug": "demo", "name": "The Eastbridge Courier"}
 
-ARTICLES = [
+ARTICLES: list[DemoArticle] = [
     {
         "key": "haqqani",
         "url": "https://courier.example/world/2017/10/pakistan-offers-joint-operations-haqqani",

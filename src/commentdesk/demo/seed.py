@@ -6,7 +6,6 @@ import html
 import sys
 from datetime import datetime, timedelta
 
-
 from commentdesk.demo.content import ARTICLES, SITE
 from commentdesk.services.accounts import create_user, user_by_name
 from commentdesk.services.posting import PostingError
@@ -47,10 +46,12 @@ def seed_demo(app, out=sys.stderr) -> bool:
     outcomes = {"published": 0, "pending": 0, "rejected": 0}
     for spec in ARTICLES:
         with sessions() as session:
-            site = repo.site_by_slug(session, SITE["slug"])
+            demo_site = repo.site_by_slug(session, SITE["slug"])
+            if demo_site is None:
+                raise RuntimeError("the demo site was removed while it was being seeded")
             published_at = datetime.fromisoformat(spec["published_at"])
             article, _ = repo.upsert_article(
-                session, site, spec["url"], title=spec["title"], body=spec["body"], author=spec["author"], published_at=published_at,
+                session, demo_site, spec["url"], title=spec["title"], body=spec["body"], author=spec["author"], published_at=published_at,
             )
             session.commit()
             ids: dict[str, int] = {}

@@ -51,7 +51,7 @@ class Part:
     def __len__(self) -> int:
         return len(self.texts)
 
-    def take(self, rows: np.ndarray) -> "Part":
+    def take(self, rows: np.ndarray) -> Part:
         return Part(self.name, [self.texts[i] for i in rows], self.targets[rows], self.labels[rows],
                     self.heads[rows], self.groups[rows], self.states.take(rows))
 

@@ -48,7 +48,7 @@ class AbuseSet:
     def __len__(self) -> int:
         return len(self.texts)
 
-    def subset(self, mask: np.ndarray) -> "AbuseSet":
+    def subset(self, mask: np.ndarray) -> AbuseSet:
         idx = np.flatnonzero(mask)
         return AbuseSet(
             name=self.name,

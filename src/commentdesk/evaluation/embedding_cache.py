@@ -57,14 +57,14 @@ def embed_each_cached(texts: list[str], cache_file: Path | None) -> np.ndarray:
     known: dict[str, np.ndarray] = {}
     if cache_file and cache_file.exists():
         with np.load(cache_file, allow_pickle=False) as cached:
-            known = dict(zip(cached["keys"].tolist(), cached["vectors"]))
-    missing = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+            known = dict(zip(cached["keys"].tolist(), cached["vectors"], strict=True))
+    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items())
     if missing:
         embedder = shared_embedder().load()
         batch = 256
         for start in tqdm(range(0, len(missing), batch), desc="embedding", unit="batch", file=sys.stderr):
             part = missing[start:start + batch]
-            for (key, _text), vector in zip(part, embedder.encode([t for _k, t in part])):
+            for (key, _text), vector in zip(part, embedder.encode([t for _k, t in part]), strict=True):
                 known[key] = vector
         if cache_file:
             cache_file.parent.mkdir(parents=True, exist_ok=True)

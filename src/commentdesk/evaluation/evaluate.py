@@ -108,7 +108,7 @@ def evaluate_robustness(model: AbuseModel, data_dir: Path, cache_dir: Path | Non
         caught = idx[prob >= model.recommended_thresholds["hold"]]
         texts += [data.texts[i] for i in caught]
     hold = model.recommended_thresholds["hold"]
-    metrics = {"originals_caught": len(texts), "hold_threshold": hold, "target_ratio": 0.9}
+    metrics: dict[str, float | None] = {"originals_caught": len(texts), "hold_threshold": hold, "target_ratio": 0.9}
     mistakes = {}
     for kind in tqdm(PERTURBATIONS, desc="robustness", unit="rewrite"):
         rewritten = [perturb(t, kind) for t in texts]
@@ -132,11 +132,12 @@ def evaluate_relevance(model: RelevanceModel, data_dir: Path, out_dir: Path,
     for corpus, pairs, feats in collect_pairs(data_dir, cache_dir, prototypes):
         test = pairs["split"] == "test"
         source_logits = np.array([model.source_logit(src, sim, gen)
-                                  for src, sim, gen in zip(pairs["source"], feats[:, 0], feats[:, 1])])
+                                  for src, sim, gen in zip(pairs["source"], feats[:, 0], feats[:, 1], strict=True)])
         z = model.combine(source_logits, corpus.comment_vecs[pairs["comment_index"]])
         prob = 1 / (1 + np.exp(-z))
         hold = model.recommended_thresholds["hold"]
-        metrics, curves = {"hold_threshold": hold}, {}
+        metrics: dict[str, float | None] = {"hold_threshold": hold}
+        curves = {}
         for source in ("article", "thread", "parent"):
             sel = test & (pairs["source"] == source)
             if not sel.any():

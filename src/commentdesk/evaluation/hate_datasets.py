@@ -103,7 +103,7 @@ def load_implicit_hate(data_dir: Path) -> AbuseSet:
         kinds.append(kind.get(text, "explicit" if r["class"] == "explicit_hate" else ""))
     hate = np.array(labels, dtype=np.float32)
     groups = [f"ih:{i}" for i in range(len(texts))]
-    typed = np.array([k != "" or not h for k, h in zip(kinds, hate)])  # hate posts without a type say nothing
+    typed = np.array([k != "" or not h for k, h in zip(kinds, hate, strict=True)])  # hate posts without a type say nothing
     def typed_head(name: str) -> np.ndarray:
         return np.where(typed, [float(k == name) for k in kinds], np.nan)
     return AbuseSet(

@@ -15,6 +15,19 @@ def roc_auc(y: np.ndarray, score: np.ndarray) -> float | None:
     return float(roc_auc_score(y, score))
 
 
+def rounded(value: float | None, digits: int = 4) -> float | None:
+    """A figure for a report, rounded; None (a set with one class only) stays None."""
+    return None if value is None else round(value, digits)
+
+
+def known_roc_auc(y: np.ndarray, score: np.ndarray) -> float:
+    """ROC AUC of a set that must hold both classes (a test split built to have both)."""
+    value = roc_auc(y, score)
+    if value is None:
+        raise ValueError("ROC AUC needs both classes in the labels")
+    return value
+
+
 def policy_metrics(y: np.ndarray, prob: np.ndarray, hold: float, reject: float) -> dict:
     """What the policy does to a labeled set: y = 1 abusive (or off-topic), prob = P(positive).
 

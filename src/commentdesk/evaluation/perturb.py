@@ -67,7 +67,9 @@ def perturb(text: str, kind: str, seed: int = 0) -> str:
     parts = re.split(r"(\s+)", text)
     words = parts[::2]
     for i in _targets(words):
-        m = re.match(r"^(\W*)(.*?)(\W*)$", words[i])
+        m = re.match(r"^(\W*)(.*?)(\W*)$", words[i], re.S)
+        if m is None:  # cannot happen: every group may be empty
+            continue
         lead, core, tail = m.groups()
         if core:
             words[i] = lead + PERTURBATIONS[kind](core, rng) + tail

@@ -37,6 +37,8 @@ def load_cases(path: Path, articles_path: Path | None) -> list[dict]:
             case = json.loads(line)
         except json.JSONDecodeError as error:
             raise LabeledFileError(f"{path}:{number}: not JSON ({error.msg})") from None
+        if not isinstance(case, dict):
+            raise LabeledFileError(f"{path}:{number}: each line must be a JSON object")
         article = case.get("article")
         if isinstance(article, str):
             if article not in articles:

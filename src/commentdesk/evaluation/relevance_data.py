@@ -72,7 +72,7 @@ def load_corpus(name: str, data_dir: Path, cache_dir: Path | None = None) -> Rel
     if name == "c3":
         # Same comments as the C3 abuse set, in thread order: reuse those cached vectors.
         c3 = load_c3(data_dir)
-        by_text = dict(zip(c3.texts, embed_cached("c3", c3.texts, cache_dir)))
+        by_text = dict(zip(c3.texts, embed_cached("c3", c3.texts, cache_dir), strict=True))
         vecs = np.stack([by_text[t] for t in texts])
     else:
         vecs = embed_cached(f"{name}-comments", texts, cache_dir)

@@ -28,7 +28,7 @@ import numpy as np
 from tqdm import tqdm
 
 from commentdesk.evaluation.datasets import default_data_dir
-from commentdesk.evaluation.metrics import roc_auc
+from commentdesk.evaluation.metrics import roc_auc, rounded
 
 FILES = ("SemEval2016-Task3-CQA-QL-train-part2.csv", "SemEval2016-Task3-CQA-QL-dev.csv")
 ON_TOPIC = {"Good": 1, "PotentiallyUseful": 1, "Bad": 0}
@@ -72,7 +72,7 @@ def evaluate(data_dir: Path, seed: int = 0) -> dict:
     for i, thread in enumerate(tqdm(threads, desc="threads", unit="thread", file=sys.stderr, mininterval=5)):
         vectors = embedder.encode(thread["comments"])
         other = (i + 1 + int(rng.integers(len(threads) - 1))) % len(threads)
-        for vector, label in zip(vectors, thread["labels"]):
+        for vector, label in zip(vectors, thread["labels"], strict=True):
             own = model.score(vector, article[i], article_vecs[i])
             wrong = model.score(vector, article[other], article_vecs[other])
             scores["label"].append(label)
@@ -91,10 +91,10 @@ def evaluate(data_dir: Path, seed: int = 0) -> dict:
         "comments": int(len(label)),
         "on_topic_comments": int(label.sum()),
         "hold_threshold": hold,
-        "real_labels_roc_auc": round(roc_auc(label, own_p), 4),
-        "real_labels_roc_auc_cosine": round(roc_auc(label, own_sim), 4),
-        "own_vs_other_roc_auc": round(roc_auc(pair_y, np.concatenate([own_p, other_p])), 4),
-        "own_vs_other_roc_auc_cosine": round(roc_auc(pair_y, np.concatenate([own_sim, other_sim])), 4),
+        "real_labels_roc_auc": rounded(roc_auc(label, own_p)),
+        "real_labels_roc_auc_cosine": rounded(roc_auc(label, own_sim)),
+        "own_vs_other_roc_auc": rounded(roc_auc(pair_y, np.concatenate([own_p, other_p]))),
+        "own_vs_other_roc_auc_cosine": rounded(roc_auc(pair_y, np.concatenate([own_sim, other_sim]))),
         "on_topic_held_share": round(float(np.mean(own_p[label == 1] < hold)), 4),
         "off_topic_held_share": round(float(np.mean(own_p[label == 0] < hold)), 4),
         "other_question_held_share": round(float(np.mean(other_p < hold)), 4),

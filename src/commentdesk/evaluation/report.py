@@ -57,7 +57,7 @@ def write_reports(results: list[SetResult], out_dir: Path, header: dict) -> dict
     json_path = out_dir / "metrics.json"
     json_path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
 
-    md = [f"# Moderation model evaluation", ""]
+    md = ["# Moderation model evaluation", ""]
     md += [f"- {k}: `{v}`" for k, v in header.items()] + [""]
     md += _headline_links(out_dir)
     for r in results:

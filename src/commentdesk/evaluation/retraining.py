@@ -47,7 +47,7 @@ def split_decisions(decisions: list[tuple[str, int, str]]) -> tuple[list, list]:
     from commentdesk.evaluation.datasets import stable_fraction
 
     held = [stable_fraction("decisions:" + group) < 0.2 for _t, _l, group in decisions]
-    return ([d for d, h in zip(decisions, held) if not h], [d for d, h in zip(decisions, held) if h])
+    return ([d for d, h in zip(decisions, held, strict=True) if not h], [d for d, h in zip(decisions, held, strict=True) if h])
 
 
 def news_figures(meta: dict) -> dict[str, float | None]:

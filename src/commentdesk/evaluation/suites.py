@@ -20,6 +20,7 @@ import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
@@ -172,7 +173,7 @@ def load_offtopic(path: Path = OFFTOPIC_FILE, articles: dict[str, dict] | None =
     for number, record in _records(path):
         fields = _common(path, number, record, articles, OFFTOPIC_EXPECTED)
         kind = record.get("kind")
-        if OFFTOPIC_KINDS.get(kind) != fields["expected"]:
+        if not isinstance(kind, str) or OFFTOPIC_KINDS.get(kind) != fields["expected"]:
             raise SuiteError(f"{path}:{number}: 'kind' must be chatter (expected hold) or on_topic (expected publish)")
         cases.append(SuiteCase(suite="offtopic", group=kind, chatter_kind=record.get("chatter_kind"), **fields))
     return _unique_ids(path, cases)
@@ -221,22 +222,23 @@ def functional_report(judged: list[Judged]) -> dict:
     groups: dict[str, list[Judged]] = defaultdict(list)
     for item in judged:
         groups[item.case.group].append(item)
-    per_functionality = {}
+    per_functionality: dict[str, dict[str, Any]] = {}
     for name, items in sorted(groups.items(), key=lambda pair: (pair[1][0].case.expected != HOLD_OR_REJECT, pair[0])):
         expected = items[0].case.expected
         abusive = expected == HOLD_OR_REJECT
         correct = sum(1 for item in items if item.published != abusive)
-        abuse_view = sum(1 for item in items if item.flagged_as_abuse == abusive)
+        abuse_view_right = sum(1 for item in items if item.flagged_as_abuse == abusive)
         per_functionality[name] = {
             "expected": expected,
             "n": len(items),
             "accuracy": _share(correct, len(items)),
-            "abuse_view_accuracy": _share(abuse_view, len(items)),
+            "abuse_view_accuracy": _share(abuse_view_right, len(items)),
             "decisions": dict(Counter(item.decision for item in items)),
             "mistakes": [_mistake(item) for item in items if item.published == abusive],
         }
-    accuracies = [entry["accuracy"] for entry in per_functionality.values()]
-    abuse_view = [entry["abuse_view_accuracy"] for entry in per_functionality.values()]
+    # Every functionality has cases, so neither share is None.
+    accuracies: list[float] = [entry["accuracy"] for entry in per_functionality.values()]
+    abuse_view: list[float] = [entry["abuse_view_accuracy"] for entry in per_functionality.values()]
     labels = np.array([item.case.expected == HOLD_OR_REJECT for item in judged], dtype=int)
     scores = np.array([item.abuse for item in judged])
     demo = [{"id": item.case.id, "text": item.case.text, "decision": item.decision, "reasons": list(item.reason_codes),
@@ -277,7 +279,7 @@ def offtopic_report(judged: list[Judged]) -> dict:
         by_article[item.case.article].append(item)
     chatter = [item for item in judged if item.case.group == "chatter"]
     on_topic = [item for item in judged if item.case.group == "on_topic"]
-    per_article = {}
+    per_article: dict[str, dict[str, Any]] = {}
     for article, items in by_article.items():
         per_article[article] = {
             "chatter": _held_figures([item for item in items if item.case.group == "chatter"]),
@@ -395,7 +397,7 @@ def _plot_functional(functional: dict, path: Path) -> None:
     ax.barh(y - 0.2, [e["accuracy"] for e in entries], height=0.4, label="full policy")
     ax.barh(y + 0.2, [e["abuse_view_accuracy"] for e in entries], height=0.4, label="abuse view", alpha=0.7)
     ax.axvline(FUNCTIONALITY_TARGET, color="grey", ls="--", lw=0.8)
-    ax.set_yticks(y, [f"{name} ({'publish' if e['expected'] == PUBLISH else 'hold'})" for name, e in zip(names, entries)], fontsize=7)
+    ax.set_yticks(y, [f"{name} ({'publish' if e['expected'] == PUBLISH else 'hold'})" for name, e in zip(names, entries, strict=True)], fontsize=7)
     ax.invert_yaxis()
     ax.set(xlim=(0, 1), xlabel="share judged right", title="Functional suite: accuracy per functionality")
     ax.legend(fontsize=7, loc="lower right")

@@ -29,8 +29,15 @@ from commentdesk.evaluation import seed_examples
 from commentdesk.evaluation.datasets import CATEGORIES, AbuseSet, load_abuse_set
 from commentdesk.evaluation.embedding_cache import embed_cached
 from commentdesk.evaluation.perturb import PERTURBATIONS, perturb
-from commentdesk.moderation.models.abuse import (LEXICAL_NORMALISER, AbuseModel, LexicalFeaturizer, LexicalSpec,
-                                                 analyse, interior_deletions, stack_features)
+from commentdesk.moderation.models.abuse import (
+    LEXICAL_NORMALISER,
+    AbuseModel,
+    LexicalFeaturizer,
+    LexicalSpec,
+    analyse,
+    interior_deletions,
+    stack_features,
+)
 
 # Relative weight of each set in the pooled fits: news comments are the target domain.
 SET_WEIGHTS = {"c3": 3.0, "ucc": 3.0, "kaggle_insults": 1.0, "olid": 0.6, "davidson": 0.3,
@@ -74,7 +81,7 @@ class Pool:
     def __len__(self) -> int:
         return len(self.texts)
 
-    def take(self, idx: np.ndarray) -> "Pool":
+    def take(self, idx: np.ndarray) -> Pool:
         return Pool(
             texts=[self.texts[i] for i in idx],
             normalised=[self.normalised[i] for i in idx],
@@ -110,7 +117,7 @@ class Pool:
         return w
 
     @staticmethod
-    def concat(a: "Pool", b: "Pool") -> "Pool":
+    def concat(a: Pool, b: Pool) -> Pool:
         return Pool(
             texts=a.texts + b.texts,
             normalised=a.normalised + b.normalised,
@@ -190,8 +197,10 @@ def repairs_from_words(normalised: list[str], labels: np.ndarray, counted: np.nd
                        min_ratio: float = 3.0, known_min: int = 2) -> dict[str, str]:
     from collections import Counter
 
-    pos, neg, seen = Counter(), Counter(), Counter()
-    for text, label, use in zip(normalised, labels, counted):
+    pos: Counter[str] = Counter()
+    neg: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
+    for text, label, use in zip(normalised, labels, counted, strict=True):
         words = set(text.split())
         if label == 0:
             seen.update(words)
@@ -227,17 +236,17 @@ def augment(pool: Pool, cache_dir: Path | None = None, seed: int = 1,
             repairs: dict[str, str] | None = None) -> Pool:
     """Disguised copies of every abusive comment of AUGMENT_SETS and as many legitimate ones."""
     rng = np.random.default_rng(seed)
-    chosen = []
+    chosen: list[int] = []
     for name in AUGMENT_SETS:
         in_set = pool.sets == name
         pos = np.flatnonzero(in_set & (pool.labels == 1))
         neg = np.flatnonzero(in_set & (pool.labels == 0))
         chosen += list(pos) + list(rng.choice(neg, size=min(len(neg), len(pos)), replace=False))
-    chosen = np.array(sorted(chosen))
+    rows = np.array(sorted(chosen))
     kinds = list(PERTURBATIONS)
-    texts = [perturb(pool.texts[i], kinds[rng.integers(len(kinds))], seed=seed) for i in chosen]
+    texts = [perturb(pool.texts[i], kinds[rng.integers(len(kinds))], seed=seed) for i in rows]
     emb = embed_cached("augmented", texts, cache_dir)
-    part = pool.take(chosen)
+    part = pool.take(rows)
     return make_pool(texts, emb, part.labels, part.targets, part.sets, part.groups,
                      part.categories, augmented=True, origin=chosen, repairs=repairs)
 

@@ -20,12 +20,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
 
-from commentdesk.evaluation.abuse_corpus import (NEWS_SETS, SET_WEIGHTS, Part, load_parts, seeds_part,
-                                                 split_calibration)
+from commentdesk.evaluation.abuse_corpus import NEWS_SETS, SET_WEIGHTS, Part, load_parts, seeds_part, split_calibration
 from commentdesk.evaluation.train_abuse import choose_thresholds, fit_logistic, fit_soft_logistic
 from commentdesk.evaluation.trunk_cache import TrunkStates, base_model, fresh_states
 from commentdesk.moderation.models.abuse import LEXICAL_NORMALISER, LexicalFeaturizer, LexicalSpec, analyse
@@ -72,7 +72,7 @@ def _batches(lengths: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
     """Shuffled batches of rows of similar length (little padding)."""
     order = rng.permutation(len(lengths))
     chunk = BATCH * 50
-    batches = []
+    batches: list[np.ndarray] = []
     for start in range(0, len(order), chunk):
         piece = order[start:start + chunk]
         piece = piece[np.argsort(lengths[piece], kind="stable")]
@@ -170,14 +170,14 @@ def train_model(parts: list[Part], epochs: float = 1.0, version: str = "abuse-de
 
     repair_parts = [p for p in corpus.train if p.name in NEWS_SETS + ("kaggle_insults", "seeds", "site")]
     repairs = derive_repairs_from_texts(
-        [t for p in repair_parts for t, y in zip(p.texts, p.labels) if y == 1], [t for p in repair_parts for t in p.texts])
+        [t for p in repair_parts for t, y in zip(p.texts, p.labels, strict=True) if y == 1], [t for p in repair_parts for t in p.texts])
     branch = train_branch(corpus.train, epochs, desc=desc)
     lexical_w, lexical_b = fit_lexical(corpus.train, repairs)
-    meta = {"format": FORMAT, "version": version, "outputs": list(OUTPUTS), "repairs": repairs,
+    meta: dict[str, Any] = {"format": FORMAT, "version": version, "outputs": list(OUTPUTS), "repairs": repairs,
             "lexical": {"normaliser": LEXICAL_NORMALISER, "n_features": LexicalSpec().n_features, "char_ngrams": list(LexicalSpec().char_ngrams)},
             "recommended_thresholds": {"hold": 0.5, "reject": 0.95}, "category_floors": {},
             "stack_features": ["branch", "lexical", "disguised", "disguised*lexical"]}
-    arrays = {"lexical_w": lexical_w.astype(np.float16), "lexical_b": np.float32(lexical_b),
+    arrays: dict[str, Any] = {"lexical_w": lexical_w.astype(np.float16), "lexical_b": np.float32(lexical_b),
               "stack_w": np.array([1.0, 0.0, 0.0, 0.0], np.float32), "stack_b": np.float32(0.0),
               **{f"branch.{k}": v for k, v in branch_arrays(branch).items()}}
     draft = FineTunedAbuseModel(meta, arrays)
@@ -205,7 +205,7 @@ def train_model(parts: list[Part], epochs: float = 1.0, version: str = "abuse-de
 
 def save(trained: Trained, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out_dir / "abuse.npz", **trained.model.arrays)
+    np.savez_compressed(out_dir / "abuse.npz", **trained.model.arrays)  # type: ignore[arg-type]  # array names, never allow_pickle
     (out_dir / "abuse.json").write_text(json.dumps(trained.model.meta, indent=2) + "\n", encoding="utf-8")
     FineTunedAbuseModel.load(out_dir)  # fail now, not in production, if something is off
 

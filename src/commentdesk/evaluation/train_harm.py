@@ -42,7 +42,7 @@ import numpy as np
 from commentdesk.evaluation import harm_seeds, seed_examples
 from commentdesk.evaluation.datasets import default_data_dir, load_abuse_set
 from commentdesk.evaluation.embedding_cache import embed_each_cached
-from commentdesk.evaluation.metrics import roc_auc
+from commentdesk.evaluation.metrics import roc_auc, rounded
 from commentdesk.moderation.models.harm import HEADS, UNCUED_CEILING, has_harm_cue
 
 # Seed groups of seed_examples and the harm heads each is positive for.
@@ -102,9 +102,9 @@ def seed_rows(rows: Rows) -> None:
     for name in _NEGATIVE_SEED_GROUPS:
         for text in getattr(seed_examples, name):
             rows.add(text, "seeds", "train", SEED_WEIGHT, ())
-    for _group, (texts, heads) in harm_seeds.HARM_SEED_GROUPS.items():
+    for _group, (texts, group_heads) in harm_seeds.HARM_SEED_GROUPS.items():
         for text in texts:
-            rows.add(text, "seeds", "train", SEED_WEIGHT, heads)
+            rows.add(text, "seeds", "train", SEED_WEIGHT, group_heads)
 
 
 def _sample(indices: np.ndarray, cap: int, seed: int) -> np.ndarray:
@@ -206,7 +206,7 @@ def train(data_dir: Path, out_dir: Path, cache_dir: Path | None, news_budget: fl
         test = (source == name) & ~is_train
         without = usable & (source != name)
         w, b = fit_head(x[without], y[without], weight[without], c)
-        figures["transfer_roc_auc"][name] = round(roc_auc(y[test], gate("violence", _sigmoid(x[test] @ w + b), cued[test])), 4)
+        figures["transfer_roc_auc"][name] = rounded(roc_auc(y[test], gate("violence", _sigmoid(x[test] @ w + b), cued[test])))
     w_heads, b_heads, thresholds = [], [], {}
     news_train = usable & np.isin(source, NEWS_SETS)
     news_test = ~is_train & np.isin(source, NEWS_SETS)
@@ -223,12 +223,12 @@ def train(data_dir: Path, out_dir: Path, cache_dir: Path | None, news_budget: fl
         figures["news_test_held"][head] = round(float(np.mean(test_scores >= thresholds[head])), 4)
         figures["madlibs_held"][head] = round(float(np.mean(madlibs_scores >= thresholds[head])), 4)
         seeds = source[usable] == "seeds"
-        figures.setdefault("seeds_oof_roc_auc", {})[head] = round(roc_auc(y[usable][seeds], oof[seeds]), 4)
+        figures.setdefault("seeds_oof_roc_auc", {})[head] = rounded(roc_auc(y[usable][seeds], oof[seeds]))
         if head == "violence":
             for name in THREAT_SETS:
                 test = (source == name) & ~is_train
-                figures["with_set_roc_auc"][name] = round(roc_auc(y[test], gate(head, _sigmoid(x[test] @ w + b), cued[test])), 4)
-    transfer = list(figures["transfer_roc_auc"].values())
+                figures["with_set_roc_auc"][name] = rounded(roc_auc(y[test], gate(head, _sigmoid(x[test] @ w + b), cued[test])))
+    transfer = [value for value in figures["transfer_roc_auc"].values() if value is not None]
     figures["transfer_mean"] = round(float(np.mean(transfer)), 4)
     figures["transfer_worst"] = round(float(np.min(transfer)), 4)
 

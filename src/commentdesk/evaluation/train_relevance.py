@@ -119,7 +119,7 @@ def train_relevance(data_dir: Path, out_dir: Path, version: str | None = None,
     for corpus, pairs, feats in collected:
         mask = (pairs["split"] == "train") & (pairs["kind"] == "own") & (pairs["source"] == "article")
         logits = [model.source_logit(src, sim, gen) for sim, gen, src in
-                  zip(feats[mask, 0], feats[mask, 1], pairs["source"][mask])]
+                  zip(feats[mask, 0], feats[mask, 1], pairs["source"][mask], strict=True)]
         z = model.combine(np.array(logits), corpus.comment_vecs[pairs["comment_index"][mask]])
         probs += list(1 / (1 + np.exp(-z)))
         labels += list(pairs["label"][mask])

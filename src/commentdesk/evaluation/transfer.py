@@ -117,8 +117,9 @@ def write_report(results: dict, previous: dict | None, out_dir: Path, command: s
     if aucs:
         old_aucs = [(previous or {}).get(n) for n in names]
         lines += ["", f"- mean: **{np.mean(aucs):.3f}**, worst: **{np.min(aucs):.3f}** ({names[int(np.argmin(aucs))]})"]
-        if previous and all(v is not None for v in old_aucs):
-            lines.append(f"- previous model on the same sets: mean {np.mean(old_aucs):.3f}, worst {np.min(old_aucs):.3f}")
+        known_old = [v for v in old_aucs if v is not None]
+        if previous and len(known_old) == len(old_aucs):
+            lines.append(f"- previous model on the same sets: mean {np.mean(known_old):.3f}, worst {np.min(known_old):.3f}")
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "transfer.md").write_text("\n".join(lines) + "\n")
     if names:

@@ -31,9 +31,9 @@ from tqdm import tqdm
 from commentdesk.evaluation import seed_examples
 from commentdesk.evaluation.abuse_corpus import select_rows
 from commentdesk.evaluation.datasets import default_data_dir, load_abuse_set
-from commentdesk.evaluation.metrics import roc_auc
-from commentdesk.evaluation.train_abuse import fit_soft_logistic
 from commentdesk.evaluation.embedding_cache import embed_each_cached
+from commentdesk.evaluation.metrics import known_roc_auc
+from commentdesk.evaluation.train_abuse import fit_soft_logistic
 
 SETS = ("c3", "ucc", "toxic_spans", "kaggle_insults", "cad", "wiki_context", "dynahate", "implicit_hate",
         "hatexplain", "toxigen", "olid", "davidson")
@@ -90,14 +90,14 @@ def fold_auc(corpus: Corpus, train_sets: tuple[str, ...], seed_rows: np.ndarray,
     on_words = fit_soft_logistic(lexical, target, weight, C=1.0, max_iter=3000)
     test = corpus.rows[held]
     logits = on_embedding.decision_function(test["test_x"]) + on_words.decision_function(test["test_l"])
-    return float(roc_auc(test["test_y"], logits))
+    return known_roc_auc(test["test_y"], logits)
 
 
 def shipped_auc(corpus: Corpus, held: str) -> float:
     from commentdesk.moderation.models.abuse import AbuseModel
 
     test = corpus.rows[held]
-    return float(roc_auc(test["test_y"], AbuseModel.load().probabilities(test["test_texts"], test["test_x"])[0]))
+    return known_roc_auc(test["test_y"], AbuseModel.load().probabilities(test["test_texts"], test["test_x"])[0])
 
 
 def run(data_dir: Path, cache_dir: Path) -> dict:

@@ -54,20 +54,20 @@ class TrunkStates:
         width = int(lengths.max())
         hidden = np.zeros((len(rows), width, self.hidden.shape[1]), dtype=np.float32)
         mask = np.zeros((len(rows), width), dtype=np.int64)
-        for k, (row, length) in enumerate(zip(rows, lengths)):
+        for k, (row, length) in enumerate(zip(rows, lengths, strict=True)):
             start = self.offsets[row]
             hidden[k, :length] = self.hidden[start:start + length]
             mask[k, :length] = 1
         return torch.from_numpy(hidden), torch.from_numpy(mask)
 
     @staticmethod
-    def concat(parts: list["TrunkStates"]) -> "TrunkStates":
+    def concat(parts: list[TrunkStates]) -> TrunkStates:
         sizes = np.cumsum([0] + [len(p.hidden) for p in parts[:-1]])
-        offsets = [parts[0].offsets[:1]] + [p.offsets[1:] + base for p, base in zip(parts, sizes)]
+        offsets = [parts[0].offsets[:1]] + [p.offsets[1:] + base for p, base in zip(parts, sizes, strict=True)]
         return TrunkStates(np.concatenate([p.hidden for p in parts]), np.concatenate(offsets),
                            np.concatenate([p.embedding for p in parts]))
 
-    def take(self, rows: np.ndarray) -> "TrunkStates":
+    def take(self, rows: np.ndarray) -> TrunkStates:
         lengths = self.lengths()[rows]
         pieces = [self.hidden[self.offsets[r]:self.offsets[r + 1]] for r in rows]
         return TrunkStates(np.concatenate(pieces) if pieces else self.hidden[:0],

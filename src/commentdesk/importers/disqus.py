@@ -22,7 +22,15 @@ from commentdesk.importers.records import (
     parse_iso_utc,
 )
 from commentdesk.importers.text import html_to_text
-from commentdesk.importers.xmlstream import MAX_ELEMENT_CHARS, attribute, child, child_oversized, child_text, local_name, stream_elements
+from commentdesk.importers.xmlstream import (
+    MAX_ELEMENT_CHARS,
+    attribute,
+    child,
+    child_oversized,
+    child_text,
+    local_name,
+    stream_elements,
+)
 
 SOURCE = "disqus"
 

@@ -219,7 +219,8 @@ class Loader:
         repo.add_comment(self.session, comment, actor_reasons=comment.reasons, scores=comment.scores,
                          model_versions=comment.model_versions)
         self.summary.imported[comment.status] += 1
-        self._remember(source.source_id, _Stored(comment.id, comment.root_id, comment.depth, article.id))
+        root_id = comment.root_id if comment.root_id is not None else comment.id  # add_comment sets it; a root is its own
+        self._remember(source.source_id, _Stored(comment.id, root_id, comment.depth, article.id))
         self._written += 1
         if self._written % FLUSH_EVERY == 0:
             self.session.flush()

@@ -11,7 +11,7 @@ text dropped, so a single 200 MB message costs no more memory than a normal one.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 from xml.etree.ElementTree import Element
 from xml.parsers import expat
 
@@ -133,7 +133,7 @@ class _Builder:
             self.done.append(element)
 
 
-def _refuse(*_args) -> None:
+def _refuse(*_args: object) -> NoReturn:
     raise _Refused
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Callable
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -42,6 +43,18 @@ def configured_variant() -> str:
     return settings_from().model_variant
 
 
+class Models(Protocol):
+    """What the pipeline needs of the models: in this process (ModerationModels) or in the
+    server's moderation process (moderation.remote.RemoteModels)."""
+
+    def load(self) -> Models: ...
+
+    @property
+    def versions(self) -> dict[str, str]: ...
+
+    def signals(self, candidate: Candidate) -> ModelSignals: ...
+
+
 class ModerationModels:
     """The embedder, abuse and relevance models, loaded once and run under a time budget.
 
@@ -61,9 +74,15 @@ class ModerationModels:
         self._lock = threading.Lock()
         # Enough workers that concurrent comments meet in the embedder's micro-batches.
         self._executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="models")
-        self.embedder = self.abuse = self.relevance = self.chatter = self.harm = None
+        # None until load(); Any because each has several interchangeable variants (linear or
+        # fine-tuned abuse model, ONNX or PyTorch embedder) that share no base class.
+        self.embedder: Any = None
+        self.abuse: Any = None
+        self.relevance: Any = None
+        self.chatter: Any = None
+        self.harm: Any = None
 
-    def load(self) -> "ModerationModels":
+    def load(self) -> ModerationModels:
         with self._lock:
             if self._loaded or not self.enabled:
                 return self
@@ -125,7 +144,7 @@ class ModerationModels:
             started.wait()  # waiting for a thread is the server being busy, not the models failing
             return future.result(timeout=self.timeout_s)
         except FutureTimeout:
-            return ModelSignals(failures={"models": f"timed out after {self.timeout_s * 1000:.0f} ms of model work"},
+            return ModelSignals(failures={"models": f"timed out after {(self.timeout_s or 0) * 1000:.0f} ms of model work"},
                                 versions=self.versions)
         except Exception as error:
             log.exception("moderation models failed on a comment")
@@ -169,7 +188,7 @@ class ModerationModels:
 
 
 class Pipeline:
-    def __init__(self, models: ModerationModels, phases: list[tuple[str, Phase]] | None = None) -> None:
+    def __init__(self, models: Models, phases: list[tuple[str, Phase]] | None = None) -> None:
         self.models = models
         self.phases = phases or PHASES
 

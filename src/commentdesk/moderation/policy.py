@@ -16,10 +16,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator, model_validator
 
-from commentdesk.moderation.default_patterns import (DEFAULT_DEHUMANISING_PATTERNS, DEFAULT_OFF_TOPIC_MARKERS,
-                                                     DEFAULT_THREAT_PATTERNS)
+from commentdesk.bounds import JSON_INTEGER, DbText
+from commentdesk.moderation.default_patterns import (
+    DEFAULT_DEHUMANISING_PATTERNS,
+    DEFAULT_OFF_TOPIC_MARKERS,
+    DEFAULT_THREAT_PATTERNS,
+)
 from commentdesk.moderation.patterns import MAX_PATTERN_CHARS, compile_pattern
-from commentdesk.bounds import DbText, json_int
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +90,6 @@ DEFAULT_REDRESS = ("If you think this decision is wrong, you can ask the editors
                    "you may also turn to an out-of-court dispute settlement body or a court.")
 
 
-_count = json_int
-
 
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
@@ -104,7 +105,7 @@ class Policy(BaseModel):
     # Off-topic alone never rejects unless a site asks for it (null: never).
     relevance_reject: Threshold | None = None
     # Comments this short ("Well said.") are not judged for relevance.
-    relevance_min_words: _count(0, 100) = 4
+    relevance_min_words: Annotated[int, Field(ge=0, le=100), JSON_INTEGER] = 4
     # Chatter (sports results, weather, greetings, "First!"): held when a common off-topic subject
     # fits the comment at least this well and by this margin better than the article does.
     chatter_min_similarity: Threshold = 0.38
@@ -121,23 +122,23 @@ class Policy(BaseModel):
     dehumanising_patterns: list[Pattern] = Field(default_factory=_default_dehumanising, max_length=500)
     blocked_domains: list[Domain] = Field(default_factory=list, max_length=5000)
     allowed_domains: list[Domain] = Field(default_factory=list, max_length=5000)
-    max_links: _count(0, 50) = 2
-    flood_per_minute_commenter: _count(1, 1000) = 5
-    flood_per_minute_address: _count(1, 10_000) = 12
+    max_links: Annotated[int, Field(ge=0, le=50), JSON_INTEGER] = 2
+    flood_per_minute_commenter: Annotated[int, Field(ge=1, le=1000), JSON_INTEGER] = 5
+    flood_per_minute_address: Annotated[int, Field(ge=1, le=10_000), JSON_INTEGER] = 12
     # Past this many posts a minute from one network address, posts are refused (429), not stored.
-    refuse_per_minute_address: _count(1, 100_000) = 60
-    duplicate_window_minutes: _count(0, 100_000) = 120
-    new_commenter_hold: _count(0, 1000) = 0
-    hold_after_recent_rejections: _count(0, 1000) = 2
-    recent_rejection_days: _count(1, 3650) = 30
+    refuse_per_minute_address: Annotated[int, Field(ge=1, le=100_000), JSON_INTEGER] = 60
+    duplicate_window_minutes: Annotated[int, Field(ge=0, le=100_000), JSON_INTEGER] = 120
+    new_commenter_hold: Annotated[int, Field(ge=0, le=1000), JSON_INTEGER] = 0
+    hold_after_recent_rejections: Annotated[int, Field(ge=0, le=1000), JSON_INTEGER] = 2
+    recent_rejection_days: Annotated[int, Field(ge=1, le=3650), JSON_INTEGER] = 30
     premoderate: StrictBool = False
     # Warn authors before storing a comment they could reword (word lists, abuse, relevance).
     nudge: StrictBool = True
     # Show authors the scores and thresholds behind each reason, as moderators see them (off: plain words only).
     show_scores_to_readers: StrictBool = False
     # Comments close this many days after the article's publication (null: never).
-    close_after_days: _count(0, 36_500) | None = None
-    page_size: _count(1, 100) = 10
+    close_after_days: Annotated[int, Field(ge=0, le=36_500), JSON_INTEGER] | None = None
+    page_size: Annotated[int, Field(ge=1, le=100), JSON_INTEGER] = 10
     # How an author can contest a rejection, shown with every statement of reasons (EU Digital
     # Services Act, Art. 17): words, and an address (web page or mailto:) where to appeal.
     redress_text: RedressText = DEFAULT_REDRESS
@@ -145,7 +146,7 @@ class Policy(BaseModel):
     # Only readers signed in through the publisher may post (docs/sso.md); off: guests may too.
     accounts_required: StrictBool = False
     # Authors may edit or delete their own comment this many minutes after posting it (0: never).
-    edit_window_minutes: _count(0, 10_080) = 15
+    edit_window_minutes: Annotated[int, Field(ge=0, le=10_080), JSON_INTEGER] = 15
 
     @field_validator("threat_patterns", "dehumanising_patterns", "off_topic_markers")
     @classmethod
@@ -155,25 +156,25 @@ class Policy(BaseModel):
         return patterns
 
     @model_validator(mode="after")
-    def _thresholds_in_order(self) -> "Policy":
+    def _thresholds_in_order(self) -> Policy:
         if self.abuse_reject < self.abuse_hold or self.spam_reject < self.spam_hold:
             raise ValueError("a reject threshold must not be below its hold threshold")
         return self
 
     @classmethod
-    def from_dict(cls, overrides: dict | None) -> "Policy":
+    def from_dict(cls, overrides: dict | None) -> Policy:
         """Defaults with `overrides` on top, checked strictly; ValueError (a ValidationError) if any is wrong."""
         return cls.model_validate(overrides or {})
 
     @classmethod
-    def for_site(cls, stored: dict | None) -> "Policy":
+    def for_site(cls, stored: dict | None) -> Policy:
         """The policy a site runs under. Never fails: a stored setting that no longer passes the
         checks (written by an older version, or by hand) is logged and replaced by its default,
         so one bad setting cannot stop a site's comments."""
         return cls.model_validate(cls._usable_overrides(stored))
 
     @classmethod
-    def updated(cls, stored: dict | None, changes: dict) -> tuple["Policy", dict]:
+    def updated(cls, stored: dict | None, changes: dict) -> tuple[Policy, dict]:
         """The policy with `changes` on top of the stored overrides, checked as a whole, and the
         overrides to store. Raises ValueError (a ValidationError) and changes nothing if any check fails."""
         overrides = {**cls._usable_overrides(stored), **changes}

@@ -28,6 +28,7 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def serve_models(socket_path: str, authkey: bytes, models, loaded_in_s: float | 
         while True:
             try:
                 connection = listener.accept()
-            except (OSError, EOFError):  # a client that failed the handshake
+            except (OSError, EOFError, AuthenticationError):  # a client that failed the handshake
                 log.warning("a connection to the moderation process was refused", exc_info=True)
                 continue
             threading.Thread(target=_serve_connection, args=(connection, models, calls), daemon=True,
@@ -137,7 +138,7 @@ class RemoteModels:
 
     # The interface the pipeline and the poster use.
 
-    def load(self) -> "RemoteModels":
+    def load(self) -> RemoteModels:
         """Wait until the moderation process answers (it loads the models first)."""
         deadline = time.monotonic() + self.connect_within_s
         while True:
@@ -194,7 +195,7 @@ class RemoteModels:
                 return self._connection
             try:
                 connection = Client(self.socket_path, family="AF_UNIX", authkey=self.authkey)
-            except (OSError, EOFError) as error:
+            except (OSError, EOFError, AuthenticationError) as error:
                 raise ModerationUnavailable(f"the moderation process is not reachable ({error})") from None
             self._connection = connection
             threading.Thread(target=self._receive, args=(connection,), daemon=True, name="moderation-answers").start()

@@ -55,6 +55,7 @@ class Scorer:
 
     def score_record(self, record: object) -> dict:
         title, body, text, parent = parse_record(record)
+        assert isinstance(record, dict)  # parse_record refuses anything else
         decision = self.decide(title, body, text, parent)
         return contract_output(record["id"], decision)
 
@@ -66,6 +67,8 @@ class Scorer:
                 record = json.loads(line)
             except json.JSONDecodeError as error:
                 raise InputError(f"not JSON: {error.msg}") from None
+            except RecursionError:  # "[[[[…" a hundred thousand deep: one bad line, not the end of the run
+                raise InputError("not JSON: nested too deeply") from None
             return self.score_record(record)
         except InputError as error:
             record_id = None

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from commentdesk.i18n import gettext
 from commentdesk.moderation.reasons import HIGHLIGHTED
 from commentdesk.statuses import CommentStatus
+
+if TYPE_CHECKING:  # the models import this module's types
+    from commentdesk.moderation.models.abuse import AbuseScore
+    from commentdesk.moderation.models.chatter import ChatterMatch
+    from commentdesk.moderation.models.harm import HarmScore
+    from commentdesk.moderation.models.relevance import RelevanceScore
 
 PUBLISH = "publish"
 HOLD = "hold"
@@ -137,10 +144,10 @@ class ModelSignals:
     """The model outputs for one comment; any that failed are None and named in `failures`."""
 
     embedding: np.ndarray | None = None
-    abuse: object | None = None       # models.abuse.AbuseScore
-    relevance: object | None = None   # models.relevance.RelevanceScore
-    chatter: object | None = None     # models.chatter.ChatterMatch
-    harm: object | None = None        # models.harm.HarmScore
+    abuse: AbuseScore | None = None
+    relevance: RelevanceScore | None = None
+    chatter: ChatterMatch | None = None
+    harm: HarmScore | None = None
     failures: dict[str, str] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     passages: list[str] | None = None

@@ -170,7 +170,7 @@ class Scope:
     site_ids: frozenset[int] | None
 
     @classmethod
-    def of(cls, user: User) -> "Scope":
+    def of(cls, user: User) -> Scope:
         return cls(None if user.site_ids is None else frozenset(int(site_id) for site_id in user.site_ids))
 
     def allows(self, site_id: int) -> bool:

@@ -65,8 +65,6 @@ def record(session: Session, kind: str, *, comment: Comment | None = None, artic
     """
     if kind not in KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
-    if comment is None and article is None:
-        raise ValueError("an event is about a comment or an article")
     session.flush()  # the comment's id and fresh columns
     article = article if article is not None else articles.article(session, comment.article_id)
     site = sites.site(session, article.site_id)

@@ -107,7 +107,7 @@ class ModerationQueue:
 
     # --- running -------------------------------------------------------------------------------
 
-    def start(self) -> "ModerationQueue":
+    def start(self) -> ModerationQueue:
         with self._lock:
             self._starts += 1
         if self._loop is None:
@@ -140,12 +140,15 @@ class ModerationQueue:
             log.warning("could not give back the moderation jobs at shutdown", exc_info=True)
 
     def _run(self) -> None:
+        workers = self._workers  # this loop's pool, even while stop() lets go of it
+        if workers is None:
+            return
         renew_every = self.lease_s / 3
         renewed = time.monotonic()
         while not self._stopping.is_set():
             try:
                 for job_id, comment_id in self._take_due_jobs():
-                    self._workers.submit(self._work, job_id, comment_id)
+                    workers.submit(self._work, job_id, comment_id)
                 if time.monotonic() - renewed >= renew_every:
                     self._renew_leases()
                     renewed = time.monotonic()

@@ -190,6 +190,7 @@ def _decide_notice(session: Session, user: User, notice: IllegalContentNotice, a
         session.rollback()
         raise NoticeRefused("already_decided", _("This notice has been decided already."), status=409)
     if action == "remove":
+        assert ground is not None  # a removal's ground was checked above
         # The ordinary decision: status, counts, audit log, reports resolved, statement of reasons;
         # it commits the notice's decision in the same transaction.
         decisions.decide(session, user, [notice.comment_id], "reject", rejection_reason=reports.ILLEGAL_CONTENT,

@@ -15,7 +15,7 @@ import secrets
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy.orm import Session
 
@@ -379,16 +379,19 @@ def status_token_matches(secret: str, comment_id: int, token: str) -> bool:
     return hmac.compare_digest(status_token(secret, comment_id).encode(), token.encode())
 
 
+OutcomeWord = Literal["published", "held", "rejected", "checking"]
+
+
 @dataclass
 class Outcome:
     """What the author is told about a comment: the outcome word, a message, the reasons."""
 
-    outcome: str  # published | held | rejected | checking
+    outcome: OutcomeWord
     message: str
     reasons: list[tuple[str, str]]  # (code, words for the author)
 
 
-OUTCOME_WORDS = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held",
+OUTCOME_WORDS: dict[str, OutcomeWord] = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held",
                  CommentStatus.REJECTED: "rejected", CommentStatus.CHECKING: "checking"}
 _PLAIN_MESSAGES = {CommentStatus.PUBLISHED: N_("Your comment is published."),
                    CommentStatus.PENDING: N_("Your comment is held for review by a moderator."),

@@ -85,7 +85,8 @@ class ReadCache:
             return None
         if entry.stale_after is not None and utcnow() >= entry.stale_after:
             return None
-        if self._revisions(article_id if article_id is not None else entry.article_id) != entry.revisions:
+        checked_article = article_id if article_id is not None else entry.article_id
+        if checked_article is None or self._revisions(checked_article) != entry.revisions:
             return None
         with self._lock:
             if key in self._entries:

@@ -16,6 +16,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeGuard
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -78,7 +79,7 @@ def configure(site: Site, algorithm: str, key: str) -> None:
         wanted = rsa.RSAPublicKey if algorithm == "RS256" else ec.EllipticCurvePublicKey
         if not isinstance(public_key, wanted):
             raise SsoConfigError(f"{algorithm} needs an {'RSA' if algorithm == 'RS256' else 'elliptic-curve (P-256)'} public key")
-        if algorithm == "ES256" and public_key.curve.name != "secp256r1":
+        if isinstance(public_key, ec.EllipticCurvePublicKey) and public_key.curve.name != "secp256r1":
             raise SsoConfigError("ES256 needs a P-256 (secp256r1) key")
     site.sso_algorithm, site.sso_key = algorithm, key
 
@@ -156,7 +157,7 @@ def _timestamp(value) -> datetime | None:
         return None
 
 
-def _short_text(value, limit: int) -> bool:
+def _short_text(value: object, limit: int) -> TypeGuard[str]:
     return isinstance(value, str) and 0 < len(value) <= limit
 
 

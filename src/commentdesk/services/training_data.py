@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from commentdesk.store import audit, comments
@@ -38,7 +40,7 @@ def human_labels(session: Session, site_id: int | None = None) -> list[dict]:
     decided = {comment_id: stack[-1] for comment_id, stack in standing.items() if stack}
     if not decided:
         return []
-    examples = []
+    examples: list[dict[str, Any]] = []
     ids = sorted(decided)
     for start in range(0, len(ids), 500):  # bounded IN lists
         chunk = ids[start:start + 500]

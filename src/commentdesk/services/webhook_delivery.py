@@ -104,8 +104,10 @@ class WebhookDeliverer:
         self._stopping.set()
         self._wake.set()
         self._loop.join(timeout=wait_s if wait_s is not None else self.timeout_s + 5)
-        self._workers.shutdown(wait=True, cancel_futures=True)
-        self._client.close()
+        if self._workers is not None:
+            self._workers.shutdown(wait=True, cancel_futures=True)
+        if self._client is not None:
+            self._client.close()
         self._loop = self._workers = self._client = None
         try:
             with self._database, self.sessions() as session:
@@ -121,6 +123,9 @@ class WebhookDeliverer:
             self._wake.set()
 
     def _run(self) -> None:
+        workers = self._workers  # this loop's pool, even while stop() lets go of it
+        if workers is None:
+            return
         while not self._stopping.is_set():
             self._wake.clear()
             try:
@@ -134,7 +139,7 @@ class WebhookDeliverer:
                     for delivery in claimed:
                         with self._lock:
                             self._in_flight += 1
-                        self._workers.submit(self._deliver, delivery)
+                        workers.submit(self._deliver, delivery)
                     if len(claimed) == room:
                         continue  # there may be more due right now
             except Exception:  # the database is away for a moment: try again on the next round
@@ -168,8 +173,11 @@ class WebhookDeliverer:
         body = request_body(delivery.payload)
         headers = webhook_signature.headers(delivery.secret, delivery.event_id, body)
         headers["Commentdesk-Attempt"] = str(delivery.attempts + 1)
+        client = self._client
+        if client is None:
+            return None, "the deliverer is stopping"
         try:
-            with self._client.stream("POST", delivery.url, content=body, headers=headers) as response:
+            with client.stream("POST", delivery.url, content=body, headers=headers) as response:
                 code = response.status_code
         except httpx.TimeoutException:
             return None, f"no answer within {self.timeout_s:g} s"

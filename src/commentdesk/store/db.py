@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def changed_rows(session: Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE and return how many rows it changed (its result is a cursor's)."""
+    return cast(CursorResult[Any], session.execute(statement)).rowcount
 
 
 # A request that finds every connection taken gives up after this long (answered 503), so

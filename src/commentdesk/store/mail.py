@@ -84,7 +84,7 @@ def recent_messages(session: Session, limit: int = 50) -> list[OutgoingMail]:
 
 def queue_sizes(session: Session) -> list[tuple[str, int, int, datetime | None]]:
     """Per site: (name, comments waiting for a moderator, unresolved reports, oldest waiting since)."""
-    rows = []
+    rows: list[tuple[str, int, int, datetime | None]] = []
     for site in session.scalars(select(Site).order_by(Site.name)):
         held, oldest = session.execute(select(func.count(), func.min(Comment.created_at))
                                        .where(Comment.site_id == site.id, Comment.status == CommentStatus.PENDING)).one()

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from commentdesk.store.db import changed_rows
 from commentdesk.store.models import (
     DeliveryStatus,
     DomainEvent,
@@ -65,10 +66,10 @@ def claim_due(session: Session, claimer: str, lease_s: float, limit: int) -> lis
 
 def mark_delivered(session: Session, delivery_id: int, claimer: str, status_code: int) -> bool:
     now = utcnow()
-    done = session.execute(
+    done = changed_rows(session,
         update(WebhookDelivery).where(WebhookDelivery.id == delivery_id, WebhookDelivery.claimed_by == claimer)
         .values(status=DeliveryStatus.DELIVERED, attempts=WebhookDelivery.attempts + 1, last_status_code=status_code,
-                last_error="", delivered_at=now, claimed_by=None, claimed_until=None)).rowcount
+                last_error="", delivered_at=now, claimed_by=None, claimed_until=None))
     session.commit()
     return bool(done)
 
@@ -76,14 +77,14 @@ def mark_delivered(session: Session, delivery_id: int, claimer: str, status_code
 def mark_failed_try(session: Session, delivery_id: int, claimer: str, *, status_code: int | None, error: str,
                     next_attempt_at: datetime | None) -> bool:
     """Record a failed try: retried at `next_attempt_at`, or failed for good when it is None."""
-    values = {"attempts": WebhookDelivery.attempts + 1, "last_status_code": status_code,
+    values: dict[str, object] = {"attempts": WebhookDelivery.attempts + 1, "last_status_code": status_code,
               "last_error": error[:MAX_ERROR_CHARS], "claimed_by": None, "claimed_until": None}
     if next_attempt_at is None:
         values["status"] = DeliveryStatus.FAILED
     else:
         values["next_attempt_at"] = next_attempt_at
-    done = session.execute(update(WebhookDelivery).where(
-        WebhookDelivery.id == delivery_id, WebhookDelivery.claimed_by == claimer).values(values)).rowcount
+    done = changed_rows(session, update(WebhookDelivery).where(
+        WebhookDelivery.id == delivery_id, WebhookDelivery.claimed_by == claimer).values(values))
     session.commit()
     return bool(done)
 
@@ -98,10 +99,10 @@ def release(session: Session, claimer: str) -> None:
 
 def retry_now(session: Session, delivery_ids: list[int]) -> int:
     """Send failed deliveries again from their first try (a person fixed the receiver)."""
-    count = session.execute(update(WebhookDelivery).where(
+    count = changed_rows(session, update(WebhookDelivery).where(
         WebhookDelivery.id.in_(delivery_ids), WebhookDelivery.status == DeliveryStatus.FAILED)
         .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=utcnow(), claimed_by=None,
-                claimed_until=None)).rowcount
+                claimed_until=None))
     return count
 
 

@@ -254,15 +254,16 @@ async def report_comment_form(request: Request, comment_id: int, session: Sessio
     language.for_site(request, comment.article.site.language)
     data = await request.form()
     # Back to the page of comments the report was sent from, with a link to the comment.
-    back = {"comment_id": comment.id, "cursor": str(data.get("cursor", "")) or None}
+    cursor = str(data.get("cursor", "")) or None
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
-        return _back_to_article(request, comment.article_id, "error", _("This form has expired. Please try reporting again."), **back)
+        return _back_to_article(request, comment.article_id, "error", _("This form has expired. Please try reporting again."),
+                                comment_id=comment.id, cursor=cursor)
     try:
         message = reports.report_comment(session, request.app.state.secret, comment.id, str(data.get("reason", "")),
                                          str(data.get("note", "")), client_address(request))
     except reports.ReportRefused as refused:
-        return _back_to_article(request, comment.article_id, "error", refused.message, **back)
-    return _back_to_article(request, comment.article_id, "reported", message, **back)
+        return _back_to_article(request, comment.article_id, "error", refused.message, comment_id=comment.id, cursor=cursor)
+    return _back_to_article(request, comment.article_id, "reported", message, comment_id=comment.id, cursor=cursor)
 
 
 # --- Comments FAQ ---------------------------------------------------------------------------

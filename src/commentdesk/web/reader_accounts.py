@@ -123,10 +123,10 @@ def edit_page(request: Request, comment_id: int, session: Session = Depends(db_s
 async def edit_form(request: Request, comment_id: int, session: Session = Depends(db_session)):
     from commentdesk.web.reader import (
         _not_found,
-        token_matches,
         form_token,
         outcome_message,
         templates,
+        token_matches,
     )
     comment = reading.comment(session, comment_id)
     if comment is None:

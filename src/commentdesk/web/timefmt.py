@@ -35,7 +35,7 @@ def _aware(when: datetime) -> datetime:
 def relative_time(when: datetime, now: datetime | None = None, language: str | None = None) -> str:
     language = language or i18n.current()
     seconds = ((now or datetime.now(UTC)) - _aware(when)).total_seconds()
-    for name, size in _UNITS:
+    for _name, size in _UNITS:
         if seconds >= size:
             whole = timedelta(seconds=int(seconds // size) * size)
             # Negative: "ago" rather than "in"; threshold 1 keeps the unit chosen here.

@@ -109,7 +109,7 @@ def test_identity_words_alone_are_not_held(model):
         "Black women founded this charity.",
     ]
     hold = model.recommended_thresholds["hold"]
-    for text, score in zip(texts, model.predict(texts, shared_embedder().encode(texts))):
+    for text, score in zip(texts, model.predict(texts, shared_embedder().encode(texts)), strict=True):
         assert score.probability < hold, text
 
 
@@ -120,6 +120,6 @@ def test_threats_are_held(model):
     texts = ["I know your address and I will make you suffer.",
              "Someone should shoot this politician."]
     hold = model.recommended_thresholds["hold"]
-    for text, score in zip(texts, model.predict(texts, shared_embedder().encode(texts))):
+    for text, score in zip(texts, model.predict(texts, shared_embedder().encode(texts)), strict=True):
         assert score.probability >= hold, text
         assert score.categories["threat"] > 0.5, text

@@ -2,7 +2,8 @@
 
 import pytest
 
-from commentdesk.moderation.models.abuse import lexical_text as normalise, tokenize
+from commentdesk.moderation.models.abuse import lexical_text as normalise
+from commentdesk.moderation.models.abuse import tokenize
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 
 from commentdesk.moderation.models.abuse import WEIGHTS_DIR, AbuseModel, AbuseScore, ModelLoadError
-from commentdesk.moderation.models.registry import shipped_weights_dir
 from commentdesk.moderation.models.abuse_encoder import HEADS, OUTPUTS
 from commentdesk.moderation.models.abuse_finetuned import FineTunedAbuseModel, load_abuse_model, undisguised
-
+from commentdesk.moderation.models.registry import shipped_weights_dir
 
 FINETUNED = shipped_weights_dir("finetuned")
 

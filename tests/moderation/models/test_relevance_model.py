@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from commentdesk.moderation.models.relevance import (
-    ModelLoadError, RelevanceModel, RelevanceScore, chunk_article, split_sentences)
+from commentdesk.moderation.models.relevance import ModelLoadError, RelevanceModel, RelevanceScore, chunk_article, split_sentences
 
 BODY = (
     "The city council approved a new bike lane on Main Street. The vote was 7 to 2. "

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from moderate_helpers import PASSWORD, csrf_from, login, session_csrf
-
 from sqlalchemy import select
 
 from commentdesk.services import accounts

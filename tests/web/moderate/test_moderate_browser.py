@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from moderate_helpers import PASSWORD
 from sqlalchemy import select
@@ -200,6 +202,6 @@ def test_dashboard_charts_fill_their_cards_with_every_legend_entry_and_round_tic
         assert box["x"] >= figure["x"] and box["x"] + box["width"] <= figure["x"] + figure["width"] + 1  # not cut off
     for index in range(2):
         ticks = [int(text) for text in panels.nth([0, 2][index]).locator("svg.chart text.tick").all_text_contents() if text.isdigit()]
-        steps = {later - earlier for earlier, later in zip(ticks, ticks[1:])}
+        steps = {later - earlier for earlier, later in pairwise(ticks)}
         assert ticks[0] == 0 and len(steps) == 1 and steps.pop() in {1, 2, 5, 10, 20, 50, 100}, ticks
     screenshot(page, "page")

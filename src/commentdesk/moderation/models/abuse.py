@@ -279,7 +279,7 @@ class AbuseModel:
         return LexicalFeaturizer(self.spec)
 
     @classmethod
-    def load(cls, weights_dir: Path | None = None) -> "AbuseModel":
+    def load(cls, weights_dir: Path | None = None) -> AbuseModel:
         weights_dir = Path(weights_dir) if weights_dir else WEIGHTS_DIR
         try:
             meta = json.loads((weights_dir / "abuse.json").read_text(encoding="utf-8"))

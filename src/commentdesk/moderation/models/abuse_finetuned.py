@@ -24,9 +24,18 @@ from pathlib import Path
 
 import numpy as np
 
-from commentdesk.moderation.models.abuse import (_WORD_EDGE_PUNCT, AbuseScore, LexicalFeaturizer, LexicalSpec,
-                                                 ModelLoadError, analyse, check_normaliser, evidence_words, is_disguised,
-                                                 token_spans)
+from commentdesk.moderation.models.abuse import (
+    _WORD_EDGE_PUNCT,
+    AbuseScore,
+    LexicalFeaturizer,
+    LexicalSpec,
+    ModelLoadError,
+    analyse,
+    check_normaliser,
+    evidence_words,
+    is_disguised,
+    token_spans,
+)
 
 FORMAT = "finetuned-branch-1"
 BRANCH_PREFIX = "branch."
@@ -90,7 +99,7 @@ class FineTunedAbuseModel:
             raise ModelLoadError("abuse weights: lexical weight size does not match its spec")
 
     @classmethod
-    def load(cls, weights_dir: Path) -> "FineTunedAbuseModel":
+    def load(cls, weights_dir: Path) -> FineTunedAbuseModel:
         try:
             meta = json.loads((Path(weights_dir) / "abuse.json").read_text(encoding="utf-8"))
             with np.load(Path(weights_dir) / "abuse.npz", allow_pickle=False) as npz:

@@ -140,7 +140,8 @@ class ChatterBank:
     """The topic prototypes' vectors and the best match for a comment vector."""
 
     def __init__(self, encode) -> None:
-        texts, owners = [], []
+        texts: list[str] = []
+        owners: list[str] = []
         for name, (_words, prototypes) in TOPICS.items():
             texts += prototypes
             owners += [name] * len(prototypes)

@@ -11,8 +11,12 @@ import queue
 import threading
 from concurrent.futures import Future
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from commentdesk.moderation.models.onnx_backend import OnnxTwoRoads
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +46,8 @@ class Embedder:
         self._requests: queue.SimpleQueue[tuple[list[str], Future]] = queue.SimpleQueue()
         self._batcher: threading.Thread | None = None
         self._batcher_lock = threading.Lock()
-        self._two_roads = None  # the embedding plus the abuse branch's logits, once attached
+        # The embedding plus the abuse branch's logits, once attached (ONNX or PyTorch runner).
+        self._two_roads: OnnxTwoRoads | _TorchTwoRoads | None = None
 
     @cached_property
     def _sentence_model(self):
@@ -81,7 +86,7 @@ class Embedder:
         self.backend = "torch"
         return _TorchEncoder(sentence_model)
 
-    def load(self) -> "Embedder":
+    def load(self) -> Embedder:
         """Load the weights now rather than on the first comment."""
         _ = self._model
         return self
@@ -109,12 +114,17 @@ class Embedder:
     def encode_with_branch(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(vectors, abuse branch logits) for many texts at once (evaluation, batch scoring)."""
         with self._lock:
-            return self._two_roads.encode_both(list(texts))
+            return self._attached().encode_both(list(texts))
 
     def encode_branch(self, texts: list[str]) -> np.ndarray:
         """The abuse branch's logits alone (for a second reading of a disguised comment)."""
         with self._lock:
-            return self._two_roads.encode_both(list(texts))[1]
+            return self._attached().encode_both(list(texts))[1]
+
+    def _attached(self) -> OnnxTwoRoads | _TorchTwoRoads:
+        if self._two_roads is None:
+            raise RuntimeError("no abuse branch attached (attach_branch)")
+        return self._two_roads
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         if not texts:

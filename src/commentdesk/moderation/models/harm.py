@@ -81,7 +81,7 @@ class HarmModel:
         self._b = bias.astype(np.float32)
 
     @classmethod
-    def load(cls, weights_dir: Path | None = None) -> "HarmModel":
+    def load(cls, weights_dir: Path | None = None) -> HarmModel:
         folder = Path(weights_dir) if weights_dir else WEIGHTS_DIR
         try:
             meta = json.loads((folder / "harm.json").read_text(encoding="utf-8"))

@@ -61,14 +61,15 @@ def chunk_article(title: str, body: str) -> list[str]:
             sentences.append(" ".join(words[start:start + MAX_PASSAGE_WORDS]))
     i = 0
     while i < len(sentences) and len(passages) < MAX_PASSAGES:
-        window, words = [], 0
+        window: list[str] = []
+        window_words = 0
         j = i
         while j < len(sentences) and len(window) < MAX_PASSAGE_SENTENCES:
             n = len(sentences[j].split())
-            if window and words + n > MAX_PASSAGE_WORDS:
+            if window and window_words + n > MAX_PASSAGE_WORDS:
                 break
             window.append(sentences[j])
-            words += n
+            window_words += n
             j += 1
         passages.append(" ".join(window))
         if j >= len(sentences):
@@ -97,7 +98,7 @@ class RelevanceModel:
             raise ModelLoadError("relevance weights: comment head has the wrong size")
 
     @classmethod
-    def load(cls, weights_dir: Path | None = None) -> "RelevanceModel":
+    def load(cls, weights_dir: Path | None = None) -> RelevanceModel:
         weights_dir = Path(weights_dir) if weights_dir else WEIGHTS_DIR
         try:
             meta = json.loads((weights_dir / "relevance.json").read_text(encoding="utf-8"))

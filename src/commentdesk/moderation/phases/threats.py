@@ -18,7 +18,6 @@ from commentdesk.moderation.patterns import compile_patterns
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, Candidate, ModelSignals, PhaseResult, Reason
 
-
 _QUOTED = re.compile(r'"[^"]{1,300}"|“[^”]{1,300}”|«[^»]{1,300}»')
 
 

@@ -106,6 +106,8 @@ class Notifier:
             self._tell_of_decision(session, comment)
 
     def _tell_of_reply(self, session: Session, reply: Comment) -> None:
+        if reply.parent_id is None:
+            return
         watcher = store.confirmed_watcher(session, reply.parent_id)
         if watcher is None or watcher.email_hash == reply.email_hash:
             return  # nobody asked, or they answered themselves

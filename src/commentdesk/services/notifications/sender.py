@@ -51,7 +51,7 @@ class MailSender:
         self._thread: threading.Thread | None = None
         self._last_housekeeping = 0.0
 
-    def start(self) -> "MailSender":
+    def start(self) -> MailSender:
         if self.settings.smtp_host and self._thread is None:
             self._thread = threading.Thread(target=self._run, name="mail-sender", daemon=True)
             self._thread.start()

@@ -6,7 +6,12 @@ from sqlalchemy import create_engine
 from commentdesk.store.models import Base
 
 config = context.config
-engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
+engine = config.attributes.get("engine")
+if engine is None:
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("alembic needs an engine (commentdesk.store.db.migrate) or sqlalchemy.url")
+    engine = create_engine(url)
 
 with engine.connect() as connection:
     context.configure(

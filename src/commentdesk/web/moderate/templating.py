@@ -9,6 +9,7 @@ browser's `Accept-Language`, then the server's default.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+
 from babel.numbers import format_decimal, format_percent
 from fastapi import Request
 from markupsafe import Markup

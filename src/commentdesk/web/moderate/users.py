@@ -38,7 +38,7 @@ def _require_admin(moderator: Moderator) -> None:
 async def create_user(request: Request, moderator: Moderator = Depends(form_user)):
     _require_admin(moderator)
     form = await request.form()
-    site_ids = [int(value) for value in form.getlist("site_ids") if str(value).isdigit()]
+    site_ids = [int(value) for value in form.getlist("site_ids") if isinstance(value, str) and value.isdigit()]
     try:
         user = accounts.add_user(moderator.session, str(form.get("username", "")).strip(), str(form.get("password", "")),
                                  str(form.get("role", "")), site_ids or None)

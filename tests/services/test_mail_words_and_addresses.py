@@ -1,0 +1,86 @@
+"""What the e-mail to readers says, and how their addresses are kept: encrypted at rest, hashed
+like a comment's e-mail, and reached only through signed links."""
+
+from __future__ import annotations
+
+import pytest
+
+from commentdesk.services.notifications import messages
+from commentdesk.services.notifications.addresses import AddressBook
+from commentdesk.store.repository import keyed_hash
+
+SECRET = "instance-secret"
+
+
+def test_the_confirmation_says_who_asked_and_how_to_confirm_or_stop():
+    message = messages.confirmation("The Courier", "Rates held", "https://c.example/mail/confirm?token=t",
+                                    "https://c.example/mail/unsubscribe?token=u")
+    assert message.kind == "confirm" and message.subject == "Confirm e-mail about your comments on The Courier"
+    assert '"Rates held" on The Courier' in message.body
+    assert "https://c.example/mail/confirm?token=t" in message.body
+    assert message.body.rstrip().endswith("Stop all e-mail about your comments: https://c.example/mail/unsubscribe?token=u")
+    assert "ignore this message" in message.body
+
+
+def test_a_reply_quotes_the_answer_and_links_to_the_conversation():
+    message = messages.reply("The Courier", "Rates held", "Ben", "I disagree.\nHere is why.", "https://c.example/a#c-2", "u")
+    assert message.subject == "Ben replied to your comment"
+    assert "> I disagree.\n> Here is why." in message.body
+    assert "Read the conversation: https://c.example/a#c-2" in message.body
+
+
+def test_long_quotes_are_cut_and_wrapped():
+    message = messages.reply("S", "T", "Ben", "word " * 400, "r", "u")
+    quoted = [line for line in message.body.splitlines() if line.startswith("> ")]
+    assert all(len(line) <= 74 for line in quoted)
+    assert quoted[-1].endswith("…")
+    assert sum(len(line) - 2 for line in quoted) <= messages.QUOTE_CHARS + len(quoted) + 1
+
+
+def test_a_published_decision_links_to_the_conversation():
+    message = messages.decision("The Courier", "Rates held", True, "My comment", "", [], "https://c.example/a", "https://c.example/faq", "u")
+    assert message.subject == "Your comment is published" and "and published it." in message.body
+    assert "Read the conversation: https://c.example/a" in message.body and "faq" not in message.body.split("--")[0]
+
+
+def test_a_rejection_gives_the_statement_its_reasons_and_the_faq():
+    message = messages.decision("The Courier", "Rates held", False, "My comment", "This decision was made by a moderator.",
+                                ["A moderator found it off-topic."], "https://c.example/a", "https://c.example/faq", "u")
+    assert message.subject == "Your comment was not published" and "did not publish it." in message.body
+    assert "This decision was made by a moderator.\n- A moderator found it off-topic." in message.body
+    assert "What we publish, and how to ask again: https://c.example/faq" in message.body
+
+
+def test_the_digest_counts_every_sites_work():
+    message = messages.digest([("The Courier", 3, 1, "2 hours"), ("Sport", 0, 2, "")], "https://c.example/moderate")
+    assert message.kind == "digest" and message.subject == "Comments waiting: 3"
+    assert message.body.splitlines()[0] == "3 comments wait for a moderator, and 3 reports are open."
+    assert "The Courier: 3 waiting (oldest 2 hours), 1 reports" in message.body
+    assert "Sport: 0 waiting, 2 reports" in message.body and message.body.rstrip().endswith("Moderate: https://c.example/moderate")
+
+
+def test_addresses_are_encrypted_and_read_back_only_with_the_same_secret():
+    book = AddressBook(SECRET)
+    cipher = book.encrypt("ana@example.com")
+    assert "ana@example.com" not in cipher and cipher != book.encrypt("ana@example.com")  # a fresh nonce each time
+    assert book.decrypt(cipher) == "ana@example.com"
+    assert AddressBook("another secret").decrypt(cipher) is None
+    assert book.decrypt("not a cipher") is None
+
+
+def test_the_address_hash_is_the_one_posting_stores():
+    assert AddressBook(SECRET).hash("ana@example.com") == keyed_hash(SECRET, "email:ana@example.com")
+
+
+def test_confirm_and_unsubscribe_links_are_signed_for_their_purpose():
+    book = AddressBook(SECRET)
+    confirm, unsubscribe = book.confirm_token(7), book.unsubscribe_token(7)
+    assert book.confirmed_subscriber(confirm) == 7 and book.unsubscribing_subscriber(unsubscribe) == 7
+    assert book.confirmed_subscriber(unsubscribe) is None and book.unsubscribing_subscriber(confirm) is None
+    assert AddressBook("another secret").confirmed_subscriber(confirm) is None
+
+
+@pytest.mark.parametrize("token", ["", "garbage", "a.b.c", "x" * 500])
+def test_forged_link_tokens_name_nobody(token):
+    book = AddressBook(SECRET)
+    assert book.confirmed_subscriber(token) is None and book.unsubscribing_subscriber(token) is None

@@ -1,0 +1,194 @@
+"""Notices of illegal content (EU Digital Services Act, Art. 16) at the service level: what a
+notice must contain, one open notice per reader, the moderators' queue, the decision taken once,
+and the notifier's contact erased after the keeping period."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from commentdesk.services import accounts, notices, reports, workspace
+from commentdesk.services.accounts import Scope
+from commentdesk.services.notices import NoticeForm, NoticeRefused
+from commentdesk.services.sites import create_site
+from commentdesk.store.models import DomainEvent, IllegalContentNotice, NoticeStatus, Report, StatementOfReasons, utcnow
+from db_fixtures import add_article, add_comment
+
+SECRET = "test-secret"
+PASSWORD = "a long enough password"
+
+
+def form(**changes) -> NoticeForm:
+    fields = {"ground": "defamation", "explanation": "It falsely says the mayor took bribes.",
+              "notifier_name": "Mia Mayor", "notifier_email": "Mia@Example.COM ", "good_faith": True}
+    fields.update(changes)
+    return NoticeForm(**fields)
+
+
+@pytest.fixture
+def published(session, site):
+    comment = add_comment(session, add_article(session, site), "The mayor took bribes, everyone knows.")
+    session.commit()
+    return comment
+
+
+@pytest.fixture
+def admin(session):
+    user = accounts.create_user(session, "boss", PASSWORD, "admin")
+    session.commit()
+    return user
+
+
+def test_a_notice_is_recorded_with_its_report_and_a_reference(session, published):
+    notice = notices.file_notice(session, SECRET, published.id, form(), "203.0.113.5")
+    assert notice.status == NoticeStatus.RECEIVED and notices.REFERENCE.match(notice.reference)
+    assert (notice.notifier_name, notice.notifier_email, notice.good_faith) == ("Mia Mayor", "mia@example.com", True)
+    report = session.scalars(select(Report)).one()
+    assert report.reason == reports.ILLEGAL_CONTENT and report.note.startswith("Defamation or insult: It falsely")
+    assert [event.kind for event in session.scalars(select(DomainEvent))] == ["comment.reported"]
+    assert notices.notice_by_reference(session, notice.reference) is notice
+
+
+@pytest.mark.parametrize(("changes", "code", "field"), [
+    ({"ground": "annoying"}, "ground_invalid", "ground"),
+    ({"explanation": "too short"}, "explanation_required", "explanation"),
+    ({"explanation": "x" * (notices.MAX_EXPLANATION_CHARS + 1)}, "explanation_too_long", "explanation"),
+    ({"notifier_name": "   "}, "name_required", "notifier_name"),
+    ({"notifier_name": "n" * (notices.MAX_NAME_CHARS + 1)}, "name_too_long", "notifier_name"),
+    ({"notifier_email": ""}, "email_required", "notifier_email"),
+    ({"notifier_email": "not-an-address"}, "email_invalid", "notifier_email"),
+    ({"notifier_email": "a@b"}, "email_invalid", "notifier_email"),
+    ({"good_faith": False}, "good_faith_required", "good_faith"),
+    ({"good_faith": "yes"}, "good_faith_required", "good_faith"),
+])
+def test_an_incomplete_notice_is_refused_by_field_and_nothing_is_stored(session, published, changes, code, field):
+    with pytest.raises(NoticeRefused) as refused:
+        notices.file_notice(session, SECRET, published.id, form(**changes))
+    assert (refused.value.code, refused.value.field, refused.value.status) == (code, field, 422)
+    assert session.scalars(select(IllegalContentNotice)).all() == [] and session.scalars(select(Report)).all() == []
+
+
+def test_a_child_safety_notice_may_be_anonymous(session, published):
+    notice = notices.file_notice(session, SECRET, published.id, form(ground="child_safety", notifier_name="", notifier_email=""))
+    assert notice.notifier_name is None and notice.notifier_email is None
+    with pytest.raises(NoticeRefused, match="does not look right"):
+        notices.file_notice(session, SECRET, published.id, form(ground="child_safety", notifier_name="", notifier_email="x"))
+
+
+def test_one_open_notice_per_comment_and_reader(session, published):
+    notices.file_notice(session, SECRET, published.id, form(), "203.0.113.5")
+    with pytest.raises(NoticeRefused) as refused:
+        notices.file_notice(session, SECRET, published.id, form(ground="other"), "203.0.113.5")
+    assert (refused.value.code, refused.value.status) == ("already_noticed", 409)
+    notices.file_notice(session, SECRET, published.id, form(), "203.0.113.6")  # another reader
+    notices.file_notice(session, SECRET, published.id, form())  # no address: nothing to compare
+    assert len(session.scalars(select(IllegalContentNotice)).all()) == 3
+
+
+def test_no_notice_on_what_readers_cannot_see(session, site):
+    held = add_comment(session, add_article(session, site), "held", "pending")
+    session.commit()
+    with pytest.raises(reports.ReportRefused) as refused:
+        notices.file_notice(session, SECRET, held.id, form())
+    assert refused.value.status == 404
+
+
+@pytest.mark.parametrize("reference", ["", "short", "has spaces in it!!!!", "x" * 33, None, 12345])
+def test_a_malformed_reference_finds_nothing(session, reference):
+    assert notices.notice_by_reference(session, reference) is None
+
+
+def test_the_queue_shows_open_notices_oldest_first_within_the_moderators_sites(session, site, published, admin):
+    first = notices.file_notice(session, SECRET, published.id, form(), "1")
+    second = notices.file_notice(session, SECRET, published.id, form(), "2")
+    first.received_at = utcnow() - timedelta(hours=2)
+    other, _key = create_site(session, "other", "Other")
+    theirs = add_comment(session, add_article(session, other, url="https://other.example/"), "elsewhere")
+    session.commit()
+    notices.file_notice(session, SECRET, theirs.id, form(), "3")
+    limited = Scope(frozenset({site.id}))
+    assert [n.id for n in notices.notice_queue(session, limited)] == [first.id, second.id]
+    assert notices.open_notice_count(session, limited) == 2 and notices.open_notice_count(session, Scope(None)) == 3
+    with pytest.raises(workspace.NotAllowed):
+        notices.visible_notice(session, Scope(frozenset({site.id})), notices.notice_queue(session, Scope(frozenset({other.id})))[0].id)
+    assert notices.visible_notice(session, limited, first.id) is first
+
+
+def test_starting_a_review_shows_the_notifier_it_is_under_review(session, published, admin):
+    notice = notices.file_notice(session, SECRET, published.id, form())
+    notices.start_review(session, admin, notice)
+    assert notice.status == NoticeStatus.UNDER_REVIEW and notice.decided_by_name == "boss" and notice.review_started_at
+    started = notice.review_started_at
+    notices.start_review(session, admin, notice)  # again: no change
+    assert notice.review_started_at == started
+    assert [n.id for n in notices.notice_queue(session, Scope(None), status=NoticeStatus.UNDER_REVIEW)] == [notice.id]
+    assert notices.notice_queue(session, Scope(None), status=NoticeStatus.RECEIVED) == []
+
+
+def test_removing_the_comment_rejects_it_with_a_statement_and_closes_the_notice(session, published, admin):
+    notice = notices.file_notice(session, SECRET, published.id, form())
+    notices.decide_notice(session, admin, notice, "remove", "defamation", "  The claim is false and defamatory.  ")
+    session.refresh(notice)
+    assert notice.status == NoticeStatus.ACTION_TAKEN and notice.decision_ground == "defamation"
+    assert notice.decision_explanation == "The claim is false and defamatory." and notice.decided_by_name == "boss"
+    assert published.status == "rejected" and notices.comment_is_removed(notice)
+    statement = session.scalars(select(StatementOfReasons)).one()
+    assert statement.automated is False and statement.event.reasons[0]["code"] == "illegal_content"
+    assert session.scalars(select(Report)).one().resolved_at is not None
+    assert [n.id for n in notices.notice_queue(session, Scope(None), status=NoticeStatus.ACTION_TAKEN)] == [notice.id]
+    assert notices.notice_queue(session, Scope(None)) == []
+
+
+def test_taking_no_action_keeps_the_comment_and_resolves_the_report(session, published, admin):
+    notice = notices.file_notice(session, SECRET, published.id, form())
+    notices.decide_notice(session, admin, notice, "none", None, "Opinion about a public figure, lawful.")
+    session.refresh(notice)
+    assert notice.status == NoticeStatus.NO_ACTION and notice.decision_ground is None
+    assert published.status == "published" and not notices.comment_is_removed(notice)
+    assert session.scalars(select(Report)).one().resolved_at is not None
+
+
+@pytest.mark.parametrize(("action", "ground", "explanation", "code"), [
+    ("delete", None, "A long enough explanation.", "action_invalid"),
+    ("remove", None, "A long enough explanation.", "ground_invalid"),
+    ("remove", "made_up", "A long enough explanation.", "ground_invalid"),
+    ("none", None, "   ", "explanation_required"),
+    ("none", None, "x" * (notices.MAX_DECISION_CHARS + 1), "explanation_too_long"),
+])
+def test_a_decision_needs_an_action_a_ground_for_removal_and_reasons(session, published, admin, action, ground, explanation, code):
+    notice = notices.file_notice(session, SECRET, published.id, form())
+    with pytest.raises(NoticeRefused) as refused:
+        notices.decide_notice(session, admin, notice, action, ground, explanation)
+    assert refused.value.code == code
+    session.refresh(notice)
+    assert notice.status == NoticeStatus.RECEIVED and published.status == "published"
+
+
+def test_a_notice_is_decided_once(session, published, admin):
+    notice = notices.file_notice(session, SECRET, published.id, form())
+    notices.decide_notice(session, admin, notice, "none", None, "Lawful opinion, no action.")
+    with pytest.raises(NoticeRefused) as refused:
+        notices.decide_notice(session, admin, notice, "remove", "defamation", "Changed my mind about it.")
+    assert (refused.value.code, refused.value.status) == ("already_decided", 409)
+    assert published.status == "published"
+
+
+def test_contacts_are_erased_after_the_keeping_period_only_from_decided_notices(session, published, admin):
+    decided = notices.file_notice(session, SECRET, published.id, form(), "1")
+    still_open = notices.file_notice(session, SECRET, published.id, form(), "2")
+    notices.decide_notice(session, admin, decided, "none", None, "Lawful opinion, no action.")
+    now = utcnow()
+    assert notices.erase_expired_contacts(session, keep_days=30, now=now) == 0
+    assert notices.erase_expired_contacts(session, keep_days=30, now=now + timedelta(days=31)) == 1
+    session.refresh(decided)
+    session.refresh(still_open)
+    assert decided.notifier_name is None and decided.notifier_email is None and decided.contact_erased_at is not None
+    assert still_open.notifier_email == "mia@example.com"
+    assert notices.erase_expired_contacts(session, keep_days=30, now=now + timedelta(days=60)) == 0  # once
+
+
+def test_status_words_cover_every_status():
+    assert set(notices.STATUS_WORDS) == set(NoticeStatus.OPEN) | set(NoticeStatus.DECIDED)
+    assert set(notices.ACTIONS) == {"remove", "none"} and "child_safety" in notices.GROUNDS
