@@ -66,8 +66,8 @@ def record(session: Session, kind: str, *, comment: Comment | None = None, artic
     if kind not in KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
     session.flush()  # the comment's id and fresh columns
-    article = article if article is not None else articles.article(session, comment.article_id)
-    site = sites.site(session, article.site_id)
+    article = article if article is not None else articles.known_article(session, comment.article_id)
+    site = sites.known_site(session, article.site_id)
     event = DomainEvent(event_id=str(uuid.uuid4()), kind=kind, site_id=site.id, created_at=utcnow())
     event.payload = _payload(event, site, article, comment, actor, details or {})
     session.add(event)

@@ -203,7 +203,7 @@ class ModerationQueue:
                 session.delete(job)  # decided already (a person, or another server)
                 session.commit()
                 return
-            article = articles.article(session, comment.article_id)
+            article = articles.known_article(session, comment.article_id)
             parent_text = comment.parent.text if comment.parent is not None else None
             policy = Policy.for_site(article.site.policy)
             inputs, attempts = dict(job.inputs or {}), job.attempts

@@ -267,7 +267,7 @@ class CommentPoster:
         _name, _none, body = validate(comment.author_name, None, text, self.max_chars)
         if repo.comments_closed(article, policy.close_after_days):
             raise PostingError("comments_closed", _("Comments are closed on this article."), status=403)
-        commenter = commenters.commenter(session, comment.commenter_id)
+        commenter = commenters.known_commenter(session, comment.commenter_id)
         ip_hash = identity.address_hash(self.secret, client_address)
         session.commit()
         posts = flood.count_post(session, article.site_id, commenter.identity_hash, ip_hash, refuse_at=policy.refuse_per_minute_address)

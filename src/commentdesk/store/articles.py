@@ -18,16 +18,21 @@ def article(session: Session, article_id: int) -> Article | None:
     return session.get(Article, article_id)
 
 
+def known_article(session: Session, article_id: int) -> Article:
+    """An article that must exist (a stored comment's): a missing one is an error, not a 404."""
+    return session.get_one(Article, article_id)
+
+
 def article_by_url(session: Session, site_id: int, url: str) -> Article | None:
     return session.scalar(select(Article).where(Article.site_id == site_id, Article.url == url))
 
 
 def upsert_article(session: Session, site: Site, url: str, **fields) -> tuple[Article, bool]:
     """Create or update the article at `url`; returns it and whether it was created."""
-    article = article_by_url(session, site.id, url)
-    created = article is None
+    found = article_by_url(session, site.id, url)
+    created = found is None
+    article = Article(site_id=site.id, url=url) if found is None else found
     if created:
-        article = Article(site_id=site.id, url=url)
         session.add(article)
     for name, value in fields.items():
         if value is not None:

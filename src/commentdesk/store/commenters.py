@@ -35,7 +35,7 @@ def commenter_for(session: Session, site_id: int, identity_hash: str, display_na
         site_id=site_id, identity_hash=identity_hash, display_name=display_name, email_hash=email_hash,
         published_count=0, pending_count=0, rejected_count=0, ban_reason="", is_account=is_account, created_at=utcnow(),
     ).on_conflict_do_nothing(index_elements=[Commenter.site_id, Commenter.identity_hash]))
-    return session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
+    return session.scalars(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash)).one()
 
 
 def is_banned(commenter: Commenter, now: datetime | None = None) -> bool:
@@ -71,11 +71,16 @@ def recent_activity(session: Session, site_id: int, commenter_id: int, text: str
         .order_by(Comment.created_at.desc())
         .limit(500)
     ).all()
-    return Activity(same_text, list(fingerprints))
+    return Activity(same_text, [fingerprint for fingerprint in fingerprints if fingerprint is not None])
 
 
 def commenter(session: Session, commenter_id: int) -> Commenter | None:
     return session.get(Commenter, commenter_id)
+
+
+def known_commenter(session: Session, commenter_id: int) -> Commenter:
+    """A commenter that must exist (a stored comment's)."""
+    return session.get_one(Commenter, commenter_id)
 
 
 def pending_comment_ids(session: Session, commenter_id: int) -> list[int]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from commentdesk.store.db import changed_rows
 from commentdesk.store.models import Comment, IllegalContentNotice, NoticeStatus, Report
 from commentdesk.store.scoping import within_sites
 
@@ -50,14 +51,14 @@ def claim_decision(session: Session, notice_id: int, *, status: str, action: str
 
     Decided once, even when two moderators send their decisions at the same moment: only the
     first conditional update finds the notice still open."""
-    return bool(session.execute(
+    return bool(changed_rows(session,
         update(IllegalContentNotice)
         .where(IllegalContentNotice.id == notice_id, IllegalContentNotice.status.in_(NoticeStatus.OPEN))
         .values(status=status, decision_action=action, decision_ground=ground,
                 decision_explanation=explanation, decided_at=now, decided_by_user_id=user_id, decided_by_name=username,
                 review_started_at=func.coalesce(IllegalContentNotice.review_started_at, now))
         .execution_options(synchronize_session="fetch")
-    ).rowcount)
+    ))
 
 
 def resolve_report(session: Session, report_id: int, now: datetime) -> None:
@@ -66,11 +67,10 @@ def resolve_report(session: Session, report_id: int, now: datetime) -> None:
 
 def erase_contacts_decided_before(session: Session, before: datetime, now: datetime) -> int:
     """Erase the notifier's name and e-mail from notices decided before `before`; returns how many."""
-    result = session.execute(
+    return changed_rows(session,
         update(IllegalContentNotice)
         .where(IllegalContentNotice.decided_at.is_not(None), IllegalContentNotice.decided_at <= before,
                IllegalContentNotice.contact_erased_at.is_(None),
                or_(IllegalContentNotice.notifier_name.is_not(None), IllegalContentNotice.notifier_email.is_not(None)))
         .values(notifier_name=None, notifier_email=None, contact_erased_at=now)
     )
-    return result.rowcount or 0

@@ -13,6 +13,11 @@ def site(session: Session, site_id: int) -> Site | None:
     return session.get(Site, site_id)
 
 
+def known_site(session: Session, site_id: int) -> Site:
+    """A site that must exist (a stored article's)."""
+    return session.get_one(Site, site_id)
+
+
 def site_by_slug(session: Session, slug: str) -> Site | None:
     return session.scalar(select(Site).where(Site.slug == slug))
 

@@ -6,9 +6,10 @@ so the same code runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -63,7 +64,7 @@ def oldest_held(session: Session, window: Window) -> datetime | None:
         select(func.min(Comment.created_at)).where(Comment.status == CommentStatus.PENDING), Comment.site_id, Comment.article_id))
 
 
-def first_human_decisions(session: Session, window: Window, actions: tuple[str, ...]) -> list:
+def first_human_decisions(session: Session, window: Window, actions: tuple[str, ...]) -> Sequence[Any]:
     """(comment id, first decided, arrived, system decision) for each comment a moderator decided."""
     return session.execute(window.limit(
         select(ModerationEvent.comment_id, func.min(ModerationEvent.created_at), Comment.created_at, Comment.system_decision)
@@ -82,7 +83,7 @@ def overrides_since(session: Session, window: Window, actions: tuple[str, ...], 
         Comment.site_id, Comment.article_id)) or 0
 
 
-def nudges_since(session: Session, window: Window, start: datetime) -> list:
+def nudges_since(session: Session, window: Window, start: datetime) -> Sequence[Any]:
     """(edited, outcome) of the nudges shown since `start`."""
     return session.execute(window.limit(
         select(Nudge.edited, Nudge.outcome).where(Nudge.created_at >= start), Nudge.site_id, Nudge.article_id)).all()

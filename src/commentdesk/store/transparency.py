@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,11 +26,11 @@ class PeriodRows:
     notices_by_ground: dict[str, int]
     notices_by_outcome: dict[str, int]
     notices_open: int
-    notices_handled: list           # (received_at, decided_at)
-    actions: list                   # (actor, action, count) of system and moderator events
-    statements: list                # (automated, event_id)
+    notices_handled: Sequence[Any]           # (received_at, decided_at)
+    actions: Sequence[Any]                   # (actor, action, count) of system and moderator events
+    statements: Sequence[Any]                # (automated, event_id)
     reasons_of_event: dict[int, list]
-    held_first_decisions: list      # (comment created_at, first human decision at)
+    held_first_decisions: Sequence[Any]      # (comment created_at, first human decision at)
 
 
 def _in_period(column, start: datetime, end: datetime):
@@ -50,7 +52,7 @@ def period_rows(session: Session, start: datetime, end: datetime, site_ids: list
         _in_period(event.created_at, start, end), event.actor.in_(("system", "moderator"))), event.site_id, site_ids)
     statements = within_sites(select(StatementOfReasons.automated, StatementOfReasons.event_id).where(
         _in_period(StatementOfReasons.issued_at, start, end)), StatementOfReasons.site_id, site_ids)
-    reasons_of = dict(session.execute(select(event.id, event.reasons).where(
+    reasons_of: dict[int, list] = dict(session.execute(select(event.id, event.reasons).where(
         event.id.in_(select(statements.subquery().c.event_id)))).all())
     # A held comment is handled when a moderator first decides it: the wait from its posting.
     first_decision = within_sites(select(Comment.created_at, func.min(event.created_at)).join(Comment, Comment.id == event.comment_id).where(

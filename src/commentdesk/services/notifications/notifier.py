@@ -53,7 +53,7 @@ class Notifier:
     def watch(self, session: Session, comment: Comment, address: str) -> None:
         """The author of `comment` wants e-mail about it: remember the address (encrypted) and,
         unless it is confirmed already, ask them to confirm it."""
-        site, article = sites.site(session, comment.site_id), articles.article(session, comment.article_id)
+        site, article = sites.known_site(session, comment.site_id), articles.known_article(session, comment.article_id)
         email_hash = self.addresses.hash(address)
         subscriber = store.subscriber(session, comment.site_id, email_hash)
         if subscriber is None:
@@ -111,8 +111,8 @@ class Notifier:
         watcher = store.confirmed_watcher(session, reply.parent_id)
         if watcher is None or watcher.email_hash == reply.email_hash:
             return  # nobody asked, or they answered themselves
-        article = articles.article(session, reply.article_id)
-        site = sites.site(session, reply.site_id)
+        article = articles.known_article(session, reply.article_id)
+        site = sites.known_site(session, reply.site_id)
         with self._language(watcher, site):
             message = messages.reply(site.name, article.title, reply.author_name, reply.text,
                                      self._read_url(article, reply.id), self._unsubscribe_url(watcher))
@@ -126,8 +126,8 @@ class Notifier:
         watcher = store.confirmed_watcher(session, comment.id)
         if watcher is None:
             return
-        article = articles.article(session, comment.article_id)
-        site = sites.site(session, comment.site_id)
+        article = articles.known_article(session, comment.article_id)
+        site = sites.known_site(session, comment.site_id)
         published = comment.status == CommentStatus.PUBLISHED
         explanation, reasons = "", []
         with self._language(watcher, site) as language:
