@@ -30,6 +30,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from commentdesk.api.deps import db_session
+from commentdesk.bounds import has_unstorable_text
 from commentdesk.services import accounts
 from commentdesk.services import moderator_sign_in as sign_in
 from commentdesk.services.accounts import Scope
@@ -38,7 +39,6 @@ from commentdesk.services.moderator_sign_in import (  # noqa: F401
     ADDRESS_WINDOW,
     SESSION_MAX_AGE,
 )
-from commentdesk.bounds import has_unstorable_text
 from commentdesk.store.models import (
     User,
     utcnow,

@@ -11,6 +11,17 @@ from commentdesk.moderation.types import COMMENT_WORD_EVIDENCE
 from commentdesk.services.decisions import DECISION_REASONS, ActionResult
 from commentdesk.store.models import Comment, CommentStatus
 
+QUEUES = {
+    "held": "Held",
+    "reported": "Reported",
+    "recent": "Recently published",
+    "rejected": "Rejected automatically",
+}
+REJECTED_VIEWS = {
+    "automatic": "Rejected automatically, not yet reviewed",
+    "moderators": "Rejected by moderators",
+    "all": "Every rejected comment",
+}
 # Automatic reason codes in words, for cards and filters (one table: moderation.reasons).
 REASON_WORDS = MODERATOR_WORDS
 # Reasons whose evidence is words in the comment (highlighted on the card).
