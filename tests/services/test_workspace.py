@@ -83,3 +83,12 @@ def test_highlighting_marks_whole_words_only():
     segments = highlight("Vaccines are a scam, want a vote?", [{"code": "possibly_abusive", "evidence": ["a", "scam"]}])
     flagged = [segment.text for segment in segments if segment.codes]
     assert flagged == ["a", "scam", "a"]
+
+
+def test_every_queue_and_view_has_its_words_for_moderators():
+    from commentdesk.services import queues
+    from commentdesk.web.moderate import words
+
+    assert tuple(words.QUEUES) == queues.QUEUE_NAMES
+    assert tuple(words.REJECTED_VIEWS) == queues.REJECTED_VIEW_NAMES
+    assert queues.DEFAULT_REJECTED_VIEW in queues.REJECTED_VIEW_NAMES

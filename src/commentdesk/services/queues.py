@@ -20,19 +20,11 @@ from commentdesk.store.models import (
     utcnow,
 )
 
-QUEUES = {
-    "held": N_("Held"),
-    "reported": N_("Reported"),
-    "recent": N_("Recently published"),
-    "rejected": N_("Rejected automatically"),
-}
+# The queues, in the workspace's order (their names for moderators: web/moderate/words.py).
+QUEUE_NAMES = queue_store.QUEUE_NAMES
 # What the rejected queue shows: by default the work (automatic rejections no person has looked
 # at); a moderator looking for a comment they rejected themselves switches to the others.
-REJECTED_VIEWS = {
-    "automatic": N_("Rejected automatically, not yet reviewed"),
-    "moderators": N_("Rejected by moderators"),
-    "all": N_("Every rejected comment"),
-}
+REJECTED_VIEW_NAMES = ("automatic", "moderators", "all")
 DEFAULT_REJECTED_VIEW = queue_store.DEFAULT_REJECTED_VIEW
 # Published comments stay in the post-moderation review queue this long unless reviewed.
 RECENT_DAYS = 7
@@ -45,10 +37,10 @@ class QueueFilter:
     article_id: int | None = None
     reason: str | None = None
     commenter_id: int | None = None
-    rejected: str = DEFAULT_REJECTED_VIEW  # which rejections the rejected queue shows (REJECTED_VIEWS)
+    rejected: str = DEFAULT_REJECTED_VIEW  # which rejections the rejected queue shows (REJECTED_VIEW_NAMES)
 
     def __post_init__(self) -> None:
-        if self.rejected not in REJECTED_VIEWS:
+        if self.rejected not in REJECTED_VIEW_NAMES:
             self.rejected = DEFAULT_REJECTED_VIEW
 
     def as_params(self) -> dict[str, str]:
@@ -72,7 +64,7 @@ def queue_counts(session: Session, scope: Scope, filters: QueueFilter, now: date
     """How many comments each queue holds under these filters (the rejected queue: in the filters' view)."""
     now = now or utcnow()
     return {queue: queue_store.queue_size(session, scope.site_ids, queue, filters, now=now, recent_days=RECENT_DAYS)
-            for queue in QUEUES}
+            for queue in QUEUE_NAMES}
 
 
 @dataclass

@@ -29,9 +29,9 @@ from commentdesk.services.decisions import (  # noqa: F401
 from commentdesk.services.queues import (  # noqa: F401
     DEFAULT_REJECTED_VIEW,
     PAGE_SIZE,
-    QUEUES,
+    QUEUE_NAMES,
     RECENT_DAYS,
-    REJECTED_VIEWS,
+    REJECTED_VIEW_NAMES,
     QueueCounts,
     QueueFilter,
     badge_counts,

@@ -9,6 +9,7 @@ from commentdesk.i18n import N_
 from commentdesk.services import accounts, workspace
 from commentdesk.services import queues as queue_service
 from commentdesk.services.workspace import QueueFilter
+from commentdesk.web.moderate import words
 from commentdesk.web.moderate.auth import Moderator, page_user
 from commentdesk.web.moderate.cards import build_cards
 from commentdesk.web.moderate.templating import render
@@ -43,7 +44,7 @@ def home():
 
 @router.get("/queue/{queue}")
 def queue_page(queue: str, request: Request, moderator: Moderator = Depends(page_user)):
-    if queue not in workspace.QUEUES:
+    if queue not in workspace.QUEUE_NAMES:
         return not_found(request, moderator, N_("queue"))
     session, scope = moderator.session, moderator.scope
     filters = queue_filter(request)
@@ -52,7 +53,7 @@ def queue_page(queue: str, request: Request, moderator: Moderator = Depends(page
     return render(request, "moderate/queue.html", {
         "me": moderator,
         "queue": queue,
-        "heading": workspace.REJECTED_VIEWS[filters.rejected] if queue == "rejected" else workspace.QUEUES[queue],
+        "heading": words.REJECTED_VIEWS[filters.rejected] if queue == "rejected" else words.QUEUES[queue],
         "counts": workspace.badge_counts(session, scope, filters),
         "cards": build_cards(session, comments),
         "filters": filters,

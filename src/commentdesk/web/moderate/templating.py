@@ -98,8 +98,8 @@ templates.env.filters.update(
     words=_words,
 )
 templates.env.globals.update(
-    QUEUES=workspace.QUEUES,
-    REJECTED_VIEWS=workspace.REJECTED_VIEWS,
+    QUEUES=words.QUEUES,
+    REJECTED_VIEWS=words.REJECTED_VIEWS,
     REJECTION_REASONS=workspace.REJECTION_REASONS,
     REASON_WORDS=words.REASON_WORDS,
     static_url=static_url,

@@ -13,6 +13,17 @@ from commentdesk.moderation.types import COMMENT_WORD_EVIDENCE
 from commentdesk.services.decisions import DECISION_REASONS, ActionResult
 from commentdesk.store.models import Comment, CommentStatus
 
+QUEUES = {
+    "held": N_("Held"),
+    "reported": N_("Reported"),
+    "recent": N_("Recently published"),
+    "rejected": N_("Rejected automatically"),
+}
+REJECTED_VIEWS = {
+    "automatic": N_("Rejected automatically, not yet reviewed"),
+    "moderators": N_("Rejected by moderators"),
+    "all": N_("Every rejected comment"),
+}
 # Automatic reason codes in words, for cards and filters (one table: moderation.reasons).
 REASON_WORDS = MODERATOR_WORDS
 # Reasons whose evidence is words in the comment (highlighted on the card).
