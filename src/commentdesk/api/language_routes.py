@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from commentdesk import i18n
@@ -19,7 +19,6 @@ from commentdesk.store.models import Site
 from commentdesk.web import language
 
 router = APIRouter(prefix="/api/v1", route_class=SessionReleasingRoute)
-LanguageCode = Literal[tuple(i18n.LANGUAGES)]  # type: ignore[valid-type]
 
 
 class CatalogueOut(BaseModel):
@@ -30,7 +29,15 @@ class CatalogueOut(BaseModel):
 
 class SiteLanguageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    language: LanguageCode | None = Field(description="A shipped language (en, ur, de), or null for the server's default.")
+    language: str | None = Field(description="A shipped language (en, ur, de), or null for the server's default.",
+                                 json_schema_extra={"enum": [*i18n.LANGUAGES, None]})
+
+    @field_validator("language")
+    @classmethod
+    def _shipped(cls, value: str | None) -> str | None:
+        if value is not None and value not in i18n.LANGUAGES:
+            raise ValueError(f"one of {', '.join(i18n.LANGUAGES)}, or null")
+        return value
 
 
 class SiteLanguageOut(BaseModel):

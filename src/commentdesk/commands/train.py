@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from commentdesk.commands.evaluate import DATA_FIX, labeled_data
 from commentdesk.input_errors import InputError, reports_input_errors, require_database, require_dir
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
                                      cache_dir=args.cache_dir)
     harm_meta = _train_harm(data_dir, out, args)
     comparison = compare_with_current(current_dir, out, abuse_meta, check)
-    summary = {"weights": str(out), "current": str(current_dir), "comparison": comparison,
+    summary: dict[str, Any] = {"weights": str(out), "current": str(current_dir), "comparison": comparison,
                "abuse": abuse_meta, "relevance": relevance_meta, "harm": harm_meta}
     if args.install:
         summary["installed"] = False

@@ -65,15 +65,15 @@ def run(args: argparse.Namespace) -> int:
                 session.commit()
                 print(f"user {user.username} created ({user.role}, {'sites ' + ','.join(slugs) if slugs else 'all sites'})")
                 return 0
-            user = accounts.user_by_name(session, args.username)
-            if user is None:
+            found = accounts.user_by_name(session, args.username)
+            if found is None:
                 return fail(f"no user {args.username!r}")
             if args.user_command == "set-password":
-                accounts.set_password(user, _read_password(args))
-                message = f"password for {user.username} changed"
+                accounts.set_password(found, _read_password(args))
+                message = f"password for {found.username} changed"
             else:
-                accounts.set_disabled(user, args.user_command == "disable")
-                message = f"user {user.username} {args.user_command}d"
+                accounts.set_disabled(found, args.user_command == "disable")
+                message = f"user {found.username} {args.user_command}d"
             session.commit()
             print(message)
             return 0

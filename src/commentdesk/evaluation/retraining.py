@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -76,7 +77,7 @@ def compare_with_current(current_dir: Path, new_dir: Path, new_meta: dict, held_
     new = news_figures(new_meta)
     news = {s: {"current": current.get(s), "new": new.get(s)} for s in ("c3", "ucc") if s in new}
     news_ok = all((v["new"] or 0) >= (v["current"] or 0) - 0.005 for v in news.values())
-    result = {"news_sets": news, "decisions": None}
+    result: dict[str, Any] = {"news_sets": news, "decisions": None}
     if held_back and len({label for _t, label, _g in held_back}) == 2:
         texts = [text for text, _l, _g in held_back]
         labels = np.array([label for _t, label, _g in held_back])
@@ -90,9 +91,9 @@ def compare_with_current(current_dir: Path, new_dir: Path, new_meta: dict, held_
 
             return model.probabilities(texts, shared_embedder().encode(texts))[0]
 
-        now = scores(current_model)
+        now, new_scores = scores(current_model), scores(load_abuse_model(new_dir))
         result["decisions"] = {"held_back": len(held_back), "current": None if now is None else roc_auc(labels, now),
-                               "new": roc_auc(labels, scores(load_abuse_model(new_dir)))}
+                               "new": None if new_scores is None else roc_auc(labels, new_scores)}
         decisions_ok = (result["decisions"]["new"] or 0) > (result["decisions"]["current"] or 0)
         result["better"] = bool(news_ok and decisions_ok)
     else:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import Literal
 
 from babel import Locale
 from babel.messages.mofile import write_mo
@@ -97,7 +98,7 @@ def using(language: str | None) -> Iterator[str]:
         _current.reset(token)
 
 
-def direction(language: str | None = None) -> str:
+def direction(language: str | None = None) -> Literal["ltr", "rtl"]:
     return "rtl" if (language or current()) in RIGHT_TO_LEFT else "ltr"
 
 

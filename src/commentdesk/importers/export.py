@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import TextIO
+from typing import IO
 
 from sqlalchemy.orm import Session
 
@@ -38,7 +38,7 @@ def exported_rows(session: Session, site: Site, statuses: list[str]) -> Iterator
         }
 
 
-def write_jsonl(rows: Iterator[dict], out: TextIO) -> int:
+def write_jsonl(rows: Iterator[dict], out: IO[str]) -> int:
     written = 0
     for row in rows:
         out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")

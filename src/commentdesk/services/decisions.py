@@ -7,6 +7,7 @@ right and writes the audit event; this module decides which change to make and w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -61,7 +62,9 @@ def decide(session: Session, user: User, comment_ids: list[int], action: str, *,
     now = utcnow()
     event_ids, statuses = [], {}
     for comment in chosen:
+        reasons: list[dict[str, Any]]
         if action == "reject":
+            assert rejection_reason is not None  # checked above
             target, verb = CommentStatus.REJECTED, "reject"
             reasons = [{"code": rejection_reason, "message": f"Rejected by a moderator: {DECISION_REASONS[rejection_reason]}.", "evidence": []}]
         else:

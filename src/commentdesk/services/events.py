@@ -66,7 +66,9 @@ def record(session: Session, kind: str, *, comment: Comment | None = None, artic
     if kind not in KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
     session.flush()  # the comment's id and fresh columns
-    article = article if article is not None else articles.known_article(session, comment.article_id)
+    if article is None:
+        assert comment is not None  # checked above
+        article = articles.known_article(session, comment.article_id)
     site = sites.known_site(session, article.site_id)
     event = DomainEvent(event_id=str(uuid.uuid4()), kind=kind, site_id=site.id, created_at=utcnow())
     event.payload = _payload(event, site, article, comment, actor, details or {})

@@ -239,7 +239,7 @@ class ModerationQueue:
                                    action=decision.decision, reasons=comment.reasons)
                 events.record_status(session, comment, CommentStatus.CHECKING, actor="system")
                 report_store.record_nudge_outcome(session, comment.id, new_status)
-                if not cached and decision.passages is not None and embedder_version:
+                if not cached and decision.passages is not None and decision.passage_vectors is not None and embedder_version:
                     repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
             jobs.finish(session, job_id)
             session.commit()

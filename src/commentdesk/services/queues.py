@@ -7,7 +7,6 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from commentdesk.i18n import N_
 from commentdesk.services.accounts import Scope
 from commentdesk.store import articles, audit, commenters, reports
 from commentdesk.store import queues as queue_store

@@ -46,7 +46,7 @@ def change_policy(session: Session, site: Site, changes: dict) -> Policy:
     return policy
 
 
-def set_language(session: Session, site: Site, language: str) -> Site:
+def set_language(session: Session, site: Site, language: str | None) -> Site:
     site = session.merge(site)
     site.language = language
     session.commit()

@@ -46,7 +46,7 @@ def transparency_report(session: Session, start: datetime, end: datetime, site_i
     for automated, event_id in rows.statements:
         kind = "automated" if automated else "human"
         issued[kind] += 1
-        for code in {reason.get("code") for reason in rows.reasons_of_event.get(event_id) or [] if isinstance(reason, dict)} - {None}:
+        for code in {str(reason["code"]) for reason in rows.reasons_of_event.get(event_id) or [] if isinstance(reason, dict) and reason.get("code")}:
             rejections_by_reason.setdefault(code, {"automated": 0, "human": 0})[kind] += 1
 
     return {

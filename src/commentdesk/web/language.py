@@ -76,7 +76,8 @@ def install(env: Environment) -> None:
     """gettext/ngettext in templates (`{{ _("…") }}`, `{% trans %}`), in the request's language;
     `language()`/`direction()` for `<html lang dir>`; and the relative-time and number filters."""
     env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True)
+    # Added to the environment by the i18n extension just above; the stubs do not know it.
+    env.install_gettext_callables(gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(bdi=bdi, bdi_link=bdi_link, language=i18n.current, direction=i18n.direction, with_lang=_with_lang, LANGUAGES=i18n.LANGUAGES)
     env.filters.update(relative_time=timefmt.relative_time, long_date=timefmt.long_date, number=timefmt.number)
 

@@ -175,8 +175,9 @@ def _back_to_article(request: Request, article_id: int, kind: str, message: str,
     params = {"notice": _notice_param(request, kind, message, comment_id, link)}
     if cursor and len(cursor) <= 200:
         params["cursor"] = cursor
-    if language.explicit_choice(request):  # the reader's chosen language, kept across the form
-        params["lang"] = language.explicit_choice(request)
+    chosen = language.explicit_choice(request)
+    if chosen:  # the reader's chosen language, kept across the form
+        params["lang"] = chosen
     return RedirectResponse(f"/articles/{article_id}?{urlencode(params)}#{STATUS_ANCHOR}", status_code=303)
 
 

@@ -34,7 +34,7 @@ def _domain_matches(domain: str, rules: list[str]) -> bool:
     return any(domain == rule.lower() or domain.endswith("." + rule.lower()) for rule in rules)
 
 
-def spam_score(candidate: Candidate, policy: Policy) -> tuple[float, list[tuple[str, str, list[str], float]]]:
+def spam_score(candidate: Candidate, policy: Policy) -> tuple[float, list[tuple[str, str, list[str], float, dict]]]:
     """A 0..1 spam score and the signals behind it as (code, message, evidence, weight, message's values)."""
     signals: list[tuple[str, str, list[str], float, dict]] = []
     links = find_links(candidate.text)

@@ -19,6 +19,7 @@ import time
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Literal
 
 from babel.dates import format_timedelta
 from sqlalchemy.exc import IntegrityError
@@ -209,5 +210,6 @@ class MailSender:
 def _age(delta: timedelta) -> str:
     """"3 hours", "2 days", in the language of the work at hand (CLDR, through Babel)."""
     seconds = delta.total_seconds()
+    unit: Literal["day", "hour", "minute"]
     unit, size = ("day", 86400) if seconds >= 48 * 3600 else ("hour", 3600) if seconds >= 3600 else ("minute", 60)
     return format_timedelta(timedelta(seconds=int(seconds // size) * size), threshold=1000, granularity=unit, locale=i18n.current())

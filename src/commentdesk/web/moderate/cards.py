@@ -75,7 +75,8 @@ def _scores(raw: dict) -> tuple[list[Score], float | None]:
 
 def _sentence(reason: dict) -> str:
     """The stored reason's sentence in the moderator's language, where the catalogue has it."""
-    params = reason.get("params") if isinstance(reason.get("params"), dict) else {}
+    stored = reason.get("params")
+    params = {str(name): str(value) for name, value in stored.items()} if isinstance(stored, dict) else {}
     try:
         return Reason(code="", message=str(reason.get("message", "")), params=params, template=str(reason.get("template") or "")).sentence()
     except (KeyError, TypeError, ValueError):

@@ -54,7 +54,7 @@ async def change_user(user_id: int, request: Request, moderator: Moderator = Dep
     user = accounts.user_by_id(moderator.session, user_id)
     if user is None:
         raise HTTPException(404, _("No such user."))
-    site_ids = [int(value) for value in form.getlist("site_ids") if str(value).isdigit()]
+    site_ids = [int(value) for value in form.getlist("site_ids") if isinstance(value, str) and value.isdigit()]
     try:
         accounts.change_user(moderator.session, moderator.user, user, str(form.get("change", "")),
                              password=str(form.get("password", "")), site_ids=site_ids)
