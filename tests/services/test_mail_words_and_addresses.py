@@ -55,7 +55,7 @@ def test_the_digest_counts_every_sites_work():
     message = messages.digest([("The Courier", 3, 1, "2 hours"), ("Sport", 0, 2, "")], "https://c.example/moderate")
     assert message.kind == "digest" and message.subject == "Comments waiting: 3"
     assert message.body.splitlines()[0] == "3 comments wait for a moderator, and 3 reports are open."
-    assert "The Courier: 3 waiting (oldest 2 hours), 1 reports" in message.body
+    assert "The Courier: 3 waiting (oldest 2 hours), 1 report" in message.body
     assert "Sport: 0 waiting, 2 reports" in message.body and message.body.rstrip().endswith("Moderate: https://c.example/moderate")
 
 

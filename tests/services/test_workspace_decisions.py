@@ -15,6 +15,7 @@ from commentdesk.services.workspace import ActionResult, AuditFilter, NotAllowed
 from commentdesk.store import guest_bans
 from commentdesk.store import repository as repo
 from commentdesk.store.models import ArticleEvent, CommenterNote, DomainEvent, ModerationEvent, Report, StatementOfReasons, utcnow
+from commentdesk.web.moderate import words
 from db_fixtures import add_article, add_comment
 
 PASSWORD = "a long enough password"
@@ -152,7 +153,7 @@ def test_a_decision_resolves_the_comments_reports_and_an_undo_reopens_them(sessi
     undone = workspace.undo(session, admin, result.event_ids)
     assert session.scalars(select(Report)).one().resolved_at is None
     assert undone.undone == {comment.id: "approve"}
-    assert undone.undo_summary() == f"Undid the approval of comment {comment.id}: it is published again."
+    assert words.undo_summary(undone) == f"Undid the approval of comment {comment.id}: it is published again."
 
 
 def test_an_undo_puts_the_comment_back_and_stays_in_the_log(session, site, admin):
@@ -163,7 +164,7 @@ def test_an_undo_puts_the_comment_back_and_stays_in_the_log(session, site, admin
     decided = workspace.decide(session, admin, [first.id, second.id], "reject", rejection_reason="abusive")
     undone = workspace.undo(session, admin, decided.event_ids)
     assert first.status == second.status == "pending"
-    assert undone.undo_summary() == f"Undid the rejection of 2 comments ({first.id}, {second.id}): now held again."
+    assert words.undo_summary(undone) == f"Undid the rejection of 2 comments ({first.id}, {second.id}): now held again."
     actions = [e.action for e in session.scalars(select(ModerationEvent).where(ModerationEvent.comment_id == first.id))]
     assert actions == ["hold", "reject", "undo"]
 
@@ -186,7 +187,7 @@ def test_only_ones_own_latest_decision_can_be_undone(session, site, admin):
 
 
 def test_an_empty_undo_says_so():
-    assert ActionResult([], [], {}).undo_summary() == "Nothing was undone."
+    assert words.undo_summary(ActionResult([], [], {})) == "Nothing was undone."
 
 
 def test_a_suspension_covers_the_guest_and_can_reject_what_waits(session, site, admin):

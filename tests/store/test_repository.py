@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
-from commentdesk.store.bounds import MAX_ID
 from sqlalchemy import select
 
+from commentdesk.bounds import MAX_ID
 from commentdesk.services.sites import create_site
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment, Commenter, ModerationEvent, Report, StatementOfReasons, utcnow

@@ -67,7 +67,8 @@ def record(session: Session, kind: str, *, comment: Comment | None = None, artic
         raise ValueError(f"unknown event kind {kind!r}")
     session.flush()  # the comment's id and fresh columns
     if article is None:
-        assert comment is not None  # checked above
+        if comment is None:
+            raise ValueError("an event is about a comment or an article")
         article = articles.known_article(session, comment.article_id)
     site = sites.known_site(session, article.site_id)
     event = DomainEvent(event_id=str(uuid.uuid4()), kind=kind, site_id=site.id, created_at=utcnow())
