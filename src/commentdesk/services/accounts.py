@@ -189,3 +189,9 @@ def visible_sites(session: Session, scope: Scope) -> list[Site]:
 
 def list_users(session: Session) -> list[User]:
     return users.all_users(session)
+
+
+def set_language(session: Session, user: User, language: str | None) -> None:
+    """The moderator's own workspace language (None: as their browser asks)."""
+    user.language = language
+    session.commit()

@@ -67,7 +67,6 @@ def api_undo(body: UndoIn, request: Request, moderator: Moderator = Depends(api_
     except workspace.UndoRefused as error:
         raise HTTPException(409, str(error)) from None
     except workspace.NotAllowed as error:
-        moderator.session.rollback()
         raise HTTPException(404, _("Not found: %(what)s.") % {"what": error}) from None
     return {
         "comment_ids": result.comment_ids,

@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse
 
 from commentdesk import i18n
 from commentdesk.i18n import gettext as _
+from commentdesk.services import accounts
 from commentdesk.web.moderate.auth import Moderator, form_user, safe_next
 
 router = APIRouter()
@@ -19,8 +20,7 @@ async def choose_language(request: Request, moderator: Moderator = Depends(form_
     chosen = str(form.get("language", ""))
     if chosen and chosen not in i18n.LANGUAGES:
         raise HTTPException(422, _("Choose one of the languages offered."))
-    moderator.user.language = chosen or None
-    moderator.session.commit()
+    accounts.set_language(moderator.session, moderator.user, chosen or None)
     return RedirectResponse(safe_next(_without_lang(str(form.get("back", "")))), status_code=303)
 
 
