@@ -46,7 +46,20 @@ def normalise(text: str) -> NormalisedText:
     return _normalise(text)
 
 
-def _normalise(text: str) -> NormalisedText:
+@lru_cache(maxsize=512)
+def readings(text: str) -> tuple[NormalisedText, ...]:
+    """Every way the rules read a comment: `normalise(text)` first and, when a spelled-out run
+    starts with "a" or "i", also the reading that keeps that letter in the run.
+
+    "a f u c k i n g joke" needs the letter read as a word, "you i d i o t" as the first letter
+    of the word; only a word list can tell which, so word lists and phrase patterns try both.
+    """
+    usual = normalise(text)
+    joined = _normalise(text, one_letter_words=False)
+    return (usual,) if joined.text == usual.text else (usual, joined)
+
+
+def _normalise(text: str, one_letter_words: bool = True) -> NormalisedText:
     chars: list[str] = []
     positions: list[int] = []
     for index, char in enumerate(text):
@@ -62,7 +75,7 @@ def _normalise(text: str) -> NormalisedText:
             chars.append(folded)
             positions.append(index)
     folded_text = "".join(chars)
-    joined, joined_positions = _join_spelled_out(folded_text, positions)
+    joined, joined_positions = _join_spelled_out(folded_text, positions, one_letter_words)
     return NormalisedText(joined, tuple(joined_positions), text)
 
 
@@ -72,14 +85,14 @@ _SPELLED_OUT = re.compile(r"(?<![a-z0-9])[a-z*#%_?]([ \t.\-_,·•~'\"]+)(?:[a-z
 _ONE_LETTER_WORDS = "ai"
 
 
-def _join_spelled_out(text: str, positions: list[int]) -> tuple[str, list[int]]:
+def _join_spelled_out(text: str, positions: list[int], one_letter_words: bool = True) -> tuple[str, list[int]]:
     out: list[str] = []
     out_positions: list[int] = []
     cursor = 0
     for match in _SPELLED_OUT.finditer(text):
         start = match.start()
         letters = [i for i in range(start, match.end()) if text[i] not in _SEPARATORS]
-        if text[start] in _ONE_LETTER_WORDS and match.group(1).isspace() and len(letters) >= 5:
+        if one_letter_words and text[start] in _ONE_LETTER_WORDS and match.group(1).isspace() and len(letters) >= 5:
             letters = letters[1:]
             start = letters[0]
         out.extend(text[cursor:start])

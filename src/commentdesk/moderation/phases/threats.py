@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from commentdesk.i18n import N_
-from commentdesk.moderation.normalize import normalise
+from commentdesk.moderation.normalize import readings
 from commentdesk.moderation.patterns import compile_patterns
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, Candidate, ModelSignals, PhaseResult, Reason
@@ -29,21 +29,21 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
 def find_threats(text: str, patterns: list[str]) -> list[str]:
     """The phrases that match a pattern, except those wholly inside quotation marks
     ('one commenter says the minister "deserves to be shot"' reports a threat, it makes none)."""
-    normalised = normalise(text)
     quoted = quoted_ranges(text)
     spans = []
     # RE2, never Python's backtracking engine: a site's pattern must not be able to stall the process.
-    for pattern in compile_patterns(tuple(patterns)):
-        for match in pattern.finditer(normalised.text):
-            start, end = match.span()
-            if start >= end:
-                continue
-            first, last = normalised.positions[start], normalised.positions[end - 1]
-            if any(low <= first and last < high for low, high in quoted):
-                continue
-            span = normalised.original_span(start, end)
-            if span not in spans:
-                spans.append(span)
+    for normalised in readings(text):
+        for pattern in compile_patterns(tuple(patterns)):
+            for match in pattern.finditer(normalised.text):
+                start, end = match.span()
+                if start >= end:
+                    continue
+                first, last = normalised.positions[start], normalised.positions[end - 1]
+                if any(low <= first and last < high for low, high in quoted):
+                    continue
+                span = normalised.original_span(start, end)
+                if span not in spans:
+                    spans.append(span)
     return spans
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from commentdesk.i18n import N_
-from commentdesk.moderation.normalize import normalise, word_pattern_body
+from commentdesk.moderation.normalize import readings, word_pattern_body
 from commentdesk.moderation.patterns import compile_pattern
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, PhaseResult, Reason
@@ -41,11 +41,12 @@ def _matches(pattern, text: str):
 
 def find_words(text: str, entries: list[str]) -> list[str]:
     """The spans of the original text that match any entry, in order of appearance."""
-    normalised = normalise(text)
     hits: list[tuple[int, str]] = []
-    for _entry, pattern in _compiled(tuple(entries)):
-        for start, end in _matches(pattern, normalised.text):
-            hits.append((start, normalised.original_span(start, end)))
+    for normalised in readings(text):
+        for _entry, pattern in _compiled(tuple(entries)):
+            for start, end in _matches(pattern, normalised.text):
+                # Ordered by place in the original: each reading numbers its own text differently.
+                hits.append((normalised.positions[start], normalised.original_span(start, end)))
     seen: set[str] = set()
     ordered = []
     for _start, span in sorted(hits):

@@ -1,0 +1,104 @@
+"""Letters spelled out one by one ("i d i o t") are read as the word they spell, also when the
+word starts with "a" or "i" and so could be read as a one-letter word followed by the rest.
+
+The rules read such a comment both ways and a word list or phrase pattern matches either; the
+usual reading (`normalise`) keeps "a" and "i" as words, so ordinary sentences read as before.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from commentdesk.moderation.normalize import normalise, readings
+from commentdesk.moderation.phases import threats, wordlists
+from commentdesk.moderation.policy import DEFAULT_BANNED_WORDS, DEFAULT_SUSPECT_WORDS, Policy
+from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals
+
+
+def candidate(text: str) -> Candidate:
+    return Candidate(text=text, article_title="Council budget", article_body="The council set its budget.")
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("you i d i o t", "i d i o t"),
+    ("i d i o t", "i d i o t"),
+    ("You I D I O T", "I D I O T"),
+    ("what an i d i 0 t you are", "i d i 0 t"),
+    ("you a s s h o l e", "a s s h o l e"),
+    ("such an i m b e c i l e", "i m b e c i l e"),
+    ("you \u0456 d \u0456 \u043e t", "\u0456 d \u0456 \u043e t"),  # Cyrillic look-alikes, spaced
+])
+def test_a_spelled_out_word_starting_with_a_or_i_is_held(text, span):
+    result = wordlists.check(candidate(text), ModelSignals(), Policy())
+    assert result.decision == HOLD
+    assert result.reasons[0].code == "suspect_word"
+    assert result.reasons[0].evidence == [span]
+
+
+def test_a_one_letter_word_before_a_spelled_out_word_is_still_a_word():
+    # "a" is an article here: the insult is the spelled-out word after it, shown on its own.
+    assert wordlists.find_words("what a f u c k i n g joke", ["fuck*"]) == ["f u c k i n g"]
+    assert wordlists.find_words("i s t u p i d l y agreed", ["stupid*"]) == ["s t u p i d l y"]
+
+
+def test_the_usual_reading_is_what_it_was():
+    # Other parts (the harm model's second look, fingerprints) read `normalise`: it still detaches "a" and "i".
+    assert normalise("you i d i o t").text == "you i diot"
+    assert normalise("a f u c k i n g joke").text == "a fucking joke"
+
+
+def test_the_second_reading_keeps_the_letter_in_the_word_and_maps_back():
+    usual, joined = readings("you i d i o t")
+    assert usual == normalise("you i d i o t")
+    assert joined.text == "you idiot"
+    start = joined.text.index("idiot")
+    assert joined.original_span(start, start + 5) == "i d i o t"
+
+
+@pytest.mark.parametrize("text", [
+    "I think the budget is fine",
+    "a b c",                         # fewer than five letters: joined in the usual reading already
+    "I a m",
+    "Options a, b or c are all on the table",
+    "i.d.i.o.t",                     # not separated by spaces: no one-letter word to read
+    "",
+])
+def test_a_text_with_one_reading_gets_one(text):
+    assert readings(text) == (normalise(text),)
+
+
+@pytest.mark.parametrize("text", [
+    "I think a b c d e are the options",
+    "Was I a m a z e d by the vote? Yes.",
+    "I t h i n k the budget is fine",
+    "plan a b c d e f for the council",
+    "I am an idiom collector",
+    "I diot is not a word",
+    "a s s e s s m e n t of the budget",
+])
+def test_ordinary_sentences_with_i_and_a_are_not_held(text):
+    assert wordlists.check(candidate(text), ModelSignals(), Policy()).decision is None
+
+
+def test_a_banned_word_spelled_out_after_a_is_rejected():
+    policy = Policy(banned_words=["asshat*"], suspect_words=[])
+    result = wordlists.check(candidate("you a s s h a t"), ModelSignals(), policy)
+    assert result.decision == REJECT and result.reasons[0].evidence == ["a s s h a t"]
+
+
+def test_two_readings_name_each_word_once_in_the_order_written():
+    found = wordlists.find_words("i d i o t, you m o r o n, you i d i o t", DEFAULT_SUSPECT_WORDS)
+    assert found == ["i d i o t", "m o r o n"]
+    found = wordlists.find_words("m o r o n and then i d i o t", DEFAULT_SUSPECT_WORDS)
+    assert found == ["m o r o n", "i d i o t"]
+
+
+def test_phrase_patterns_read_both_ways_too():
+    # Only the reading that keeps the leading "i" in the run has "idiots" in it.
+    patterns = [r"\bidiots? (?:like|such as) you\b"]
+    assert threats.find_threats("i d i o t s like you", patterns) == ["i d i o t s like you"]
+    assert threats.find_threats("no idiots here", patterns) == []
+
+
+def test_default_slurs_spelled_out_after_a_word_are_rejected():
+    assert wordlists.find_words("you r e t a r d", DEFAULT_BANNED_WORDS) == ["r e t a r d"]
