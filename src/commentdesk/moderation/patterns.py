@@ -39,6 +39,15 @@ def compile_pattern(pattern: str) -> re2._Regexp:
     """The compiled pattern, or PatternError."""
     if len(pattern) > MAX_PATTERN_CHARS:
         raise PatternError(f"a pattern has at most {MAX_PATTERN_CHARS} characters")
+    return compile_built(pattern)
+
+
+@lru_cache(maxsize=4096)
+def compile_built(pattern: str) -> re2._Regexp:
+    """A pattern built by commentdesk from a site's setting (a word-list entry), or PatternError.
+
+    The setting's own length is bounded where it is checked; the pattern built from it is many
+    times longer ("idiot" is five groups of alternatives), so only RE2's memory bound applies."""
     try:
         return re2.compile(pattern, _options())
     except re2.error as error:

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from commentdesk.i18n import N_
 from commentdesk.moderation.normalize import readings, word_pattern_body
-from commentdesk.moderation.patterns import compile_pattern
+from commentdesk.moderation.patterns import compile_built
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, PhaseResult, Reason
 
@@ -25,7 +25,7 @@ def _compiled(entries: tuple[str, ...]):
     for entry in entries:
         body = word_pattern_body(entry)
         if body is not None:
-            found.append((entry, compile_pattern(f"{_BOUNDARY}({body}){_BOUNDARY}")))
+            found.append((entry, compile_built(f"{_BOUNDARY}({body}){_BOUNDARY}")))
     return found
 
 
