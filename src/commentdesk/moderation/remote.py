@@ -208,6 +208,10 @@ class RemoteModels:
             except (EOFError, OSError):
                 self._drop(connection, "the moderation process went away")
                 return
+            except Exception:  # a reply that is not a (call id, reply) pair: the stream cannot be trusted
+                log.warning("unreadable answer from the moderation process", exc_info=True)
+                self._drop(connection, "the moderation process sent an unreadable answer")
+                return
             with self._lock:
                 _connection, future = self._pending.pop(call_id, (None, None))
             if future is not None:
