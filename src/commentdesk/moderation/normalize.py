@@ -21,7 +21,8 @@ _SEPARATORS = " \t.-_,·•~'\""
 
 @dataclass(frozen=True)
 class NormalisedText:
-    text: str              # lower-case Latin letters, digits undone, separators inside spelled-out words removed
+    text: str              # lower-case Latin letters, digits undone, separators inside spelled-out words removed,
+                           # each run of white space one space
     positions: tuple[int, ...]  # positions[i] = index in the original of text[i]
     original: str
 
@@ -64,6 +65,12 @@ def _normalise(text: str, one_letter_words: bool = True) -> NormalisedText:
     positions: list[int] = []
     for index, char in enumerate(text):
         if unicodedata.category(char) in {"Cf", "Mn"}:  # zero-width joiners, stray accents
+            continue
+        if char.isspace():
+            # Phrase patterns are written with one space between words: "should  be\nshot" is the same threat.
+            if not chars or chars[-1] != " ":
+                chars.append(" ")
+                positions.append(index)
             continue
         following = text[index + 1 : index + 2]
         if char in "!|" and not following.isalpha():

@@ -25,7 +25,8 @@ def declared_off_topic(text: str, patterns: list[str]) -> str | None:
     for pattern in compile_patterns(tuple(patterns)):
         match = pattern.search(normalised.text)
         if match is not None and match.end() > match.start():
-            return normalised.original_span(*match.span()).strip()
+            # A marker may take in the end of the sentence before it (". Unrelated, but"): not the reader's words.
+            return normalised.original_span(*match.span()).strip().lstrip(".!? ")
     return None
 
 
