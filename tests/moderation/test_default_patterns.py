@@ -140,3 +140,9 @@ def test_sentences_that_merely_contain_the_words_are_not_markers(text):
 def test_a_marker_that_matches_nothing_visible_does_not_count():
     assert declared_off_topic("anything at all", [r"^", r"\b"]) is None
     assert declared_off_topic("an aside: weather", [r"^", r"an aside"]) == "an aside"
+
+
+def test_a_site_pattern_that_can_match_nothing_holds_nothing():
+    # "z*" matches the empty string everywhere: an empty match names no words and is no threat.
+    assert find_threats("a calm remark", [r"z*"]) == []
+    assert find_threats("zzz", [r"z*"]) == ["zzz"]
