@@ -111,6 +111,16 @@ def test_the_worst_mistakes_are_the_missed_abuse_and_the_false_alarms(sets, tmp_
     assert alarms[0] == (0.95, "the idiot box is slang for television") and len(alarms) == 3
 
 
+def test_a_set_without_held_out_rows_reports_empty_figures_instead_of_failing(sets, tmp_path):
+    installed, _embedded = sets
+    data = hand_set()
+    installed["c3"] = data.subset(data.split == "train")
+    result = evaluate.evaluate_abuse_set(KeywordAbuseModel(), "c3", tmp_path, tmp_path / "out")
+    assert result.metrics["n"] == 0 and result.metrics["roc_auc"] is None
+    assert result.metrics["over_moderation"] is None and result.metrics["categories"] == {}
+    assert all(rows == [] for rows in result.mistakes.values())
+
+
 def test_the_worst_lists_stop_at_the_asked_length():
     prob = np.linspace(0, 1, 40)
     y = np.arange(40) % 2
@@ -267,6 +277,23 @@ def test_relevance_is_measured_per_source_on_test_pairs_only(relevance_results):
     # No off-topic parent pair: its held share is unknown, not NaN (which metrics.json cannot hold).
     assert metrics["parent_off_topic_held_share"] is None and metrics["parent_on_topic_held_share"] == 0.0
     assert "article_own_vs_other_roc_auc" not in metrics  # no article pairs in this corpus
+
+
+def test_semeval_questions_are_judged_as_articles(monkeypatch, tmp_path):
+    rows = [("article", "own", "test", 1, 0, 0.9), ("article", "other", "test", 0, 0, 0.3),
+            ("article", "own", "test", 0, 1, 0.2), ("article", "other", "test", 0, 1, 0.1)]
+    pairs = {"source": np.array([r[0] for r in rows]), "kind": np.array([r[1] for r in rows]),
+             "split": np.array([r[2] for r in rows]), "label": np.array([r[3] for r in rows], float),
+             "comment_index": np.array([r[4] for r in rows])}
+    feats = np.column_stack([[r[5] for r in rows], np.zeros(len(rows))])
+    corpus = Corpus("semeval", ["about the visa", "about football"])
+    monkeypatch.setattr(train_relevance, "collect_pairs", lambda data_dir, cache_dir=None, prototypes=None:
+                        [(corpus, pairs, feats)])
+    (result,) = evaluate.evaluate_relevance(SimilarityRelevanceModel(), tmp_path, tmp_path / "out")
+    assert result.name == "relevance-semeval" and result.notes == ["SemEval-2015 CQA test split; the question is the article"]
+    assert result.metrics["article_own_vs_other_roc_auc"] == 0.75 and result.metrics["article_real_labels_roc_auc"] == 1.0
+    assert not any(key.startswith(("thread_", "parent_")) for key in result.metrics)
+    assert [text for _p, text in result.mistakes["off-topic comments judged most relevant"]] == ["about football"]
 
 
 def test_relevance_mistakes_name_on_topic_comments_held_and_off_topic_ones_passed(relevance_results):

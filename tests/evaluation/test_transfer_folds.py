@@ -158,3 +158,16 @@ def test_legacy_scores_come_from_the_previous_kind_of_model_on_the_cached_embedd
     target = part("c3", 4)
     assert transfer.legacy_scores(target, tmp_path).tolist() == [0.3] * 4
     assert seen["embeddings"] is target.states.embedding
+
+
+def test_the_report_lists_the_known_sets_in_their_usual_order(tmp_path):
+    fold = {"rows": 10, "abusive": 4}
+    results = {"fold_cap": 5, "folds": {"olid": {**fold, "roc_auc": 0.7}, "c3": {**fold, "roc_auc": 0.9},
+                                        "private_set": {**fold, "roc_auc": 0.1}}}
+    text = transfer.write_report(results, {"c3": 0.95}, tmp_path, "cmd").read_text()
+    assert text.index("| c3 |") < text.index("| olid |") and "private_set" not in text
+    assert "- mean: **0.800**, worst: **0.700** (olid)" in text
+    assert "| olid | 10 | 4 | 0.700 |  |" in text
+    # The previous model lacks a figure for olid: no summary of it that would compare unlike sets.
+    assert "previous model on the same sets" not in text
+    assert "at most 5 rows per set" in text

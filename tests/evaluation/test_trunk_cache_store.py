@@ -90,6 +90,15 @@ def counted(monkeypatch):
     return calls
 
 
+def test_joining_states_after_an_empty_list_keeps_the_offsets_right():
+    lengths = np.array([2, 3])
+    states = TrunkStates(np.arange(10, dtype=np.float16).reshape(5, 2), np.array([0, 2, 5]), np.zeros((2, 4), np.float32))
+    empty = states.take(np.array([], dtype=np.int64))
+    joined = TrunkStates.concat([empty, states, empty])
+    assert joined.offsets.tolist() == [0, 2, 5] and joined.lengths().tolist() == lengths.tolist()
+    assert np.array_equal(joined.hidden, states.hidden) and len(joined.embedding) == 2
+
+
 def test_states_are_computed_once_and_then_read_from_disk(counted, tmp_path):
     texts = ["one two", "three"]
     first = trunk_cache.trunk_states("demo", texts, tmp_path)
