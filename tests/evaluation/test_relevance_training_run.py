@@ -121,6 +121,19 @@ def test_the_stored_hold_threshold_replaces_the_placeholder(trained):
     assert 0.0 < hold < 1.0 and round(hold, 3) == hold
 
 
+def test_the_hold_threshold_holds_at_most_five_percent_of_on_topic_answers_it_learned_from(trained, stand_in):
+    out, meta = trained
+    model = RelevanceModel.load(out)
+    probs = []
+    for corpus, pairs, feats in train_relevance.collect_pairs(DATA, prototypes=model._generic):
+        chosen = (pairs["split"] == "train") & (pairs["kind"] == "own") & (pairs["source"] == "article") & (pairs["label"] == 1)
+        logits = np.array([model.source_logit("article", sim, gen) for sim, gen in feats[chosen]])
+        z = model.combine(logits, corpus.comment_vecs[pairs["comment_index"][chosen]])
+        probs += list(1 / (1 + np.exp(-z)))
+    assert len(probs) == 5  # the on-topic answers of the three training questions
+    assert np.mean(np.array(probs) < meta["recommended_thresholds"]["hold"] - 5e-4) <= 0.05
+
+
 def test_a_trained_model_prefers_a_comment_under_its_own_question(trained):
     out, _meta = trained
     model = RelevanceModel.load(out)

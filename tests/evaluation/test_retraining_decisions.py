@@ -35,6 +35,17 @@ def test_the_description_counts_what_is_used_and_says_why_the_rest_is_not():
     assert lines[-1] == "Rejections for \"other\" and undone decisions are not training data."
 
 
+def test_off_topic_rejections_are_counted_and_left_to_the_relevance_model():
+    text = retraining.describe_decisions([decision("off_topic")] * 4 + [decision("ok")])
+    assert "the abuse model learns from 1: 0 rejected as abusive, 1 approved." in text
+    assert "not used: 4 off-topic rejections (they say nothing about abuse" in text
+    assert "spam" not in text
+
+
+def test_no_decisions_split_into_nothing_on_either_side():
+    assert retraining.split_decisions([]) == ([], [])
+
+
 def test_the_description_of_no_decisions_still_reads_as_a_sentence():
     text = retraining.describe_decisions([])
     assert text.startswith("0 moderator decisions found; the abuse model learns from 0:")

@@ -117,6 +117,13 @@ def test_other_texts_under_the_same_name_are_computed_afresh(counted, tmp_path):
     assert counted["compute"] == 2
 
 
+def test_reading_more_word_pieces_makes_the_stored_states_stale(counted, tmp_path, monkeypatch):
+    trunk_cache.trunk_states("demo", ["one two"], tmp_path)
+    monkeypatch.setattr(trunk_cache, "TRAIN_TOKENS", trunk_cache.TRAIN_TOKENS + 32)
+    trunk_cache.trunk_states("demo", ["one two"], tmp_path)
+    assert counted["compute"] == 2 and len(list((tmp_path / "trunk").glob("*.npz"))) == 4
+
+
 def test_stored_states_before_the_extra_layer_are_not_computed_again(counted, tmp_path):
     trunk_cache.trunk_states("demo", ["alpha beta"], tmp_path)
     for advanced in (tmp_path / "trunk").glob("*-after*.npz"):
