@@ -118,6 +118,30 @@ def test_the_site_pool_turns_moderator_decisions_into_training_rows(stand_in):
     assert all(np.isnan(pool.categories[c]).all() for c in CATEGORIES)
 
 
+def test_repairs_are_learned_from_comment_sets_only():
+    abusive = ["you are a bitch"] * 4 + ["total btch"] + ["what a wanker"] * 4 + ["wnker"]
+    sets = ["c3"] * 5 + ["olid"] * 5
+    pool = pool_of(sets + ["c3"] * 6, [1] * 10 + [0] * 6, texts=abusive + [f"the bench {i}" for i in range(6)])
+    repairs = train_abuse.derive_repairs(pool)
+    assert repairs.get("btch") == "bitch"
+    assert "wnker" not in repairs  # "wanker" marks abuse only in a tweet set, where slang misleads
+
+
+def test_renormalising_with_repairs_reads_the_evasion_as_the_word_and_flags_it():
+    pool = pool_of(["c3", "c3"], [1, 0], texts=["total btch", "a calm note"])
+    assert pool.normalised[0] == "total btch" and not pool.disguised[0]
+    train_abuse.renormalise(pool, {"btch": "bitch"})
+    assert pool.normalised == ["total bitch", "a calm note"]
+    assert pool.disguised.tolist() == [True, False]
+
+
+def test_site_decisions_weigh_more_than_a_news_comment_in_the_stacker():
+    sets = np.array(["c3"] * 4 + ["ucc"] * 4 + ["site"] * 2)
+    weights = train_abuse.news_balance_weights(sets)
+    ratio = train_abuse.SET_WEIGHTS["site"] / train_abuse.SET_WEIGHTS["c3"]
+    assert weights[sets == "site"].tolist() == pytest.approx([weights[0] * ratio] * 2)
+
+
 def test_soft_targets_count_as_part_positive_and_part_negative():
     x = np.array([[0.0], [1.0], [2.0]])
     model = train_abuse.fit_soft_logistic(x, np.array([0.0, 0.5, 1.0]), np.ones(3), C=100.0)
