@@ -167,9 +167,11 @@ def test_the_disguise_check_starts_from_the_abusive_comments_the_model_holds(set
     installed, embedded = sets
     for name in evaluate.ROBUSTNESS_SETS:
         installed[name] = hand_set(name)
-    result = evaluate.evaluate_robustness(KeywordAbuseModel(), tmp_path)
+    model = KeywordAbuseModel()
+    result = evaluate.evaluate_robustness(model, tmp_path)
     # Two held-out abusive comments per set are held; the third is missed to begin with.
     assert result.metrics["originals_caught"] == 6
+    assert not any("training comment" in text for text in model.scored)  # training rows are never disguised
     assert set(embedded) == set(evaluate.ROBUSTNESS_SETS) | {f"robustness-{kind}" for kind in PERTURBATIONS}
 
 

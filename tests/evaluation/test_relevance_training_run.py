@@ -172,6 +172,28 @@ def test_the_transfer_figures_are_shares_and_roc_aucs(transfer_results):
     assert results["real_labels_roc_auc_cosine"] > 0.5  # the sample's on-topic answers share the question's words
 
 
+def test_each_comment_is_scored_under_its_own_question_and_under_another_one(trained, monkeypatch):
+    out, _meta = trained
+    model = RelevanceModel.load(out)
+    scored = []
+    real_score = model.score
+
+    def score(comment_vec, passages, passage_vecs, *rest):
+        scored.append(tuple(passages))
+        return real_score(comment_vec, passages, passage_vecs, *rest)
+
+    monkeypatch.setattr(model, "score", score)
+    monkeypatch.setattr(RelevanceModel, "load", classmethod(lambda cls, weights_dir=None: model))
+    monkeypatch.setattr(embedder, "shared_embedder", fakes.WordEmbedder)
+    threads = relevance_transfer.load_threads(DATA)
+    questions = [tuple(model.chunk_article(t["title"], t["body"])) for t in threads]
+    relevance_transfer.evaluate(DATA, seed=4)
+    own, other = scored[0::2], scored[1::2]
+    expected_own = [questions[i] for i, t in enumerate(threads) for _c in t["comments"]]
+    assert own == expected_own
+    assert all(wrong != right and wrong in questions for wrong, right in zip(other, own, strict=True))
+
+
 def test_the_transfer_report_reads_as_a_table():
     results = {"model": "relevance-x", "threads": 3, "comments": 7, "on_topic_comments": 4, "hold_threshold": 0.2,
                "real_labels_roc_auc": 0.81234, "real_labels_roc_auc_cosine": 0.7, "own_vs_other_roc_auc": 0.9,

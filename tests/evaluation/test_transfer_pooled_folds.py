@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from tests.evaluation import fakes
 
 from commentdesk.evaluation import seed_examples, transfer_pooled
+from commentdesk.moderation.models.abuse import LexicalFeaturizer, lexical_text
 
 CORPUS = transfer_pooled.Corpus
 
@@ -97,6 +98,11 @@ def test_the_corpus_reads_train_and_test_rows_and_keeps_vectors_beside_their_tex
     assert np.allclose(corpus.rows["ucc"]["test_x"], fakes.embed(corpus.rows["ucc"]["test_texts"]), atol=1e-6)
     assert c3["train_l"].shape[0] == 6 and c3["test_l"].shape[0] == 6
     assert np.allclose(corpus.seed_x, fakes.embed(corpus.seed_texts), atol=1e-6)
+    # The hashed n-grams of each row are those of its own normalised text.
+    featurizer = LexicalFeaturizer()
+    expected = featurizer.transform_normalised([lexical_text(t) for t in corpus.rows["ucc"]["test_texts"]])
+    assert (corpus.rows["ucc"]["test_l"] != expected.tocsr()).nnz == 0
+    assert (corpus.seed_l[:3] != featurizer.transform_normalised([lexical_text(t) for t in corpus.seed_texts[:3]])).nnz == 0
     assert len(corpus.seed_y) == len(seed_examples.labeled_seeds())
 
 
