@@ -123,6 +123,11 @@ def evaluate_robustness(model: AbuseModel, data_dir: Path, cache_dir: Path | Non
                             "model holds, with their abusive (or longest) words disguised"])
 
 
+def _held_share(prob: np.ndarray, hold: float) -> float | None:
+    """Share of pairs held; None when there are none (NaN would make metrics.json invalid)."""
+    return float(np.mean(prob < hold)) if len(prob) else None
+
+
 def evaluate_relevance(model: RelevanceModel, data_dir: Path, out_dir: Path,
                        cache_dir: Path | None = None) -> list[SetResult]:
     from commentdesk.evaluation.train_relevance import collect_pairs
@@ -150,10 +155,10 @@ def evaluate_relevance(model: RelevanceModel, data_dir: Path, out_dir: Path,
             metrics[f"{source}_real_labels_roc_auc"] = roc_auc(pairs["label"][real], prob[real])
             curves[f"{source}: real labels"] = (pairs["label"][real].astype(int), prob[real])
             on_topic = pairs["label"][real] == 1
-            metrics[f"{source}_on_topic_held_share"] = float(np.mean(prob[real][on_topic] < hold))
-            metrics[f"{source}_off_topic_held_share"] = float(np.mean(prob[real][~on_topic] < hold))
-            metrics[f"{source}_other_context_held_share"] = float(
-                np.mean(prob[sel & (pairs["kind"] == "other")] < hold))
+            metrics[f"{source}_on_topic_held_share"] = _held_share(prob[real][on_topic], hold)
+            metrics[f"{source}_off_topic_held_share"] = _held_share(prob[real][~on_topic], hold)
+            metrics[f"{source}_other_context_held_share"] = _held_share(
+                prob[sel & (pairs["kind"] == "other")], hold)
         plots = plot_curves(curves, out_dir, f"relevance-{corpus.name}", f"relevance {corpus.name}")
         own_test = test & (pairs["kind"] == "own") & (pairs["source"] != "parent")
         idx = np.flatnonzero(own_test)

@@ -96,7 +96,9 @@ def train_branch(parts: list[Part], epochs: float = 1.0, seed: int = 0, desc: st
     for epoch in range(math.ceil(epochs)):
         batches = _batches(states.lengths(), rng)
         share = min(1.0, epochs - epoch)
-        plan.extend(batches[: int(len(batches) * share)])
+        # At least one batch per started epoch: a fraction of one batch would leave nothing to train
+        # (and an empty schedule divides by zero).
+        plan.extend(batches[: max(1, int(len(batches) * share))])
     groups = [{"params": [p for layer in branch.layers for p in layer.parameters()], "lr": LEARNING_RATE},
               {"params": branch.head.parameters(), "lr": HEAD_LEARNING_RATE}]
     optimizer = torch.optim.AdamW(groups, weight_decay=0.01)
