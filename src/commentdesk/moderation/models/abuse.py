@@ -15,7 +15,6 @@ probability. Everything at inference is numpy over arrays stored in ``weights/``
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -24,12 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
+from commentdesk.moderation.models.weights_io import ModelLoadError, load_weights
+
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 CATEGORIES = ("insult", "threat", "identity_attack", "obscenity")
-
-
-class ModelLoadError(RuntimeError):
-    """The weights are missing, corrupt or from an incompatible version."""
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -280,16 +277,7 @@ class AbuseModel:
 
     @classmethod
     def load(cls, weights_dir: Path | None = None) -> AbuseModel:
-        weights_dir = Path(weights_dir) if weights_dir else WEIGHTS_DIR
-        try:
-            meta = json.loads((weights_dir / "abuse.json").read_text(encoding="utf-8"))
-            with np.load(weights_dir / "abuse.npz", allow_pickle=False) as npz:
-                arrays = {k: npz[k] for k in npz.files}
-            return cls(meta, arrays)
-        except ModelLoadError:
-            raise
-        except Exception as exc:  # missing file, bad JSON, truncated npz, missing key ...
-            raise ModelLoadError(f"cannot load abuse model from {weights_dir}: {exc}") from exc
+        return load_weights(Path(weights_dir) if weights_dir else WEIGHTS_DIR, "abuse", cls)
 
     def view_logits(self, normalised_texts: list[str], embeddings: np.ndarray) -> np.ndarray:
         """(n, 1 + heads): the lexical logit, then one logit per embedding head."""

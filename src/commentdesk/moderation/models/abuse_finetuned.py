@@ -17,7 +17,6 @@ rare in the labeled news sets, so the stacker alone would under-weigh them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -29,13 +28,13 @@ from commentdesk.moderation.models.abuse import (
     AbuseScore,
     LexicalFeaturizer,
     LexicalSpec,
-    ModelLoadError,
     analyse,
     check_normaliser,
     evidence_words,
     is_disguised,
     token_spans,
 )
+from commentdesk.moderation.models.weights_io import ModelLoadError, load_weights
 
 FORMAT = "finetuned-branch-1"
 BRANCH_PREFIX = "branch."
@@ -100,15 +99,7 @@ class FineTunedAbuseModel:
 
     @classmethod
     def load(cls, weights_dir: Path) -> FineTunedAbuseModel:
-        try:
-            meta = json.loads((Path(weights_dir) / "abuse.json").read_text(encoding="utf-8"))
-            with np.load(Path(weights_dir) / "abuse.npz", allow_pickle=False) as npz:
-                arrays = {key: npz[key] for key in npz.files}
-            return cls(meta, arrays)
-        except ModelLoadError:
-            raise
-        except Exception as exc:  # missing file, bad JSON, truncated npz, missing key ...
-            raise ModelLoadError(f"cannot load abuse model from {weights_dir}: {exc}") from exc
+        return load_weights(Path(weights_dir), "abuse", cls)
 
     @property
     def branch_state(self) -> dict[str, np.ndarray]:
@@ -187,11 +178,8 @@ def load_abuse_model(weights_dir: Path | None = None):
     fine-tuned (this module) or the earlier linear one (:class:`.abuse.AbuseModel`)."""
     from commentdesk.moderation.models.abuse import WEIGHTS_DIR, AbuseModel
 
-    weights_dir = Path(weights_dir) if weights_dir else WEIGHTS_DIR
-    try:
-        meta = json.loads((weights_dir / "abuse.json").read_text(encoding="utf-8"))
-    except Exception as exc:
-        raise ModelLoadError(f"cannot load abuse model from {weights_dir}: {exc}") from exc
-    if meta.get("format") == FORMAT:
-        return FineTunedAbuseModel.load(weights_dir)
-    return AbuseModel.load(weights_dir)
+    def build(meta: dict, arrays: dict[str, np.ndarray]) -> FineTunedAbuseModel | AbuseModel:
+        kind = FineTunedAbuseModel if meta.get("format") == FORMAT else AbuseModel
+        return kind(meta, arrays)
+
+    return load_weights(Path(weights_dir) if weights_dir else WEIGHTS_DIR, "abuse", build)
