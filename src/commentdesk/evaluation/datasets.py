@@ -234,29 +234,22 @@ def load_davidson(data_dir: Path) -> AbuseSet:
 def load_wiki(data_dir: Path) -> AbuseSet:
     """Wikipedia talk toxicity sample: kept entirely for testing (an out-of-domain check)."""
     rows = _read_csv(data_dir / "wiki_toxicity_test" / "toxicity_nonfuzzed_testset.csv")
-    n = len(rows)
-    return AbuseSet(
-        name="wiki",
-        texts=[re.sub(r"\s+", " ", r["comment"]).strip() for r in rows],
-        labels=np.array([r["toxic"] == "True" for r in rows], dtype=np.int8),
-        groups=np.array([f"wiki:{r['rev_id']}" for r in rows]),
-        split=np.array(["test"] * n),
-        domain="wiki",
-    )
+    return _test_only_set("wiki", texts=[re.sub(r"\s+", " ", r["comment"]).strip() for r in rows],
+                          labels=[r["toxic"] == "True" for r in rows], groups=[f"wiki:{r['rev_id']}" for r in rows],
+                          domain="wiki")
 
 
 def load_bias_madlibs(data_dir: Path) -> AbuseSet:
     """Synthetic identity-term templates (fairness check only, never trained on)."""
     rows = _read_csv(data_dir / "bias_madlibs" / "bias_madlibs_77k.csv")
-    n = len(rows)
-    return AbuseSet(
-        name="bias_madlibs",
-        texts=[r["Text"] for r in rows],
-        labels=np.array([r["Label"] == "BAD" for r in rows], dtype=np.int8),
-        groups=np.array([r["Template"] for r in rows]),
-        split=np.array(["test"] * n),
-        domain="synthetic",
-    )
+    return _test_only_set("bias_madlibs", texts=[r["Text"] for r in rows], labels=[r["Label"] == "BAD" for r in rows],
+                          groups=[r["Template"] for r in rows], domain="synthetic")
+
+
+def _test_only_set(name: str, *, texts: list[str], labels: list[bool], groups: list[str], domain: str) -> AbuseSet:
+    """A set that is never trained on: every row is in the test split, and no category is labeled."""
+    return AbuseSet(name=name, texts=texts, labels=np.array(labels, dtype=np.int8), groups=np.array(groups),
+                    split=np.array(["test"] * len(texts)), domain=domain)
 
 
 LOADERS = {
