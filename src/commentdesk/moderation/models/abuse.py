@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -315,17 +316,24 @@ class AbuseModel:
         analysed = [analyse(t, self.repairs) for t in texts]
         prob, cats = self._scores([" ".join(a.normalised) for a in analysed], embeddings,
                                   np.array([a.disguised for a in analysed]))
-        return [
-            AbuseScore(
-                probability=float(prob[i]),
-                categories={name: float(cats[i, j]) for j, name in enumerate(self._cat_names)},
-                evidence=self._evidence(analysed[i].originals, analysed[i].normalised),
-            )
-            for i in range(len(texts))
-        ]
+        return scores_with_evidence(prob, cats, self._cat_names, analysed, self._evidence)
 
     def _evidence(self, originals: list[str], normalised: list[str], limit: int = 5) -> list[str]:
         return evidence_words(self._featurizer, self._lex_w, self.evidence_min_weight, originals, normalised, limit)
+
+
+def scores_with_evidence(prob: np.ndarray, categories: np.ndarray, names: list[str], analysed: list[Analysed],
+                         evidence: Callable[[list[str], list[str]], list[str]]) -> list[AbuseScore]:
+    """One score per analysed text: its probability, its category probabilities by name, and the
+    words ``evidence`` picks from it (shared by both abuse models)."""
+    return [
+        AbuseScore(
+            probability=float(prob[i]),
+            categories={name: float(categories[i, j]) for j, name in enumerate(names)},
+            evidence=evidence(text.originals, text.normalised),
+        )
+        for i, text in enumerate(analysed)
+    ]
 
 
 def evidence_words(featurizer: LexicalFeaturizer, lexical_w: np.ndarray, min_weight: float,

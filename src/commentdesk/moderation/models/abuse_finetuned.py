@@ -32,6 +32,7 @@ from commentdesk.moderation.models.abuse import (
     check_normaliser,
     evidence_words,
     is_disguised,
+    scores_with_evidence,
     token_spans,
 )
 from commentdesk.moderation.models.weights_io import ModelLoadError, load_weights
@@ -159,15 +160,7 @@ class FineTunedAbuseModel:
             return []
         analysed = [analyse(t, self.repairs) for t in texts]
         x, heads = self.stack_and_heads(texts, logits, reencode, analysed)
-        prob = self._finish(x, heads)
-        return [
-            AbuseScore(
-                probability=float(prob[i]),
-                categories={name: float(heads[i, j]) for j, name in enumerate(self.category_names)},
-                evidence=self._evidence(analysed[i].originals, analysed[i].normalised),
-            )
-            for i in range(len(texts))
-        ]
+        return scores_with_evidence(self._finish(x, heads), heads, self.category_names, analysed, self._evidence)
 
     def _evidence(self, originals: list[str], normalised: list[str], limit: int = 5) -> list[str]:
         return evidence_words(self._featurizer, self._lex_w, self.evidence_min_weight, originals, normalised, limit)
