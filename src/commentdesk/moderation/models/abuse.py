@@ -263,14 +263,8 @@ class AbuseModel:
         self._cat_b = arrays["category_b"].astype(np.float32)
         # A category score at or above its floor is also the abuse probability's lower bound:
         # threats are rare in the labeled news sets, so the stacker alone under-weighs them.
-        self._floors = [(self._cat_names.index(name), float(level))
-                        for name, level in meta.get("category_floors", {}).items()
-                        if name in self._cat_names]
-        check_normaliser(meta)
-        self.spec = LexicalSpec(n_features=int(meta["lexical"]["n_features"]),
-                                char_ngrams=tuple(meta["lexical"]["char_ngrams"]))
-        if self._lex_w.shape != (self.spec.n_features,):
-            raise ModelLoadError("abuse weights: lexical weight size does not match its spec")
+        self._floors = category_floors(meta, self._cat_names)
+        self.spec = lexical_spec(meta, self._lex_w)
 
     @cached_property
     def _featurizer(self) -> LexicalFeaturizer:
@@ -320,6 +314,22 @@ class AbuseModel:
 
     def _evidence(self, originals: list[str], normalised: list[str], limit: int = 5) -> list[str]:
         return evidence_words(self._featurizer, self._lex_w, self.evidence_min_weight, originals, normalised, limit)
+
+
+def category_floors(meta: dict, names: list[str]) -> list[tuple[int, float]]:
+    """(column, level) for each category whose score at or above ``level`` also bounds the abuse
+    probability from below (shared by both abuse models)."""
+    return [(names.index(name), float(level)) for name, level in meta.get("category_floors", {}).items() if name in names]
+
+
+def lexical_spec(meta: dict, lexical_w: np.ndarray) -> LexicalSpec:
+    """The lexical view the weights were trained with, refused when it used another normalisation
+    or when the lexical weights do not fit it (shared by both abuse models)."""
+    check_normaliser(meta)
+    spec = LexicalSpec(n_features=int(meta["lexical"]["n_features"]), char_ngrams=tuple(meta["lexical"]["char_ngrams"]))
+    if lexical_w.shape != (spec.n_features,):
+        raise ModelLoadError("abuse weights: lexical weight size does not match its spec")
+    return spec
 
 
 def scores_with_evidence(prob: np.ndarray, categories: np.ndarray, names: list[str], analysed: list[Analysed],

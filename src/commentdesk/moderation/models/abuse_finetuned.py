@@ -27,11 +27,11 @@ from commentdesk.moderation.models.abuse import (
     _WORD_EDGE_PUNCT,
     AbuseScore,
     LexicalFeaturizer,
-    LexicalSpec,
     analyse,
-    check_normaliser,
+    category_floors,
     evidence_words,
     is_disguised,
+    lexical_spec,
     scores_with_evidence,
     token_spans,
 )
@@ -90,13 +90,8 @@ class FineTunedAbuseModel:
         self._lex_b = float(arrays["lexical_b"])
         self._stack_w = arrays["stack_w"].astype(np.float64)
         self._stack_b = float(arrays["stack_b"])
-        self._floors = [(self.category_names.index(name), float(level))
-                        for name, level in meta.get("category_floors", {}).items() if name in self.category_names]
-        check_normaliser(meta)
-        self.spec = LexicalSpec(n_features=int(meta["lexical"]["n_features"]),
-                                char_ngrams=tuple(meta["lexical"]["char_ngrams"]))
-        if self._lex_w.shape != (self.spec.n_features,):
-            raise ModelLoadError("abuse weights: lexical weight size does not match its spec")
+        self._floors = category_floors(meta, self.category_names)
+        self.spec = lexical_spec(meta, self._lex_w)
 
     @classmethod
     def load(cls, weights_dir: Path) -> FineTunedAbuseModel:
