@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from commentdesk.services import events, webhooks
 from commentdesk.services.sites import create_site
@@ -31,33 +32,9 @@ from commentdesk.store import outbox
 from commentdesk.store.db import make_engine, migrate, session_factory
 from commentdesk.store.models import Article, Comment, Commenter, Site
 
-
-class Receiver:
-    """Records when each event id first arrived; answers 204 after `delay_s`."""
-
-    def __init__(self, delay_s: float) -> None:
-        self.arrived: dict[str, float] = {}
-        lock = threading.Lock()
-        arrived = self.arrived
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                when = time.time()
-                with lock:
-                    arrived.setdefault(self.headers.get("Commentdesk-Event-Id", ""), when)
-                time.sleep(delay_s)
-                self.send_response(204)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *_args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+# The receiver is the tests' own, so the bench measures against the same server the tests trust.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from webhook_receiver import Receiver  # noqa: E402
 
 
 def setup(sessions, url: str) -> tuple[int, int]:
@@ -102,14 +79,15 @@ class BacklogSampler:
 
 def wait_delivered(receiver: Receiver, committed: dict[str, float], within_s: float = 300) -> float:
     started = time.monotonic()
-    while not set(committed) <= set(receiver.arrived) and time.monotonic() - started < within_s:
+    while not set(committed) <= set(receiver.first_arrivals()) and time.monotonic() - started < within_s:
         time.sleep(0.01)
     return time.monotonic() - started
 
 
 def delays_ms(receiver: Receiver, committed: dict[str, float]) -> list[float]:
-    return sorted(max(0.0, (receiver.arrived[event_id] - when) * 1000) for event_id, when in committed.items()
-                  if event_id in receiver.arrived)
+    arrived = receiver.first_arrivals()
+    return sorted(max(0.0, (arrived[event_id] - when) * 1000) for event_id, when in committed.items()
+                  if event_id in arrived)
 
 
 def describe(delays: list[float]) -> str:
@@ -129,11 +107,10 @@ def main() -> None:
     parser.add_argument("--receiver-ms", type=float, default=20.0)
     parser.add_argument("--threads", type=int, default=8, help="deliverer threads (as in serve)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, Receiver(delay_s=args.receiver_ms / 1000) as receiver:
         engine = make_engine(args.database_url or f"sqlite:///{scratch}/bench.sqlite3")
         migrate(engine)
         sessions = session_factory(engine)
-        receiver = Receiver(args.receiver_ms / 1000)
         comment_id, _site_id = setup(sessions, receiver.url)
         deliverer = WebhookDeliverer(sessions, threads=args.threads).start()
         print(f"database: {engine.dialect.name}; receiver answers in {args.receiver_ms:g} ms; "

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from commentdesk.config import Settings, settings_from
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # Exit status of a command refused for its input (a missing file, an unknown site, a wrong value).
 EXIT_BAD_INPUT = 2
@@ -25,3 +31,19 @@ def open_store(args, settings: Settings | None = None):
     engine = make_engine(settings.resolved_database_url())
     migrate(engine)
     return settings, engine, session_factory(engine)
+
+
+@contextmanager
+def store_session(args, settings: Settings | None = None) -> Iterator[tuple[Settings, Session]]:
+    """(settings, session) on the database the flags name, migrated first; its connections are closed after."""
+    settings, engine, sessions = open_store(args, settings)
+    try:
+        with sessions() as session:
+            yield settings, session
+    finally:
+        engine.dispose()
+
+
+def no_site(slug: str, hint: str = "") -> int:
+    """Refuse a slug that names no site, with ``hint`` (how to create one, say) after it."""
+    return fail(f"no site {slug!r}" + (f" ({hint})" if hint else ""))

@@ -7,7 +7,7 @@ import argparse
 import sys
 from datetime import UTC, datetime, timedelta
 
-from commentdesk.commands.common import DATABASE_SETTINGS, fail, open_store
+from commentdesk.commands.common import DATABASE_SETTINGS, fail, store_session
 from commentdesk.config import add_settings_arguments
 
 
@@ -35,21 +35,17 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from commentdesk.services import accounts, notices, transparency
 
-    settings, engine, sessions = open_store(args)
-    try:
-        with sessions() as session:
-            if args.dsa_command == "erase-contacts":
-                erased = notices.erase_expired_contacts(session, settings.notice_contact_days)
-                print(f"erased the contact of {erased} notifier(s)", file=sys.stderr)
-                return 0
-            if args.last_day < args.start:
-                return fail("--to is before --from")
-            try:
-                site_ids = accounts.site_ids_for(session, args.site)
-            except accounts.AccountError as error:
-                return fail(str(error))
-            report = transparency.transparency_report(session, args.start, args.last_day + timedelta(days=1), site_ids)
-            sys.stdout.write(transparency.as_json(report) if args.format == "json" else transparency.as_csv(report))
+    with store_session(args) as (settings, session):
+        if args.dsa_command == "erase-contacts":
+            erased = notices.erase_expired_contacts(session, settings.notice_contact_days)
+            print(f"erased the contact of {erased} notifier(s)", file=sys.stderr)
             return 0
-    finally:
-        engine.dispose()
+        if args.last_day < args.start:
+            return fail("--to is before --from")
+        try:
+            site_ids = accounts.site_ids_for(session, args.site)
+        except accounts.AccountError as error:
+            return fail(str(error))
+        report = transparency.transparency_report(session, args.start, args.last_day + timedelta(days=1), site_ids)
+        sys.stdout.write(transparency.as_json(report) if args.format == "json" else transparency.as_csv(report))
+        return 0

@@ -8,7 +8,7 @@ import tempfile
 from contextlib import closing
 from pathlib import Path
 
-from commentdesk.commands.common import DATABASE_SETTINGS, fail, open_store
+from commentdesk.commands.common import DATABASE_SETTINGS, fail, no_site, store_session
 from commentdesk.config import add_settings_arguments
 
 
@@ -34,22 +34,18 @@ def run(args) -> int:
     unknown = [status for status in statuses if status not in CommentStatus.ALL]
     if not statuses or unknown:
         return fail(f"--status takes a comma-separated list of {', '.join(CommentStatus.ALL)}")
-    _settings, engine, sessions = open_store(args)
-    try:
-        with sessions() as session:
-            site = repo.site_by_slug(session, args.site)
-            if site is None:
-                return fail(f"no site {args.site!r}")
-            total = count_comments(session, site, statuses)
-            with closing(tqdm(exported_rows(session, site, statuses), total=total, unit=" comments", desc="export",
-                              file=sys.stderr)) as rows:
-                if args.output is None:
-                    written = write_jsonl(rows, sys.stdout)
-                    sys.stdout.flush()
-                else:
-                    written = _write_file(args.output, rows)
-    finally:
-        engine.dispose()
+    with store_session(args) as (_settings, session):
+        site = repo.site_by_slug(session, args.site)
+        if site is None:
+            return no_site(args.site)
+        total = count_comments(session, site, statuses)
+        with closing(tqdm(exported_rows(session, site, statuses), total=total, unit=" comments", desc="export",
+                          file=sys.stderr)) as rows:
+            if args.output is None:
+                written = write_jsonl(rows, sys.stdout)
+                sys.stdout.flush()
+            else:
+                written = _write_file(args.output, rows)
     print(f"exported {written} comments of site {args.site!r}", file=sys.stderr)
     return 0
 

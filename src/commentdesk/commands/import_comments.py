@@ -8,7 +8,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from pathlib import Path
 
-from commentdesk.commands.common import fail, open_store
+from commentdesk.commands.common import fail, no_site, store_session
 from commentdesk.config import add_settings_arguments
 from commentdesk.importers.sources import SOURCES
 from commentdesk.input_errors import reports_input_errors
@@ -47,22 +47,18 @@ def run(args) -> int:
         return fail(f"{args.file} is not a file. Give the path to {source.file_help}.")
     if getattr(args, "base_url", None) and normalized_url(args.base_url) is None:
         return fail("--base-url must be an http(s) address, e.g. https://news.example.com")
-    settings, engine, sessions = open_store(args)
-    try:
-        with sessions() as session:
-            site = repo.site_by_slug(session, args.site)
-            if site is None:
-                return fail(f"no site {args.site!r} (create it with: commentdesk sites add {args.site} --name ...)")
-            pipeline = _pipeline(settings) if args.moderate else None
-            try:
-                with ExitStack() as resources:
-                    records = source.read(args.file, args, resources)
-                    summary = import_records(session, site, records, secret=settings.resolved_secret(),
-                                             pipeline=pipeline, dry_run=args.dry_run)
-            except ImportFileError as error:
-                return fail(f"{args.file}: {error}; nothing was imported. Check that it is {source.file_help}.")
-    finally:
-        engine.dispose()
+    with store_session(args) as (settings, session):
+        site = repo.site_by_slug(session, args.site)
+        if site is None:
+            return no_site(args.site, f"create it with: commentdesk sites add {args.site} --name ...")
+        pipeline = _pipeline(settings) if args.moderate else None
+        try:
+            with ExitStack() as resources:
+                records = source.read(args.file, args, resources)
+                summary = import_records(session, site, records, secret=settings.resolved_secret(),
+                                         pipeline=pipeline, dry_run=args.dry_run)
+        except ImportFileError as error:
+            return fail(f"{args.file}: {error}; nothing was imported. Check that it is {source.file_help}.")
     outcome = "dry run, nothing was stored" if args.dry_run else "committed"
     print(f"{args.import_source} import of {args.file.name} into site {args.site!r} ({outcome})")
     print("\n".join(summary.lines()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commentdesk.commands.common import DATABASE_SETTINGS, fail, open_store
+from commentdesk.commands.common import DATABASE_SETTINGS, fail, no_site, store_session
 from commentdesk.config import add_settings_arguments
 
 
@@ -27,12 +27,15 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    _settings, engine, sessions = open_store(args)
-    try:
-        with sessions() as session:
-            return ACTIONS[args.site_command](session, args)
-    finally:
-        engine.dispose()
+    from commentdesk.store import repository as repo
+
+    with store_session(args) as (_settings, session):
+        if args.site_command in SITE_ACTIONS:
+            site = repo.site_by_slug(session, args.slug)
+            if site is None:
+                return no_site(args.slug)
+            return SITE_ACTIONS[args.site_command](session, site, args)
+        return ACTIONS[args.site_command](session, args)
 
 
 def _add(session, args) -> int:
@@ -55,27 +58,19 @@ def _list(session, _args) -> int:
     return 0
 
 
-def _rotate_key(session, args) -> int:
+def _rotate_key(session, site, _args) -> int:
     from commentdesk.services.sites import rotate_key
-    from commentdesk.store import repository as repo
 
-    site = repo.site_by_slug(session, args.slug)
-    if site is None:
-        return fail(f"no site {args.slug!r}")
     key = rotate_key(session, site)
     session.commit()
     print(f"new API key for {site.slug} (shown once): {key}")
     return 0
 
 
-def _sso(session, args) -> int:
+def _sso(session, site, args) -> int:
     """Set or clear a site's reader sign-in key; the key is read from a file, never from the command line."""
     from commentdesk.services import reader_identity
-    from commentdesk.store import repository as repo
 
-    site = repo.site_by_slug(session, args.slug)
-    if site is None:
-        return fail(f"no site {args.slug!r}")
     if args.off:
         reader_identity.clear(site)
     else:
@@ -92,4 +87,6 @@ def _sso(session, args) -> int:
     return 0
 
 
-ACTIONS = {"add": _add, "list": _list, "rotate-key": _rotate_key, "sso": _sso}
+ACTIONS = {"add": _add, "list": _list}
+# The actions on one existing site, named by its slug: they get the site itself.
+SITE_ACTIONS = {"rotate-key": _rotate_key, "sso": _sso}

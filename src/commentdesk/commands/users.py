@@ -6,7 +6,7 @@ import argparse
 import getpass
 import sys
 
-from commentdesk.commands.common import DATABASE_SETTINGS, fail, open_store
+from commentdesk.commands.common import DATABASE_SETTINGS, fail, store_session
 from commentdesk.config import add_settings_arguments
 
 
@@ -48,9 +48,8 @@ def _read_password(args: argparse.Namespace) -> str:
 def run(args: argparse.Namespace) -> int:
     from commentdesk.services import accounts
 
-    _settings, engine, sessions = open_store(args)
     try:
-        with sessions() as session:
+        with store_session(args) as (_settings, session):
             if args.user_command == "list":
                 sites = {site.id: site.slug for site in accounts.visible_sites(session, accounts.Scope(None))}
                 for user in accounts.list_users(session):
@@ -79,5 +78,3 @@ def run(args: argparse.Namespace) -> int:
             return 0
     except accounts.AccountError as error:
         return fail(str(error))
-    finally:
-        engine.dispose()

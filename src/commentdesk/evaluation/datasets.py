@@ -86,8 +86,12 @@ def _votes(cell: str) -> dict[str, int]:
     return out
 
 
-def _nan_column(n: int) -> np.ndarray:
-    return np.full(n, np.nan, dtype=np.float32)
+def category_columns(n: int, names: tuple[str, ...] = CATEGORIES, **known: list[float] | np.ndarray) -> dict[str, np.ndarray]:
+    """A float column of ``n`` rows per category in ``names``: the labels a set gives, NaN (unknown) for the rest."""
+    columns = {name: np.full(n, np.nan, dtype=np.float32) for name in names}
+    for name, values in known.items():
+        columns[name] = np.asarray(values, dtype=np.float32)
+    return columns
 
 
 # --------------------------------------------------------------------------- abuse sets
@@ -109,8 +113,7 @@ def load_c3(data_dir: Path) -> AbuseSet:
         labels=labels,
         groups=np.array(groups),
         split=_split_by_group(groups, 0.2, "c3:"),
-        categories={"insult": insult, "threat": _nan_column(n), "identity_attack": _nan_column(n),
-                    "obscenity": _nan_column(n)},
+        categories=category_columns(n, insult=insult),
         # Mean crowd level 1 (none) .. 2+ (toxic): the graded level ranks comments better than
         # the binary cut alone (held-out ROC-AUC +0.02-0.03 in development).
         soft_labels=np.clip(level - 1.0, 0.0, 1.0),
@@ -150,8 +153,7 @@ def load_ucc(data_dir: Path) -> AbuseSet:
         labels=np.array(labels, dtype=np.int8),
         groups=np.array(groups),
         split=np.array(split),
-        categories={"insult": np.array(insult, np.float32), "threat": _nan_column(n),
-                    "identity_attack": np.array(identity, np.float32), "obscenity": _nan_column(n)},
+        categories=category_columns(n, insult=insult, identity_attack=identity),
     )
 
 
@@ -184,8 +186,7 @@ def load_kaggle_insults(data_dir: Path) -> AbuseSet:
         labels=labels_arr,
         groups=np.array([f"ki:{i}" for i in range(n)]),
         split=np.array(split),
-        categories={"insult": labels_arr.astype(np.float32), "threat": _nan_column(n),
-                    "identity_attack": _nan_column(n), "obscenity": _nan_column(n)},
+        categories=category_columns(n, insult=labels_arr),
         domain="forum",
     )
 
@@ -206,8 +207,7 @@ def load_olid(data_dir: Path) -> AbuseSet:
         labels=off,
         groups=np.array(groups),
         split=_split_by_group(groups, 0.2, "olid:"),
-        categories={"insult": insult, "threat": _nan_column(n), "identity_attack": identity,
-                    "obscenity": _nan_column(n)},
+        categories=category_columns(n, insult=insult, identity_attack=identity),
         domain="tweets",
     )
 
@@ -224,9 +224,7 @@ def load_davidson(data_dir: Path) -> AbuseSet:
         labels=(cls != 2).astype(np.int8),
         groups=np.array(groups),
         split=_split_by_group(groups, 0.2, "davidson:"),
-        categories={"insult": _nan_column(len(rows)), "threat": _nan_column(len(rows)),
-                    "identity_attack": (cls == 0).astype(np.float32),
-                    "obscenity": (cls == 1).astype(np.float32)},
+        categories=category_columns(len(rows), identity_attack=(cls == 0), obscenity=(cls == 1)),
         domain="tweets",
     )
 
@@ -234,29 +232,22 @@ def load_davidson(data_dir: Path) -> AbuseSet:
 def load_wiki(data_dir: Path) -> AbuseSet:
     """Wikipedia talk toxicity sample: kept entirely for testing (an out-of-domain check)."""
     rows = _read_csv(data_dir / "wiki_toxicity_test" / "toxicity_nonfuzzed_testset.csv")
-    n = len(rows)
-    return AbuseSet(
-        name="wiki",
-        texts=[re.sub(r"\s+", " ", r["comment"]).strip() for r in rows],
-        labels=np.array([r["toxic"] == "True" for r in rows], dtype=np.int8),
-        groups=np.array([f"wiki:{r['rev_id']}" for r in rows]),
-        split=np.array(["test"] * n),
-        domain="wiki",
-    )
+    return _test_only_set("wiki", texts=[re.sub(r"\s+", " ", r["comment"]).strip() for r in rows],
+                          labels=[r["toxic"] == "True" for r in rows], groups=[f"wiki:{r['rev_id']}" for r in rows],
+                          domain="wiki")
 
 
 def load_bias_madlibs(data_dir: Path) -> AbuseSet:
     """Synthetic identity-term templates (fairness check only, never trained on)."""
     rows = _read_csv(data_dir / "bias_madlibs" / "bias_madlibs_77k.csv")
-    n = len(rows)
-    return AbuseSet(
-        name="bias_madlibs",
-        texts=[r["Text"] for r in rows],
-        labels=np.array([r["Label"] == "BAD" for r in rows], dtype=np.int8),
-        groups=np.array([r["Template"] for r in rows]),
-        split=np.array(["test"] * n),
-        domain="synthetic",
-    )
+    return _test_only_set("bias_madlibs", texts=[r["Text"] for r in rows], labels=[r["Label"] == "BAD" for r in rows],
+                          groups=[r["Template"] for r in rows], domain="synthetic")
+
+
+def _test_only_set(name: str, *, texts: list[str], labels: list[bool], groups: list[str], domain: str) -> AbuseSet:
+    """A set that is never trained on: every row is in the test split, and no category is labeled."""
+    return AbuseSet(name=name, texts=texts, labels=np.array(labels, dtype=np.int8), groups=np.array(groups),
+                    split=np.array(["test"] * len(texts)), domain=domain)
 
 
 LOADERS = {

@@ -15,17 +15,14 @@ from pathlib import Path
 
 import numpy as np
 
-from commentdesk.evaluation.datasets import AbuseSet, _read_csv, _split_by_group
+from commentdesk.evaluation.datasets import AbuseSet, _read_csv, _split_by_group, category_columns
 
 # The heads every set is mapped onto (a superset of the legacy four categories).
 HEADS = ("insult", "threat", "identity_attack", "obscenity", "dehumanisation", "incitement")
 
 
 def _columns(n: int, **known: list[float] | np.ndarray) -> dict[str, np.ndarray]:
-    out = {name: np.full(n, np.nan, dtype=np.float32) for name in HEADS}
-    for name, values in known.items():
-        out[name] = np.asarray(values, dtype=np.float32)
-    return out
+    return category_columns(n, HEADS, **known)
 
 
 def _clean(text: str) -> str:

@@ -17,6 +17,7 @@ import numpy as np
 from tqdm import tqdm
 
 from commentdesk.evaluation.evaluate import SetResult
+from commentdesk.evaluation.jsonl import numbered_objects
 from commentdesk.evaluation.metrics import plot_curves, roc_auc
 from commentdesk.moderation.scorer import Scorer
 
@@ -30,15 +31,7 @@ class LabeledFileError(ValueError):
 def load_cases(path: Path, articles_path: Path | None) -> list[dict]:
     articles = json.loads(articles_path.read_text()) if articles_path else {}
     cases = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            case = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise LabeledFileError(f"{path}:{number}: not JSON ({error.msg})") from None
-        if not isinstance(case, dict):
-            raise LabeledFileError(f"{path}:{number}: each line must be a JSON object")
+    for number, case in numbered_objects(path, LabeledFileError):
         article = case.get("article")
         if isinstance(article, str):
             if article not in articles:

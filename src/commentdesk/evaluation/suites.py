@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from commentdesk.evaluation.jsonl import numbered_objects
 from commentdesk.evaluation.metrics import roc_auc
 from commentdesk.moderation import reasons
 
@@ -113,25 +115,6 @@ def load_articles(path: Path = ARTICLES_FILE) -> dict[str, dict]:
     return articles
 
 
-def _records(path: Path) -> list[tuple[int, dict]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise SuiteError(f"{path}: {error}") from None
-    records = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise SuiteError(f"{path}:{number}: not JSON ({error.msg})") from None
-        if not isinstance(record, dict):
-            raise SuiteError(f"{path}:{number}: each line must be a JSON object")
-        records.append((number, record))
-    return records
-
-
 def _common(path: Path, number: int, record: dict, articles: dict[str, dict], expected_values: tuple[str, ...]) -> dict:
     where = f"{path}:{number}"
     for field in ("id", "text", "article", "expected"):
@@ -148,7 +131,28 @@ def _common(path: Path, number: int, record: dict, articles: dict[str, dict], ex
             "text": record["text"], "parent": parent}
 
 
-def _unique_ids(path: Path, cases: list[SuiteCase]) -> list[SuiteCase]:
+def _functional_fields(where: str, record: dict, common: dict) -> dict:
+    functionality = record.get("functionality")
+    if not isinstance(functionality, str) or not functionality.strip():
+        raise SuiteError(f"{where}: needs a 'functionality'")
+    return {"group": functionality, "demo_case": bool(record.get("demo_case"))}
+
+
+def _offtopic_fields(where: str, record: dict, common: dict) -> dict:
+    kind = record.get("kind")
+    if not isinstance(kind, str) or OFFTOPIC_KINDS.get(kind) != common["expected"]:
+        raise SuiteError(f"{where}: 'kind' must be chatter (expected hold) or on_topic (expected publish)")
+    return {"group": kind, "chatter_kind": record.get("chatter_kind")}
+
+
+def _load_suite(suite: str, path: Path, articles: dict[str, dict] | None, expected_values: tuple[str, ...],
+                own_fields: Callable[[str, dict, dict], dict]) -> list[SuiteCase]:
+    """The cases of one suite file: the fields every case has, then the suite's own (``own_fields``)."""
+    articles = load_articles() if articles is None else articles
+    cases = []
+    for number, record in numbered_objects(path, SuiteError):
+        common = _common(path, number, record, articles, expected_values)
+        cases.append(SuiteCase(suite=suite, **common, **own_fields(f"{path}:{number}", record, common)))
     repeated = [case_id for case_id, count in Counter(case.id for case in cases).items() if count > 1]
     if repeated:
         raise SuiteError(f"{path}: repeated ids: {', '.join(sorted(repeated))}")
@@ -156,27 +160,11 @@ def _unique_ids(path: Path, cases: list[SuiteCase]) -> list[SuiteCase]:
 
 
 def load_functional(path: Path = FUNCTIONAL_FILE, articles: dict[str, dict] | None = None) -> list[SuiteCase]:
-    articles = load_articles() if articles is None else articles
-    cases = []
-    for number, record in _records(path):
-        fields = _common(path, number, record, articles, FUNCTIONAL_EXPECTED)
-        functionality = record.get("functionality")
-        if not isinstance(functionality, str) or not functionality.strip():
-            raise SuiteError(f"{path}:{number}: needs a 'functionality'")
-        cases.append(SuiteCase(suite="functional", group=functionality, demo_case=bool(record.get("demo_case")), **fields))
-    return _unique_ids(path, cases)
+    return _load_suite("functional", path, articles, FUNCTIONAL_EXPECTED, _functional_fields)
 
 
 def load_offtopic(path: Path = OFFTOPIC_FILE, articles: dict[str, dict] | None = None) -> list[SuiteCase]:
-    articles = load_articles() if articles is None else articles
-    cases = []
-    for number, record in _records(path):
-        fields = _common(path, number, record, articles, OFFTOPIC_EXPECTED)
-        kind = record.get("kind")
-        if not isinstance(kind, str) or OFFTOPIC_KINDS.get(kind) != fields["expected"]:
-            raise SuiteError(f"{path}:{number}: 'kind' must be chatter (expected hold) or on_topic (expected publish)")
-        cases.append(SuiteCase(suite="offtopic", group=kind, chatter_kind=record.get("chatter_kind"), **fields))
-    return _unique_ids(path, cases)
+    return _load_suite("offtopic", path, articles, OFFTOPIC_EXPECTED, _offtopic_fields)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,21 +15,19 @@ probability. Everything at inference is numpy over arrays stored in ``weights/``
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
+from commentdesk.moderation.models.weights_io import ModelLoadError, load_weights
+
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 CATEGORIES = ("insult", "threat", "identity_attack", "obscenity")
-
-
-class ModelLoadError(RuntimeError):
-    """The weights are missing, corrupt or from an incompatible version."""
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -265,14 +263,8 @@ class AbuseModel:
         self._cat_b = arrays["category_b"].astype(np.float32)
         # A category score at or above its floor is also the abuse probability's lower bound:
         # threats are rare in the labeled news sets, so the stacker alone under-weighs them.
-        self._floors = [(self._cat_names.index(name), float(level))
-                        for name, level in meta.get("category_floors", {}).items()
-                        if name in self._cat_names]
-        check_normaliser(meta)
-        self.spec = LexicalSpec(n_features=int(meta["lexical"]["n_features"]),
-                                char_ngrams=tuple(meta["lexical"]["char_ngrams"]))
-        if self._lex_w.shape != (self.spec.n_features,):
-            raise ModelLoadError("abuse weights: lexical weight size does not match its spec")
+        self._floors = category_floors(meta, self._cat_names)
+        self.spec = lexical_spec(meta, self._lex_w)
 
     @cached_property
     def _featurizer(self) -> LexicalFeaturizer:
@@ -280,16 +272,7 @@ class AbuseModel:
 
     @classmethod
     def load(cls, weights_dir: Path | None = None) -> AbuseModel:
-        weights_dir = Path(weights_dir) if weights_dir else WEIGHTS_DIR
-        try:
-            meta = json.loads((weights_dir / "abuse.json").read_text(encoding="utf-8"))
-            with np.load(weights_dir / "abuse.npz", allow_pickle=False) as npz:
-                arrays = {k: npz[k] for k in npz.files}
-            return cls(meta, arrays)
-        except ModelLoadError:
-            raise
-        except Exception as exc:  # missing file, bad JSON, truncated npz, missing key ...
-            raise ModelLoadError(f"cannot load abuse model from {weights_dir}: {exc}") from exc
+        return load_weights(Path(weights_dir) if weights_dir else WEIGHTS_DIR, "abuse", cls)
 
     def view_logits(self, normalised_texts: list[str], embeddings: np.ndarray) -> np.ndarray:
         """(n, 1 + heads): the lexical logit, then one logit per embedding head."""
@@ -327,17 +310,40 @@ class AbuseModel:
         analysed = [analyse(t, self.repairs) for t in texts]
         prob, cats = self._scores([" ".join(a.normalised) for a in analysed], embeddings,
                                   np.array([a.disguised for a in analysed]))
-        return [
-            AbuseScore(
-                probability=float(prob[i]),
-                categories={name: float(cats[i, j]) for j, name in enumerate(self._cat_names)},
-                evidence=self._evidence(analysed[i].originals, analysed[i].normalised),
-            )
-            for i in range(len(texts))
-        ]
+        return scores_with_evidence(prob, cats, self._cat_names, analysed, self._evidence)
 
     def _evidence(self, originals: list[str], normalised: list[str], limit: int = 5) -> list[str]:
         return evidence_words(self._featurizer, self._lex_w, self.evidence_min_weight, originals, normalised, limit)
+
+
+def category_floors(meta: dict, names: list[str]) -> list[tuple[int, float]]:
+    """(column, level) for each category whose score at or above ``level`` also bounds the abuse
+    probability from below (shared by both abuse models)."""
+    return [(names.index(name), float(level)) for name, level in meta.get("category_floors", {}).items() if name in names]
+
+
+def lexical_spec(meta: dict, lexical_w: np.ndarray) -> LexicalSpec:
+    """The lexical view the weights were trained with, refused when it used another normalisation
+    or when the lexical weights do not fit it (shared by both abuse models)."""
+    check_normaliser(meta)
+    spec = LexicalSpec(n_features=int(meta["lexical"]["n_features"]), char_ngrams=tuple(meta["lexical"]["char_ngrams"]))
+    if lexical_w.shape != (spec.n_features,):
+        raise ModelLoadError("abuse weights: lexical weight size does not match its spec")
+    return spec
+
+
+def scores_with_evidence(prob: np.ndarray, categories: np.ndarray, names: list[str], analysed: list[Analysed],
+                         evidence: Callable[[list[str], list[str]], list[str]]) -> list[AbuseScore]:
+    """One score per analysed text: its probability, its category probabilities by name, and the
+    words ``evidence`` picks from it (shared by both abuse models)."""
+    return [
+        AbuseScore(
+            probability=float(prob[i]),
+            categories={name: float(categories[i, j]) for j, name in enumerate(names)},
+            evidence=evidence(text.originals, text.normalised),
+        )
+        for i, text in enumerate(analysed)
+    ]
 
 
 def evidence_words(featurizer: LexicalFeaturizer, lexical_w: np.ndarray, min_weight: float,

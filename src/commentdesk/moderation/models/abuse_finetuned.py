@@ -17,7 +17,6 @@ rare in the labeled news sets, so the stacker alone would under-weigh them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -28,14 +27,15 @@ from commentdesk.moderation.models.abuse import (
     _WORD_EDGE_PUNCT,
     AbuseScore,
     LexicalFeaturizer,
-    LexicalSpec,
-    ModelLoadError,
     analyse,
-    check_normaliser,
+    category_floors,
     evidence_words,
     is_disguised,
+    lexical_spec,
+    scores_with_evidence,
     token_spans,
 )
+from commentdesk.moderation.models.weights_io import ModelLoadError, load_weights
 
 FORMAT = "finetuned-branch-1"
 BRANCH_PREFIX = "branch."
@@ -90,25 +90,12 @@ class FineTunedAbuseModel:
         self._lex_b = float(arrays["lexical_b"])
         self._stack_w = arrays["stack_w"].astype(np.float64)
         self._stack_b = float(arrays["stack_b"])
-        self._floors = [(self.category_names.index(name), float(level))
-                        for name, level in meta.get("category_floors", {}).items() if name in self.category_names]
-        check_normaliser(meta)
-        self.spec = LexicalSpec(n_features=int(meta["lexical"]["n_features"]),
-                                char_ngrams=tuple(meta["lexical"]["char_ngrams"]))
-        if self._lex_w.shape != (self.spec.n_features,):
-            raise ModelLoadError("abuse weights: lexical weight size does not match its spec")
+        self._floors = category_floors(meta, self.category_names)
+        self.spec = lexical_spec(meta, self._lex_w)
 
     @classmethod
     def load(cls, weights_dir: Path) -> FineTunedAbuseModel:
-        try:
-            meta = json.loads((Path(weights_dir) / "abuse.json").read_text(encoding="utf-8"))
-            with np.load(Path(weights_dir) / "abuse.npz", allow_pickle=False) as npz:
-                arrays = {key: npz[key] for key in npz.files}
-            return cls(meta, arrays)
-        except ModelLoadError:
-            raise
-        except Exception as exc:  # missing file, bad JSON, truncated npz, missing key ...
-            raise ModelLoadError(f"cannot load abuse model from {weights_dir}: {exc}") from exc
+        return load_weights(Path(weights_dir), "abuse", cls)
 
     @property
     def branch_state(self) -> dict[str, np.ndarray]:
@@ -168,15 +155,7 @@ class FineTunedAbuseModel:
             return []
         analysed = [analyse(t, self.repairs) for t in texts]
         x, heads = self.stack_and_heads(texts, logits, reencode, analysed)
-        prob = self._finish(x, heads)
-        return [
-            AbuseScore(
-                probability=float(prob[i]),
-                categories={name: float(heads[i, j]) for j, name in enumerate(self.category_names)},
-                evidence=self._evidence(analysed[i].originals, analysed[i].normalised),
-            )
-            for i in range(len(texts))
-        ]
+        return scores_with_evidence(self._finish(x, heads), heads, self.category_names, analysed, self._evidence)
 
     def _evidence(self, originals: list[str], normalised: list[str], limit: int = 5) -> list[str]:
         return evidence_words(self._featurizer, self._lex_w, self.evidence_min_weight, originals, normalised, limit)
@@ -187,11 +166,8 @@ def load_abuse_model(weights_dir: Path | None = None):
     fine-tuned (this module) or the earlier linear one (:class:`.abuse.AbuseModel`)."""
     from commentdesk.moderation.models.abuse import WEIGHTS_DIR, AbuseModel
 
-    weights_dir = Path(weights_dir) if weights_dir else WEIGHTS_DIR
-    try:
-        meta = json.loads((weights_dir / "abuse.json").read_text(encoding="utf-8"))
-    except Exception as exc:
-        raise ModelLoadError(f"cannot load abuse model from {weights_dir}: {exc}") from exc
-    if meta.get("format") == FORMAT:
-        return FineTunedAbuseModel.load(weights_dir)
-    return AbuseModel.load(weights_dir)
+    def build(meta: dict, arrays: dict[str, np.ndarray]) -> FineTunedAbuseModel | AbuseModel:
+        kind = FineTunedAbuseModel if meta.get("format") == FORMAT else AbuseModel
+        return kind(meta, arrays)
+
+    return load_weights(Path(weights_dir) if weights_dir else WEIGHTS_DIR, "abuse", build)

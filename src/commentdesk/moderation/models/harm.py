@@ -26,11 +26,12 @@ every abuse-model variant.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from commentdesk.moderation.models.weights_io import ModelLoadError, load_weights
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 HEADS = ("violence", "sexual", "disability")
@@ -54,7 +55,7 @@ HARM_CUES = (
 UNCUED_CEILING = 0.3
 
 
-class HarmLoadError(RuntimeError):
+class HarmLoadError(ModelLoadError):
     """The harm weights are missing, corrupt or do not match the embedder."""
 
 
@@ -82,14 +83,9 @@ class HarmModel:
 
     @classmethod
     def load(cls, weights_dir: Path | None = None) -> HarmModel:
-        folder = Path(weights_dir) if weights_dir else WEIGHTS_DIR
-        try:
-            meta = json.loads((folder / "harm.json").read_text(encoding="utf-8"))
-            with np.load(folder / "harm.npz", allow_pickle=False) as arrays:
-                weights, bias = arrays["w"], arrays["b"]
-        except Exception as error:  # missing file, bad JSON, truncated npz, missing key
-            raise HarmLoadError(f"cannot load the harm model from {folder}: {error}") from error
-        return cls(meta, weights, bias)
+        return load_weights(Path(weights_dir) if weights_dir else WEIGHTS_DIR, "harm",
+                            lambda meta, arrays: cls(meta, arrays["w"], arrays["b"]),
+                            label="the harm model", error=HarmLoadError)
 
     @property
     def dimensions(self) -> int:

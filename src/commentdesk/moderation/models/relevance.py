@@ -18,12 +18,13 @@ posted under the wrong article still scores low.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from commentdesk.moderation.models.weights_io import ModelLoadError, load_weights
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 SOURCES = ("article", "parent", "thread")
@@ -32,10 +33,6 @@ MAX_PASSAGE_SENTENCES = 3
 MAX_PASSAGES = 60
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ])|\n{2,}")
-
-
-class ModelLoadError(RuntimeError):
-    """The relevance weights are missing, corrupt or incompatible."""
 
 
 @dataclass
@@ -99,16 +96,7 @@ class RelevanceModel:
 
     @classmethod
     def load(cls, weights_dir: Path | None = None) -> RelevanceModel:
-        weights_dir = Path(weights_dir) if weights_dir else WEIGHTS_DIR
-        try:
-            meta = json.loads((weights_dir / "relevance.json").read_text(encoding="utf-8"))
-            with np.load(weights_dir / "relevance.npz", allow_pickle=False) as npz:
-                arrays = {k: npz[k] for k in npz.files}
-            return cls(meta, arrays)
-        except ModelLoadError:
-            raise
-        except Exception as exc:
-            raise ModelLoadError(f"cannot load relevance model from {weights_dir}: {exc}") from exc
+        return load_weights(Path(weights_dir) if weights_dir else WEIGHTS_DIR, "relevance", cls)
 
     def chunk_article(self, title: str, body: str) -> list[str]:
         return chunk_article(title, body)
