@@ -2,10 +2,12 @@
 outbox): a row is worked on by one server at a time, the one named in `claimed_by`, until
 `claimed_until`. A lease that runs out (its server stalled or died) lets any server take the row.
 
-A claim is one UPDATE of the rows picked by a subquery with FOR UPDATE SKIP LOCKED: on
-PostgreSQL two servers claiming at the same moment pick disjoint rows, rows another server is
-taking are skipped rather than waited for; on SQLite (which has no row locks, the clause is left
-out) the single write lock makes the one statement atomic. Renewing and releasing name the
+A claim is one UPDATE of the rows picked with FOR UPDATE SKIP LOCKED: on PostgreSQL two servers
+claiming at the same moment pick disjoint rows, rows another server is taking are skipped rather
+than waited for; on SQLite (which has no row locks, the clause is left out) the single write
+lock makes the one statement atomic. The rows are picked once, in a materialized WITH query: as
+a plain subquery, PostgreSQL may run the pick again for each row it updates, and each run skips
+the rows just claimed, so a claim could take more than its limit. Renewing and releasing name the
 claimer, so a server whose lease was taken over changes nothing.
 
 Which rows are due, and what is recorded after a try, belong to each queue's own store module.
@@ -36,10 +38,9 @@ def claim(session: Session, table: Leased, claimer: str, *, due: Sequence[Column
     `order_by` first; the ids taken, in increasing order. Does not commit."""
     if limit < 1:
         return []
-    wanted = (*due, free(table, now))
-    picked = select(table.id).where(*wanted).order_by(*order_by, table.id).limit(limit).with_for_update(skip_locked=True)
-    # The conditions are checked again on the rows updated, so a row changed since it was picked is left alone.
-    taken = session.scalars(update(table).where(table.id.in_(picked.scalar_subquery()), *wanted)
+    picked = (select(table.id).where(*due, free(table, now)).order_by(*order_by, table.id).limit(limit)
+              .with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED"))
+    taken = session.scalars(update(table).where(table.id.in_(select(picked.c.id)))
                             .values(claimed_by=claimer, claimed_until=until).returning(table.id)).all()
     return sorted(taken)
 
