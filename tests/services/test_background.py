@@ -108,13 +108,14 @@ def test_a_round_with_more_to_do_is_followed_by_another_without_a_wait(loops):
     assert eventually(lambda: loop.rounds == 4)
 
 
-def test_leases_are_renewed_between_rounds_when_asked_and_not_otherwise(loops):
-    renewing, not_renewing = loops(renew_every_s=0.0).start(), loops().start()
+def test_leases_are_renewed_after_each_round_even_a_failed_one_when_asked_and_not_otherwise(loops):
+    renewing, not_renewing = loops(renew_every_s=0.0, fail_first=True).start(), loops().start()
     for loop in (renewing, not_renewing):
         assert loop.round_done.wait(WAIT_S)
         loop.next_round()
         loop.stop(wait_s=WAIT_S)
-    assert renewing.renewals >= 1 and not_renewing.renewals == 0
+    assert (renewing.rounds, renewing.renewals) == (2, 2)
+    assert not_renewing.renewals == 0
 
 
 def test_the_loop_runs_until_the_last_of_its_starts_is_stopped(loops):

@@ -17,6 +17,7 @@ import socket
 import threading
 import time
 from collections.abc import Sequence
+from typing import Self
 
 log = logging.getLogger(__name__)
 
@@ -89,14 +90,20 @@ class BackgroundLoop:
     def running(self) -> bool:
         return self._loop is not None
 
-    def start(self):
+    @property
+    def stopping(self) -> bool:
+        """Whether `stop` was called: a long round ends early, leaving the rest to be given back."""
+        return self._stopping.is_set()
+
+    def start(self) -> Self:
         with self._lock:
             self._starts += 1
             if self._loop is not None:
                 return self
-            self._stopping.clear()
+            # A new event for each thread: one that outlived the wait of an earlier stop still stops.
+            self._stopping = threading.Event()
             self.on_start()
-            self._loop = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
+            self._loop = threading.Thread(target=self._run, args=(self._stopping,), name=self.thread_name, daemon=True)
             self._loop.start()
         return self
 
@@ -122,17 +129,21 @@ class BackgroundLoop:
         """There is work now: start the next round rather than wait for the poll."""
         self._wake.set()
 
-    def _run(self) -> None:
+    def _run(self, stopping: threading.Event) -> None:
         renewed = time.monotonic()
-        while not self._stopping.is_set():
+        while not stopping.is_set():
             self._wake.clear()
             more = False
             try:
                 more = self.work_round()
-                if self.renew_every_s is not None and time.monotonic() - renewed >= self.renew_every_s:
-                    self.renew_leases()
-                    renewed = time.monotonic()
             except Exception:
                 log.warning("%s failed a round; it tries again shortly", self.thread_name, exc_info=True)
+            # Renewed even when the round failed: the rows being worked on are still this server's.
+            if self.renew_every_s is not None and time.monotonic() - renewed >= self.renew_every_s:
+                try:
+                    self.renew_leases()
+                    renewed = time.monotonic()
+                except Exception:
+                    log.warning("%s could not renew its leases; it tries again shortly", self.thread_name, exc_info=True)
             if not more:
                 self._wake.wait(self.poll_s)

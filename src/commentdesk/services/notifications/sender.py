@@ -2,8 +2,8 @@
 digest and forgets addresses that were never confirmed.
 
 Every server runs a sender; a message is taken with a lease (store/mail.py claim_due), so with
-several servers on one database each message goes out once, and a message taken by a server
-that stopped is sent by another when the lease runs out.
+several servers on one database each message goes out once. A server that stops gives back the
+messages it has not sent; those of a server that died are sent by another when the lease runs out.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import time
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Self
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -49,7 +50,7 @@ class MailSender(BackgroundLoop):
         self.base_url = settings.public_base_url()
         self._last_housekeeping = 0.0
 
-    def start(self) -> MailSender:
+    def start(self) -> Self:
         if self.settings.smtp_host:  # without a server nothing is sent
             super().start()
         return self
@@ -84,6 +85,8 @@ class MailSender(BackgroundLoop):
             return len(ids)
         try:
             for message_id in ids:
+                if self.stopping:
+                    break  # the rest are given back at once rather than sent late by a stopping server
                 self._send_one(connection, message_id)
         finally:
             try:
