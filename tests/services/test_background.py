@@ -5,6 +5,7 @@ back, and the waits before a failed try is tried again."""
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 
@@ -23,11 +24,12 @@ class Recorder(BackgroundLoop):
 
     thread_name = "recorder"
 
-    def __init__(self, *, fail_first: bool = False, more_rounds: int = 0, renew_every_s: float | None = None) -> None:
+    def __init__(self, *, fail_first: bool = False, fail_renewals: bool = False, more_rounds: int = 0,
+                 renew_every_s: float | None = None) -> None:
         super().__init__(poll_s=LONG_POLL_S, renew_every_s=renew_every_s, name="recorder-1")
         self.rounds = 0
         self.renewals = self.releases = self.starts = self.stops = 0
-        self.fail_first, self.more_rounds = fail_first, more_rounds
+        self.fail_first, self.fail_renewals, self.more_rounds = fail_first, fail_renewals, more_rounds
         self.round_done = threading.Event()
 
     def work_round(self) -> bool:
@@ -39,6 +41,8 @@ class Recorder(BackgroundLoop):
 
     def renew_leases(self) -> None:
         self.renewals += 1
+        if self.fail_renewals:
+            raise RuntimeError("the lease could not be renewed")
 
     def release_leases(self) -> None:
         self.releases += 1
@@ -83,9 +87,10 @@ def test_a_round_runs_at_start_and_again_when_woken_and_stop_gives_the_work_back
     loop = loops().start()
     assert loop.round_done.wait(WAIT_S)
     loop.next_round()
-    assert loop.rounds == 2
+    assert loop.rounds == 2 and not loop.stopping
     thread = loop._loop
     loop.stop(wait_s=WAIT_S)
+    assert loop.stopping  # a long round asks this to end early
     # Stopped at once although the next poll was a minute away; what it held is given back.
     assert thread is not None and not thread.is_alive()
     assert (loop.running, loop.starts, loop.stops, loop.releases) == (False, 1, 1, 1)
@@ -116,6 +121,23 @@ def test_leases_are_renewed_after_each_round_even_a_failed_one_when_asked_and_no
         loop.stop(wait_s=WAIT_S)
     assert (renewing.rounds, renewing.renewals) == (2, 2)
     assert not_renewing.renewals == 0
+
+
+def test_a_failed_renewal_is_logged_and_the_loop_goes_on(loops, caplog):
+    loop = loops(renew_every_s=0.0, fail_renewals=True)
+    with caplog.at_level(logging.WARNING, logger="commentdesk.services.background"):
+        loop.start()
+        assert loop.round_done.wait(WAIT_S)
+        loop.next_round()
+        loop.stop(wait_s=WAIT_S)
+    assert loop.rounds == 2 and loop.renewals == 2
+    assert [record.getMessage() for record in caplog.records] == ["recorder could not renew its leases; it tries again shortly"] * 2
+
+
+def test_every_loop_claims_under_a_name_of_its_own():
+    first, second = BackgroundLoop(poll_s=1), BackgroundLoop(poll_s=1)
+    assert first.name != second.name and first.name.split(":")[1] == str(os.getpid())
+    assert BackgroundLoop(poll_s=1, name="server-a").name == "server-a"
 
 
 def test_the_loop_runs_until_the_last_of_its_starts_is_stopped(loops):
