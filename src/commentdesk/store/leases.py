@@ -27,7 +27,7 @@ from commentdesk.store.models import ModerationJob, OutgoingMail, WebhookDeliver
 Leased = type[ModerationJob] | type[WebhookDelivery] | type[OutgoingMail]
 
 
-def free(table: Leased, now: datetime) -> ColumnElement[bool]:
+def _free(table: Leased, now: datetime) -> ColumnElement[bool]:
     """Rows nobody holds now: never claimed, released, or with a lease that ran out."""
     return or_(table.claimed_until.is_(None), table.claimed_until < now)
 
@@ -38,7 +38,7 @@ def claim(session: Session, table: Leased, claimer: str, *, due: Sequence[Column
     `order_by` first; the ids taken, in increasing order. Does not commit."""
     if limit < 1:
         return []
-    picked = (select(table.id).where(*due, free(table, now)).order_by(*order_by, table.id).limit(limit)
+    picked = (select(table.id).where(*due, _free(table, now)).order_by(*order_by, table.id).limit(limit)
               .with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED"))
     taken = session.scalars(update(table).where(table.id.in_(select(picked.c.id)))
                             .values(claimed_by=claimer, claimed_until=until).returning(table.id)).all()
