@@ -116,6 +116,12 @@ class Settings(_FromEnvironment):
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'commentdesk.sqlite3').resolve()}"
 
+    def public_base_url(self, fallback: str | None = None) -> str:
+        """This server's address as readers reach it, without a trailing slash: the configured
+        public URL (behind a proxy), else `fallback` (a request's own address), else the address
+        listened on."""
+        return self.public_url.rstrip("/") or (fallback or f"http://{self.host}:{self.port}").rstrip("/")
+
     def database_connections(self) -> int:
         """Pool size: one connection per admitted request plus the background work (the read
         cache's connection, the moderation queue's, the webhook deliverer's), so an admitted request never waits for one."""

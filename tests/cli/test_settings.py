@@ -61,6 +61,17 @@ def test_settings_built_in_code_keep_their_helpers(tmp_path):
     assert Settings(data_dir=tmp_path / "data").resolved_secret() == secret
 
 
+@pytest.mark.parametrize(("public_url", "fallback", "expected"), [
+    ("https://comments.example/", "http://10.0.0.5:8000/", "https://comments.example"),
+    ("", "http://10.0.0.5:8000/", "http://10.0.0.5:8000"),
+    ("", None, "http://0.0.0.0:9000"),
+    ("/", None, "http://0.0.0.0:9000"),
+])
+def test_the_public_base_url_is_the_configured_one_else_the_fallback_else_the_listening_address(public_url, fallback, expected):
+    settings = Settings(public_url=public_url, host="0.0.0.0", port=9000)
+    assert settings.public_base_url(fallback) == expected
+
+
 def test_every_setting_is_a_flag_of_serve_with_its_variable_in_the_help(capsys):
     with pytest.raises(SystemExit):
         main(["serve", "--help"])

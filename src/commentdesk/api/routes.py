@@ -253,7 +253,7 @@ def notice_status(reference: Annotated[str, FastApiPath(pattern=notices.REFERENC
 
 def public_base(request: Request) -> str:
     """This server's address as readers reach it: the configured public URL behind a proxy."""
-    return request.app.state.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
+    return request.app.state.settings.public_base_url(str(request.base_url))
 
 
 def notice_out(request: Request, notice) -> NoticeOut:

@@ -19,9 +19,6 @@ to the pool, the models run, and the decision is written in one short transactio
 from __future__ import annotations
 
 import logging
-import os
-import secrets
-import socket
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,6 +30,7 @@ from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import Candidate, ModelSignals
 from commentdesk.services import events
+from commentdesk.services.background import BackgroundLoop, retry_delay_s
 from commentdesk.services.posting import candidate_from, decided_fields, settle
 from commentdesk.store import articles, comments
 from commentdesk.store import moderation_jobs as jobs
@@ -55,14 +53,15 @@ RETRY_AFTER_S = (5, 30)
 QUEUE_CONNECTIONS = 2
 
 
-class ModerationQueue:
+class ModerationQueue(BackgroundLoop):
+    thread_name = "moderation-queue-loop"
+
     def __init__(self, sessions: sessionmaker[Session], pipeline: Pipeline, *, check_wait_s: float,
                  lease_s: float = 30.0, poll_s: float = 1.0, threads: int = 16, name: str | None = None) -> None:
+        super().__init__(poll_s=poll_s, renew_every_s=lease_s / 3, name=name)
         self.sessions, self.pipeline = sessions, pipeline
-        self.check_wait_s, self.lease_s, self.poll_s = check_wait_s, lease_s, poll_s
+        self.check_wait_s, self.lease_s = check_wait_s, lease_s
         self.retry_after_s = RETRY_AFTER_S
-        # Who holds a job: this process, uniquely (a restarted server gets a new name).
-        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         # Checks run here, in threads that wait on the models (which batch them together); the
         # pool lives as long as the process, so posting works whether or not the queue runs.
         self._checks = ThreadPoolExecutor(max_workers=64, thread_name_prefix="check")
@@ -71,13 +70,6 @@ class ModerationQueue:
         self._database = threading.BoundedSemaphore(QUEUE_CONNECTIONS)
         self._running: dict[int, Future] = {}    # comment id -> the check started when it was posted
         self._held: set[int] = set()             # job ids this process is working on
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
-        self._loop: threading.Thread | None = None
-        # One app can be started by more than one server at once (a test client beside a live
-        # server): the queue stops when the last of them stops.
-        self._starts = 0
 
     # --- what posting uses ---------------------------------------------------------------------
 
@@ -101,61 +93,30 @@ class ModerationQueue:
         with self._lock:
             self._running.pop(comment_id, None)
 
-    def wake(self) -> None:
-        """A job was committed: look for work now rather than at the next poll."""
-        self._wake.set()
+    # --- running (services/background.py) -----------------------------------------------------
 
-    # --- running -------------------------------------------------------------------------------
+    def on_start(self) -> None:
+        self._workers = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="moderation-queue")
 
-    def start(self) -> ModerationQueue:
-        with self._lock:
-            self._starts += 1
-        if self._loop is None:
-            self._stopping.clear()
-            self._workers = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="moderation-queue")
-            self._loop = threading.Thread(target=self._run, name="moderation-queue-loop", daemon=True)
-            self._loop.start()
-        return self
-
-    def stop(self, wait_s: float = 10.0) -> None:
-        """Stop taking jobs and give back the ones not finished, so that a restart takes them at once."""
-        with self._lock:
-            self._starts = max(0, self._starts - 1)
-            if self._starts:
-                return  # another server still runs this app
-        self._stopping.set()
-        self._wake.set()
-        if self._loop is not None:
-            self._loop.join(timeout=wait_s)
-            self._loop = None
+    def on_stop(self) -> None:
         if self._workers is not None:
             self._workers.shutdown(wait=False, cancel_futures=True)
+            self._workers = None
         with self._lock:
-            self._held.clear()  # given back below; a later start takes them again
-        try:
-            with self._database, self.sessions() as session:
-                jobs.release_all(session, self.name)
-                session.commit()
-        except Exception:  # the leases run out by themselves
-            log.warning("could not give back the moderation jobs at shutdown", exc_info=True)
+            self._held.clear()  # given back next; a later start takes them again
 
-    def _run(self) -> None:
-        workers = self._workers  # this loop's pool, even while stop() lets go of it
+    def work_round(self) -> bool:
+        workers = self._workers
         if workers is None:
-            return
-        renew_every = self.lease_s / 3
-        renewed = time.monotonic()
-        while not self._stopping.is_set():
-            try:
-                for job_id, comment_id in self._take_due_jobs():
-                    workers.submit(self._work, job_id, comment_id)
-                if time.monotonic() - renewed >= renew_every:
-                    self._renew_leases()
-                    renewed = time.monotonic()
-            except Exception:  # the database is away for a moment: try again on the next round
-                log.warning("the moderation queue could not read its jobs", exc_info=True)
-            self._wake.wait(self.poll_s)
-            self._wake.clear()
+            return False
+        for job_id, comment_id in self._take_due_jobs():
+            workers.submit(self._work, job_id, comment_id)
+        return False
+
+    def release_leases(self) -> None:
+        with self._database, self.sessions() as session:
+            jobs.release_all(session, self.name)
+            session.commit()
 
     def _take_due_jobs(self, limit: int = 64) -> list[tuple[int, int]]:
         """Jobs this process holds but has not started, then due jobs nobody holds."""
@@ -172,7 +133,7 @@ class ModerationQueue:
             self._held.update(job_id for job_id, _comment_id in taken)
         return taken
 
-    def _renew_leases(self) -> None:
+    def renew_leases(self) -> None:
         with self._lock:
             held = list(self._held)
         if not held:
@@ -245,7 +206,7 @@ class ModerationQueue:
             session.commit()
 
     def _try_later(self, job_id: int, attempts: int, error: str) -> None:
-        delay = self.retry_after_s[min(attempts, len(self.retry_after_s)) - 1]
+        delay = retry_delay_s(attempts, self.retry_after_s)
         log.warning("moderation job %s: the check failed (%s); trying again in %s s", job_id, error, delay)
         with self._database, self.sessions() as session:
             jobs.try_later(session, job_id, self.name, attempts=attempts, error=error,

@@ -17,10 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import random
-import secrets
-import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -31,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from commentdesk import __version__
 from commentdesk.services import events, webhook_signature
+from commentdesk.services.background import BackgroundLoop, doubling, retry_delay_s
 from commentdesk.store import outbox
 from commentdesk.store.models import utcnow
 
@@ -45,106 +42,79 @@ RETRY_MAX_S = 3600.0
 def backoff_s(attempts: int, base_s: float, cap_s: float = RETRY_MAX_S) -> float:
     """Seconds before the next try after `attempts` failed ones: doubling from `base_s`, capped,
     with jitter (half to all of it) so that receivers coming back are not hit all at once."""
-    delay = min(cap_s, base_s * 2 ** max(0, attempts - 1))
-    return delay * random.uniform(0.5, 1.0)
+    return retry_delay_s(attempts, doubling(base_s, cap_s, attempts), jitter=(0.5, 1.0))
 
 
 def request_body(payload: dict) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-class WebhookDeliverer:
+class WebhookDeliverer(BackgroundLoop):
+    thread_name = "webhook-deliverer"
+
     def __init__(self, sessions: sessionmaker[Session], *, timeout_s: float = 10.0, max_attempts: int = 12,
                  retry_base_s: float = 10.0, poll_s: float = 1.0, threads: int = 8, lease_s: float | None = None,
                  name: str | None = None) -> None:
         if timeout_s <= 0 or max_attempts < 1 or retry_base_s < 0 or threads < 1:
             raise ValueError("webhook timeout, attempts and threads must be positive")
+        super().__init__(poll_s=poll_s, name=name)
         self.sessions = sessions
         self.timeout_s, self.max_attempts, self.retry_base_s = timeout_s, max_attempts, retry_base_s
-        self.poll_s, self.threads = poll_s, threads
+        self.threads = threads
         # Longer than any one try can take (httpx applies the timeout to connecting, sending and
-        # each read in turn), so a live server never loses a claim mid-try.
+        # each read in turn), so a live server never loses a claim mid-try: no renewal is needed.
         self.lease_s = lease_s if lease_s is not None else 4 * timeout_s + 10
-        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        # Each try in flight ends within its timeout.
+        self.stop_wait_s = timeout_s + 5
         self._database = threading.BoundedSemaphore(DELIVERER_CONNECTIONS)
-        self._lock = threading.Lock()
         self._in_flight = 0
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
-        self._loop: threading.Thread | None = None
         self._workers: ThreadPoolExecutor | None = None
         self._client: httpx.Client | None = None
-        self._starts = 0  # one app may be started by a test client and a live server at once
         # A commit that recorded an event wakes this process's deliverer at once.
         sqlalchemy_event.listen(sessions, "after_commit", self._after_commit)
 
-    # --- running -------------------------------------------------------------------------------
+    # --- running (services/background.py) -----------------------------------------------------
 
-    def start(self) -> WebhookDeliverer:
-        with self._lock:
-            self._starts += 1
-            if self._loop is not None:
-                return self
-            self._stopping.clear()
-            self._in_flight = 0
-            self._client = httpx.Client(timeout=httpx.Timeout(self.timeout_s), follow_redirects=False, trust_env=False,
-                                        headers={"User-Agent": f"commentdesk-webhooks/{__version__}"})
-            self._workers = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="webhook")
-            self._loop = threading.Thread(target=self._run, name="webhook-deliverer", daemon=True)
-            self._loop.start()
-        return self
+    def on_start(self) -> None:
+        self._in_flight = 0
+        self._client = httpx.Client(timeout=httpx.Timeout(self.timeout_s), follow_redirects=False, trust_env=False,
+                                    headers={"User-Agent": f"commentdesk-webhooks/{__version__}"})
+        self._workers = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="webhook")
 
-    def stop(self, wait_s: float | None = None) -> None:
-        """Stop claiming, let the tries in flight finish (each is bounded by the timeout), and
-        give back the claims not started, so that another server takes them at once."""
-        with self._lock:
-            self._starts = max(0, self._starts - 1)
-            if self._starts or self._loop is None:
-                return
-        self._stopping.set()
-        self._wake.set()
-        self._loop.join(timeout=wait_s if wait_s is not None else self.timeout_s + 5)
+    def on_stop(self) -> None:
+        """Let the tries in flight finish (each is bounded by the timeout); those not started are
+        given back with the claims."""
         if self._workers is not None:
             self._workers.shutdown(wait=True, cancel_futures=True)
         if self._client is not None:
             self._client.close()
-        self._loop = self._workers = self._client = None
-        try:
-            with self._database, self.sessions() as session:
-                outbox.release(session, self.name)
-        except Exception:  # the leases run out by themselves
-            log.warning("could not give back the webhook deliveries at shutdown", exc_info=True)
+        self._workers = self._client = None
 
-    def wake(self) -> None:
-        self._wake.set()
+    def release_leases(self) -> None:
+        with self._database, self.sessions() as session:
+            outbox.release(session, self.name)
 
     def _after_commit(self, session: Session) -> None:
         if session.info.pop(events.RECORDED_FLAG, False):
-            self._wake.set()
+            self.wake()
 
-    def _run(self) -> None:
+    def work_round(self) -> bool:
         workers = self._workers  # this loop's pool, even while stop() lets go of it
         if workers is None:
-            return
-        while not self._stopping.is_set():
-            self._wake.clear()
-            try:
-                with self._lock:
-                    room = self.threads - self._in_flight
-                # Under load, claim for several free threads at once: one claim transaction per
-                # delivery would cost as much as the deliveries themselves on SQLite.
-                if room >= max(1, self.threads // 2):
-                    with self._database, self.sessions() as session:
-                        claimed = outbox.claim_due(session, self.name, self.lease_s, room)
-                    for delivery in claimed:
-                        with self._lock:
-                            self._in_flight += 1
-                        workers.submit(self._deliver, delivery)
-                    if len(claimed) == room:
-                        continue  # there may be more due right now
-            except Exception:  # the database is away for a moment: try again on the next round
-                log.warning("the webhook deliverer could not read its outbox", exc_info=True)
-            self._wake.wait(self.poll_s)
+            return False
+        with self._lock:
+            room = self.threads - self._in_flight
+        # Under load, claim for several free threads at once: one claim transaction per
+        # delivery would cost as much as the deliveries themselves on SQLite.
+        if room < max(1, self.threads // 2):
+            return False
+        with self._database, self.sessions() as session:
+            claimed = outbox.claim_due(session, self.name, self.lease_s, room)
+        for delivery in claimed:
+            with self._lock:
+                self._in_flight += 1
+            workers.submit(self._deliver, delivery)
+        return len(claimed) == room  # there may be more due right now
 
     # --- one try -------------------------------------------------------------------------------
 
@@ -166,7 +136,7 @@ class WebhookDeliverer:
         finally:
             with self._lock:
                 self._in_flight -= 1
-            self._wake.set()  # a thread is free
+            self.wake()  # a thread is free
 
     def _post(self, delivery: outbox.Claimed) -> tuple[int | None, str]:
         """One signed POST; (HTTP status or None, what went wrong). The answer's body is never read."""

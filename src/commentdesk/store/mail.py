@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from commentdesk.store import leases
 from commentdesk.store.models import (
     Comment,
     CommentStatus,
@@ -62,20 +63,16 @@ def messages_since(session: Session, recipient_hash: str, since: datetime) -> in
 
 
 def claim_due(session: Session, claimer: str, lease: timedelta, limit: int) -> list[int]:
-    """Take up to `limit` due messages for this server. On PostgreSQL, rows another server is
-    taking are skipped, not waited for; SQLite has one writer, so the plain update is safe."""
+    """Take up to `limit` due messages for this server (store/leases.py); their ids."""
     now = utcnow()
-    due = (select(OutgoingMail.id)
-           .where(OutgoingMail.status == PENDING, OutgoingMail.next_attempt_at <= now,
-                  or_(OutgoingMail.claimed_until.is_(None), OutgoingMail.claimed_until < now))
-           .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id).limit(limit))
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    ids = list(session.scalars(due))
-    if ids:
-        session.execute(update(OutgoingMail).where(OutgoingMail.id.in_(ids))
-                        .values(claimed_by=claimer, claimed_until=now + lease))
-    return ids
+    return leases.claim(session, OutgoingMail, claimer, now=now, until=now + lease, limit=limit,
+                        due=[OutgoingMail.status == PENDING, OutgoingMail.next_attempt_at <= now],
+                        order_by=[OutgoingMail.next_attempt_at])
+
+
+def release(session: Session, claimer: str) -> None:
+    """Give back the unsent messages `claimer` holds (a server stopping), so another server sends them now."""
+    leases.release(session, OutgoingMail, claimer, OutgoingMail.status == PENDING)
 
 
 def recent_messages(session: Session, limit: int = 50) -> list[OutgoingMail]:

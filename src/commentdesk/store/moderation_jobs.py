@@ -1,13 +1,14 @@
-"""Comments waiting for the models (`moderation_jobs`): leased to one server at a time, so a job
-survives a restart and is never decided twice."""
+"""Comments waiting for the models (`moderation_jobs`): leased to one server at a time
+(store/leases.py), so a job survives a restart and is never decided twice."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from commentdesk.store import leases
 from commentdesk.store.models import ModerationJob
 
 
@@ -17,30 +18,29 @@ def job(session: Session, job_id: int, *, for_update: bool = False) -> Moderatio
 
 def held_by(session: Session, claimer: str) -> list[tuple[int, int]]:
     """(job id, comment id) of the jobs `claimer` holds."""
-    return [(job_id, comment_id) for job_id, comment_id in session.execute(
-        select(ModerationJob.id, ModerationJob.comment_id).where(ModerationJob.claimed_by == claimer)).all()]
+    return _with_comments(session, leases.held_by(session, ModerationJob, claimer))
 
 
 def claim_due(session: Session, claimer: str, now: datetime, until: datetime, limit: int) -> list[tuple[int, int]]:
     """Lease up to `limit` due jobs nobody holds to `claimer` until `until`; (job id, comment id) of each."""
-    due = (select(ModerationJob.id).where(
-        ModerationJob.not_before <= now,
-        or_(ModerationJob.claimed_until.is_(None), ModerationJob.claimed_until < now))
-        .order_by(ModerationJob.id).limit(limit).with_for_update(skip_locked=True))
-    return [(job_id, comment_id) for job_id, comment_id in session.execute(
-        update(ModerationJob).where(ModerationJob.id.in_(due.scalar_subquery()))
-        .values(claimed_by=claimer, claimed_until=until)
-        .returning(ModerationJob.id, ModerationJob.comment_id)).all()]
+    return _with_comments(session, leases.claim(session, ModerationJob, claimer, due=[ModerationJob.not_before <= now],
+                                                order_by=[ModerationJob.id], now=now, until=until, limit=limit))
 
 
 def renew(session: Session, job_ids: list[int], claimer: str, until: datetime) -> None:
-    session.execute(update(ModerationJob).where(ModerationJob.id.in_(job_ids), ModerationJob.claimed_by == claimer)
-                    .values(claimed_until=until))
+    leases.renew(session, ModerationJob, job_ids, claimer, until)
 
 
 def release_all(session: Session, claimer: str) -> None:
     """Give back every job `claimer` holds (at shutdown)."""
-    session.execute(update(ModerationJob).where(ModerationJob.claimed_by == claimer).values(claimed_by=None, claimed_until=None))
+    leases.release(session, ModerationJob, claimer)
+
+
+def _with_comments(session: Session, job_ids: list[int]) -> list[tuple[int, int]]:
+    if not job_ids:
+        return []
+    return [(job_id, comment_id) for job_id, comment_id in session.execute(
+        select(ModerationJob.id, ModerationJob.comment_id).where(ModerationJob.id.in_(job_ids)).order_by(ModerationJob.id)).all()]
 
 
 def finish(session: Session, job_id: int) -> None:

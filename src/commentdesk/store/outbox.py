@@ -1,9 +1,8 @@
-"""The webhook outbox's queries: claiming due deliveries under a lease, and recording each try.
+"""The webhook outbox's queries: claiming due deliveries under a lease (store/leases.py), and
+recording each try.
 
-A claim is one UPDATE of rows picked with SELECT ... FOR UPDATE SKIP LOCKED: on PostgreSQL two
-servers claiming at the same moment pick disjoint rows; on SQLite the database's single write
-lock makes the statement atomic by itself. Every later write names the claimer, so a server
-whose lease ran out (it stalled, and another server took the delivery over) changes nothing.
+Every write after the claim names the claimer, so a server whose lease ran out (it stalled, and
+another server took the delivery over) changes nothing.
 """
 
 from __future__ import annotations
@@ -11,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from commentdesk.store import leases
 from commentdesk.store.db import changed_rows
 from commentdesk.store.models import (
     DeliveryStatus,
@@ -41,16 +41,9 @@ class Claimed:
 def claim_due(session: Session, claimer: str, lease_s: float, limit: int) -> list[Claimed]:
     """Claim up to `limit` due deliveries for `claimer` until now + lease; commits."""
     now = utcnow()
-    due = (select(WebhookDelivery.id)
-           .where(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now,
-                  or_(WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until < now))
-           .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-           .limit(limit).with_for_update(skip_locked=True))
-    ids = session.scalars(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id.in_(due.scalar_subquery()), WebhookDelivery.status == DeliveryStatus.PENDING)
-        .values(claimed_by=claimer, claimed_until=now + timedelta(seconds=lease_s))
-        .returning(WebhookDelivery.id)).all()
+    ids = leases.claim(session, WebhookDelivery, claimer, now=now, until=now + timedelta(seconds=lease_s), limit=limit,
+                       due=[WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now],
+                       order_by=[WebhookDelivery.next_attempt_at])
     claimed = []
     if ids:
         rows = session.execute(
@@ -91,9 +84,7 @@ def mark_failed_try(session: Session, delivery_id: int, claimer: str, *, status_
 
 def release(session: Session, claimer: str) -> None:
     """Give back every claim of `claimer` (a server stopping), so another server takes them now."""
-    session.execute(update(WebhookDelivery).where(WebhookDelivery.claimed_by == claimer,
-                                                  WebhookDelivery.status == DeliveryStatus.PENDING)
-                    .values(claimed_by=None, claimed_until=None))
+    leases.release(session, WebhookDelivery, claimer, WebhookDelivery.status == DeliveryStatus.PENDING)
     session.commit()
 
 

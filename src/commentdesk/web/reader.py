@@ -165,8 +165,7 @@ def _render_article(request: Request, session: Session, article: Article, *, cur
 
 def _public_url(request: Request, path: str) -> str:
     """An absolute address, from the configured public URL when there is one (behind a proxy)."""
-    base = request.app.state.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
-    return base + path
+    return request.app.state.settings.public_base_url(str(request.base_url)) + path
 
 
 def _back_to_article(request: Request, article_id: int, kind: str, message: str, *, comment_id: int | None = None,

@@ -17,6 +17,7 @@ from commentdesk.config import Settings
 from commentdesk.services import events
 from commentdesk.services.notifications import messages
 from commentdesk.services.notifications.addresses import AddressBook
+from commentdesk.services.posting import outcome_of
 from commentdesk.services.statements import statement_for
 from commentdesk.store import articles, sites
 from commentdesk.store import mail as store
@@ -40,7 +41,7 @@ class Notifier:
     def __init__(self, settings: Settings, secret: str) -> None:
         self.enabled = bool(settings.smtp_host)
         self.addresses = AddressBook(secret)
-        self.base_url = (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+        self.base_url = settings.public_base_url()
         self.per_hour = settings.mail_per_hour
         self.default_language = settings.default_language
 
@@ -119,10 +120,6 @@ class Notifier:
         self._queue(session, watcher, message, dedupe_key=f"reply:{reply.id}")
 
     def _tell_of_decision(self, session: Session, comment: Comment) -> None:
-        from commentdesk.services.posting import (
-            outcome_of,  # posting imports this package
-        )
-
         watcher = store.confirmed_watcher(session, comment.id)
         if watcher is None:
             return

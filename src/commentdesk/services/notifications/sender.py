@@ -2,31 +2,28 @@
 digest and forgets addresses that were never confirmed.
 
 Every server runs a sender; a message is taken with a lease (store/mail.py claim_due), so with
-several servers on one database each message goes out once, and a message taken by a server
-that stopped is sent by another when the lease runs out.
+several servers on one database each message goes out once. A server that stops gives back the
+messages it has not sent; those of a server that died are sent by another when the lease runs out.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import random
 import smtplib
-import socket
 import ssl
-import threading
 import time
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
-from typing import Literal
+from typing import Self
 
-from babel.dates import format_timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from commentdesk import i18n
 from commentdesk.config import Settings
+from commentdesk.i18n.durations import duration_words
+from commentdesk.services.background import BackgroundLoop, retry_delay_s
 from commentdesk.services.notifications import messages
 from commentdesk.services.notifications.addresses import CONFIRM_MAX_AGE_S, AddressBook
 from commentdesk.store import mail as store
@@ -42,45 +39,34 @@ HOUSEKEEPING_S = 300.0
 SMTP_TIMEOUT_S = 15
 
 
-class MailSender:
+class MailSender(BackgroundLoop):
+    thread_name = "mail-sender"
+    # A message being sent ends within the SMTP timeout.
+    stop_wait_s = SMTP_TIMEOUT_S + 5
+
     def __init__(self, sessions: sessionmaker[Session], settings: Settings, addresses: AddressBook) -> None:
+        super().__init__(poll_s=POLL_S)
         self.sessions, self.settings, self.addresses = sessions, settings, addresses
-        self.name = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
-        self.base_url = (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self.base_url = settings.public_base_url()
         self._last_housekeeping = 0.0
 
-    def start(self) -> MailSender:
-        if self.settings.smtp_host and self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="mail-sender", daemon=True)
-            self._thread.start()
+    def start(self) -> Self:
+        if self.settings.smtp_host:  # without a server nothing is sent
+            super().start()
         return self
 
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=SMTP_TIMEOUT_S + 5)
-            self._thread = None
+    # --- running (services/background.py) -----------------------------------------------------
 
-    def wake(self) -> None:
-        self._wake.set()
+    def work_round(self) -> bool:
+        if time.monotonic() - self._last_housekeeping > HOUSEKEEPING_S:
+            self._last_housekeeping = time.monotonic()
+            self.housekeeping()
+        return self.send_due() > 0
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                if time.monotonic() - self._last_housekeeping > HOUSEKEEPING_S:
-                    self._last_housekeeping = time.monotonic()
-                    self.housekeeping()
-                sent = self.send_due()
-            except Exception:
-                log.exception("the mail sender failed; it tries again shortly")
-                sent = 0
-            if not sent:
-                self._wake.wait(POLL_S)
-                self._wake.clear()
+    def release_leases(self) -> None:
+        with self.sessions() as session:
+            store.release(session, self.name)
+            session.commit()
 
     # --- sending --------------------------------------------------------------------------------
 
@@ -99,6 +85,8 @@ class MailSender:
             return len(ids)
         try:
             for message_id in ids:
+                if self.stopping:
+                    break  # the rest are given back at once rather than sent late by a stopping server
                 self._send_one(connection, message_id)
         finally:
             try:
@@ -168,7 +156,7 @@ class MailSender:
                 mail.status, mail.recipient_cipher = store.FAILED, ""
                 log.warning("mail %s failed for good: %s", message_id, error)
             else:
-                delay = RETRY_AFTER_S[mail.attempts - 1] * random.uniform(0.8, 1.2)
+                delay = retry_delay_s(mail.attempts, RETRY_AFTER_S, jitter=(0.8, 1.2))
                 mail.next_attempt_at = utcnow() + timedelta(seconds=delay)
             session.commit()
 
@@ -191,7 +179,7 @@ class MailSender:
         # The moderators' digest is worded in the server's default language.
         with self.sessions() as session, i18n.using(self.settings.default_language):
             now = utcnow()
-            queues = [(name, held, reports, _age(now - oldest) if oldest else "") for name, held, reports, oldest in store.queue_sizes(session)]
+            queues = [(name, held, reports, duration_words((now - oldest).total_seconds()) if oldest else "") for name, held, reports, oldest in store.queue_sizes(session)]
             message = messages.digest(queues, f"{self.base_url}/moderate")
         queued = 0
         for address in recipients:
@@ -206,10 +194,3 @@ class MailSender:
                     session.rollback()  # another server queued this period's digest
         return queued
 
-
-def _age(delta: timedelta) -> str:
-    """"3 hours", "2 days", in the language of the work at hand (CLDR, through Babel)."""
-    seconds = delta.total_seconds()
-    unit: Literal["day", "hour", "minute"]
-    unit, size = ("day", 86400) if seconds >= 48 * 3600 else ("hour", 3600) if seconds >= 3600 else ("minute", 60)
-    return format_timedelta(timedelta(seconds=int(seconds // size) * size), threshold=1000, granularity=unit, locale=i18n.current())

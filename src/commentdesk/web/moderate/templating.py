@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent
 from fastapi import Request
 from markupsafe import Markup
 
 from commentdesk import i18n
-from commentdesk.i18n import N_, ngettext
+from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
+from commentdesk.i18n.durations import duration_words
 from commentdesk.services import workspace
-from commentdesk.web import language, timefmt
+from commentdesk.web import language
 from commentdesk.web.moderate import script_messages, words
 from commentdesk.web.static_files import static_url
 from commentdesk.web.templating import templates
@@ -28,19 +29,6 @@ def _stamp(when: datetime | None) -> str:
     if when is None:
         return ""
     return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    if seconds < 90:
-        return _("%(number)s s") % {"number": timefmt.number(round(seconds))}
-    if seconds < 5400:
-        return _("%(number)s min") % {"number": timefmt.number(round(seconds / 60))}
-    if seconds < 172800:
-        return _("%(number)s h") % {"number": format_decimal(seconds / 3600, "0.0", locale=i18n.current())}
-    days = seconds / 86400
-    return ngettext("%(number)s day", "%(number)s days", round(days)) % {"number": format_decimal(days, "0.0", locale=i18n.current())}
 
 
 def _percent(value: float | None) -> str:
@@ -91,7 +79,7 @@ def _words(value: str | None) -> str:
 
 templates.env.filters.update(
     stamp=_stamp,
-    duration=_duration,
+    duration=duration_words,
     percent=_percent,
     ban_ending=_ban_ending,
     reason_words=words.reason_words,
