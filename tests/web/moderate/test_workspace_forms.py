@@ -222,3 +222,41 @@ def test_undoing_ones_own_decision_on_a_site_no_longer_moderated_is_not_found(cl
     refused = client.post("/moderate/api/undo", headers=signed_in, json={"event_ids": decided.json()["event_ids"]})
     assert refused.status_code == 404
     assert world.comment(sport).status == CommentStatus.PUBLISHED
+
+
+# --- what is not there, or not the moderator's -----------------------------------------------
+
+def test_the_workspace_root_opens_the_held_queue(client, world, signed_in):
+    for path in ("/moderate", "/moderate/"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/moderate/queue/held"
+
+
+@pytest.mark.parametrize(("path", "thing"), [
+    ("/moderate/queue/spam", "queue"),
+    ("/moderate/comments/987654", "comment"),
+    ("/moderate/commenters/987654", "commenter"),
+])
+def test_unknown_things_are_a_workspace_page_not_found(client, world, signed_in, path, thing):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert f"There is no such {thing}, or it belongs to a site you do not moderate." in response.text
+    assert 'href="/moderate/queue/held"' in response.text
+
+
+def test_another_sites_comment_and_commenter_look_like_they_do_not_exist(client, world):
+    sport = world.add_comment("About the cup final.", site="sport", article="cup")
+    commenter_id = world.comment(sport).commenter_id
+    world.add_user("newsdesk", sites=["news"])
+    assert login(client, "newsdesk").status_code == 303
+    for path, thing in ((f"/moderate/comments/{sport}", "comment"), (f"/moderate/commenters/{commenter_id}", "commenter")):
+        response = client.get(path)
+        assert response.status_code == 404 and f"There is no such {thing}" in response.text
+        assert "About the cup final." not in response.text
+
+
+def test_notice_forms_for_unknown_notices_change_nothing(client, world, signed_in):
+    token = form_csrf(client)
+    for action in ("review", "decide"):
+        response = client.post(f"/moderate/notices/987654/{action}", data={"csrf_token": token, "action": "remove"})
+        assert response.status_code == 404
