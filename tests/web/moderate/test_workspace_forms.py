@@ -260,3 +260,14 @@ def test_notice_forms_for_unknown_notices_change_nothing(client, world, signed_i
     for action in ("review", "decide"):
         response = client.post(f"/moderate/notices/987654/{action}", data={"csrf_token": token, "action": "remove"})
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("param", "value"), [("comment", "99999999999"), ("comment", "-99999999999"),
+                                               ("site", "99999999999"), ("before", "99999999999")])
+def test_ids_beyond_the_databases_range_in_the_audit_filters_are_no_error(client, world, signed_in, param, value):
+    world.add_comment("Held for a look at the cycle lanes.")
+    response = client.get("/moderate/audit", params={param: value})
+    assert response.status_code == 200
+    # No comment or site has such an id; every event is older than such a "before".
+    expected = event_rows(client.get("/moderate/audit").text) if param == "before" else []
+    assert event_rows(response.text) == expected and (param != "before" or expected)
