@@ -87,7 +87,7 @@ def test_a_client_that_leaves_while_waiting_frees_its_place_in_the_queue():
     assert gate.started == 2  # the request that left never reached the application
 
 
-def test_a_turn_handed_to_a_client_that_just_left_passes_on():
+def test_a_client_leaving_just_as_its_turn_comes_neither_loses_nor_leaks_a_place():
     async def scenario():
         gate = Gate()
         control = AdmissionControl(gate, max_active=1, max_waiting=5, max_wait_s=5)
@@ -97,7 +97,7 @@ def test_a_turn_handed_to_a_client_that_just_left_passes_on():
         patient = asyncio.create_task(answer(control))
         await asyncio.sleep(0.01)
         gate.release.set()
-        await first  # its turn goes to `leaving`, which is cancelled before it runs
+        await first  # its turn goes to `leaving`, which is cancelled as it arrives
         leaving.cancel()
         results = await asyncio.gather(leaving, patient, return_exceptions=True)
         return results, control
