@@ -70,14 +70,28 @@ def test_an_export_replaces_an_older_file_whole(url, tmp_path, capsys):
     assert target.read_text() == ""
 
 
-def test_an_export_that_cannot_be_written_leaves_no_partial_file(url, tmp_path):
+def test_an_export_to_a_folder_is_refused_and_leaves_no_partial_file(url, tmp_path, capsys):
     taken = tmp_path / "taken"
     taken.mkdir()
     (taken / "inside.txt").write_text("kept")
-    with pytest.raises(OSError):
-        main(["export", "--site", "news", "-o", str(taken), "--database-url", url])
+    assert main(["export", "--site", "news", "-o", str(taken), "--database-url", url]) == 2
+    assert "is a folder: give the name of the file to write" in capsys.readouterr().err
     assert sorted(path.name for path in tmp_path.iterdir()) == ["export.sqlite3", "taken"]
     assert (taken / "inside.txt").read_text() == "kept"
+
+
+def test_an_export_that_fails_midway_leaves_no_partial_file(url, tmp_path, monkeypatch):
+    from commentdesk.importers import export
+
+    def broken(rows, handle):
+        handle.write("half a line")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export, "write_jsonl", broken)
+    target = tmp_path / "comments.jsonl"
+    with pytest.raises(OSError, match="disk full"):
+        main(["export", "--site", "news", "-o", str(target), "--database-url", url])
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["export.sqlite3"]
 
 
 @pytest.mark.parametrize("statuses", ["", " , ", "published,spam", "PUBLISHED"])

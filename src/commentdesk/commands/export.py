@@ -34,6 +34,8 @@ def run(args) -> int:
     unknown = [status for status in statuses if status not in CommentStatus.ALL]
     if not statuses or unknown:
         return fail(f"--status takes a comma-separated list of {', '.join(CommentStatus.ALL)}")
+    if args.output is not None and args.output.is_dir():
+        return fail(f"--output {args.output} is a folder: give the name of the file to write")
     with store_session(args) as (_settings, session):
         site = repo.site_by_slug(session, args.site)
         if site is None:

@@ -70,6 +70,17 @@ def claim_due(session: Session, claimer: str, lease: timedelta, limit: int) -> l
                         order_by=[OutgoingMail.next_attempt_at])
 
 
+def hold_for_sending(session: Session, message_id: int, claimer: str, lease: timedelta) -> OutgoingMail | None:
+    """The message, its lease renewed for one more send, if `claimer` still holds it unsent; else
+    None (another server took it over after this one's lease ran out, or it was sent). A batch of
+    slow sends can outlast the lease it was claimed with; checking and renewing in one UPDATE just
+    before each send means a message is never sent by two servers."""
+    if not leases.renew(session, OutgoingMail, [message_id], claimer, utcnow() + lease):
+        return None
+    mail = session.get(OutgoingMail, message_id)
+    return mail if mail is not None and mail.status == PENDING else None
+
+
 def release(session: Session, claimer: str) -> None:
     """Give back the unsent messages `claimer` holds (a server stopping), so another server sends them now."""
     leases.release(session, OutgoingMail, claimer, OutgoingMail.status == PENDING)

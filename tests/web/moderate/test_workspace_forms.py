@@ -271,3 +271,13 @@ def test_ids_beyond_the_databases_range_in_the_audit_filters_are_no_error(client
     # No comment or site has such an id; every event is older than such a "before".
     expected = event_rows(client.get("/moderate/audit").text) if param == "before" else []
     assert event_rows(response.text) == expected and (param != "before" or expected)
+
+
+@pytest.mark.parametrize(("page", "param"), [("/moderate/queue/held", "site"), ("/moderate/queue/held", "article"),
+                                              ("/moderate/queue/held", "commenter"), ("/moderate/dashboard", "site"),
+                                              ("/moderate/dashboard", "article"), ("/moderate/notices", "site")])
+def test_ids_beyond_the_databases_range_in_other_filters_are_no_error(client, world, signed_in, page, param):
+    world.add_comment("Held for a look at the cycle lanes.")
+    response = client.get(page, params={param: "99999999999"})
+    assert response.status_code == 200
+    assert "Held for a look at the cycle lanes." not in response.text

@@ -97,8 +97,9 @@ class MailSender(BackgroundLoop):
 
     def _send_one(self, connection: smtplib.SMTP, message_id: int) -> None:
         with self.sessions() as session:
-            mail = store.outgoing(session, message_id)
-            if mail is None or mail.claimed_by != self.name or mail.status != store.PENDING:
+            mail = store.hold_for_sending(session, message_id, self.name, LEASE)
+            if mail is None:
+                session.commit()
                 return
             recipient = self.addresses.decrypt(mail.recipient_cipher)
             if recipient is None:
@@ -106,6 +107,7 @@ class MailSender(BackgroundLoop):
                 session.commit()
                 return
             envelope = self._envelope(mail, recipient)
+            session.commit()  # the renewed lease
         try:
             connection.send_message(envelope)
         except (OSError, smtplib.SMTPException) as error:
@@ -147,8 +149,8 @@ class MailSender(BackgroundLoop):
     def _failed(self, message_id: int, error: str) -> None:
         with self.sessions() as session:
             mail = store.outgoing(session, message_id)
-            if mail is None:
-                return
+            if mail is None or mail.claimed_by != self.name:
+                return  # another server took it over; its try is the one that counts
             mail.attempts += 1
             mail.last_error = error[:2000]
             mail.claimed_by = mail.claimed_until = None

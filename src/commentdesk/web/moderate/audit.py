@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from commentdesk.bounds import MAX_ID
 from commentdesk.services import accounts, workspace
 from commentdesk.services.workspace import AuditFilter
 from commentdesk.web.moderate.auth import Moderator, page_user
@@ -15,24 +14,17 @@ router = APIRouter()
 PAGE = 100
 
 
-def _id_param(value: str | None) -> int | None:
-    """An id from the query string, brought within the database's integer range: PostgreSQL
-    refuses a larger number outright, while the nearest bound matches and pages the same."""
-    number = int_param(value)
-    return None if number is None else max(-MAX_ID - 1, min(number, MAX_ID))
-
-
 @router.get("/audit")
 def audit_page(request: Request, moderator: Moderator = Depends(page_user)):
     params = request.query_params
     filters = AuditFilter(
-        comment_id=_id_param(params.get("comment")),
+        comment_id=int_param(params.get("comment")),
         actor=(params.get("actor") or "").strip()[:100] or None,
         action=(params.get("action") or "").strip()[:32] or None,
-        site_id=_id_param(params.get("site")),
+        site_id=int_param(params.get("site")),
         text=(params.get("q") or "").strip()[:200] or None,
     )
-    rows = workspace.audit_events(moderator.session, moderator.scope, filters, before_id=_id_param(params.get("before")), limit=PAGE)
+    rows = workspace.audit_events(moderator.session, moderator.scope, filters, before_id=int_param(params.get("before")), limit=PAGE)
     return render(request, "moderate/audit.html", {
         "me": moderator,
         "rows": rows,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
+from commentdesk.bounds import MAX_ID
 from commentdesk.i18n import N_
 from commentdesk.services import accounts, workspace
 from commentdesk.services import queues as queue_service
@@ -18,11 +19,14 @@ router = APIRouter()
 
 
 def int_param(value: str | None) -> int | None:
-    """A whole number from a query string; anything else counts as not given."""
+    """A whole number from a query string, brought within the database's integer range (PostgreSQL
+    refuses a larger number outright, while the nearest bound matches and pages the same);
+    anything else counts as not given."""
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except ValueError:
         return None
+    return None if number is None else max(-MAX_ID - 1, min(number, MAX_ID))
 
 
 def not_found(request: Request, moderator: Moderator, what: str):
