@@ -4,7 +4,7 @@ webhook endpoints and their deliveries; and the dashboard's windowed queries."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -124,12 +124,6 @@ def test_earlier_versions_are_kept_oldest_first_per_comment(session, site):
 def test_a_row_that_must_exist_raises_when_it_does_not(session, site, must_exist):
     with pytest.raises(NoResultFound):
         must_exist(session, 999_999)
-
-
-def test_look_ups_by_id_answer_none_for_unknown_rows(session, site):
-    assert sites.site(session, site.id) is site and sites.site(session, 999_999) is None
-    assert articles.article(session, 999_999) is None and commenters.commenter(session, 999_999) is None
-    assert comments.comment(session, 999_999) is None and users.user(session, 999_999) is None
 
 
 def test_sites_and_users_are_listed_by_their_names(session, site):
@@ -342,3 +336,24 @@ def test_nudges_shown_in_the_window(session, site):
     session.commit()
     assert [tuple(row) for row in stats.nudges_since(session, stats.Window(None), start)] == [(False, "pending")]
     assert stats.nudges_since(session, stats.Window(None, article_id=article.id + 1), start) == []
+
+
+# --- times ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("given", [
+    datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
+    datetime(2026, 3, 1, 14, 0, tzinfo=timezone(timedelta(hours=2))),  # the same moment elsewhere
+    datetime(2026, 3, 1, 12, 0),  # no zone: taken as UTC
+])
+def test_times_are_stored_as_moments_and_read_back_in_utc(sessions, site, given):
+    with sessions() as session:
+        comment = add_comment(session, add_article(session, session.merge(site)), "timed")
+        comment.created_at = given
+        session.commit()
+        comment_id = comment.id
+    with sessions() as session:
+        stored = session.get_one(Comment, comment_id).created_at
+        assert stored == datetime(2026, 3, 1, 12, 0, tzinfo=UTC) and stored.utcoffset() == timedelta(0)
+        # Compared in the database as moments, whichever zone the bound value came in.
+        assert session.scalar(select(Comment.id).where(
+            Comment.created_at >= datetime(2026, 3, 1, 13, 30, tzinfo=timezone(timedelta(hours=1, minutes=30))))) == comment_id
