@@ -71,7 +71,9 @@ def decide(session: Session, user: User, comment_ids: list[int], action: str, *,
             target = CommentStatus.PUBLISHED
             verb = "restore" if comment.status == CommentStatus.REJECTED else "approve"
             reasons = [{"code": "approved", "message": "Approved by a moderator.", "evidence": []}]
-        reasons[0]["message"] += " " + _against_system(comment.system_decision, target)
+        against = _against_system(comment.system_decision, target)
+        if against:  # no automatic decision to compare with: nothing to add
+            reasons[0]["message"] += " " + against
         previous_status = comment.status
         event = comments.change_status(session, comment, target, actor="moderator", actor_name=user.username,
                                        actor_user_id=user.id, action=verb, reasons=reasons, note=note.strip())

@@ -146,6 +146,8 @@ class Comment(Base):
         Index("ix_comments_site_ip_created", "site_id", "ip_hash", "created_at"),
         Index("ix_comments_commenter_created", "commenter_id", "created_at"),
         Index("ix_comments_site_created", "site_id", "created_at"),
+        # An imported comment is imported once per site (comments posted here have no source id).
+        Index("uq_comments_site_source", "site_id", "source_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
