@@ -36,43 +36,68 @@ from commentdesk.store.db import make_engine, migrate, session_factory
 from commentdesk.store.models import Article, Comment, Commenter
 
 SITE = "bench"
-ARTICLE_BODY = ("The city council voted on Tuesday to extend the tram line to the northern suburbs. "
-                "The extension will cost 240 million and open in 2029, the transport department said. "
-                "Residents of the northern districts have waited a decade for a direct connection to the centre.")
-ON_TOPIC = ["The tram extension is long overdue for the northern districts.",
-            "240 million for a tram line seems a lot, but the buses are full every morning.",
-            "Opening in 2029 is too late; the council should have started years ago.",
-            "I live in the north and a direct tram to the centre would change my commute."]
+ARTICLE_BODY = (
+    "The city council voted on Tuesday to extend the tram line to the northern suburbs. "
+    "The extension will cost 240 million and open in 2029, the transport department said. "
+    "Residents of the northern districts have waited a decade for a direct connection to the centre."
+)
+ON_TOPIC = [
+    "The tram extension is long overdue for the northern districts.",
+    "240 million for a tram line seems a lot, but the buses are full every morning.",
+    "Opening in 2029 is too late; the council should have started years ago.",
+    "I live in the north and a direct tram to the centre would change my commute.",
+]
 # Parts of distinct on-topic comments: a burst of copies would be held as near-duplicates.
-OPENERS = ["Honestly,", "As a resident,", "Frankly,", "In my view,", "Good news:", "Finally,", "Sadly,", "To be fair,",
-           "From what I read,", "Speaking as a commuter,"]
-POINTS = ["the tram line should reach the northern suburbs before the new housing is finished",
-          "the council waited a decade to extend the tram and the cost grew every year",
-          "240 million is cheaper than widening the ring road again",
-          "the buses from the north are packed every morning and a tram would carry twice as many",
-          "opening the extension in 2029 leaves two more winters of traffic jams",
-          "the transport department should publish the full cost estimate for the extension",
-          "a direct tram to the centre would help shops in the northern districts",
-          "the vote on Tuesday shows the council finally listens to the northern residents",
-          "the construction works will close the main road for months and nobody planned detours",
-          "the tram depot in the north will bring jobs to the area",
-          "park and ride at the last stop would keep cars out of the centre",
-          "the council should explain how the extension will be paid for",
-          "the old tram line already runs late, so the extension needs more vehicles",
-          "cyclists need a safe lane next to the new tracks",
-          "the northern suburbs have waited longer than any other part of the city",
-          "the price of 240 million will rise if the works start late",
-          "the extension should have a stop at the hospital",
-          "night trams to the north would help shift workers",
-          "the consultation last year asked for exactly this route",
-          "ticket prices must stay low or the new line will run empty",
-          "the council could have built the extension for less ten years ago",
-          "the tram will be faster than the bus only if it gets priority at junctions",
-          "the plan ignores the villages just beyond the northern suburbs",
-          "building in stages would let the first stops open before 2029"]
-CLOSERS = ["", " That is my view.", " Let us hope it opens on time.", " Well reported.", " We shall see.",
-           " The council must keep its word.", " It is about time.", " Residents deserve better.", " Good.",
-           " Thanks for the article."]
+OPENERS = [
+    "Honestly,",
+    "As a resident,",
+    "Frankly,",
+    "In my view,",
+    "Good news:",
+    "Finally,",
+    "Sadly,",
+    "To be fair,",
+    "From what I read,",
+    "Speaking as a commuter,",
+]
+POINTS = [
+    "the tram line should reach the northern suburbs before the new housing is finished",
+    "the council waited a decade to extend the tram and the cost grew every year",
+    "240 million is cheaper than widening the ring road again",
+    "the buses from the north are packed every morning and a tram would carry twice as many",
+    "opening the extension in 2029 leaves two more winters of traffic jams",
+    "the transport department should publish the full cost estimate for the extension",
+    "a direct tram to the centre would help shops in the northern districts",
+    "the vote on Tuesday shows the council finally listens to the northern residents",
+    "the construction works will close the main road for months and nobody planned detours",
+    "the tram depot in the north will bring jobs to the area",
+    "park and ride at the last stop would keep cars out of the centre",
+    "the council should explain how the extension will be paid for",
+    "the old tram line already runs late, so the extension needs more vehicles",
+    "cyclists need a safe lane next to the new tracks",
+    "the northern suburbs have waited longer than any other part of the city",
+    "the price of 240 million will rise if the works start late",
+    "the extension should have a stop at the hospital",
+    "night trams to the north would help shift workers",
+    "the consultation last year asked for exactly this route",
+    "ticket prices must stay low or the new line will run empty",
+    "the council could have built the extension for less ten years ago",
+    "the tram will be faster than the bus only if it gets priority at junctions",
+    "the plan ignores the villages just beyond the northern suburbs",
+    "building in stages would let the first stops open before 2029",
+]
+CLOSERS = [
+    "",
+    " That is my view.",
+    " Let us hope it opens on time.",
+    " Well reported.",
+    " We shall see.",
+    " The council must keep its word.",
+    " It is about time.",
+    " Residents deserve better.",
+    " Good.",
+    " Thanks for the article.",
+]
 
 
 def on_topic_comment(number: int) -> str:
@@ -92,24 +117,51 @@ def seed(url: str, articles: int, comments: int) -> list[int]:
     ids = []
     with session_factory(engine)() as session:
         # All posts come from one address: the flood limits at their highest allowed values.
-        site, _key = create_site(session, SITE, "Bench", policy={"refuse_per_minute_address": 100_000,
-                                                                 "flood_per_minute_commenter": 1000,
-                                                                 "flood_per_minute_address": 10_000})
+        site, _key = create_site(
+            session,
+            SITE,
+            "Bench",
+            policy={"refuse_per_minute_address": 100_000, "flood_per_minute_commenter": 1000, "flood_per_minute_address": 10_000},
+        )
         commenter = Commenter(site_id=site.id, identity_hash="bench-reader", display_name="Reader")
         session.add(commenter)
         session.flush()
         start = datetime(2026, 1, 1, tzinfo=UTC)
         for number in range(articles):
-            article = Article(site_id=site.id, url=f"https://bench.example/{number}", title=f"Tram line extension {number}",
-                              body=ARTICLE_BODY, published_count=comments if number == 0 else 0)
+            article = Article(
+                site_id=site.id,
+                url=f"https://bench.example/{number}",
+                title=f"Tram line extension {number}",
+                body=ARTICLE_BODY,
+                published_count=comments if number == 0 else 0,
+            )
             session.add(article)
             session.flush()
             ids.append(article.id)
-        session.execute(insert(Comment), [
-            dict(site_id=site.id, article_id=ids[0], parent_id=None, root_id=None, depth=0, commenter_id=commenter.id,
-                 author_name="Reader", text=ON_TOPIC[i % len(ON_TOPIC)], html=f"<p>{ON_TOPIC[i % len(ON_TOPIC)]}</p>",
-                 status="published", created_at=start + timedelta(seconds=i), updated_at=start, scores={}, reasons=[],
-                 model_versions={}, system_decision="publish") for i in range(comments)])
+        session.execute(
+            insert(Comment),
+            [
+                dict(
+                    site_id=site.id,
+                    article_id=ids[0],
+                    parent_id=None,
+                    root_id=None,
+                    depth=0,
+                    commenter_id=commenter.id,
+                    author_name="Reader",
+                    text=ON_TOPIC[i % len(ON_TOPIC)],
+                    html=f"<p>{ON_TOPIC[i % len(ON_TOPIC)]}</p>",
+                    status="published",
+                    created_at=start + timedelta(seconds=i),
+                    updated_at=start,
+                    scores={},
+                    reasons=[],
+                    model_versions={},
+                    system_decision="publish",
+                )
+                for i in range(comments)
+            ],
+        )
         session.commit()
     engine.dispose()
     return ids
@@ -122,10 +174,28 @@ def free_port() -> int:
 
 
 def start_server(url: str, data_dir: str, port: int, models: bool, extra: list[str]) -> subprocess.Popen:
-    command = [sys.executable, "-m", "commentdesk.cli", "serve", "--data-dir", data_dir, "--database-url", url,
-               "--port", str(port), "--secret-key", "bench", "--load-models" if models else "--no-load-models", *extra]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(os.path.join(data_dir, "server.log"), "w"),
-                              env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    command = [
+        sys.executable,
+        "-m",
+        "commentdesk.cli",
+        "serve",
+        "--data-dir",
+        data_dir,
+        "--database-url",
+        url,
+        "--port",
+        str(port),
+        "--secret-key",
+        "bench",
+        "--load-models" if models else "--no-load-models",
+        *extra,
+    ]
+    server = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=open(os.path.join(data_dir, "server.log"), "w"),
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -160,13 +230,18 @@ POST_NUMBERS = itertools.count(1)
 def requests_for(scenario: str, ids: list[int]):
     """Yields (method, path, json body) forever for one scenario."""
     counts = "/api/v1/counts?ids=" + ",".join(str(i) for i in ids[:20])
-    reads = {"thread": ("GET", f"/api/v1/articles/{ids[0]}/comments", None),
-             "counts": ("GET", counts, None),
-             "lookup": ("GET", f"/api/v1/articles/lookup?site={SITE}&url=https://bench.example/0", None)}
+    reads = {
+        "thread": ("GET", f"/api/v1/articles/{ids[0]}/comments", None),
+        "counts": ("GET", counts, None),
+        "lookup": ("GET", f"/api/v1/articles/lookup?site={SITE}&url=https://bench.example/0", None),
+    }
     while True:
         number = next(POST_NUMBERS)
-        write = ("POST", f"/api/v1/articles/{ids[0]}/comments",
-                 {"author_name": f"Poster {number % 500}", "text": on_topic_comment(number)})
+        write = (
+            "POST",
+            f"/api/v1/articles/{ids[0]}/comments",
+            {"author_name": f"Poster {number % 500}", "text": on_topic_comment(number)},
+        )
         if scenario == "post":
             yield write
         elif scenario == "mixed":  # one write for every four reads
@@ -175,7 +250,9 @@ def requests_for(scenario: str, ids: list[int]):
             yield reads[scenario]
 
 
-async def drive(base: str, scenario: str, ids: list[int], concurrency: int, seconds: float, timeout: float) -> tuple[Tally, float]:
+async def drive(
+    base: str, scenario: str, ids: list[int], concurrency: int, seconds: float, timeout: float
+) -> tuple[Tally, float]:
     tally = Tally()
     # Idle connections are dropped before the server's keep-alive timeout (5 s) closes them.
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=3)
@@ -222,7 +299,9 @@ def report(scenario: str, concurrency: int, tally: Tally, elapsed: float) -> Non
     p50 = statistics.median(latencies) if latencies else float("nan")
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else float("nan")
     others = ", ".join(f"{name}: {count}" for name, count in sorted(tally.outcomes.items()) if not name.startswith("2")) or "none"
-    print(f"{scenario:>8} {concurrency:>4} {answered / elapsed:>9.1f} {p50:>8.1f} {p99:>8.1f} {answered:>7}   {others}", flush=True)
+    print(
+        f"{scenario:>8} {concurrency:>4} {answered / elapsed:>9.1f} {p50:>8.1f} {p99:>8.1f} {answered:>7}   {others}", flush=True
+    )
     if tally.posts:
         print(" " * 14 + "posts: " + ", ".join(f"{name} {count}" for name, count in sorted(tally.posts.items())), flush=True)
 
@@ -244,11 +323,15 @@ def main() -> None:
         port = free_port()
         server = start_server(url, scratch, port, args.models, args.server_args)
         try:
-            print(f"database: {url.split(':')[0]}, models: {'on' if args.models else 'off'}, {args.seconds:.0f} s per run, cores: {os.cpu_count()}")
+            print(
+                f"database: {url.split(':')[0]}, models: {'on' if args.models else 'off'}, {args.seconds:.0f} s per run, cores: {os.cpu_count()}"
+            )
             print(f"{'scenario':>8} {'c':>4} {'answered/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'2xx':>7}   other answers")
             for scenario in args.scenarios.split(","):
                 for concurrency in (int(c) for c in args.concurrency.split(",")):
-                    tally, elapsed = asyncio.run(drive(f"http://127.0.0.1:{port}", scenario, ids, concurrency, args.seconds, args.timeout))
+                    tally, elapsed = asyncio.run(
+                        drive(f"http://127.0.0.1:{port}", scenario, ids, concurrency, args.seconds, args.timeout)
+                    )
                     report(scenario, concurrency, tally, elapsed)
         finally:
             server.terminate()

@@ -67,7 +67,13 @@ def main() -> None:
         case = cases[i % len(cases)]
         article = articles[case["article"]]
         chunks, vectors = passages[case["article"]]
-        return Candidate(text=case["text"], article_title=article["title"], article_body=article["body"], passages=chunks, passage_vectors=vectors)
+        return Candidate(
+            text=case["text"],
+            article_title=article["title"],
+            article_body=article["body"],
+            passages=chunks,
+            passage_vectors=vectors,
+        )
 
     for i in range(20):  # warm-up
         pipeline.moderate(candidate(i), policy)
@@ -77,16 +83,26 @@ def main() -> None:
         begin = time.perf_counter()
         pipeline.moderate(candidate(i), policy)
         latencies.append((time.perf_counter() - begin) * 1000)
-    print(f"one at a time: p50 {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
-          f"{1000 / statistics.mean(latencies):.0f} comments/s")
+    print(
+        f"one at a time: p50 {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
+        f"{1000 / statistics.mean(latencies):.0f} comments/s"
+    )
 
     begin = time.perf_counter()
     with ThreadPoolExecutor(args.threads) as pool:
-        concurrent = list(tqdm(pool.map(lambda i: _timed(pipeline, candidate(i), policy), range(args.comments * 2)),
-                               total=args.comments * 2, desc=f"{args.threads} in flight", file=sys.stderr))
+        concurrent = list(
+            tqdm(
+                pool.map(lambda i: _timed(pipeline, candidate(i), policy), range(args.comments * 2)),
+                total=args.comments * 2,
+                desc=f"{args.threads} in flight",
+                file=sys.stderr,
+            )
+        )
     elapsed = time.perf_counter() - begin
-    print(f"{args.threads} in flight: {len(concurrent) / elapsed:.0f} comments/s, p50 {statistics.median(concurrent):.1f} ms, "
-          f"p99 {percentile(concurrent, 0.99):.1f} ms")
+    print(
+        f"{args.threads} in flight: {len(concurrent) / elapsed:.0f} comments/s, p50 {statistics.median(concurrent):.1f} ms, "
+        f"p99 {percentile(concurrent, 0.99):.1f} ms"
+    )
 
     if not args.skip_http:
         http_bench(models, articles, cases, args)
@@ -117,8 +133,17 @@ def http_bench(models, articles, cases, args) -> None:
         port = server.servers[0].sockets[0].getsockname()[1]
         base = f"http://127.0.0.1:{port}"
         with app.state.sessions() as session:
-            _site, key = create_site(session, "bench", "Bench", policy={"flood_per_minute_commenter": 10**6, "flood_per_minute_address": 10**6, "refuse_per_minute_address": 10**6,
-                                                                        "duplicate_window_minutes": 0})
+            _site, key = create_site(
+                session,
+                "bench",
+                "Bench",
+                policy={
+                    "flood_per_minute_commenter": 10**6,
+                    "flood_per_minute_address": 10**6,
+                    "refuse_per_minute_address": 10**6,
+                    "duplicate_window_minutes": 0,
+                },
+            )
             session.commit()
         ids = {}
         with httpx.Client(base_url=base, timeout=60) as client:
@@ -129,21 +154,29 @@ def http_bench(models, articles, cases, args) -> None:
             def post(i: int) -> float:
                 case = cases[i % len(cases)]
                 begin = time.perf_counter()
-                response = client.post(f"/api/v1/articles/{ids[case['article']]}/comments",
-                                       json={"author_name": f"Reader {i}", "text": f"{case['text']} ({i})"})
+                response = client.post(
+                    f"/api/v1/articles/{ids[case['article']]}/comments",
+                    json={"author_name": f"Reader {i}", "text": f"{case['text']} ({i})"},
+                )
                 assert response.status_code == 201, response.text
                 return (time.perf_counter() - begin) * 1000
 
             for i in range(10):
                 post(i)
             sequential = [post(i) for i in tqdm(range(args.comments), desc="HTTP one at a time", file=sys.stderr)]
-            print(f"HTTP POST one at a time: p50 {statistics.median(sequential):.1f} ms, p99 {percentile(sequential, 0.99):.1f} ms")
+            print(
+                f"HTTP POST one at a time: p50 {statistics.median(sequential):.1f} ms, p99 {percentile(sequential, 0.99):.1f} ms"
+            )
             begin = time.perf_counter()
             with ThreadPoolExecutor(args.threads) as pool:
-                together = list(tqdm(pool.map(post, range(args.comments)), total=args.comments, desc="HTTP concurrent", file=sys.stderr))
+                together = list(
+                    tqdm(pool.map(post, range(args.comments)), total=args.comments, desc="HTTP concurrent", file=sys.stderr)
+                )
             elapsed = time.perf_counter() - begin
-            print(f"HTTP POST, {args.threads} clients: {len(together) / elapsed:.0f} comments/s, p50 {statistics.median(together):.1f} ms, "
-                  f"p99 {percentile(together, 0.99):.1f} ms")
+            print(
+                f"HTTP POST, {args.threads} clients: {len(together) / elapsed:.0f} comments/s, p50 {statistics.median(together):.1f} ms, "
+                f"p99 {percentile(together, 0.99):.1f} ms"
+            )
         server.should_exit = True
         thread.join(timeout=10)
 

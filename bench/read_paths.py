@@ -35,12 +35,16 @@ from commentdesk.store.db import make_engine, migrate, session_factory
 from commentdesk.store.models import Article, Comment, Commenter
 
 SITE = "bench"
-BODY = ("The city council voted on Tuesday to extend the tram line to the northern suburbs. The extension will "
-        "cost 240 million and open in 2029. Residents of the northern districts have waited a decade for it.")
-TEXTS = ["The tram extension is long overdue for the northern districts.",
-         "240 million for a tram line seems a lot, but the buses are full every morning.",
-         "Opening in 2029 is too late; the council should have started years ago.",
-         "I live in the north and a direct tram to the centre would change my commute."]
+BODY = (
+    "The city council voted on Tuesday to extend the tram line to the northern suburbs. The extension will "
+    "cost 240 million and open in 2029. Residents of the northern districts have waited a decade for it."
+)
+TEXTS = [
+    "The tram extension is long overdue for the northern districts.",
+    "240 million for a tram line seems a lot, but the buses are full every morning.",
+    "Opening in 2029 is too late; the council should have started years ago.",
+    "I live in the north and a direct tram to the centre would change my commute.",
+]
 THREADS = {"thread 10": 10, "thread 1k": 1_000, "thread 100k": 100_000}
 SMALL_ARTICLES = 17
 
@@ -63,7 +67,9 @@ def seed(url: str) -> dict[str, int]:
         session.flush()
         names = list(THREADS) + [f"small {n}" for n in range(SMALL_ARTICLES)]
         for name in names:
-            article = Article(site_id=site.id, url=f"https://bench.example/{name.replace(' ', '-')}", title=name.title(), body=BODY)
+            article = Article(
+                site_id=site.id, url=f"https://bench.example/{name.replace(' ', '-')}", title=name.title(), body=BODY
+            )
             session.add(article)
             session.flush()
             ids[name] = article.id
@@ -74,9 +80,22 @@ def seed(url: str) -> dict[str, int]:
             rows, roots, reply_counts = [], [], {}
             for number in range(size):
                 text = TEXTS[number % len(TEXTS)]
-                row = dict(id=next_id, site_id=site.id, article_id=ids[name], commenter_id=commenter.id, author_name="Reader",
-                           text=text, html=f"<p>{text}</p>", status="published", created_at=start + timedelta(seconds=number),
-                           updated_at=start, scores={}, reasons=[], model_versions={}, system_decision="publish")
+                row = dict(
+                    id=next_id,
+                    site_id=site.id,
+                    article_id=ids[name],
+                    commenter_id=commenter.id,
+                    author_name="Reader",
+                    text=text,
+                    html=f"<p>{text}</p>",
+                    status="published",
+                    created_at=start + timedelta(seconds=number),
+                    updated_at=start,
+                    scores={},
+                    reasons=[],
+                    model_versions={},
+                    system_decision="publish",
+                )
                 if number % 5 == 4 and roots:  # a reply to one of the latest top-level comments
                     root = roots[-1 - (number % min(len(roots), 3))]
                     row.update(parent_id=root, root_id=root, depth=1)
@@ -87,7 +106,7 @@ def seed(url: str) -> dict[str, int]:
                 rows.append(row)
                 next_id += 1
             for chunk in range(0, len(rows), 5_000):
-                session.execute(insert(Comment), rows[chunk:chunk + 5_000])
+                session.execute(insert(Comment), rows[chunk : chunk + 5_000])
             for root, count in reply_counts.items():
                 session.execute(update(Comment).where(Comment.id == root).values(reply_count=count))
             session.execute(update(Article).where(Article.id == ids[name]).values(published_count=size))
@@ -103,8 +122,22 @@ def free_port() -> int:
 
 
 def start_server(url: str, data_dir: str, port: int, models: bool, extra: list[str]) -> subprocess.Popen:
-    command = [sys.executable, "-m", "commentdesk.cli", "serve", "--data-dir", data_dir, "--database-url", url,
-               "--port", str(port), "--secret-key", "bench", "--load-models" if models else "--no-load-models", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "commentdesk.cli",
+        "serve",
+        "--data-dir",
+        data_dir,
+        "--database-url",
+        url,
+        "--port",
+        str(port),
+        "--secret-key",
+        "bench",
+        "--load-models" if models else "--no-load-models",
+        *extra,
+    ]
     log = open(os.path.join(data_dir, "server.log"), "w")
     server = subprocess.Popen(command, stdout=log, stderr=log, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     deadline = time.monotonic() + 300
@@ -154,7 +187,18 @@ def memory_mib(root: int) -> dict[str, float]:
 
 def wrk(url: str, concurrency: int, seconds: float, headers: dict[str, str]) -> dict:
     threads = max(1, min(concurrency, 2))
-    command = ["wrk", "--latency", "-t", str(threads), "-c", str(concurrency), "-d", f"{max(1, round(seconds))}s", "--timeout", "10s"]
+    command = [
+        "wrk",
+        "--latency",
+        "-t",
+        str(threads),
+        "-c",
+        str(concurrency),
+        "-d",
+        f"{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+    ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
@@ -185,8 +229,11 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="default: a scratch SQLite file")
     parser.add_argument("--concurrency", default="1,64", help="comma-separated, e.g. 1,16,64")
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per run (after 2 s of warm-up)")
-    parser.add_argument("--scenarios", default="thread 10,thread 1k,thread 100k,counts x20,lookup,thread 10 (304)",
-                        help="comma-separated scenario names")
+    parser.add_argument(
+        "--scenarios",
+        default="thread 10,thread 1k,thread 100k,counts x20,lookup,thread 10 (304)",
+        help="comma-separated scenario names",
+    )
     parser.add_argument("--models", action="store_true", help="load the moderation models (to see the whole server's memory)")
     parser.add_argument("server_args", nargs="*", help="extra `commentdesk serve` flags, after --")
     args = parser.parse_args()
@@ -207,22 +254,31 @@ def main() -> None:
         paths["thread 10 (304)"] = paths["thread 10"]
         try:
             time.sleep(2)
-            print(f"server: commentdesk serve {' '.join(args.server_args)}; database {url.split(':')[0]}; "
-                  f"models {'loaded' if args.models else 'off'}; {os.cpu_count()} cores; {args.seconds:.0f} s per run")
+            print(
+                f"server: commentdesk serve {' '.join(args.server_args)}; database {url.split(':')[0]}; "
+                f"models {'loaded' if args.models else 'off'}; {os.cpu_count()} cores; {args.seconds:.0f} s per run"
+            )
             memory = memory_mib(server.pid)
-            print(f"memory at rest: {memory['processes']} processes, RSS {memory['rss']:.0f} MiB, "
-                  f"PSS {memory['pss']:.0f} MiB, USS {memory['uss']:.0f} MiB")
+            print(
+                f"memory at rest: {memory['processes']} processes, RSS {memory['rss']:.0f} MiB, "
+                f"PSS {memory['pss']:.0f} MiB, USS {memory['uss']:.0f} MiB"
+            )
             print(f"{'scenario':<18} {'c':>4} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'p99/p50':>8} {'errors':>7}")
             for scenario in (name.strip() for name in args.scenarios.split(",")):
                 headers = {"If-None-Match": etag_of(base + paths[scenario])} if scenario.endswith("(304)") else {}
                 for concurrency in (int(c) for c in args.concurrency.split(",")):
                     wrk(base + paths[scenario], concurrency, 2, headers)  # warm-up, not counted
                     result = wrk(base + paths[scenario], concurrency, args.seconds, headers)
-                    print(f"{scenario:<18} {concurrency:>4} {result['rps']:>9.0f} {result['p50']:>8.2f} {result['p99']:>8.2f} "
-                          f"{result['p99'] / result['p50']:>8.1f} {result['errors']:>7}", flush=True)
+                    print(
+                        f"{scenario:<18} {concurrency:>4} {result['rps']:>9.0f} {result['p50']:>8.2f} {result['p99']:>8.2f} "
+                        f"{result['p99'] / result['p50']:>8.1f} {result['errors']:>7}",
+                        flush=True,
+                    )
             memory = memory_mib(server.pid)
-            print(f"memory after the runs: {memory['processes']} processes, RSS {memory['rss']:.0f} MiB, "
-                  f"PSS {memory['pss']:.0f} MiB, USS {memory['uss']:.0f} MiB")
+            print(
+                f"memory after the runs: {memory['processes']} processes, RSS {memory['rss']:.0f} MiB, "
+                f"PSS {memory['pss']:.0f} MiB, USS {memory['uss']:.0f} MiB"
+            )
         finally:
             server.terminate()
             try:

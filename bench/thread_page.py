@@ -24,16 +24,36 @@ from commentdesk.store.models import Article, Comment, Commenter
 
 
 def fill(session, site_id: int, commenter_id: int, size: int) -> int:
-    article = Article(site_id=site_id, url=f"https://bench.example/{size}", title=f"Thread of {size}", body="", published_count=size)
+    article = Article(
+        site_id=site_id, url=f"https://bench.example/{size}", title=f"Thread of {size}", body="", published_count=size
+    )
     session.add(article)
     session.flush()
     start = datetime(2026, 1, 1, tzinfo=UTC)
     roots = max(1, size - size // 10)
     rows = []
     for i in range(roots):
-        rows.append(dict(id=None, site_id=site_id, article_id=article.id, parent_id=None, root_id=None, depth=0, commenter_id=commenter_id,
-                         author_name="Reader", text="text", html="<p>text</p>", status="published", created_at=start + timedelta(seconds=i),
-                         updated_at=start, scores={}, reasons=[], model_versions={}, system_decision="publish"))
+        rows.append(
+            dict(
+                id=None,
+                site_id=site_id,
+                article_id=article.id,
+                parent_id=None,
+                root_id=None,
+                depth=0,
+                commenter_id=commenter_id,
+                author_name="Reader",
+                text="text",
+                html="<p>text</p>",
+                status="published",
+                created_at=start + timedelta(seconds=i),
+                updated_at=start,
+                scores={},
+                reasons=[],
+                model_versions={},
+                system_decision="publish",
+            )
+        )
     batch = 5000
     for offset in tqdm(range(0, len(rows), batch), desc=f"roots for {size}", leave=False):
         for row in rows[offset : offset + batch]:
@@ -41,10 +61,27 @@ def fill(session, site_id: int, commenter_id: int, size: int) -> int:
         session.execute(insert(Comment), rows[offset : offset + batch])
     session.execute(update(Comment).where(Comment.article_id == article.id).values(root_id=Comment.id))
     first_root = session.query(Comment.id).filter(Comment.article_id == article.id).order_by(Comment.id.desc()).first()[0]
-    replies = [dict(site_id=site_id, article_id=article.id, parent_id=first_root - (i % 50), root_id=first_root - (i % 50), depth=1,
-                    commenter_id=commenter_id, author_name="Replier", text="reply", html="<p>reply</p>", status="published",
-                    created_at=start + timedelta(days=1, seconds=i), updated_at=start, scores={}, reasons=[], model_versions={},
-                    system_decision="publish") for i in range(size - roots)]
+    replies = [
+        dict(
+            site_id=site_id,
+            article_id=article.id,
+            parent_id=first_root - (i % 50),
+            root_id=first_root - (i % 50),
+            depth=1,
+            commenter_id=commenter_id,
+            author_name="Replier",
+            text="reply",
+            html="<p>reply</p>",
+            status="published",
+            created_at=start + timedelta(days=1, seconds=i),
+            updated_at=start,
+            scores={},
+            reasons=[],
+            model_versions={},
+            system_decision="publish",
+        )
+        for i in range(size - roots)
+    ]
     for offset in range(0, len(replies), batch):
         session.execute(insert(Comment), replies[offset : offset + batch])
     per_root: dict[int, int] = {}

@@ -44,8 +44,16 @@ def setup(sessions, url: str) -> tuple[int, int]:
         commenter = Commenter(site_id=site.id, identity_hash=site.slug, display_name="Reader")
         session.add_all([article, commenter])
         session.flush()
-        comment = Comment(site_id=site.id, article_id=article.id, commenter_id=commenter.id, author_name="Reader",
-                          text="A comment", html="<p>A comment</p>", status="published", system_decision="publish")
+        comment = Comment(
+            site_id=site.id,
+            article_id=article.id,
+            commenter_id=commenter.id,
+            author_name="Reader",
+            text="A comment",
+            html="<p>A comment</p>",
+            status="published",
+            system_decision="publish",
+        )
         session.add(comment)
         session.commit()
         webhooks.create(session, session.get(Site, site.id), url, [])
@@ -86,8 +94,7 @@ def wait_delivered(receiver: Receiver, committed: dict[str, float], within_s: fl
 
 def delays_ms(receiver: Receiver, committed: dict[str, float]) -> list[float]:
     arrived = receiver.first_arrivals()
-    return sorted(max(0.0, (arrived[event_id] - when) * 1000) for event_id, when in committed.items()
-                  if event_id in arrived)
+    return sorted(max(0.0, (arrived[event_id] - when) * 1000) for event_id, when in committed.items() if event_id in arrived)
 
 
 def describe(delays: list[float]) -> str:
@@ -113,8 +120,10 @@ def main() -> None:
         sessions = session_factory(engine)
         comment_id, _site_id = setup(sessions, receiver.url)
         deliverer = WebhookDeliverer(sessions, threads=args.threads).start()
-        print(f"database: {engine.dialect.name}; receiver answers in {args.receiver_ms:g} ms; "
-              f"{args.threads} deliverer threads, one process")
+        print(
+            f"database: {engine.dialect.name}; receiver answers in {args.receiver_ms:g} ms; "
+            f"{args.threads} deliverer threads, one process"
+        )
 
         committed: dict[str, float] = {}
         sampler = BacklogSampler(sessions)
@@ -126,8 +135,10 @@ def main() -> None:
             write_event(sessions, comment_id, committed)
         wait_delivered(receiver, committed)
         backlog = sampler.stop()
-        print(f"steady, {args.rate:g} events/s for {args.seconds:g} s: delay {describe(delays_ms(receiver, committed))}; "
-              f"backlog max {max(backlog)}, median {statistics.median(backlog):.0f}")
+        print(
+            f"steady, {args.rate:g} events/s for {args.seconds:g} s: delay {describe(delays_ms(receiver, committed))}; "
+            f"backlog max {max(backlog)}, median {statistics.median(backlog):.0f}"
+        )
 
         committed = {}
         sampler = BacklogSampler(sessions)
@@ -138,9 +149,11 @@ def main() -> None:
         written_s = time.monotonic() - started
         drain_s = wait_delivered(receiver, committed)
         backlog = sampler.stop()
-        print(f"burst of {args.burst} events by {args.writers} writers in {written_s:.1f} s ({args.burst / written_s:.0f}/s): "
-              f"backlog max {max(backlog)}, drained {drain_s:.1f} s after the last write "
-              f"({args.burst / (written_s + drain_s):.0f} deliveries/s); delay {describe(delays_ms(receiver, committed))}")
+        print(
+            f"burst of {args.burst} events by {args.writers} writers in {written_s:.1f} s ({args.burst / written_s:.0f}/s): "
+            f"backlog max {max(backlog)}, drained {drain_s:.1f} s after the last write "
+            f"({args.burst / (written_s + drain_s):.0f} deliveries/s); delay {describe(delays_ms(receiver, committed))}"
+        )
         deliverer.stop()
         engine.dispose()
 

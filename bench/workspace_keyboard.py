@@ -67,8 +67,14 @@ def seed(app, count: int, round_number: int) -> None:
         site = session.scalar(select(Site).where(Site.slug == "bench"))
         if site is None:
             site, _key = create_site(session, "bench", "Benchmark Gazette")
-            session.add(Article(site_id=site.id, url="https://bench.example/lanes", title="Council approves cycle lanes",
-                                body="The council voted to build cycle lanes on the harbour road for four million euros."))
+            session.add(
+                Article(
+                    site_id=site.id,
+                    url="https://bench.example/lanes",
+                    title="Council approves cycle lanes",
+                    body="The council voted to build cycle lanes on the harbour road for four million euros.",
+                )
+            )
             accounts.create_user(session, "bench", PASSWORD, "moderator")
             session.flush()
         article = session.scalar(select(Article).where(Article.site_id == site.id))
@@ -77,15 +83,41 @@ def seed(app, count: int, round_number: int) -> None:
             text = TEXTS[number % len(TEXTS)]
             commenter = repo.commenter_for(session, site.id, f"bench-{round_number}-{number}", f"Reader {number}", None)
             word = "idiots" if "idiots" in text else "stupid" if "stupid" in text else None
-            reasons = [{"code": "suspect_word", "message": "It contains words that a moderator checks before publishing.", "evidence": [word]}] if word else \
-                [{"code": "off_topic", "message": "It may be off-topic (relevance 0.08, threshold 0.20).", "evidence": ["The council voted to build cycle lanes"]}]
-            comment = Comment(
-                site_id=site.id, article_id=article.id, commenter_id=commenter.id, author_name=f"Reader {number}", text=text,
-                html=f"<p>{text}</p>", status="pending", system_decision="hold", reasons=reasons,
-                scores={"abuse": 0.55, "abuse_insult": 0.6, "relevance": 0.4, "similarity": 0.3, "spam": 0.1, "elapsed_ms": 9.0},
-                model_versions={"abuse": "bench"}, priority=1.0, created_at=now - timedelta(minutes=count - number),
+            reasons = (
+                [
+                    {
+                        "code": "suspect_word",
+                        "message": "It contains words that a moderator checks before publishing.",
+                        "evidence": [word],
+                    }
+                ]
+                if word
+                else [
+                    {
+                        "code": "off_topic",
+                        "message": "It may be off-topic (relevance 0.08, threshold 0.20).",
+                        "evidence": ["The council voted to build cycle lanes"],
+                    }
+                ]
             )
-            repo.add_comment(session, comment, actor_reasons=reasons, scores=comment.scores, model_versions=comment.model_versions)
+            comment = Comment(
+                site_id=site.id,
+                article_id=article.id,
+                commenter_id=commenter.id,
+                author_name=f"Reader {number}",
+                text=text,
+                html=f"<p>{text}</p>",
+                status="pending",
+                system_decision="hold",
+                reasons=reasons,
+                scores={"abuse": 0.55, "abuse_insult": 0.6, "relevance": 0.4, "similarity": 0.3, "spam": 0.1, "elapsed_ms": 9.0},
+                model_versions={"abuse": "bench"},
+                priority=1.0,
+                created_at=now - timedelta(minutes=count - number),
+            )
+            repo.add_comment(
+                session, comment, actor_reasons=reasons, scores=comment.scores, model_versions=comment.model_versions
+            )
         session.commit()
 
 
@@ -124,8 +156,9 @@ def run(args) -> None:
     try:
         seed(app, count, 1)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=args.chromium, headless=True,
-                                                 args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+            browser = playwright.chromium.launch(
+                executable_path=args.chromium, headless=True, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+            )
             page = browser.new_page()
             page.add_init_script(TIMING_HOOK)
             server_times: list[float] = []
@@ -165,7 +198,9 @@ def run(args) -> None:
             started = time.perf_counter()
             for _ in range(count):
                 page.keyboard.press("a")
-            page.wait_for_function("document.querySelectorAll('#cards article.card').length === 0", polling="raf", timeout=120_000)
+            page.wait_for_function(
+                "document.querySelectorAll('#cards article.card').length === 0", polling="raf", timeout=120_000
+            )
             burst_ms = (time.perf_counter() - started) * 1000
             browser.close()
         print(f"workspace keyboard benchmark: {count} held comments, database {app.state.engine.url.get_backend_name()}")
@@ -174,7 +209,9 @@ def run(args) -> None:
         print(describe("page", handler_times))
         print(describe("server", sequential_server))
         print(describe("total", totals))
-        print(f"keys pressed without waiting: {count} comments cleared in {burst_ms:.0f} ms = {burst_ms / count:.1f} ms per comment")
+        print(
+            f"keys pressed without waiting: {count} comments cleared in {burst_ms:.0f} ms = {burst_ms / count:.1f} ms per comment"
+        )
     finally:
         server.should_exit = True
         thread.join(timeout=10)

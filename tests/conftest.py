@@ -90,7 +90,9 @@ def site_key(client) -> tuple[str, str]:
     """A site named 'news' with a relaxed flood limit; returns (slug, api key)."""
     app = client.app
     with app.state.sessions() as session:
-        _site, key = create_site(session, "news", "The Daily Example", policy={"flood_per_minute_commenter": 1000, "flood_per_minute_address": 1000})
+        _site, key = create_site(
+            session, "news", "The Daily Example", policy={"flood_per_minute_commenter": 1000, "flood_per_minute_address": 1000}
+        )
         session.commit()
     return "news", key
 
@@ -151,9 +153,18 @@ def browser():
         pytest.skip("playwright is not installed (pip install -e '.[test]')")
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
         )
         yield instance
         instance.close()

@@ -32,8 +32,13 @@ def site(session):
     return created
 
 
-def add_article(session, site, url="https://news.example/story", title="Council approves bike lanes",
-                body="The council voted for bike lanes on Market Street."):
+def add_article(
+    session,
+    site,
+    url="https://news.example/story",
+    title="Council approves bike lanes",
+    body="The council voted for bike lanes on Market Street.",
+):
     from commentdesk.store import repository as repo
 
     article, _created = repo.upsert_article(session, site, url, title=title, body=body)
@@ -41,18 +46,36 @@ def add_article(session, site, url="https://news.example/story", title="Council 
     return article
 
 
-def add_comment(session, article, text="A comment about the bike lanes.", status="published", *, parent=None,
-                author="Ana", reasons=None, system_decision=None):
+def add_comment(
+    session,
+    article,
+    text="A comment about the bike lanes.",
+    status="published",
+    *,
+    parent=None,
+    author="Ana",
+    reasons=None,
+    system_decision=None,
+):
     """A stored comment as posting would leave it (counts, audit log, statement), without the models."""
     from commentdesk.store import repository as repo
     from commentdesk.store.models import Comment
 
     commenter = repo.commenter_for(session, article.site_id, f"id:{author.lower()}", author, None)
     comment = Comment(
-        site_id=article.site_id, article_id=article.id, parent_id=parent.id if parent else None,
-        root_id=parent.root_id if parent else None, depth=parent.depth + 1 if parent else 0,
-        commenter_id=commenter.id, author_name=author, text=text, html=f"<p>{text}</p>", status=status,
-        reasons=reasons or [], scores={}, model_versions={},
+        site_id=article.site_id,
+        article_id=article.id,
+        parent_id=parent.id if parent else None,
+        root_id=parent.root_id if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        commenter_id=commenter.id,
+        author_name=author,
+        text=text,
+        html=f"<p>{text}</p>",
+        status=status,
+        reasons=reasons or [],
+        scores={},
+        model_versions={},
         system_decision=system_decision or {"published": "publish", "pending": "hold", "rejected": "reject"}.get(status, ""),
     )
     repo.add_comment(session, comment, actor_reasons=comment.reasons, scores={}, model_versions={})

@@ -62,8 +62,22 @@ class Server:
 
     def start(self, within_s: float = 240) -> Server:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "commentdesk.cli", "serve", "--data-dir", str(self.data_dir), "--database-url",
-                   self.database_url, "--port", str(self.port), "--secret-key", SECRET, "--no-access-log", *self.flags]
+        command = [
+            sys.executable,
+            "-m",
+            "commentdesk.cli",
+            "serve",
+            "--data-dir",
+            str(self.data_dir),
+            "--database-url",
+            self.database_url,
+            "--port",
+            str(self.port),
+            "--secret-key",
+            SECRET,
+            "--no-access-log",
+            *self.flags,
+        ]
         log = open(self.log_path, "w")
         self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
         deadline = time.monotonic() + within_s

@@ -40,11 +40,20 @@ def shared_database(postgres_admin_url, tmp_path):
     engine = make_engine(url)
     migrate(engine)
     with session_factory(engine)() as session:
-        site, _key = create_site(session, "news", "News", policy={"refuse_per_minute_address": FLOOD_LIMIT,
-                                                                   "flood_per_minute_address": 10_000,
-                                                                   "flood_per_minute_commenter": 1000})
+        site, _key = create_site(
+            session,
+            "news",
+            "News",
+            policy={
+                "refuse_per_minute_address": FLOOD_LIMIT,
+                "flood_per_minute_address": 10_000,
+                "flood_per_minute_commenter": 1000,
+            },
+        )
         for slug in ("tram", "lanes"):
-            session.add(Article(site_id=site.id, url=f"https://news.example/{slug}", title=f"Story about the {slug}", body="Text."))
+            session.add(
+                Article(site_id=site.id, url=f"https://news.example/{slug}", title=f"Story about the {slug}", body="Text.")
+            )
         accounts.create_user(session, "mod", PASSWORD, "moderator")
         session.commit()
     yield url, engine
@@ -73,8 +82,11 @@ def article_ids(engine) -> list[int]:
 def approve_all(server: Server, comment_ids: list[int]) -> None:
     with httpx.Client(base_url=server.url, timeout=30) as moderator:
         assert sign_in(moderator, "mod", PASSWORD).status_code == 303
-        answer = moderator.post("/moderate/api/decisions", json={"action": "approve", "ids": comment_ids},
-                                headers={"X-CSRF-Token": workspace_csrf(moderator)})
+        answer = moderator.post(
+            "/moderate/api/decisions",
+            json={"action": "approve", "ids": comment_ids},
+            headers={"X-CSRF-Token": workspace_csrf(moderator)},
+        )
         assert answer.status_code == 200, answer.text
 
 
@@ -92,9 +104,13 @@ def test_counts_pages_and_queues_agree_whichever_server_answers(shared_database,
     for server in (a, b):
         for _ in range(6):
             assert httpx.get(f"{server.url}/api/v1/articles/{article}/comments").json()["total"] == 0
-    posted = [httpx.post(f"{server.url}/api/v1/articles/{article}/comments",
-                         json={"author_name": f"Reader {n}", "text": f"Comment number {n} on the tram story."}).json()
-              for n, server in zip(range(4), itertools.cycle((a, b)))]
+    posted = [
+        httpx.post(
+            f"{server.url}/api/v1/articles/{article}/comments",
+            json={"author_name": f"Reader {n}", "text": f"Comment number {n} on the tram story."},
+        ).json()
+        for n, server in zip(range(4), itertools.cycle((a, b)))
+    ]
     assert [answer["outcome"] for answer in posted] == ["held"] * 4
     assert held_count(a) == held_count(b) == 4  # one queue, whichever server the moderator uses
 
@@ -111,9 +127,13 @@ def test_the_flood_limit_of_an_address_counts_posts_to_every_server(shared_datab
     _url, engine = shared_database
     a, b = two_servers
     article = article_ids(engine)[1]
-    answers = [httpx.post(f"{server.url}/api/v1/articles/{article}/comments",
-                          json={"author_name": f"Poster {n}", "text": f"Flood test comment {n}."}).status_code
-               for n, server in zip(range(FLOOD_LIMIT + 2), itertools.cycle((a, b)))]
+    answers = [
+        httpx.post(
+            f"{server.url}/api/v1/articles/{article}/comments",
+            json={"author_name": f"Poster {n}", "text": f"Flood test comment {n}."},
+        ).status_code
+        for n, server in zip(range(FLOOD_LIMIT + 2), itertools.cycle((a, b)))
+    ]
     assert answers == [201] * FLOOD_LIMIT + [429, 429]
 
 
@@ -152,8 +172,10 @@ def test_posts_and_reads_through_both_servers_under_load(shared_database, two_se
         with httpx.Client(timeout=60) as client:
             for n in range(15):
                 server = (a, b)[(number + n) % 2]
-                answer = client.post(f"{server.url}/api/v1/articles/{articles[n % 2]}/comments",
-                                     json={"author_name": f"Load {number}", "text": f"Load comment {number}-{n} on the story."})
+                answer = client.post(
+                    f"{server.url}/api/v1/articles/{articles[n % 2]}/comments",
+                    json={"author_name": f"Load {number}", "text": f"Load comment {number}-{n} on the story."},
+                )
                 with lock:
                     if answer.status_code == 201:
                         acknowledged.append(answer.json()["comment"]["id"])
@@ -164,7 +186,9 @@ def test_posts_and_reads_through_both_servers_under_load(shared_database, two_se
         with httpx.Client(timeout=60) as client:
             for n in range(60):
                 server = (a, b)[(number + n) % 2]
-                path = f"/api/v1/articles/{articles[n % 2]}/comments" if n % 3 else f"/api/v1/counts?ids={articles[0]},{articles[1]}"
+                path = (
+                    f"/api/v1/articles/{articles[n % 2]}/comments" if n % 3 else f"/api/v1/counts?ids={articles[0]},{articles[1]}"
+                )
                 answer = client.get(server.url + path)
                 if answer.status_code != 200:
                     with lock:
@@ -181,8 +205,13 @@ def test_posts_and_reads_through_both_servers_under_load(shared_database, two_se
 
     approve_all(a, acknowledged)
     with session_factory(engine)() as session:
-        truth = dict(session.execute(select(Comment.article_id, func.count()).where(Comment.status == CommentStatus.PUBLISHED)
-                                     .group_by(Comment.article_id)).all())
+        truth = dict(
+            session.execute(
+                select(Comment.article_id, func.count())
+                .where(Comment.status == CommentStatus.PUBLISHED)
+                .group_by(Comment.article_id)
+            ).all()
+        )
     expected = {str(article): truth.get(article, 0) for article in articles}
     assert sum(expected.values()) == 60
     for server in (a, b):

@@ -17,9 +17,11 @@ from commentdesk.store.db import make_engine, migrate, session_factory
 from commentdesk.store.models import Article
 from server_processes import Server, children
 
-ARTICLE = {"title": "Council approves the tram extension to the northern suburbs",
-           "body": "The city council voted to extend the tram line to the northern suburbs at a cost of 240 million. "
-                   "The extension opens in 2029; residents of the north have waited a decade for it."}
+ARTICLE = {
+    "title": "Council approves the tram extension to the northern suburbs",
+    "body": "The city council voted to extend the tram line to the northern suburbs at a cost of 240 million. "
+    "The extension opens in 2029; residents of the north have waited a decade for it.",
+}
 ON_TOPIC = "The tram extension to the northern suburbs is long overdue, and 240 million is a fair price for it."
 DIFFERENT_ON_TOPIC = [
     "Residents of the north have waited a decade; opening the tram line in 2029 is still too late.",
@@ -33,8 +35,9 @@ def seed(database_url: str) -> int:
     engine = make_engine(database_url)
     migrate(engine)
     with session_factory(engine)() as session:
-        site, _key = create_site(session, "news", "News", policy={"flood_per_minute_commenter": 1000,
-                                                                   "flood_per_minute_address": 1000})
+        site, _key = create_site(
+            session, "news", "News", policy={"flood_per_minute_commenter": 1000, "flood_per_minute_address": 1000}
+        )
         article = Article(site_id=site.id, url="https://news.example/tram", **ARTICLE)
         session.add(article)
         session.commit()
@@ -80,8 +83,7 @@ def test_a_stop_signal_ends_every_process_of_the_server(tmp_path, sqlite_url):
     processes = server.workers()
     assert len(processes) == 3
     assert server.stop(signal.SIGINT) == 0
-    assert all(not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read().lower()
-               for pid in processes)
+    assert all(not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read().lower() for pid in processes)
 
 
 def test_a_port_already_taken_is_said_in_words(tmp_path, sqlite_url):
@@ -90,16 +92,37 @@ def test_a_port_already_taken_is_said_in_words(tmp_path, sqlite_url):
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "commentdesk.cli", "serve", "--data-dir", str(tmp_path / "data"), "--database-url", sqlite_url,
-             "--port", str(port), "--no-load-models", "--workers", "2"],
-            capture_output=True, text=True, timeout=120, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+            [
+                sys.executable,
+                "-m",
+                "commentdesk.cli",
+                "serve",
+                "--data-dir",
+                str(tmp_path / "data"),
+                "--database-url",
+                sqlite_url,
+                "--port",
+                str(port),
+                "--no-load-models",
+                "--workers",
+                "2",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        )
     assert result.returncode != 0
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_an_invalid_worker_count_is_refused(tmp_path, sqlite_url):
-    result = subprocess.run([sys.executable, "-m", "commentdesk.cli", "serve", "--data-dir", str(tmp_path), "--workers", "-1"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "commentdesk.cli", "serve", "--data-dir", str(tmp_path), "--workers", "-1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "--workers" in result.stderr
 
 
@@ -114,8 +137,10 @@ def test_workers_share_one_moderation_process_that_holds_the_models(tmp_path, sq
         assert "onnxruntime" in _libraries(moderation[0]) or "libtorch" in _libraries(moderation[0])
         assert all("onnxruntime" not in _libraries(pid) and "libtorch" not in _libraries(pid) for pid in workers)
         with httpx.Client(base_url=server.url, timeout=60) as client:
-            posted = [client.post(f"/api/v1/articles/{article_id}/comments", json={"author_name": f"Reader {n}", "text": text})
-                      for n, text in enumerate(DIFFERENT_ON_TOPIC)]
+            posted = [
+                client.post(f"/api/v1/articles/{article_id}/comments", json={"author_name": f"Reader {n}", "text": text})
+                for n, text in enumerate(DIFFERENT_ON_TOPIC)
+            ]
             assert [response.json()["outcome"] for response in posted] == ["published"] * 4, [r.text for r in posted]
             assert client.get(f"/api/v1/counts?ids={article_id}").json()["counts"] == {str(article_id): 4}
 
@@ -124,11 +149,16 @@ def test_workers_share_one_moderation_process_that_holds_the_models(tmp_path, sq
             held = client.post(f"/api/v1/articles/{article_id}/comments", json={"author_name": "Late", "text": ON_TOPIC})
             assert held.status_code == 201 and held.json()["outcome"] == "held"
             assert [reason["code"] for reason in held.json()["reasons"]] == ["model_unavailable"]
-            assert wait_for(lambda: len(server.moderation_processes()) == 1 and moderation[0] not in server.moderation_processes())
+            assert wait_for(
+                lambda: len(server.moderation_processes()) == 1 and moderation[0] not in server.moderation_processes()
+            )
 
             def moderated_again() -> bool:
                 again = client.post(f"/api/v1/articles/{article_id}/comments", json={"author_name": "Again", "text": ON_TOPIC})
-                return again.status_code == 201 and not any(reason["code"].startswith("model_") for reason in again.json()["reasons"])
+                return again.status_code == 201 and not any(
+                    reason["code"].startswith("model_") for reason in again.json()["reasons"]
+                )
+
             assert wait_for(moderated_again, within_s=180), server.log()
     finally:
         assert server.stop() == 0

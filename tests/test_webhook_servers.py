@@ -46,8 +46,9 @@ def database(request, tmp_path):
     engine = make_engine(url)
     migrate(engine)
     with session_factory(engine)() as session:
-        site, key = create_site(session, "news", "News", policy={"flood_per_minute_commenter": 1000,
-                                                                  "flood_per_minute_address": 1000})
+        site, key = create_site(
+            session, "news", "News", policy={"flood_per_minute_commenter": 1000, "flood_per_minute_address": 1000}
+        )
         article = Article(site_id=site.id, url="https://news.example/tram", title="Story about the tram", body="Text.")
         session.add(article)
         accounts.create_user(session, "mod", PASSWORD, "moderator")
@@ -68,15 +69,17 @@ def recorded(engine) -> set[str]:
 
 
 def add_endpoint(server: Server, key: str, receiver: Receiver) -> None:
-    answer = httpx.post(server.url + "/api/v1/webhooks", json={"url": receiver.url},
-                        headers={"Authorization": f"Bearer {key}"}, timeout=30)
+    answer = httpx.post(
+        server.url + "/api/v1/webhooks", json={"url": receiver.url}, headers={"Authorization": f"Bearer {key}"}, timeout=30
+    )
     assert answer.status_code == 201, answer.text
     receiver.secret = answer.json()["secret"]
 
 
 def post(server: Server, article_id: int, text_: str) -> int:
-    answer = httpx.post(f"{server.url}/api/v1/articles/{article_id}/comments",
-                        json={"author_name": "Ann Reader", "text": text_}, timeout=30)
+    answer = httpx.post(
+        f"{server.url}/api/v1/articles/{article_id}/comments", json={"author_name": "Ann Reader", "text": text_}, timeout=30
+    )
     assert answer.status_code == 201, answer.text
     return answer.json()["comment"]["id"]
 
@@ -84,8 +87,11 @@ def post(server: Server, article_id: int, text_: str) -> int:
 def approve(server: Server, comment_ids: list[int]) -> None:
     with httpx.Client(base_url=server.url, timeout=30) as moderator:
         assert sign_in(moderator, "mod", PASSWORD).status_code == 303
-        answer = moderator.post("/moderate/api/decisions", json={"action": "approve", "ids": comment_ids},
-                                headers={"X-CSRF-Token": workspace_csrf(moderator)})
+        answer = moderator.post(
+            "/moderate/api/decisions",
+            json={"action": "approve", "ids": comment_ids},
+            headers={"X-CSRF-Token": workspace_csrf(moderator)},
+        )
         assert answer.status_code == 200, answer.text
 
 
@@ -158,8 +164,10 @@ def test_a_server_killed_mid_delivery_and_a_receiver_outage_lose_nothing(databas
 def test_two_servers_on_one_postgresql_deliver_each_event_once(database, tmp_path):
     url, engine, key, article_id = database
     with Receiver() as receiver:
-        servers = [Server(tmp_path / "a", url, "--workers", "2", *FAST_RETRIES),
-                   Server(tmp_path / "b", url, "--workers", "1", *FAST_RETRIES)]
+        servers = [
+            Server(tmp_path / "a", url, "--workers", "2", *FAST_RETRIES),
+            Server(tmp_path / "b", url, "--workers", "1", *FAST_RETRIES),
+        ]
         try:
             for server in servers:
                 server.start()

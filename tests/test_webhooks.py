@@ -45,8 +45,9 @@ def client(webhook_app):
 def site(client):
     """(api headers, moderator's httpx client) for a site named news."""
     with client.app.state.sessions() as session:
-        _site, key = create_site(session, "news", "The Daily Example", policy={"flood_per_minute_commenter": 1000,
-                                                                               "flood_per_minute_address": 1000})
+        _site, key = create_site(
+            session, "news", "The Daily Example", policy={"flood_per_minute_commenter": 1000, "flood_per_minute_address": 1000}
+        )
         accounts.create_user(session, "mod", PASSWORD, "moderator")
         session.commit()
     return {"Authorization": f"Bearer {key}"}
@@ -79,8 +80,9 @@ def deliveries(app) -> list[WebhookDelivery]:
 
 
 def post(client, article_id: int, text: str) -> int:
-    answer = client.post(f"/api/v1/articles/{article_id}/comments",
-                         json={"author_name": "Ann Reader", "author_email": READER_EMAIL, "text": text})
+    answer = client.post(
+        f"/api/v1/articles/{article_id}/comments", json={"author_name": "Ann Reader", "author_email": READER_EMAIL, "text": text}
+    )
     assert answer.status_code == 201, answer.text
     return answer.json()["comment"]["id"]
 
@@ -92,27 +94,45 @@ def scripted_session(client, headers) -> None:
     first, second, third = (post(client, article, f"Comment number {n} on the tram line.") for n in (1, 2, 3))
     assert sign_in(client, "mod", PASSWORD).status_code == 303
     csrf = workspace_csrf(client)
-    decide = client.post("/moderate/api/decisions", json={"action": "approve", "ids": [first, third]}, headers={"X-CSRF-Token": csrf})
+    decide = client.post(
+        "/moderate/api/decisions", json={"action": "approve", "ids": [first, third]}, headers={"X-CSRF-Token": csrf}
+    )
     assert decide.status_code == 200, decide.text
-    rejected = client.post("/moderate/api/decisions", json={"action": "reject", "ids": [second], "reason": "off_topic"},
-                           headers={"X-CSRF-Token": csrf})
-    assert client.post("/moderate/api/undo", json={"event_ids": rejected.json()["event_ids"]},
-                       headers={"X-CSRF-Token": csrf}).status_code == 200
+    rejected = client.post(
+        "/moderate/api/decisions",
+        json={"action": "reject", "ids": [second], "reason": "off_topic"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert (
+        client.post(
+            "/moderate/api/undo", json={"event_ids": rejected.json()["event_ids"]}, headers={"X-CSRF-Token": csrf}
+        ).status_code
+        == 200
+    )
     assert client.post(f"/api/v1/comments/{first}/reports", json={"reason": "spam"}).status_code == 201
     # The author corrects a comment, then withdraws it.
-    mine = client.post(f"/api/v1/articles/{other}/comments",
-                       json={"author_name": "Ann Reader", "text": "The tram line should reach the hospital first."}).json()
-    edited = client.post(f"/api/v1/comments/{mine['comment']['id']}/edit",
-                         json={"edit_token": mine["edit_token"], "text": "The tram line should reach the hospital and the station first."})
+    mine = client.post(
+        f"/api/v1/articles/{other}/comments",
+        json={"author_name": "Ann Reader", "text": "The tram line should reach the hospital first."},
+    ).json()
+    edited = client.post(
+        f"/api/v1/comments/{mine['comment']['id']}/edit",
+        json={"edit_token": mine["edit_token"], "text": "The tram line should reach the hospital and the station first."},
+    )
     assert edited.status_code == 200, edited.text
     deleted = client.post(f"/api/v1/comments/{mine['comment']['id']}/delete", json={"edit_token": mine["edit_token"]})
     assert deleted.status_code == 200, deleted.text
 
-    closed = client.post(f"/moderate/articles/{article}/options", data={"comments_open": "0", "csrf_token": csrf},
-                         follow_redirects=False)
+    closed = client.post(
+        f"/moderate/articles/{article}/options", data={"comments_open": "0", "csrf_token": csrf}, follow_redirects=False
+    )
     assert closed.status_code == 303
-    assert client.put("/api/v1/articles", json={**ARTICLE, "url": "https://news.example/lanes", "comments_open": False},
-                      headers=headers).status_code == 200
+    assert (
+        client.put(
+            "/api/v1/articles", json={**ARTICLE, "url": "https://news.example/lanes", "comments_open": False}, headers=headers
+        ).status_code
+        == 200
+    )
     assert other
 
 
@@ -128,8 +148,15 @@ def test_every_event_of_a_session_reaches_the_receiver_once_signed_and_without_p
         assert Counter(request.event_id for request in got) == Counter(set(recorded))  # once each
         assert all(request.signed for request in got)
         assert Counter(recorded.values()) == {
-            "comment.created": 4, "comment.held": 5, "comment.published": 2, "comment.rejected": 1,
-            "comment.reported": 1, "article.closed": 2, "comment.edited": 1, "comment.deleted": 1}
+            "comment.created": 4,
+            "comment.held": 5,
+            "comment.published": 2,
+            "comment.rejected": 1,
+            "comment.reported": 1,
+            "article.closed": 2,
+            "comment.edited": 1,
+            "comment.deleted": 1,
+        }
         for request in got:
             assert request.body["id"] == request.event_id and request.body["type"] == recorded[request.event_id]
             assert request.body["site"] == "news" and request.body["article"]["url"].startswith("https://news.example/")
@@ -177,8 +204,9 @@ def test_deliveries_that_keep_failing_are_shown_failed_and_can_be_sent_again(cli
         assert page.status_code == 200
         assert receiver.url in page.text and 'data-status="failed"' in page.text and "HTTP 500" in page.text
         receiver.failing = False
-        retried = client.post(f"/moderate/webhooks/{endpoint['id']}/retry", data={"csrf_token": workspace_csrf(client)},
-                              follow_redirects=False)
+        retried = client.post(
+            f"/moderate/webhooks/{endpoint['id']}/retry", data={"csrf_token": workspace_csrf(client)}, follow_redirects=False
+        )
         assert retried.status_code == 303
         wait_for(lambda: len(receiver.accepted()) == 1, message="delivery after retry")
         assert [d.status for d in deliveries(client.app)] == [DeliveryStatus.DELIVERED]
@@ -210,15 +238,18 @@ def test_endpoints_filter_pause_and_belong_to_their_site(client, site):
         assert [row["id"] for row in client.get("/api/v1/webhooks", headers=site).json()["webhooks"]] == [pause["id"]]
 
 
-@pytest.mark.parametrize("body, code", [
-    ({"url": "ftp://example.org/hook"}, "invalid_request"),
-    ({"url": "javascript:alert(1)"}, "invalid_request"),
-    ({"url": "https://user:pw@example.org/hook"}, "webhook_url_invalid"),
-    ({"url": "https://example.org/" + "a" * 2100}, "invalid_request"),
-    ({"url": "https://example.org/hook", "events": ["comment.exploded"]}, "invalid_request"),
-    ({"url": "https://example.org/hook", "secret": "mine"}, "invalid_request"),
-    ({"url": 12}, "invalid_request"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ({"url": "ftp://example.org/hook"}, "invalid_request"),
+        ({"url": "javascript:alert(1)"}, "invalid_request"),
+        ({"url": "https://user:pw@example.org/hook"}, "webhook_url_invalid"),
+        ({"url": "https://example.org/" + "a" * 2100}, "invalid_request"),
+        ({"url": "https://example.org/hook", "events": ["comment.exploded"]}, "invalid_request"),
+        ({"url": "https://example.org/hook", "secret": "mine"}, "invalid_request"),
+        ({"url": 12}, "invalid_request"),
+    ],
+)
 def test_bad_endpoints_are_refused_and_change_nothing(client, site, body, code):
     answer = client.post("/api/v1/webhooks", json=body, headers=site)
     assert answer.status_code == 422 and answer.json()["error"]["code"] == code
@@ -240,8 +271,16 @@ def test_the_documented_signature_scheme():
 
 
 def test_every_event_kind_is_defined_and_unknown_ones_are_refused(client, site):
-    assert set(events.KINDS) == {"comment.created", "comment.published", "comment.held", "comment.rejected",
-                                 "comment.edited", "comment.deleted", "comment.reported", "article.closed"}
+    assert set(events.KINDS) == {
+        "comment.created",
+        "comment.published",
+        "comment.held",
+        "comment.rejected",
+        "comment.edited",
+        "comment.deleted",
+        "comment.reported",
+        "article.closed",
+    }
     with client.app.state.sessions() as session, pytest.raises(ValueError):
         events.record(session, "comment.exploded", article=None)
 

@@ -40,16 +40,27 @@ class Receiver:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 arrived_at = time.time()
                 signed = bool(receiver.secret) and webhook_signature.verify(
-                    receiver.secret, raw, self.headers.get("Commentdesk-Timestamp", ""),
-                    self.headers.get("Commentdesk-Signature", ""))
+                    receiver.secret,
+                    raw,
+                    self.headers.get("Commentdesk-Timestamp", ""),
+                    self.headers.get("Commentdesk-Signature", ""),
+                )
                 if receiver.hold.is_set():
                     receiver.held.set()
                     receiver.release.wait(60)
                 time.sleep(receiver.delay_s)
                 answer = 500 if receiver.failing else 204
                 with receiver._lock:
-                    receiver.requests.append(Received(self.headers.get("Commentdesk-Event-Id", ""), json.loads(raw), signed,
-                                                      answer, int(self.headers.get("Commentdesk-Attempt", "0")), arrived_at))
+                    receiver.requests.append(
+                        Received(
+                            self.headers.get("Commentdesk-Event-Id", ""),
+                            json.loads(raw),
+                            signed,
+                            answer,
+                            int(self.headers.get("Commentdesk-Attempt", "0")),
+                            arrived_at,
+                        )
+                    )
                 self.send_response(answer)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

@@ -1,2 +1,3 @@
 """commentdesk: a self-hosted comment platform for news sites."""
+
 __version__ = "0.1.0"

@@ -33,14 +33,27 @@ from commentdesk.web.language import RequestLanguage
 log = logging.getLogger(__name__)
 # Every router the app serves, in the order they are matched; a part that fails to import stops
 # the app with its error rather than leaving its pages out.
-ROUTERS = (api_router, webhooks_router, reader_api_router, language_router, reader.router, reader_accounts.router, notice_pages.router,
-           workspace.router, mail.router)
+ROUTERS = (
+    api_router,
+    webhooks_router,
+    reader_api_router,
+    language_router,
+    reader.router,
+    reader_accounts.router,
+    notice_pages.router,
+    workspace.router,
+    mail.router,
+)
 
 
 def create_app(settings: Settings, models: Models | None = None) -> FastAPI:
     engine = make_engine(settings.resolved_database_url(), connections=settings.database_connections())
-    models = models or ModerationModels(timeout_ms=settings.model_timeout_ms, enabled=settings.load_models,
-                                        models_dir=settings.resolved_models_dir(), variant=settings.model_variant)
+    models = models or ModerationModels(
+        timeout_ms=settings.model_timeout_ms,
+        enabled=settings.load_models,
+        models_dir=settings.resolved_models_dir(),
+        variant=settings.model_variant,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -61,7 +74,9 @@ def create_app(settings: Settings, models: Models | None = None) -> FastAPI:
         engine.dispose()
 
     app = FastAPI(
-        title="commentdesk", version=__version__, lifespan=lifespan,
+        title="commentdesk",
+        version=__version__,
+        lifespan=lifespan,
         description="Comments for news sites, moderated on arrival: published if on-topic and not abusive.",
     )
     app.state.settings = settings
@@ -69,16 +84,26 @@ def create_app(settings: Settings, models: Models | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.secret = settings.resolved_secret()
     app.state.pipeline = Pipeline(models)
-    app.state.moderation_queue = ModerationQueue(app.state.sessions, app.state.pipeline, check_wait_s=settings.check_wait_ms / 1000)
+    app.state.moderation_queue = ModerationQueue(
+        app.state.sessions, app.state.pipeline, check_wait_s=settings.check_wait_ms / 1000
+    )
     app.state.webhook_deliverer = WebhookDeliverer(
-        app.state.sessions, timeout_s=settings.webhook_timeout_ms / 1000, max_attempts=settings.webhook_max_attempts,
-        retry_base_s=settings.webhook_retry_base_ms / 1000)
+        app.state.sessions,
+        timeout_s=settings.webhook_timeout_ms / 1000,
+        max_attempts=settings.webhook_max_attempts,
+        retry_base_s=settings.webhook_retry_base_ms / 1000,
+    )
     # E-mail to readers who asked, written to the outbox with the change that causes it.
     app.state.notifier = Notifier(settings, app.state.secret)
     app.state.notifier.install(app.state.sessions)
     app.state.mail_sender = MailSender(app.state.sessions, settings, app.state.notifier.addresses)
-    app.state.poster = CommentPoster(app.state.pipeline, app.state.secret, settings.max_comment_chars,
-                                     queue=app.state.moderation_queue, notifier=app.state.notifier)
+    app.state.poster = CommentPoster(
+        app.state.pipeline,
+        app.state.secret,
+        settings.max_comment_chars,
+        queue=app.state.moderation_queue,
+        notifier=app.state.notifier,
+    )
 
     errors.install(app)
     admission.install(app)
@@ -86,11 +111,20 @@ def create_app(settings: Settings, models: Models | None = None) -> FastAPI:
         app.include_router(router)
     static_files.install(app)
     # Inside CORS, so that a publisher's page can read a 503 and its Retry-After.
-    app.add_middleware(AdmissionControl, max_active=settings.max_active_requests,
-                       max_waiting=settings.max_waiting_requests, max_wait_s=settings.max_wait_ms / 1000)
+    app.add_middleware(
+        AdmissionControl,
+        max_active=settings.max_active_requests,
+        max_waiting=settings.max_waiting_requests,
+        max_wait_s=settings.max_wait_ms / 1000,
+    )
     # The embed script calls the API from publishers' pages; no cookies cross origins. Only the API.
-    app.add_middleware(PublicApiCORS, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["Content-Type"],
-                       expose_headers=["Retry-After"])
+    app.add_middleware(
+        PublicApiCORS,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+        expose_headers=["Retry-After"],
+    )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # Outermost: every part of the request (errors too) is worded in the reader's language.
     app.add_middleware(RequestLanguage, default_language=settings.default_language)

@@ -29,6 +29,8 @@ def has_unstorable_text(value: str) -> bool:
 
 # The pattern tells the OpenAPI document (and its clients) about NUL; JSON cannot carry a lone surrogate.
 DbText = Annotated[str, Field(pattern=r"^[^\x00]*$"), AfterValidator(storable_text)]
+
+
 def json_integer(value):
     """A JSON integer: 7 (or 7.0, the same JSON number), never true, "7" or 7.5."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -53,5 +55,7 @@ def json_int(low: int, high: int):
 DbId = json_int(1, MAX_ID)
 
 # A whole number from 1 to MAX_ID, as a regular expression (for ids inside a text parameter).
-ID_PATTERN = ("(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
-              "|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])")
+ID_PATTERN = (
+    "(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
+    "|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])"
+)

@@ -67,36 +67,89 @@ class Settings(_FromEnvironment):
     database_url: str = setting("", "SQLAlchemy URL (postgresql+psycopg://... or sqlite:///...). Empty: SQLite under --data-dir.")
     host: str = setting("127.0.0.1", "Address to listen on.")
     port: int = setting(8000, "Port to listen on.", ge=1, le=65535)
-    secret_key: str = setting("", "Secret for hashing e-mail and network addresses and signing sessions. Empty: generated once and kept under --data-dir.")
-    forwarded_allow_ips: str = setting("", "Addresses of reverse proxies whose X-Forwarded-For header gives the reader's address (comma-separated, or *). Empty: trust none.")
+    secret_key: str = setting(
+        "",
+        "Secret for hashing e-mail and network addresses and signing sessions. Empty: generated once and kept under --data-dir.",
+    )
+    forwarded_allow_ips: str = setting(
+        "",
+        "Addresses of reverse proxies whose X-Forwarded-For header gives the reader's address (comma-separated, or *). Empty: trust none.",
+    )
     public_url: str = setting("", "Public base URL of this server, used in the embed snippet. Empty: taken from each request.")
-    models_dir: Path | None = setting(None, "Where `commentdesk train --install` puts site-trained model weights. Empty: <data-dir>/models.")
-    model_timeout_ms: int = setting(30_000, "Time budget for the models' own work on one comment, counted from when they start on it (not while it waits its turn); a model that takes longer is stuck, and the comment is held for review. What a reader waits is --check-wait-ms.", gt=0)
-    check_wait_ms: int = setting(2000, "How long a post waits for its check; past it (the server is busy) the comment is stored, the reader told it is being checked, and it is decided as soon as the models are free.", ge=0)
-    model_variant: ModelVariant = setting("default", "Shipped abuse model to use when no site-trained one is installed: default (linear model on the sentence embedding) or finetuned (fine-tuned MiniLM layer: better on hate speech, but holds more neutral mentions of groups; see the model card).")
-    load_models: bool = setting(True, "Load the moderation models (turn off only to run without automatic moderation: every comment is then held).")
+    models_dir: Path | None = setting(
+        None, "Where `commentdesk train --install` puts site-trained model weights. Empty: <data-dir>/models."
+    )
+    model_timeout_ms: int = setting(
+        30_000,
+        "Time budget for the models' own work on one comment, counted from when they start on it (not while it waits its turn); a model that takes longer is stuck, and the comment is held for review. What a reader waits is --check-wait-ms.",
+        gt=0,
+    )
+    check_wait_ms: int = setting(
+        2000,
+        "How long a post waits for its check; past it (the server is busy) the comment is stored, the reader told it is being checked, and it is decided as soon as the models are free.",
+        ge=0,
+    )
+    model_variant: ModelVariant = setting(
+        "default",
+        "Shipped abuse model to use when no site-trained one is installed: default (linear model on the sentence embedding) or finetuned (fine-tuned MiniLM layer: better on hate speech, but holds more neutral mentions of groups; see the model card).",
+    )
+    load_models: bool = setting(
+        True, "Load the moderation models (turn off only to run without automatic moderation: every comment is then held)."
+    )
     max_comment_chars: int = setting(5000, "Longest comment accepted, in characters.", gt=0)
     max_body_bytes: int = setting(200_000, "Largest request body accepted, in bytes.", gt=0)
-    max_active_requests: int = setting(32, "Requests worked on at once by one server process; the database pool and worker threads are sized from it.", gt=0)
-    max_waiting_requests: int = setting(1024, "Requests that may wait for their turn; beyond it a request is refused at once with 503 and Retry-After.", ge=0)
-    max_wait_ms: int = setting(10_000, "Longest a request waits for its turn before it is refused with 503 and Retry-After.", ge=0)
+    max_active_requests: int = setting(
+        32, "Requests worked on at once by one server process; the database pool and worker threads are sized from it.", gt=0
+    )
+    max_waiting_requests: int = setting(
+        1024, "Requests that may wait for their turn; beyond it a request is refused at once with 503 and Retry-After.", ge=0
+    )
+    max_wait_ms: int = setting(
+        10_000, "Longest a request waits for its turn before it is refused with 503 and Retry-After.", ge=0
+    )
     workers: int = setting(0, "Web worker processes of `serve` (they share one moderation process). 0: one per CPU core.", ge=0)
-    deliver_webhooks: bool = setting(True, "Deliver the sites' webhooks from this server (every server of a shared database may: each delivery is made by one of them).")
-    webhook_timeout_ms: int = setting(10_000, "Time limit for one webhook request, connecting included; a receiver slower than this is tried again later.", gt=0)
-    webhook_max_attempts: int = setting(12, "Tries of one webhook delivery before it is marked failed and shown to moderators (with the default waits, two to three and a half hours).", gt=0)
-    webhook_retry_base_ms: int = setting(10_000, "Wait before the second try of a webhook delivery; each later wait doubles (up to an hour), with jitter.", gt=0)
+    deliver_webhooks: bool = setting(
+        True,
+        "Deliver the sites' webhooks from this server (every server of a shared database may: each delivery is made by one of them).",
+    )
+    webhook_timeout_ms: int = setting(
+        10_000, "Time limit for one webhook request, connecting included; a receiver slower than this is tried again later.", gt=0
+    )
+    webhook_max_attempts: int = setting(
+        12,
+        "Tries of one webhook delivery before it is marked failed and shown to moderators (with the default waits, two to three and a half hours).",
+        gt=0,
+    )
+    webhook_retry_base_ms: int = setting(
+        10_000, "Wait before the second try of a webhook delivery; each later wait doubles (up to an hour), with jitter.", gt=0
+    )
     access_log: bool = setting(True, "Log one line per request.")
-    smtp_host: str = setting("", "SMTP server for e-mail to readers and moderators. Empty: no e-mail is sent, and readers are not offered it.")
+    smtp_host: str = setting(
+        "", "SMTP server for e-mail to readers and moderators. Empty: no e-mail is sent, and readers are not offered it."
+    )
     smtp_port: int = setting(587, "SMTP server port.", ge=1, le=65535)
-    smtp_security: Literal["starttls", "tls", "none"] = setting("starttls", "starttls, tls (implicit TLS, usually port 465) or none (only for a relay on this machine).")
+    smtp_security: Literal["starttls", "tls", "none"] = setting(
+        "starttls", "starttls, tls (implicit TLS, usually port 465) or none (only for a relay on this machine)."
+    )
     smtp_username: str = setting("", "SMTP user name. Empty: no sign-in.")
     smtp_password: str = setting("", "SMTP password.")
-    mail_from: str = setting("", "From address of every message, e.g. \"The Courier comments <comments@courier.example>\". Required with --smtp-host.")
+    mail_from: str = setting(
+        "", 'From address of every message, e.g. "The Courier comments <comments@courier.example>". Required with --smtp-host.'
+    )
     mail_per_hour: int = setting(6, "Most messages one address receives in an hour; further ones are dropped.", gt=0)
-    digest_to: str = setting("", "Comma-separated moderator addresses that receive a digest of the moderation queues. Empty: no digest.")
+    digest_to: str = setting(
+        "", "Comma-separated moderator addresses that receive a digest of the moderation queues. Empty: no digest."
+    )
     digest_hours: int = setting(24, "Hours between two digests.", gt=0)
-    default_language: str = setting("en", "Language of reader pages, the embed, e-mail and the workspace when neither the page, the site nor the browser names a shipped one (en, ur, de; docs/languages.md).")
-    notice_contact_days: int = setting(180, "Days a notifier's name and e-mail are kept after their notice of illegal content is decided (to answer a complaint about the decision); then they are erased.", gt=0)
+    default_language: str = setting(
+        "en",
+        "Language of reader pages, the embed, e-mail and the workspace when neither the page, the site nor the browser names a shipped one (en, ur, de; docs/languages.md).",
+    )
+    notice_contact_days: int = setting(
+        180,
+        "Days a notifier's name and e-mail are kept after their notice of illegal content is decided (to answer a complaint about the decision); then they are erased.",
+        gt=0,
+    )
 
     @field_validator("default_language")
     @classmethod
@@ -166,7 +219,9 @@ class EvaluationSettings(_FromEnvironment):
 
 class ModelRuntimeSettings(_FromEnvironment):
     embedder_backend: Literal["onnx", "torch"] = setting("onnx", "onnx (ONNX Runtime, PyTorch when it fails) or torch.")
-    model_cache: Path | None = setting(None, "Where the ONNX export of MiniLM is kept. Empty: $XDG_CACHE_HOME/commentdesk or ~/.cache/commentdesk.")
+    model_cache: Path | None = setting(
+        None, "Where the ONNX export of MiniLM is kept. Empty: $XDG_CACHE_HOME/commentdesk or ~/.cache/commentdesk."
+    )
 
     def resolved_model_cache(self) -> Path:
         if self.model_cache:
@@ -207,8 +262,9 @@ def add_settings_arguments(parser: argparse.ArgumentParser, only: set[str] | Non
 
 def settings_from(args: argparse.Namespace | None = None, **overrides) -> Settings:
     """Build settings: defaults, then the environment, then flags, then explicit overrides."""
-    given = {name: getattr(args, name) for name in Settings.model_fields
-             if args is not None and getattr(args, name, None) is not None}
+    given = {
+        name: getattr(args, name) for name in Settings.model_fields if args is not None and getattr(args, name, None) is not None
+    }
     given.update(overrides)
     return checked(Settings, **given)
 

@@ -84,6 +84,7 @@ def reports_input_errors(fix: str) -> Callable:
                 advice = "" if isinstance(error, InputError) else f" {fix}"
                 print(f"error: {message}{advice}", file=sys.stderr)
                 return EXIT_BAD_INPUT
+
         return run
 
     return wrap

@@ -82,10 +82,13 @@ class Supervisor:
                 self._start_moderation()
             for index in range(self.worker_count):
                 self._start_worker(index)
-            print(f"commentdesk {__version__} serving on http://{self.settings.host}:{self.settings.port} "
-                  f"with {self.worker_count} worker{'s' if self.worker_count > 1 else ''}"
-                  + (f" and a moderation process ({self.moderation.pid})" if self.moderation else " (models off)"),
-                  file=sys.stderr, flush=True)
+            print(
+                f"commentdesk {__version__} serving on http://{self.settings.host}:{self.settings.port} "
+                f"with {self.worker_count} worker{'s' if self.worker_count > 1 else ''}"
+                + (f" and a moderation process ({self.moderation.pid})" if self.moderation else " (models off)"),
+                file=sys.stderr,
+                flush=True,
+            )
             failed = self._watch()
         finally:
             self._stop_all()
@@ -133,7 +136,9 @@ class Supervisor:
                     return True
                 self._start_worker(index)
             if self.moderation is not None and self.moderation.poll() is not None and not self.stop_requests:
-                log.warning("the moderation process exited (%s); starting it again", _describe(self.moderation.returncode, raw=False))
+                log.warning(
+                    "the moderation process exited (%s); starting it again", _describe(self.moderation.returncode, raw=False)
+                )
                 if self._died_early(self.moderation_started):
                     return True
                 self._start_moderation()
@@ -165,9 +170,19 @@ class Supervisor:
 
     def _start_moderation(self) -> None:
         settings = self.settings
-        command = [sys.executable, "-m", "commentdesk.moderation.remote", "--socket", self._socket_path(),
-                   "--timeout-ms", str(settings.model_timeout_ms), "--models-dir", str(settings.resolved_models_dir()),
-                   "--variant", settings.model_variant]
+        command = [
+            sys.executable,
+            "-m",
+            "commentdesk.moderation.remote",
+            "--socket",
+            self._socket_path(),
+            "--timeout-ms",
+            str(settings.model_timeout_ms),
+            "--models-dir",
+            str(settings.resolved_models_dir()),
+            "--variant",
+            settings.model_variant,
+        ]
         if os.path.exists(self._socket_path()):
             os.unlink(self._socket_path())
         self.moderation = subprocess.Popen(command, stdin=subprocess.PIPE, preexec_fn=_die_with_parent)
@@ -232,8 +247,15 @@ def _run_worker(settings: Settings, socket_path: str | None, authkey: bytes) -> 
     models = RemoteModels(socket_path, authkey, settings.model_timeout_ms) if socket_path else None
     app = create_app(settings, models=models)
     listener = _listening_socket(settings.host, settings.port)
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info", access_log=settings.access_log,
-                            timeout_graceful_shutdown=GRACEFUL_STOP_S, **proxy_options(settings))
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=settings.access_log,
+        timeout_graceful_shutdown=GRACEFUL_STOP_S,
+        **proxy_options(settings),
+    )
     server = uvicorn.Server(config)
     gc.collect()
     gc.freeze()

@@ -15,8 +15,11 @@ from commentdesk.api import routes
 from commentdesk.api.admission import BUSY_MESSAGE, AdmissionControl
 from commentdesk.store.models import Article, Comment, Site
 
-ARTICLE = {"url": "https://news.example/2024/harbour", "title": "Harbour road gets cycle lanes",
-           "body": "The council voted for protected cycle lanes on the harbour road."}
+ARTICLE = {
+    "url": "https://news.example/2024/harbour",
+    "title": "Harbour road gets cycle lanes",
+    "body": "The council voted for protected cycle lanes on the harbour road.",
+}
 
 
 def error_of(response, status: int) -> dict:
@@ -32,6 +35,7 @@ def count(client, model) -> int:
 
 
 # --- admission: a client that goes away while it waits ---------------------------------------
+
 
 class Gate:
     def __init__(self):
@@ -110,10 +114,14 @@ def test_a_client_leaving_just_as_its_turn_comes_neither_loses_nor_leaks_a_place
 
 # --- a busy database -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("problem", [
-    PoolTimeout("QueuePool limit reached"),
-    OperationalError("SELECT 1", {}, Exception("database is locked")),
-])
+
+@pytest.mark.parametrize(
+    "problem",
+    [
+        PoolTimeout("QueuePool limit reached"),
+        OperationalError("SELECT 1", {}, Exception("database is locked")),
+    ],
+)
 def test_a_busy_database_is_answered_like_a_busy_server(app, monkeypatch, problem):
     def busy(*_args, **_kwargs):
         raise problem
@@ -140,27 +148,34 @@ def test_other_database_failures_are_an_internal_error_without_detail(app, monke
 
 # --- refusals: the right code, the field named, nothing changed ------------------------------
 
+
 def site_state(client) -> tuple:
     with client.app.state.sessions() as session:
         site = session.scalars(select(Site)).one()
         return dict(site.policy), site.sso_algorithm, site.sso_key, site.language, site.revision
 
 
-@pytest.mark.parametrize(("method", "path", "body"), [
-    ("put", "/api/v1/articles", ARTICLE),
-    ("patch", "/api/v1/policy", {"page_size": 7}),
-    ("put", "/api/v1/sso", {"algorithm": "HS256", "key": "a shared secret that is long enough to use"}),
-    ("delete", "/api/v1/sso", None),
-    ("put", "/api/v1/site/language", {"language": "de"}),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("put", "/api/v1/articles", ARTICLE),
+        ("patch", "/api/v1/policy", {"page_size": 7}),
+        ("put", "/api/v1/sso", {"algorithm": "HS256", "key": "a shared secret that is long enough to use"}),
+        ("delete", "/api/v1/sso", None),
+        ("put", "/api/v1/site/language", {"language": "de"}),
+    ],
+)
 def test_writes_without_the_right_key_are_refused_and_change_nothing(client, auth, method, path, body):
     # Something to lose: a sign-in setup and a language, so a wrongly accepted DELETE or PUT shows.
     assert client.put("/api/v1/sso", headers=auth, json={"algorithm": "HS256", "key": "k" * 40}).status_code == 200
     assert client.put("/api/v1/site/language", headers=auth, json={"language": "ur"}).status_code == 200
     before = site_state(client)
     missing = client.request(method, path, json=body)
-    assert error_of(missing, 401) == {"code": "api_key_required", "message": "Send the site's API key as 'Authorization: Bearer KEY'.",
-                                      "fields": {}}
+    assert error_of(missing, 401) == {
+        "code": "api_key_required",
+        "message": "Send the site's API key as 'Authorization: Bearer KEY'.",
+        "fields": {},
+    }
     wrong = client.request(method, path, json=body, headers={"Authorization": "Bearer cd_not-a-key"})
     assert error_of(wrong, 401) == {"code": "api_key_invalid", "message": "That API key belongs to no site.", "fields": {}}
     assert site_state(client) == before

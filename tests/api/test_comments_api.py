@@ -8,9 +8,11 @@ from commentdesk.store.models import Comment, Commenter, ModerationEvent
 ARTICLE = {
     "url": "https://news.example/world/haqqani",
     "title": "Pakistan offers US joint operations against Haqqani network if sanctuaries are found",
-    "body": ("Pakistan's foreign minister Khawaja Asif said Islamabad had offered the United States joint operations "
-             "against the Haqqani network if Washington could show that the group's sanctuaries were on Pakistani soil. "
-             "The foreign office called it existing policy; defence analysts read the offer differently."),
+    "body": (
+        "Pakistan's foreign minister Khawaja Asif said Islamabad had offered the United States joint operations "
+        "against the Haqqani network if Washington could show that the group's sanctuaries were on Pakistani soil. "
+        "The foreign office called it existing policy; defence analysts read the offer differently."
+    ),
 }
 ON_TOPIC = [
     "If the sanctuaries are on Pakistani soil, a joint operation against the Haqqani network settles the argument.",
@@ -75,11 +77,21 @@ def test_every_decision_is_recorded_with_scores_and_model_versions(client, artic
 
 def test_replies_nest_under_their_thread_and_name_the_parent(client, article_id):
     root = post(client, article_id, ON_TOPIC[0], name="Sana").json()["comment"]
-    reply = post(client, article_id, "I agree that sharing the intelligence on sanctuaries is the key step for both sides.",
-                 name="Tom", parent_id=root["id"]).json()
+    reply = post(
+        client,
+        article_id,
+        "I agree that sharing the intelligence on sanctuaries is the key step for both sides.",
+        name="Tom",
+        parent_id=root["id"],
+    ).json()
     assert reply["outcome"] == "published", reply
-    second = post(client, article_id, "Sharing intelligence on the Haqqani sanctuaries has been promised before, though.",
-                  name="Farid", parent_id=reply["comment"]["id"]).json()
+    second = post(
+        client,
+        article_id,
+        "Sharing intelligence on the Haqqani sanctuaries has been promised before, though.",
+        name="Farid",
+        parent_id=reply["comment"]["id"],
+    ).json()
     assert second["outcome"] == "published", second
     thread = client.get(f"/api/v1/articles/{article_id}/comments").json()
     assert thread["total"] == 3
@@ -137,9 +149,13 @@ def test_invalid_comments_change_nothing(client, article_id, payload, field):
 
 
 def test_malformed_json_and_huge_bodies_are_refused(client, article_id):
-    broken = client.post(f"/api/v1/articles/{article_id}/comments", content=b"{not json", headers={"Content-Type": "application/json"})
+    broken = client.post(
+        f"/api/v1/articles/{article_id}/comments", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert broken.status_code == 422
-    huge = client.post(f"/api/v1/articles/{article_id}/comments", content=b"x" * 300_000, headers={"Content-Type": "application/json"})
+    huge = client.post(
+        f"/api/v1/articles/{article_id}/comments", content=b"x" * 300_000, headers={"Content-Type": "application/json"}
+    )
     assert huge.status_code == 413 and huge.json()["error"]["code"] == "too_large"
 
 

@@ -16,31 +16,47 @@ from commentdesk.api.admission import AdmissionControl
 from commentdesk.services.sites import create_site
 from commentdesk.store.models import Article, Comment
 
-ARTICLE = {"url": "https://news.example/tram", "title": "Council extends the tram line to the northern suburbs",
-           "body": "The council voted to extend the tram line north. The extension costs 240 million and opens in 2029."}
-REPLIES = ["The tram extension is long overdue for the northern districts.",
-           "240 million for a tram line is a lot, but the buses are full every morning.",
-           "Opening in 2029 is too late; the council should have started years ago."]
+ARTICLE = {
+    "url": "https://news.example/tram",
+    "title": "Council extends the tram line to the northern suburbs",
+    "body": "The council voted to extend the tram line north. The extension costs 240 million and opens in 2029.",
+}
+REPLIES = [
+    "The tram extension is long overdue for the northern districts.",
+    "240 million for a tram line is a lot, but the buses are full every morning.",
+    "Opening in 2029 is too late; the council should have started years ago.",
+]
 
 
 def _answered_properly(response: httpx.Response) -> bool:
     if 200 <= response.status_code < 300:
         return True
-    return (response.status_code == 503 and response.headers.get("retry-after", "").isdigit()
-            and response.json()["error"]["code"] == "server_busy")
+    return (
+        response.status_code == 503
+        and response.headers.get("retry-after", "").isdigit()
+        and response.json()["error"]["code"] == "server_busy"
+    )
 
 
 @pytest.mark.models
 def test_256_concurrent_readers_and_writers_are_all_answered(app, live_server):
     with app.state.sessions() as session:
-        _site, key = create_site(session, "busy", "Busy News", policy={
-            "flood_per_minute_commenter": 1000, "flood_per_minute_address": 10_000, "refuse_per_minute_address": 100_000})
+        _site, key = create_site(
+            session,
+            "busy",
+            "Busy News",
+            policy={"flood_per_minute_commenter": 1000, "flood_per_minute_address": 10_000, "refuse_per_minute_address": 100_000},
+        )
         session.commit()
     auth = {"Authorization": f"Bearer {key}"}
     article = httpx.put(f"{live_server.url}/api/v1/articles", json=ARTICLE, headers=auth, timeout=30).json()
     article_id = article["id"]
-    reads = [f"/api/v1/articles/{article_id}/comments", f"/api/v1/counts?ids={article_id}",
-             f"/api/v1/articles/lookup?site=busy&url={ARTICLE['url']}", f"/api/v1/articles/{article_id}"]
+    reads = [
+        f"/api/v1/articles/{article_id}/comments",
+        f"/api/v1/counts?ids={article_id}",
+        f"/api/v1/articles/lookup?site=busy&url={ARTICLE['url']}",
+        f"/api/v1/articles/{article_id}",
+    ]
 
     async def reader_or_writer(number: int, client: httpx.AsyncClient) -> list[httpx.Response]:
         if number % 4 == 0:
@@ -59,8 +75,11 @@ def test_256_concurrent_readers_and_writers_are_all_answered(app, live_server):
 
     responses = asyncio.run(crowd())
     assert len(responses) == 64 + 192 * 2
-    wrong = [(response.request.method, response.request.url.path, response.status_code, response.text[:200])
-             for response in responses if not _answered_properly(response)]
+    wrong = [
+        (response.request.method, response.request.url.path, response.status_code, response.text[:200])
+        for response in responses
+        if not _answered_properly(response)
+    ]
     assert wrong == []
     accepted = [response.json()["comment"]["id"] for response in responses if response.status_code == 201]
     with app.state.sessions() as session:  # every comment answered 201 is stored
@@ -72,6 +91,7 @@ def test_256_concurrent_readers_and_writers_are_all_answered(app, live_server):
 
 
 # --- the admission middleware on its own -----------------------------------------------------
+
 
 class HeldApp:
     """An ASGI app whose requests stay open until the test lets them finish."""
@@ -111,7 +131,9 @@ def test_requests_beyond_the_waiting_limit_are_refused_at_once_with_retry_after(
             refused = await client.get("/")  # answered while the others are still held
             assert refused.status_code == 503
             assert refused.headers["retry-after"] == "1"
-            assert refused.json() == {"error": {"code": "server_busy", "message": "The server is busy. Please try again in a moment.", "fields": {}}}
+            assert refused.json() == {
+                "error": {"code": "server_busy", "message": "The server is busy. Please try again in a moment.", "fields": {}}
+            }
             assert held.started == 2 and not waiting.done()
             held.release.set()
             answers = await asyncio.gather(*working, waiting)

@@ -20,12 +20,20 @@ from commentdesk.store.models import (
     StatementOfReasons,
 )
 
-ARTICLE = {"url": "https://news.example/2024/cycle-lanes", "title": "City council approves new cycle lanes",
-           "body": "The city council voted on Tuesday to build protected cycle lanes along the harbour road. "
-                   "The lanes will cost four million euros and open next spring."}
+ARTICLE = {
+    "url": "https://news.example/2024/cycle-lanes",
+    "title": "City council approves new cycle lanes",
+    "body": "The city council voted on Tuesday to build protected cycle lanes along the harbour road. "
+    "The lanes will cost four million euros and open next spring.",
+}
 ON_TOPIC = "The new cycle lanes on the harbour road are overdue; the council should have built them years ago."
-NOTICE = {"ground": "defamation", "explanation": "It falsely says a named councillor took bribes, which is defamation.",
-          "notifier_name": "Jo Reader", "notifier_email": "jo@example.org", "good_faith": True}
+NOTICE = {
+    "ground": "defamation",
+    "explanation": "It falsely says a named councillor took bribes, which is defamation.",
+    "notifier_name": "Jo Reader",
+    "notifier_email": "jo@example.org",
+    "good_faith": True,
+}
 
 
 @pytest.fixture
@@ -43,7 +51,9 @@ def published(client, article_id) -> int:
     comment_id = response.json()["comment"]["id"]
     if response.json()["outcome"] != "published":
         with client.app.state.sessions() as session:
-            repo.change_status(session, session.get(Comment, comment_id), CommentStatus.PUBLISHED, actor="moderator", actor_name="t")
+            repo.change_status(
+                session, session.get(Comment, comment_id), CommentStatus.PUBLISHED, actor="moderator", actor_name="t"
+            )
             session.commit()
     return comment_id
 
@@ -70,17 +80,20 @@ def test_a_report_counts_once_per_reader_through_the_api_and_the_page(client, ar
     assert client.post("/api/v1/comments/999999/reports", json={"reason": "spam"}).status_code == 404
 
 
-@pytest.mark.parametrize("change, code", [
-    ({"notifier_email": ""}, "email_required"),
-    ({"notifier_email": "not an address"}, "email_invalid"),
-    ({"notifier_name": "   "}, "name_required"),
-    ({"good_faith": False}, "good_faith_required"),
-    ({"ground": "dislike"}, "invalid_request"),
-    ({"explanation": "short"}, "explanation_required"),
-    ({"explanation": "x" * 6000}, "explanation_too_long"),
-    ({"explanation": "nul \x00 inside the explanation text"}, "invalid_request"),
-    ({"unexpected": 1}, "invalid_request"),
-])
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        ({"notifier_email": ""}, "email_required"),
+        ({"notifier_email": "not an address"}, "email_invalid"),
+        ({"notifier_name": "   "}, "name_required"),
+        ({"good_faith": False}, "good_faith_required"),
+        ({"ground": "dislike"}, "invalid_request"),
+        ({"explanation": "short"}, "explanation_required"),
+        ({"explanation": "x" * 6000}, "explanation_too_long"),
+        ({"explanation": "nul \x00 inside the explanation text"}, "invalid_request"),
+        ({"unexpected": 1}, "invalid_request"),
+    ],
+)
 def test_an_incomplete_or_hostile_notice_is_refused_and_changes_nothing(client, published, change, code):
     answer = client.post(f"/api/v1/comments/{published}/notices", json={**NOTICE, **change})
     assert answer.status_code == 422, answer.text
@@ -117,8 +130,10 @@ def test_one_open_notice_per_comment_and_reader(client, published):
 
 
 def test_child_safety_notices_may_be_anonymous(client, published):
-    answer = client.post(f"/api/v1/comments/{published}/notices", json={
-        "ground": "child_safety", "explanation": "It links to material that abuses children.", "good_faith": True})
+    answer = client.post(
+        f"/api/v1/comments/{published}/notices",
+        json={"ground": "child_safety", "explanation": "It links to material that abuses children.", "good_faith": True},
+    )
     assert answer.status_code == 201, answer.text
 
 
@@ -131,8 +146,13 @@ def test_the_notice_form_page_works_without_javascript(client, article_id, publi
     form = client.get(f"/comments/{published}/notice")
     assert form.status_code == 200 and "Report illegal content" in form.text
     token = re.search(r'name="token" value="([^"]+)"', form.text).group(1)
-    fields = {"token": token, "ground": "illegal_hate_speech", "explanation": NOTICE["explanation"],
-              "notifier_name": "Jo", "notifier_email": "jo@example.org"}
+    fields = {
+        "token": token,
+        "ground": "illegal_hate_speech",
+        "explanation": NOTICE["explanation"],
+        "notifier_name": "Jo",
+        "notifier_email": "jo@example.org",
+    }
     missing = client.post(f"/comments/{published}/notice", data=fields)
     assert missing.status_code == 422 and "good faith" in missing.text and count(client, IllegalContentNotice) == 0
     sent = client.post(f"/comments/{published}/notice", data={**fields, "good_faith": "yes"}, follow_redirects=False)
@@ -144,8 +164,11 @@ def test_the_notice_form_page_works_without_javascript(client, article_id, publi
 
 
 def test_an_automatic_rejection_states_its_reasons_and_the_way_to_appeal(client, auth, article_id):
-    policy = client.patch("/api/v1/policy", json={"redress_text": "Write to the readers' editor to appeal.",
-                                                  "redress_url": "https://news.example/appeals"}, headers=auth)
+    policy = client.patch(
+        "/api/v1/policy",
+        json={"redress_text": "Write to the readers' editor to appeal.", "redress_url": "https://news.example/appeals"},
+        headers=auth,
+    )
     assert policy.status_code == 200, policy.text
     assert client.patch("/api/v1/policy", json={"redress_url": "javascript:alert(1)"}, headers=auth).status_code == 422
     posted = client.post(f"/api/v1/articles/{article_id}/comments", json={"author_name": "Bo", "text": "You are a cunt."})
@@ -167,6 +190,7 @@ def test_a_moderators_rejection_states_its_reasons_too(client, published):
         session.commit()
         workspace.decide(session, user, [published], "reject", rejection_reason="off_topic")
     from commentdesk.services.posting import status_token
+
     posted_url = f"/api/v1/comments/{published}/outcome?token={status_token(client.app.state.secret, published)}"
     outcome = client.get(posted_url).json()
     assert outcome["outcome"] == "rejected"
@@ -180,6 +204,7 @@ def test_a_published_comment_has_no_statement(client, article_id, published):
     with client.app.state.sessions() as session:
         assert session.scalar(select(func.count()).select_from(StatementOfReasons)) == 0
     from commentdesk.services.posting import status_token
+
     outcome = client.get(f"/api/v1/comments/{published}/outcome?token={status_token(client.app.state.secret, published)}").json()
     assert outcome["statement"] is None
 
@@ -188,7 +213,9 @@ def test_the_reader_page_states_a_rejections_reasons_without_javascript(client, 
     client.patch("/api/v1/policy", json={"redress_url": "https://news.example/appeals"}, headers=auth)
     page = client.get(f"/articles/{article_id}")
     token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
-    answer = client.post(f"/articles/{article_id}/comments", data={"token": token, "author_name": "Bo", "text": "You are a cunt."})
+    answer = client.post(
+        f"/articles/{article_id}/comments", data={"token": token, "author_name": "Bo", "text": "You are a cunt."}
+    )
     assert answer.status_code == 200 and "Your comment was not published" in answer.text
     assert "This decision was made automatically" in answer.text
     assert '<a class="cd-redress" href="https://news.example/appeals"' in answer.text

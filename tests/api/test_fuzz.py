@@ -26,10 +26,17 @@ CASES = 25
 # address and must be one), and a site may hold only so many webhooks (409); whether a string is a
 # PEM public key of the chosen algorithm is checked by parsing it (422 invalid_sso_key): the same
 # check is left out for them.
-STATEFUL = {"PATCH /api/v1/policy": [positive_data_acceptance], "POST /api/v1/webhooks": [positive_data_acceptance],
-            "PATCH /api/v1/webhooks/{webhook_id}": [positive_data_acceptance], "PUT /api/v1/sso": [positive_data_acceptance]}
-ARTICLE = {"url": "https://news.example/fuzz", "title": "Council approves the harbour tunnel",
-           "body": "The harbour tunnel will cost 400 million euros and open in 2029."}
+STATEFUL = {
+    "PATCH /api/v1/policy": [positive_data_acceptance],
+    "POST /api/v1/webhooks": [positive_data_acceptance],
+    "PATCH /api/v1/webhooks/{webhook_id}": [positive_data_acceptance],
+    "PUT /api/v1/sso": [positive_data_acceptance],
+}
+ARTICLE = {
+    "url": "https://news.example/fuzz",
+    "title": "Council approves the harbour tunnel",
+    "body": "The harbour tunnel will cost 400 million euros and open in 2029.",
+}
 
 
 @pytest.fixture
@@ -37,13 +44,20 @@ def settings(tmp_path, database_url) -> Settings:
     # The document states the API's own ceiling for a comment (20,000 characters); an
     # installation may set a lower one, answered 422. Fuzzed here at the ceiling.
     # Webhook endpoints are fuzzed too, with made-up addresses: nothing is delivered to them.
-    return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="test-secret", max_comment_chars=20_000,
-                    deliver_webhooks=False)
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        secret_key="test-secret",
+        max_comment_chars=20_000,
+        deliver_webhooks=False,
+    )
 
 
 def test_the_whole_api_answers_as_its_document_says(client, auth, capsys):
     article = client.put("/api/v1/articles", json=ARTICLE, headers=auth).json()
-    client.post(f"/api/v1/articles/{article['id']}/comments", json={"author_name": "Sana", "text": "The tunnel's cost is worth it."})
+    client.post(
+        f"/api/v1/articles/{article['id']}/comments", json={"author_name": "Sana", "text": "The tunnel's cost is worth it."}
+    )
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
     # An invalid body can also be too large: 413 (the server's body limit, stated in the
     # document's error answers) rejects it as surely as a 422 does.
@@ -56,8 +70,9 @@ def test_the_whole_api_answers_as_its_document_says(client, auth, capsys):
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             label = f"{operation.label} ({mode.value})"
 
-            @hypothesis_settings(max_examples=CASES, deadline=None, database=None, derandomize=True,
-                      suppress_health_check=list(HealthCheck))
+            @hypothesis_settings(
+                max_examples=CASES, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+            )
             @given(case=operation.as_strategy(generation_mode=mode))
             def check(case):  # runs within this iteration, before label and operation change
                 ran[label] = ran.get(label, 0) + 1  # noqa: B023

@@ -17,8 +17,11 @@ from commentdesk.moderation.phases import threats
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Comment, Nudge, Report
 
-ARTICLE = {"url": "https://news.example/city/tunnel", "title": "Council approves the harbour tunnel",
-           "body": "The city council approved the harbour tunnel on Tuesday. It will cost 400 million euros and open in 2029."}
+ARTICLE = {
+    "url": "https://news.example/city/tunnel",
+    "title": "Council approves the harbour tunnel",
+    "body": "The city council approved the harbour tunnel on Tuesday. It will cost 400 million euros and open in 2029.",
+}
 ON_TOPIC = "The harbour tunnel will cost 400 million euros; the council should publish how it will be paid for."
 
 
@@ -47,9 +50,22 @@ def _stored_comments(app) -> int:
 
 # 1. One PATCH must not break a whole site ----------------------------------------------------
 
-@pytest.mark.parametrize("change", [{"page_size": None}, {"banned_words": None}, {"duplicate_window_minutes": None},
-                                    {"abuse_hold": None}, {"premoderate": 0}, {"nudge": "yes"}, {"page_size": True},
-                                    {"page_size": "5"}, {"max_links": 2.5}, {"banned_words": "idiot"}])
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"page_size": None},
+        {"banned_words": None},
+        {"duplicate_window_minutes": None},
+        {"abuse_hold": None},
+        {"premoderate": 0},
+        {"nudge": "yes"},
+        {"page_size": True},
+        {"page_size": "5"},
+        {"max_links": 2.5},
+        {"banned_words": "idiot"},
+    ],
+)
 def test_a_policy_update_with_a_null_or_a_wrong_type_is_refused_and_the_site_keeps_working(client, auth, change):
     article_id = _article(client, auth)
     before = client.get("/api/v1/policy", headers=auth).json()["policy"]
@@ -62,7 +78,9 @@ def test_a_policy_update_with_a_null_or_a_wrong_type_is_refused_and_the_site_kee
 
 def test_a_setting_that_takes_null_can_be_set_to_null(client, auth):
     assert client.patch("/api/v1/policy", json={"close_after_days": 30}, headers=auth).json()["policy"]["close_after_days"] == 30
-    assert client.patch("/api/v1/policy", json={"close_after_days": None}, headers=auth).json()["policy"]["close_after_days"] is None
+    assert (
+        client.patch("/api/v1/policy", json={"close_after_days": None}, headers=auth).json()["policy"]["close_after_days"] is None
+    )
 
 
 def test_an_update_is_checked_against_the_stored_settings_as_a_whole(client, auth):
@@ -85,6 +103,7 @@ def test_settings_stored_before_the_checks_existed_fall_back_to_their_defaults(c
 
 # 2. Simultaneous first comments on a new article are all stored --------------------------------
 
+
 def test_simultaneous_first_comments_on_new_articles_are_all_stored(app, live_server, site_key):
     auth = {"Authorization": f"Bearer {site_key[1]}"}
     with httpx.Client(base_url=live_server.url, timeout=60) as client:
@@ -93,7 +112,9 @@ def test_simultaneous_first_comments_on_new_articles_are_all_stored(app, live_se
 
     def first_comments(article_id: int) -> list[int]:
         with httpx.Client(base_url=live_server.url, timeout=60) as client, ThreadPoolExecutor(16) as pool:
-            return list(pool.map(lambda n: _post(client, article_id, f"{ON_TOPIC} ({n})", name=f"Reader {n}").status_code, range(16)))
+            return list(
+                pool.map(lambda n: _post(client, article_id, f"{ON_TOPIC} ({n})", name=f"Reader {n}").status_code, range(16))
+            )
 
     statuses = [status for article_id in article_ids for status in first_comments(article_id)]
     assert statuses == [201] * len(statuses)
@@ -101,6 +122,7 @@ def test_simultaneous_first_comments_on_new_articles_are_all_stored(app, live_se
 
 
 # 3. A site's pattern cannot freeze the process -------------------------------------------------
+
 
 def test_a_catastrophic_pattern_runs_in_linear_time_and_invalid_ones_are_refused(client, auth):
     assert client.patch("/api/v1/policy", json={"threat_patterns": [r"^(\w+\s?)+$"]}, headers=auth).status_code == 200
@@ -122,10 +144,19 @@ def test_a_word_list_entry_cannot_freeze_the_process(client, auth):
 
 # 4. Ids and characters the database refuses, and unforeseen errors ------------------------------
 
-@pytest.mark.parametrize("path", ["/api/v1/articles/9223372036854775808", "/api/v1/articles/2147483648",
-                                  "/api/v1/articles/2147483648/comments", "/api/v1/comments/99999999999999999999/replies",
-                                  "/api/v1/articles/0", "/api/v1/articles/lookup?site=a%00b&url=x",
-                                  "/api/v1/articles/lookup?site=news&url=https://x.example/%00"])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/articles/9223372036854775808",
+        "/api/v1/articles/2147483648",
+        "/api/v1/articles/2147483648/comments",
+        "/api/v1/comments/99999999999999999999/replies",
+        "/api/v1/articles/0",
+        "/api/v1/articles/lookup?site=a%00b&url=x",
+        "/api/v1/articles/lookup?site=news&url=https://x.example/%00",
+    ],
+)
 def test_ids_and_text_beyond_what_the_database_holds_are_refused_in_the_error_body(client, auth, path):
     _is_error_body(client.get(path), 422)
 
@@ -147,13 +178,16 @@ def test_nul_and_lone_surrogates_in_bodies_are_refused_and_nothing_is_stored(cli
     article_id = _article(client, auth)
     comment_id = _post(client, article_id).json()["comment"]["id"]
     stored = _stored_comments(client.app)
-    for body in [{"author_name": "Sana", "text": ON_TOPIC, "parent_id": 2147483648},
-                 {"author_name": "Sana", "text": ON_TOPIC, "nudge_token": "tok\u0000en"},
-                 {"author_name": "Sa\u0000na", "text": ON_TOPIC}]:
+    for body in [
+        {"author_name": "Sana", "text": ON_TOPIC, "parent_id": 2147483648},
+        {"author_name": "Sana", "text": ON_TOPIC, "nudge_token": "tok\u0000en"},
+        {"author_name": "Sa\u0000na", "text": ON_TOPIC},
+    ]:
         _is_error_body(client.post(f"/api/v1/articles/{article_id}/comments", json=body), 422)
     raw = json.dumps({"author_name": "Sana", "text": "x"}).replace('"x"', '"\\ud800 lone"')
-    _is_error_body(client.post(f"/api/v1/articles/{article_id}/comments", content=raw,
-                               headers={"content-type": "application/json"}), 422)
+    _is_error_body(
+        client.post(f"/api/v1/articles/{article_id}/comments", content=raw, headers={"content-type": "application/json"}), 422
+    )
     _is_error_body(client.post(f"/api/v1/comments/{comment_id}/reports", json={"reason": "spam", "note": "a\u0000b"}), 422)
     _is_error_body(client.put("/api/v1/articles", json={**ARTICLE, "title": "T\u0000"}, headers=auth), 422)
     assert _stored_comments(client.app) == stored
@@ -174,13 +208,19 @@ def test_an_unforeseen_error_is_answered_with_the_json_error_body(app, auth, mon
 
 # 5. Flood limits hold under concurrency, across server processes --------------------------------
 
+
 def test_concurrent_posts_from_one_address_never_exceed_the_refusal_limit(app, live_server, site_key, auth):
     with TestClient(app) as setup:
-        assert setup.patch("/api/v1/policy", json={"refuse_per_minute_address": 10, "flood_per_minute_address": 1000},
-                           headers=auth).status_code == 200
+        assert (
+            setup.patch(
+                "/api/v1/policy", json={"refuse_per_minute_address": 10, "flood_per_minute_address": 1000}, headers=auth
+            ).status_code
+            == 200
+        )
         article_id = _article(setup, auth)
     second = LiveServer(create_app(app.state.settings, models=app.state.pipeline.models)).start()
     try:
+
         def send(n: int) -> httpx.Response:
             base = (live_server, second)[n % 2].url  # two server processes sharing one database
             with httpx.Client(base_url=base, timeout=60) as client:
@@ -198,8 +238,12 @@ def test_concurrent_posts_from_one_address_never_exceed_the_refusal_limit(app, l
 
 def test_concurrent_posts_by_one_commenter_are_held_past_the_commenter_limit(app, live_server, auth):
     with TestClient(app) as setup:
-        assert setup.patch("/api/v1/policy", json={"flood_per_minute_commenter": 3, "refuse_per_minute_address": 1000},
-                           headers=auth).status_code == 200
+        assert (
+            setup.patch(
+                "/api/v1/policy", json={"flood_per_minute_commenter": 3, "refuse_per_minute_address": 1000}, headers=auth
+            ).status_code
+            == 200
+        )
         article_id = _article(setup, auth)
 
     def send(n: int) -> dict:
@@ -216,6 +260,7 @@ def test_concurrent_posts_by_one_commenter_are_held_past_the_commenter_limit(app
 
 
 # 8. The API does what its document says ------------------------------------------------------
+
 
 def test_the_document_lists_201_on_put_articles_and_429_with_retry_after_on_posting(client):
     document = client.get("/openapi.json").json()
@@ -255,6 +300,8 @@ def test_an_oversized_chunked_body_is_answered_413(client, auth):
             yield b"x" * 10_000
         yield b'"}'
 
-    response = client.post(f"/api/v1/articles/{article_id}/comments", content=chunks(), headers={"content-type": "application/json"})
+    response = client.post(
+        f"/api/v1/articles/{article_id}/comments", content=chunks(), headers={"content-type": "application/json"}
+    )
     assert _is_error_body(response, 413)["code"] == "too_large"
     assert _stored_comments(client.app) == 0

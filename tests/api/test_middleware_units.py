@@ -14,14 +14,26 @@ from commentdesk.api.limits import BodySizeLimit
 
 
 def http_scope(path="/api/v1/counts", method="POST", headers=()):
-    return {"type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": b"",
-            "headers": [(name.lower().encode(), value.encode()) for name, value in headers], "scheme": "http",
-            "server": ("testserver", 80), "client": ("127.0.0.1", 5000), "root_path": "", "http_version": "1.1"}
+    return {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": [(name.lower().encode(), value.encode()) for name, value in headers],
+        "scheme": "http",
+        "server": ("testserver", 80),
+        "client": ("127.0.0.1", 5000),
+        "root_path": "",
+        "http_version": "1.1",
+    }
 
 
 async def call(app, scope, chunks=(b"",)):
     """Run an ASGI app on one request; returns (status, headers, body, what the app read)."""
-    messages = [{"type": "http.request", "body": chunk, "more_body": number < len(chunks) - 1} for number, chunk in enumerate(chunks)]
+    messages = [
+        {"type": "http.request", "body": chunk, "more_body": number < len(chunks) - 1} for number, chunk in enumerate(chunks)
+    ]
     sent = []
 
     async def receive():
@@ -87,9 +99,18 @@ def test_requests_that_are_not_http_pass_through():
 
 
 def cors(path, method="GET", headers=()):
-    return asyncio.run(call(PublicApiCORS(Echo(), allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["Content-Type"],
-                                          expose_headers=["Retry-After"]),
-                            http_scope(path, method, [("Origin", "https://publisher.example"), *headers])))
+    return asyncio.run(
+        call(
+            PublicApiCORS(
+                Echo(),
+                allow_origins=["*"],
+                allow_methods=["GET", "POST"],
+                allow_headers=["Content-Type"],
+                expose_headers=["Retry-After"],
+            ),
+            http_scope(path, method, [("Origin", "https://publisher.example"), *headers]),
+        )
+    )
 
 
 def test_the_public_api_may_be_read_from_any_origin():
@@ -157,9 +178,14 @@ def test_a_request_that_waits_past_its_limit_is_refused():
     assert late[0] == 503 and control.active == 0
 
 
-@pytest.mark.parametrize("settings", [{"max_active": 0, "max_waiting": 1, "max_wait_s": 1},
-                                      {"max_active": 1, "max_waiting": -1, "max_wait_s": 1},
-                                      {"max_active": 1, "max_waiting": 1, "max_wait_s": -1}])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"max_active": 0, "max_waiting": 1, "max_wait_s": 1},
+        {"max_active": 1, "max_waiting": -1, "max_wait_s": 1},
+        {"max_active": 1, "max_waiting": 1, "max_wait_s": -1},
+    ],
+)
 def test_impossible_admission_settings_are_refused(settings):
     with pytest.raises(ValueError):
         AdmissionControl(Echo(), **settings)

@@ -5,8 +5,11 @@ from sqlalchemy import select
 
 from commentdesk.store.models import Comment
 
-ARTICLE = {"url": "https://news.example/bikes", "title": "Council approves 40 km protected bike-lane network",
-           "body": "The council voted 7 to 4 to build protected bike lanes on Harbour Road and Mill Street; 600 parking spaces go."}
+ARTICLE = {
+    "url": "https://news.example/bikes",
+    "title": "Council approves 40 km protected bike-lane network",
+    "body": "The council voted 7 to 4 to build protected bike lanes on Harbour Road and Mill Street; 600 parking spaces go.",
+}
 
 
 @pytest.fixture
@@ -27,12 +30,23 @@ def test_a_nudged_comment_is_not_stored_and_the_edit_is_counted(client, article_
     with client.app.state.sessions() as session:
         assert session.scalars(select(Comment)).all() == []
 
-    edited = post(client, article_id, text="The councillors who voted for these bike lanes ignored the Mill Street shops.",
-                  nudge_token=nudge["nudge_token"])
+    edited = post(
+        client,
+        article_id,
+        text="The councillors who voted for these bike lanes ignored the Mill Street shops.",
+        nudge_token=nudge["nudge_token"],
+    )
     assert edited.status_code == 201 and edited.json()["outcome"] == "published"
     stats = client.get("/api/v1/stats/nudges", headers=auth).json()
-    assert stats == {"nudged": 1, "sent_after_nudge": 1, "edited": 1, "edited_and_published": 1, "unchanged": 0,
-                     "abandoned": 0, "edit_pass_rate": 1.0}
+    assert stats == {
+        "nudged": 1,
+        "sent_after_nudge": 1,
+        "edited": 1,
+        "edited_and_published": 1,
+        "unchanged": 0,
+        "abandoned": 0,
+        "edit_pass_rate": 1.0,
+    }
 
 
 def test_an_author_may_send_the_comment_unchanged_and_it_goes_to_review(client, article_id, auth):
@@ -44,7 +58,9 @@ def test_an_author_may_send_the_comment_unchanged_and_it_goes_to_review(client, 
 
 
 def test_spam_is_never_nudged(client, article_id):
-    response = post(client, article_id, text="Cheap pills, buy now at https://a.example https://b.example https://c.example", nudge=True)
+    response = post(
+        client, article_id, text="Cheap pills, buy now at https://a.example https://b.example https://c.example", nudge=True
+    )
     assert response.status_code == 201 and response.json()["outcome"] == "rejected"
 
 

@@ -14,8 +14,10 @@ from commentdesk.store.models import Comment, CommentRevision, ModerationEvent
 ARTICLE = {
     "url": "https://news.example/economy/rates",
     "title": "Central bank holds interest rates at 4.25% as services inflation stays high",
-    "body": ("The central bank kept its main interest rate at 4.25% for a third meeting. Services inflation is still "
-             "above 5%, the governor said, and wage growth has not slowed as much as expected. Markets expect a cut in spring."),
+    "body": (
+        "The central bank kept its main interest rate at 4.25% for a third meeting. Services inflation is still "
+        "above 5%, the governor said, and wage growth has not slowed as much as expected. Markets expect a cut in spring."
+    ),
 }
 ON_TOPIC = [
     "Holding rates is right while services inflation stays above five percent.",
@@ -141,7 +143,9 @@ def test_a_signed_in_reader_changes_their_comments_without_a_token(client, auth,
 
     def session_for(sub):
         now = int(time.time())
-        token = jwt.encode({"sub": sub, "name": "Ines", "iat": now, "exp": now + 600, "jti": uuid.uuid4().hex}, secret, algorithm="HS256")
+        token = jwt.encode(
+            {"sub": sub, "name": "Ines", "iat": now, "exp": now + 600, "jti": uuid.uuid4().hex}, secret, algorithm="HS256"
+        )
         return client.post("/api/v1/reader/session", json={"site": "news", "reader_token": token}).json()["reader_session"]
 
     mine = session_for("ines")
@@ -154,8 +158,12 @@ def test_a_signed_in_reader_changes_their_comments_without_a_token(client, auth,
 def test_malformed_edits_change_nothing(client, article_id):
     posted = post(client, article_id, ON_TOPIC[0]).json()
     comment_id = posted["comment"]["id"]
-    for body in ({"text": "", "edit_token": posted["edit_token"]}, {"text": "x" * 20_001, "edit_token": posted["edit_token"]},
-                 {"text": ON_TOPIC[1], "edit_token": "t" * 65}, {"text": ON_TOPIC[1], "other": 1}):
+    for body in (
+        {"text": "", "edit_token": posted["edit_token"]},
+        {"text": "x" * 20_001, "edit_token": posted["edit_token"]},
+        {"text": ON_TOPIC[1], "edit_token": "t" * 65},
+        {"text": ON_TOPIC[1], "other": 1},
+    ):
         assert client.post(f"/api/v1/comments/{comment_id}/edit", json=body).status_code in {400, 422}
     assert edit(client, comment_id, ON_TOPIC[0], edit_token=posted["edit_token"]).status_code == 422  # unchanged
     assert edit(client, 999_999, ON_TOPIC[1], edit_token=posted["edit_token"]).status_code == 404

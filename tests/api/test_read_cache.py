@@ -11,8 +11,11 @@ from commentdesk.app import create_app
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment, CommentStatus, utcnow
 
-ARTICLE = {"url": "https://news.example/2024/harbour-lanes", "title": "Harbour road gets cycle lanes",
-           "body": "The council voted for protected cycle lanes on the harbour road."}
+ARTICLE = {
+    "url": "https://news.example/2024/harbour-lanes",
+    "title": "Harbour road gets cycle lanes",
+    "body": "The council voted for protected cycle lanes on the harbour road.",
+}
 
 
 @pytest.fixture
@@ -26,10 +29,19 @@ def add_published(app, article_id: int, text: str, parent_id: int | None = None)
         article = session.get(Article, article_id)
         commenter = repo.commenter_for(session, article.site_id, "reader-" + text[:20], "Reader", None)
         parent = session.get(Comment, parent_id) if parent_id else None
-        comment = Comment(site_id=article.site_id, article_id=article.id, parent_id=parent_id,
-                          root_id=parent.root_id if parent else None, depth=parent.depth + 1 if parent else 0,
-                          commenter_id=commenter.id, author_name="Reader", text=text, html=f"<p>{text}</p>",
-                          status=CommentStatus.PUBLISHED, system_decision="publish")
+        comment = Comment(
+            site_id=article.site_id,
+            article_id=article.id,
+            parent_id=parent_id,
+            root_id=parent.root_id if parent else None,
+            depth=parent.depth + 1 if parent else 0,
+            commenter_id=commenter.id,
+            author_name="Reader",
+            text=text,
+            html=f"<p>{text}</p>",
+            status=CommentStatus.PUBLISHED,
+            system_decision="publish",
+        )
         repo.add_comment(session, comment, actor_reasons=[], scores={}, model_versions={})
         session.commit()
         return comment.id
@@ -112,11 +124,21 @@ def test_comments_closing_by_date_are_shown_closed_without_any_write(client, aut
 def test_article_lookup_and_counts_answer_304_when_unchanged(client, article_id):
     found = client.get("/api/v1/articles/lookup", params={"site": "news", "url": ARTICLE["url"]})
     assert found.status_code == 200 and found.json()["id"] == article_id
-    assert client.get("/api/v1/articles/lookup", params={"site": "news", "url": ARTICLE["url"]},
-                      headers={"If-None-Match": found.headers["etag"]}).status_code == 304
+    assert (
+        client.get(
+            "/api/v1/articles/lookup",
+            params={"site": "news", "url": ARTICLE["url"]},
+            headers={"If-None-Match": found.headers["etag"]},
+        ).status_code
+        == 304
+    )
     counts = client.get("/api/v1/counts", params={"ids": str(article_id)})
-    assert client.get("/api/v1/counts", params={"ids": str(article_id)},
-                      headers={"If-None-Match": counts.headers["etag"]}).status_code == 304
+    assert (
+        client.get(
+            "/api/v1/counts", params={"ids": str(article_id)}, headers={"If-None-Match": counts.headers["etag"]}
+        ).status_code
+        == 304
+    )
     add_published(client.app, article_id, "A count changes.")
     changed = client.get("/api/v1/counts", params={"ids": str(article_id)}, headers={"If-None-Match": counts.headers["etag"]})
     assert changed.status_code == 200 and changed.json()["counts"] == {str(article_id): 1}

@@ -20,8 +20,10 @@ SECRET = "a-publisher-secret-that-is-long-enough-for-hs256"
 ARTICLE = {
     "url": "https://news.example/city/tram-line",
     "title": "City council approves the new tram line through the old harbour district",
-    "body": ("The council voted 31 to 12 to build a tram line from the station through the old harbour district. "
-             "Construction starts next spring and the line should open in three years; shop owners fear the roadworks."),
+    "body": (
+        "The council voted 31 to 12 to build a tram line from the station through the old harbour district. "
+        "Construction starts next spring and the line should open in three years; shop owners fear the roadworks."
+    ),
 }
 ON_TOPIC = [
     "A tram through the harbour district is overdue; the shop owners will gain once the roadworks are done.",
@@ -82,13 +84,16 @@ def test_a_token_works_once(client, hs256_site):
     assert replay.status_code == 401 and replay.json()["error"]["code"] == "reader_token_used"
 
 
-@pytest.mark.parametrize("bad", [
-    {"exp": int(time.time()) - 3600},                  # expired
-    {"exp": int(time.time()) + 3 * 86400},             # valid for far too long
-    {"iat": int(time.time()) + 3600},                  # issued in the future
-    {"sub": 42},                                       # not a string
-    {"name": "   "},                                   # no usable name
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"exp": int(time.time()) - 3600},  # expired
+        {"exp": int(time.time()) + 3 * 86400},  # valid for far too long
+        {"iat": int(time.time()) + 3600},  # issued in the future
+        {"sub": 42},  # not a string
+        {"name": "   "},  # no usable name
+    ],
+)
 def test_tokens_with_bad_claims_are_refused(client, hs256_site, bad):
     assert sign_in(client, hs_token(claims(**bad))).status_code == 401
 
@@ -115,7 +120,10 @@ def _pem(public_key) -> str:
 @pytest.mark.parametrize("algorithm", ["RS256", "ES256"])
 def test_public_key_sites_accept_their_own_signatures_only(client, auth, algorithm):
     private = rsa.generate_private_key(65537, 2048) if algorithm == "RS256" else ec.generate_private_key(ec.SECP256R1())
-    assert client.put("/api/v1/sso", json={"algorithm": algorithm, "key": _pem(private.public_key())}, headers=auth).status_code == 200
+    assert (
+        client.put("/api/v1/sso", json={"algorithm": algorithm, "key": _pem(private.public_key())}, headers=auth).status_code
+        == 200
+    )
     assert sign_in(client, jwt.encode(claims(), private, algorithm=algorithm)).status_code == 200
     # The classic confusion: an HMAC "signed" with the public key as its secret, alg HS256 in the header.
     assert sign_in(client, _hmac_with(_pem(private.public_key()), claims())).status_code == 401
@@ -133,8 +141,11 @@ def _hmac_with(secret: str, payload: dict) -> str:
 
 
 def test_unusable_keys_are_refused_and_change_nothing(client, auth, hs256_site):
-    for body in ({"algorithm": "HS256", "key": "short"}, {"algorithm": "RS256", "key": "not a pem"},
-                 {"algorithm": "none", "key": SECRET}):
+    for body in (
+        {"algorithm": "HS256", "key": "short"},
+        {"algorithm": "RS256", "key": "not a pem"},
+        {"algorithm": "none", "key": SECRET},
+    ):
         assert client.put("/api/v1/sso", json=body, headers=auth).status_code == 422
     assert client.get("/api/v1/sso", headers=auth).json() == hs256_site
 
@@ -174,7 +185,9 @@ def test_a_renamed_banned_guest_is_still_refused(client, article_id):
     guest_token = "g" * 30
     assert post(client, article_id, ON_TOPIC[0], author_name="Troll", guest_token=guest_token).status_code == 201
     _ban_newest_commenter(client)
-    refused = post(client, article_id, ON_TOPIC[1], author_name="Fresh Name", author_email="new@example.org", guest_token=guest_token)
+    refused = post(
+        client, article_id, ON_TOPIC[1], author_name="Fresh Name", author_email="new@example.org", guest_token=guest_token
+    )
     assert refused.status_code == 403
     # Same network address (the test client's), another token: the address is covered too.
     assert post(client, article_id, ON_TOPIC[2], author_name="Third Name", guest_token="h" * 30).status_code == 403

@@ -8,8 +8,10 @@ import pytest
 ARTICLE = {
     "url": "https://news.example/harbour-lanes",
     "title": "Council approves protected cycle lanes on the harbour road",
-    "body": ("The city council voted on Tuesday to build protected cycle lanes along the harbour road. "
-             "The lanes will cost four million euros and open next spring. Shop owners fear lost parking."),
+    "body": (
+        "The city council voted on Tuesday to build protected cycle lanes along the harbour road. "
+        "The lanes will cost four million euros and open next spring. Shop owners fear lost parking."
+    ),
 }
 CIVIL = "Protected lanes on the harbour road will make cycling to work much safer for everyone."
 
@@ -71,8 +73,9 @@ def test_reply_pages_check_their_parameters(client, article_id, params):
 
 def test_replies_of_a_reply_or_of_nothing_are_404(client, article_id):
     root = post(client, article_id).json()["comment"]["id"]
-    reply = post(client, article_id, "I agree, and the lanes should reach the station as well.", name="Ben",
-                 parent_id=root).json()["comment"]["id"]
+    reply = post(
+        client, article_id, "I agree, and the lanes should reach the station as well.", name="Ben", parent_id=root
+    ).json()["comment"]["id"]
     for comment_id in (reply, 987654):
         response = client.get(f"/api/v1/comments/{comment_id}/replies")
         assert response.status_code == 404 and response.json()["error"]["code"] == "comment_not_found"
@@ -87,12 +90,21 @@ def test_a_forged_reply_cursor_is_a_400(client, article_id):
 def test_a_report_is_thanked_and_reaches_the_queue(client, article_id):
     comment_id = post(client, article_id).json()["comment"]["id"]
     response = client.post(f"/api/v1/comments/{comment_id}/reports", json={"reason": "spam", "note": "an advert"})
-    assert response.status_code == 201 and response.json() == {"received": True, "message": "Thank you. A moderator will look at this comment."}
+    assert response.status_code == 201 and response.json() == {
+        "received": True,
+        "message": "Thank you. A moderator will look at this comment.",
+    }
 
 
-@pytest.mark.parametrize(("body", "status"), [
-    ({"reason": "boring"}, 422), ({"reason": "spam", "note": "n" * 1001}, 422), ({}, 422), ({"reason": "spam", "extra": 1}, 422),
-])
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"reason": "boring"}, 422),
+        ({"reason": "spam", "note": "n" * 1001}, 422),
+        ({}, 422),
+        ({"reason": "spam", "extra": 1}, 422),
+    ],
+)
 def test_a_malformed_report_is_refused(client, article_id, body, status):
     comment_id = post(client, article_id).json()["comment"]["id"]
     assert client.post(f"/api/v1/comments/{comment_id}/reports", json=body).status_code == status

@@ -16,39 +16,57 @@ def error_of(response) -> dict:
     return body["error"]
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": "cd_not_bearer"},
-                                     {"Authorization": "Basic dXNlcjpwYXNz"}])
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer wrong"}, {"Authorization": "cd_not_bearer"}, {"Authorization": "Basic dXNlcjpwYXNz"}],
+)
 def test_every_site_call_needs_the_sites_key(client, site_key, headers):
-    for method, path in (("get", "/api/v1/policy"), ("get", "/api/v1/sso"), ("get", "/api/v1/webhooks"),
-                         ("get", "/api/v1/stats/nudges")):
+    for method, path in (
+        ("get", "/api/v1/policy"),
+        ("get", "/api/v1/sso"),
+        ("get", "/api/v1/webhooks"),
+        ("get", "/api/v1/stats/nudges"),
+    ):
         response = getattr(client, method)(path, headers=headers)
         assert response.status_code == 401, (path, response.text)
         assert error_of(response)["code"] in ("api_key_required", "api_key_invalid")
 
 
 def test_registering_and_updating_an_article_by_url(client, auth):
-    created = client.put("/api/v1/articles", headers=auth, json={"url": "https://news.example/a", "title": "First title",
-                                                                  "body": "Body text.", "author": "Desk"})
+    created = client.put(
+        "/api/v1/articles",
+        headers=auth,
+        json={"url": "https://news.example/a", "title": "First title", "body": "Body text.", "author": "Desk"},
+    )
     assert created.status_code == 201
     article = created.json()
-    assert (article["site"], article["url"], article["title"], article["comments_open"], article["premoderate"]) == \
-        ("news", "https://news.example/a", "First title", True, False)
-    updated = client.put("/api/v1/articles", headers=auth, json={"url": "https://news.example/a", "title": "Second title",
-                                                                  "premoderate": True})
+    assert (article["site"], article["url"], article["title"], article["comments_open"], article["premoderate"]) == (
+        "news",
+        "https://news.example/a",
+        "First title",
+        True,
+        False,
+    )
+    updated = client.put(
+        "/api/v1/articles", headers=auth, json={"url": "https://news.example/a", "title": "Second title", "premoderate": True}
+    )
     assert updated.status_code == 200 and updated.json()["id"] == article["id"]
     assert updated.json()["title"] == "Second title" and updated.json()["premoderate"] is True
     assert client.get(f"/api/v1/articles/{article['id']}").json()["title"] == "Second title"
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"url": "not a url", "title": "T"}, "url"),
-    ({"url": "https://news.example/a", "title": ""}, "title"),
-    ({"url": "https://news.example/a"}, "title"),
-    ({"url": "https://news.example/a", "title": "T", "comments_open": "yes"}, "comments_open"),
-    ({"url": "https://news.example/a", "title": "T", "published_at": "last tuesday"}, "published_at"),
-    ({"url": "https://news.example/a", "title": "T", "unknown": 1}, "unknown"),
-    ({"url": "https://news.example/a", "title": "x" * 501}, "title"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"url": "not a url", "title": "T"}, "url"),
+        ({"url": "https://news.example/a", "title": ""}, "title"),
+        ({"url": "https://news.example/a"}, "title"),
+        ({"url": "https://news.example/a", "title": "T", "comments_open": "yes"}, "comments_open"),
+        ({"url": "https://news.example/a", "title": "T", "published_at": "last tuesday"}, "published_at"),
+        ({"url": "https://news.example/a", "title": "T", "unknown": 1}, "unknown"),
+        ({"url": "https://news.example/a", "title": "x" * 501}, "title"),
+    ],
+)
 def test_invalid_articles_are_refused_by_field(client, auth, body, field):
     response = client.put("/api/v1/articles", headers=auth, json=body)
     assert response.status_code == 422
@@ -91,11 +109,18 @@ def test_the_policy_reads_whole_and_changes_in_part(client, auth):
     assert again["page_size"] == 25 and again["abuse_hold"] == policy["abuse_hold"]
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"page_size": 0}, "page_size"), ({"page_size": "10"}, "page_size"), ({"premoderate": 1}, "premoderate"),
-    ({"abuse_hold": 2}, "abuse_hold"), ({"threat_patterns": ["(unclosed"]}, "threat_patterns"),
-    ({"no_such_setting": 1}, "no_such_setting"), ({"redress_url": "javascript:alert(1)"}, "redress_url"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"page_size": 0}, "page_size"),
+        ({"page_size": "10"}, "page_size"),
+        ({"premoderate": 1}, "premoderate"),
+        ({"abuse_hold": 2}, "abuse_hold"),
+        ({"threat_patterns": ["(unclosed"]}, "threat_patterns"),
+        ({"no_such_setting": 1}, "no_such_setting"),
+        ({"redress_url": "javascript:alert(1)"}, "redress_url"),
+    ],
+)
 def test_an_invalid_policy_change_is_refused_and_nothing_changes(client, auth, change, field):
     before = client.get("/api/v1/policy", headers=auth).json()
     response = client.patch("/api/v1/policy", headers=auth, json=change)
@@ -124,13 +149,16 @@ def test_reader_sign_in_is_set_described_and_cleared(client, auth):
     assert cleared.status_code == 200 and cleared.json()["enabled"] is False
 
 
-@pytest.mark.parametrize(("body", "code"), [
-    ({"algorithm": "HS256", "key": "short"}, "invalid_sso_key"),
-    ({"algorithm": "RS256", "key": "not a pem key"}, "invalid_sso_key"),
-    ({"algorithm": "none", "key": SHARED}, "invalid_request"),
-    ({"algorithm": "HS256"}, "invalid_request"),
-    ({"algorithm": "HS256", "key": "k" * 10_001}, "invalid_request"),
-])
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"algorithm": "HS256", "key": "short"}, "invalid_sso_key"),
+        ({"algorithm": "RS256", "key": "not a pem key"}, "invalid_sso_key"),
+        ({"algorithm": "none", "key": SHARED}, "invalid_request"),
+        ({"algorithm": "HS256"}, "invalid_request"),
+        ({"algorithm": "HS256", "key": "k" * 10_001}, "invalid_request"),
+    ],
+)
 def test_an_unusable_sign_in_setup_is_refused(client, auth, body, code):
     response = client.put("/api/v1/sso", headers=auth, json=body)
     assert response.status_code == 422 and error_of(response)["code"] == code
@@ -138,8 +166,11 @@ def test_an_unusable_sign_in_setup_is_refused(client, auth, body, code):
 
 
 def test_webhooks_are_created_listed_changed_and_removed(client, auth):
-    created = client.post("/api/v1/webhooks", headers=auth, json={"url": "https://hooks.example/in", "events": ["comment.published"],
-                                                                   "description": "Newsroom"})
+    created = client.post(
+        "/api/v1/webhooks",
+        headers=auth,
+        json={"url": "https://hooks.example/in", "events": ["comment.published"], "description": "Newsroom"},
+    )
     assert created.status_code == 201
     hook = created.json()
     assert hook["secret"].startswith("whsec_") and hook["events"] == ["comment.published"] and hook["active"] is True
@@ -153,10 +184,17 @@ def test_webhooks_are_created_listed_changed_and_removed(client, auth):
     assert client.get("/api/v1/webhooks", headers=auth).json() == {"webhooks": []}
 
 
-@pytest.mark.parametrize("body", [
-    {"url": "ftp://hooks.example/"}, {"url": "https://user:pw@hooks.example/"}, {"url": "https://hooks.example/", "events": ["x"]},
-    {"url": "https://hooks.example/", "description": "d" * 201}, {}, {"url": "https://hooks.example/", "extra": True},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"url": "ftp://hooks.example/"},
+        {"url": "https://user:pw@hooks.example/"},
+        {"url": "https://hooks.example/", "events": ["x"]},
+        {"url": "https://hooks.example/", "description": "d" * 201},
+        {},
+        {"url": "https://hooks.example/", "extra": True},
+    ],
+)
 def test_bad_webhooks_are_refused(client, auth, body):
     response = client.post("/api/v1/webhooks", headers=auth, json=body)
     assert response.status_code == 422, response.text
@@ -169,8 +207,12 @@ def test_another_sites_webhook_is_not_found(client, auth):
         _site, other_key = create_site(session, "other", "Other")
         session.commit()
     other = {"Authorization": f"Bearer {other_key}"}
-    for method, path in (("patch", f"/api/v1/webhooks/{hook['id']}"), ("delete", f"/api/v1/webhooks/{hook['id']}"),
-                         ("get", f"/api/v1/webhooks/{hook['id']}/deliveries"), ("post", f"/api/v1/webhooks/{hook['id']}/retry")):
+    for method, path in (
+        ("patch", f"/api/v1/webhooks/{hook['id']}"),
+        ("delete", f"/api/v1/webhooks/{hook['id']}"),
+        ("get", f"/api/v1/webhooks/{hook['id']}/deliveries"),
+        ("post", f"/api/v1/webhooks/{hook['id']}/retry"),
+    ):
         kwargs = {"json": {"active": False}} if method == "patch" else {}
         response = getattr(client, method)(path, headers=other, **kwargs)
         assert response.status_code == 404 and error_of(response)["code"] == "webhook_not_found", path
@@ -196,8 +238,15 @@ def test_counts_accept_lists_of_ids(client, ids):
     assert response.status_code == 200 and response.json() == {"counts": {}}
 
 
-@pytest.mark.parametrize(("ids", "code"), [("a,b", "invalid_ids"), ("1;2", "invalid_ids"), ("-1", "invalid_ids"),
-                                           (",".join(str(n) for n in range(1, 202)), "invalid_ids")])
+@pytest.mark.parametrize(
+    ("ids", "code"),
+    [
+        ("a,b", "invalid_ids"),
+        ("1;2", "invalid_ids"),
+        ("-1", "invalid_ids"),
+        (",".join(str(n) for n in range(1, 202)), "invalid_ids"),
+    ],
+)
 def test_counts_refuse_anything_else(client, ids, code):
     response = client.get("/api/v1/counts", params={"ids": ids})
     assert response.status_code == 400 and error_of(response)["code"] == code

@@ -61,8 +61,20 @@ def api_key_site(url: str, key: str) -> str | None:
 
 
 def test_an_account_limited_to_sites_is_created_and_listed_with_them(url, capsys, monkeypatch):
-    code, out, _err = run(capsys, url, "users", "add", "ana", "--role", "moderator", "--sites", " sport, news ",
-                          "--password-stdin", stdin=PASSWORD + "\r\n", monkeypatch=monkeypatch)
+    code, out, _err = run(
+        capsys,
+        url,
+        "users",
+        "add",
+        "ana",
+        "--role",
+        "moderator",
+        "--sites",
+        " sport, news ",
+        "--password-stdin",
+        stdin=PASSWORD + "\r\n",
+        monkeypatch=monkeypatch,
+    )
     assert code == 0
     assert out == "user ana created (moderator, sites sport,news)\n"
     code, out, _err = run(capsys, url, "users", "list")
@@ -91,11 +103,14 @@ def test_two_different_passwords_create_nothing(url, capsys, monkeypatch):
     assert stored_user(url, "chief") is None
 
 
-@pytest.mark.parametrize(("argv", "stdin", "says"), [
-    (["users", "add", "bad name", "--role", "moderator"], PASSWORD, "a username is"),
-    (["users", "add", "ana", "--role", "moderator"], "short", "at least"),
-    (["users", "add", "ana", "--role", "moderator", "--sites", "news,gone,lost"], PASSWORD, "no site named gone, lost"),
-])
+@pytest.mark.parametrize(
+    ("argv", "stdin", "says"),
+    [
+        (["users", "add", "bad name", "--role", "moderator"], PASSWORD, "a username is"),
+        (["users", "add", "ana", "--role", "moderator"], "short", "at least"),
+        (["users", "add", "ana", "--role", "moderator", "--sites", "news,gone,lost"], PASSWORD, "no site named gone, lost"),
+    ],
+)
 def test_a_refused_account_is_explained_in_one_line_and_not_created(url, capsys, monkeypatch, argv, stdin, says):
     code, _out, err = run(capsys, url, *argv, "--password-stdin", stdin=stdin + "\n", monkeypatch=monkeypatch)
     assert code == 2
@@ -104,10 +119,24 @@ def test_a_refused_account_is_explained_in_one_line_and_not_created(url, capsys,
 
 
 def test_a_second_account_of_the_same_name_is_refused(url, capsys, monkeypatch):
-    assert run(capsys, url, "users", "add", "ana", "--role", "moderator", "--password-stdin",
-               stdin=PASSWORD + "\n", monkeypatch=monkeypatch)[0] == 0
-    code, _out, err = run(capsys, url, "users", "add", "ana", "--role", "admin", "--password-stdin",
-                          stdin=PASSWORD + "\n", monkeypatch=monkeypatch)
+    assert (
+        run(
+            capsys,
+            url,
+            "users",
+            "add",
+            "ana",
+            "--role",
+            "moderator",
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+            monkeypatch=monkeypatch,
+        )[0]
+        == 0
+    )
+    code, _out, err = run(
+        capsys, url, "users", "add", "ana", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n", monkeypatch=monkeypatch
+    )
     assert code == 2 and "exists already" in error_line(err)
     assert stored_user(url, "ana").role == "moderator"
 
@@ -120,13 +149,25 @@ def test_an_unknown_role_is_refused_by_the_parser(url, capsys):
 
 
 def test_disable_enable_and_a_new_password(url, capsys, monkeypatch):
-    run(capsys, url, "users", "add", "ana", "--role", "moderator", "--password-stdin", stdin=PASSWORD + "\n", monkeypatch=monkeypatch)
+    run(
+        capsys,
+        url,
+        "users",
+        "add",
+        "ana",
+        "--role",
+        "moderator",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+        monkeypatch=monkeypatch,
+    )
     assert run(capsys, url, "users", "disable", "ana")[:2] == (0, "user ana disabled\n")
     assert stored_user(url, "ana").disabled
     assert run(capsys, url, "users", "enable", "ana")[:2] == (0, "user ana enabled\n")
     assert not stored_user(url, "ana").disabled
-    code, out, _err = run(capsys, url, "users", "set-password", "ana", "--password-stdin",
-                          stdin="another long password\n", monkeypatch=monkeypatch)
+    code, out, _err = run(
+        capsys, url, "users", "set-password", "ana", "--password-stdin", stdin="another long password\n", monkeypatch=monkeypatch
+    )
     assert (code, out) == (0, "password for ana changed\n")
     engine = make_engine(url)
     with session_factory(engine)() as session:
@@ -143,8 +184,21 @@ def test_actions_on_an_unknown_account_name_it(url, capsys, action):
 
 
 def test_a_short_new_password_keeps_the_old_one(url, capsys, monkeypatch):
-    run(capsys, url, "users", "add", "ana", "--role", "moderator", "--password-stdin", stdin=PASSWORD + "\n", monkeypatch=monkeypatch)
-    code, _out, err = run(capsys, url, "users", "set-password", "ana", "--password-stdin", stdin="tiny\n", monkeypatch=monkeypatch)
+    run(
+        capsys,
+        url,
+        "users",
+        "add",
+        "ana",
+        "--role",
+        "moderator",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+        monkeypatch=monkeypatch,
+    )
+    code, _out, err = run(
+        capsys, url, "users", "set-password", "ana", "--password-stdin", stdin="tiny\n", monkeypatch=monkeypatch
+    )
     assert code == 2 and "at least" in error_line(err)
     engine = make_engine(url)
     with session_factory(engine)() as session:
@@ -160,11 +214,14 @@ def test_a_new_site_prints_a_key_that_opens_the_api(tmp_path, capsys):
     assert api_key_site(url, key) == "courier"
 
 
-@pytest.mark.parametrize(("slug", "says"), [
-    ("news", "a site named 'news' exists already"),
-    ("The-News", "a site slug is"),
-    ("news site", "a site slug is"),
-])
+@pytest.mark.parametrize(
+    ("slug", "says"),
+    [
+        ("news", "a site named 'news' exists already"),
+        ("The-News", "a site slug is"),
+        ("news site", "a site slug is"),
+    ],
+)
 def test_a_refused_site_changes_nothing(url, capsys, slug, says):
     code, _out, err = run(capsys, url, "sites", "add", slug, "--name", "Another")
     assert code == 2 and says in error_line(err)
@@ -189,7 +246,9 @@ def test_rotating_the_key_of_an_unknown_site_is_refused(url, capsys):
 def test_a_site_sign_in_needs_a_readable_key_file(url, tmp_path, capsys):
     code, _out, err = run(capsys, url, "sites", "sso", "news", "--algorithm", "HS256")
     assert code == 2 and error_line(err) == "error: --algorithm needs --key-file"
-    code, _out, err = run(capsys, url, "sites", "sso", "news", "--algorithm", "HS256", "--key-file", str(tmp_path / "missing.txt"))
+    code, _out, err = run(
+        capsys, url, "sites", "sso", "news", "--algorithm", "HS256", "--key-file", str(tmp_path / "missing.txt")
+    )
     assert code == 2 and "missing.txt" in error_line(err)
     latin = tmp_path / "latin.txt"
     latin.write_bytes(b"caf\xe9 secret that is long enough to be a key")

@@ -37,13 +37,18 @@ def test_the_engine_is_closed_even_when_the_command_fails(tmp_path, monkeypatch)
     assert engines[-1] == "disposed"
 
 
-@pytest.mark.parametrize(("command", "message"), [
-    (["export", "--site", "ghost"], "error: no site 'ghost'\n"),
-    (["sites", "rotate-key", "ghost"], "error: no site 'ghost'\n"),
-    (["sites", "sso", "ghost", "--off"], "error: no site 'ghost'\n"),
-    (["import", "disqus", str(DISQUS_EXPORT), "--site", "ghost"],
-     "error: no site 'ghost' (create it with: commentdesk sites add ghost --name ...)\n"),
-])
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["export", "--site", "ghost"], "error: no site 'ghost'\n"),
+        (["sites", "rotate-key", "ghost"], "error: no site 'ghost'\n"),
+        (["sites", "sso", "ghost", "--off"], "error: no site 'ghost'\n"),
+        (
+            ["import", "disqus", str(DISQUS_EXPORT), "--site", "ghost"],
+            "error: no site 'ghost' (create it with: commentdesk sites add ghost --name ...)\n",
+        ),
+    ],
+)
 def test_an_unknown_site_is_refused_in_one_wording(tmp_path, capsys, command, message):
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     assert main(["sites", "add", "news", "--name", "News", "--database-url", url]) == 0

@@ -34,8 +34,9 @@ def test_every_command_is_offered_with_a_handler():
 def test_every_import_source_is_a_subcommand_with_its_own_flags(tmp_path):
     parser = build_parser()
     assert set(subcommands(subcommands(parser)["import"])) == set(SOURCES)
-    args = parser.parse_args(["import", "isso", str(tmp_path / "comments.db"), "--site", "news",
-                              "--base-url", "https://news.example"])
+    args = parser.parse_args(
+        ["import", "isso", str(tmp_path / "comments.db"), "--site", "news", "--base-url", "https://news.example"]
+    )
     assert args.base_url == "https://news.example" and args.import_source == "isso"
     with pytest.raises(SystemExit):
         parser.parse_args(["import", "disqus", "export.xml", "--site", "news", "--base-url", "https://news.example"])
@@ -51,10 +52,13 @@ def test_an_importer_reads_through_its_row():
     assert {SourceThread, SourceComment} <= {type(record) for record in records}
 
 
-@pytest.mark.parametrize(("broken", "importer"), [
-    ("commentdesk.commands.dsa", "commentdesk.commands"),
-    ("commentdesk.web.mail", "commentdesk.app"),
-])
+@pytest.mark.parametrize(
+    ("broken", "importer"),
+    [
+        ("commentdesk.commands.dsa", "commentdesk.commands"),
+        ("commentdesk.web.mail", "commentdesk.app"),
+    ],
+)
 def test_a_part_that_fails_to_import_fails_loudly(monkeypatch, broken, importer):
     monkeypatch.setitem(sys.modules, broken, None)  # importing it now raises ImportError
     parent, _, name = broken.rpartition(".")
@@ -62,4 +66,3 @@ def test_a_part_that_fails_to_import_fails_loudly(monkeypatch, broken, importer)
     monkeypatch.delitem(sys.modules, importer)
     with pytest.raises(ImportError, match=broken):
         importlib.import_module(importer)
-

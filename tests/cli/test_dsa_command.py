@@ -92,13 +92,21 @@ def test_unknown_sites_are_named(database, capsys):
 
 def _notice(session, comment, decided_days_ago: int | None, reference: str) -> None:
     now = datetime.now(UTC)
-    session.add(IllegalContentNotice(
-        reference=reference, site_id=comment.site_id, comment_id=comment.id, ground="defamation",
-        explanation="It names a person and accuses them falsely.", notifier_name="Jo", notifier_email="jo@example.org",
-        good_faith=True, status=NoticeStatus.RECEIVED if decided_days_ago is None else "no_action",
-        received_at=now - timedelta(days=(decided_days_ago or 0) + 1),
-        decided_at=None if decided_days_ago is None else now - timedelta(days=decided_days_ago),
-    ))
+    session.add(
+        IllegalContentNotice(
+            reference=reference,
+            site_id=comment.site_id,
+            comment_id=comment.id,
+            ground="defamation",
+            explanation="It names a person and accuses them falsely.",
+            notifier_name="Jo",
+            notifier_email="jo@example.org",
+            good_faith=True,
+            status=NoticeStatus.RECEIVED if decided_days_ago is None else "no_action",
+            received_at=now - timedelta(days=(decided_days_ago or 0) + 1),
+            decided_at=None if decided_days_ago is None else now - timedelta(days=decided_days_ago),
+        )
+    )
 
 
 def test_contacts_are_erased_only_after_the_days_they_are_kept(database, capsys):
@@ -114,8 +122,10 @@ def test_contacts_are_erased_only_after_the_days_they_are_kept(database, capsys)
     assert main(["dsa", "erase-contacts", "--notice-contact-days", "30", "--database-url", url]) == 0
     assert capsys.readouterr().err == "erased the contact of 1 notifier(s)\n"
     with sessions() as session:
-        kept = {notice.reference: (notice.notifier_name, notice.notifier_email, notice.contact_erased_at is not None)
-                for notice in session.query(IllegalContentNotice)}
+        kept = {
+            notice.reference: (notice.notifier_name, notice.notifier_email, notice.contact_erased_at is not None)
+            for notice in session.query(IllegalContentNotice)
+        }
     assert kept == {"old": (None, None, True), "recent": ("Jo", "jo@example.org", False), "open": ("Jo", "jo@example.org", False)}
     # Erasing again finds nothing more to erase.
     assert main(["dsa", "erase-contacts", "--notice-contact-days", "30", "--database-url", url]) == 0

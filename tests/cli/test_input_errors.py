@@ -73,8 +73,16 @@ def test_train_without_the_labeled_sets(tmp_path, capsys):
 
 def test_train_from_a_database_that_does_not_exist(tmp_path, capsys):
     (tmp_path / "data").mkdir()
-    code, err = run(capsys, "train", "--data-dir", str(tmp_path / "data"), "--out", str(tmp_path / "weights"),
-                    "--decisions-from-db", f"sqlite:///{tmp_path / 'missing.sqlite3'}")
+    code, err = run(
+        capsys,
+        "train",
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--out",
+        str(tmp_path / "weights"),
+        "--decisions-from-db",
+        f"sqlite:///{tmp_path / 'missing.sqlite3'}",
+    )
     assert code == 2
     assert_one_line_error(err, "missing.sqlite3", "--decisions-from-db")
     assert not (tmp_path / "missing.sqlite3").exists()  # not created empty on the way
@@ -84,22 +92,42 @@ def test_train_from_a_file_that_is_not_a_database(tmp_path, capsys):
     (tmp_path / "data").mkdir()
     not_a_database = tmp_path / "notes.txt"
     not_a_database.write_text("these are not decisions\n" * 100)
-    code, err = run(capsys, "train", "--data-dir", str(tmp_path / "data"), "--out", str(tmp_path / "weights"),
-                    "--decisions-from-db", f"sqlite:///{not_a_database}")
+    code, err = run(
+        capsys,
+        "train",
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--out",
+        str(tmp_path / "weights"),
+        "--decisions-from-db",
+        f"sqlite:///{not_a_database}",
+    )
     assert code == 2
     assert_one_line_error(err, "notes.txt", "--decisions-from-db")
 
 
 def test_train_from_a_site_the_database_does_not_have(tmp_path, capsys, database):
     (tmp_path / "data").mkdir()
-    code, err = run(capsys, "train", "--data-dir", str(tmp_path / "data"), "--out", str(tmp_path / "weights"),
-                    "--decisions-from-db", database, "--site", "sport")
+    code, err = run(
+        capsys,
+        "train",
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--out",
+        str(tmp_path / "weights"),
+        "--decisions-from-db",
+        database,
+        "--site",
+        "sport",
+    )
     assert code == 2
     assert_one_line_error(err, "'sport'", "--site")
 
 
 def test_train_says_which_decisions_it_learns_from_and_why_not_the_others():
-    labels = [{"text": "t", "article_title": "a", "label": label} for label in ("ok", "abusive", "off_topic", "off_topic", "spam")]
+    labels = [
+        {"text": "t", "article_title": "a", "label": label} for label in ("ok", "abusive", "off_topic", "off_topic", "spam")
+    ]
     said = describe_decisions(labels)
     assert said.startswith("5 moderator decisions found; the abuse model learns from 2: 1 rejected as abusive, 1 approved.")
     assert "not used: 2 off-topic rejections" in said

@@ -11,7 +11,10 @@ import pytest
 from commentdesk.moderation.pipeline import ModerationModels
 from commentdesk.moderation.scorer import Scorer, run
 
-ARTICLE = {"title": "Council extends the tram line", "body": "The council voted to extend the tram line to the northern suburbs by 2029."}
+ARTICLE = {
+    "title": "Council extends the tram line",
+    "body": "The council voted to extend the tram line to the northern suburbs by 2029.",
+}
 
 
 class Terminal(io.StringIO):
@@ -20,8 +23,12 @@ class Terminal(io.StringIO):
 
 
 def _lines(count: int) -> io.StringIO:
-    return io.StringIO("".join(json.dumps({"id": n, "article": ARTICLE, "text": f"The tram extension is overdue ({n}).", "parent": None}) + "\n"
-                               for n in range(count)))
+    return io.StringIO(
+        "".join(
+            json.dumps({"id": n, "article": ARTICLE, "text": f"The tram extension is overdue ({n}).", "parent": None}) + "\n"
+            for n in range(count)
+        )
+    )
 
 
 class BrokenEmbedder:
@@ -63,10 +70,19 @@ def test_a_log_file_gets_plain_lines_without_a_bar():
 
 
 def test_help_describes_the_input_and_output_lines():
-    result = subprocess.run([sys.executable, "-m", "commentdesk.cli", "score", "--help"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "commentdesk.cli", "score", "--help"], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0
-    for words in ('"article": {"title": str, "body": str}', '"parent": str or null', '"decision": "publish" | "hold" | "reject"',
-                  '"relevance": 0-1 (higher = more on-topic)', '"reasons": [{"code": str, "message": str}', "invalid_input", "stderr"):
+    for words in (
+        '"article": {"title": str, "body": str}',
+        '"parent": str or null',
+        '"decision": "publish" | "hold" | "reject"',
+        '"relevance": 0-1 (higher = more on-topic)',
+        '"reasons": [{"code": str, "message": str}',
+        "invalid_input",
+        "stderr",
+    ):
         assert words in result.stdout
 
 

@@ -61,12 +61,15 @@ def test_settings_built_in_code_keep_their_helpers(tmp_path):
     assert Settings(data_dir=tmp_path / "data").resolved_secret() == secret
 
 
-@pytest.mark.parametrize(("public_url", "fallback", "expected"), [
-    ("https://comments.example/", "http://10.0.0.5:8000/", "https://comments.example"),
-    ("", "http://10.0.0.5:8000/", "http://10.0.0.5:8000"),
-    ("", None, "http://0.0.0.0:9000"),
-    ("/", None, "http://0.0.0.0:9000"),
-])
+@pytest.mark.parametrize(
+    ("public_url", "fallback", "expected"),
+    [
+        ("https://comments.example/", "http://10.0.0.5:8000/", "https://comments.example"),
+        ("", "http://10.0.0.5:8000/", "http://10.0.0.5:8000"),
+        ("", None, "http://0.0.0.0:9000"),
+        ("/", None, "http://0.0.0.0:9000"),
+    ],
+)
 def test_the_public_base_url_is_the_configured_one_else_the_fallback_else_the_listening_address(public_url, fallback, expected):
     settings = Settings(public_url=public_url, host="0.0.0.0", port=9000)
     assert settings.public_base_url(fallback) == expected
@@ -81,15 +84,18 @@ def test_every_setting_is_a_flag_of_serve_with_its_variable_in_the_help(capsys):
         assert f"[env COMMENTDESK_{name.upper()}]" in help_text
 
 
-@pytest.mark.parametrize(("argv", "environment", "named"), [
-    (["--port", "70000"], {}, "--port / COMMENTDESK_PORT"),
-    (["--workers", "-1"], {}, "--workers / COMMENTDESK_WORKERS"),
-    ([], {"COMMENTDESK_MAX_ACTIVE_REQUESTS": "0"}, "--max-active-requests / COMMENTDESK_MAX_ACTIVE_REQUESTS"),
-    ([], {"COMMENTDESK_SMTP_SECURITY": "ssl"}, "--smtp-security / COMMENTDESK_SMTP_SECURITY"),
-    (["--model-variant", "largest"], {}, "--model-variant / COMMENTDESK_MODEL_VARIANT"),
-    (["--check-wait-ms", "soon"], {}, "--check-wait-ms / COMMENTDESK_CHECK_WAIT_MS"),
-    (["--smtp-host", "mail.example"], {}, "--mail-from"),
-])
+@pytest.mark.parametrize(
+    ("argv", "environment", "named"),
+    [
+        (["--port", "70000"], {}, "--port / COMMENTDESK_PORT"),
+        (["--workers", "-1"], {}, "--workers / COMMENTDESK_WORKERS"),
+        ([], {"COMMENTDESK_MAX_ACTIVE_REQUESTS": "0"}, "--max-active-requests / COMMENTDESK_MAX_ACTIVE_REQUESTS"),
+        ([], {"COMMENTDESK_SMTP_SECURITY": "ssl"}, "--smtp-security / COMMENTDESK_SMTP_SECURITY"),
+        (["--model-variant", "largest"], {}, "--model-variant / COMMENTDESK_MODEL_VARIANT"),
+        (["--check-wait-ms", "soon"], {}, "--check-wait-ms / COMMENTDESK_CHECK_WAIT_MS"),
+        (["--smtp-host", "mail.example"], {}, "--mail-from"),
+    ],
+)
 def test_a_wrong_value_stops_serve_before_anything_starts(tmp_path, monkeypatch, capsys, argv, environment, named):
     for name, value in environment.items():
         monkeypatch.setenv(name, value)

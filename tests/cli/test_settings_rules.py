@@ -23,8 +23,9 @@ def parsed(*argv: str, only: set[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(list(argv))
 
 
-@pytest.mark.parametrize(("value", "expected"), [("true", True), ("1", True), ("yes", True), ("false", False), ("0", False),
-                                                  ("off", False)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("true", True), ("1", True), ("yes", True), ("false", False), ("0", False), ("off", False)]
+)
 def test_a_switch_variable_takes_the_usual_words(monkeypatch, value, expected):
     monkeypatch.setenv("COMMENTDESK_DELIVER_WEBHOOKS", value)
     assert settings_from(parsed()).deliver_webhooks is expected
@@ -66,12 +67,15 @@ def test_every_wrong_setting_is_named_in_the_one_message():
     assert message.count("; ") == 1
 
 
-@pytest.mark.parametrize(("given", "says"), [
-    ({"default_language": "fr"}, "--default-language / COMMENTDESK_DEFAULT_LANGUAGE: one of en, ur, de (got 'fr')"),
-    ({"smtp_host": "mail.example", "mail_from": "   "}, "--mail-from (COMMENTDESK_MAIL_FROM) is required with --smtp-host"),
-    ({"smtp_port": "0"}, "--smtp-port / COMMENTDESK_SMTP_PORT"),
-    ({"max_body_bytes": "0"}, "--max-body-bytes / COMMENTDESK_MAX_BODY_BYTES"),
-])
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ({"default_language": "fr"}, "--default-language / COMMENTDESK_DEFAULT_LANGUAGE: one of en, ur, de (got 'fr')"),
+        ({"smtp_host": "mail.example", "mail_from": "   "}, "--mail-from (COMMENTDESK_MAIL_FROM) is required with --smtp-host"),
+        ({"smtp_port": "0"}, "--smtp-port / COMMENTDESK_SMTP_PORT"),
+        ({"max_body_bytes": "0"}, "--max-body-bytes / COMMENTDESK_MAX_BODY_BYTES"),
+    ],
+)
 def test_values_that_cannot_work_are_refused_with_a_clear_message(given, says):
     with pytest.raises(SettingsError) as refused:
         settings_from(**given)

@@ -55,8 +55,10 @@ def test_demo_start_shows_one_article_with_its_registered_url_and_an_embed_snipp
     assert "http://127.0.0.1:8000/moderate" in said
     assert f"http://127.0.0.1:8000/articles/{article_id}" in said
     assert f"registered under the URL:   {HAQQANI_URL}" in said
-    assert ('<div id="commentdesk"></div>\n<script src="http://127.0.0.1:8000/static/embed.js" data-site="demo" '
-            f'data-url="{HAQQANI_URL}" async></script>') in said
+    assert (
+        '<div id="commentdesk"></div>\n<script src="http://127.0.0.1:8000/static/embed.js" data-site="demo" '
+        f'data-url="{HAQQANI_URL}" async></script>'
+    ) in said
 
 
 def test_demo_home_page_links_every_article(demo_app):
@@ -84,7 +86,9 @@ def test_a_reader_uses_the_demo_article(demo_app, browser):
         page.goto(f"{server.url}/")
         page.get_by_role("link", name=re.compile("Haqqani")).first.click()
         expect(page.get_by_role("heading", name="COMMENTS (3)")).to_be_visible()
-        expect(page.get_by_text("Comments are moderated and generally will be posted if they are on-topic and not abusive.")).to_be_visible()
+        expect(
+            page.get_by_text("Comments are moderated and generally will be posted if they are on-topic and not abusive.")
+        ).to_be_visible()
         expect(page.get_by_role("link", name="Comments FAQ").first).to_be_visible()
         comments = page.locator(".cd-comment")
         expect(comments).to_have_count(2)
@@ -95,7 +99,8 @@ def test_a_reader_uses_the_demo_article(demo_app, browser):
         form = page.locator("#cd-form")
         form.get_by_label("Name", exact=True).fill("Ayesha Malik")
         form.get_by_label("Comment", exact=True).fill(
-            "Sharing intelligence on the Haqqani sanctuaries would test whether the joint operations offer is serious.")
+            "Sharing intelligence on the Haqqani sanctuaries would test whether the joint operations offer is serious."
+        )
         form.get_by_role("button", name=re.compile("post comment", re.I)).click()
         expect(page.get_by_text("Your comment is published.")).to_be_visible()
         mine = page.locator(".cd-comment", has_text="Ayesha Malik").first
@@ -106,7 +111,8 @@ def test_a_reader_uses_the_demo_article(demo_app, browser):
         expect(reply_form.get_by_text("Replying to Ayesha Malik")).to_be_visible()
         reply_form.get_by_label("Name", exact=True).fill("Tom Whitfield")
         reply_form.get_by_label("Reply", exact=True).fill(
-            "Agreed, and the foreign office framing it as existing policy suggests the intelligence sharing was always the sticking point.")
+            "Agreed, and the foreign office framing it as existing policy suggests the intelligence sharing was always the sticking point."
+        )
         reply_form.get_by_role("button", name="Post reply").click()
         reply = page.locator(".cd-replies .cd-comment", has_text="Tom Whitfield")
         expect(reply.get_by_text("Replying to Ayesha Malik")).to_be_visible()

@@ -61,8 +61,7 @@ def civil_text(i: int) -> str:
     return f"the {TOPICS[i % len(TOPICS)]} plan number {i} deserves a careful look at the figures"
 
 
-def abuse_set(name: str, n: int = 40, abusive_share: float = 0.5, test_share: float = 0.25,
-              categories: bool = True) -> AbuseSet:
+def abuse_set(name: str, n: int = 40, abusive_share: float = 0.5, test_share: float = 0.25, categories: bool = True) -> AbuseSet:
     """``n`` comments of a set called ``name``: abusive ones call someone names, civil ones do not.
 
     Rows are grouped in pairs (an article each); the last ``test_share`` of the groups is the test split."""

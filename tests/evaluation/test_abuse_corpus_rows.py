@@ -15,8 +15,14 @@ from commentdesk.moderation.models.abuse_encoder import HEADS
 def abuse_set(n=100, positives=10, name="c3"):
     texts = [f"text {i}" if i % 17 else "   " for i in range(n)]
     labels = np.array([1 if i < positives else 0 for i in range(n)], np.int8)
-    return AbuseSet(name, texts, labels, np.array([f"g{i % 7}" for i in range(n)]), np.array(["train"] * (n - 10) + ["test"] * 10),
-                    {"insult": labels.astype(np.float32)})
+    return AbuseSet(
+        name,
+        texts,
+        labels,
+        np.array([f"g{i % 7}" for i in range(n)]),
+        np.array(["train"] * (n - 10) + ["test"] * 10),
+        {"insult": labels.astype(np.float32)},
+    )
 
 
 def states(n, width=4):
@@ -63,7 +69,7 @@ def test_token_states_are_taken_and_joined_in_step_with_their_rows():
     assert len(store) == 4 and store.lengths().tolist() == [1, 2, 3, 4]
     part = store.take(np.array([3, 1]))
     assert part.lengths().tolist() == [4, 2]
-    assert np.array_equal(part.hidden[:4], store.hidden[store.offsets[3]:store.offsets[4]])
+    assert np.array_equal(part.hidden[:4], store.hidden[store.offsets[3] : store.offsets[4]])
     assert np.array_equal(part.embedding, store.embedding[[3, 1]])
     joined = TrunkStates.concat([store.take(np.array([0])), part])
     assert joined.lengths().tolist() == [1, 4, 2] and len(joined.embedding) == 3
@@ -79,8 +85,15 @@ def test_a_batch_is_padded_with_a_mask():
 
 def part_of(name, groups):
     n = len(groups)
-    return Part(name, [f"t{i}" for i in range(n)], np.zeros(n, np.float32), np.zeros(n, np.int8),
-                np.full((n, len(HEADS)), np.nan, np.float32), np.array(groups), states(n))
+    return Part(
+        name,
+        [f"t{i}" for i in range(n)],
+        np.zeros(n, np.float32),
+        np.zeros(n, np.int8),
+        np.full((n, len(HEADS)), np.nan, np.float32),
+        np.array(groups),
+        states(n),
+    )
 
 
 def test_news_sets_hold_back_whole_groups_to_calibrate():

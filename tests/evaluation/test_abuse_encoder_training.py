@@ -27,8 +27,9 @@ WIDTH = 384
 @pytest.fixture(scope="module")
 def tiny_transformer():
     torch.manual_seed(0)
-    config = transformers.BertConfig(vocab_size=30, hidden_size=WIDTH, num_hidden_layers=SHARED_LAYERS + 1,
-                                     num_attention_heads=2, intermediate_size=32)
+    config = transformers.BertConfig(
+        vocab_size=30, hidden_size=WIDTH, num_hidden_layers=SHARED_LAYERS + 1, num_attention_heads=2, intermediate_size=32
+    )
     return transformers.BertModel(config).eval()
 
 
@@ -57,8 +58,15 @@ def part(name: str, n: int, seed: int = 0, insult_known: bool = True) -> Part:
     heads = np.full((n, len(HEADS)), np.nan, np.float32)
     if insult_known:
         heads[:, HEADS.index("insult")] = labels
-    return Part(name, texts, labels.astype(np.float32), labels, heads,
-                np.array([f"{name}:{i}" for i in range(n)]), signal_states(labels, seed))
+    return Part(
+        name,
+        texts,
+        labels.astype(np.float32),
+        labels,
+        heads,
+        np.array([f"{name}:{i}" for i in range(n)]),
+        signal_states(labels, seed),
+    )
 
 
 def test_batches_cover_every_row_once_and_group_similar_lengths():
@@ -211,11 +219,15 @@ def test_the_default_version_names_the_day_and_the_fine_tuned_kind():
 def test_train_shipped_caps_the_sets_adds_site_decisions_and_stores_held_out_figures(monkeypatch, tmp_path):
     from commentdesk.evaluation import abuse_corpus
 
-    monkeypatch.setattr(encoder_training, "load_parts", lambda names, data_dir, split, cache_dir=None:
-                        {name: part(name, 12 if split == "train" else 6) for name in names})
+    monkeypatch.setattr(
+        encoder_training,
+        "load_parts",
+        lambda names, data_dir, split, cache_dir=None: {name: part(name, 12 if split == "train" else 6) for name in names},
+    )
     monkeypatch.setattr(encoder_training, "seeds_part", lambda cache_dir=None: part("seeds", 2))
-    monkeypatch.setattr(abuse_corpus, "labeled_part", lambda name, examples, cache_dir=None, cache=True:
-                        part(name, len(examples)))
+    monkeypatch.setattr(
+        abuse_corpus, "labeled_part", lambda name, examples, cache_dir=None, cache=True: part(name, len(examples))
+    )
     learned = {}
 
     class Stored:
@@ -236,8 +248,9 @@ def test_train_shipped_caps_the_sets_adds_site_decisions_and_stores_held_out_fig
     monkeypatch.setattr(encoder_training, "train_model", train_model)
     monkeypatch.setattr(encoder_training, "save", lambda model, out_dir: saved.append(out_dir))
     site = [("you clown", 1, "a"), ("fair", 0, "b"), ("ok", 0, "c")]
-    meta = encoder_training.train_shipped(tmp_path, tmp_path / "w", "abuse-v", ("c3", "olid"), site_examples=site,
-                                          cap=5, epochs=1.5)
+    meta = encoder_training.train_shipped(
+        tmp_path, tmp_path / "w", "abuse-v", ("c3", "olid"), site_examples=site, cap=5, epochs=1.5
+    )
     assert learned == {"c3": 5, "olid": 5, "seeds": 2, "site": 3, "epochs": 1.5, "version": "abuse-v"}
     assert meta["site_decisions"] == 3 and saved == [tmp_path / "w"]
     held_out = meta["held_out_roc_auc"]

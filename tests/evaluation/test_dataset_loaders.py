@@ -27,7 +27,13 @@ def write_csv(path, header, rows, delimiter=","):
 
 @pytest.fixture
 def c3(tmp_path):
-    header = ["article_id", "comment_text", "crowd_toxicity_level", "toxicity_characteristics", "non_constructive_characteristics"]
+    header = [
+        "article_id",
+        "comment_text",
+        "crowd_toxicity_level",
+        "toxicity_characteristics",
+        "non_constructive_characteristics",
+    ]
     rows = [
         ["a1", "Thoughtful point about rates.", "1.0", "personal_attack:0", "non_relevant:0"],
         ["a1", "You are an idiot.", "2.5", "personal_attack:3\nteasing:1", "non_relevant:0"],
@@ -71,14 +77,17 @@ def test_ucc_abusive_is_hostile_or_antagonising_and_val_trains(tmp_path):
     assert loaded.groups.tolist() == ["ucc:1", "ucc:2", "ucc:3"]
 
 
-@pytest.mark.parametrize(("raw", "text"), [
-    ('"You\\nare a fool"', "You are a fool"),
-    ('"It\\xe2\\x80\\x99s fine"', "It\u2019s fine"),
-    ('"caf\\xe9"', "caf\xe9"),
-    ("  plain   text  ", "plain text"),
-    ('"non\\xa0breaking"', "non breaking"),
-    ('"', '"'),
-])
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ('"You\\nare a fool"', "You are a fool"),
+        ('"It\\xe2\\x80\\x99s fine"', "It\u2019s fine"),
+        ('"caf\\xe9"', "caf\xe9"),
+        ("  plain   text  ", "plain text"),
+        ('"non\\xa0breaking"', "non breaking"),
+        ('"', '"'),
+    ],
+)
 def test_kaggle_texts_are_unescaped(raw, text):
     assert decode_escaped(raw) == text
 
@@ -96,8 +105,11 @@ def test_kaggle_insults_label_insults_from_train_and_test_files(tmp_path):
 
 def test_olid_offensive_tweets_and_their_targets(tmp_path):
     header = ["id", "tweet", "subtask_a", "subtask_b", "subtask_c"]
-    rows = [["1", "@USER you &amp; your lies", "OFF", "TIN", "IND"], ["2", "they all are", "OFF", "TIN", "GRP"],
-            ["3", "lovely day", "NOT", "NULL", "NULL"]]
+    rows = [
+        ["1", "@USER you &amp; your lies", "OFF", "TIN", "IND"],
+        ["2", "they all are", "OFF", "TIN", "GRP"],
+        ["3", "lovely day", "NOT", "NULL", "NULL"],
+    ]
     write_csv(tmp_path / "olid" / "olid-training-v1.0.tsv", header, rows, delimiter="\t")
     loaded = datasets.load_olid(tmp_path)
     assert loaded.texts[0] == "@USER you & your lies"
@@ -109,8 +121,11 @@ def test_olid_offensive_tweets_and_their_targets(tmp_path):
 
 def test_davidson_hate_and_offensive_are_abusive_and_mentions_are_masked(tmp_path):
     header = ["", "count", "hate_speech", "offensive_language", "neither", "class", "tweet"]
-    rows = [["0", "3", "2", "1", "0", "0", "RT @bob: hateful &amp; vile"], ["1", "3", "0", "3", "0", "1", "@ann offensive"],
-            ["2", "3", "0", "0", "3", "2", "just words"]]
+    rows = [
+        ["0", "3", "2", "1", "0", "0", "RT @bob: hateful &amp; vile"],
+        ["1", "3", "0", "3", "0", "1", "@ann offensive"],
+        ["2", "3", "0", "0", "3", "2", "just words"],
+    ]
     write_csv(tmp_path / "davidson" / "labeled_data.csv", header, rows)
     loaded = datasets.load_davidson(tmp_path)
     assert loaded.texts == ["@USER hateful & vile", "@USER offensive", "just words"]
@@ -120,10 +135,16 @@ def test_davidson_hate_and_offensive_are_abusive_and_mentions_are_masked(tmp_pat
 
 
 def test_wiki_and_madlibs_are_kept_for_testing_only(tmp_path):
-    write_csv(tmp_path / "wiki_toxicity_test" / "toxicity_nonfuzzed_testset.csv", ["rev_id", "comment", "toxic"],
-              [["10", "a\n\nspaced   comment", "True"], ["11", "fine", "False"]])
-    write_csv(tmp_path / "bias_madlibs" / "bias_madlibs_77k.csv", ["Text", "Label", "Template"],
-              [["gay people are great", "NOT_BAD", "t1"], ["gay people are awful", "BAD", "t2"]])
+    write_csv(
+        tmp_path / "wiki_toxicity_test" / "toxicity_nonfuzzed_testset.csv",
+        ["rev_id", "comment", "toxic"],
+        [["10", "a\n\nspaced   comment", "True"], ["11", "fine", "False"]],
+    )
+    write_csv(
+        tmp_path / "bias_madlibs" / "bias_madlibs_77k.csv",
+        ["Text", "Label", "Template"],
+        [["gay people are great", "NOT_BAD", "t1"], ["gay people are awful", "BAD", "t2"]],
+    )
     wiki = datasets.load_wiki(tmp_path)
     assert wiki.texts == ["a spaced comment", "fine"] and wiki.labels.tolist() == [1, 0]
     assert set(wiki.split) == {"test"} and wiki.categories == {}
@@ -150,7 +171,12 @@ def test_semeval_threads_keep_their_comments_and_labels(tmp_path):
     threads = datasets.load_semeval(tmp_path)
     assert len(threads) == 1
     thread = threads[0]
-    assert (thread.thread_id, thread.title, thread.body, thread.split) == ("Q1", "Visa renewal", "How long does it take?", "train")
+    assert (thread.thread_id, thread.title, thread.body, thread.split) == (
+        "Q1",
+        "Visa renewal",
+        "How long does it take?",
+        "train",
+    )
     assert thread.comments == ["About two weeks.", "Nice car btw", "No label for me"]
     assert thread.relevant[:2] == [1.0, 0.0] and math.isnan(thread.relevant[2])
 
@@ -173,9 +199,15 @@ def test_stable_fractions_are_deterministic_and_spread():
 
 
 def test_a_subset_keeps_every_column_aligned():
-    full = AbuseSet("s", ["a", "b", "c"], np.array([0, 1, 0], np.int8), np.array(["g1", "g2", "g3"]),
-                    np.array(["train", "test", "train"]), {"insult": np.array([0.0, 1.0, np.nan], np.float32)},
-                    soft_labels=np.array([0.1, 0.9, 0.2], np.float32))
+    full = AbuseSet(
+        "s",
+        ["a", "b", "c"],
+        np.array([0, 1, 0], np.int8),
+        np.array(["g1", "g2", "g3"]),
+        np.array(["train", "test", "train"]),
+        {"insult": np.array([0.0, 1.0, np.nan], np.float32)},
+        soft_labels=np.array([0.1, 0.9, 0.2], np.float32),
+    )
     part = full.subset(np.array([False, True, True]))
     assert part.texts == ["b", "c"] and part.labels.tolist() == [1, 0] and part.groups.tolist() == ["g2", "g3"]
     assert part.split.tolist() == ["test", "train"] and part.categories["insult"][0] == 1.0

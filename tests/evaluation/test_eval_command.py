@@ -59,15 +59,21 @@ def run_eval(capsys, *options):
     return code, captured.out
 
 
-@pytest.mark.parametrize(("chosen", "expected"), [
-    ("c3", [("abuse", "c3")]),
-    ("wiki", [("abuse", "wiki")]),
-    ("bias_madlibs", [("fairness", "bias_madlibs")]),
-    ("robustness", [("robustness", "robustness")]),
-    ("semeval", [("relevance", "semeval")]),
-    ("all", [("abuse", name) for name in evaluate.ABUSE_EVAL_SETS]
-     + [("fairness", "bias_madlibs"), ("robustness", "robustness"), ("relevance", "semeval")]),
-])
+@pytest.mark.parametrize(
+    ("chosen", "expected"),
+    [
+        ("c3", [("abuse", "c3")]),
+        ("wiki", [("abuse", "wiki")]),
+        ("bias_madlibs", [("fairness", "bias_madlibs")]),
+        ("robustness", [("robustness", "robustness")]),
+        ("semeval", [("relevance", "semeval")]),
+        (
+            "all",
+            [("abuse", name) for name in evaluate.ABUSE_EVAL_SETS]
+            + [("fairness", "bias_madlibs"), ("robustness", "robustness"), ("relevance", "semeval")],
+        ),
+    ],
+)
 def test_each_set_option_runs_its_evaluations_only(calls, capsys, tmp_path, chosen, expected):
     code, _out = run_eval(capsys, "--set", chosen, "--data-dir", str(tmp_path), "--out", str(tmp_path / "out"))
     assert code == 0
@@ -76,8 +82,17 @@ def test_each_set_option_runs_its_evaluations_only(calls, capsys, tmp_path, chos
 
 
 def test_the_cache_folder_option_reaches_every_evaluation(calls, capsys, tmp_path):
-    run_eval(capsys, "--set", "all", "--data-dir", str(tmp_path), "--out", str(tmp_path / "out"),
-             "--cache-dir", str(tmp_path / "cache"))
+    run_eval(
+        capsys,
+        "--set",
+        "all",
+        "--data-dir",
+        str(tmp_path),
+        "--out",
+        str(tmp_path / "out"),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+    )
     assert {cache for _w, _n, _d, cache in calls} == {tmp_path / "cache"}
 
 
@@ -92,8 +107,11 @@ def test_the_reports_name_the_models_and_their_thresholds(calls, capsys, tmp_pat
     code, printed = run_eval(capsys, "--set", "all", "--data-dir", str(tmp_path), "--out", str(out))
     summary = json.loads(printed)
     assert code == 0 and summary["results"]["c3"] == {"n": 3, "roc_auc": 0.75}
-    assert summary["reports"] == {"json": str(out / "metrics.json"), "markdown": str(out / "README.md"),
-                                  "html": str(out / "report.html")}
+    assert summary["reports"] == {
+        "json": str(out / "metrics.json"),
+        "markdown": str(out / "README.md"),
+        "html": str(out / "report.html"),
+    }
     header = json.loads((out / "metrics.json").read_text())["header"]
     assert header["abuse model"] == "abuse-x" and header["relevance model"] == "relevance-y"
     assert header["command"] == f"commentdesk eval --set all --data-dir DATA --out {out}"
@@ -113,8 +131,12 @@ def transfer_calls(monkeypatch):
 
     def run_transfer(data_dir, out_path, cache_dir=None):
         seen["run"] = (data_dir, out_path, cache_dir)
-        return {"fold_cap": 10, "folds": {"c3": {"rows": 4, "abusive": 2, "roc_auc": 0.8}},
-                "mean_roc_auc": 0.8, "worst_roc_auc": 0.8}
+        return {
+            "fold_cap": 10,
+            "folds": {"c3": {"rows": 4, "abusive": 2, "roc_auc": 0.8}},
+            "mean_roc_auc": 0.8,
+            "worst_roc_auc": 0.8,
+        }
 
     def baseline(data_dir, weights_dir, out_path, cache_dir=None):
         seen["baseline"] = (weights_dir, out_path)
@@ -152,16 +174,32 @@ def test_suites_print_their_reports_and_summary(monkeypatch, capsys, tmp_path):
 
     def judge(which, out_dir, scorer, command=None):
         seen.update(which=which, out_dir=out_dir, command=command)
-        functional = {key: 0.9 for key in ("n", "accuracy", "abuse_view_accuracy", "mean_functionality_accuracy",
-                                           "worst_functionality_accuracy", "abuse_roc_auc", "model_failures")}
-        functional.update(functionalities_below_target=[], per_functionality={"slur": {"accuracy": 0.9, "abuse_view_accuracy": 0.8, "mistakes": []}})
+        functional = {
+            key: 0.9
+            for key in (
+                "n",
+                "accuracy",
+                "abuse_view_accuracy",
+                "mean_functionality_accuracy",
+                "worst_functionality_accuracy",
+                "abuse_roc_auc",
+                "model_failures",
+            )
+        }
+        functional.update(
+            functionalities_below_target=[],
+            per_functionality={"slur": {"accuracy": 0.9, "abuse_view_accuracy": 0.8, "mistakes": []}},
+        )
         return {"json": out_dir / "suites.json", "markdown": out_dir / "suites.md", "results": {"functional": functional}}
 
     monkeypatch.setattr(suites, "run_suites", judge)
     out = tmp_path / "out"
     code, printed = run_eval(capsys, "--suite", "functional", "--out", str(out))
-    assert code == 0 and seen == {"which": "functional", "out_dir": out,
-                                  "command": f"commentdesk eval --suite functional --out {out}"}
+    assert code == 0 and seen == {
+        "which": "functional",
+        "out_dir": out,
+        "command": f"commentdesk eval --suite functional --out {out}",
+    }
     summary = json.loads(printed)
     assert summary["reports"] == {"json": str(out / "suites.json"), "markdown": str(out / "suites.md")}
     assert summary["results"]["functional"]["accuracy"] == 0.9

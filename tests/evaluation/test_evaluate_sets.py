@@ -34,16 +34,25 @@ class KeywordAbuseModel:
 
 def hand_set(name="c3"):
     rows = [
-        ("you idiot", 1, "test"), ("what a moron", 1, "test"), ("you are wrong and I hate it", 1, "test"),
-        ("the idiot box is slang for television", 0, "test"), ("good point", 0, "test"),
-        ("thanks for the report", 0, "test"), ("a training comment, you clown", 1, "train"),
+        ("you idiot", 1, "test"),
+        ("what a moron", 1, "test"),
+        ("you are wrong and I hate it", 1, "test"),
+        ("the idiot box is slang for television", 0, "test"),
+        ("good point", 0, "test"),
+        ("thanks for the report", 0, "test"),
+        ("a training comment, you clown", 1, "train"),
         ("a calm training comment", 0, "train"),
     ]
     n = len(rows)
     insult = np.array([label for _t, label, _s in rows], np.float32)
-    return AbuseSet(name=name, texts=[t for t, _l, _s in rows], labels=np.array([r[1] for r in rows], np.int8),
-                    groups=np.array([f"g{i}" for i in range(n)]), split=np.array([r[2] for r in rows]),
-                    categories={"insult": insult, "threat": np.full(n, np.nan, np.float32)})
+    return AbuseSet(
+        name=name,
+        texts=[t for t, _l, _s in rows],
+        labels=np.array([r[1] for r in rows], np.int8),
+        groups=np.array([f"g{i}" for i in range(n)]),
+        split=np.array([r[2] for r in rows]),
+        categories={"insult": insult, "threat": np.full(n, np.nan, np.float32)},
+    )
 
 
 @pytest.fixture
@@ -140,8 +149,13 @@ def test_the_roc_and_precision_recall_plot_is_written(sets, tmp_path):
 
 def test_the_fairness_check_measures_holds_of_neutral_and_hostile_identity_sentences(sets, tmp_path):
     installed, embedded = sets
-    texts = ["gay people are lovely", "muslim people are kind", "christian people are idiot scum",
-             "jewish people are nice", "you are an idiot for being deaf"]
+    texts = [
+        "gay people are lovely",
+        "muslim people are kind",
+        "christian people are idiot scum",
+        "jewish people are nice",
+        "you are an idiot for being deaf",
+    ]
     labels = np.array([0, 0, 1, 0, 1], np.int8)
     installed["bias_madlibs"] = AbuseSet("bias_madlibs", texts, labels, np.array(texts), np.array(["test"] * 5))
     result = evaluate.evaluate_bias_madlibs(KeywordAbuseModel(), tmp_path)
@@ -155,8 +169,9 @@ def test_the_fairness_check_scores_a_fixed_sample_of_a_large_set(sets, tmp_path,
     installed, _embedded = sets
     monkeypatch.setattr(evaluate, "BIAS_SAMPLE", 7)
     texts = [f"sentence {i} about people" for i in range(20)]
-    installed["bias_madlibs"] = AbuseSet("bias_madlibs", texts, np.array([0, 1] * 10, np.int8), np.array(texts),
-                                         np.array(["test"] * 20))
+    installed["bias_madlibs"] = AbuseSet(
+        "bias_madlibs", texts, np.array([0, 1] * 10, np.int8), np.array(texts), np.array(["test"] * 20)
+    )
     first, second = KeywordAbuseModel(), KeywordAbuseModel()
     assert evaluate.evaluate_bias_madlibs(first, tmp_path).metrics["n"] == 7
     evaluate.evaluate_bias_madlibs(second, tmp_path)
@@ -183,7 +198,8 @@ def test_each_disguise_gets_its_own_catch_ratio(sets, tmp_path):
     assert metrics["catch_ratio_spacing"] == 1.0  # this model reads through spaces
     assert metrics["catch_ratio_dropped_letters"] == 0.0  # but not through a missing letter
     assert set(metrics) == {"originals_caught", "hold_threshold", "target_ratio"} | {
-        f"catch_ratio_{kind}" for kind in PERTURBATIONS}
+        f"catch_ratio_{kind}" for kind in PERTURBATIONS
+    }
 
 
 def test_the_disguise_check_lists_the_lowest_scored_rewrites(sets, tmp_path):
@@ -234,16 +250,26 @@ def relevance_pairs():
     """Four test comments judged against their thread and one other; two training pairs."""
     rows = [
         # source, kind, split, label, comment, similarity
-        ("thread", "own", "test", 1, 0, 0.9), ("thread", "other", "test", 0, 0, 0.2),
-        ("thread", "own", "test", 1, 1, 0.4), ("thread", "other", "test", 0, 1, 0.6),
-        ("thread", "own", "test", 0, 2, 0.1), ("thread", "other", "test", 0, 2, 0.05),
-        ("thread", "own", "test", 0, 3, 0.8), ("thread", "other", "test", 0, 3, 0.3),
-        ("parent", "own", "test", 1, 0, 0.7), ("parent", "other", "test", 0, 0, 0.1),
-        ("thread", "own", "train", 1, 4, 0.0), ("thread", "other", "train", 0, 4, 1.0),
+        ("thread", "own", "test", 1, 0, 0.9),
+        ("thread", "other", "test", 0, 0, 0.2),
+        ("thread", "own", "test", 1, 1, 0.4),
+        ("thread", "other", "test", 0, 1, 0.6),
+        ("thread", "own", "test", 0, 2, 0.1),
+        ("thread", "other", "test", 0, 2, 0.05),
+        ("thread", "own", "test", 0, 3, 0.8),
+        ("thread", "other", "test", 0, 3, 0.3),
+        ("parent", "own", "test", 1, 0, 0.7),
+        ("parent", "other", "test", 0, 0, 0.1),
+        ("thread", "own", "train", 1, 4, 0.0),
+        ("thread", "other", "train", 0, 4, 1.0),
     ]
-    pairs = {"source": np.array([r[0] for r in rows]), "kind": np.array([r[1] for r in rows]),
-             "split": np.array([r[2] for r in rows]), "label": np.array([r[3] for r in rows], float),
-             "comment_index": np.array([r[4] for r in rows])}
+    pairs = {
+        "source": np.array([r[0] for r in rows]),
+        "kind": np.array([r[1] for r in rows]),
+        "split": np.array([r[2] for r in rows]),
+        "label": np.array([r[3] for r in rows], float),
+        "comment_index": np.array([r[4] for r in rows]),
+    }
     feats = np.column_stack([[r[5] for r in rows], np.zeros(len(rows))])
     return pairs, feats
 
@@ -282,15 +308,24 @@ def test_relevance_is_measured_per_source_on_test_pairs_only(relevance_results):
 
 
 def test_semeval_questions_are_judged_as_articles(monkeypatch, tmp_path):
-    rows = [("article", "own", "test", 1, 0, 0.9), ("article", "other", "test", 0, 0, 0.3),
-            ("article", "own", "test", 0, 1, 0.2), ("article", "other", "test", 0, 1, 0.1)]
-    pairs = {"source": np.array([r[0] for r in rows]), "kind": np.array([r[1] for r in rows]),
-             "split": np.array([r[2] for r in rows]), "label": np.array([r[3] for r in rows], float),
-             "comment_index": np.array([r[4] for r in rows])}
+    rows = [
+        ("article", "own", "test", 1, 0, 0.9),
+        ("article", "other", "test", 0, 0, 0.3),
+        ("article", "own", "test", 0, 1, 0.2),
+        ("article", "other", "test", 0, 1, 0.1),
+    ]
+    pairs = {
+        "source": np.array([r[0] for r in rows]),
+        "kind": np.array([r[1] for r in rows]),
+        "split": np.array([r[2] for r in rows]),
+        "label": np.array([r[3] for r in rows], float),
+        "comment_index": np.array([r[4] for r in rows]),
+    }
     feats = np.column_stack([[r[5] for r in rows], np.zeros(len(rows))])
     corpus = Corpus("semeval", ["about the visa", "about football"])
-    monkeypatch.setattr(train_relevance, "collect_pairs", lambda data_dir, cache_dir=None, prototypes=None:
-                        [(corpus, pairs, feats)])
+    monkeypatch.setattr(
+        train_relevance, "collect_pairs", lambda data_dir, cache_dir=None, prototypes=None: [(corpus, pairs, feats)]
+    )
     (result,) = evaluate.evaluate_relevance(SimilarityRelevanceModel(), tmp_path, tmp_path / "out")
     assert result.name == "relevance-semeval" and result.notes == ["SemEval-2015 CQA test split; the question is the article"]
     assert result.metrics["article_own_vs_other_roc_auc"] == 0.75 and result.metrics["article_real_labels_roc_auc"] == 1.0

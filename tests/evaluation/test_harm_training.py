@@ -39,9 +39,14 @@ def test_the_threshold_holds_at_most_the_budget_of_each_negative_group_and_never
 def test_the_pooled_transfer_report_marks_sets_the_shipped_model_learned_from():
     fold = {"todays_data": 0.7, "all_data": 0.75, "shipped_model": 0.8, "shipped_model_saw_it": True}
     other = {"todays_data": 0.6, "all_data": 0.65, "shipped_model": 0.55, "shipped_model_saw_it": False}
-    results = {"folds": {"c3": fold, "cad": other},
-               "summary": {"todays_data": {"mean": 0.65, "worst": 0.6}, "all_data": {"mean": 0.7, "worst": 0.65},
-                           "shipped_model": {"mean": 0.675, "worst": 0.55}}}
+    results = {
+        "folds": {"c3": fold, "cad": other},
+        "summary": {
+            "todays_data": {"mean": 0.65, "worst": 0.6},
+            "all_data": {"mean": 0.7, "worst": 0.65},
+            "shipped_model": {"mean": 0.675, "worst": 0.55},
+        },
+    }
     table = transfer_pooled.markdown(results)
     assert "| c3 | 0.700 | 0.750 | 0.800 (learned from it) |" in table
     assert "| cad | 0.600 | 0.650 | 0.550 |" in table
@@ -55,8 +60,15 @@ def test_semeval_2016_threads_skip_repeated_threads_and_unlabeled_comments(tmp_p
 
     folder = tmp_path / "semeval2016_cqa"
     folder.mkdir()
-    columns = ["RELQ_ID", "RelQSubject", "RelQBody", "SubtaskA_Skip_Because_Same_As_RelQuestion_ID",
-               "RELC_ID", "RELC_RELEVANCE2RELQ", "RelCText"]
+    columns = [
+        "RELQ_ID",
+        "RelQSubject",
+        "RelQBody",
+        "SubtaskA_Skip_Because_Same_As_RelQuestion_ID",
+        "RELC_ID",
+        "RELC_RELEVANCE2RELQ",
+        "RelCText",
+    ]
     rows = [
         ["Q1_R1", "Good bank", "Which bank in Doha?", "", "Q1_R1_C1", "Good", "Try the national bank."],
         ["Q1_R1", "Good bank", "Which bank in Doha?", "", "Q1_R1_C2", "Bad", "Thanks   all!"],

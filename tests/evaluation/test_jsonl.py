@@ -15,11 +15,14 @@ def test_objects_come_with_their_own_line_numbers_and_blank_lines_are_skipped(tm
     assert numbered_objects(path, SuiteError) == [(1, {"id": "a"}), (4, {"id": "b", "n": 2})]
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ('{"id": "a"}\n{"id": \n', r":2: not JSON \("),
-    ('{"id": "a"}\n\n["a", "list"]\n', ":3: each line must be a JSON object"),
-    ('"just a string"\n', ":1: each line must be a JSON object"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"id": "a"}\n{"id": \n', r":2: not JSON \("),
+        ('{"id": "a"}\n\n["a", "list"]\n', ":3: each line must be a JSON object"),
+        ('"just a string"\n', ":1: each line must be a JSON object"),
+    ],
+)
 def test_a_wrong_line_is_refused_with_its_number(tmp_path, content, message):
     path = tmp_path / "cases.jsonl"
     path.write_text(content, encoding="utf-8")

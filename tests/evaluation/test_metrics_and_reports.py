@@ -33,9 +33,9 @@ def test_policy_metrics_say_what_the_thresholds_do():
     prob = np.array([0.1, 0.2, 0.6, 0.95, 0.4, 0.7, 0.92, 0.99])
     found = policy_metrics(y, prob, hold=0.5, reject=0.9)
     assert found["n"] == 8 and found["positives"] == 4
-    assert found["over_moderation"] == 0.5        # two of four legitimate held or rejected
-    assert found["wrongly_rejected"] == 0.25     # one legitimate rejected
-    assert found["under_moderation"] == 0.25     # one abusive published
+    assert found["over_moderation"] == 0.5  # two of four legitimate held or rejected
+    assert found["wrongly_rejected"] == 0.25  # one legitimate rejected
+    assert found["under_moderation"] == 0.25  # one abusive published
     assert found["recall_at_hold"] == 0.75 and found["recall_at_reject"] == 0.5
     assert found["precision_at_hold"] == 0.6 and found["precision_at_reject"] == pytest.approx(2 / 3)
     assert 0 < found["roc_auc"] < 1 and 0 < found["average_precision"] <= 1
@@ -84,10 +84,16 @@ def test_whitespace_between_words_is_kept():
 
 
 def test_reports_are_written_as_json_markdown_and_html(tmp_path):
-    results = [SetResult(name="c3", kind="abuse", metrics={"n": 10, "roc_auc": 0.91234, "by_head": {"insult": {"auc": 0.8}},
-                                                           "missing": None},
-                         plots=[tmp_path / "c3-curves.png"], notes=["held-out articles"],
-                         mistakes={"false positives": [(0.97, "<b>not</b> abusive")]})]
+    results = [
+        SetResult(
+            name="c3",
+            kind="abuse",
+            metrics={"n": 10, "roc_auc": 0.91234, "by_head": {"insult": {"auc": 0.8}}, "missing": None},
+            plots=[tmp_path / "c3-curves.png"],
+            notes=["held-out articles"],
+            mistakes={"false positives": [(0.97, "<b>not</b> abusive")]},
+        )
+    ]
     (tmp_path / "transfer.md").write_text("x")
     paths = write_reports(results, tmp_path, {"model": "abuse@1"})
     payload = json.loads(paths["json"].read_text())
@@ -107,6 +113,9 @@ def test_without_headline_reports_there_is_no_read_first_section(tmp_path):
 
 
 def test_curves_are_plotted_and_one_class_sets_skipped(tmp_path):
-    curves = {"good": (np.array([0, 1, 0, 1]), np.array([0.1, 0.9, 0.3, 0.7])), "one class": (np.array([1, 1]), np.array([0.2, 0.3]))}
+    curves = {
+        "good": (np.array([0, 1, 0, 1]), np.array([0.1, 0.9, 0.3, 0.7])),
+        "one class": (np.array([1, 1]), np.array([0.2, 0.3])),
+    }
     paths = plot_curves(curves, tmp_path / "plots", "curves", "test")
     assert [path.name for path in paths] == ["curves.png"] and paths[0].stat().st_size > 1000

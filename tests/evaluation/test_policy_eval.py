@@ -13,7 +13,9 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 @pytest.mark.models
 def test_policy_evaluation_on_the_labeled_fixture(models, tmp_path):
-    result = evaluate_policy_file(FIXTURES / "labeled_comments.jsonl", FIXTURES / "articles.json", tmp_path, Scorer(models=models))
+    result = evaluate_policy_file(
+        FIXTURES / "labeled_comments.jsonl", FIXTURES / "articles.json", tmp_path, Scorer(models=models)
+    )
     metrics = result.metrics
     assert metrics["n"] == metrics["legitimate"] + metrics["should_not_publish"]
     assert metrics["over_moderation"] == 0.0 and metrics["under_moderation"] == 0.0

@@ -18,13 +18,18 @@ def unit(*values):
 
 
 def corpus(name="semeval", labels=(1.0, 0.0, 1.0, np.nan), with_passages=True):
-    threads = [Thread("t0", "Visa", "How long?", ["a", "b"], [1.0, 0.0], "train"),
-               Thread("t1", "Cars", "Which car?", ["c", "d"], [1.0, np.nan], "test")]
+    threads = [
+        Thread("t0", "Visa", "How long?", ["a", "b"], [1.0, 0.0], "train"),
+        Thread("t1", "Cars", "Which car?", ["c", "d"], [1.0, np.nan], "test"),
+    ]
     vecs = np.stack([unit(1, 0, 0), unit(0, 1, 0), unit(0, 0, 1), unit(1, 1, 0)])
     passages = [["Visa"], ["Cars"]] if with_passages else [[], []]
-    passage_vecs = [np.stack([unit(1, 0, 0)]), np.stack([unit(0, 0, 1)])] if with_passages else [np.zeros((0, 3)), np.zeros((0, 3))]
-    return RelevanceCorpus(name, threads, ["a", "b", "c", "d"], vecs, np.array([0, 0, 1, 1]), np.array(labels, dtype=float),
-                           passages, passage_vecs)
+    passage_vecs = (
+        [np.stack([unit(1, 0, 0)]), np.stack([unit(0, 0, 1)])] if with_passages else [np.zeros((0, 3)), np.zeros((0, 3))]
+    )
+    return RelevanceCorpus(
+        name, threads, ["a", "b", "c", "d"], vecs, np.array([0, 0, 1, 1]), np.array(labels, dtype=float), passages, passage_vecs
+    )
 
 
 def test_each_labelled_comment_gets_an_own_and_an_other_pair_per_source():

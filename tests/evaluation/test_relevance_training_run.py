@@ -195,10 +195,20 @@ def test_each_comment_is_scored_under_its_own_question_and_under_another_one(tra
 
 
 def test_the_transfer_report_reads_as_a_table():
-    results = {"model": "relevance-x", "threads": 3, "comments": 7, "on_topic_comments": 4, "hold_threshold": 0.2,
-               "real_labels_roc_auc": 0.81234, "real_labels_roc_auc_cosine": 0.7, "own_vs_other_roc_auc": 0.9,
-               "own_vs_other_roc_auc_cosine": 0.85, "on_topic_held_share": 0.05, "off_topic_held_share": 0.5,
-               "other_question_held_share": 0.625}
+    results = {
+        "model": "relevance-x",
+        "threads": 3,
+        "comments": 7,
+        "on_topic_comments": 4,
+        "hold_threshold": 0.2,
+        "real_labels_roc_auc": 0.81234,
+        "real_labels_roc_auc_cosine": 0.7,
+        "own_vs_other_roc_auc": 0.9,
+        "own_vs_other_roc_auc_cosine": 0.85,
+        "on_topic_held_share": 0.05,
+        "off_topic_held_share": 0.5,
+        "other_question_held_share": 0.625,
+    }
     text = relevance_transfer.markdown(results)
     assert text.startswith("# Relevance on SemEval-2016 (never trained on)")
     assert "Model `relevance-x`, 3 questions, 7 comments (4 on-topic), hold threshold 0.2." in text
@@ -213,10 +223,20 @@ def test_the_transfer_command_refuses_a_folder_without_the_2016_set(tmp_path, ca
 
 
 def test_the_transfer_command_writes_its_json_and_markdown(tmp_path, monkeypatch, capsys):
-    results = {"model": "m", "threads": 1, "comments": 2, "on_topic_comments": 1, "hold_threshold": 0.2,
-               "real_labels_roc_auc": 1.0, "real_labels_roc_auc_cosine": 1.0, "own_vs_other_roc_auc": 1.0,
-               "own_vs_other_roc_auc_cosine": 1.0, "on_topic_held_share": 0.0, "off_topic_held_share": 1.0,
-               "other_question_held_share": 1.0}
+    results = {
+        "model": "m",
+        "threads": 1,
+        "comments": 2,
+        "on_topic_comments": 1,
+        "hold_threshold": 0.2,
+        "real_labels_roc_auc": 1.0,
+        "real_labels_roc_auc_cosine": 1.0,
+        "own_vs_other_roc_auc": 1.0,
+        "own_vs_other_roc_auc_cosine": 1.0,
+        "on_topic_held_share": 0.0,
+        "off_topic_held_share": 1.0,
+        "other_question_held_share": 1.0,
+    }
     monkeypatch.setattr(relevance_transfer, "evaluate", lambda data_dir: results)
     assert relevance_transfer.main(["--data-dir", str(DATA), "--out", str(tmp_path / "o")]) == 0
     assert json.loads((tmp_path / "o" / "relevance-transfer.json").read_text()) == results

@@ -20,8 +20,13 @@ def decision(label, text="a comment", title="An article"):
 
 
 def test_only_approvals_and_abusive_rejections_are_training_examples():
-    labels = [decision("abusive", "you fool", "Rates"), decision("ok", "fair point", "Rates"),
-              decision("off_topic", "nice cake"), decision("spam", "buy now"), decision("other", "hmm")]
+    labels = [
+        decision("abusive", "you fool", "Rates"),
+        decision("ok", "fair point", "Rates"),
+        decision("off_topic", "nice cake"),
+        decision("spam", "buy now"),
+        decision("other", "hmm"),
+    ]
     assert retraining.abuse_examples(labels) == [("you fool", 1, "Rates"), ("fair point", 0, "Rates")]
 
 
@@ -32,7 +37,7 @@ def test_the_description_counts_what_is_used_and_says_why_the_rest_is_not():
     assert lines[0] == "7 moderator decisions found; the abuse model learns from 5: 2 rejected as abusive, 3 approved."
     assert lines[1].startswith("not used: 1 spam rejections")
     assert not any("off-topic" in line for line in lines)  # no off-topic decisions: no line for them
-    assert lines[-1] == "Rejections for \"other\" and undone decisions are not training data."
+    assert lines[-1] == 'Rejections for "other" and undone decisions are not training data.'
 
 
 def test_off_topic_rejections_are_counted_and_left_to_the_relevance_model():
@@ -53,19 +58,24 @@ def test_the_description_of_no_decisions_still_reads_as_a_sentence():
 
 
 def test_news_figures_prefer_the_held_out_figures_over_cross_validation():
-    meta = {"held_out_roc_auc": {"c3": {"roc_auc": 0.9, "seen_in_training": True}, "wiki": {"roc_auc": None}},
-            "cross_validated_roc_auc": {"c3": 0.5}}
+    meta = {
+        "held_out_roc_auc": {"c3": {"roc_auc": 0.9, "seen_in_training": True}, "wiki": {"roc_auc": None}},
+        "cross_validated_roc_auc": {"c3": 0.5},
+    }
     assert retraining.news_figures(meta) == {"c3": 0.9, "wiki": None}
     assert retraining.news_figures({"cross_validated_roc_auc": {"c3": 0.8, "ucc": 0.7}}) == {"c3": 0.8, "ucc": 0.7}
     assert retraining.news_figures({}) == {}
 
 
-@pytest.mark.parametrize(("shipped", "today", "expected"), [
-    ("abuse-2026.03.04-2", date(2026, 3, 4), "abuse-2026.03.04-3"),  # counts up on the same day
-    ("abuse-2026.03.03-7", date(2026, 3, 4), "abuse-2026.03.04-1"),  # a new day starts at 1
-    ("abuse-2026.03.04-ft1", date(2026, 3, 4), "abuse-2026.03.04-1"),  # another naming scheme
-    ("relevance-2026.03.04-2", date(2026, 3, 4), "abuse-2026.03.04-1"),  # another kind of model
-])
+@pytest.mark.parametrize(
+    ("shipped", "today", "expected"),
+    [
+        ("abuse-2026.03.04-2", date(2026, 3, 4), "abuse-2026.03.04-3"),  # counts up on the same day
+        ("abuse-2026.03.03-7", date(2026, 3, 4), "abuse-2026.03.04-1"),  # a new day starts at 1
+        ("abuse-2026.03.04-ft1", date(2026, 3, 4), "abuse-2026.03.04-1"),  # another naming scheme
+        ("relevance-2026.03.04-2", date(2026, 3, 4), "abuse-2026.03.04-1"),  # another kind of model
+    ],
+)
 def test_the_next_version_never_repeats_a_shipped_one(tmp_path, shipped, today, expected):
     meta = tmp_path / "abuse.json"
     meta.write_text(json.dumps({"version": shipped}))
@@ -103,6 +113,7 @@ class KeywordModel(LinearStyleModel):
     def probabilities(self, texts):
         return super().probabilities(texts)
 
+
 HELD_BACK = [("you idiot", 1, "a"), ("what a moron", 1, "b"), ("fair point", 0, "c"), ("the moron in the story", 0, "d")]
 
 
@@ -124,8 +135,9 @@ def test_a_new_model_better_on_the_held_back_decisions_and_as_good_on_news_is_in
     installed, current, new = models
     installed["current"] = KeywordModel(["idiot"], {"c3": 0.90, "ucc": 0.85})
     installed["new"] = KeywordModel(["idiot", "what a moron"], {})
-    result = retraining.compare_with_current(current, new, {"held_out_roc_auc": {"c3": {"roc_auc": 0.897},
-                                                                                 "ucc": {"roc_auc": 0.86}}}, HELD_BACK)
+    result = retraining.compare_with_current(
+        current, new, {"held_out_roc_auc": {"c3": {"roc_auc": 0.897}, "ucc": {"roc_auc": 0.86}}}, HELD_BACK
+    )
     assert result["news_sets"] == {"c3": {"current": 0.90, "new": 0.897}, "ucc": {"current": 0.85, "new": 0.86}}
     assert result["decisions"] == {"held_back": 4, "current": 0.75, "new": 1.0}
     assert result["better"] is True

@@ -9,10 +9,17 @@ import pytest
 from commentdesk.evaluation import seed_examples
 from commentdesk.moderation.models.abuse_encoder import HEADS
 
-ABUSIVE_GROUPS = ("POLITE_THREATS", "INCITEMENT", "DEHUMANISATION", "WISHING_HARM", "INSULTS_AT_PEOPLE",
-                  "HARASSMENT")
-FINE_GROUPS = ("SHARP_CRITICISM", "SARCASM_AND_DISSENT", "COUNTER_SPEECH", "NEGATED", "REPORTED_SPEECH",
-               "PROFANITY_AT_NO_ONE", "IDENTITY_NEUTRAL", "VIOLENCE_IN_NEWS")
+ABUSIVE_GROUPS = ("POLITE_THREATS", "INCITEMENT", "DEHUMANISATION", "WISHING_HARM", "INSULTS_AT_PEOPLE", "HARASSMENT")
+FINE_GROUPS = (
+    "SHARP_CRITICISM",
+    "SARCASM_AND_DISSENT",
+    "COUNTER_SPEECH",
+    "NEGATED",
+    "REPORTED_SPEECH",
+    "PROFANITY_AT_NO_ONE",
+    "IDENTITY_NEUTRAL",
+    "VIOLENCE_IN_NEWS",
+)
 
 
 def _normalised(text: str) -> str:
@@ -31,8 +38,7 @@ def test_each_group_has_40_to_60_seeds_of_4_to_40_words(name):
 
 
 def test_original_groups_are_kept():
-    assert (len(seed_examples.THREATS), len(seed_examples.IDENTITY_ATTACKS),
-            len(seed_examples.HARD_NEGATIVES)) == (30, 30, 42)
+    assert (len(seed_examples.THREATS), len(seed_examples.IDENTITY_ATTACKS), len(seed_examples.HARD_NEGATIVES)) == (30, 30, 42)
 
 
 def test_labeled_seeds_cover_every_group_with_its_label():
@@ -70,13 +76,16 @@ def test_fine_seeds_carry_no_abuse_category_except_obscenity_for_profanity():
             assert on == ({"obscenity"} if name == "PROFANITY_AT_NO_ONE" else set()), text
 
 
-@pytest.mark.parametrize("name, heads", [
-    ("POLITE_THREATS", {"threat"}),
-    ("INCITEMENT", {"incitement", "threat"}),
-    ("DEHUMANISATION", {"dehumanisation", "identity_attack"}),
-    ("WISHING_HARM", {"threat"}),
-    ("INSULTS_AT_PEOPLE", {"insult"}),
-])
+@pytest.mark.parametrize(
+    "name, heads",
+    [
+        ("POLITE_THREATS", {"threat"}),
+        ("INCITEMENT", {"incitement", "threat"}),
+        ("DEHUMANISATION", {"dehumanisation", "identity_attack"}),
+        ("WISHING_HARM", {"threat"}),
+        ("INSULTS_AT_PEOPLE", {"insult"}),
+    ],
+)
 def test_abusive_groups_set_their_heads(name, heads):
     targets_of = {text: targets for text, _label, targets in seed_examples.labeled_seeds()}
     for text in getattr(seed_examples, name):

@@ -19,15 +19,18 @@ GOOD = {"id": "a", "functionality": "slur", "expected": "hold_or_reject", "artic
 GOOD_OFFTOPIC = {"id": "o", "kind": "on_topic", "expected": "publish", "article": "budget", "text": "Budget talk."}
 
 
-@pytest.mark.parametrize(("broken", "message"), [
-    ("[1, 2]", "each line must be a JSON object"),
-    (json.dumps({**GOOD, "text": "   "}), "needs a non-empty string 'text'"),
-    (json.dumps({**GOOD, "id": 7}), "needs a non-empty string 'id'"),
-    (json.dumps({k: v for k, v in GOOD.items() if k != "article"}), "needs a non-empty string 'article'"),
-    (json.dumps({**GOOD, "parent": ""}), "'parent' must be a non-empty string when given"),
-    (json.dumps({**GOOD, "parent": ["a"]}), "'parent' must be a non-empty string when given"),
-    (json.dumps({k: v for k, v in GOOD.items() if k != "functionality"}), "needs a 'functionality'"),
-])
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        ("[1, 2]", "each line must be a JSON object"),
+        (json.dumps({**GOOD, "text": "   "}), "needs a non-empty string 'text'"),
+        (json.dumps({**GOOD, "id": 7}), "needs a non-empty string 'id'"),
+        (json.dumps({k: v for k, v in GOOD.items() if k != "article"}), "needs a non-empty string 'article'"),
+        (json.dumps({**GOOD, "parent": ""}), "'parent' must be a non-empty string when given"),
+        (json.dumps({**GOOD, "parent": ["a"]}), "'parent' must be a non-empty string when given"),
+        (json.dumps({k: v for k, v in GOOD.items() if k != "functionality"}), "needs a 'functionality'"),
+    ],
+)
 def test_a_broken_functional_line_is_refused_with_its_number(tmp_path, broken, message):
     path = tmp_path / "functional.jsonl"
     path.write_text(json.dumps(GOOD) + "\n\n" + broken + "\n")
@@ -35,11 +38,14 @@ def test_a_broken_functional_line_is_refused_with_its_number(tmp_path, broken, m
         load_functional(path, ARTICLES)
 
 
-@pytest.mark.parametrize("record", [
-    {**GOOD_OFFTOPIC, "kind": "chatter"},  # chatter must be held
-    {**GOOD_OFFTOPIC, "kind": "gossip"},
-    {k: v for k, v in GOOD_OFFTOPIC.items() if k != "kind"},
-])
+@pytest.mark.parametrize(
+    "record",
+    [
+        {**GOOD_OFFTOPIC, "kind": "chatter"},  # chatter must be held
+        {**GOOD_OFFTOPIC, "kind": "gossip"},
+        {k: v for k, v in GOOD_OFFTOPIC.items() if k != "kind"},
+    ],
+)
 def test_an_offtopic_line_must_say_a_kind_that_matches_its_expectation(tmp_path, record):
     path = tmp_path / "offtopic.jsonl"
     path.write_text(json.dumps(record) + "\n")
@@ -49,8 +55,14 @@ def test_an_offtopic_line_must_say_a_kind_that_matches_its_expectation(tmp_path,
 
 def test_blank_lines_are_skipped_and_the_case_keeps_its_fields(tmp_path):
     path = tmp_path / "offtopic.jsonl"
-    chatter = {**GOOD_OFFTOPIC, "id": "c", "kind": "chatter", "expected": "hold", "chatter_kind": "sport",
-               "parent": "Was the budget fair?"}
+    chatter = {
+        **GOOD_OFFTOPIC,
+        "id": "c",
+        "kind": "chatter",
+        "expected": "hold",
+        "chatter_kind": "sport",
+        "parent": "Was the budget fair?",
+    }
     path.write_text("\n" + json.dumps(GOOD_OFFTOPIC) + "\n   \n" + json.dumps(chatter) + "\n")
     on_topic, held = load_offtopic(path, ARTICLES)
     assert (on_topic.id, on_topic.group, on_topic.parent, on_topic.chatter_kind) == ("o", "on_topic", None, None)
@@ -70,12 +82,26 @@ def test_demo_cases_are_marked_from_the_file(tmp_path):
 
 
 def test_a_mistake_on_a_reply_names_the_comment_it_answered():
-    case = SuiteCase(id="r1", suite="functional", group="civil_reply", expected="publish", article="budget",
-                     text="You are wrong about that.", parent="The budget is fine.")
+    case = SuiteCase(
+        id="r1",
+        suite="functional",
+        group="civil_reply",
+        expected="publish",
+        article="budget",
+        text="You are wrong about that.",
+        parent="The budget is fine.",
+    )
     report = functional_report([Judged(case=case, decision="hold", reason_codes=("abusive",), abuse=0.81234, relevance=0.9)])
     (mistake,) = report["per_functionality"]["civil_reply"]["mistakes"]
-    assert mistake == {"id": "r1", "text": "You are wrong about that.", "decision": "hold", "reasons": ["abusive"],
-                       "abuse": 0.8123, "relevance": 0.9, "parent": "The budget is fine."}
+    assert mistake == {
+        "id": "r1",
+        "text": "You are wrong about that.",
+        "decision": "hold",
+        "reasons": ["abusive"],
+        "abuse": 0.8123,
+        "relevance": 0.9,
+        "parent": "The budget is fine.",
+    }
 
 
 @pytest.mark.parametrize(("which", "suites_run"), [("functional", {"functional"}), ("offtopic", {"offtopic"})])
@@ -99,9 +125,11 @@ def test_only_the_chosen_shipped_suite_is_judged(tmp_path, monkeypatch, which, s
 
 
 def test_nested_figures_are_flattened_into_dotted_rows(tmp_path):
-    result = SetResult("robustness", "robustness", {"thresholds": {"hold": 0.4, "reject": None},
-                                                    "categories": {"insult": {"roc_auc": 0.81234, "positives": 3}},
-                                                    "n": 12})
+    result = SetResult(
+        "robustness",
+        "robustness",
+        {"thresholds": {"hold": 0.4, "reject": None}, "categories": {"insult": {"roc_auc": 0.81234, "positives": 3}}, "n": 12},
+    )
     paths = write_reports([result], tmp_path, {"abuse model": "abuse-x"})
     markdown = paths["markdown"].read_text()
     assert "| thresholds.hold | 0.400 |" in markdown and "| thresholds.reject | – |" in markdown
@@ -112,8 +140,14 @@ def test_nested_figures_are_flattened_into_dotted_rows(tmp_path):
 
 
 def test_each_set_gets_its_section_notes_plots_and_mistakes_in_order(tmp_path):
-    first = SetResult("c3", "abuse", {"n": 2}, plots=[tmp_path / "abuse-c3.png"], notes=["held-out part: test"],
-                      mistakes={"missed": [(0.1234, "x" * 700)]})
+    first = SetResult(
+        "c3",
+        "abuse",
+        {"n": 2},
+        plots=[tmp_path / "abuse-c3.png"],
+        notes=["held-out part: test"],
+        mistakes={"missed": [(0.1234, "x" * 700)]},
+    )
     second = SetResult("relevance-c3", "relevance", {"hold_threshold": 0.2})
     paths = write_reports([first, second], tmp_path, {})
     markdown = paths["markdown"].read_text()

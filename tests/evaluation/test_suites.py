@@ -61,8 +61,9 @@ def test_offtopic_suites_cover_six_subjects_with_chatter_reactions_and_replies(o
         assert per_article[(article, "chatter")] >= 20 and per_article[(article, "on_topic")] >= 20, article
         replies = {case.group for case in offtopic if case.article == article and case.parent}
         assert replies == {"chatter", "on_topic"}, article
-        short_reactions = [case for case in offtopic if case.article == article and case.group == "on_topic"
-                           and len(case.text.split()) <= 4]
+        short_reactions = [
+            case for case in offtopic if case.article == article and case.group == "on_topic" and len(case.text.split()) <= 4
+        ]
         assert len(short_reactions) >= 4, article
 
 
@@ -100,21 +101,29 @@ def test_malformed_suite_lines_are_refused_with_the_line(tmp_path, articles):
 
 
 def _judged(group, expected, decision, reasons=(), suite="functional", article="budget", relevance=0.5, abuse=0.5):
-    case = SuiteCase(id=f"{group}-{decision}-{'-'.join(reasons)}", suite=suite, group=group, expected=expected,
-                     article=article, text=f"{group} {decision} {reasons}")
+    case = SuiteCase(
+        id=f"{group}-{decision}-{'-'.join(reasons)}",
+        suite=suite,
+        group=group,
+        expected=expected,
+        article=article,
+        text=f"{group} {decision} {reasons}",
+    )
     return Judged(case=case, decision=decision, reason_codes=tuple(reasons), abuse=abuse, relevance=relevance)
 
 
 def test_functional_accuracy_counts_held_or_rejected_abuse_and_separates_the_abuse_view():
-    report = functional_report([
-        _judged("threat_direct", "hold_or_reject", "hold", ["threat"]),
-        _judged("threat_direct", "hold_or_reject", "reject", ["abusive"]),
-        _judged("threat_direct", "hold_or_reject", "hold", ["off_topic"]),   # held, but not as abuse
-        _judged("threat_direct", "hold_or_reject", "publish"),
-        _judged("dissent", "publish", "publish", abuse=0.1),
-        _judged("dissent", "publish", "hold", ["off_topic"], abuse=0.1),    # wrong, yet not the abuse model's fault
-        _judged("dissent", "publish", "hold", ["possibly_abusive"], abuse=0.6),
-    ])
+    report = functional_report(
+        [
+            _judged("threat_direct", "hold_or_reject", "hold", ["threat"]),
+            _judged("threat_direct", "hold_or_reject", "reject", ["abusive"]),
+            _judged("threat_direct", "hold_or_reject", "hold", ["off_topic"]),  # held, but not as abuse
+            _judged("threat_direct", "hold_or_reject", "publish"),
+            _judged("dissent", "publish", "publish", abuse=0.1),
+            _judged("dissent", "publish", "hold", ["off_topic"], abuse=0.1),  # wrong, yet not the abuse model's fault
+            _judged("dissent", "publish", "hold", ["possibly_abusive"], abuse=0.6),
+        ]
+    )
     threat, dissent = report["per_functionality"]["threat_direct"], report["per_functionality"]["dissent"]
     assert (threat["accuracy"], threat["abuse_view_accuracy"]) == (0.75, 0.5)
     assert (dissent["accuracy"], dissent["abuse_view_accuracy"]) == (round(1 / 3, 4), round(2 / 3, 4))
@@ -124,14 +133,16 @@ def test_functional_accuracy_counts_held_or_rejected_abuse_and_separates_the_abu
 
 
 def test_offtopic_report_gives_held_shares_per_article():
-    report = offtopic_report([
-        _judged("chatter", "hold", "hold", ["off_topic"], suite="offtopic", relevance=0.1),
-        _judged("chatter", "hold", "hold", ["contact_bait"], suite="offtopic", relevance=0.6),
-        _judged("chatter", "hold", "publish", suite="offtopic", relevance=0.7),
-        _judged("on_topic", "publish", "publish", suite="offtopic", relevance=0.9),
-        _judged("chatter", "hold", "publish", suite="offtopic", article="pride", relevance=0.8),
-        _judged("on_topic", "publish", "hold", ["off_topic"], suite="offtopic", article="pride", relevance=0.2),
-    ])
+    report = offtopic_report(
+        [
+            _judged("chatter", "hold", "hold", ["off_topic"], suite="offtopic", relevance=0.1),
+            _judged("chatter", "hold", "hold", ["contact_bait"], suite="offtopic", relevance=0.6),
+            _judged("chatter", "hold", "publish", suite="offtopic", relevance=0.7),
+            _judged("on_topic", "publish", "publish", suite="offtopic", relevance=0.9),
+            _judged("chatter", "hold", "publish", suite="offtopic", article="pride", relevance=0.8),
+            _judged("on_topic", "publish", "hold", ["off_topic"], suite="offtopic", article="pride", relevance=0.2),
+        ]
+    )
     budget, pride = report["per_article"]["budget"], report["per_article"]["pride"]
     assert (budget["chatter"]["held"], budget["chatter"]["held_as_off_topic"]) == (round(2 / 3, 4), round(1 / 3, 4))
     assert (budget["on_topic"]["held"], pride["on_topic"]["held"]) == (0.0, 1.0)
@@ -164,4 +175,3 @@ def test_eval_suite_refuses_options_it_cannot_honour(tmp_path, capsys):
     assert main(["eval", "--suite", "functional", "--weights-dir", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
     assert "--suite" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
-

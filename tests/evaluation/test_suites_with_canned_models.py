@@ -29,8 +29,9 @@ class WordModels:
         text = candidate.text.lower()
         abuse = 0.99 if "clowns" in text else 0.01
         relevance = 0.05 if ("football" in text or "cake" in text) else 0.9
-        return ModelSignals(abuse=AbuseScore(abuse), relevance=RelevanceScore(relevance, relevance, None, "article"),
-                            versions=self.versions)
+        return ModelSignals(
+            abuse=AbuseScore(abuse), relevance=RelevanceScore(relevance, relevance, None, "article"), versions=self.versions
+        )
 
 
 def case(case_id, text, suite, group, expected, **extra):
@@ -38,15 +39,26 @@ def case(case_id, text, suite, group, expected, **extra):
 
 
 FUNCTIONAL = [
-    case("f1", "Only clowns set interest rates this way, honestly.", "functional", "insults", suites.HOLD_OR_REJECT, demo_case=True),
+    case(
+        "f1", "Only clowns set interest rates this way, honestly.", "functional", "insults", suites.HOLD_OR_REJECT, demo_case=True
+    ),
     case("f2", "The bank is run by clowns who cannot count at all.", "functional", "insults", suites.HOLD_OR_REJECT),
     case("f3", "The governor explained the decision clearly and calmly.", "functional", "insults", suites.HOLD_OR_REJECT),
     case("f4", "Holding rates is sensible while services inflation stays high.", "functional", "civil", suites.PUBLISH),
     case("f5", "I would have cut, but the reasoning for holding is fair enough.", "functional", "civil", suites.PUBLISH),
 ]
 OFFTOPIC = [
-    case("o1", "Did anyone watch the football match last night, what a game?", "offtopic", "chatter", suites.HOLD, chatter_kind="sport"),
-    case("o2", "Lovely cake recipe from my grandmother, anyone want it?", "offtopic", "chatter", suites.HOLD, chatter_kind="food"),
+    case(
+        "o1",
+        "Did anyone watch the football match last night, what a game?",
+        "offtopic",
+        "chatter",
+        suites.HOLD,
+        chatter_kind="sport",
+    ),
+    case(
+        "o2", "Lovely cake recipe from my grandmother, anyone want it?", "offtopic", "chatter", suites.HOLD, chatter_kind="food"
+    ),
     case("o3", "Rates held again, savers will be pleased with that decision.", "offtopic", "on_topic", suites.PUBLISH),
     case("o4", "Agreed.", "offtopic", "on_topic", suites.PUBLISH, parent="Holding is right."),
 ]
@@ -55,8 +67,14 @@ OFFTOPIC = [
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
     out = tmp_path_factory.mktemp("suites")
-    written = evaluate_suites(out, Scorer(models=WordModels()), ARTICLES, functional=FUNCTIONAL, offtopic=OFFTOPIC,
-                              command="commentdesk eval --suite all")
+    written = evaluate_suites(
+        out,
+        Scorer(models=WordModels()),
+        ARTICLES,
+        functional=FUNCTIONAL,
+        offtopic=OFFTOPIC,
+        command="commentdesk eval --suite all",
+    )
     return out, written
 
 
@@ -127,8 +145,10 @@ def test_the_articles_file_is_checked(tmp_path):
 
 
 def test_the_transfer_report_sets_each_fold_beside_the_previous_model(tmp_path):
-    results = {"fold_cap": 1500, "folds": {"c3": {"rows": 100, "abusive": 30, "roc_auc": 0.91},
-                                           "ucc": {"rows": 80, "abusive": 20, "roc_auc": 0.85}}}
+    results = {
+        "fold_cap": 1500,
+        "folds": {"c3": {"rows": 100, "abusive": 30, "roc_auc": 0.91}, "ucc": {"rows": 80, "abusive": 20, "roc_auc": 0.85}},
+    }
     path = transfer.write_report(results, {"c3": 0.95, "ucc": 0.88}, tmp_path, "commentdesk eval --transfer")
     text = path.read_text()
     assert "| c3 | 100 | 30 | 0.910 | 0.950 |" in text and "| ucc | 80 | 20 | 0.850 | 0.880 |" in text

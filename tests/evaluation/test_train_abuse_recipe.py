@@ -20,8 +20,16 @@ def pool_of(sets, labels, texts=None, augmented=False, **extra):
     texts = texts or [fakes.abusive_text(i) if y else fakes.civil_text(i) for i, y in enumerate(labels)]
     categories = {c: np.full(len(texts), np.nan) for c in CATEGORIES}
     categories.update(extra)
-    return train_abuse.make_pool(texts, fakes.embed(texts), labels, np.asarray(labels, float), sets,
-                                 [f"g{i}" for i in range(len(texts))], categories, augmented=augmented)
+    return train_abuse.make_pool(
+        texts,
+        fakes.embed(texts),
+        labels,
+        np.asarray(labels, float),
+        sets,
+        [f"g{i}" for i in range(len(texts))],
+        categories,
+        augmented=augmented,
+    )
 
 
 @pytest.fixture
@@ -74,10 +82,10 @@ def test_the_seed_pool_labels_threats_and_identity_attacks_and_their_hard_negati
     pool = train_abuse.seed_pool()
     n_t, n_i = len(seed_examples.THREATS), len(seed_examples.IDENTITY_ATTACKS)
     assert len(pool) == n_t + n_i + len(seed_examples.HARD_NEGATIVES) and set(pool.sets) == {"seeds"}
-    assert pool.labels[:n_t + n_i].all() and not pool.labels[n_t + n_i:].any()
+    assert pool.labels[: n_t + n_i].all() and not pool.labels[n_t + n_i :].any()
     assert pool.categories["threat"][:n_t].tolist() == [1.0] * n_t and pool.categories["threat"][n_t] == 0.0
     assert np.isnan(pool.categories["identity_attack"][:n_t]).all()
-    assert pool.categories["identity_attack"][n_t:n_t + n_i].tolist() == [1.0] * n_i
+    assert pool.categories["identity_attack"][n_t : n_t + n_i].tolist() == [1.0] * n_i
     assert np.isnan(pool.categories["insult"]).all()
 
 
@@ -194,8 +202,9 @@ def test_category_heads_are_fitted_only_where_enough_rows_label_both_classes():
 
 
 def test_the_evidence_level_is_a_high_quantile_of_word_strengths_in_civil_news():
-    pool = pool_of(["c3"] * 4 + ["olid"], [0, 0, 0, 0, 1],
-                   texts=["calm words", "calm words", "calm words", "calm words", "idiot idiot"])
+    pool = pool_of(
+        ["c3"] * 4 + ["olid"], [0, 0, 0, 0, 1], texts=["calm words", "calm words", "calm words", "calm words", "idiot idiot"]
+    )
     spec = LexicalSpec(n_features=2**10)
     featurizer = LexicalFeaturizer(spec)
     weights = np.zeros(spec.n_features, np.float32)
@@ -210,7 +219,8 @@ def trained(tmp_path_factory):
     """One whole training run (a few seconds), shared by the tests that read its results."""
     out = tmp_path_factory.mktemp("weights")
     site = [(fakes.abusive_text(i) + " site", 1, f"site-{i % 4}") for i in range(6)] + [
-        (fakes.civil_text(i) + " site", 0, f"site-{i % 4}") for i in range(6)]
+        (fakes.civil_text(i) + " site", 0, f"site-{i % 4}") for i in range(6)
+    ]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(train_abuse, "load_abuse_set", lambda name, data_dir: fakes.abuse_set(name, 40))
         patch.setattr(train_abuse, "embed_cached", fakes.cached_embed)

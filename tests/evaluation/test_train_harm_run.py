@@ -14,19 +14,30 @@ from commentdesk.evaluation import harm_seeds, seed_examples, train_harm
 from commentdesk.evaluation.datasets import CATEGORIES, AbuseSet
 from commentdesk.moderation.models.harm import HEADS
 
-THREATS = ("I will hurt you and your family", "someone should shoot him", "I am going to kill you tonight",
-           "we will burn your house down", "you deserve to be beaten", "I will find you and hurt you")
+THREATS = (
+    "I will hurt you and your family",
+    "someone should shoot him",
+    "I am going to kill you tonight",
+    "we will burn your house down",
+    "you deserve to be beaten",
+    "I will find you and hurt you",
+)
 
 
 def threat_set(name: str, n: int = 24) -> AbuseSet:
     """Every third comment a threat; the rest civil. Half the rows are test rows."""
     threat = np.array([1.0 if i % 3 == 0 else 0.0 for i in range(n)], np.float32)
-    texts = [f"{THREATS[i % len(THREATS)]} ({name} {i})" if threat[i] else fakes.civil_text(i) + f" ({name})"
-             for i in range(n)]
+    texts = [f"{THREATS[i % len(THREATS)]} ({name} {i})" if threat[i] else fakes.civil_text(i) + f" ({name})" for i in range(n)]
     categories = {c: np.full(n, np.nan, np.float32) for c in CATEGORIES}
     categories["threat"] = threat
-    return AbuseSet(name, texts, threat.astype(np.int8), np.array([f"{name}{i}" for i in range(n)]),
-                    np.array(["train" if i % 2 == 0 else "test" for i in range(n)]), categories)
+    return AbuseSet(
+        name,
+        texts,
+        threat.astype(np.int8),
+        np.array([f"{name}{i}" for i in range(n)]),
+        np.array(["train" if i % 2 == 0 else "test" for i in range(n)]),
+        categories,
+    )
 
 
 def sets(name, data_dir):
@@ -88,7 +99,11 @@ def test_neutral_group_sentences_are_the_non_abusive_madlibs(tmp_path, monkeypat
 
 def test_sampling_is_fixed_and_sorted():
     picked = train_harm._sample(np.arange(100), 10, seed=3)
-    assert len(picked) == 10 and picked.tolist() == sorted(picked) and np.array_equal(picked, train_harm._sample(np.arange(100), 10, 3))
+    assert (
+        len(picked) == 10
+        and picked.tolist() == sorted(picked)
+        and np.array_equal(picked, train_harm._sample(np.arange(100), 10, 3))
+    )
     assert train_harm._sample(np.arange(5), 10, seed=3).tolist() == [0, 1, 2, 3, 4]
 
 
@@ -123,8 +138,9 @@ def test_a_run_trains_on_train_rows_of_the_trained_sets_only(trained):
     _out, meta = trained
     assert meta["trained_on"]["dynahate"] == 12 and meta["trained_on"]["toxic_spans"] == 12
     assert "implicit_hate" not in meta["trained_on"]  # it only measures transfer
-    assert meta["trained_on"]["c3"] == int(((fakes.abuse_set("c3", 20).split == "train")
-                                            & (fakes.abuse_set("c3", 20).labels == 0)).sum())
+    assert meta["trained_on"]["c3"] == int(
+        ((fakes.abuse_set("c3", 20).split == "train") & (fakes.abuse_set("c3", 20).labels == 0)).sum()
+    )
 
 
 def test_a_run_reports_transfer_to_each_threat_set_and_the_held_shares(trained):
@@ -153,7 +169,12 @@ def test_the_command_passes_its_options_and_prints_the_figures(tmp_path, monkeyp
     monkeypatch.setattr(train_harm, "train", train)
     code = train_harm.main(["--data-dir", str(tmp_path), "--out", str(tmp_path / "w"), "--news-budget", "0.02", "--c", "0.5"])
     assert code == 0
-    assert called == {"data_dir": tmp_path, "out_dir": tmp_path / "w", "cache_dir": train_harm.Path(".cache"),
-                      "news_budget": 0.02, "c": 0.5}
+    assert called == {
+        "data_dir": tmp_path,
+        "out_dir": tmp_path / "w",
+        "cache_dir": train_harm.Path(".cache"),
+        "news_budget": 0.02,
+        "c": 0.5,
+    }
     printed = json.loads(capsys.readouterr().out)
     assert printed == {"version": "harm-x", "thresholds": {"violence": 0.6}, "transfer_mean": 0.8}

@@ -21,8 +21,15 @@ def part(name: str, n: int = 10, abusive_every: int = 2) -> Part:
     labels = np.array([1 if i % abusive_every == 0 else 0 for i in range(n)], np.int8)
     texts = [fakes.abusive_text(i) if labels[i] else fakes.civil_text(i) for i in range(n)]
     states = TrunkStates(np.zeros((n, 384), np.float16), np.arange(n + 1, dtype=np.int64), fakes.embed(texts))
-    return Part(name, texts, labels.astype(np.float32), labels, np.full((n, len(HEADS)), np.nan, np.float32),
-                np.array([f"{name}:{i}" for i in range(n)]), states)
+    return Part(
+        name,
+        texts,
+        labels.astype(np.float32),
+        labels,
+        np.full((n, len(HEADS)), np.nan, np.float32),
+        np.array([f"{name}:{i}" for i in range(n)]),
+        states,
+    )
 
 
 class Trained:
@@ -52,20 +59,24 @@ def loaded(names=("c3", "ucc", "olid"), rows=10):
 
 
 def test_each_fold_learns_from_every_other_set_and_the_seeds(tmp_path, trainer):
-    transfer.run_transfer(tmp_path, tmp_path / "t.json", folds=("c3", "ucc"), sets=("c3", "ucc", "olid"),
-                          loaded=loaded())
+    transfer.run_transfer(tmp_path, tmp_path / "t.json", folds=("c3", "ucc"), sets=("c3", "ucc", "olid"), loaded=loaded())
     assert trainer == [{"ucc": 10, "olid": 10, "seeds": 4}, {"c3": 10, "olid": 10, "seeds": 4}]
 
 
 def test_every_training_set_is_capped_but_the_seeds_are_not(tmp_path, trainer):
-    transfer.run_transfer(tmp_path, tmp_path / "t.json", folds=("c3",), cap=3, sets=("c3", "ucc", "olid"),
-                          loaded=(loaded()[0], loaded()[1], part("seeds", 8)))
+    transfer.run_transfer(
+        tmp_path,
+        tmp_path / "t.json",
+        folds=("c3",),
+        cap=3,
+        sets=("c3", "ucc", "olid"),
+        loaded=(loaded()[0], loaded()[1], part("seeds", 8)),
+    )
     assert trainer == [{"ucc": 3, "olid": 3, "seeds": 8}]
 
 
 def test_sets_outside_the_chosen_ones_are_never_trained_on(tmp_path, trainer):
-    results = transfer.run_transfer(tmp_path, tmp_path / "t.json", folds=("c3",), sets=("c3", "ucc"),
-                                    loaded=loaded())
+    results = transfer.run_transfer(tmp_path, tmp_path / "t.json", folds=("c3",), sets=("c3", "ucc"), loaded=loaded())
     assert trainer == [{"ucc": 10, "seeds": 4}]
     assert results["sets"] == ["c3", "ucc"] and results["fold_cap"] == transfer.FOLD_CAP
 
@@ -95,8 +106,9 @@ def test_results_are_written_and_a_rerun_only_trains_the_missing_folds(tmp_path,
 def test_folds_without_a_figure_do_not_count_in_the_summary(tmp_path, trainer):
     train, test, seeds = loaded()
     test["olid"] = part("olid", 4, abusive_every=1)  # abusive rows only: no ROC-AUC
-    results = transfer.run_transfer(tmp_path, tmp_path / "t.json", folds=("olid",), sets=("c3", "olid"),
-                                    loaded=(train, test, seeds))
+    results = transfer.run_transfer(
+        tmp_path, tmp_path / "t.json", folds=("olid",), sets=("c3", "olid"), loaded=(train, test, seeds)
+    )
     assert results["folds"]["olid"]["roc_auc"] is None
     assert results["mean_roc_auc"] is None and results["worst_roc_auc"] is None
 
@@ -131,8 +143,9 @@ def test_a_set_within_the_cap_is_kept_whole():
 
 
 def test_the_baseline_scores_each_test_set_with_the_previous_model(tmp_path, monkeypatch):
-    monkeypatch.setattr(transfer, "load_parts", lambda names, data_dir, split, cache_dir=None:
-                        {name: part(name, 6) for name in names})
+    monkeypatch.setattr(
+        transfer, "load_parts", lambda names, data_dir, split, cache_dir=None: {name: part(name, 6) for name in names}
+    )
     weights_used = []
 
     def legacy(target, weights_dir):
@@ -162,8 +175,10 @@ def test_legacy_scores_come_from_the_previous_kind_of_model_on_the_cached_embedd
 
 def test_the_report_lists_the_known_sets_in_their_usual_order(tmp_path):
     fold = {"rows": 10, "abusive": 4}
-    results = {"fold_cap": 5, "folds": {"olid": {**fold, "roc_auc": 0.7}, "c3": {**fold, "roc_auc": 0.9},
-                                        "private_set": {**fold, "roc_auc": 0.1}}}
+    results = {
+        "fold_cap": 5,
+        "folds": {"olid": {**fold, "roc_auc": 0.7}, "c3": {**fold, "roc_auc": 0.9}, "private_set": {**fold, "roc_auc": 0.1}},
+    }
     text = transfer.write_report(results, {"c3": 0.95}, tmp_path, "cmd").read_text()
     assert text.index("| c3 |") < text.index("| olid |") and "private_set" not in text
     assert "- mean: **0.800**, worst: **0.700** (olid)" in text

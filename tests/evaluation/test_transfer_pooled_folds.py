@@ -24,9 +24,15 @@ def fake_corpus(sizes: dict[str, int], seeds: int = 3) -> transfer_pooled.Corpus
     for k, (name, n) in enumerate(sizes.items()):
         y = np.array([i % 2 for i in range(n)], float)
         x = np.column_stack([y * 2 - 1, np.full(n, k)]).astype(np.float32)
-        corpus.rows[name] = {"train_y": y, "train_x": x, "train_l": sp.csr_matrix(x),
-                             "test_y": y.astype(int), "test_x": x, "test_l": sp.csr_matrix(x),
-                             "test_texts": [f"{name} {i}" for i in range(n)]}
+        corpus.rows[name] = {
+            "train_y": y,
+            "train_x": x,
+            "train_l": sp.csr_matrix(x),
+            "test_y": y.astype(int),
+            "test_x": x,
+            "test_l": sp.csr_matrix(x),
+            "test_texts": [f"{name} {i}" for i in range(n)],
+        }
     corpus.seed_y = np.array([i % 2 for i in range(seeds)], float)
     corpus.seed_x = np.column_stack([corpus.seed_y * 2 - 1, np.full(seeds, 9)]).astype(np.float32)
     corpus.seed_l = sp.csr_matrix(corpus.seed_x)
@@ -130,8 +136,7 @@ def test_a_run_gives_each_set_three_figures_and_a_mean_and_worst(monkeypatch, tm
     results = transfer_pooled.run(tmp_path, tmp_path / "cache")
     assert made["file"] == tmp_path / "cache" / "transfer-embeddings.npz"
     assert folds_seen[0] == (("c3", "ucc"), [0], "c3") and folds_seen[1] == (tuple(sizes), [0, 1, 2, 3], "c3")
-    assert results["folds"]["cad"] == {"todays_data": 0.6, "all_data": 0.8, "shipped_model": 0.5,
-                                       "shipped_model_saw_it": False}
+    assert results["folds"]["cad"] == {"todays_data": 0.6, "all_data": 0.8, "shipped_model": 0.5, "shipped_model_saw_it": False}
     assert results["folds"]["c3"]["shipped_model_saw_it"] is True
     assert results["summary"]["shipped_model"] == {"mean": 0.7, "worst": 0.5}
     assert results["summary"]["all_data"] == {"mean": 0.8, "worst": 0.8}
@@ -157,8 +162,10 @@ def test_the_command_refuses_a_missing_data_folder(tmp_path, capsys):
 
 def test_the_command_writes_the_figures_and_the_table(tmp_path, monkeypatch, capsys):
     fold = {"todays_data": 0.61, "all_data": 0.72, "shipped_model": 0.83, "shipped_model_saw_it": False}
-    results = {"folds": {"cad": fold}, "summary": {key: {"mean": fold[key], "worst": fold[key]}
-                                                  for key in ("todays_data", "all_data", "shipped_model")}}
+    results = {
+        "folds": {"cad": fold},
+        "summary": {key: {"mean": fold[key], "worst": fold[key]} for key in ("todays_data", "all_data", "shipped_model")},
+    }
     called = {}
 
     def run(data_dir, cache_dir):

@@ -153,8 +153,9 @@ def tiny_transformer(monkeypatch):
     import torch
 
     torch.manual_seed(0)
-    config = transformers.BertConfig(vocab_size=30, hidden_size=8, num_hidden_layers=trunk_cache.SHARED_LAYERS + 1,
-                                     num_attention_heads=2, intermediate_size=16)
+    config = transformers.BertConfig(
+        vocab_size=30, hidden_size=8, num_hidden_layers=trunk_cache.SHARED_LAYERS + 1, num_attention_heads=2, intermediate_size=16
+    )
     model = transformers.BertModel(config).eval()
     monkeypatch.setattr(trunk_cache, "base_model", lambda: (None, model))
     return model
@@ -169,8 +170,9 @@ def test_the_extra_shared_layers_see_each_text_alone_whatever_it_is_batched_with
     alone = [trunk_cache.advance(states.take(np.array([i]))) for i in range(4)]
     assert np.array_equal(together.offsets, offsets)
     for i in range(4):
-        assert np.allclose(together.hidden[offsets[i]:offsets[i + 1]].astype(np.float32),
-                           alone[i].hidden.astype(np.float32), atol=2e-3)
+        assert np.allclose(
+            together.hidden[offsets[i] : offsets[i + 1]].astype(np.float32), alone[i].hidden.astype(np.float32), atol=2e-3
+        )
     assert not np.allclose(together.hidden.astype(np.float32), states.hidden.astype(np.float32))
 
 
@@ -183,8 +185,7 @@ def named_states(monkeypatch):
 
     def states(name, texts, cache_dir=None):
         asked.append((name, len(texts)))
-        return TrunkStates(np.zeros((len(texts), 2), np.float16), np.arange(len(texts) + 1, dtype=np.int64),
-                           fakes.embed(texts))
+        return TrunkStates(np.zeros((len(texts), 2), np.float16), np.arange(len(texts) + 1, dtype=np.int64), fakes.embed(texts))
 
     monkeypatch.setattr(abuse_corpus, "trunk_states", states)
     return asked
@@ -226,8 +227,7 @@ def test_uncached_examples_are_encoded_fresh(named_states, monkeypatch):
 
     def fresh(texts, desc=""):
         encoded.append(desc)
-        return TrunkStates(np.zeros((len(texts), 2), np.float16), np.arange(len(texts) + 1, dtype=np.int64),
-                           fakes.embed(texts))
+        return TrunkStates(np.zeros((len(texts), 2), np.float16), np.arange(len(texts) + 1, dtype=np.int64), fakes.embed(texts))
 
     monkeypatch.setattr(trunk_cache, "fresh_states", fresh)
     part = abuse_corpus.labeled_part("site", [("ok", 0, {})], cache=False)

@@ -41,7 +41,7 @@ def test_every_string_is_translated_with_the_same_placeholders(language):
         wanted = set(PLACEHOLDER.findall(sources[0]))
         for text in texts:
             assert set(PLACEHOLDER.findall(text)) == wanted, f"{language}: placeholders of {message.id!r}"
-            assert text.count("%") == text.count("%(") , f"{language}: a stray % in {text!r}"
+            assert text.count("%") == text.count("%("), f"{language}: a stray % in {text!r}"
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
@@ -57,8 +57,27 @@ def test_plural_forms_follow_the_language(language):
 def test_every_language_has_every_string_of_the_code(tmp_path):
     """Extracting again (as tools/update_catalogues.py does) finds no string the catalogues lack."""
     template = tmp_path / "fresh.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "N_", "-k", "t",
-                    "--no-wrap", "-o", str(template), "."], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "-k",
+            "t",
+            "--no-wrap",
+            "-o",
+            str(template),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     with template.open("rb") as source:
         in_code = _ids(read_po(source))
     assert len(in_code) > 100
@@ -74,6 +93,7 @@ def test_urdu_is_right_to_left_and_german_is_not():
 
 def test_the_embed_catalogue_holds_the_embeds_strings():
     from commentdesk.i18n.embed import embed_messages
+
     urdu = embed_messages("ur")
     assert urdu["VIEW MORE COMMENTS"] == "مزید تبصرے دیکھیں"
     assert "COMMENTS (%(count)s)" in urdu and "just now" in urdu

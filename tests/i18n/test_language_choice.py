@@ -39,15 +39,18 @@ def test_quality_values_rank_the_browsers_languages():
 NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("language", "age", "words"), [
-    ("en", timedelta(minutes=7, seconds=30), "7 minutes ago"),
-    ("ur", timedelta(minutes=7), "7 منٹ پہلے"),
-    ("de", timedelta(minutes=7), "vor 7 Minuten"),
-    ("ur", timedelta(days=3 * 365 + 5), "3 سال پہلے"),
-    ("de", timedelta(hours=1, minutes=59), "vor 1 Stunde"),
-    ("ur", timedelta(seconds=20), "ابھی ابھی"),
-    ("de", timedelta(seconds=-30), "gerade eben"),
-])
+@pytest.mark.parametrize(
+    ("language", "age", "words"),
+    [
+        ("en", timedelta(minutes=7, seconds=30), "7 minutes ago"),
+        ("ur", timedelta(minutes=7), "7 منٹ پہلے"),
+        ("de", timedelta(minutes=7), "vor 7 Minuten"),
+        ("ur", timedelta(days=3 * 365 + 5), "3 سال پہلے"),
+        ("de", timedelta(hours=1, minutes=59), "vor 1 Stunde"),
+        ("ur", timedelta(seconds=20), "ابھی ابھی"),
+        ("de", timedelta(seconds=-30), "gerade eben"),
+    ],
+)
 def test_relative_times_in_each_language(language, age, words):
     assert timefmt.relative_time(NOW - age, NOW, language=language) == words
 

@@ -27,12 +27,22 @@ class Store:
 
     def run(self, *argv: str) -> int:
         """Run `commentdesk import ...` against this store."""
-        return main([*map(str, argv), "--database-url", self.settings.database_url, "--secret-key", SECRET,
-                     "--data-dir", str(self.settings.data_dir)])
+        return main(
+            [
+                *map(str, argv),
+                "--database-url",
+                self.settings.database_url,
+                "--secret-key",
+                SECRET,
+                "--data-dir",
+                str(self.settings.data_dir),
+            ]
+        )
 
     def export(self, *argv: str) -> int:
-        return main(["export", *map(str, argv), "--database-url", self.settings.database_url,
-                     "--data-dir", str(self.settings.data_dir)])
+        return main(
+            ["export", *map(str, argv), "--database-url", self.settings.database_url, "--data-dir", str(self.settings.data_dir)]
+        )
 
     def by_source(self) -> dict[str, Comment]:
         with self.sessions() as session:
@@ -40,8 +50,10 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         with self.sessions() as session:
-            return {model.__tablename__: session.scalar(select(func.count()).select_from(model))
-                    for model in (Article, Comment, Commenter, ModerationEvent)}
+            return {
+                model.__tablename__: session.scalar(select(func.count()).select_from(model))
+                for model in (Article, Comment, Commenter, ModerationEvent)
+            }
 
 
 @pytest.fixture

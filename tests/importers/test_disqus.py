@@ -50,7 +50,10 @@ def test_thread_structure_and_timestamps(store):
 def test_text_and_stored_counts(store):
     store.run("import", "disqus", EXPORT, "--site", SITE)
     c = store.by_source()
-    assert c["disqus:2001"].text == "The tunnel will cost twice the estimate & nobody says so.\n\nSee the audit (https://example.org/audit.pdf)."
+    assert (
+        c["disqus:2001"].text
+        == "The tunnel will cost twice the estimate & nobody says so.\n\nSee the audit (https://example.org/audit.pdf)."
+    )
     assert c["disqus:2010"].text == "Four percent is a lot for a small school.\nIt means one teacher fewer."
     assert "<b>" not in c["disqus:2001"].html and "<p>" in c["disqus:2001"].html
     with store.sessions() as session:
@@ -100,7 +103,11 @@ def test_existing_article_is_matched_by_url_and_keeps_its_title(store, capsys):
     assert "articles created: 1, matched: 1" in capsys.readouterr().out
     with store.sessions() as session:
         article = session.scalar(select(Article).where(Article.url == TUNNEL))
-        assert (article.title, article.body, article.published_count) == ("Tunnel: the vote", "Full article text from the CMS.", 6)
+        assert (article.title, article.body, article.published_count) == (
+            "Tunnel: the vote",
+            "Full article text from the CMS.",
+            6,
+        )
 
 
 def test_dry_run_stores_nothing(store, capsys):
@@ -146,12 +153,16 @@ def test_a_large_thread_across_session_batches(store, tmp_path, capsys):
     posts = []
     for n in range(1, 1301):
         parent = f'<parent dsq:id="{n - 600}"/>' if n > 600 and n % 3 == 0 else ""
-        posts.append(f'<post dsq:id="{n}"><message><![CDATA[<p>Comment number {n} on the tunnel.</p>]]></message>'
-                     f'<createdAt>2024-05-02T09:15:00Z</createdAt><author><email>r{n % 40}@example.com</email>'
-                     f'<name>Reader {n % 40}</name></author><thread dsq:id="1"/>{parent}</post>')
+        posts.append(
+            f'<post dsq:id="{n}"><message><![CDATA[<p>Comment number {n} on the tunnel.</p>]]></message>'
+            f"<createdAt>2024-05-02T09:15:00Z</createdAt><author><email>r{n % 40}@example.com</email>"
+            f'<name>Reader {n % 40}</name></author><thread dsq:id="1"/>{parent}</post>'
+        )
     source = tmp_path / "large.xml"
-    source.write_text('<?xml version="1.0"?><disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">'
-                      f'<thread dsq:id="1"><link>{TUNNEL}</link><title>Tunnel</title></thread>{"".join(posts)}</disqus>')
+    source.write_text(
+        '<?xml version="1.0"?><disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">'
+        f'<thread dsq:id="1"><link>{TUNNEL}</link><title>Tunnel</title></thread>{"".join(posts)}</disqus>'
+    )
     assert store.run("import", "disqus", source, "--site", SITE) == 0
     assert "comments imported: 1300 (published 1300)" in capsys.readouterr().out
     c = store.by_source()

@@ -7,18 +7,33 @@ from datetime import UTC, datetime
 
 from .conftest import SITE
 
-HEAD = ('<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" '
-        'xmlns:dsq="http://disqus.com/disqus-internals">\n')
-THREAD = ('<thread dsq:id="1001"><link>https://news.example.com/2024/05/tunnel</link><title>Harbour tunnel</title>'
-          '<createdAt>2024-05-02T08:00:00Z</createdAt></thread>\n')
+HEAD = (
+    '<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">\n'
+)
+THREAD = (
+    '<thread dsq:id="1001"><link>https://news.example.com/2024/05/tunnel</link><title>Harbour tunnel</title>'
+    "<createdAt>2024-05-02T08:00:00Z</createdAt></thread>\n"
+)
 
 
-def post(post_id: str | None = "1", *, thread: str | None = "1001", created: str = "2024-05-02T09:15:00Z",
-         parent: str | None = None, author: str = "<name>Ana</name>", flags: str = "", message: str = "<p>A comment.</p>") -> str:
-    parts = [f"<message><![CDATA[{message}]]></message>", f"<createdAt>{created}</createdAt>",
-             f"<author>{author}</author>" if author is not None else "", flags,
-             f'<thread dsq:id="{thread}"/>' if thread is not None else "",
-             f'<parent dsq:id="{parent}"/>' if parent is not None else ""]
+def post(
+    post_id: str | None = "1",
+    *,
+    thread: str | None = "1001",
+    created: str = "2024-05-02T09:15:00Z",
+    parent: str | None = None,
+    author: str = "<name>Ana</name>",
+    flags: str = "",
+    message: str = "<p>A comment.</p>",
+) -> str:
+    parts = [
+        f"<message><![CDATA[{message}]]></message>",
+        f"<createdAt>{created}</createdAt>",
+        f"<author>{author}</author>" if author is not None else "",
+        flags,
+        f'<thread dsq:id="{thread}"/>' if thread is not None else "",
+        f'<parent dsq:id="{parent}"/>' if parent is not None else "",
+    ]
     opening = f'<post dsq:id="{post_id}">' if post_id is not None else "<post>"
     return opening + "".join(parts) + "</post>\n"
 
@@ -35,31 +50,65 @@ def run(store, capsys, path) -> str:
 
 
 def test_entries_without_their_ids_are_skipped_with_the_reason(store, tmp_path, capsys):
-    out = run(store, capsys, export(tmp_path, '<thread><link>https://news.example.com/x</link></thread>\n', THREAD,
-                                    post("1"), post(None), post("3", thread=None), post("4", created="last week")))
+    out = run(
+        store,
+        capsys,
+        export(
+            tmp_path,
+            "<thread><link>https://news.example.com/x</link></thread>\n",
+            THREAD,
+            post("1"),
+            post(None),
+            post("3", thread=None),
+            post("4", created="last week"),
+        ),
+    )
     assert "comments imported: 1 (published 1)" in out and "skipped: 4" in out
-    for reason in ("malformed thread (no dsq:id): 1", "malformed post (no dsq:id): 1", "malformed post (no thread): 1",
-                   "malformed post (bad createdAt): 1"):
+    for reason in (
+        "malformed thread (no dsq:id): 1",
+        "malformed post (no dsq:id): 1",
+        "malformed post (no thread): 1",
+        "malformed post (bad createdAt): 1",
+    ):
         assert reason in out
     assert set(store.by_source()) == {"disqus:1"}
 
 
 def test_flags_decide_the_state_and_older_exports_without_them_are_published(store, tmp_path, capsys):
-    out = run(store, capsys, export(tmp_path, THREAD,
-                                    post("1"),
-                                    post("2", flags="<isApproved>false</isApproved>"),
-                                    post("3", flags="<isApproved>0</isApproved><isSpam>1</isSpam>"),
-                                    post("4", flags="<isDeleted>TRUE</isDeleted><isApproved>true</isApproved>"),
-                                    post("5", flags="<isApproved>perhaps</isApproved>")))
+    out = run(
+        store,
+        capsys,
+        export(
+            tmp_path,
+            THREAD,
+            post("1"),
+            post("2", flags="<isApproved>false</isApproved>"),
+            post("3", flags="<isApproved>0</isApproved><isSpam>1</isSpam>"),
+            post("4", flags="<isDeleted>TRUE</isDeleted><isApproved>true</isApproved>"),
+            post("5", flags="<isApproved>perhaps</isApproved>"),
+        ),
+    )
     assert "comments imported: 3 (pending 1, published 2)" in out
     stored = store.by_source()
     assert {key: comment.status for key, comment in stored.items()} == {
-        "disqus:1": "published", "disqus:2": "pending", "disqus:5": "published"}
+        "disqus:1": "published",
+        "disqus:2": "pending",
+        "disqus:5": "published",
+    }
 
 
 def test_an_author_known_only_by_username_or_not_at_all(store, tmp_path, capsys):
-    run(store, capsys, export(tmp_path, THREAD, post("1", author="<username>harbour_fan</username>"),
-                              post("2", author="<email>x@example.org</email>"), post("3", author=None)))
+    run(
+        store,
+        capsys,
+        export(
+            tmp_path,
+            THREAD,
+            post("1", author="<username>harbour_fan</username>"),
+            post("2", author="<email>x@example.org</email>"),
+            post("3", author=None),
+        ),
+    )
     stored = store.by_source()
     assert stored["disqus:1"].author_name == "harbour_fan"
     assert stored["disqus:2"].author_name == "Anonymous" and stored["disqus:2"].email_hash
@@ -67,8 +116,11 @@ def test_an_author_known_only_by_username_or_not_at_all(store, tmp_path, capsys)
 
 
 def test_times_with_offsets_are_stored_in_utc(store, tmp_path, capsys):
-    run(store, capsys, export(tmp_path, THREAD, post("1", created="2024-05-02T11:15:00+02:00"),
-                              post("2", created="2024-05-02 09:16:00")))
+    run(
+        store,
+        capsys,
+        export(tmp_path, THREAD, post("1", created="2024-05-02T11:15:00+02:00"), post("2", created="2024-05-02 09:16:00")),
+    )
     stored = store.by_source()
     assert stored["disqus:1"].created_at == datetime(2024, 5, 2, 9, 15, tzinfo=UTC)
     assert stored["disqus:2"].created_at == datetime(2024, 5, 2, 9, 16, tzinfo=UTC)

@@ -7,8 +7,19 @@ from commentdesk.store.models import Article, Comment
 
 from .conftest import FIXTURES, SECRET, SITE
 
-FIELDS = {"id", "article_url", "article_title", "parent_id", "author_name", "created_at", "status", "text", "scores",
-          "reasons", "source_id"}
+FIELDS = {
+    "id",
+    "article_url",
+    "article_title",
+    "parent_id",
+    "author_name",
+    "created_at",
+    "status",
+    "text",
+    "scores",
+    "reasons",
+    "source_id",
+}
 
 
 def test_round_trip_fields(store, tmp_path, capsys):
@@ -27,7 +38,11 @@ def test_round_trip_fields(store, tmp_path, capsys):
         article = articles[comment.article_id]
         assert (row["article_url"], row["article_title"]) == (article.url, article.title)
         assert (row["parent_id"], row["author_name"], row["status"], row["text"]) == (
-            comment.parent_id, comment.author_name, comment.status, comment.text)
+            comment.parent_id,
+            comment.author_name,
+            comment.status,
+            comment.text,
+        )
         assert row["created_at"] == comment.created_at.isoformat()
         assert (row["scores"], row["reasons"], row["source_id"]) == (comment.scores, comment.reasons, comment.source_id)
     ids = [row["id"] for row in rows]

@@ -20,16 +20,19 @@ from .conftest import FIXTURES, SECRET, SITE
 EXPORT = FIXTURES / "disqus.xml"
 TUNNEL = "https://news.example.com/2024/05/harbour-tunnel"
 SCHOOL = "https://news.example.com/2024/05/school-budget"
-HEAD = (b'<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" '
-        b'xmlns:dsq="http://disqus.com/disqus-internals">\n')
+HEAD = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">\n'
+)
 START = datetime(2024, 5, 2, 9, 0, tzinfo=UTC)
 THREAD = b'<thread dsq:id="1"><link>https://news.example.com/a</link><title>A</title></thread>\n'
 
 
 def _post(n: int, message: str = "A reasonably long comment about the article. " * 6) -> str:
-    return (f'<post dsq:id="{n}"><message><![CDATA[<p>{message}</p>]]></message><createdAt>2024-05-02T09:15:00Z</createdAt>'
-            f'<isDeleted>false</isDeleted><isSpam>false</isSpam><author><email>reader{n}@example.com</email>'
-            f'<name>Reader {n}</name></author><thread dsq:id="1"/></post>\n')
+    return (
+        f'<post dsq:id="{n}"><message><![CDATA[<p>{message}</p>]]></message><createdAt>2024-05-02T09:15:00Z</createdAt>'
+        f"<isDeleted>false</isDeleted><isSpam>false</isSpam><author><email>reader{n}@example.com</email>"
+        f'<name>Reader {n}</name></author><thread dsq:id="1"/></post>\n'
+    )
 
 
 def _register_articles(store) -> None:
@@ -70,8 +73,18 @@ def test_comments_listed_before_their_thread_wait_on_disk_not_in_memory(store):
             tracemalloc.start()
             try:
                 for n in range(count):  # every comment first; their thread would come at the very end
-                    loader.add(SourceComment(source_id=f"test:{n}", thread_key="t1", parent_id=None, author_name=f"Reader {n}",
-                                             author_email=None, text=f"{n}: {text}", created_at=START, state=APPROVED))
+                    loader.add(
+                        SourceComment(
+                            source_id=f"test:{n}",
+                            thread_key="t1",
+                            parent_id=None,
+                            author_name=f"Reader {n}",
+                            author_email=None,
+                            text=f"{n}: {text}",
+                            created_at=START,
+                            state=APPROVED,
+                        )
+                    )
                 _current, peak = tracemalloc.get_traced_memory()
             finally:
                 tracemalloc.stop()

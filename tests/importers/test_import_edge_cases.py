@@ -31,8 +31,9 @@ def isso(tmp_path, threads, comments, schema: str = SCHEMA):
     with connection:
         connection.executescript(schema)
         connection.executemany("INSERT INTO threads VALUES (?, ?, ?)", threads)
-        connection.executemany("INSERT INTO comments (id, tid, parent, created, mode, text, author, email) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", comments)
+        connection.executemany(
+            "INSERT INTO comments (id, tid, parent, created, mode, text, author, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", comments
+        )
     connection.close()
     return path
 
@@ -42,12 +43,16 @@ def summary(capsys) -> str:
 
 
 def test_rows_with_an_unreadable_time_are_skipped_and_counted(store, tmp_path, capsys):
-    path = isso(tmp_path, [(1, "/a/", "A story")], [
-        (1, 1, None, T0, 1, "Fine.", "Ana", None),
-        (2, 1, None, "last tuesday", 1, "No usable time.", "Bo", None),
-        (3, 1, None, None, 1, "No time at all.", "Cy", None),
-        (4, 1, None, 1e300, 1, "A time past the calendar.", "Di", None),
-    ])
+    path = isso(
+        tmp_path,
+        [(1, "/a/", "A story")],
+        [
+            (1, 1, None, T0, 1, "Fine.", "Ana", None),
+            (2, 1, None, "last tuesday", 1, "No usable time.", "Bo", None),
+            (3, 1, None, None, 1, "No time at all.", "Cy", None),
+            (4, 1, None, 1e300, 1, "A time past the calendar.", "Di", None),
+        ],
+    )
     assert store.run("import", "isso", path, "--site", SITE, "--base-url", BASE) == 0
     out = summary(capsys)
     assert "comments imported: 1 (published 1)" in out
@@ -56,13 +61,18 @@ def test_rows_with_an_unreadable_time_are_skipped_and_counted(store, tmp_path, c
 
 
 def test_full_addresses_need_no_base_url_and_are_kept(store, tmp_path, capsys):
-    path = isso(tmp_path, [(1, "https://blog.example.org/post/", "A post"), (2, "http://old.example.org/x", "")],
-                [(1, 1, None, T0, 1, "First.", "Ana", None), (2, 2, None, T0, 1, "Second.", "Bo", None)])
+    path = isso(
+        tmp_path,
+        [(1, "https://blog.example.org/post/", "A post"), (2, "http://old.example.org/x", "")],
+        [(1, 1, None, T0, 1, "First.", "Ana", None), (2, 2, None, T0, 1, "Second.", "Bo", None)],
+    )
     assert store.run("import", "isso", path, "--site", SITE) == 0
     assert "threads in file: 2; articles created: 2, matched: 0" in summary(capsys)
     with store.sessions() as session:
-        assert {article.url for article in session.scalars(select(Article))} == {"https://blog.example.org/post/",
-                                                                               "http://old.example.org/x"}
+        assert {article.url for article in session.scalars(select(Article))} == {
+            "https://blog.example.org/post/",
+            "http://old.example.org/x",
+        }
 
 
 def test_a_deep_thread_keeps_every_level_under_one_root(store, tmp_path, capsys):
@@ -78,8 +88,10 @@ def test_a_deep_thread_keeps_every_level_under_one_root(store, tmp_path, capsys)
 
 
 def test_a_table_without_the_columns_isso_writes_is_named(store, tmp_path, capsys):
-    schema = ("CREATE TABLE threads (id INTEGER PRIMARY KEY, uri VARCHAR, title VARCHAR);"
-              "CREATE TABLE comments (tid INTEGER, id INTEGER PRIMARY KEY, text VARCHAR);")
+    schema = (
+        "CREATE TABLE threads (id INTEGER PRIMARY KEY, uri VARCHAR, title VARCHAR);"
+        "CREATE TABLE comments (tid INTEGER, id INTEGER PRIMARY KEY, text VARCHAR);"
+    )
     path = tmp_path / "partial.db"
     connection = sqlite3.connect(path)
     with connection:
@@ -96,8 +108,10 @@ def test_text_that_is_not_utf8_stops_the_import_and_stores_nothing(store, tmp_pa
     path = isso(tmp_path, [(1, "/a/", "A story")], [(1, 1, None, T0, 1, "Fine.", "Ana", None)])
     connection = sqlite3.connect(path)
     with connection:
-        connection.execute("INSERT INTO comments (id, tid, created, mode, text, author) "
-                           "VALUES (2, 1, ?, 1, CAST(x'fffe41' AS TEXT), 'Bo')", (T0,))
+        connection.execute(
+            "INSERT INTO comments (id, tid, created, mode, text, author) VALUES (2, 1, ?, 1, CAST(x'fffe41' AS TEXT), 'Bo')",
+            (T0,),
+        )
     connection.close()
     assert store.run("import", "isso", path, "--site", SITE, "--base-url", BASE) == 2
     err = capsys.readouterr().err
@@ -115,10 +129,14 @@ def test_a_reply_to_a_row_the_file_lacks_becomes_top_level(store, tmp_path, caps
 
 
 def test_names_and_text_with_only_spaces_are_handled(store, tmp_path, capsys):
-    path = isso(tmp_path, [(1, "/a/", "  A   story\n title ")], [
-        (1, 1, None, T0, 1, "  Many    spaces\r\n\r\n\r\n\r\nand lines.  ", "   ", "  "),
-        (2, 1, None, T0, 1, "   \n  ", "Bo", None),
-    ])
+    path = isso(
+        tmp_path,
+        [(1, "/a/", "  A   story\n title ")],
+        [
+            (1, 1, None, T0, 1, "  Many    spaces\r\n\r\n\r\n\r\nand lines.  ", "   ", "  "),
+            (2, 1, None, T0, 1, "   \n  ", "Bo", None),
+        ],
+    )
     assert store.run("import", "isso", path, "--site", SITE, "--base-url", BASE) == 0
     out = summary(capsys)
     assert "comments imported: 1" in out
@@ -152,8 +170,11 @@ def test_an_unknown_site_is_refused_with_how_to_create_it(store, tmp_path, capsy
 
 
 def test_a_dry_run_says_so_and_counts_as_a_real_run_would(store, tmp_path, capsys):
-    path = isso(tmp_path, [(1, "/a/", "A story")], [(1, 1, None, T0, 1, "Fine.", "Ana", None),
-                                                    (2, 1, 1, T0 + 5, 2, "Waiting.", "Bo", None)])
+    path = isso(
+        tmp_path,
+        [(1, "/a/", "A story")],
+        [(1, 1, None, T0, 1, "Fine.", "Ana", None), (2, 1, 1, T0 + 5, 2, "Waiting.", "Bo", None)],
+    )
     assert store.run("import", "isso", path, "--site", SITE, "--base-url", BASE, "--dry-run") == 0
     out = summary(capsys)
     assert f"isso import of isso.db into site '{SITE}' (dry run, nothing was stored)" in out
@@ -161,13 +182,16 @@ def test_a_dry_run_says_so_and_counts_as_a_real_run_would(store, tmp_path, capsy
     assert store.counts()["comments"] == 0
 
 
-@pytest.mark.parametrize(("written", "meant"), [
-    ("2013-04-18T19:33:04Z", datetime(2013, 4, 18, 19, 33, 4, tzinfo=UTC)),
-    ("2013-04-18 19:33:04", datetime(2013, 4, 18, 19, 33, 4, tzinfo=UTC)),
-    (" 2013-04-18T21:33:04+02:00 ", datetime(2013, 4, 18, 19, 33, 4, tzinfo=UTC)),
-    ("2013-04-18", datetime(2013, 4, 18, tzinfo=UTC)),
-    ("2013-04-18T14:33:04.250-05:00", datetime(2013, 4, 18, 19, 33, 4, 250000, tzinfo=UTC)),
-])
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("2013-04-18T19:33:04Z", datetime(2013, 4, 18, 19, 33, 4, tzinfo=UTC)),
+        ("2013-04-18 19:33:04", datetime(2013, 4, 18, 19, 33, 4, tzinfo=UTC)),
+        (" 2013-04-18T21:33:04+02:00 ", datetime(2013, 4, 18, 19, 33, 4, tzinfo=UTC)),
+        ("2013-04-18", datetime(2013, 4, 18, tzinfo=UTC)),
+        ("2013-04-18T14:33:04.250-05:00", datetime(2013, 4, 18, 19, 33, 4, 250000, tzinfo=UTC)),
+    ],
+)
 def test_export_dates_in_their_various_spellings_are_read_as_utc(written, meant):
     parsed = parse_iso_utc(written)
     assert parsed == meant and parsed.utcoffset().total_seconds() == 0

@@ -36,10 +36,14 @@ def isso_db(tmp_path):
     path = tmp_path / "comments.db"
     with sqlite3.connect(path) as connection:
         connection.executescript(ISSO_SCHEMA)
-        connection.executemany("INSERT INTO threads VALUES (?, ?, ?)",
-                               [(1, "/2024/05/harbour-tunnel/", "Harbour tunnel"), (2, "/about/", None)])
-        connection.executemany("INSERT INTO comments (id, tid, parent, created, mode, text, author, email, voters) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, x'')", COMMENTS)
+        connection.executemany(
+            "INSERT INTO threads VALUES (?, ?, ?)", [(1, "/2024/05/harbour-tunnel/", "Harbour tunnel"), (2, "/about/", None)]
+        )
+        connection.executemany(
+            "INSERT INTO comments (id, tid, parent, created, mode, text, author, email, voters) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, x'')",
+            COMMENTS,
+        )
     connection.close()
     return path
 
@@ -61,8 +65,10 @@ def test_counts_structure_statuses(store, isso_db, capsys):
     with store.sessions() as session:
         urls = {a.url: a.title for a in session.scalars(select(Article))}
     # A thread without a title is named by its address.
-    assert urls == {"https://news.example.com/2024/05/harbour-tunnel/": "Harbour tunnel",
-                    "https://news.example.com/about/": "https://news.example.com/about/"}
+    assert urls == {
+        "https://news.example.com/2024/05/harbour-tunnel/": "Harbour tunnel",
+        "https://news.example.com/about/": "https://news.example.com/about/",
+    }
 
 
 def test_importing_twice_adds_nothing(store, isso_db, capsys):

@@ -13,9 +13,16 @@ THREAD = SourceThread(key="t1", url="https://news.example.com/story", title="Sto
 
 
 def comment(source_id: str, parent: str | None = None, thread: str = "t1", minutes: int = 0) -> SourceComment:
-    return SourceComment(source_id=f"test:{source_id}", thread_key=thread, parent_id=f"test:{parent}" if parent else None,
-                         author_name="Reader", author_email=None, text=f"Comment {source_id}",
-                         created_at=START + timedelta(minutes=minutes), state=APPROVED)
+    return SourceComment(
+        source_id=f"test:{source_id}",
+        thread_key=thread,
+        parent_id=f"test:{parent}" if parent else None,
+        author_name="Reader",
+        author_email=None,
+        text=f"Comment {source_id}",
+        created_at=START + timedelta(minutes=minutes),
+        state=APPROVED,
+    )
 
 
 def load(store, records):
@@ -48,8 +55,18 @@ def test_replies_answering_each_other_in_a_loop_are_still_imported(store):
 
 
 def test_comments_before_their_thread_and_of_unknown_threads(store):
-    summary = load(store, [comment("early"), THREAD, comment("lost", thread="t9"), comment("answer", "lost"),
-                           comment("dup"), comment("dup"), SkippedEntry("malformed post (no dsq:id)")])
+    summary = load(
+        store,
+        [
+            comment("early"),
+            THREAD,
+            comment("lost", thread="t9"),
+            comment("answer", "lost"),
+            comment("dup"),
+            comment("dup"),
+            SkippedEntry("malformed post (no dsq:id)"),
+        ],
+    )
     c = store.by_source()
     assert set(c) == {"test:early", "test:answer", "test:dup"}
     assert c["test:answer"].parent_id is None and summary.made_top_level == 1

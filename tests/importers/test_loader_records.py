@@ -30,9 +30,16 @@ def thread(key="t1", url="https://news.example/a", title="A story", body=""):
 
 
 def comment(number, thread_key="t1", parent=None, text=None, state=APPROVED, name="Reader", email=None, minutes=0):
-    return SourceComment(f"src:{number}", thread_key, f"src:{parent}" if parent is not None else None, name, email,
-                         text if text is not None else f"Comment number {number} about the story.", WHEN + timedelta(minutes=minutes),
-                         state)
+    return SourceComment(
+        f"src:{number}",
+        thread_key,
+        f"src:{parent}" if parent is not None else None,
+        name,
+        email,
+        text if text is not None else f"Comment number {number} about the story.",
+        WHEN + timedelta(minutes=minutes),
+        state,
+    )
 
 
 def run(session, site, records, **options) -> ImportSummary:
@@ -80,17 +87,36 @@ def test_replies_answering_each_other_in_a_loop_are_all_stored(session, site):
 
 
 def test_a_reply_in_another_thread_than_its_parent_becomes_top_level(session, site):
-    summary = run(session, site, [thread("t1"), thread("t2", url="https://news.example/b"), comment(1, "t1"), comment(2, "t2", parent=1)])
+    summary = run(
+        session, site, [thread("t1"), thread("t2", url="https://news.example/b"), comment(1, "t1"), comment(2, "t2", parent=1)]
+    )
     assert summary.made_top_level == 1 and stored(session)["src:2"].parent_id is None
 
 
 def test_spam_deleted_empty_huge_and_duplicate_entries_are_skipped_with_reasons(session, site):
-    summary = run(session, site, [
-        thread(), comment(1), comment(1), comment(2, state=SPAM), comment(3, state=DELETED), comment(4, text="  \x00 "),
-        comment(5, text="x" * (MAX_TEXT_CHARS + 1)), SkippedEntry("no author element", "src:6"), comment(7, parent=2),
-    ])
-    assert summary.skipped == {"duplicate entry in the file": 1, "spam in the source": 1, "deleted in the source": 1,
-                               "empty text": 1, f"text over {MAX_TEXT_CHARS} characters": 1, "no author element": 1}
+    summary = run(
+        session,
+        site,
+        [
+            thread(),
+            comment(1),
+            comment(1),
+            comment(2, state=SPAM),
+            comment(3, state=DELETED),
+            comment(4, text="  \x00 "),
+            comment(5, text="x" * (MAX_TEXT_CHARS + 1)),
+            SkippedEntry("no author element", "src:6"),
+            comment(7, parent=2),
+        ],
+    )
+    assert summary.skipped == {
+        "duplicate entry in the file": 1,
+        "spam in the source": 1,
+        "deleted in the source": 1,
+        "empty text": 1,
+        f"text over {MAX_TEXT_CHARS} characters": 1,
+        "no author element": 1,
+    }
     assert set(stored(session)) == {"src:1", "src:7"}
     assert summary.made_top_level == 1  # src:7 answered a spam comment
 
@@ -150,8 +176,16 @@ def test_an_error_midway_leaves_the_database_as_it_was(session, site):
 
 
 def test_names_and_emails_are_cleaned_and_hashed(session, site):
-    run(session, site, [thread(), comment(1, name="  Ana \x07 Maria  ", email="Ana@Example.com"), comment(2, name="   "),
-                        comment(3, email="not-an-address")])
+    run(
+        session,
+        site,
+        [
+            thread(),
+            comment(1, name="  Ana \x07 Maria  ", email="Ana@Example.com"),
+            comment(2, name="   "),
+            comment(3, email="not-an-address"),
+        ],
+    )
     rows = stored(session)
     assert rows["src:1"].author_name == "Ana Maria" and rows["src:1"].email_hash and "ana" not in rows["src:1"].email_hash
     assert rows["src:2"].author_name == "Anonymous" and rows["src:3"].email_hash is None
@@ -171,8 +205,12 @@ class CannedModels:
 
 
 def test_with_moderation_the_models_decide_and_pending_stays_pending(session, site):
-    records = [thread(), comment(1), comment(2, text="Only clowns would write this story."),
-               comment(3, text="Only clowns would write this, pending.", state=PENDING)]
+    records = [
+        thread(),
+        comment(1),
+        comment(2, text="Only clowns would write this story."),
+        comment(3, text="Only clowns would write this, pending.", state=PENDING),
+    ]
     summary = run(session, site, records, pipeline=Pipeline(CannedModels()))
     rows = stored(session)
     assert rows["src:1"].status == "published" and rows["src:1"].model_versions == {"abuse": "canned"}
@@ -192,11 +230,16 @@ def test_the_summary_reads_as_lines():
     assert lines[-2:] == ["  spam in the source: 5", "  empty text: 2"]
 
 
-@pytest.mark.parametrize(("raw", "url"), [
-    ("https://news.example/a", "https://news.example/a"),
-    ("  https://news.example/a  ", "https://news.example/a"),
-    ("http://news.example", "http://news.example/"),
-    ("news.example/a", None), ("", None), ("mailto:x@example.com", None),
-])
+@pytest.mark.parametrize(
+    ("raw", "url"),
+    [
+        ("https://news.example/a", "https://news.example/a"),
+        ("  https://news.example/a  ", "https://news.example/a"),
+        ("http://news.example", "http://news.example/"),
+        ("news.example/a", None),
+        ("", None),
+        ("mailto:x@example.com", None),
+    ],
+)
 def test_thread_addresses_are_stored_as_the_api_stores_them(raw, url):
     assert normalized_url(raw) == url

@@ -31,8 +31,8 @@ def test_structure_timestamps_and_text(store):
     assert (reply.parent_id, reply.depth, reply.root_id) == (top.id, 1, top.id)
     assert (nested.parent_id, nested.depth, nested.root_id) == (reply.id, 2, top.id)
     assert (c["wordpress:17"].parent_id, c["wordpress:17"].depth) == (None, 0)  # its parent was binned
-    assert top.created_at == datetime(2024, 5, 2, 9, 15, tzinfo=UTC)          # the GMT date
-    assert nested.created_at == datetime(2024, 5, 2, 16, 45, tzinfo=UTC)      # only a local date was given
+    assert top.created_at == datetime(2024, 5, 2, 9, 15, tzinfo=UTC)  # the GMT date
+    assert nested.created_at == datetime(2024, 5, 2, 16, 45, tzinfo=UTC)  # only a local date was given
     assert top.text == "Seven to four is closer than it looks.\n\nThe four who voted no represent the harbour wards."
 
 
@@ -42,7 +42,10 @@ def test_articles_take_title_and_text_from_the_export(store):
         articles = {a.url: a for a in session.scalars(select(Article))}
     assert set(articles) == {POST, "https://news.example.com/about/"}  # the attachment had no comments
     assert articles[POST].title == "Council votes on the harbour tunnel"
-    assert articles[POST].body == "The city council voted 7 to 4 to build a tunnel under the harbour.\n\nConstruction starts next spring."
+    assert (
+        articles[POST].body
+        == "The city council voted 7 to 4 to build a tunnel under the harbour.\n\nConstruction starts next spring."
+    )
     assert articles["https://news.example.com/about/"].title == "About & contact"
     assert articles[POST].published_count == 4
 

@@ -11,8 +11,9 @@ from commentdesk.importers.records import ImportFileError, SourceComment
 from .conftest import FIXTURES, SITE
 
 
-@pytest.mark.parametrize("parser, name", [(disqus, "hostile_entities.xml"), (wordpress, "hostile_external.xml"),
-                                          (disqus, "hostile_external.xml")])
+@pytest.mark.parametrize(
+    "parser, name", [(disqus, "hostile_entities.xml"), (wordpress, "hostile_external.xml"), (disqus, "hostile_external.xml")]
+)
 def test_entity_bombs_and_external_entities_are_refused(parser, name):
     with open(FIXTURES / name, "rb") as source, pytest.raises(ImportFileError, match="refused"):
         list(parser.parse(source))
@@ -34,13 +35,18 @@ def test_hostile_file_through_the_command_changes_nothing(store, capsys):
 
 
 def _large_disqus_export(posts: int) -> bytes:
-    head = (b'<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" '
-            b'xmlns:dsq="http://disqus.com/disqus-internals">\n'
-            b'<thread dsq:id="1"><link>https://news.example.com/a</link><title>A</title></thread>\n')
-    post = ('<post dsq:id="{n}"><message><![CDATA[<p>' + "A reasonably long comment about the article. " * 6 +
-            '</p>]]></message><createdAt>2024-05-02T09:15:00Z</createdAt><isDeleted>false</isDeleted>'
-            '<isSpam>false</isSpam><author><email>reader{n}@example.com</email><name>Reader {n}</name></author>'
-            '<thread dsq:id="1"/></post>\n')
+    head = (
+        b'<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" '
+        b'xmlns:dsq="http://disqus.com/disqus-internals">\n'
+        b'<thread dsq:id="1"><link>https://news.example.com/a</link><title>A</title></thread>\n'
+    )
+    post = (
+        '<post dsq:id="{n}"><message><![CDATA[<p>'
+        + "A reasonably long comment about the article. " * 6
+        + "</p>]]></message><createdAt>2024-05-02T09:15:00Z</createdAt><isDeleted>false</isDeleted>"
+        "<isSpam>false</isSpam><author><email>reader{n}@example.com</email><name>Reader {n}</name></author>"
+        '<thread dsq:id="1"/></post>\n'
+    )
     return head + "".join(post.format(n=n) for n in range(posts)).encode() + b"</disqus>\n"
 
 

@@ -14,57 +14,63 @@ from commentdesk.moderation.phases.relevance import declared_off_topic
 from commentdesk.moderation.phases.threats import find_threats, quoted_ranges
 
 
-@pytest.mark.parametrize(("text", "span"), [
-    ("The referee should be shot.", "should be shot"),
-    ("They will all get hanged one day", "will all get hanged"),
-    ("i'm gonna kill you", "i'm gonna kill you"),
-    ("I will happily stab him", "I will happily stab him"),
-    ("I know where you live", "I know where you live"),
-    ("I know where your family lives, councillor", "I know where your family lives"),
-    ("shoot them all", "shoot them all"),
-    ("Go hang yourself", "Go hang yourself"),
-    ("Better watch your back", "Better watch your back"),
-    ("Somebody needs to take out the mayor", "Somebody needs to take out"),
-    ("Slaughter every last one of them", "Slaughter every last one"),
-    ("burn their mosques", "burn their mosques"),
-    ("I hope he gets cancer", "I hope he gets cancer"),
-    ("I wish they were dead", "I wish they were dead"),
-    ("He needs bullets in their heads", "needs bullets in their heads"),
-    ("The thugs need to rot", "need to rot"),
-    ("Get his teeth kicked in", "teeth kicked in"),
-    ("snap his neck", "snap his neck"),
-    ("We're coming for you", "We're coming for you"),
-    ("We will hunt the traitors down", "hunt the traitors down"),
-    ("He won't make it home tonight", "won't make it home"),
-    ("Carpet bomb the entire region now", "Carpet bomb the entire region "),
-    ("Rise up and hang them", "Rise up and hang"),
-    ("Turn our guns on them", "Turn our guns on"),
-    ("Put a brick through his window", "Put a brick through"),
-    ("Let's pay him a little visit, he'll regret it", "pay him a little visit, he'll regret"),
-    ("k1ll them all", "k1ll them all"),                # disguises are undone first
-    ("SHOULD   BE   SHOT", "SHOULD   BE   SHOT"),   # extra spacing and line breaks do not hide it
-    ("They should be\n\nshot", "should be\n\nshot"),
-    ("They should\u00a0be shot", "should\u00a0be shot"),
-])
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("The referee should be shot.", "should be shot"),
+        ("They will all get hanged one day", "will all get hanged"),
+        ("i'm gonna kill you", "i'm gonna kill you"),
+        ("I will happily stab him", "I will happily stab him"),
+        ("I know where you live", "I know where you live"),
+        ("I know where your family lives, councillor", "I know where your family lives"),
+        ("shoot them all", "shoot them all"),
+        ("Go hang yourself", "Go hang yourself"),
+        ("Better watch your back", "Better watch your back"),
+        ("Somebody needs to take out the mayor", "Somebody needs to take out"),
+        ("Slaughter every last one of them", "Slaughter every last one"),
+        ("burn their mosques", "burn their mosques"),
+        ("I hope he gets cancer", "I hope he gets cancer"),
+        ("I wish they were dead", "I wish they were dead"),
+        ("He needs bullets in their heads", "needs bullets in their heads"),
+        ("The thugs need to rot", "need to rot"),
+        ("Get his teeth kicked in", "teeth kicked in"),
+        ("snap his neck", "snap his neck"),
+        ("We're coming for you", "We're coming for you"),
+        ("We will hunt the traitors down", "hunt the traitors down"),
+        ("He won't make it home tonight", "won't make it home"),
+        ("Carpet bomb the entire region now", "Carpet bomb the entire region "),
+        ("Rise up and hang them", "Rise up and hang"),
+        ("Turn our guns on them", "Turn our guns on"),
+        ("Put a brick through his window", "Put a brick through"),
+        ("Let's pay him a little visit, he'll regret it", "pay him a little visit, he'll regret"),
+        ("k1ll them all", "k1ll them all"),  # disguises are undone first
+        ("SHOULD   BE   SHOT", "SHOULD   BE   SHOT"),  # extra spacing and line breaks do not hide it
+        ("They should be\n\nshot", "should be\n\nshot"),
+        ("They should\u00a0be shot", "should\u00a0be shot"),
+    ],
+)
 def test_each_kind_of_threat_is_caught_by_its_own_words(text, span):
     assert find_threats(text, DEFAULT_THREAT_PATTERNS) == [span]
 
 
-@pytest.mark.parametrize("text", [
-    "The striker shot wide again.",
-    "The film was shot in Belfast.",
-    "That joke killed me.",
-    "Kill the bill, say the unions.",
-    "I know where the polling station is.",
-    "The plan deserves a fair hearing.",
-    "They hope he gets the job.",
-    "Burn the old ledgers, nobody reads them.",
-    "Prices will be slashed at the market.",
-    "His career was executed to perfection.",
-    "The bomb squad cleared the area, police said.",
-    "Pay the council a visit on open day.",
-    "skill yourself up with the new course",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The striker shot wide again.",
+        "The film was shot in Belfast.",
+        "That joke killed me.",
+        "Kill the bill, say the unions.",
+        "I know where the polling station is.",
+        "The plan deserves a fair hearing.",
+        "They hope he gets the job.",
+        "Burn the old ledgers, nobody reads them.",
+        "Prices will be slashed at the market.",
+        "His career was executed to perfection.",
+        "The bomb squad cleared the area, police said.",
+        "Pay the council a visit on open day.",
+        "skill yourself up with the new course",
+    ],
+)
 def test_ordinary_sentences_with_violent_words_are_not_threats(text):
     assert find_threats(text, DEFAULT_THREAT_PATTERNS) == []
 
@@ -76,7 +82,7 @@ def test_a_threat_quoted_in_full_is_reported_not_made():
 
 
 def test_a_threat_next_to_a_quotation_is_still_made():
-    assert find_threats('“Traitors” should be shot', DEFAULT_THREAT_PATTERNS) == ["should be shot"]
+    assert find_threats("“Traitors” should be shot", DEFAULT_THREAT_PATTERNS) == ["should be shot"]
     assert find_threats('"Traitors", all of them. They should be shot.', DEFAULT_THREAT_PATTERNS) == ["should be shot"]
 
 
@@ -92,47 +98,59 @@ def test_every_threat_in_a_comment_is_named_once_in_pattern_order():
     assert find_threats(text, DEFAULT_THREAT_PATTERNS) == ["I know where you live", "Watch your back"]
 
 
-@pytest.mark.parametrize(("text", "span"), [
-    ("Migrants are vermin", "Migrants are vermin"),
-    ("These people are nothing but parasites", "These people are nothing but parasites"),
-    ("all immigrants r rats", "all immigrants r rats"),
-    ("they breed like rats", "they breed like rats"),
-    ("Refugees are no better than animals", "Refugees are no better than animals"),
-    ("Liberals are a cancer on this country", "Liberals are a cancer"),
-])
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Migrants are vermin", "Migrants are vermin"),
+        ("These people are nothing but parasites", "These people are nothing but parasites"),
+        ("all immigrants r rats", "all immigrants r rats"),
+        ("they breed like rats", "they breed like rats"),
+        ("Refugees are no better than animals", "Refugees are no better than animals"),
+        ("Liberals are a cancer on this country", "Liberals are a cancer"),
+    ],
+)
 def test_groups_described_as_less_than_human_are_caught(text, span):
     assert find_threats(text, DEFAULT_DEHUMANISING_PATTERNS) == [span]
 
 
-@pytest.mark.parametrize("text", [
-    "Rats are spreading in the old harbour warehouses.",
-    "Migrants are workers like everyone else.",
-    "The ministers are animals lovers, apparently.",
-    "Pigs are intelligent animals.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rats are spreading in the old harbour warehouses.",
+        "Migrants are workers like everyone else.",
+        "The ministers are animals lovers, apparently.",
+        "Pigs are intelligent animals.",
+    ],
+)
 def test_animals_and_groups_in_other_sentences_are_not_dehumanising(text):
     assert find_threats(text, DEFAULT_DEHUMANISING_PATTERNS) == []
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("OT: anyone know a plumber?", "OT"),
-    ("Totally off-topic but the library is closing", "Totally off-topic"),
-    ("offtopic: bins are late", "offtopic"),
-    ("Great piece. Unrelated, but who won?", "Unrelated, but"),
-    ("Apologies for going off topic here", "Apologies for going off topic"),
-    ("This has nothing to do with the article but the ferry is late", "This has nothing to do with the article"),
-    ("Change of subject, but is the pool open?", "Change of subject, but"),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("OT: anyone know a plumber?", "OT"),
+        ("Totally off-topic but the library is closing", "Totally off-topic"),
+        ("offtopic: bins are late", "offtopic"),
+        ("Great piece. Unrelated, but who won?", "Unrelated, but"),
+        ("Apologies for going off topic here", "Apologies for going off topic"),
+        ("This has nothing to do with the article but the ferry is late", "This has nothing to do with the article"),
+        ("Change of subject, but is the pool open?", "Change of subject, but"),
+    ],
+)
 def test_off_topic_markers_give_the_words_that_declared_it(text, words):
     assert declared_off_topic(text, DEFAULT_OFF_TOPIC_MARKERS) == words
 
 
-@pytest.mark.parametrize("text", [
-    "Otherwise the budget is fine.",        # "ot" inside a word at the start
-    "The plot thickens.",
-    "Unrelated costs were left out, but the total is right.",
-    "It has everything to do with the article.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Otherwise the budget is fine.",  # "ot" inside a word at the start
+        "The plot thickens.",
+        "Unrelated costs were left out, but the total is right.",
+        "It has everything to do with the article.",
+    ],
+)
 def test_sentences_that_merely_contain_the_words_are_not_markers(text):
     assert declared_off_topic(text, DEFAULT_OFF_TOPIC_MARKERS) is None
 

@@ -22,7 +22,9 @@ CASES = [json.loads(line) for line in (FIXTURES / "labeled_comments.jsonl").read
 @pytest.mark.parametrize("case", CASES, ids=[f"{case['category']}:{case['text'][:40]}" for case in CASES])
 def test_labeled_comment(case, models):
     article = ARTICLES[case["article"]]
-    decision = Pipeline(models).moderate(Candidate(text=case["text"], article_title=article["title"], article_body=article["body"]), Policy())
+    decision = Pipeline(models).moderate(
+        Candidate(text=case["text"], article_title=article["title"], article_body=article["body"]), Policy()
+    )
     explained = f"{decision.decision} {decision.scores} {[r.as_dict() for r in decision.reasons]}"
     if case["expect"] == "publish":
         assert decision.decision == PUBLISH, explained
@@ -37,5 +39,6 @@ def test_a_reply_is_judged_against_the_comment_it_answers(models):
     parent = "Does anyone know if mortgage brokers expect fixed deals to get cheaper next year?"
     reply = "My broker said five-year fixed deals are already coming down a little."
     decision = Pipeline(models).moderate(
-        Candidate(text=reply, article_title=article["title"], article_body=article["body"], parent_text=parent), Policy())
+        Candidate(text=reply, article_title=article["title"], article_body=article["body"], parent_text=parent), Policy()
+    )
     assert decision.decision == PUBLISH, decision.reasons

@@ -76,15 +76,23 @@ def test_healthy_models_answer_every_signal_and_name_their_versions():
     signals = models.signals(CANDIDATE)
     assert signals.failures == {} and signals.abuse.probability == 0.01 and signals.relevance.probability == 0.9
     assert signals.passages == ["Lanes", "The council voted for lanes."] and signals.passage_vectors.shape == (2, 3)
-    assert models.versions == {"embedder": "embedder@test", "abuse": "abuse@test", "relevance": "relevance@test", "harm": "harm@test"}
+    assert models.versions == {
+        "embedder": "embedder@test",
+        "abuse": "abuse@test",
+        "relevance": "relevance@test",
+        "harm": "harm@test",
+    }
     assert Pipeline(models).moderate(CANDIDATE, Policy()).decision == PUBLISH
 
 
-@pytest.mark.parametrize(("broken", "name", "words"), [
-    ({"abuse": Abuse(fail=True)}, "abuse", "abuse weights corrupt"),
-    ({"relevance": Relevance(fail=True)}, "relevance", "relevance exploded"),
-    ({"harm": Harm(fail=True)}, "harm", "harm file vanished"),
-])
+@pytest.mark.parametrize(
+    ("broken", "name", "words"),
+    [
+        ({"abuse": Abuse(fail=True)}, "abuse", "abuse weights corrupt"),
+        ({"relevance": Relevance(fail=True)}, "relevance", "relevance exploded"),
+        ({"harm": Harm(fail=True)}, "harm", "harm file vanished"),
+    ],
+)
 def test_one_failing_model_is_named_and_the_comment_held(broken, name, words):
     models = models_with(**broken)
     signals = models.signals(CANDIDATE)
@@ -96,13 +104,20 @@ def test_one_failing_model_is_named_and_the_comment_held(broken, name, words):
 
 
 def test_a_reply_is_judged_against_its_parent_too():
-    signals = models_with().signals(Candidate("Yes, and the station should get lanes.", "Lanes", "Body.", parent_text="Lanes now!"))
+    signals = models_with().signals(
+        Candidate("Yes, and the station should get lanes.", "Lanes", "Body.", parent_text="Lanes now!")
+    )
     assert signals.relevance.against == "parent"
 
 
 def test_passages_given_with_the_candidate_are_not_computed_again():
-    candidate = Candidate("Protected lanes will make the road safer.", "Lanes", "Body.", passages=["cached"],
-                          passage_vectors=np.ones((1, 3), np.float32))
+    candidate = Candidate(
+        "Protected lanes will make the road safer.",
+        "Lanes",
+        "Body.",
+        passages=["cached"],
+        passage_vectors=np.ones((1, 3), np.float32),
+    )
     signals = models_with().signals(candidate)
     assert signals.passages == ["cached"]
 

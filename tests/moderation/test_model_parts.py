@@ -23,8 +23,12 @@ from commentdesk.moderation.models.relevance import (
 
 def test_sentences_split_at_their_ends_and_at_paragraphs():
     body = 'Rates held at 4.25%. "We wait," she said. Next meeting in May!\n\nA new paragraph without a stop'
-    assert split_sentences(body) == ["Rates held at 4.25%.", '"We wait," she said.', "Next meeting in May!",
-                                     "A new paragraph without a stop"]
+    assert split_sentences(body) == [
+        "Rates held at 4.25%.",
+        '"We wait," she said.',
+        "Next meeting in May!",
+        "A new paragraph without a stop",
+    ]
     assert split_sentences("") == [] and split_sentences(None) == []
     assert split_sentences("Mr. smith stayed.") == ["Mr. smith stayed."]  # no capital after the stop: one sentence
 
@@ -57,11 +61,16 @@ def test_a_huge_article_has_a_bounded_number_of_passages():
 
 
 def _relevance_model(dimensions=3, head=None, alpha=1.0, bias=0.0, generic=None):
-    meta = {"version": "test-relevance", "recommended_thresholds": {"hold": 0.2},
-            "calibration": {"article": [10.0, 0.0, -5.0], "parent": [10.0, 0.0, -3.0], "thread": [10.0, 0.0, -8.0]},
-            "combine": {"alpha": alpha, "bias": bias}}
-    arrays = {"generic_prototypes": np.array(generic if generic is not None else [[0.0, 0.0, 1.0]], np.float32),
-              "comment_head": np.array(head if head is not None else [0.0] * dimensions, np.float32)}
+    meta = {
+        "version": "test-relevance",
+        "recommended_thresholds": {"hold": 0.2},
+        "calibration": {"article": [10.0, 0.0, -5.0], "parent": [10.0, 0.0, -3.0], "thread": [10.0, 0.0, -8.0]},
+        "combine": {"alpha": alpha, "bias": bias},
+    }
+    arrays = {
+        "generic_prototypes": np.array(generic if generic is not None else [[0.0, 0.0, 1.0]], np.float32),
+        "comment_head": np.array(head if head is not None else [0.0] * dimensions, np.float32),
+    }
     return RelevanceModel(meta, arrays)
 
 
@@ -88,7 +97,9 @@ def test_a_reply_close_to_its_parent_is_on_topic_even_if_far_from_the_article():
 
 def test_the_thread_centroid_is_a_source_too():
     model = _relevance_model()
-    score = model.score(unit(1, 0, 0), [], np.zeros((0, 3), np.float32), thread_vecs=np.stack([unit(1, 0.1, 0), unit(1, -0.1, 0)]))
+    score = model.score(
+        unit(1, 0, 0), [], np.zeros((0, 3), np.float32), thread_vecs=np.stack([unit(1, 0.1, 0), unit(1, -0.1, 0)])
+    )
     assert score.against == "thread" and score.closest_passage is None and score.probability > 0.8
 
 
@@ -126,8 +137,11 @@ def test_the_shipped_relevance_weights_load():
 
 
 def _harm_model(weights, bias, heads=("violence", "sexual", "disability")):
-    return HarmModel({"version": "test-harm", "heads": list(heads), "recommended_thresholds": {"violence": 0.8}},
-                     np.array(weights, np.float32), np.array(bias, np.float32))
+    return HarmModel(
+        {"version": "test-harm", "heads": list(heads), "recommended_thresholds": {"violence": 0.8}},
+        np.array(weights, np.float32),
+        np.array(bias, np.float32),
+    )
 
 
 def test_harm_heads_give_a_probability_each():

@@ -25,7 +25,9 @@ def test_tricks_are_undone_and_the_original_span_is_shown(text, entry, span):
     assert normalised.original_span(*match.span()) == span
 
 
-@pytest.mark.parametrize(("text", "entry"), [("a class assessment", "ass"), ("Scunthorpe United", "cunt*"), ("I was shocked", "shit*")])
+@pytest.mark.parametrize(
+    ("text", "entry"), [("a class assessment", "ass"), ("Scunthorpe United", "cunt*"), ("I was shocked", "shit*")]
+)
 def test_words_inside_other_words_do_not_match(text, entry):
     assert word_pattern(entry).search(normalise(text).text) is None
 

@@ -27,14 +27,18 @@ def abuse_policy() -> Policy:
 
 # --- abuse ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("probability", "decision", "code"), [
-    (HOLD_AT - 0.001, None, None),
-    (HOLD_AT, HOLD, "possibly_abusive"),
-    (HOLD_AT + 0.001, HOLD, "possibly_abusive"),
-    (REJECT_AT - 0.001, HOLD, "possibly_abusive"),
-    (REJECT_AT, REJECT, "abusive"),
-    (1.0, REJECT, "abusive"),
-])
+
+@pytest.mark.parametrize(
+    ("probability", "decision", "code"),
+    [
+        (HOLD_AT - 0.001, None, None),
+        (HOLD_AT, HOLD, "possibly_abusive"),
+        (HOLD_AT + 0.001, HOLD, "possibly_abusive"),
+        (REJECT_AT - 0.001, HOLD, "possibly_abusive"),
+        (REJECT_AT, REJECT, "abusive"),
+        (1.0, REJECT, "abusive"),
+    ],
+)
 def test_abuse_holds_and_rejects_from_its_thresholds_on(probability, decision, code):
     result = abuse.check(candidate(), ModelSignals(abuse=AbuseScore(probability)), abuse_policy())
     assert result.decision == decision
@@ -68,24 +72,30 @@ def test_category_scores_are_reported_per_category_and_rounded():
     assert result.scores == {"abuse": 0.2, "abuse_insult": 0.1235, "abuse_threat": 0.5}
 
 
-@pytest.mark.parametrize(("categories", "kind"), [
-    ({"insult": 0.5}, "an insult"),                     # exactly at one half names the category
-    ({"insult": 0.499}, "abusive language"),
-    ({"identity_attack": 0.7, "insult": 0.6}, "an attack on a group of people"),
-    ({"sarcasm": 0.9}, "abusive language"),            # a category without words of its own
-])
+@pytest.mark.parametrize(
+    ("categories", "kind"),
+    [
+        ({"insult": 0.5}, "an insult"),  # exactly at one half names the category
+        ({"insult": 0.499}, "abusive language"),
+        ({"identity_attack": 0.7, "insult": 0.6}, "an attack on a group of people"),
+        ({"sarcasm": 0.9}, "abusive language"),  # a category without words of its own
+    ],
+)
 def test_the_kind_of_abuse_is_named_only_when_its_category_is_clear(categories, kind):
     result = abuse.check(candidate(), ModelSignals(abuse=AbuseScore(0.95, categories)), abuse_policy())
     assert result.reasons[0].params == {"kind": kind}
     assert result.reasons[0].message == f"It appears to contain {kind}."
 
 
-@pytest.mark.parametrize(("evidence", "shown"), [
-    (["you", "idiot"], ["idiot"]),
-    (["The", " and ", "scum"], ["scum"]),
-    (["ok", "xx", "vile"], ["vile"]),                   # under three characters says nothing
-    (["Them", "THEIR"], []),                            # function words in any case
-])
+@pytest.mark.parametrize(
+    ("evidence", "shown"),
+    [
+        (["you", "idiot"], ["idiot"]),
+        (["The", " and ", "scum"], ["scum"]),
+        (["ok", "xx", "vile"], ["vile"]),  # under three characters says nothing
+        (["Them", "THEIR"], []),  # function words in any case
+    ],
+)
 def test_abuse_evidence_leaves_out_words_that_carry_no_abuse(evidence, shown):
     result = abuse.check(candidate(), ModelSignals(abuse=AbuseScore(0.6, evidence=evidence)), abuse_policy())
     assert result.reasons[0].evidence == shown
@@ -93,15 +103,19 @@ def test_abuse_evidence_leaves_out_words_that_carry_no_abuse(evidence, shown):
 
 # --- harm heads and phrase patterns -------------------------------------------------------------
 
+
 def harm(**scores: float) -> ModelSignals:
     return ModelSignals(harm=HarmScore({"violence": 0.0, "sexual": 0.0, "disability": 0.0, **scores}))
 
 
-@pytest.mark.parametrize(("head", "setting", "code"), [
-    ("violence", "violence_hold", "threat"),
-    ("sexual", "sexual_harassment_hold", "sexual_harassment"),
-    ("disability", "disability_mockery_hold", "disability_mockery"),
-])
+@pytest.mark.parametrize(
+    ("head", "setting", "code"),
+    [
+        ("violence", "violence_hold", "threat"),
+        ("sexual", "sexual_harassment_hold", "sexual_harassment"),
+        ("disability", "disability_mockery_hold", "disability_mockery"),
+    ],
+)
 @pytest.mark.parametrize(("offset", "held"), [(-0.001, False), (0.0, True), (0.001, True)])
 def test_each_harm_head_holds_from_its_own_level_on(head, setting, code, offset, held):
     policy = Policy(**{setting: 0.625})
@@ -141,10 +155,13 @@ def test_harm_without_known_heads_is_ignored():
 
 # --- relevance ----------------------------------------------------------------------------------
 
-def relevance_signals(probability: float, similarity: float = 0.25, against: str = "article",
-                      chatter: ChatterMatch | None = None) -> ModelSignals:
-    return ModelSignals(relevance=RelevanceScore(probability, similarity, "The council voted for bike lanes.", against),
-                        chatter=chatter)
+
+def relevance_signals(
+    probability: float, similarity: float = 0.25, against: str = "article", chatter: ChatterMatch | None = None
+) -> ModelSignals:
+    return ModelSignals(
+        relevance=RelevanceScore(probability, similarity, "The council voted for bike lanes.", against), chatter=chatter
+    )
 
 
 @pytest.mark.parametrize(("probability", "decision"), [(0.124, HOLD), (0.125, None), (0.126, None)])
@@ -176,11 +193,14 @@ def test_an_off_topic_reason_without_a_closest_passage_has_no_evidence():
     assert reason.code == "off_topic" and reason.evidence == []
 
 
-@pytest.mark.parametrize(("text", "judged"), [
-    ("Bike lanes are great", True),        # exactly four words
-    ("Bike lanes, great", False),
-    ("", False),
-])
+@pytest.mark.parametrize(
+    ("text", "judged"),
+    [
+        ("Bike lanes are great", True),  # exactly four words
+        ("Bike lanes, great", False),
+        ("", False),
+    ],
+)
 def test_comments_shorter_than_the_minimum_are_not_judged_for_relevance(text, judged):
     result = relevance.check(candidate(text), relevance_signals(0.01), Policy(relevance_min_words=4))
     assert (result.decision == HOLD) is judged
@@ -195,13 +215,16 @@ def chatter(similarity: float, reaction: float = 0.0) -> ChatterMatch:
     return ChatterMatch("football", "football", similarity, reaction, "Did you see the goal in the derby last night?")
 
 
-@pytest.mark.parametrize(("similarity", "article", "reaction", "held"), [
-    (0.5, 0.375, 0.0, True),     # fits exactly at the minimum, beats the article exactly by the margin
-    (0.4999, 0.25, 0.0, False),  # does not fit well enough
-    (0.5, 0.3751, 0.0, False),   # not far enough ahead of the article
-    (0.5, 0.25, 0.5, False),     # a plain reaction fits as well
-    (0.5, 0.25, 0.4999, True),
-])
+@pytest.mark.parametrize(
+    ("similarity", "article", "reaction", "held"),
+    [
+        (0.5, 0.375, 0.0, True),  # fits exactly at the minimum, beats the article exactly by the margin
+        (0.4999, 0.25, 0.0, False),  # does not fit well enough
+        (0.5, 0.3751, 0.0, False),  # not far enough ahead of the article
+        (0.5, 0.25, 0.5, False),  # a plain reaction fits as well
+        (0.5, 0.25, 0.4999, True),
+    ],
+)
 def test_chatter_is_held_when_it_fits_clearly_and_beats_the_article(similarity, article, reaction, held):
     policy = Policy(chatter_min_similarity=0.5, chatter_margin=0.125)
     result = relevance.check(candidate("First!"), relevance_signals(0.9, article, chatter=chatter(similarity, reaction)), policy)
@@ -239,17 +262,22 @@ def test_without_a_relevance_score_there_is_no_chatter_either():
 
 # --- trust and model health ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("published", "hold_until", "held"), [(0, 1, True), (2, 3, True), (3, 3, False), (50, 0, False)])
 def test_new_commenters_are_held_until_they_have_enough_published(published, hold_until, held):
-    result = trust.check(candidate(history=CommenterHistory(published=published)), ModelSignals(),
-                         Policy(new_commenter_hold=hold_until))
+    result = trust.check(
+        candidate(history=CommenterHistory(published=published)), ModelSignals(), Policy(new_commenter_hold=hold_until)
+    )
     assert (result.decision == HOLD) is held
 
 
 @pytest.mark.parametrize(("rejections", "limit", "held"), [(1, 2, False), (2, 2, True), (9, 0, False)])
 def test_recent_rejections_hold_from_the_limit_on_and_a_limit_of_zero_is_off(rejections, limit, held):
-    result = trust.check(candidate(history=CommenterHistory(published=10, recent_rejections=rejections)), ModelSignals(),
-                         Policy(hold_after_recent_rejections=limit))
+    result = trust.check(
+        candidate(history=CommenterHistory(published=10, recent_rejections=rejections)),
+        ModelSignals(),
+        Policy(hold_after_recent_rejections=limit),
+    )
     assert (result.decision == HOLD) is held
 
 

@@ -9,7 +9,9 @@ from commentdesk.moderation.types import HOLD, REJECT, Candidate, CommenterHisto
 
 
 def candidate(text: str, **extra) -> Candidate:
-    return Candidate(text=text, article_title="Council approves bike lanes", article_body="The council voted for bike lanes.", **extra)
+    return Candidate(
+        text=text, article_title="Council approves bike lanes", article_body="The council voted for bike lanes.", **extra
+    )
 
 
 def test_banned_word_rejects_and_shows_the_reader_spelling():
@@ -44,7 +46,12 @@ def test_one_link_is_allowed_but_a_link_farm_is_rejected():
 def test_blocked_domain_rejects_and_allowed_domain_is_free():
     policy = Policy(blocked_domains=["spam.example"], allowed_domains=["courier.example"])
     assert spam.check(candidate("see www.spam.example/offer"), ModelSignals(), policy).decision == REJECT
-    assert spam.check(candidate("see https://courier.example/a https://courier.example/b https://courier.example/c"), ModelSignals(), policy).decision is None
+    assert (
+        spam.check(
+            candidate("see https://courier.example/a https://courier.example/b https://courier.example/c"), ModelSignals(), policy
+        ).decision
+        is None
+    )
 
 
 def test_phone_number_and_contact_bait_are_held_or_rejected():
@@ -53,7 +60,9 @@ def test_phone_number_and_contact_bait_are_held_or_rejected():
 
 
 def test_repeated_post_and_flooding():
-    repeated = spam.check(candidate("Bike lanes now", recent=RecentActivity(same_text_by_commenter=True)), ModelSignals(), Policy())
+    repeated = spam.check(
+        candidate("Bike lanes now", recent=RecentActivity(same_text_by_commenter=True)), ModelSignals(), Policy()
+    )
     assert repeated.decision == REJECT and repeated.reasons[0].code == "duplicate"
     flood = spam.check(candidate("Bike lanes now", recent=RecentActivity(by_commenter_last_minute=9)), ModelSignals(), Policy())
     assert flood.decision == HOLD and flood.reasons[0].code == "flooding"
@@ -157,27 +166,33 @@ def test_a_missing_harm_score_leaves_the_patterns_working():
     assert result.decision == HOLD and result.reasons[0].evidence == ["I'm coming for you"]
 
 
-@pytest.mark.parametrize("text", [
-    "The board members deserve to be dragged into the street and beaten.",
-    "That linesman deserves a bullet for what he did today.",
-    "I'll break his legs if he shows his face at the club again.",
-    "The mayor will leave this town in a box, mark my words.",
-    "Someone should put a bomb under the planning office.",
-    "Burn down every church in the valley, with the people inside.",
-    "Landlords should be rounded up and drowned.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The board members deserve to be dragged into the street and beaten.",
+        "That linesman deserves a bullet for what he did today.",
+        "I'll break his legs if he shows his face at the club again.",
+        "The mayor will leave this town in a box, mark my words.",
+        "Someone should put a bomb under the planning office.",
+        "Burn down every church in the valley, with the people inside.",
+        "Landlords should be rounded up and drowned.",
+    ],
+)
 def test_threat_patterns_catch_common_constructions(text):
     from commentdesk.moderation.phases import threats
 
     assert threats.check(candidate(text), ModelSignals(), Policy()).decision == HOLD
 
 
-@pytest.mark.parametrize("text", [
-    'One reader wrote that the judge "deserves to be shot". That is exactly the talk that gets people hurt.',
-    "The minister should be sacked and the report published in full.",
-    "If the dam breaks, whole villages will be washed away.",
-    "The army bombed the bridge flat in 1944, the museum says.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'One reader wrote that the judge "deserves to be shot". That is exactly the talk that gets people hurt.',
+        "The minister should be sacked and the report published in full.",
+        "If the dam breaks, whole villages will be washed away.",
+        "The army bombed the bridge flat in 1944, the museum says.",
+    ],
+)
 def test_reported_threats_and_violent_news_are_not_threats(text):
     from commentdesk.moderation.phases import threats
 
@@ -193,13 +208,16 @@ def test_slurs_reject_and_ableist_insults_are_held():
     assert fine.decision is None
 
 
-@pytest.mark.parametrize("text", [
-    "Off topic, but is the swimming baths open on Mondays now?",
-    "Sorry, slightly off-topic: who won the quiz last night?",
-    "Unrelated, but the 47 bus was late again this morning.",
-    "Random question, does the library do printing?",
-    "Sorry to hijack the thread, anyone selling a lawnmower?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Off topic, but is the swimming baths open on Mondays now?",
+        "Sorry, slightly off-topic: who won the quiz last night?",
+        "Unrelated, but the 47 bus was late again this morning.",
+        "Random question, does the library do printing?",
+        "Sorry to hijack the thread, anyone selling a lawnmower?",
+    ],
+)
 def test_a_comment_that_says_it_is_off_topic_is_held_with_its_words(text):
     from commentdesk.moderation.models.relevance import RelevanceScore
     from commentdesk.moderation.phases import relevance
@@ -210,11 +228,14 @@ def test_a_comment_that_says_it_is_off_topic_is_held_with_its_words(text):
     assert "says itself" in result.reasons[0].message and result.reasons[0].evidence
 
 
-@pytest.mark.parametrize("text", [
-    "Not to go off topic, but the minister also cut the rural buses.",
-    "Not off topic at all: the budget decides what the council can do.",
-    "This is not unrelated, but it matters more than the headline says.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not to go off topic, but the minister also cut the rural buses.",
+        "Not off topic at all: the budget decides what the council can do.",
+        "This is not unrelated, but it matters more than the headline says.",
+    ],
+)
 def test_saying_a_comment_is_not_off_topic_is_no_marker(text):
     from commentdesk.moderation.phases.relevance import declared_off_topic
 

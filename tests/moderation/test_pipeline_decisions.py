@@ -50,11 +50,15 @@ class CannedModels:
 
 
 def on_topic(probability: float = 0.9, similarity: float = 0.6) -> RelevanceScore:
-    return RelevanceScore(probability=probability, similarity=similarity, closest_passage=BODY.split(".")[0] + ".", against="article")
+    return RelevanceScore(
+        probability=probability, similarity=similarity, closest_passage=BODY.split(".")[0] + ".", against="article"
+    )
 
 
 def signals(abuse_p: float = 0.01, relevance_score: RelevanceScore | None = None, **extra) -> ModelSignals:
-    return ModelSignals(abuse=AbuseScore(abuse_p), relevance=relevance_score or on_topic(), versions={"abuse": "canned@1"}, **extra)
+    return ModelSignals(
+        abuse=AbuseScore(abuse_p), relevance=relevance_score or on_topic(), versions={"abuse": "canned@1"}, **extra
+    )
 
 
 def decide(text: str, model_signals: ModelSignals, policy: Policy | None = None, **candidate_fields) -> Decision:
@@ -93,13 +97,16 @@ def test_the_abuse_reason_names_the_strongest_category_and_drops_function_words(
     assert result.scores["abuse_insult"] == 0.9 and result.scores["abuse_threat"] == 0.2
 
 
-@pytest.mark.parametrize(("categories", "words"), [
-    ({}, "abusive language"),
-    ({"identity_attack": 0.8, "insult": 0.6}, "an attack on a group of people"),
-    ({"obscenity": 0.7}, "obscene language"),
-    ({"insult": 0.3}, "abusive language"),  # no category is clear enough to name
-    ({"made_up": 0.9}, "abusive language"),
-])
+@pytest.mark.parametrize(
+    ("categories", "words"),
+    [
+        ({}, "abusive language"),
+        ({"identity_attack": 0.8, "insult": 0.6}, "an attack on a group of people"),
+        ({"obscenity": 0.7}, "obscene language"),
+        ({"insult": 0.3}, "abusive language"),  # no category is clear enough to name
+        ({"made_up": 0.9}, "abusive language"),
+    ],
+)
 def test_the_words_for_the_kind_of_abuse(categories, words):
     result = abuse.check(Candidate("x", TITLE, BODY), ModelSignals(abuse=AbuseScore(0.6, categories)), Policy(abuse_reject=0.99))
     assert result.reasons[0].message == f"It may contain {words}."
@@ -118,41 +125,63 @@ def test_an_off_topic_comment_is_held_with_the_closest_passage():
 
 def test_a_reply_is_judged_against_the_comment_it_answers():
     score = RelevanceScore(0.05, 0.1, None, "parent")
-    result = relevance.check(Candidate("My cat likes the sunny windowsill.", TITLE, BODY, parent_text="Lanes!"),
-                             ModelSignals(relevance=score), Policy())
+    result = relevance.check(
+        Candidate("My cat likes the sunny windowsill.", TITLE, BODY, parent_text="Lanes!"),
+        ModelSignals(relevance=score),
+        Policy(),
+    )
     assert result.reasons[0].message == "It may not be about the comment it answers." and result.reasons[0].evidence == []
 
 
 def test_a_site_may_reject_off_topic_comments():
     policy = Policy(relevance_reject=0.1, nudge=False)
-    rejected = decide("Does anyone know a good recipe for lemon cake with almonds?", signals(relevance_score=on_topic(0.05, 0.1)), policy)
+    rejected = decide(
+        "Does anyone know a good recipe for lemon cake with almonds?", signals(relevance_score=on_topic(0.05, 0.1)), policy
+    )
     assert rejected.decision == REJECT and rejected.reasons[0].message == "It does not seem to be about the article."
-    held = decide("Does anyone know a good recipe for lemon cake with almonds?", signals(relevance_score=on_topic(0.15, 0.2)), policy)
+    held = decide(
+        "Does anyone know a good recipe for lemon cake with almonds?", signals(relevance_score=on_topic(0.15, 0.2)), policy
+    )
     assert held.decision == HOLD
 
 
 def test_short_reactions_are_not_judged_for_relevance():
     decision = decide("Well said, agreed.", signals(relevance_score=on_topic(0.01, 0.05)))
     assert decision.decision == PUBLISH
-    assert decide("Well said, agreed.", signals(relevance_score=on_topic(0.01, 0.05)), Policy(relevance_min_words=1, nudge=False)).decision == HOLD
+    assert (
+        decide(
+            "Well said, agreed.", signals(relevance_score=on_topic(0.01, 0.05)), Policy(relevance_min_words=1, nudge=False)
+        ).decision
+        == HOLD
+    )
 
 
 def test_chatter_that_fits_better_than_the_article_is_held_even_when_short():
-    chatter = ChatterMatch(topic="sports", words="sports results", similarity=0.7, reaction_similarity=0.2, closest="What a match!")
+    chatter = ChatterMatch(
+        topic="sports", words="sports results", similarity=0.7, reaction_similarity=0.2, closest="What a match!"
+    )
     decision = decide("What a match last night!", signals(relevance_score=on_topic(0.8, 0.3), chatter=chatter))
-    assert decision.decision == HOLD and decision.reasons[0].message == "It looks like it is about sports results, not the article."
+    assert (
+        decision.decision == HOLD and decision.reasons[0].message == "It looks like it is about sports results, not the article."
+    )
     assert decision.reasons[0].evidence == ["What a match!"]
     assert decision.scores["relevance"] == pytest.approx(0.3) and decision.scores["chatter"] == 0.7
 
 
-@pytest.mark.parametrize(("similarity", "reaction", "article"), [
-    (0.30, 0.10, 0.10),  # does not fit clearly enough
-    (0.50, 0.10, 0.48),  # fits, but hardly better than the article
-    (0.50, 0.60, 0.10),  # a plain reaction fits better
-])
+@pytest.mark.parametrize(
+    ("similarity", "reaction", "article"),
+    [
+        (0.30, 0.10, 0.10),  # does not fit clearly enough
+        (0.50, 0.10, 0.48),  # fits, but hardly better than the article
+        (0.50, 0.60, 0.10),  # a plain reaction fits better
+    ],
+)
 def test_chatter_that_is_not_clear_publishes(similarity, reaction, article):
     chatter = ChatterMatch("weather", "the weather", similarity, reaction, "Lovely sunshine today.")
-    decision = decide("Market Street lanes are overdue, build them now please.", signals(relevance_score=on_topic(0.8, article), chatter=chatter))
+    decision = decide(
+        "Market Street lanes are overdue, build them now please.",
+        signals(relevance_score=on_topic(0.8, article), chatter=chatter),
+    )
     assert decision.decision == PUBLISH
 
 
@@ -186,8 +215,10 @@ def test_premoderation_holds_even_the_best_comment():
 
 
 def test_a_harm_score_over_its_level_holds_with_its_own_reason():
-    decision = decide("Someone should teach them a lesson they will not forget.",
-                      signals(harm=HarmScore({"violence": 0.95, "sexual": 0.0, "disability": 0.0})))
+    decision = decide(
+        "Someone should teach them a lesson they will not forget.",
+        signals(harm=HarmScore({"violence": 0.95, "sexual": 0.0, "disability": 0.0})),
+    )
     assert decision.decision == HOLD and "threat" in codes(decision)
 
 
@@ -206,27 +237,37 @@ def test_decide_on_outputs_computed_earlier_needs_no_models():
         def signals(self, candidate):
             raise AssertionError("the models must not run again")
 
-    decision = Pipeline(NoModels(ModelSignals())).decide(Candidate("Fine words about the lanes.", TITLE, BODY), signals(), Policy())
+    decision = Pipeline(NoModels(ModelSignals())).decide(
+        Candidate("Fine words about the lanes.", TITLE, BODY), signals(), Policy()
+    )
     assert decision.decision == PUBLISH
 
 
 def test_the_decision_carries_the_passages_and_a_fingerprint_of_longer_texts():
     vectors = np.ones((2, 3), dtype=np.float32)
-    decision = decide("The council should publish the full delivery plan before building anything on Market Street.",
-                      signals(passages=["a", "b"], passage_vectors=vectors))
+    decision = decide(
+        "The council should publish the full delivery plan before building anything on Market Street.",
+        signals(passages=["a", "b"], passage_vectors=vectors),
+    )
     assert decision.passages == ["a", "b"] and decision.passage_vectors is vectors
     assert decision.fingerprint is not None
     assert decide("Yes.", signals()).fingerprint is None
 
 
 def test_the_author_reads_each_reason_in_plain_words_and_details_only_when_the_site_allows():
-    reasons = [Reason("suspect_word", "It uses a word that is often abusive.", ["idiots", "idiots", " "], detail="list: suspect"),
-               Reason("possibly_abusive", "It may contain an insult.", [], detail="abuse 0.61, threshold 0.50")]
+    reasons = [
+        Reason("suspect_word", "It uses a word that is often abusive.", ["idiots", "idiots", " "], detail="list: suspect"),
+        Reason("possibly_abusive", "It may contain an insult.", [], detail="abuse 0.61, threshold 0.50"),
+    ]
     plain = Decision(HOLD, reasons, {}, {})
-    assert plain.reader_reasons() == [("suspect_word", "It uses a word that is often abusive: “idiots”."),
-                                      ("possibly_abusive", "It may contain an insult.")]
-    assert plain.summary() == ("Your comment is held for review by a moderator. It uses a word that is often abusive: “idiots”. "
-                               "It may contain an insult.")
+    assert plain.reader_reasons() == [
+        ("suspect_word", "It uses a word that is often abusive: “idiots”."),
+        ("possibly_abusive", "It may contain an insult."),
+    ]
+    assert plain.summary() == (
+        "Your comment is held for review by a moderator. It uses a word that is often abusive: “idiots”. "
+        "It may contain an insult."
+    )
     detailed = Decision(HOLD, reasons, {}, {}, reader_detail=True)
     assert detailed.reader_reasons()[1][1] == "It may contain an insult. (abuse 0.61, threshold 0.50)"
 

@@ -30,7 +30,9 @@ def models_with(embedder, timeout_ms=2000) -> ModerationModels:
 
 
 def candidate() -> Candidate:
-    return Candidate(text="A perfectly civil comment about the bike lanes.", article_title="Bike lanes", article_body="The council voted.")
+    return Candidate(
+        text="A perfectly civil comment about the bike lanes.", article_title="Bike lanes", article_body="The council voted."
+    )
 
 
 def test_a_crashing_model_holds_the_comment():

@@ -24,8 +24,18 @@ COUNTS = [
     ("page_size", 1, 100),
     ("edit_window_minutes", 0, 10_080),
 ]
-THRESHOLDS = ["abuse_hold", "abuse_reject", "violence_hold", "sexual_harassment_hold", "disability_mockery_hold",
-              "relevance_hold", "chatter_min_similarity", "chatter_margin", "spam_hold", "spam_reject"]
+THRESHOLDS = [
+    "abuse_hold",
+    "abuse_reject",
+    "violence_hold",
+    "sexual_harassment_hold",
+    "disability_mockery_hold",
+    "relevance_hold",
+    "chatter_min_similarity",
+    "chatter_margin",
+    "spam_hold",
+    "spam_reject",
+]
 SWITCHES = ["premoderate", "nudge", "show_scores_to_readers", "accounts_required"]
 
 
@@ -113,15 +123,25 @@ def test_null_is_taken_only_where_a_setting_means_never():
         assert refused_fields({name: None}) == {name}
 
 
-@pytest.mark.parametrize("url", ["https://courier.example/appeals", "http://courier.example/a?b=c",
-                                 "mailto:editors@courier.example"])
+@pytest.mark.parametrize(
+    "url", ["https://courier.example/appeals", "http://courier.example/a?b=c", "mailto:editors@courier.example"]
+)
 def test_redress_address_is_a_web_page_or_a_mailto(url):
     assert Policy.from_dict({"redress_url": url}).redress_url == url
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://courier.example/", "courier.example/appeals",
-                                 "https://courier.example/a b", "mailto:nobody", "https://" + "a" * 2000,
-                                 "data:text/html,<script>alert(1)</script>"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "ftp://courier.example/",
+        "courier.example/appeals",
+        "https://courier.example/a b",
+        "mailto:nobody",
+        "https://" + "a" * 2000,
+        "data:text/html,<script>alert(1)</script>",
+    ],
+)
 def test_redress_address_refuses_anything_else(url):
     assert refused_fields({"redress_url": url}) == {"redress_url"}
 

@@ -11,8 +11,14 @@ import pytest
 from commentdesk.moderation import policy as policy_module
 from commentdesk.moderation.policy import Policy, recommended_thresholds
 
-FALLBACKS = {"abuse_hold": 0.5, "abuse_reject": 0.93, "violence_hold": 0.8, "sexual_harassment_hold": 0.7,
-             "disability_mockery_hold": 0.7, "relevance_hold": 0.2}
+FALLBACKS = {
+    "abuse_hold": 0.5,
+    "abuse_reject": 0.93,
+    "violence_hold": 0.8,
+    "sexual_harassment_hold": 0.7,
+    "disability_mockery_hold": 0.7,
+    "relevance_hold": 0.2,
+}
 
 
 @pytest.fixture
@@ -29,13 +35,18 @@ def write(folder, name: str, thresholds) -> None:
 
 
 def test_the_shipped_weights_set_the_model_thresholds():
-    shipped = {name: json.loads((policy_module.WEIGHTS_DIR / f"{name}.json").read_text())["recommended_thresholds"]
-               for name in ("abuse", "relevance", "harm")}
+    shipped = {
+        name: json.loads((policy_module.WEIGHTS_DIR / f"{name}.json").read_text())["recommended_thresholds"]
+        for name in ("abuse", "relevance", "harm")
+    }
     policy = Policy()
     assert (policy.abuse_hold, policy.abuse_reject) == (shipped["abuse"]["hold"], shipped["abuse"]["reject"])
     assert policy.relevance_hold == shipped["relevance"]["hold"]
     assert (policy.violence_hold, policy.sexual_harassment_hold, policy.disability_mockery_hold) == (
-        shipped["harm"]["violence"], shipped["harm"]["sexual"], shipped["harm"]["disability"])
+        shipped["harm"]["violence"],
+        shipped["harm"]["sexual"],
+        shipped["harm"]["disability"],
+    )
 
 
 def test_without_weight_files_the_fallbacks_apply(weights_dir):
@@ -52,9 +63,17 @@ def test_a_file_that_is_not_json_falls_back_like_a_missing_one(weights_dir):
     assert policy.relevance_hold == 0.3
 
 
-@pytest.mark.parametrize(("value", "used"), [
-    (0.25, 0.25), (0, 0.0), (1, 1.0), (True, 0.5), ("0.3", 0.5), (None, 0.5),
-])
+@pytest.mark.parametrize(
+    ("value", "used"),
+    [
+        (0.25, 0.25),
+        (0, 0.0),
+        (1, 1.0),
+        (True, 0.5),
+        ("0.3", 0.5),
+        (None, 0.5),
+    ],
+)
 def test_only_a_number_in_the_weights_file_is_taken(weights_dir, value, used):
     write(weights_dir, "abuse", {"hold": value, "reject": 1})
     assert Policy().abuse_hold == used

@@ -19,13 +19,22 @@ from commentdesk.moderation.types import (
 
 
 def test_a_reason_with_values_keeps_its_template_and_stores_both():
-    reason = Reason("off_topic", "It may not be about %(subject)s.", ["The council voted."], detail="relevance 0.10",
-                    params={"subject": "the article"})
+    reason = Reason(
+        "off_topic",
+        "It may not be about %(subject)s.",
+        ["The council voted."],
+        detail="relevance 0.10",
+        params={"subject": "the article"},
+    )
     assert reason.message == "It may not be about the article."
     assert reason.template == "It may not be about %(subject)s."
     assert reason.as_dict() == {
-        "code": "off_topic", "message": "It may not be about the article.", "evidence": ["The council voted."],
-        "detail": "relevance 0.10", "template": "It may not be about %(subject)s.", "params": {"subject": "the article"},
+        "code": "off_topic",
+        "message": "It may not be about the article.",
+        "evidence": ["The council voted."],
+        "detail": "relevance 0.10",
+        "template": "It may not be about %(subject)s.",
+        "params": {"subject": "the article"},
     }
 
 
@@ -68,8 +77,11 @@ def test_quoted_phrases_are_deduplicated_blank_ones_dropped_and_at_most_three_sh
 
 
 def test_a_quoted_phrase_is_shown_on_one_line_and_shortened():
-    reason = Reason("threat", "It may threaten someone with violence, or wish or call for it.",
-                    ["should\n\nbe   shot", "x" * (MAX_QUOTED_CHARS + 10)])
+    reason = Reason(
+        "threat",
+        "It may threaten someone with violence, or wish or call for it.",
+        ["should\n\nbe   shot", "x" * (MAX_QUOTED_CHARS + 10)],
+    )
     words = reason.for_reader()
     assert "“should be shot”" in words
     shortened = words.split("“")[2].split("”")[0]
@@ -81,11 +93,14 @@ def test_a_phrase_of_exactly_the_limit_is_shown_whole():
     assert f"“{phrase}”" in Reason("threat", "Threat.", [phrase]).for_reader()
 
 
-@pytest.mark.parametrize(("detail", "shown", "words"), [
-    ("abuse 0.97, threshold 0.93", True, "It appears to contain an insult: “vile”. (abuse 0.97, threshold 0.93)"),
-    ("abuse 0.97, threshold 0.93", False, "It appears to contain an insult: “vile”."),
-    ("", True, "It appears to contain an insult: “vile”."),
-])
+@pytest.mark.parametrize(
+    ("detail", "shown", "words"),
+    [
+        ("abuse 0.97, threshold 0.93", True, "It appears to contain an insult: “vile”. (abuse 0.97, threshold 0.93)"),
+        ("abuse 0.97, threshold 0.93", False, "It appears to contain an insult: “vile”."),
+        ("", True, "It appears to contain an insult: “vile”."),
+    ],
+)
 def test_moderators_detail_is_added_only_when_the_site_shows_it(detail, shown, words):
     reason = Reason("abusive", "It appears to contain %(kind)s.", ["vile"], detail=detail, params={"kind": "an insult"})
     assert reason.for_reader(show_detail=shown) == words
@@ -101,10 +116,15 @@ def test_each_verdict_has_its_stored_status(verdict, status):
 
 
 def test_the_summary_joins_every_reason_after_the_verdict():
-    held = decision(HOLD, Reason("new_commenter", "Comments from new commenters are read by a moderator first."),
-                    Reason("contains_link", "It contains a link.", ["https://a.example"], detail="spam 0.20"))
-    assert held.summary() == ("Your comment is held for review by a moderator. Comments from new commenters are read by a "
-                              "moderator first. It contains a link: “https://a.example”.")
+    held = decision(
+        HOLD,
+        Reason("new_commenter", "Comments from new commenters are read by a moderator first."),
+        Reason("contains_link", "It contains a link.", ["https://a.example"], detail="spam 0.20"),
+    )
+    assert held.summary() == (
+        "Your comment is held for review by a moderator. Comments from new commenters are read by a "
+        "moderator first. It contains a link: “https://a.example”."
+    )
     assert decision(HOLD).summary() == "Your comment is held for review by a moderator."
     assert decision(REJECT).summary() == "Your comment was not published."
 
@@ -120,9 +140,15 @@ def test_the_summary_is_in_the_readers_language():
         assert decision(PUBLISH).summary() == "Ihr Kommentar ist veröffentlicht."
 
 
-@pytest.mark.parametrize(("verdicts", "worst"), [
-    ([], PUBLISH), ([PUBLISH], PUBLISH), ([HOLD, PUBLISH], HOLD), ([PUBLISH, REJECT, HOLD], REJECT),
-])
+@pytest.mark.parametrize(
+    ("verdicts", "worst"),
+    [
+        ([], PUBLISH),
+        ([PUBLISH], PUBLISH),
+        ([HOLD, PUBLISH], HOLD),
+        ([PUBLISH, REJECT, HOLD], REJECT),
+    ],
+)
 def test_the_most_severe_verdict_wins(verdicts, worst):
     assert most_severe(verdicts) == worst
 
@@ -130,14 +156,21 @@ def test_the_most_severe_verdict_wins(verdicts, worst):
 def test_the_registry_can_be_asked_on_several_attributes_at_once():
     assert reasons.codes_where(category=reasons.SPAM, highlighted=False) == {"duplicate", "near_duplicate", "flooding"}
     assert reasons.codes_where(category=reasons.ABUSIVE, nudgeable=True) == {
-        "abusive", "possibly_abusive", "banned_word", "suspect_word"}
+        "abusive",
+        "possibly_abusive",
+        "banned_word",
+        "suspect_word",
+    }
     assert reasons.codes_where(category="none such") == frozenset()
 
 
-@pytest.mark.parametrize(("code", "words"), [
-    (reasons.SPAM, "A moderator found it to be spam or advertising."),
-    ("illegal_content", "A moderator found it illegal after a notice of illegal content."),
-    ("something new", "A moderator found that it breaks our community guidelines."),
-])
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (reasons.SPAM, "A moderator found it to be spam or advertising."),
+        ("illegal_content", "A moderator found it illegal after a notice of illegal content."),
+        ("something new", "A moderator found that it breaks our community guidelines."),
+    ],
+)
 def test_a_moderators_rejection_is_explained_in_plain_words(code, words):
     assert reasons.rejection_reader_words(code) == words

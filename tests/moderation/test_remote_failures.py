@@ -63,10 +63,12 @@ class FakeProcess:
 
 def versions_or(reply):
     """Answer "versions" properly (loading asks for them) and anything else with `reply`."""
+
     def answer(call_id, name, args):
         if name == "versions":
             return call_id, ("ok", {"abuse": "fake@1"})
         return reply(call_id, name, args)
+
     return answer
 
 
@@ -111,7 +113,9 @@ def test_a_comment_whose_process_went_away_is_held_with_the_reason(socket_path):
 
 
 def test_an_error_answer_is_a_model_failure_naming_the_error(socket_path):
-    process = FakeProcess(socket_path, versions_or(lambda call_id, name, args: (call_id, ("error", "MemoryError: out of memory"))))
+    process = FakeProcess(
+        socket_path, versions_or(lambda call_id, name, args: (call_id, ("error", "MemoryError: out of memory")))
+    )
     models = RemoteModels(socket_path, AUTHKEY, timeout_ms=1000).load()
     assert models.signals(comment()).failures == {"models": "error: MemoryError: out of memory"}
     process.close()

@@ -34,9 +34,13 @@ class CannedModels:
         self.passages_given.append(candidate.passages is not None)
         if self.failing and self.failing in candidate.text:
             return ModelSignals(failures={"models": "error: weights missing"}, versions=self.versions)
-        return ModelSignals(abuse=AbuseScore(0.02), relevance=RelevanceScore(0.8, 0.6, "Rates held.", "article"),
-                            passages=[candidate.article_title], passage_vectors=np.zeros((1, 2), np.float32),
-                            versions=self.versions)
+        return ModelSignals(
+            abuse=AbuseScore(0.02),
+            relevance=RelevanceScore(0.8, 0.6, "Rates held.", "article"),
+            passages=[candidate.article_title],
+            passage_vectors=np.zeros((1, 2), np.float32),
+            versions=self.versions,
+        )
 
 
 def record(record_id, text="Holding rates is the cautious choice here.", title="Rates held", **extra) -> str:
@@ -53,7 +57,9 @@ def test_a_line_whose_models_fail_is_held_and_says_why():
     results, _ = score_all(record(1) + "\n" + record(2, text="this one breaks the model") + "\n", CannedModels(failing="breaks"))
     assert results[0]["decision"] == PUBLISH
     assert results[1]["decision"] == HOLD
-    assert results[1]["reasons"] == [{"code": "model_unavailable", "message": "Automatic checks could not run, so a moderator will read it."}]
+    assert results[1]["reasons"] == [
+        {"code": "model_unavailable", "message": "Automatic checks could not run, so a moderator will read it."}
+    ]
 
 
 def test_the_rules_run_on_each_line_and_fill_their_columns():
@@ -94,7 +100,9 @@ def test_a_log_gets_a_progress_line_every_five_hundred_comments():
     results, stderr = score_all("".join(record(number) + "\n" for number in range(1000)))
     assert len(results) == 1000
     assert [line for line in stderr.splitlines() if "scored" in line] == [
-        "commentdesk score: 500 comments scored", "commentdesk score: 1000 comments scored"]
+        "commentdesk score: 500 comments scored",
+        "commentdesk score: 1000 comments scored",
+    ]
 
 
 class Terminal(io.StringIO):

@@ -36,8 +36,13 @@ class CannedModels:
     def signals(self, candidate) -> ModelSignals:
         self.passages_given.append(candidate.passages is not None)
         abuse = 0.99 if "hate" in candidate.text else 0.01
-        return ModelSignals(abuse=AbuseScore(abuse), relevance=RelevanceScore(0.9, 0.7, None, "article"),
-                            passages=["Rates held"], passage_vectors=np.zeros((1, 3), np.float32), versions=self.versions)
+        return ModelSignals(
+            abuse=AbuseScore(abuse),
+            relevance=RelevanceScore(0.9, 0.7, None, "article"),
+            passages=["Rates held"],
+            passage_vectors=np.zeros((1, 3), np.float32),
+            versions=self.versions,
+        )
 
 
 def line(record) -> str:
@@ -65,18 +70,21 @@ def test_an_abusive_line_is_rejected_with_its_reasons(scorer):
     assert all(set(reason) == {"code", "message"} for reason in result["reasons"])
 
 
-@pytest.mark.parametrize(("raw", "message"), [
-    ("not json", "not JSON"),
-    ("[1, 2]", "each line must be a JSON object"),
-    ('"text"', "each line must be a JSON object"),
-    ('{"article": {"title": "a", "body": "b"}, "text": "x"}', "missing 'id'"),
-    ('{"id": 1, "article": "Rates held", "text": "x"}', "'article' must be an object"),
-    ('{"id": 1, "article": {"title": 5, "body": "b"}, "text": "x"}', "must be strings"),
-    ('{"id": 1, "article": {"title": "a", "body": ["b"]}, "text": "x"}', "must be strings"),
-    ('{"id": 1, "article": {"title": "a", "body": "b"}, "text": "   "}', "'text' must be a non-empty string"),
-    ('{"id": 1, "article": {"title": "a", "body": "b"}, "text": 42}', "'text' must be a non-empty string"),
-    ('{"id": 1, "article": {"title": "a", "body": "b"}, "text": "x", "parent": 3}', "'parent' must be a string or null"),
-])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("not json", "not JSON"),
+        ("[1, 2]", "each line must be a JSON object"),
+        ('"text"', "each line must be a JSON object"),
+        ('{"article": {"title": "a", "body": "b"}, "text": "x"}', "missing 'id'"),
+        ('{"id": 1, "article": "Rates held", "text": "x"}', "'article' must be an object"),
+        ('{"id": 1, "article": {"title": 5, "body": "b"}, "text": "x"}', "must be strings"),
+        ('{"id": 1, "article": {"title": "a", "body": ["b"]}, "text": "x"}', "must be strings"),
+        ('{"id": 1, "article": {"title": "a", "body": "b"}, "text": "   "}', "'text' must be a non-empty string"),
+        ('{"id": 1, "article": {"title": "a", "body": "b"}, "text": 42}', "'text' must be a non-empty string"),
+        ('{"id": 1, "article": {"title": "a", "body": "b"}, "text": "x", "parent": 3}', "'parent' must be a string or null"),
+    ],
+)
 def test_an_invalid_line_is_held_with_the_problem_and_keeps_its_id_when_it_has_one(scorer, raw, message):
     result = scorer.score_line(raw)
     assert result["decision"] == HOLD and result["abuse"] == 0.0 and result["relevance"] == 0.0
@@ -108,10 +116,20 @@ def test_parse_record_returns_the_four_texts():
 
 
 def test_the_output_contract_is_built_from_the_decision():
-    decision = Decision(HOLD, [Reason("off_topic", "It may not be about the article.", ["x"], detail="d")],
-                        {"abuse": np.float32(0.25), "relevance": 0.1}, {})
-    assert contract_output("k", decision) == {"id": "k", "decision": HOLD, "abuse": 0.25, "relevance": pytest.approx(0.1),
-                                              "spam": 0.0, "reasons": [{"code": "off_topic", "message": "It may not be about the article."}]}
+    decision = Decision(
+        HOLD,
+        [Reason("off_topic", "It may not be about the article.", ["x"], detail="d")],
+        {"abuse": np.float32(0.25), "relevance": 0.1},
+        {},
+    )
+    assert contract_output("k", decision) == {
+        "id": "k",
+        "decision": HOLD,
+        "abuse": 0.25,
+        "relevance": pytest.approx(0.1),
+        "spam": 0.0,
+        "reasons": [{"code": "off_topic", "message": "It may not be about the article."}],
+    }
     assert isinstance(contract_output(1, decision)["abuse"], float)
 
 

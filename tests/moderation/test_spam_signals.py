@@ -19,57 +19,88 @@ def codes(text: str, policy: Policy | None = None, **extra) -> list[str]:
     return [code for code, *_rest in spam.spam_score(candidate(text, **extra), policy or Policy())[1]]
 
 
-@pytest.mark.parametrize(("text", "links"), [
-    ("see https://harbour.example/programme today", ["https://harbour.example/programme"]),
-    ("see http://harbour.example.", ["http://harbour.example."]),
-    ("www.harbour.example/a?b=c is the page", ["www.harbour.example/a?b=c"]),
-    ("cheap at pills.shop/offer now", ["pills.shop/offer"]),
-    ("(https://harbour.example/a) and [https://harbour.example/b]", ["https://harbour.example/a", "https://harbour.example/b"]),
-    ("bare-site.xyz", ["bare-site.xyz"]),
-    ("it was 3.5 degrees and the harbour.museum was shut", []),  # not a top-level domain it knows
-    ("e.g. this, i.e. that", []),
-    ("no links here at all", []),
-])
+@pytest.mark.parametrize(
+    ("text", "links"),
+    [
+        ("see https://harbour.example/programme today", ["https://harbour.example/programme"]),
+        ("see http://harbour.example.", ["http://harbour.example."]),
+        ("www.harbour.example/a?b=c is the page", ["www.harbour.example/a?b=c"]),
+        ("cheap at pills.shop/offer now", ["pills.shop/offer"]),
+        (
+            "(https://harbour.example/a) and [https://harbour.example/b]",
+            ["https://harbour.example/a", "https://harbour.example/b"],
+        ),
+        ("bare-site.xyz", ["bare-site.xyz"]),
+        ("it was 3.5 degrees and the harbour.museum was shut", []),  # not a top-level domain it knows
+        ("e.g. this, i.e. that", []),
+        ("no links here at all", []),
+    ],
+)
 def test_links_are_found_with_and_without_a_scheme(text, links):
     assert spam.find_links(text) == links
 
 
-@pytest.mark.parametrize(("text", "phones"), [
-    ("call +44 7700 900123 now", ["+44 7700 900123"]),
-    ("ring 0300-123-4567 today", ["0300-123-4567"]),
-    ("the 2024 budget had 1500000 lines", []),   # too few digits once spaces are counted as one number
-    ("figures 12 34 56", []),
-    ("a 16-digit card 1234567890123456 is too long to be a phone", []),
-])
+@pytest.mark.parametrize(
+    ("text", "phones"),
+    [
+        ("call +44 7700 900123 now", ["+44 7700 900123"]),
+        ("ring 0300-123-4567 today", ["0300-123-4567"]),
+        ("the 2024 budget had 1500000 lines", []),  # too few digits once spaces are counted as one number
+        ("figures 12 34 56", []),
+        ("a 16-digit card 1234567890123456 is too long to be a phone", []),
+    ],
+)
 def test_phone_numbers_need_ten_to_fifteen_digits(text, phones):
-    found = [evidence for code, _message, evidence, *_rest in spam.spam_score(candidate(text), Policy())[1] if code == "phone_number"]
+    found = [
+        evidence for code, _message, evidence, *_rest in spam.spam_score(candidate(text), Policy())[1] if code == "phone_number"
+    ]
     assert found == ([phones] if phones else [])
 
 
-@pytest.mark.parametrize("text", [
-    "WhatsApp me for details", "whats app me", "DM me", "earn $500 a day", "earn 200 today",
-    "working from home is easy money", "click here", "visit my profile", "cheap viagra", "crypto signals daily",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WhatsApp me for details",
+        "whats app me",
+        "DM me",
+        "earn $500 a day",
+        "earn 200 today",
+        "working from home is easy money",
+        "click here",
+        "visit my profile",
+        "cheap viagra",
+        "crypto signals daily",
+    ],
+)
 def test_contact_bait_is_recognised_in_any_case(text):
     assert codes(text) == ["contact_bait"]
 
 
-@pytest.mark.parametrize("text", [
-    "The telegraph pole fell on the pier", "I called my mother", "She works from her studio", "Click beetles everywhere",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The telegraph pole fell on the pier",
+        "I called my mother",
+        "She works from her studio",
+        "Click beetles everywhere",
+    ],
+)
 def test_ordinary_sentences_are_not_contact_bait(text):
     assert codes(text) == []
 
 
-@pytest.mark.parametrize(("text", "score", "decision"), [
-    ("see https://a.example/x", 0.2, None),
-    ("see https://a.example/x and https://b.example/y", 0.4, None),
-    ("call 0300 123 4567", 0.6, HOLD),
-    ("message me", 0.55, HOLD),
-    ("message me on 0300 123 4567", 0.96, REJECT),                 # 1 - 0.4 * 0.1
-    ("see https://a.example/x, call 0300 123 4567", 0.68, HOLD),  # 1 - 0.8 * 0.4
-    ("click here https://a.example/x", 0.92, REJECT),             # bait next to a link weighs more
-])
+@pytest.mark.parametrize(
+    ("text", "score", "decision"),
+    [
+        ("see https://a.example/x", 0.2, None),
+        ("see https://a.example/x and https://b.example/y", 0.4, None),
+        ("call 0300 123 4567", 0.6, HOLD),
+        ("message me", 0.55, HOLD),
+        ("message me on 0300 123 4567", 0.96, REJECT),  # 1 - 0.4 * 0.1
+        ("see https://a.example/x, call 0300 123 4567", 0.68, HOLD),  # 1 - 0.8 * 0.4
+        ("click here https://a.example/x", 0.92, REJECT),  # bait next to a link weighs more
+    ],
+)
 def test_independent_signals_add_up_to_one_score(text, score, decision):
     result = spam.check(candidate(text), ModelSignals(), Policy())
     assert result.scores["spam"] == pytest.approx(score)
@@ -92,13 +123,16 @@ def test_a_site_that_allows_no_links_rejects_the_first():
     assert codes("no link", Policy(max_links=0)) == []
 
 
-@pytest.mark.parametrize(("link", "blocked"), [
-    ("https://spam.example/x", True),
-    ("https://www.spam.example/x", True),
-    ("https://deals.SPAM.example/x", True),
-    ("https://notspam.example/x", False),       # a different domain that ends in the same letters
-    ("https://spam.example.org/x", False),
-])
+@pytest.mark.parametrize(
+    ("link", "blocked"),
+    [
+        ("https://spam.example/x", True),
+        ("https://www.spam.example/x", True),
+        ("https://deals.SPAM.example/x", True),
+        ("https://notspam.example/x", False),  # a different domain that ends in the same letters
+        ("https://spam.example.org/x", False),
+    ],
+)
 def test_a_blocked_domain_covers_its_subdomains_only(link, blocked):
     assert ("blocked_domain" in codes(f"see {link}", Policy(blocked_domains=["Spam.Example"]))) is blocked
 
@@ -115,11 +149,14 @@ def test_an_allowed_domain_is_not_blocked_even_when_listed_as_both():
     assert codes("https://harbour.example/a", policy) == []
 
 
-@pytest.mark.parametrize(("by_commenter", "by_address", "reason_message"), [
-    (5, 0, "You are posting faster than this site allows; please wait a minute."),
-    (4, 12, "Many comments came from your network in the last minute."),
-    (9, 99, "You are posting faster than this site allows; please wait a minute."),  # one flooding reason, not two
-])
+@pytest.mark.parametrize(
+    ("by_commenter", "by_address", "reason_message"),
+    [
+        (5, 0, "You are posting faster than this site allows; please wait a minute."),
+        (4, 12, "Many comments came from your network in the last minute."),
+        (9, 99, "You are posting faster than this site allows; please wait a minute."),  # one flooding reason, not two
+    ],
+)
 def test_flooding_counts_from_the_limit_on(by_commenter, by_address, reason_message):
     recent = RecentActivity(by_commenter_last_minute=by_commenter, by_address_last_minute=by_address)
     result = spam.check(candidate("Lovely fireworks", recent=recent), ModelSignals(), Policy())

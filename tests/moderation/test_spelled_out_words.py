@@ -19,15 +19,18 @@ def candidate(text: str) -> Candidate:
     return Candidate(text=text, article_title="Council budget", article_body="The council set its budget.")
 
 
-@pytest.mark.parametrize(("text", "span"), [
-    ("you i d i o t", "i d i o t"),
-    ("i d i o t", "i d i o t"),
-    ("You I D I O T", "I D I O T"),
-    ("what an i d i 0 t you are", "i d i 0 t"),
-    ("you a s s h o l e", "a s s h o l e"),
-    ("such an i m b e c i l e", "i m b e c i l e"),
-    ("you \u0456 d \u0456 \u043e t", "\u0456 d \u0456 \u043e t"),  # Cyrillic look-alikes, spaced
-])
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("you i d i o t", "i d i o t"),
+        ("i d i o t", "i d i o t"),
+        ("You I D I O T", "I D I O T"),
+        ("what an i d i 0 t you are", "i d i 0 t"),
+        ("you a s s h o l e", "a s s h o l e"),
+        ("such an i m b e c i l e", "i m b e c i l e"),
+        ("you \u0456 d \u0456 \u043e t", "\u0456 d \u0456 \u043e t"),  # Cyrillic look-alikes, spaced
+    ],
+)
 def test_a_spelled_out_word_starting_with_a_or_i_is_held(text, span):
     result = wordlists.check(candidate(text), ModelSignals(), Policy())
     assert result.decision == HOLD
@@ -55,27 +58,33 @@ def test_the_second_reading_keeps_the_letter_in_the_word_and_maps_back():
     assert joined.original_span(start, start + 5) == "i d i o t"
 
 
-@pytest.mark.parametrize("text", [
-    "I think the budget is fine",
-    "a b c",                         # fewer than five letters: joined in the usual reading already
-    "I a m",
-    "Options a, b or c are all on the table",
-    "i.d.i.o.t",                     # not separated by spaces: no one-letter word to read
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I think the budget is fine",
+        "a b c",  # fewer than five letters: joined in the usual reading already
+        "I a m",
+        "Options a, b or c are all on the table",
+        "i.d.i.o.t",  # not separated by spaces: no one-letter word to read
+        "",
+    ],
+)
 def test_a_text_with_one_reading_gets_one(text):
     assert readings(text) == (normalise(text),)
 
 
-@pytest.mark.parametrize("text", [
-    "I think a b c d e are the options",
-    "Was I a m a z e d by the vote? Yes.",
-    "I t h i n k the budget is fine",
-    "plan a b c d e f for the council",
-    "I am an idiom collector",
-    "I diot is not a word",
-    "a s s e s s m e n t of the budget",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I think a b c d e are the options",
+        "Was I a m a z e d by the vote? Yes.",
+        "I t h i n k the budget is fine",
+        "plan a b c d e f for the council",
+        "I am an idiom collector",
+        "I diot is not a word",
+        "a s s e s s m e n t of the budget",
+    ],
+)
 def test_ordinary_sentences_with_i_and_a_are_not_held(text):
     assert wordlists.check(candidate(text), ModelSignals(), Policy()).decision is None
 

@@ -13,15 +13,18 @@ from commentdesk.moderation.patterns import compile_pattern
 from commentdesk.render import render_comment
 
 
-@pytest.mark.parametrize(("text", "html"), [
-    ("Plain words.", "<p>Plain words.</p>"),
-    ("*quiet* and **loud**", "<p><em>quiet</em> and <strong>loud</strong></p>"),
-    ("line one\nline two", "<p>line one<br>\nline two</p>"),
-    ("first\n\nsecond", "<p>first</p>\n<p>second</p>"),
-    ("> quoted", "<blockquote>\n<p>quoted</p>\n</blockquote>"),
-    ("`code`", "<p><code>code</code></p>"),
-    ("~~struck~~", "<p><s>struck</s></p>"),
-])
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("Plain words.", "<p>Plain words.</p>"),
+        ("*quiet* and **loud**", "<p><em>quiet</em> and <strong>loud</strong></p>"),
+        ("line one\nline two", "<p>line one<br>\nline two</p>"),
+        ("first\n\nsecond", "<p>first</p>\n<p>second</p>"),
+        ("> quoted", "<blockquote>\n<p>quoted</p>\n</blockquote>"),
+        ("`code`", "<p><code>code</code></p>"),
+        ("~~struck~~", "<p><s>struck</s></p>"),
+    ],
+)
 def test_a_small_markdown_subset_is_rendered(text, html):
     assert render_comment(text) == html
 
@@ -32,16 +35,19 @@ def test_links_keep_their_address_and_get_safe_rel():
     assert 'rel="nofollow ugc noopener noreferrer"' in html
 
 
-@pytest.mark.parametrize("text", [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    '<a href="javascript:alert(1)">x</a>',
-    "[click](javascript:alert(1))",
-    "[click](data:text/html;base64,PHNjcmlwdD4=)",
-    '<iframe src="https://evil.example"></iframe>',
-    "<style>body{display:none}</style>",
-    '<p onclick="alert(1)">x</p>',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        '<a href="javascript:alert(1)">x</a>',
+        "[click](javascript:alert(1))",
+        "[click](data:text/html;base64,PHNjcmlwdD4=)",
+        '<iframe src="https://evil.example"></iframe>',
+        "<style>body{display:none}</style>",
+        '<p onclick="alert(1)">x</p>',
+    ],
+)
 def test_markup_and_dangerous_links_never_reach_readers(text):
     html = render_comment(text)
     # Whatever the reader wrote shows as text: the only tags are the allowed ones, the only
@@ -64,17 +70,20 @@ def test_mailto_links_are_allowed_and_other_schemes_dropped():
     assert "ftp:" not in render_comment("[file](ftp://files.example/x)")
 
 
-@pytest.mark.parametrize(("entry", "text", "found"), [
-    ("idiot*", "what idiots", True),
-    ("idiot", "what idiots", False),  # without a star the word must end there
-    ("idiot*", "idi0t", True),
-    ("kill yourself", "kill.....yourself", True),
-    ("kill yourself", "killyourself", True),
-    ("moron*", "m*r*n", True),
-    ("moron*", "oxymoron", False),
-    ("stfu", "STFU now", True),
-    ("  idiot*  ", "idiot", True),
-])
+@pytest.mark.parametrize(
+    ("entry", "text", "found"),
+    [
+        ("idiot*", "what idiots", True),
+        ("idiot", "what idiots", False),  # without a star the word must end there
+        ("idiot*", "idi0t", True),
+        ("kill yourself", "kill.....yourself", True),
+        ("kill yourself", "killyourself", True),
+        ("moron*", "m*r*n", True),
+        ("moron*", "oxymoron", False),
+        ("stfu", "STFU now", True),
+        ("  idiot*  ", "idiot", True),
+    ],
+)
 def test_word_list_entries_match_through_disguises(entry, text, found):
     assert (word_pattern(entry).search(normalise(text).text) is not None) is found
 

@@ -14,74 +14,86 @@ from commentdesk.moderation.policy import DEFAULT_BANNED_WORDS, DEFAULT_SUSPECT_
 from commentdesk.moderation.types import HOLD, Candidate, ModelSignals
 
 
-@pytest.mark.parametrize(("text", "found"), [
-    ("idiot", ["idiot"]),                          # the whole comment
-    ("(idiot)", ["idiot"]),
-    ("idiot,idiot", ["idiot"]),                    # named once, however often it appears
-    ("idiot idiots", ["idiot", "idiots"]),         # two spellings, both shown
-    ("IDIOT!", ["IDIOT"]),
-    ("idiotic", ["idiotic"]),                      # a starred entry takes any ending
-    ("semi-idiot", ["idiot"]),                     # a hyphen is a boundary
-    ("idiot's take", ["idiot"]),
-    ("the idiot2 account", []),                    # a digit after it makes another word
-    ("2idiot", []),
-    ("nonidiot", []),
-])
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("idiot", ["idiot"]),  # the whole comment
+        ("(idiot)", ["idiot"]),
+        ("idiot,idiot", ["idiot"]),  # named once, however often it appears
+        ("idiot idiots", ["idiot", "idiots"]),  # two spellings, both shown
+        ("IDIOT!", ["IDIOT"]),
+        ("idiotic", ["idiotic"]),  # a starred entry takes any ending
+        ("semi-idiot", ["idiot"]),  # a hyphen is a boundary
+        ("idiot's take", ["idiot"]),
+        ("the idiot2 account", []),  # a digit after it makes another word
+        ("2idiot", []),
+        ("nonidiot", []),
+    ],
+)
 def test_a_starred_entry_matches_at_word_boundaries_only(text, found):
     assert find_words(text, ["idiot*"]) == found
 
 
-@pytest.mark.parametrize(("text", "found"), [
-    ("spic", ["spic"]),
-    ("spics", ["spics"]),
-    ("spicy food", []),
-    ("paki", ["paki"]),
-    ("Pakistan", []),
-    ("wogs", ["wogs"]),
-    ("the Wogan show", []),
-    ("coon", ["coon"]),
-    ("raccoon and cocoon", []),
-    ("tard", ["tard"]),
-    ("fire retardant", []),
-    ("growth retardation", []),
-    ("a retarded idea", ["retarded"]),
-])
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("spic", ["spic"]),
+        ("spics", ["spics"]),
+        ("spicy food", []),
+        ("paki", ["paki"]),
+        ("Pakistan", []),
+        ("wogs", ["wogs"]),
+        ("the Wogan show", []),
+        ("coon", ["coon"]),
+        ("raccoon and cocoon", []),
+        ("tard", ["tard"]),
+        ("fire retardant", []),
+        ("growth retardation", []),
+        ("a retarded idea", ["retarded"]),
+    ],
+)
 def test_unstarred_default_entries_do_not_match_longer_words(text, found):
     assert find_words(text, DEFAULT_BANNED_WORDS + DEFAULT_SUSPECT_WORDS) == found
 
 
-@pytest.mark.parametrize(("text", "banned", "suspect"), [
-    ("what a r3tard", ["r3tard"], []),
-    ("the r e t a r d s", ["r e t a r d s"], []),
-    ("a chink in the minister's armour", [], ["chink"]),   # held for a person, not rejected
-    ("chinks out", [], ["chinks"]),
-    ("the chinking of glasses", [], []),
-])
+@pytest.mark.parametrize(
+    ("text", "banned", "suspect"),
+    [
+        ("what a r3tard", ["r3tard"], []),
+        ("the r e t a r d s", ["r e t a r d s"], []),
+        ("a chink in the minister's armour", [], ["chink"]),  # held for a person, not rejected
+        ("chinks out", [], ["chinks"]),
+        ("the chinking of glasses", [], []),
+    ],
+)
 def test_slurs_that_are_also_news_words_are_held_and_others_rejected(text, banned, suspect):
     assert find_words(text, DEFAULT_BANNED_WORDS) == banned
     assert find_words(text, DEFAULT_SUSPECT_WORDS) == suspect
 
 
-@pytest.mark.parametrize(("text", "found"), [
-    ("MORON", ["MORON"]),
-    ("MoRoN", ["MoRoN"]),
-    ("m0r0n", ["m0r0n"]),
-    ("m@r0n", []),                      # "@" is read as "a": "maron" is not the word
-    ("mor*n", ["mor*n"]),
-    ("m#r#n", ["m#r#n"]),
-    ("mo_ron", ["mo_ron"]),            # a mask character stands for one letter or joins two
-    ("mooorooon", ["mooorooon"]),
-    ("m\u043er\u043en", ["m\u043er\u043en"]),    # Cyrillic o
-    ("m\u03bfr\u03bfn", ["m\u03bfr\u03bfn"]),    # Greek omicron
-    ("ᴍᴏʀᴏɴ", ["ᴍᴏʀᴏɴ"]),                       # small capitals
-    ("ｍｏｒｏｎ", ["ｍｏｒｏｎ"]),                  # full width
-    ("móròn", ["móròn"]),                        # accents
-    ("mo\u200bron", ["mo\u200bron"]),            # an invisible space inside the word
-    ("m o r o n", ["m o r o n"]),
-    ("m-o-r-o-n", ["m-o-r-o-n"]),
-    ("m.o.r.o.n.", ["m.o.r.o.n"]),
-    ("m o r-o n", []),                            # mixed separators do not spell a word
-])
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("MORON", ["MORON"]),
+        ("MoRoN", ["MoRoN"]),
+        ("m0r0n", ["m0r0n"]),
+        ("m@r0n", []),  # "@" is read as "a": "maron" is not the word
+        ("mor*n", ["mor*n"]),
+        ("m#r#n", ["m#r#n"]),
+        ("mo_ron", ["mo_ron"]),  # a mask character stands for one letter or joins two
+        ("mooorooon", ["mooorooon"]),
+        ("m\u043er\u043en", ["m\u043er\u043en"]),  # Cyrillic o
+        ("m\u03bfr\u03bfn", ["m\u03bfr\u03bfn"]),  # Greek omicron
+        ("ᴍᴏʀᴏɴ", ["ᴍᴏʀᴏɴ"]),  # small capitals
+        ("ｍｏｒｏｎ", ["ｍｏｒｏｎ"]),  # full width
+        ("móròn", ["móròn"]),  # accents
+        ("mo\u200bron", ["mo\u200bron"]),  # an invisible space inside the word
+        ("m o r o n", ["m o r o n"]),
+        ("m-o-r-o-n", ["m-o-r-o-n"]),
+        ("m.o.r.o.n.", ["m.o.r.o.n"]),
+        ("m o r-o n", []),  # mixed separators do not spell a word
+    ],
+)
 def test_disguised_spellings_are_read_as_the_word(text, found):
     assert find_words(text, ["moron*"]) == found
 
@@ -91,16 +103,19 @@ def test_the_evidence_is_the_readers_own_spelling_in_order_of_appearance():
     assert find_words(text, ["idiot*", "scum*"]) == ["Sc*m", "1d1ot", "scum"]
 
 
-@pytest.mark.parametrize(("entry", "text", "found"), [
-    ("shut the fuck up", "shut the f*** up", True),
-    ("shut the fuck up", "SHUT. THE. FUCK. UP.", True),
-    ("shut the fuck up", "shutthefuckup", True),
-    ("shut the fuck up", "shut the fuck", False),
-    ("piece of shit", "piece of sh1t", True),
-    ("piece of shit", "a piece of shiteness", False),       # no star: the phrase must end there
-    ("kill yourself", "kill-yourself", True),
-    ("kill yourself", "killed yourself", False),
-])
+@pytest.mark.parametrize(
+    ("entry", "text", "found"),
+    [
+        ("shut the fuck up", "shut the f*** up", True),
+        ("shut the fuck up", "SHUT. THE. FUCK. UP.", True),
+        ("shut the fuck up", "shutthefuckup", True),
+        ("shut the fuck up", "shut the fuck", False),
+        ("piece of shit", "piece of sh1t", True),
+        ("piece of shit", "a piece of shiteness", False),  # no star: the phrase must end there
+        ("kill yourself", "kill-yourself", True),
+        ("kill yourself", "killed yourself", False),
+    ],
+)
 def test_phrase_entries_match_through_any_spacing(entry, text, found):
     assert (find_words(text, [entry]) != []) is found
 
@@ -179,6 +194,7 @@ def test_default_lists_hold_ordinary_insults_and_reject_slurs_only():
 
 
 # --- site patterns, compiled by RE2 -----------------------------------------------------------------
+
 
 def test_a_pattern_at_the_length_limit_compiles_and_one_longer_is_refused():
     assert compile_pattern("a" * MAX_PATTERN_CHARS).search("a" * MAX_PATTERN_CHARS)

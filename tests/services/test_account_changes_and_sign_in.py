@@ -31,6 +31,7 @@ def _stored(sessions, user_id) -> User:
 
 # --- an administrator's changes ---------------------------------------------------------------
 
+
 def test_adding_a_user_commits_it(sessions):
     user_id = _user(sessions, site_ids=[3, 1, 3])
     stored = _stored(sessions, user_id)
@@ -87,8 +88,7 @@ def test_a_new_password_is_checked_and_lets_the_user_in(sessions):
 def test_the_sites_of_an_account_are_set_sorted_or_to_every_site(sessions, site_ids, stored):
     admin_id, user_id = _user(sessions, "root", "admin"), _user(sessions, site_ids=[9])
     with sessions() as session:
-        accounts.change_user(session, session.get_one(User, admin_id), session.get_one(User, user_id), "sites",
-                             site_ids=site_ids)
+        accounts.change_user(session, session.get_one(User, admin_id), session.get_one(User, user_id), "sites", site_ids=site_ids)
     assert _stored(sessions, user_id).site_ids == stored
 
 
@@ -134,6 +134,7 @@ def test_an_account_user_by_id_and_the_sites_its_scope_shows(session):
 
 
 # --- signing in: locks per name and per address -----------------------------------------------
+
 
 def test_the_name_a_lock_counts_under_ignores_case_and_spaces_but_not_the_secret():
     assert moderator_sign_in.name_hash(SECRET, "  Ana ") == moderator_sign_in.name_hash(SECRET, "ana")
@@ -183,6 +184,7 @@ def test_misses_older_than_the_window_are_dropped_when_a_new_one_comes(session):
 
 
 # --- sessions -----------------------------------------------------------------------------------
+
 
 def _signed_in_user(session) -> tuple[User, str, str]:
     user = accounts.create_user(session, "ana", PASSWORD, "moderator")

@@ -24,8 +24,9 @@ class Recorder(BackgroundLoop):
 
     thread_name = "recorder"
 
-    def __init__(self, *, fail_first: bool = False, fail_renewals: bool = False, more_rounds: int = 0,
-                 renew_every_s: float | None = None) -> None:
+    def __init__(
+        self, *, fail_first: bool = False, fail_renewals: bool = False, more_rounds: int = 0, renew_every_s: float | None = None
+    ) -> None:
         super().__init__(poll_s=LONG_POLL_S, renew_every_s=renew_every_s, name="recorder-1")
         self.rounds = 0
         self.renewals = self.releases = self.starts = self.stops = 0
@@ -103,7 +104,7 @@ def test_an_exception_in_a_round_is_logged_and_the_loop_goes_on(loops, caplog):
         assert loop.round_done.wait(WAIT_S)
         loop.next_round()
     assert loop.rounds == 2 and loop.running
-    failure, = [record for record in caplog.records if record.exc_info]
+    (failure,) = [record for record in caplog.records if record.exc_info]
     assert "recorder" in failure.getMessage() and str(failure.exc_info[1]) == "the database is away"
 
 
@@ -131,7 +132,9 @@ def test_a_failed_renewal_is_logged_and_the_loop_goes_on(loops, caplog):
         loop.next_round()
         loop.stop(wait_s=WAIT_S)
     assert loop.rounds == 2 and loop.renewals == 2
-    assert [record.getMessage() for record in caplog.records] == ["recorder could not renew its leases; it tries again shortly"] * 2
+    assert [record.getMessage() for record in caplog.records] == [
+        "recorder could not renew its leases; it tries again shortly"
+    ] * 2
 
 
 def test_every_loop_claims_under_a_name_of_its_own():
@@ -170,21 +173,27 @@ def test_a_failed_release_at_shutdown_is_logged_not_raised(loops, caplog):
     assert any("could not give back" in record.getMessage() for record in caplog.records)
 
 
-@pytest.mark.parametrize(("delays", "attempts", "expected"), [
-    (moderation_queue.RETRY_AFTER_S, 1, 5),
-    (moderation_queue.RETRY_AFTER_S, 2, 30),
-    (moderation_queue.RETRY_AFTER_S, 7, 30),  # past the end the last wait repeats
-    (moderation_queue.RETRY_AFTER_S, 0, 5),
-    ((), 3, 0),
-])
+@pytest.mark.parametrize(
+    ("delays", "attempts", "expected"),
+    [
+        (moderation_queue.RETRY_AFTER_S, 1, 5),
+        (moderation_queue.RETRY_AFTER_S, 2, 30),
+        (moderation_queue.RETRY_AFTER_S, 7, 30),  # past the end the last wait repeats
+        (moderation_queue.RETRY_AFTER_S, 0, 5),
+        ((), 3, 0),
+    ],
+)
 def test_a_schedule_gives_the_wait_after_each_failed_try(delays, attempts, expected):
     assert retry_delay_s(attempts, delays) == expected
 
 
-@pytest.mark.parametrize(("delays", "jitter"), [
-    (sender.RETRY_AFTER_S, (0.8, 1.2)),
-    (doubling(10, webhook_delivery.RETRY_MAX_S, 12), (0.5, 1.0)),
-])
+@pytest.mark.parametrize(
+    ("delays", "jitter"),
+    [
+        (sender.RETRY_AFTER_S, (0.8, 1.2)),
+        (doubling(10, webhook_delivery.RETRY_MAX_S, 12), (0.5, 1.0)),
+    ],
+)
 def test_jitter_spreads_each_wait_within_its_bounds(delays, jitter):
     low, high = jitter
     for attempts, delay in enumerate(delays, start=1):

@@ -67,10 +67,13 @@ def test_a_commenters_record_is_limited_newest_first_with_the_rejection_rate(ses
 
 # --- the subjects a queue's filters name ----------------------------------------------------------
 
+
 def test_the_filters_subjects_are_found_for_the_heading(session, site):
     comment = add_comment(session, add_article(session, site), "x")
     session.commit()
-    article, commenter = queues.filter_subjects(session, QueueFilter(article_id=comment.article_id, commenter_id=comment.commenter_id))
+    article, commenter = queues.filter_subjects(
+        session, QueueFilter(article_id=comment.article_id, commenter_id=comment.commenter_id)
+    )
     assert article.id == comment.article_id and commenter.id == comment.commenter_id
     assert queues.filter_subjects(session, QueueFilter()) == (None, None)
     assert queues.filter_subjects(session, QueueFilter(article_id=999_999, commenter_id=999_999)) == (None, None)

@@ -95,8 +95,17 @@ def test_filters_by_site_article_and_scope(session, world):
 def test_nudge_figures_for_the_window(session, world, site):
     article, _other = world
     for number, (edited, outcome) in enumerate([(True, "published"), (True, "pending"), (False, None)]):
-        session.add(Nudge(token=f"n{number}", site_id=site.id, article_id=article.id, draft_hash="d" * 64, edited=edited,
-                          outcome=outcome, reasons=[]))
+        session.add(
+            Nudge(
+                token=f"n{number}",
+                site_id=site.id,
+                article_id=article.id,
+                draft_hash="d" * 64,
+                edited=edited,
+                outcome=outcome,
+                reasons=[],
+            )
+        )
     session.commit()
     figures = dashboard(session, Scope(None), days=7)
     assert (figures.nudged, figures.nudge_edited, figures.nudge_edited_published) == (3, 2, 1)

@@ -29,14 +29,19 @@ def _message(session, result) -> str:
     return session.get_one(ModerationEvent, result.event_ids[0]).reasons[0]["message"]
 
 
-@pytest.mark.parametrize(("status", "system_decision", "action", "words"), [
-    ("published", "publish", "approve", "Approved by a moderator. Confirms the automatic decision (publish)."),
-    ("rejected", "reject", "reject", "Rejected by a moderator: Spam. Confirms the automatic decision (reject)."),
-    ("published", "publish", "reject", "Rejected by a moderator: Spam. Overrides the automatic decision (publish)."),
-    ("published", "imported", "reject", "Rejected by a moderator: Spam. Reviews a comment imported from another platform."),
-    ("published", "", "approve", "Approved by a moderator."),
-])
-def test_the_log_says_how_a_decision_relates_to_the_automatic_one(session, site, moderator, status, system_decision, action, words):
+@pytest.mark.parametrize(
+    ("status", "system_decision", "action", "words"),
+    [
+        ("published", "publish", "approve", "Approved by a moderator. Confirms the automatic decision (publish)."),
+        ("rejected", "reject", "reject", "Rejected by a moderator: Spam. Confirms the automatic decision (reject)."),
+        ("published", "publish", "reject", "Rejected by a moderator: Spam. Overrides the automatic decision (publish)."),
+        ("published", "imported", "reject", "Rejected by a moderator: Spam. Reviews a comment imported from another platform."),
+        ("published", "", "approve", "Approved by a moderator."),
+    ],
+)
+def test_the_log_says_how_a_decision_relates_to_the_automatic_one(
+    session, site, moderator, status, system_decision, action, words
+):
     comment = add_comment(session, add_article(session, site), "decided", status, system_decision=system_decision or None)
     comment.system_decision = system_decision
     session.commit()
@@ -97,6 +102,7 @@ def test_a_refused_undo_of_several_changes_none_of_them(session, site, moderator
 
 # --- articles the publisher registers ---------------------------------------------------------------
 
+
 def test_registering_an_article_creates_then_updates_it(sessions, site):
     with sessions() as session:
         article, created = articles.register_article(session, site, "https://news.example/a", {"title": "First", "body": "B"})
@@ -115,10 +121,12 @@ def test_closing_an_article_through_the_api_is_announced_once(sessions, site):
         articles.register_article(session, site, "https://news.example/a", {"comments_open": True})
         closed = session.scalars(select(DomainEvent)).all()
     assert [(event.kind, event.payload["actor"], event.payload["article"]["url"]) for event in closed] == [
-        (events.ARTICLE_CLOSED, "site", "https://news.example/a")]
+        (events.ARTICLE_CLOSED, "site", "https://news.example/a")
+    ]
 
 
 # --- read-cache invalidation ----------------------------------------------------------------------
+
 
 def _change(kind, session, site, article, shown, held, moderator):
     if kind == "comment published":
@@ -140,9 +148,19 @@ def _change(kind, session, site, article, shown, held, moderator):
     session.commit()
 
 
-@pytest.mark.parametrize("kind", ["comment published", "held comment approved", "comment rejected",
-                                  "comment deleted by its author", "held comment deleted by its author",
-                                  "article closed", "site policy changed", "site language changed"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "comment published",
+        "held comment approved",
+        "comment rejected",
+        "comment deleted by its author",
+        "held comment deleted by its author",
+        "article closed",
+        "site policy changed",
+        "site language changed",
+    ],
+)
 def test_every_change_readers_see_makes_cached_pages_stale(sessions, session, site, moderator, kind):
     article = add_article(session, site)
     shown = add_comment(session, article, "shown")

@@ -34,6 +34,9 @@ def test_a_guest_without_an_address_is_keyed_by_name_and_network():
 
 
 def test_accounts_and_guest_tokens_never_share_a_hash_with_addresses():
-    keys = {identity.account_identity(SECRET, "x@example.com"), identity.guest_token_identity(SECRET, "x@example.com"),
-            identity.email_hash(SECRET, "x@example.com")}
+    keys = {
+        identity.account_identity(SECRET, "x@example.com"),
+        identity.guest_token_identity(SECRET, "x@example.com"),
+        identity.email_hash(SECRET, "x@example.com"),
+    }
     assert len(keys) == 3

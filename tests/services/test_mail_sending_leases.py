@@ -26,14 +26,28 @@ class RecordingConnection:
 
 
 def _app_with_one_message(tmp_path, database_url, models):
-    settings = Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="test-secret",
-                        smtp_host="127.0.0.1", smtp_port=1, smtp_security="none", mail_from="desk@courier.example",
-                        public_url="http://testserver")
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        secret_key="test-secret",
+        smtp_host="127.0.0.1",
+        smtp_port=1,
+        smtp_security="none",
+        mail_from="desk@courier.example",
+        public_url="http://testserver",
+    )
     app = create_app(settings, models=models)
     migrate(app.state.engine)
     with app.state.sessions() as session:
-        session.add(OutgoingMail(kind="digest", recipient_hash="h", recipient_cipher=app.state.notifier.addresses.encrypt("a@example.org"),
-                                 subject="Comments waiting: 1", body="1 comment waits."))
+        session.add(
+            OutgoingMail(
+                kind="digest",
+                recipient_hash="h",
+                recipient_cipher=app.state.notifier.addresses.encrypt("a@example.org"),
+                subject="Comments waiting: 1",
+                body="1 comment waits.",
+            )
+        )
         session.commit()
     first = MailSender(app.state.sessions, settings, app.state.notifier.addresses)
     second = MailSender(app.state.sessions, settings, app.state.notifier.addresses)
@@ -61,7 +75,7 @@ def _expire_leases(app) -> None:
 
 def test_a_message_taken_over_after_the_lease_ran_out_is_sent_once(tmp_path, database_url, models):
     app, first, second = _app_with_one_message(tmp_path, database_url, models)
-    message_id, = _claim(app, first)
+    (message_id,) = _claim(app, first)
     _expire_leases(app)  # the first server's batch was slow
     assert _claim(app, second) == [message_id]
 
@@ -77,7 +91,7 @@ def test_a_message_taken_over_after_the_lease_ran_out_is_sent_once(tmp_path, dat
 
 def test_sending_renews_the_lease_so_no_other_server_can_take_the_message(tmp_path, database_url, models):
     app, first, second = _app_with_one_message(tmp_path, database_url, models)
-    message_id, = _claim(app, first)
+    (message_id,) = _claim(app, first)
     _expire_leases(app)
     # Nobody took it over yet: the first server still holds it and renews the lease as it sends.
     with app.state.sessions() as session:
@@ -90,7 +104,7 @@ def test_sending_renews_the_lease_so_no_other_server_can_take_the_message(tmp_pa
 
 def test_a_failure_reported_by_a_server_that_lost_the_message_changes_nothing(tmp_path, database_url, models):
     app, first, second = _app_with_one_message(tmp_path, database_url, models)
-    message_id, = _claim(app, first)
+    (message_id,) = _claim(app, first)
     _expire_leases(app)
     _claim(app, second)
 
@@ -103,7 +117,7 @@ def test_a_failure_reported_by_a_server_that_lost_the_message_changes_nothing(tm
 
 def test_a_sent_message_is_not_held_for_sending_again(tmp_path, database_url, models):
     app, first, _second = _app_with_one_message(tmp_path, database_url, models)
-    message_id, = _claim(app, first)
+    (message_id,) = _claim(app, first)
     first._send_one(RecordingConnection(), message_id)  # type: ignore[arg-type]
     with app.state.sessions() as session:
         assert store.hold_for_sending(session, message_id, first.name, LEASE) is None

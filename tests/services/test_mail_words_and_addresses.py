@@ -13,8 +13,9 @@ SECRET = "instance-secret"
 
 
 def test_the_confirmation_says_who_asked_and_how_to_confirm_or_stop():
-    message = messages.confirmation("The Courier", "Rates held", "https://c.example/mail/confirm?token=t",
-                                    "https://c.example/mail/unsubscribe?token=u")
+    message = messages.confirmation(
+        "The Courier", "Rates held", "https://c.example/mail/confirm?token=t", "https://c.example/mail/unsubscribe?token=u"
+    )
     assert message.kind == "confirm" and message.subject == "Confirm e-mail about your comments on The Courier"
     assert '"Rates held" on The Courier' in message.body
     assert "https://c.example/mail/confirm?token=t" in message.body
@@ -38,14 +39,25 @@ def test_long_quotes_are_cut_and_wrapped():
 
 
 def test_a_published_decision_links_to_the_conversation():
-    message = messages.decision("The Courier", "Rates held", True, "My comment", "", [], "https://c.example/a", "https://c.example/faq", "u")
+    message = messages.decision(
+        "The Courier", "Rates held", True, "My comment", "", [], "https://c.example/a", "https://c.example/faq", "u"
+    )
     assert message.subject == "Your comment is published" and "and published it." in message.body
     assert "Read the conversation: https://c.example/a" in message.body and "faq" not in message.body.split("--")[0]
 
 
 def test_a_rejection_gives_the_statement_its_reasons_and_the_faq():
-    message = messages.decision("The Courier", "Rates held", False, "My comment", "This decision was made by a moderator.",
-                                ["A moderator found it off-topic."], "https://c.example/a", "https://c.example/faq", "u")
+    message = messages.decision(
+        "The Courier",
+        "Rates held",
+        False,
+        "My comment",
+        "This decision was made by a moderator.",
+        ["A moderator found it off-topic."],
+        "https://c.example/a",
+        "https://c.example/faq",
+        "u",
+    )
     assert message.subject == "Your comment was not published" and "did not publish it." in message.body
     assert "This decision was made by a moderator.\n- A moderator found it off-topic." in message.body
     assert "What we publish, and how to ask again: https://c.example/faq" in message.body
@@ -56,7 +68,9 @@ def test_the_digest_counts_every_sites_work():
     assert message.kind == "digest" and message.subject == "Comments waiting: 3"
     assert message.body.splitlines()[0] == "3 comments wait for a moderator, and 3 reports are open."
     assert "The Courier: 3 waiting (oldest 2 hours), 1 report" in message.body
-    assert "Sport: 0 waiting, 2 reports" in message.body and message.body.rstrip().endswith("Moderate: https://c.example/moderate")
+    assert "Sport: 0 waiting, 2 reports" in message.body and message.body.rstrip().endswith(
+        "Moderate: https://c.example/moderate"
+    )
 
 
 def test_addresses_are_encrypted_and_read_back_only_with_the_same_secret():

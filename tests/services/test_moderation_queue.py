@@ -25,9 +25,12 @@ from commentdesk.store.models import Comment, CommentStatus, DomainEvent, Modera
 
 pytestmark = pytest.mark.models
 
-ARTICLE = {"url": "https://news.example/tram", "title": "Council extends the tram line to the northern suburbs",
-           "body": "The city council voted on Tuesday to extend the tram line north. The extension will cost 240 million "
-                   "and open in 2029. Residents of the northern districts have waited a decade for a direct connection."}
+ARTICLE = {
+    "url": "https://news.example/tram",
+    "title": "Council extends the tram line to the northern suburbs",
+    "body": "The city council voted on Tuesday to extend the tram line north. The extension will cost 240 million "
+    "and open in 2029. Residents of the northern districts have waited a decade for a direct connection.",
+}
 ON_TOPIC = "The tram extension is long overdue; the northern districts have waited far too long for it."
 ABUSIVE = "You are a brainless idiot and a disgusting moron, nobody wants to read your garbage."
 
@@ -114,13 +117,16 @@ def test_a_comment_the_busy_server_could_not_check_at_once_is_published_on_its_m
         assert thread["total"] == 1
         with client.app.state.sessions() as session:
             assert session.scalars(select(ModerationJob)).all() == []
-            events = session.scalars(select(ModerationEvent).where(ModerationEvent.comment_id == posted["comment"]["id"])
-                                     .order_by(ModerationEvent.id)).all()
+            events = session.scalars(
+                select(ModerationEvent).where(ModerationEvent.comment_id == posted["comment"]["id"]).order_by(ModerationEvent.id)
+            ).all()
             assert [(event.from_status, event.to_status) for event in events] == [(None, "checking"), ("checking", "published")]
             # Integrations hear of it twice: stored (being checked), then published when the check landed.
             outbox = session.scalars(select(DomainEvent).order_by(DomainEvent.id)).all()
             assert [(event.kind, event.payload["comment"]["status"]) for event in outbox] == [
-                ("comment.created", "checking"), ("comment.published", "published")]
+                ("comment.created", "checking"),
+                ("comment.published", "published"),
+            ]
 
 
 def test_an_abusive_comment_checked_late_is_not_published_and_says_why(settings, gated):
@@ -153,14 +159,19 @@ def test_comments_waiting_for_their_check_are_picked_up_after_a_restart(settings
     with TestClient(_app(settings, gated)) as client:
         article_id = _site_and_article(client)
         first = _post(client, article_id, ON_TOPIC, name="First")
-        second = _post(client, article_id, "240 million is a lot, but the buses to the north are full every morning.", name="Second")
+        second = _post(
+            client, article_id, "240 million is a lot, but the buses to the north are full every morning.", name="Second"
+        )
         assert first["outcome"] == second["outcome"] == "checking"
     # The server stopped before the models were free. One job is left as a crashed server
     # leaves it: still held by that server, whose lease has run out.
     with TestClient(create_app(settings, models=models)) as client:
         with client.app.state.sessions() as session:
-            session.execute(update(ModerationJob).where(ModerationJob.comment_id == second["comment"]["id"])
-                            .values(claimed_by="a-server-that-died", claimed_until=utcnow() - timedelta(seconds=1)))
+            session.execute(
+                update(ModerationJob)
+                .where(ModerationJob.comment_id == second["comment"]["id"])
+                .values(claimed_by="a-server-that-died", claimed_until=utcnow() - timedelta(seconds=1))
+            )
             session.commit()
         client.app.state.moderation_queue.poll_s = 0.05
         client.app.state.moderation_queue.wake()
@@ -203,9 +214,12 @@ def test_no_transaction_is_open_while_the_models_run(settings, gated, database_u
             else:
                 engine = create_engine(database_url)
                 with engine.connect() as connection:
-                    open_transactions = connection.execute(text(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                        "AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()")).scalar()
+                    open_transactions = connection.execute(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                            "AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
+                        )
+                    ).scalar()
                 engine.dispose()
                 assert open_transactions == 0
         finally:

@@ -26,9 +26,19 @@ def mod(session, site) -> User:
 
 
 def _notice(session, comment) -> IllegalContentNotice:
-    return notices.file_notice(session, SECRET, comment.id, NoticeForm(
-        ground="defamation", explanation="It falsely says the mayor took bribes.", notifier_name="Nora",
-        notifier_email="nora@example.org", good_faith=True), "198.51.100.4")
+    return notices.file_notice(
+        session,
+        SECRET,
+        comment.id,
+        NoticeForm(
+            ground="defamation",
+            explanation="It falsely says the mayor took bribes.",
+            notifier_name="Nora",
+            notifier_email="nora@example.org",
+            good_faith=True,
+        ),
+        "198.51.100.4",
+    )
 
 
 def _act(action, session, user, comment):
@@ -55,16 +65,19 @@ def _act(action, session, user, comment):
         notices.decide_notice(session, user, _notice(session, comment), "remove", "defamation", "False claim of a crime.")
 
 
-@pytest.mark.parametrize(("action", "logged", "note"), [
-    ("approve", "approve", ""),
-    ("reject", "reject", "rude"),
-    ("restore", "restore", ""),
-    ("undo", "undo", "Undid approve (event "),
-    ("suspend", "suspend", "Suspended for 3 days. insults"),
-    ("ban", "ban", "Banned. threats"),
-    ("unban", "unban", "Ban lifted."),
-    ("notice removal", "reject", "Notice "),
-])
+@pytest.mark.parametrize(
+    ("action", "logged", "note"),
+    [
+        ("approve", "approve", ""),
+        ("reject", "reject", "rude"),
+        ("restore", "restore", ""),
+        ("undo", "undo", "Undid approve (event "),
+        ("suspend", "suspend", "Suspended for 3 days. insults"),
+        ("ban", "ban", "Banned. threats"),
+        ("unban", "unban", "Ban lifted."),
+        ("notice removal", "reject", "Notice "),
+    ],
+)
 def test_each_moderator_action_is_in_the_audit_log_under_the_moderators_name(session, site, mod, action, logged, note):
     comment = add_comment(session, add_article(session, site), "A comment a moderator acts on")
     session.commit()
@@ -84,16 +97,23 @@ def test_a_moderator_of_another_site_does_not_see_those_entries(session, site, m
     session.commit()
     decisions.decide(session, mod, [comment.id], "approve")
     assert audit_events(session, Scope.of(outsider), AuditFilter()) == []
-    assert [event.action for event, _ in audit_events(session, Scope.of(mod), AuditFilter(comment_id=comment.id))] == ["approve", "hold"]
+    assert [event.action for event, _ in audit_events(session, Scope.of(mod), AuditFilter(comment_id=comment.id))] == [
+        "approve",
+        "hold",
+    ]
 
 
 def test_the_audit_filter_round_trips_through_the_address_bar():
     assert AuditFilter(comment_id=5, actor="mia", action="", site_id=None, text="bribes").as_params() == {
-        "comment": "5", "actor": "mia", "q": "bribes"}
+        "comment": "5",
+        "actor": "mia",
+        "q": "bribes",
+    }
     assert AuditFilter().as_params() == {}
 
 
 # --- two moderators, one notice -------------------------------------------------------------------
+
 
 def test_the_second_of_two_simultaneous_notice_decisions_is_refused_and_changes_nothing(sessions, site, mod):
     with sessions() as setup:
@@ -109,8 +129,9 @@ def test_the_second_of_two_simultaneous_notice_decisions_is_refused_and_changes_
         assert seen_by_second.status == NoticeStatus.RECEIVED  # both see it open
         notices.decide_notice(first, first.merge(mod), seen_by_first, "none", None, "Lawful criticism of a public figure.")
         with pytest.raises(NoticeRefused) as refused:
-            notices.decide_notice(second, second.get_one(User, second_id), seen_by_second, "remove", "defamation",
-                                  "False claim of a crime.")
+            notices.decide_notice(
+                second, second.get_one(User, second_id), seen_by_second, "remove", "defamation", "False claim of a crime."
+            )
         assert (refused.value.code, refused.value.status) == ("already_decided", 409)
     with sessions() as check:
         stored = check.get_one(IllegalContentNotice, notice_id)

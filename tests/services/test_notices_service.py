@@ -21,8 +21,13 @@ PASSWORD = "a long enough password"
 
 
 def form(**changes) -> NoticeForm:
-    fields = {"ground": "defamation", "explanation": "It falsely says the mayor took bribes.",
-              "notifier_name": "Mia Mayor", "notifier_email": "Mia@Example.COM ", "good_faith": True}
+    fields = {
+        "ground": "defamation",
+        "explanation": "It falsely says the mayor took bribes.",
+        "notifier_name": "Mia Mayor",
+        "notifier_email": "Mia@Example.COM ",
+        "good_faith": True,
+    }
     fields.update(changes)
     return NoticeForm(**fields)
 
@@ -51,18 +56,21 @@ def test_a_notice_is_recorded_with_its_report_and_a_reference(session, published
     assert notices.notice_by_reference(session, notice.reference) is notice
 
 
-@pytest.mark.parametrize(("changes", "code", "field"), [
-    ({"ground": "annoying"}, "ground_invalid", "ground"),
-    ({"explanation": "too short"}, "explanation_required", "explanation"),
-    ({"explanation": "x" * (notices.MAX_EXPLANATION_CHARS + 1)}, "explanation_too_long", "explanation"),
-    ({"notifier_name": "   "}, "name_required", "notifier_name"),
-    ({"notifier_name": "n" * (notices.MAX_NAME_CHARS + 1)}, "name_too_long", "notifier_name"),
-    ({"notifier_email": ""}, "email_required", "notifier_email"),
-    ({"notifier_email": "not-an-address"}, "email_invalid", "notifier_email"),
-    ({"notifier_email": "a@b"}, "email_invalid", "notifier_email"),
-    ({"good_faith": False}, "good_faith_required", "good_faith"),
-    ({"good_faith": "yes"}, "good_faith_required", "good_faith"),
-])
+@pytest.mark.parametrize(
+    ("changes", "code", "field"),
+    [
+        ({"ground": "annoying"}, "ground_invalid", "ground"),
+        ({"explanation": "too short"}, "explanation_required", "explanation"),
+        ({"explanation": "x" * (notices.MAX_EXPLANATION_CHARS + 1)}, "explanation_too_long", "explanation"),
+        ({"notifier_name": "   "}, "name_required", "notifier_name"),
+        ({"notifier_name": "n" * (notices.MAX_NAME_CHARS + 1)}, "name_too_long", "notifier_name"),
+        ({"notifier_email": ""}, "email_required", "notifier_email"),
+        ({"notifier_email": "not-an-address"}, "email_invalid", "notifier_email"),
+        ({"notifier_email": "a@b"}, "email_invalid", "notifier_email"),
+        ({"good_faith": False}, "good_faith_required", "good_faith"),
+        ({"good_faith": "yes"}, "good_faith_required", "good_faith"),
+    ],
+)
 def test_an_incomplete_notice_is_refused_by_field_and_nothing_is_stored(session, published, changes, code, field):
     with pytest.raises(NoticeRefused) as refused:
         notices.file_notice(session, SECRET, published.id, form(**changes))
@@ -112,7 +120,9 @@ def test_the_queue_shows_open_notices_oldest_first_within_the_moderators_sites(s
     assert [n.id for n in notices.notice_queue(session, limited)] == [first.id, second.id]
     assert notices.open_notice_count(session, limited) == 2 and notices.open_notice_count(session, Scope(None)) == 3
     with pytest.raises(workspace.NotAllowed):
-        notices.visible_notice(session, Scope(frozenset({site.id})), notices.notice_queue(session, Scope(frozenset({other.id})))[0].id)
+        notices.visible_notice(
+            session, Scope(frozenset({site.id})), notices.notice_queue(session, Scope(frozenset({other.id})))[0].id
+        )
     assert notices.visible_notice(session, limited, first.id) is first
 
 
@@ -150,14 +160,19 @@ def test_taking_no_action_keeps_the_comment_and_resolves_the_report(session, pub
     assert session.scalars(select(Report)).one().resolved_at is not None
 
 
-@pytest.mark.parametrize(("action", "ground", "explanation", "code"), [
-    ("delete", None, "A long enough explanation.", "action_invalid"),
-    ("remove", None, "A long enough explanation.", "ground_invalid"),
-    ("remove", "made_up", "A long enough explanation.", "ground_invalid"),
-    ("none", None, "   ", "explanation_required"),
-    ("none", None, "x" * (notices.MAX_DECISION_CHARS + 1), "explanation_too_long"),
-])
-def test_a_decision_needs_an_action_a_ground_for_removal_and_reasons(session, published, admin, action, ground, explanation, code):
+@pytest.mark.parametrize(
+    ("action", "ground", "explanation", "code"),
+    [
+        ("delete", None, "A long enough explanation.", "action_invalid"),
+        ("remove", None, "A long enough explanation.", "ground_invalid"),
+        ("remove", "made_up", "A long enough explanation.", "ground_invalid"),
+        ("none", None, "   ", "explanation_required"),
+        ("none", None, "x" * (notices.MAX_DECISION_CHARS + 1), "explanation_too_long"),
+    ],
+)
+def test_a_decision_needs_an_action_a_ground_for_removal_and_reasons(
+    session, published, admin, action, ground, explanation, code
+):
     notice = notices.file_notice(session, SECRET, published.id, form())
     with pytest.raises(NoticeRefused) as refused:
         notices.decide_notice(session, admin, notice, action, ground, explanation)

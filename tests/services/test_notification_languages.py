@@ -22,11 +22,17 @@ def _flat(message) -> str:
 
 def test_a_german_reader_gets_german_mail_whoever_acts(mail_client, smtp):  # noqa: F811 - fixtures
     inbox, _port = smtp
-    first = mail_client.post(f"/api/v1/articles/{mail_client.article_id}/comments?lang=de",
-                             json={"author_name": "Alice", "text": "Geschützte Radwege machen den Schulweg für Kinder sicherer.",
-                                   "author_email": ALICE, "notify": True})
+    first = mail_client.post(
+        f"/api/v1/articles/{mail_client.article_id}/comments?lang=de",
+        json={
+            "author_name": "Alice",
+            "text": "Geschützte Radwege machen den Schulweg für Kinder sicherer.",
+            "author_email": ALICE,
+            "notify": True,
+        },
+    )
     assert first.status_code == 201
-    confirmation, = inbox.wait_for(ALICE, 1)
+    (confirmation,) = inbox.wait_for(ALICE, 1)
     assert confirmation["Subject"] == "E-Mails zu Ihren Kommentaren auf The Courier bestätigen"
     assert "Um diese Adresse zu bestätigen, öffnen Sie:" in confirmation.get_content()
     assert "Keine E-Mails mehr zu Ihren Kommentaren:" in confirmation.get_content()
@@ -39,11 +45,16 @@ def test_a_german_reader_gets_german_mail_whoever_acts(mail_client, smtp):  # no
     held = post(mail_client, HELD_TEXT, author_email=ALICE, notify=True).json()  # no lang= now: the subscription keeps German
     assert held["outcome"] == "held"
     with mail_client.app.state.sessions() as session:
-        workspace.decide(session, accounts.user_by_name(session, "mod"), [held["comment"]["id"]], "reject", rejection_reason="off_topic")
+        workspace.decide(
+            session, accounts.user_by_name(session, "mod"), [held["comment"]["id"]], "reject", rejection_reason="off_topic"
+        )
     decision = inbox.wait_for(ALICE, 2)[-1]
     assert decision["Subject"] == "Ihr Kommentar wurde nicht veröffentlicht"
     body = _flat(decision)
-    assert "hat Ihren Kommentar zu „Council approves protected cycle lanes on Market Street“ gelesen und nicht veröffentlicht." in body
+    assert (
+        "hat Ihren Kommentar zu „Council approves protected cycle lanes on Market Street“ gelesen und nicht veröffentlicht."
+        in body
+    )
     assert "der Rat sollte den Lieferplan veröffentlichen" in body  # the reader's own words, quoted as written
     assert "/faq?site=courier&lang=de" in body
     assert "was not published" not in body and "A moderator" not in body
@@ -61,7 +72,7 @@ def test_the_digest_is_in_the_servers_default_language(tmp_path, database_url, m
     sender = MailSender(app.state.sessions, settings, app.state.notifier.addresses)
     assert sender.queue_digest() == 1
     sender.send_due()
-    digest, = inbox.wait_for("desk@courier.example", 1)
+    (digest,) = inbox.wait_for("desk@courier.example", 1)
     assert digest["Subject"] == "Wartende Kommentare: 0"
     assert "0 Kommentare warten auf die Moderation, und 0 Meldungen sind offen." in digest.get_content()
     assert "The Courier: 0 wartend, 0 Meldungen" in digest.get_content()

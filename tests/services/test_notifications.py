@@ -24,8 +24,10 @@ from commentdesk.store.models import Article, Comment, CommentWatch, MailSubscri
 ARTICLE = {
     "url": "https://news.example/city/cycle-lanes",
     "title": "Council approves protected cycle lanes on Market Street",
-    "body": ("The city council voted to build protected cycle lanes along Market Street next spring. Shop owners worried "
-             "about deliveries and parking; cycling groups said the lanes would make the route safe for children."),
+    "body": (
+        "The city council voted to build protected cycle lanes along Market Street next spring. Shop owners worried "
+        "about deliveries and parking; cycling groups said the lanes would make the route safe for children."
+    ),
 }
 FIRST = "Protected lanes on Market Street will make the school run safer for children who cycle."
 REPLY = "Deliveries can use the side streets in the morning, so the shop owners' worry about the lanes is manageable."
@@ -51,8 +53,9 @@ class Inbox:
             if len(self.to(address)) >= count:
                 return self.to(address)
             time.sleep(0.1)
-        raise AssertionError(f"{address} received {len(self.to(address))} messages, expected {count}: "
-                             f"{[m['Subject'] for m in self.messages]}")
+        raise AssertionError(
+            f"{address} received {len(self.to(address))} messages, expected {count}: {[m['Subject'] for m in self.messages]}"
+        )
 
 
 def _free_port() -> int:
@@ -71,9 +74,17 @@ def smtp():
 
 
 def mail_settings(tmp_path, database_url, port, **extra) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="test-secret", smtp_host="127.0.0.1",
-                    smtp_port=port, smtp_security="none", mail_from="Courier comments <comments@courier.example>",
-                    public_url="http://testserver", **extra)
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        secret_key="test-secret",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_security="none",
+        mail_from="Courier comments <comments@courier.example>",
+        public_url="http://testserver",
+        **extra,
+    )
 
 
 @pytest.fixture
@@ -81,8 +92,9 @@ def mail_client(tmp_path, database_url, models, smtp):
     app = create_app(mail_settings(tmp_path, database_url, smtp[1]), models=models)
     with TestClient(app) as client:
         with app.state.sessions() as session:
-            _site, key = create_site(session, "courier", "The Courier", policy={"flood_per_minute_commenter": 1000,
-                                                                                 "flood_per_minute_address": 1000})
+            _site, key = create_site(
+                session, "courier", "The Courier", policy={"flood_per_minute_commenter": 1000, "flood_per_minute_address": 1000}
+            )
             session.commit()
         article_id = client.put("/api/v1/articles", json=ARTICLE, headers={"Authorization": f"Bearer {key}"}).json()["id"]
         client.article_id = article_id
@@ -90,7 +102,9 @@ def mail_client(tmp_path, database_url, models, smtp):
 
 
 def post(client, text, **extra):
-    return client.post(f"/api/v1/articles/{client.article_id}/comments", json={"author_name": extra.pop("name", "Alice"), "text": text, **extra})
+    return client.post(
+        f"/api/v1/articles/{client.article_id}/comments", json={"author_name": extra.pop("name", "Alice"), "text": text, **extra}
+    )
 
 
 def link(message: Message, path: str) -> str:
@@ -103,7 +117,7 @@ def confirm_alice(client, smtp) -> int:
     inbox, _port = smtp
     response = post(client, FIRST, author_email=ALICE, notify=True)
     assert response.status_code == 201 and response.json()["outcome"] == "published"
-    confirmation, = inbox.wait_for(ALICE, 1)
+    (confirmation,) = inbox.wait_for(ALICE, 1)
     assert confirmation["Subject"] == "Confirm e-mail about your comments on The Courier"
     page = client.get(link(confirmation, "/mail/confirm"))
     assert page.status_code == 200 and "Address confirmed" in page.text
@@ -129,7 +143,12 @@ def test_a_confirmed_reader_hears_of_a_reply_and_can_unsubscribe_in_one_click(ma
         assert session.scalar(select(MailSubscriber)) is None and session.scalar(select(CommentWatch)) is None
         assert all(ALICE not in (mail.recipient_cipher + mail.body) for mail in session.scalars(select(OutgoingMail)))
 
-    post(mail_client, "A second reply: the lanes should continue past the station to the school itself.", name="Chen", parent_id=first_id)
+    post(
+        mail_client,
+        "A second reply: the lanes should continue past the station to the school itself.",
+        name="Chen",
+        parent_id=first_id,
+    )
     time.sleep(3)
     assert len(inbox.to(ALICE)) == 2
 
@@ -153,11 +172,17 @@ def test_the_author_of_a_held_comment_hears_the_decision_with_the_reason(mail_cl
         session.get(Article, mail_client.article_id).premoderate = True
         accounts.create_user(session, "mod", "a long enough password", "admin")
         session.commit()
-    held = post(mail_client, "Market Street shops will survive the lanes; the council should publish the delivery plan.",
-                author_email=ALICE, notify=True).json()
+    held = post(
+        mail_client,
+        "Market Street shops will survive the lanes; the council should publish the delivery plan.",
+        author_email=ALICE,
+        notify=True,
+    ).json()
     assert held["outcome"] == "held"
     with mail_client.app.state.sessions() as session:
-        workspace.decide(session, accounts.user_by_name(session, "mod"), [held["comment"]["id"]], "reject", rejection_reason="off_topic")
+        workspace.decide(
+            session, accounts.user_by_name(session, "mod"), [held["comment"]["id"]], "reject", rejection_reason="off_topic"
+        )
     decision = inbox.wait_for(ALICE, 2)[-1]
     assert decision["Subject"] == "Your comment was not published"
     assert "the council should publish the delivery plan" in " ".join(decision.get_content().replace(">", " ").split())
@@ -170,8 +195,10 @@ def test_asking_for_mail_needs_an_address_and_a_server_that_sends_mail(mail_clie
     assert refused.status_code == 422 and refused.json()["error"]["code"] == "email_required"
     article_id = client.put("/api/v1/articles", json=ARTICLE, headers=auth).json()["id"]
     assert client.get(f"/api/v1/articles/{article_id}").json()["email_notifications"] is False
-    unavailable = client.post(f"/api/v1/articles/{article_id}/comments",
-                              json={"author_name": "Alice", "text": FIRST, "author_email": ALICE, "notify": True})
+    unavailable = client.post(
+        f"/api/v1/articles/{article_id}/comments",
+        json={"author_name": "Alice", "text": FIRST, "author_email": ALICE, "notify": True},
+    )
     assert unavailable.status_code == 422 and unavailable.json()["error"]["code"] == "notifications_unavailable"
     with client.app.state.sessions() as session:
         assert session.scalar(select(Comment)) is None
@@ -193,13 +220,19 @@ def test_one_address_gets_at_most_the_hourly_limit(tmp_path, database_url, model
     app = create_app(mail_settings(tmp_path, database_url, smtp[1], mail_per_hour=2), models=models)
     with TestClient(app) as client:
         with app.state.sessions() as session:
-            _site, key = create_site(session, "courier", "The Courier", policy={"flood_per_minute_commenter": 1000,
-                                                                                 "flood_per_minute_address": 1000})
+            _site, key = create_site(
+                session, "courier", "The Courier", policy={"flood_per_minute_commenter": 1000, "flood_per_minute_address": 1000}
+            )
             session.commit()
         client.article_id = client.put("/api/v1/articles", json=ARTICLE, headers={"Authorization": f"Bearer {key}"}).json()["id"]
         first_id = confirm_alice(client, smtp)
-        for number, text in enumerate([REPLY, "The side streets idea works only if the council enforces the loading hours.",
-                                       "Parents at the school have asked for these lanes for years, good to see them."]):
+        for number, text in enumerate(
+            [
+                REPLY,
+                "The side streets idea works only if the council enforces the loading hours.",
+                "Parents at the school have asked for these lanes for years, good to see them.",
+            ]
+        ):
             post(client, text, name=f"Reader{number}", parent_id=first_id)
         with app.state.sessions() as session:
             assert session.scalar(select(OutgoingMail.id).where(OutgoingMail.kind == "reply").limit(5)) is not None
@@ -212,9 +245,17 @@ def test_a_message_the_smtp_server_cannot_take_is_retried_and_then_sent(tmp_path
     app = create_app(settings, models=models)
     with app.state.sessions() as session:
         from commentdesk.store.db import migrate
+
         migrate(app.state.engine)
-        session.add(OutgoingMail(kind="digest", recipient_hash="h", recipient_cipher=app.state.notifier.addresses.encrypt(ALICE),
-                                 subject="Comments waiting: 3", body="3 comments wait."))
+        session.add(
+            OutgoingMail(
+                kind="digest",
+                recipient_hash="h",
+                recipient_cipher=app.state.notifier.addresses.encrypt(ALICE),
+                subject="Comments waiting: 3",
+                body="3 comments wait.",
+            )
+        )
         session.commit()
     sender = MailSender(app.state.sessions, settings, app.state.notifier.addresses)
     assert sender.send_due() == 1
@@ -237,6 +278,7 @@ def test_two_servers_queue_one_digest_per_period(tmp_path, database_url, models,
     settings = mail_settings(tmp_path, database_url, port, digest_to="desk@courier.example, night@courier.example")
     app = create_app(settings, models=models)
     from commentdesk.store.db import migrate
+
     migrate(app.state.engine)
     with app.state.sessions() as session:
         create_site(session, "courier", "The Courier")
@@ -246,7 +288,7 @@ def test_two_servers_queue_one_digest_per_period(tmp_path, database_url, models,
     assert first.queue_digest() == 2 and second.queue_digest() == 0
     first.send_due()
     second.send_due()
-    digest, = inbox.wait_for("desk@courier.example", 1)
+    (digest,) = inbox.wait_for("desk@courier.example", 1)
     assert "The Courier: 0 waiting" in digest.get_content() and "http://testserver/moderate" in digest.get_content()
     assert len(inbox.to("night@courier.example")) == 1
     app.state.engine.dispose()

@@ -58,7 +58,9 @@ def posted(poster, session, article):
 
 
 def reader_for(site_id: int, identity_hash: str) -> Reader:
-    return Reader(site_id=site_id, identity_hash=identity_hash, name="Ana", email_hash=None, expires_at=utcnow() + timedelta(hours=1))
+    return Reader(
+        site_id=site_id, identity_hash=identity_hash, name="Ana", email_hash=None, expires_at=utcnow() + timedelta(hours=1)
+    )
 
 
 def test_the_edit_token_from_posting_proves_authorship(session, posted):
@@ -98,7 +100,9 @@ def test_an_edit_is_moderated_again_and_the_old_version_kept(poster, session, po
 
 def test_an_edit_into_abuse_is_rejected_and_leaves_the_counts(poster, session, posted, article):
     comment = posted.comment
-    edited = own_comments.edit(poster, session, comment.id, "Only clowns would oppose these lanes.", Authorship(edit_token=posted.edit_token))
+    edited = own_comments.edit(
+        poster, session, comment.id, "Only clowns would oppose these lanes.", Authorship(edit_token=posted.edit_token)
+    )
     assert edited.comment.status == "rejected"
     session.refresh(article)
     assert article.published_count == 0
@@ -113,8 +117,10 @@ def test_an_unchanged_edit_is_refused(poster, session, posted):
 
 
 def test_someone_else_cannot_edit_or_delete(poster, session, posted):
-    for change in (lambda who: own_comments.edit(poster, session, posted.comment.id, SECOND, who),
-                   lambda who: own_comments.delete(session, posted.comment.id, who)):
+    for change in (
+        lambda who: own_comments.edit(poster, session, posted.comment.id, SECOND, who),
+        lambda who: own_comments.delete(session, posted.comment.id, who),
+    ):
         with pytest.raises(PostingError) as refused:
             change(Authorship(edit_token="guessed-token"))
         assert (refused.value.code, refused.value.status) == ("not_your_comment", 403)
@@ -155,8 +161,14 @@ def test_unknown_and_deleted_comments_are_not_found(session, posted):
 
 
 def test_deleting_leaves_the_counts_keeps_the_row_and_logs_it(poster, session, posted, article):
-    reply = poster.post(session, article, author_name="Ben", author_email=None,
-                        text="I agree, and the shops will adapt to the lanes soon.", parent_id=posted.comment.id)
+    reply = poster.post(
+        session,
+        article,
+        author_name="Ben",
+        author_email=None,
+        text="I agree, and the shops will adapt to the lanes soon.",
+        parent_id=posted.comment.id,
+    )
     deleted = own_comments.delete(session, reply.comment.id, Authorship(edit_token=reply.edit_token))
     assert deleted.deleted_at is not None and deleted.text  # the row and its text stay for moderators
     session.refresh(article)
@@ -168,7 +180,9 @@ def test_deleting_leaves_the_counts_keeps_the_row_and_logs_it(poster, session, p
 
 
 def test_deleting_an_unpublished_comment_still_refreshes_cached_pages(poster, session, article):
-    rejected = poster.post(session, article, author_name="Ana", author_email=None, text="Only clowns would oppose these lanes, honestly.")
+    rejected = poster.post(
+        session, article, author_name="Ana", author_email=None, text="Only clowns would oppose these lanes, honestly."
+    )
     before = session.get(Article, article.id).revision
     own_comments.delete(session, rejected.comment.id, Authorship(edit_token=rejected.edit_token))
     session.refresh(article)

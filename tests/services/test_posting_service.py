@@ -47,8 +47,9 @@ class WordModels:
         text = candidate.text.lower()
         abuse = 0.97 if "clowns" in text else 0.6 if "daft" in text else 0.02
         relevance = 0.05 if "cake" in text else 0.9
-        return ModelSignals(abuse=AbuseScore(abuse), relevance=RelevanceScore(relevance, relevance, None, "article"),
-                            versions=self.versions)
+        return ModelSignals(
+            abuse=AbuseScore(abuse), relevance=RelevanceScore(relevance, relevance, None, "article"), versions=self.versions
+        )
 
 
 @pytest.fixture
@@ -81,7 +82,10 @@ def test_a_civil_comment_is_published_stored_counted_and_announced(poster, sessi
     assert comment.model_versions == {"abuse": "words@1"} and comment.system_decision == PUBLISH
     session.refresh(article)
     assert article.published_count == 1
-    assert [e.kind for e in session.scalars(select(DomainEvent).order_by(DomainEvent.id))] == ["comment.created", "comment.published"]
+    assert [e.kind for e in session.scalars(select(DomainEvent).order_by(DomainEvent.id))] == [
+        "comment.created",
+        "comment.published",
+    ]
 
 
 def test_abuse_is_held_or_rejected_as_the_site_sets_it(poster, session, article):
@@ -92,15 +96,18 @@ def test_abuse_is_held_or_rejected_as_the_site_sets_it(poster, session, article)
     assert rejected.comment.priority > held.comment.priority > 0
 
 
-@pytest.mark.parametrize(("fields", "code", "field"), [
-    ({"author_name": "   "}, "name_required", "author_name"),
-    ({"author_name": "n" * (posting.MAX_NAME_CHARS + 1)}, "name_too_long", "author_name"),
-    ({"author_email": "not-an-address"}, "email_invalid", "author_email"),
-    ({"author_email": "a" * 250 + "@example.com"}, "email_invalid", "author_email"),
-    ({"text": " \n\t "}, "text_required", "text"),
-    ({"text": "\x00\x07"}, "text_required", "text"),
-    ({"text": "x" * 501}, "text_too_long", "text"),
-])
+@pytest.mark.parametrize(
+    ("fields", "code", "field"),
+    [
+        ({"author_name": "   "}, "name_required", "author_name"),
+        ({"author_name": "n" * (posting.MAX_NAME_CHARS + 1)}, "name_too_long", "author_name"),
+        ({"author_email": "not-an-address"}, "email_invalid", "author_email"),
+        ({"author_email": "a" * 250 + "@example.com"}, "email_invalid", "author_email"),
+        ({"text": " \n\t "}, "text_required", "text"),
+        ({"text": "\x00\x07"}, "text_required", "text"),
+        ({"text": "x" * 501}, "text_too_long", "text"),
+    ],
+)
 def test_invalid_posts_are_refused_by_field_and_store_nothing(poster, session, article, fields, code, field):
     with pytest.raises(PostingError) as refused:
         post(poster, session, article, **fields)
@@ -116,8 +123,9 @@ def test_control_characters_go_and_the_readers_line_breaks_stay():
 
 def test_a_reply_nests_under_its_parent(poster, session, article):
     parent = post(poster, session, article).comment
-    reply = post(poster, session, article, "I agree, and the shops will adapt to it within a year.", author_name="Ben",
-                 parent_id=parent.id).comment
+    reply = post(
+        poster, session, article, "I agree, and the shops will adapt to it within a year.", author_name="Ben", parent_id=parent.id
+    ).comment
     assert (reply.parent_id, reply.root_id, reply.depth) == (parent.id, parent.id, 1)
     session.refresh(parent)
     assert parent.reply_count == 1
@@ -163,7 +171,13 @@ def test_a_banned_commenter_is_refused(poster, session, article):
     first.commenter.banned_until = utcnow() + timedelta(days=1)
     session.commit()
     with pytest.raises(PostingError) as refused:
-        post(poster, session, article, "Another comment about the lanes on Market Street, really.", author_email="troll@example.com")
+        post(
+            poster,
+            session,
+            article,
+            "Another comment about the lanes on Market Street, really.",
+            author_email="troll@example.com",
+        )
     assert (refused.value.code, refused.value.status) == ("commenter_banned", 403)
 
 
@@ -197,8 +211,9 @@ def test_a_fixable_comment_is_nudged_not_stored_and_an_edit_is_counted(poster, s
     assert isinstance(nudged, Nudged) and session.scalar(select(func.count()).select_from(Comment)) == 0
     assert nudged.message().startswith("Before you post: your comment may break our guidelines.")
     assert "post it unchanged and a moderator will read it" in nudged.message()
-    edited = post(poster, session, article, "This plan is unwise, and the council should think again.", nudge=True,
-                  nudge_token=nudged.token)
+    edited = post(
+        poster, session, article, "This plan is unwise, and the council should think again.", nudge=True, nudge_token=nudged.token
+    )
     assert isinstance(edited, Posted) and edited.comment.status == "published"
     stored = session.scalars(select(Nudge)).one()
     assert stored.edited is True and stored.outcome == "published" and stored.comment_id == edited.comment.id
@@ -246,8 +261,15 @@ def test_the_queue_puts_likely_abuse_first():
 
 def test_the_inputs_of_a_later_check_round_trip(session, site):
     article = add_article(session, site)
-    candidate = Candidate("text", article.title, article.body, author_name="Ana", premoderated=True,
-                          history=CommenterHistory(3, 1, 1), recent=RecentActivity(2, 5, True, [11, 12]))
+    candidate = Candidate(
+        "text",
+        article.title,
+        article.body,
+        author_name="Ana",
+        premoderated=True,
+        history=CommenterHistory(3, 1, 1),
+        recent=RecentActivity(2, 5, True, [11, 12]),
+    )
     inputs = posting.check_inputs(candidate, sent_unchanged_after_nudge=True)
     assert inputs["sent_unchanged_after_nudge"] is True and inputs["recent"]["recent_fingerprints"] == [11, 12]
     again = posting.candidate_from(inputs, "text", article, "parent")
@@ -327,9 +349,21 @@ def test_a_guest_banned_by_address_is_refused_under_a_new_name(poster, session, 
     session.commit()
     workspace.ban(session, admin, first.commenter, days=1, reason="abuse")
     with pytest.raises(PostingError) as refused:
-        post(poster, session, article, "A fresh comment under a brand new name, honestly.", author_name="Angel",
-             client_address="203.0.113.99")
+        post(
+            poster,
+            session,
+            article,
+            "A fresh comment under a brand new name, honestly.",
+            author_name="Angel",
+            client_address="203.0.113.99",
+        )
     assert refused.value.code == "commenter_banned"
-    other = post(poster, session, article, "A comment from somebody else entirely, about the lanes.", author_name="Angel",
-                 client_address="203.0.113.100")
+    other = post(
+        poster,
+        session,
+        article,
+        "A comment from somebody else entirely, about the lanes.",
+        author_name="Angel",
+        client_address="203.0.113.100",
+    )
     assert other.comment.status == "published"

@@ -26,6 +26,7 @@ SHARED = "a shared secret that is long enough to use"
 
 def hmac_signed(payload: dict, secret: str) -> str:
     """An HS256 token signed with any secret, even a PEM key (PyJWT refuses to make those)."""
+
     def encode(raw: bytes) -> bytes:
         return base64.urlsafe_b64encode(raw).rstrip(b"=")
 
@@ -39,8 +40,14 @@ def pem(public_key) -> str:
 
 def claims(**changes) -> dict:
     now = utcnow()
-    found = {"sub": "reader-1", "jti": "token-1", "name": "Ana Reader", "email": "ana@example.com",
-             "iat": int(now.timestamp()), "exp": int((now + timedelta(minutes=10)).timestamp())}
+    found = {
+        "sub": "reader-1",
+        "jti": "token-1",
+        "name": "Ana Reader",
+        "email": "ana@example.com",
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(minutes=10)).timestamp()),
+    }
     found.update(changes)
     return {key: value for key, value in found.items() if value is not None}
 
@@ -129,20 +136,23 @@ def test_used_token_ids_are_forgotten_once_expired(session, hs_site):
     assert len(kept) == 1 and kept[0] != "old" * 21 + "o"
 
 
-@pytest.mark.parametrize(("changes", "code"), [
-    ({"exp": int((utcnow() - timedelta(minutes=5)).timestamp())}, "reader_token_expired"),
-    ({"exp": int((utcnow() + timedelta(hours=30)).timestamp())}, "reader_token_invalid"),
-    ({"iat": int((utcnow() + timedelta(hours=1)).timestamp())}, "reader_token_invalid"),
-    ({"sub": ""}, "reader_token_invalid"),
-    ({"sub": 12345}, "reader_token_invalid"),
-    ({"sub": "s" * 256}, "reader_token_invalid"),
-    ({"jti": None}, "reader_token_invalid"),
-    ({"name": None}, "reader_token_invalid"),
-    ({"name": 7}, "reader_token_invalid"),
-    ({"name": "   "}, "reader_token_invalid"),
-    ({"email": ["a@example.com"]}, "reader_token_invalid"),
-    ({"email": "not an address"}, "reader_token_invalid"),
-])
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"exp": int((utcnow() - timedelta(minutes=5)).timestamp())}, "reader_token_expired"),
+        ({"exp": int((utcnow() + timedelta(hours=30)).timestamp())}, "reader_token_invalid"),
+        ({"iat": int((utcnow() + timedelta(hours=1)).timestamp())}, "reader_token_invalid"),
+        ({"sub": ""}, "reader_token_invalid"),
+        ({"sub": 12345}, "reader_token_invalid"),
+        ({"sub": "s" * 256}, "reader_token_invalid"),
+        ({"jti": None}, "reader_token_invalid"),
+        ({"name": None}, "reader_token_invalid"),
+        ({"name": 7}, "reader_token_invalid"),
+        ({"name": "   "}, "reader_token_invalid"),
+        ({"email": ["a@example.com"]}, "reader_token_invalid"),
+        ({"email": "not an address"}, "reader_token_invalid"),
+    ],
+)
 def test_tokens_with_unusable_claims_are_refused(session, hs_site, changes, code):
     with pytest.raises(PostingError) as refused:
         identity.verify_token(session, hs_site, jwt.encode(claims(**changes), SHARED, algorithm="HS256"), SECRET)
@@ -150,10 +160,14 @@ def test_tokens_with_unusable_claims_are_refused(session, hs_site, changes, code
 
 
 def test_a_token_signed_with_another_secret_or_algorithm_is_refused(session, hs_site):
-    for token in (jwt.encode(claims(), "another secret that is long enough too!", algorithm="HS256"),
-                  jwt.encode(claims(), SHARED, algorithm="HS512"),
-                  jwt.encode(claims(), None, algorithm="none"),
-                  "not.a.jwt", "x" * (identity.MAX_TOKEN_CHARS + 1), ""):
+    for token in (
+        jwt.encode(claims(), "another secret that is long enough too!", algorithm="HS256"),
+        jwt.encode(claims(), SHARED, algorithm="HS512"),
+        jwt.encode(claims(), None, algorithm="none"),
+        "not.a.jwt",
+        "x" * (identity.MAX_TOKEN_CHARS + 1),
+        "",
+    ):
         with pytest.raises(PostingError) as refused:
             identity.verify_token(session, hs_site, token, SECRET)
         assert refused.value.status == 401

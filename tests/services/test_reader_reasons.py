@@ -8,19 +8,28 @@ from sqlalchemy import select
 from commentdesk.moderation.types import HOLD, Decision, Reason
 from commentdesk.store.models import Comment
 
-ARTICLE = {"url": "https://news.example/bikes", "title": "Council approves 40 km protected bike-lane network",
-           "body": "The council voted 7 to 4 to build protected bike lanes on Harbour Road and Mill Street; 600 parking spaces go."}
+ARTICLE = {
+    "url": "https://news.example/bikes",
+    "title": "Council approves 40 km protected bike-lane network",
+    "body": "The council voted 7 to 4 to build protected bike lanes on Harbour Road and Mill Street; 600 parking spaces go.",
+}
 INSULT = "The councillors who voted for these bike lanes are brainless idiots and disgusting morons."
 
 
 def test_a_reason_reads_in_plain_words_with_the_phrase_that_triggered_it():
-    reason = Reason("possibly_abusive", "It may contain an insult.", ["idiots", "morons", "idiots"], detail="abuse 0.61, threshold 0.19")
+    reason = Reason(
+        "possibly_abusive", "It may contain an insult.", ["idiots", "morons", "idiots"], detail="abuse 0.61, threshold 0.19"
+    )
     assert reason.for_reader() == "It may contain an insult: “idiots”, “morons”."
     assert reason.for_reader(show_detail=True) == "It may contain an insult: “idiots”, “morons”. (abuse 0.61, threshold 0.19)"
     # Evidence that is not the author's words (an article passage, an internal error) is not quoted back.
-    passage = Reason("off_topic", "It may not be about the article.", ["The council voted 7 to 4."], detail="relevance 0.08, threshold 0.20")
+    passage = Reason(
+        "off_topic", "It may not be about the article.", ["The council voted 7 to 4."], detail="relevance 0.08, threshold 0.20"
+    )
     assert passage.for_reader() == "It may not be about the article."
-    failure = Reason("model_timeout", "Automatic checks could not run, so a moderator will read it.", ["models: timed out after 2000 ms"])
+    failure = Reason(
+        "model_timeout", "Automatic checks could not run, so a moderator will read it.", ["models: timed out after 2000 ms"]
+    )
     assert failure.for_reader() == "Automatic checks could not run, so a moderator will read it."
     long = Reason("contains_link", "It contains a link.", ["https://example.com/" + "a" * 100])
     assert len(long.for_reader()) < 90 and long.for_reader().endswith("…”.")
@@ -38,7 +47,12 @@ def test_a_decision_summary_keeps_scores_for_moderators_unless_the_site_shows_th
 @pytest.fixture
 def strict_site(client, auth):
     """A site whose abuse threshold rejects an insult outright, so the nudge's promise is put to the test."""
-    assert client.patch("/api/v1/policy", json={"abuse_hold": 0.01, "abuse_reject": 0.02, "banned_words": ["fuck*", "shit*"]}, headers=auth).status_code == 200
+    assert (
+        client.patch(
+            "/api/v1/policy", json={"abuse_hold": 0.01, "abuse_reject": 0.02, "banned_words": ["fuck*", "shit*"]}, headers=auth
+        ).status_code
+        == 200
+    )
     return client.put("/api/v1/articles", json=ARTICLE, headers=auth).json()["id"]
 
 

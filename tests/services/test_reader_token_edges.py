@@ -22,8 +22,14 @@ SHARED = "a shared secret that is long enough to use"
 
 def _claims(**changes) -> dict:
     now = utcnow()
-    found = {"sub": "reader-1", "jti": "token-1", "name": "Ana Reader", "email": "ana@example.com",
-             "iat": int(now.timestamp()), "exp": int((now + timedelta(minutes=10)).timestamp())}
+    found = {
+        "sub": "reader-1",
+        "jti": "token-1",
+        "name": "Ana Reader",
+        "email": "ana@example.com",
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(minutes=10)).timestamp()),
+    }
     found.update(changes)
     return {key: value for key, value in found.items() if value is not None}
 
@@ -102,11 +108,16 @@ def test_the_same_token_id_on_two_sites_is_two_tokens(session, hs_site):
 
 def test_an_es256_site_takes_its_publishers_p256_signature_only(session, site):
     private = ec.generate_private_key(ec.SECP256R1())
-    public = private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    public = (
+        private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    )
     reader_identity.configure(site, "ES256", public)
     session.commit()
     assert reader_identity.describe(site)["algorithm"] == "ES256"
-    assert reader_identity.verify_token(session, site, jwt.encode(_claims(), private, algorithm="ES256"), SECRET).name == "Ana Reader"
+    assert (
+        reader_identity.verify_token(session, site, jwt.encode(_claims(), private, algorithm="ES256"), SECRET).name
+        == "Ana Reader"
+    )
     stranger = ec.generate_private_key(ec.SECP256R1())
     assert _refusal(session, site, jwt.encode(_claims(jti="t2"), stranger, algorithm="ES256"))[0] == "reader_token_invalid"
     assert _refusal(session, site, jwt.encode(_claims(jti="t3"), SHARED, algorithm="HS256"))[0] == "reader_token_invalid"

@@ -100,8 +100,14 @@ def test_no_statement_for_a_comment_that_is_not_rejected(session, site):
 
 
 def test_an_automatic_rejection_explains_itself_in_the_reasons_words(session, site):
-    reasons = [{"code": "banned_word", "message": "It uses a word this site does not allow.", "evidence": ["slur"],
-                "detail": "list: banned"}]
+    reasons = [
+        {
+            "code": "banned_word",
+            "message": "It uses a word this site does not allow.",
+            "evidence": ["slur"],
+            "detail": "list: banned",
+        }
+    ]
     comment = add_comment(session, add_article(session, site), "text", "rejected", reasons=reasons)
     session.commit()
     statement = statement_for(session, comment)
@@ -112,8 +118,14 @@ def test_an_automatic_rejection_explains_itself_in_the_reasons_words(session, si
 
 def test_a_moderators_rejection_uses_the_moderators_words(session, site):
     comment = add_comment(session, add_article(session, site))
-    repo.change_status(session, comment, "rejected", actor="moderator", actor_name="mod",
-                       reasons=[{"code": "off_topic", "message": "internal note", "evidence": []}])
+    repo.change_status(
+        session,
+        comment,
+        "rejected",
+        actor="moderator",
+        actor_name="mod",
+        reasons=[{"code": "off_topic", "message": "internal note", "evidence": []}],
+    )
     session.commit()
     statement = statement_for(session, comment)
     assert not statement.automated and statement.decided_by == HUMAN_WORDS
@@ -122,8 +134,14 @@ def test_a_moderators_rejection_uses_the_moderators_words(session, site):
 
 def test_an_unknown_moderator_reason_reads_as_the_general_one(session, site):
     comment = add_comment(session, add_article(session, site))
-    repo.change_status(session, comment, "rejected", actor="moderator", actor_name="mod",
-                       reasons=[{"code": "made_up"}, {"message": "no code"}, "not a dict"])
+    repo.change_status(
+        session,
+        comment,
+        "rejected",
+        actor="moderator",
+        actor_name="mod",
+        reasons=[{"code": "made_up"}, {"message": "no code"}, "not a dict"],
+    )
     session.commit()
     assert statement_for(session, comment).reasons == [("made_up", MODERATOR_REJECTION_READER_WORDS["other"])]
 

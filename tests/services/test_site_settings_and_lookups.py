@@ -96,6 +96,7 @@ def test_a_site_can_be_given_its_key_and_starting_policy(session):
 
 # --- what a moderator may see -------------------------------------------------------------------
 
+
 @pytest.fixture
 def two_sites(session, site):
     other, _key = sites.create_site(session, "other", "Other")
@@ -129,6 +130,7 @@ def test_another_sites_rows_and_unknown_ids_are_not_allowed_alike(session, site,
 
 
 # --- readers' look-ups --------------------------------------------------------------------------
+
 
 def test_the_front_page_lists_articles_newest_first_undated_last(session, site):
     now = utcnow()

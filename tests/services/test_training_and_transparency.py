@@ -95,11 +95,16 @@ def test_the_report_counts_automated_and_human_decisions_and_statements(session,
     workspace.decide(session, admin, [rejected.id], "restore")
     start, end = _period()
     report = transparency_report(session, start, end)
-    assert report["decisions"] == {"automated": {"publish": 1, "hold": 1, "reject": 1},
-                                   "human": {"approve": 0, "reject": 1, "restore": 1}}
+    assert report["decisions"] == {
+        "automated": {"publish": 1, "hold": 1, "reject": 1},
+        "human": {"approve": 0, "reject": 1, "restore": 1},
+    }
     assert report["statements_of_reasons"] == {"automated": 1, "human": 1}
-    assert report["rejections_by_reason"] == {"abusive": {"automated": 1, "human": 0}, "banned_word": {"automated": 1, "human": 0},
-                                              "spam": {"automated": 0, "human": 1}}
+    assert report["rejections_by_reason"] == {
+        "abusive": {"automated": 1, "human": 0},
+        "banned_word": {"automated": 1, "human": 0},
+        "spam": {"automated": 0, "human": 1},
+    }
     assert report["held_comments"]["decided"] == 1 and report["held_comments"]["median_handling_seconds"] >= 0
     assert report["notices"]["received"] == 0 and report["notices"]["median_handling_seconds"] is None
     assert set(report["notices"]["by_ground"]) >= {"defamation", "illegal_hate_speech"}

@@ -17,9 +17,18 @@ from db_fixtures import add_article, add_comment
 URL = "https://hooks.example/commentdesk"
 
 
-@pytest.mark.parametrize("url", ["ftp://hooks.example/", "hooks.example/x", "https://", "javascript:alert(1)",
-                                 "https://user:secret@hooks.example/", "https://token@hooks.example/",
-                                 "https://hooks.example/" + "a" * 2000])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://hooks.example/",
+        "hooks.example/x",
+        "https://",
+        "javascript:alert(1)",
+        "https://user:secret@hooks.example/",
+        "https://token@hooks.example/",
+        "https://hooks.example/" + "a" * 2000,
+    ],
+)
 def test_bad_urls_are_refused_with_the_field_named(url):
     with pytest.raises(WebhookError) as refused:
         webhooks.checked_url(url)
@@ -32,7 +41,10 @@ def test_http_and_https_urls_are_taken_as_given(url):
 
 
 def test_event_kinds_are_checked_deduplicated_and_put_in_their_documented_order():
-    assert webhooks.checked_kinds(["article.closed", "comment.created", "comment.created"]) == ["comment.created", "article.closed"]
+    assert webhooks.checked_kinds(["article.closed", "comment.created", "comment.created"]) == [
+        "comment.created",
+        "article.closed",
+    ]
     assert webhooks.checked_kinds([]) == []
     with pytest.raises(WebhookError, match=r"Unknown event types: comment\.liked, x\.") as refused:
         webhooks.checked_kinds(["comment.published", "comment.liked", "x"])
@@ -67,9 +79,20 @@ def test_an_invalid_endpoint_is_not_stored(session, site):
 def test_updates_change_only_what_is_given_and_are_checked(session, site):
     endpoint, _secret = webhooks.create(session, site, URL, ["comment.created"], description="first")
     webhooks.update(session, endpoint, active=False)
-    assert (endpoint.url, endpoint.event_kinds, endpoint.description, endpoint.active) == (URL, ["comment.created"], "first", False)
-    webhooks.update(session, endpoint, url="http://127.0.0.1:8080/", kinds=["comment.held", "comment.created"], description=" second ")
-    assert (endpoint.url, endpoint.event_kinds, endpoint.description) == ("http://127.0.0.1:8080/", ["comment.created", "comment.held"], "second")
+    assert (endpoint.url, endpoint.event_kinds, endpoint.description, endpoint.active) == (
+        URL,
+        ["comment.created"],
+        "first",
+        False,
+    )
+    webhooks.update(
+        session, endpoint, url="http://127.0.0.1:8080/", kinds=["comment.held", "comment.created"], description=" second "
+    )
+    assert (endpoint.url, endpoint.event_kinds, endpoint.description) == (
+        "http://127.0.0.1:8080/",
+        ["comment.created", "comment.held"],
+        "second",
+    )
     with pytest.raises(WebhookError):
         webhooks.update(session, endpoint, url="nonsense")
 
@@ -97,9 +120,13 @@ def test_an_event_goes_to_each_active_endpoint_that_wants_it(session, site):
     published = events.record(session, events.COMMENT_PUBLISHED, comment=comment)
     session.commit()
     deliveries = session.execute(select(WebhookDelivery.event_id, WebhookDelivery.endpoint_id)).all()
-    assert sorted(deliveries) == sorted([(created.id, everything.id), (published.id, everything.id), (published.id, published_only.id)])
+    assert sorted(deliveries) == sorted(
+        [(created.id, everything.id), (published.id, everything.id), (published.id, published_only.id)]
+    )
     assert webhooks.delivery_counts(session, [everything.id, paused.id]) == {
-        everything.id: {"pending": 2, "delivered": 0, "failed": 0}, paused.id: {"pending": 0, "delivered": 0, "failed": 0}}
+        everything.id: {"pending": 2, "delivered": 0, "failed": 0},
+        paused.id: {"pending": 0, "delivered": 0, "failed": 0},
+    }
 
 
 def test_another_sites_endpoints_get_nothing(session, site):
@@ -112,8 +139,13 @@ def test_another_sites_endpoints_get_nothing(session, site):
 
 def test_a_payload_names_site_article_and_comment_but_no_private_data(session, site):
     article = add_article(session, site)
-    comment = add_comment(session, article, "Held for a look.", "pending",
-                          reasons=[{"code": "possibly_abusive", "message": "m", "evidence": []}, "not a dict"])
+    comment = add_comment(
+        session,
+        article,
+        "Held for a look.",
+        "pending",
+        reasons=[{"code": "possibly_abusive", "message": "m", "evidence": []}, "not a dict"],
+    )
     comment.email_hash, comment.ip_hash = "e" * 64, "i" * 64
     event = events.record(session, events.COMMENT_HELD, comment=comment, actor="system", details={"previous_status": None})
     payload = event.payload

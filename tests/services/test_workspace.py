@@ -18,8 +18,10 @@ def marked(text, reasons):
 
 def test_highlight_marks_every_occurrence_and_merges_overlaps():
     text = "You idiot, a total IDIOT and an idiotic moron"
-    reasons = [{"code": "suspect_word", "message": "", "evidence": ["idiot", "IDIOT", "moron"]},
-               {"code": "abusive", "message": "", "evidence": ["total IDIOT"]}]
+    reasons = [
+        {"code": "suspect_word", "message": "", "evidence": ["idiot", "IDIOT", "moron"]},
+        {"code": "abusive", "message": "", "evidence": ["total IDIOT"]},
+    ]
     spans = marked(text, reasons)
     assert ("idiot", ["suspect_word"]) in spans and ("moron", ["suspect_word"]) in spans
     assert ("total IDIOT", ["abusive", "suspect_word"]) in spans
@@ -28,8 +30,10 @@ def test_highlight_marks_every_occurrence_and_merges_overlaps():
 
 def test_highlight_ignores_reasons_without_words_in_the_text():
     text = "A perfectly calm comment about turtles."
-    reasons = [{"code": "off_topic", "message": "", "evidence": ["The council voted for cycle lanes."]},
-               {"code": "duplicate", "message": "", "evidence": []}]
+    reasons = [
+        {"code": "off_topic", "message": "", "evidence": ["The council voted for cycle lanes."]},
+        {"code": "duplicate", "message": "", "evidence": []},
+    ]
     assert marked(text, reasons) == []
     assert [segment.text for segment in highlight(text, reasons)] == [text]
 
@@ -69,10 +73,19 @@ def test_charts_escape_labels_and_draw_every_bar():
     assert bars.count("<rect") == 2 and "Suspect word" in bars
 
 
-@pytest.mark.parametrize("largest, ticks", [
-    (0, [0, 1]), (1, [0, 1]), (3, [0, 1, 2, 3]), (5, [0, 1, 2, 3, 4, 5]), (7, [0, 2, 4, 6, 8]),
-    (37, [0, 10, 20, 30, 40]), (130, [0, 50, 100, 150]), (1999, [0, 500, 1000, 1500, 2000]),
-])
+@pytest.mark.parametrize(
+    "largest, ticks",
+    [
+        (0, [0, 1]),
+        (1, [0, 1]),
+        (3, [0, 1, 2, 3]),
+        (5, [0, 1, 2, 3, 4, 5]),
+        (7, [0, 2, 4, 6, 8]),
+        (37, [0, 10, 20, 30, 40]),
+        (130, [0, 50, 100, 150]),
+        (1999, [0, 500, 1000, 1500, 2000]),
+    ],
+)
 def test_chart_axes_use_round_ticks(largest, ticks):
     assert charts.nice_ticks(largest) == ticks
 

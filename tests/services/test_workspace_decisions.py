@@ -221,7 +221,10 @@ def test_a_ban_for_good_and_lifting_it(session, site, admin):
     assert [n.text for n in session.scalars(select(CommenterNote))] == ["Banned: no reason given"]
     workspace.unban(session, admin, commenter)
     assert commenter.banned_until is None and not guest_bans.banned(session, site.id, ["ip-troll"])
-    assert [e.action for e in session.scalars(select(ModerationEvent).where(ModerationEvent.actor == "moderator"))] == ["ban", "unban"]
+    assert [e.action for e in session.scalars(select(ModerationEvent).where(ModerationEvent.actor == "moderator"))] == [
+        "ban",
+        "unban",
+    ]
 
 
 def test_a_one_day_suspension_reads_in_the_singular(session, site, admin):
@@ -272,14 +275,17 @@ def test_the_audit_log_filters_and_pages_back(session, site, admin):
     assert [event.action for event, _comment in everything] == ["approve", "hold", "hold"]
     assert [e.action for e, _c in workspace.audit_events(session, Scope(None), AuditFilter(actor="boss"))] == ["approve"]
     assert [e.action for e, _c in workspace.audit_events(session, Scope(None), AuditFilter(actor="system"))] == ["hold", "hold"]
-    assert [c.text for _e, c in workspace.audit_events(session, Scope(None), AuditFilter(text="market street"))] == ["Market Street plan"] * 2
+    assert [c.text for _e, c in workspace.audit_events(session, Scope(None), AuditFilter(text="market street"))] == [
+        "Market Street plan"
+    ] * 2
     assert len(workspace.audit_events(session, Scope(None), AuditFilter(text="the facts"))) == 1
     assert len(workspace.audit_events(session, Scope(None), AuditFilter(text="100%"))) == 0
     assert len(workspace.audit_events(session, Scope(None), AuditFilter(comment_id=first.id))) == 2
     assert len(workspace.audit_events(session, Scope(None), AuditFilter(action="hold", site_id=site.id))) == 2
     newest_id = everything[0][0].id
-    assert [e.id for e, _c in workspace.audit_events(session, Scope(None), AuditFilter(), before_id=newest_id)] == \
-        [e.id for e, _c in everything[1:]]
+    assert [e.id for e, _c in workspace.audit_events(session, Scope(None), AuditFilter(), before_id=newest_id)] == [
+        e.id for e, _c in everything[1:]
+    ]
     assert workspace.audit_events(session, Scope(frozenset()), AuditFilter()) == []
     assert AuditFilter(actor="boss", text="").as_params() == {"actor": "boss"}
 

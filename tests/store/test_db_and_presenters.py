@@ -38,8 +38,17 @@ def test_migrating_twice_is_harmless_and_makes_every_table(database_url):
     migrate(engine)
     migrate(engine)
     tables = set(inspect(engine).get_table_names())
-    assert {"sites", "articles", "comments", "commenters", "moderation_events", "reports", "domain_events",
-            "webhook_endpoints", "webhook_deliveries"} <= tables
+    assert {
+        "sites",
+        "articles",
+        "comments",
+        "commenters",
+        "moderation_events",
+        "reports",
+        "domain_events",
+        "webhook_endpoints",
+        "webhook_deliveries",
+    } <= tables
     engine.dispose()
 
 
@@ -84,8 +93,13 @@ def test_validation_problems_become_dotted_field_names():
 
 
 def test_request_locations_are_left_out_of_field_names():
-    problems = [{"loc": ("body", "text"), "msg": "too long"}, {"loc": ("query", "limit"), "msg": "too big"},
-                {"loc": ("body",), "msg": "not JSON"}, {"loc": ("body", "text"), "msg": "second problem"}, {}]
+    problems = [
+        {"loc": ("body", "text"), "msg": "too long"},
+        {"loc": ("query", "limit"), "msg": "too big"},
+        {"loc": ("body",), "msg": "not JSON"},
+        {"loc": ("body", "text"), "msg": "second problem"},
+        {},
+    ]
     assert problem_fields(problems) == {"text": "too long", "limit": "too big", "body": "not JSON"}
 
 
@@ -104,7 +118,13 @@ def test_a_comment_row_as_the_api_shows_it(session, site):
     session.commit()
     session.refresh(root)
     shown = presenters.comment_out(root)
-    assert (shown.author.name, shown.html, shown.status, shown.reply_count, shown.parent) == ("Ana", "<p>root</p>", "published", 1, None)
+    assert (shown.author.name, shown.html, shown.status, shown.reply_count, shown.parent) == (
+        "Ana",
+        "<p>root</p>",
+        "published",
+        1,
+        None,
+    )
     shown_reply = presenters.comment_out(reply)
     assert shown_reply.parent.id == root.id and shown_reply.parent.author_name == "Ana" and shown_reply.reply_count == 0
     assert presenters.comment_out(reply, {root.id: "Named elsewhere"}).parent.author_name == "Named elsewhere"

@@ -34,15 +34,29 @@ def test_acknowledged_comments_survive_a_killed_server(tmp_path, database_url):
     engine = make_engine(database_url)
     migrate(engine)
     with session_factory(engine)() as session:
-        _site, key = create_site(session, "news", "News", policy={"flood_per_minute_commenter": 1000, "flood_per_minute_address": 1000})
+        _site, key = create_site(
+            session, "news", "News", policy={"flood_per_minute_commenter": 1000, "flood_per_minute_address": 1000}
+        )
         session.commit()
     engine.dispose()
 
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "commentdesk.cli", "serve", "--data-dir", str(data_dir), "--database-url", database_url,
-         "--port", str(port)],
-        env={**os.environ, "HF_HUB_OFFLINE": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "commentdesk.cli",
+            "serve",
+            "--data-dir",
+            str(data_dir),
+            "--database-url",
+            database_url,
+            "--port",
+            str(port),
+        ],
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     acknowledged: list[int] = []
     try:
@@ -57,15 +71,23 @@ def test_acknowledged_comments_survive_a_killed_server(tmp_path, database_url):
                     pytest.fail("the server did not start")
                 time.sleep(0.2)
         with httpx.Client(base_url=base, timeout=30) as client:
-            article = client.put("/api/v1/articles", headers={"Authorization": f"Bearer {key}"},
-                                 json={"url": "https://news.example/rates", "title": "Central bank holds rates",
-                                       "body": "The central bank kept its rate at 4.25 percent."}).json()
+            article = client.put(
+                "/api/v1/articles",
+                headers={"Authorization": f"Bearer {key}"},
+                json={
+                    "url": "https://news.example/rates",
+                    "title": "Central bank holds rates",
+                    "body": "The central bank kept its rate at 4.25 percent.",
+                },
+            ).json()
 
         def post(i: int) -> None:
             try:
                 with httpx.Client(base_url=base, timeout=30) as poster:
-                    response = poster.post(f"/api/v1/articles/{article['id']}/comments",
-                                           json={"author_name": f"Reader {i}", "text": f"Holding rates at 4.25 percent is right for now ({i})."})
+                    response = poster.post(
+                        f"/api/v1/articles/{article['id']}/comments",
+                        json={"author_name": f"Reader {i}", "text": f"Holding rates at 4.25 percent is right for now ({i})."},
+                    )
             except httpx.HTTPError:
                 return  # in flight when the server died: never acknowledged
             if response.status_code == 201:

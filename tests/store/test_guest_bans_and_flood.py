@@ -118,5 +118,14 @@ def test_lock_ids_are_stable_signed_64_bit_and_distinct_per_key():
     one = flood._lock_id(1, flood.COMMENTER, "ana")
     assert one == flood._lock_id(1, flood.COMMENTER, "ana")
     assert -(2**63) <= one < 2**63
-    assert len({one, flood._lock_id(2, flood.COMMENTER, "ana"), flood._lock_id(1, flood.ADDRESS, "ana"),
-                flood._lock_id(1, flood.COMMENTER, "ben")}) == 4
+    assert (
+        len(
+            {
+                one,
+                flood._lock_id(2, flood.COMMENTER, "ana"),
+                flood._lock_id(1, flood.ADDRESS, "ana"),
+                flood._lock_id(1, flood.COMMENTER, "ben"),
+            }
+        )
+        == 4
+    )

@@ -16,19 +16,29 @@ def _sources(*parts: str):
 
 
 def test_services_pages_and_the_api_run_no_query_of_their_own():
-    found = [f"{path.relative_to(PACKAGE)}:{number}" for path in _sources("services", "web", "api")
-             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if QUERY.search(line)]
+    found = [
+        f"{path.relative_to(PACKAGE)}:{number}"
+        for path in _sources("services", "web", "api")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if QUERY.search(line)
+    ]
     assert found == []
 
 
 def test_pages_and_the_api_leave_the_transaction_to_the_services():
-    found = [f"{path.relative_to(PACKAGE)}:{number}" for path in _sources("web", "api")
-             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             if re.search(r"\.(commit|rollback)\(\)", line)]
+    found = [
+        f"{path.relative_to(PACKAGE)}:{number}"
+        for path in _sources("web", "api")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\.(commit|rollback)\(\)", line)
+    ]
     assert found == []
 
 
 def test_moderation_imports_nothing_from_the_store():
-    found = [str(path.relative_to(PACKAGE)) for path in _sources("moderation")
-             if re.search(r"commentdesk\.store|from commentdesk import store", path.read_text(encoding="utf-8"))]
+    found = [
+        str(path.relative_to(PACKAGE))
+        for path in _sources("moderation")
+        if re.search(r"commentdesk\.store|from commentdesk import store", path.read_text(encoding="utf-8"))
+    ]
     assert found == []

@@ -27,8 +27,16 @@ def messages(session, count, **fields):
 
 
 def claim(session, claimer, limit=10, now=NOW, due=()):
-    taken = leases.claim(session, OutgoingMail, claimer, due=list(due), order_by=[OutgoingMail.next_attempt_at],
-                         now=now, until=now + LEASE, limit=limit)
+    taken = leases.claim(
+        session,
+        OutgoingMail,
+        claimer,
+        due=list(due),
+        order_by=[OutgoingMail.next_attempt_at],
+        now=now,
+        until=now + LEASE,
+        limit=limit,
+    )
     session.commit()
     return taken
 
@@ -51,9 +59,10 @@ def test_a_claimed_row_is_held_by_its_claimer_alone_until_the_lease_runs_out(ses
 
 
 def test_only_due_rows_are_claimed_and_the_first_due_first(session):
-    late, early, sent = (messages(session, 1, next_attempt_at=NOW + delay, status=status)[0]
-                         for delay, status in ((timedelta(seconds=5), "pending"), (timedelta(0), "pending"),
-                                               (timedelta(0), "sent")))
+    late, early, sent = (
+        messages(session, 1, next_attempt_at=NOW + delay, status=status)[0]
+        for delay, status in ((timedelta(seconds=5), "pending"), (timedelta(0), "pending"), (timedelta(0), "sent"))
+    )
     pending_and_due = [OutgoingMail.status == "pending", OutgoingMail.next_attempt_at <= NOW + timedelta(seconds=10)]
     assert claim(session, "a", limit=1, due=pending_and_due) == [early]
     assert claim(session, "a", limit=5, due=pending_and_due) == [late]
@@ -127,9 +136,9 @@ def test_held_rows_are_listed_and_released_for_another_server_at_once(session):
 
 
 def test_a_stopping_mail_sender_gives_back_only_its_unsent_messages(session):
-    pending, = messages(session, 1)
+    (pending,) = messages(session, 1)
     claim(session, "a")
-    sent, = messages(session, 1, status=mail_store.SENT, claimed_by="a", claimed_until=NOW + LEASE)
+    (sent,) = messages(session, 1, status=mail_store.SENT, claimed_by="a", claimed_until=NOW + LEASE)
     mail_store.release(session, "a")
     session.commit()
     assert holders(session) == {pending: None, sent: "a"}

@@ -15,15 +15,22 @@ from db_fixtures import add_article, add_comment
 
 
 def subscriber(session, site, email_hash="h-ana", confirmed=True, created_at=None):
-    row = MailSubscriber(site_id=site.id, email_hash=email_hash, address_cipher="cipher",
-                         confirmed_at=utcnow() if confirmed else None, created_at=created_at or utcnow())
+    row = MailSubscriber(
+        site_id=site.id,
+        email_hash=email_hash,
+        address_cipher="cipher",
+        confirmed_at=utcnow() if confirmed else None,
+        created_at=created_at or utcnow(),
+    )
     session.add(row)
     session.flush()
     return row
 
 
 def message(session, site, recipient_hash="h-ana", status=mail.PENDING, **fields):
-    row = OutgoingMail(site_id=site.id, kind="reply", recipient_hash=recipient_hash, subject="s", body="b", status=status, **fields)
+    row = OutgoingMail(
+        site_id=site.id, kind="reply", recipient_hash=recipient_hash, subject="s", body="b", status=status, **fields
+    )
     session.add(row)
     session.flush()
     return row
@@ -114,7 +121,9 @@ def test_queue_sizes_per_site_for_the_digest(session, site):
     repo.add_report(session, reported, "spam", "", "ip")
     session.commit()
     sizes = mail.queue_sizes(session)
-    assert [(name, waiting, reports) for name, waiting, reports, _oldest in sizes] == [("Another site", 0, 0),
-                                                                                      ("The Daily Example", 2, 1)]
+    assert [(name, waiting, reports) for name, waiting, reports, _oldest in sizes] == [
+        ("Another site", 0, 0),
+        ("The Daily Example", 2, 1),
+    ]
     assert sizes[0][3] is None and sizes[1][3] == held.created_at
     assert other.name == "Another site"

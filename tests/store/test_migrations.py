@@ -71,10 +71,13 @@ def test_the_revisions_form_one_line_without_branches(engine):
 def test_rows_stored_under_an_older_revision_survive_the_upgrade(engine):
     command.upgrade(alembic_config(engine), "0002")
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO sites (slug, name, api_key_hash, policy, faq_markdown, created_at) "
-                                "VALUES ('news', 'The Daily Example', 'h', '{}', '', CURRENT_TIMESTAMP)"))
+        connection.execute(
+            text(
+                "INSERT INTO sites (slug, name, api_key_hash, policy, faq_markdown, created_at) "
+                "VALUES ('news', 'The Daily Example', 'h', '{}', '', CURRENT_TIMESTAMP)"
+            )
+        )
     migrate(engine)
     with engine.connect() as connection:
         row = connection.execute(text("SELECT slug, name FROM sites")).one()
     assert tuple(row) == ("news", "The Daily Example")
-

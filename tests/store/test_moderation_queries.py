@@ -18,8 +18,12 @@ from db_fixtures import add_article, add_comment
 
 
 def _page(session, queue, filters=None, site_ids=None, now=None):
-    return [comment.text for comment in queues.queue_page(
-        session, site_ids, queue, filters or QueueFilter(), now=now or utcnow(), recent_days=7, limit=50)]
+    return [
+        comment.text
+        for comment in queues.queue_page(
+            session, site_ids, queue, filters or QueueFilter(), now=now or utcnow(), recent_days=7, limit=50
+        )
+    ]
 
 
 def _size(session, queue, filters=None, site_ids=None):
@@ -32,12 +36,21 @@ def _decide(session, comment, status, action, *, note=""):
 
 # --- the queues ---------------------------------------------------------------------------------
 
+
 def test_a_reason_filter_matches_the_code_exactly_not_a_part_of_it(session, site):
     article = add_article(session, site)
     add_comment(session, article, "abuse", "pending", reasons=[{"code": "abusive", "message": "m", "evidence": []}])
-    add_comment(session, article, "longer code", "pending", author="Ben",
-                reasons=[{"code": "abusive_language", "message": "m", "evidence": []}])
-    add_comment(session, article, "percent", "pending", author="Cy", reasons=[{"code": "50%_caps", "message": "m", "evidence": []}])
+    add_comment(
+        session,
+        article,
+        "longer code",
+        "pending",
+        author="Ben",
+        reasons=[{"code": "abusive_language", "message": "m", "evidence": []}],
+    )
+    add_comment(
+        session, article, "percent", "pending", author="Cy", reasons=[{"code": "50%_caps", "message": "m", "evidence": []}]
+    )
     session.commit()
     assert _page(session, "held", QueueFilter(reason="abusive")) == ["abuse"]
     assert _page(session, "held", QueueFilter(reason="abus")) == []
@@ -73,7 +86,8 @@ def test_each_view_of_the_rejected_queue(session, site):
     assert _page(session, "rejected") == [automatic.text]
     assert _page(session, "rejected", QueueFilter(rejected="moderators")) == [by_hand.text, confirmed.text]
     assert sorted(_page(session, "rejected", QueueFilter(rejected="all"))) == sorted(
-        [automatic.text, confirmed.text, by_hand.text])
+        [automatic.text, confirmed.text, by_hand.text]
+    )
     assert _size(session, "rejected", QueueFilter(rejected="moderators")) == 2
 
 
@@ -120,6 +134,7 @@ def test_an_unknown_queue_is_an_error(session, site):
 
 # --- the audit log ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def logged(session, site):
     article = add_article(session, site)
@@ -133,8 +148,10 @@ def logged(session, site):
 
 
 def _audit(session, site_ids=None, before_id=None, limit=100, **filters):
-    return [(event.action, comment.text) for event, comment in audit.audit_page(
-        session, site_ids, AuditFilter(**filters), before_id, limit)]
+    return [
+        (event.action, comment.text)
+        for event, comment in audit.audit_page(session, site_ids, AuditFilter(**filters), before_id, limit)
+    ]
 
 
 def test_the_audit_log_is_newest_first_and_pages_back(session, site, logged):
@@ -147,14 +164,17 @@ def test_the_audit_log_is_newest_first_and_pages_back(session, site, logged):
     assert len(newest_two) + len(rest) == 5
 
 
-@pytest.mark.parametrize(("filters", "expected"), [
-    ({"actor": "system"}, [("publish", "Dogs are fine"), ("publish", "Cats are 100% wonderful")]),
-    ({"actor": "mod"}, [("restore", "Dogs are fine"), ("reject", "Dogs are fine"), ("reject", "Cats are 100% wonderful")]),
-    ({"action": "restore"}, [("restore", "Dogs are fine")]),
-    ({"text": "100%"}, [("reject", "Cats are 100% wonderful"), ("publish", "Cats are 100% wonderful")]),
-    ({"text": "10_%"}, []),  # wildcards are taken literally
-    ({"text": "TOO_MUCH"}, [("reject", "Cats are 100% wonderful")]),  # the note, in any case
-])
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"actor": "system"}, [("publish", "Dogs are fine"), ("publish", "Cats are 100% wonderful")]),
+        ({"actor": "mod"}, [("restore", "Dogs are fine"), ("reject", "Dogs are fine"), ("reject", "Cats are 100% wonderful")]),
+        ({"action": "restore"}, [("restore", "Dogs are fine")]),
+        ({"text": "100%"}, [("reject", "Cats are 100% wonderful"), ("publish", "Cats are 100% wonderful")]),
+        ({"text": "10_%"}, []),  # wildcards are taken literally
+        ({"text": "TOO_MUCH"}, [("reject", "Cats are 100% wonderful")]),  # the note, in any case
+    ],
+)
 def test_the_audit_log_filters(session, site, logged, filters, expected):
     assert _audit(session, **filters) == expected
 
@@ -191,7 +211,11 @@ def test_histories_and_last_human_events_by_comment(session, site, logged):
 def test_moderators_events_replay_by_comment_oldest_first(session, site, logged):
     first, second = logged
     rows = audit.moderator_events(session, ("reject", "restore"))
-    assert [(event.comment_id, event.action) for event in rows] == [(first.id, "reject"), (second.id, "reject"), (second.id, "restore")]
+    assert [(event.comment_id, event.action) for event in rows] == [
+        (first.id, "reject"),
+        (second.id, "reject"),
+        (second.id, "restore"),
+    ]
     assert audit.moderator_events(session, ("reject",), site_id=site.id + 1) == []
 
 
@@ -230,14 +254,34 @@ def test_article_events_newest_first_within_the_sites(session, site):
 
 # --- notices of illegal content -------------------------------------------------------------------
 
-def _notice(session, comment, status=NoticeStatus.RECEIVED, *, received_minutes_ago=0, ip_hash=None, decided_at=None,
-            name="Nora", email="nora@example.org"):
+
+def _notice(
+    session,
+    comment,
+    status=NoticeStatus.RECEIVED,
+    *,
+    received_minutes_ago=0,
+    ip_hash=None,
+    decided_at=None,
+    name="Nora",
+    email="nora@example.org",
+):
     report = repo.add_report(session, comment, "illegal_content", "note", ip_hash)
     session.flush()
     notice = IllegalContentNotice(
-        reference=f"ref-{report.id:013d}", site_id=comment.site_id, comment_id=comment.id, report_id=report.id,
-        ground="defamation", explanation="It names a person falsely.", notifier_name=name, notifier_email=email,
-        good_faith=True, status=status, received_at=utcnow() - timedelta(minutes=received_minutes_ago), decided_at=decided_at)
+        reference=f"ref-{report.id:013d}",
+        site_id=comment.site_id,
+        comment_id=comment.id,
+        report_id=report.id,
+        ground="defamation",
+        explanation="It names a person falsely.",
+        notifier_name=name,
+        notifier_email=email,
+        good_faith=True,
+        status=status,
+        received_at=utcnow() - timedelta(minutes=received_minutes_ago),
+        decided_at=decided_at,
+    )
     session.add(notice)
     session.flush()
     return notice
@@ -280,15 +324,26 @@ def test_a_notice_is_decided_once(session, site):
     session.add(user)
     session.commit()
     now = utcnow()
-    decide = dict(status=NoticeStatus.NO_ACTION, action="none", ground=None, explanation="Lawful opinion.", now=now,
-                  user_id=user.id, username="mod")
+    decide = dict(
+        status=NoticeStatus.NO_ACTION,
+        action="none",
+        ground=None,
+        explanation="Lawful opinion.",
+        now=now,
+        user_id=user.id,
+        username="mod",
+    )
     assert notices.claim_decision(session, notice.id, **decide)
     session.commit()
     assert not notices.claim_decision(session, notice.id, **{**decide, "explanation": "Second thoughts."})
     session.commit()
     stored = notices.notice(session, notice.id)
     session.refresh(stored)
-    assert (stored.status, stored.decision_explanation, stored.decided_by_name) == (NoticeStatus.NO_ACTION, "Lawful opinion.", "mod")
+    assert (stored.status, stored.decision_explanation, stored.decided_by_name) == (
+        NoticeStatus.NO_ACTION,
+        "Lawful opinion.",
+        "mod",
+    )
     assert stored.decided_at == now and stored.review_started_at == now  # reviewed at the latest when decided
 
 
@@ -322,6 +377,7 @@ def test_contacts_are_erased_only_from_notices_decided_long_enough_ago(session, 
 
 # --- reports and nudges ---------------------------------------------------------------------------
 
+
 def test_open_reports_by_comment_and_reopening_what_an_undone_decision_resolved(session, site):
     article = add_article(session, site)
     comment = add_comment(session, article, "reported")
@@ -347,8 +403,12 @@ def test_an_open_nudge_is_found_by_token_on_its_article_and_its_outcome_recorded
     article = add_article(session, site)
     other = add_article(session, site, url="https://news.example/other")
     comment = add_comment(session, article, "sent after a nudge")
-    session.add(Nudge(token="tok", site_id=site.id, article_id=article.id, draft_hash="d" * 64, reasons=[], comment_id=comment.id))
-    session.add(Nudge(token="done", site_id=site.id, article_id=article.id, draft_hash="d" * 64, reasons=[], resolved_at=utcnow()))
+    session.add(
+        Nudge(token="tok", site_id=site.id, article_id=article.id, draft_hash="d" * 64, reasons=[], comment_id=comment.id)
+    )
+    session.add(
+        Nudge(token="done", site_id=site.id, article_id=article.id, draft_hash="d" * 64, reasons=[], resolved_at=utcnow())
+    )
     session.commit()
     assert reports.open_nudge(session, article.id, "tok").token == "tok"
     assert reports.open_nudge(session, other.id, "tok") is None

@@ -29,12 +29,22 @@ def test_a_cursor_round_trips():
     assert repo.decode_cursor(cursor) == (when, 42)
 
 
-@pytest.mark.parametrize("cursor", [
-    "", "not base64 at all!", _cursor(["2026-03-01T12:00:00", 1]),  # no time zone
-    _cursor(["2026-03-01T12:00:00+00:00", "1"]), _cursor(["2026-03-01T12:00:00+00:00", True]),
-    _cursor(["2026-03-01T12:00:00+00:00", -1]), _cursor(["2026-03-01T12:00:00+00:00", MAX_ID + 1]),
-    _cursor(["yesterday", 1]), _cursor(["2026-03-01T12:00:00+00:00"]), _cursor({"a": 1}), _cursor(None),
-])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "",
+        "not base64 at all!",
+        _cursor(["2026-03-01T12:00:00", 1]),  # no time zone
+        _cursor(["2026-03-01T12:00:00+00:00", "1"]),
+        _cursor(["2026-03-01T12:00:00+00:00", True]),
+        _cursor(["2026-03-01T12:00:00+00:00", -1]),
+        _cursor(["2026-03-01T12:00:00+00:00", MAX_ID + 1]),
+        _cursor(["yesterday", 1]),
+        _cursor(["2026-03-01T12:00:00+00:00"]),
+        _cursor({"a": 1}),
+        _cursor(None),
+    ],
+)
 def test_a_cursor_this_server_did_not_give_out_is_refused(cursor):
     with pytest.raises(repo.InvalidCursor, match="not one this server gave out"):
         repo.decode_cursor(cursor)
@@ -131,8 +141,16 @@ def test_status_changes_move_the_counts_and_are_logged(session, site):
     article = add_article(session, site)
     root = add_comment(session, article, "Root")
     reply = add_comment(session, article, "Reply", parent=root, author="Ben")
-    event = repo.change_status(session, reply, "rejected", actor="moderator", actor_name="mod", action="reject",
-                               reasons=[{"code": "abusive"}], note="rude")
+    event = repo.change_status(
+        session,
+        reply,
+        "rejected",
+        actor="moderator",
+        actor_name="mod",
+        action="reject",
+        reasons=[{"code": "abusive"}],
+        note="rude",
+    )
     session.commit()
     session.refresh(article)
     session.refresh(root)
@@ -328,12 +346,27 @@ def test_nudge_statistics_count_what_authors_did(session, site):
     article = add_article(session, site)
     rows = [(True, "published"), (True, "pending"), (False, "published"), (None, None)]
     for number, (edited, outcome) in enumerate(rows):
-        session.add(Nudge(token=f"token-{number}", site_id=site.id, article_id=article.id, draft_hash="d" * 64,
-                          edited=edited, outcome=outcome, reasons=[]))
+        session.add(
+            Nudge(
+                token=f"token-{number}",
+                site_id=site.id,
+                article_id=article.id,
+                draft_hash="d" * 64,
+                edited=edited,
+                outcome=outcome,
+                reasons=[],
+            )
+        )
     session.commit()
     assert repo.nudge_stats(session, site.id) == {
-        "nudged": 4, "sent_after_nudge": 3, "edited": 2, "edited_and_published": 1, "unchanged": 1, "abandoned": 1,
-        "edit_pass_rate": 0.5}
+        "nudged": 4,
+        "sent_after_nudge": 3,
+        "edited": 2,
+        "edited_and_published": 1,
+        "unchanged": 1,
+        "abandoned": 1,
+        "edit_pass_rate": 0.5,
+    }
     other, _key = create_site(session, "other", "Other")
     assert repo.nudge_stats(session, other.id)["edit_pass_rate"] is None
 

@@ -41,12 +41,16 @@ from db_fixtures import add_article, add_comment
 
 def _counts(session, article, commenter_id, root=None):
     session.expire_all()
-    found = (session.get_one(Article, article.id).published_count, session.get_one(Comment, root.id).reply_count if root else None)
+    found = (
+        session.get_one(Article, article.id).published_count,
+        session.get_one(Comment, root.id).reply_count if root else None,
+    )
     commenter = commenters.known_commenter(session, commenter_id)
     return found + ((commenter.published_count, commenter.pending_count, commenter.rejected_count),)
 
 
 # --- counts ---------------------------------------------------------------------------------------
+
 
 def test_a_comment_being_checked_counts_nowhere_until_it_is_decided(session, site):
     article = add_article(session, site)
@@ -112,13 +116,17 @@ def test_earlier_versions_are_kept_oldest_first_per_comment(session, site):
     session.commit()
     kept = revisions.versions(session, [comment.id, other.id])
     assert list(kept) == [comment.id]
-    assert [(row.text, row.reasons) for row in kept[comment.id]] == [("first words", [{"code": "caps"}]), ("second words", [{"code": "caps"}])]
+    assert [(row.text, row.reasons) for row in kept[comment.id]] == [
+        ("first words", [{"code": "caps"}]),
+        ("second words", [{"code": "caps"}]),
+    ]
     assert kept[comment.id][0].written_at == comment.created_at and kept[comment.id][1].written_at == first_edit
     assert revisions.versions(session, []) == {}
     assert session.scalar(select(CommentRevision.replaced_at).order_by(CommentRevision.id).limit(1)) == first_edit
 
 
 # --- rows that must exist, and simple look-ups -----------------------------------------------------
+
 
 @pytest.mark.parametrize("must_exist", [articles.known_article, sites.known_site, commenters.known_commenter])
 def test_a_row_that_must_exist_raises_when_it_does_not(session, site, must_exist):
@@ -145,7 +153,9 @@ def test_comments_with_their_articles_texts_and_an_imported_source(session, site
     second.source_id = "disqus:42"
     session.commit()
     assert {(row.id, found.id) for row, found in comments.with_articles(session, [first.id, second.id])} == {
-        (first.id, article.id), (second.id, article.id)}
+        (first.id, article.id),
+        (second.id, article.id),
+    }
     assert comments.texts(session, [first.id, first.id, 999_999]) == {first.id: "one"}
     assert comments.texts(session, []) == {}
     assert tuple(comments.imported(session, site.id, "disqus:42")) == (second.id, second.id, 0, article.id)
@@ -177,6 +187,7 @@ def test_the_newest_statement_is_the_one_read(session, site):
 
 # --- the export stream ----------------------------------------------------------------------------
 
+
 def test_a_sites_comments_are_exported_in_id_order_with_their_articles(session, site):
     other, _key = create_site(session, "other", "Other")
     article = add_article(session, site)
@@ -187,13 +198,16 @@ def test_a_sites_comments_are_exported_in_id_order_with_their_articles(session, 
     session.commit()
     rows = list(exports.comment_rows(session, site.id, ["published"]))
     assert [(row.id, row.parent_id, row.text, row.url, row.title) for row in rows] == [
-        (root.id, None, "root", article.url, article.title), (reply.id, root.id, "reply", article.url, article.title)]
+        (root.id, None, "root", article.url, article.title),
+        (reply.id, root.id, "reply", article.url, article.title),
+    ]
     assert exports.count_comments(session, site.id, ["published"]) == 2
     assert exports.count_comments(session, site.id, ["published", "pending"]) == 3
     assert exports.count_comments(session, site.id, []) == 0 and list(exports.comment_rows(session, site.id, [])) == []
 
 
 # --- commenters -----------------------------------------------------------------------------------
+
 
 def test_a_commenters_newest_comments_pending_ids_and_notes(session, site):
     article = add_article(session, site)
@@ -215,6 +229,7 @@ def test_a_commenters_newest_comments_pending_ids_and_notes(session, site):
 
 # --- used reader tokens ---------------------------------------------------------------------------
 
+
 def test_a_token_id_is_used_once_per_site_and_forgotten_after_it_expires(session, site):
     other, _key = create_site(session, "other", "Other")
     session.commit()
@@ -230,12 +245,19 @@ def test_a_token_id_is_used_once_per_site_and_forgotten_after_it_expires(session
 
 # --- webhooks -------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def hooks(session, site):
     other, _key = create_site(session, "other", "Other")
     made = []
-    for site_id, active, kinds in ((site.id, True, []), (site.id, False, ["comment.created"]), (other.id, True, ["article.closed"])):
-        endpoint = WebhookEndpoint(site_id=site_id, url="https://hooks.example/in", secret="whsec_x", event_kinds=kinds, active=active)
+    for site_id, active, kinds in (
+        (site.id, True, []),
+        (site.id, False, ["comment.created"]),
+        (other.id, True, ["article.closed"]),
+    ):
+        endpoint = WebhookEndpoint(
+            site_id=site_id, url="https://hooks.example/in", secret="whsec_x", event_kinds=kinds, active=active
+        )
         session.add(endpoint)
         made.append(endpoint)
     session.flush()
@@ -262,10 +284,14 @@ def test_endpoints_are_counted_listed_and_scoped_per_site(session, hooks):
 def test_delivery_figures_and_the_failed_ones_per_endpoint(session, hooks):
     _site, _other, made = hooks
     assert sorted(webhooks.delivery_counts(session, [made[0].id, made[1].id])) == sorted(
-        [(made[0].id, "delivered", 1), (made[0].id, "failed", 1), (made[1].id, "failed", 1)])
+        [(made[0].id, "delivered", 1), (made[0].id, "failed", 1), (made[1].id, "failed", 1)]
+    )
     assert webhooks.delivery_counts(session, []) == []
     recent = webhooks.recent_deliveries(session, [made[0].id], None, 10)
-    assert [(kind, delivery.status) for delivery, _event_id, kind in recent] == [("article.closed", "failed"), ("comment.created", "delivered")]
+    assert [(kind, delivery.status) for delivery, _event_id, kind in recent] == [
+        ("article.closed", "failed"),
+        ("comment.created", "delivered"),
+    ]
     assert [kind for _d, _e, kind in webhooks.recent_deliveries(session, [made[0].id], "delivered", 10)] == ["comment.created"]
     assert len(webhooks.recent_deliveries(session, [made[0].id], None, 1)) == 1
     failed = webhooks.failed_delivery_ids(session, made[0].id)
@@ -283,6 +309,7 @@ def test_removing_an_endpoint_removes_its_deliveries_only(session, hooks):
 
 
 # --- the dashboard's windowed queries --------------------------------------------------------------
+
 
 def test_the_dashboard_window_limits_sites_site_and_article(session, site):
     other, _key = create_site(session, "other", "Other")
@@ -321,7 +348,9 @@ def test_first_human_decisions_and_overrides_in_the_window(session, site):
     decided = {row[0]: row for row in stats.first_human_decisions(session, stats.Window(None), ("approve", "reject"))}
     assert set(decided) == {held.id, confirmed.id}
     assert decided[held.id][1] == first.created_at and decided[held.id][3] == "hold"
-    assert stats.overrides_since(session, stats.Window(None), ("approve", "reject"), start) == 2  # the confirmation changed nothing
+    assert (
+        stats.overrides_since(session, stats.Window(None), ("approve", "reject"), start) == 2
+    )  # the confirmation changed nothing
     assert stats.overrides_since(session, stats.Window(None), ("approve", "reject"), start + timedelta(minutes=90)) == 0
     assert stats.overrides_since(session, stats.Window([site.id + 1]), ("approve", "reject"), start) == 0
 
@@ -329,10 +358,30 @@ def test_first_human_decisions_and_overrides_in_the_window(session, site):
 def test_nudges_shown_in_the_window(session, site):
     article = add_article(session, site)
     start = utcnow()
-    session.add(Nudge(token="old", site_id=site.id, article_id=article.id, draft_hash="d" * 64, reasons=[], edited=True,
-                      outcome="published", created_at=start - timedelta(days=1)))
-    session.add(Nudge(token="new", site_id=site.id, article_id=article.id, draft_hash="d" * 64, reasons=[], edited=False,
-                      outcome="pending", created_at=start + timedelta(seconds=1)))
+    session.add(
+        Nudge(
+            token="old",
+            site_id=site.id,
+            article_id=article.id,
+            draft_hash="d" * 64,
+            reasons=[],
+            edited=True,
+            outcome="published",
+            created_at=start - timedelta(days=1),
+        )
+    )
+    session.add(
+        Nudge(
+            token="new",
+            site_id=site.id,
+            article_id=article.id,
+            draft_hash="d" * 64,
+            reasons=[],
+            edited=False,
+            outcome="pending",
+            created_at=start + timedelta(seconds=1),
+        )
+    )
     session.commit()
     assert [tuple(row) for row in stats.nudges_since(session, stats.Window(None), start)] == [(False, "pending")]
     assert stats.nudges_since(session, stats.Window(None, article_id=article.id + 1), start) == []
@@ -340,11 +389,15 @@ def test_nudges_shown_in_the_window(session, site):
 
 # --- times ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("given", [
-    datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
-    datetime(2026, 3, 1, 14, 0, tzinfo=timezone(timedelta(hours=2))),  # the same moment elsewhere
-    datetime(2026, 3, 1, 12, 0),  # no zone: taken as UTC
-])
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
+        datetime(2026, 3, 1, 14, 0, tzinfo=timezone(timedelta(hours=2))),  # the same moment elsewhere
+        datetime(2026, 3, 1, 12, 0),  # no zone: taken as UTC
+    ],
+)
 def test_times_are_stored_as_moments_and_read_back_in_utc(sessions, site, given):
     with sessions() as session:
         comment = add_comment(session, add_article(session, session.merge(site)), "timed")
@@ -355,5 +408,11 @@ def test_times_are_stored_as_moments_and_read_back_in_utc(sessions, site, given)
         stored = session.get_one(Comment, comment_id).created_at
         assert stored == datetime(2026, 3, 1, 12, 0, tzinfo=UTC) and stored.utcoffset() == timedelta(0)
         # Compared in the database as moments, whichever zone the bound value came in.
-        assert session.scalar(select(Comment.id).where(
-            Comment.created_at >= datetime(2026, 3, 1, 13, 30, tzinfo=timezone(timedelta(hours=1, minutes=30))))) == comment_id
+        assert (
+            session.scalar(
+                select(Comment.id).where(
+                    Comment.created_at >= datetime(2026, 3, 1, 13, 30, tzinfo=timezone(timedelta(hours=1, minutes=30)))
+                )
+            )
+            == comment_id
+        )

@@ -36,10 +36,12 @@ ON_TOPIC = [
 @pytest.fixture
 def make_article(client, auth):
     """Register an article via the API; returns its id."""
+
     def make(url: str = "https://news.example/2024/cycle-lanes", **fields) -> int:
         response = client.put("/api/v1/articles", json={**ARTICLE, "url": url, **fields}, headers=auth)
         assert response.status_code in (200, 201), response.text
         return response.json()["id"]
+
     return make
 
 
@@ -85,6 +87,7 @@ def post_comment(client):
         elif outcome == "held":
             approve(client.app, response.json()["comment"]["id"])
         return response.json()["comment"]
+
     return post
 
 
@@ -107,4 +110,5 @@ def screenshot(request, tmp_path):
         width, height = png_size(target.screenshot(path=str(path)))
         assert width > 0 and height > 0
         return path
+
     return take

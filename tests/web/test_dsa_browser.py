@@ -72,8 +72,17 @@ def test_a_reader_reports_illegal_content_and_a_moderator_removes_it(live_server
 
 
 def test_the_embed_states_why_a_comment_was_rejected_and_how_to_appeal(live_server, api, page, errors, publisher):  # noqa: F811
-    assert api.patch("/api/v1/policy", json={"nudge": False, "redress_text": "Ask the readers' editor to look again.",
-                                             "redress_url": "https://news.example/appeal"}).status_code == 200
+    assert (
+        api.patch(
+            "/api/v1/policy",
+            json={
+                "nudge": False,
+                "redress_text": "Ask the readers' editor to look again.",
+                "redress_url": "https://news.example/appeal",
+            },
+        ).status_code
+        == 200
+    )
     article_url = "https://news.example/2024/cycle-lanes"
     article_id = make_article(api, url=article_url)
     site = publisher(PUBLISHER_PAGE.format(server=live_server.url, url=article_url))

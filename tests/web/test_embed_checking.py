@@ -50,8 +50,12 @@ def test_a_comment_being_checked_appears_when_the_check_lands(live_server, gated
     with live_server.app.state.sessions() as session:
         _site, key = create_site(session, "news", "The Daily Example", policy={"flood_per_minute_commenter": 1000})
         session.commit()
-    article = httpx.put(f"{live_server.url}/api/v1/articles", json={**ARTICLE, "url": "https://news.example/lanes"},
-                        headers={"Authorization": f"Bearer {key}"}, timeout=60).json()
+    article = httpx.put(
+        f"{live_server.url}/api/v1/articles",
+        json={**ARTICLE, "url": "https://news.example/lanes"},
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=60,
+    ).json()
     script_errors: list[str] = []
     page.on("pageerror", lambda error: script_errors.append(str(error)))
     page.goto(f"{live_server.url}/articles/{article['id']}")

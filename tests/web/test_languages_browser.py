@@ -38,8 +38,11 @@ def urdu_article(live_server):
     headers = {"Authorization": f"Bearer {key}"}
     url = "https://news.example/2024/cycle-lanes"
     article = httpx.put(f"{live_server.url}/api/v1/articles", json={**ARTICLE, "url": url}, headers=headers, timeout=60).json()
-    posted = httpx.post(f"{live_server.url}/api/v1/articles/{article['id']}/comments",
-                        json={"author_name": "Ana", "text": ON_TOPIC[0]}, timeout=120).json()
+    posted = httpx.post(
+        f"{live_server.url}/api/v1/articles/{article['id']}/comments",
+        json={"author_name": "Ana", "text": ON_TOPIC[0]},
+        timeout=120,
+    ).json()
     if posted["outcome"] != "published":
         approve(live_server.app, posted["comment"]["id"])
     with live_server.app.state.sessions() as session:
@@ -76,7 +79,9 @@ def test_an_urdu_article_page_reads_right_to_left(live_server, urdu_article, pag
     # The form's labels sit at the right edge, as Urdu readers expect.
     label = section.locator("label[for=cd-text]")
     field = section.locator("#cd-text")
-    assert label.bounding_box()["x"] + label.bounding_box()["width"] >= field.bounding_box()["x"] + field.bounding_box()["width"] - 2
+    assert (
+        label.bounding_box()["x"] + label.bounding_box()["width"] >= field.bounding_box()["x"] + field.bounding_box()["width"] - 2
+    )
     screenshot(page, "urdu-page")
     assert not errors
 

@@ -20,8 +20,15 @@ def notices_stored(client) -> int:
 
 
 def notice_fields(client, article_id: int, **changes) -> dict:
-    return {"token": token_for(client, article_id), "ground": "defamation", "explanation": EXPLANATION,
-            "notifier_name": "Jo Reader", "notifier_email": "jo@example.org", "good_faith": "yes", **changes}
+    return {
+        "token": token_for(client, article_id),
+        "ground": "defamation",
+        "explanation": EXPLANATION,
+        "notifier_name": "Jo Reader",
+        "notifier_email": "jo@example.org",
+        "good_faith": "yes",
+        **changes,
+    }
 
 
 def hold(client, comment_id: int) -> None:
@@ -71,8 +78,9 @@ def test_an_explanation_too_short_is_shown_again_with_the_fields_kept(client, ma
     refused = client.post(f"/comments/{comment['id']}/notice", data=notice_fields(client, article_id, explanation="bad"))
     assert refused.status_code == 422
     assert 'value="Jo Reader"' in refused.text and 'value="jo@example.org"' in refused.text
-    unknown_ground = client.post(f"/comments/{comment['id']}/notice",
-                                 data=notice_fields(client, article_id, ground="i-dislike-it"))
+    unknown_ground = client.post(
+        f"/comments/{comment['id']}/notice", data=notice_fields(client, article_id, ground="i-dislike-it")
+    )
     assert unknown_ground.status_code == 422
     assert notices_stored(client) == 0
 
@@ -80,7 +88,9 @@ def test_an_explanation_too_short_is_shown_again_with_the_fields_kept(client, ma
 def test_a_notice_sent_in_german_keeps_german_on_its_status_page(client, make_article, post_comment):
     article_id = make_article()
     comment = post_comment(article_id, ON_TOPIC[0])
-    sent = client.post(f"/comments/{comment['id']}/notice?lang=de", data=notice_fields(client, article_id), follow_redirects=False)
+    sent = client.post(
+        f"/comments/{comment['id']}/notice?lang=de", data=notice_fields(client, article_id), follow_redirects=False
+    )
     assert sent.status_code == 303 and sent.headers["location"].endswith("sent=1&lang=de")
     page = client.get(sent.headers["location"]).text
     assert '<html lang="de"' in page

@@ -20,7 +20,9 @@ SECRET = "the-publisher-and-commentdesk-share-this-secret"
 
 def reader_token(sub="reader-7", name="Ines Duarte") -> str:
     now = int(time.time())
-    return jwt.encode({"sub": sub, "name": name, "iat": now, "exp": now + 300, "jti": uuid.uuid4().hex}, SECRET, algorithm="HS256")
+    return jwt.encode(
+        {"sub": sub, "name": name, "iat": now, "exp": now + 300, "jti": uuid.uuid4().hex}, SECRET, algorithm="HS256"
+    )
 
 
 def own_comment_id(client, article_id) -> int:
@@ -53,8 +55,9 @@ def test_another_browser_sees_no_edit_and_cannot_change_it(client, make_article)
     comment_id = own_comment_id(client, article_id)
     client.cookies.clear()
     assert 'class="cd-edit-link"' not in client.get(f"/articles/{article_id}").text
-    refused = client.post(f"/comments/{comment_id}/edit", data={"token": token_for(client, article_id), "text": ON_TOPIC[2]},
-                          follow_redirects=False)
+    refused = client.post(
+        f"/comments/{comment_id}/edit", data={"token": token_for(client, article_id), "text": ON_TOPIC[2]}, follow_redirects=False
+    )
     page = client.get(refused.headers["location"].split("#")[0]).text
     assert "Only the author can change this comment." in page and ON_TOPIC[0] in page
 
@@ -66,11 +69,14 @@ def test_the_publisher_link_signs_the_reader_in_once(client, auth, make_article)
     signed = client.get(f"/articles/{article_id}/sign-in", params={"reader_token": token}, follow_redirects=False)
     assert signed.status_code == 303 and "cd_reader" in client.cookies
     page = client.get(f"/articles/{article_id}").text
-    assert "Commenting as <strong dir=\"auto\">Ines Duarte</strong>" in page and 'name="author_name"' not in page
+    assert 'Commenting as <strong dir="auto">Ines Duarte</strong>' in page and 'name="author_name"' not in page
     assert 'data-reader-session="' in page
 
-    posted = client.post(f"/articles/{article_id}/comments", data={"token": token_for(client, article_id), "text": ON_TOPIC[1]},
-                         follow_redirects=False)
+    posted = client.post(
+        f"/articles/{article_id}/comments",
+        data={"token": token_for(client, article_id), "text": ON_TOPIC[1]},
+        follow_redirects=False,
+    )
     assert posted.status_code == 303
     page = client.get(f"/articles/{article_id}").text
     assert '<span class="cd-author" dir="auto">Ines Duarte</span>' in page and 'class="cd-edit-link"' in page

@@ -20,8 +20,9 @@ expect = pytest.importorskip("playwright.sync_api").expect
 def api(live_server):
     """An HTTP client for the live server's API, authorised for a fresh site named 'news'."""
     with live_server.app.state.sessions() as session:
-        _site, key = create_site(session, "news", "The Daily Example",
-                                 policy={"flood_per_minute_commenter": 1000, "flood_per_minute_address": 1000})
+        _site, key = create_site(
+            session, "news", "The Daily Example", policy={"flood_per_minute_commenter": 1000, "flood_per_minute_address": 1000}
+        )
         session.commit()
     with httpx.Client(base_url=live_server.url, headers={"Authorization": f"Bearer {key}"}, timeout=60) as client:
         yield client
@@ -36,6 +37,7 @@ def make_article(api, url="https://news.example/2024/cycle-lanes", **fields) -> 
 @pytest.fixture
 def publish(api, live_server):
     """Post through the API; a comment held only because the models cannot run here is approved."""
+
     def post(article_id: int, text: str, name: str = "Ana", parent_id: int | None = None) -> dict:
         body = {"author_name": name, "text": text, **({"parent_id": parent_id} if parent_id else {})}
         response = api.post(f"/api/v1/articles/{article_id}/comments", json=body)
@@ -43,6 +45,7 @@ def publish(api, live_server):
         if response.json()["outcome"] == "held":
             approve(live_server.app, response.json()["comment"]["id"])
         return response.json()["comment"]
+
     return post
 
 
@@ -64,6 +67,7 @@ def posting_response(article_id: int):
 
 
 # --- commentdesk's own article page ---------------------------------------------------------
+
 
 def test_view_more_comments_appends_the_next_page(live_server, api, publish, page, errors):
     assert api.patch("/api/v1/policy", json={"page_size": 2}).status_code == 200
@@ -178,6 +182,7 @@ def test_more_replies_in_long_threads(live_server, api, publish, page, errors, m
 
 # --- the embed on a publisher's page --------------------------------------------------------
 
+
 class PublisherSite:
     """A stand-in for a news site on another origin: one static page with the embed tag."""
 
@@ -211,6 +216,7 @@ def publisher(live_server):
     def serve(page_html: str) -> PublisherSite:
         sites.append(PublisherSite(page_html))
         return sites[-1]
+
     yield serve
     for site in sites:
         site.close()
@@ -237,7 +243,9 @@ def test_embed_renders_the_section_on_a_publisher_page(live_server, api, publish
     expect(section.get_by_text(ON_TOPIC[0])).to_be_visible()
     expect(section.locator(".cd-author")).to_have_text("مريم")
     expect(section.locator(".cd-author")).to_have_attribute("dir", "auto")
-    expect(section.get_by_text("Comments are moderated and generally will be posted if they are on-topic and not abusive.")).to_be_visible()
+    expect(
+        section.get_by_text("Comments are moderated and generally will be posted if they are on-topic and not abusive.")
+    ).to_be_visible()
     expect(section.get_by_role("link", name="Comments FAQ")).to_have_attribute("href", f"{live_server.url}/faq?site=news")
     expect(section.locator(".cd-time")).to_have_text(re.compile(r"just now|minute"))
     # The stylesheet came from the comment server and applies inside the section only.

@@ -47,9 +47,14 @@ def own_comment(client, article_id: int) -> int:
 def test_pages_and_forms_about_an_unknown_comment_are_not_found(client, make_article):
     article_id = make_article()
     token = token_for(client, article_id)
-    for method, path in (("get", "/comments/987654/edit"), ("post", "/comments/987654/edit"),
-                         ("post", "/comments/987654/delete"), ("post", "/comments/987654/report"),
-                         ("post", "/articles/987654/comments"), ("get", "/articles/987654/sign-in")):
+    for method, path in (
+        ("get", "/comments/987654/edit"),
+        ("post", "/comments/987654/edit"),
+        ("post", "/comments/987654/delete"),
+        ("post", "/comments/987654/report"),
+        ("post", "/articles/987654/comments"),
+        ("get", "/articles/987654/sign-in"),
+    ):
         response = client.request(method, path, data={"token": token, "text": "x"} if method == "post" else None)
         assert response.status_code == 404, (method, path)
         assert "text/html" in response.headers["content-type"]
@@ -88,7 +93,9 @@ def test_someone_else_cannot_delete_and_is_told_why(client, make_article):
     article_id = make_article()
     comment_id = own_comment(client, article_id)
     client.cookies.clear()
-    response = client.post(f"/comments/{comment_id}/delete", data={"token": token_for(client, article_id)}, follow_redirects=False)
+    response = client.post(
+        f"/comments/{comment_id}/delete", data={"token": token_for(client, article_id)}, follow_redirects=False
+    )
     assert landed(client, response) == ("error", "Only the author can change this comment.")
     assert stored(client, comment_id).deleted_at is None
 
@@ -96,7 +103,9 @@ def test_someone_else_cannot_delete_and_is_told_why(client, make_article):
 def test_a_deleted_comment_forgets_its_edit_cookie(client, make_article):
     article_id = make_article()
     comment_id = own_comment(client, article_id)
-    response = client.post(f"/comments/{comment_id}/delete", data={"token": token_for(client, article_id)}, follow_redirects=False)
+    response = client.post(
+        f"/comments/{comment_id}/delete", data={"token": token_for(client, article_id)}, follow_redirects=False
+    )
     assert f"cd_edit_{comment_id}=" in response.headers["set-cookie"] and "Max-Age=0" in response.headers["set-cookie"]
     assert stored(client, comment_id).deleted_at is not None
 
@@ -107,8 +116,11 @@ def test_a_report_with_a_stale_token_or_an_unknown_reason_is_not_recorded(client
     stale = client.post(f"/comments/{comment['id']}/report", data={"token": "stale", "reason": "spam"}, follow_redirects=False)
     kind, words = landed(client, stale)
     assert kind == "error" and words.startswith("This form has expired. Please try reporting again.")
-    odd = client.post(f"/comments/{comment['id']}/report", data={"token": token_for(client, article_id), "reason": "boring"},
-                      follow_redirects=False)
+    odd = client.post(
+        f"/comments/{comment['id']}/report",
+        data={"token": token_for(client, article_id), "reason": "boring"},
+        follow_redirects=False,
+    )
     assert landed(client, odd)[0] == "error"
     assert reports_of(client, comment["id"]) == 0
 
@@ -117,9 +129,11 @@ def test_a_report_sent_from_a_later_page_keeps_only_a_sane_cursor(client, make_a
     article_id = make_article()
     comment = post_comment(article_id, ON_TOPIC[1])
     long_cursor = "c" * 201
-    response = client.post(f"/comments/{comment['id']}/report",
-                           data={"token": token_for(client, article_id), "reason": "spam", "cursor": long_cursor},
-                           follow_redirects=False)
+    response = client.post(
+        f"/comments/{comment['id']}/report",
+        data={"token": token_for(client, article_id), "reason": "spam", "cursor": long_cursor},
+        follow_redirects=False,
+    )
     query = parse_qs(urlsplit(response.headers["location"]).query)
     assert "cursor" not in query and "notice" in query
     assert reports_of(client, comment["id"]) == 1
@@ -159,15 +173,21 @@ def test_an_overlong_cursor_shows_the_first_page(client, make_article, post_comm
 def test_the_chosen_language_is_kept_across_the_form(client, make_article):
     article_id = make_article()
     token = token_for(client, article_id)
-    response = client.post(f"/articles/{article_id}/comments?lang=de",
-                           data={"token": token, "author_name": " ", "text": ON_TOPIC[0]}, follow_redirects=False)
+    response = client.post(
+        f"/articles/{article_id}/comments?lang=de",
+        data={"token": token, "author_name": " ", "text": ON_TOPIC[0]},
+        follow_redirects=False,
+    )
     assert response.status_code == 422 and '<html lang="de"' in response.text
     response = client.post("/comments/987654/delete?lang=de", data={"token": token})
     assert response.status_code == 404 and '<html lang="de"' in response.text
     posted = post_form(client, article_id, author_name="Lena")
     assert "lang=" not in posted.headers["location"]
-    chosen = client.post(f"/articles/{article_id}/comments?lang=de", data={"token": token, "author_name": "Lena",
-                                                                          "text": ON_TOPIC[1]}, follow_redirects=False)
+    chosen = client.post(
+        f"/articles/{article_id}/comments?lang=de",
+        data={"token": token, "author_name": "Lena", "text": ON_TOPIC[1]},
+        follow_redirects=False,
+    )
     assert parse_qs(urlsplit(chosen.headers["location"]).query)["lang"] == ["de"]
 
 
@@ -211,8 +231,10 @@ def test_a_sites_guidelines_keep_structure_but_lose_scripts_and_odd_links(client
         from commentdesk.store import repository as repo
 
         site = repo.site_by_slug(session, "news")
-        site.faq_markdown = ("# Our rules\n\n- Be kind\n- Stay on topic\n\n<script>alert(1)</script>\n\n"
-                             "[contact](javascript:alert(1)) and [editor](mailto:editor@news.example)")
+        site.faq_markdown = (
+            "# Our rules\n\n- Be kind\n- Stay on topic\n\n<script>alert(1)</script>\n\n"
+            "[contact](javascript:alert(1)) and [editor](mailto:editor@news.example)"
+        )
         session.commit()
     page = client.get("/faq", params={"site": "news"}).text
     assert "<h2>Our rules</h2>" in page and "<li>Be kind</li>" in page
@@ -225,8 +247,9 @@ def test_an_edit_held_for_review_says_it_is_the_edit_that_waits(client, make_art
     article_id = make_article()
     comment_id = own_comment(client, article_id)
     make_article(premoderate=True)  # the same address: from now on a moderator reads every change first
-    response = client.post(f"/comments/{comment_id}/edit", data={"token": token_for(client, article_id), "text": ON_TOPIC[3]},
-                           follow_redirects=False)
+    response = client.post(
+        f"/comments/{comment_id}/edit", data={"token": token_for(client, article_id), "text": ON_TOPIC[3]}, follow_redirects=False
+    )
     kind, words = landed(client, response)
     assert kind == "held" and words.startswith("Your edited comment is held for review")
     assert stored(client, comment_id).status == "pending"

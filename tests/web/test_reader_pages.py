@@ -32,6 +32,7 @@ def post_form(client, article_id: int, **fields):
 
 # --- the article page -----------------------------------------------------------------------
 
+
 def test_article_page_shows_count_notice_faq_link_and_thread(client, make_article, post_comment):
     article_id = make_article()
     first = post_comment(article_id, ON_TOPIC[0], name="Ana")
@@ -89,6 +90,7 @@ def test_unknown_article_is_a_page_not_found(client):
 
 # --- posting without JavaScript -------------------------------------------------------------
 
+
 def test_form_post_publishes_and_redirects_with_the_outcome(client, make_article, require_models):
     article_id = make_article()
     response = post_form(client, article_id)
@@ -143,9 +145,12 @@ def test_form_reply_is_threaded_with_replying_to(client, make_article, post_comm
         assert reply is not None and reply.depth == 1
     if reply.status != "published":  # held where the models cannot run: a moderator approves it
         from tests.web.conftest import approve
+
         approve(client.app, reply.id)
     html = client.get(f"/articles/{article_id}").text
-    assert re.search(r'id="comment-%d".*?Replying to <a href="#comment-%d" dir="auto">Ana</a>' % (reply.id, parent["id"]), html, re.S)
+    assert re.search(
+        r'id="comment-%d".*?Replying to <a href="#comment-%d" dir="auto">Ana</a>' % (reply.id, parent["id"]), html, re.S
+    )
 
 
 def test_invalid_form_input_shows_errors_keeps_text_and_stores_nothing(client, make_article):
@@ -163,11 +168,14 @@ def test_invalid_form_input_shows_errors_keeps_text_and_stores_nothing(client, m
 
 def test_form_without_a_valid_token_is_refused(client, make_article):
     article_id = make_article()
-    response = client.post(f"/articles/{article_id}/comments", data={"token": "forged", "author_name": "Lena", "text": ON_TOPIC[0]})
+    response = client.post(
+        f"/articles/{article_id}/comments", data={"token": "forged", "author_name": "Lena", "text": ON_TOPIC[0]}
+    )
     assert response.status_code == 400 and "This form has expired" in response.text
     other = make_article(url="https://news.example/2024/other")
-    borrowed = client.post(f"/articles/{article_id}/comments",
-                           data={"token": token_for(client, other), "author_name": "Lena", "text": ON_TOPIC[0]})
+    borrowed = client.post(
+        f"/articles/{article_id}/comments", data={"token": token_for(client, other), "author_name": "Lena", "text": ON_TOPIC[0]}
+    )
     assert borrowed.status_code == 400
     assert stored_comments(client) == 0
 
@@ -189,16 +197,19 @@ def test_closed_article_shows_a_message_instead_of_the_form(client, make_article
 
 # --- safety of what readers write -----------------------------------------------------------
 
+
 def test_markup_in_names_and_comments_is_escaped_or_sanitised(client, make_article, post_comment):
     article_id = make_article()
     post_comment(
-        article_id, name='<script>alert("name")</script>', insist=False,
+        article_id,
+        name='<script>alert("name")</script>',
+        insist=False,
         text='The harbour road cycle lanes <script>alert("text")</script> are a good idea from the council <img src=x onerror=alert(1)>.',
     )
     html = client.get(f"/articles/{article_id}").text
     assert "<script>alert" not in html and "<img" not in html
     assert not re.search(r"<[^>]*onerror", html)  # only as escaped text, never as an attribute
-    assert '&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt;' in html
+    assert "&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt;" in html
     assert "harbour road cycle lanes" in html
 
 
@@ -212,15 +223,21 @@ def test_right_to_left_names_and_text_get_auto_direction(client, make_article, p
 
 # --- reporting ------------------------------------------------------------------------------
 
+
 def test_report_form_records_a_report_and_thanks_the_reader(client, make_article, post_comment):
     article_id = make_article()
     comment = post_comment(article_id, ON_TOPIC[0])
     token = token_for(client, article_id)
-    response = client.post(f"/comments/{comment['id']}/report", data={"token": token, "reason": "off_topic"}, follow_redirects=False)
+    response = client.post(
+        f"/comments/{comment['id']}/report", data={"token": token, "reason": "off_topic"}, follow_redirects=False
+    )
     assert response.status_code == 303 and response.headers["location"].endswith("#cd-status")
     thanked = client.get(response.headers["location"].split("#")[0]).text
-    assert re.search(r'id="cd-status"[^>]*>Thank you. A moderator will look at this comment. '
-                     r'<a class="cd-status-link" href="#comment-%d">Back to the comment</a>' % comment["id"], thanked)
+    assert re.search(
+        r'id="cd-status"[^>]*>Thank you. A moderator will look at this comment. '
+        r'<a class="cd-status-link" href="#comment-%d">Back to the comment</a>' % comment["id"],
+        thanked,
+    )
     with client.app.state.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Report)) == 1
         assert session.get(Comment, comment["id"]).report_count == 1
@@ -235,12 +252,15 @@ def test_reporting_from_a_later_page_comes_back_to_that_page(client, make_articl
     oldest = post_comment(article_id, ON_TOPIC[0], name="Reader 0")
     post_comment(article_id, ON_TOPIC[1], name="Reader 1")
     first_page = client.get(f"/articles/{article_id}").text
-    later = re.search(r'href="(/articles/\d+\?cursor=[^"#]+)#comments">VIEW MORE COMMENTS', first_page).group(1).replace("&amp;", "&")
+    later = (
+        re.search(r'href="(/articles/\d+\?cursor=[^"#]+)#comments">VIEW MORE COMMENTS', first_page).group(1).replace("&amp;", "&")
+    )
     later_page = client.get(later).text
     cursor = re.search(r'name="cursor" value="([^"]+)"', later_page).group(1)
     token = TOKEN.search(later_page).group(1)
-    response = client.post(f"/comments/{oldest['id']}/report", data={"token": token, "reason": "spam", "cursor": cursor},
-                           follow_redirects=False)
+    response = client.post(
+        f"/comments/{oldest['id']}/report", data={"token": token, "reason": "spam", "cursor": cursor}, follow_redirects=False
+    )
     assert response.status_code == 303
     back = client.get(response.headers["location"].split("#")[0]).text
     assert ON_TOPIC[0] in back and ON_TOPIC[1] not in back  # the same page of comments
@@ -249,8 +269,11 @@ def test_reporting_from_a_later_page_comes_back_to_that_page(client, make_articl
 
 # --- home and FAQ ---------------------------------------------------------------------------
 
+
 def test_home_lists_every_article_newest_first_with_counts(client, make_article, post_comment):
-    older = make_article(url="https://news.example/older", title="Harbour road cycle lanes first proposed", published_at="2023-01-01T00:00:00Z")
+    older = make_article(
+        url="https://news.example/older", title="Harbour road cycle lanes first proposed", published_at="2023-01-01T00:00:00Z"
+    )
     newer = make_article()
     post_comment(newer, ON_TOPIC[0])
     html = client.get("/").text
@@ -275,17 +298,21 @@ def test_faq_has_guidelines_and_sites_can_replace_them(client, make_article):
 
 # --- relative times -------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("age", "words"), [
-    (timedelta(seconds=5), "just now"),
-    (timedelta(minutes=1), "1 minute ago"),
-    (timedelta(minutes=5, seconds=30), "5 minutes ago"),
-    (timedelta(hours=3), "3 hours ago"),
-    (timedelta(days=1), "1 day ago"),
-    (timedelta(days=15), "2 weeks ago"),
-    (timedelta(days=65), "2 months ago"),
-    (timedelta(days=6 * 365 + 10), "6 years ago"),
-    (timedelta(seconds=-30), "just now"),
-])
+
+@pytest.mark.parametrize(
+    ("age", "words"),
+    [
+        (timedelta(seconds=5), "just now"),
+        (timedelta(minutes=1), "1 minute ago"),
+        (timedelta(minutes=5, seconds=30), "5 minutes ago"),
+        (timedelta(hours=3), "3 hours ago"),
+        (timedelta(days=1), "1 day ago"),
+        (timedelta(days=15), "2 weeks ago"),
+        (timedelta(days=65), "2 months ago"),
+        (timedelta(days=6 * 365 + 10), "6 years ago"),
+        (timedelta(seconds=-30), "just now"),
+    ],
+)
 def test_relative_time(age, words):
     now = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
     assert relative_time(now - age, now) == words

@@ -25,7 +25,9 @@ SIGNED_IN_PAGE = """<!doctype html>
 
 def reader_token(sub: str = "reader-7", name: str = "Ines Duarte") -> str:
     now = int(time.time())
-    return jwt.encode({"sub": sub, "name": name, "iat": now, "exp": now + 300, "jti": uuid.uuid4().hex}, SECRET, algorithm="HS256")
+    return jwt.encode(
+        {"sub": sub, "name": name, "iat": now, "exp": now + 300, "jti": uuid.uuid4().hex}, SECRET, algorithm="HS256"
+    )
 
 
 def test_a_signed_in_reader_posts_edits_and_deletes_through_the_embed(live_server, api, publish, page, errors, publisher):  # noqa: F811

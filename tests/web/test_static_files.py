@@ -38,7 +38,7 @@ def test_pages_link_to_versioned_urls_that_are_cached_for_a_year(client):
 
 def test_the_workspace_links_its_script_and_style_by_version(client):
     page = client.get("/moderate/login")
-    assert re.search(r'/static/moderate/workspace\.css\?v=[0-9a-f]+', page.text)
+    assert re.search(r"/static/moderate/workspace\.css\?v=[0-9a-f]+", page.text)
 
 
 def test_the_favicon_is_served(client):

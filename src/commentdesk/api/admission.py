@@ -94,15 +94,24 @@ class AdmissionControl:
 
 async def _refuse(send) -> None:
     body = json.dumps(error_body("server_busy", BUSY_MESSAGE)).encode()
-    await send({"type": "http.response.start", "status": 503, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-        (b"retry-after", str(RETRY_AFTER_SECONDS).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
 def busy_response() -> JSONResponse:
-    return JSONResponse(error_body("server_busy", BUSY_MESSAGE), status_code=503,
-                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return JSONResponse(
+        error_body("server_busy", BUSY_MESSAGE), status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+    )
 
 
 async def _pool_exhausted(request: Request, _error: PoolTimeout) -> JSONResponse:

@@ -55,15 +55,17 @@ def _closing_session_on_return(endpoint):
             _request_session.close()
 
     # The same cached session the handler and its dependencies receive, as one more parameter.
-    request_session = inspect.Parameter("_request_session", inspect.Parameter.KEYWORD_ONLY,
-                                        default=Depends(db_session), annotation=Session)
+    request_session = inspect.Parameter(
+        "_request_session", inspect.Parameter.KEYWORD_ONLY, default=Depends(db_session), annotation=Session
+    )
     run.__signature__ = signature.replace(parameters=[*signature.parameters.values(), request_session])
     run.closes_session = True
     return run
 
 
-def calling_site(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
-                 session: Session = Depends(db_session)) -> Site:
+def calling_site(
+    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer), session: Session = Depends(db_session)
+) -> Site:
     if credentials is None:
         raise ApiError(401, "api_key_required", "Send the site's API key as 'Authorization: Bearer KEY'.")
     site = repo.site_by_api_key(session, credentials.credentials)

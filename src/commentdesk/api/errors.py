@@ -26,8 +26,15 @@ log = logging.getLogger(__name__)
 # Flood limits count the last minute: after this long a refused client may post again.
 RETRY_AFTER_SECONDS = 60
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-               413: "too_large", 429: "too_many_requests"}
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "too_many_requests",
+}
 
 
 class ApiError(Exception):
@@ -49,7 +56,9 @@ def problem_fields(problems: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     return fields
 
 
-def invalid(error: ValidationError, code: str = "invalid_request", message: str = "Some fields are missing or invalid.") -> ApiError:
+def invalid(
+    error: ValidationError, code: str = "invalid_request", message: str = "Some fields are missing or invalid."
+) -> ApiError:
     return ApiError(422, code, message, problem_fields(error.errors()))
 
 
@@ -68,7 +77,9 @@ async def _invalid_cursor(_request: Request, error: InvalidCursor) -> JSONRespon
 
 
 async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
-    return JSONResponse(error_body("invalid_request", _("Some fields are missing or invalid."), problem_fields(error.errors())), status_code=422)
+    return JSONResponse(
+        error_body("invalid_request", _("Some fields are missing or invalid."), problem_fields(error.errors())), status_code=422
+    )
 
 
 async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
@@ -82,14 +93,18 @@ async def _http_error(request: Request, error: StarletteHTTPException) -> JSONRe
 def allowed_methods(request: Request) -> list[str]:
     """Every method some route accepts at this path (the router names only the first route it finds)."""
     routes = request.app.router.routes
-    return [method for method in _METHODS
-            if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)]
+    return [
+        method
+        for method in _METHODS
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
-    return JSONResponse(error_body("internal_error", _("Something went wrong on our side. Please try again later.")),
-                        status_code=500)
+    return JSONResponse(
+        error_body("internal_error", _("Something went wrong on our side. Please try again later.")), status_code=500
+    )
 
 
 def install(app) -> None:

@@ -29,8 +29,10 @@ class CatalogueOut(BaseModel):
 
 class SiteLanguageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    language: str | None = Field(description="A shipped language (en, ur, de), or null for the server's default.",
-                                 json_schema_extra={"enum": [*i18n.LANGUAGES, None]})
+    language: str | None = Field(
+        description="A shipped language (en, ur, de), or null for the server's default.",
+        json_schema_extra={"enum": [*i18n.LANGUAGES, None]},
+    )
 
     @field_validator("language")
     @classmethod
@@ -45,23 +47,42 @@ class SiteLanguageOut(BaseModel):
     languages: dict[str, str] = Field(description="The shipped languages and their own names.")
 
 
-@router.get("/i18n", response_model=CatalogueOut, responses=ERRORS, tags=["languages"],
-            summary="The embed's words in the page's language (or the site's, or the browser's)")
-def catalogue(request: Request, lang: Annotated[DbText | None, Query(max_length=35)] = None,
-              site: Annotated[DbText | None, Query(max_length=64)] = None, session: Session = Depends(db_session)):
+@router.get(
+    "/i18n",
+    response_model=CatalogueOut,
+    responses=ERRORS,
+    tags=["languages"],
+    summary="The embed's words in the page's language (or the site's, or the browser's)",
+)
+def catalogue(
+    request: Request,
+    lang: Annotated[DbText | None, Query(max_length=35)] = None,
+    site: Annotated[DbText | None, Query(max_length=64)] = None,
+    session: Session = Depends(db_session),
+):
     found = repo.site_by_slug(session, site) if site else None
     chosen = language.for_site(request, found.language if found else None)
     return CatalogueOut(language=chosen, direction=i18n.direction(chosen), messages=embed_messages(chosen))
 
 
-@router.get("/site/language", response_model=SiteLanguageOut, responses=ERRORS, tags=["languages"],
-            summary="The calling site's default language")
+@router.get(
+    "/site/language",
+    response_model=SiteLanguageOut,
+    responses=ERRORS,
+    tags=["languages"],
+    summary="The calling site's default language",
+)
 def get_site_language(site: Site = Depends(calling_site)):
     return SiteLanguageOut(language=site.language, languages=i18n.LANGUAGES)
 
 
-@router.put("/site/language", response_model=SiteLanguageOut, responses=ERRORS, tags=["languages"],
-            summary="Set the calling site's default language")
+@router.put(
+    "/site/language",
+    response_model=SiteLanguageOut,
+    responses=ERRORS,
+    tags=["languages"],
+    summary="Set the calling site's default language",
+)
 def put_site_language(body: SiteLanguageIn, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
     site = sites.set_language(session, site, body.language)
     return SiteLanguageOut(language=site.language, languages=i18n.LANGUAGES)

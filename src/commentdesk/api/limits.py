@@ -52,6 +52,14 @@ class BodySizeLimit:
                 raise
 
     async def _refuse(self, send) -> None:
-        body = json.dumps({"error": {"code": "too_large", "message": f"Request bodies are limited to {self.max_bytes} bytes.", "fields": {}}}).encode()
-        await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        body = json.dumps(
+            {"error": {"code": "too_large", "message": f"Request bodies are limited to {self.max_bytes} bytes.", "fields": {}}}
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

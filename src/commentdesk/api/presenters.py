@@ -9,9 +9,16 @@ from commentdesk.store.repository import ThreadPage
 
 def article_out(article: Article, email_notifications: bool = False) -> ArticleOut:
     return ArticleOut(
-        id=article.id, site=article.site.slug, url=article.url, title=article.title, author=article.author,
-        published_at=article.published_at, comments_open=article.comments_open, premoderate=article.premoderate,
-        published_count=article.published_count, page_url=f"/articles/{article.id}",
+        id=article.id,
+        site=article.site.slug,
+        url=article.url,
+        title=article.title,
+        author=article.author,
+        published_at=article.published_at,
+        comments_open=article.comments_open,
+        premoderate=article.premoderate,
+        published_count=article.published_count,
+        page_url=f"/articles/{article.id}",
         email_notifications=email_notifications,
     )
 
@@ -25,10 +32,16 @@ def comment_out(comment: Comment, parent_names: dict[int, str] | None = None) ->
         parent = ParentRef(id=comment.parent_id, author_name=name or "")
     deleted = comment.deleted_at is not None
     return CommentOut(
-        id=comment.id, author=Author(name="" if deleted else comment.author_name), html="" if deleted else comment.html,
+        id=comment.id,
+        author=Author(name="" if deleted else comment.author_name),
+        html="" if deleted else comment.html,
         # A stored status word (a string column); CommentOut checks it is one of the four.
-        created_at=comment.created_at, parent=parent, status=comment.status,  # type: ignore[arg-type]
-        reply_count=comment.reply_count if comment.depth == 0 else 0, deleted=deleted, edited=comment.edited_at is not None,
+        created_at=comment.created_at,
+        parent=parent,
+        status=comment.status,  # type: ignore[arg-type]
+        reply_count=comment.reply_count if comment.depth == 0 else 0,
+        deleted=deleted,
+        edited=comment.edited_at is not None,
     )
 
 

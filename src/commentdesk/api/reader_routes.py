@@ -40,16 +40,22 @@ from commentdesk.store.models import Site
 router = APIRouter(prefix="/api/v1", route_class=SessionReleasingRoute)
 
 
-@router.post("/reader/session", response_model=ReaderSessionOut, responses=ERRORS, tags=["readers"],
-             summary="Sign a reader in with the token the publisher signed for them (each token works once)")
+@router.post(
+    "/reader/session",
+    response_model=ReaderSessionOut,
+    responses=ERRORS,
+    tags=["readers"],
+    summary="Sign a reader in with the token the publisher signed for them (each token works once)",
+)
 def start_reader_session(body: ReaderSessionIn, request: Request, session: Session = Depends(db_session)):
     site = repo.site_by_slug(session, body.site)
     if site is None:
         raise ApiError(404, "site_not_found", "No site has that name.")
     secret = request.app.state.secret
     reader = reader_identity.verify_token(session, site, body.reader_token, secret)
-    return ReaderSessionOut(reader_session=reader_identity.session_token(secret, reader), name=reader.name,
-                            expires_at=reader.expires_at)
+    return ReaderSessionOut(
+        reader_session=reader_identity.session_token(secret, reader), name=reader.name, expires_at=reader.expires_at
+    )
 
 
 def _authorship(request: Request, session: Session, comment_id: int, body: Authorship) -> own_comments.Authorship:
@@ -60,8 +66,13 @@ def _authorship(request: Request, session: Session, comment_id: int, body: Autho
     return own_comments.Authorship(reader=reader, edit_token=body.edit_token)
 
 
-@router.post("/comments/{comment_id}/edit", response_model=EditedOut, responses={**ERRORS, **TOO_MANY}, tags=["comments"],
-             summary="Edit one's own comment within the site's window; it is moderated again like a new comment")
+@router.post(
+    "/comments/{comment_id}/edit",
+    response_model=EditedOut,
+    responses={**ERRORS, **TOO_MANY},
+    tags=["comments"],
+    summary="Edit one's own comment within the site's window; it is moderated again like a new comment",
+)
 def edit_comment(comment_id: PathId, body: EditIn, request: Request, session: Session = Depends(db_session)):
     who = _authorship(request, session, comment_id, body)
     edited = own_comments.edit(request.app.state.poster, session, comment_id, body.text, who, client_address(request))
@@ -69,25 +80,41 @@ def edit_comment(comment_id: PathId, body: EditIn, request: Request, session: Se
     policy = Policy.for_site(comment.article.site.policy)
     told = outcome_of(comment, edited.decision, show_detail=policy.show_scores_to_readers)
     # An edit is decided before it is stored, so it is never "checking" (EditedOut refuses that word).
-    return EditedOut(outcome=told.outcome, message=told.message, comment=presenters.comment_out(comment),  # type: ignore[arg-type]
-                     reasons=[ReasonOut(code=code, message=words) for code, words in told.reasons])
+    return EditedOut(
+        outcome=told.outcome,  # type: ignore[arg-type]
+        message=told.message,
+        comment=presenters.comment_out(comment),
+        reasons=[ReasonOut(code=code, message=words) for code, words in told.reasons],
+    )
 
 
-@router.post("/comments/{comment_id}/delete", response_model=DeletedOut, responses=ERRORS, tags=["comments"],
-             summary="Delete one's own comment within the site's window; its replies stay")
+@router.post(
+    "/comments/{comment_id}/delete",
+    response_model=DeletedOut,
+    responses=ERRORS,
+    tags=["comments"],
+    summary="Delete one's own comment within the site's window; its replies stay",
+)
 def delete_comment(comment_id: PathId, body: Authorship, request: Request, session: Session = Depends(db_session)):
     who = _authorship(request, session, comment_id, body)
     own_comments.delete(session, comment_id, who)
     return DeletedOut(deleted=True, message="Your comment is deleted.")
 
 
-@router.get("/sso", response_model=SsoOut, responses=ERRORS, tags=["sites"], summary="The site's reader sign-in setup (never the key)")
+@router.get(
+    "/sso", response_model=SsoOut, responses=ERRORS, tags=["sites"], summary="The site's reader sign-in setup (never the key)"
+)
 def get_sso(site: Site = Depends(calling_site)):
     return SsoOut(**reader_identity.describe(site))
 
 
-@router.put("/sso", response_model=SsoOut, responses=ERRORS, tags=["sites"],
-            summary="Accept readers signed in on the publisher's site: the algorithm and the secret or public key")
+@router.put(
+    "/sso",
+    response_model=SsoOut,
+    responses=ERRORS,
+    tags=["sites"],
+    summary="Accept readers signed in on the publisher's site: the algorithm and the secret or public key",
+)
 def put_sso(body: SsoIn, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
     try:
         site = sites.configure_sso(session, site, body.algorithm, body.key)

@@ -48,12 +48,29 @@ from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, CommentStatus, Site
 
 router = APIRouter(prefix="/api/v1", route_class=SessionReleasingRoute)
-ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorOut, "description": text} for status, text in {
-    400: "Malformed request", 401: "Missing or wrong API key", 403: "Not allowed (comments closed, commenter banned)",
-    404: "Not found", 413: "Request too large", 422: "Invalid fields"}.items()}
-TOO_MANY: dict[int | str, dict[str, Any]] = {429: {"model": ErrorOut, "description": "Too many comments from this network address in the last minute",
-                  "headers": {"Retry-After": {"description": "Seconds to wait before posting again",
-                                              "schema": {"type": "integer", "example": RETRY_AFTER_SECONDS}}}}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": text}
+    for status, text in {
+        400: "Malformed request",
+        401: "Missing or wrong API key",
+        403: "Not allowed (comments closed, commenter banned)",
+        404: "Not found",
+        413: "Request too large",
+        422: "Invalid fields",
+    }.items()
+}
+TOO_MANY: dict[int | str, dict[str, Any]] = {
+    429: {
+        "model": ErrorOut,
+        "description": "Too many comments from this network address in the last minute",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before posting again",
+                "schema": {"type": "integer", "example": RETRY_AFTER_SECONDS},
+            }
+        },
+    }
+}
 # Up to 200 ids, each within the database's integer range.
 COUNT_IDS = rf"^ *({ID_PATTERN} *(, *{ID_PATTERN} *){{0,199}})?[ \n]*$"
 
@@ -65,10 +82,20 @@ def _article(session: Session, article_id: int) -> Article:
     return article
 
 
-@router.put("/articles", response_model=ArticleOut, tags=["articles"],
-            responses={**ERRORS, 200: {"description": "Updated"}, 201: {"model": ArticleOut, "description": "Registered"}},
-            summary="Register or update an article (by URL) for the calling site")
-def put_article(body: ArticleIn, request: Request, response: Response, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
+@router.put(
+    "/articles",
+    response_model=ArticleOut,
+    tags=["articles"],
+    responses={**ERRORS, 200: {"description": "Updated"}, 201: {"model": ArticleOut, "description": "Registered"}},
+    summary="Register or update an article (by URL) for the calling site",
+)
+def put_article(
+    body: ArticleIn,
+    request: Request,
+    response: Response,
+    site: Site = Depends(calling_site),
+    session: Session = Depends(db_session),
+):
     fields = body.model_dump(exclude={"url"})
     article, created = articles.register_article(session, site, str(body.url), fields)
     response.status_code = 201 if created else 200
@@ -78,9 +105,17 @@ def put_article(body: ArticleIn, request: Request, response: Response, site: Sit
 # The reads every page load makes are `async`: a cached answer is checked and sent on the event
 # loop (services/read_cache.py), and only a miss takes a worker thread and a session.
 
-@router.get("/articles/lookup", response_model=ArticleOut, responses=ERRORS, tags=["articles"],
-            summary="Find an article by site and URL (used by the embed script)")
-async def lookup_article(request: Request, site: Annotated[DbText, Query(max_length=64)], url: Annotated[DbText, Query(max_length=2000)]):
+
+@router.get(
+    "/articles/lookup",
+    response_model=ArticleOut,
+    responses=ERRORS,
+    tags=["articles"],
+    summary="Find an article by site and URL (used by the embed script)",
+)
+async def lookup_article(
+    request: Request, site: Annotated[DbText, Query(max_length=64)], url: Annotated[DbText, Query(max_length=2000)]
+):
     key = ("article-by-url", site, url)
     cached = cache_of(request).fresh(key)
     if cached is None:
@@ -116,10 +151,19 @@ def _article_body(request: Request, article: Article) -> bytes:
     return presenters.article_out(article, request.app.state.notifier.enabled).model_dump_json().encode()
 
 
-@router.get("/articles/{article_id}/comments", response_model=ThreadOut, responses=ERRORS, tags=["comments"],
-            summary="A page of the thread: newest top-level comments with their replies")
-async def read_thread(request: Request, article_id: PathId, cursor: Annotated[DbText | None, Query(max_length=200)] = None,
-                      limit: int | None = Query(default=None, ge=1, le=repo.MAX_PAGE_SIZE)):
+@router.get(
+    "/articles/{article_id}/comments",
+    response_model=ThreadOut,
+    responses=ERRORS,
+    tags=["comments"],
+    summary="A page of the thread: newest top-level comments with their replies",
+)
+async def read_thread(
+    request: Request,
+    article_id: PathId,
+    cursor: Annotated[DbText | None, Query(max_length=200)] = None,
+    limit: int | None = Query(default=None, ge=1, le=repo.MAX_PAGE_SIZE),
+):
     # Only the first page is kept: it is what every page load asks for.
     key = ("thread", article_id, limit) if cursor is None else None
     cached = cache_of(request).fresh(key, article_id) if key is not None else None
@@ -135,20 +179,37 @@ def _thread_page(request: Request, key: tuple | None, article_id: int, cursor: s
         page_size = limit or policy.page_size
         page = repo.thread_page(session, article.id, cursor, page_size)
         closed = repo.comments_closed(article, policy.close_after_days)
-        body = ThreadOut(
-            article=presenters.article_out(article, request.app.state.notifier.enabled), total=article.published_count, comments=presenters.thread_comments(page),
-            next_cursor=page.next_cursor, page_size=page_size, comments_open=not closed,
-        ).model_dump_json().encode()
+        body = (
+            ThreadOut(
+                article=presenters.article_out(article, request.app.state.notifier.enabled),
+                total=article.published_count,
+                comments=presenters.thread_comments(page),
+                next_cursor=page.next_cursor,
+                page_size=page_size,
+                comments_open=not closed,
+            )
+            .model_dump_json()
+            .encode()
+        )
         if key is None:
             return Cached(body, etag_of(body))
         closes_at = None if closed else repo.closing_time(article, policy.close_after_days)
         return cache_of(request).put(key, body, article.id, revisions_of(article), closes_at)
 
 
-@router.get("/comments/{comment_id}/replies", response_model=RepliesOut, responses=ERRORS, tags=["comments"],
-            summary="More replies in one thread, oldest first")
-def read_replies(comment_id: PathId, cursor: Annotated[DbText | None, Query(max_length=200)] = None,
-                 limit: int = Query(default=repo.REPLIES_PER_THREAD, ge=1, le=repo.MAX_PAGE_SIZE), session: Session = Depends(db_session)):
+@router.get(
+    "/comments/{comment_id}/replies",
+    response_model=RepliesOut,
+    responses=ERRORS,
+    tags=["comments"],
+    summary="More replies in one thread, oldest first",
+)
+def read_replies(
+    comment_id: PathId,
+    cursor: Annotated[DbText | None, Query(max_length=200)] = None,
+    limit: int = Query(default=repo.REPLIES_PER_THREAD, ge=1, le=repo.MAX_PAGE_SIZE),
+    session: Session = Depends(db_session),
+):
     root = reading.comment(session, comment_id)
     if root is None or root.status != CommentStatus.PUBLISHED or root.depth != 0:
         raise ApiError(404, "comment_not_found", "No published top-level comment has that id.")
@@ -157,23 +218,44 @@ def read_replies(comment_id: PathId, cursor: Annotated[DbText | None, Query(max_
     return RepliesOut(replies=[presenters.comment_out(reply, names) for reply in replies], next_cursor=next_cursor)
 
 
-@router.post("/articles/{article_id}/comments", response_model=PostedOut | NudgeOut, status_code=201,
-             responses={**ERRORS, **TOO_MANY, 200: {"model": NudgeOut, "description": "Nudge: nothing stored; the author may edit and resend"}},
-             tags=["comments"], summary="Post a comment or a reply; the answer says whether it was published, held or rejected")
-def post_comment(article_id: PathId, body: CommentIn, request: Request, response: Response, session: Session = Depends(db_session)):
+@router.post(
+    "/articles/{article_id}/comments",
+    response_model=PostedOut | NudgeOut,
+    status_code=201,
+    responses={
+        **ERRORS,
+        **TOO_MANY,
+        200: {"model": NudgeOut, "description": "Nudge: nothing stored; the author may edit and resend"},
+    },
+    tags=["comments"],
+    summary="Post a comment or a reply; the answer says whether it was published, held or rejected",
+)
+def post_comment(
+    article_id: PathId, body: CommentIn, request: Request, response: Response, session: Session = Depends(db_session)
+):
     article = _article(session, article_id)
     secret = request.app.state.secret
     result = request.app.state.poster.post(
-        session, article, author_name=body.author_name, author_email=body.author_email, text=body.text,
-        parent_id=body.parent_id, client_address=client_address(request), nudge=body.nudge, nudge_token=body.nudge_token,
+        session,
+        article,
+        author_name=body.author_name,
+        author_email=body.author_email,
+        text=body.text,
+        parent_id=body.parent_id,
+        client_address=client_address(request),
+        nudge=body.nudge,
+        nudge_token=body.nudge_token,
         notify=body.notify,
         reader=signed_in_reader(secret, body.reader_session, article.site_id),
         guest_token_hash=reader_identity.guest_token_hash(secret, body.guest_token),
     )
     if isinstance(result, Nudged):
         response.status_code = 200
-        return NudgeOut(message=result.message(), nudge_token=result.token,
-                        reasons=[ReasonOut(code=code, message=words) for code, words in result.decision.reader_reasons()])
+        return NudgeOut(
+            message=result.message(),
+            nudge_token=result.token,
+            reasons=[ReasonOut(code=code, message=words) for code, words in result.decision.reader_reasons()],
+        )
     return posted_out(session, result, request.app.state.secret)
 
 
@@ -183,8 +265,12 @@ def signed_in_reader(secret: str, reader_session: str | None, site_id: int):
         return None
     reader = reader_identity.reader_from_session(secret, reader_session, site_id)
     if reader is None:
-        raise ApiError(401, "reader_session_invalid", "Your sign-in has expired; reload the page to sign in again.",
-                       {"reader_session": "expired or not valid for this site"})
+        raise ApiError(
+            401,
+            "reader_session_invalid",
+            "Your sign-in has expired; reload the page to sign in again.",
+            {"reader_session": "expired or not valid for this site"},
+        )
     return reader
 
 
@@ -193,11 +279,14 @@ def posted_out(session: Session, posted, secret: str) -> PostedOut:
     told = outcome_of(comment, posted.decision)
     window = Policy.for_site(comment.article.site.policy).edit_window_minutes
     return PostedOut(
-        outcome=told.outcome, message=told.message,
+        outcome=told.outcome,
+        message=told.message,
         reasons=[ReasonOut(code=code, message=words) for code, words in told.reasons],
         comment=presenters.comment_out(comment),
         outcome_url=f"{router.prefix}/comments/{comment.id}/outcome?token={status_token(secret, comment.id)}",
-        statement=statement_out(statement_for(session, comment, show_detail=bool(posted.decision and posted.decision.reader_detail))),
+        statement=statement_out(
+            statement_for(session, comment, show_detail=bool(posted.decision and posted.decision.reader_detail))
+        ),
         edit_token=posted.edit_token if window else None,
         editable_until=comment.created_at + timedelta(minutes=window) if window else None,
     )
@@ -206,45 +295,81 @@ def posted_out(session: Session, posted, secret: str) -> PostedOut:
 def statement_out(statement: Statement | None) -> StatementOut | None:
     if statement is None:
         return None
-    return StatementOut(automated=statement.automated, decided_by=statement.decided_by,
-                        reasons=[ReasonOut(code=code, message=words) for code, words in statement.reasons],
-                        redress=RedressOut(text=statement.redress_text, url=statement.redress_url), issued_at=statement.issued_at)
+    return StatementOut(
+        automated=statement.automated,
+        decided_by=statement.decided_by,
+        reasons=[ReasonOut(code=code, message=words) for code, words in statement.reasons],
+        redress=RedressOut(text=statement.redress_text, url=statement.redress_url),
+        issued_at=statement.issued_at,
+    )
 
 
-@router.get("/comments/{comment_id}/outcome", response_model=OutcomeOut, responses=ERRORS, tags=["comments"],
-            summary="The outcome of one's own comment, e.g. after \"checking\" (the URL comes with the answer to the post)")
-def comment_outcome(comment_id: PathId, request: Request, token: DbText = Query(max_length=64), session: Session = Depends(db_session)):
+@router.get(
+    "/comments/{comment_id}/outcome",
+    response_model=OutcomeOut,
+    responses=ERRORS,
+    tags=["comments"],
+    summary='The outcome of one\'s own comment, e.g. after "checking" (the URL comes with the answer to the post)',
+)
+def comment_outcome(
+    comment_id: PathId, request: Request, token: DbText = Query(max_length=64), session: Session = Depends(db_session)
+):
     comment = reading.comment(session, comment_id)
     if comment is None or not status_token_matches(request.app.state.secret, comment_id, token):
         raise ApiError(404, "comment_not_found", "No comment of yours has that id.")
     policy = Policy.for_site(comment.article.site.policy)
     told = outcome_of(comment, show_detail=policy.show_scores_to_readers)
-    return OutcomeOut(outcome=told.outcome, message=told.message,
-                      reasons=[ReasonOut(code=code, message=words) for code, words in told.reasons],
-                      comment=presenters.comment_out(comment) if comment.status == CommentStatus.PUBLISHED else None,
-                      statement=statement_out(statement_for(session, comment, show_detail=policy.show_scores_to_readers)))
+    return OutcomeOut(
+        outcome=told.outcome,
+        message=told.message,
+        reasons=[ReasonOut(code=code, message=words) for code, words in told.reasons],
+        comment=presenters.comment_out(comment) if comment.status == CommentStatus.PUBLISHED else None,
+        statement=statement_out(statement_for(session, comment, show_detail=policy.show_scores_to_readers)),
+    )
 
 
-@router.post("/comments/{comment_id}/reports", response_model=ReportOut, status_code=201, responses=ERRORS, tags=["comments"],
-             summary="Report a comment to the moderators")
+@router.post(
+    "/comments/{comment_id}/reports",
+    response_model=ReportOut,
+    status_code=201,
+    responses=ERRORS,
+    tags=["comments"],
+    summary="Report a comment to the moderators",
+)
 def report_comment(comment_id: PathId, body: ReportIn, request: Request, session: Session = Depends(db_session)):
-    message = reports.report_comment(session, request.app.state.secret, comment_id, body.reason, body.note,
-                                     client_address(request))
+    message = reports.report_comment(
+        session, request.app.state.secret, comment_id, body.reason, body.note, client_address(request)
+    )
     return ReportOut(received=True, message=message)
 
 
-@router.post("/comments/{comment_id}/notices", response_model=NoticeOut, status_code=201, responses=ERRORS, tags=["notices"],
-             summary="Notify the site that a comment is illegal (EU Digital Services Act); the answer's reference tracks it")
+@router.post(
+    "/comments/{comment_id}/notices",
+    response_model=NoticeOut,
+    status_code=201,
+    responses=ERRORS,
+    tags=["notices"],
+    summary="Notify the site that a comment is illegal (EU Digital Services Act); the answer's reference tracks it",
+)
 def file_notice(comment_id: PathId, body: NoticeIn, request: Request, session: Session = Depends(db_session)):
-    notice = notices.file_notice(session, request.app.state.secret, comment_id, notices.NoticeForm(**body.model_dump()),
-                                 client_address(request))
+    notice = notices.file_notice(
+        session, request.app.state.secret, comment_id, notices.NoticeForm(**body.model_dump()), client_address(request)
+    )
     return notice_out(request, notice)
 
 
-@router.get("/notices/{reference}", response_model=NoticeOut, responses=ERRORS, tags=["notices"],
-            summary="Where a notice of illegal content stands, by its reference")
-def notice_status(reference: Annotated[str, FastApiPath(pattern=notices.REFERENCE.pattern)], request: Request,
-                  session: Session = Depends(db_session)):
+@router.get(
+    "/notices/{reference}",
+    response_model=NoticeOut,
+    responses=ERRORS,
+    tags=["notices"],
+    summary="Where a notice of illegal content stands, by its reference",
+)
+def notice_status(
+    reference: Annotated[str, FastApiPath(pattern=notices.REFERENCE.pattern)],
+    request: Request,
+    session: Session = Depends(db_session),
+):
     notice = notices.notice_by_reference(session, reference)
     if notice is None:
         raise ApiError(404, "notice_not_found", "No notice has that reference.")
@@ -258,19 +383,39 @@ def public_base(request: Request) -> str:
 
 def notice_out(request: Request, notice) -> NoticeOut:
     return NoticeOut(
-        reference=notice.reference, status=notice.status, status_words=notices.STATUS_WORDS[notice.status],
-        ground=notice.ground, ground_words=notices.GROUNDS.get(notice.ground, notice.ground), comment_id=notice.comment_id,
-        received_at=notice.received_at, decided_at=notice.decided_at, decision_explanation=notice.decision_explanation or "",
+        reference=notice.reference,
+        status=notice.status,
+        status_words=notices.STATUS_WORDS[notice.status],
+        ground=notice.ground,
+        ground_words=notices.GROUNDS.get(notice.ground, notice.ground),
+        comment_id=notice.comment_id,
+        received_at=notice.received_at,
+        decided_at=notice.decided_at,
+        decision_explanation=notice.decision_explanation or "",
         status_url=public_base(request) + f"/notices/{notice.reference}",
     )
 
 
-@router.get("/counts", response_model=CountsOut, responses=ERRORS, tags=["comments"],
-            summary="Published comment counts for many articles at once")
-async def counts(request: Request, ids: str = Query(max_length=2000, json_schema_extra={"pattern": COUNT_IDS}, description="Comma-separated article ids (at most 200).")):
+@router.get(
+    "/counts",
+    response_model=CountsOut,
+    responses=ERRORS,
+    tags=["comments"],
+    summary="Published comment counts for many articles at once",
+)
+async def counts(
+    request: Request,
+    ids: str = Query(
+        max_length=2000, json_schema_extra={"pattern": COUNT_IDS}, description="Comma-separated article ids (at most 200)."
+    ),
+):
     if not re.match(COUNT_IDS, ids):
-        raise ApiError(400, "invalid_ids", "ids must be at most 200 comma-separated whole numbers from 1 to 2147483647.",
-                       {"ids": "not a list of ids"})
+        raise ApiError(
+            400,
+            "invalid_ids",
+            "ids must be at most 200 comma-separated whole numbers from 1 to 2147483647.",
+            {"ids": "not a list of ids"},
+        )
     article_ids = [int(part) for part in ids.split(",") if part.strip()]
     if len(article_ids) > 200:
         raise ApiError(400, "too_many_ids", "Ask for at most 200 articles at once.", {"ids": "too many"})
@@ -294,7 +439,9 @@ def get_policy(site: Site = Depends(calling_site)):
     return PolicyOut(policy=Policy.for_site(site.policy))
 
 
-@router.patch("/policy", response_model=PolicyOut, responses=ERRORS, tags=["sites"], summary="Change some of the site's policy settings")
+@router.patch(
+    "/policy", response_model=PolicyOut, responses=ERRORS, tags=["sites"], summary="Change some of the site's policy settings"
+)
 def patch_policy(body: PolicyIn, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
     try:
         policy = sites.change_policy(session, site, body.model_dump(exclude_unset=True))
@@ -303,7 +450,12 @@ def patch_policy(body: PolicyIn, site: Site = Depends(calling_site), session: Se
     return PolicyOut(policy=policy)
 
 
-@router.get("/stats/nudges", response_model=NudgeStatsOut, responses=ERRORS, tags=["sites"],
-            summary="How often a nudged author edited the comment, and how often the edit was published")
+@router.get(
+    "/stats/nudges",
+    response_model=NudgeStatsOut,
+    responses=ERRORS,
+    tags=["sites"],
+    summary="How often a nudged author edited the comment, and how often the edit was published",
+)
 def nudge_stats(site: Site = Depends(calling_site), session: Session = Depends(db_session)):
     return NudgeStatsOut(**repo.nudge_stats(session, site.id))

@@ -56,7 +56,9 @@ class ErrorOut(BaseModel):
 
 
 class ArticleIn(Strict):
-    url: Annotated[HttpUrl, BeforeValidator(_json_string)] = Field(description="The article's public address; one article per address and site.")
+    url: Annotated[HttpUrl, BeforeValidator(_json_string)] = Field(
+        description="The article's public address; one article per address and site."
+    )
     title: DbText = Field(min_length=1, max_length=500)
     body: DbText = Field(default="", max_length=200_000, description="Plain text of the article, used to judge relevance.")
     author: DbText = Field(default="", max_length=200)
@@ -76,7 +78,9 @@ class ArticleOut(BaseModel):
     premoderate: bool
     published_count: int
     page_url: str
-    email_notifications: bool = Field(default=False, description="Whether readers may ask to be e-mailed about replies (comment `notify`).")
+    email_notifications: bool = Field(
+        default=False, description="Whether readers may ask to be e-mailed about replies (comment `notify`)."
+    )
 
 
 class Author(BaseModel):
@@ -96,9 +100,13 @@ class CommentOut(BaseModel):
     parent: ParentRef | None = Field(description="The comment this one answers (for replies).")
     status: Literal["published", "pending", "rejected", "checking"]
     reply_count: int = 0
-    deleted: bool = Field(default=False, description="Deleted by its author: shown as \"comment deleted\" to keep its replies in place.")
+    deleted: bool = Field(
+        default=False, description='Deleted by its author: shown as "comment deleted" to keep its replies in place.'
+    )
     edited: bool = Field(default=False, description="Changed by its author after posting.")
-    replies: list[CommentOut] = Field(default_factory=list, description="Published replies, oldest first (top-level comments only).")
+    replies: list[CommentOut] = Field(
+        default_factory=list, description="Published replies, oldest first (top-level comments only)."
+    )
     more_replies_cursor: str | None = None
 
 
@@ -117,22 +125,45 @@ class RepliesOut(BaseModel):
 
 
 class CommentIn(Strict):
-    author_name: VisibleText = Field(min_length=1, max_length=200, json_schema_extra={"maxLength": MAX_NAME_CHARS},
-                                     description=f"At most {MAX_NAME_CHARS} characters, spaces between words counted once.")
+    author_name: VisibleText = Field(
+        min_length=1,
+        max_length=200,
+        json_schema_extra={"maxLength": MAX_NAME_CHARS},
+        description=f"At most {MAX_NAME_CHARS} characters, spaces between words counted once.",
+    )
     author_email: Email | None = Field(default=None, max_length=254, description="Optional; stored only as a keyed hash.")
-    text: VisibleText = Field(min_length=1, max_length=20_000,
-                              description="At most 20,000 characters; an installation may set a lower limit (422 text_too_long).")
+    text: VisibleText = Field(
+        min_length=1,
+        max_length=20_000,
+        description="At most 20,000 characters; an installation may set a lower limit (422 text_too_long).",
+    )
     parent_id: DbId | None = Field(default=None, description="The comment this one replies to.")
-    nudge: StrictBool = Field(default=False, description="If the comment may break the guidelines in a way the author can fix, "
-                              "store nothing and answer 200 with the reasons, so the author can edit it first.")
-    nudge_token: DbText | None = Field(default=None, max_length=64, description="The token of an earlier nudge, when sending the comment after it.")
-    notify: StrictBool = Field(default=False, description="E-mail the author about replies and about the moderators' decision if the "
-                               "comment is held; needs author_email, and the address is confirmed first (double opt-in). "
-                               "422 notifications_unavailable where the server sends no e-mail (article.email_notifications).")
-    reader_session: DbText | None = Field(default=None, max_length=4096, description="A signed-in reader's session "
-                                          "(POST /reader/session): the comment is posted as that account, whose name is used.")
-    guest_token: DbText | None = Field(default=None, max_length=64, description="A random first-party token the embed keeps "
-                                       "for a guest (22-64 characters A-Z a-z 0-9 _ -); a ban of the guest covers it.")
+    nudge: StrictBool = Field(
+        default=False,
+        description="If the comment may break the guidelines in a way the author can fix, "
+        "store nothing and answer 200 with the reasons, so the author can edit it first.",
+    )
+    nudge_token: DbText | None = Field(
+        default=None, max_length=64, description="The token of an earlier nudge, when sending the comment after it."
+    )
+    notify: StrictBool = Field(
+        default=False,
+        description="E-mail the author about replies and about the moderators' decision if the "
+        "comment is held; needs author_email, and the address is confirmed first (double opt-in). "
+        "422 notifications_unavailable where the server sends no e-mail (article.email_notifications).",
+    )
+    reader_session: DbText | None = Field(
+        default=None,
+        max_length=4096,
+        description="A signed-in reader's session "
+        "(POST /reader/session): the comment is posted as that account, whose name is used.",
+    )
+    guest_token: DbText | None = Field(
+        default=None,
+        max_length=64,
+        description="A random first-party token the embed keeps "
+        "for a guest (22-64 characters A-Z a-z 0-9 _ -); a ban of the guest covers it.",
+    )
 
 
 class ReasonOut(BaseModel):
@@ -155,9 +186,11 @@ class StatementOut(BaseModel):
     issued_at: datetime
 
 
-OUTCOME_HELP = ("published: shown to readers now; held: a moderator will read it first; rejected: not published; "
-                "checking: stored, but the server was too busy to check it at once. It is decided as soon as the "
-                "models are free (usually within seconds): ask `outcome_url` until the outcome is no longer checking.")
+OUTCOME_HELP = (
+    "published: shown to readers now; held: a moderator will read it first; rejected: not published; "
+    "checking: stored, but the server was too busy to check it at once. It is decided as soon as the "
+    "models are free (usually within seconds): ask `outcome_url` until the outcome is no longer checking."
+)
 
 
 class PostedOut(BaseModel):
@@ -165,11 +198,16 @@ class PostedOut(BaseModel):
     message: str = Field(description="The decision in plain words, for the reader.")
     reasons: list[ReasonOut]
     comment: CommentOut
-    outcome_url: str = Field(description="Where the author's page asks for the comment's outcome later "
-                                         "(GET; it carries a token that only this answer gives out).")
+    outcome_url: str = Field(
+        description="Where the author's page asks for the comment's outcome later "
+        "(GET; it carries a token that only this answer gives out)."
+    )
     statement: StatementOut | None = Field(default=None, description="With a rejection: its statement of reasons.")
-    edit_token: str | None = Field(default=None, description="The secret that lets the author edit or delete this "
-                                   "comment until `editable_until`; given out only here, keep it.")
+    edit_token: str | None = Field(
+        default=None,
+        description="The secret that lets the author edit or delete this "
+        "comment until `editable_until`; given out only here, keep it.",
+    )
     editable_until: datetime | None = None
 
 
@@ -196,7 +234,9 @@ class DeletedOut(BaseModel):
 
 class ReaderSessionIn(Strict):
     site: DbText = Field(min_length=1, max_length=64)
-    reader_token: DbText = Field(min_length=1, max_length=4096, description="The JWT the publisher signed for its signed-in reader.")
+    reader_token: DbText = Field(
+        min_length=1, max_length=4096, description="The JWT the publisher signed for its signed-in reader."
+    )
 
 
 class ReaderSessionOut(BaseModel):
@@ -207,8 +247,11 @@ class ReaderSessionOut(BaseModel):
 
 class SsoIn(Strict):
     algorithm: Literal["HS256", "RS256", "ES256"]
-    key: DbText = Field(min_length=1, max_length=10_000, description="HS256: the shared secret (32 bytes or more); "
-                        "RS256/ES256: the publisher's PEM public key.")
+    key: DbText = Field(
+        min_length=1,
+        max_length=10_000,
+        description="HS256: the shared secret (32 bytes or more); RS256/ES256: the publisher's PEM public key.",
+    )
 
 
 class SsoOut(BaseModel):
@@ -252,8 +295,15 @@ class ReportOut(BaseModel):
     message: str
 
 
-NOTICE_GROUNDS = Literal["defamation", "illegal_hate_speech", "terrorist_content", "privacy_violation",
-                         "intellectual_property", "child_safety", "other"]
+NOTICE_GROUNDS = Literal[
+    "defamation",
+    "illegal_hate_speech",
+    "terrorist_content",
+    "privacy_violation",
+    "intellectual_property",
+    "child_safety",
+    "other",
+]
 NoticeStatusWord = Literal["received", "under_review", "action_taken", "no_action"]
 
 
@@ -261,10 +311,16 @@ class NoticeIn(Strict):
     """A notice of illegal content (EU Digital Services Act, Art. 16)."""
 
     ground: NOTICE_GROUNDS = Field(description="The legal ground: why the comment is illegal.")
-    explanation: DbText = Field(max_length=20_000, description="Why the comment is illegal, in the notifier's words (10 to 5,000 characters).")
+    explanation: DbText = Field(
+        max_length=20_000, description="Why the comment is illegal, in the notifier's words (10 to 5,000 characters)."
+    )
     notifier_name: DbText = Field(default="", max_length=200, description="Required, except for child_safety.")
-    notifier_email: Email = Field(default="", max_length=254, description="Required, except for child_safety; the decision is told there.")
-    good_faith: StrictBool = Field(description="The notifier's statement that the notice is accurate and complete, in good faith: must be true.")
+    notifier_email: Email = Field(
+        default="", max_length=254, description="Required, except for child_safety; the decision is told there."
+    )
+    good_faith: StrictBool = Field(
+        description="The notifier's statement that the notice is accurate and complete, in good faith: must be true."
+    )
 
 
 class NoticeOut(BaseModel):
@@ -309,18 +365,33 @@ class PolicyOut(BaseModel):
 
 # --- webhooks ---------------------------------------------------------------------------------
 
-EventKind = Literal["comment.created", "comment.published", "comment.held", "comment.rejected", "comment.edited",
-                    "comment.deleted", "comment.reported", "article.closed"]
+EventKind = Literal[
+    "comment.created",
+    "comment.published",
+    "comment.held",
+    "comment.rejected",
+    "comment.edited",
+    "comment.deleted",
+    "comment.reported",
+    "article.closed",
+]
 # http or https, with no user name or password before the host (the signature authenticates).
 WEBHOOK_URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://[^/@?#\\]+([/?#][^\x00]*)?$"
-WebhookUrl = Annotated[HttpUrl, BeforeValidator(_json_string),
-                       Field(description="http or https, no user name or password; at most 2000 characters.",
-                             json_schema_extra={"pattern": WEBHOOK_URL_PATTERN, "maxLength": 2000})]
+WebhookUrl = Annotated[
+    HttpUrl,
+    BeforeValidator(_json_string),
+    Field(
+        description="http or https, no user name or password; at most 2000 characters.",
+        json_schema_extra={"pattern": WEBHOOK_URL_PATTERN, "maxLength": 2000},
+    ),
+]
 
 
 class WebhookIn(Strict):
     url: WebhookUrl
-    events: list[EventKind] = Field(default_factory=list, max_length=8, description="Event types to send; empty or left out: all.")
+    events: list[EventKind] = Field(
+        default_factory=list, max_length=8, description="Event types to send; empty or left out: all."
+    )
     description: DbText = Field(default="", max_length=200)
 
 

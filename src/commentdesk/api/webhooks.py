@@ -27,16 +27,32 @@ from commentdesk.services import webhooks
 from commentdesk.store.models import Site, WebhookEndpoint
 
 router = APIRouter(prefix="/api/v1/webhooks", route_class=SessionReleasingRoute, tags=["webhooks"])
-ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorOut, "description": text} for status, text in {
-    400: "Malformed request", 401: "Missing or wrong API key", 404: "No such webhook for this site",
-    413: "Request too large", 422: "Invalid fields"}.items()}
-CREATE_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, 409: {"model": ErrorOut, "description": "The site has as many webhooks as it may have"}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": text}
+    for status, text in {
+        400: "Malformed request",
+        401: "Missing or wrong API key",
+        404: "No such webhook for this site",
+        413: "Request too large",
+        422: "Invalid fields",
+    }.items()
+}
+CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    409: {"model": ErrorOut, "description": "The site has as many webhooks as it may have"},
+}
 
 
 def _webhook_out(endpoint: WebhookEndpoint, counts: dict[str, int]) -> dict:
-    return {"id": endpoint.id, "url": endpoint.url, "events": list(endpoint.event_kinds or []),
-            "description": endpoint.description, "active": endpoint.active, "created_at": endpoint.created_at,
-            "deliveries": DeliveryCounts(**counts)}
+    return {
+        "id": endpoint.id,
+        "url": endpoint.url,
+        "events": list(endpoint.event_kinds or []),
+        "description": endpoint.description,
+        "active": endpoint.active,
+        "created_at": endpoint.created_at,
+        "deliveries": DeliveryCounts(**counts),
+    }
 
 
 def _refused(error: webhooks.WebhookError) -> ApiError:
@@ -50,8 +66,13 @@ def _own_endpoint(session: Session, site: Site, endpoint_id: int) -> WebhookEndp
     return endpoint
 
 
-@router.post("", response_model=WebhookCreatedOut, status_code=201, responses=CREATE_ERRORS,
-             summary="Add a webhook endpoint; the answer holds its signing secret, shown only this once")
+@router.post(
+    "",
+    response_model=WebhookCreatedOut,
+    status_code=201,
+    responses=CREATE_ERRORS,
+    summary="Add a webhook endpoint; the answer holds its signing secret, shown only this once",
+)
 def create_webhook(body: WebhookIn, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
     try:
         endpoint, secret = webhooks.create(session, site, str(body.url), list(body.events), body.description)
@@ -68,13 +89,19 @@ def list_webhooks(site: Site = Depends(calling_site), session: Session = Depends
 
 
 @router.patch("/{webhook_id}", response_model=WebhookOut, responses=ERRORS, summary="Change or pause a webhook endpoint")
-def update_webhook(webhook_id: PathId, body: WebhookUpdateIn, site: Site = Depends(calling_site),
-                   session: Session = Depends(db_session)):
+def update_webhook(
+    webhook_id: PathId, body: WebhookUpdateIn, site: Site = Depends(calling_site), session: Session = Depends(db_session)
+):
     endpoint = _own_endpoint(session, site, webhook_id)
     try:
-        webhooks.update(session, endpoint, url=str(body.url) if body.url is not None else None,
-                        kinds=list(body.events) if body.events is not None else None,
-                        description=body.description, active=body.active)
+        webhooks.update(
+            session,
+            endpoint,
+            url=str(body.url) if body.url is not None else None,
+            kinds=list(body.events) if body.events is not None else None,
+            description=body.description,
+            active=body.active,
+        )
     except webhooks.WebhookError as error:
         raise _refused(error) from None
     return WebhookOut(**_webhook_out(endpoint, webhooks.delivery_counts(session, [endpoint.id])[endpoint.id]))
@@ -86,22 +113,46 @@ def delete_webhook(webhook_id: PathId, site: Site = Depends(calling_site), sessi
     return Response(status_code=204)
 
 
-@router.get("/{webhook_id}/deliveries", response_model=DeliveriesOut, responses=ERRORS,
-            summary="The newest deliveries to an endpoint: status, tries, last error, next try")
-def list_deliveries(webhook_id: PathId, status: Literal["pending", "delivered", "failed"] | None = None,
-                    limit: int = Query(default=50, ge=1, le=200), site: Site = Depends(calling_site),
-                    session: Session = Depends(db_session)):
+@router.get(
+    "/{webhook_id}/deliveries",
+    response_model=DeliveriesOut,
+    responses=ERRORS,
+    summary="The newest deliveries to an endpoint: status, tries, last error, next try",
+)
+def list_deliveries(
+    webhook_id: PathId,
+    status: Literal["pending", "delivered", "failed"] | None = None,
+    limit: int = Query(default=50, ge=1, le=200),
+    site: Site = Depends(calling_site),
+    session: Session = Depends(db_session),
+):
     endpoint = _own_endpoint(session, site, webhook_id)
     rows = webhooks.recent_deliveries(session, [endpoint.id], status=status, limit=limit)
-    return DeliveriesOut(deliveries=[DeliveryOut(
-        # A stored status word (a string column); DeliveryOut checks it is one of the three.
-        id=row.delivery.id, event_id=row.event_id, event_type=row.event_type, status=row.delivery.status,  # type: ignore[arg-type]
-        attempts=row.delivery.attempts, last_status_code=row.delivery.last_status_code, last_error=row.delivery.last_error,
-        next_attempt_at=row.next_attempt_at, delivered_at=row.delivery.delivered_at, created_at=row.delivery.created_at,
-    ) for row in rows])
+    return DeliveriesOut(
+        deliveries=[
+            DeliveryOut(
+                # A stored status word (a string column); DeliveryOut checks it is one of the three.
+                id=row.delivery.id,
+                event_id=row.event_id,
+                event_type=row.event_type,
+                status=row.delivery.status,  # type: ignore[arg-type]
+                attempts=row.delivery.attempts,
+                last_status_code=row.delivery.last_status_code,
+                last_error=row.delivery.last_error,
+                next_attempt_at=row.next_attempt_at,
+                delivered_at=row.delivery.delivered_at,
+                created_at=row.delivery.created_at,
+            )
+            for row in rows
+        ]
+    )
 
 
-@router.post("/{webhook_id}/retry", response_model=RetriedOut, responses=ERRORS,
-             summary="Send the endpoint's failed deliveries again, from their first try")
+@router.post(
+    "/{webhook_id}/retry",
+    response_model=RetriedOut,
+    responses=ERRORS,
+    summary="Send the endpoint's failed deliveries again, from their first try",
+)
 def retry_webhook(webhook_id: PathId, site: Site = Depends(calling_site), session: Session = Depends(db_session)):
     return RetriedOut(retried=webhooks.retry_failed(session, _own_endpoint(session, site, webhook_id)))

@@ -30,6 +30,7 @@ def run(args) -> int:
     app = create_app(settings)
     seed_demo(app)
     announce(app, f"http://{settings.host}:{settings.port}")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=settings.access_log,
-                **proxy_options(settings))
+    uvicorn.run(
+        app, host=settings.host, port=settings.port, log_level="info", access_log=settings.access_log, **proxy_options(settings)
+    )
     return 0

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from commentdesk.input_errors import InputError, reports_input_errors, require_dir, require_file
 
-EVAL_SETS = ("c3", "ucc", "kaggle_insults", "olid", "wiki", "bias_madlibs", "robustness",
-             "semeval", "all")
+EVAL_SETS = ("c3", "ucc", "kaggle_insults", "olid", "wiki", "bias_madlibs", "robustness", "semeval", "all")
 # What to do when a labeled set is missing or unreadable (printed after the one-line error).
-DATA_FIX = ("Point --data-dir (or COMMENTDESK_LABELED_DATA) at the folder of labeled sets (c3/, ucc/, ...; "
-            "the model card lists them).")
+DATA_FIX = (
+    "Point --data-dir (or COMMENTDESK_LABELED_DATA) at the folder of labeled sets (c3/, ucc/, ...; the model card lists them)."
+)
 FILE_FIX = "--file takes a labeled JSON-lines file and --articles a JSON object of articles (format: commentdesk/evaluation/policy_eval.py)."
 
 
@@ -29,27 +29,42 @@ def labeled_data(args: argparse.Namespace) -> Path:
 
 def register(subparsers) -> None:
     ev = subparsers.add_parser("eval", help="Evaluate the moderation models on labeled data.")
-    ev.add_argument("--set", dest="eval_set", choices=EVAL_SETS, default="all",
-                    help="labeled set to evaluate (semeval = relevance on SemEval and C3)")
-    ev.add_argument("--data-dir", type=Path, default=None,
-                    help="labeled data (default: $COMMENTDESK_LABELED_DATA or ../shared/data)")
-    ev.add_argument("--out", type=Path, default=Path("eval-report"),
-                    help="folder for metrics.json, README.md, report.html and plots")
-    ev.add_argument("--weights-dir", type=Path, default=None,
-                    help="weights to evaluate (default: the shipped ones)")
-    ev.add_argument("--cache-dir", type=Path, default=None,
-                    help="embedding cache (default: ./.cache)")
-    ev.add_argument("--file", type=Path, default=None,
-                    help="instead of the data sets: run the full moderation policy on this labeled JSON-lines "
-                         "file (see commentdesk/evaluation/policy_eval.py for the format)")
-    ev.add_argument("--articles", type=Path, default=None,
-                    help="with --file: a JSON object of articles that lines name by key")
-    ev.add_argument("--transfer", action="store_true",
-                    help="leave-one-source-out: train the abuse recipe without each labeled set in turn and score "
-                         "it on that set (long: about ten minutes a set on two cores; resumes where it stopped)")
-    ev.add_argument("--suite", choices=("functional", "offtopic", "all"), default=None,
-                    help="instead of the data sets: the hand-written functional and off-topic suites, judged by the "
-                         "full policy (see commentdesk/evaluation/suites.py)")
+    ev.add_argument(
+        "--set",
+        dest="eval_set",
+        choices=EVAL_SETS,
+        default="all",
+        help="labeled set to evaluate (semeval = relevance on SemEval and C3)",
+    )
+    ev.add_argument(
+        "--data-dir", type=Path, default=None, help="labeled data (default: $COMMENTDESK_LABELED_DATA or ../shared/data)"
+    )
+    ev.add_argument(
+        "--out", type=Path, default=Path("eval-report"), help="folder for metrics.json, README.md, report.html and plots"
+    )
+    ev.add_argument("--weights-dir", type=Path, default=None, help="weights to evaluate (default: the shipped ones)")
+    ev.add_argument("--cache-dir", type=Path, default=None, help="embedding cache (default: ./.cache)")
+    ev.add_argument(
+        "--file",
+        type=Path,
+        default=None,
+        help="instead of the data sets: run the full moderation policy on this labeled JSON-lines "
+        "file (see commentdesk/evaluation/policy_eval.py for the format)",
+    )
+    ev.add_argument("--articles", type=Path, default=None, help="with --file: a JSON object of articles that lines name by key")
+    ev.add_argument(
+        "--transfer",
+        action="store_true",
+        help="leave-one-source-out: train the abuse recipe without each labeled set in turn and score "
+        "it on that set (long: about ten minutes a set on two cores; resumes where it stopped)",
+    )
+    ev.add_argument(
+        "--suite",
+        choices=("functional", "offtopic", "all"),
+        default=None,
+        help="instead of the data sets: the hand-written functional and off-topic suites, judged by the "
+        "full policy (see commentdesk/evaluation/suites.py)",
+    )
     ev.set_defaults(handler=run)
 
 
@@ -71,8 +86,7 @@ def run(args: argparse.Namespace) -> int:
     results = []
     chosen = args.eval_set
     abuse = load_abuse_model(args.weights_dir)
-    abuse_sets = evaluate.ABUSE_EVAL_SETS if chosen == "all" else (
-        (chosen,) if chosen in evaluate.ABUSE_EVAL_SETS else ())
+    abuse_sets = evaluate.ABUSE_EVAL_SETS if chosen == "all" else ((chosen,) if chosen in evaluate.ABUSE_EVAL_SETS else ())
     for name in abuse_sets:
         print(f"evaluating abuse on {name}", file=sys.stderr)
         results.append(evaluate.evaluate_abuse_set(abuse, name, data_dir, out, args.cache_dir))
@@ -93,8 +107,9 @@ def run(args: argparse.Namespace) -> int:
         header["relevance model"] = relevance.version
         header["relevance thresholds"] = relevance.recommended_thresholds
     paths = write_reports(results, out, header)
-    print(json.dumps({"reports": {k: str(v) for k, v in paths.items()},
-                      "results": {r.name: r.metrics for r in results}}, indent=2))
+    print(
+        json.dumps({"reports": {k: str(v) for k, v in paths.items()}, "results": {r.name: r.metrics for r in results}}, indent=2)
+    )
     return 0
 
 
@@ -107,8 +122,12 @@ def run_transfer_eval(args: argparse.Namespace) -> int:
     if args.weights_dir:  # a model of the previous kind to compare with, on the same rows
         previous = transfer.baseline(data_dir, args.weights_dir, args.out / "transfer-previous.json", cache_dir=args.cache_dir)
     report = transfer.write_report(results, previous, args.out, f"commentdesk eval --transfer --out {args.out}")
-    print(json.dumps({"report": str(report), "mean_roc_auc": results.get("mean_roc_auc"),
-                      "worst_roc_auc": results.get("worst_roc_auc")}, indent=2))
+    print(
+        json.dumps(
+            {"report": str(report), "mean_roc_auc": results.get("mean_roc_auc"), "worst_roc_auc": results.get("worst_roc_auc")},
+            indent=2,
+        )
+    )
     return 0
 
 
@@ -154,8 +173,10 @@ def run_suites(args: argparse.Namespace) -> int:
     from commentdesk.moderation.scorer import Scorer
 
     if args.file or args.weights_dir:
-        print("error: --suite judges the installed models with the full policy; it cannot be combined with --file or --weights-dir",
-              file=sys.stderr)
+        print(
+            "error: --suite judges the installed models with the full policy; it cannot be combined with --file or --weights-dir",
+            file=sys.stderr,
+        )
         return 2
     # A generous budget: on a busy machine a timed-out comment would be held and miscounted.
     scorer = Scorer(models=ModerationModels(timeout_ms=120_000))

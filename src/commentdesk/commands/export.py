@@ -16,8 +16,9 @@ def register(commands) -> None:
     export = commands.add_parser("export", help="Export a site's comments as JSON lines.")
     export.add_argument("--site", required=True, help="Slug of the site to export.")
     export.add_argument("--format", choices=["jsonl"], default="jsonl", help="Output format (one JSON object per line).")
-    export.add_argument("--status", default="published,pending,rejected",
-                        help="Comma-separated statuses to export (default: all).")
+    export.add_argument(
+        "--status", default="published,pending,rejected", help="Comma-separated statuses to export (default: all)."
+    )
     export.add_argument("-o", "--output", type=Path, help="File to write (default: standard output).")
     add_settings_arguments(export, DATABASE_SETTINGS)
     export.set_defaults(handler=run)
@@ -41,8 +42,9 @@ def run(args) -> int:
         if site is None:
             return no_site(args.site)
         total = count_comments(session, site, statuses)
-        with closing(tqdm(exported_rows(session, site, statuses), total=total, unit=" comments", desc="export",
-                          file=sys.stderr)) as rows:
+        with closing(
+            tqdm(exported_rows(session, site, statuses), total=total, unit=" comments", desc="export", file=sys.stderr)
+        ) as rows:
             if args.output is None:
                 written = write_jsonl(rows, sys.stdout)
                 sys.stdout.flush()

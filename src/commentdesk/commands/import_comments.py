@@ -15,20 +15,28 @@ from commentdesk.input_errors import reports_input_errors
 
 IMPORT_SETTINGS = {"data_dir", "database_url", "secret_key", "model_timeout_ms"}
 # What to do when the source file turns out unreadable part-way (after the one-line error).
-IMPORT_FIX = ("Give the source's own export: the .xml file for disqus and wordpress, the SQLite database file for isso. "
-              "Nothing was imported.")
+IMPORT_FIX = (
+    "Give the source's own export: the .xml file for disqus and wordpress, the SQLite database file for isso. "
+    "Nothing was imported."
+)
 
 
 def register(commands) -> None:
-    importer = commands.add_parser("import", help="Import comments from Disqus, WordPress or Isso.",
-                                   description="Import comments; the whole file goes in one transaction, or nothing does.")
+    importer = commands.add_parser(
+        "import",
+        help="Import comments from Disqus, WordPress or Isso.",
+        description="Import comments; the whole file goes in one transaction, or nothing does.",
+    )
     sources = importer.add_subparsers(dest="import_source", required=True, metavar="SOURCE")
     for name, source in SOURCES.items():
         sub = sources.add_parser(name, help=source.help, description=source.help)
         sub.add_argument("file", type=Path, metavar=source.metavar, help=source.file_help)
         sub.add_argument("--site", required=True, help="Slug of the site to import into.")
-        sub.add_argument("--moderate", action="store_true",
-                         help="Run each comment through moderation instead of taking over the source's approval.")
+        sub.add_argument(
+            "--moderate",
+            action="store_true",
+            help="Run each comment through moderation instead of taking over the source's approval.",
+        )
         sub.add_argument("--dry-run", action="store_true", help="Read and check everything, report, store nothing.")
         for flag, flag_help in source.flags:
             sub.add_argument(flag, help=flag_help)
@@ -55,8 +63,9 @@ def run(args) -> int:
         try:
             with ExitStack() as resources:
                 records = source.read(args.file, args, resources)
-                summary = import_records(session, site, records, secret=settings.resolved_secret(),
-                                         pipeline=pipeline, dry_run=args.dry_run)
+                summary = import_records(
+                    session, site, records, secret=settings.resolved_secret(), pipeline=pipeline, dry_run=args.dry_run
+                )
         except ImportFileError as error:
             return fail(f"{args.file}: {error}; nothing was imported. Check that it is {source.file_help}.")
     outcome = "dry run, nothing was stored" if args.dry_run else "committed"
@@ -68,5 +77,6 @@ def run(args) -> int:
 def _pipeline(settings):
     from commentdesk.moderation.pipeline import ModerationModels, Pipeline
 
-    return Pipeline(ModerationModels(timeout_ms=settings.model_timeout_ms, enabled=True,
-                                     models_dir=settings.resolved_models_dir()).load())
+    return Pipeline(
+        ModerationModels(timeout_ms=settings.model_timeout_ms, enabled=True, models_dir=settings.resolved_models_dir()).load()
+    )

@@ -32,8 +32,12 @@ Example:
 
 
 def register(commands) -> None:
-    score = commands.add_parser("score", help="Moderate JSON lines from stdin; one decision per line on stdout.",
-                                description=SCORE_CONTRACT, formatter_class=argparse.RawDescriptionHelpFormatter)
+    score = commands.add_parser(
+        "score",
+        help="Moderate JSON lines from stdin; one decision per line on stdout.",
+        description=SCORE_CONTRACT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     score.set_defaults(handler=run)
 
 

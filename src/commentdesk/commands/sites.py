@@ -83,7 +83,10 @@ def _sso(session, site, args) -> int:
             return fail(str(error))
     session.commit()
     shown = reader_identity.describe(site)
-    print(f"sign-in for {site.slug}: " + (f"{shown['algorithm']}, key fingerprint {shown['key_fingerprint']}" if shown["enabled"] else "off"))
+    print(
+        f"sign-in for {site.slug}: "
+        + (f"{shown['algorithm']}, key fingerprint {shown['key_fingerprint']}" if shown["enabled"] else "off")
+    )
     return 0
 
 

@@ -19,23 +19,34 @@ DECISIONS_FIX = "--decisions-from-db takes the URL of a commentdesk database, e.
 
 def register(subparsers) -> None:
     tr = subparsers.add_parser("train", help="Retrain the moderation models from labeled data and moderators' decisions.")
-    tr.add_argument("--data-dir", type=Path, default=None,
-                    help="labeled data (default: $COMMENTDESK_LABELED_DATA or ../shared/data)")
-    tr.add_argument("--out", type=Path, default=None,
-                    help="new versioned weights folder (default: ./weights-<version>)")
-    tr.add_argument("--decisions-from-db", default=None, metavar="URL",
-                    help="also learn from the moderators' recorded decisions in this database "
-                         "(a SQLAlchemy URL, e.g. sqlite:///data/commentdesk.sqlite3)")
+    tr.add_argument(
+        "--data-dir", type=Path, default=None, help="labeled data (default: $COMMENTDESK_LABELED_DATA or ../shared/data)"
+    )
+    tr.add_argument("--out", type=Path, default=None, help="new versioned weights folder (default: ./weights-<version>)")
+    tr.add_argument(
+        "--decisions-from-db",
+        default=None,
+        metavar="URL",
+        help="also learn from the moderators' recorded decisions in this database "
+        "(a SQLAlchemy URL, e.g. sqlite:///data/commentdesk.sqlite3)",
+    )
     tr.add_argument("--site", default=None, help="with --decisions-from-db: only this site's decisions")
-    tr.add_argument("--install", action="store_true",
-                    help="make the new weights the active ones in --models-dir, only if they do better: "
-                         "on the moderators' decisions (new out-of-fold vs current) and no worse on the news sets")
-    tr.add_argument("--models-dir", type=Path, default=None,
-                    help="installed weights (default: $COMMENTDESK_MODELS_DIR or data/models)")
+    tr.add_argument(
+        "--install",
+        action="store_true",
+        help="make the new weights the active ones in --models-dir, only if they do better: "
+        "on the moderators' decisions (new out-of-fold vs current) and no worse on the news sets",
+    )
+    tr.add_argument(
+        "--models-dir", type=Path, default=None, help="installed weights (default: $COMMENTDESK_MODELS_DIR or data/models)"
+    )
     tr.add_argument("--cache-dir", type=Path, default=None)
-    tr.add_argument("--commercial", action="store_true",
-                    help="learn only from sets whose licences allow commercial use (CC0, MIT, Apache, CDLA-Permissive) "
-                         "and the project's own seeds")
+    tr.add_argument(
+        "--commercial",
+        action="store_true",
+        help="learn only from sets whose licences allow commercial use (CC0, MIT, Apache, CDLA-Permissive) "
+        "and the project's own seeds",
+    )
     tr.set_defaults(handler=run)
 
 
@@ -73,12 +84,17 @@ def run(args: argparse.Namespace) -> int:
     sets = tuple(name for name in LABELED_SETS if name in COMMERCIAL_SETS) if args.commercial else LABELED_SETS
     learn, check = split_decisions(decisions)
     abuse_meta = train_shipped(data_dir, out, abuse_version, sets, cache_dir=args.cache_dir, site_examples=learn or None)
-    relevance_meta = train_relevance(data_dir, out, version=relevance_version,
-                                     cache_dir=args.cache_dir)
+    relevance_meta = train_relevance(data_dir, out, version=relevance_version, cache_dir=args.cache_dir)
     harm_meta = _train_harm(data_dir, out, args)
     comparison = compare_with_current(current_dir, out, abuse_meta, check)
-    summary: dict[str, Any] = {"weights": str(out), "current": str(current_dir), "comparison": comparison,
-               "abuse": abuse_meta, "relevance": relevance_meta, "harm": harm_meta}
+    summary: dict[str, Any] = {
+        "weights": str(out),
+        "current": str(current_dir),
+        "comparison": comparison,
+        "abuse": abuse_meta,
+        "relevance": relevance_meta,
+        "harm": harm_meta,
+    }
     if args.install:
         summary["installed"] = False
         if comparison["better"]:
@@ -96,13 +112,14 @@ def _train_harm(data_dir: Path, out: Path, args: argparse.Namespace) -> dict:
     from commentdesk.evaluation import train_harm
 
     if args.commercial:
-        note = ("not trained: its sets (DynaHate, C3, UCC) are not commercially usable; "
-                "the installed set falls back to the shipped harm model, which is non-commercial too")
+        note = (
+            "not trained: its sets (DynaHate, C3, UCC) are not commercially usable; "
+            "the installed set falls back to the shipped harm model, which is non-commercial too"
+        )
         print(f"harm model {note}", file=sys.stderr)
         return {"trained": False, "note": note}
     meta = train_harm.train(data_dir, out, args.cache_dir or Path(".cache"), train_harm.DEFAULT_NEWS_BUDGET, 1.0)
-    return {"trained": True, "version": meta["version"], "thresholds": meta["recommended_thresholds"],
-            "figures": meta["figures"]}
+    return {"trained": True, "version": meta["version"], "thresholds": meta["recommended_thresholds"], "figures": meta["figures"]}
 
 
 def _human_labels(database_url: str, site_slug: str | None) -> list[dict]:
@@ -120,8 +137,10 @@ def _human_labels(database_url: str, site_slug: str | None) -> list[dict]:
             if site_slug:
                 site = repo.site_by_slug(session, site_slug)
                 if site is None:
-                    raise InputError(f"no site {site_slug!r} in that database. Give --site the slug of one of its sites "
-                                     "(commentdesk sites list).")
+                    raise InputError(
+                        f"no site {site_slug!r} in that database. Give --site the slug of one of its sites "
+                        "(commentdesk sites list)."
+                    )
                 site_id = site.id
             return human_labels(session, site_id)
     except SQLAlchemyError as error:

@@ -39,7 +39,9 @@ def seed_demo(app, out=sys.stderr) -> bool:
     settings = app.state.settings
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     (settings.data_dir / "demo-api-key.txt").write_text(key + "\n")
-    print(f"commentdesk demo: site '{SITE['slug']}' created; its API key is in {settings.data_dir / 'demo-api-key.txt'}", file=out)
+    print(
+        f"commentdesk demo: site '{SITE['slug']}' created; its API key is in {settings.data_dir / 'demo-api-key.txt'}", file=out
+    )
 
     app.state.pipeline.models.load()
     poster = app.state.poster
@@ -51,14 +53,27 @@ def seed_demo(app, out=sys.stderr) -> bool:
                 raise RuntimeError("the demo site was removed while it was being seeded")
             published_at = datetime.fromisoformat(spec["published_at"])
             article, _ = repo.upsert_article(
-                session, demo_site, spec["url"], title=spec["title"], body=spec["body"], author=spec["author"], published_at=published_at,
+                session,
+                demo_site,
+                spec["url"],
+                title=spec["title"],
+                body=spec["body"],
+                author=spec["author"],
+                published_at=published_at,
             )
             session.commit()
             ids: dict[str, int] = {}
             for key_name, author, text, minutes, parent_key in spec["comments"]:
                 try:
-                    posted = poster.post(session, article, author_name=author, author_email=None, text=text,
-                                         parent_id=ids.get(parent_key) if parent_key else None, defer_when_busy=False)
+                    posted = poster.post(
+                        session,
+                        article,
+                        author_name=author,
+                        author_email=None,
+                        text=text,
+                        parent_id=ids.get(parent_key) if parent_key else None,
+                        defer_when_busy=False,
+                    )
                 except PostingError as error:  # e.g. replying to a comment the models held
                     print(f"  skipped {key_name}: {error.message}", file=out)
                     continue
@@ -71,8 +86,11 @@ def seed_demo(app, out=sys.stderr) -> bool:
                 session.commit()
             session.commit()
         print(f"  {spec['title']}", file=out)
-    print(f"commentdesk demo: {outcomes['published']} published, {outcomes['pending']} held for review, "
-          f"{outcomes['rejected']} rejected by the models", file=out)
+    print(
+        f"commentdesk demo: {outcomes['published']} published, {outcomes['pending']} held for review, "
+        f"{outcomes['rejected']} rejected by the models",
+        file=out,
+    )
     return True
 
 
@@ -87,9 +105,11 @@ def announce(app, base_url: str, out=sys.stderr) -> None:
     print(f"commentdesk demo: moderators sign in at {base_url}/moderate as {DEMO_MODERATOR[0]} / {DEMO_MODERATOR[1]}", file=out)
     if article_id is None:
         return
-    print(f"commentdesk demo: the article \"{spec['title']}\"", file=out)
+    print(f'commentdesk demo: the article "{spec["title"]}"', file=out)
     print(f"  commentdesk's page for it:  {base_url}/articles/{article_id}", file=out)
-    print(f"  the same page in Urdu:      {base_url}/articles/{article_id}?lang=ur  (right to left; ?lang=de for German)", file=out)
+    print(
+        f"  the same page in Urdu:      {base_url}/articles/{article_id}?lang=ur  (right to left; ?lang=de for German)", file=out
+    )
     print(f"  registered under the URL:   {spec['url']}  (site '{SITE['slug']}')", file=out)
     print("  to show its comments on any page of yours, paste:", file=out)
     print(embed_snippet(base_url, SITE["slug"], spec["url"]), file=out)
@@ -97,9 +117,11 @@ def announce(app, base_url: str, out=sys.stderr) -> None:
 
 def embed_snippet(base_url: str, site_slug: str, article_url: str) -> str:
     """The two tags of docs/embedding.md for one registered article."""
-    return (f'<div id="commentdesk"></div>\n'
-            f'<script src="{base_url}/static/embed.js" data-site="{html.escape(site_slug)}" '
-            f'data-url="{html.escape(article_url)}" async></script>')
+    return (
+        f'<div id="commentdesk"></div>\n'
+        f'<script src="{base_url}/static/embed.js" data-site="{html.escape(site_slug)}" '
+        f'data-url="{html.escape(article_url)}" async></script>'
+    )
 
 
 def _backdate(session, comment: Comment, when: datetime) -> None:

@@ -24,9 +24,20 @@ EVAL_CAP = 2000
 # Labeled sets the model learns from, and the weight of one of its rows in the loss. News
 # comments are the target domain; seeds are few and written for the cases public sets miss.
 SET_WEIGHTS = {
-    "c3": 2.0, "ucc": 2.0, "toxic_spans": 1.5, "kaggle_insults": 1.0, "olid": 0.7, "davidson": 0.4,
-    "dynahate": 1.0, "implicit_hate": 1.0, "hatexplain": 1.0, "toxigen": 1.0, "cad": 1.0,
-    "wiki_context": 1.0, "seeds": 4.0, "site": 5.0,
+    "c3": 2.0,
+    "ucc": 2.0,
+    "toxic_spans": 1.5,
+    "kaggle_insults": 1.0,
+    "olid": 0.7,
+    "davidson": 0.4,
+    "dynahate": 1.0,
+    "implicit_hate": 1.0,
+    "hatexplain": 1.0,
+    "toxigen": 1.0,
+    "cad": 1.0,
+    "wiki_context": 1.0,
+    "seeds": 4.0,
+    "site": 5.0,
 }
 LABELED_SETS = tuple(name for name in SET_WEIGHTS if name not in ("seeds", "site"))
 # Sets that are only evaluated on (never trained on by any model).
@@ -52,8 +63,15 @@ class Part:
         return len(self.texts)
 
     def take(self, rows: np.ndarray) -> Part:
-        return Part(self.name, [self.texts[i] for i in rows], self.targets[rows], self.labels[rows],
-                    self.heads[rows], self.groups[rows], self.states.take(rows))
+        return Part(
+            self.name,
+            [self.texts[i] for i in rows],
+            self.targets[rows],
+            self.labels[rows],
+            self.heads[rows],
+            self.groups[rows],
+            self.states.take(rows),
+        )
 
 
 def select_rows(abuse_set: AbuseSet, split: str, cap: int, seed: int = 0) -> np.ndarray:
@@ -81,25 +99,35 @@ def set_part(name: str, data_dir: Path, split: str, cache_dir: Path | None = Non
     abuse_set = load_abuse_set(name, data_dir)
     rows = select_rows(abuse_set, split, TRAIN_CAP if split == "train" else EVAL_CAP)
     texts = [abuse_set.texts[i] for i in rows]
-    return Part(name, texts, abuse_set.targets()[rows].astype(np.float32), abuse_set.labels[rows].astype(np.int8),
-                _heads(abuse_set, rows), abuse_set.groups[rows], trunk_states(f"{name}-{split}", texts, cache_dir))
+    return Part(
+        name,
+        texts,
+        abuse_set.targets()[rows].astype(np.float32),
+        abuse_set.labels[rows].astype(np.int8),
+        _heads(abuse_set, rows),
+        abuse_set.groups[rows],
+        trunk_states(f"{name}-{split}", texts, cache_dir),
+    )
 
 
-def labeled_part(name: str, examples: list[tuple[str, int, dict[str, float]]], cache_dir: Path | None = None,
-                 cache: bool = True) -> Part:
+def labeled_part(
+    name: str, examples: list[tuple[str, int, dict[str, float]]], cache_dir: Path | None = None, cache: bool = True
+) -> Part:
     """Hand-written seeds or moderators' decisions: (text, label, head targets)."""
     texts = [text for text, _label, _heads in examples]
     labels = np.array([label for _text, label, _heads in examples], dtype=np.int8)
-    heads = np.array([[found.get(head, np.nan) for head in HEADS] for _t, _l, found in examples],
-                     dtype=np.float32).reshape(len(examples), len(HEADS))
+    heads = np.array([[found.get(head, np.nan) for head in HEADS] for _t, _l, found in examples], dtype=np.float32).reshape(
+        len(examples), len(HEADS)
+    )
     if cache:
         states = trunk_states(name, texts, cache_dir)
     else:
         from commentdesk.evaluation.trunk_cache import fresh_states
 
         states = fresh_states(texts, desc=name)
-    return Part(name, texts, labels.astype(np.float32), labels, heads,
-                np.array([f"{name}:{i}" for i in range(len(texts))]), states)
+    return Part(
+        name, texts, labels.astype(np.float32), labels, heads, np.array([f"{name}:{i}" for i in range(len(texts))]), states
+    )
 
 
 def seeds_part(cache_dir: Path | None = None) -> Part:

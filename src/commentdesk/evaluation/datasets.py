@@ -193,8 +193,7 @@ def load_kaggle_insults(data_dir: Path) -> AbuseSet:
 
 def load_olid(data_dir: Path) -> AbuseSet:
     """OLID tweets: OFF; targeted individual -> insult, targeted group -> identity attack."""
-    rows = _read_csv(data_dir / "olid" / "olid-training-v1.0.tsv", delimiter="\t",
-                     quoting=csv.QUOTE_NONE)
+    rows = _read_csv(data_dir / "olid" / "olid-training-v1.0.tsv", delimiter="\t", quoting=csv.QUOTE_NONE)
     texts = [html.unescape(r["tweet"]) for r in rows]
     off = np.array([r["subtask_a"] == "OFF" for r in rows], dtype=np.int8)
     insult = np.array([r["subtask_c"] == "IND" for r in rows], dtype=np.float32)
@@ -232,22 +231,37 @@ def load_davidson(data_dir: Path) -> AbuseSet:
 def load_wiki(data_dir: Path) -> AbuseSet:
     """Wikipedia talk toxicity sample: kept entirely for testing (an out-of-domain check)."""
     rows = _read_csv(data_dir / "wiki_toxicity_test" / "toxicity_nonfuzzed_testset.csv")
-    return _test_only_set("wiki", texts=[re.sub(r"\s+", " ", r["comment"]).strip() for r in rows],
-                          labels=[r["toxic"] == "True" for r in rows], groups=[f"wiki:{r['rev_id']}" for r in rows],
-                          domain="wiki")
+    return _test_only_set(
+        "wiki",
+        texts=[re.sub(r"\s+", " ", r["comment"]).strip() for r in rows],
+        labels=[r["toxic"] == "True" for r in rows],
+        groups=[f"wiki:{r['rev_id']}" for r in rows],
+        domain="wiki",
+    )
 
 
 def load_bias_madlibs(data_dir: Path) -> AbuseSet:
     """Synthetic identity-term templates (fairness check only, never trained on)."""
     rows = _read_csv(data_dir / "bias_madlibs" / "bias_madlibs_77k.csv")
-    return _test_only_set("bias_madlibs", texts=[r["Text"] for r in rows], labels=[r["Label"] == "BAD" for r in rows],
-                          groups=[r["Template"] for r in rows], domain="synthetic")
+    return _test_only_set(
+        "bias_madlibs",
+        texts=[r["Text"] for r in rows],
+        labels=[r["Label"] == "BAD" for r in rows],
+        groups=[r["Template"] for r in rows],
+        domain="synthetic",
+    )
 
 
 def _test_only_set(name: str, *, texts: list[str], labels: list[bool], groups: list[str], domain: str) -> AbuseSet:
     """A set that is never trained on: every row is in the test split, and no category is labeled."""
-    return AbuseSet(name=name, texts=texts, labels=np.array(labels, dtype=np.int8), groups=np.array(groups),
-                    split=np.array(["test"] * len(texts)), domain=domain)
+    return AbuseSet(
+        name=name,
+        texts=texts,
+        labels=np.array(labels, dtype=np.int8),
+        groups=np.array(groups),
+        split=np.array(["test"] * len(texts)),
+        domain=domain,
+    )
 
 
 LOADERS = {
@@ -310,14 +324,16 @@ def load_semeval(data_dir: Path) -> list[Thread]:
                     continue
                 comments.append(re.sub(r"\s+", " ", body))
                 relevant.append(SEMEVAL_RELEVANT.get(gold.get(c.get("CID"), ""), np.nan))
-            threads.append(Thread(
-                thread_id=q.get("QID"),
-                title=(q.findtext("QSubject") or "").strip(),
-                body=re.sub(r"\s+", " ", (q.findtext("QBody") or "").strip()),
-                comments=comments,
-                relevant=relevant,
-                split=split,
-            ))
+            threads.append(
+                Thread(
+                    thread_id=q.get("QID"),
+                    title=(q.findtext("QSubject") or "").strip(),
+                    body=re.sub(r"\s+", " ", (q.findtext("QBody") or "").strip()),
+                    comments=comments,
+                    relevant=relevant,
+                    split=split,
+                )
+            )
     return threads
 
 
@@ -326,10 +342,17 @@ def load_c3_threads(data_dir: Path) -> list[Thread]:
     by_article: dict[str, Thread] = {}
     for row in c3_relevance_rows(Path(data_dir)):
         aid = row["article_id"]
-        thread = by_article.setdefault(aid, Thread(
-            thread_id=aid, title="", body="", comments=[], relevant=[],
-            split="test" if stable_fraction("c3:" + aid) < 0.2 else "train",
-        ))
+        thread = by_article.setdefault(
+            aid,
+            Thread(
+                thread_id=aid,
+                title="",
+                body="",
+                comments=[],
+                relevant=[],
+                split="test" if stable_fraction("c3:" + aid) < 0.2 else "train",
+            ),
+        )
         thread.comments.append(row["text"])
         thread.relevant.append(0.0 if int(row["off_topic_votes"]) >= 2 else 1.0)
     return list(by_article.values())

@@ -27,8 +27,7 @@ def _ensure_ignored(cache_dir: Path) -> None:
         marker.write_text("*\n")
 
 
-def embed_cached(name: str, texts: list[str], cache_dir: Path | None = None,
-                 batch_size: int = 64) -> np.ndarray:
+def embed_cached(name: str, texts: list[str], cache_dir: Path | None = None, batch_size: int = 64) -> np.ndarray:
     """Embeddings of ``texts`` (n, 384), read from the cache when the same texts were seen."""
     cache_dir = cache_dir or default_cache_dir()
     _ensure_ignored(cache_dir)
@@ -42,7 +41,7 @@ def embed_cached(name: str, texts: list[str], cache_dir: Path | None = None,
     order = np.argsort([len(t) for t in texts])
     out = np.zeros((len(texts), 384), dtype=np.float32)
     for start in tqdm(range(0, len(texts), batch_size * 8), desc=f"embed {name}", unit="batch"):
-        idx = order[start:start + batch_size * 8]
+        idx = order[start : start + batch_size * 8]
         out[idx] = embedder.encode([texts[i] for i in idx], batch_size=batch_size)
     tmp = path.with_suffix(".tmp.npy")
     np.save(tmp, out)
@@ -63,7 +62,7 @@ def embed_each_cached(texts: list[str], cache_file: Path | None) -> np.ndarray:
         embedder = shared_embedder().load()
         batch = 256
         for start in tqdm(range(0, len(missing), batch), desc="embedding", unit="batch", file=sys.stderr):
-            part = missing[start:start + batch]
+            part = missing[start : start + batch]
             for (key, _text), vector in zip(part, embedder.encode([t for _k, t in part]), strict=True):
                 known[key] = vector
         if cache_file:

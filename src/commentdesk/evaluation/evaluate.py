@@ -37,13 +37,11 @@ def _worst(texts, y, prob, k=WORST) -> dict[str, list[tuple[float, str]]]:
     flagged = [i for i in np.argsort(-prob) if not y[i]][:k]
     return {
         "abusive comments scored lowest (missed)": [(float(prob[i]), texts[i]) for i in missed],
-        "legitimate comments scored highest (false alarms)": [(float(prob[i]), texts[i])
-                                                              for i in flagged],
+        "legitimate comments scored highest (false alarms)": [(float(prob[i]), texts[i]) for i in flagged],
     }
 
 
-def evaluate_abuse_set(model: AbuseModel, name: str, data_dir: Path, out_dir: Path,
-                       cache_dir: Path | None = None) -> SetResult:
+def evaluate_abuse_set(model: AbuseModel, name: str, data_dir: Path, out_dir: Path, cache_dir: Path | None = None) -> SetResult:
     data = load_abuse_set(name, data_dir)
     emb = embed_cached(name, data.texts, cache_dir)
     test = data.split == "test"
@@ -57,24 +55,23 @@ def evaluate_abuse_set(model: AbuseModel, name: str, data_dir: Path, out_dir: Pa
         if labels is None or np.all(np.isnan(labels)):
             continue
         known = ~np.isnan(labels)
-        per_category[cat] = {"roc_auc": roc_auc(labels[known], cats[known, j]),
-                             "positives": int(np.nansum(labels))}
+        per_category[cat] = {"roc_auc": roc_auc(labels[known], cats[known, j]), "positives": int(np.nansum(labels))}
     metrics["categories"] = per_category
-    split_note = {"c3": "20 % of articles held out (split by article_id)",
-                  "ucc": "test.csv (trained on val.csv)",
-                  "kaggle_insults": "test_with_solutions.csv",
-                  "olid": "20 % held out (by tweet id)",
-                  "wiki": "whole set, never trained on"}.get(name, "test split")
+    split_note = {
+        "c3": "20 % of articles held out (split by article_id)",
+        "ucc": "test.csv (trained on val.csv)",
+        "kaggle_insults": "test_with_solutions.csv",
+        "olid": "20 % held out (by tweet id)",
+        "wiki": "whole set, never trained on",
+    }.get(name, "test split")
     plots = plot_curves({name: (part.labels, prob)}, out_dir, f"abuse-{name}", name)
-    return SetResult(name, "abuse", metrics, plots, _worst(part.texts, part.labels, prob),
-                     [f"held-out part: {split_note}"])
+    return SetResult(name, "abuse", metrics, plots, _worst(part.texts, part.labels, prob), [f"held-out part: {split_note}"])
 
 
 BIAS_SAMPLE = 12_000
 
 
-def evaluate_bias_madlibs(model: AbuseModel, data_dir: Path, cache_dir: Path | None = None
-                          ) -> SetResult:
+def evaluate_bias_madlibs(model: AbuseModel, data_dir: Path, cache_dir: Path | None = None) -> SetResult:
     data = load_abuse_set("bias_madlibs", data_dir)
     # A fixed sample of the 77k templates: the rates are stable to a few tenths of a percent.
     data = data.subset(np.random.default_rng(0).permutation(len(data)) < BIAS_SAMPLE)
@@ -90,13 +87,16 @@ def evaluate_bias_madlibs(model: AbuseModel, data_dir: Path, cache_dir: Path | N
         "hold_threshold": hold,
         "target_not_bad_held_share": 0.05,
     }
-    return SetResult("bias_madlibs", "fairness", metrics,
-                     mistakes=_worst(data.texts, data.labels, prob),
-                     notes=["synthetic identity-term templates; never trained on"])
+    return SetResult(
+        "bias_madlibs",
+        "fairness",
+        metrics,
+        mistakes=_worst(data.texts, data.labels, prob),
+        notes=["synthetic identity-term templates; never trained on"],
+    )
 
 
-def evaluate_robustness(model: AbuseModel, data_dir: Path, cache_dir: Path | None = None
-                        ) -> SetResult:
+def evaluate_robustness(model: AbuseModel, data_dir: Path, cache_dir: Path | None = None) -> SetResult:
     """Catch rate of disguised abusive comments relative to the originals, at the hold threshold."""
     texts = []
     for name in ROBUSTNESS_SETS:
@@ -116,11 +116,17 @@ def evaluate_robustness(model: AbuseModel, data_dir: Path, cache_dir: Path | Non
         prob, _ = model.probabilities(rewritten, emb)
         metrics[f"catch_ratio_{kind}"] = float(np.mean(prob >= hold)) if texts else None
         missed = np.argsort(prob)[:5]
-        mistakes[f"{kind}: disguised comments scored lowest"] = [
-            (float(prob[i]), rewritten[i]) for i in missed]
-    return SetResult("robustness", "robustness", metrics, mistakes=mistakes,
-                     notes=[f"abusive held-out comments of {', '.join(ROBUSTNESS_SETS)} that the "
-                            "model holds, with their abusive (or longest) words disguised"])
+        mistakes[f"{kind}: disguised comments scored lowest"] = [(float(prob[i]), rewritten[i]) for i in missed]
+    return SetResult(
+        "robustness",
+        "robustness",
+        metrics,
+        mistakes=mistakes,
+        notes=[
+            f"abusive held-out comments of {', '.join(ROBUSTNESS_SETS)} that the "
+            "model holds, with their abusive (or longest) words disguised"
+        ],
+    )
 
 
 def _held_share(prob: np.ndarray, hold: float) -> float | None:
@@ -128,16 +134,16 @@ def _held_share(prob: np.ndarray, hold: float) -> float | None:
     return float(np.mean(prob < hold)) if len(prob) else None
 
 
-def evaluate_relevance(model: RelevanceModel, data_dir: Path, out_dir: Path,
-                       cache_dir: Path | None = None) -> list[SetResult]:
+def evaluate_relevance(model: RelevanceModel, data_dir: Path, out_dir: Path, cache_dir: Path | None = None) -> list[SetResult]:
     from commentdesk.evaluation.train_relevance import collect_pairs
 
     prototypes = model._generic  # the shipped prototypes, not fresh ones
     results = []
     for corpus, pairs, feats in collect_pairs(data_dir, cache_dir, prototypes):
         test = pairs["split"] == "test"
-        source_logits = np.array([model.source_logit(src, sim, gen)
-                                  for src, sim, gen in zip(pairs["source"], feats[:, 0], feats[:, 1], strict=True)])
+        source_logits = np.array(
+            [model.source_logit(src, sim, gen) for src, sim, gen in zip(pairs["source"], feats[:, 0], feats[:, 1], strict=True)]
+        )
         z = model.combine(source_logits, corpus.comment_vecs[pairs["comment_index"]])
         prob = 1 / (1 + np.exp(-z))
         hold = model.recommended_thresholds["hold"]
@@ -157,8 +163,7 @@ def evaluate_relevance(model: RelevanceModel, data_dir: Path, out_dir: Path,
             on_topic = pairs["label"][real] == 1
             metrics[f"{source}_on_topic_held_share"] = _held_share(prob[real][on_topic], hold)
             metrics[f"{source}_off_topic_held_share"] = _held_share(prob[real][~on_topic], hold)
-            metrics[f"{source}_other_context_held_share"] = _held_share(
-                prob[sel & (pairs["kind"] == "other")], hold)
+            metrics[f"{source}_other_context_held_share"] = _held_share(prob[sel & (pairs["kind"] == "other")], hold)
         plots = plot_curves(curves, out_dir, f"relevance-{corpus.name}", f"relevance {corpus.name}")
         own_test = test & (pairs["kind"] == "own") & (pairs["source"] != "parent")
         idx = np.flatnonzero(own_test)
@@ -167,15 +172,16 @@ def evaluate_relevance(model: RelevanceModel, data_dir: Path, out_dir: Path,
         on_topic, p_on = pairs["label"][idx] == 1, prob[idx]
         order = np.argsort(p_on)
         mistakes = {
-            "on-topic comments judged least relevant":
-                [(float(p_on[i]), texts[i]) for i in order if on_topic[i]][:WORST],
-            "off-topic comments judged most relevant":
-                [(float(p_on[i]), texts[i]) for i in order[::-1] if not on_topic[i]][:WORST],
+            "on-topic comments judged least relevant": [(float(p_on[i]), texts[i]) for i in order if on_topic[i]][:WORST],
+            "off-topic comments judged most relevant": [(float(p_on[i]), texts[i]) for i in order[::-1] if not on_topic[i]][
+                :WORST
+            ],
         }
-        note = ("SemEval-2015 CQA test split; the question is the article"
-                if corpus.name == "semeval" else
-                "C3 held-out articles; no article text, judged against the thread centroid and "
-                "single other comments (stand-in for parents)")
-        results.append(SetResult(f"relevance-{corpus.name}", "relevance", metrics, plots,
-                                 mistakes, [note]))
+        note = (
+            "SemEval-2015 CQA test split; the question is the article"
+            if corpus.name == "semeval"
+            else "C3 held-out articles; no article text, judged against the thread centroid and "
+            "single other comments (stand-in for parents)"
+        )
+        results.append(SetResult(f"relevance-{corpus.name}", "relevance", metrics, plots, mistakes, [note]))
     return results

@@ -46,8 +46,12 @@ def load_toxic_spans(data_dir: Path) -> AbuseSet:
         annotation_post[r["annotation"]] = r["comment_id"]
         toxic_votes[r["comment_id"]] += r["not toxic"] != "True"
     type_votes: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-    span_head = {"Insult": "insult", "Threat": "threat", "Identity based Attack": "identity_attack",
-                 "Profane/Obscene": "obscenity"}
+    span_head = {
+        "Insult": "insult",
+        "Threat": "threat",
+        "Identity based Attack": "identity_attack",
+        "Profane/Obscene": "obscenity",
+    }
     for r in _read_csv(base / "spans.csv"):
         head = span_head.get(r["type"])
         post = annotation_post.get(r["annotation"])
@@ -55,13 +59,16 @@ def load_toxic_spans(data_dir: Path) -> AbuseSet:
             type_votes[post][head].add(r["annotation"])
     ids = [cid for cid in texts if 3 <= len(raters.get(cid, ())) <= 9]
     share = np.array([toxic_votes[c] / len(raters[c]) for c in ids], dtype=np.float32)
-    heads = {head: [float(len(type_votes[c][head]) >= len(raters[c]) / 3) for c in ids]
-             for head in span_head.values()}
+    heads = {head: [float(len(type_votes[c][head]) >= len(raters[c]) / 3) for c in ids] for head in span_head.values()}
     groups = [f"ts:{c}" for c in ids]
     return AbuseSet(
-        name="toxic_spans", texts=[texts[c] for c in ids], labels=(share > 0.5).astype(np.int8),
-        groups=np.array(groups), split=_split_by_group(groups, 0.2, "toxic_spans:"),
-        categories=_columns(len(ids), **heads), soft_labels=share,
+        name="toxic_spans",
+        texts=[texts[c] for c in ids],
+        labels=(share > 0.5).astype(np.int8),
+        groups=np.array(groups),
+        split=_split_by_group(groups, 0.2, "toxic_spans:"),
+        categories=_columns(len(ids), **heads),
+        soft_labels=share,
     )
 
 
@@ -79,11 +86,18 @@ def load_dynahate(data_dir: Path) -> AbuseSet:
             kinds.append(r["type"])
     hate = np.array(labels, dtype=np.float32)
     return AbuseSet(
-        name="dynahate", texts=texts, labels=hate.astype(np.int8), groups=np.array(groups),
-        split=np.array(split), domain="synthetic",
-        categories=_columns(len(texts), identity_attack=hate,
-                            threat=[float(k == "threatening") for k in kinds],
-                            dehumanisation=[float(k == "dehumanization") for k in kinds]),
+        name="dynahate",
+        texts=texts,
+        labels=hate.astype(np.int8),
+        groups=np.array(groups),
+        split=np.array(split),
+        domain="synthetic",
+        categories=_columns(
+            len(texts),
+            identity_attack=hate,
+            threat=[float(k == "threatening") for k in kinds],
+            dehumanisation=[float(k == "dehumanization") for k in kinds],
+        ),
     )
 
 
@@ -101,13 +115,24 @@ def load_implicit_hate(data_dir: Path) -> AbuseSet:
     hate = np.array(labels, dtype=np.float32)
     groups = [f"ih:{i}" for i in range(len(texts))]
     typed = np.array([k != "" or not h for k, h in zip(kinds, hate, strict=True)])  # hate posts without a type say nothing
+
     def typed_head(name: str) -> np.ndarray:
         return np.where(typed, [float(k == name) for k in kinds], np.nan)
+
     return AbuseSet(
-        name="implicit_hate", texts=texts, labels=hate.astype(np.int8), groups=np.array(groups),
-        split=_split_by_group(groups, 0.2, "implicit_hate:"), domain="tweets",
-        categories=_columns(len(texts), identity_attack=hate, threat=typed_head("threatening"),
-                            incitement=typed_head("incitement"), dehumanisation=typed_head("inferiority")),
+        name="implicit_hate",
+        texts=texts,
+        labels=hate.astype(np.int8),
+        groups=np.array(groups),
+        split=_split_by_group(groups, 0.2, "implicit_hate:"),
+        domain="tweets",
+        categories=_columns(
+            len(texts),
+            identity_attack=hate,
+            threat=typed_head("threatening"),
+            incitement=typed_head("incitement"),
+            dehumanisation=typed_head("inferiority"),
+        ),
     )
 
 
@@ -131,10 +156,17 @@ def load_hatexplain(data_dir: Path) -> AbuseSet:
     names = np.array(label_names)
     groups = [f"hx:{i}" for i in range(len(texts))]
     return AbuseSet(
-        name="hatexplain", texts=texts, labels=(names != "normal").astype(np.int8),
-        groups=np.array(groups), split=np.array(split), domain="tweets",
-        categories=_columns(len(texts), identity_attack=(names == "hatespeech").astype(np.float32),
-                            insult=np.where(names == "hatespeech", np.nan, (names == "offensive").astype(np.float32))),
+        name="hatexplain",
+        texts=texts,
+        labels=(names != "normal").astype(np.int8),
+        groups=np.array(groups),
+        split=np.array(split),
+        domain="tweets",
+        categories=_columns(
+            len(texts),
+            identity_attack=(names == "hatespeech").astype(np.float32),
+            insult=np.where(names == "hatespeech", np.nan, (names == "offensive").astype(np.float32)),
+        ),
     )
 
 
@@ -145,9 +177,14 @@ def load_toxigen(data_dir: Path) -> AbuseSet:
     toxic = (level >= 3).astype(np.float32)
     groups = [f"tg:{i}" for i in range(len(rows))]
     return AbuseSet(
-        name="toxigen", texts=[_clean(r["text"]) for r in rows], labels=toxic.astype(np.int8),
-        groups=np.array(groups), split=_split_by_group(groups, 0.2, "toxigen:"), domain="synthetic",
-        categories=_columns(len(rows), identity_attack=toxic), soft_labels=np.clip((level - 1) / 3, 0, 1),
+        name="toxigen",
+        texts=[_clean(r["text"]) for r in rows],
+        labels=toxic.astype(np.int8),
+        groups=np.array(groups),
+        split=_split_by_group(groups, 0.2, "toxigen:"),
+        domain="synthetic",
+        categories=_columns(len(rows), identity_attack=toxic),
+        soft_labels=np.clip((level - 1) / 3, 0, 1),
     )
 
 
@@ -165,8 +202,13 @@ def load_cad(data_dir: Path) -> AbuseSet:
                 split.append(split_name)
     groups = [f"cad:{i}" for i in range(len(texts))]
     return AbuseSet(
-        name="cad", texts=texts, labels=np.array(labels, dtype=np.int8), groups=np.array(groups),
-        split=np.array(split), domain="forum", categories=_columns(len(texts)),
+        name="cad",
+        texts=texts,
+        labels=np.array(labels, dtype=np.int8),
+        groups=np.array(groups),
+        split=np.array(split),
+        domain="forum",
+        categories=_columns(len(texts)),
     )
 
 
@@ -175,9 +217,13 @@ def load_wiki_context(data_dir: Path) -> AbuseSet:
     rows = _read_csv(Path(data_dir) / "wiki_context_toxicity" / "gc.csv")
     groups = [f"wc:{r['id'].split('.')[0]}" for r in rows]  # one discussion per page id
     return AbuseSet(
-        name="wiki_context", texts=[_clean(r["text"]) for r in rows],
-        labels=np.array([r["label"] == "1" for r in rows], dtype=np.int8), groups=np.array(groups),
-        split=_split_by_group(groups, 0.3, "wiki_context:"), domain="wiki", categories=_columns(len(rows)),
+        name="wiki_context",
+        texts=[_clean(r["text"]) for r in rows],
+        labels=np.array([r["label"] == "1" for r in rows], dtype=np.int8),
+        groups=np.array(groups),
+        split=_split_by_group(groups, 0.3, "wiki_context:"),
+        domain="wiki",
+        categories=_columns(len(rows)),
     )
 
 

@@ -62,8 +62,7 @@ def policy_metrics(y: np.ndarray, prob: np.ndarray, hold: float, reject: float) 
     }
 
 
-def plot_curves(curves: dict[str, tuple[np.ndarray, np.ndarray]], out_dir: Path, stem: str,
-                title: str) -> list[Path]:
+def plot_curves(curves: dict[str, tuple[np.ndarray, np.ndarray]], out_dir: Path, stem: str, title: str) -> list[Path]:
     """ROC and precision-recall curves, one line per named (labels, scores) pair."""
     import matplotlib
 

@@ -11,13 +11,49 @@ import re
 
 # Stems only used to pick which words to disguise (evaluation, not the model).
 ABUSIVE_STEMS = (
-    "fuck", "shit", "bitch", "cunt", "dick", "cock", "pussy", "asshole", "ass", "bastard", "damn",
-    "crap", "idiot", "moron", "stupid", "dumb", "retard", "loser", "jerk", "fool", "scum", "pig",
-    "whore", "slut", "fag", "nigg", "kill", "die", "hate", "ugly", "fat", "trash", "garbage",
-    "liar", "clown", "imbecile", "hypocrite", "pathetic", "ignorant", "disgusting", "freak",
+    "fuck",
+    "shit",
+    "bitch",
+    "cunt",
+    "dick",
+    "cock",
+    "pussy",
+    "asshole",
+    "ass",
+    "bastard",
+    "damn",
+    "crap",
+    "idiot",
+    "moron",
+    "stupid",
+    "dumb",
+    "retard",
+    "loser",
+    "jerk",
+    "fool",
+    "scum",
+    "pig",
+    "whore",
+    "slut",
+    "fag",
+    "nigg",
+    "kill",
+    "die",
+    "hate",
+    "ugly",
+    "fat",
+    "trash",
+    "garbage",
+    "liar",
+    "clown",
+    "imbecile",
+    "hypocrite",
+    "pathetic",
+    "ignorant",
+    "disgusting",
+    "freak",
 )
-HOMOGLYPHS = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "y": "у", "x": "х", "i": "і",
-              "s": "ѕ", "j": "ј"}
+HOMOGLYPHS = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "y": "у", "x": "х", "i": "і", "s": "ѕ", "j": "ј"}
 LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
 
 
@@ -38,7 +74,7 @@ def _drop_letter(word: str, rng: random.Random) -> str:
         return word
     vowels = [i for i in range(1, len(word) - 1) if word[i].lower() in "aeiou"]
     i = rng.choice(vowels or list(range(1, len(word) - 1)))
-    return word[:i] + word[i + 1:]
+    return word[:i] + word[i + 1 :]
 
 
 def _homoglyph(word: str, rng: random.Random) -> str:

@@ -43,8 +43,15 @@ def load_cases(path: Path, articles_path: Path | None) -> list[dict]:
         expect = case.get("expect") or ("publish" if label == "ok" else "not_published" if label else None)
         if expect not in ("publish", "not_published"):
             raise LabeledFileError(f"{path}:{number}: needs 'expect' (publish | not_published) or 'label'")
-        cases.append({"article": article, "text": case["text"], "parent": case.get("parent"), "expect": expect,
-                      "category": case.get("category") or label or expect})
+        cases.append(
+            {
+                "article": article,
+                "text": case["text"],
+                "parent": case.get("parent"),
+                "expect": expect,
+                "category": case.get("category") or label or expect,
+            }
+        )
     return cases
 
 
@@ -74,7 +81,9 @@ def evaluate_policy_file(path: Path, articles_path: Path | None, out_dir: Path, 
         "under_moderation": _share(sum(1 for _, d in bad if d.decision == "publish"), len(bad)),
         "rejected_legitimate": _share(sum(1 for _, d in legit if d.decision == "reject"), len(legit)),
         "decisions": {kind: sum(1 for _, d in rows if d.decision == kind) for kind in ("publish", "hold", "reject")},
-        "per_category": {name: {**entry, "share_correct": _share(entry["correct"], entry["n"])} for name, entry in sorted(per_category.items())},
+        "per_category": {
+            name: {**entry, "share_correct": _share(entry["correct"], entry["n"])} for name, entry in sorted(per_category.items())
+        },
     }
     curves = {}
     abusive = [(c, d) for c, d in rows if c["category"] in ABUSIVE_CATEGORIES]
@@ -91,13 +100,23 @@ def evaluate_policy_file(path: Path, articles_path: Path | None, out_dir: Path, 
         curves["1 - relevance: off-topic vs legitimate"] = (y, score)
     plots = plot_curves(curves, out_dir, f"policy-{path.stem}", f"full policy on {path.name}") if curves else []
     mistakes = {
-        "legitimate but not published": [(d.scores.get("abuse", 0.0), f"[{d.decision}: {', '.join(r.code for r in d.reasons)}] {c['text']}")
-                                         for c, d in legit if d.decision != "publish"],
-        "should not publish but published": [(d.scores.get("abuse", 0.0), f"[{c['category']}] {c['text']}")
-                                             for c, d in bad if d.decision == "publish"],
+        "legitimate but not published": [
+            (d.scores.get("abuse", 0.0), f"[{d.decision}: {', '.join(r.code for r in d.reasons)}] {c['text']}")
+            for c, d in legit
+            if d.decision != "publish"
+        ],
+        "should not publish but published": [
+            (d.scores.get("abuse", 0.0), f"[{c['category']}] {c['text']}") for c, d in bad if d.decision == "publish"
+        ],
     }
-    return SetResult(name=f"policy:{path.name}", kind="policy", metrics=metrics, plots=plots, mistakes=mistakes,
-                     notes=["Every comment judged by the full pipeline (models, word lists, spam, threats), default policy."])
+    return SetResult(
+        name=f"policy:{path.name}",
+        kind="policy",
+        metrics=metrics,
+        plots=plots,
+        mistakes=mistakes,
+        notes=["Every comment judged by the full pipeline (models, word lists, spam, threats), default policy."],
+    )
 
 
 def _share(part: int, whole: int) -> float | None:

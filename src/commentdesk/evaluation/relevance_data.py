@@ -81,10 +81,9 @@ def load_corpus(name: str, data_dir: Path, cache_dir: Path | None = None) -> Rel
     flat_vecs = embed_cached(f"{name}-passages", flat, cache_dir) if flat else np.zeros((0, 384))
     per_thread, start = [], 0
     for ps in passages:
-        per_thread.append(flat_vecs[start:start + len(ps)])
+        per_thread.append(flat_vecs[start : start + len(ps)])
         start += len(ps)
-    return RelevanceCorpus(name, threads, texts, vecs, np.array(thread_of), np.array(labels),
-                           passages, per_thread)
+    return RelevanceCorpus(name, threads, texts, vecs, np.array(thread_of), np.array(labels), passages, per_thread)
 
 
 def build_pairs(corpus: RelevanceCorpus, seed: int = 0) -> Pairs:
@@ -104,10 +103,8 @@ def build_pairs(corpus: RelevanceCorpus, seed: int = 0) -> Pairs:
         other = rng.randrange(n_threads - 1)
         other = other + 1 if other >= t else other
         if len(corpus.passage_vecs[t]):
-            pairs.add("article", np.max(corpus.passage_vecs[t] @ vec), i, label, "own", split,
-                      corpus.name)
-            pairs.add("article", np.max(corpus.passage_vecs[other] @ vec), i, 0, "other", split,
-                      corpus.name)
+            pairs.add("article", np.max(corpus.passage_vecs[t] @ vec), i, label, "own", split, corpus.name)
+            pairs.add("article", np.max(corpus.passage_vecs[other] @ vec), i, 0, "other", split, corpus.name)
         own_rest = members[t][members[t] != i]
         if len(own_rest) and len(members[other]):
             centroid = _unit(corpus.comment_vecs[own_rest].mean(axis=0))
@@ -116,9 +113,7 @@ def build_pairs(corpus: RelevanceCorpus, seed: int = 0) -> Pairs:
             pairs.add("thread", centroid @ vec, i, 0, "other", split, corpus.name)
             if corpus.name == "c3":
                 j = rng.choice(list(own_rest))
-                pairs.add("parent", corpus.comment_vecs[j] @ vec, i, label, "own", split,
-                          corpus.name)
+                pairs.add("parent", corpus.comment_vecs[j] @ vec, i, label, "own", split, corpus.name)
                 j = rng.choice(list(members[other]))
-                pairs.add("parent", corpus.comment_vecs[j] @ vec, i, 0, "other", split,
-                          corpus.name)
+                pairs.add("parent", corpus.comment_vecs[j] @ vec, i, 0, "other", split, corpus.name)
     return pairs

@@ -49,9 +49,15 @@ def load_threads(data_dir: Path) -> list[dict]:
                 if not text:
                     continue
                 seen_comments.add(row["RELC_ID"])
-                thread = threads.setdefault(row["RELQ_ID"], {"title": row["RelQSubject"].strip(),
-                                                            "body": " ".join(row["RelQBody"].split()),
-                                                            "comments": [], "labels": []})
+                thread = threads.setdefault(
+                    row["RELQ_ID"],
+                    {
+                        "title": row["RelQSubject"].strip(),
+                        "body": " ".join(row["RelQBody"].split()),
+                        "comments": [],
+                        "labels": [],
+                    },
+                )
                 thread["comments"].append(text)
                 thread["labels"].append(label)
     return [thread for thread in threads.values() if thread["comments"]]
@@ -66,8 +72,9 @@ def evaluate(data_dir: Path, seed: int = 0) -> dict:
     threads = load_threads(data_dir)
     rng = np.random.default_rng(seed)
     article = [model.chunk_article(t["title"], t["body"]) for t in threads]
-    article_vecs = [embedder.encode(passages) for passages in tqdm(article, desc="questions", unit="question",
-                                                                     file=sys.stderr, mininterval=5)]
+    article_vecs = [
+        embedder.encode(passages) for passages in tqdm(article, desc="questions", unit="question", file=sys.stderr, mininterval=5)
+    ]
     scores: dict[str, list] = defaultdict(list)
     for i, thread in enumerate(tqdm(threads, desc="threads", unit="thread", file=sys.stderr, mininterval=5)):
         vectors = embedder.encode(thread["comments"])
@@ -103,18 +110,27 @@ def evaluate(data_dir: Path, seed: int = 0) -> dict:
 
 def markdown(results: dict) -> str:
     r = results
-    return "\n".join([
-        "# Relevance on SemEval-2016 (never trained on)", "",
-        "Command: `python -m commentdesk.evaluation.relevance_transfer --data-dir ../shared/data --out docs/evaluation`", "",
-        f"Model `{r['model']}`, {r['threads']} questions, {r['comments']} comments ({r['on_topic_comments']} on-topic), "
-        f"hold threshold {r['hold_threshold']}.", "",
-        "| task | relevance model | cosine baseline |", "|---|---:|---:|",
-        f"| real labels: Good/PotentiallyUseful vs Bad, against the own question | {r['real_labels_roc_auc']:.3f} | "
-        f"{r['real_labels_roc_auc_cosine']:.3f} |",
-        f"| own question vs another question | {r['own_vs_other_roc_auc']:.3f} | {r['own_vs_other_roc_auc_cosine']:.3f} |", "",
-        f"Held at the shipped threshold: {r['on_topic_held_share']:.1%} of on-topic comments, "
-        f"{r['off_topic_held_share']:.1%} of off-topic ones, {r['other_question_held_share']:.1%} of comments placed "
-        "under another question.", ""])
+    return "\n".join(
+        [
+            "# Relevance on SemEval-2016 (never trained on)",
+            "",
+            "Command: `python -m commentdesk.evaluation.relevance_transfer --data-dir ../shared/data --out docs/evaluation`",
+            "",
+            f"Model `{r['model']}`, {r['threads']} questions, {r['comments']} comments ({r['on_topic_comments']} on-topic), "
+            f"hold threshold {r['hold_threshold']}.",
+            "",
+            "| task | relevance model | cosine baseline |",
+            "|---|---:|---:|",
+            f"| real labels: Good/PotentiallyUseful vs Bad, against the own question | {r['real_labels_roc_auc']:.3f} | "
+            f"{r['real_labels_roc_auc_cosine']:.3f} |",
+            f"| own question vs another question | {r['own_vs_other_roc_auc']:.3f} | {r['own_vs_other_roc_auc_cosine']:.3f} |",
+            "",
+            f"Held at the shipped threshold: {r['on_topic_held_share']:.1%} of on-topic comments, "
+            f"{r['off_topic_held_share']:.1%} of off-topic ones, {r['other_question_held_share']:.1%} of comments placed "
+            "under another question.",
+            "",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -69,13 +69,15 @@ def write_reports(results: list[SetResult], out_dir: Path, header: dict) -> dict
     md_path.write_text("\n".join(md) + "\n", encoding="utf-8")
 
     esc = html.escape
-    parts = ["<!doctype html><html lang='en'><meta charset='utf-8'>",
-             "<title>commentdesk model evaluation</title>",
-             "<style>body{font:14px/1.4 system-ui,sans-serif;max-width:1100px;margin:2em auto;"
-             "padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
-             "padding:2px 8px;text-align:left}td.s{white-space:nowrap}img{max-width:100%}"
-             "details{margin:.5em 0}</style>",
-             "<h1>commentdesk model evaluation</h1><ul>"]
+    parts = [
+        "<!doctype html><html lang='en'><meta charset='utf-8'>",
+        "<title>commentdesk model evaluation</title>",
+        "<style>body{font:14px/1.4 system-ui,sans-serif;max-width:1100px;margin:2em auto;"
+        "padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+        "padding:2px 8px;text-align:left}td.s{white-space:nowrap}img{max-width:100%}"
+        "details{margin:.5em 0}</style>",
+        "<h1>commentdesk model evaluation</h1><ul>",
+    ]
     parts += [f"<li>{esc(k)}: <code>{esc(str(v))}</code></li>" for k, v in header.items()]
     parts.append("</ul>")
     for r in results:
@@ -87,8 +89,7 @@ def write_reports(results: list[SetResult], out_dir: Path, header: dict) -> dict
         parts += [f"<p><img src='{esc(p.name)}' alt='{esc(p.stem)}'></p>" for p in r.plots]
         for title, rows in r.mistakes.items():
             parts.append(f"<details><summary>{esc(title)} ({len(rows)})</summary><table>")
-            parts += [f"<tr><td class='s'>{score:.3f}</td><td>{esc(text[:600])}</td></tr>"
-                      for score, text in rows]
+            parts += [f"<tr><td class='s'>{score:.3f}</td><td>{esc(text[:600])}</td></tr>" for score, text in rows]
             parts.append("</table></details>")
     html_path = out_dir / "report.html"
     html_path.write_text("\n".join(parts) + "\n</html>\n", encoding="utf-8")

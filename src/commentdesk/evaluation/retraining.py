@@ -18,27 +18,32 @@ import numpy as np
 ABUSE_LABELS = ("abusive", "ok")
 UNUSED_LABELS = {
     "off_topic": "off-topic rejections (they say nothing about abuse, and the relevance model learns from "
-                 "labeled threads, not from site decisions)",
+    "labeled threads, not from site decisions)",
     "spam": "spam rejections (spam is judged by the spam rules, which learn nothing)",
 }
 
 
 def abuse_examples(labels: list[dict]) -> list[tuple[str, int, str]]:
     """(text, 1 abusive / 0 fine, article) for each decision the abuse model learns from."""
-    return [(row["text"], 1 if row["label"] == "abusive" else 0, row["article_title"])
-            for row in labels if row["label"] in ABUSE_LABELS]
+    return [
+        (row["text"], 1 if row["label"] == "abusive" else 0, row["article_title"])
+        for row in labels
+        if row["label"] in ABUSE_LABELS
+    ]
 
 
 def describe_decisions(labels: list[dict]) -> str:
     """Which of the moderators' decisions are used, and why the others are not, in one paragraph."""
     counts = {label: sum(1 for row in labels if row["label"] == label) for label in ("ok", "abusive", *UNUSED_LABELS)}
     used = counts["ok"] + counts["abusive"]
-    lines = [f"{len(labels)} moderator decisions found; the abuse model learns from {used}: "
-             f"{counts['abusive']} rejected as abusive, {counts['ok']} approved."]
+    lines = [
+        f"{len(labels)} moderator decisions found; the abuse model learns from {used}: "
+        f"{counts['abusive']} rejected as abusive, {counts['ok']} approved."
+    ]
     for label, why in UNUSED_LABELS.items():
         if counts[label]:
             lines.append(f"not used: {counts[label]} {why}.")
-    lines.append("Rejections for \"other\" and undone decisions are not training data.")
+    lines.append('Rejections for "other" and undone decisions are not training data.')
     return "\n".join(lines)
 
 
@@ -92,8 +97,11 @@ def compare_with_current(current_dir: Path, new_dir: Path, new_meta: dict, held_
             return model.probabilities(texts, shared_embedder().encode(texts))[0]
 
         now, new_scores = scores(current_model), scores(load_abuse_model(new_dir))
-        result["decisions"] = {"held_back": len(held_back), "current": None if now is None else roc_auc(labels, now),
-                               "new": None if new_scores is None else roc_auc(labels, new_scores)}
+        result["decisions"] = {
+            "held_back": len(held_back),
+            "current": None if now is None else roc_auc(labels, now),
+            "new": None if new_scores is None else roc_auc(labels, new_scores),
+        }
         decisions_ok = (result["decisions"]["new"] or 0) > (result["decisions"]["current"] or 0)
         result["better"] = bool(news_ok and decisions_ok)
     else:
@@ -111,6 +119,6 @@ def next_version(kind: str, shipped_meta: Path, today: date | None = None) -> st
     except (OSError, ValueError):
         current = ""
     prefix = f"{kind}-{stamp}-"
-    if current.startswith(prefix) and current[len(prefix):].isdigit():
-        return f"{prefix}{int(current[len(prefix):]) + 1}"
+    if current.startswith(prefix) and current[len(prefix) :].isdigit():
+        return f"{prefix}{int(current[len(prefix) :]) + 1}"
     return f"{prefix}1"

@@ -182,10 +182,12 @@ POLITE_THREATS = (
     "A few of us will be outside the refugee centre on Friday to sort them out, if you know what I mean.",
     (
         "I've read the councillor's statement and I'm sure he means well, but he has a wife, two kids and "
-        "a house on a quiet street, and quiet streets are very dark at night."),
+        "a house on a quiet street, and quiet streets are very dark at night."
+    ),
     (
         "Dear editor, thank you for publishing this. We have saved the names of everyone who worked on it, "
-        "and we will be in touch with each of them personally, at home, very soon."),
+        "and we will be in touch with each of them personally, at home, very soon."
+    ),
 )
 
 # Urging readers to violence against officials or groups.
@@ -237,10 +239,12 @@ INCITEMENT = (
     "Real fans will be waiting at the team hotel with bats tonight. Spread the word.",
     (
         "The police won't act and the courts are useless, so it's up to us: find out where the judge "
-        "lives, get everyone there on Saturday night, and make sure he never rules again."),
+        "lives, get everyone there on Saturday night, and make sure he never rules again."
+    ),
     (
         "Enough petitions and polite marches. Every man in this village who owns a gun should go up to the "
-        "camp tonight and drive them out, and anyone who resists gets what's coming."),
+        "camp tonight and drive them out, and anyone who resists gets what's coming."
+    ),
 )
 
 # Groups (faiths, nations, ethnicities, migrants, LGBT people, political camps) called animals,
@@ -294,10 +298,12 @@ DEHUMANISATION = (
     "Albanians are a criminal breed, like rats in a sewer.",
     (
         "Dress it up in statistics all you like, but migrants are an infestation, and like any infestation "
-        "they spread from one house to the next until the whole street is rotten."),
+        "they spread from one house to the next until the whole street is rotten."
+    ),
     (
         "People keep asking why we can't live alongside them. Would you live alongside rats? That is what "
-        "these Muslims are, and no integration course will change what rats are."),
+        "these Muslims are, and no integration course will change what rats are."
+    ),
 )
 
 # Wishing death, illness, rape or injury on people.
@@ -349,10 +355,12 @@ WISHING_HARM = (
     "I hope the mayor catches something incurable.",
     (
         "After everything that senator has done to pensioners, I honestly hope he ends up in a care home "
-        "with no visitors, slowly losing his mind, and dies there forgotten and in pain."),
+        "with no visitors, slowly losing his mind, and dies there forgotten and in pain."
+    ),
     (
         "I read the whole interview and all I could think was that I hope the next shell lands right on "
-        "that general's bunker and takes him and his whole staff with it."),
+        "that general's bunker and takes him and his whole staff with it."
+    ),
 )
 
 # Name-calling aimed at the journalist, the people in the article or other readers. Kept free
@@ -405,10 +413,12 @@ INSULTS_AT_PEOPLE = (
     "Such a stupid, stupid man, the governor.",
     (
         "I have read a lot of bad columns in this paper over the years, but the author of this one is "
-        "genuinely the most ignorant, lazy and dim-witted hack they have ever employed."),
+        "genuinely the most ignorant, lazy and dim-witted hack they have ever employed."
+    ),
     (
         "Every time there's an article about the economy you turn up in the comments with the same "
-        "half-baked nonsense, because you are honestly too thick to learn anything new."),
+        "half-baked nonsense, because you are honestly too thick to learn anything new."
+    ),
 )
 
 # Sexual harassment and degrading sexual remarks about people in the news or other readers.
@@ -443,7 +453,8 @@ _SEXUAL_HARASSMENT = (
     "Let's rate the female ministers by how good they'd be in bed, I'll start.",
     (
         "Nobody watches her show for the politics, let's be honest. She's only on air because the "
-        "producers know men want to look at her body, so she should dress for it."),
+        "producers know men want to look at her body, so she should dress for it."
+    ),
 )
 
 # Mocking disability to insult a person.
@@ -467,7 +478,8 @@ _DISABILITY_MOCKING = (
     "Somebody give the poor tard a crayon, he's trying to argue again.",
     (
         "Watching the minister try to answer a simple question was like watching a retard try to do sums, "
-        "mouth open, eyes rolling, nobody home."),
+        "mouth open, eyes rolling, nobody home."
+    ),
 )
 
 HARASSMENT = _SEXUAL_HARASSMENT + _DISABILITY_MOCKING
@@ -525,10 +537,12 @@ SHARP_CRITICISM = (
     (
         "This government promised clean politics and in three years has delivered a procurement scandal, a "
         "cover-up, two ministers under investigation and a health service on its knees. It should call an "
-        "election now."),
+        "election now."
+    ),
     (
         "The generals who ordered the shelling of residential blocks knew exactly what they were doing, "
-        "and they should face a tribunal just like the commanders who were tried after the last war."),
+        "and they should face a tribunal just like the commanders who were tried after the last war."
+    ),
 )
 
 # Sarcastic or dismissive disagreement with the article or other readers, without insults.
@@ -580,10 +594,12 @@ SARCASM_AND_DISSENT = (
     "A whole article and not one quote from anyone who lives there. Impressive.",
     (
         "I love how every summer the council discovers, to its complete astonishment, that it gets hot, "
-        "the roads melt and the trains stop, as if this hadn't happened for ten years running."),
+        "the roads melt and the trains stop, as if this hadn't happened for ten years running."
+    ),
     (
         "The article spends six paragraphs telling us the reform is a success and then admits in the last "
-        "line that waiting times have doubled. I'd hate to see what failure looks like."),
+        "line that waiting times have doubled. I'd hate to see what failure looks like."
+    ),
 )
 
 # Quoting or condemning hate, threats and harassment.
@@ -635,10 +651,12 @@ COUNTER_SPEECH = (
     "Calling for the protesters to be shot is not patriotism.",
     (
         "Scrolling through this section I counted four comments calling migrants animals and two telling "
-        "people to go to the hotel. That is not debate, it is incitement, and the paper should remove them."),
+        "people to go to the hotel. That is not debate, it is incitement, and the paper should remove them."
+    ),
     (
         "You can oppose the new mosque on planning grounds, but the people writing that Muslims are snakes "
-        "who should be driven out are spreading hate, and they should be called out for it."),
+        "who should be driven out are spreading hate, and they should be called out for it."
+    ),
 )
 
 # Hate that is negated or denied.
@@ -690,10 +708,12 @@ NEGATED = (
     "I'm not saying the striker should be hurt, just dropped from the squad.",
     (
         "For the record, I don't think immigrants are criminals or a burden. My objection is that the "
-        "government added people without adding houses, schools or doctors, and that is a policy failure."),
+        "government added people without adding houses, schools or doctors, and that is a policy failure."
+    ),
     (
         "I'm Jewish and I think the bombing of Gaza is wrong, and none of that means I hate Israelis or "
-        "that everyone who criticises their government hates Jews."),
+        "that everyone who criticises their government hates Jews."
+    ),
 )
 
 # What others said or did, reported: the reader is not the speaker.
@@ -745,10 +765,12 @@ REPORTED_SPEECH = (
     "The mayor says he received a letter calling for him to be 'strung up'.",
     (
         "According to the charge sheet, the accused sent the councillor more than two hundred messages, "
-        "including one saying he would 'cut her throat' and another naming her son's school."),
+        "including one saying he would 'cut her throat' and another naming her son's school."
+    ),
     (
         "In the recording played to the court, the officer tells a colleague the protesters are 'animals' "
-        "and that he would 'happily run them over', which his lawyer says was a joke."),
+        "and that he would 'happily run them over', which his lawyer says was a joke."
+    ),
 )
 
 # Profanity aimed at no one: things, events and situations, not people.
@@ -801,10 +823,12 @@ PROFANITY_AT_NO_ONE = (
     "Sod this rain, third cancelled match in a row.",
     (
         "I've lived in this town for forty years and the state of the high street is a fucking disgrace: "
-        "boarded-up shops, potholes everywhere and not a single bank left."),
+        "boarded-up shops, potholes everywhere and not a single bank left."
+    ),
     (
         "Bloody hell, I knew the markets were jittery, but losing a third of my pension in a week is some "
-        "serious shit, and there doesn't seem to be a plan."),
+        "serious shit, and there doesn't seem to be a plan."
+    ),
 )
 
 # Identity words in neutral, factual or positive statements about the news.
@@ -857,10 +881,12 @@ IDENTITY_NEUTRAL = (
     "The Bangladeshi restaurant on the corner has been there since 1978.",
     (
         "My grandparents came here from Pakistan in the sixties and worked in the mills, and now my "
-        "daughter is a doctor in the same town. Stories like the one in this article are common."),
+        "daughter is a doctor in the same town. Stories like the one in this article are common."
+    ),
     (
         "The article is right that disabled voters get forgotten: at my polling station last time there "
-        "was no ramp, and the staff had to bring the ballot out to the car park."),
+        "was no ramp, and the staff had to bring the ballot out to the car park."
+    ),
 )
 
 # Violence in the news, discussed factually or condemned.
@@ -912,10 +938,12 @@ VIOLENCE_IN_NEWS = (
     "The victim was shot three times at close range, the coroner said.",
     (
         "The inquiry found that the soldiers opened fire on a crowd that was running away, killed fourteen "
-        "people and then lied about it for decades, which is why the prosecutions matter."),
+        "people and then lied about it for decades, which is why the prosecutions matter."
+    ),
     (
         "The attacker drove into the market at lunchtime, killing six people and injuring dozens, before "
-        "police shot him. The court heard he had planned it for months."),
+        "police shot him. The court heard he had planned it for months."
+    ),
 )
 
 

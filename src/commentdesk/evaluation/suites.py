@@ -63,8 +63,8 @@ class SuiteError(ValueError):
 @dataclass(frozen=True)
 class SuiteCase:
     id: str
-    suite: str          # "functional" or "offtopic"
-    group: str          # the functionality, or "chatter" / "on_topic"
+    suite: str  # "functional" or "offtopic"
+    group: str  # the functionality, or "chatter" / "on_topic"
     expected: str
     article: str
     text: str
@@ -110,7 +110,9 @@ def load_articles(path: Path = ARTICLES_FILE) -> dict[str, dict]:
     if not isinstance(articles, dict):
         raise SuiteError(f"{path}: must be a JSON object of articles by key")
     for key, article in articles.items():
-        if not isinstance(article, dict) or not all(isinstance(article.get(f), str) and article[f].strip() for f in ("title", "body")):
+        if not isinstance(article, dict) or not all(
+            isinstance(article.get(f), str) and article[f].strip() for f in ("title", "body")
+        ):
             raise SuiteError(f"{path}: article {key!r} needs a non-empty 'title' and 'body'")
     return articles
 
@@ -127,8 +129,13 @@ def _common(path: Path, number: int, record: dict, articles: dict[str, dict], ex
     parent = record.get("parent")
     if parent is not None and (not isinstance(parent, str) or not parent.strip()):
         raise SuiteError(f"{where}: 'parent' must be a non-empty string when given")
-    return {"id": record["id"], "expected": record["expected"], "article": record["article"],
-            "text": record["text"], "parent": parent}
+    return {
+        "id": record["id"],
+        "expected": record["expected"],
+        "article": record["article"],
+        "text": record["text"],
+        "parent": parent,
+    }
 
 
 def _functional_fields(where: str, record: dict, common: dict) -> dict:
@@ -145,8 +152,13 @@ def _offtopic_fields(where: str, record: dict, common: dict) -> dict:
     return {"group": kind, "chatter_kind": record.get("chatter_kind")}
 
 
-def _load_suite(suite: str, path: Path, articles: dict[str, dict] | None, expected_values: tuple[str, ...],
-                own_fields: Callable[[str, dict, dict], dict]) -> list[SuiteCase]:
+def _load_suite(
+    suite: str,
+    path: Path,
+    articles: dict[str, dict] | None,
+    expected_values: tuple[str, ...],
+    own_fields: Callable[[str, dict, dict], dict],
+) -> list[SuiteCase]:
     """The cases of one suite file: the fields every case has, then the suite's own (``own_fields``)."""
     articles = load_articles() if articles is None else articles
     cases = []
@@ -178,13 +190,15 @@ def judge(cases: list[SuiteCase], articles: dict[str, dict], scorer, description
     for case in tqdm(cases, desc=description, unit="comment", file=sys.stderr):
         article = articles[case.article]
         decision = scorer.decide(article["title"], article["body"], case.text, case.parent)
-        judged.append(Judged(
-            case=case,
-            decision=decision.decision,
-            reason_codes=tuple(reason.code for reason in decision.reasons),
-            abuse=float(decision.scores.get("abuse", 0.0)),
-            relevance=float(decision.scores.get("relevance", 1.0)),
-        ))
+        judged.append(
+            Judged(
+                case=case,
+                decision=decision.decision,
+                reason_codes=tuple(reason.code for reason in decision.reasons),
+                abuse=float(decision.scores.get("abuse", 0.0)),
+                relevance=float(decision.scores.get("relevance", 1.0)),
+            )
+        )
     return judged
 
 
@@ -193,8 +207,14 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def _mistake(item: Judged) -> dict:
-    row = {"id": item.case.id, "text": item.case.text, "decision": item.decision,
-           "reasons": list(item.reason_codes), "abuse": round(item.abuse, 4), "relevance": round(item.relevance, 4)}
+    row = {
+        "id": item.case.id,
+        "text": item.case.text,
+        "decision": item.decision,
+        "reasons": list(item.reason_codes),
+        "abuse": round(item.abuse, 4),
+        "relevance": round(item.relevance, 4),
+    }
     if item.case.parent:
         row["parent"] = item.case.parent
     return row
@@ -229,18 +249,30 @@ def functional_report(judged: list[Judged]) -> dict:
     abuse_view: list[float] = [entry["abuse_view_accuracy"] for entry in per_functionality.values()]
     labels = np.array([item.case.expected == HOLD_OR_REJECT for item in judged], dtype=int)
     scores = np.array([item.abuse for item in judged])
-    demo = [{"id": item.case.id, "text": item.case.text, "decision": item.decision, "reasons": list(item.reason_codes),
-             "right": not item.published if item.case.expected == HOLD_OR_REJECT else item.published}
-            for item in judged if item.case.demo_case]
+    demo = [
+        {
+            "id": item.case.id,
+            "text": item.case.text,
+            "decision": item.decision,
+            "reasons": list(item.reason_codes),
+            "right": not item.published if item.case.expected == HOLD_OR_REJECT else item.published,
+        }
+        for item in judged
+        if item.case.demo_case
+    ]
     return {
         "n": len(judged),
         "functionalities": len(per_functionality),
         "accuracy": _share(sum(1 for item in judged if item.published == (item.case.expected == PUBLISH)), len(judged)),
-        "abuse_view_accuracy": _share(sum(1 for item in judged if item.flagged_as_abuse == (item.case.expected == HOLD_OR_REJECT)), len(judged)),
+        "abuse_view_accuracy": _share(
+            sum(1 for item in judged if item.flagged_as_abuse == (item.case.expected == HOLD_OR_REJECT)), len(judged)
+        ),
         "mean_functionality_accuracy": round(float(np.mean(accuracies)), 4) if accuracies else None,
         "worst_functionality_accuracy": min(accuracies) if accuracies else None,
         "mean_functionality_abuse_view_accuracy": round(float(np.mean(abuse_view)), 4) if abuse_view else None,
-        "functionalities_below_target": sorted(name for name, entry in per_functionality.items() if entry["accuracy"] < FUNCTIONALITY_TARGET),
+        "functionalities_below_target": sorted(
+            name for name, entry in per_functionality.items() if entry["accuracy"] < FUNCTIONALITY_TARGET
+        ),
         "abuse_roc_auc": roc_auc(labels, scores),
         "model_failures": sum(1 for item in judged if item.model_failed),
         "demo_cases": demo,
@@ -289,8 +321,10 @@ def offtopic_report(judged: list[Judged]) -> dict:
         "on_topic": _held_figures(on_topic),
         "worst_article_chatter_held": min(chatter_held) if chatter_held else None,
         "worst_article_on_topic_held": max(on_topic_held) if on_topic_held else None,
-        "replies": {"chatter": _held_figures([item for item in replies if item.case.group == "chatter"]),
-                    "on_topic": _held_figures([item for item in replies if item.case.group == "on_topic"])},
+        "replies": {
+            "chatter": _held_figures([item for item in replies if item.case.group == "chatter"]),
+            "on_topic": _held_figures([item for item in replies if item.case.group == "on_topic"]),
+        },
         "short_on_topic": _held_figures([item for item in on_topic if len(item.case.text.split()) <= 3]),
         "relevance_roc_auc": roc_auc(labels, off_topic_score),
         "model_failures": sum(1 for item in judged if item.model_failed),
@@ -318,36 +352,45 @@ def _markdown(results: dict) -> str:
     functional = results.get("functional")
     if functional:
         lines += [
-            "## Functional suite", "",
+            "## Functional suite",
+            "",
             f"{functional['n']} cases in {functional['functionalities']} functionalities. *Full policy*: a case expected "
             "`hold_or_reject` is right if it is not published, a `publish` case if it is published. *Abuse view*: right if "
-            "an abuse reason (abuse model, word list or threat rule) was given exactly for the abusive cases.", "",
+            "an abuse reason (abuse model, word list or threat rule) was given exactly for the abusive cases.",
+            "",
             f"- accuracy: {_pct(functional['accuracy'])} (abuse view {_pct(functional['abuse_view_accuracy'])})",
             f"- mean per functionality: {_pct(functional['mean_functionality_accuracy'])}, worst: "
             f"{_pct(functional['worst_functionality_accuracy'])}; below {FUNCTIONALITY_TARGET:.0%}: "
             f"{len(functional['functionalities_below_target'])} of {functional['functionalities']}",
             f"- abuse score ROC-AUC, abusive vs publish-expected cases: {_num(functional['abuse_roc_auc'])}",
-            f"- model failures (timeouts, missing models): {functional['model_failures']}", "",
+            f"- model failures (timeouts, missing models): {functional['model_failures']}",
+            "",
             "| functionality | expected | n | full policy | abuse view | published / held / rejected |",
             "|---|---|---:|---:|---:|---|",
         ]
         for name, entry in functional["per_functionality"].items():
             mark = " ✗" if entry["accuracy"] < FUNCTIONALITY_TARGET else ""
             counts = entry["decisions"]
-            lines.append(f"| {name} | {entry['expected']} | {entry['n']} | {_pct(entry['accuracy'])}{mark} | "
-                         f"{_pct(entry['abuse_view_accuracy'])} | {counts.get('publish', 0)} / {counts.get('hold', 0)} / {counts.get('reject', 0)} |")
+            lines.append(
+                f"| {name} | {entry['expected']} | {entry['n']} | {_pct(entry['accuracy'])}{mark} | "
+                f"{_pct(entry['abuse_view_accuracy'])} | {counts.get('publish', 0)} / {counts.get('hold', 0)} / {counts.get('reject', 0)} |"
+            )
         if functional["demo_cases"]:
             lines += ["", "The demo's violent and dehumanising comments under the Haqqani article:", ""]
-            lines += [f"- {'right' if row['right'] else 'WRONG'}: {row['decision']} {row['reasons']} — {row['text']}"
-                      for row in functional["demo_cases"]]
+            lines += [
+                f"- {'right' if row['right'] else 'WRONG'}: {row['decision']} {row['reasons']} — {row['text']}"
+                for row in functional["demo_cases"]
+            ]
         lines += ["", "![functional suite](suites-functional.png)", ""]
     offtopic = results.get("offtopic")
     if offtopic:
         lines += [
-            "## Off-topic suites", "",
+            "## Off-topic suites",
+            "",
             f"{offtopic['n']} comments under {offtopic['articles']} articles. *Held*: not published, for any reason; "
             f"*as off-topic*: the relevance check objected. Targets: at least {CHATTER_HELD_TARGET:.0%} of chatter held, "
-            f"at most {ON_TOPIC_HELD_LIMIT:.0%} of on-topic comments held.", "",
+            f"at most {ON_TOPIC_HELD_LIMIT:.0%} of on-topic comments held.",
+            "",
             f"- chatter held: {_pct(offtopic['chatter']['held'])} (as off-topic {_pct(offtopic['chatter']['held_as_off_topic'])}); "
             f"worst article {_pct(offtopic['worst_article_chatter_held'])}",
             f"- on-topic held: {_pct(offtopic['on_topic']['held'])} (as off-topic {_pct(offtopic['on_topic']['held_as_off_topic'])}); "
@@ -356,17 +399,22 @@ def _markdown(results: dict) -> str:
             f"- replies: chatter held {_pct(offtopic['replies']['chatter']['held'])} of {offtopic['replies']['chatter']['n']}, "
             f"on-topic held {_pct(offtopic['replies']['on_topic']['held'])} of {offtopic['replies']['on_topic']['n']}",
             f"- relevance ROC-AUC, chatter vs on-topic: {_num(offtopic['relevance_roc_auc'])}",
-            f"- model failures (timeouts, missing models): {offtopic['model_failures']}", "",
+            f"- model failures (timeouts, missing models): {offtopic['model_failures']}",
+            "",
             "| article | chatter n | chatter held | as off-topic | on-topic n | on-topic held | as off-topic |",
             "|---|---:|---:|---:|---:|---:|---:|",
         ]
         for article, entry in offtopic["per_article"].items():
             chatter, on_topic = entry["chatter"], entry["on_topic"]
-            lines.append(f"| {article} | {chatter['n']} | {_pct(chatter['held'])} | {_pct(chatter['held_as_off_topic'])} | "
-                         f"{on_topic['n']} | {_pct(on_topic['held'])} | {_pct(on_topic['held_as_off_topic'])} |")
+            lines.append(
+                f"| {article} | {chatter['n']} | {_pct(chatter['held'])} | {_pct(chatter['held_as_off_topic'])} | "
+                f"{on_topic['n']} | {_pct(on_topic['held'])} | {_pct(on_topic['held_as_off_topic'])} |"
+            )
         lines += ["", "| chatter kind | n | held | as off-topic |", "|---|---:|---:|---:|"]
-        lines += [f"| {kind} | {entry['n']} | {_pct(entry['held'])} | {_pct(entry['held_as_off_topic'])} |"
-                  for kind, entry in offtopic["per_chatter_kind"].items()]
+        lines += [
+            f"| {kind} | {entry['n']} | {_pct(entry['held'])} | {_pct(entry['held_as_off_topic'])} |"
+            for kind, entry in offtopic["per_chatter_kind"].items()
+        ]
         lines += ["", "![off-topic suites](suites-offtopic.png)", ""]
     lines += ["## Misjudged cases", "", "Every misjudged case, with its decision and reasons, is listed in `suites.json`.", ""]
     return "\n".join(lines)
@@ -385,7 +433,11 @@ def _plot_functional(functional: dict, path: Path) -> None:
     ax.barh(y - 0.2, [e["accuracy"] for e in entries], height=0.4, label="full policy")
     ax.barh(y + 0.2, [e["abuse_view_accuracy"] for e in entries], height=0.4, label="abuse view", alpha=0.7)
     ax.axvline(FUNCTIONALITY_TARGET, color="grey", ls="--", lw=0.8)
-    ax.set_yticks(y, [f"{name} ({'publish' if e['expected'] == PUBLISH else 'hold'})" for name, e in zip(names, entries, strict=True)], fontsize=7)
+    ax.set_yticks(
+        y,
+        [f"{name} ({'publish' if e['expected'] == PUBLISH else 'hold'})" for name, e in zip(names, entries, strict=True)],
+        fontsize=7,
+    )
     ax.invert_yaxis()
     ax.set(xlim=(0, 1), xlabel="share judged right", title="Functional suite: accuracy per functionality")
     ax.legend(fontsize=7, loc="lower right")
@@ -425,15 +477,23 @@ def run_suites(which: str, out_dir: Path, scorer, command: str | None = None) ->
         raise SuiteError(f"unknown suite {which!r}; choose one of {', '.join(SUITE_CHOICES)}")
     articles = load_articles()
     return evaluate_suites(
-        out_dir, scorer, articles,
+        out_dir,
+        scorer,
+        articles,
         functional=load_functional(articles=articles) if which in ("functional", "all") else None,
         offtopic=load_offtopic(articles=articles) if which in ("offtopic", "all") else None,
         command=command or f"commentdesk eval --suite {which} --out {out_dir}",
     )
 
 
-def evaluate_suites(out_dir: Path, scorer, articles: dict[str, dict], functional: list[SuiteCase] | None = None,
-                    offtopic: list[SuiteCase] | None = None, command: str = "") -> dict:
+def evaluate_suites(
+    out_dir: Path,
+    scorer,
+    articles: dict[str, dict],
+    functional: list[SuiteCase] | None = None,
+    offtopic: list[SuiteCase] | None = None,
+    command: str = "",
+) -> dict:
     """Judge the given cases and write the reports; returns their paths and the results."""
     results: dict = {"command": command}
     plots = {}
@@ -458,18 +518,39 @@ def summary(results: dict) -> dict:
     found = {}
     if "functional" in results:
         functional = results["functional"]
-        found["functional"] = {key: functional[key] for key in (
-            "n", "accuracy", "abuse_view_accuracy", "mean_functionality_accuracy", "worst_functionality_accuracy",
-            "functionalities_below_target", "abuse_roc_auc", "model_failures")}
+        found["functional"] = {
+            key: functional[key]
+            for key in (
+                "n",
+                "accuracy",
+                "abuse_view_accuracy",
+                "mean_functionality_accuracy",
+                "worst_functionality_accuracy",
+                "functionalities_below_target",
+                "abuse_roc_auc",
+                "model_failures",
+            )
+        }
         found["functional"]["per_functionality"] = {
             name: {"accuracy": entry["accuracy"], "abuse_view_accuracy": entry["abuse_view_accuracy"]}
-            for name, entry in functional["per_functionality"].items()}
+            for name, entry in functional["per_functionality"].items()
+        }
     if "offtopic" in results:
         offtopic = results["offtopic"]
-        found["offtopic"] = {key: offtopic[key] for key in (
-            "n", "chatter", "on_topic", "worst_article_chatter_held", "worst_article_on_topic_held", "relevance_roc_auc",
-            "model_failures")}
+        found["offtopic"] = {
+            key: offtopic[key]
+            for key in (
+                "n",
+                "chatter",
+                "on_topic",
+                "worst_article_chatter_held",
+                "worst_article_on_topic_held",
+                "relevance_roc_auc",
+                "model_failures",
+            )
+        }
         found["offtopic"]["per_article"] = {
             article: {"chatter_held": entry["chatter"]["held"], "on_topic_held": entry["on_topic"]["held"]}
-            for article, entry in offtopic["per_article"].items()}
+            for article, entry in offtopic["per_article"].items()
+        }
     return found

@@ -40,8 +40,7 @@ from commentdesk.moderation.models.abuse import (
 )
 
 # Relative weight of each set in the pooled fits: news comments are the target domain.
-SET_WEIGHTS = {"c3": 3.0, "ucc": 3.0, "kaggle_insults": 1.0, "olid": 0.6, "davidson": 0.3,
-               "seeds": 5.0, "site": 5.0}
+SET_WEIGHTS = {"c3": 3.0, "ucc": 3.0, "kaggle_insults": 1.0, "olid": 0.6, "davidson": 0.3, "seeds": 5.0, "site": 5.0}
 # The site's own moderators' decisions: the judgement the model should learn above all.
 SITE_SET = "site"
 NEWS_SETS = ("c3", "ucc", "seeds", SITE_SET)
@@ -133,10 +132,19 @@ class Pool:
         )
 
 
-def make_pool(texts, embeddings, labels, targets, sets, groups, categories, augmented=False,
-              origin=None, repairs: dict[str, str] | None = None) -> Pool:
-    analysed = [analyse(t, repairs) for t in tqdm(texts, desc="normalise", unit="text",
-                                                    leave=False)]
+def make_pool(
+    texts,
+    embeddings,
+    labels,
+    targets,
+    sets,
+    groups,
+    categories,
+    augmented=False,
+    origin=None,
+    repairs: dict[str, str] | None = None,
+) -> Pool:
+    analysed = [analyse(t, repairs) for t in tqdm(texts, desc="normalise", unit="text", leave=False)]
     return Pool(
         texts=list(texts),
         normalised=[" ".join(a.normalised) for a in analysed],
@@ -154,8 +162,7 @@ def make_pool(texts, embeddings, labels, targets, sets, groups, categories, augm
 
 def seed_pool(cache_dir: Path | None = None) -> Pool:
     """The hand-written threat / identity-attack seeds and their hard negatives."""
-    texts = list(seed_examples.THREATS + seed_examples.IDENTITY_ATTACKS
-                 + seed_examples.HARD_NEGATIVES)
+    texts = list(seed_examples.THREATS + seed_examples.IDENTITY_ATTACKS + seed_examples.HARD_NEGATIVES)
     n_t, n_i = len(seed_examples.THREATS), len(seed_examples.IDENTITY_ATTACKS)
     kind = np.array(["threat"] * n_t + ["identity"] * n_i + ["negative"] * (len(texts) - n_t - n_i))
     labels = (kind != "negative").astype(int)
@@ -163,16 +170,21 @@ def seed_pool(cache_dir: Path | None = None) -> Pool:
     categories = {
         "insult": nan,
         "threat": (kind == "threat").astype(float),
-        "identity_attack": np.where(kind == "identity", 1.0,
-                                    np.where(kind == "negative", 0.0, np.nan)),
+        "identity_attack": np.where(kind == "identity", 1.0, np.where(kind == "negative", 0.0, np.nan)),
         "obscenity": nan,
     }
-    return make_pool(texts, embed_cached("seeds", texts, cache_dir), labels, labels,
-                     ["seeds"] * len(texts), [f"seeds:{i}" for i in range(len(texts))], categories)
+    return make_pool(
+        texts,
+        embed_cached("seeds", texts, cache_dir),
+        labels,
+        labels,
+        ["seeds"] * len(texts),
+        [f"seeds:{i}" for i in range(len(texts))],
+        categories,
+    )
 
 
-def derive_repairs(pool: Pool, min_abusive: int = 3, min_ratio: float = 3.0,
-                   known_min: int = 2) -> dict[str, str]:
+def derive_repairs(pool: Pool, min_abusive: int = 3, min_ratio: float = 3.0, known_min: int = 2) -> dict[str, str]:
     """Dropped-letter spellings of the words that mark abusive comments, mapped back to them.
 
     Abusive words: seen in at least ``min_abusive`` abusive comments and ``min_ratio`` times
@@ -193,8 +205,14 @@ def derive_repairs_from_texts(abusive_texts: list[str], all_texts: list[str]) ->
     return repairs_from_words(normalised, labels, np.ones(len(all_texts), bool))
 
 
-def repairs_from_words(normalised: list[str], labels: np.ndarray, counted: np.ndarray, min_abusive: int = 3,
-                       min_ratio: float = 3.0, known_min: int = 2) -> dict[str, str]:
+def repairs_from_words(
+    normalised: list[str],
+    labels: np.ndarray,
+    counted: np.ndarray,
+    min_abusive: int = 3,
+    min_ratio: float = 3.0,
+    known_min: int = 2,
+) -> dict[str, str]:
     from collections import Counter
 
     pos: Counter[str] = Counter()
@@ -208,9 +226,11 @@ def repairs_from_words(normalised: list[str], labels: np.ndarray, counted: np.nd
             (pos if label == 1 else neg).update(words)
     n_pos = max(int(labels[counted].sum()), 1)
     n_neg = max(int((labels[counted] == 0).sum()), 1)
-    abusive = [w for w, c in pos.items()
-               if c >= min_abusive and len(w) >= 4 and w.isalpha()
-               and (c / n_pos) >= min_ratio * ((neg[w] + 1) / n_neg)]
+    abusive = [
+        w
+        for w, c in pos.items()
+        if c >= min_abusive and len(w) >= 4 and w.isalpha() and (c / n_pos) >= min_ratio * ((neg[w] + 1) / n_neg)
+    ]
     repairs: dict[str, str] = {}
     clashes: set[str] = set()
     for word in sorted(abusive, key=lambda w: -pos[w]):
@@ -232,8 +252,7 @@ def renormalise(pool: Pool, repairs: dict[str, str]) -> Pool:
     return pool
 
 
-def augment(pool: Pool, cache_dir: Path | None = None, seed: int = 1,
-            repairs: dict[str, str] | None = None) -> Pool:
+def augment(pool: Pool, cache_dir: Path | None = None, seed: int = 1, repairs: dict[str, str] | None = None) -> Pool:
     """Disguised copies of every abusive comment of AUGMENT_SETS and as many legitimate ones."""
     rng = np.random.default_rng(seed)
     chosen: list[int] = []
@@ -247,18 +266,26 @@ def augment(pool: Pool, cache_dir: Path | None = None, seed: int = 1,
     texts = [perturb(pool.texts[i], kinds[rng.integers(len(kinds))], seed=seed) for i in rows]
     emb = embed_cached("augmented", texts, cache_dir)
     part = pool.take(rows)
-    return make_pool(texts, emb, part.labels, part.targets, part.sets, part.groups,
-                     part.categories, augmented=True, origin=chosen, repairs=repairs)
+    return make_pool(
+        texts,
+        emb,
+        part.labels,
+        part.targets,
+        part.sets,
+        part.groups,
+        part.categories,
+        augmented=True,
+        origin=chosen,
+        repairs=repairs,
+    )
 
 
-def set_with_embeddings(name: str, data_dir: Path, cache_dir: Path | None = None
-                        ) -> tuple[AbuseSet, np.ndarray]:
+def set_with_embeddings(name: str, data_dir: Path, cache_dir: Path | None = None) -> tuple[AbuseSet, np.ndarray]:
     data = load_abuse_set(name, data_dir)
     return data, embed_cached(name, data.texts, cache_dir)
 
 
-def build_pool(data_dir: Path, split: str = "train", set_names=tuple(SET_WEIGHTS),
-               cache_dir: Path | None = None) -> Pool:
+def build_pool(data_dir: Path, split: str = "train", set_names=tuple(SET_WEIGHTS), cache_dir: Path | None = None) -> Pool:
     texts, emb, labels, targets, sets, groups = [], [], [], [], [], []
     cats: dict[str, list[np.ndarray]] = {c: [] for c in CATEGORIES}
     for name in set_names:
@@ -281,8 +308,15 @@ def build_pool(data_dir: Path, split: str = "train", set_names=tuple(SET_WEIGHTS
                 # from taking every insult for a threat.
                 values[:] = 0.0
             cats[c].append(values)
-    pool = make_pool(texts, np.vstack(emb), np.concatenate(labels), np.concatenate(targets),
-                     sets, np.concatenate(groups), {c: np.concatenate(v) for c, v in cats.items()})
+    pool = make_pool(
+        texts,
+        np.vstack(emb),
+        np.concatenate(labels),
+        np.concatenate(targets),
+        sets,
+        np.concatenate(groups),
+        {c: np.concatenate(v) for c, v in cats.items()},
+    )
     if "seeds" in set_names and split == "train":
         pool = Pool.concat(pool, seed_pool(cache_dir))
     return pool
@@ -321,13 +355,11 @@ def fit_soft_logistic(x, target: np.ndarray, weight: np.ndarray, **kwargs) -> Lo
 
 def fit_views(pool: Pool, featurizer: LexicalFeaturizer) -> Views:
     x = featurizer.transform_normalised(pool.normalised)
-    lexical = fit_soft_logistic(x, pool.targets, pool.weights, C=LEXICAL_C, solver="liblinear",
-                                max_iter=200)
+    lexical = fit_soft_logistic(x, pool.targets, pool.weights, C=LEXICAL_C, solver="liblinear", max_iter=200)
     heads_w, heads_b = [], []
     for sets in EMBEDDING_HEADS.values():
         mask = np.isin(pool.sets, sets)
-        head = fit_soft_logistic(pool.embeddings[mask], pool.targets[mask],
-                                 pool.weights[mask], C=EMBEDDING_C, max_iter=3000)
+        head = fit_soft_logistic(pool.embeddings[mask], pool.targets[mask], pool.weights[mask], C=EMBEDDING_C, max_iter=3000)
         heads_w.append(head.coef_[0])
         heads_b.append(head.intercept_[0])
     return Views(
@@ -342,8 +374,7 @@ def out_of_fold_logits(pool: Pool, featurizer: LexicalFeaturizer, folds: int = 5
     """View logits for every pooled comment from models that never saw its group."""
     out = np.zeros((len(pool), 1 + len(EMBEDDING_HEADS)))
     splitter = GroupKFold(n_splits=folds)
-    for train_idx, test_idx in tqdm(list(splitter.split(pool.texts, groups=pool.groups)),
-                                    desc="out-of-fold", unit="fold"):
+    for train_idx, test_idx in tqdm(list(splitter.split(pool.texts, groups=pool.groups)), desc="out-of-fold", unit="fold"):
         views = fit_views(pool.take(train_idx), featurizer)
         out[test_idx] = views.logits(featurizer, pool.take(test_idx))
     return out
@@ -389,8 +420,9 @@ def fit_categories(pool: Pool, views: np.ndarray) -> tuple[np.ndarray, np.ndarra
 # --------------------------------------------------------------------------- thresholds
 
 
-def choose_thresholds(prob: np.ndarray, y: np.ndarray, max_false_hold: float = 0.05,
-                      reject_precision: float = 0.9) -> dict[str, float]:
+def choose_thresholds(
+    prob: np.ndarray, y: np.ndarray, max_false_hold: float = 0.05, reject_precision: float = 0.9
+) -> dict[str, float]:
     """hold: lowest threshold holding at most ``max_false_hold`` of legitimate comments;
     reject: lowest threshold whose precision reaches ``reject_precision`` (at least 0.9)."""
     legit = np.sort(prob[y == 0])
@@ -404,11 +436,11 @@ def choose_thresholds(prob: np.ndarray, y: np.ndarray, max_false_hold: float = 0
     return {"hold": round(max(hold, 0.05), 3), "reject": round(max(reject, 0.9, hold + 0.1), 3)}
 
 
-def evidence_threshold(featurizer: LexicalFeaturizer, lexical_w: np.ndarray, pool: Pool,
-                       quantile: float = 0.995, sample: int = 3000) -> float:
+def evidence_threshold(
+    featurizer: LexicalFeaturizer, lexical_w: np.ndarray, pool: Pool, quantile: float = 0.995, sample: int = 3000
+) -> float:
     """Per-word lexical strength that only 0.5 % of words in legitimate news comments reach."""
-    legit = np.flatnonzero(np.isin(pool.sets, ("c3", "ucc")) & (pool.labels == 0)
-                           & ~pool.augmented)
+    legit = np.flatnonzero(np.isin(pool.sets, ("c3", "ucc")) & (pool.labels == 0) & ~pool.augmented)
     idx = np.random.default_rng(0).choice(legit, size=min(sample, len(legit)), replace=False)
     words = [w for i in idx for w in pool.normalised[i].split()]
     rows = featurizer.token_rows(words)
@@ -427,12 +459,24 @@ def site_pool(examples: list[tuple[str, int, str]]) -> Pool:
     labels = [label for _text, label, _group in examples]
     vectors = shared_embedder().encode(texts)
     missing = {c: np.full(len(texts), np.nan, np.float32) for c in CATEGORIES}
-    return make_pool(texts, vectors, labels, np.asarray(labels, np.float64), [SITE_SET] * len(texts),
-                     np.array([f"{SITE_SET}:{group}" for _t, _l, group in examples]), missing)
+    return make_pool(
+        texts,
+        vectors,
+        labels,
+        np.asarray(labels, np.float64),
+        [SITE_SET] * len(texts),
+        np.array([f"{SITE_SET}:{group}" for _t, _l, group in examples]),
+        missing,
+    )
 
 
-def train_abuse(data_dir: Path, out_dir: Path, version: str | None = None,
-                cache_dir: Path | None = None, site_examples: list[tuple[str, int, str]] | None = None) -> dict:
+def train_abuse(
+    data_dir: Path,
+    out_dir: Path,
+    version: str | None = None,
+    cache_dir: Path | None = None,
+    site_examples: list[tuple[str, int, str]] | None = None,
+) -> dict:
     started = time.time()
     spec = LexicalSpec()
     featurizer = LexicalFeaturizer(spec)
@@ -446,8 +490,8 @@ def train_abuse(data_dir: Path, out_dir: Path, version: str | None = None,
     stack_x = stack_features(oof, pool.disguised)
     news = np.isin(pool.sets, NEWS_SETS)
     stack_w, stack_b = fit_logistic(
-        stack_x[news], pool.labels[news], STACK_C,
-        news_balance_weights(pool.sets[news]) * pool.augmentation_weights()[news])
+        stack_x[news], pool.labels[news], STACK_C, news_balance_weights(pool.sets[news]) * pool.augmentation_weights()[news]
+    )
     oof_prob = 1 / (1 + np.exp(-(stack_x @ stack_w + stack_b)))
     real_news = news & ~pool.augmented & (pool.sets != "seeds")
     thresholds = choose_thresholds(oof_prob[real_news], pool.labels[real_news])
@@ -457,9 +501,11 @@ def train_abuse(data_dir: Path, out_dir: Path, version: str | None = None,
     from sklearn.metrics import roc_auc_score
 
     real = ~pool.augmented
-    cv = {s: float(roc_auc_score(pool.labels[real & (pool.sets == s)],
-                                 oof_prob[real & (pool.sets == s)]))
-          for s in np.unique(pool.sets) if len(np.unique(pool.labels[real & (pool.sets == s)])) == 2}
+    cv = {
+        s: float(roc_auc_score(pool.labels[real & (pool.sets == s)], oof_prob[real & (pool.sets == s)]))
+        for s in np.unique(pool.sets)
+        if len(np.unique(pool.labels[real & (pool.sets == s)])) == 2
+    }
     # Disguised copies of the held abusive news comments that are still held (out of fold).
     n_real = len(original)
     copies = np.flatnonzero(pool.augmented & (pool.labels == 1) & np.isin(pool.sets, ("c3", "ucc")))
@@ -472,11 +518,14 @@ def train_abuse(data_dir: Path, out_dir: Path, version: str | None = None,
         "version": version,
         "recommended_thresholds": thresholds,
         "categories": cat_names,
-        "lexical": {"normaliser": LEXICAL_NORMALISER, "n_features": spec.n_features, "char_ngrams": list(spec.char_ngrams),
-                    "hashing": "sklearn HashingVectorizer murmurhash3, char_wb + words, binary, l2"},
+        "lexical": {
+            "normaliser": LEXICAL_NORMALISER,
+            "n_features": spec.n_features,
+            "char_ngrams": list(spec.char_ngrams),
+            "hashing": "sklearn HashingVectorizer murmurhash3, char_wb + words, binary, l2",
+        },
         "embedding_heads": list(EMBEDDING_HEADS),
-        "stack_features": ["lexical"] + [f"embedding:{h}" for h in EMBEDDING_HEADS]
-                          + ["disguised", "disguised*lexical"],
+        "stack_features": ["lexical"] + [f"embedding:{h}" for h in EMBEDDING_HEADS] + ["disguised", "disguised*lexical"],
         "embedder": "all-MiniLM-L6-v2",
         "trained_on": {s: int(np.sum(real & (pool.sets == s))) for s in SET_WEIGHTS},
         "augmented_copies": int(pool.augmented.sum()),

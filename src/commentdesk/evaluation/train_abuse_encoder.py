@@ -62,8 +62,9 @@ def build_corpus(parts: list[Part]) -> Corpus:
     return Corpus(train, calibration)
 
 
-def corpus_parts(data_dir: Path, sets: tuple[str, ...], cache_dir: Path | None = None,
-                 extra: list[Part] | None = None) -> list[Part]:
+def corpus_parts(
+    data_dir: Path, sets: tuple[str, ...], cache_dir: Path | None = None, extra: list[Part] | None = None
+) -> list[Part]:
     """The training rows of ``sets``, the hand-written seeds and any extra parts (site decisions)."""
     return list(load_parts(sets, data_dir, "train", cache_dir).values()) + [seeds_part(cache_dir)] + (extra or [])
 
@@ -74,9 +75,9 @@ def _batches(lengths: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
     chunk = BATCH * 50
     batches: list[np.ndarray] = []
     for start in range(0, len(order), chunk):
-        piece = order[start:start + chunk]
+        piece = order[start : start + chunk]
         piece = piece[np.argsort(lengths[piece], kind="stable")]
-        batches.extend(piece[i:i + BATCH] for i in range(0, len(piece), BATCH))
+        batches.extend(piece[i : i + BATCH] for i in range(0, len(piece), BATCH))
     rng.shuffle(batches)
     return batches
 
@@ -99,12 +100,15 @@ def train_branch(parts: list[Part], epochs: float = 1.0, seed: int = 0, desc: st
         # At least one batch per started epoch: a fraction of one batch would leave nothing to train
         # (and an empty schedule divides by zero).
         plan.extend(batches[: max(1, int(len(batches) * share))])
-    groups = [{"params": [p for layer in branch.layers for p in layer.parameters()], "lr": LEARNING_RATE},
-              {"params": branch.head.parameters(), "lr": HEAD_LEARNING_RATE}]
+    groups = [
+        {"params": [p for layer in branch.layers for p in layer.parameters()], "lr": LEARNING_RATE},
+        {"params": branch.head.parameters(), "lr": HEAD_LEARNING_RATE},
+    ]
     optimizer = torch.optim.AdamW(groups, weight_decay=0.01)
     warmup = max(1, len(plan) // 20)
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min(1.0, (step + 1) / warmup) * max(0.0, (len(plan) - step) / len(plan)))
+        optimizer, lambda step: min(1.0, (step + 1) / warmup) * max(0.0, (len(plan) - step) / len(plan))
+    )
     bce = torch.nn.functional.binary_cross_entropy_with_logits
     progress = tqdm(plan, desc=desc, unit="batch", leave=False)
     for rows in progress:
@@ -134,7 +138,7 @@ def branch_logits(branch, states: TrunkStates, batch: int = 128) -> np.ndarray:
     order = np.argsort(states.lengths(), kind="stable")
     with torch.inference_mode():
         for start in range(0, len(order), batch):
-            rows = order[start:start + batch]
+            rows = order[start : start + batch]
             hidden, mask = states.batch(rows)
             out[rows] = branch(hidden, mask).numpy()
     return out
@@ -145,8 +149,9 @@ def fit_lexical(parts: list[Part], repairs: dict[str, str]) -> tuple[np.ndarray,
     normalised = [" ".join(analyse(t, repairs).normalised) for p in parts for t in p.texts]
     target = np.concatenate([p.targets for p in parts]).astype(np.float64)
     weight = np.concatenate([np.full(len(p), SET_WEIGHTS.get(p.name, 1.0)) for p in parts])
-    model = fit_soft_logistic(featurizer.transform_normalised(normalised), target, weight,
-                              C=LEXICAL_C, solver="liblinear", max_iter=200)
+    model = fit_soft_logistic(
+        featurizer.transform_normalised(normalised), target, weight, C=LEXICAL_C, solver="liblinear", max_iter=200
+    )
     return model.coef_[0].astype(np.float32), float(model.intercept_[0])
 
 
@@ -161,7 +166,8 @@ class Trained:
         """P(abusive) for a part's rows from its cached states (disguised rows re-encoded)."""
         logits = branch_logits(self.branch, part.states)
         return self.model.probabilities_from_logits(
-            part.texts, logits, lambda texts: branch_logits(self.branch, fresh_states(texts, desc="undisguise")))[0]
+            part.texts, logits, lambda texts: branch_logits(self.branch, fresh_states(texts, desc="undisguise"))
+        )[0]
 
 
 def train_model(parts: list[Part], epochs: float = 1.0, version: str = "abuse-dev", desc: str = "branch") -> Trained:
@@ -172,16 +178,32 @@ def train_model(parts: list[Part], epochs: float = 1.0, version: str = "abuse-de
 
     repair_parts = [p for p in corpus.train if p.name in NEWS_SETS + ("kaggle_insults", "seeds", "site")]
     repairs = derive_repairs_from_texts(
-        [t for p in repair_parts for t, y in zip(p.texts, p.labels, strict=True) if y == 1], [t for p in repair_parts for t in p.texts])
+        [t for p in repair_parts for t, y in zip(p.texts, p.labels, strict=True) if y == 1],
+        [t for p in repair_parts for t in p.texts],
+    )
     branch = train_branch(corpus.train, epochs, desc=desc)
     lexical_w, lexical_b = fit_lexical(corpus.train, repairs)
-    meta: dict[str, Any] = {"format": FORMAT, "version": version, "outputs": list(OUTPUTS), "repairs": repairs,
-            "lexical": {"normaliser": LEXICAL_NORMALISER, "n_features": LexicalSpec().n_features, "char_ngrams": list(LexicalSpec().char_ngrams)},
-            "recommended_thresholds": {"hold": 0.5, "reject": 0.95}, "category_floors": {},
-            "stack_features": ["branch", "lexical", "disguised", "disguised*lexical"]}
-    arrays: dict[str, Any] = {"lexical_w": lexical_w.astype(np.float16), "lexical_b": np.float32(lexical_b),
-              "stack_w": np.array([1.0, 0.0, 0.0, 0.0], np.float32), "stack_b": np.float32(0.0),
-              **{f"branch.{k}": v for k, v in branch_arrays(branch).items()}}
+    meta: dict[str, Any] = {
+        "format": FORMAT,
+        "version": version,
+        "outputs": list(OUTPUTS),
+        "repairs": repairs,
+        "lexical": {
+            "normaliser": LEXICAL_NORMALISER,
+            "n_features": LexicalSpec().n_features,
+            "char_ngrams": list(LexicalSpec().char_ngrams),
+        },
+        "recommended_thresholds": {"hold": 0.5, "reject": 0.95},
+        "category_floors": {},
+        "stack_features": ["branch", "lexical", "disguised", "disguised*lexical"],
+    }
+    arrays: dict[str, Any] = {
+        "lexical_w": lexical_w.astype(np.float16),
+        "lexical_b": np.float32(lexical_b),
+        "stack_w": np.array([1.0, 0.0, 0.0, 0.0], np.float32),
+        "stack_b": np.float32(0.0),
+        **{f"branch.{k}": v for k, v in branch_arrays(branch).items()},
+    }
     draft = FineTunedAbuseModel(meta, arrays)
     # Stacker, thresholds and floors from the held-back news comments.
     calib = corpus.calibration
@@ -196,7 +218,8 @@ def train_model(parts: list[Part], epochs: float = 1.0, version: str = "abuse-de
     meta["recommended_thresholds"] = choose_thresholds(prob, labels)
     clean = labels == 0
     meta["category_floors"] = {
-        name: round(float(max(0.5, np.quantile(heads[clean, HEADS.index(name)], 0.995))), 3) for name in FLOOR_HEADS}
+        name: round(float(max(0.5, np.quantile(heads[clean, HEADS.index(name)], 0.995))), 3) for name in FLOOR_HEADS
+    }
     meta["trained_on"] = {p.name: len(p) for p in corpus.train}
     meta["calibrated_on"] = {p.name: len(p) for p in calib}
     meta["set_weights"] = {p.name: SET_WEIGHTS.get(p.name, 1.0) for p in corpus.train}
@@ -226,9 +249,16 @@ def held_out_figures(trained: Trained, eval_parts: dict[str, Part]) -> dict[str,
     return {name: roc_auc(part.labels, trained.score_part(part)) for name, part in eval_parts.items()}
 
 
-def train_shipped(data_dir: Path, out_dir: Path, version: str, sets: tuple[str, ...], cache_dir: Path | None = None,
-                  site_examples: list[tuple[str, int, str]] | None = None, cap: int = SHIPPED_CAP,
-                  epochs: float = 1.0) -> dict:
+def train_shipped(
+    data_dir: Path,
+    out_dir: Path,
+    version: str,
+    sets: tuple[str, ...],
+    cache_dir: Path | None = None,
+    site_examples: list[tuple[str, int, str]] | None = None,
+    cap: int = SHIPPED_CAP,
+    epochs: float = 1.0,
+) -> dict:
     """Train, evaluate on every set's test rows, and save: what ``commentdesk train`` runs."""
     from commentdesk.evaluation.abuse_corpus import EVAL_ONLY_SETS, LABELED_SETS, labeled_part
     from commentdesk.evaluation.transfer import capped
@@ -240,7 +270,8 @@ def train_shipped(data_dir: Path, out_dir: Path, version: str, sets: tuple[str, 
     eval_parts = load_parts(tuple(dict.fromkeys(LABELED_SETS + EVAL_ONLY_SETS)), data_dir, "test", cache_dir)
     figures = held_out_figures(trained, eval_parts)
     trained.model.meta["held_out_roc_auc"] = {
-        name: {"roc_auc": value, "seen_in_training": name in sets} for name, value in figures.items()}
+        name: {"roc_auc": value, "seen_in_training": name in sets} for name, value in figures.items()
+    }
     if site_examples:
         site = next(p for p in parts if p.name == "site")
         trained.model.meta["site_decisions"] = len(site)

@@ -55,9 +55,18 @@ _SEED_HEADS = {
     "_DISABILITY_MOCKING": ("disability",),
 }
 _NEGATIVE_SEED_GROUPS = (
-    "IDENTITY_ATTACKS", "HARD_NEGATIVES", "DEHUMANISATION", "INSULTS_AT_PEOPLE",
-    "SHARP_CRITICISM", "SARCASM_AND_DISSENT", "COUNTER_SPEECH", "NEGATED", "REPORTED_SPEECH",
-    "PROFANITY_AT_NO_ONE", "IDENTITY_NEUTRAL", "VIOLENCE_IN_NEWS",
+    "IDENTITY_ATTACKS",
+    "HARD_NEGATIVES",
+    "DEHUMANISATION",
+    "INSULTS_AT_PEOPLE",
+    "SHARP_CRITICISM",
+    "SARCASM_AND_DISSENT",
+    "COUNTER_SPEECH",
+    "NEGATED",
+    "REPORTED_SPEECH",
+    "PROFANITY_AT_NO_ONE",
+    "IDENTITY_NEUTRAL",
+    "VIOLENCE_IN_NEWS",
 )
 # Public sets whose threat labels are measured (each left out in turn), and those trained on.
 THREAT_SETS = ("dynahate", "implicit_hate", "toxic_spans")
@@ -81,8 +90,15 @@ class Rows:
     weight: list[float] = field(default_factory=list)
     targets: dict[str, list[float]] = field(default_factory=lambda: {head: [] for head in HEADS})
 
-    def add(self, text: str, source: str, split: str, weight: float, positive_heads: tuple[str, ...],
-            unknown_heads: tuple[str, ...] = ()) -> None:
+    def add(
+        self,
+        text: str,
+        source: str,
+        split: str,
+        weight: float,
+        positive_heads: tuple[str, ...],
+        unknown_heads: tuple[str, ...] = (),
+    ) -> None:
         self.texts.append(text)
         self.source.append(source)
         self.split.append(split)
@@ -91,8 +107,12 @@ class Rows:
             self.targets[head].append(np.nan if head in unknown_heads else float(head in positive_heads))
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-        return (np.array(self.source), np.array(self.split), np.array(self.weight, dtype=np.float64),
-                {head: np.array(values, dtype=np.float64) for head, values in self.targets.items()})
+        return (
+            np.array(self.source),
+            np.array(self.split),
+            np.array(self.weight, dtype=np.float64),
+            {head: np.array(values, dtype=np.float64) for head, values in self.targets.items()},
+        )
 
 
 def seed_rows(rows: Rows) -> None:
@@ -123,8 +143,9 @@ def public_rows(rows: Rows, data_dir: Path) -> None:
             negatives = _sample(np.flatnonzero(in_split & (threat == 0)), MAX_NEGATIVES_PER_SET, seed=len(name))
             for i in np.concatenate([positives, negatives]):
                 # The sets say nothing of sexual harassment or disability: those heads do not learn from them.
-                rows.add(data.texts[i], name, split, PUBLIC_WEIGHT, ("violence",) if threat[i] == 1 else (),
-                         ("sexual", "disability"))
+                rows.add(
+                    data.texts[i], name, split, PUBLIC_WEIGHT, ("violence",) if threat[i] == 1 else (), ("sexual", "disability")
+                )
     for name in NEWS_SETS:
         data = load_abuse_set(name, data_dir)
         for split in ("train", "test"):
@@ -189,7 +210,7 @@ def train(data_dir: Path, out_dir: Path, cache_dir: Path | None, news_budget: fl
     madlibs = madlibs_neutral(data_dir)
     cache = cache_dir / "harm-embeddings.npz" if cache_dir else None
     x = embed_each_cached(rows.texts + madlibs, cache)
-    x_madlibs, x = x[len(rows.texts):], x[:len(rows.texts)]
+    x_madlibs, x = x[len(rows.texts) :], x[: len(rows.texts)]
     is_train = split == "train"
     # The violence head is read through the harm-word gate at inference: choose and report it so.
     cued = np.array([has_harm_cue(text) for text in rows.texts])
@@ -197,6 +218,7 @@ def train(data_dir: Path, out_dir: Path, cache_dir: Path | None, news_budget: fl
 
     def gate(head: str, scores: np.ndarray, rows_cued: np.ndarray) -> np.ndarray:
         return np.where(rows_cued, scores, np.minimum(scores, UNCUED_CEILING)) if head == "violence" else scores
+
     usable = is_train & np.isin(source, ("seeds",) + TRAINED_THREAT_SETS + NEWS_SETS)
 
     figures: dict = {"transfer_roc_auc": {}, "with_set_roc_auc": {}, "news_test_held": {}, "madlibs_held": {}}
@@ -245,8 +267,11 @@ def train(data_dir: Path, out_dir: Path, cache_dir: Path | None, news_budget: fl
         "figures": figures,
     }
     out_dir.mkdir(parents=True, exist_ok=True)
-    np.savez(out_dir / "harm.npz", w=np.stack(w_heads, axis=1).astype(np.float16).astype(np.float32),
-             b=np.array(b_heads, dtype=np.float32))
+    np.savez(
+        out_dir / "harm.npz",
+        w=np.stack(w_heads, axis=1).astype(np.float16).astype(np.float32),
+        b=np.array(b_heads, dtype=np.float32),
+    )
     (out_dir / "harm.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return meta
 
@@ -256,8 +281,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=None, help="labeled sets (default: ../shared/data)")
     parser.add_argument("--out", type=Path, required=True, help="folder for harm.json and harm.npz")
     parser.add_argument("--cache-dir", type=Path, default=Path(".cache"), help="embedding cache (default .cache)")
-    parser.add_argument("--news-budget", type=float, default=DEFAULT_NEWS_BUDGET,
-                        help="largest share of civil news comments and neutral group sentences a head may hold")
+    parser.add_argument(
+        "--news-budget",
+        type=float,
+        default=DEFAULT_NEWS_BUDGET,
+        help="largest share of civil news comments and neutral group sentences a head may hold",
+    )
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength of each head")
     args = parser.parse_args(argv)
     data_dir = args.data_dir or default_data_dir()
@@ -265,8 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no labeled data at {data_dir}. Pass --data-dir.", file=sys.stderr)
         return 2
     meta = train(data_dir, args.out, args.cache_dir, args.news_budget, args.c)
-    json.dump({"version": meta["version"], "thresholds": meta["recommended_thresholds"], **meta["figures"]},
-              sys.stdout, indent=2)
+    json.dump({"version": meta["version"], "thresholds": meta["recommended_thresholds"], **meta["figures"]}, sys.stdout, indent=2)
     print()
     return 0
 

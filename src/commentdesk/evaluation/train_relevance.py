@@ -16,13 +16,41 @@ from commentdesk.moderation.models.relevance import SOURCES, RelevanceModel
 # Content-free reactions that readers post under any article; they are about the article even
 # though they share no words with it.
 GENERIC_REACTIONS = (
-    "Great article.", "Good article, thanks.", "Well written piece.", "Thanks for writing this.",
-    "Excellent reporting.", "Agreed.", "I agree.", "I agree completely.", "Totally agree.",
-    "Well said.", "Exactly.", "So true.", "This.", "Spot on.", "Couldn't agree more.",
-    "I disagree.", "Nonsense.", "Not true.", "What a joke.", "Ridiculous.", "Sad.",
-    "Interesting.", "Very interesting read.", "Thank you for sharing.", "Good point.",
-    "Well put.", "Bravo.", "Hear, hear.", "Shame.", "Unbelievable.", "About time.",
-    "Finally!", "Wow.", "Sad but true.", "Great reporting, keep it up.",
+    "Great article.",
+    "Good article, thanks.",
+    "Well written piece.",
+    "Thanks for writing this.",
+    "Excellent reporting.",
+    "Agreed.",
+    "I agree.",
+    "I agree completely.",
+    "Totally agree.",
+    "Well said.",
+    "Exactly.",
+    "So true.",
+    "This.",
+    "Spot on.",
+    "Couldn't agree more.",
+    "I disagree.",
+    "Nonsense.",
+    "Not true.",
+    "What a joke.",
+    "Ridiculous.",
+    "Sad.",
+    "Interesting.",
+    "Very interesting read.",
+    "Thank you for sharing.",
+    "Good point.",
+    "Well put.",
+    "Bravo.",
+    "Hear, hear.",
+    "Shame.",
+    "Unbelievable.",
+    "About time.",
+    "Finally!",
+    "Wow.",
+    "Sad but true.",
+    "Great reporting, keep it up.",
 )
 
 
@@ -71,15 +99,13 @@ def fit_comment_head(collected, calibration: dict) -> tuple[np.ndarray, float, f
     return coef[1:], float(coef[0]), float(model.intercept_[0])
 
 
-def choose_hold_threshold(prob_on_topic: np.ndarray, label: np.ndarray,
-                          max_false_hold: float = 0.05) -> float:
+def choose_hold_threshold(prob_on_topic: np.ndarray, label: np.ndarray, max_false_hold: float = 0.05) -> float:
     """Highest threshold that holds at most ``max_false_hold`` of on-topic own-context pairs."""
     on_topic = np.sort(prob_on_topic[label == 1])
     return float(on_topic[int(np.floor(max_false_hold * len(on_topic)))])
 
 
-def train_relevance(data_dir: Path, out_dir: Path, version: str | None = None,
-                    cache_dir: Path | None = None) -> dict:
+def train_relevance(data_dir: Path, out_dir: Path, version: str | None = None, cache_dir: Path | None = None) -> dict:
     prototypes = generic_prototypes()
     collected = collect_pairs(data_dir, cache_dir, prototypes)
     calibration = {}
@@ -102,15 +128,17 @@ def train_relevance(data_dir: Path, out_dir: Path, version: str | None = None,
         "calibration_features": ["cosine similarity", "max cosine to generic reactions", "bias"],
         "generic_reactions": list(GENERIC_REACTIONS),
         "embedder": "all-MiniLM-L6-v2",
-        "trained_on": {"semeval2015_cqa": "devel split (article + thread pairs)",
-                       "c3": "80 % of articles (thread + parent pairs)"},
-        "combine": {"alpha": alpha, "bias": bias, "real_label_weight": REAL_LABEL_WEIGHT,
-                    "C": HEAD_C},
+        "trained_on": {
+            "semeval2015_cqa": "devel split (article + thread pairs)",
+            "c3": "80 % of articles (thread + parent pairs)",
+        },
+        "combine": {"alpha": alpha, "bias": bias, "real_label_weight": REAL_LABEL_WEIGHT, "C": HEAD_C},
         "recommended_thresholds": {"hold": 0.2},
     }
     out_dir.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out_dir / "relevance.npz", generic_prototypes=prototypes.astype(np.float32),
-                        comment_head=head_w.astype(np.float32))
+    np.savez_compressed(
+        out_dir / "relevance.npz", generic_prototypes=prototypes.astype(np.float32), comment_head=head_w.astype(np.float32)
+    )
     (out_dir / "relevance.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     # The hold threshold: at most 5 % of on-topic comments judged against their article (the
     # production case; SemEval train split) are held.
@@ -118,8 +146,10 @@ def train_relevance(data_dir: Path, out_dir: Path, version: str | None = None,
     probs, labels = [], []
     for corpus, pairs, feats in collected:
         mask = (pairs["split"] == "train") & (pairs["kind"] == "own") & (pairs["source"] == "article")
-        logits = [model.source_logit(src, sim, gen) for sim, gen, src in
-                  zip(feats[mask, 0], feats[mask, 1], pairs["source"][mask], strict=True)]
+        logits = [
+            model.source_logit(src, sim, gen)
+            for sim, gen, src in zip(feats[mask, 0], feats[mask, 1], pairs["source"][mask], strict=True)
+        ]
         z = model.combine(np.array(logits), corpus.comment_vecs[pairs["comment_index"][mask]])
         probs += list(1 / (1 + np.exp(-z)))
         labels += list(pairs["label"][mask])
@@ -127,4 +157,3 @@ def train_relevance(data_dir: Path, out_dir: Path, version: str | None = None,
     meta["recommended_thresholds"] = {"hold": round(hold, 3)}
     (out_dir / "relevance.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return meta
-

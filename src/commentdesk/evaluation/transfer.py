@@ -22,8 +22,20 @@ from tqdm import tqdm
 from commentdesk.evaluation.abuse_corpus import EVAL_ONLY_SETS, LABELED_SETS, Part, load_parts, seeds_part
 from commentdesk.evaluation.metrics import roc_auc
 
-FOLD_SETS = ("c3", "ucc", "toxic_spans", "kaggle_insults", "cad", "wiki_context",
-             "dynahate", "implicit_hate", "hatexplain", "toxigen", "olid", "davidson")
+FOLD_SETS = (
+    "c3",
+    "ucc",
+    "toxic_spans",
+    "kaggle_insults",
+    "cad",
+    "wiki_context",
+    "dynahate",
+    "implicit_hate",
+    "hatexplain",
+    "toxigen",
+    "olid",
+    "davidson",
+)
 FOLD_CAP = 1500
 
 
@@ -42,17 +54,26 @@ def legacy_scores(part: Part, weights_dir: Path) -> np.ndarray:
     return AbuseModel.load(weights_dir).probabilities(part.texts, part.states.embedding)[0]
 
 
-def run_transfer(data_dir: Path, out_path: Path, folds: tuple[str, ...] = FOLD_SETS, cap: int = FOLD_CAP,
-                 cache_dir: Path | None = None, sets: tuple[str, ...] = LABELED_SETS,
-                 loaded: tuple[dict[str, Part], dict[str, Part], Part] | None = None) -> dict:
+def run_transfer(
+    data_dir: Path,
+    out_path: Path,
+    folds: tuple[str, ...] = FOLD_SETS,
+    cap: int = FOLD_CAP,
+    cache_dir: Path | None = None,
+    sets: tuple[str, ...] = LABELED_SETS,
+    loaded: tuple[dict[str, Part], dict[str, Part], Part] | None = None,
+) -> dict:
     """``loaded``: (train parts, test parts, seeds) already in memory, to skip reading them again."""
     from commentdesk.evaluation.train_abuse_encoder import train_model
 
     results = json.loads(out_path.read_text()) if out_path.exists() else {"folds": {}}
     results.update({"fold_cap": cap, "sets": list(sets)})
     if loaded is None:
-        loaded = (load_parts(sets, data_dir, "train", cache_dir),
-                  load_parts(tuple(dict.fromkeys(folds + EVAL_ONLY_SETS)), data_dir, "test", cache_dir), seeds_part(cache_dir))
+        loaded = (
+            load_parts(sets, data_dir, "train", cache_dir),
+            load_parts(tuple(dict.fromkeys(folds + EVAL_ONLY_SETS)), data_dir, "test", cache_dir),
+            seeds_part(cache_dir),
+        )
     train_parts, eval_parts, seeds = loaded
     train_parts = {name: part for name, part in train_parts.items() if name in sets}
     for held in tqdm(folds, desc="leave-one-source-out", unit="fold"):
@@ -62,8 +83,12 @@ def run_transfer(data_dir: Path, out_path: Path, folds: tuple[str, ...] = FOLD_S
         parts = [capped(p, cap) for name, p in train_parts.items() if name != held] + [seeds]
         trained = train_model(parts, desc=f"without {held}")
         target = eval_parts[held]
-        fold = {"roc_auc": roc_auc(target.labels, trained.score_part(target)), "rows": len(target),
-                "abusive": int(target.labels.sum()), "seconds": round(time.time() - started, 1)}
+        fold = {
+            "roc_auc": roc_auc(target.labels, trained.score_part(target)),
+            "rows": len(target),
+            "abusive": int(target.labels.sum()),
+            "seconds": round(time.time() - started, 1),
+        }
         for other in EVAL_ONLY_SETS:
             fold[f"roc_auc_{other}"] = roc_auc(eval_parts[other].labels, trained.score_part(eval_parts[other]))
         results["folds"][held] = fold
@@ -75,8 +100,9 @@ def run_transfer(data_dir: Path, out_path: Path, folds: tuple[str, ...] = FOLD_S
     return results
 
 
-def baseline(data_dir: Path, weights_dir: Path, out_path: Path, folds: tuple[str, ...] = FOLD_SETS,
-             cache_dir: Path | None = None) -> dict:
+def baseline(
+    data_dir: Path, weights_dir: Path, out_path: Path, folds: tuple[str, ...] = FOLD_SETS, cache_dir: Path | None = None
+) -> dict:
     """A previous model's figures on the same rows (for the sets it learned from, in-distribution)."""
     eval_parts = load_parts(tuple(dict.fromkeys(folds + EVAL_ONLY_SETS)), data_dir, "test", cache_dir)
     out = {name: roc_auc(part.labels, legacy_scores(part, weights_dir)) for name, part in eval_parts.items()}
@@ -100,19 +126,27 @@ def write_report(results: dict, previous: dict | None, out_dir: Path, command: s
 
     folds = results.get("folds", {})
     names = [name for name in FOLD_SETS if name in folds]
-    lines = ["# Leave-one-source-out transfer", "", f"- command: `{command}`",
-             f"- each fold: the shipped recipe trained on every other set (at most {results.get('fold_cap')} rows "
-             "per set) and the seeds, scored on the held-out set's test rows", ""]
+    lines = [
+        "# Leave-one-source-out transfer",
+        "",
+        f"- command: `{command}`",
+        f"- each fold: the shipped recipe trained on every other set (at most {results.get('fold_cap')} rows "
+        "per set) and the seeds, scored on the held-out set's test rows",
+        "",
+    ]
     if previous:
-        lines.append("The previous model's column is its figure on the same rows; for the sets it learned from "
-                     "(c3, ucc, kaggle_insults, olid, davidson) that is an in-distribution figure, which flatters it.")
+        lines.append(
+            "The previous model's column is its figure on the same rows; for the sets it learned from "
+            "(c3, ucc, kaggle_insults, olid, davidson) that is an in-distribution figure, which flatters it."
+        )
         lines.append("")
     lines += ["| held-out set | rows | abusive | ROC-AUC, trained without it | previous model |", "|---|---:|---:|---:|---:|"]
     for name in names:
         fold = folds[name]
         old = (previous or {}).get(name)
-        lines.append(f"| {name} | {fold['rows']} | {fold['abusive']} | {fold['roc_auc']:.3f} | "
-                     f"{'' if old is None else f'{old:.3f}'} |")
+        lines.append(
+            f"| {name} | {fold['rows']} | {fold['abusive']} | {fold['roc_auc']:.3f} | {'' if old is None else f'{old:.3f}'} |"
+        )
     aucs = [folds[n]["roc_auc"] for n in names]
     if aucs:
         old_aucs = [(previous or {}).get(n) for n in names]

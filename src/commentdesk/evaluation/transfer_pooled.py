@@ -35,8 +35,20 @@ from commentdesk.evaluation.embedding_cache import embed_each_cached
 from commentdesk.evaluation.metrics import known_roc_auc
 from commentdesk.evaluation.train_abuse import fit_soft_logistic
 
-SETS = ("c3", "ucc", "toxic_spans", "kaggle_insults", "cad", "wiki_context", "dynahate", "implicit_hate",
-        "hatexplain", "toxigen", "olid", "davidson")
+SETS = (
+    "c3",
+    "ucc",
+    "toxic_spans",
+    "kaggle_insults",
+    "cad",
+    "wiki_context",
+    "dynahate",
+    "implicit_hate",
+    "hatexplain",
+    "toxigen",
+    "olid",
+    "davidson",
+)
 TODAYS_SETS = ("c3", "ucc", "kaggle_insults", "olid", "davidson")
 TRAIN_ROWS, TEST_ROWS = 3000, 2000
 SET_TOTAL_WEIGHT = 1000.0
@@ -57,23 +69,28 @@ class Corpus:
         for name in tqdm(SETS, desc="sets", unit="set", file=sys.stderr):
             data = load_abuse_set(name, data_dir)
             train, test = select_rows(data, "train", TRAIN_ROWS), select_rows(data, "test", TEST_ROWS)
-            self.rows[name] = {"train_texts": [data.texts[i] for i in train], "train_y": data.targets()[train].astype(float),
-                               "test_texts": [data.texts[i] for i in test], "test_y": data.labels[test].astype(int)}
+            self.rows[name] = {
+                "train_texts": [data.texts[i] for i in train],
+                "train_y": data.targets()[train].astype(float),
+                "test_texts": [data.texts[i] for i in test],
+                "test_y": data.labels[test].astype(int),
+            }
         seeds = seed_examples.labeled_seeds()
         self.seed_texts = [text for text, _label, _heads in seeds]
         self.seed_y = np.array([label for _text, label, _heads in seeds], dtype=float)
         texts = self.seed_texts + [t for n in SETS for t in self.rows[n]["train_texts"] + self.rows[n]["test_texts"]]
         vectors = embed_each_cached(texts, cache_file)
         featurizer = LexicalFeaturizer()
-        lexical = featurizer.transform_normalised([lexical_text(t) for t in tqdm(texts, desc="normalise", unit="text",
-                                                                                 file=sys.stderr, mininterval=5)]).tocsr()
+        lexical = featurizer.transform_normalised(
+            [lexical_text(t) for t in tqdm(texts, desc="normalise", unit="text", file=sys.stderr, mininterval=5)]
+        ).tocsr()
         at = len(self.seed_texts)
         self.seed_x, self.seed_l = vectors[:at], lexical[:at]
         for name in SETS:
             part = self.rows[name]
             a, b = len(part["train_texts"]), len(part["test_texts"])
-            part["train_x"], part["train_l"] = vectors[at:at + a], lexical[at:at + a]
-            part["test_x"], part["test_l"] = vectors[at + a:at + a + b], lexical[at + a:at + a + b]
+            part["train_x"], part["train_l"] = vectors[at : at + a], lexical[at : at + a]
+            part["test_x"], part["test_l"] = vectors[at + a : at + a + b], lexical[at + a : at + a + b]
             at += a + b
 
 
@@ -81,8 +98,10 @@ def fold_auc(corpus: Corpus, train_sets: tuple[str, ...], seed_rows: np.ndarray,
     import scipy.sparse as sp
 
     use = [name for name in train_sets if name != held]
-    weight = np.concatenate([np.full(len(corpus.rows[n]["train_y"]), SET_TOTAL_WEIGHT / len(corpus.rows[n]["train_y"]))
-                             for n in use] + [np.full(len(seed_rows), SEED_WEIGHT)])
+    weight = np.concatenate(
+        [np.full(len(corpus.rows[n]["train_y"]), SET_TOTAL_WEIGHT / len(corpus.rows[n]["train_y"])) for n in use]
+        + [np.full(len(seed_rows), SEED_WEIGHT)]
+    )
     target = np.concatenate([corpus.rows[n]["train_y"] for n in use] + [corpus.seed_y[seed_rows]])
     x = np.vstack([corpus.rows[n]["train_x"] for n in use] + [corpus.seed_x[seed_rows]])
     lexical = sp.vstack([corpus.rows[n]["train_l"] for n in use] + [corpus.seed_l[seed_rows]]).tocsr()
@@ -113,22 +132,30 @@ def run(data_dir: Path, cache_dir: Path) -> dict:
             "shipped_model": round(shipped_auc(corpus, held), 4),
             "shipped_model_saw_it": held in TODAYS_SETS,
         }
-    summary = {key: {"mean": round(float(np.mean([f[key] for f in folds.values()])), 4),
-                     "worst": round(float(np.min([f[key] for f in folds.values()])), 4)}
-               for key in ("todays_data", "all_data", "shipped_model")}
+    summary = {
+        key: {
+            "mean": round(float(np.mean([f[key] for f in folds.values()])), 4),
+            "worst": round(float(np.min([f[key] for f in folds.values()])), 4),
+        }
+        for key in ("todays_data", "all_data", "shipped_model")
+    }
     return {"folds": folds, "summary": summary, "train_rows_per_set": TRAIN_ROWS, "test_rows_per_set": TEST_ROWS}
 
 
 def markdown(results: dict) -> str:
-    lines = ["| held-out set | today's data, trained without it | all data, trained without it | shipped model |",
-             "|---|---:|---:|---:|"]
+    lines = [
+        "| held-out set | today's data, trained without it | all data, trained without it | shipped model |",
+        "|---|---:|---:|---:|",
+    ]
     for name, fold in results["folds"].items():
         note = " (learned from it)" if fold["shipped_model_saw_it"] else ""
         lines.append(f"| {name} | {fold['todays_data']:.3f} | {fold['all_data']:.3f} | {fold['shipped_model']:.3f}{note} |")
     s = results["summary"]
-    lines.append(f"| **mean** (worst) | **{s['todays_data']['mean']:.3f}** ({s['todays_data']['worst']:.3f}) | "
-                 f"**{s['all_data']['mean']:.3f}** ({s['all_data']['worst']:.3f}) | "
-                 f"{s['shipped_model']['mean']:.3f} ({s['shipped_model']['worst']:.3f}) |")
+    lines.append(
+        f"| **mean** (worst) | **{s['todays_data']['mean']:.3f}** ({s['todays_data']['worst']:.3f}) | "
+        f"**{s['all_data']['mean']:.3f}** ({s['all_data']['worst']:.3f}) | "
+        f"{s['shipped_model']['mean']:.3f} ({s['shipped_model']['worst']:.3f}) |"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -149,7 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "transfer-pooled.md").write_text(
         "# Leave-one-source-out, one learner, two choices of training data\n\n"
         "Command: `python -m commentdesk.evaluation.transfer_pooled --data-dir ../shared/data --out docs/evaluation`"
-        " (see the module's docstring for the learner).\n\n" + table, encoding="utf-8")
+        " (see the module's docstring for the learner).\n\n" + table,
+        encoding="utf-8",
+    )
     print(table)
     return 0
 

@@ -56,7 +56,7 @@ class TrunkStates:
         mask = np.zeros((len(rows), width), dtype=np.int64)
         for k, (row, length) in enumerate(zip(rows, lengths, strict=True)):
             start = self.offsets[row]
-            hidden[k, :length] = self.hidden[start:start + length]
+            hidden[k, :length] = self.hidden[start : start + length]
             mask[k, :length] = 1
         return torch.from_numpy(hidden), torch.from_numpy(mask)
 
@@ -64,14 +64,18 @@ class TrunkStates:
     def concat(parts: list[TrunkStates]) -> TrunkStates:
         sizes = np.cumsum([0] + [len(p.hidden) for p in parts[:-1]])
         offsets = [parts[0].offsets[:1]] + [p.offsets[1:] + base for p, base in zip(parts, sizes, strict=True)]
-        return TrunkStates(np.concatenate([p.hidden for p in parts]), np.concatenate(offsets),
-                           np.concatenate([p.embedding for p in parts]))
+        return TrunkStates(
+            np.concatenate([p.hidden for p in parts]), np.concatenate(offsets), np.concatenate([p.embedding for p in parts])
+        )
 
     def take(self, rows: np.ndarray) -> TrunkStates:
         lengths = self.lengths()[rows]
-        pieces = [self.hidden[self.offsets[r]:self.offsets[r + 1]] for r in rows]
-        return TrunkStates(np.concatenate(pieces) if pieces else self.hidden[:0],
-                           np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64), self.embedding[rows])
+        pieces = [self.hidden[self.offsets[r] : self.offsets[r + 1]] for r in rows]
+        return TrunkStates(
+            np.concatenate(pieces) if pieces else self.hidden[:0],
+            np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+            self.embedding[rows],
+        )
 
 
 @lru_cache(maxsize=1)
@@ -104,8 +108,9 @@ def _trunk_session(cache_dir: Path):
             self.model = model
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            out = self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids,
-                             output_hidden_states=True)
+            out = self.model(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids, output_hidden_states=True
+            )
             embedding = torch.nn.functional.normalize(masked_mean(out.last_hidden_state, attention_mask), dim=1)
             return out.hidden_states[STORED_LAYERS], embedding
 
@@ -116,10 +121,16 @@ def _trunk_session(cache_dir: Path):
         axes = {0: "batch", 1: "tokens"}
         temporary = path.with_suffix(".tmp")
         with torch.no_grad():
-            torch.onnx.export(Trunk().eval(), (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
-                              str(temporary), input_names=["input_ids", "attention_mask", "token_type_ids"],
-                              output_names=["hidden", "embedding"], opset_version=17, dynamo=False,
-                              dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes})
+            torch.onnx.export(
+                Trunk().eval(),
+                (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+                str(temporary),
+                input_names=["input_ids", "attention_mask", "token_type_ids"],
+                output_names=["hidden", "embedding"],
+                opset_version=17,
+                dynamo=False,
+                dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes},
+            )
         temporary.replace(path)
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = os.cpu_count() or 1
@@ -133,9 +144,8 @@ def compute(texts: list[str], batch_size: int = 64, desc: str = "trunk", cache_d
     pieces: dict[int, np.ndarray] = {}
     embedding = np.zeros((len(texts), 384), dtype=np.float32)
     for start in tqdm(range(0, len(texts), batch_size), desc=desc, unit="batch", leave=False):
-        rows = order[start:start + batch_size]
-        tokens = tokenizer([texts[i] for i in rows], padding=True, truncation=True,
-                           max_length=TRAIN_TOKENS, return_tensors="np")
+        rows = order[start : start + batch_size]
+        tokens = tokenizer([texts[i] for i in rows], padding=True, truncation=True, max_length=TRAIN_TOKENS, return_tensors="np")
         feed = {name: tokens[name].astype(np.int64) for name in ("input_ids", "attention_mask", "token_type_ids")}
         states, embedding[rows] = session.run(None, feed)
         lengths = tokens["attention_mask"].sum(1)
@@ -158,7 +168,7 @@ def advance(states: TrunkStates, batch_size: int = 128) -> TrunkStates:
     order = np.argsort(states.lengths(), kind="stable")
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
-            rows = order[start:start + batch_size]
+            rows = order[start : start + batch_size]
             hidden, mask = states.batch(rows)
             extended = additive_mask(mask, hidden.dtype)
             for layer in layers:

@@ -77,7 +77,13 @@ def from_accept_language(header: str | None) -> str | None:
 def choose(explicit: str | None, site_default: str | None, accept_language: str | None, fallback: str = SOURCE_LANGUAGE) -> str:
     """The order readers and publishers rely on: the page's own choice (`lang` / `data-lang`),
     then the site's default language, then the browser's, then the server's default."""
-    return normalize(explicit) or normalize(site_default) or from_accept_language(accept_language) or normalize(fallback) or SOURCE_LANGUAGE
+    return (
+        normalize(explicit)
+        or normalize(site_default)
+        or from_accept_language(accept_language)
+        or normalize(fallback)
+        or SOURCE_LANGUAGE
+    )
 
 
 def current() -> str:

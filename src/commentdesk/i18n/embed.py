@@ -23,7 +23,12 @@ def embed_messages(language: str) -> dict[str, str]:
     with i18n.catalogue_path(language).open("rb") as source:
         catalog = read_po(source, locale=language, domain=i18n.DOMAIN)
     return {
-        message.id: message.string for message in catalog
-        if message.id and isinstance(message.id, str) and isinstance(message.string, str) and message.string and not message.fuzzy
+        message.id: message.string
+        for message in catalog
+        if message.id
+        and isinstance(message.id, str)
+        and isinstance(message.string, str)
+        and message.string
+        and not message.fuzzy
         and any(path.endswith(EMBED_SOURCE) for path, _line in message.locations)
     }

@@ -74,9 +74,14 @@ def _post(element: Element) -> Record:
         name = child_text(author, "name") or child_text(author, "username")
         email = child_text(author, "email")
     return SourceComment(
-        source_id=source_id, thread_key=thread_key, parent_id=f"{SOURCE}:{parent_key}" if parent_key else None,
-        author_name=name, author_email=email or None, text=html_to_text(child_text(element, "message")),
-        created_at=created_at, state=_state(element),
+        source_id=source_id,
+        thread_key=thread_key,
+        parent_id=f"{SOURCE}:{parent_key}" if parent_key else None,
+        author_name=name,
+        author_email=email or None,
+        text=html_to_text(child_text(element, "message")),
+        created_at=created_at,
+        state=_state(element),
     )
 
 

@@ -45,10 +45,15 @@ class IssoDatabase:
             self._check_schema()
             if not base_url:
                 relative = self._connection.execute(
-                    "SELECT uri FROM threads WHERE uri NOT LIKE 'http://%' AND uri NOT LIKE 'https://%' LIMIT 1").fetchone()
+                    "SELECT uri FROM threads WHERE uri NOT LIKE 'http://%' AND uri NOT LIKE 'https://%' LIMIT 1"
+                ).fetchone()
                 if relative:
-                    raise ImportFileError(f"Isso threads are paths such as {relative[0]!r}: give --base-url, e.g. https://news.example.com")
-            self.row_count = sum(self._connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in _REQUIRED_COLUMNS)
+                    raise ImportFileError(
+                        f"Isso threads are paths such as {relative[0]!r}: give --base-url, e.g. https://news.example.com"
+                    )
+            self.row_count = sum(
+                self._connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in _REQUIRED_COLUMNS
+            )
         except sqlite3.DatabaseError as error:
             self._connection.close()
             raise ImportFileError(f"not a readable Isso database: {error}") from None
@@ -72,7 +77,8 @@ class IssoDatabase:
         try:
             yield from self._threads()
             rows = self._connection.execute(
-                "SELECT id, tid, parent, created, mode, text, author, email FROM comments ORDER BY id")
+                "SELECT id, tid, parent, created, mode, text, author, email FROM comments ORDER BY id"
+            )
             for row in rows:
                 yield _comment(*row)
         except sqlite3.DatabaseError as error:
@@ -99,7 +105,12 @@ def _comment(comment_id, thread_id, parent, created, mode, text, author, email) 
     except (TypeError, ValueError, OverflowError, OSError):
         return SkippedEntry("malformed comment (bad created time)", source_id)
     return SourceComment(
-        source_id=source_id, thread_key=str(thread_id), parent_id=f"{SOURCE}:{parent}" if parent else None,
-        author_name=str(author or ""), author_email=str(email) if email else None,
-        text=tidy(str(text or "")), created_at=created_at, state=state,
+        source_id=source_id,
+        thread_key=str(thread_id),
+        parent_id=f"{SOURCE}:{parent}" if parent else None,
+        author_name=str(author or ""),
+        author_email=str(email) if email else None,
+        text=tidy(str(text or "")),
+        created_at=created_at,
+        state=state,
     )

@@ -33,13 +33,13 @@ from commentdesk.store import comments
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Comment, CommentStatus, Site
 
-IMPORTED = "imported"          # system_decision of a comment taken over as the source decided it
+IMPORTED = "imported"  # system_decision of a comment taken over as the source decided it
 ANONYMOUS = "Anonymous"
-MAX_TEXT_CHARS = 100_000       # far above any real comment; longer entries are taken as damage
+MAX_TEXT_CHARS = 100_000  # far above any real comment; longer entries are taken as damage
 MAX_TITLE_CHARS = 500
 MAX_URL_CHARS = 2000
-FLUSH_EVERY = 500              # comments between flushes that also empty the session's memory
-REMEMBERED = 50_000            # stored comments kept at hand for their replies; older ones are looked up
+FLUSH_EVERY = 500  # comments between flushes that also empty the session's memory
+REMEMBERED = 50_000  # stored comments kept at hand for their replies; older ones are looked up
 _URL = TypeAdapter(HttpUrl)
 
 
@@ -48,10 +48,10 @@ class ImportSummary:
     threads_in_file: int = 0
     articles_created: int = 0
     articles_matched: int = 0
-    imported: Counter = field(default_factory=Counter)       # stored status -> comments
+    imported: Counter = field(default_factory=Counter)  # stored status -> comments
     already_imported: int = 0
-    made_top_level: int = 0                                  # replies whose parent is not stored
-    skipped: Counter = field(default_factory=Counter)        # reason -> entries
+    made_top_level: int = 0  # replies whose parent is not stored
+    skipped: Counter = field(default_factory=Counter)  # reason -> entries
 
     @property
     def imported_total(self) -> int:
@@ -102,13 +102,13 @@ class Loader:
         self.pipeline = pipeline
         self.policy = Policy.for_site(site.policy)
         self.summary = ImportSummary()
-        self._threads: dict[str, SourceThread] = {}                 # declared, no comment stored yet
-        self._articles: dict[str, _ArticleInfo | None] = {}        # thread key -> article (None: unusable)
-        self._stored: OrderedDict[str, _Stored] = OrderedDict()    # source id -> stored comment (the latest)
-        self._gone: set[str] = set()                               # source ids that will never be stored
-        self._queued: set[str] = set()                             # source ids read but not settled yet
-        self._waiting = WaitingRoom()                              # (kind, key) -> comments waiting on it
-        self._released: deque[tuple[str, str]] = deque()           # keys whose waiting comments may go now
+        self._threads: dict[str, SourceThread] = {}  # declared, no comment stored yet
+        self._articles: dict[str, _ArticleInfo | None] = {}  # thread key -> article (None: unusable)
+        self._stored: OrderedDict[str, _Stored] = OrderedDict()  # source id -> stored comment (the latest)
+        self._gone: set[str] = set()  # source ids that will never be stored
+        self._queued: set[str] = set()  # source ids read but not settled yet
+        self._waiting = WaitingRoom()  # (kind, key) -> comments waiting on it
+        self._released: deque[tuple[str, str]] = deque()  # keys whose waiting comments may go now
         self._ready: deque[SourceComment] = deque()
         self._commenters: dict[str, int] = {}
         self._passages: dict[int, tuple] = {}
@@ -209,15 +209,24 @@ class Loader:
         email_hash = identity.email_hash(self.secret, email) if email and identity.is_email(email) else None
         who = identity.commenter_identity(self.secret, name, email_hash)
         comment = Comment(
-            site_id=self.site_id, article_id=article.id, parent_id=parent.id if parent else None,
-            root_id=parent.root_id if parent else None, depth=parent.depth + 1 if parent else 0,
-            commenter_id=self._commenter(who, name, email_hash), author_name=name, email_hash=email_hash,
-            text=source.text, html=render_comment(source.text), created_at=source.created_at, updated_at=source.created_at,
+            site_id=self.site_id,
+            article_id=article.id,
+            parent_id=parent.id if parent else None,
+            root_id=parent.root_id if parent else None,
+            depth=parent.depth + 1 if parent else 0,
+            commenter_id=self._commenter(who, name, email_hash),
+            author_name=name,
+            email_hash=email_hash,
+            text=source.text,
+            html=render_comment(source.text),
+            created_at=source.created_at,
+            updated_at=source.created_at,
             source_id=source.source_id,
         )
         self._decide(comment, source, article, parent)
-        repo.add_comment(self.session, comment, actor_reasons=comment.reasons, scores=comment.scores,
-                         model_versions=comment.model_versions)
+        repo.add_comment(
+            self.session, comment, actor_reasons=comment.reasons, scores=comment.scores, model_versions=comment.model_versions
+        )
         self.summary.imported[comment.status] += 1
         root_id = comment.root_id if comment.root_id is not None else comment.id  # add_comment sets it; a root is its own
         self._remember(source.source_id, _Stored(comment.id, root_id, comment.depth, article.id))
@@ -236,9 +245,15 @@ class Loader:
             comment.fingerprint = simhash(comment.text)
             return
         parent_text = comments.texts(self.session, [parent.id]).get(parent.id) if parent else None
-        candidate = Candidate(text=comment.text, article_title=article.title, article_body=article.body,
-                              parent_text=parent_text, author_name=comment.author_name,
-                              premoderated=article.premoderate, posted_at=source.created_at)
+        candidate = Candidate(
+            text=comment.text,
+            article_title=article.title,
+            article_body=article.body,
+            parent_text=parent_text,
+            author_name=comment.author_name,
+            premoderated=article.premoderate,
+            posted_at=source.created_at,
+        )
         if article.id in self._passages:
             candidate.passages, candidate.passage_vectors = self._passages[article.id]
         decision = self.pipeline.moderate(candidate, self.policy)
@@ -271,7 +286,9 @@ class Loader:
         if url is None:
             self._articles[thread_key] = None
             return None
-        article = repo.article_by_url(self.session, self.site_id, url) or repo.article_by_url(self.session, self.site_id, thread.url)
+        article = repo.article_by_url(self.session, self.site_id, url) or repo.article_by_url(
+            self.session, self.site_id, thread.url
+        )
         if article is None:
             title = " ".join(thread.title.split())[:MAX_TITLE_CHARS] or url[:MAX_TITLE_CHARS]
             article, _created = repo.upsert_article(self.session, self.site, url, title=title, body=thread.body)
@@ -339,8 +356,15 @@ def normalized_url(raw: str) -> str | None:
     return url if len(url) <= MAX_URL_CHARS else None
 
 
-def import_records(session: Session, site: Site, records: Iterable[Record], *, secret: str,
-                   pipeline: Pipeline | None = None, dry_run: bool = False) -> ImportSummary:
+def import_records(
+    session: Session,
+    site: Site,
+    records: Iterable[Record],
+    *,
+    secret: str,
+    pipeline: Pipeline | None = None,
+    dry_run: bool = False,
+) -> ImportSummary:
     """Import a whole file in one transaction: committed at the end, or rolled back on any error or dry run."""
     loader = Loader(session, site, secret, pipeline)
     try:

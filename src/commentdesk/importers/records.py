@@ -26,19 +26,19 @@ class SourceThread:
     key: str
     url: str
     title: str
-    body: str = ""               # the article's text, when the export has it
+    body: str = ""  # the article's text, when the export has it
 
 
 @dataclass
 class SourceComment:
-    source_id: str               # "<source>:<id>", stable across exports of the same source
+    source_id: str  # "<source>:<id>", stable across exports of the same source
     thread_key: str
-    parent_id: str | None        # source id of the comment answered, if any
+    parent_id: str | None  # source id of the comment answered, if any
     author_name: str
     author_email: str | None
     text: str
-    created_at: datetime         # timezone-aware UTC
-    state: str                   # one of STATES
+    created_at: datetime  # timezone-aware UTC
+    state: str  # one of STATES
 
 
 @dataclass(frozen=True)

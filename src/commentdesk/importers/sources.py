@@ -42,8 +42,7 @@ def streamed_xml(name: str) -> Reader:
 
         parser: ModuleType = import_module(f"commentdesk.importers.{name}")
         raw = resources.enter_context(open(path, "rb"))
-        bar = resources.enter_context(tqdm(total=os.path.getsize(path), unit="B", unit_scale=True,
-                                           desc=name, file=sys.stderr))
+        bar = resources.enter_context(tqdm(total=os.path.getsize(path), unit="B", unit_scale=True, desc=name, file=sys.stderr))
         return parser.parse(CallbackIOWrapper(bar.update, raw, "read"))
 
     return read
@@ -57,15 +56,19 @@ def isso_database(path: Path, options, resources: ExitStack) -> Iterable[Record]
     from commentdesk.importers.isso import IssoDatabase
 
     database = resources.enter_context(closing(IssoDatabase(path, getattr(options, "base_url", None))))
-    return resources.enter_context(tqdm(database.records(), total=database.row_count, unit=" rows", desc="isso",
-                                        file=sys.stderr))
+    return resources.enter_context(tqdm(database.records(), total=database.row_count, unit=" rows", desc="isso", file=sys.stderr))
 
 
 SOURCES: dict[str, ImportSource] = {
-    "disqus": ImportSource("Import a Disqus XML export.", "FILE", "the Disqus export (.xml)",
-                           streamed_xml("disqus")),
-    "wordpress": ImportSource("Import a WordPress export (WXR).", "FILE", "the WordPress export (.xml)",
-                              streamed_xml("wordpress")),
-    "isso": ImportSource("Import an Isso SQLite database.", "DB_FILE", "the Isso database file", isso_database,
-                         flags=(("--base-url", "Address of the site, to turn Isso's page paths into article URLs."),)),
+    "disqus": ImportSource("Import a Disqus XML export.", "FILE", "the Disqus export (.xml)", streamed_xml("disqus")),
+    "wordpress": ImportSource(
+        "Import a WordPress export (WXR).", "FILE", "the WordPress export (.xml)", streamed_xml("wordpress")
+    ),
+    "isso": ImportSource(
+        "Import an Isso SQLite database.",
+        "DB_FILE",
+        "the Isso database file",
+        isso_database,
+        flags=(("--base-url", "Address of the site, to turn Isso's page paths into article URLs."),),
+    ),
 }

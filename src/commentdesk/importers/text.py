@@ -20,7 +20,7 @@ class _TextCollector(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._dropped_depth = 0
-        self._links: list[tuple[str, int]] = []   # (href, position in parts where its label starts)
+        self._links: list[tuple[str, int]] = []  # (href, position in parts where its label starts)
 
     def handle_starttag(self, tag, attrs):
         if tag in _DROPPED:

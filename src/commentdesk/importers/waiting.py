@@ -31,13 +31,25 @@ class WaitingRoom:
         self._db.execute("CREATE INDEX waiting_source ON waiting (source_id)")
 
     def add(self, key: tuple[str, str], comment: SourceComment) -> None:
-        data = json.dumps([comment.source_id, comment.thread_key, comment.parent_id, comment.author_name,
-                           comment.author_email, comment.text, comment.created_at.isoformat(), comment.state])
+        data = json.dumps(
+            [
+                comment.source_id,
+                comment.thread_key,
+                comment.parent_id,
+                comment.author_name,
+                comment.author_email,
+                comment.text,
+                comment.created_at.isoformat(),
+                comment.state,
+            ]
+        )
         self._db.execute("INSERT INTO waiting (kind, key, source_id, data) VALUES (?, ?, ?, ?)", (*key, comment.source_id, data))
 
     def take(self, key: tuple[str, str], limit: int = BATCH) -> list[SourceComment]:
         """Up to `limit` comments waiting on `key`, oldest first; they leave the room."""
-        rows = self._db.execute("SELECT seq, data FROM waiting WHERE kind = ? AND key = ? ORDER BY seq LIMIT ?", (*key, limit)).fetchall()
+        rows = self._db.execute(
+            "SELECT seq, data FROM waiting WHERE kind = ? AND key = ? ORDER BY seq LIMIT ?", (*key, limit)
+        ).fetchall()
         if rows:
             self._db.executemany("DELETE FROM waiting WHERE seq = ?", [(seq,) for seq, _data in rows])
         return [_comment(data) for _seq, data in rows]
@@ -62,5 +74,13 @@ class WaitingRoom:
 
 def _comment(data: str) -> SourceComment:
     source_id, thread_key, parent_id, name, email, text, created_at, state = json.loads(data)
-    return SourceComment(source_id=source_id, thread_key=thread_key, parent_id=parent_id, author_name=name,
-                         author_email=email, text=text, created_at=datetime.fromisoformat(created_at), state=state)
+    return SourceComment(
+        source_id=source_id,
+        thread_key=thread_key,
+        parent_id=parent_id,
+        author_name=name,
+        author_email=email,
+        text=text,
+        created_at=datetime.fromisoformat(created_at),
+        state=state,
+    )

@@ -26,8 +26,15 @@ from commentdesk.importers.text import html_to_text
 from commentdesk.importers.xmlstream import MAX_ELEMENT_CHARS, child_oversized, child_text, children, local_name, stream_elements
 
 SOURCE = "wordpress"
-_STATES = {"1": APPROVED, "approve": APPROVED, "0": PENDING, "hold": PENDING, "spam": SPAM,
-           "trash": DELETED, "post-trashed": DELETED}
+_STATES = {
+    "1": APPROVED,
+    "approve": APPROVED,
+    "0": PENDING,
+    "hold": PENDING,
+    "spam": SPAM,
+    "trash": DELETED,
+    "post-trashed": DELETED,
+}
 _READER_COMMENT_TYPES = {"", "comment"}
 
 
@@ -46,8 +53,12 @@ def _item(item: Element) -> Iterator[Record]:
     if not key:
         yield SkippedEntry(f"malformed post ({len(comments)} comments under a post with no id or link)")
         return
-    yield SourceThread(key=key, url=child_text(item, "link"), title=html_to_text(child_text(item, "title")),
-                       body=html_to_text(child_text(item, "encoded")))
+    yield SourceThread(
+        key=key,
+        url=child_text(item, "link"),
+        title=html_to_text(child_text(item, "title")),
+        body=html_to_text(child_text(item, "encoded")),
+    )
     for comment in comments:
         yield _comment(comment, key)
 
@@ -59,7 +70,9 @@ def _comment(element: Element, thread_key: str) -> Record:
     source_id = f"{SOURCE}:{comment_id}"
     kind = child_text(element, "comment_type").lower()
     if kind not in _READER_COMMENT_TYPES:
-        return SkippedEntry(f"{kind} (not a reader comment)" if kind in {"pingback", "trackback"} else f"comment type {kind!r}", source_id)
+        return SkippedEntry(
+            f"{kind} (not a reader comment)" if kind in {"pingback", "trackback"} else f"comment type {kind!r}", source_id
+        )
     if child_oversized(element, "comment_content"):
         return SkippedEntry(f"comment over {MAX_ELEMENT_CHARS} characters", source_id)
     state = _STATES.get(child_text(element, "comment_approved").lower())
@@ -70,9 +83,14 @@ def _comment(element: Element, thread_key: str) -> Record:
         return SkippedEntry("malformed comment (bad comment_date)", source_id)
     parent = child_text(element, "comment_parent")
     return SourceComment(
-        source_id=source_id, thread_key=thread_key, parent_id=f"{SOURCE}:{parent}" if parent not in {"", "0"} else None,
-        author_name=child_text(element, "comment_author"), author_email=child_text(element, "comment_author_email") or None,
-        text=html_to_text(child_text(element, "comment_content")), created_at=created_at, state=state,
+        source_id=source_id,
+        thread_key=thread_key,
+        parent_id=f"{SOURCE}:{parent}" if parent not in {"", "0"} else None,
+        author_name=child_text(element, "comment_author"),
+        author_email=child_text(element, "comment_author_email") or None,
+        text=html_to_text(child_text(element, "comment_content")),
+        created_at=created_at,
+        state=state,
     )
 
 

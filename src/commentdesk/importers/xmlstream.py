@@ -70,9 +70,9 @@ class _Builder:
 
     def __init__(self, depth: int, root_names: set[str], format_name: str) -> None:
         self.depth, self.root_names, self.format_name = depth, root_names, format_name
-        self.level = 0                        # elements open now
-        self.open: list[Element] = []         # the open elements of the record being built
-        self.pieces: list[list[str]] = []     # text pieces of each open element, or of the last child's tail
+        self.level = 0  # elements open now
+        self.open: list[Element] = []  # the open elements of the record being built
+        self.pieces: list[list[str]] = []  # text pieces of each open element, or of the last child's tail
         self.sizes: list[int] = []
         self.done: list[Element] = []
 

@@ -8,8 +8,10 @@ undone; see moderation.patterns and moderation.normalize), valid in Python's eng
 
 # --- Threats of violence ------------------------------------------------------------------------
 
-_HARM = (r"(?:shot|killed|hanged|hung|lynched|executed|beheaded|stabbed|run over|burn(?:ed|t)(?: alive)?|raped|beaten(?: up)?|"
-         r"strung up|wiped out|gassed|murdered|put down|exterminated|shot dead)")
+_HARM = (
+    r"(?:shot|killed|hanged|hung|lynched|executed|beheaded|stabbed|run over|burn(?:ed|t)(?: alive)?|raped|beaten(?: up)?|"
+    r"strung up|wiped out|gassed|murdered|put down|exterminated|shot dead)"
+)
 DEFAULT_THREAT_PATTERNS = [
     rf"\b(?:should|must|will|gonna|ought to|needs? to|deserves? to|deserve to) (?:all )?(?:be|get) {_HARM}\b",
     r"\bi(?: will|'ll| am going to|'m going to|'m gonna| gonna| would happily| will happily)? (?:happily )?"
@@ -65,11 +67,15 @@ DEFAULT_THREAT_PATTERNS = [
 # --- Dehumanising language -----------------------------------------------------------------
 
 # People described as less than human: the language that comes before violence against a group.
-_GROUPS = (r"(?:they|these people|those people|(?:all |most |the )?(?:muslims|jews|christians|hindus|sikhs|immigrants|migrants|"
-           r"refugees|asylum seekers|blacks|whites|gays|lesbians|trans people|arabs|pakistanis|afghans|indians|mexicans|africans|"
-           r"chinese|women|feminists|liberals|conservatives|leftists|foreigners|pashtuns|shias|sunnis|ahmadis|roma|gypsies))")
-_LESS_THAN_HUMAN = (r"(?:animals|vermin|rats|snakes|parasites|cockroaches|roaches|insects|a disease|a cancer|a plague|subhuman|"
-                    r"sub-human|savages|pigs|dogs|apes|monkeys|filth|scum|an infestation|a virus|leeches|maggots|beasts)")
+_GROUPS = (
+    r"(?:they|these people|those people|(?:all |most |the )?(?:muslims|jews|christians|hindus|sikhs|immigrants|migrants|"
+    r"refugees|asylum seekers|blacks|whites|gays|lesbians|trans people|arabs|pakistanis|afghans|indians|mexicans|africans|"
+    r"chinese|women|feminists|liberals|conservatives|leftists|foreigners|pashtuns|shias|sunnis|ahmadis|roma|gypsies))"
+)
+_LESS_THAN_HUMAN = (
+    r"(?:animals|vermin|rats|snakes|parasites|cockroaches|roaches|insects|a disease|a cancer|a plague|subhuman|"
+    r"sub-human|savages|pigs|dogs|apes|monkeys|filth|scum|an infestation|a virus|leeches|maggots|beasts)"
+)
 DEFAULT_DEHUMANISING_PATTERNS = [
     rf"\b{_GROUPS} (?:are|r) (?:just |nothing but |all |like |no better than |worse than )?{_LESS_THAN_HUMAN}\b",
     rf"\b{_GROUPS} (?:breed|multiply) like {_LESS_THAN_HUMAN}\b",

@@ -21,8 +21,8 @@ _SEPARATORS = " \t.-_,·•~'\""
 
 @dataclass(frozen=True)
 class NormalisedText:
-    text: str              # lower-case Latin letters, digits undone, separators inside spelled-out words removed,
-                           # each run of white space one space
+    text: str  # lower-case Latin letters, digits undone, separators inside spelled-out words removed,
+    # each run of white space one space
     positions: tuple[int, ...]  # positions[i] = index in the original of text[i]
     original: str
 

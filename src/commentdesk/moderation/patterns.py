@@ -52,5 +52,6 @@ def compile_built(pattern: str) -> re2._Regexp:
         return re2.compile(pattern, _options())
     except re2.error as error:
         detail = error.args[0].decode(errors="replace") if error.args and isinstance(error.args[0], bytes) else str(error)
-        raise PatternError(f"{pattern!r} is not a regular expression RE2 accepts ({detail}); "
-                           "back-references and look-around are not supported") from None
+        raise PatternError(
+            f"{pattern!r} is not a regular expression RE2 accepts ({detail}); back-references and look-around are not supported"
+        ) from None

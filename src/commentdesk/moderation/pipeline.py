@@ -63,8 +63,7 @@ class ModerationModels:
     comments wait but never fails them. `timeout_ms=None` sets no bound (batch scoring).
     """
 
-    def __init__(self, timeout_ms: int | None = 2000, enabled: bool = True, models_dir=None,
-                 variant: str | None = None) -> None:
+    def __init__(self, timeout_ms: int | None = 2000, enabled: bool = True, models_dir=None, variant: str | None = None) -> None:
         self.timeout_s = None if timeout_ms is None else timeout_ms / 1000
         self.models_dir = models_dir
         self.variant = variant
@@ -144,8 +143,10 @@ class ModerationModels:
             started.wait()  # waiting for a thread is the server being busy, not the models failing
             return future.result(timeout=self.timeout_s)
         except FutureTimeout:
-            return ModelSignals(failures={"models": f"timed out after {(self.timeout_s or 0) * 1000:.0f} ms of model work"},
-                                versions=self.versions)
+            return ModelSignals(
+                failures={"models": f"timed out after {(self.timeout_s or 0) * 1000:.0f} ms of model work"},
+                versions=self.versions,
+            )
         except Exception as error:
             log.exception("moderation models failed on a comment")
             return ModelSignals(failures={"models": f"error: {error}"}, versions=self.versions)
@@ -209,7 +210,10 @@ class Pipeline:
                 log.exception("moderation phase %s failed", name)
                 from commentdesk.moderation.types import HOLD, Reason
 
-                result = PhaseResult(HOLD, [Reason("check_failed", "An automatic check failed, so a moderator will read it.", [f"{name}: {error}"])])
+                result = PhaseResult(
+                    HOLD,
+                    [Reason("check_failed", "An automatic check failed, so a moderator will read it.", [f"{name}: {error}"])],
+                )
             scores.update(result.scores)
             if result.decision:
                 verdicts.append(result.decision)

@@ -33,22 +33,76 @@ WEIGHTS_DIR = Path(__file__).parent / "models" / "weights"
 # adds "fuck*", "shit*" and the like here itself.
 DEFAULT_BANNED_WORDS = [
     # "retard" without a star: "fire retardant" and "growth retardation" are news words.
-    "cunt*", "nigger*", "faggot*", "retard", "retards", "retarded", "kike*", "spic", "spics",
-    "tranny*", "wetback*", "raghead*", "towelhead*", "paki", "pakis", "wog", "wogs", "golliwog*",
-    "gypo*", "gyppo*", "darkie*", "darky", "beaner*", "gook*", "jigaboo*", "kaffir*", "sambo*",
+    "cunt*",
+    "nigger*",
+    "faggot*",
+    "retard",
+    "retards",
+    "retarded",
+    "kike*",
+    "spic",
+    "spics",
+    "tranny*",
+    "wetback*",
+    "raghead*",
+    "towelhead*",
+    "paki",
+    "pakis",
+    "wog",
+    "wogs",
+    "golliwog*",
+    "gypo*",
+    "gyppo*",
+    "darkie*",
+    "darky",
+    "beaner*",
+    "gook*",
+    "jigaboo*",
+    "kaffir*",
+    "sambo*",
 ]
 # Words and phrases that are often but not always abusive, aimed at a person: held for a person to
 # read. Words that readers quote or report ("traitors", "vermin") are left to the models.
 DEFAULT_SUSPECT_WORDS = [
-    "idiot*", "moron*", "stupid*", "scum*", "bitch*", "bastard*", "dickhead*",
-    "asshole*", "dumbass*", "imbecile*", "kill yourself", "kys", "fuck you", "fuck off",
-    "shut the fuck up", "stfu", "piece of shit",
+    "idiot*",
+    "moron*",
+    "stupid*",
+    "scum*",
+    "bitch*",
+    "bastard*",
+    "dickhead*",
+    "asshole*",
+    "dumbass*",
+    "imbecile*",
+    "kill yourself",
+    "kys",
+    "fuck you",
+    "fuck off",
+    "shut the fuck up",
+    "stfu",
+    "piece of shit",
     # Slurs for disabled people, used as insults; held rather than rejected, since some are also
     # ordinary words elsewhere ("mong" is a town, "cripple" a verb) and some are reclaimed.
-    "mong", "mongs", "mongoloid*", "spacker*", "spaz", "spazz*", "spastic*", "downie*", "tard", "tards",
-    "cripple", "cripples", "window licker*", "windowlicker*", "coon", "coons", "dago*",
+    "mong",
+    "mongs",
+    "mongoloid*",
+    "spacker*",
+    "spaz",
+    "spazz*",
+    "spastic*",
+    "downie*",
+    "tard",
+    "tards",
+    "cripple",
+    "cripples",
+    "window licker*",
+    "windowlicker*",
+    "coon",
+    "coons",
+    "dago*",
     # A slur, and also the "chink in the armour" of many a news story: a person tells them apart.
-    "chink", "chinks",
+    "chink",
+    "chinks",
 ]
 
 
@@ -89,9 +143,10 @@ Domain = Annotated[DbText, Field(min_length=1, max_length=253)]
 Pattern = Annotated[DbText, Field(min_length=1, max_length=MAX_PATTERN_CHARS)]
 RedressText = Annotated[DbText, Field(min_length=1, max_length=1000)]
 RedressUrl = Annotated[str, Field(max_length=2000, pattern=r"^(https?://[^\s\x00]+|mailto:[^\s\x00@]+@[^\s\x00]+)$")]
-DEFAULT_REDRESS = ("If you think this decision is wrong, you can ask the editors to review it; "
-                   "you may also turn to an out-of-court dispute settlement body or a court.")
-
+DEFAULT_REDRESS = (
+    "If you think this decision is wrong, you can ask the editors to review it; "
+    "you may also turn to an out-of-court dispute settlement body or a court."
+)
 
 
 class Policy(BaseModel):

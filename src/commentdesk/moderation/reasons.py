@@ -22,11 +22,11 @@ SPAM = "spam"
 @dataclass(frozen=True)
 class ReasonKind:
     code: str
-    moderator_words: str          # on the card, in filters and charts
-    category: str | None = None   # ABUSIVE, OFF_TOPIC, SPAM, or None (process reasons)
-    highlighted: bool = False     # its evidence is words of the comment: marked on the card, quoted to the author
-    nudgeable: bool = False       # the author is warned before the comment is stored, and may reword it
-    model_failure: bool = False   # a model could not run: the comment waits for a person
+    moderator_words: str  # on the card, in filters and charts
+    category: str | None = None  # ABUSIVE, OFF_TOPIC, SPAM, or None (process reasons)
+    highlighted: bool = False  # its evidence is words of the comment: marked on the card, quoted to the author
+    nudgeable: bool = False  # the author is warned before the comment is stored, and may reword it
+    model_failure: bool = False  # a model could not run: the comment waits for a person
 
 
 _KINDS = (

@@ -45,6 +45,7 @@ ANSWER_GRACE_S = 10.0
 
 # --- the moderation process -------------------------------------------------------------------
 
+
 def serve_models(socket_path: str, authkey: bytes, models, loaded_in_s: float | None = None) -> None:
     """Answer web workers' calls on `models` until the process is stopped."""
     # The models' objects live as long as the process: keep the collector from walking them.
@@ -60,8 +61,9 @@ def serve_models(socket_path: str, authkey: bytes, models, loaded_in_s: float | 
             except (OSError, EOFError, AuthenticationError):  # a client that failed the handshake
                 log.warning("a connection to the moderation process was refused", exc_info=True)
                 continue
-            threading.Thread(target=_serve_connection, args=(connection, models, calls), daemon=True,
-                             name="moderation-connection").start()
+            threading.Thread(
+                target=_serve_connection, args=(connection, models, calls), daemon=True, name="moderation-connection"
+            ).start()
 
 
 def _serve_connection(connection: Connection, models, calls: ThreadPoolExecutor) -> None:
@@ -117,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
 
 # --- in a web worker --------------------------------------------------------------------------
 
+
 class ModerationUnavailable(RuntimeError):
     pass
 
@@ -133,7 +136,7 @@ class RemoteModels:
         self._connection: Connection | None = None
         self._pending: dict[int, tuple[Connection, Future]] = {}
         self._ids = itertools.count(1)
-        self._lock = threading.Lock()       # connecting, and the table of pending calls
+        self._lock = threading.Lock()  # connecting, and the table of pending calls
         self._send_lock = threading.Lock()
 
     # The interface the pipeline and the poster use.

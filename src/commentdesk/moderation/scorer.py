@@ -77,8 +77,14 @@ class Scorer:
                 record_id = parsed.get("id") if isinstance(parsed, dict) else None
             except (json.JSONDecodeError, RecursionError):
                 pass
-            return {"id": record_id, "decision": HOLD, "abuse": 0.0, "relevance": 0.0, "spam": 0.0,
-                    "reasons": [{"code": "invalid_input", "message": str(error)}]}
+            return {
+                "id": record_id,
+                "decision": HOLD,
+                "abuse": 0.0,
+                "relevance": 0.0,
+                "spam": 0.0,
+                "reasons": [{"code": "invalid_input", "message": str(error)}],
+            }
 
 
 def parse_record(record: object) -> tuple[str, str, str, str | None]:

@@ -88,7 +88,12 @@ class Reason:
         return text
 
     def as_dict(self) -> dict:
-        stored: dict[str, object] = {"code": self.code, "message": self.message, "evidence": list(self.evidence), "detail": self.detail}
+        stored: dict[str, object] = {
+            "code": self.code,
+            "message": self.message,
+            "evidence": list(self.evidence),
+            "detail": self.detail,
+        }
         if self.template:
             stored.update(template=self.template, params=dict(self.params))
         return stored

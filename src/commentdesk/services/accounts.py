@@ -74,8 +74,14 @@ def create_user(session: Session, username: str, password: str, role: str, site_
     if user_by_name(session, username) is not None:
         raise AccountError(_("a user named %(name)s exists already") % {"name": repr(username)})
     check_password_rules(password)
-    user = User(username=username, password_hash=hash_password(password), role=role,
-                site_ids=sorted(set(site_ids)) if site_ids else None, disabled=False, failed_logins=0)
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        site_ids=sorted(set(site_ids)) if site_ids else None,
+        disabled=False,
+        failed_logins=0,
+    )
     session.add(user)
     session.flush()
     return user
@@ -92,8 +98,9 @@ def add_user(session: Session, username: str, password: str, role: str, site_ids
     return user
 
 
-def change_user(session: Session, actor: User, user: User, change: str, *, password: str = "",
-                site_ids: list[int] | None = None) -> None:
+def change_user(
+    session: Session, actor: User, user: User, change: str, *, password: str = "", site_ids: list[int] | None = None
+) -> None:
     """An administrator disables, enables, sets the password or the sites of an account: committed,
     or nothing changed and AccountError."""
     try:
@@ -136,8 +143,15 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
         raise LoginRefused(N_("Wrong username or password."))
     if user.locked_until is not None and user.locked_until > now:
         minutes = max(1, round((user.locked_until - now).total_seconds() / 60))
-        raise LoginRefused(ngettext("Too many failed attempts. Try again in %(num)s minute.", "Too many failed attempts. Try again in %(num)s minutes.",
-                                    minutes) % {"num": minutes}, user.locked_until)
+        raise LoginRefused(
+            ngettext(
+                "Too many failed attempts. Try again in %(num)s minute.",
+                "Too many failed attempts. Try again in %(num)s minutes.",
+                minutes,
+            )
+            % {"num": minutes},
+            user.locked_until,
+        )
     if not _verify(user.password_hash, password):
         user.failed_logins = (user.failed_logins or 0) + 1
         if user.failed_logins >= FREE_ATTEMPTS:

@@ -26,8 +26,14 @@ def register_article(session: Session, site: Site, url: str, fields: dict) -> tu
     return article, created
 
 
-def set_article_options(session: Session, article: Article, *, user: User | None = None, comments_open: bool | None = None,
-                        premoderate: bool | None = None) -> None:
+def set_article_options(
+    session: Session,
+    article: Article,
+    *,
+    user: User | None = None,
+    comments_open: bool | None = None,
+    premoderate: bool | None = None,
+) -> None:
     """Change an article's options; every change that takes effect is logged for the audit page."""
     actions = []
     if comments_open is not None and comments_open != article.comments_open:
@@ -39,12 +45,15 @@ def set_article_options(session: Session, article: Article, *, user: User | None
     if "close" in actions:
         events.record(session, events.ARTICLE_CLOSED, article=article, actor="moderator" if user else "system")
     for action in actions:
-        audit.add_article_event(session, article, action, user_id=user.id if user else None,
-                                actor_name=user.username if user else "system")
+        audit.add_article_event(
+            session, article, action, user_id=user.id if user else None, actor_name=user.username if user else "system"
+        )
     session.commit()
 
 
-def article_events(session: Session, scope: Scope, site_id: int | None = None, limit: int = 50) -> list[tuple[ArticleEvent, Article]]:
+def article_events(
+    session: Session, scope: Scope, site_id: int | None = None, limit: int = 50
+) -> list[tuple[ArticleEvent, Article]]:
     """The newest article-level actions the moderator may see."""
     site_ids: Iterable[int] | None = scope.site_ids
     return audit.article_events(session, site_ids, site_id, limit)

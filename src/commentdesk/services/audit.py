@@ -18,17 +18,18 @@ AUDIT_ACTIONS = ("publish", "hold", "reject", "report", "approve", "restore", "u
 @dataclass
 class AuditFilter:
     comment_id: int | None = None
-    actor: str | None = None     # "system", "moderator", "reader", "author" or a username
+    actor: str | None = None  # "system", "moderator", "reader", "author" or a username
     action: str | None = None
     site_id: int | None = None
-    text: str | None = None      # in the comment text or the note
+    text: str | None = None  # in the comment text or the note
 
     def as_params(self) -> dict[str, str]:
         named = {"comment": self.comment_id, "actor": self.actor, "action": self.action, "site": self.site_id, "q": self.text}
         return {key: str(value) for key, value in named.items() if value not in (None, "")}
 
 
-def audit_events(session: Session, scope: Scope, filters: AuditFilter, before_id: int | None = None,
-                 limit: int = 100) -> list[tuple[ModerationEvent, Comment]]:
+def audit_events(
+    session: Session, scope: Scope, filters: AuditFilter, before_id: int | None = None, limit: int = 100
+) -> list[tuple[ModerationEvent, Comment]]:
     """Events newest first, with their comments; `before_id` pages back through the log."""
     return audit_store.audit_page(session, scope.site_ids, filters, before_id, limit)

@@ -23,8 +23,16 @@ from commentdesk.store.queues import HUMAN_DECISIONS, UNDO
 PERMANENT = datetime(9999, 12, 31, tzinfo=UTC)
 
 
-def ban(session: Session, user: User, commenter: Commenter, *, days: int | None, reason: str,
-        reject_pending: bool = False, now: datetime | None = None) -> datetime:
+def ban(
+    session: Session,
+    user: User,
+    commenter: Commenter,
+    *,
+    days: int | None,
+    reason: str,
+    reject_pending: bool = False,
+    now: datetime | None = None,
+) -> datetime:
     """Suspend for `days`, or ban for good when days is None; logged as a note and on their newest comment."""
     now = now or utcnow()
     until = PERMANENT if days is None else now + timedelta(days=days)
@@ -34,16 +42,29 @@ def ban(session: Session, user: User, commenter: Commenter, *, days: int | None,
     guest_bans.record(session, commenter, until)
     kind = "ban" if days is None else "suspend"
     described = "Banned" if days is None else f"Suspended for {days} day{'s' if days != 1 else ''}"
-    audit.log_on_newest_comment(session, commenter.id, user_id=user.id, username=user.username, action=kind,
-                                note=f"{described}. {reason.strip()}".strip())
-    commenters.add_note(session, commenter.id, user_id=user.id, author_name=user.username,
-                        text=f"{described}: {reason.strip() or 'no reason given'}")
+    audit.log_on_newest_comment(
+        session, commenter.id, user_id=user.id, username=user.username, action=kind, note=f"{described}. {reason.strip()}".strip()
+    )
+    commenters.add_note(
+        session,
+        commenter.id,
+        user_id=user.id,
+        author_name=user.username,
+        text=f"{described}: {reason.strip() or 'no reason given'}",
+    )
     if reject_pending:
         pending = commenters.pending_comment_ids(session, commenter.id)
         if pending:
             session.flush()
-            decisions.decide(session, user, pending, "reject", rejection_reason="other",
-                             note=f"Rejected with the {kind} of the commenter.", commit=False)
+            decisions.decide(
+                session,
+                user,
+                pending,
+                "reject",
+                rejection_reason="other",
+                note=f"Rejected with the {kind} of the commenter.",
+                commit=False,
+            )
     session.commit()
     return until
 
@@ -51,7 +72,9 @@ def ban(session: Session, user: User, commenter: Commenter, *, days: int | None,
 def unban(session: Session, user: User, commenter: Commenter) -> None:
     commenter.banned_until = None
     guest_bans.lift(session, commenter)
-    audit.log_on_newest_comment(session, commenter.id, user_id=user.id, username=user.username, action="unban", note="Ban lifted.")
+    audit.log_on_newest_comment(
+        session, commenter.id, user_id=user.id, username=user.username, action="unban", note="Ban lifted."
+    )
     commenters.add_note(session, commenter.id, user_id=user.id, author_name=user.username, text="Ban lifted.")
     session.commit()
 
@@ -77,5 +100,6 @@ def commenter_record(session: Session, commenter: Commenter, limit: int = 200) -
     last_human = audit.last_human_events(session, [comment.id for comment in comments], HUMAN_DECISIONS + (UNDO,))
     decided = (commenter.published_count or 0) + (commenter.rejected_count or 0)
     rate = (commenter.rejected_count or 0) / decided if decided else None
-    return CommenterRecord(commenter, comments, last_human, commenters.notes(session, commenter.id), rate,
-                           commenters.is_banned(commenter))
+    return CommenterRecord(
+        commenter, comments, last_human, commenters.notes(session, commenter.id), rate, commenters.is_banned(commenter)
+    )

@@ -45,8 +45,16 @@ class UndoRefused(Exception):
     pass
 
 
-def decide(session: Session, user: User, comment_ids: list[int], action: str, *,
-           rejection_reason: str | None = None, note: str = "", commit: bool = True) -> ActionResult:
+def decide(
+    session: Session,
+    user: User,
+    comment_ids: list[int],
+    action: str,
+    *,
+    rejection_reason: str | None = None,
+    note: str = "",
+    commit: bool = True,
+) -> ActionResult:
     """Approve, reject or restore each comment; a decision on a reported comment resolves its reports.
 
     Deciding what the comment already is (approving a published one) is still recorded: it is a
@@ -66,7 +74,13 @@ def decide(session: Session, user: User, comment_ids: list[int], action: str, *,
         if action == "reject":
             assert rejection_reason is not None  # checked above
             target, verb = CommentStatus.REJECTED, "reject"
-            reasons = [{"code": rejection_reason, "message": f"Rejected by a moderator: {DECISION_REASONS[rejection_reason]}.", "evidence": []}]
+            reasons = [
+                {
+                    "code": rejection_reason,
+                    "message": f"Rejected by a moderator: {DECISION_REASONS[rejection_reason]}.",
+                    "evidence": [],
+                }
+            ]
         else:
             target = CommentStatus.PUBLISHED
             verb = "restore" if comment.status == CommentStatus.REJECTED else "approve"
@@ -75,8 +89,17 @@ def decide(session: Session, user: User, comment_ids: list[int], action: str, *,
         if against:  # no automatic decision to compare with: nothing to add
             reasons[0]["message"] += " " + against
         previous_status = comment.status
-        event = comments.change_status(session, comment, target, actor="moderator", actor_name=user.username,
-                                       actor_user_id=user.id, action=verb, reasons=reasons, note=note.strip())
+        event = comments.change_status(
+            session,
+            comment,
+            target,
+            actor="moderator",
+            actor_name=user.username,
+            actor_user_id=user.id,
+            action=verb,
+            reasons=reasons,
+            note=note.strip(),
+        )
         event.created_at = now
         events.record_status(session, comment, previous_status, actor="moderator")
         reports.resolve_reports(session, comment.id, now)
@@ -125,9 +148,17 @@ def _undo(session: Session, user: User, event_ids: list[int]) -> ActionResult:
         if audit.latest_decision_id(session, comment.id) != event.id:
             raise UndoRefused(_("Comment %(id)s has been decided again since; open it to change it.") % {"id": comment.id})
         previous_status = comment.status
-        back = comments.change_status(session, comment, event.from_status or CommentStatus.PENDING, actor="moderator",
-                                      actor_name=user.username, actor_user_id=user.id, action=UNDO,
-                                      reasons=[], note=f"Undid {event.action} (event {event.id}).")
+        back = comments.change_status(
+            session,
+            comment,
+            event.from_status or CommentStatus.PENDING,
+            actor="moderator",
+            actor_name=user.username,
+            actor_user_id=user.id,
+            action=UNDO,
+            reasons=[],
+            note=f"Undid {event.action} (event {event.id}).",
+        )
         events.record_status(session, comment, previous_status, actor="moderator")
         reports.reopen_reports_since(session, comment.id, event.created_at)
         session.flush()

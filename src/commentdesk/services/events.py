@@ -36,15 +36,30 @@ COMMENT_DELETED = "comment.deleted"
 COMMENT_REPORTED = "comment.reported"
 ARTICLE_CLOSED = "article.closed"
 
-KINDS = (COMMENT_CREATED, COMMENT_PUBLISHED, COMMENT_HELD, COMMENT_REJECTED, COMMENT_EDITED,
-         COMMENT_DELETED, COMMENT_REPORTED, ARTICLE_CLOSED)
+KINDS = (
+    COMMENT_CREATED,
+    COMMENT_PUBLISHED,
+    COMMENT_HELD,
+    COMMENT_REJECTED,
+    COMMENT_EDITED,
+    COMMENT_DELETED,
+    COMMENT_REPORTED,
+    ARTICLE_CLOSED,
+)
 
 # The event a comment's new status announces; "checking" announces nothing (its check decides it).
-STATUS_KINDS = {CommentStatus.PUBLISHED: COMMENT_PUBLISHED, CommentStatus.PENDING: COMMENT_HELD,
-                CommentStatus.REJECTED: COMMENT_REJECTED}
+STATUS_KINDS = {
+    CommentStatus.PUBLISHED: COMMENT_PUBLISHED,
+    CommentStatus.PENDING: COMMENT_HELD,
+    CommentStatus.REJECTED: COMMENT_REJECTED,
+}
 # What receivers read as the comment's status: the words the reader is told.
-STATUS_WORDS = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held",
-                CommentStatus.REJECTED: "rejected", CommentStatus.CHECKING: "checking"}
+STATUS_WORDS = {
+    CommentStatus.PUBLISHED: "published",
+    CommentStatus.PENDING: "held",
+    CommentStatus.REJECTED: "rejected",
+    CommentStatus.CHECKING: "checking",
+}
 
 # Readers of events inside the recording transaction besides webhooks (e-mail to readers): each
 # owner adds a callable (session, event, comment) to its session factory's info under this key.
@@ -55,8 +70,15 @@ LISTENERS = "commentdesk_event_listeners"
 RECORDED_FLAG = "commentdesk_events_recorded"
 
 
-def record(session: Session, kind: str, *, comment: Comment | None = None, article: Article | None = None,
-           actor: str = "system", details: dict | None = None) -> DomainEvent:
+def record(
+    session: Session,
+    kind: str,
+    *,
+    comment: Comment | None = None,
+    article: Article | None = None,
+    actor: str = "system",
+    details: dict | None = None,
+) -> DomainEvent:
     """Record one event in the caller's transaction (the caller commits). Give the comment for a
     comment event; the article for an article event (a comment's article is found from it).
 
@@ -82,14 +104,20 @@ def record(session: Session, kind: str, *, comment: Comment | None = None, artic
     return event
 
 
-def record_status(session: Session, comment: Comment, previous_status: str | None, *, actor: str,
-                  details: dict | None = None) -> DomainEvent | None:
+def record_status(
+    session: Session, comment: Comment, previous_status: str | None, *, actor: str, details: dict | None = None
+) -> DomainEvent | None:
     """The event for a comment's decision (published, held, rejected), when its status changed."""
     kind = STATUS_KINDS.get(comment.status)
     if kind is None or comment.status == previous_status:
         return None
-    return record(session, kind, comment=comment, actor=actor,
-                  details={"previous_status": STATUS_WORDS.get(previous_status) if previous_status else None, **(details or {})})
+    return record(
+        session,
+        kind,
+        comment=comment,
+        actor=actor,
+        details={"previous_status": STATUS_WORDS.get(previous_status) if previous_status else None, **(details or {})},
+    )
 
 
 def _payload(event: DomainEvent, site: Site, article: Article, comment: Comment | None, actor: str, details: dict) -> dict:
@@ -99,14 +127,16 @@ def _payload(event: DomainEvent, site: Site, article: Article, comment: Comment 
         "created_at": event.created_at.isoformat(),
         "site": site.slug,
         "actor": actor,
-        "article": {"id": article.id, "url": article.url, "title": article.title,
-                    "comments_open": bool(article.comments_open)},
+        "article": {"id": article.id, "url": article.url, "title": article.title, "comments_open": bool(article.comments_open)},
         "comment": None,
     }
     if comment is not None:
         payload["comment"] = {
-            "id": comment.id, "parent_id": comment.parent_id, "status": STATUS_WORDS.get(comment.status, comment.status),
-            "author_name": comment.author_name, "text": comment.text,
+            "id": comment.id,
+            "parent_id": comment.parent_id,
+            "status": STATUS_WORDS.get(comment.status, comment.status),
+            "author_name": comment.author_name,
+            "text": comment.text,
             "created_at": comment.created_at.isoformat() if comment.created_at else None,
             "reasons": [reason.get("code") for reason in comment.reasons or [] if isinstance(reason, dict)],
         }
@@ -120,5 +150,14 @@ def _fan_out(session: Session, event: DomainEvent) -> None:
     now = utcnow()
     for endpoint_id, kinds in endpoints:
         if not kinds or event.kind in kinds:
-            session.add(WebhookDelivery(event_id=event.id, endpoint_id=endpoint_id, status="pending", attempts=0,
-                                        next_attempt_at=now, last_error="", created_at=now))
+            session.add(
+                WebhookDelivery(
+                    event_id=event.id,
+                    endpoint_id=endpoint_id,
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=now,
+                    last_error="",
+                    created_at=now,
+                )
+            )

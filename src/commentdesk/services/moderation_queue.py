@@ -56,8 +56,17 @@ QUEUE_CONNECTIONS = 2
 class ModerationQueue(BackgroundLoop):
     thread_name = "moderation-queue-loop"
 
-    def __init__(self, sessions: sessionmaker[Session], pipeline: Pipeline, *, check_wait_s: float,
-                 lease_s: float = 30.0, poll_s: float = 1.0, threads: int = 16, name: str | None = None) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        pipeline: Pipeline,
+        *,
+        check_wait_s: float,
+        lease_s: float = 30.0,
+        poll_s: float = 1.0,
+        threads: int = 16,
+        name: str | None = None,
+    ) -> None:
         super().__init__(poll_s=poll_s, renew_every_s=lease_s / 3, name=name)
         self.sessions, self.pipeline = sessions, pipeline
         self.check_wait_s, self.lease_s = check_wait_s, lease_s
@@ -68,8 +77,8 @@ class ModerationQueue(BackgroundLoop):
         self._threads = threads
         self._workers: ThreadPoolExecutor | None = None
         self._database = threading.BoundedSemaphore(QUEUE_CONNECTIONS)
-        self._running: dict[int, Future] = {}    # comment id -> the check started when it was posted
-        self._held: set[int] = set()             # job ids this process is working on
+        self._running: dict[int, Future] = {}  # comment id -> the check started when it was posted
+        self._held: set[int] = set()  # job ids this process is working on
 
     # --- what posting uses ---------------------------------------------------------------------
 
@@ -82,8 +91,15 @@ class ModerationQueue(BackgroundLoop):
         server, which decides it when `running` (its check, already started) lands."""
         with self._lock:
             self._running[comment.id] = running
-        job = ModerationJob(comment_id=comment.id, inputs=inputs, attempts=0, last_error="", not_before=utcnow(),
-                            claimed_by=self.name, claimed_until=utcnow() + timedelta(seconds=self.lease_s))
+        job = ModerationJob(
+            comment_id=comment.id,
+            inputs=inputs,
+            attempts=0,
+            last_error="",
+            not_before=utcnow(),
+            claimed_by=self.name,
+            claimed_until=utcnow() + timedelta(seconds=self.lease_s),
+        )
         session.add(job)
         session.flush()
         return job
@@ -180,10 +196,13 @@ class ModerationQueue(BackgroundLoop):
         started = time.perf_counter()
         signals: ModelSignals = running.result() if running is not None else self.pipeline.models.signals(candidate)
         if signals.failures and attempts + 1 < MAX_ATTEMPTS:
-            self._try_later(job_id, attempts + 1, "; ".join(f"{name}: {problem}" for name, problem in sorted(signals.failures.items())))
+            self._try_later(
+                job_id, attempts + 1, "; ".join(f"{name}: {problem}" for name, problem in sorted(signals.failures.items()))
+            )
             return
-        decision = settle(self.pipeline.decide(candidate, signals, policy, started), policy,
-                          bool(inputs.get("sent_unchanged_after_nudge")))
+        decision = settle(
+            self.pipeline.decide(candidate, signals, policy, started), policy, bool(inputs.get("sent_unchanged_after_nudge"))
+        )
 
         with self._database, self.sessions() as session:
             job = jobs.job(session, job_id, for_update=True)
@@ -196,8 +215,15 @@ class ModerationQueue(BackgroundLoop):
                 new_status = fields.pop("status")
                 for column, value in fields.items():
                     setattr(comment, column, value)
-                repo.change_status(session, comment, new_status, actor="system", actor_name="system",
-                                   action=decision.decision, reasons=comment.reasons)
+                repo.change_status(
+                    session,
+                    comment,
+                    new_status,
+                    actor="system",
+                    actor_name="system",
+                    action=decision.decision,
+                    reasons=comment.reasons,
+                )
                 events.record_status(session, comment, CommentStatus.CHECKING, actor="system")
                 report_store.record_nudge_outcome(session, comment.id, new_status)
                 if not cached and decision.passages is not None and decision.passage_vectors is not None and embedder_version:
@@ -209,6 +235,7 @@ class ModerationQueue(BackgroundLoop):
         delay = retry_delay_s(attempts, self.retry_after_s)
         log.warning("moderation job %s: the check failed (%s); trying again in %s s", job_id, error, delay)
         with self._database, self.sessions() as session:
-            jobs.try_later(session, job_id, self.name, attempts=attempts, error=error,
-                           not_before=utcnow() + timedelta(seconds=delay))
+            jobs.try_later(
+                session, job_id, self.name, attempts=attempts, error=error, not_before=utcnow() + timedelta(seconds=delay)
+            )
             session.commit()

@@ -84,9 +84,16 @@ def start_session(session: Session, user: User, name_hash: str) -> str:
     now = utcnow()
     token = secrets.token_urlsafe(32)
     moderator_logins.drop_expired_sessions(session, user.id, now)
-    session.add(ModeratorSession(token_hash=token_hash(token), user_id=user.id, csrf=secrets.token_urlsafe(24),
-                                 password_fingerprint=fingerprint(user), created_at=now,
-                                 expires_at=now + timedelta(seconds=SESSION_MAX_AGE)))
+    session.add(
+        ModeratorSession(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            csrf=secrets.token_urlsafe(24),
+            password_fingerprint=fingerprint(user),
+            created_at=now,
+            expires_at=now + timedelta(seconds=SESSION_MAX_AGE),
+        )
+    )
     session.commit()
     return token
 

@@ -79,43 +79,71 @@ def _checked(form: NoticeForm) -> tuple[str, str, str | None, str | None]:
         raise NoticeRefused("ground_invalid", _("Please choose the legal ground of your notice."), field="ground")
     explanation = clean_text(form.explanation or "")
     if len(explanation) < MIN_EXPLANATION_CHARS:
-        raise NoticeRefused("explanation_required", _("Please explain why the comment is illegal (at least %(num)s characters).") % {"num": MIN_EXPLANATION_CHARS}, field="explanation")
+        raise NoticeRefused(
+            "explanation_required",
+            _("Please explain why the comment is illegal (at least %(num)s characters).") % {"num": MIN_EXPLANATION_CHARS},
+            field="explanation",
+        )
     if len(explanation) > MAX_EXPLANATION_CHARS:
-        raise NoticeRefused("explanation_too_long", _("The explanation is at most %(most)s characters; this one has %(num)s.")
-                            % {"most": MAX_EXPLANATION_CHARS, "num": len(explanation)}, field="explanation")
+        raise NoticeRefused(
+            "explanation_too_long",
+            _("The explanation is at most %(most)s characters; this one has %(num)s.")
+            % {"most": MAX_EXPLANATION_CHARS, "num": len(explanation)},
+            field="explanation",
+        )
     name = " ".join(clean_text(form.notifier_name or "").split()) or None
     email = identity.normal_email(form.notifier_email)
     contact_optional = form.ground in ANONYMOUS_GROUNDS
     if name is None and not contact_optional:
         raise NoticeRefused("name_required", _("Please give your name."), field="notifier_name")
     if name is not None and len(name) > MAX_NAME_CHARS:
-        raise NoticeRefused("name_too_long", _("A name is at most %(num)s characters.") % {"num": MAX_NAME_CHARS}, field="notifier_name")
+        raise NoticeRefused(
+            "name_too_long", _("A name is at most %(num)s characters.") % {"num": MAX_NAME_CHARS}, field="notifier_name"
+        )
     if email is None and not contact_optional:
-        raise NoticeRefused("email_required", _("Please give your e-mail address: we tell you our decision there."),
-                            field="notifier_email")
+        raise NoticeRefused(
+            "email_required", _("Please give your e-mail address: we tell you our decision there."), field="notifier_email"
+        )
     if email is not None and not identity.is_email(email):
         raise NoticeRefused("email_invalid", _("That e-mail address does not look right."), field="notifier_email")
     if form.good_faith is not True:
-        raise NoticeRefused("good_faith_required", _("Please confirm that you believe, in good faith, that the "
-                              "information in your notice is accurate and complete."), field="good_faith")
+        raise NoticeRefused(
+            "good_faith_required",
+            _("Please confirm that you believe, in good faith, that the information in your notice is accurate and complete."),
+            field="good_faith",
+        )
     return form.ground, explanation, name, email
 
 
-def file_notice(session: Session, secret: str, comment_id: int, form: NoticeForm,
-                client_address: str | None = None) -> IllegalContentNotice:
+def file_notice(
+    session: Session, secret: str, comment_id: int, form: NoticeForm, client_address: str | None = None
+) -> IllegalContentNotice:
     """Record a notice on a published comment; the notifier keeps its `reference` to follow it."""
     comment = reports.reportable_comment(session, comment_id)
     ground, explanation, name, email = _checked(form)
     ip_hash = reports.reporter_hash(secret, client_address)
     if ip_hash and notice_store.open_notice_from(session, comment.id, ip_hash):
         # One open notice per comment and reader: a notice is work for a person, not a vote.
-        raise NoticeRefused("already_noticed", _("You have sent a notice about this comment already; "
-                              "it is being handled (see the page its reference leads to)."), status=409)
+        raise NoticeRefused(
+            "already_noticed",
+            _("You have sent a notice about this comment already; it is being handled (see the page its reference leads to)."),
+            status=409,
+        )
     report = reports.record_report(session, comment, reports.ILLEGAL_CONTENT, f"{GROUNDS[ground]}: {explanation}"[:1000], ip_hash)
     notice = IllegalContentNotice(
-        reference=secrets.token_urlsafe(18), site_id=comment.site_id, comment_id=comment.id, report=report,
-        ground=ground, explanation=explanation, notifier_name=name, notifier_email=email, good_faith=True,
-        status=NoticeStatus.RECEIVED, received_at=utcnow(), decided_by_name="", decision_explanation="",
+        reference=secrets.token_urlsafe(18),
+        site_id=comment.site_id,
+        comment_id=comment.id,
+        report=report,
+        ground=ground,
+        explanation=explanation,
+        notifier_name=name,
+        notifier_email=email,
+        good_faith=True,
+        status=NoticeStatus.RECEIVED,
+        received_at=utcnow(),
+        decided_by_name="",
+        decision_explanation="",
     )
     session.add(notice)
     session.commit()
@@ -129,6 +157,7 @@ def notice_by_reference(session: Session, reference: str) -> IllegalContentNotic
 
 
 # --- the moderators' side ---------------------------------------------------------------------
+
 
 def visible_notice(session: Session, scope: Scope, notice_id: int) -> IllegalContentNotice:
     notice = notice_store.notice(session, notice_id)
@@ -155,8 +184,9 @@ def start_review(session: Session, user: User, notice: IllegalContentNotice) -> 
         session.commit()
 
 
-def decide_notice(session: Session, user: User, notice: IllegalContentNotice, action: str, ground: str | None,
-                  explanation: str) -> None:
+def decide_notice(
+    session: Session, user: User, notice: IllegalContentNotice, action: str, ground: str | None, explanation: str
+) -> None:
     """Decide a notice once: remove the comment (the workspace's rejection, on the ground the
     moderator found) or take no action; the written explanation is shown to the notifier.
     Refused (NoticeRefused), it changes nothing."""
@@ -167,8 +197,9 @@ def decide_notice(session: Session, user: User, notice: IllegalContentNotice, ac
         raise
 
 
-def _decide_notice(session: Session, user: User, notice: IllegalContentNotice, action: str, ground: str | None,
-                   explanation: str) -> None:
+def _decide_notice(
+    session: Session, user: User, notice: IllegalContentNotice, action: str, ground: str | None, explanation: str
+) -> None:
     if notice.status in NoticeStatus.DECIDED:
         raise NoticeRefused("already_decided", _("This notice has been decided already."), status=409)
     if action not in ACTIONS:
@@ -179,13 +210,23 @@ def _decide_notice(session: Session, user: User, notice: IllegalContentNotice, a
     if not explanation:
         raise NoticeRefused("explanation_required", _("Write down the reasons for the decision."), field="explanation")
     if len(explanation) > MAX_DECISION_CHARS:
-        raise NoticeRefused("explanation_too_long", _("The explanation is at most %(num)s characters.") % {"num": MAX_DECISION_CHARS},
-                            field="explanation")
+        raise NoticeRefused(
+            "explanation_too_long",
+            _("The explanation is at most %(num)s characters.") % {"num": MAX_DECISION_CHARS},
+            field="explanation",
+        )
     now = utcnow()
     claimed = notice_store.claim_decision(
-        session, notice.id, status=NoticeStatus.ACTION_TAKEN if action == "remove" else NoticeStatus.NO_ACTION,
-        action=action, ground=ground if action == "remove" else None, explanation=explanation, now=now,
-        user_id=user.id, username=user.username)
+        session,
+        notice.id,
+        status=NoticeStatus.ACTION_TAKEN if action == "remove" else NoticeStatus.NO_ACTION,
+        action=action,
+        ground=ground if action == "remove" else None,
+        explanation=explanation,
+        now=now,
+        user_id=user.id,
+        username=user.username,
+    )
     if not claimed:
         session.rollback()
         raise NoticeRefused("already_decided", _("This notice has been decided already."), status=409)
@@ -193,8 +234,14 @@ def _decide_notice(session: Session, user: User, notice: IllegalContentNotice, a
         assert ground is not None  # a removal's ground was checked above
         # The ordinary decision: status, counts, audit log, reports resolved, statement of reasons;
         # it commits the notice's decision in the same transaction.
-        decisions.decide(session, user, [notice.comment_id], "reject", rejection_reason=reports.ILLEGAL_CONTENT,
-                         note=f"Notice {notice.id} ({GROUNDS[ground]}): {explanation}"[:2000])
+        decisions.decide(
+            session,
+            user,
+            [notice.comment_id],
+            "reject",
+            rejection_reason=reports.ILLEGAL_CONTENT,
+            note=f"Notice {notice.id} ({GROUNDS[ground]}): {explanation}"[:2000],
+        )
         return
     if notice.report_id is not None:
         notice_store.resolve_report(session, notice.report_id, now)

@@ -53,7 +53,11 @@ class Edited:
 def is_author(session: Session, comment: Comment, who: Authorship) -> bool:
     if who.reader is not None and who.reader.site_id == comment.site_id:
         commenter = commenters.commenter(session, comment.commenter_id)
-        if commenter is not None and commenter.is_account and hmac.compare_digest(commenter.identity_hash, who.reader.identity_hash):
+        if (
+            commenter is not None
+            and commenter.is_account
+            and hmac.compare_digest(commenter.identity_hash, who.reader.identity_hash)
+        ):
             return True
     token = who.edit_token
     if token and len(token) <= MAX_EDIT_TOKEN_CHARS and comment.edit_token_hash:
@@ -70,15 +74,19 @@ def own_comment(session: Session, comment_id: int, who: Authorship) -> Comment:
         raise PostingError("not_your_comment", _("Only the author can change this comment."), status=403)
     window = Policy.for_site(comment.article.site.policy).edit_window_minutes
     if utcnow() > comment.created_at + timedelta(minutes=window):
-        raise PostingError("edit_window_closed", f"Comments can be changed for {window} minutes after posting; "
-                           "this one can no longer be changed.", status=403)
+        raise PostingError(
+            "edit_window_closed",
+            f"Comments can be changed for {window} minutes after posting; this one can no longer be changed.",
+            status=403,
+        )
     if comment.status == CommentStatus.CHECKING:
         raise PostingError("comment_being_checked", _("This comment is still being checked; try again in a moment."), status=409)
     return comment
 
 
-def edit(poster: CommentPoster, session: Session, comment_id: int, text: str, who: Authorship,
-         client_address: str | None = None) -> Edited:
+def edit(
+    poster: CommentPoster, session: Session, comment_id: int, text: str, who: Authorship, client_address: str | None = None
+) -> Edited:
     comment = own_comment(session, comment_id, who)
     if clean_text(text) == comment.text:
         raise PostingError("text_unchanged", _("The comment is unchanged."), field="text")
@@ -94,8 +102,16 @@ def edit(poster: CommentPoster, session: Session, comment_id: int, text: str, wh
         if name != "status":  # the move itself goes through change_status, which keeps the counts
             setattr(comment, name, value)
     previous_status = comment.status
-    event = repo.change_status(session, comment, decision.status, actor="author", actor_name=comment.author_name,
-                               action="edit", reasons=list(comment.reasons), note="Edited by its author and checked again.")
+    event = repo.change_status(
+        session,
+        comment,
+        decision.status,
+        actor="author",
+        actor_name=comment.author_name,
+        action="edit",
+        reasons=list(comment.reasons),
+        note="Edited by its author and checked again.",
+    )
     event.created_at = now
     revisions.touch_article(session, comment.article_id)
     events.record(session, events.COMMENT_EDITED, comment=comment, actor="reader")

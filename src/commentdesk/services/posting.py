@@ -71,8 +71,9 @@ class Posted:
         return self.decision is None
 
 
-CHECKING_MESSAGE = N_("Your comment is saved and is being checked; many readers are posting right now. "
-                      "You will see here whether it is published.")
+CHECKING_MESSAGE = N_(
+    "Your comment is saved and is being checked; many readers are posting right now. You will see here whether it is published."
+)
 
 
 @dataclass
@@ -87,7 +88,9 @@ class Nudged:
         if any(reason.code in SURE_REJECTIONS for reason in self.decision.reasons):
             choice = _("Please edit it and post again: as it is, it cannot be published.")
         else:
-            choice = _("You can edit it and post again, or post it unchanged and a moderator will read it before it is published.")
+            choice = _(
+                "You can edit it and post again, or post it unchanged and a moderator will read it before it is published."
+            )
         return " ".join(part for part in (_("Before you post: your comment may break our guidelines."), detail, choice) if part)
 
 
@@ -98,7 +101,9 @@ def reviewed_after_nudge(decision: Decision) -> Decision:
     if decision.decision != REJECT or not all(reason.code in NUDGEABLE - SURE_REJECTIONS for reason in decision.reasons):
         return decision
     decision.decision = HOLD
-    decision.reasons.append(Reason("sent_after_nudge", N_("You posted it unchanged after our warning, so a moderator will read it.")))
+    decision.reasons.append(
+        Reason("sent_after_nudge", N_("You posted it unchanged after our warning, so a moderator will read it."))
+    )
     return decision
 
 
@@ -116,7 +121,9 @@ def validate(author_name: str, email: str | None, text: str, max_chars: int) -> 
     if not name:
         raise PostingError("name_required", _("Please give a name to post under."), field="author_name")
     if len(name) > MAX_NAME_CHARS:
-        raise PostingError("name_too_long", _("Names are at most %(count)s characters.") % {"count": MAX_NAME_CHARS}, field="author_name")
+        raise PostingError(
+            "name_too_long", _("Names are at most %(count)s characters.") % {"count": MAX_NAME_CHARS}, field="author_name"
+        )
     address = identity.normal_email(email)
     if address and not identity.is_email(address):
         raise PostingError("email_invalid", _("That e-mail address does not look right."), field="author_email")
@@ -124,7 +131,11 @@ def validate(author_name: str, email: str | None, text: str, max_chars: int) -> 
     if not body:
         raise PostingError("text_required", _("The comment is empty."), field="text")
     if len(body) > max_chars:
-        raise PostingError("text_too_long", _("Comments are at most %(most)s characters; this one has %(count)s.") % {"most": max_chars, "count": len(body)}, field="text")
+        raise PostingError(
+            "text_too_long",
+            _("Comments are at most %(most)s characters; this one has %(count)s.") % {"most": max_chars, "count": len(body)},
+            field="text",
+        )
     return name, address, body
 
 
@@ -145,10 +156,23 @@ class CommentPoster:
         self.queue = queue  # services.moderation_queue.ModerationQueue
         self.notifier = notifier  # services.notifications.notifier.Notifier
 
-    def post(self, session: Session, article: Article, *, author_name: str, author_email: str | None, text: str,
-             parent_id: int | None = None, client_address: str | None = None, nudge: bool = False,
-             nudge_token: str | None = None, defer_when_busy: bool = True, reader: Reader | None = None,
-             guest_token_hash: str | None = None, notify: bool = False) -> Posted | Nudged:
+    def post(
+        self,
+        session: Session,
+        article: Article,
+        *,
+        author_name: str,
+        author_email: str | None,
+        text: str,
+        parent_id: int | None = None,
+        client_address: str | None = None,
+        nudge: bool = False,
+        nudge_token: str | None = None,
+        defer_when_busy: bool = True,
+        reader: Reader | None = None,
+        guest_token_hash: str | None = None,
+        notify: bool = False,
+    ) -> Posted | Nudged:
         """Moderate and store a comment. With `nudge`, a comment the author could fix by rewording
         is not stored; the answer explains why, and the author may edit it and send it again
         with the returned token (or send it unchanged). Without `defer_when_busy` (seeding,
@@ -181,25 +205,45 @@ class CommentPoster:
         session.commit()
         posts = flood.count_post(session, site.id, who, ip_hash, refuse_at=policy.refuse_per_minute_address)
         if posts.refused:
-            raise PostingError("too_many_comments", _("Too many comments from your network in the last minute; please wait a minute."), status=429)
+            raise PostingError(
+                "too_many_comments",
+                _("Too many comments from your network in the last minute; please wait a minute."),
+                status=429,
+            )
         commenter = repo.commenter_by_identity(session, site.id, who)
         # A banned guest who changes name is still refused by the address or token they were banned with.
-        if (commenter is not None and repo.is_banned(commenter)) or \
-                (reader is None and guest_bans.banned(session, site.id, [ip_hash, guest_token_hash])):
+        if (commenter is not None and repo.is_banned(commenter)) or (
+            reader is None and guest_bans.banned(session, site.id, [ip_hash, guest_token_hash])
+        ):
             raise PostingError("commenter_banned", _("You cannot comment on this site at the moment."), status=403)
 
-        candidate, cached, embedder_version = self._gather(session, article, policy, body=body, name=name, parent=parent,
-                                                           commenter=commenter, posts=posts)
+        candidate, cached, embedder_version = self._gather(
+            session, article, policy, body=body, name=name, parent=parent, commenter=commenter, posts=posts
+        )
         answered = self._open_nudge(session, article, nudge_token) if nudge_token else None
         sent_unchanged = answered is not None and answered.draft_hash == _draft_hash(body)
         session.commit()  # the reads are done: no connection is held while the models run
 
         decision, running = self._check(candidate, policy, sent_unchanged, defer_when_busy)
-        if decision is not None and nudge and policy.nudge and not nudge_token and decision.decision != PUBLISH \
-                and decision.reasons and all(reason.code in NUDGEABLE for reason in decision.reasons):
+        if (
+            decision is not None
+            and nudge
+            and policy.nudge
+            and not nudge_token
+            and decision.decision != PUBLISH
+            and decision.reasons
+            and all(reason.code in NUDGEABLE for reason in decision.reasons)
+        ):
             token = secrets.token_urlsafe(24)
-            session.add(Nudge(token=token, site_id=site.id, article_id=article.id, draft_hash=_draft_hash(body),
-                              reasons=[reason.as_dict() for reason in decision.reasons]))
+            session.add(
+                Nudge(
+                    token=token,
+                    site_id=site.id,
+                    article_id=article.id,
+                    draft_hash=_draft_hash(body),
+                    reasons=[reason.as_dict() for reason in decision.reasons],
+                )
+            )
             session.commit()
             return Nudged(token, decision)
 
@@ -207,14 +251,24 @@ class CommentPoster:
         if decision is not None and not cached and decision.passages is not None and embedder_version:
             repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
         comment = Comment(
-            site_id=site.id, article_id=article.id, parent_id=parent.id if parent else None,
-            root_id=parent.root_id if parent else None, depth=(parent.depth + 1) if parent else 0,
-            commenter_id=commenter.id, author_name=name, email_hash=email_hash, ip_hash=ip_hash,
-            text=body, html=render_comment(body), guest_token_hash=None if reader is not None else guest_token_hash,
+            site_id=site.id,
+            article_id=article.id,
+            parent_id=parent.id if parent else None,
+            root_id=parent.root_id if parent else None,
+            depth=(parent.depth + 1) if parent else 0,
+            commenter_id=commenter.id,
+            author_name=name,
+            email_hash=email_hash,
+            ip_hash=ip_hash,
+            text=body,
+            html=render_comment(body),
+            guest_token_hash=None if reader is not None else guest_token_hash,
             edit_token_hash=edit_token_hash(edit_token := secrets.token_urlsafe(24)),
             **(decided_fields(decision) if decision is not None else CHECKING_FIELDS),
         )
-        repo.add_comment(session, comment, actor_reasons=comment.reasons, scores=comment.scores, model_versions=comment.model_versions)
+        repo.add_comment(
+            session, comment, actor_reasons=comment.reasons, scores=comment.scores, model_versions=comment.model_versions
+        )
         events.record(session, events.COMMENT_CREATED, comment=comment, actor="reader")
         events.record_status(session, comment, None, actor="system")
         if decision is None:
@@ -235,8 +289,18 @@ class CommentPoster:
             self.queue.wake()
         return Posted(comment, decision, edit_token)
 
-    def _gather(self, session: Session, article: Article, policy: Policy, *, body: str, name: str, parent: Comment | None,
-                commenter: Commenter | None, posts: flood.PostCounts):
+    def _gather(
+        self,
+        session: Session,
+        article: Article,
+        policy: Policy,
+        *,
+        body: str,
+        name: str,
+        parent: Comment | None,
+        commenter: Commenter | None,
+        posts: flood.PostCounts,
+    ):
         """What the rules need besides the text: the commenter's record, recent activity, the
         article's cached passages. Returns the candidate, the cached passages and the embedder version."""
         # No commenter has id 0: a first-time commenter has no history and no earlier posts.
@@ -244,13 +308,22 @@ class CommentPoster:
         activity = repo.recent_activity(session, article.site_id, commenter_id, body, policy.duplicate_window_minutes)
         history = CommenterHistory()
         if commenter is not None:
-            history = CommenterHistory(commenter.published_count, commenter.rejected_count,
-                                       repo.recent_rejections(session, commenter.id, policy.recent_rejection_days))
+            history = CommenterHistory(
+                commenter.published_count,
+                commenter.rejected_count,
+                repo.recent_rejections(session, commenter.id, policy.recent_rejection_days),
+            )
         candidate = Candidate(
-            text=body, article_title=article.title, article_body=article.body,
-            parent_text=parent.text if parent else None, author_name=name, premoderated=article.premoderate,
-            history=history, recent=RecentActivity(posts.by_commenter, posts.by_address,
-                                                   activity.same_text_by_commenter, activity.recent_fingerprints),
+            text=body,
+            article_title=article.title,
+            article_body=article.body,
+            parent_text=parent.text if parent else None,
+            author_name=name,
+            premoderated=article.premoderate,
+            history=history,
+            recent=RecentActivity(
+                posts.by_commenter, posts.by_address, activity.same_text_by_commenter, activity.recent_fingerprints
+            ),
         )
         embedder_version = self.pipeline.models.versions.get("embedder", "")
         cached = repo.cached_passages(session, article, embedder_version) if embedder_version else None
@@ -270,14 +343,21 @@ class CommentPoster:
         commenter = commenters.known_commenter(session, comment.commenter_id)
         ip_hash = identity.address_hash(self.secret, client_address)
         session.commit()
-        posts = flood.count_post(session, article.site_id, commenter.identity_hash, ip_hash, refuse_at=policy.refuse_per_minute_address)
+        posts = flood.count_post(
+            session, article.site_id, commenter.identity_hash, ip_hash, refuse_at=policy.refuse_per_minute_address
+        )
         if posts.refused:
-            raise PostingError("too_many_comments", _("Too many comments from your network in the last minute; please wait a minute."), status=429)
+            raise PostingError(
+                "too_many_comments",
+                _("Too many comments from your network in the last minute; please wait a minute."),
+                status=429,
+            )
         session.refresh(commenter)
         if repo.is_banned(commenter):
             raise PostingError("commenter_banned", _("You cannot comment on this site at the moment."), status=403)
-        candidate, cached, embedder_version = self._gather(session, article, policy, body=body, name=comment.author_name,
-                                                           parent=comment.parent, commenter=commenter, posts=posts)
+        candidate, cached, embedder_version = self._gather(
+            session, article, policy, body=body, name=comment.author_name, parent=comment.parent, commenter=commenter, posts=posts
+        )
         session.commit()  # no connection is held while the models run
         decision, _running = self._check(candidate, policy, False, defer_when_busy=False)
         if not cached and decision.passages is not None and embedder_version:
@@ -312,10 +392,19 @@ class CommentPoster:
         if parent_id is None:
             return None
         parent = comments.comment(session, parent_id)
-        if parent is None or parent.article_id != article.id or parent.status != CommentStatus.PUBLISHED or parent.deleted_at is not None:
-            raise PostingError("parent_not_found", _("The comment you are replying to is not available."), status=404, field="parent_id")
+        if (
+            parent is None
+            or parent.article_id != article.id
+            or parent.status != CommentStatus.PUBLISHED
+            or parent.deleted_at is not None
+        ):
+            raise PostingError(
+                "parent_not_found", _("The comment you are replying to is not available."), status=404, field="parent_id"
+            )
         if parent.depth >= MAX_DEPTH:
-            raise PostingError("thread_too_deep", _("This conversation is too deep to reply further; reply higher up."), field="parent_id")
+            raise PostingError(
+                "thread_too_deep", _("This conversation is too deep to reply further; reply higher up."), field="parent_id"
+            )
         return parent
 
 
@@ -337,26 +426,42 @@ def settle(decision: Decision, policy: Policy, sent_unchanged_after_nudge: bool)
 
 def decided_fields(decision: Decision) -> dict:
     """The comment's columns that record its automatic decision."""
-    return {"status": decision.status, "system_decision": decision.decision, "scores": decision.scores,
-            "reasons": [reason.as_dict() for reason in decision.reasons], "model_versions": decision.model_versions,
-            "priority": queue_priority(decision), "fingerprint": decision.fingerprint}
+    return {
+        "status": decision.status,
+        "system_decision": decision.decision,
+        "scores": decision.scores,
+        "reasons": [reason.as_dict() for reason in decision.reasons],
+        "model_versions": decision.model_versions,
+        "priority": queue_priority(decision),
+        "fingerprint": decision.fingerprint,
+    }
 
 
 # A comment stored before its check: no decision yet, shown nowhere (CommentStatus.CHECKING).
-CHECKING_FIELDS = {"status": CommentStatus.CHECKING, "system_decision": "check", "scores": {}, "reasons": [],
-                   "model_versions": {}, "priority": 0.0, "fingerprint": None}
+CHECKING_FIELDS = {
+    "status": CommentStatus.CHECKING,
+    "system_decision": "check",
+    "scores": {},
+    "reasons": [],
+    "model_versions": {},
+    "priority": 0.0,
+    "fingerprint": None,
+}
 
 
 def check_inputs(candidate: Candidate, sent_unchanged_after_nudge: bool) -> dict:
     """What a later check needs besides the comment, article and parent rows, as it was at posting."""
     history, recent = candidate.history or CommenterHistory(), candidate.recent or RecentActivity()
     return {
-        "author_name": candidate.author_name, "premoderated": candidate.premoderated,
+        "author_name": candidate.author_name,
+        "premoderated": candidate.premoderated,
         "history": {"published": history.published, "rejected": history.rejected, "recent_rejections": history.recent_rejections},
-        "recent": {"by_commenter_last_minute": recent.by_commenter_last_minute,
-                   "by_address_last_minute": recent.by_address_last_minute,
-                   "same_text_by_commenter": recent.same_text_by_commenter,
-                   "recent_fingerprints": [int(value) for value in recent.recent_fingerprints]},
+        "recent": {
+            "by_commenter_last_minute": recent.by_commenter_last_minute,
+            "by_address_last_minute": recent.by_address_last_minute,
+            "same_text_by_commenter": recent.same_text_by_commenter,
+            "recent_fingerprints": [int(value) for value in recent.recent_fingerprints],
+        },
         "sent_unchanged_after_nudge": sent_unchanged_after_nudge,
     }
 
@@ -364,9 +469,14 @@ def check_inputs(candidate: Candidate, sent_unchanged_after_nudge: bool) -> dict
 def candidate_from(inputs: dict, text: str, article: Article, parent_text: str | None) -> Candidate:
     """The candidate `check_inputs` recorded, for the comment's later check."""
     return Candidate(
-        text=text, article_title=article.title, article_body=article.body, parent_text=parent_text,
-        author_name=inputs.get("author_name", ""), premoderated=bool(inputs.get("premoderated", False)),
-        history=CommenterHistory(**inputs.get("history", {})), recent=RecentActivity(**inputs.get("recent", {})),
+        text=text,
+        article_title=article.title,
+        article_body=article.body,
+        parent_text=parent_text,
+        author_name=inputs.get("author_name", ""),
+        premoderated=bool(inputs.get("premoderated", False)),
+        history=CommenterHistory(**inputs.get("history", {})),
+        recent=RecentActivity(**inputs.get("recent", {})),
     )
 
 
@@ -391,11 +501,17 @@ class Outcome:
     reasons: list[tuple[str, str]]  # (code, words for the author)
 
 
-OUTCOME_WORDS: dict[str, OutcomeWord] = {CommentStatus.PUBLISHED: "published", CommentStatus.PENDING: "held",
-                 CommentStatus.REJECTED: "rejected", CommentStatus.CHECKING: "checking"}
-_PLAIN_MESSAGES = {CommentStatus.PUBLISHED: N_("Your comment is published."),
-                   CommentStatus.PENDING: N_("Your comment is held for review by a moderator."),
-                   CommentStatus.REJECTED: N_("Your comment was not published.")}
+OUTCOME_WORDS: dict[str, OutcomeWord] = {
+    CommentStatus.PUBLISHED: "published",
+    CommentStatus.PENDING: "held",
+    CommentStatus.REJECTED: "rejected",
+    CommentStatus.CHECKING: "checking",
+}
+_PLAIN_MESSAGES = {
+    CommentStatus.PUBLISHED: N_("Your comment is published."),
+    CommentStatus.PENDING: N_("Your comment is held for review by a moderator."),
+    CommentStatus.REJECTED: N_("Your comment was not published."),
+}
 
 
 def outcome_of(comment: Comment, decision: Decision | None = None, show_detail: bool = False) -> Outcome:
@@ -405,9 +521,16 @@ def outcome_of(comment: Comment, decision: Decision | None = None, show_detail: 
     if comment.status == CommentStatus.CHECKING:
         return Outcome("checking", _(CHECKING_MESSAGE), [])
     if decision is None:
-        reasons = [Reason(**{key: value for key, value in stored.items() if key in _REASON_FIELDS}) for stored in comment.reasons or []]
-        decision = Decision(comment.system_decision, reasons, dict(comment.scores or {}), dict(comment.model_versions or {}),
-                            reader_detail=show_detail)
+        reasons = [
+            Reason(**{key: value for key, value in stored.items() if key in _REASON_FIELDS}) for stored in comment.reasons or []
+        ]
+        decision = Decision(
+            comment.system_decision,
+            reasons,
+            dict(comment.scores or {}),
+            dict(comment.model_versions or {}),
+            reader_detail=show_detail,
+        )
     if decision.decision not in (PUBLISH, HOLD, REJECT) or decision.status != comment.status:
         return Outcome(OUTCOME_WORDS[comment.status], _(_PLAIN_MESSAGES[comment.status]), [])
     return Outcome(OUTCOME_WORDS[comment.status], decision.summary(), decision.reader_reasons())

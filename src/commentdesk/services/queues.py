@@ -43,8 +43,13 @@ class QueueFilter:
             self.rejected = DEFAULT_REJECTED_VIEW
 
     def as_params(self) -> dict[str, str]:
-        named = {"site": self.site_id, "article": self.article_id, "reason": self.reason, "commenter": self.commenter_id,
-                 "rejected": None if self.rejected == DEFAULT_REJECTED_VIEW else self.rejected}
+        named = {
+            "site": self.site_id,
+            "article": self.article_id,
+            "reason": self.reason,
+            "commenter": self.commenter_id,
+            "rejected": None if self.rejected == DEFAULT_REJECTED_VIEW else self.rejected,
+        }
         return {key: str(value) for key, value in named.items() if value not in (None, "")}
 
     @property
@@ -53,17 +58,22 @@ class QueueFilter:
         return any(value is not None and value != "" for value in (self.site_id, self.article_id, self.reason, self.commenter_id))
 
 
-def queue_comments(session: Session, scope: Scope, queue: str, filters: QueueFilter,
-                   limit: int = PAGE_SIZE, now: datetime | None = None) -> list[Comment]:
+def queue_comments(
+    session: Session, scope: Scope, queue: str, filters: QueueFilter, limit: int = PAGE_SIZE, now: datetime | None = None
+) -> list[Comment]:
     """A page of the queue in priority order (store/queues.py says which)."""
-    return queue_store.queue_page(session, scope.site_ids, queue, filters, now=now or utcnow(), recent_days=RECENT_DAYS, limit=limit)
+    return queue_store.queue_page(
+        session, scope.site_ids, queue, filters, now=now or utcnow(), recent_days=RECENT_DAYS, limit=limit
+    )
 
 
 def queue_counts(session: Session, scope: Scope, filters: QueueFilter, now: datetime | None = None) -> dict[str, int]:
     """How many comments each queue holds under these filters (the rejected queue: in the filters' view)."""
     now = now or utcnow()
-    return {queue: queue_store.queue_size(session, scope.site_ids, queue, filters, now=now, recent_days=RECENT_DAYS)
-            for queue in QUEUE_NAMES}
+    return {
+        queue: queue_store.queue_size(session, scope.site_ids, queue, filters, now=now, recent_days=RECENT_DAYS)
+        for queue in QUEUE_NAMES
+    }
 
 
 @dataclass

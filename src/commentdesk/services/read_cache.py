@@ -141,8 +141,9 @@ class ReadCache:
         if self._connection is None:
             self._open_connection()
 
-    def put(self, key: tuple, body: bytes, article_id: int, revisions: tuple[int, int],
-            stale_after: datetime | None = None) -> Cached:
+    def put(
+        self, key: tuple, body: bytes, article_id: int, revisions: tuple[int, int], stale_after: datetime | None = None
+    ) -> Cached:
         """Keep a response built from rows at `revisions`; called from a worker thread."""
         self.connect()
         entry = Cached(body, etag_of(body), article_id, revisions, stale_after)

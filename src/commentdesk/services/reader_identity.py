@@ -59,6 +59,7 @@ class Reader:
 
 # --- the site's side: which algorithm and key ------------------------------------------------
 
+
 def configure(site: Site, algorithm: str, key: str) -> None:
     """Set the site's sign-in algorithm and key, after checking the key suits the algorithm."""
     if algorithm not in ALGORITHMS:
@@ -98,6 +99,7 @@ def describe(site: Site) -> dict:
 
 # --- the publisher's token ------------------------------------------------------------------
 
+
 def _refused(message: str, code: str = "reader_token_invalid") -> PostingError:
     return PostingError(code, message, status=401, field="reader_token")
 
@@ -111,7 +113,10 @@ def verify_token(session: Session, site: Site, token: str, secret: str, now: dat
     now = now or utcnow()
     try:
         claims = jwt.decode(
-            token, site.sso_key, algorithms=[site.sso_algorithm], leeway=LEEWAY,
+            token,
+            site.sso_key,
+            algorithms=[site.sso_algorithm],
+            leeway=LEEWAY,
             options={"require": ["exp", "iat", "sub", "jti"], "verify_aud": False},
         )
     except jwt.ExpiredSignatureError:
@@ -139,8 +144,11 @@ def verify_token(session: Session, site: Site, token: str, secret: str, now: dat
         raise _refused(f"The sign-in token's name or e-mail is not usable: {error.message}") from None
     _use_once(session, site.id, token_id, expires_at + LEEWAY, now)
     return Reader(
-        site_id=site.id, identity_hash=account_identity(secret, subject), name=name[:MAX_NAME_CHARS],
-        email_hash=identity.email_hash(secret, address) if address else None, expires_at=expires_at,
+        site_id=site.id,
+        identity_hash=account_identity(secret, subject),
+        name=name[:MAX_NAME_CHARS],
+        email_hash=identity.email_hash(secret, address) if address else None,
+        expires_at=expires_at,
     )
 
 
@@ -172,13 +180,15 @@ def _use_once(session: Session, site_id: int, token_id: str, keep_until: datetim
 
 # --- the reader session this server hands out in exchange -------------------------------------
 
+
 def _serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt=_SESSION_SALT)
 
 
 def session_token(secret: str, reader: Reader) -> str:
-    return _serializer(secret).dumps([reader.site_id, reader.identity_hash, reader.name, reader.email_hash,
-                                      int(reader.expires_at.timestamp())])
+    return _serializer(secret).dumps(
+        [reader.site_id, reader.identity_hash, reader.name, reader.email_hash, int(reader.expires_at.timestamp())]
+    )
 
 
 def reader_from_session(secret: str, value: str | None, site_id: int, now: datetime | None = None) -> Reader | None:
@@ -186,7 +196,9 @@ def reader_from_session(secret: str, value: str | None, site_id: int, now: datet
     if not value or len(value) > MAX_TOKEN_CHARS:
         return None
     try:
-        site, identity, name, email_hash, expires = _serializer(secret).loads(value, max_age=int(MAX_TOKEN_LIFETIME.total_seconds()) + 60)
+        site, identity, name, email_hash, expires = _serializer(secret).loads(
+            value, max_age=int(MAX_TOKEN_LIFETIME.total_seconds()) + 60
+        )
     except (BadSignature, ValueError, TypeError):
         return None
     expires_at = _timestamp(expires)

@@ -17,8 +17,12 @@ from commentdesk.store import repository as repo
 from commentdesk.store.models import Comment, CommentStatus, Report
 
 # The ordinary report's reasons, with the words the reader chooses from.
-REPORT_REASONS = (("abusive", N_("Abusive or hateful")), ("off_topic", N_("Off-topic")), ("spam", N_("Spam or advertising")),
-                  ("other", N_("Something else")))
+REPORT_REASONS = (
+    ("abusive", N_("Abusive or hateful")),
+    ("off_topic", N_("Off-topic")),
+    ("spam", N_("Spam or advertising")),
+    ("other", N_("Something else")),
+)
 REPORT_REASON_CODES = frozenset(code for code, _label in REPORT_REASONS)
 # The reason a notice of illegal content is recorded under; it has its own queue (Notices).
 ILLEGAL_CONTENT = "illegal_content"
@@ -51,8 +55,9 @@ def record_report(session: Session, comment: Comment, reason: str, note: str, ip
     return report
 
 
-def report_comment(session: Session, secret: str, comment_id: int, reason: str, note: str = "",
-                   client_address: str | None = None) -> str:
+def report_comment(
+    session: Session, secret: str, comment_id: int, reason: str, note: str = "", client_address: str | None = None
+) -> str:
     """Report a published comment to the moderators; returns the reader's thank-you message.
 
     A second report of the same comment from the same network address is thanked but not

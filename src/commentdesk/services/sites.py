@@ -15,7 +15,9 @@ from commentdesk.store.models import Site
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
-def create_site(session: Session, slug: str, name: str, api_key: str | None = None, policy: dict | None = None) -> tuple[Site, str]:
+def create_site(
+    session: Session, slug: str, name: str, api_key: str | None = None, policy: dict | None = None
+) -> tuple[Site, str]:
     """A new site and its API key (shown once: only its hash is stored)."""
     if not SLUG.match(slug):
         raise ValueError("a site slug is 1-63 lower-case letters, digits and dashes")
@@ -35,6 +37,7 @@ def rotate_key(session: Session, site: Site) -> str:
 
 
 # --- a site's settings, changed through the API (each change commits) -----------------------------
+
 
 def change_policy(session: Session, site: Site, changes: dict) -> Policy:
     """Apply `changes` to the site's stored overrides; pydantic's ValidationError (nothing changed)

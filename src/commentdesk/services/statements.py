@@ -57,8 +57,13 @@ def statement_for(session: Session, comment: Comment, show_detail: bool = False)
         return None
     stored = [reason for reason in (row.event.reasons or []) if isinstance(reason, dict) and reason.get("code")]
     if row.automated:
-        reasons = [(reason["code"], Reason(**{key: value for key, value in reason.items() if key in _REASON_FIELDS})
-                    .for_reader(show_detail)) for reason in stored]
+        reasons = [
+            (
+                reason["code"],
+                Reason(**{key: value for key, value in reason.items() if key in _REASON_FIELDS}).for_reader(show_detail),
+            )
+            for reason in stored
+        ]
     else:
         reasons = [(reason["code"], _(rejection_reader_words(reason["code"]))) for reason in stored]
     policy = Policy.for_site(comment.article.site.policy)

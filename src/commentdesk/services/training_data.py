@@ -43,7 +43,7 @@ def human_labels(session: Session, site_id: int | None = None) -> list[dict]:
     examples: list[dict[str, Any]] = []
     ids = sorted(decided)
     for start in range(0, len(ids), 500):  # bounded IN lists
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         rows = comments.with_articles(session, chunk)
         parents = comments.texts(session, [comment.parent_id for comment, _article in rows if comment.parent_id])
         for comment, article in rows:
@@ -51,14 +51,15 @@ def human_labels(session: Session, site_id: int | None = None) -> list[dict]:
             label = _label(event)
             if label is None:
                 continue
-            examples.append({
-                "text": comment.text,
-                "article_title": article.title,
-                "article_body": article.body,
-                "parent_text": parents.get(comment.parent_id) if comment.parent_id else None,
-                "label": label,
-                "decided_at": event.created_at,
-            })
+            examples.append(
+                {
+                    "text": comment.text,
+                    "article_title": article.title,
+                    "article_body": article.body,
+                    "parent_text": parents.get(comment.parent_id) if comment.parent_id else None,
+                    "label": label,
+                    "decided_at": event.created_at,
+                }
+            )
     examples.sort(key=lambda example: example["decided_at"])
     return examples
-

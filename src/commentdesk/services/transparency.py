@@ -46,21 +46,29 @@ def transparency_report(session: Session, start: datetime, end: datetime, site_i
     for automated, event_id in rows.statements:
         kind = "automated" if automated else "human"
         issued[kind] += 1
-        for code in {str(reason["code"]) for reason in rows.reasons_of_event.get(event_id) or [] if isinstance(reason, dict) and reason.get("code")}:
+        for code in {
+            str(reason["code"])
+            for reason in rows.reasons_of_event.get(event_id) or []
+            if isinstance(reason, dict) and reason.get("code")
+        }:
             rejections_by_reason.setdefault(code, {"automated": 0, "human": 0})[kind] += 1
 
     return {
         "period": {"from": start.isoformat(), "to": end.isoformat()},
         "notices": {
-            "received": sum(by_ground.values()), "by_ground": by_ground, "by_outcome": by_outcome,
+            "received": sum(by_ground.values()),
+            "by_ground": by_ground,
+            "by_outcome": by_outcome,
             "open": rows.notices_open,
             "median_handling_seconds": _median_seconds(rows.notices_handled),
         },
         "decisions": decisions,
         "rejections_by_reason": dict(sorted(rejections_by_reason.items())),
         "statements_of_reasons": issued,
-        "held_comments": {"decided": len(rows.held_first_decisions),
-                          "median_handling_seconds": _median_seconds(rows.held_first_decisions)},
+        "held_comments": {
+            "decided": len(rows.held_first_decisions),
+            "median_handling_seconds": _median_seconds(rows.held_first_decisions),
+        },
     }
 
 

@@ -52,9 +52,18 @@ def request_body(payload: dict) -> bytes:
 class WebhookDeliverer(BackgroundLoop):
     thread_name = "webhook-deliverer"
 
-    def __init__(self, sessions: sessionmaker[Session], *, timeout_s: float = 10.0, max_attempts: int = 12,
-                 retry_base_s: float = 10.0, poll_s: float = 1.0, threads: int = 8, lease_s: float | None = None,
-                 name: str | None = None) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        timeout_s: float = 10.0,
+        max_attempts: int = 12,
+        retry_base_s: float = 10.0,
+        poll_s: float = 1.0,
+        threads: int = 8,
+        lease_s: float | None = None,
+        name: str | None = None,
+    ) -> None:
         if timeout_s <= 0 or max_attempts < 1 or retry_base_s < 0 or threads < 1:
             raise ValueError("webhook timeout, attempts and threads must be positive")
         super().__init__(poll_s=poll_s, name=name)
@@ -77,8 +86,12 @@ class WebhookDeliverer(BackgroundLoop):
 
     def on_start(self) -> None:
         self._in_flight = 0
-        self._client = httpx.Client(timeout=httpx.Timeout(self.timeout_s), follow_redirects=False, trust_env=False,
-                                    headers={"User-Agent": f"commentdesk-webhooks/{__version__}"})
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(self.timeout_s),
+            follow_redirects=False,
+            trust_env=False,
+            headers={"User-Agent": f"commentdesk-webhooks/{__version__}"},
+        )
         self._workers = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="webhook")
 
     def on_stop(self) -> None:
@@ -126,13 +139,18 @@ class WebhookDeliverer(BackgroundLoop):
                     outbox.mark_delivered(session, delivery.delivery_id, self.name, status_code)
                     return
                 attempts = delivery.attempts + 1
-                retry_at = None if attempts >= self.max_attempts else \
-                    utcnow() + timedelta(seconds=backoff_s(attempts, self.retry_base_s))
-                outbox.mark_failed_try(session, delivery.delivery_id, self.name, status_code=status_code,
-                                       error=error, next_attempt_at=retry_at)
+                retry_at = (
+                    None
+                    if attempts >= self.max_attempts
+                    else utcnow() + timedelta(seconds=backoff_s(attempts, self.retry_base_s))
+                )
+                outbox.mark_failed_try(
+                    session, delivery.delivery_id, self.name, status_code=status_code, error=error, next_attempt_at=retry_at
+                )
         except Exception:
-            log.exception("webhook delivery %s: could not record the try; it is tried again when its lease runs out",
-                          delivery.delivery_id)
+            log.exception(
+                "webhook delivery %s: could not record the try; it is tried again when its lease runs out", delivery.delivery_id
+            )
         finally:
             with self._lock:
                 self._in_flight -= 1

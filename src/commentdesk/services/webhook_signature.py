@@ -32,12 +32,22 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
 
 def headers(secret: str, event_id: str, body: bytes, now: float | None = None) -> dict[str, str]:
     timestamp = int(now if now is not None else time.time())
-    return {"Content-Type": "application/json", "Commentdesk-Event-Id": event_id,
-            "Commentdesk-Timestamp": str(timestamp), "Commentdesk-Signature": signature(secret, timestamp, body)}
+    return {
+        "Content-Type": "application/json",
+        "Commentdesk-Event-Id": event_id,
+        "Commentdesk-Timestamp": str(timestamp),
+        "Commentdesk-Signature": signature(secret, timestamp, body),
+    }
 
 
-def verify(secret: str, body: bytes, timestamp_header: str, signature_header: str,
-           tolerance_s: int = DEFAULT_TOLERANCE_S, now: float | None = None) -> bool:
+def verify(
+    secret: str,
+    body: bytes,
+    timestamp_header: str,
+    signature_header: str,
+    tolerance_s: int = DEFAULT_TOLERANCE_S,
+    now: float | None = None,
+) -> bool:
     """What a receiver does: a fresh timestamp and a matching signature (compared in constant time)."""
     try:
         timestamp = int(timestamp_header)

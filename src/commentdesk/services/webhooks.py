@@ -39,8 +39,11 @@ def checked_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise WebhookError("webhook_url_invalid", "A webhook URL is an http or https address.", "url")
     if parts.username is not None or parts.password is not None:
-        raise WebhookError("webhook_url_invalid", "Put no user name or password in a webhook URL: the signature "
-                           "proves who sent the request.", "url")
+        raise WebhookError(
+            "webhook_url_invalid",
+            "Put no user name or password in a webhook URL: the signature proves who sent the request.",
+            "url",
+        )
     if len(url) > MAX_URL_CHARS:
         raise WebhookError("webhook_url_invalid", f"A webhook URL is at most {MAX_URL_CHARS} characters.", "url")
     return url
@@ -57,18 +60,33 @@ def create(session: Session, site: Site, url: str, kinds: list[str], description
     """A new endpoint and its signing secret (the only time the secret is shown); commits."""
     count = webhook_store.endpoint_count(session, site.id)
     if count >= MAX_ENDPOINTS_PER_SITE:
-        raise WebhookError("too_many_webhooks", f"A site has at most {MAX_ENDPOINTS_PER_SITE} webhooks; remove one first.",
-                           status=409)
+        raise WebhookError(
+            "too_many_webhooks", f"A site has at most {MAX_ENDPOINTS_PER_SITE} webhooks; remove one first.", status=409
+        )
     secret = webhook_signature.new_secret()
-    endpoint = WebhookEndpoint(site_id=site.id, url=checked_url(url), secret=secret, event_kinds=checked_kinds(kinds),
-                               description=description.strip(), active=True, created_at=utcnow())
+    endpoint = WebhookEndpoint(
+        site_id=site.id,
+        url=checked_url(url),
+        secret=secret,
+        event_kinds=checked_kinds(kinds),
+        description=description.strip(),
+        active=True,
+        created_at=utcnow(),
+    )
     session.add(endpoint)
     session.commit()
     return endpoint, secret
 
 
-def update(session: Session, endpoint: WebhookEndpoint, *, url: str | None = None, kinds: list[str] | None = None,
-           description: str | None = None, active: bool | None = None) -> WebhookEndpoint:
+def update(
+    session: Session,
+    endpoint: WebhookEndpoint,
+    *,
+    url: str | None = None,
+    kinds: list[str] | None = None,
+    description: str | None = None,
+    active: bool | None = None,
+) -> WebhookEndpoint:
     """Change an endpoint; deliveries already written keep going to it. Commits, or changes
     nothing and raises WebhookError."""
     try:
@@ -124,13 +142,16 @@ class DeliveryRow:
         return self.delivery.next_attempt_at if self.delivery.status == DeliveryStatus.PENDING else None
 
 
-def recent_deliveries(session: Session, endpoint_ids: list[int], *, status: str | None = None,
-                      limit: int = 50) -> list[DeliveryRow]:
+def recent_deliveries(
+    session: Session, endpoint_ids: list[int], *, status: str | None = None, limit: int = 50
+) -> list[DeliveryRow]:
     """The newest deliveries to these endpoints, newest first."""
     if not endpoint_ids:
         return []
-    return [DeliveryRow(delivery, event_id, kind)
-            for delivery, event_id, kind in webhook_store.recent_deliveries(session, endpoint_ids, status, limit)]
+    return [
+        DeliveryRow(delivery, event_id, kind)
+        for delivery, event_id, kind in webhook_store.recent_deliveries(session, endpoint_ids, status, limit)
+    ]
 
 
 def retry_failed(session: Session, endpoint: WebhookEndpoint, delivery_ids: list[int] | None = None) -> int:

@@ -39,10 +39,10 @@ class Breakdown:
 @dataclass
 class Dashboard:
     days: list[date]
-    volume: dict[str, list[int]]                 # decision -> count per day
+    volume: dict[str, list[int]]  # decision -> count per day
     overall: Breakdown
     top_reasons: list[tuple[str, int]]
-    reasons_by_day: dict[str, list[int]]         # reason code -> count per day, for the top few
+    reasons_by_day: dict[str, list[int]]  # reason code -> count per day, for the top few
     per_site: list[tuple[Site, Breakdown]]
     per_article: list[tuple[Article, Breakdown]]
     backlog: dict[str, int]
@@ -50,13 +50,20 @@ class Dashboard:
     human_decisions: int
     median_decision_seconds: float | None
     overrides: int
-    nudged: int = 0                               # authors warned before posting, in the window
-    nudge_edited: int = 0                         # ... who changed the comment and sent it
-    nudge_edited_published: int = 0               # ... whose edited comment was then published
+    nudged: int = 0  # authors warned before posting, in the window
+    nudge_edited: int = 0  # ... who changed the comment and sent it
+    nudge_edited_published: int = 0  # ... whose edited comment was then published
 
 
-def dashboard(session: Session, scope: Scope, *, days: int = 14, site_id: int | None = None,
-              article_id: int | None = None, now: datetime | None = None) -> Dashboard:
+def dashboard(
+    session: Session,
+    scope: Scope,
+    *,
+    days: int = 14,
+    site_id: int | None = None,
+    article_id: int | None = None,
+    now: datetime | None = None,
+) -> Dashboard:
     now = now or utcnow()
     first_day = (now - timedelta(days=days - 1)).date()
     start = datetime.combine(first_day, datetime.min.time(), tzinfo=now.tzinfo)

@@ -55,7 +55,6 @@ def closing_time(article: Article, close_after_days: int | None) -> datetime | N
     return None
 
 
-
 def article_content_hash(article: Article) -> str:
     return hashlib.sha256(f"{article.title}\n\n{article.body}".encode()).hexdigest()
 
@@ -71,19 +70,26 @@ def cached_passages(session: Session, article: Article, model_version: str) -> t
 def store_passages(session: Session, article: Article, model_version: str, passages: list[str], vectors: np.ndarray) -> None:
     """Write the cache in one upsert: readers posting the first comments of an article at the
     same moment all compute the same passages, and the last write simply wins."""
-    values = {"article_id": article.id, "model_version": model_version, "content_hash": article_content_hash(article),
-              "passages": list(passages), "vectors": np.ascontiguousarray(vectors, dtype=np.float32).tobytes()}
+    values = {
+        "article_id": article.id,
+        "model_version": model_version,
+        "content_hash": article_content_hash(article),
+        "passages": list(passages),
+        "vectors": np.ascontiguousarray(vectors, dtype=np.float32).tobytes(),
+    }
     statement = dialect_insert(session, ArticlePassages).values(values)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=[ArticlePassages.article_id],
-        set_={name: statement.excluded[name] for name in values if name != "article_id"},
-    ))
-
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[ArticlePassages.article_id],
+            set_={name: statement.excluded[name] for name in values if name != "article_id"},
+        )
+    )
 
 
 # Built once, run on the event loop by services/read_cache.py: an article's and its site's revisions.
-REVISIONS = (select(Article.revision, Site.revision).join(Site, Site.id == Article.site_id)
-             .where(Article.id == bindparam("article_id")))
+REVISIONS = (
+    select(Article.revision, Site.revision).join(Site, Site.id == Article.site_id).where(Article.id == bindparam("article_id"))
+)
 
 # Built once: the counts endpoint also runs it on the event loop (services/read_cache.py).
 PUBLISHED_COUNTS = select(Article.id, Article.published_count).where(Article.id.in_(bindparam("ids", expanding=True)))
@@ -94,8 +100,7 @@ def published_counts(session: Session, article_ids: list[int]) -> dict[int, int]
     return {article_id: count for article_id, count in rows}
 
 
-
 def newest_first(session: Session) -> list[Article]:
-    return list(session.scalars(
-        select(Article).join(Site).order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
-    ).all())
+    return list(
+        session.scalars(select(Article).join(Site).order_by(Article.published_at.desc().nulls_last(), Article.id.desc())).all()
+    )

@@ -23,18 +23,31 @@ def commenter_by_identity(session: Session, site_id: int, identity_hash: str) ->
     return session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
 
 
-def commenter_for(session: Session, site_id: int, identity_hash: str, display_name: str, email_hash: str | None,
-                  is_account: bool = False) -> Commenter:
+def commenter_for(
+    session: Session, site_id: int, identity_hash: str, display_name: str, email_hash: str | None, is_account: bool = False
+) -> Commenter:
     found = session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
     if found is not None:
         found.display_name = display_name
         return found
     # Insert-or-ignore: another request may create the same commenter at the same moment. No
     # savepoint: on SQLite, releasing one outside a transaction would commit it.
-    session.execute(dialect_insert(session, Commenter).values(
-        site_id=site_id, identity_hash=identity_hash, display_name=display_name, email_hash=email_hash,
-        published_count=0, pending_count=0, rejected_count=0, ban_reason="", is_account=is_account, created_at=utcnow(),
-    ).on_conflict_do_nothing(index_elements=[Commenter.site_id, Commenter.identity_hash]))
+    session.execute(
+        dialect_insert(session, Commenter)
+        .values(
+            site_id=site_id,
+            identity_hash=identity_hash,
+            display_name=display_name,
+            email_hash=email_hash,
+            published_count=0,
+            pending_count=0,
+            rejected_count=0,
+            ban_reason="",
+            is_account=is_account,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=[Commenter.site_id, Commenter.identity_hash])
+    )
     return session.scalars(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash)).one()
 
 
@@ -44,11 +57,14 @@ def is_banned(commenter: Commenter, now: datetime | None = None) -> bool:
 
 def recent_rejections(session: Session, commenter_id: int, days: int) -> int:
     since = utcnow() - timedelta(days=days)
-    return session.scalar(
-        select(func.count()).select_from(Comment).where(
-            Comment.commenter_id == commenter_id, Comment.status == CommentStatus.REJECTED, Comment.created_at >= since
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Comment)
+            .where(Comment.commenter_id == commenter_id, Comment.status == CommentStatus.REJECTED, Comment.created_at >= since)
         )
-    ) or 0
+        or 0
+    )
 
 
 @dataclass
@@ -61,13 +77,23 @@ class Activity:
 
 def recent_activity(session: Session, site_id: int, commenter_id: int, text: str, window_minutes: int) -> Activity:
     window_start = utcnow() - timedelta(minutes=window_minutes)
-    same_text = session.scalar(
-        select(Comment.id).where(Comment.commenter_id == commenter_id, Comment.created_at >= window_start, Comment.text == text).limit(1)
-    ) is not None
+    same_text = (
+        session.scalar(
+            select(Comment.id)
+            .where(Comment.commenter_id == commenter_id, Comment.created_at >= window_start, Comment.text == text)
+            .limit(1)
+        )
+        is not None
+    )
     # The newest few hundred fingerprints in the window bound the cost on busy sites.
     fingerprints = session.scalars(
         select(Comment.fingerprint)
-        .where(Comment.site_id == site_id, Comment.created_at >= window_start, Comment.fingerprint.is_not(None), Comment.commenter_id != commenter_id)
+        .where(
+            Comment.site_id == site_id,
+            Comment.created_at >= window_start,
+            Comment.fingerprint.is_not(None),
+            Comment.commenter_id != commenter_id,
+        )
         .order_by(Comment.created_at.desc())
         .limit(500)
     ).all()
@@ -84,15 +110,22 @@ def known_commenter(session: Session, commenter_id: int) -> Commenter:
 
 
 def pending_comment_ids(session: Session, commenter_id: int) -> list[int]:
-    return list(session.scalars(select(Comment.id).where(Comment.commenter_id == commenter_id, Comment.status == CommentStatus.PENDING)))
+    return list(
+        session.scalars(select(Comment.id).where(Comment.commenter_id == commenter_id, Comment.status == CommentStatus.PENDING))
+    )
 
 
 def newest_comments(session: Session, commenter_id: int, limit: int) -> list[Comment]:
     """The commenter's newest comments with their articles, newest first."""
-    return list(session.scalars(
-        select(Comment).where(Comment.commenter_id == commenter_id).order_by(Comment.id.desc()).limit(limit)
-        .options(selectinload(Comment.article))
-    ))
+    return list(
+        session.scalars(
+            select(Comment)
+            .where(Comment.commenter_id == commenter_id)
+            .order_by(Comment.id.desc())
+            .limit(limit)
+            .options(selectinload(Comment.article))
+        )
+    )
 
 
 def add_note(session: Session, commenter_id: int, *, user_id: int, author_name: str, text: str) -> CommenterNote:
@@ -103,4 +136,6 @@ def add_note(session: Session, commenter_id: int, *, user_id: int, author_name: 
 
 def notes(session: Session, commenter_id: int) -> list[CommenterNote]:
     """Moderators' notes on the commenter, newest first."""
-    return list(session.scalars(select(CommenterNote).where(CommenterNote.commenter_id == commenter_id).order_by(CommenterNote.id.desc())))
+    return list(
+        session.scalars(select(CommenterNote).where(CommenterNote.commenter_id == commenter_id).order_by(CommenterNote.id.desc()))
+    )

@@ -34,9 +34,16 @@ def add_comment(session: Session, comment: Comment, *, actor_reasons: list, scor
         comment.root_id = comment.id
     _count(session, comment, comment.status, +1)
     event = ModerationEvent(
-        comment_id=comment.id, site_id=comment.site_id, actor="system", actor_name="system",
-        action=comment.system_decision, from_status=None, to_status=comment.status,
-        reasons=actor_reasons, scores=scores, model_versions=model_versions,
+        comment_id=comment.id,
+        site_id=comment.site_id,
+        actor="system",
+        actor_name="system",
+        action=comment.system_decision,
+        from_status=None,
+        to_status=comment.status,
+        reasons=actor_reasons,
+        scores=scores,
+        model_versions=model_versions,
     )
     session.add(event)
     if comment.system_decision != "imported":  # a rejection made elsewhere is not this site's decision
@@ -44,8 +51,18 @@ def add_comment(session: Session, comment: Comment, *, actor_reasons: list, scor
     return comment
 
 
-def change_status(session: Session, comment: Comment, new_status: str, *, actor: str, actor_name: str,
-                  actor_user_id: int | None = None, action: str | None = None, reasons: list | None = None, note: str = "") -> ModerationEvent:
+def change_status(
+    session: Session,
+    comment: Comment,
+    new_status: str,
+    *,
+    actor: str,
+    actor_name: str,
+    actor_user_id: int | None = None,
+    action: str | None = None,
+    reasons: list | None = None,
+    note: str = "",
+) -> ModerationEvent:
     """Move a comment to `new_status`, logging the decision; counts follow the move."""
     if new_status not in CommentStatus.ALL:
         raise ValueError(f"unknown status {new_status!r}")
@@ -56,9 +73,18 @@ def change_status(session: Session, comment: Comment, new_status: str, *, actor:
         comment.updated_at = utcnow()
         _count(session, comment, new_status, +1)
     event = ModerationEvent(
-        comment_id=comment.id, site_id=comment.site_id, actor=actor, actor_name=actor_name, actor_user_id=actor_user_id,
-        action=action or new_status, from_status=old_status, to_status=new_status, reasons=reasons or [],
-        scores=dict(comment.scores or {}), model_versions=dict(comment.model_versions or {}), note=note,
+        comment_id=comment.id,
+        site_id=comment.site_id,
+        actor=actor,
+        actor_name=actor_name,
+        actor_user_id=actor_user_id,
+        action=action or new_status,
+        from_status=old_status,
+        to_status=new_status,
+        reasons=reasons or [],
+        scores=dict(comment.scores or {}),
+        model_versions=dict(comment.model_versions or {}),
+        note=note,
     )
     session.add(event)
     _issue_statement(session, comment, event)
@@ -70,30 +96,45 @@ def _issue_statement(session: Session, comment: Comment, event: ModerationEvent)
     Art. 17); written here, where every status change passes, so no way of rejecting can skip it."""
     # An undo puts back the earlier rejection, whose statement stands again.
     if event.to_status == CommentStatus.REJECTED and event.from_status != CommentStatus.REJECTED and event.action != "undo":
-        session.add(StatementOfReasons(comment_id=comment.id, site_id=comment.site_id, event=event,
-                                       automated=event.actor == "system", issued_at=event.created_at or utcnow()))
+        session.add(
+            StatementOfReasons(
+                comment_id=comment.id,
+                site_id=comment.site_id,
+                event=event,
+                automated=event.actor == "system",
+                issued_at=event.created_at or utcnow(),
+            )
+        )
 
 
 def _count(session: Session, comment: Comment, status: str, delta: int) -> None:
     """Adjust stored counts with atomic UPDATEs so concurrent writers never lose an increment."""
     if status == CommentStatus.CHECKING:
         return  # a comment still being checked counts nowhere yet
-    column = {CommentStatus.PUBLISHED: Commenter.published_count, CommentStatus.PENDING: Commenter.pending_count,
-              CommentStatus.REJECTED: Commenter.rejected_count}[status]
+    column = {
+        CommentStatus.PUBLISHED: Commenter.published_count,
+        CommentStatus.PENDING: Commenter.pending_count,
+        CommentStatus.REJECTED: Commenter.rejected_count,
+    }[status]
     session.execute(update(Commenter).where(Commenter.id == comment.commenter_id).values({column: column + delta}))
     # A comment its author deleted stays in the author's record but counts on no reader page.
     if status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
         return
-    session.execute(update(Article).where(Article.id == comment.article_id).values(published_count=Article.published_count + delta))
+    session.execute(
+        update(Article).where(Article.id == comment.article_id).values(published_count=Article.published_count + delta)
+    )
     if comment.parent_id is not None and comment.root_id is not None:
         session.execute(update(Comment).where(Comment.id == comment.root_id).values(reply_count=Comment.reply_count + delta))
 
 
 def with_articles(session: Session, comment_ids: list[int]) -> list[tuple[Comment, Article]]:
     """The comments with their articles; callers keep `comment_ids` to a few hundred."""
-    return [(row, article) for row, article in session.execute(
-        select(Comment, Article).join(Article, Article.id == Comment.article_id).where(Comment.id.in_(comment_ids))
-    ).all()]
+    return [
+        (row, article)
+        for row, article in session.execute(
+            select(Comment, Article).join(Article, Article.id == Comment.article_id).where(Comment.id.in_(comment_ids))
+        ).all()
+    ]
 
 
 def texts(session: Session, comment_ids: list[int]) -> dict[int, str]:
@@ -104,23 +145,32 @@ def texts(session: Session, comment_ids: list[int]) -> dict[int, str]:
 
 def latest_statement(session: Session, comment_id: int) -> StatementOfReasons | None:
     """The newest statement of reasons issued for the comment."""
-    return session.scalar(select(StatementOfReasons).where(StatementOfReasons.comment_id == comment_id)
-                          .order_by(StatementOfReasons.id.desc()).limit(1))
+    return session.scalar(
+        select(StatementOfReasons)
+        .where(StatementOfReasons.comment_id == comment_id)
+        .order_by(StatementOfReasons.id.desc())
+        .limit(1)
+    )
 
 
 def recent_authors(session: Session, comment_ids: list[int], since: datetime) -> list[tuple[int, str, bool]]:
     """(comment id, identity hash, is an account) of the comments posted since `since`, not deleted."""
-    return [(comment_id, identity, is_account) for comment_id, identity, is_account in session.execute(
-        select(Comment.id, Commenter.identity_hash, Commenter.is_account).join(Commenter, Commenter.id == Comment.commenter_id)
-        .where(Comment.id.in_(comment_ids), Comment.created_at >= since, Comment.deleted_at.is_(None))
-    ).all()]
+    return [
+        (comment_id, identity, is_account)
+        for comment_id, identity, is_account in session.execute(
+            select(Comment.id, Commenter.identity_hash, Commenter.is_account)
+            .join(Commenter, Commenter.id == Comment.commenter_id)
+            .where(Comment.id.in_(comment_ids), Comment.created_at >= since, Comment.deleted_at.is_(None))
+        ).all()
+    ]
 
 
 def imported(session: Session, site_id: int, source_id: str):
     """(id, root_id, depth, article_id) of the comment imported from `source_id`, or None."""
     return session.execute(
-        select(Comment.id, Comment.root_id, Comment.depth, Comment.article_id)
-        .where(Comment.site_id == site_id, Comment.source_id == source_id)
+        select(Comment.id, Comment.root_id, Comment.depth, Comment.article_id).where(
+            Comment.site_id == site_id, Comment.source_id == source_id
+        )
     ).first()
 
 

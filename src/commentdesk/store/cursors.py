@@ -30,6 +30,5 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise InvalidCursor("The cursor is not one this server gave out.") from error
 
 
-
 def now_utc() -> datetime:
     return datetime.now(UTC)

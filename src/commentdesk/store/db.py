@@ -35,8 +35,9 @@ def make_engine(url: str, connections: int = 10) -> Engine:
         in_memory = url in ("sqlite://", "sqlite:///:memory:") or ":memory:" in url
         if url.startswith("sqlite:///") and not in_memory:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
-                               **({} if in_memory else pool))
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}, **({} if in_memory else pool)
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, **pool)

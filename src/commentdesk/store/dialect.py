@@ -15,4 +15,3 @@ def dialect_insert(session: Session, model):
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(model)
     return sqlite.insert(model)
-

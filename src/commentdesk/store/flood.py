@@ -45,13 +45,26 @@ def count_post(session: Session, site_id: int, commenter_key: str, address_key: 
         now = utcnow()
         cutoff = now - WINDOW
         _lock(own, site_id, keys, cutoff)
-        counts = {kind: own.scalar(select(func.count()).select_from(FloodMark).where(
-            FloodMark.site_id == site_id, FloodMark.kind == kind, FloodMark.key_hash == key,
-            FloodMark.created_at >= cutoff)) or 0 for kind, key in keys}
+        counts = {
+            kind: own.scalar(
+                select(func.count())
+                .select_from(FloodMark)
+                .where(
+                    FloodMark.site_id == site_id,
+                    FloodMark.kind == kind,
+                    FloodMark.key_hash == key,
+                    FloodMark.created_at >= cutoff,
+                )
+            )
+            or 0
+            for kind, key in keys
+        }
         by_commenter, by_address = counts[COMMENTER], counts.get(ADDRESS, 0)
         if address_key and by_address >= refuse_at:
             return PostCounts(by_commenter, by_address, refused=True)
-        own.execute(insert(FloodMark), [{"site_id": site_id, "kind": kind, "key_hash": key, "created_at": now} for kind, key in keys])
+        own.execute(
+            insert(FloodMark), [{"site_id": site_id, "kind": kind, "key_hash": key, "created_at": now} for kind, key in keys]
+        )
     return PostCounts(by_commenter, by_address, refused=False)
 
 

@@ -25,10 +25,14 @@ def record(session: Session, commenter: Commenter, until: datetime) -> int:
     if commenter.is_account:
         return 0
     rows = session.execute(
-        select(Comment.ip_hash, Comment.guest_token_hash).where(Comment.commenter_id == commenter.id)
-        .order_by(Comment.id.desc()).limit(RECENT_COMMENTS)
+        select(Comment.ip_hash, Comment.guest_token_hash)
+        .where(Comment.commenter_id == commenter.id)
+        .order_by(Comment.id.desc())
+        .limit(RECENT_COMMENTS)
     ).all()
-    keys = {("address", ip_hash) for ip_hash, _token in rows if ip_hash} | {("guest_token", token) for _ip, token in rows if token}
+    keys = {("address", ip_hash) for ip_hash, _token in rows if ip_hash} | {
+        ("guest_token", token) for _ip, token in rows if token
+    }
     for kind, key_hash in sorted(keys):
         session.add(GuestBan(site_id=commenter.site_id, commenter_id=commenter.id, kind=kind, key_hash=key_hash, until=until))
     return len(keys)
@@ -42,6 +46,11 @@ def banned(session: Session, site_id: int, key_hashes: list[str | None], now: da
     keys = [key for key in key_hashes if key]
     if not keys:
         return False
-    return session.scalar(
-        select(GuestBan.id).where(GuestBan.site_id == site_id, GuestBan.key_hash.in_(keys), GuestBan.until > (now or utcnow())).limit(1)
-    ) is not None
+    return (
+        session.scalar(
+            select(GuestBan.id)
+            .where(GuestBan.site_id == site_id, GuestBan.key_hash.in_(keys), GuestBan.until > (now or utcnow()))
+            .limit(1)
+        )
+        is not None
+    )

@@ -13,4 +13,3 @@ def keyed_hash(secret: str, value: str) -> str:
 
 def hash_api_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
-

@@ -32,16 +32,33 @@ def _free(table: Leased, now: datetime) -> ColumnElement[bool]:
     return or_(table.claimed_until.is_(None), table.claimed_until < now)
 
 
-def claim(session: Session, table: Leased, claimer: str, *, due: Sequence[ColumnElement[bool]],
-          order_by: Sequence[ColumnElement[Any] | QueryableAttribute[Any]], now: datetime, until: datetime, limit: int) -> list[int]:
+def claim(
+    session: Session,
+    table: Leased,
+    claimer: str,
+    *,
+    due: Sequence[ColumnElement[bool]],
+    order_by: Sequence[ColumnElement[Any] | QueryableAttribute[Any]],
+    now: datetime,
+    until: datetime,
+    limit: int,
+) -> list[int]:
     """Lease up to `limit` rows that are `due` and free to `claimer` until `until`, the first in
     `order_by` first; the ids taken, in increasing order. Does not commit."""
     if limit < 1:
         return []
-    picked = (select(table.id).where(*due, _free(table, now)).order_by(*order_by, table.id).limit(limit)
-              .with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED"))
-    taken = session.scalars(update(table).where(table.id.in_(select(picked.c.id)))
-                            .values(claimed_by=claimer, claimed_until=until).returning(table.id)).all()
+    picked = (
+        select(table.id)
+        .where(*due, _free(table, now))
+        .order_by(*order_by, table.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .cte("picked")
+        .prefix_with("MATERIALIZED")
+    )
+    taken = session.scalars(
+        update(table).where(table.id.in_(select(picked.c.id))).values(claimed_by=claimer, claimed_until=until).returning(table.id)
+    ).all()
     return sorted(taken)
 
 
@@ -54,14 +71,16 @@ def renew(session: Session, table: Leased, ids: Sequence[int], claimer: str, unt
     """Extend `claimer`'s lease on those of `ids` it still holds; how many it still holds."""
     if not ids:
         return 0
-    renewed = session.scalars(update(table).where(table.id.in_(list(ids)), table.claimed_by == claimer)
-                              .values(claimed_until=until).returning(table.id)).all()
+    renewed = session.scalars(
+        update(table).where(table.id.in_(list(ids)), table.claimed_by == claimer).values(claimed_until=until).returning(table.id)
+    ).all()
     return len(renewed)
 
 
 def release(session: Session, table: Leased, claimer: str, *only: ColumnElement[bool]) -> int:
     """Give back the rows `claimer` holds (those matching `only`, when given), free for any server
     at once; how many. Does not commit."""
-    released = session.scalars(update(table).where(table.claimed_by == claimer, *only)
-                               .values(claimed_by=None, claimed_until=None).returning(table.id)).all()
+    released = session.scalars(
+        update(table).where(table.claimed_by == claimer, *only).values(claimed_by=None, claimed_until=None).returning(table.id)
+    ).all()
     return len(released)

@@ -23,7 +23,9 @@ PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 
 def subscriber(session: Session, site_id: int, email_hash: str) -> MailSubscriber | None:
-    return session.scalar(select(MailSubscriber).where(MailSubscriber.site_id == site_id, MailSubscriber.email_hash == email_hash))
+    return session.scalar(
+        select(MailSubscriber).where(MailSubscriber.site_id == site_id, MailSubscriber.email_hash == email_hash)
+    )
 
 
 def watch(session: Session, comment_id: int, subscriber_id: int) -> None:
@@ -33,8 +35,11 @@ def watch(session: Session, comment_id: int, subscriber_id: int) -> None:
 
 def confirmed_watcher(session: Session, comment_id: int) -> MailSubscriber | None:
     """Who is told about this comment's replies and outcome: only a confirmed subscriber."""
-    return session.scalar(select(MailSubscriber).join(CommentWatch, CommentWatch.subscriber_id == MailSubscriber.id)
-                          .where(CommentWatch.comment_id == comment_id, MailSubscriber.confirmed_at.is_not(None)))
+    return session.scalar(
+        select(MailSubscriber)
+        .join(CommentWatch, CommentWatch.subscriber_id == MailSubscriber.id)
+        .where(CommentWatch.comment_id == comment_id, MailSubscriber.confirmed_at.is_not(None))
+    )
 
 
 def forget_subscriber(session: Session, subscriber_id: int) -> None:
@@ -43,31 +48,50 @@ def forget_subscriber(session: Session, subscriber_id: int) -> None:
     if row is None:
         return
     session.execute(delete(CommentWatch).where(CommentWatch.subscriber_id == subscriber_id))
-    session.execute(delete(OutgoingMail).where(OutgoingMail.recipient_hash == row.email_hash, OutgoingMail.status == PENDING,
-                                               OutgoingMail.site_id == row.site_id))
+    session.execute(
+        delete(OutgoingMail).where(
+            OutgoingMail.recipient_hash == row.email_hash, OutgoingMail.status == PENDING, OutgoingMail.site_id == row.site_id
+        )
+    )
     session.delete(row)
 
 
 def forget_unconfirmed(session: Session, older_than: datetime) -> int:
     """Addresses never confirmed are not kept: they were given, but the reader never agreed."""
-    stale = list(session.scalars(select(MailSubscriber.id).where(MailSubscriber.confirmed_at.is_(None),
-                                                                MailSubscriber.created_at < older_than)))
+    stale = list(
+        session.scalars(
+            select(MailSubscriber.id).where(MailSubscriber.confirmed_at.is_(None), MailSubscriber.created_at < older_than)
+        )
+    )
     for subscriber_id in stale:
         forget_subscriber(session, subscriber_id)
     return len(stale)
 
 
 def messages_since(session: Session, recipient_hash: str, since: datetime) -> int:
-    return session.scalar(select(func.count()).select_from(OutgoingMail)
-                          .where(OutgoingMail.recipient_hash == recipient_hash, OutgoingMail.created_at >= since)) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(OutgoingMail)
+            .where(OutgoingMail.recipient_hash == recipient_hash, OutgoingMail.created_at >= since)
+        )
+        or 0
+    )
 
 
 def claim_due(session: Session, claimer: str, lease: timedelta, limit: int) -> list[int]:
     """Take up to `limit` due messages for this server (store/leases.py); their ids."""
     now = utcnow()
-    return leases.claim(session, OutgoingMail, claimer, now=now, until=now + lease, limit=limit,
-                        due=[OutgoingMail.status == PENDING, OutgoingMail.next_attempt_at <= now],
-                        order_by=[OutgoingMail.next_attempt_at])
+    return leases.claim(
+        session,
+        OutgoingMail,
+        claimer,
+        now=now,
+        until=now + lease,
+        limit=limit,
+        due=[OutgoingMail.status == PENDING, OutgoingMail.next_attempt_at <= now],
+        order_by=[OutgoingMail.next_attempt_at],
+    )
 
 
 def hold_for_sending(session: Session, message_id: int, claimer: str, lease: timedelta) -> OutgoingMail | None:
@@ -94,10 +118,20 @@ def queue_sizes(session: Session) -> list[tuple[str, int, int, datetime | None]]
     """Per site: (name, comments waiting for a moderator, unresolved reports, oldest waiting since)."""
     rows: list[tuple[str, int, int, datetime | None]] = []
     for site in session.scalars(select(Site).order_by(Site.name)):
-        held, oldest = session.execute(select(func.count(), func.min(Comment.created_at))
-                                       .where(Comment.site_id == site.id, Comment.status == CommentStatus.PENDING)).one()
-        reports = session.scalar(select(func.count()).select_from(Report).join(Comment, Comment.id == Report.comment_id)
-                                 .where(Comment.site_id == site.id, Report.resolved_at.is_(None))) or 0
+        held, oldest = session.execute(
+            select(func.count(), func.min(Comment.created_at)).where(
+                Comment.site_id == site.id, Comment.status == CommentStatus.PENDING
+            )
+        ).one()
+        reports = (
+            session.scalar(
+                select(func.count())
+                .select_from(Report)
+                .join(Comment, Comment.id == Report.comment_id)
+                .where(Comment.site_id == site.id, Report.resolved_at.is_(None))
+            )
+            or 0
+        )
         rows.append((site.name, held, reports, oldest))
     return rows
 

@@ -275,8 +275,10 @@ class LoginFailure(Base):
     """A failed workspace sign-in, by keyed hash of the client address; kept for the throttle window."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_address_created", "address_hash", "created_at"),
-                      Index("ix_login_failures_created", "created_at"))
+    __table_args__ = (
+        Index("ix_login_failures_address_created", "address_hash", "created_at"),
+        Index("ix_login_failures_created", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     address_hash: Mapped[str] = mapped_column(String(64))
@@ -359,8 +361,10 @@ class FloodMark(Base):
     """
 
     __tablename__ = "flood_marks"
-    __table_args__ = (Index("ix_flood_marks_key_created", "site_id", "kind", "key_hash", "created_at"),
-                      Index("ix_flood_marks_created", "created_at"))
+    __table_args__ = (
+        Index("ix_flood_marks_key_created", "site_id", "kind", "key_hash", "created_at"),
+        Index("ix_flood_marks_created", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_id: Mapped[int] = mapped_column(Integer)
@@ -459,9 +463,9 @@ class WebhookEndpoint(Base):
 
 
 class DeliveryStatus:
-    PENDING = "pending"      # waiting for its first try or a retry
+    PENDING = "pending"  # waiting for its first try or a retry
     DELIVERED = "delivered"  # the receiver answered 2xx
-    FAILED = "failed"        # every try failed; shown to moderators, retried only by hand
+    FAILED = "failed"  # every try failed; shown to moderators, retried only by hand
     ALL = (PENDING, DELIVERED, FAILED)
 
 
@@ -488,6 +492,8 @@ class WebhookDelivery(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class MailSubscriber(Base):
     """A reader who asked for e-mail about their comments, per site.
 
@@ -570,8 +576,10 @@ class IllegalContentNotice(Base):
     be measured. `reference` is the unguessable id the notifier looks the notice up by."""
 
     __tablename__ = "illegal_content_notices"
-    __table_args__ = (Index("ix_notices_site_status", "site_id", "status", "received_at"),
-                      Index("ix_notices_received", "received_at"))
+    __table_args__ = (
+        Index("ix_notices_site_status", "site_id", "status", "received_at"),
+        Index("ix_notices_received", "received_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(32), unique=True)

@@ -23,8 +23,19 @@ def held_by(session: Session, claimer: str) -> list[tuple[int, int]]:
 
 def claim_due(session: Session, claimer: str, now: datetime, until: datetime, limit: int) -> list[tuple[int, int]]:
     """Lease up to `limit` due jobs nobody holds to `claimer` until `until`; (job id, comment id) of each."""
-    return _with_comments(session, leases.claim(session, ModerationJob, claimer, due=[ModerationJob.not_before <= now],
-                                                order_by=[ModerationJob.id], now=now, until=until, limit=limit))
+    return _with_comments(
+        session,
+        leases.claim(
+            session,
+            ModerationJob,
+            claimer,
+            due=[ModerationJob.not_before <= now],
+            order_by=[ModerationJob.id],
+            now=now,
+            until=until,
+            limit=limit,
+        ),
+    )
 
 
 def renew(session: Session, job_ids: list[int], claimer: str, until: datetime) -> None:
@@ -39,8 +50,12 @@ def release_all(session: Session, claimer: str) -> None:
 def _with_comments(session: Session, job_ids: list[int]) -> list[tuple[int, int]]:
     if not job_ids:
         return []
-    return [(job_id, comment_id) for job_id, comment_id in session.execute(
-        select(ModerationJob.id, ModerationJob.comment_id).where(ModerationJob.id.in_(job_ids)).order_by(ModerationJob.id)).all()]
+    return [
+        (job_id, comment_id)
+        for job_id, comment_id in session.execute(
+            select(ModerationJob.id, ModerationJob.comment_id).where(ModerationJob.id.in_(job_ids)).order_by(ModerationJob.id)
+        ).all()
+    ]
 
 
 def finish(session: Session, job_id: int) -> None:
@@ -49,5 +64,8 @@ def finish(session: Session, job_id: int) -> None:
 
 def try_later(session: Session, job_id: int, claimer: str, *, attempts: int, error: str, not_before: datetime) -> None:
     """Give the job back after a failed check, to be tried again from `not_before`."""
-    session.execute(update(ModerationJob).where(ModerationJob.id == job_id, ModerationJob.claimed_by == claimer)
-                    .values(attempts=attempts, last_error=error[:2000], claimed_by=None, claimed_until=None, not_before=not_before))
+    session.execute(
+        update(ModerationJob)
+        .where(ModerationJob.id == job_id, ModerationJob.claimed_by == claimer)
+        .values(attempts=attempts, last_error=error[:2000], claimed_by=None, claimed_until=None, not_before=not_before)
+    )

@@ -21,8 +21,14 @@ def add_failure(session: Session, address_hash: str, now: datetime, forget_befor
 
 
 def failures_since(session: Session, address_hash: str, since: datetime) -> int:
-    return session.scalar(select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.address_hash == address_hash, LoginFailure.created_at >= since)) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(LoginFailure)
+            .where(LoginFailure.address_hash == address_hash, LoginFailure.created_at >= since)
+        )
+        or 0
+    )
 
 
 def moderator_session(session: Session, token_hash: str) -> ModeratorSession | None:

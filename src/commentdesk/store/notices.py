@@ -14,9 +14,19 @@ from commentdesk.store.scoping import within_sites
 
 
 def open_notice_from(session: Session, comment_id: int, ip_hash: str) -> bool:
-    return session.scalar(select(IllegalContentNotice.id).join(Report, Report.id == IllegalContentNotice.report_id).where(
-        IllegalContentNotice.comment_id == comment_id, IllegalContentNotice.status.in_(NoticeStatus.OPEN),
-        Report.ip_hash == ip_hash).limit(1)) is not None
+    return (
+        session.scalar(
+            select(IllegalContentNotice.id)
+            .join(Report, Report.id == IllegalContentNotice.report_id)
+            .where(
+                IllegalContentNotice.comment_id == comment_id,
+                IllegalContentNotice.status.in_(NoticeStatus.OPEN),
+                Report.ip_hash == ip_hash,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def by_reference(session: Session, reference: str) -> IllegalContentNotice | None:
@@ -29,14 +39,18 @@ def notice(session: Session, notice_id: int) -> IllegalContentNotice | None:
 
 def queue(session: Session, site_ids: Iterable[int] | None, status: str | None, limit: int) -> list[IllegalContentNotice]:
     """Open notices oldest first (the deadline runs from receipt); decided ones newest first."""
-    query = within_sites(select(IllegalContentNotice).options(
-        selectinload(IllegalContentNotice.comment).selectinload(Comment.article)), IllegalContentNotice.site_id, site_ids)
+    query = within_sites(
+        select(IllegalContentNotice).options(selectinload(IllegalContentNotice.comment).selectinload(Comment.article)),
+        IllegalContentNotice.site_id,
+        site_ids,
+    )
     if status in NoticeStatus.DECIDED:
         query = query.where(IllegalContentNotice.status == status).order_by(IllegalContentNotice.decided_at.desc())
     else:
         wanted = [status] if status in NoticeStatus.OPEN else list(NoticeStatus.OPEN)
-        query = query.where(IllegalContentNotice.status.in_(wanted)).order_by(IllegalContentNotice.received_at,
-                                                                                IllegalContentNotice.id)
+        query = query.where(IllegalContentNotice.status.in_(wanted)).order_by(
+            IllegalContentNotice.received_at, IllegalContentNotice.id
+        )
     return list(session.scalars(query.limit(limit)))
 
 
@@ -45,20 +59,40 @@ def open_count(session: Session, site_ids: Iterable[int] | None) -> int:
     return session.scalar(within_sites(query, IllegalContentNotice.site_id, site_ids)) or 0
 
 
-def claim_decision(session: Session, notice_id: int, *, status: str, action: str, ground: str | None, explanation: str,
-                   now: datetime, user_id: int, username: str) -> bool:
+def claim_decision(
+    session: Session,
+    notice_id: int,
+    *,
+    status: str,
+    action: str,
+    ground: str | None,
+    explanation: str,
+    now: datetime,
+    user_id: int,
+    username: str,
+) -> bool:
     """Record the decision if the notice is still open; False when another moderator decided first.
 
     Decided once, even when two moderators send their decisions at the same moment: only the
     first conditional update finds the notice still open."""
-    return bool(changed_rows(session,
-        update(IllegalContentNotice)
-        .where(IllegalContentNotice.id == notice_id, IllegalContentNotice.status.in_(NoticeStatus.OPEN))
-        .values(status=status, decision_action=action, decision_ground=ground,
-                decision_explanation=explanation, decided_at=now, decided_by_user_id=user_id, decided_by_name=username,
-                review_started_at=func.coalesce(IllegalContentNotice.review_started_at, now))
-        .execution_options(synchronize_session="fetch")
-    ))
+    return bool(
+        changed_rows(
+            session,
+            update(IllegalContentNotice)
+            .where(IllegalContentNotice.id == notice_id, IllegalContentNotice.status.in_(NoticeStatus.OPEN))
+            .values(
+                status=status,
+                decision_action=action,
+                decision_ground=ground,
+                decision_explanation=explanation,
+                decided_at=now,
+                decided_by_user_id=user_id,
+                decided_by_name=username,
+                review_started_at=func.coalesce(IllegalContentNotice.review_started_at, now),
+            )
+            .execution_options(synchronize_session="fetch"),
+        )
+    )
 
 
 def resolve_report(session: Session, report_id: int, now: datetime) -> None:
@@ -67,10 +101,14 @@ def resolve_report(session: Session, report_id: int, now: datetime) -> None:
 
 def erase_contacts_decided_before(session: Session, before: datetime, now: datetime) -> int:
     """Erase the notifier's name and e-mail from notices decided before `before`; returns how many."""
-    return changed_rows(session,
+    return changed_rows(
+        session,
         update(IllegalContentNotice)
-        .where(IllegalContentNotice.decided_at.is_not(None), IllegalContentNotice.decided_at <= before,
-               IllegalContentNotice.contact_erased_at.is_(None),
-               or_(IllegalContentNotice.notifier_name.is_not(None), IllegalContentNotice.notifier_email.is_not(None)))
-        .values(notifier_name=None, notifier_email=None, contact_erased_at=now)
+        .where(
+            IllegalContentNotice.decided_at.is_not(None),
+            IllegalContentNotice.decided_at <= before,
+            IllegalContentNotice.contact_erased_at.is_(None),
+            or_(IllegalContentNotice.notifier_name.is_not(None), IllegalContentNotice.notifier_email.is_not(None)),
+        )
+        .values(notifier_name=None, notifier_email=None, contact_erased_at=now),
     )

@@ -25,8 +25,11 @@ def _last_human_action():
     """The action of a comment's newest human decision (or undo); NULL when none."""
     return (
         select(ModerationEvent.action)
-        .where(ModerationEvent.comment_id == Comment.id, ModerationEvent.actor == "moderator",
-               ModerationEvent.action.in_(HUMAN_DECISIONS + (UNDO,)))
+        .where(
+            ModerationEvent.comment_id == Comment.id,
+            ModerationEvent.actor == "moderator",
+            ModerationEvent.action.in_(HUMAN_DECISIONS + (UNDO,)),
+        )
         .order_by(ModerationEvent.id.desc())
         .limit(1)
         .correlate(Comment)
@@ -48,7 +51,9 @@ def _queue_condition(queue: str, now: datetime, recent_days: int, rejected_view:
     if queue == "reported":
         return and_(Comment.status == CommentStatus.PUBLISHED, Comment.deleted_at.is_(None), _unresolved_report())
     if queue == "recent":
-        return and_(Comment.status == CommentStatus.PUBLISHED, Comment.created_at >= now - timedelta(days=recent_days), not_reviewed)
+        return and_(
+            Comment.status == CommentStatus.PUBLISHED, Comment.created_at >= now - timedelta(days=recent_days), not_reviewed
+        )
     if queue == "rejected":
         if rejected_view == "moderators":
             return and_(Comment.status == CommentStatus.REJECTED, last_human == "reject")
@@ -76,8 +81,9 @@ def _filtered(query: Select, site_ids: Iterable[int] | None, filters) -> Select:
     return query
 
 
-def queue_page(session: Session, site_ids: Iterable[int] | None, queue: str, filters, *, now: datetime,
-               recent_days: int, limit: int) -> list[Comment]:
+def queue_page(
+    session: Session, site_ids: Iterable[int] | None, queue: str, filters, *, now: datetime, recent_days: int, limit: int
+) -> list[Comment]:
     """A page of the queue in priority order: reported first, then the highest priority, then the oldest.
 
     Rejections a person already made are not work: those views show the latest decided first."""

@@ -20,18 +20,29 @@ def add_report(session: Session, comment: Comment, reason: str, note: str, ip_ha
     report = Report(comment_id=comment.id, reason=reason, note=note, ip_hash=ip_hash)
     session.add(report)
     session.execute(update(Comment).where(Comment.id == comment.id).values(report_count=Comment.report_count + 1))
-    session.add(ModerationEvent(
-        comment_id=comment.id, site_id=comment.site_id, actor="reader", actor_name="reader", action="report",
-        from_status=comment.status, to_status=comment.status, reasons=[{"code": f"report_{reason}", "message": note or reason, "evidence": []}],
-        scores=dict(comment.scores or {}), model_versions=dict(comment.model_versions or {}),
-    ))
+    session.add(
+        ModerationEvent(
+            comment_id=comment.id,
+            site_id=comment.site_id,
+            actor="reader",
+            actor_name="reader",
+            action="report",
+            from_status=comment.status,
+            to_status=comment.status,
+            reasons=[{"code": f"report_{reason}", "message": note or reason, "evidence": []}],
+            scores=dict(comment.scores or {}),
+            model_versions=dict(comment.model_versions or {}),
+        )
+    )
     return report
 
 
 def already_reported(session: Session, comment_id: int, ip_hash: str | None) -> bool:
     if not ip_hash:
         return False
-    return session.scalar(select(Report.id).where(Report.comment_id == comment_id, Report.ip_hash == ip_hash).limit(1)) is not None
+    return (
+        session.scalar(select(Report.id).where(Report.comment_id == comment_id, Report.ip_hash == ip_hash).limit(1)) is not None
+    )
 
 
 def nudge_stats(session: Session, site_id: int) -> dict:
@@ -40,8 +51,12 @@ def nudge_stats(session: Session, site_id: int) -> dict:
     edited = [row for row in sent if row.edited]
     passed = [row for row in edited if row.outcome == CommentStatus.PUBLISHED]
     return {
-        "nudged": len(rows), "sent_after_nudge": len(sent), "edited": len(edited), "edited_and_published": len(passed),
-        "unchanged": len(sent) - len(edited), "abandoned": len(rows) - len(sent),
+        "nudged": len(rows),
+        "sent_after_nudge": len(sent),
+        "edited": len(edited),
+        "edited_and_published": len(passed),
+        "unchanged": len(sent) - len(edited),
+        "abandoned": len(rows) - len(sent),
         "edit_pass_rate": round(len(passed) / len(edited), 4) if edited else None,
     }
 
@@ -50,7 +65,9 @@ def unresolved_reports(session: Session, comment_ids: list[int]) -> dict[int, li
     found: dict[int, list[Report]] = {comment_id: [] for comment_id in comment_ids}
     if not comment_ids:
         return found
-    rows = session.scalars(select(Report).where(Report.comment_id.in_(comment_ids), Report.resolved_at.is_(None)).order_by(Report.id))
+    rows = session.scalars(
+        select(Report).where(Report.comment_id.in_(comment_ids), Report.resolved_at.is_(None)).order_by(Report.id)
+    )
     for report in rows:
         found[report.comment_id].append(report)
     return found

@@ -26,7 +26,5 @@ def site_by_api_key(session: Session, key: str) -> Site | None:
     return session.scalar(select(Site).where(Site.api_key_hash == hash_api_key(key)))
 
 
-
-
 def all_sites(session: Session) -> list[Site]:
     return list(session.scalars(select(Site).order_by(Site.slug)))

@@ -44,9 +44,15 @@ class Window:
 
 def arrivals(session: Session, window: Window, start: datetime):
     """(created_at, system_decision, status, reasons, site_id, article_id) of comments since `start`."""
-    return session.execute(window.limit(
-        select(Comment.created_at, Comment.system_decision, Comment.status, Comment.reasons, Comment.site_id, Comment.article_id)
-        .where(Comment.created_at >= start), Comment.site_id, Comment.article_id))
+    return session.execute(
+        window.limit(
+            select(
+                Comment.created_at, Comment.system_decision, Comment.status, Comment.reasons, Comment.site_id, Comment.article_id
+            ).where(Comment.created_at >= start),
+            Comment.site_id,
+            Comment.article_id,
+        )
+    )
 
 
 def sites_by_id(session: Session, site_ids: Iterable[int]) -> dict[int, Site]:
@@ -60,30 +66,53 @@ def articles_by_id(session: Session, article_ids: Iterable[int]) -> dict[int, Ar
 
 
 def oldest_held(session: Session, window: Window) -> datetime | None:
-    return session.scalar(window.limit(
-        select(func.min(Comment.created_at)).where(Comment.status == CommentStatus.PENDING), Comment.site_id, Comment.article_id))
+    return session.scalar(
+        window.limit(
+            select(func.min(Comment.created_at)).where(Comment.status == CommentStatus.PENDING),
+            Comment.site_id,
+            Comment.article_id,
+        )
+    )
 
 
 def first_human_decisions(session: Session, window: Window, actions: tuple[str, ...]) -> Sequence[Any]:
     """(comment id, first decided, arrived, system decision) for each comment a moderator decided."""
-    return session.execute(window.limit(
-        select(ModerationEvent.comment_id, func.min(ModerationEvent.created_at), Comment.created_at, Comment.system_decision)
-        .join(Comment, Comment.id == ModerationEvent.comment_id)
-        .where(ModerationEvent.actor == "moderator", ModerationEvent.action.in_(actions))
-        .group_by(ModerationEvent.comment_id, Comment.created_at, Comment.system_decision),
-        Comment.site_id, Comment.article_id)).all()
+    return session.execute(
+        window.limit(
+            select(ModerationEvent.comment_id, func.min(ModerationEvent.created_at), Comment.created_at, Comment.system_decision)
+            .join(Comment, Comment.id == ModerationEvent.comment_id)
+            .where(ModerationEvent.actor == "moderator", ModerationEvent.action.in_(actions))
+            .group_by(ModerationEvent.comment_id, Comment.created_at, Comment.system_decision),
+            Comment.site_id,
+            Comment.article_id,
+        )
+    ).all()
 
 
 def overrides_since(session: Session, window: Window, actions: tuple[str, ...], start: datetime) -> int:
     """Human decisions since `start` that changed the comment's status."""
-    return session.scalar(window.limit(
-        select(func.count()).select_from(ModerationEvent).join(Comment, Comment.id == ModerationEvent.comment_id)
-        .where(ModerationEvent.actor == "moderator", ModerationEvent.action.in_(actions),
-               ModerationEvent.created_at >= start, ModerationEvent.from_status != ModerationEvent.to_status),
-        Comment.site_id, Comment.article_id)) or 0
+    return (
+        session.scalar(
+            window.limit(
+                select(func.count())
+                .select_from(ModerationEvent)
+                .join(Comment, Comment.id == ModerationEvent.comment_id)
+                .where(
+                    ModerationEvent.actor == "moderator",
+                    ModerationEvent.action.in_(actions),
+                    ModerationEvent.created_at >= start,
+                    ModerationEvent.from_status != ModerationEvent.to_status,
+                ),
+                Comment.site_id,
+                Comment.article_id,
+            )
+        )
+        or 0
+    )
 
 
 def nudges_since(session: Session, window: Window, start: datetime) -> Sequence[Any]:
     """(edited, outcome) of the nudges shown since `start`."""
-    return session.execute(window.limit(
-        select(Nudge.edited, Nudge.outcome).where(Nudge.created_at >= start), Nudge.site_id, Nudge.article_id)).all()
+    return session.execute(
+        window.limit(select(Nudge.edited, Nudge.outcome).where(Nudge.created_at >= start), Nudge.site_id, Nudge.article_id)
+    ).all()

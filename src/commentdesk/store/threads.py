@@ -17,9 +17,9 @@ REPLIES_PER_THREAD = 50
 @dataclass
 class ThreadPage:
     roots: list[Comment]
-    replies: dict[int, list[Comment]]       # root id -> published replies, oldest first
-    more_replies: dict[int, str | None]      # root id -> cursor for the rest of its replies
-    parent_names: dict[int, str]             # comment id -> author name, for "Replying to"
+    replies: dict[int, list[Comment]]  # root id -> published replies, oldest first
+    more_replies: dict[int, str | None]  # root id -> cursor for the rest of its replies
+    parent_names: dict[int, str]  # comment id -> author name, for "Replying to"
     next_cursor: str | None
 
 
@@ -30,9 +30,13 @@ def thread_page(session: Session, article_id: int, cursor: str | None, limit: in
     ten comments or of a hundred thousand.
     """
     limit = max(1, min(limit, MAX_PAGE_SIZE))
-    query = select(Comment).where(Comment.article_id == article_id, Comment.status == CommentStatus.PUBLISHED, Comment.depth == 0,
-                                  # a comment its author deleted stays only to hold its replies
-                                  or_(Comment.deleted_at.is_(None), Comment.reply_count > 0))
+    query = select(Comment).where(
+        Comment.article_id == article_id,
+        Comment.status == CommentStatus.PUBLISHED,
+        Comment.depth == 0,
+        # a comment its author deleted stays only to hold its replies
+        or_(Comment.deleted_at.is_(None), Comment.reply_count > 0),
+    )
     if cursor:
         when, comment_id = decode_cursor(cursor)
         query = query.where(or_(Comment.created_at < when, and_(Comment.created_at == when, Comment.id < comment_id)))

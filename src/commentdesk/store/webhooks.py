@@ -31,8 +31,14 @@ def endpoints(session: Session, site_ids: Iterable[int] | None) -> list[WebhookE
 
 def active_endpoints(session: Session, site_id: int) -> list[tuple[int, list | None]]:
     """(id, event kinds wanted) of the site's active endpoints."""
-    return [(endpoint_id, kinds) for endpoint_id, kinds in session.execute(select(WebhookEndpoint.id, WebhookEndpoint.event_kinds).where(
-        WebhookEndpoint.site_id == site_id, WebhookEndpoint.active.is_(True))).all()]
+    return [
+        (endpoint_id, kinds)
+        for endpoint_id, kinds in session.execute(
+            select(WebhookEndpoint.id, WebhookEndpoint.event_kinds).where(
+                WebhookEndpoint.site_id == site_id, WebhookEndpoint.active.is_(True)
+            )
+        ).all()
+    ]
 
 
 def remove_endpoint(session: Session, found: WebhookEndpoint) -> None:
@@ -45,18 +51,27 @@ def delivery_counts(session: Session, endpoint_ids: list[int]) -> list[tuple[int
     """(endpoint id, status, count) for these endpoints."""
     if not endpoint_ids:
         return []
-    return [(endpoint_id, status, count) for endpoint_id, status, count in session.execute(
-        select(WebhookDelivery.endpoint_id, WebhookDelivery.status, func.count())
-        .where(WebhookDelivery.endpoint_id.in_(endpoint_ids))
-        .group_by(WebhookDelivery.endpoint_id, WebhookDelivery.status))]
+    return [
+        (endpoint_id, status, count)
+        for endpoint_id, status, count in session.execute(
+            select(WebhookDelivery.endpoint_id, WebhookDelivery.status, func.count())
+            .where(WebhookDelivery.endpoint_id.in_(endpoint_ids))
+            .group_by(WebhookDelivery.endpoint_id, WebhookDelivery.status)
+        )
+    ]
 
 
-def recent_deliveries(session: Session, endpoint_ids: list[int], status: str | None, limit: int) -> list[tuple[WebhookDelivery, str, str]]:
+def recent_deliveries(
+    session: Session, endpoint_ids: list[int], status: str | None, limit: int
+) -> list[tuple[WebhookDelivery, str, str]]:
     """(delivery, event id, event kind), newest first."""
-    query = (select(WebhookDelivery, DomainEvent.event_id, DomainEvent.kind)
-             .join(DomainEvent, DomainEvent.id == WebhookDelivery.event_id)
-             .where(WebhookDelivery.endpoint_id.in_(endpoint_ids))
-             .order_by(WebhookDelivery.id.desc()).limit(limit))
+    query = (
+        select(WebhookDelivery, DomainEvent.event_id, DomainEvent.kind)
+        .join(DomainEvent, DomainEvent.id == WebhookDelivery.event_id)
+        .where(WebhookDelivery.endpoint_id.in_(endpoint_ids))
+        .order_by(WebhookDelivery.id.desc())
+        .limit(limit)
+    )
     if status is not None:
         query = query.where(WebhookDelivery.status == status)
     return [(delivery, event_id, kind) for delivery, event_id, kind in session.execute(query)]
@@ -64,8 +79,9 @@ def recent_deliveries(session: Session, endpoint_ids: list[int], status: str | N
 
 def failed_delivery_ids(session: Session, endpoint_id: int, delivery_ids: list[int] | None = None) -> list[int]:
     """The endpoint's failed deliveries (or those of `delivery_ids` that failed)."""
-    query = select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint_id,
-                                             WebhookDelivery.status == DeliveryStatus.FAILED)
+    query = select(WebhookDelivery.id).where(
+        WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.status == DeliveryStatus.FAILED
+    )
     if delivery_ids is not None:
         query = query.where(WebhookDelivery.id.in_(delivery_ids))
     return list(session.scalars(query))

@@ -78,7 +78,14 @@ def install(env: Environment) -> None:
     env.add_extension("jinja2.ext.i18n")
     # Added to the environment by the i18n extension just above; the stubs do not know it.
     env.install_gettext_callables(gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(bdi=bdi, bdi_link=bdi_link, language=i18n.current, direction=i18n.direction, with_lang=_with_lang, LANGUAGES=i18n.LANGUAGES)
+    env.globals.update(
+        bdi=bdi,
+        bdi_link=bdi_link,
+        language=i18n.current,
+        direction=i18n.direction,
+        with_lang=_with_lang,
+        LANGUAGES=i18n.LANGUAGES,
+    )
     env.filters.update(relative_time=timefmt.relative_time, long_date=timefmt.long_date, number=timefmt.number)
 
 

@@ -20,11 +20,21 @@ FIELDS = ("ground", "explanation", "notifier_name", "notifier_email")
 
 def _form_page(request: Request, comment: Comment, form: dict, errors: dict, status_code: int = 200) -> HTMLResponse:
     language.for_site(request, comment.article.site.language)
-    return templates.TemplateResponse(request, "notices/form.html", {
-        "comment": comment, "article": comment.article, "form": form, "errors": errors, "grounds": notices.GROUNDS,
-        "anonymous_grounds": notices.ANONYMOUS_GROUNDS, "token": form_token(request, comment.article_id),
-        "max_explanation": notices.MAX_EXPLANATION_CHARS,
-    }, status_code=status_code)
+    return templates.TemplateResponse(
+        request,
+        "notices/form.html",
+        {
+            "comment": comment,
+            "article": comment.article,
+            "form": form,
+            "errors": errors,
+            "grounds": notices.GROUNDS,
+            "anonymous_grounds": notices.ANONYMOUS_GROUNDS,
+            "token": form_token(request, comment.article_id),
+            "max_explanation": notices.MAX_EXPLANATION_CHARS,
+        },
+        status_code=status_code,
+    )
 
 
 def _comment_or_none(session: Session, comment_id: int) -> Comment | None:
@@ -57,10 +67,19 @@ async def send_notice(request: Request, comment_id: int, session: Session = Depe
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
         return _form_page(request, comment, form, {"form": _("This form has expired. Please send your notice again.")}, 400)
     try:
-        notice = notices.file_notice(session, request.app.state.secret, comment.id, notices.NoticeForm(
-            ground=form["ground"], explanation=form["explanation"], notifier_name=form["notifier_name"],
-            notifier_email=form["notifier_email"], good_faith=data.get("good_faith") == "yes",
-        ), client_address(request))
+        notice = notices.file_notice(
+            session,
+            request.app.state.secret,
+            comment.id,
+            notices.NoticeForm(
+                ground=form["ground"],
+                explanation=form["explanation"],
+                notifier_name=form["notifier_name"],
+                notifier_email=form["notifier_email"],
+                good_faith=data.get("good_faith") == "yes",
+            ),
+            client_address(request),
+        )
     except notices.NoticeRefused as refused:
         return _form_page(request, comment, form, {refused.field or "form": refused.message}, refused.status)
     return RedirectResponse(language.with_lang(request, f"/notices/{notice.reference}?sent=1"), status_code=303)
@@ -72,8 +91,14 @@ def notice_page(request: Request, reference: str, sent: str | None = None, sessi
     if notice is None:
         return _not_found(request, _("No notice has that reference."))
     language.for_site(request, notice.comment.article.site.language)
-    return templates.TemplateResponse(request, "notices/status.html", {
-        "notice": notice, "just_sent": sent == "1", "status_words": _(notices.STATUS_WORDS[notice.status]),
-        "ground_words": _(notices.GROUNDS[notice.ground]) if notice.ground in notices.GROUNDS else notice.ground,
-        "article": notice.comment.article,
-    })
+    return templates.TemplateResponse(
+        request,
+        "notices/status.html",
+        {
+            "notice": notice,
+            "just_sent": sent == "1",
+            "status_words": _(notices.STATUS_WORDS[notice.status]),
+            "ground_words": _(notices.GROUNDS[notice.ground]) if notice.ground in notices.GROUNDS else notice.ground,
+            "article": notice.comment.article,
+        },
+    )

@@ -35,7 +35,7 @@ from commentdesk.web.templating import templates
 router = APIRouter(include_in_schema=False)
 
 MODERATION_NOTICE = N_("Comments are moderated and generally will be posted if they are on-topic and not abusive.")
-FORM_TOKEN_MAX_AGE = 2 * 86400   # a reader may leave a tab open for a day before posting
+FORM_TOKEN_MAX_AGE = 2 * 86400  # a reader may leave a tab open for a day before posting
 NOTICE_MAX_AGE = 600
 # The id of the section's outcome message: a no-JavaScript post lands there, so it is in view.
 STATUS_ANCHOR = "cd-status"
@@ -43,6 +43,7 @@ templates.env.globals.update(MODERATION_NOTICE=MODERATION_NOTICE, REPORT_REASONS
 
 
 # --- signed values: form tokens and post-redirect notices -------------------------------------
+
 
 def _signer(request: Request, purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(request.app.state.secret, salt=f"commentdesk.reader.{purpose}")
@@ -91,6 +92,7 @@ def outcome_message(outcome: str, reasons: list[str], fallback: str) -> str:
 
 # --- helpers --------------------------------------------------------------------------------
 
+
 def _paragraphs(body: str) -> list[str]:
     """Article text to paragraphs: blank lines separate them; single line breaks do when there are none."""
     parts = [part.strip() for part in re.split(r"\n\s*\n", body or "") if part.strip()]
@@ -107,7 +109,12 @@ def _reply_target(session: Session, article: Article, comment_id: int | None) ->
     if comment_id is None:
         return None
     comment = reading.comment(session, comment_id)
-    if comment is None or comment.article_id != article.id or comment.status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
+    if (
+        comment is None
+        or comment.article_id != article.id
+        or comment.status != CommentStatus.PUBLISHED
+        or comment.deleted_at is not None
+    ):
         return None
     return comment
 
@@ -119,9 +126,18 @@ def _int_or_none(value) -> int | None:
         return None
 
 
-def _render_article(request: Request, session: Session, article: Article, *, cursor: str | None = None,
-                    reply_to: Comment | None = None, form: dict | None = None, errors: dict | None = None,
-                    notice: dict | None = None, status_code: int = 200) -> HTMLResponse:
+def _render_article(
+    request: Request,
+    session: Session,
+    article: Article,
+    *,
+    cursor: str | None = None,
+    reply_to: Comment | None = None,
+    form: dict | None = None,
+    errors: dict | None = None,
+    notice: dict | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     language.for_site(request, article.site.language)
     policy = Policy.for_site(article.site.policy)
     try:
@@ -168,8 +184,16 @@ def _public_url(request: Request, path: str) -> str:
     return request.app.state.settings.public_base_url(str(request.base_url)) + path
 
 
-def _back_to_article(request: Request, article_id: int, kind: str, message: str, *, comment_id: int | None = None,
-                     cursor: str | None = None, link: str | None = None) -> RedirectResponse:
+def _back_to_article(
+    request: Request,
+    article_id: int,
+    kind: str,
+    message: str,
+    *,
+    comment_id: int | None = None,
+    cursor: str | None = None,
+    link: str | None = None,
+) -> RedirectResponse:
     """Back to the article page (the same page of comments), scrolled to the outcome message itself."""
     params = {"notice": _notice_param(request, kind, message, comment_id, link)}
     if cursor and len(cursor) <= 200:
@@ -182,6 +206,7 @@ def _back_to_article(request: Request, article_id: int, kind: str, message: str,
 
 # --- pages ----------------------------------------------------------------------------------
 
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: Session = Depends(db_session)):
     articles = reading.front_page_articles(session)
@@ -189,14 +214,24 @@ def home(request: Request, session: Session = Depends(db_session)):
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(request: Request, article_id: int, cursor: str | None = None, reply_to: str | None = None,
-                 notice: str | None = None, session: Session = Depends(db_session)):
+def article_page(
+    request: Request,
+    article_id: int,
+    cursor: str | None = None,
+    reply_to: str | None = None,
+    notice: str | None = None,
+    session: Session = Depends(db_session),
+):
     article = reading.article(session, article_id)
     if article is None:
         return _not_found(request, _("There is no article at this address."))
     return _render_article(
-        request, session, article, cursor=cursor if cursor and len(cursor) <= 200 else None,
-        reply_to=_reply_target(session, article, _int_or_none(reply_to)), notice=_read_notice(request, notice),
+        request,
+        session,
+        article,
+        cursor=cursor if cursor and len(cursor) <= 200 else None,
+        reply_to=_reply_target(session, article, _int_or_none(reply_to)),
+        notice=_read_notice(request, notice),
     )
 
 
@@ -223,9 +258,15 @@ async def post_comment_form(request: Request, article_id: int, session: Session 
         reader = reader_accounts.reader_of(request, article.site_id)
         posted = await run_in_threadpool(
             request.app.state.poster.post,
-            session, article, author_name=form["author_name"] or (reader.name if reader else ""),
-            author_email=form["author_email"] or None, text=form["text"], parent_id=parent_id,
-            client_address=client_address(request), reader=reader, guest_token_hash=reader_accounts.guest_hash_of(request),
+            session,
+            article,
+            author_name=form["author_name"] or (reader.name if reader else ""),
+            author_email=form["author_email"] or None,
+            text=form["text"],
+            parent_id=parent_id,
+            client_address=client_address(request),
+            reader=reader,
+            guest_token_hash=reader_accounts.guest_hash_of(request),
             notify=form["notify"] == "on",
         )
     except PostingError as error:
@@ -236,12 +277,18 @@ async def post_comment_form(request: Request, article_id: int, session: Session 
     statement = statement_for(session, posted.comment)
     if statement is not None:  # a rejection: who decided, and how to contest it
         message = f"{message} {statement.decided_by} {statement.redress_text}"
-    response = _back_to_article(request, article.id, told.outcome, message,
-                                comment_id=posted.comment.id if told.outcome == "published" else None,
-                                link=statement.redress_url if statement is not None else None)
+    response = _back_to_article(
+        request,
+        article.id,
+        told.outcome,
+        message,
+        comment_id=posted.comment.id if told.outcome == "published" else None,
+        link=statement.redress_url if statement is not None else None,
+    )
     # This browser may change the comment for the site's window, without JavaScript too.
-    reader_accounts.remember_edit_token(request, response, posted.comment, posted.edit_token,
-                                        Policy.for_site(article.site.policy).edit_window_minutes)
+    reader_accounts.remember_edit_token(
+        request, response, posted.comment, posted.edit_token, Policy.for_site(article.site.policy).edit_window_minutes
+    )
     return response
 
 
@@ -256,11 +303,23 @@ async def report_comment_form(request: Request, comment_id: int, session: Sessio
     # Back to the page of comments the report was sent from, with a link to the comment.
     cursor = str(data.get("cursor", "")) or None
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
-        return _back_to_article(request, comment.article_id, "error", _("This form has expired. Please try reporting again."),
-                                comment_id=comment.id, cursor=cursor)
+        return _back_to_article(
+            request,
+            comment.article_id,
+            "error",
+            _("This form has expired. Please try reporting again."),
+            comment_id=comment.id,
+            cursor=cursor,
+        )
     try:
-        message = reports.report_comment(session, request.app.state.secret, comment.id, str(data.get("reason", "")),
-                                         str(data.get("note", "")), client_address(request))
+        message = reports.report_comment(
+            session,
+            request.app.state.secret,
+            comment.id,
+            str(data.get("reason", "")),
+            str(data.get("note", "")),
+            client_address(request),
+        )
     except reports.ReportRefused as refused:
         return _back_to_article(request, comment.article_id, "error", refused.message, comment_id=comment.id, cursor=cursor)
     return _back_to_article(request, comment.article_id, "reported", message, comment_id=comment.id, cursor=cursor)
@@ -277,8 +336,9 @@ def render_guidelines(markdown: str) -> str:
     html = _faq_markdown.render(markdown)
     # Shift headings down one level: the page title is the only h1.
     html = re.sub(r"<(/?)h1>", r"<\1h2>", html)
-    return nh3.clean(html, tags=_FAQ_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"},
-                     link_rel="noopener noreferrer").strip()
+    return nh3.clean(
+        html, tags=_FAQ_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer"
+    ).strip()
 
 
 @router.get("/faq", response_class=HTMLResponse)

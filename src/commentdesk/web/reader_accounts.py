@@ -31,7 +31,9 @@ GUEST_COOKIE_DAYS = 365
 
 
 def _set_cookie(response: Response, request: Request, name: str, value: str, max_age: int) -> None:
-    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/")
+    response.set_cookie(
+        name, value, max_age=max_age, httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/"
+    )
 
 
 def reader_of(request: Request, site_id: int) -> reader_identity.Reader | None:
@@ -83,6 +85,7 @@ def _back(request: Request, article_id: int, kind: str, message: str, comment_id
     from commentdesk.web.reader import (
         _back_to_article,  # the reader pages' own redirect with its notice
     )
+
     return _back_to_article(request, article_id, kind, message, comment_id=comment_id)
 
 
@@ -90,12 +93,14 @@ def _back(request: Request, article_id: int, kind: str, message: str, comment_id
 def sign_in(request: Request, article_id: int, reader_token: str = "", session: Session = Depends(db_session)):
     """The publisher links here with a fresh token for its signed-in reader; the reader comes back signed in."""
     from commentdesk.web.reader import _not_found
+
     article = reading.article(session, article_id)
     if article is None:
         return _not_found(request, _("There is no article at this address."))
     try:
-        reader = reader_identity.verify_token(session, article.site, reader_token[:reader_identity.MAX_TOKEN_CHARS + 1],
-                                              request.app.state.secret)
+        reader = reader_identity.verify_token(
+            session, article.site, reader_token[: reader_identity.MAX_TOKEN_CHARS + 1], request.app.state.secret
+        )
     except PostingError as error:
         return _back(request, article.id, "error", _("You are not signed in: %(problem)s") % {"problem": error.message})
     response = _back(request, article.id, "published", _("You are signed in as %(name)s.") % {"name": reader.name})
@@ -107,6 +112,7 @@ def sign_in(request: Request, article_id: int, reader_token: str = "", session: 
 @router.get("/comments/{comment_id}/edit", response_class=HTMLResponse)
 def edit_page(request: Request, comment_id: int, session: Session = Depends(db_session)):
     from commentdesk.web.reader import _not_found, form_token, templates
+
     comment = reading.comment(session, comment_id)
     if comment is None:
         return _not_found(request, _("That comment is not available."))
@@ -114,9 +120,16 @@ def edit_page(request: Request, comment_id: int, session: Session = Depends(db_s
         own_comments.own_comment(session, comment_id, _authorship(request, comment))
     except PostingError as error:
         return _back(request, comment.article_id, "error", error.message)
-    return templates.TemplateResponse(request, "edit_comment.html", {
-        "comment": comment, "article": comment.article, "token": form_token(request, comment.article_id), "errors": {},
-    })
+    return templates.TemplateResponse(
+        request,
+        "edit_comment.html",
+        {
+            "comment": comment,
+            "article": comment.article,
+            "token": form_token(request, comment.article_id),
+            "errors": {},
+        },
+    )
 
 
 @router.post("/comments/{comment_id}/edit", response_class=HTMLResponse)
@@ -128,6 +141,7 @@ async def edit_form(request: Request, comment_id: int, session: Session = Depend
         templates,
         token_matches,
     )
+
     comment = reading.comment(session, comment_id)
     if comment is None:
         return _not_found(request, _("That comment is not available."))
@@ -136,15 +150,30 @@ async def edit_form(request: Request, comment_id: int, session: Session = Depend
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
         return _back(request, comment.article_id, "error", _("This form has expired. Please try again."))
     try:
-        edited = await run_in_threadpool(own_comments.edit, request.app.state.poster, session, comment_id, text,
-                                         _authorship(request, comment), client_address(request))
+        edited = await run_in_threadpool(
+            own_comments.edit,
+            request.app.state.poster,
+            session,
+            comment_id,
+            text,
+            _authorship(request, comment),
+            client_address(request),
+        )
     except PostingError as error:
         if error.field != "text":
             return _back(request, comment.article_id, "error", error.message)
-        return templates.TemplateResponse(request, "edit_comment.html", {
-            "comment": comment, "article": comment.article, "token": form_token(request, comment.article_id),
-            "errors": {"text": error.message}, "text": text,
-        }, status_code=error.status)
+        return templates.TemplateResponse(
+            request,
+            "edit_comment.html",
+            {
+                "comment": comment,
+                "article": comment.article,
+                "token": form_token(request, comment.article_id),
+                "errors": {"text": error.message},
+                "text": text,
+            },
+            status_code=error.status,
+        )
     told = outcome_of(edited.comment, edited.decision)
     if told.outcome == "published":
         return _back(request, comment.article_id, "published", _("Your comment is updated."), comment_id=comment.id)
@@ -155,6 +184,7 @@ async def edit_form(request: Request, comment_id: int, session: Session = Depend
 @router.post("/comments/{comment_id}/delete", response_class=HTMLResponse)
 async def delete_form(request: Request, comment_id: int, session: Session = Depends(db_session)):
     from commentdesk.web.reader import _not_found, token_matches
+
     comment = reading.comment(session, comment_id)
     if comment is None:
         return _not_found(request, _("That comment is not available."))
@@ -168,4 +198,3 @@ async def delete_form(request: Request, comment_id: int, session: Session = Depe
     response = _back(request, comment.article_id, "published", _("Your comment is deleted."))
     response.delete_cookie(f"{EDIT_COOKIE}{comment_id}", path="/")
     return response
-

@@ -25,8 +25,16 @@ from commentdesk.services.read_cache import etag_matches
 STATIC_DIR = Path(__file__).parent / "static"
 VERSIONED_CACHE_CONTROL = "public, max-age=31536000, immutable"
 PLAIN_CACHE_CONTROL = "public, max-age=600"
-COMPRESSIBLE = {"text/css", "text/javascript", "application/javascript", "image/svg+xml", "application/json",
-                "image/vnd.microsoft.icon", "image/x-icon", "text/plain"}
+COMPRESSIBLE = {
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "image/svg+xml",
+    "application/json",
+    "image/vnd.microsoft.icon",
+    "image/x-icon",
+    "text/plain",
+}
 
 
 @dataclass(frozen=True)
@@ -52,9 +60,11 @@ def _load(directory: Path) -> dict[str, _File]:
             media_type = "text/javascript"
         packed = gzip.compress(body, compresslevel=9, mtime=0) if media_type in COMPRESSIBLE else None
         files[path.relative_to(directory).as_posix()] = _File(
-            body, packed if packed is not None and len(packed) < len(body) else None,
+            body,
+            packed if packed is not None and len(packed) < len(body) else None,
             media_type + ("; charset=utf-8" if media_type.startswith("text/") else ""),
-            hashlib.sha256(body).hexdigest()[:12])
+            hashlib.sha256(body).hexdigest()[:12],
+        )
     return files
 
 
@@ -72,7 +82,7 @@ class StaticFiles:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path, root = scope["path"], scope.get("root_path", "")
-        name = (path[len(root):] if root and path.startswith(root) else path).lstrip("/")
+        name = (path[len(root) :] if root and path.startswith(root) else path).lstrip("/")
         response = self.response(Request(scope), self.files.get(name))
         await response(scope, receive, send)
 
@@ -82,8 +92,11 @@ class StaticFiles:
         if found is None:
             return Response("Not Found", status_code=404, media_type="text/plain")
         versioned = request.query_params.get("v") == found.version
-        headers = {"ETag": found.etag, "Vary": "Accept-Encoding",
-                   "Cache-Control": VERSIONED_CACHE_CONTROL if versioned else PLAIN_CACHE_CONTROL}
+        headers = {
+            "ETag": found.etag,
+            "Vary": "Accept-Encoding",
+            "Cache-Control": VERSIONED_CACHE_CONTROL if versioned else PLAIN_CACHE_CONTROL,
+        }
         if etag_matches(request.headers.get("if-none-match", ""), found.etag):
             return Response(status_code=304, headers=headers)
         body = found.body

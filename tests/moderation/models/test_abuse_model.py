@@ -117,8 +117,7 @@ def test_identity_words_alone_are_not_held(model):
 def test_threats_are_held(model):
     from commentdesk.moderation.models.embedder import shared_embedder
 
-    texts = ["I know your address and I will make you suffer.",
-             "Someone should shoot this politician."]
+    texts = ["I know your address and I will make you suffer.", "Someone should shoot this politician."]
     hold = model.recommended_thresholds["hold"]
     for text, score in zip(texts, model.predict(texts, shared_embedder().encode(texts)), strict=True):
         assert score.probability >= hold, text

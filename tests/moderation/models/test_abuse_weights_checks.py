@@ -9,8 +9,10 @@ from commentdesk.moderation.models.abuse import WEIGHTS_DIR, AbuseModel
 from commentdesk.moderation.models.abuse_finetuned import FineTunedAbuseModel, load_abuse_model
 from commentdesk.moderation.models.weights_io import ModelLoadError
 
-KINDS = [pytest.param(WEIGHTS_DIR, AbuseModel, id="linear"),
-         pytest.param(WEIGHTS_DIR / "finetuned", FineTunedAbuseModel, id="fine-tuned")]
+KINDS = [
+    pytest.param(WEIGHTS_DIR, AbuseModel, id="linear"),
+    pytest.param(WEIGHTS_DIR / "finetuned", FineTunedAbuseModel, id="fine-tuned"),
+]
 
 
 def _copy_abuse_weights(source, folder, lexical_size_change=0):

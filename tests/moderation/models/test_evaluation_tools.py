@@ -1,6 +1,5 @@
 """Evaluation helpers: perturbations, policy metrics, data decoding and the CLI wiring."""
 
-
 import numpy as np
 
 from commentdesk.evaluation.datasets import decode_escaped, stable_fraction

@@ -103,14 +103,25 @@ def test_weight_files_stay_small():
 
 def _legacy_weights(folder, n_features=1024):
     heads = 3
-    meta = {"version": "abuse-2025.01.01-1", "recommended_thresholds": {"hold": 0.5, "reject": 0.9},
-            "categories": ["insult", "threat", "identity_attack", "obscenity"],
-            "lexical": {"n_features": n_features, "char_ngrams": [2, 5]}, "category_floors": {"threat": 0.5}}
+    meta = {
+        "version": "abuse-2025.01.01-1",
+        "recommended_thresholds": {"hold": 0.5, "reject": 0.9},
+        "categories": ["insult", "threat", "identity_attack", "obscenity"],
+        "lexical": {"n_features": n_features, "char_ngrams": [2, 5]},
+        "category_floors": {"threat": 0.5},
+    }
     rng = np.random.default_rng(0)
-    np.savez(folder / "abuse.npz", lexical_w=rng.normal(size=n_features).astype(np.float16), lexical_b=np.float32(0),
-             embedding_w=rng.normal(size=(384, heads)).astype(np.float32), embedding_b=np.zeros(heads, np.float32),
-             stack_w=np.ones(1 + heads + 2, np.float32), stack_b=np.float32(0),
-             category_w=rng.normal(size=(384 + 1 + heads, 4)).astype(np.float32), category_b=np.zeros(4, np.float32))
+    np.savez(
+        folder / "abuse.npz",
+        lexical_w=rng.normal(size=n_features).astype(np.float16),
+        lexical_b=np.float32(0),
+        embedding_w=rng.normal(size=(384, heads)).astype(np.float32),
+        embedding_b=np.zeros(heads, np.float32),
+        stack_w=np.ones(1 + heads + 2, np.float32),
+        stack_b=np.float32(0),
+        category_w=rng.normal(size=(384 + 1 + heads, 4)).astype(np.float32),
+        category_b=np.zeros(4, np.float32),
+    )
     (folder / "abuse.json").write_text(json.dumps(meta))
 
 
@@ -133,8 +144,8 @@ def test_real_model_separates_abuse_from_dissent(finetuned_models):
         "You are a pathetic moron and everyone here hates you.",
         "Go kill yourself, you worthless piece of garbage.",
     ]
-    probs = [finetuned_models.signals(Candidate(text=t, article_title="Budget", article_body="The budget.")).abuse.probability
-             for t in texts]
+    probs = [
+        finetuned_models.signals(Candidate(text=t, article_title="Budget", article_body="The budget.")).abuse.probability
+        for t in texts
+    ]
     assert max(probs[:2]) < min(probs[2:])
-
-

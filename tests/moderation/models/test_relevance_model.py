@@ -93,11 +93,13 @@ def test_real_comments(model):
     emb = shared_embedder()
     passages = model.chunk_article("Bike lane approved on Main Street", BODY)
     pvecs = emb.encode(passages)
-    on, off, generic = emb.encode([
-        "Finally some safe space for cyclists, but parking will be a mess for shops.",
-        "My cat refuses to eat dry food, any tips?",
-        "Great article.",
-    ])
+    on, off, generic = emb.encode(
+        [
+            "Finally some safe space for cyclists, but parking will be a mess for shops.",
+            "My cat refuses to eat dry food, any tips?",
+            "Great article.",
+        ]
+    )
     p_on = model.score(on, passages, pvecs).probability
     p_off = model.score(off, passages, pvecs).probability
     p_generic = model.score(generic, passages, pvecs).probability

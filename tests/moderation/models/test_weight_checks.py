@@ -44,6 +44,7 @@ def copy_weights(source: Path, target: Path, **meta_changes) -> Path:
 
 # --- choosing the weights -----------------------------------------------------------------
 
+
 def test_each_shipped_variant_has_its_folder_and_others_are_refused_by_name():
     assert shipped_weights_dir("default") is None
     assert shipped_weights_dir("finetuned") == FINETUNED_DIR
@@ -97,6 +98,7 @@ def test_an_unknown_variant_holds_every_comment_and_says_why():
 
 # --- weights that do not fit ----------------------------------------------------------------------
 
+
 def test_weights_trained_with_another_normalisation_are_refused_naming_both(tmp_path):
     folder = copy_weights(WEIGHTS_DIR, tmp_path / "w", lexical={"normaliser": "abuse-lexical-2"})
     with pytest.raises(ModelLoadError) as refused:
@@ -136,12 +138,15 @@ def test_the_loader_tells_the_two_kinds_apart_by_their_format(tmp_path):
     assert isinstance(load_abuse_model(copy_weights(WEIGHTS_DIR, tmp_path / "linear")), AbuseModel)
 
 
-@pytest.mark.parametrize(("damage", "words"), [
-    (lambda folder: (folder / "abuse.json").unlink(), "abuse.json"),
-    (lambda folder: (folder / "abuse.json").write_text("{not json"), "cannot load abuse model"),
-    (lambda folder: (folder / "abuse.npz").unlink(), "abuse.npz"),
-    (lambda folder: (folder / "abuse.npz").write_bytes(b"PK\x03\x04 truncated"), "cannot load abuse model"),
-])
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        (lambda folder: (folder / "abuse.json").unlink(), "abuse.json"),
+        (lambda folder: (folder / "abuse.json").write_text("{not json"), "cannot load abuse model"),
+        (lambda folder: (folder / "abuse.npz").unlink(), "abuse.npz"),
+        (lambda folder: (folder / "abuse.npz").write_bytes(b"PK\x03\x04 truncated"), "cannot load abuse model"),
+    ],
+)
 @pytest.mark.parametrize("source", [WEIGHTS_DIR, FINETUNED_DIR])
 def test_a_missing_or_damaged_file_names_the_folder(tmp_path, source, damage, words):
     folder = copy_weights(source, tmp_path / "w")

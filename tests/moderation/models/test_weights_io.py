@@ -33,12 +33,15 @@ def test_the_builder_gets_the_metadata_and_every_array(tmp_path):
     assert arrays["w"].tolist() == [0.0, 1.0, 2.0]
 
 
-@pytest.mark.parametrize("spoil", [
-    pytest.param(lambda folder: (folder / "toy.json").unlink(), id="missing json"),
-    pytest.param(lambda folder: (folder / "toy.npz").unlink(), id="missing npz"),
-    pytest.param(lambda folder: (folder / "toy.json").write_text("{not json"), id="bad json"),
-    pytest.param(lambda folder: (folder / "toy.npz").write_bytes((folder / "toy.npz").read_bytes()[:40]), id="truncated npz"),
-])
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(lambda folder: (folder / "toy.json").unlink(), id="missing json"),
+        pytest.param(lambda folder: (folder / "toy.npz").unlink(), id="missing npz"),
+        pytest.param(lambda folder: (folder / "toy.json").write_text("{not json"), id="bad json"),
+        pytest.param(lambda folder: (folder / "toy.npz").write_bytes((folder / "toy.npz").read_bytes()[:40]), id="truncated npz"),
+    ],
+)
 def test_unreadable_weights_are_one_error_naming_the_folder(tmp_path, spoil):
     _store(tmp_path)
     spoil(tmp_path)

@@ -24,9 +24,21 @@ class World:
     site_ids: dict[str, int] = field(default_factory=dict)
     article_ids: dict[str, int] = field(default_factory=dict)
 
-    def add_comment(self, text: str, *, site: str = "news", article: str = "cycle", status: str = CommentStatus.PENDING,
-                    name: str = "Reader", priority: float = 0.5, reasons: list | None = None, scores: dict | None = None,
-                    parent_id: int | None = None, age_minutes: float = 10, system_decision: str | None = None) -> int:
+    def add_comment(
+        self,
+        text: str,
+        *,
+        site: str = "news",
+        article: str = "cycle",
+        status: str = CommentStatus.PENDING,
+        name: str = "Reader",
+        priority: float = 0.5,
+        reasons: list | None = None,
+        scores: dict | None = None,
+        parent_id: int | None = None,
+        age_minutes: float = 10,
+        system_decision: str | None = None,
+    ) -> int:
         """Store a comment as moderation would have, with its automatic event; returns its id."""
         decision = system_decision or {"published": "publish", "pending": "hold", "rejected": "reject"}[status]
         with self.app.state.sessions() as session:
@@ -34,15 +46,28 @@ class World:
             commenter = repo.commenter_for(session, site_id, f"id-{site}-{name}", name, None)
             parent = session.get(Comment, parent_id) if parent_id else None
             comment = Comment(
-                site_id=site_id, article_id=self.article_ids[article], parent_id=parent_id,
-                root_id=parent.root_id if parent else None, depth=parent.depth + 1 if parent else 0,
-                commenter_id=commenter.id, author_name=name, text=text, html=f"<p>{text}</p>", status=status,
-                system_decision=decision, priority=priority,
-                reasons=reasons if reasons is not None else [{"code": "suspect_word", "message": "It contains words that a moderator checks.", "evidence": []}],
+                site_id=site_id,
+                article_id=self.article_ids[article],
+                parent_id=parent_id,
+                root_id=parent.root_id if parent else None,
+                depth=parent.depth + 1 if parent else 0,
+                commenter_id=commenter.id,
+                author_name=name,
+                text=text,
+                html=f"<p>{text}</p>",
+                status=status,
+                system_decision=decision,
+                priority=priority,
+                reasons=reasons
+                if reasons is not None
+                else [{"code": "suspect_word", "message": "It contains words that a moderator checks.", "evidence": []}],
                 scores=scores if scores is not None else {"abuse": 0.4, "relevance": 0.8, "spam": 0.0},
-                model_versions={"abuse": "test-1"}, created_at=utcnow() - timedelta(minutes=age_minutes),
+                model_versions={"abuse": "test-1"},
+                created_at=utcnow() - timedelta(minutes=age_minutes),
             )
-            repo.add_comment(session, comment, actor_reasons=comment.reasons, scores=comment.scores, model_versions=comment.model_versions)
+            repo.add_comment(
+                session, comment, actor_reasons=comment.reasons, scores=comment.scores, model_versions=comment.model_versions
+            )
             session.commit()
             return comment.id
 
@@ -63,9 +88,14 @@ def build_world(app) -> World:
     built = World(app)
     with app.state.sessions() as session:
         for slug, name in (("news", "The Daily Example"), ("sport", "Example Sport")):
-            site, _key = create_site(session, slug, name, policy={"flood_per_minute_commenter": 1000, "flood_per_minute_address": 1000})
+            site, _key = create_site(
+                session, slug, name, policy={"flood_per_minute_commenter": 1000, "flood_per_minute_address": 1000}
+            )
             built.site_ids[slug] = site.id
-        for key, slug, title in (("cycle", "news", "City council approves cycle lanes"), ("cup", "sport", "Harbour FC wins the cup")):
+        for key, slug, title in (
+            ("cycle", "news", "City council approves cycle lanes"),
+            ("cup", "sport", "Harbour FC wins the cup"),
+        ):
             article = Article(site_id=built.site_ids[slug], url=f"https://{slug}.example/{key}", title=title, body=ARTICLE_BODY)
             session.add(article)
             session.flush()
@@ -85,8 +115,11 @@ def csrf_from(html: str) -> str:
 def login(client, username: str, password: str = PASSWORD):
     """Sign in through the form, as a browser does; returns the response (a redirect on success)."""
     page = client.get("/moderate/login")
-    return client.post("/moderate/login", data={"username": username, "password": password, "csrf_token": csrf_from(page.text)},
-                       follow_redirects=False)
+    return client.post(
+        "/moderate/login",
+        data={"username": username, "password": password, "csrf_token": csrf_from(page.text)},
+        follow_redirects=False,
+    )
 
 
 def session_csrf(client) -> str:

@@ -15,7 +15,9 @@ TEXTS = [
 def _post_and_edit(client, world) -> int:
     article_id = world.article_ids["cycle"]
     posted = client.post(f"/api/v1/articles/{article_id}/comments", json={"author_name": "Lena", "text": TEXTS[0]}).json()
-    edited = client.post(f"/api/v1/comments/{posted['comment']['id']}/edit", json={"text": TEXTS[1], "edit_token": posted["edit_token"]})
+    edited = client.post(
+        f"/api/v1/comments/{posted['comment']['id']}/edit", json={"text": TEXTS[1], "edit_token": posted["edit_token"]}
+    )
     assert edited.status_code == 200
     return posted["comment"]["id"]
 
@@ -32,11 +34,16 @@ def test_a_deleted_comment_is_marked_and_leaves_the_held_queue(client, world):
     with client.app.state.sessions() as session:
         session.get(Article, world.article_ids["cycle"]).premoderate = True
         session.commit()
-    posted = client.post(f"/api/v1/articles/{world.article_ids['cycle']}/comments", json={"author_name": "Lena", "text": TEXTS[0]}).json()
+    posted = client.post(
+        f"/api/v1/articles/{world.article_ids['cycle']}/comments", json={"author_name": "Lena", "text": TEXTS[0]}
+    ).json()
     assert posted["outcome"] == "held"
     assert login(client, "chief").status_code == 303
     assert TEXTS[0] in client.get("/moderate/queue/held").text
-    assert client.post(f"/api/v1/comments/{posted['comment']['id']}/delete", json={"edit_token": posted["edit_token"]}).status_code == 200
+    assert (
+        client.post(f"/api/v1/comments/{posted['comment']['id']}/delete", json={"edit_token": posted["edit_token"]}).status_code
+        == 200
+    )
     assert TEXTS[0] not in client.get("/moderate/queue/held").text
     page = client.get(f"/moderate/comments/{posted['comment']['id']}").text
     assert "Deleted by its author" in page and TEXTS[0] in page

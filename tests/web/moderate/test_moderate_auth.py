@@ -66,7 +66,9 @@ def test_repeated_failures_lock_the_account(client, world):
 
 def test_login_form_needs_its_token(client, world):
     client.get("/moderate/login")
-    response = client.post("/moderate/login", data={"username": "mod", "password": PASSWORD, "csrf_token": "forged"}, follow_redirects=False)
+    response = client.post(
+        "/moderate/login", data={"username": "mod", "password": PASSWORD, "csrf_token": "forged"}, follow_redirects=False
+    )
     assert response.status_code == 403
 
 
@@ -106,7 +108,9 @@ def test_forms_refuse_posts_without_the_csrf_token(client, world):
     assert response.status_code == 403
     assert world.comment(comment_id).status == "pending"
     token = csrf_from(client.get(f"/moderate/comments/{comment_id}").text)
-    response = client.post(f"/moderate/comments/{comment_id}/decide", data={"action": "approve", "csrf_token": token}, follow_redirects=False)
+    response = client.post(
+        f"/moderate/comments/{comment_id}/decide", data={"action": "approve", "csrf_token": token}, follow_redirects=False
+    )
     assert response.status_code == 303
     assert world.comment(comment_id).status == "published"
 
@@ -120,10 +124,14 @@ def test_moderator_limited_to_a_site_sees_and_acts_only_there(client, world):
     assert "Sport idiot comment" in page.text and "News idiot comment" not in page.text
     assert client.get(f"/moderate/comments/{news_comment}").status_code == 404
     token = session_csrf(client)
-    refused = client.post("/moderate/api/decisions", json={"action": "approve", "ids": [news_comment]}, headers={"X-CSRF-Token": token})
+    refused = client.post(
+        "/moderate/api/decisions", json={"action": "approve", "ids": [news_comment]}, headers={"X-CSRF-Token": token}
+    )
     assert refused.status_code == 404
     assert world.comment(news_comment).status == "pending"
-    allowed = client.post("/moderate/api/decisions", json={"action": "approve", "ids": [sport_comment]}, headers={"X-CSRF-Token": token})
+    allowed = client.post(
+        "/moderate/api/decisions", json={"action": "approve", "ids": [sport_comment]}, headers={"X-CSRF-Token": token}
+    )
     assert allowed.status_code == 200
     assert "News idiot comment" not in client.get("/moderate/audit").text
 
@@ -135,9 +143,17 @@ def test_only_admins_manage_users(client, world):
     assert login(client, "chief").status_code == 303
     page = client.get("/moderate/users")
     assert page.status_code == 200
-    response = client.post("/moderate/users", data={
-        "csrf_token": csrf_from(page.text), "username": "newbie", "password": "long enough pw", "role": "moderator",
-        "site_ids": str(world.site_ids["news"])}, follow_redirects=False)
+    response = client.post(
+        "/moderate/users",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "username": "newbie",
+            "password": "long enough pw",
+            "role": "moderator",
+            "site_ids": str(world.site_ids["news"]),
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     with client.app.state.sessions() as session:
         user = accounts.user_by_name(session, "newbie")

@@ -37,14 +37,14 @@ def test_work_through_the_queue_by_keyboard(live_server, page, world, screenshot
     expect(page.locator("#shortcuts")).to_contain_text("undo your last action")
     expect(cards.first).to_have_class("card status-pending current")
 
-    page.keyboard.press("a")                 # approve the first
+    page.keyboard.press("a")  # approve the first
     expect(cards).to_have_count(3)
-    page.keyboard.press("j")                 # skip to the third
-    page.keyboard.press("k")                 # and back to the second
-    page.keyboard.press("r")                 # reject it with its suggested reason
+    page.keyboard.press("j")  # skip to the third
+    page.keyboard.press("k")  # and back to the second
+    page.keyboard.press("r")  # reject it with its suggested reason
     expect(cards).to_have_count(2)
     page.keyboard.press("a")
-    with page.expect_navigation():           # undo that approval: the page reloads with the comment back
+    with page.expect_navigation():  # undo that approval: the page reloads with the comment back
         page.keyboard.press("u")
     expect(page.locator("#workspace.ready")).to_have_count(1)
     expect(page.locator("#status")).to_have_text(f"Undid the approval of comment {ids[2]}: it is held again.")
@@ -75,7 +75,7 @@ def test_bulk_approve(live_server, page, world, client):
     ids = [world.add_comment(f"Bulk comment {n} idiot") for n in range(5)]
     sign_in(page, live_server)
     open_queue(page, live_server)
-    page.keyboard.press("Shift+X")            # select all
+    page.keyboard.press("Shift+X")  # select all
     expect(page.locator("#selected-count")).to_have_text("5 selected")
     page.click("button[data-bulk=approve]")
     expect(page.locator("#cards article.card")).to_have_count(0)
@@ -90,13 +90,15 @@ def test_reject_with_a_chosen_reason(live_server, page, world):
     comment_id = world.add_comment("Buy cheap watches now idiot")
     sign_in(page, live_server)
     open_queue(page, live_server)
-    page.keyboard.press("3")                  # spam
+    page.keyboard.press("3")  # spam
     expect(page.locator("#cards article.card.current select.reject-reason")).to_have_value("spam")
     page.keyboard.press("r")
     expect(page.locator("#cards article.card")).to_have_count(0)
     expect(page.locator("#status")).to_contain_text("Rejected 1 comment as Spam")
     with world.app.state.sessions() as session:
-        event = session.scalars(select(ModerationEvent).where(ModerationEvent.comment_id == comment_id).order_by(ModerationEvent.id.desc())).first()
+        event = session.scalars(
+            select(ModerationEvent).where(ModerationEvent.comment_id == comment_id).order_by(ModerationEvent.id.desc())
+        ).first()
         assert (event.action, event.reasons[0]["code"]) == ("reject", "spam")
     page.goto(f"{live_server.url}/moderate/comments/{comment_id}")
     expect(page.locator(".history")).to_contain_text("Spam")
@@ -105,7 +107,9 @@ def test_reject_with_a_chosen_reason(live_server, page, world):
 def test_ban_a_commenter(live_server, page, world, client):
     article_id = world.article_ids["cycle"]
     reader = {"author_name": "Loud Reader", "author_email": "loud@example.org"}
-    posted = client.post(f"/api/v1/articles/{article_id}/comments", json={**reader, "text": "You are all idiots on this council."})
+    posted = client.post(
+        f"/api/v1/articles/{article_id}/comments", json={**reader, "text": "You are all idiots on this council."}
+    )
     assert posted.status_code == 201, posted.text
     if posted.json()["outcome"] != "held":
         pytest.skip("the models did not hold the comment")
@@ -119,7 +123,7 @@ def test_ban_a_commenter(live_server, page, world, client):
     dialog.locator("textarea[name=reason]").fill("Insults other readers")
     dialog.locator("button[value=ban]").click()
     expect(page.locator("#status")).to_contain_text("Suspended Loud Reader")
-    expect(page.locator("#cards article.card")).to_have_count(0)   # their held comment was rejected with the ban
+    expect(page.locator("#cards article.card")).to_have_count(0)  # their held comment was rejected with the ban
 
     again = client.post(f"/api/v1/articles/{article_id}/comments", json={**reader, "text": "Why can I not post about the lanes?"})
     assert again.status_code == 403 and again.json()["error"]["code"] == "commenter_banned"
@@ -140,7 +144,7 @@ def test_clear_more_than_a_page_by_keyboard_alone(live_server, page, world):
     open_queue(page, live_server)
     cards = page.locator("#cards article.card")
     expect(cards).to_have_count(50)
-    with page.expect_navigation():           # the first page done, the next one loads by itself
+    with page.expect_navigation():  # the first page done, the next one loads by itself
         for _ in range(50):
             page.keyboard.press("a")
     expect(page.locator("#workspace.ready")).to_have_count(1)
@@ -174,12 +178,20 @@ def test_the_sign_in_page_looks_like_the_workspace(live_server, page, world, scr
 
 
 def test_dashboard_charts_fill_their_cards_with_every_legend_entry_and_round_ticks(live_server, page, world, screenshot):
-    reasons = [("suspect_word", "Suspect word"), ("contains_link", "Contains a link"), ("off_topic", "Possibly off-topic"),
-               ("phone_number", "Phone number"), ("contact_bait", "Advertising or contact bait")]
+    reasons = [
+        ("suspect_word", "Suspect word"),
+        ("contains_link", "Contains a link"),
+        ("off_topic", "Possibly off-topic"),
+        ("phone_number", "Phone number"),
+        ("contact_bait", "Advertising or contact bait"),
+    ]
     for day in range(6):
         for index, (code, _words) in enumerate(reasons[: 2 + day % 4]):
-            world.add_comment(f"Day {day} comment {index}", age_minutes=day * 1440 + 30 + index,
-                              reasons=[{"code": code, "message": "A reason.", "evidence": []}])
+            world.add_comment(
+                f"Day {day} comment {index}",
+                age_minutes=day * 1440 + 30 + index,
+                reasons=[{"code": code, "message": "A reason.", "evidence": []}],
+            )
         world.add_comment(f"Day {day} published", status="published", reasons=[], age_minutes=day * 1440 + 20)
     page.set_viewport_size({"width": 1400, "height": 900})
     sign_in(page, live_server)
@@ -201,7 +213,9 @@ def test_dashboard_charts_fill_their_cards_with_every_legend_entry_and_round_tic
         box = entry.bounding_box()
         assert box["x"] >= figure["x"] and box["x"] + box["width"] <= figure["x"] + figure["width"] + 1  # not cut off
     for index in range(2):
-        ticks = [int(text) for text in panels.nth([0, 2][index]).locator("svg.chart text.tick").all_text_contents() if text.isdigit()]
+        ticks = [
+            int(text) for text in panels.nth([0, 2][index]).locator("svg.chart text.tick").all_text_contents() if text.isdigit()
+        ]
         steps = {later - earlier for earlier, later in pairwise(ticks)}
         assert ticks[0] == 0 and len(steps) == 1 and steps.pop() in {1, 2, 5, 10, 20, 50, 100}, ticks
     screenshot(page, "page")

@@ -39,9 +39,21 @@ def test_queue_order_and_counts(client, world, signed_in):
 def test_card_explains_why(client, world, signed_in):
     parent = world.add_comment("The council should have done this years ago.", status="published", reasons=[], name="Ana")
     world.add_comment(
-        "Only an idiot would say that, you IDIOT <script>alert(1)</script>", parent_id=parent, name="Bo",
-        reasons=[{"code": "suspect_word", "message": "It contains words that a moderator checks before publishing.", "evidence": ["idiot", "IDIOT"]},
-                 {"code": "off_topic", "message": "It may be off-topic (relevance 0.08, threshold 0.20).", "evidence": ["The lanes will cost four million euros"]}],
+        "Only an idiot would say that, you IDIOT <script>alert(1)</script>",
+        parent_id=parent,
+        name="Bo",
+        reasons=[
+            {
+                "code": "suspect_word",
+                "message": "It contains words that a moderator checks before publishing.",
+                "evidence": ["idiot", "IDIOT"],
+            },
+            {
+                "code": "off_topic",
+                "message": "It may be off-topic (relevance 0.08, threshold 0.20).",
+                "evidence": ["The lanes will cost four million euros"],
+            },
+        ],
         scores={"abuse": 0.61, "abuse_insult": 0.7, "relevance": 0.08, "similarity": 0.1, "spam": 0.0, "elapsed_ms": 12.5},
     )
     page = client.get("/moderate/queue/held").text
@@ -83,8 +95,13 @@ def test_navigation_badges_stay_global_and_the_heading_says_when_it_is_filtered(
     assert 'data-filtered-count="held">2</span>' in heading and "with these filters" in heading
     unfiltered = client.get("/moderate/queue/held").text.split("<h1>")[1].split("</h1>")[0]
     assert 'data-filtered-count="held">3</span>' in unfiltered and "with these filters" not in unfiltered
-    answer = decide(client, signed_in, "approve", [world.add_comment("Third cycle idiot")],
-                    filters={"article": str(world.article_ids["cycle"])})
+    answer = decide(
+        client,
+        signed_in,
+        "approve",
+        [world.add_comment("Third cycle idiot")],
+        filters={"article": str(world.article_ids["cycle"])},
+    )
     assert answer["counts"]["held"] == 3 and answer["filtered_counts"]["held"] == 2
 
 
@@ -116,9 +133,19 @@ def test_approve_reject_and_the_human_decision_is_recorded(client, world, signed
     decide(client, signed_in, "reject", [second], reason="abusive")
     assert world.comment(first).status == "published" and world.comment(second).status == "rejected"
     with world.app.state.sessions() as session:
-        event = session.scalars(select(ModerationEvent).where(ModerationEvent.comment_id == second).order_by(ModerationEvent.id)).all()[-1]
-        assert (event.actor, event.actor_name, event.action, event.from_status, event.to_status) == ("moderator", "mod", "reject", "pending", "rejected")
-        assert event.reasons[0]["code"] == "abusive" and event.scores["abuse"] == 0.4 and event.model_versions == {"abuse": "test-1"}
+        event = session.scalars(
+            select(ModerationEvent).where(ModerationEvent.comment_id == second).order_by(ModerationEvent.id)
+        ).all()[-1]
+        assert (event.actor, event.actor_name, event.action, event.from_status, event.to_status) == (
+            "moderator",
+            "mod",
+            "reject",
+            "pending",
+            "rejected",
+        )
+        assert (
+            event.reasons[0]["code"] == "abusive" and event.scores["abuse"] == 0.4 and event.model_versions == {"abuse": "test-1"}
+        )
         article = session.get(Article, world.article_ids["cycle"])
         assert article.published_count == 1
     refused = client.post("/moderate/api/decisions", json={"action": "reject", "ids": [first]}, headers=signed_in)
@@ -144,7 +171,9 @@ def test_undo_puts_the_comment_back(client, world, signed_in):
     again = client.post("/moderate/api/undo", json={"event_ids": answer["event_ids"]}, headers=signed_in)
     assert again.status_code == 409  # already undone: the comment's latest event is the undo
     with world.app.state.sessions() as session:
-        actions = session.scalars(select(ModerationEvent.action).where(ModerationEvent.comment_id == comment_id).order_by(ModerationEvent.id)).all()
+        actions = session.scalars(
+            select(ModerationEvent.action).where(ModerationEvent.comment_id == comment_id).order_by(ModerationEvent.id)
+        ).all()
     assert actions == ["hold", "reject", "undo"]  # nothing is deleted from the log
 
 
@@ -179,14 +208,19 @@ def test_recent_and_rejected_queues_clear_when_reviewed(client, world, signed_in
 def test_ban_from_the_queue(client, world, signed_in):
     comment_id = world.add_comment("Banned soon idiot", name="Troll")
     commenter_id = world.comment(comment_id).commenter_id
-    response = client.post(f"/moderate/api/commenters/{commenter_id}/ban", json={"length": "7", "reason": "Repeated insults", "reject_pending": True},
-                           headers=signed_in)
+    response = client.post(
+        f"/moderate/api/commenters/{commenter_id}/ban",
+        json={"length": "7", "reason": "Repeated insults", "reject_pending": True},
+        headers=signed_in,
+    )
     assert response.status_code == 200 and not response.json()["permanent"]
     assert world.comment(comment_id).status == "rejected"
     with world.app.state.sessions() as session:
         commenter = session.get(Commenter, commenter_id)
         assert repo.is_banned(commenter) and commenter.ban_reason == "Repeated insults"
-        assert session.scalar(select(CommenterNote.text).where(CommenterNote.commenter_id == commenter_id)).startswith("Suspended for 7 days")
+        assert session.scalar(select(CommenterNote.text).where(CommenterNote.commenter_id == commenter_id)).startswith(
+            "Suspended for 7 days"
+        )
     audit = client.get("/moderate/audit?action=suspend").text
     assert "Repeated insults" in audit
     page = client.get(f"/moderate/commenters/{commenter_id}").text
@@ -201,7 +235,9 @@ def test_commenter_page_notes_and_unban(client, world, signed_in):
     assert page.status_code == 200 and "50%" in page.text and "Good one" in page.text
     token = signed_in["X-CSRF-Token"]
     client.post(f"/moderate/commenters/{commenter_id}/notes", data={"csrf_token": token, "text": "Usually <b>fine</b>"})
-    client.post(f"/moderate/commenters/{commenter_id}/ban", data={"csrf_token": token, "length": "permanent", "reason": "spam bot"})
+    client.post(
+        f"/moderate/commenters/{commenter_id}/ban", data={"csrf_token": token, "length": "permanent", "reason": "spam bot"}
+    )
     page = client.get(f"/moderate/commenters/{commenter_id}").text
     assert "Usually &lt;b&gt;fine&lt;/b&gt;" in page and "Banned permanently" in page
     client.post(f"/moderate/commenters/{commenter_id}/unban", data={"csrf_token": token})
@@ -223,7 +259,9 @@ def test_article_options(client, world, signed_in):
     client.post(f"/moderate/articles/{article_id}/options", data={"csrf_token": token, "comments_open": "0"})
     actions = client.get("/moderate/audit").text.split('id="article-actions"')[1]
     assert actions.count("</tr>") - 1 == 2  # header row + two actions
-    assert "<td>comments closed</td>" in actions and "<td>pre-moderation on</td>" in actions and "<td><bdi>mod</bdi></td>" in actions
+    assert (
+        "<td>comments closed</td>" in actions and "<td>pre-moderation on</td>" in actions and "<td><bdi>mod</bdi></td>" in actions
+    )
 
 
 def test_audit_search(client, world, signed_in):
@@ -261,10 +299,18 @@ def test_comment_page_shows_history(client, world, signed_in):
 def test_dashboard_shows_how_nudged_authors_respond(client, world, signed_in):
     article_id = world.article_ids["cycle"]
     url = f"/api/v1/articles/{article_id}/comments"
-    nudge = client.post(url, json={"author_name": "Marcus", "text": "The councillors behind these cycle lanes are idiots.", "nudge": True}).json()
+    nudge = client.post(
+        url, json={"author_name": "Marcus", "text": "The councillors behind these cycle lanes are idiots.", "nudge": True}
+    ).json()
     assert nudge["outcome"] == "nudge"
-    client.post(url, json={"author_name": "Marcus", "nudge_token": nudge["nudge_token"],
-                           "text": "The councillors behind these cycle lanes ignored the shop owners on the harbour road."})
+    client.post(
+        url,
+        json={
+            "author_name": "Marcus",
+            "nudge_token": nudge["nudge_token"],
+            "text": "The councillors behind these cycle lanes ignored the shop owners on the harbour road.",
+        },
+    )
     page = client.get("/moderate/dashboard?days=7").text
     assert "Authors nudged before posting" in page
     tile = page.split("Authors nudged before posting")[1][:200]

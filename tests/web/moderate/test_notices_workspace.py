@@ -26,15 +26,23 @@ EXPLANATION = "It claims a named councillor took bribes, with no basis: defamati
 
 def file(world, comment_id: int, ground: str = "defamation") -> IllegalContentNotice:
     with world.app.state.sessions() as session:
-        notice = notices.file_notice(session, "secret", comment_id, NoticeForm(
-            ground=ground, explanation=EXPLANATION, notifier_name="Jo", notifier_email="jo@example.org", good_faith=True))
+        notice = notices.file_notice(
+            session,
+            "secret",
+            comment_id,
+            NoticeForm(
+                ground=ground, explanation=EXPLANATION, notifier_name="Jo", notifier_email="jo@example.org", good_faith=True
+            ),
+        )
         session.expunge(notice)
         return notice
 
 
 def form(client, path: str, **fields):
     page = client.get(path)
-    return client.post(path.rstrip("/") + fields.pop("_to"), data={"csrf_token": csrf_from(page.text), **fields}, follow_redirects=False)
+    return client.post(
+        path.rstrip("/") + fields.pop("_to"), data={"csrf_token": csrf_from(page.text), **fields}, follow_redirects=False
+    )
 
 
 def test_a_notice_is_reviewed_and_the_comment_removed(client, world, signed_in):
@@ -49,11 +57,19 @@ def test_a_notice_is_reviewed_and_the_comment_removed(client, world, signed_in):
     assert form(client, f"/moderate/notices/{notice.id}", _to="/review").status_code == 303
     assert client.get(f"/api/v1/notices/{notice.reference}").json()["status"] == "under_review"
 
-    refused = form(client, f"/moderate/notices/{notice.id}", _to="/decide", action="remove", ground="defamation", explanation="  ")
+    refused = form(
+        client, f"/moderate/notices/{notice.id}", _to="/decide", action="remove", ground="defamation", explanation="  "
+    )
     assert refused.status_code == 422 and world.comment(comment_id).status == CommentStatus.PUBLISHED
 
-    decided = form(client, f"/moderate/notices/{notice.id}", _to="/decide", action="remove", ground="defamation",
-                   explanation="An unfounded accusation of a crime against a named person.")
+    decided = form(
+        client,
+        f"/moderate/notices/{notice.id}",
+        _to="/decide",
+        action="remove",
+        ground="defamation",
+        explanation="An unfounded accusation of a crime against a named person.",
+    )
     assert decided.status_code == 303
     assert world.comment(comment_id).status == CommentStatus.REJECTED
     looked_up = client.get(f"/api/v1/notices/{notice.reference}").json()
@@ -64,7 +80,9 @@ def test_a_notice_is_reviewed_and_the_comment_removed(client, world, signed_in):
         assert event.actor_name == "mod" and event.reasons[0]["code"] == "illegal_content"
         statement = session.query(StatementOfReasons).filter_by(comment_id=comment_id).one()
         assert statement.automated is False
-    outcome = client.get(f"/api/v1/comments/{comment_id}/outcome?token={status_token(client.app.state.secret, comment_id)}").json()
+    outcome = client.get(
+        f"/api/v1/comments/{comment_id}/outcome?token={status_token(client.app.state.secret, comment_id)}"
+    ).json()
     assert outcome["statement"]["reasons"][0]["message"].startswith("A moderator found it illegal")
     # A notice is decided once.
     again = form(client, f"/moderate/notices/{notice.id}", _to="/decide", action="none", explanation="Changed my mind.")
@@ -75,8 +93,13 @@ def test_a_notice_is_reviewed_and_the_comment_removed(client, world, signed_in):
 def test_no_action_keeps_the_comment_and_the_contact_is_erased_later(client, world, signed_in):
     comment_id = world.add_comment("The council's plan is a disgrace.", status=CommentStatus.PUBLISHED)
     notice = file(world, comment_id, ground="other")
-    decided = form(client, f"/moderate/notices/{notice.id}", _to="/decide", action="none",
-                   explanation="Sharp criticism of a public body is lawful.")
+    decided = form(
+        client,
+        f"/moderate/notices/{notice.id}",
+        _to="/decide",
+        action="none",
+        explanation="Sharp criticism of a public body is lawful.",
+    )
     assert decided.status_code == 303 and world.comment(comment_id).status == CommentStatus.PUBLISHED
     assert client.get(f"/api/v1/notices/{notice.reference}").json()["status"] == "no_action"
     assert "/moderate/notices/" not in client.get("/moderate/notices").text.split("<tbody>")[1].split("</tbody>")[0]
@@ -98,8 +121,11 @@ def test_a_moderator_sees_only_the_notices_of_their_sites(client, world):
 
 def test_the_transparency_export_counts_notices_and_decisions(client, world, settings):
     published = world.add_comment("The councillor is a crook.", status=CommentStatus.PUBLISHED)
-    world.add_comment("Buy cheap watches at my shop", status=CommentStatus.REJECTED,
-                      reasons=[{"code": "contact_bait", "message": "It looks like advertising.", "evidence": []}])
+    world.add_comment(
+        "Buy cheap watches at my shop",
+        status=CommentStatus.REJECTED,
+        reasons=[{"code": "contact_bait", "message": "It looks like advertising.", "evidence": []}],
+    )
     notice = file(world, published)
     file(world, published, ground="privacy_violation")
     assert login(client, "mod").status_code == 303
@@ -146,7 +172,9 @@ def test_two_moderators_deciding_at_once_decide_once(world):
     notice = file(world, comment_id)
     sessions = world.app.state.sessions
     with sessions() as first, sessions() as second:
-        users = [session.query(notices.User).filter_by(username=name).one() for session, name in ((first, "mod"), (second, "chief"))]
+        users = [
+            session.query(notices.User).filter_by(username=name).one() for session, name in ((first, "mod"), (second, "chief"))
+        ]
         seen_first, seen_second = first.get(IllegalContentNotice, notice.id), second.get(IllegalContentNotice, notice.id)
         second.expunge(seen_second)  # the second moderator's copy stays as read: open
         second.commit()
@@ -175,8 +203,11 @@ def test_undoing_an_approval_brings_back_the_automatic_rejections_statement(clie
     from commentdesk.services.statements import statement_for
     from commentdesk.store.models import Comment, User
 
-    comment_id = world.add_comment("Buy cheap watches", status=CommentStatus.REJECTED,
-                                   reasons=[{"code": "contact_bait", "message": "It looks like advertising.", "evidence": []}])
+    comment_id = world.add_comment(
+        "Buy cheap watches",
+        status=CommentStatus.REJECTED,
+        reasons=[{"code": "contact_bait", "message": "It looks like advertising.", "evidence": []}],
+    )
     with world.app.state.sessions() as session:
         user = session.query(User).filter_by(username="mod").one()
         approved = workspace.decide(session, user, [comment_id], "restore")

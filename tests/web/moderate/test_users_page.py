@@ -25,7 +25,9 @@ def user(client, name):
 
 
 def change(client, name, **fields):
-    return client.post(f"/moderate/users/{user(client, name).id}", data={"csrf_token": token(client), **fields}, follow_redirects=False)
+    return client.post(
+        f"/moderate/users/{user(client, name).id}", data={"csrf_token": token(client), **fields}, follow_redirects=False
+    )
 
 
 def test_the_page_lists_accounts_and_sites(admin, world):
@@ -36,21 +38,32 @@ def test_the_page_lists_accounts_and_sites(admin, world):
 
 
 def test_a_new_account_limited_to_sites(admin, world):
-    response = admin.post("/moderate/users", data={
-        "csrf_token": token(admin), "username": "  sam  ", "password": "long enough pw", "role": "moderator",
-        "site_ids": [str(world.site_ids["news"]), str(world.site_ids["sport"]), "not-a-number"]}, follow_redirects=False)
+    response = admin.post(
+        "/moderate/users",
+        data={
+            "csrf_token": token(admin),
+            "username": "  sam  ",
+            "password": "long enough pw",
+            "role": "moderator",
+            "site_ids": [str(world.site_ids["news"]), str(world.site_ids["sport"]), "not-a-number"],
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303 and response.headers["location"] == "/moderate/users?done=Created+sam"
     created = user(admin, "sam")
     assert created.site_ids == sorted([world.site_ids["news"], world.site_ids["sport"]])
     assert "Created sam" in admin.get(response.headers["location"]).text
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"username": "bad name", "password": "long enough pw", "role": "moderator"}, "a username is"),
-    ({"username": "sam", "password": "short", "role": "moderator"}, "at least 10 characters"),
-    ({"username": "sam", "password": "long enough pw", "role": "owner"}, "the role is one of"),
-    ({"username": "mod", "password": "long enough pw", "role": "moderator"}, "exists already"),
-])
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"username": "bad name", "password": "long enough pw", "role": "moderator"}, "a username is"),
+        ({"username": "sam", "password": "short", "role": "moderator"}, "at least 10 characters"),
+        ({"username": "sam", "password": "long enough pw", "role": "owner"}, "the role is one of"),
+        ({"username": "mod", "password": "long enough pw", "role": "moderator"}, "exists already"),
+    ],
+)
 def test_a_refused_account_is_explained_and_not_created(admin, world, fields, message):
     response = admin.post("/moderate/users", data={"csrf_token": token(admin), **fields}, follow_redirects=False)
     assert response.status_code == 422 and message in response.text
@@ -91,11 +104,13 @@ def test_an_unknown_change_or_user_is_refused(admin):
 
 
 def test_a_form_without_the_sessions_token_changes_nothing(admin):
-    response = admin.post(f"/moderate/users/{user(admin, 'mod').id}", data={"csrf_token": "forged", "change": "disable"},
-                          follow_redirects=False)
+    response = admin.post(
+        f"/moderate/users/{user(admin, 'mod').id}", data={"csrf_token": "forged", "change": "disable"}, follow_redirects=False
+    )
     assert response.status_code == 403 and not user(admin, "mod").disabled
-    refused = admin.post("/moderate/users", data={"username": "sam", "password": "long enough pw", "role": "admin"},
-                         follow_redirects=False)
+    refused = admin.post(
+        "/moderate/users", data={"username": "sam", "password": "long enough pw", "role": "admin"}, follow_redirects=False
+    )
     assert refused.status_code == 403 and user(admin, "sam") is None
 
 
@@ -104,8 +119,11 @@ def test_moderators_cannot_manage_accounts(client, world):
     page = client.get("/moderate/queue/held")
     form_token = csrf_from(page.text) if 'name="csrf_token"' in page.text else ""
     assert client.get("/moderate/users").status_code == 403
-    response = client.post("/moderate/users", data={"csrf_token": form_token, "username": "sam", "password": "long enough pw",
-                                                    "role": "admin"}, follow_redirects=False)
+    response = client.post(
+        "/moderate/users",
+        data={"csrf_token": form_token, "username": "sam", "password": "long enough pw", "role": "admin"},
+        follow_redirects=False,
+    )
     assert response.status_code == 403 and user(client, "sam") is None
 
 

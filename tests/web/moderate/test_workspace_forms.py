@@ -25,17 +25,24 @@ def user(client, username: str) -> User:
 
 # --- signing in and out ---------------------------------------------------------------------
 
-@pytest.mark.parametrize(("asked", "landing"), [
-    ("/moderate/audit?actor=system", "/moderate/audit?actor=system"),
-    ("https://evil.example/moderate", "/moderate/queue/held"),
-    ("//evil.example/moderate", "/moderate/queue/held"),
-    ("/elsewhere", "/moderate/queue/held"),
-    ("", "/moderate/queue/held"),
-])
+
+@pytest.mark.parametrize(
+    ("asked", "landing"),
+    [
+        ("/moderate/audit?actor=system", "/moderate/audit?actor=system"),
+        ("https://evil.example/moderate", "/moderate/queue/held"),
+        ("//evil.example/moderate", "/moderate/queue/held"),
+        ("/elsewhere", "/moderate/queue/held"),
+        ("", "/moderate/queue/held"),
+    ],
+)
 def test_sign_in_goes_back_only_to_pages_inside_the_workspace(client, world, asked, landing):
     page = client.get("/moderate/login", params={"next": asked})
-    signed = client.post("/moderate/login", data={"username": "mod", "password": PASSWORD, "csrf_token": csrf_from(page.text),
-                                                  "next": asked}, follow_redirects=False)
+    signed = client.post(
+        "/moderate/login",
+        data={"username": "mod", "password": PASSWORD, "csrf_token": csrf_from(page.text), "next": asked},
+        follow_redirects=False,
+    )
     assert signed.status_code == 303 and signed.headers["location"] == landing
     # Signed in already, the sign-in page sends the moderator on, by the same rule.
     again = client.get("/moderate/login", params={"next": asked}, follow_redirects=False)
@@ -75,10 +82,13 @@ def test_signing_out_when_signed_out_goes_to_sign_in(client, world):
 
 # --- the workspace language -----------------------------------------------------------------
 
+
 def test_the_chosen_language_is_kept_and_the_page_comes_back_without_its_lang(client, world, signed_in):
-    done = client.post("/moderate/language", data={"csrf_token": form_csrf(client), "language": "de",
-                                                   "back": "/moderate/audit?lang=ur&actor=system&lang=en"},
-                       follow_redirects=False)
+    done = client.post(
+        "/moderate/language",
+        data={"csrf_token": form_csrf(client), "language": "de", "back": "/moderate/audit?lang=ur&actor=system&lang=en"},
+        follow_redirects=False,
+    )
     assert done.status_code == 303 and done.headers["location"] == "/moderate/audit?actor=system"
     assert user(client, "mod").language == "de"
     assert '<html lang="de"' in client.get("/moderate/audit").text
@@ -86,20 +96,27 @@ def test_the_chosen_language_is_kept_and_the_page_comes_back_without_its_lang(cl
 
 def test_an_empty_choice_goes_back_to_the_browsers_language(client, world, signed_in):
     client.post("/moderate/language", data={"csrf_token": form_csrf(client), "language": "ur", "back": "/moderate/audit"})
-    done = client.post("/moderate/language", data={"csrf_token": form_csrf(client), "language": "", "back": "/moderate/audit?lang=de"},
-                       follow_redirects=False)
+    done = client.post(
+        "/moderate/language",
+        data={"csrf_token": form_csrf(client), "language": "", "back": "/moderate/audit?lang=de"},
+        follow_redirects=False,
+    )
     assert done.headers["location"] == "/moderate/audit"
     assert user(client, "mod").language is None
     assert '<html lang="de"' in client.get("/moderate/audit", headers={"Accept-Language": "de"}).text
 
 
 def test_a_language_form_cannot_send_the_moderator_off_the_workspace(client, world, signed_in):
-    done = client.post("/moderate/language", data={"csrf_token": form_csrf(client), "language": "en",
-                                                   "back": "https://evil.example/?lang=de"}, follow_redirects=False)
+    done = client.post(
+        "/moderate/language",
+        data={"csrf_token": form_csrf(client), "language": "en", "back": "https://evil.example/?lang=de"},
+        follow_redirects=False,
+    )
     assert done.headers["location"] == "/moderate/queue/held"
 
 
 # --- the audit log --------------------------------------------------------------------------
+
 
 def event_rows(html: str) -> list[int]:
     return [int(found) for found in re.findall(r'<tr data-event="(\d+)">', html)]
@@ -157,6 +174,7 @@ def test_a_moderator_of_one_site_reads_only_its_events(client, world):
 
 # --- webhooks -------------------------------------------------------------------------------
 
+
 def add_webhook(client, slug: str, url: str) -> int:
     with client.app.state.sessions() as session:
         site = session.query(Site).filter_by(slug=slug).one()
@@ -198,16 +216,19 @@ def test_a_garbled_retried_count_is_not_shown(client, world, signed_in):
 
 # --- the script endpoints' refusals -------------------------------------------------------
 
+
 def test_undoing_someone_elses_decision_is_refused(client, world):
     held = world.add_comment("Held on the news site.")
     assert login(client, "chief").status_code == 303
-    decided = client.post("/moderate/api/decisions", headers={"X-CSRF-Token": session_csrf(client)},
-                          json={"action": "approve", "ids": [held]})
+    decided = client.post(
+        "/moderate/api/decisions", headers={"X-CSRF-Token": session_csrf(client)}, json={"action": "approve", "ids": [held]}
+    )
     assert decided.status_code == 200, decided.text
     client.cookies.clear()
     assert login(client, "mod").status_code == 303
-    refused = client.post("/moderate/api/undo", headers={"X-CSRF-Token": session_csrf(client)},
-                          json={"event_ids": decided.json()["event_ids"]})
+    refused = client.post(
+        "/moderate/api/undo", headers={"X-CSRF-Token": session_csrf(client)}, json={"event_ids": decided.json()["event_ids"]}
+    )
     assert refused.status_code == 409 and refused.json()["error"]["message"] == "Only your own decisions can be undone."
     assert world.comment(held).status == CommentStatus.PUBLISHED
 
@@ -226,17 +247,21 @@ def test_undoing_ones_own_decision_on_a_site_no_longer_moderated_is_not_found(cl
 
 # --- what is not there, or not the moderator's -----------------------------------------------
 
+
 def test_the_workspace_root_opens_the_held_queue(client, world, signed_in):
     for path in ("/moderate", "/moderate/"):
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"] == "/moderate/queue/held"
 
 
-@pytest.mark.parametrize(("path", "thing"), [
-    ("/moderate/queue/spam", "queue"),
-    ("/moderate/comments/987654", "comment"),
-    ("/moderate/commenters/987654", "commenter"),
-])
+@pytest.mark.parametrize(
+    ("path", "thing"),
+    [
+        ("/moderate/queue/spam", "queue"),
+        ("/moderate/comments/987654", "comment"),
+        ("/moderate/commenters/987654", "commenter"),
+    ],
+)
 def test_unknown_things_are_a_workspace_page_not_found(client, world, signed_in, path, thing):
     response = client.get(path)
     assert response.status_code == 404
@@ -262,8 +287,10 @@ def test_notice_forms_for_unknown_notices_change_nothing(client, world, signed_i
         assert response.status_code == 404
 
 
-@pytest.mark.parametrize(("param", "value"), [("comment", "99999999999"), ("comment", "-99999999999"),
-                                               ("site", "99999999999"), ("before", "99999999999")])
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [("comment", "99999999999"), ("comment", "-99999999999"), ("site", "99999999999"), ("before", "99999999999")],
+)
 def test_ids_beyond_the_databases_range_in_the_audit_filters_are_no_error(client, world, signed_in, param, value):
     world.add_comment("Held for a look at the cycle lanes.")
     response = client.get("/moderate/audit", params={param: value})
@@ -273,9 +300,17 @@ def test_ids_beyond_the_databases_range_in_the_audit_filters_are_no_error(client
     assert event_rows(response.text) == expected and (param != "before" or expected)
 
 
-@pytest.mark.parametrize(("page", "param"), [("/moderate/queue/held", "site"), ("/moderate/queue/held", "article"),
-                                              ("/moderate/queue/held", "commenter"), ("/moderate/dashboard", "site"),
-                                              ("/moderate/dashboard", "article"), ("/moderate/notices", "site")])
+@pytest.mark.parametrize(
+    ("page", "param"),
+    [
+        ("/moderate/queue/held", "site"),
+        ("/moderate/queue/held", "article"),
+        ("/moderate/queue/held", "commenter"),
+        ("/moderate/dashboard", "site"),
+        ("/moderate/dashboard", "article"),
+        ("/moderate/notices", "site"),
+    ],
+)
 def test_ids_beyond_the_databases_range_in_other_filters_are_no_error(client, world, signed_in, page, param):
     world.add_comment("Held for a look at the cycle lanes.")
     response = client.get(page, params={param: "99999999999"})

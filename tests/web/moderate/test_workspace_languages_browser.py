@@ -38,7 +38,10 @@ def test_the_urdu_queue_reads_right_to_left(live_server, page, world, screenshot
 
     record = page.locator(".card .record").first
     expect(record).to_contain_text("0 شائع")
-    number, published = page.evaluate(PART_BOX, [record.element_handle(), "0"]), page.evaluate(PART_BOX, [record.element_handle(), "شائع"])
+    number, published = (
+        page.evaluate(PART_BOX, [record.element_handle(), "0"]),
+        page.evaluate(PART_BOX, [record.element_handle(), "شائع"]),
+    )
     assert number[0] >= published[1] - 1, f"the number is drawn left of its word: {number} {published}"
 
     # The layout mirrors: the brand at the right, the sign-out form at the left; the comment keeps its own direction.

@@ -13,16 +13,27 @@ from commentdesk.services import notices
 from commentdesk.services.notices import NoticeForm
 from commentdesk.store.models import CommentStatus
 
-SUSPECT = [{"code": "suspect_word", "message": "It contains words that a moderator checks before publishing.", "evidence": ["idiot"]}]
+SUSPECT = [
+    {"code": "suspect_word", "message": "It contains words that a moderator checks before publishing.", "evidence": ["idiot"]}
+]
 RTL = '<html lang="ur" dir="rtl">'
 LTR_DE = '<html lang="de" dir="ltr">'
 
 
 def _notice(world, comment_id: int):
     with world.app.state.sessions() as session:
-        notice = notices.file_notice(session, "secret", comment_id, NoticeForm(
-            ground="defamation", explanation="A named councillor is called a thief with no basis at all.",
-            notifier_name="Jo", notifier_email="jo@example.org", good_faith=True))
+        notice = notices.file_notice(
+            session,
+            "secret",
+            comment_id,
+            NoticeForm(
+                ground="defamation",
+                explanation="A named councillor is called a thief with no basis at all.",
+                notifier_name="Jo",
+                notifier_email="jo@example.org",
+                good_faith=True,
+            ),
+        )
         return notice.id, notice.reference
 
 
@@ -41,7 +52,9 @@ def test_commenter_and_audit_pages_in_urdu_and_german(client, world, signed_in):
     assert "Ban or suspension" not in page and "Moderator notes" not in page and "7 days" not in page
     page = client.get(commenter, headers={"Accept-Language": "de"}).text
     assert LTR_DE in page and "Sperre aufheben" not in page  # not banned: no lift button
-    assert "Notiz speichern" in page and "Ablehnungsquote" in page and "Kommentare (die neuesten 1)" in page and "abgelehnt" in page
+    assert (
+        "Notiz speichern" in page and "Ablehnungsquote" in page and "Kommentare (die neuesten 1)" in page and "abgelehnt" in page
+    )
 
     audit = client.get("/moderate/audit?lang=ur").text
     assert RTL in audit and "ریکارڈ میں تلاش کریں" in audit and "مضامین پر کارروائیاں" in audit
@@ -60,10 +73,12 @@ def test_notices_queue_and_a_notice_in_urdu_and_german(client, world, signed_in)
     detail = client.get(f"/moderate/notices/{notice_id}", headers={"Accept-Language": "de"}).text
     assert LTR_DE in detail and "Meldung Nr. %d: Verleumdung oder Beleidigung" % notice_id in detail
     assert "Prüfung beginnen" in detail and "Kommentar entfernen" in detail and "Entscheidung festhalten" in detail
-    assert "jetzt <strong class=\"comment-status\">veröffentlicht</strong>" in detail
+    assert 'jetzt <strong class="comment-status">veröffentlicht</strong>' in detail
     # A refused decision is shown in the moderator's language.
-    refused = client.post(f"/moderate/notices/{notice_id}/decide?lang=de",
-                          data={"csrf_token": csrf_from(detail), "action": "remove", "ground": "defamation", "explanation": ""})
+    refused = client.post(
+        f"/moderate/notices/{notice_id}/decide?lang=de",
+        data={"csrf_token": csrf_from(detail), "action": "remove", "ground": "defamation", "explanation": ""},
+    )
     assert refused.status_code == 422 and "Schreiben Sie die Gründe für die Entscheidung auf." in refused.text
 
 
@@ -80,7 +95,10 @@ def test_transparency_users_and_webhooks_in_urdu_and_german(client, world):
     assert "Add a user" not in users and "Set password" not in users
     users = client.get("/moderate/users", headers={"Accept-Language": "de"}).text
     assert LTR_DE in users and "Benutzer hinzufügen" in users and "Passwort setzen" in users
-    made = client.post("/moderate/users?lang=de", data={"csrf_token": csrf_from(users), "username": "x y", "password": "long enough pass", "role": "moderator"})
+    made = client.post(
+        "/moderate/users?lang=de",
+        data={"csrf_token": csrf_from(users), "username": "x y", "password": "long enough pass", "role": "moderator"},
+    )
     assert made.status_code == 422 and "ein Benutzername besteht aus 1–64 Buchstaben" in made.text
 
     hooks = client.get("/moderate/webhooks?lang=ur").text
@@ -91,11 +109,15 @@ def test_transparency_users_and_webhooks_in_urdu_and_german(client, world):
 
 def test_http_errors_in_the_requests_language(client, world, signed_in):
     no_token = client.post("/moderate/api/decisions", json={"action": "approve", "ids": [1]}, headers={"Accept-Language": "de"})
-    assert no_token.status_code == 403 and no_token.json()["error"]["message"] == "Der Anfrage fehlt das CSRF-Token dieser Sitzung."
+    assert (
+        no_token.status_code == 403 and no_token.json()["error"]["message"] == "Der Anfrage fehlt das CSRF-Token dieser Sitzung."
+    )
     csrf = csrf_from(client.get("/moderate/queue/held").text)
     missing = client.post("/moderate/webhooks/999999/retry?lang=ur", data={"csrf_token": csrf})
     assert missing.status_code == 404 and missing.json()["error"]["message"] == "ایسا کوئی ویب ہُک نہیں۔"
-    length = client.post("/moderate/api/commenters/1/ban", json={"length": "forever"}, headers={**signed_in, "Accept-Language": "de"})
+    length = client.post(
+        "/moderate/api/commenters/1/ban", json={"length": "forever"}, headers={**signed_in, "Accept-Language": "de"}
+    )
     assert length.status_code in (404, 422) and "Web" not in length.json()["error"]["message"]
     assert length.json()["error"]["message"].startswith(("Die Sperrdauer", "Diesen Kommentator"))
 
@@ -106,8 +128,10 @@ def test_the_workspace_scripts_words_travel_in_the_page(client, world, signed_in
     block = re.search(r'<script type="application/json" id="workspace-messages">(.*?)</script>', page, re.S).group(1)
     words = json.loads(block)
     assert words["language"] == "de" and words["messages"]["nothing_to_undo"] == "Nichts rückgängig zu machen."
-    assert words["plurals"]["approved"] == {"one": "%(num)s Kommentar freigegeben. Mit u rückgängig machen.",
-                                            "other": "%(num)s Kommentare freigegeben. Mit u rückgängig machen."}
+    assert words["plurals"]["approved"] == {
+        "one": "%(num)s Kommentar freigegeben. Mit u rückgängig machen.",
+        "other": "%(num)s Kommentare freigegeben. Mit u rückgängig machen.",
+    }
     assert words["reasons"]["off_topic"] != "Off-topic"
 
 
@@ -120,7 +144,9 @@ def test_notice_form_status_and_faq_for_readers(client, world):
     german = client.get(f"/comments/{comment_id}/notice", headers={"Accept-Language": "de"}).text
     assert LTR_DE in german and "Warum ist der Kommentar rechtswidrig?" in german and "Meldung senden" in german
     token = re.search(r'name="token" value="([^"]+)"', german).group(1)
-    refused = client.post(f"/comments/{comment_id}/notice?lang=de", data={"token": token, "ground": "defamation", "explanation": "short"})
+    refused = client.post(
+        f"/comments/{comment_id}/notice?lang=de", data={"token": token, "ground": "defamation", "explanation": "short"}
+    )
     assert refused.status_code == 422 and "mindestens 10 Zeichen" in refused.text
 
     _notice_id, reference = _notice(world, comment_id)

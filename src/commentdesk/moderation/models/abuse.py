@@ -40,18 +40,84 @@ CATEGORIES = ("insult", "threat", "identity_attack", "obscenity")
 LEXICAL_NORMALISER = "abuse-lexical-1"
 
 # Look-alike letters from other scripts that NFKC leaves alone (Cyrillic, Greek, IPA).
-_CONFUSABLES = str.maketrans({
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d",
-    "ԛ": "q", "ԝ": "w", "ɡ": "g", "ı": "i", "ɑ": "a", "ο": "o", "α": "a", "ε": "e", "ι": "i",
-    "κ": "k", "ν": "v", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ϲ": "c", "ʏ": "y", "ʜ": "h",
-    "ɪ": "i", "ʟ": "l", "ɴ": "n", "ʀ": "r", "ꜱ": "s", "ᴀ": "a", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e",
-    "ᴋ": "k", "ᴍ": "m", "ᴏ": "o", "ᴘ": "p", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z",
-})
+_CONFUSABLES = str.maketrans(
+    {
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "ё": "e",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+        "ѕ": "s",
+        "і": "i",
+        "ї": "i",
+        "ј": "j",
+        "ԁ": "d",
+        "ԛ": "q",
+        "ԝ": "w",
+        "ɡ": "g",
+        "ı": "i",
+        "ɑ": "a",
+        "ο": "o",
+        "α": "a",
+        "ε": "e",
+        "ι": "i",
+        "κ": "k",
+        "ν": "v",
+        "ρ": "p",
+        "τ": "t",
+        "υ": "u",
+        "χ": "x",
+        "ϲ": "c",
+        "ʏ": "y",
+        "ʜ": "h",
+        "ɪ": "i",
+        "ʟ": "l",
+        "ɴ": "n",
+        "ʀ": "r",
+        "ꜱ": "s",
+        "ᴀ": "a",
+        "ᴄ": "c",
+        "ᴅ": "d",
+        "ᴇ": "e",
+        "ᴋ": "k",
+        "ᴍ": "m",
+        "ᴏ": "o",
+        "ᴘ": "p",
+        "ᴛ": "t",
+        "ᴜ": "u",
+        "ᴠ": "v",
+        "ᴡ": "w",
+        "ᴢ": "z",
+    }
+)
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff\u034f]")
 # Digits and symbols read as letters, only applied inside words that contain letters.
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
-                       "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l"})
+_LEET = str.maketrans(
+    {
+        "0": "o",
+        "1": "i",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "8": "b",
+        "@": "a",
+        "$": "s",
+        "!": "i",
+        "|": "l",
+        "+": "t",
+        "€": "e",
+        "£": "l",
+    }
+)
 _LEET_CHARS = "0134578@$!|+€£"
 _WORD_EDGE_PUNCT = "\"'“”‘’()[]{}<>,.;:?!¡¿…-–—_*~`^"
 _MASK_INSIDE = re.compile(r"(?<=[a-z])[*#%&.\-_~^']+(?=[a-z])")
@@ -73,7 +139,7 @@ def normalise_token(token: str) -> str:
     # A mixed token like "id1ot", "$hit", "f@ck" gets its symbols read as letters.
     if sum(c.isalpha() for c in core) >= 2 and any(c in _LEET_CHARS for c in core):
         head = core.rstrip("!")
-        core = head.translate(_LEET) + core[len(head):]
+        core = head.translate(_LEET) + core[len(head) :]
     core = _MASK_INSIDE.sub("", core)  # "f*ck", "f.u.c.k", "i-d-i-o-t"
     core = _REPEATS.sub(r"\1\1", core)  # "fuuuuck" -> "fuuck"
     return core
@@ -95,7 +161,7 @@ def token_spans(text: str) -> list[tuple[int, int]]:
     i = 0
     while i < len(spans):
         j = i
-        while j < len(spans) and _is_single_char(text[spans[j][0]:spans[j][1]]):
+        while j < len(spans) and _is_single_char(text[spans[j][0] : spans[j][1]]):
             j += 1
         if j - i >= _SPACED_RUN_MIN:
             merged.append((spans[i][0], spans[j - 1][1]))
@@ -147,7 +213,7 @@ def disguise_feature(originals: list[str]) -> float:
 def interior_deletions(word: str) -> set[str]:
     """Spellings of ``word`` with one inner letter dropped ("idiot" -> "idot", "iiot", ...);
     evaders keep the first and last letters so the word stays readable."""
-    return {word[:i] + word[i + 1:] for i in range(1, len(word) - 1)}
+    return {word[:i] + word[i + 1 :] for i in range(1, len(word) - 1)}
 
 
 @dataclass
@@ -184,11 +250,9 @@ class LexicalSpec:
         from sklearn.feature_extraction.text import HashingVectorizer
 
         # murmurhash3 with a fixed seed: the index of an n-gram never depends on the process.
-        common = dict(n_features=self.n_features, alternate_sign=False, norm=None,
-                      binary=True, lowercase=False, dtype=np.float32)
+        common = dict(n_features=self.n_features, alternate_sign=False, norm=None, binary=True, lowercase=False, dtype=np.float32)
         chars = HashingVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams), **common)
-        words = HashingVectorizer(analyzer="word", token_pattern=r"\S+", ngram_range=(1, 1),
-                                  **common)
+        words = HashingVectorizer(analyzer="word", token_pattern=r"\S+", ngram_range=(1, 1), **common)
         return chars, words
 
 
@@ -235,8 +299,9 @@ def check_normaliser(meta: dict) -> None:
     written before the version was named were trained with the first one."""
     named = meta.get("lexical", {}).get("normaliser", LEXICAL_NORMALISER)
     if named != LEXICAL_NORMALISER:
-        raise ModelLoadError(f"abuse weights: trained with the {named!r} normalisation, "
-                             f"this version of commentdesk has {LEXICAL_NORMALISER!r}")
+        raise ModelLoadError(
+            f"abuse weights: trained with the {named!r} normalisation, this version of commentdesk has {LEXICAL_NORMALISER!r}"
+        )
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -281,8 +346,7 @@ class AbuseModel:
         emb = embeddings.astype(np.float32) @ self._emb_w + self._emb_b
         return np.column_stack([lex, emb]).astype(np.float64)
 
-    def _scores(self, normalised: list[str], embeddings: np.ndarray, disguised: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray]:
+    def _scores(self, normalised: list[str], embeddings: np.ndarray, disguised: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         views = self.view_logits(normalised, embeddings)
         prob = _sigmoid(stack_features(views, disguised) @ self._stack_w + self._stack_b)
         cat_in = np.hstack([embeddings, views.astype(np.float32)])
@@ -295,21 +359,20 @@ class AbuseModel:
     def category_names(self) -> list[str]:
         return list(self._cat_names)
 
-    def probabilities(self, texts: list[str], embeddings: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray]:
+    def probabilities(self, texts: list[str], embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Batch scoring without evidence: (P(abusive) (n,), categories (n, len(category_names)))."""
         embeddings = np.asarray(embeddings, dtype=np.float32).reshape(len(texts), -1)
         analysed = [analyse(t, self.repairs) for t in texts]
-        return self._scores([" ".join(a.normalised) for a in analysed], embeddings,
-                            np.array([a.disguised for a in analysed]))
+        return self._scores([" ".join(a.normalised) for a in analysed], embeddings, np.array([a.disguised for a in analysed]))
 
     def predict(self, texts: list[str], embeddings: np.ndarray) -> list[AbuseScore]:
         if len(texts) == 0:
             return []
         embeddings = np.asarray(embeddings, dtype=np.float32).reshape(len(texts), -1)
         analysed = [analyse(t, self.repairs) for t in texts]
-        prob, cats = self._scores([" ".join(a.normalised) for a in analysed], embeddings,
-                                  np.array([a.disguised for a in analysed]))
+        prob, cats = self._scores(
+            [" ".join(a.normalised) for a in analysed], embeddings, np.array([a.disguised for a in analysed])
+        )
         return scores_with_evidence(prob, cats, self._cat_names, analysed, self._evidence)
 
     def _evidence(self, originals: list[str], normalised: list[str], limit: int = 5) -> list[str]:
@@ -332,8 +395,13 @@ def lexical_spec(meta: dict, lexical_w: np.ndarray) -> LexicalSpec:
     return spec
 
 
-def scores_with_evidence(prob: np.ndarray, categories: np.ndarray, names: list[str], analysed: list[Analysed],
-                         evidence: Callable[[list[str], list[str]], list[str]]) -> list[AbuseScore]:
+def scores_with_evidence(
+    prob: np.ndarray,
+    categories: np.ndarray,
+    names: list[str],
+    analysed: list[Analysed],
+    evidence: Callable[[list[str], list[str]], list[str]],
+) -> list[AbuseScore]:
     """One score per analysed text: its probability, its category probabilities by name, and the
     words ``evidence`` picks from it (shared by both abuse models)."""
     return [
@@ -346,8 +414,14 @@ def scores_with_evidence(prob: np.ndarray, categories: np.ndarray, names: list[s
     ]
 
 
-def evidence_words(featurizer: LexicalFeaturizer, lexical_w: np.ndarray, min_weight: float,
-                   originals: list[str], normalised: list[str], limit: int = 5) -> list[str]:
+def evidence_words(
+    featurizer: LexicalFeaturizer,
+    lexical_w: np.ndarray,
+    min_weight: float,
+    originals: list[str],
+    normalised: list[str],
+    limit: int = 5,
+) -> list[str]:
     """Original words whose lexical weight pushes most towards abusive (shared by both abuse models)."""
     if not normalised:
         return []

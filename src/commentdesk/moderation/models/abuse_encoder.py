@@ -65,8 +65,9 @@ def _torch_module():
             self.branch = branch
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            out = self.transformer(input_ids=input_ids, attention_mask=attention_mask,
-                                   token_type_ids=token_type_ids, output_hidden_states=True)
+            out = self.transformer(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids, output_hidden_states=True
+            )
             embedding = torch.nn.functional.normalize(masked_mean(out.last_hidden_state, attention_mask), dim=1)
             return embedding, self.branch(out.hidden_states[SHARED_LAYERS], attention_mask)
 

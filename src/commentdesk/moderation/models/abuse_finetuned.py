@@ -59,7 +59,7 @@ def undisguised(text: str, repairs: dict[str, str]) -> str:
             # Keep the punctuation around the word ("id1ot." -> "idiot.").
             stripped = word.strip(_WORD_EDGE_PUNCT)
             head = word[: len(word) - len(word.lstrip(_WORD_EDGE_PUNCT))] if stripped else ""
-            tail = word[len(word.rstrip(_WORD_EDGE_PUNCT)):] if stripped else ""
+            tail = word[len(word.rstrip(_WORD_EDGE_PUNCT)) :] if stripped else ""
             pieces.append(text[last:start] + head + (plain or core) + tail)
         else:
             pieces.append(text[last:end])
@@ -100,7 +100,7 @@ class FineTunedAbuseModel:
     @property
     def branch_state(self) -> dict[str, np.ndarray]:
         """The branch's parameters, for the embedder to build its two-road graph from."""
-        return {key[len(BRANCH_PREFIX):]: value for key, value in self.arrays.items() if key.startswith(BRANCH_PREFIX)}
+        return {key[len(BRANCH_PREFIX) :]: value for key, value in self.arrays.items() if key.startswith(BRANCH_PREFIX)}
 
     @cached_property
     def _featurizer(self) -> LexicalFeaturizer:
@@ -110,8 +110,9 @@ class FineTunedAbuseModel:
         x = self._featurizer.transform_normalised(normalised)
         return np.asarray(x @ self._lex_w).ravel() + self._lex_b
 
-    def stack_and_heads(self, texts: list[str], logits: np.ndarray, reencode: Reencode | None,
-                        analysed=None) -> tuple[np.ndarray, np.ndarray]:
+    def stack_and_heads(
+        self, texts: list[str], logits: np.ndarray, reencode: Reencode | None, analysed=None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(stacker inputs, category probabilities) for comments whose branch logits are given."""
         analysed = analysed or [analyse(t, self.repairs) for t in texts]
         logits = np.array(logits, dtype=np.float64).reshape(len(texts), len(self.outputs))
@@ -132,8 +133,9 @@ class FineTunedAbuseModel:
             prob = np.where(heads[:, j] >= level, np.maximum(prob, heads[:, j]), prob)
         return prob
 
-    def probabilities_from_logits(self, texts: list[str], logits: np.ndarray, reencode: Reencode | None = None
-                                  ) -> tuple[np.ndarray, np.ndarray]:
+    def probabilities_from_logits(
+        self, texts: list[str], logits: np.ndarray, reencode: Reencode | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(P(abusive) (n,), category probabilities (n, len(category_names)))."""
         if not texts:
             return np.zeros(0), np.zeros((0, len(self.category_names)))

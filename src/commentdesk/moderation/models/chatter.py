@@ -17,101 +17,219 @@ import numpy as np
 
 # name -> (words for the reader: "it looks like it is about ...", prototypes)
 TOPICS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "cricket": ("cricket", (
-        "What a great innings by the captain last night.", "Who won the cricket match yesterday?",
-        "The bowlers were terrible in the test match.", "Can't wait for the T20 final this weekend.",
-        "That was an amazing century by the opening batsman.", "Our team lost the one-day series again.",
-    )),
-    "football": ("football", (
-        "Did you see the goal in the derby last night?", "My club needs a new striker before the transfer window closes.",
-        "The referee ruined the match yesterday.", "Who do you think will win the league this season?",
-        "What a save by the goalkeeper in the second half.", "The Champions League final was boring.",
-    )),
-    "other_sport": ("a sports result", (
-        "Great win for the basketball team tonight.", "The tennis final went to five sets.",
-        "Formula One qualifying was exciting today.", "Who won the boxing fight on Saturday?",
-        "The marathon results are out.", "Our hockey team made the playoffs.",
-    )),
-    "weather": ("the weather", (
-        "It is so hot today, must be 45 degrees.", "Heavy rain again this morning, the streets are flooded.",
-        "Beautiful sunny weather here today.", "Is it going to snow this weekend?",
-        "The fog is so thick I can't see across the road.", "What a cold winter morning.",
-    )),
-    "shopping": ("shopping or a product question", (
-        "Does anyone know where I can buy cheap shoes?", "Which washing machine should I buy?",
-        "Big sale at the mall this weekend, everything half price.", "Where can I order a birthday cake online?",
-        "Is this brand of air conditioner any good?", "Looking for a good second-hand car under budget.",
-    )),
-    "tech_help": ("a technical question", (
-        "My phone keeps restarting, can anyone help?", "How do I reset my wifi password?",
-        "Which laptop is best for students?", "My computer is very slow after the update.",
-        "Why does this website not load on my phone?", "Anyone know how to recover deleted photos?",
-        "The smart TV won't connect to the streaming app any more.", "Is it worth paying for more cloud storage?",
-        "My tablet's battery drains overnight, any fix?", "Can't log into my email since the password change.",
-    )),
-    "greetings": ("a greeting", (
-        "Happy birthday to my dear brother!", "Eid Mubarak to everyone.", "Merry Christmas and happy new year all.",
-        "Good morning everyone, have a nice day.", "Happy anniversary to my parents.", "Greetings from Toronto to all readers.",
-    )),
-    "first": ("being first to comment", (
-        "First!", "First comment.", "Am I the first one here?", "First, yay.", "Second!", "Early comment, first here.",
-    )),
-    "personal_message": ("a personal message to someone", (
-        "Ali, call me when you read this.", "Mum, I will be home late tonight.", "Sara, did you get my message?",
-        "Hi Ahmed, long time no see, how is your family?", "Waiting for you at the station, brother.",
-        "Miss you, please text me back.", "Auntie, the kids say thank you for the presents.",
-        "Jamal, your mother is looking for you, call home.",
-    )),
-    "promotion": ("an advertisement", (
-        "Earn 500 dollars a day working from home, message me.", "Visit my channel and subscribe for daily videos.",
-        "Best prices on home loans, contact us today.", "Follow me on Instagram for more.",
-        "Buy followers and likes cheap, inbox me.", "Check out my new online shop, free delivery.",
-    )),
-    "entertainment": ("films, music or celebrities", (
-        "Has anyone watched the new season of that drama?", "Her new song is amazing.",
-        "Which movie should I watch tonight?", "The actor looked great at the awards show.",
-        "Can't stop listening to this album.", "The last episode was so disappointing.",
-    )),
-    "food": ("food or cooking", (
-        "Does anyone have a good biryani recipe?", "Best pizza in town is at the corner shop.",
-        "I made chocolate cake today.", "What should I cook for dinner tonight?",
-        "This restaurant serves the best kebabs.", "How long do you boil eggs?",
-    )),
-    "travel": ("travel plans", (
-        "Planning a holiday to Turkey next month, any tips?", "Which airline has the cheapest flights to Dubai?",
-        "Our trip to the mountains was wonderful.", "Is it easy to get a tourist visa these days?",
-        "Looking for a nice hotel near the beach.", "Just landed after a long flight.",
-    )),
-    "local_services": ("a question about local services", (
-        "Is the post office open on Saturday afternoons?", "Does anyone know a good dentist in town?",
-        "What time does the supermarket close tonight?", "Is the car park by the station free after six?",
-        "Are the buses running normally today?", "Which day is the rubbish collected on our road?",
-    )),
-    "home_and_garden": ("home or garden matters", (
-        "How do I get rid of weeds between the paving stones?", "My boiler keeps making a banging noise at night.",
-        "What's the best paint for a bathroom ceiling?", "The washing machine flooded the kitchen again.",
-        "When should I plant tomatoes outside?", "The neighbours' hedge is blocking all our light.",
-    )),
-    "life_events": ("a personal occasion", (
-        "Remembering my grandmother, gone ten years today.", "So proud of my daughter, she passed her driving test!",
-        "We had a baby boy this morning, over the moon.", "Congratulations to my cousin on her wedding day.",
-        "Rest in peace to my old teacher, a wonderful man.", "Celebrating twenty years at my company today.",
-    )),
-    "hobbies": ("a hobby", (
-        "Finished knitting my first jumper this weekend.", "Saw a heron by the canal today, made my morning.",
-        "I've started learning the guitar at fifty.", "Our quiz team finally won at the pub last night.",
-        "Went fishing at the lake, caught nothing as usual.", "Building a model railway in the loft, slow going.",
-    )),
-    "events_promotion": ("promoting an event", (
-        "Come and see my band play at the Crown on Saturday.", "My art exhibition opens next week, everyone welcome.",
-        "We're holding a charity car boot sale on Sunday, please come along.",
-        "Our comedy night is back this Friday, tickets on the door.", "Join our running club, we meet every Tuesday at seven.",
-        "The church choir concert is on Sunday evening, free entry.",
-    )),
-    "pets": ("pets", (
-        "My cat has stopped eating, what should I do?", "Look at my new puppy, so cute.",
-        "What is the best food for a parrot?", "Our dog loves the park.",
-    )),
+    "cricket": (
+        "cricket",
+        (
+            "What a great innings by the captain last night.",
+            "Who won the cricket match yesterday?",
+            "The bowlers were terrible in the test match.",
+            "Can't wait for the T20 final this weekend.",
+            "That was an amazing century by the opening batsman.",
+            "Our team lost the one-day series again.",
+        ),
+    ),
+    "football": (
+        "football",
+        (
+            "Did you see the goal in the derby last night?",
+            "My club needs a new striker before the transfer window closes.",
+            "The referee ruined the match yesterday.",
+            "Who do you think will win the league this season?",
+            "What a save by the goalkeeper in the second half.",
+            "The Champions League final was boring.",
+        ),
+    ),
+    "other_sport": (
+        "a sports result",
+        (
+            "Great win for the basketball team tonight.",
+            "The tennis final went to five sets.",
+            "Formula One qualifying was exciting today.",
+            "Who won the boxing fight on Saturday?",
+            "The marathon results are out.",
+            "Our hockey team made the playoffs.",
+        ),
+    ),
+    "weather": (
+        "the weather",
+        (
+            "It is so hot today, must be 45 degrees.",
+            "Heavy rain again this morning, the streets are flooded.",
+            "Beautiful sunny weather here today.",
+            "Is it going to snow this weekend?",
+            "The fog is so thick I can't see across the road.",
+            "What a cold winter morning.",
+        ),
+    ),
+    "shopping": (
+        "shopping or a product question",
+        (
+            "Does anyone know where I can buy cheap shoes?",
+            "Which washing machine should I buy?",
+            "Big sale at the mall this weekend, everything half price.",
+            "Where can I order a birthday cake online?",
+            "Is this brand of air conditioner any good?",
+            "Looking for a good second-hand car under budget.",
+        ),
+    ),
+    "tech_help": (
+        "a technical question",
+        (
+            "My phone keeps restarting, can anyone help?",
+            "How do I reset my wifi password?",
+            "Which laptop is best for students?",
+            "My computer is very slow after the update.",
+            "Why does this website not load on my phone?",
+            "Anyone know how to recover deleted photos?",
+            "The smart TV won't connect to the streaming app any more.",
+            "Is it worth paying for more cloud storage?",
+            "My tablet's battery drains overnight, any fix?",
+            "Can't log into my email since the password change.",
+        ),
+    ),
+    "greetings": (
+        "a greeting",
+        (
+            "Happy birthday to my dear brother!",
+            "Eid Mubarak to everyone.",
+            "Merry Christmas and happy new year all.",
+            "Good morning everyone, have a nice day.",
+            "Happy anniversary to my parents.",
+            "Greetings from Toronto to all readers.",
+        ),
+    ),
+    "first": (
+        "being first to comment",
+        (
+            "First!",
+            "First comment.",
+            "Am I the first one here?",
+            "First, yay.",
+            "Second!",
+            "Early comment, first here.",
+        ),
+    ),
+    "personal_message": (
+        "a personal message to someone",
+        (
+            "Ali, call me when you read this.",
+            "Mum, I will be home late tonight.",
+            "Sara, did you get my message?",
+            "Hi Ahmed, long time no see, how is your family?",
+            "Waiting for you at the station, brother.",
+            "Miss you, please text me back.",
+            "Auntie, the kids say thank you for the presents.",
+            "Jamal, your mother is looking for you, call home.",
+        ),
+    ),
+    "promotion": (
+        "an advertisement",
+        (
+            "Earn 500 dollars a day working from home, message me.",
+            "Visit my channel and subscribe for daily videos.",
+            "Best prices on home loans, contact us today.",
+            "Follow me on Instagram for more.",
+            "Buy followers and likes cheap, inbox me.",
+            "Check out my new online shop, free delivery.",
+        ),
+    ),
+    "entertainment": (
+        "films, music or celebrities",
+        (
+            "Has anyone watched the new season of that drama?",
+            "Her new song is amazing.",
+            "Which movie should I watch tonight?",
+            "The actor looked great at the awards show.",
+            "Can't stop listening to this album.",
+            "The last episode was so disappointing.",
+        ),
+    ),
+    "food": (
+        "food or cooking",
+        (
+            "Does anyone have a good biryani recipe?",
+            "Best pizza in town is at the corner shop.",
+            "I made chocolate cake today.",
+            "What should I cook for dinner tonight?",
+            "This restaurant serves the best kebabs.",
+            "How long do you boil eggs?",
+        ),
+    ),
+    "travel": (
+        "travel plans",
+        (
+            "Planning a holiday to Turkey next month, any tips?",
+            "Which airline has the cheapest flights to Dubai?",
+            "Our trip to the mountains was wonderful.",
+            "Is it easy to get a tourist visa these days?",
+            "Looking for a nice hotel near the beach.",
+            "Just landed after a long flight.",
+        ),
+    ),
+    "local_services": (
+        "a question about local services",
+        (
+            "Is the post office open on Saturday afternoons?",
+            "Does anyone know a good dentist in town?",
+            "What time does the supermarket close tonight?",
+            "Is the car park by the station free after six?",
+            "Are the buses running normally today?",
+            "Which day is the rubbish collected on our road?",
+        ),
+    ),
+    "home_and_garden": (
+        "home or garden matters",
+        (
+            "How do I get rid of weeds between the paving stones?",
+            "My boiler keeps making a banging noise at night.",
+            "What's the best paint for a bathroom ceiling?",
+            "The washing machine flooded the kitchen again.",
+            "When should I plant tomatoes outside?",
+            "The neighbours' hedge is blocking all our light.",
+        ),
+    ),
+    "life_events": (
+        "a personal occasion",
+        (
+            "Remembering my grandmother, gone ten years today.",
+            "So proud of my daughter, she passed her driving test!",
+            "We had a baby boy this morning, over the moon.",
+            "Congratulations to my cousin on her wedding day.",
+            "Rest in peace to my old teacher, a wonderful man.",
+            "Celebrating twenty years at my company today.",
+        ),
+    ),
+    "hobbies": (
+        "a hobby",
+        (
+            "Finished knitting my first jumper this weekend.",
+            "Saw a heron by the canal today, made my morning.",
+            "I've started learning the guitar at fifty.",
+            "Our quiz team finally won at the pub last night.",
+            "Went fishing at the lake, caught nothing as usual.",
+            "Building a model railway in the loft, slow going.",
+        ),
+    ),
+    "events_promotion": (
+        "promoting an event",
+        (
+            "Come and see my band play at the Crown on Saturday.",
+            "My art exhibition opens next week, everyone welcome.",
+            "We're holding a charity car boot sale on Sunday, please come along.",
+            "Our comedy night is back this Friday, tickets on the door.",
+            "Join our running club, we meet every Tuesday at seven.",
+            "The church choir concert is on Sunday evening, free entry.",
+        ),
+    ),
+    "pets": (
+        "pets",
+        (
+            "My cat has stopped eating, what should I do?",
+            "Look at my new puppy, so cute.",
+            "What is the best food for a parrot?",
+            "Our dog loves the park.",
+        ),
+    ),
 }
 
 # An article whose passages come this close to a subject's prototypes is about that subject.
@@ -121,9 +239,22 @@ SPORTS = {"cricket", "football", "other_sport"}
 
 # Reactions that are about whatever they answer: never chatter, however short.
 REACTIONS = (
-    "Well said.", "Great reporting.", "Good article.", "I agree.", "I disagree.", "Exactly right.",
-    "The minister is wrong again.", "This is a disgrace.", "Thank you for this piece.", "Spot on.",
-    "Nonsense.", "Shameful.", "About time.", "Sad news.", "Very informative.", "What a joke.",
+    "Well said.",
+    "Great reporting.",
+    "Good article.",
+    "I agree.",
+    "I disagree.",
+    "Exactly right.",
+    "The minister is wrong again.",
+    "This is a disgrace.",
+    "Thank you for this piece.",
+    "Spot on.",
+    "Nonsense.",
+    "Shameful.",
+    "About time.",
+    "Sad news.",
+    "Very informative.",
+    "What a joke.",
 )
 
 
@@ -147,7 +278,7 @@ class ChatterBank:
             owners += [name] * len(prototypes)
         vectors = np.asarray(encode(texts + list(REACTIONS)), dtype=np.float32)
         self._texts, self._owners = texts, np.array(owners)
-        self._vectors, self._reactions = vectors[: len(texts)], vectors[len(texts):]
+        self._vectors, self._reactions = vectors[: len(texts)], vectors[len(texts) :]
 
     def _topic_scores(self, sims: np.ndarray) -> dict[str, float]:
         # The two closest prototypes of a subject: one lucky match is not enough.

@@ -136,7 +136,6 @@ class Embedder:
             vectors = model.encode(list(texts), batch_size=batch_size)
         return np.asarray(vectors, dtype=np.float32)
 
-
     # Micro-batching: comments posted at the same moment share one forward pass. The batcher
     # takes whatever is queued when it is free, so a lone comment never waits for company.
     MAX_BATCH_TEXTS = 64
@@ -191,8 +190,9 @@ class _TorchEncoder:
         self.model = sentence_model
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        return self.model.encode(texts, batch_size=batch_size, convert_to_numpy=True,
-                                 normalize_embeddings=True, show_progress_bar=False)
+        return self.model.encode(
+            texts, batch_size=batch_size, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False
+        )
 
 
 class _TorchTwoRoads:
@@ -209,8 +209,9 @@ class _TorchTwoRoads:
         vectors, logits = [], []
         with torch.inference_mode():
             for start in range(0, len(texts), batch_size):
-                tokens = self.tokenizer(texts[start:start + batch_size], padding=True, truncation=True,
-                                        max_length=MAX_TOKENS, return_tensors="pt")
+                tokens = self.tokenizer(
+                    texts[start : start + batch_size], padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+                )
                 embedding, branch = self.module(tokens["input_ids"], tokens["attention_mask"], tokens["token_type_ids"])
                 vectors.append(embedding.numpy())
                 logits.append(branch.numpy())

@@ -83,9 +83,13 @@ class HarmModel:
 
     @classmethod
     def load(cls, weights_dir: Path | None = None) -> HarmModel:
-        return load_weights(Path(weights_dir) if weights_dir else WEIGHTS_DIR, "harm",
-                            lambda meta, arrays: cls(meta, arrays["w"], arrays["b"]),
-                            label="the harm model", error=HarmLoadError)
+        return load_weights(
+            Path(weights_dir) if weights_dir else WEIGHTS_DIR,
+            "harm",
+            lambda meta, arrays: cls(meta, arrays["w"], arrays["b"]),
+            label="the harm model",
+            error=HarmLoadError,
+        )
 
     @property
     def dimensions(self) -> int:

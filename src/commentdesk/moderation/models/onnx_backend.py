@@ -46,7 +46,9 @@ def export(sentence_model, target: Path) -> None:
             self.transformer = transformer
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            hidden = self.transformer(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+            hidden = self.transformer(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(mean, dim=1)
@@ -67,10 +69,14 @@ def write_graph(sentence_model, module, output_names: list[str], target: Path) -
     try:
         with torch.no_grad():
             torch.onnx.export(
-                module, (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]), str(temporary),
-                input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=output_names,
+                module,
+                (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+                str(temporary),
+                input_names=["input_ids", "attention_mask", "token_type_ids"],
+                output_names=output_names,
                 dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes},
-                opset_version=OPSET, dynamo=False,
+                opset_version=OPSET,
+                dynamo=False,
             )
         temporary.replace(target)
     finally:
@@ -105,8 +111,9 @@ class OnnxEncoder:
         out = np.empty((len(texts), 384), dtype=np.float32)
         for start in range(0, len(texts), batch_size):
             chosen = order[start : start + batch_size]
-            tokens = self.tokenizer([texts[i] for i in chosen], padding=True, truncation=True,
-                                    max_length=self.max_tokens, return_tensors="np")
+            tokens = self.tokenizer(
+                [texts[i] for i in chosen], padding=True, truncation=True, max_length=self.max_tokens, return_tensors="np"
+            )
             feed = {name: tokens[name].astype(np.int64) for name in ("input_ids", "attention_mask", "token_type_ids")}
             out[chosen] = self.session.run(None, feed)[0]
         return out
@@ -132,8 +139,9 @@ def export_two_roads(sentence_model, branch_state: dict[str, np.ndarray], target
 class OnnxTwoRoads(OnnxEncoder):
     """Like OnnxEncoder, but each text also gets the abuse branch's logits from the same pass."""
 
-    def __init__(self, sentence_model, model_dir: Path, branch_state: dict[str, np.ndarray], max_tokens: int,
-                 threads: int | None = None) -> None:
+    def __init__(
+        self, sentence_model, model_dir: Path, branch_state: dict[str, np.ndarray], max_tokens: int, threads: int | None = None
+    ) -> None:
         path = cache_dir() / f"minilm-{_weights_digest(model_dir)}-abuse-{_arrays_digest(branch_state)}-opset{OPSET}.onnx"
         if not path.exists():
             log.info("exporting the embedding model with the abuse branch to %s", path)
@@ -148,8 +156,9 @@ class OnnxTwoRoads(OnnxEncoder):
         logits = None
         for start in range(0, len(texts), batch_size):
             chosen = order[start : start + batch_size]
-            tokens = self.tokenizer([texts[i] for i in chosen], padding=True, truncation=True,
-                                    max_length=self.max_tokens, return_tensors="np")
+            tokens = self.tokenizer(
+                [texts[i] for i in chosen], padding=True, truncation=True, max_length=self.max_tokens, return_tensors="np"
+            )
             feed = {name: tokens[name].astype(np.int64) for name in ("input_ids", "attention_mask", "token_type_ids")}
             embedding, branch = self.session.run(None, feed)
             if logits is None:

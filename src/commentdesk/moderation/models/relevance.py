@@ -55,7 +55,7 @@ def chunk_article(title: str, body: str) -> list[str]:
         words = sentence.split()
         # A run-on "sentence" (lists, missing punctuation) is cut into 80-word pieces.
         for start in range(0, len(words), MAX_PASSAGE_WORDS):
-            sentences.append(" ".join(words[start:start + MAX_PASSAGE_WORDS]))
+            sentences.append(" ".join(words[start : start + MAX_PASSAGE_WORDS]))
     i = 0
     while i < len(sentences) and len(passages) < MAX_PASSAGES:
         window: list[str] = []
@@ -110,12 +110,16 @@ class RelevanceModel:
 
     def combine(self, source_logit: float | np.ndarray, comment_vecs: np.ndarray) -> np.ndarray:
         """Final logit(s) from the best source logit and the comment head."""
-        return self._alpha * np.asarray(source_logit) + np.asarray(comment_vecs) @ self._head \
-            + self._bias
+        return self._alpha * np.asarray(source_logit) + np.asarray(comment_vecs) @ self._head + self._bias
 
-    def score(self, comment_vec: np.ndarray, passages: list[str], passage_vecs: np.ndarray,
-              parent_vec: np.ndarray | None = None,
-              thread_vecs: np.ndarray | None = None) -> RelevanceScore:
+    def score(
+        self,
+        comment_vec: np.ndarray,
+        passages: list[str],
+        passage_vecs: np.ndarray,
+        parent_vec: np.ndarray | None = None,
+        thread_vecs: np.ndarray | None = None,
+    ) -> RelevanceScore:
         c = np.asarray(comment_vec, dtype=np.float32).ravel()
         generic = self.generic_similarity(c)
         # (logit, similarity, evidence text, source) for each available source.
@@ -124,22 +128,18 @@ class RelevanceModel:
             sims = np.asarray(passage_vecs, dtype=np.float32) @ c
             k = int(np.argmax(sims))
             text = passages[k] if k < len(passages) else None
-            candidates.append((self.source_logit("article", float(sims[k]), generic),
-                               float(sims[k]), text, "article"))
+            candidates.append((self.source_logit("article", float(sims[k]), generic), float(sims[k]), text, "article"))
         if parent_vec is not None:
             sim = float(np.asarray(parent_vec, dtype=np.float32).ravel() @ c)
-            candidates.append((self.source_logit("parent", sim, generic), sim,
-                               "parent comment", "parent"))
+            candidates.append((self.source_logit("parent", sim, generic), sim, "parent comment", "parent"))
         if thread_vecs is not None and len(thread_vecs):
             centroid = _unit(np.asarray(thread_vecs, dtype=np.float32).mean(axis=0))
             sim = float(centroid @ c)
             candidates.append((self.source_logit("thread", sim, generic), sim, None, "thread"))
         if not candidates:
             # Nothing to compare with: no evidence either way.
-            return RelevanceScore(probability=0.5, similarity=0.0, closest_passage=None,
-                                  against="article")
+            return RelevanceScore(probability=0.5, similarity=0.0, closest_passage=None, against="article")
         best, sim, text, source = max(candidates, key=lambda t: t[0])
         logit = float(self.combine(best, c))
         prob = 1.0 / (1.0 + np.exp(-np.clip(logit, -40, 40)))
-        return RelevanceScore(probability=float(prob), similarity=sim, closest_passage=text,
-                              against=source)
+        return RelevanceScore(probability=float(prob), similarity=sim, closest_passage=text, against=source)

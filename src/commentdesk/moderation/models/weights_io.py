@@ -20,8 +20,14 @@ class ModelLoadError(RuntimeError):
     """The weights are missing, corrupt or from an incompatible version."""
 
 
-def load_weights(weights_dir: Path, name: str, build: Callable[[dict, dict[str, np.ndarray]], T], *,
-                 label: str | None = None, error: type[ModelLoadError] = ModelLoadError) -> T:
+def load_weights(
+    weights_dir: Path,
+    name: str,
+    build: Callable[[dict, dict[str, np.ndarray]], T],
+    *,
+    label: str | None = None,
+    error: type[ModelLoadError] = ModelLoadError,
+) -> T:
     """``build(meta, arrays)`` from ``weights_dir/NAME.json`` and ``NAME.npz``.
 
     Building happens inside the guard, so a key the model needs but the files lack is reported like

@@ -24,9 +24,11 @@ ABUSIVE_LANGUAGE = N_("abusive language")
 
 # Function words carry no abuse of their own; a linear model can still lean on them, but showing
 # them to a moderator as "the words that drove the score" would mislead.
-_FUNCTION_WORDS = frozenset("""a an the and or but if of to in on at by for with from as is are was were be been am
+_FUNCTION_WORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been am
 i you he she it we they me him her us them my your his its our their this that these those who whom which what
-not no so do does did have has had will would can could should just than then there here up out""".split())
+not no so do does did have has had will would can could should just than then there here up out""".split()
+)
 
 
 def meaningful_evidence(evidence: list[str]) -> list[str]:
@@ -51,10 +53,24 @@ def check(_candidate: Candidate, signals: ModelSignals, policy: Policy) -> Phase
     kind = _kind(score.categories or {})
     if probability >= policy.abuse_reject:
         result.decision = REJECT
-        result.reasons = [Reason("abusive", N_("It appears to contain %(kind)s."), meaningful_evidence(score.evidence),
-                                 detail=f"abuse {probability:.2f}, threshold {policy.abuse_reject:.2f}", params={"kind": kind})]
+        result.reasons = [
+            Reason(
+                "abusive",
+                N_("It appears to contain %(kind)s."),
+                meaningful_evidence(score.evidence),
+                detail=f"abuse {probability:.2f}, threshold {policy.abuse_reject:.2f}",
+                params={"kind": kind},
+            )
+        ]
     elif probability >= policy.abuse_hold:
         result.decision = HOLD
-        result.reasons = [Reason("possibly_abusive", N_("It may contain %(kind)s."), meaningful_evidence(score.evidence),
-                                 detail=f"abuse {probability:.2f}, threshold {policy.abuse_hold:.2f}", params={"kind": kind})]
+        result.reasons = [
+            Reason(
+                "possibly_abusive",
+                N_("It may contain %(kind)s."),
+                meaningful_evidence(score.evidence),
+                detail=f"abuse {probability:.2f}, threshold {policy.abuse_hold:.2f}",
+                params={"kind": kind},
+            )
+        ]
     return result

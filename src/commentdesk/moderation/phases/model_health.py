@@ -11,8 +11,11 @@ def check(_candidate: Candidate, signals: ModelSignals, _policy: Policy) -> Phas
     if not signals.failures:
         return PhaseResult()
     reasons = [
-        Reason("model_timeout" if "timed out" in problem else "model_unavailable",
-               N_("Automatic checks could not run, so a moderator will read it."), [f"{model}: {problem}"])
+        Reason(
+            "model_timeout" if "timed out" in problem else "model_unavailable",
+            N_("Automatic checks could not run, so a moderator will read it."),
+            [f"{model}: {problem}"],
+        )
         for model, problem in sorted(signals.failures.items())
     ]
     return PhaseResult(HOLD, reasons)

@@ -63,24 +63,46 @@ def check(candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseR
     declared = declared_off_topic(candidate.text, policy.off_topic_markers)
     if declared:
         result.decision = HOLD
-        result.reasons = [Reason("off_topic", N_("It says itself that it is off-topic (“%(words)s”)."), [declared], params={"words": declared})]
+        result.reasons = [
+            Reason("off_topic", N_("It says itself that it is off-topic (“%(words)s”)."), [declared], params={"words": declared})
+        ]
         return result
     if chatter is not None:
         # Even a short comment ("First!", "Happy birthday Ali") is chatter when it matches this well.
         result.scores["relevance"] = round(min(probability, 1.0 - chatter.similarity), 4)
         result.decision = HOLD
-        result.reasons = [Reason("off_topic", N_("It looks like it is about %(topic)s, not %(subject)s."), [chatter.closest],
-                                 params={"topic": chatter.words, "subject": against})]
+        result.reasons = [
+            Reason(
+                "off_topic",
+                N_("It looks like it is about %(topic)s, not %(subject)s."),
+                [chatter.closest],
+                params={"topic": chatter.words, "subject": against},
+            )
+        ]
         return result
     if word_count(candidate.text) < policy.relevance_min_words:
         return result  # "Well said." is a fine reaction, not an off-topic comment
     evidence = [score.closest_passage] if score.closest_passage else []
     if policy.relevance_reject is not None and probability < policy.relevance_reject:
         result.decision = REJECT
-        result.reasons = [Reason("off_topic", N_("It does not seem to be about %(subject)s."), evidence,
-                                 detail=f"relevance {probability:.2f}, threshold {policy.relevance_reject:.2f}", params={"subject": against})]
+        result.reasons = [
+            Reason(
+                "off_topic",
+                N_("It does not seem to be about %(subject)s."),
+                evidence,
+                detail=f"relevance {probability:.2f}, threshold {policy.relevance_reject:.2f}",
+                params={"subject": against},
+            )
+        ]
     elif probability < policy.relevance_hold:
         result.decision = HOLD
-        result.reasons = [Reason("off_topic", N_("It may not be about %(subject)s."), evidence,
-                                 detail=f"relevance {probability:.2f}, threshold {policy.relevance_hold:.2f}", params={"subject": against})]
+        result.reasons = [
+            Reason(
+                "off_topic",
+                N_("It may not be about %(subject)s."),
+                evidence,
+                detail=f"relevance {probability:.2f}, threshold {policy.relevance_hold:.2f}",
+                params={"subject": against},
+            )
+        ]
     return result

@@ -10,7 +10,9 @@ from commentdesk.moderation.fingerprint import is_near_duplicate, simhash
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, PhaseResult, Reason
 
-LINK = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+\.(?:com|net|org|info|biz|ru|xyz|top|io|co|ly|me|shop|site|online)(?:/[^\s<>\"')\]]*)?\b")
+LINK = re.compile(
+    r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+\.(?:com|net|org|info|biz|ru|xyz|top|io|co|ly|me|shop|site|online)(?:/[^\s<>\"')\]]*)?\b"
+)
 PHONE = re.compile(r"(?<!\d)(?:\+?\d[\s\-.()]*){9,14}\d(?!\d)")
 CONTACT_BAIT = re.compile(
     r"(?i)\b(?:whats\s*app|telegram|dm me|message me|contact me|call me|text me|earn \$?\d+|"
@@ -43,8 +45,15 @@ def spam_score(candidate: Candidate, policy: Policy) -> tuple[float, list[tuple[
     if blocked:
         signals.append(("blocked_domain", N_("It links to a site that is not allowed here."), blocked, 1.0, {}))
     if len(foreign) > policy.max_links:
-        signals.append(("too_many_links", N_("It contains %(count)s links; at most %(allowed)s are allowed."), foreign, 0.95,
-                        {"count": len(foreign), "allowed": policy.max_links}))
+        signals.append(
+            (
+                "too_many_links",
+                N_("It contains %(count)s links; at most %(allowed)s are allowed."),
+                foreign,
+                0.95,
+                {"count": len(foreign), "allowed": policy.max_links},
+            )
+        )
     elif foreign:
         signals.append(("contains_link", N_("It contains a link."), foreign, 0.2 * len(foreign), {}))
     phones = [match.group(0).strip() for match in PHONE.finditer(candidate.text)]

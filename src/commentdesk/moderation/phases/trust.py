@@ -16,7 +16,11 @@ def check(candidate: Candidate, _signals: ModelSignals, policy: Policy) -> Phase
         if policy.new_commenter_hold and history.published < policy.new_commenter_hold:
             reasons.append(Reason("new_commenter", N_("Comments from new commenters are read by a moderator first.")))
         if policy.hold_after_recent_rejections and history.recent_rejections >= policy.hold_after_recent_rejections:
-            reasons.append(Reason("recent_rejections", N_("Several of your recent comments were not published, so this one is reviewed first.")))
+            reasons.append(
+                Reason(
+                    "recent_rejections", N_("Several of your recent comments were not published, so this one is reviewed first.")
+                )
+            )
     if not reasons:
         return PhaseResult()
     return PhaseResult(HOLD, reasons)

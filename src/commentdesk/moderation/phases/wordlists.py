@@ -62,5 +62,7 @@ def check(candidate: Candidate, _signals: ModelSignals, policy: Policy) -> Phase
         return PhaseResult(REJECT, [Reason("banned_word", N_("It contains language this site does not allow."), banned)])
     suspect = find_words(candidate.text, policy.suspect_words)
     if suspect:
-        return PhaseResult(HOLD, [Reason("suspect_word", N_("It contains words that a moderator checks before publishing."), suspect)])
+        return PhaseResult(
+            HOLD, [Reason("suspect_word", N_("It contains words that a moderator checks before publishing."), suspect)]
+        )
     return PhaseResult()

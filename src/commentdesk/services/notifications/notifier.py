@@ -61,8 +61,12 @@ class Notifier:
             # The language of the page the reader asked from (their own choice, else the site's
             # default, else their browser's): mail about their comments is written in it, whoever's
             # action sends it. A later ask keeps it, as the address is kept.
-            subscriber = MailSubscriber(site_id=comment.site_id, email_hash=email_hash, address_cipher=self.addresses.encrypt(address),
-                                        language=i18n.current())
+            subscriber = MailSubscriber(
+                site_id=comment.site_id,
+                email_hash=email_hash,
+                address_cipher=self.addresses.encrypt(address),
+                language=i18n.current(),
+            )
             session.add(subscriber)
             session.flush()
         store.watch(session, comment.id, subscriber.id)
@@ -115,8 +119,14 @@ class Notifier:
         article = articles.known_article(session, reply.article_id)
         site = sites.known_site(session, reply.site_id)
         with self._language(watcher, site):
-            message = messages.reply(site.name, article.title, reply.author_name, reply.text,
-                                     self._read_url(article, reply.id), self._unsubscribe_url(watcher))
+            message = messages.reply(
+                site.name,
+                article.title,
+                reply.author_name,
+                reply.text,
+                self._read_url(article, reply.id),
+                self._unsubscribe_url(watcher),
+            )
         self._queue(session, watcher, message, dedupe_key=f"reply:{reply.id}")
 
     def _tell_of_decision(self, session: Session, comment: Comment) -> None:
@@ -136,22 +146,41 @@ class Notifier:
                 else:
                     outcome = outcome_of(comment)
                     explanation, reasons = outcome.message, [words for _code, words in outcome.reasons]
-            message = messages.decision(site.name, article.title, published, comment.text, explanation, reasons,
-                                        self._read_url(article, comment.id), f"{self.base_url}/faq?site={site.slug}&lang={language}",
-                                        self._unsubscribe_url(watcher))
+            message = messages.decision(
+                site.name,
+                article.title,
+                published,
+                comment.text,
+                explanation,
+                reasons,
+                self._read_url(article, comment.id),
+                f"{self.base_url}/faq?site={site.slug}&lang={language}",
+                self._unsubscribe_url(watcher),
+            )
         self._queue(session, watcher, message, dedupe_key=f"decision:{comment.id}:{comment.status}")
 
     # --- the outbox -----------------------------------------------------------------------------
 
-    def _queue(self, session: Session, subscriber: MailSubscriber, message: messages.Message, dedupe_key: str | None = None) -> None:
+    def _queue(
+        self, session: Session, subscriber: MailSubscriber, message: messages.Message, dedupe_key: str | None = None
+    ) -> None:
         if dedupe_key and store.already_queued(session, dedupe_key):
             return
         if store.messages_since(session, subscriber.email_hash, utcnow() - timedelta(hours=1)) >= self.per_hour:
             log.info("mail to subscriber %s dropped: %s messages in the last hour", subscriber.id, self.per_hour)
             return
-        session.add(OutgoingMail(site_id=subscriber.site_id, kind=message.kind, recipient_hash=subscriber.email_hash,
-                                 recipient_cipher=subscriber.address_cipher, subject=message.subject, body=message.body,
-                                 unsubscribe_url=self._unsubscribe_url(subscriber), dedupe_key=dedupe_key))
+        session.add(
+            OutgoingMail(
+                site_id=subscriber.site_id,
+                kind=message.kind,
+                recipient_hash=subscriber.email_hash,
+                recipient_cipher=subscriber.address_cipher,
+                subject=message.subject,
+                body=message.body,
+                unsubscribe_url=self._unsubscribe_url(subscriber),
+                dedupe_key=dedupe_key,
+            )
+        )
 
     def _language(self, subscriber: MailSubscriber, site: Site):
         """Word a message in the reader's language, else the site's default, else the server's."""

@@ -136,8 +136,9 @@ class MailSender(BackgroundLoop):
     def _connect(self) -> smtplib.SMTP:
         settings = self.settings
         if settings.smtp_security == "tls":
-            connection: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_S,
-                                                        context=ssl.create_default_context())
+            connection: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_S, context=ssl.create_default_context()
+            )
         else:
             connection = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_S)
             if settings.smtp_security == "starttls":
@@ -181,18 +182,28 @@ class MailSender(BackgroundLoop):
         # The moderators' digest is worded in the server's default language.
         with self.sessions() as session, i18n.using(self.settings.default_language):
             now = utcnow()
-            queues = [(name, held, reports, duration_words((now - oldest).total_seconds()) if oldest else "") for name, held, reports, oldest in store.queue_sizes(session)]
+            queues = [
+                (name, held, reports, duration_words((now - oldest).total_seconds()) if oldest else "")
+                for name, held, reports, oldest in store.queue_sizes(session)
+            ]
             message = messages.digest(queues, f"{self.base_url}/moderate")
         queued = 0
         for address in recipients:
             email_hash = self.addresses.hash(address)
             with self.sessions() as session:
-                session.add(OutgoingMail(kind=message.kind, recipient_hash=email_hash, recipient_cipher=self.addresses.encrypt(address),
-                                         subject=message.subject, body=message.body, dedupe_key=f"digest:{email_hash}:{period}"))
+                session.add(
+                    OutgoingMail(
+                        kind=message.kind,
+                        recipient_hash=email_hash,
+                        recipient_cipher=self.addresses.encrypt(address),
+                        subject=message.subject,
+                        body=message.body,
+                        dedupe_key=f"digest:{email_hash}:{period}",
+                    )
+                )
                 try:
                     session.commit()
                     queued += 1
                 except IntegrityError:
                     session.rollback()  # another server queued this period's digest
         return queued
-

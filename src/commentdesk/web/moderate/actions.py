@@ -39,15 +39,22 @@ def _filters(raw: dict[str, str]) -> QueueFilter:
             return int(raw[key]) if raw.get(key) else None
         except ValueError:
             return None
-    return QueueFilter(site_id=number("site"), article_id=number("article"), reason=(raw.get("reason") or None),
-                       commenter_id=number("commenter"), rejected=raw.get("rejected") or workspace.DEFAULT_REJECTED_VIEW)
+
+    return QueueFilter(
+        site_id=number("site"),
+        article_id=number("article"),
+        reason=(raw.get("reason") or None),
+        commenter_id=number("commenter"),
+        rejected=raw.get("rejected") or workspace.DEFAULT_REJECTED_VIEW,
+    )
 
 
 @router.post("/api/decisions")
 def api_decide(body: DecisionIn, moderator: Moderator = Depends(api_user)):
     try:
-        result = workspace.decide(moderator.session, moderator.user, body.ids, body.action,
-                                  rejection_reason=body.reason, note=body.note)
+        result = workspace.decide(
+            moderator.session, moderator.user, body.ids, body.action, rejection_reason=body.reason, note=body.note
+        )
     except workspace.NotAllowed as error:
         raise HTTPException(404, _("Not found: %(what)s.") % {"what": error}) from None
     except ValueError as error:
@@ -88,8 +95,14 @@ async def form_decide(comment_id: int, request: Request, moderator: Moderator = 
     action = str(form.get("action", ""))
     reason = str(form.get("reason", "")) or None
     try:
-        workspace.decide(moderator.session, moderator.user, [comment_id], action, rejection_reason=reason,
-                         note=str(form.get("note", ""))[:2000])
+        workspace.decide(
+            moderator.session,
+            moderator.user,
+            [comment_id],
+            action,
+            rejection_reason=reason,
+            note=str(form.get("note", ""))[:2000],
+        )
     except workspace.NotAllowed:
         raise HTTPException(404, _("No such comment.")) from None
     except ValueError as error:
@@ -112,4 +125,6 @@ async def article_options(article_id: int, request: Request, moderator: Moderato
         changes["premoderate"] = form.get("premoderate") == "1"
     workspace.set_article_options(moderator.session, article, user=moderator.user, **changes)
     back = str(form.get("back", ""))
-    return RedirectResponse(back if back.startswith("/moderate/") else f"/moderate/queue/held?article={article.id}", status_code=303)
+    return RedirectResponse(
+        back if back.startswith("/moderate/") else f"/moderate/queue/held?article={article.id}", status_code=303
+    )

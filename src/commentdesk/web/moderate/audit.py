@@ -24,14 +24,20 @@ def audit_page(request: Request, moderator: Moderator = Depends(page_user)):
         site_id=int_param(params.get("site")),
         text=(params.get("q") or "").strip()[:200] or None,
     )
-    rows = workspace.audit_events(moderator.session, moderator.scope, filters, before_id=int_param(params.get("before")), limit=PAGE)
-    return render(request, "moderate/audit.html", {
-        "me": moderator,
-        "rows": rows,
-        "filters": filters,
-        "filter_params": filters.as_params(),
-        "sites": accounts.visible_sites(moderator.session, moderator.scope),
-        "actions": workspace.AUDIT_ACTIONS,
-        "next_before": rows[-1][0].id if len(rows) == PAGE else None,
-        "article_events": workspace.article_events(moderator.session, moderator.scope, filters.site_id),
-    })
+    rows = workspace.audit_events(
+        moderator.session, moderator.scope, filters, before_id=int_param(params.get("before")), limit=PAGE
+    )
+    return render(
+        request,
+        "moderate/audit.html",
+        {
+            "me": moderator,
+            "rows": rows,
+            "filters": filters,
+            "filter_params": filters.as_params(),
+            "sites": accounts.visible_sites(moderator.session, moderator.scope),
+            "actions": workspace.AUDIT_ACTIONS,
+            "next_before": rows[-1][0].id if len(rows) == PAGE else None,
+            "article_events": workspace.article_events(moderator.session, moderator.scope, filters.site_id),
+        },
+    )

@@ -70,8 +70,11 @@ def _address_hash(request: Request) -> str:
 
 def _lock_message(until: datetime, now: datetime) -> str:
     minutes = max(1, round((until - now).total_seconds() / 60))
-    return ngettext("Too many failed attempts. Try again in %(num)s minute.", "Too many failed attempts. Try again in %(num)s minutes.",
-                    minutes) % {"num": minutes}
+    return ngettext(
+        "Too many failed attempts. Try again in %(num)s minute.",
+        "Too many failed attempts. Try again in %(num)s minutes.",
+        minutes,
+    ) % {"num": minutes}
 
 
 def _trusted_device(request: Request, name_hash: str) -> bool:
@@ -179,8 +182,12 @@ def login_page(request: Request, next: str | None = None, session: Session = Dep
 
 def _login_form(request: Request, next_path: str | None, error: str | None, status: int, username: str = "") -> Response:
     nonce = secrets.token_urlsafe(16)
-    response = render(request, "moderate/login.html", {"next": safe_next(next_path), "error": error, "username": username,
-                                                         "login_token": nonce}, status_code=status)
+    response = render(
+        request,
+        "moderate/login.html",
+        {"next": safe_next(next_path), "error": error, "username": username, "login_token": nonce},
+        status_code=status,
+    )
     _set_cookie(response, request, LOGIN_COOKIE, _serializer(request, "login").dumps(nonce), LOGIN_FORM_MAX_AGE)
     return response
 
@@ -202,7 +209,9 @@ async def login(request: Request, session: Session = Depends(db_session)):
     now = utcnow()
     name_hash, address_hash = _name_hash(request, username), _address_hash(request)
     if not _trusted_device(request, name_hash) and sign_in.address_blocked(session, address_hash, now):
-        return _login_form(request, next_path, "Too many failed attempts from your network. Try again in a few minutes.", 429, username)
+        return _login_form(
+            request, next_path, "Too many failed attempts from your network. Try again in a few minutes.", 429, username
+        )
     if (locked_until := sign_in.name_locked_until(session, name_hash, now)) is not None:
         return _login_form(request, next_path, _lock_message(locked_until, now), 429, username)
     try:
@@ -219,8 +228,13 @@ async def login(request: Request, session: Session = Depends(db_session)):
     token = sign_in.start_session(session, user, name_hash)
     response = RedirectResponse(safe_next(next_path), status_code=303)
     _set_cookie(response, request, SESSION_COOKIE, token, SESSION_MAX_AGE)
-    _set_cookie(response, request, DEVICE_COOKIE, _serializer(request, "device").dumps(_remembered_names(request, name_hash)),
-                DEVICE_MAX_AGE)
+    _set_cookie(
+        response,
+        request,
+        DEVICE_COOKIE,
+        _serializer(request, "device").dumps(_remembered_names(request, name_hash)),
+        DEVICE_MAX_AGE,
+    )
     response.delete_cookie(LOGIN_COOKIE, path="/moderate")
     return response
 

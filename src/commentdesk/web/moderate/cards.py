@@ -42,7 +42,7 @@ class ReasonView:
     code: str
     words: str
     message: str
-    detail: str           # the scores and thresholds behind it (for moderators)
+    detail: str  # the scores and thresholds behind it (for moderators)
     evidence: list[str]
     passage: str | None  # the closest article passage, for off-topic
 
@@ -78,7 +78,9 @@ def _sentence(reason: dict) -> str:
     stored = reason.get("params")
     params = {str(name): str(value) for name, value in stored.items()} if isinstance(stored, dict) else {}
     try:
-        return Reason(code="", message=str(reason.get("message", "")), params=params, template=str(reason.get("template") or "")).sentence()
+        return Reason(
+            code="", message=str(reason.get("message", "")), params=params, template=str(reason.get("template") or "")
+        ).sentence()
     except (KeyError, TypeError, ValueError):
         return str(reason.get("message", ""))  # a stored sentence whose placeholders do not match: as written
 
@@ -91,8 +93,16 @@ def _reasons(raw: list) -> list[ReasonView]:
         code = str(reason.get("code", ""))
         evidence = [str(item) for item in reason.get("evidence") or [] if item]
         passage = evidence[0] if code == "off_topic" and evidence else None
-        views.append(ReasonView(code, words.reason_words(code), _sentence(reason), str(reason.get("detail") or ""),
-                                [] if passage else evidence, passage))
+        views.append(
+            ReasonView(
+                code,
+                words.reason_words(code),
+                _sentence(reason),
+                str(reason.get("detail") or ""),
+                [] if passage else evidence,
+                passage,
+            )
+        )
     return views
 
 
@@ -114,15 +124,17 @@ def build_cards(session: Session, comments: list[Comment]) -> list[Card]:
     cards = []
     for comment in comments:
         scores, elapsed = _scores(comment.scores)
-        cards.append(Card(
-            comment=comment,
-            segments=words.highlight(comment.text, comment.reasons),
-            reasons=_reasons(comment.reasons),
-            scores=scores,
-            elapsed_ms=elapsed,
-            suggested=_suggestion(comment, reports[comment.id]),
-            events=events[comment.id],
-            reports=reports[comment.id],
-            versions=earlier.get(comment.id, []),
-        ))
+        cards.append(
+            Card(
+                comment=comment,
+                segments=words.highlight(comment.text, comment.reasons),
+                reasons=_reasons(comment.reasons),
+                scores=scores,
+                elapsed_ms=elapsed,
+                suggested=_suggestion(comment, reports[comment.id]),
+                events=events[comment.id],
+                reports=reports[comment.id],
+                versions=earlier.get(comment.id, []),
+            )
+        )
     return cards

@@ -55,9 +55,11 @@ def stacked_bars(days: list[date], series: list[tuple[str, list[int]]], title: s
     plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     slot = plot_width / count
     bar = max(min(slot * 0.7, 48), 1)
-    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
-             f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
-             f"<title>{escape(title)}</title>"]
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
+        f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+    ]
     for tick in ticks:
         y = MARGIN_TOP + plot_height - plot_height * tick / top
         parts.append(f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
@@ -72,11 +74,15 @@ def stacked_bars(days: list[date], series: list[tuple[str, list[int]]], title: s
                 continue
             height = plot_height * value / top
             y -= height
-            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{height:.1f}" fill="{_colour(first_colour + series_index)}">'
-                         f"<title>{escape(day.isoformat())}: {escape(name)} {value}</title></rect>")
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{height:.1f}" fill="{_colour(first_colour + series_index)}">'
+                f"<title>{escape(day.isoformat())}: {escape(name)} {value}</title></rect>"
+            )
         if position % label_every == 0:
-            parts.append(f'<text x="{x + bar / 2:.1f}" y="{HEIGHT - MARGIN_BOTTOM + 18}" text-anchor="middle" class="tick">'
-                         f'{escape(format_date(day, "d MMM", locale=i18n.current()))}</text>')
+            parts.append(
+                f'<text x="{x + bar / 2:.1f}" y="{HEIGHT - MARGIN_BOTTOM + 18}" text-anchor="middle" class="tick">'
+                f"{escape(format_date(day, 'd MMM', locale=i18n.current()))}</text>"
+            )
     parts.append("</svg>")
     legend = _legend([name for name, _values in series], first_colour)
     return Markup(f'<figure class="chart-figure">{"".join(parts)}{legend}</figure>')
@@ -88,15 +94,19 @@ def horizontal_bars(items: list[tuple[str, int]], title: str) -> Markup:
     height = max(len(items), 1) * row + 10
     label_width = 300
     top = max((value for _label, value in items), default=0) or 1
-    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" '
-             f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
-             f"<title>{escape(title)}</title>"]
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" '
+        f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+    ]
     for position, (label, value) in enumerate(items):
         y = 5 + position * row
         length = (WIDTH - label_width - 70) * value / top
         parts.append(f'<text x="{label_width - 10}" y="{y + 19}" text-anchor="end" class="label">{escape(label)}</text>')
-        parts.append(f'<rect x="{label_width}" y="{y + 5}" width="{max(length, 1):.1f}" height="{row - 10}" fill="{PALETTE[3]}">'
-                     f"<title>{escape(label)}: {value}</title></rect>")
+        parts.append(
+            f'<rect x="{label_width}" y="{y + 5}" width="{max(length, 1):.1f}" height="{row - 10}" fill="{PALETTE[3]}">'
+            f"<title>{escape(label)}: {value}</title></rect>"
+        )
         parts.append(f'<text x="{label_width + length + 8:.1f}" y="{y + 19}" class="value">{value}</text>')
     parts.append("</svg>")
     return Markup(f'<figure class="chart-figure">{"".join(parts)}</figure>')

@@ -30,11 +30,15 @@ def commenter_page(commenter_id: int, request: Request, moderator: Moderator = D
         commenter = workspace.visible_commenter(moderator.session, moderator.scope, commenter_id)
     except workspace.NotAllowed:
         return not_found(request, moderator, N_("commenter"))
-    return render(request, "moderate/commenter.html", {
-        "me": moderator,
-        "record": workspace.commenter_record(moderator.session, commenter),
-        "ban_lengths": BAN_LENGTHS,
-    })
+    return render(
+        request,
+        "moderate/commenter.html",
+        {
+            "me": moderator,
+            "record": workspace.commenter_record(moderator.session, commenter),
+            "ban_lengths": BAN_LENGTHS,
+        },
+    )
 
 
 def _commenter_for_form(moderator: Moderator, commenter_id: int):
@@ -57,8 +61,14 @@ async def add_note(commenter_id: int, request: Request, moderator: Moderator = D
 async def ban(commenter_id: int, request: Request, moderator: Moderator = Depends(form_user)):
     commenter = _commenter_for_form(moderator, commenter_id)
     form = await request.form()
-    workspace.ban(moderator.session, moderator.user, commenter, days=_days(str(form.get("length", ""))),
-                  reason=str(form.get("reason", ""))[:2000], reject_pending=form.get("reject_pending") == "1")
+    workspace.ban(
+        moderator.session,
+        moderator.user,
+        commenter,
+        days=_days(str(form.get("length", ""))),
+        reason=str(form.get("reason", ""))[:2000],
+        reject_pending=form.get("reject_pending") == "1",
+    )
     return RedirectResponse(f"/moderate/commenters/{commenter.id}", status_code=303)
 
 
@@ -79,6 +89,12 @@ class BanIn(BaseModel):
 def api_ban(commenter_id: int, body: BanIn, moderator: Moderator = Depends(api_user)):
     """Ban from a queue card without leaving the queue."""
     commenter = _commenter_for_form(moderator, commenter_id)
-    until = workspace.ban(moderator.session, moderator.user, commenter, days=_days(body.length), reason=body.reason,
-                          reject_pending=body.reject_pending)
+    until = workspace.ban(
+        moderator.session,
+        moderator.user,
+        commenter,
+        days=_days(body.length),
+        reason=body.reason,
+        reject_pending=body.reject_pending,
+    )
     return {"commenter_id": commenter.id, "banned_until": until.isoformat(), "permanent": until == workspace.PERMANENT}

@@ -27,18 +27,35 @@ def dashboard_page(request: Request, moderator: Moderator = Depends(page_user)):
     site_id, article_id = int_param(params.get("site")), int_param(params.get("article"))
     figures = dashboard(moderator.session, moderator.scope, days=days, site_id=site_id, article_id=article_id)
     volume_chart = charts.stacked_bars(
-        figures.days, [(_(DECISION_NAMES[name]), values) for name, values in figures.volume.items()],
-        _("Comments per day by automatic decision"))
+        figures.days,
+        [(_(DECISION_NAMES[name]), values) for name, values in figures.volume.items()],
+        _("Comments per day by automatic decision"),
+    )
     reasons_chart = charts.horizontal_bars(
-        [(words.reason_words(code), count) for code, count in figures.top_reasons], _("Top reasons for holding or rejecting"))
+        [(words.reason_words(code), count) for code, count in figures.top_reasons], _("Top reasons for holding or rejecting")
+    )
     reasons_time_chart = charts.stacked_bars(
-        figures.days, [(words.reason_words(code), values) for code, values in figures.reasons_by_day.items()],
-        _("Top reasons per day"), first_colour=3)
+        figures.days,
+        [(words.reason_words(code), values) for code, values in figures.reasons_by_day.items()],
+        _("Top reasons per day"),
+        first_colour=3,
+    )
     oldest_wait = (utcnow() - figures.oldest_held).total_seconds() if figures.oldest_held else None
-    return render(request, "moderate/dashboard.html", {
-        "me": moderator, "figures": figures, "days": days, "periods": PERIODS,
-        "site_id": site_id, "article_id": article_id,
-        "sites": accounts.visible_sites(moderator.session, moderator.scope),
-        "volume_chart": volume_chart, "reasons_chart": reasons_chart, "reasons_time_chart": reasons_time_chart,
-        "oldest_wait": oldest_wait, "decision_names": {key: _(name) for key, name in DECISION_NAMES.items()},
-    })
+    return render(
+        request,
+        "moderate/dashboard.html",
+        {
+            "me": moderator,
+            "figures": figures,
+            "days": days,
+            "periods": PERIODS,
+            "site_id": site_id,
+            "article_id": article_id,
+            "sites": accounts.visible_sites(moderator.session, moderator.scope),
+            "volume_chart": volume_chart,
+            "reasons_chart": reasons_chart,
+            "reasons_time_chart": reasons_time_chart,
+            "oldest_wait": oldest_wait,
+            "decision_names": {key: _(name) for key, name in DECISION_NAMES.items()},
+        },
+    )

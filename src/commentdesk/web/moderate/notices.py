@@ -16,18 +16,31 @@ from commentdesk.web.moderate.queues import int_param, not_found
 from commentdesk.web.moderate.templating import render
 
 router = APIRouter()
-VIEWS = {"open": N_("Open"), NoticeStatus.RECEIVED: N_("Received"), NoticeStatus.UNDER_REVIEW: N_("Under review"),
-         NoticeStatus.ACTION_TAKEN: N_("Action taken"), NoticeStatus.NO_ACTION: N_("No action")}
+VIEWS = {
+    "open": N_("Open"),
+    NoticeStatus.RECEIVED: N_("Received"),
+    NoticeStatus.UNDER_REVIEW: N_("Under review"),
+    NoticeStatus.ACTION_TAKEN: N_("Action taken"),
+    NoticeStatus.NO_ACTION: N_("No action"),
+}
 
 
 @router.get("/notices")
 def notices_page(request: Request, status: str = "open", moderator: Moderator = Depends(page_user)):
     view = status if status in VIEWS else "open"
-    return render(request, "moderate/notices.html", {
-        "me": moderator, "view": view, "views": VIEWS, "grounds": notices.GROUNDS, "status_words": notices.STATUS_WORDS,
-        "items": notices.notice_queue(moderator.session, moderator.scope, None if view == "open" else view),
-        "open_count": notices.open_notice_count(moderator.session, moderator.scope),
-    })
+    return render(
+        request,
+        "moderate/notices.html",
+        {
+            "me": moderator,
+            "view": view,
+            "views": VIEWS,
+            "grounds": notices.GROUNDS,
+            "status_words": notices.STATUS_WORDS,
+            "items": notices.notice_queue(moderator.session, moderator.scope, None if view == "open" else view),
+            "open_count": notices.open_notice_count(moderator.session, moderator.scope),
+        },
+    )
 
 
 @router.get("/notices/{notice_id}")
@@ -40,11 +53,22 @@ def notice_detail(notice_id: int, request: Request, moderator: Moderator = Depen
 
 
 def _detail(request: Request, moderator: Moderator, notice, error: str | None, form: dict | None = None, status_code: int = 200):
-    return render(request, "moderate/notice.html", {
-        "me": moderator, "notice": notice, "grounds": notices.GROUNDS, "actions": notices.ACTIONS,
-        "status_words": notices.STATUS_WORDS, "decided": notice.status in NoticeStatus.DECIDED, "error": error,
-        "form": form or {}, "comment_removed": notices.comment_is_removed(notice),
-    }, status_code=status_code)
+    return render(
+        request,
+        "moderate/notice.html",
+        {
+            "me": moderator,
+            "notice": notice,
+            "grounds": notices.GROUNDS,
+            "actions": notices.ACTIONS,
+            "status_words": notices.STATUS_WORDS,
+            "decided": notice.status in NoticeStatus.DECIDED,
+            "error": error,
+            "form": form or {},
+            "comment_removed": notices.comment_is_removed(notice),
+        },
+        status_code=status_code,
+    )
 
 
 @router.post("/notices/{notice_id}/review")
@@ -66,7 +90,9 @@ async def decide_notice(notice_id: int, request: Request, moderator: Moderator =
     data = await request.form()
     form = {key: str(data.get(key, "")) for key in ("action", "ground", "explanation")}
     try:
-        notices.decide_notice(moderator.session, moderator.user, notice, form["action"], form["ground"] or None, form["explanation"])
+        notices.decide_notice(
+            moderator.session, moderator.user, notice, form["action"], form["ground"] or None, form["explanation"]
+        )
     except notices.NoticeRefused as refused:
         return _detail(request, moderator, notice, refused.message, form, refused.status)
     # Contacts kept past their time go with the next decision (and with `commentdesk dsa erase-contacts`).
@@ -75,6 +101,7 @@ async def decide_notice(notice_id: int, request: Request, moderator: Moderator =
 
 
 # --- transparency export (administrators) ------------------------------------------------------
+
 
 def _day(value: str | None) -> datetime | None:
     try:
@@ -91,21 +118,42 @@ def transparency_page(request: Request, moderator: Moderator = Depends(admin_use
     last_day = _day(params.get("to")) or today
     site_id = int_param(params.get("site"))
     sites = accounts.visible_sites(moderator.session, moderator.scope)
-    if (params.get("from") and _day(params.get("from")) is None) or (params.get("to") and _day(params.get("to")) is None) \
-            or last_day < start or (site_id is not None and site_id not in {site.id for site in sites}):
-        raise HTTPException(422, _("Give the period as two dates (YYYY-MM-DD), the first not after the second, and a site of yours."))
+    if (
+        (params.get("from") and _day(params.get("from")) is None)
+        or (params.get("to") and _day(params.get("to")) is None)
+        or last_day < start
+        or (site_id is not None and site_id not in {site.id for site in sites})
+    ):
+        raise HTTPException(
+            422, _("Give the period as two dates (YYYY-MM-DD), the first not after the second, and a site of yours.")
+        )
     # The period includes its last day.
     # "All" means every site the user may see: an administrator limited to some sites sees theirs.
     site_ids = [site_id] if site_id is not None else (None if moderator.scope.site_ids is None else [site.id for site in sites])
     report = transparency.transparency_report(moderator.session, start, last_day + timedelta(days=1), site_ids)
     name = f"transparency-{start:%Y-%m-%d}-{last_day:%Y-%m-%d}"
     if params.get("format") == "json":
-        return Response(transparency.as_json(report), media_type="application/json",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.json"'})
+        return Response(
+            transparency.as_json(report),
+            media_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{name}.json"'},
+        )
     if params.get("format") == "csv":
-        return Response(transparency.as_csv(report), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-    return render(request, "moderate/transparency.html", {
-        "me": moderator, "report": report, "sites": sites, "site_id": site_id,
-        "start": start.strftime("%Y-%m-%d"), "last_day": last_day.strftime("%Y-%m-%d"), "grounds": notices.GROUNDS,
-    })
+        return Response(
+            transparency.as_csv(report),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    return render(
+        request,
+        "moderate/transparency.html",
+        {
+            "me": moderator,
+            "report": report,
+            "sites": sites,
+            "site_id": site_id,
+            "start": start.strftime("%Y-%m-%d"),
+            "last_day": last_day.strftime("%Y-%m-%d"),
+            "grounds": notices.GROUNDS,
+        },
+    )

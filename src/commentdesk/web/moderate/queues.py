@@ -36,9 +36,13 @@ def not_found(request: Request, moderator: Moderator, what: str):
 def queue_filter(request: Request) -> QueueFilter:
     params = request.query_params
     reason = params.get("reason") or None
-    return QueueFilter(site_id=int_param(params.get("site")), article_id=int_param(params.get("article")),
-                       reason=reason[:64] if reason else None, commenter_id=int_param(params.get("commenter")),
-                       rejected=params.get("rejected") or workspace.DEFAULT_REJECTED_VIEW)
+    return QueueFilter(
+        site_id=int_param(params.get("site")),
+        article_id=int_param(params.get("article")),
+        reason=reason[:64] if reason else None,
+        commenter_id=int_param(params.get("commenter")),
+        rejected=params.get("rejected") or workspace.DEFAULT_REJECTED_VIEW,
+    )
 
 
 @router.get("/")
@@ -54,19 +58,23 @@ def queue_page(queue: str, request: Request, moderator: Moderator = Depends(page
     filters = queue_filter(request)
     comments = workspace.queue_comments(session, scope, queue, filters)
     article, commenter = queue_service.filter_subjects(session, filters)
-    return render(request, "moderate/queue.html", {
-        "me": moderator,
-        "queue": queue,
-        "heading": words.REJECTED_VIEWS[filters.rejected] if queue == "rejected" else words.QUEUES[queue],
-        "counts": workspace.badge_counts(session, scope, filters),
-        "cards": build_cards(session, comments),
-        "filters": filters,
-        "filter_params": filters.as_params(),
-        "sites": accounts.visible_sites(session, scope),
-        "article": article if article and scope.allows(article.site_id) else None,
-        "commenter": commenter if commenter and scope.allows(commenter.site_id) else None,
-        "page_size": workspace.PAGE_SIZE,
-    })
+    return render(
+        request,
+        "moderate/queue.html",
+        {
+            "me": moderator,
+            "queue": queue,
+            "heading": words.REJECTED_VIEWS[filters.rejected] if queue == "rejected" else words.QUEUES[queue],
+            "counts": workspace.badge_counts(session, scope, filters),
+            "cards": build_cards(session, comments),
+            "filters": filters,
+            "filter_params": filters.as_params(),
+            "sites": accounts.visible_sites(session, scope),
+            "article": article if article and scope.allows(article.site_id) else None,
+            "commenter": commenter if commenter and scope.allows(commenter.site_id) else None,
+            "page_size": workspace.PAGE_SIZE,
+        },
+    )
 
 
 @router.get("/comments/{comment_id}")
@@ -75,8 +83,12 @@ def comment_page(comment_id: int, request: Request, moderator: Moderator = Depen
         comment = workspace.visible_comment(moderator.session, moderator.scope, comment_id)
     except workspace.NotAllowed:
         return not_found(request, moderator, N_("comment"))
-    return render(request, "moderate/comment.html", {
-        "me": moderator,
-        "item": build_cards(moderator.session, [comment])[0],
-        "queue": None,
-    })
+    return render(
+        request,
+        "moderate/comment.html",
+        {
+            "me": moderator,
+            "item": build_cards(moderator.session, [comment])[0],
+            "queue": None,
+        },
+    )

@@ -33,10 +33,15 @@ MESSAGES = {
 # Literal ngettext calls, so that extraction finds both forms of each sentence.
 PLURALS = {
     "selected": lambda n: ngettext("%(num)s selected", "%(num)s selected", n),
-    "approved": lambda n: ngettext("Approved %(num)s comment. Press u to undo.", "Approved %(num)s comments. Press u to undo.", n),
-    "restored": lambda n: ngettext("Restored %(num)s comment. Press u to undo.", "Restored %(num)s comments. Press u to undo.", n),
-    "rejected": lambda n: ngettext("Rejected %(num)s comment as %(reason)s. Press u to undo.",
-                                   "Rejected %(num)s comments as %(reason)s. Press u to undo.", n),
+    "approved": lambda n: ngettext(
+        "Approved %(num)s comment. Press u to undo.", "Approved %(num)s comments. Press u to undo.", n
+    ),
+    "restored": lambda n: ngettext(
+        "Restored %(num)s comment. Press u to undo.", "Restored %(num)s comments. Press u to undo.", n
+    ),
+    "rejected": lambda n: ngettext(
+        "Rejected %(num)s comment as %(reason)s. Press u to undo.", "Rejected %(num)s comments as %(reason)s. Press u to undo.", n
+    ),
 }
 
 

@@ -50,21 +50,36 @@ ROLE_WORDS = {"moderator": N_("moderator"), "admin": N_("administrator")}
 # Stored codes of the audit log (comment statuses, actions, actors) in words; the log keeps the codes.
 STATUS_WORDS = {"published": N_("published"), "pending": N_("held"), "rejected": N_("rejected"), "checking": N_("being checked")}
 ACTION_WORDS = {
-    "publish": N_("published"), "hold": N_("held"), "reject": N_("rejected"), "approve": N_("approved"),
-    "restore": N_("restored"), "undo": N_("undone"), "report": N_("reported"), "edit": N_("edited"),
-    "delete": N_("deleted"), "imported": N_("imported"), "ban": N_("banned"), "suspend": N_("suspended"),
-    "unban": N_("ban lifted"), "notice_removal": N_("removed after a notice"),
+    "publish": N_("published"),
+    "hold": N_("held"),
+    "reject": N_("rejected"),
+    "approve": N_("approved"),
+    "restore": N_("restored"),
+    "undo": N_("undone"),
+    "report": N_("reported"),
+    "edit": N_("edited"),
+    "delete": N_("deleted"),
+    "imported": N_("imported"),
+    "ban": N_("banned"),
+    "suspend": N_("suspended"),
+    "unban": N_("ban lifted"),
+    "notice_removal": N_("removed after a notice"),
 }
 ACTOR_WORDS = {"system": N_("system"), "reader": N_("reader"), "author": N_("author"), "moderator": N_("moderator")}
 # Article events (store/models.py ArticleEvent.action) and webhook deliveries' states, likewise.
-ARTICLE_ACTION_WORDS = {"close": N_("comments closed"), "reopen": N_("comments reopened"),
-                        "premoderate": N_("pre-moderation on"), "stop_premoderating": N_("pre-moderation off")}
+ARTICLE_ACTION_WORDS = {
+    "close": N_("comments closed"),
+    "reopen": N_("comments reopened"),
+    "premoderate": N_("pre-moderation on"),
+    "stop_premoderating": N_("pre-moderation off"),
+}
 DELIVERY_WORDS = {"pending": N_("pending"), "delivered": N_("delivered"), "failed": N_("failed")}
 
 
 def _from_table(table: dict[str, str]):
     def words(code: str | None) -> str:
         return _(table[code]) if code in table else (code or "")
+
     return words
 
 

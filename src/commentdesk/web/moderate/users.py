@@ -17,11 +17,20 @@ router = APIRouter()
 def _page(request: Request, moderator: Moderator, error: str | None = None, message: str | None = None, status: int = 200):
     session = moderator.session
     sites = accounts.visible_sites(session, Scope(None))
-    return render(request, "moderate/users.html", {
-        "me": moderator, "users": accounts.list_users(session), "sites": sites,
-        "site_names": {site.id: site.name for site in sites}, "roles": accounts.ROLES,
-        "error": error, "message": message,
-    }, status_code=status)
+    return render(
+        request,
+        "moderate/users.html",
+        {
+            "me": moderator,
+            "users": accounts.list_users(session),
+            "sites": sites,
+            "site_names": {site.id: site.name for site in sites},
+            "roles": accounts.ROLES,
+            "error": error,
+            "message": message,
+        },
+        status_code=status,
+    )
 
 
 @router.get("/users")
@@ -40,8 +49,13 @@ async def create_user(request: Request, moderator: Moderator = Depends(form_user
     form = await request.form()
     site_ids = [int(value) for value in form.getlist("site_ids") if isinstance(value, str) and value.isdigit()]
     try:
-        user = accounts.add_user(moderator.session, str(form.get("username", "")).strip(), str(form.get("password", "")),
-                                 str(form.get("role", "")), site_ids or None)
+        user = accounts.add_user(
+            moderator.session,
+            str(form.get("username", "")).strip(),
+            str(form.get("password", "")),
+            str(form.get("role", "")),
+            site_ids or None,
+        )
     except AccountError as error:
         return _page(request, moderator, error=str(error), status=422)
     return RedirectResponse(f"/moderate/users?done=Created+{user.username}", status_code=303)
@@ -56,8 +70,14 @@ async def change_user(user_id: int, request: Request, moderator: Moderator = Dep
         raise HTTPException(404, _("No such user."))
     site_ids = [int(value) for value in form.getlist("site_ids") if isinstance(value, str) and value.isdigit()]
     try:
-        accounts.change_user(moderator.session, moderator.user, user, str(form.get("change", "")),
-                             password=str(form.get("password", "")), site_ids=site_ids)
+        accounts.change_user(
+            moderator.session,
+            moderator.user,
+            user,
+            str(form.get("change", "")),
+            password=str(form.get("password", "")),
+            site_ids=site_ids,
+        )
     except AccountError as error:
         return _page(request, moderator, error=str(error), status=422)
     return RedirectResponse(f"/moderate/users?done=Updated+{user.username}", status_code=303)

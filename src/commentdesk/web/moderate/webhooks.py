@@ -21,12 +21,23 @@ def webhooks_page(request: Request, moderator: Moderator = Depends(page_user)):
     endpoints = webhooks.endpoints(session, site_ids)
     counts = webhooks.delivery_counts(session, [endpoint.id for endpoint in endpoints])
     sites = {site.id: site for site in accounts.visible_sites(session, moderator.scope)}
-    return render(request, "moderate/webhooks.html", {
-        "me": moderator,
-        "rows": [(endpoint, sites.get(endpoint.site_id), counts[endpoint.id],
-                  webhooks.recent_deliveries(session, [endpoint.id], limit=DELIVERIES_SHOWN)) for endpoint in endpoints],
-        "retried": request.query_params.get("retried"),
-    })
+    return render(
+        request,
+        "moderate/webhooks.html",
+        {
+            "me": moderator,
+            "rows": [
+                (
+                    endpoint,
+                    sites.get(endpoint.site_id),
+                    counts[endpoint.id],
+                    webhooks.recent_deliveries(session, [endpoint.id], limit=DELIVERIES_SHOWN),
+                )
+                for endpoint in endpoints
+            ],
+            "retried": request.query_params.get("retried"),
+        },
+    )
 
 
 @router.post("/webhooks/{endpoint_id}/retry")

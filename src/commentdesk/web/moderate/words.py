@@ -31,15 +31,22 @@ HIGHLIGHTED_CODES = COMMENT_WORD_EVIDENCE
 
 
 # A report's reason code in words ("Reported: off topic").
-REPORTED_WORDS = {"abusive": N_("abusive"), "off_topic": N_("off topic"), "spam": N_("spam"), "other": N_("other"),
-                  "illegal_content": N_("illegal content")}
+REPORTED_WORDS = {
+    "abusive": N_("abusive"),
+    "off_topic": N_("off topic"),
+    "spam": N_("spam"),
+    "other": N_("other"),
+    "illegal_content": N_("illegal content"),
+}
 
 
 def reason_words(code: str) -> str:
     """A reason code in the moderator's words, in the language of the request."""
     if code.startswith("report_"):
         reason = code.removeprefix("report_")
-        return _("Reported: %(reason)s") % {"reason": _(REPORTED_WORDS[reason]) if reason in REPORTED_WORDS else reason.replace("_", " ")}
+        return _("Reported: %(reason)s") % {
+            "reason": _(REPORTED_WORDS[reason]) if reason in REPORTED_WORDS else reason.replace("_", " ")
+        }
     words = REASON_WORDS.get(code) or DECISION_REASONS.get(code)
     return _(words) if words else code.replace("_", " ").capitalize()
 
@@ -62,12 +69,18 @@ def undo_summary(result: ActionResult) -> str:
     decisions = sorted({_(verbs.get(action, action)) for action in result.undone.values()})
     states = sorted({_(now.get(status, status)) for status in result.statuses.values()})
     if len(result.undone) == 1:
-        (comment_id, _action), = result.undone.items()
+        ((comment_id, _action),) = result.undone.items()
         return _("Undid the %(decision)s of comment %(id)s: it is %(state)s again.") % {
-            "decision": decisions[0], "id": comment_id, "state": states[0]}
+            "decision": decisions[0],
+            "id": comment_id,
+            "state": states[0],
+        }
     return _("Undid the %(decisions)s of %(count)s comments (%(ids)s): now %(states)s again.") % {
-        "decisions": _(" and ").join(decisions), "count": len(result.undone),
-        "ids": ", ".join(str(comment_id) for comment_id in result.undone), "states": _(" or ").join(states)}
+        "decisions": _(" and ").join(decisions),
+        "count": len(result.undone),
+        "ids": ", ".join(str(comment_id) for comment_id in result.undone),
+        "states": _(" or ").join(states),
+    }
 
 
 @dataclass
