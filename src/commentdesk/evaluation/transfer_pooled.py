@@ -34,21 +34,10 @@ from commentdesk.evaluation.datasets import default_data_dir, load_abuse_set
 from commentdesk.evaluation.embedding_cache import embed_each_cached
 from commentdesk.evaluation.metrics import known_roc_auc
 from commentdesk.evaluation.train_abuse import fit_soft_logistic
+from commentdesk.evaluation.transfer import FOLD_SETS
 
-SETS = (
-    "c3",
-    "ucc",
-    "toxic_spans",
-    "kaggle_insults",
-    "cad",
-    "wiki_context",
-    "dynahate",
-    "implicit_hate",
-    "hatexplain",
-    "toxigen",
-    "olid",
-    "davidson",
-)
+# The same folds as evaluation/transfer.py, so the two tables compare set by set.
+SETS = FOLD_SETS
 TODAYS_SETS = ("c3", "ucc", "kaggle_insults", "olid", "davidson")
 TRAIN_ROWS, TEST_ROWS = 3000, 2000
 SET_TOTAL_WEIGHT = 1000.0

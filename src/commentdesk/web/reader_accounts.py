@@ -111,7 +111,7 @@ def sign_in(request: Request, article_id: int, reader_token: str = "", session: 
 
 @router.get("/comments/{comment_id}/edit", response_class=HTMLResponse)
 def edit_page(request: Request, comment_id: int, session: Session = Depends(db_session)):
-    from commentdesk.web.reader import _not_found, form_token, templates
+    from commentdesk.web.reader import _not_found
 
     comment = reading.comment(session, comment_id)
     if comment is None:
@@ -120,27 +120,29 @@ def edit_page(request: Request, comment_id: int, session: Session = Depends(db_s
         own_comments.own_comment(session, comment_id, _authorship(request, comment))
     except PostingError as error:
         return _back(request, comment.article_id, "error", error.message)
-    return templates.TemplateResponse(
-        request,
-        "edit_comment.html",
-        {
-            "comment": comment,
-            "article": comment.article,
-            "token": form_token(request, comment.article_id),
-            "errors": {},
-        },
-    )
+    return _edit_page(request, comment)
+
+
+def _edit_page(
+    request: Request, comment, *, errors: dict[str, str] | None = None, text: str | None = None, status_code: int = 200
+):
+    """The edit form, with the text the author sent and what was wrong with it when it is shown again."""
+    from commentdesk.web.reader import form_token, templates
+
+    context = {
+        "comment": comment,
+        "article": comment.article,
+        "token": form_token(request, comment.article_id),
+        "errors": errors or {},
+    }
+    if text is not None:
+        context["text"] = text
+    return templates.TemplateResponse(request, "edit_comment.html", context, status_code=status_code)
 
 
 @router.post("/comments/{comment_id}/edit", response_class=HTMLResponse)
 async def edit_form(request: Request, comment_id: int, session: Session = Depends(db_session)):
-    from commentdesk.web.reader import (
-        _not_found,
-        form_token,
-        outcome_message,
-        templates,
-        token_matches,
-    )
+    from commentdesk.web.reader import _not_found, outcome_message, token_matches
 
     comment = reading.comment(session, comment_id)
     if comment is None:
@@ -162,18 +164,7 @@ async def edit_form(request: Request, comment_id: int, session: Session = Depend
     except PostingError as error:
         if error.field != "text":
             return _back(request, comment.article_id, "error", error.message)
-        return templates.TemplateResponse(
-            request,
-            "edit_comment.html",
-            {
-                "comment": comment,
-                "article": comment.article,
-                "token": form_token(request, comment.article_id),
-                "errors": {"text": error.message},
-                "text": text,
-            },
-            status_code=error.status,
-        )
+        return _edit_page(request, comment, errors={"text": error.message}, text=text, status_code=error.status)
     told = outcome_of(edited.comment, edited.decision)
     if told.outcome == "published":
         return _back(request, comment.article_id, "published", _("Your comment is updated."), comment_id=comment.id)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from commentdesk.moderation.lookalikes import CONFUSABLES, LEET
 from commentdesk.moderation.models.weights_io import ModelLoadError, load_weights
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
@@ -39,85 +40,13 @@ CATEGORIES = ("insult", "threat", "identity_attack", "obscenity")
 # names the new version.
 LEXICAL_NORMALISER = "abuse-lexical-1"
 
-# Look-alike letters from other scripts that NFKC leaves alone (Cyrillic, Greek, IPA).
-_CONFUSABLES = str.maketrans(
-    {
-        "а": "a",
-        "в": "b",
-        "е": "e",
-        "ё": "e",
-        "к": "k",
-        "м": "m",
-        "н": "h",
-        "о": "o",
-        "р": "p",
-        "с": "c",
-        "т": "t",
-        "у": "y",
-        "х": "x",
-        "ѕ": "s",
-        "і": "i",
-        "ї": "i",
-        "ј": "j",
-        "ԁ": "d",
-        "ԛ": "q",
-        "ԝ": "w",
-        "ɡ": "g",
-        "ı": "i",
-        "ɑ": "a",
-        "ο": "o",
-        "α": "a",
-        "ε": "e",
-        "ι": "i",
-        "κ": "k",
-        "ν": "v",
-        "ρ": "p",
-        "τ": "t",
-        "υ": "u",
-        "χ": "x",
-        "ϲ": "c",
-        "ʏ": "y",
-        "ʜ": "h",
-        "ɪ": "i",
-        "ʟ": "l",
-        "ɴ": "n",
-        "ʀ": "r",
-        "ꜱ": "s",
-        "ᴀ": "a",
-        "ᴄ": "c",
-        "ᴅ": "d",
-        "ᴇ": "e",
-        "ᴋ": "k",
-        "ᴍ": "m",
-        "ᴏ": "o",
-        "ᴘ": "p",
-        "ᴛ": "t",
-        "ᴜ": "u",
-        "ᴠ": "v",
-        "ᴡ": "w",
-        "ᴢ": "z",
-    }
-)
+# The rules' look-alike tables (moderation/lookalikes.py) without the entries added after these
+# weights were trained; tests/moderation/models/test_frozen_lexical_tables.py pins what is left,
+# so a new entry there cannot change what this version reads.
+_ADDED_AFTER_LEXICAL_1 = frozenset("һոѵßøłđ9")
+_CONFUSABLES = {code: letter for code, letter in CONFUSABLES.items() if chr(code) not in _ADDED_AFTER_LEXICAL_1}
+_LEET = {code: letter for code, letter in LEET.items() if chr(code) not in _ADDED_AFTER_LEXICAL_1}
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff\u034f]")
-# Digits and symbols read as letters, only applied inside words that contain letters.
-_LEET = str.maketrans(
-    {
-        "0": "o",
-        "1": "i",
-        "3": "e",
-        "4": "a",
-        "5": "s",
-        "7": "t",
-        "8": "b",
-        "@": "a",
-        "$": "s",
-        "!": "i",
-        "|": "l",
-        "+": "t",
-        "€": "e",
-        "£": "l",
-    }
-)
 _LEET_CHARS = "0134578@$!|+€£"
 _WORD_EDGE_PUNCT = "\"'“”‘’()[]{}<>,.;:?!¡¿…-–—_*~`^"
 _MASK_INSIDE = re.compile(r"(?<=[a-z])[*#%&.\-_~^']+(?=[a-z])")
