@@ -139,6 +139,12 @@ def validate(author_name: str, email: str | None, text: str, max_chars: int) -> 
     return name, address, body
 
 
+def accepts_replies(parent: Comment, article: Article) -> bool:
+    """Whether readers may reply to `parent` under `article`: a published comment of that article,
+    not deleted by its author (the API and the reader pages ask the same)."""
+    return parent.article_id == article.id and parent.status == CommentStatus.PUBLISHED and parent.deleted_at is None
+
+
 class CommentPoster:
     """Moderates and stores comments. Reads first, then the models with no transaction open,
     then one short write transaction: a busy model never holds a database connection or, on
@@ -392,12 +398,7 @@ class CommentPoster:
         if parent_id is None:
             return None
         parent = comments.comment(session, parent_id)
-        if (
-            parent is None
-            or parent.article_id != article.id
-            or parent.status != CommentStatus.PUBLISHED
-            or parent.deleted_at is not None
-        ):
+        if parent is None or not accepts_replies(parent, article):
             raise PostingError(
                 "parent_not_found", _("The comment you are replying to is not available."), status=404, field="parent_id"
             )

@@ -23,11 +23,11 @@ from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.services import reading, reports
-from commentdesk.services.posting import PostingError, outcome_of
+from commentdesk.services.posting import PostingError, accepts_replies, outcome_of
 from commentdesk.services.reports import REPORT_REASONS
 from commentdesk.services.statements import statement_for
 from commentdesk.store import repository as repo
-from commentdesk.store.models import Article, Comment, CommentStatus
+from commentdesk.store.models import Article, Comment
 from commentdesk.store.repository import InvalidCursor
 from commentdesk.web import language, reader_accounts
 from commentdesk.web.templating import templates
@@ -109,14 +109,7 @@ def _reply_target(session: Session, article: Article, comment_id: int | None) ->
     if comment_id is None:
         return None
     comment = reading.comment(session, comment_id)
-    if (
-        comment is None
-        or comment.article_id != article.id
-        or comment.status != CommentStatus.PUBLISHED
-        or comment.deleted_at is not None
-    ):
-        return None
-    return comment
+    return comment if comment is not None and accepts_replies(comment, article) else None
 
 
 def _int_or_none(value) -> int | None:
