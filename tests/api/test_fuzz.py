@@ -25,8 +25,11 @@ CASES = 25
 # A webhook URL's host follows URL rules no pattern states whole (a numeric last label is an IPv4
 # address and must be one), and a site may hold only so many webhooks (409); whether a string is a
 # PEM public key of the chosen algorithm is checked by parsing it (422 invalid_sso_key): the same
-# check is left out for them.
+# check is left out for them. A page cursor is opaque (a position encoded by the server): a string
+# the server never gave out is refused, 400 invalid_cursor, however well it fits the document.
 STATEFUL = {
+    "GET /api/v1/articles/{article_id}/comments": [positive_data_acceptance],
+    "GET /api/v1/comments/{comment_id}/replies": [positive_data_acceptance],
     "PATCH /api/v1/policy": [positive_data_acceptance],
     "POST /api/v1/webhooks": [positive_data_acceptance],
     "PATCH /api/v1/webhooks/{webhook_id}": [positive_data_acceptance],
