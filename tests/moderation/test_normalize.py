@@ -34,3 +34,27 @@ def test_words_inside_other_words_do_not_match(text, entry):
 
 def test_punctuation_after_a_word_is_not_a_letter():
     assert normalise("idiot!").text == "idiot!"
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("I was *on* the bus when it happened.", "mong"),
+        ("Carry _on_ regardless, said the mayor.", "mong"),
+        ("She was **on** time, for once.", "mong"),
+    ],
+)
+def test_markdown_emphasis_is_not_a_mask(text, entry):
+    # Read as masks, the asterisks of "*on*" would hide the m and g of "mong".
+    assert word_pattern(entry).search(normalise(text).text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "entry", "span"),
+    [("what a f*ck*ng mess", "fucking", "f*ck*ng"), ("such a m*ng", "mong", "m*ng"), ("*uck off", "fuck*", "*uck")],
+)
+def test_masks_inside_words_still_hide_letters(text, entry, span):
+    normalised = normalise(text)
+    match = word_pattern(entry).search(normalised.text)
+    assert match is not None
+    assert normalised.original_span(*match.span()) == span

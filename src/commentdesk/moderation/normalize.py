@@ -60,11 +60,29 @@ def readings(text: str) -> tuple[NormalisedText, ...]:
     return (usual,) if joined.text == usual.text else (usual, joined)
 
 
+# Markdown emphasis around a whole word: "*on*", "__not__". Its markers are not masks: read
+# as masks, "*on*" would be "mong" with two letters hidden.
+_EMPHASIS = re.compile(r"(?<![\w*_])([*_]{1,2})[^\W\d_]+\1(?![\w*_])")
+
+
+def _emphasis_markers(text: str) -> set[int]:
+    """Indexes of the characters of `text` that mark emphasis rather than hide a letter."""
+    markers: set[int] = set()
+    for match in _EMPHASIS.finditer(text):
+        width = len(match.group(1))
+        markers.update(range(match.start(), match.start() + width))
+        markers.update(range(match.end() - width, match.end()))
+    return markers
+
+
 def _normalise(text: str, one_letter_words: bool = True) -> NormalisedText:
     chars: list[str] = []
     positions: list[int] = []
+    emphasis = _emphasis_markers(text) if ("*" in text or "_" in text) else set()
     for index, char in enumerate(text):
         if unicodedata.category(char) in {"Cf", "Mn"}:  # zero-width joiners, stray accents
+            continue
+        if index in emphasis:
             continue
         if char.isspace():
             # Phrase patterns are written with one space between words: "should  be\nshot" is the same threat.
