@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from commentdesk import __version__
 from commentdesk.api import admission, errors
 from commentdesk.api.admission import AdmissionControl
+from commentdesk.api.cached_reads import CachedReads
 from commentdesk.api.cors import PublicApiCORS
 from commentdesk.api.language_routes import router as language_router
 from commentdesk.api.limits import BodySizeLimit
@@ -110,6 +111,8 @@ def create_app(settings: Settings, models: Models | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     static_files.install(app)
+    # Fresh page-load reads answered before routing; inside admission control, so they take a turn.
+    app.add_middleware(CachedReads)
     # Inside CORS, so that a publisher's page can read a 503 and its Retry-After.
     app.add_middleware(
         AdmissionControl,

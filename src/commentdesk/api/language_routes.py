@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from commentdesk import i18n
+from commentdesk.api.cached_reads import API_PREFIX
 from commentdesk.api.deps import SessionReleasingRoute, calling_site, db_session
 from commentdesk.api.routes import ERRORS
 from commentdesk.bounds import DbText
@@ -18,7 +19,7 @@ from commentdesk.store import repository as repo
 from commentdesk.store.models import Site
 from commentdesk.web import language
 
-router = APIRouter(prefix="/api/v1", route_class=SessionReleasingRoute)
+router = APIRouter(prefix=API_PREFIX, route_class=SessionReleasingRoute)
 
 
 class CatalogueOut(BaseModel):

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from commentdesk.api import presenters
+from commentdesk.api.cached_reads import API_PREFIX
 from commentdesk.api.deps import (
     SessionReleasingRoute,
     calling_site,
@@ -37,7 +38,7 @@ from commentdesk.services.posting import outcome_of
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Site
 
-router = APIRouter(prefix="/api/v1", route_class=SessionReleasingRoute)
+router = APIRouter(prefix=API_PREFIX, route_class=SessionReleasingRoute)
 
 
 @router.post(

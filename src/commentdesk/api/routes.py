@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from commentdesk.api import presenters
+from commentdesk.api.cached_reads import API_PREFIX, article_by_url_key, thread_first_page_key
 from commentdesk.api.deps import SessionReleasingRoute, calling_site, client_address, db_session
 from commentdesk.api.errors import RETRY_AFTER_SECONDS, ApiError, invalid
 from commentdesk.api.schemas import (
@@ -47,7 +48,7 @@ from commentdesk.services.statements import Statement, statement_for
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, CommentStatus, Site
 
-router = APIRouter(prefix="/api/v1", route_class=SessionReleasingRoute)
+router = APIRouter(prefix=API_PREFIX, route_class=SessionReleasingRoute)
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut, "description": text}
     for status, text in {
@@ -116,7 +117,7 @@ def put_article(
 async def lookup_article(
     request: Request, site: Annotated[DbText, Query(max_length=64)], url: Annotated[DbText, Query(max_length=2000)]
 ):
-    key = ("article-by-url", site, url)
+    key = article_by_url_key(site, url)
     cached = cache_of(request).fresh(key)
     if cached is None:
         cached = await run_in_threadpool(_looked_up_article, request, key, site, url)
@@ -165,7 +166,7 @@ async def read_thread(
     limit: int | None = Query(default=None, ge=1, le=repo.MAX_PAGE_SIZE),
 ):
     # Only the first page is kept: it is what every page load asks for.
-    key = ("thread", article_id, limit) if cursor is None else None
+    key = thread_first_page_key(article_id, limit) if cursor is None else None
     cached = cache_of(request).fresh(key, article_id) if key is not None else None
     if cached is None:
         cached = await run_in_threadpool(_thread_page, request, key, article_id, cursor, limit)
