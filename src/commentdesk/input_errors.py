@@ -14,6 +14,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 EXIT_BAD_INPUT = 2
 
@@ -22,19 +23,16 @@ class InputError(Exception):
     """A file, folder or database a command reads is missing or unusable; the message says what to do."""
 
 
-def require_dir(path: Path, what: str, fix: str) -> Path:
-    if not path.exists():
-        raise InputError(f"{what} {path} does not exist. {fix}")
-    if not path.is_dir():
-        raise InputError(f"{what} {path} is not a folder. {fix}")
-    return path
+# What each kind of path must be, and how the report names the wrong one.
+_PATH_KINDS = {"folder": Path.is_dir, "file": Path.is_file}
 
 
-def require_file(path: Path, what: str, fix: str) -> Path:
+def require_path(path: Path, kind: Literal["folder", "file"], what: str, fix: str) -> Path:
+    """`path` if it exists and is a `kind`; otherwise InputError naming `what` is wrong and the `fix`."""
     if not path.exists():
         raise InputError(f"{what} {path} does not exist. {fix}")
-    if not path.is_file():
-        raise InputError(f"{what} {path} is not a file. {fix}")
+    if not _PATH_KINDS[kind](path):
+        raise InputError(f"{what} {path} is not a {kind}. {fix}")
     return path
 
 
@@ -48,7 +46,7 @@ def require_database(url: str, fix: str) -> str:
     except ArgumentError:
         raise InputError(f"{url!r} is not a database URL (e.g. sqlite:///data/commentdesk.sqlite3). {fix}") from None
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        require_file(Path(parsed.database), "the database", fix)
+        require_path(Path(parsed.database), "file", "the database", fix)
     return url
 
 

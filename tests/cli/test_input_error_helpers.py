@@ -14,21 +14,20 @@ from commentdesk.input_errors import (
     one_line,
     reports_input_errors,
     require_database,
-    require_dir,
-    require_file,
+    require_path,
 )
 
 
 def test_a_missing_or_wrong_kind_of_path_is_named_with_the_fix(tmp_path):
     with pytest.raises(InputError, match=r"the data folder .*missing does not exist\. Point --data-dir at it\."):
-        require_dir(tmp_path / "missing", "the data folder", "Point --data-dir at it.")
+        require_path(tmp_path / "missing", "folder", "the data folder", "Point --data-dir at it.")
     (tmp_path / "file.txt").write_text("x")
     with pytest.raises(InputError, match="is not a folder"):
-        require_dir(tmp_path / "file.txt", "the data folder", "fix")
+        require_path(tmp_path / "file.txt", "folder", "the data folder", "fix")
     with pytest.raises(InputError, match="is not a file"):
-        require_file(tmp_path, "the labeled file", "fix")
-    assert require_file(tmp_path / "file.txt", "the labeled file", "fix") == tmp_path / "file.txt"
-    assert require_dir(tmp_path, "the data folder", "fix") == tmp_path
+        require_path(tmp_path, "file", "the labeled file", "fix")
+    assert require_path(tmp_path / "file.txt", "file", "the labeled file", "fix") == tmp_path / "file.txt"
+    assert require_path(tmp_path, "folder", "the data folder", "fix") == tmp_path
 
 
 def test_a_database_to_read_must_exist_when_it_is_a_file(tmp_path):

@@ -67,6 +67,16 @@ def test_a_useless_score_gets_the_safe_default_reject_level():
     assert chosen["reject"] >= 0.9 and chosen["hold"] >= 0.05
 
 
+def test_a_very_high_hold_level_caps_the_reject_level_at_one():
+    # Legitimate comments that score near 1 push the hold level past 0.9: the reject level stays a
+    # probability (1.0: nothing below certainty is rejected) and is never below the hold level.
+    prob = np.concatenate([np.linspace(0.9, 0.999, 100), np.full(100, 0.999)])
+    y = np.concatenate([np.zeros(100), np.ones(100)])
+    chosen = train_abuse.choose_thresholds(prob, y)
+    assert chosen["hold"] > 0.9
+    assert chosen["reject"] == 1.0
+
+
 def test_news_sets_weigh_the_same_whatever_their_size():
     sets = np.array(["c3"] * 10 + ["ucc"] * 30 + ["seeds"] * 2 + ["olid"] * 5)
     weights = train_abuse.news_balance_weights(sets)

@@ -86,6 +86,26 @@ def test_a_threat_next_to_a_quotation_is_still_made():
     assert find_threats('"Traitors", all of them. They should be shot.', DEFAULT_THREAT_PATTERNS) == ["should be shot"]
 
 
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ('They "should" be shot', '"should" be shot'),
+        ("they 'should' be shot", "'should' be shot"),
+        ("They \u201cshould\u201d be shot", "\u201cshould\u201d be shot"),
+        ("They \u2018should\u2019 be shot", "\u2018should\u2019 be shot"),
+        ('They should be "shot"', 'should be "shot"'),
+        ('I\'ll "kill" you', 'I\'ll "kill" you'),
+    ],
+)
+def test_quotation_marks_around_one_word_do_not_hide_a_threat(text, span):
+    # One word in quotation marks stresses it; it quotes no one.
+    assert find_threats(text, DEFAULT_THREAT_PATTERNS) == [span]
+
+
+def test_a_quoted_single_word_is_still_reported_speech_when_the_match_is_inside_it():
+    assert find_threats('The banner just said "kill" in red letters.', [r"\bkill\b"]) == []
+
+
 def test_quoted_ranges_need_a_closing_mark_and_bounded_length():
     assert quoted_ranges('he said "hello" and “bye”') == [(8, 15), (20, 25)]
     assert quoted_ranges('an "unclosed quotation') == []

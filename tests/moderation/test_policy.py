@@ -108,9 +108,10 @@ def test_unknown_settings_are_refused_by_name():
 
 
 def test_a_reject_threshold_below_its_hold_threshold_is_refused():
-    with pytest.raises(ValidationError, match="reject threshold must not be below its hold threshold"):
+    # The message names both settings and their values, so a moderator sees which to change.
+    with pytest.raises(ValidationError, match="must not be below its hold threshold: abuse_reject is 0.7, abuse_hold is 0.8"):
         Policy.from_dict({"abuse_hold": 0.8, "abuse_reject": 0.7})
-    with pytest.raises(ValidationError, match="reject threshold"):
+    with pytest.raises(ValidationError, match="spam_reject is 0.5, spam_hold is 0.6"):
         Policy.from_dict({"spam_hold": 0.6, "spam_reject": 0.5})
     assert Policy.from_dict({"spam_hold": 0.6, "spam_reject": 0.6}).spam_reject == 0.6
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import ValidationError
 
 from commentdesk.moderation import policy as policy_module
 from commentdesk.moderation.policy import Policy, recommended_thresholds
@@ -26,6 +27,7 @@ def weights_dir(tmp_path, monkeypatch):
     """A weights folder the test writes; the shipped thresholds are read again afterwards."""
     monkeypatch.setattr(policy_module, "WEIGHTS_DIR", tmp_path)
     recommended_thresholds.cache_clear()
+    policy_module._reject_not_below_hold.cache_clear()  # its warning is said once per pair of levels
     yield tmp_path
     recommended_thresholds.cache_clear()
 
@@ -90,6 +92,22 @@ def test_a_site_overrides_what_the_weights_recommend(weights_dir):
     write(weights_dir, "abuse", {"hold": 0.4, "reject": 0.8})
     assert Policy.from_dict({"abuse_hold": 0.6}).abuse_hold == 0.6
     assert Policy.from_dict({"abuse_hold": 0.6}).abuse_reject == 0.8
+
+
+def test_shipped_levels_out_of_order_raise_the_reject_level_with_a_warning_instead_of_failing(weights_dir, caplog):
+    write(weights_dir, "abuse", {"hold": 0.95, "reject": 0.9})
+    policy = Policy.for_site(None)
+    assert (policy.abuse_hold, policy.abuse_reject) == (0.95, 0.95)
+    assert "reject (0.9) below hold (0.95)" in caplog.text
+    # A site's own levels still apply on top, when they are in order.
+    assert Policy.for_site({"abuse_reject": 0.98}).abuse_reject == 0.98
+    assert Policy.for_site({"abuse_hold": 0.6}).abuse_reject == 0.95
+
+
+def test_a_moderator_is_still_refused_a_reject_level_below_the_hold_level(weights_dir):
+    write(weights_dir, "abuse", {"hold": 0.95, "reject": 0.9})
+    with pytest.raises(ValidationError, match="abuse_reject is 0.9, abuse_hold is 0.95"):
+        Policy.updated(None, {"abuse_reject": 0.9})
 
 
 def test_a_stored_pattern_that_no_longer_compiles_gives_back_the_default_patterns(caplog):

@@ -138,6 +138,15 @@ def test_a_call_past_its_wait_is_given_up(served):
     assert models.call("slow", 0.0) == "late"  # the connection still works
 
 
+def test_an_argument_that_cannot_be_sent_is_refused_and_leaves_no_call_waiting(served):
+    models = worker(served[0]).load()
+    with pytest.raises(TypeError, match="the arguments of 'article_passages' cannot be sent to the moderation process"):
+        models.article_passages(threading.Lock(), "Body.")
+    assert models._pending == {}
+    passages, _vectors = models.article_passages("Title", "Body.")  # the connection still works
+    assert passages == ["Title", "Body."]
+
+
 def test_an_unreachable_process_holds_comments_instead_of_failing_them(tmp_path):
     models = worker(str(tmp_path / "nobody.sock"), connect_within_s=0)
     with pytest.raises(ModerationUnavailable, match="not reachable"):

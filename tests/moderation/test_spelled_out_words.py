@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from commentdesk.moderation.normalize import normalise, readings
+from commentdesk.moderation.normalize import normalise, readings, word_edges
 from commentdesk.moderation.phases import threats, wordlists
 from commentdesk.moderation.policy import DEFAULT_BANNED_WORDS, DEFAULT_SUSPECT_WORDS, Policy
 from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals
@@ -111,3 +111,52 @@ def test_phrase_patterns_read_both_ways_too():
 
 def test_default_slurs_spelled_out_after_a_word_are_rejected():
     assert wordlists.find_words("you r e t a r d", DEFAULT_BANNED_WORDS) == ["r e t a r d"]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("I a m a n i d i o t", "i d i o t"),
+        ("y o u a r e a n i d i o t", "i d i o t"),
+        ("w h a t a n i d i o t y o u a r e", "i d i o t"),
+        ("I.A.M.A.N.I.D.I.O.T", "I.D.I.O.T"),
+        ("honestly y o u a r e s u c h a m o r o n", "m o r o n"),
+    ],
+)
+def test_a_sentence_spelled_out_letter_by_letter_is_held_for_the_insult_in_it(text, span):
+    # Spelled out whole, the sentence has no spaces between its words: the insult is found between
+    # the function words around it ("i am an" + "idiot").
+    result = wordlists.check(candidate(text), ModelSignals(), Policy())
+    assert result.decision == HOLD
+    assert result.reasons[0].code == "suspect_word"
+    assert result.reasons[0].evidence == [span]
+
+
+def test_a_slur_in_a_spelled_out_sentence_is_rejected():
+    result = wordlists.check(candidate("y o u r e t a r d"), ModelSignals(), Policy())
+    assert result.decision == REJECT and result.reasons[0].evidence == ["r e t a r d"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "f i r e r e t a r d a n t",  # "fire" is no function word: "retard" starts nowhere a word may
+        "I a m a z e d by the vote",
+        "w h a t a n i d i o m",
+    ],
+)
+def test_a_spelled_out_sentence_without_an_insult_is_published(text):
+    assert wordlists.check(candidate(text), ModelSignals(), Policy()).decision is None
+
+
+def test_a_word_inside_a_longer_spelled_out_word_is_not_an_insult():
+    # A site listing "ass" must not catch a spelled-out "assessment": nothing after "ass" reads as words.
+    assert wordlists.find_words("a s s e s s m e n t of the budget", ["ass"]) == []
+    assert wordlists.find_words("y o u a r e a n a s s", ["ass"]) == ["a s s"]
+
+
+def test_words_in_a_spelled_out_sentence_start_and_end_next_to_function_words():
+    starts, ends = word_edges("iamanidiot")
+    assert 5 in starts and ends == [10]  # "i am an" + "idiot"
+    starts, ends = word_edges("assessment")
+    assert starts == [0, 1, 2] and ends == [10]  # "a" or "as" may lead, but nothing follows a word inside

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from commentdesk.input_errors import InputError, reports_input_errors, require_dir, require_file
+from commentdesk.input_errors import InputError, reports_input_errors, require_path
 
 EVAL_SETS = ("c3", "ucc", "kaggle_insults", "olid", "wiki", "bias_madlibs", "robustness", "semeval", "all")
 # What to do when a labeled set is missing or unreadable (printed after the one-line error).
@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
 def run_transfer_eval(args: argparse.Namespace) -> int:
     from commentdesk.evaluation import transfer
 
-    data_dir = require_dir(labeled_data(args), "the labeled data folder", DATA_FIX)
+    data_dir = require_path(labeled_data(args), "folder", "the labeled data folder", DATA_FIX)
     results = transfer.run_transfer(data_dir, args.out / "transfer.json", cache_dir=args.cache_dir)
     previous = None
     if args.weights_dir:  # a model of the previous kind to compare with, on the same rows
@@ -150,9 +150,9 @@ def run_policy_eval(args: argparse.Namespace) -> int:
         models.abuse, models.relevance = load_abuse_model(args.weights_dir), RelevanceModel.load(args.weights_dir)
         if hasattr(models.abuse, "branch_state"):
             models.embedder.attach_branch(models.abuse.branch_state)
-    require_file(args.file, "the labeled file", FILE_FIX)
+    require_path(args.file, "file", "the labeled file", FILE_FIX)
     if args.articles:
-        require_file(args.articles, "the articles file", FILE_FIX)
+        require_path(args.articles, "file", "the articles file", FILE_FIX)
     try:
         result = evaluate_policy_file(args.file, args.articles, args.out, Scorer(models=models))
     except LabeledFileError as error:

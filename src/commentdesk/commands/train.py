@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from commentdesk.commands.evaluate import DATA_FIX, labeled_data
-from commentdesk.input_errors import InputError, reports_input_errors, require_database, require_dir
+from commentdesk.input_errors import InputError, reports_input_errors, require_database, require_path
 
 DECISIONS_FIX = "--decisions-from-db takes the URL of a commentdesk database, e.g. sqlite:///data/commentdesk.sqlite3."
 
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
     models_dir = args.models_dir or settings_from().resolved_models_dir()
     current_dir = active_weights_dir(models_dir) or WEIGHTS_DIR
-    data_dir = require_dir(labeled_data(args), "the labeled data folder", DATA_FIX)
+    data_dir = require_path(labeled_data(args), "folder", "the labeled data folder", DATA_FIX)
     decisions = []
     if args.decisions_from_db:
         labels = _human_labels(require_database(args.decisions_from_db, DECISIONS_FIX), args.site)

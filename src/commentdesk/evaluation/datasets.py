@@ -17,7 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-CATEGORIES = ("insult", "threat", "identity_attack", "obscenity")
+# The abuse model's categories are the one list; every set's category labels are laid out by it.
+from commentdesk.moderation.models.abuse import CATEGORIES
+
 ABUSE_SETS = ("c3", "ucc", "kaggle_insults", "olid", "davidson", "wiki", "bias_madlibs")
 
 csv.field_size_limit(10_000_000)

@@ -424,7 +424,8 @@ def choose_thresholds(
     prob: np.ndarray, y: np.ndarray, max_false_hold: float = 0.05, reject_precision: float = 0.9
 ) -> dict[str, float]:
     """hold: lowest threshold holding at most ``max_false_hold`` of legitimate comments;
-    reject: lowest threshold whose precision reaches ``reject_precision`` (at least 0.9)."""
+    reject: lowest threshold whose precision reaches ``reject_precision`` (at least 0.9 and 0.1 above
+    hold, but never above 1.0: a hold level near 1 leaves nothing to reject automatically)."""
     legit = np.sort(prob[y == 0])
     hold = float(legit[int(np.ceil((1 - max_false_hold) * len(legit))) - 1])
     reject = 0.95
@@ -433,7 +434,7 @@ def choose_thresholds(
         if flagged.sum() >= 10 and y[flagged].mean() >= reject_precision:
             reject = float(t)
             break
-    return {"hold": round(max(hold, 0.05), 3), "reject": round(max(reject, 0.9, hold + 0.1), 3)}
+    return {"hold": round(max(hold, 0.05), 3), "reject": round(min(max(reject, 0.9, hold + 0.1), 1.0), 3)}
 
 
 def evidence_threshold(

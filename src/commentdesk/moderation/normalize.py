@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from commentdesk.moderation.function_words import FUNCTION_WORDS
 from commentdesk.moderation.lookalikes import CONFUSABLES, LEET
 
 # CONFUSABLES and LEET: the one look-alike table (moderation/lookalikes.py).
@@ -25,6 +26,9 @@ class NormalisedText:
     # each run of white space one space
     positions: tuple[int, ...]  # positions[i] = index in the original of text[i]
     original: str
+    # (start, end) in `text` of each run of letters that was spelled out one by one, joined: the
+    # spaces between its words, if it held several, are lost (see `word_edges`).
+    spelled_out: tuple[tuple[int, int], ...] = ()
 
     def original_span(self, start: int, end: int) -> str:
         """The original characters behind text[start:end]."""
@@ -100,8 +104,8 @@ def _normalise(text: str, one_letter_words: bool = True) -> NormalisedText:
             chars.append(folded)
             positions.append(index)
     folded_text = "".join(chars)
-    joined, joined_positions = _join_spelled_out(folded_text, positions, one_letter_words)
-    return NormalisedText(joined, tuple(joined_positions), text)
+    joined, joined_positions, runs = _join_spelled_out(folded_text, positions, one_letter_words)
+    return NormalisedText(joined, tuple(joined_positions), text, tuple(runs))
 
 
 # Three or more single letters with the same separator between them: "f u c k", "i.d.i.o.t".
@@ -110,9 +114,12 @@ _SPELLED_OUT = re.compile(r"(?<![a-z0-9])[a-z*#%_?]([ \t.\-_,·•~'\"]+)(?:[a-z
 _ONE_LETTER_WORDS = "ai"
 
 
-def _join_spelled_out(text: str, positions: list[int], one_letter_words: bool = True) -> tuple[str, list[int]]:
+def _join_spelled_out(
+    text: str, positions: list[int], one_letter_words: bool = True
+) -> tuple[str, list[int], list[tuple[int, int]]]:
     out: list[str] = []
     out_positions: list[int] = []
+    runs: list[tuple[int, int]] = []
     cursor = 0
     for match in _SPELLED_OUT.finditer(text):
         start = match.start()
@@ -122,13 +129,46 @@ def _join_spelled_out(text: str, positions: list[int], one_letter_words: bool = 
             start = letters[0]
         out.extend(text[cursor:start])
         out_positions.extend(positions[cursor:start])
+        run_start = len(out)
         for offset in letters:
             out.append(text[offset])
             out_positions.append(positions[offset])
+        runs.append((run_start, len(out)))
         cursor = match.end()
     out.extend(text[cursor:])
     out_positions.extend(positions[cursor:])
-    return "".join(out), out_positions
+    return "".join(out), out_positions, runs
+
+
+_LONGEST_FUNCTION_WORD = max(map(len, FUNCTION_WORDS))
+
+
+def word_edges(letters: str) -> tuple[list[int], list[int]]:
+    """Where a word may start and where it may end in letters spelled out without the spaces
+    between words, as two ascending lists of offsets.
+
+    "I a m a n i d i o t" joins to "iamanidiot": a word may start where function words lead up to
+    it from the first letter (5 after "i am an", and 3 after "i am", ...) and end where function
+    words follow it to the last letter (here only at the end, 10). Which of these is the word only
+    a word list can tell: "idiot" fits from 5 to 10; "ass" fits at the start of "assessment" but
+    "essment" is no run of function words, so "ass" does not end there.
+    """
+    size = len(letters)
+    starts = [False] * (size + 1)
+    starts[0] = True
+    for offset in range(size):
+        if starts[offset]:
+            for length in range(1, min(_LONGEST_FUNCTION_WORD, size - offset) + 1):
+                if letters[offset : offset + length] in FUNCTION_WORDS:
+                    starts[offset + length] = True
+    ends = [False] * (size + 1)
+    ends[size] = True
+    for offset in range(size, 0, -1):
+        if ends[offset]:
+            for length in range(1, min(_LONGEST_FUNCTION_WORD, offset) + 1):
+                if letters[offset - length : offset] in FUNCTION_WORDS:
+                    ends[offset - length] = True
+    return [offset for offset in range(size) if starts[offset]], [offset for offset in range(1, size + 1) if ends[offset]]
 
 
 def word_pattern(entry: str) -> re.Pattern[str] | None:

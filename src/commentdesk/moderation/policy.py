@@ -136,6 +136,30 @@ def _model_default(model: str, key: str, fallback: float) -> float:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else fallback
 
 
+def _default_abuse_hold() -> float:
+    return _model_default("abuse", "hold", 0.5)
+
+
+def _default_abuse_reject() -> float:
+    """The shipped reject level, raised to the shipped hold level if it is below it: a weights file
+    out of order must not stop every site's comments (a moderator's setting out of order is refused)."""
+    return _reject_not_below_hold(_default_abuse_hold(), _model_default("abuse", "reject", 0.93))
+
+
+@lru_cache(maxsize=8)
+def _reject_not_below_hold(hold: float, reject: float) -> float:
+    # Cached by value: every policy of every request reads the defaults, the warning is said once.
+    if reject >= hold:
+        return reject
+    log.warning(
+        "the shipped abuse thresholds put reject (%s) below hold (%s): using %s for both; check the weights' abuse.json",
+        reject,
+        hold,
+        hold,
+    )
+    return hold
+
+
 # A probability threshold: a JSON number from 0 to 1 (an integer 0 or 1 is a number too, a boolean is not).
 Threshold = Annotated[float, Field(ge=0, le=1, strict=True)]
 Word = Annotated[DbText, Field(min_length=1, max_length=100)]
@@ -152,8 +176,8 @@ DEFAULT_REDRESS = (
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    abuse_hold: Threshold = Field(default_factory=lambda: _model_default("abuse", "hold", 0.5))
-    abuse_reject: Threshold = Field(default_factory=lambda: _model_default("abuse", "reject", 0.93))
+    abuse_hold: Threshold = Field(default_factory=_default_abuse_hold)
+    abuse_reject: Threshold = Field(default_factory=_default_abuse_reject)
     # The harm model's heads: threats, wishing or calling for violence; sexual harassment. A score
     # at or above its level holds the comment for a person (never rejects: context decides).
     violence_hold: Threshold = Field(default_factory=lambda: _model_default("harm", "violence", 0.8))
@@ -215,8 +239,12 @@ class Policy(BaseModel):
 
     @model_validator(mode="after")
     def _thresholds_in_order(self) -> Policy:
-        if self.abuse_reject < self.abuse_hold or self.spam_reject < self.spam_hold:
-            raise ValueError("a reject threshold must not be below its hold threshold")
+        for kind in ("abuse", "spam"):
+            hold, reject = getattr(self, f"{kind}_hold"), getattr(self, f"{kind}_reject")
+            if reject < hold:
+                raise ValueError(
+                    f"a reject threshold must not be below its hold threshold: {kind}_reject is {reject}, {kind}_hold is {hold}"
+                )
         return self
 
     @classmethod

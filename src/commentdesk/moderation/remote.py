@@ -30,6 +30,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Connection, Listener
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 from commentdesk.moderation.types import Candidate, ModelSignals
@@ -176,10 +177,17 @@ class RemoteModels:
         connection = self._connect()
         with self._lock:
             call_id = next(self._ids)
+        try:
+            # Pickled before the call is registered as waiting (`send` would pickle it later): an
+            # argument that cannot be pickled is the caller's mistake, not a broken connection.
+            message = ForkingPickler.dumps((call_id, name, args, kwargs))
+        except Exception as error:
+            raise TypeError(f"the arguments of {name!r} cannot be sent to the moderation process: {error}") from error
+        with self._lock:
             self._pending[call_id] = (connection, future)
         try:
             with self._send_lock:
-                connection.send((call_id, name, args, kwargs))
+                connection.send_bytes(message)
         except (OSError, ValueError) as error:
             self._drop(connection, f"the moderation process went away ({error})")
         try:

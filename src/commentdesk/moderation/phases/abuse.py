@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from commentdesk.i18n import N_
+from commentdesk.moderation.function_words import FUNCTION_WORDS
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import (
     HOLD,
@@ -22,17 +23,10 @@ CATEGORY_WORDS = {
 ABUSIVE_LANGUAGE = N_("abusive language")
 
 
-# Function words carry no abuse of their own; a linear model can still lean on them, but showing
-# them to a moderator as "the words that drove the score" would mislead.
-_FUNCTION_WORDS = frozenset(
-    """a an the and or but if of to in on at by for with from as is are was were be been am
-i you he she it we they me him her us them my your his its our their this that these those who whom which what
-not no so do does did have has had will would can could should just than then there here up out""".split()
-)
-
-
 def meaningful_evidence(evidence: list[str]) -> list[str]:
-    return [item for item in evidence if len(item.strip()) >= 3 and item.strip().lower() not in _FUNCTION_WORDS]
+    # Function words carry no abuse of their own; a linear model can still lean on them, but showing
+    # them to a moderator as "the words that drove the score" would mislead.
+    return [item for item in evidence if len(item.strip()) >= 3 and item.strip().lower() not in FUNCTION_WORDS]
 
 
 def _kind(categories: dict[str, float]) -> str:

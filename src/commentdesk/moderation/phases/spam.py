@@ -13,7 +13,9 @@ from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, 
 LINK = re.compile(
     r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+\.(?:com|net|org|info|biz|ru|xyz|top|io|co|ly|me|shop|site|online)(?:/[^\s<>\"')\]]*)?\b"
 )
-PHONE = re.compile(r"(?<!\d)(?:\+?\d[\s\-.()]*){9,14}\d(?!\d)")
+# Ten to fifteen digits with the usual separators; an area code in brackets ("(020) 7946 0958")
+# starts at its bracket, so the number is shown as written.
+PHONE = re.compile(r"(?<!\d)\(?(?:\+?\d[\s\-.()]*){9,14}\d(?!\d)")
 CONTACT_BAIT = re.compile(
     r"(?i)\b(?:whats\s*app|telegram|dm me|message me|contact me|call me|text me|earn \$?\d+|"
     r"work(?:ing)? from home|make money|per hour from home|click here|visit my (?:site|profile|page)|"

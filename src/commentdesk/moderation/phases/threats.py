@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from commentdesk.i18n import N_
-from commentdesk.moderation.normalize import readings
+from commentdesk.moderation.normalize import NormalisedText, readings
 from commentdesk.moderation.patterns import compile_patterns
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, Candidate, ModelSignals, PhaseResult, Reason
@@ -26,13 +26,35 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _QUOTED.finditer(text)]
 
 
+# Quotation marks, straight and typographic, around one word: 'They "should" be shot' stresses the
+# word (or doubts it), it quotes no one, and the phrase patterns are written without the marks.
+_QUOTE_MARKS = "\"'“”„‟‘’‚‛«»"
+_ONE_QUOTED_WORD = re.compile(rf"(?<![a-z0-9])([{_QUOTE_MARKS}])[a-z0-9]+(?:['’-][a-z0-9]+)*([{_QUOTE_MARKS}])(?![a-z0-9])")
+
+
+def without_quote_marks_around_words(normalised: NormalisedText) -> tuple[NormalisedText, set[int]]:
+    """The normalised text less the quotation marks around single words, still mapped to the
+    original, and where those marks are in the original."""
+    removed = {match.start(group) for match in _ONE_QUOTED_WORD.finditer(normalised.text) for group in (1, 2)}
+    if not removed:
+        return normalised, set()
+    kept = [index for index in range(len(normalised.text)) if index not in removed]
+    view = NormalisedText(
+        "".join(normalised.text[index] for index in kept),
+        tuple(normalised.positions[index] for index in kept),
+        normalised.original,
+    )
+    return view, {normalised.positions[index] for index in removed}
+
+
 def find_threats(text: str, patterns: list[str]) -> list[str]:
     """The phrases that match a pattern, except those wholly inside quotation marks
     ('one commenter says the minister "deserves to be shot"' reports a threat, it makes none)."""
     quoted = quoted_ranges(text)
     spans = []
     # RE2, never Python's backtracking engine: a site's pattern must not be able to stall the process.
-    for normalised in readings(text):
+    for reading in readings(text):
+        normalised, marks = without_quote_marks_around_words(reading)
         for pattern in compile_patterns(tuple(patterns)):
             for match in pattern.finditer(normalised.text):
                 start, end = match.span()
@@ -41,7 +63,12 @@ def find_threats(text: str, patterns: list[str]) -> list[str]:
                 first, last = normalised.positions[start], normalised.positions[end - 1]
                 if any(low <= first and last < high for low, high in quoted):
                     continue
-                span = normalised.original_span(start, end)
+                # A quoted word at either end is shown with its mark: '"should" be shot', not 'should" be shot'.
+                if first - 1 in marks:
+                    first -= 1
+                if last + 1 in marks:
+                    last += 1
+                span = text[first : last + 1]
                 if span not in spans:
                     spans.append(span)
     return spans
