@@ -20,15 +20,13 @@ import collections
 import itertools
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from server import commentdesk_serve
 from sqlalchemy import MetaData, insert
 
 from commentdesk.services.sites import create_site
@@ -167,49 +165,6 @@ def seed(url: str, articles: int, comments: int) -> list[int]:
     return ids
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(url: str, data_dir: str, port: int, models: bool, extra: list[str]) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "commentdesk.cli",
-        "serve",
-        "--data-dir",
-        data_dir,
-        "--database-url",
-        url,
-        "--port",
-        str(port),
-        "--secret-key",
-        "bench",
-        "--load-models" if models else "--no-load-models",
-        *extra,
-    ]
-    server = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=open(os.path.join(data_dir, "server.log"), "w"),
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-    )
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"server exited; see {data_dir}/server.log")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=2).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    server.kill()
-    raise SystemExit("server did not start within 300 s")
-
-
 class Tally:
     def __init__(self) -> None:
         self.latencies: list[float] = []
@@ -320,26 +275,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         url = args.database_url or f"sqlite:///{scratch}/bench.sqlite3"
         ids = seed(url, articles=20, comments=args.comments)
-        port = free_port()
-        server = start_server(url, scratch, port, args.models, args.server_args)
-        try:
+        with commentdesk_serve(url, scratch, args.models, args.server_args) as (base, _server):
             print(
                 f"database: {url.split(':')[0]}, models: {'on' if args.models else 'off'}, {args.seconds:.0f} s per run, cores: {os.cpu_count()}"
             )
             print(f"{'scenario':>8} {'c':>4} {'answered/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'2xx':>7}   other answers")
             for scenario in args.scenarios.split(","):
                 for concurrency in (int(c) for c in args.concurrency.split(",")):
-                    tally, elapsed = asyncio.run(
-                        drive(f"http://127.0.0.1:{port}", scenario, ids, concurrency, args.seconds, args.timeout)
-                    )
+                    tally, elapsed = asyncio.run(drive(base, scenario, ids, concurrency, args.seconds, args.timeout))
                     report(scenario, concurrency, tally, elapsed)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:  # a server stuck on its requests does not stop gracefully
-                server.kill()
-                server.wait()
 
 
 if __name__ == "__main__":

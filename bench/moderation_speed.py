@@ -17,11 +17,11 @@ import resource
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from server import uvicorn_thread
 from tqdm import tqdm
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -117,7 +117,6 @@ def _timed(pipeline, candidate, policy) -> float:
 
 def http_bench(models, articles, cases, args) -> None:
     import httpx
-    import uvicorn
 
     from commentdesk.app import create_app
     from commentdesk.config import Settings
@@ -125,60 +124,52 @@ def http_bench(models, articles, cases, args) -> None:
 
     with tempfile.TemporaryDirectory() as scratch:
         app = create_app(Settings(data_dir=Path(scratch)), models=models)
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        base = f"http://127.0.0.1:{port}"
-        with app.state.sessions() as session:
-            _site, key = create_site(
-                session,
-                "bench",
-                "Bench",
-                policy={
-                    "flood_per_minute_commenter": 10**6,
-                    "flood_per_minute_address": 10**6,
-                    "refuse_per_minute_address": 10**6,
-                    "duplicate_window_minutes": 0,
-                },
-            )
-            session.commit()
-        ids = {}
-        with httpx.Client(base_url=base, timeout=60) as client:
-            for name, article in articles.items():
-                body = {"url": f"https://bench.example/{name}", "title": article["title"], "body": article["body"]}
-                ids[name] = client.put("/api/v1/articles", json=body, headers={"Authorization": f"Bearer {key}"}).json()["id"]
+        with uvicorn_thread(app) as base:
+            with app.state.sessions() as session:
+                _site, key = create_site(
+                    session,
+                    "bench",
+                    "Bench",
+                    policy={
+                        "flood_per_minute_commenter": 10**6,
+                        "flood_per_minute_address": 10**6,
+                        "refuse_per_minute_address": 10**6,
+                        "duplicate_window_minutes": 0,
+                    },
+                )
+                session.commit()
+            ids = {}
+            with httpx.Client(base_url=base, timeout=60) as client:
+                for name, article in articles.items():
+                    body = {"url": f"https://bench.example/{name}", "title": article["title"], "body": article["body"]}
+                    ids[name] = client.put("/api/v1/articles", json=body, headers={"Authorization": f"Bearer {key}"}).json()["id"]
 
-            def post(i: int) -> float:
-                case = cases[i % len(cases)]
+                def post(i: int) -> float:
+                    case = cases[i % len(cases)]
+                    begin = time.perf_counter()
+                    response = client.post(
+                        f"/api/v1/articles/{ids[case['article']]}/comments",
+                        json={"author_name": f"Reader {i}", "text": f"{case['text']} ({i})"},
+                    )
+                    assert response.status_code == 201, response.text
+                    return (time.perf_counter() - begin) * 1000
+
+                for i in range(10):
+                    post(i)
+                sequential = [post(i) for i in tqdm(range(args.comments), desc="HTTP one at a time", file=sys.stderr)]
+                print(
+                    f"HTTP POST one at a time: p50 {statistics.median(sequential):.1f} ms, p99 {percentile(sequential, 0.99):.1f} ms"
+                )
                 begin = time.perf_counter()
-                response = client.post(
-                    f"/api/v1/articles/{ids[case['article']]}/comments",
-                    json={"author_name": f"Reader {i}", "text": f"{case['text']} ({i})"},
+                with ThreadPoolExecutor(args.threads) as pool:
+                    together = list(
+                        tqdm(pool.map(post, range(args.comments)), total=args.comments, desc="HTTP concurrent", file=sys.stderr)
+                    )
+                elapsed = time.perf_counter() - begin
+                print(
+                    f"HTTP POST, {args.threads} clients: {len(together) / elapsed:.0f} comments/s, p50 {statistics.median(together):.1f} ms, "
+                    f"p99 {percentile(together, 0.99):.1f} ms"
                 )
-                assert response.status_code == 201, response.text
-                return (time.perf_counter() - begin) * 1000
-
-            for i in range(10):
-                post(i)
-            sequential = [post(i) for i in tqdm(range(args.comments), desc="HTTP one at a time", file=sys.stderr)]
-            print(
-                f"HTTP POST one at a time: p50 {statistics.median(sequential):.1f} ms, p99 {percentile(sequential, 0.99):.1f} ms"
-            )
-            begin = time.perf_counter()
-            with ThreadPoolExecutor(args.threads) as pool:
-                together = list(
-                    tqdm(pool.map(post, range(args.comments)), total=args.comments, desc="HTTP concurrent", file=sys.stderr)
-                )
-            elapsed = time.perf_counter() - begin
-            print(
-                f"HTTP POST, {args.threads} clients: {len(together) / elapsed:.0f} comments/s, p50 {statistics.median(together):.1f} ms, "
-                f"p99 {percentile(together, 0.99):.1f} ms"
-            )
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 if __name__ == "__main__":

@@ -20,14 +20,13 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from server import commentdesk_serve
 from sqlalchemy import MetaData, insert, select, update
 
 from commentdesk.services.sites import create_site
@@ -113,43 +112,6 @@ def seed(url: str) -> dict[str, int]:
         session.commit()
     engine.dispose()
     return ids
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(url: str, data_dir: str, port: int, models: bool, extra: list[str]) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "commentdesk.cli",
-        "serve",
-        "--data-dir",
-        data_dir,
-        "--database-url",
-        url,
-        "--port",
-        str(port),
-        "--secret-key",
-        "bench",
-        "--load-models" if models else "--no-load-models",
-        *extra,
-    ]
-    log = open(os.path.join(data_dir, "server.log"), "w")
-    server = subprocess.Popen(command, stdout=log, stderr=log, env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"server exited:\n{Path(data_dir, 'server.log').read_text()[-3000:]}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return server
-        time.sleep(0.3)
-    server.kill()
-    raise SystemExit("server did not start within 300 s")
 
 
 def process_tree(root: int) -> list[int]:
@@ -244,15 +206,12 @@ def main() -> None:
         began = time.monotonic()
         ids = seed(url)
         print(f"seeded {sum(THREADS.values()):,} comments in {time.monotonic() - began:.0f} s", flush=True)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = start_server(url, scratch, port, args.models, args.server_args)
         smalls = [ids[name] for name in ids if name.startswith("small")]
         paths = {name: f"/api/v1/articles/{ids[name]}/comments" for name in THREADS}
         paths["counts x20"] = "/api/v1/counts?ids=" + ",".join(str(i) for i in [ids[n] for n in THREADS] + smalls)
         paths["lookup"] = f"/api/v1/articles/lookup?site={SITE}&url=https%3A%2F%2Fbench.example%2Fthread-10"
         paths["thread 10 (304)"] = paths["thread 10"]
-        try:
+        with commentdesk_serve(url, scratch, args.models, args.server_args) as (base, server):
             time.sleep(2)
             print(
                 f"server: commentdesk serve {' '.join(args.server_args)}; database {url.split(':')[0]}; "
@@ -279,13 +238,6 @@ def main() -> None:
                 f"memory after the runs: {memory['processes']} processes, RSS {memory['rss']:.0f} MiB, "
                 f"PSS {memory['pss']:.0f} MiB, USS {memory['uss']:.0f} MiB"
             )
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
 
 
 if __name__ == "__main__":

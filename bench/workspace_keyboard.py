@@ -17,13 +17,13 @@ and then the time per comment when the keys are pressed as fast as a person can 
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import tempfile
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+
+from server import uvicorn_thread
 
 PASSWORD = "benchmark password"
 TEXTS = [
@@ -32,26 +32,6 @@ TEXTS = [
     "Visit my site cheap-watches.example for deals, message me on whatsapp.",
     "I like turtles and the weather was nice in Spain last summer.",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(app, port: int):
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise SystemExit("the server did not start")
-        time.sleep(0.05)
-    return server, thread
 
 
 def seed(app, count: int, round_number: int) -> None:
@@ -149,11 +129,8 @@ def run(args) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="workspace-bench-"))
     settings = Settings(data_dir=workdir, database_url=args.database_url or "", secret_key="bench-secret", load_models=False)
     app = create_app(settings, models=ModerationModels(enabled=False))
-    port = free_port()
-    server, thread = start_server(app, port)
-    base = f"http://127.0.0.1:{port}"
     count = args.comments
-    try:
+    with uvicorn_thread(app) as base:
         seed(app, count, 1)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -212,9 +189,6 @@ def run(args) -> None:
         print(
             f"keys pressed without waiting: {count} comments cleared in {burst_ms:.0f} ms = {burst_ms / count:.1f} ms per comment"
         )
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def main() -> None:

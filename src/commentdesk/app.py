@@ -30,6 +30,7 @@ from commentdesk.store.db import make_engine, migrate, session_factory
 from commentdesk.web import mail, notice_pages, reader, reader_accounts, static_files
 from commentdesk.web import moderate as workspace
 from commentdesk.web.language import RequestLanguage
+from commentdesk.web.moderate import not_found as workspace_not_found
 
 log = logging.getLogger(__name__)
 # Every router the app serves, in the order they are matched; a part that fails to import stops
@@ -108,6 +109,7 @@ def create_app(settings: Settings, models: Models | None = None) -> FastAPI:
 
     errors.install(app)
     admission.install(app)
+    workspace_not_found.install(app)
     for router in ROUTERS:
         app.include_router(router)
     static_files.install(app)

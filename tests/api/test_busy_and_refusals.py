@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from commentdesk.api import routes
-from commentdesk.api.admission import BUSY_MESSAGE, AdmissionControl
+from commentdesk.api.admission import BUSY_MESSAGE
 from commentdesk.store.models import Article, Comment, Site
 
 ARTICLE = {
@@ -37,18 +37,6 @@ def count(client, model) -> int:
 # --- admission: a client that goes away while it waits ---------------------------------------
 
 
-class Gate:
-    def __init__(self):
-        self.release = asyncio.Event()
-        self.started = 0
-
-    async def __call__(self, scope, receive, send):
-        self.started += 1
-        await self.release.wait()
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"ok"})
-
-
 def request_scope():
     return {"type": "http", "method": "GET", "path": "/api/v1/counts", "headers": [], "query_string": b""}
 
@@ -66,10 +54,9 @@ async def answer(app) -> int | None:
     return next((m["status"] for m in sent if m["type"] == "http.response.start"), None)
 
 
-def test_a_client_that_leaves_while_waiting_frees_its_place_in_the_queue():
+def test_a_client_that_leaves_while_waiting_frees_its_place_in_the_queue(gated_admission):
     async def scenario():
-        gate = Gate()
-        control = AdmissionControl(gate, max_active=1, max_waiting=1, max_wait_s=5)
+        gate, control = gated_admission(max_active=1, max_waiting=1, max_wait_s=5)
         first = asyncio.create_task(answer(control))
         await asyncio.sleep(0.01)
         leaving = asyncio.create_task(answer(control))
@@ -91,10 +78,9 @@ def test_a_client_that_leaves_while_waiting_frees_its_place_in_the_queue():
     assert gate.started == 2  # the request that left never reached the application
 
 
-def test_a_client_leaving_just_as_its_turn_comes_neither_loses_nor_leaks_a_place():
+def test_a_client_leaving_just_as_its_turn_comes_neither_loses_nor_leaks_a_place(gated_admission):
     async def scenario():
-        gate = Gate()
-        control = AdmissionControl(gate, max_active=1, max_waiting=5, max_wait_s=5)
+        gate, control = gated_admission(max_active=1, max_waiting=5, max_wait_s=5)
         first = asyncio.create_task(answer(control))
         await asyncio.sleep(0.01)
         leaving = asyncio.create_task(answer(control))

@@ -130,24 +130,9 @@ def test_pages_outside_the_api_allow_no_other_origin(path):
     assert b"access-control-allow-origin" not in headers
 
 
-class Gate:
-    """An application that holds each request until released."""
-
-    def __init__(self):
-        self.release = asyncio.Event()
-        self.started = 0
-
-    async def __call__(self, scope, receive, send):
-        self.started += 1
-        await self.release.wait()
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"ok"})
-
-
-def test_admission_refuses_beyond_the_queue_and_serves_the_rest_in_turn():
+def test_admission_refuses_beyond_the_queue_and_serves_the_rest_in_turn(gated_admission):
     async def scenario():
-        gate = Gate()
-        control = AdmissionControl(gate, max_active=1, max_waiting=1, max_wait_s=5)
+        gate, control = gated_admission(max_active=1, max_waiting=1, max_wait_s=5)
         first = asyncio.create_task(call(control, http_scope()))
         await asyncio.sleep(0.01)
         second = asyncio.create_task(call(control, http_scope()))
@@ -163,10 +148,9 @@ def test_admission_refuses_beyond_the_queue_and_serves_the_rest_in_turn():
     assert first[0] == second[0] == 200 and control.active == 0 and control.waiting == 0
 
 
-def test_a_request_that_waits_past_its_limit_is_refused():
+def test_a_request_that_waits_past_its_limit_is_refused(gated_admission):
     async def scenario():
-        gate = Gate()
-        control = AdmissionControl(gate, max_active=1, max_waiting=5, max_wait_s=0.05)
+        gate, control = gated_admission(max_active=1, max_waiting=5, max_wait_s=0.05)
         first = asyncio.create_task(call(control, http_scope()))
         await asyncio.sleep(0.01)
         late = await call(control, http_scope())

@@ -32,6 +32,25 @@ def run(capsys, url: str, *argv: str, stdin: str | None = None, monkeypatch=None
     return code, captured.out, captured.err
 
 
+@pytest.fixture
+def ana(url, capsys, monkeypatch) -> str:
+    """The moderator 'ana' with PASSWORD, added with a piped password as an operator would."""
+    code, _out, _err = run(
+        capsys,
+        url,
+        "users",
+        "add",
+        "ana",
+        "--role",
+        "moderator",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+        monkeypatch=monkeypatch,
+    )
+    assert code == 0
+    return "ana"
+
+
 def error_line(err: str) -> str:
     lines = [line for line in err.splitlines() if line.startswith("error:")]
     assert len(lines) == 1 and "Traceback" not in err, err
@@ -118,22 +137,7 @@ def test_a_refused_account_is_explained_in_one_line_and_not_created(url, capsys,
     assert stored_user(url, "ana") is None and stored_user(url, "bad name") is None
 
 
-def test_a_second_account_of_the_same_name_is_refused(url, capsys, monkeypatch):
-    assert (
-        run(
-            capsys,
-            url,
-            "users",
-            "add",
-            "ana",
-            "--role",
-            "moderator",
-            "--password-stdin",
-            stdin=PASSWORD + "\n",
-            monkeypatch=monkeypatch,
-        )[0]
-        == 0
-    )
+def test_a_second_account_of_the_same_name_is_refused(url, capsys, monkeypatch, ana):
     code, _out, err = run(
         capsys, url, "users", "add", "ana", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n", monkeypatch=monkeypatch
     )
@@ -148,19 +152,7 @@ def test_an_unknown_role_is_refused_by_the_parser(url, capsys):
     assert "invalid choice: 'owner'" in capsys.readouterr().err
 
 
-def test_disable_enable_and_a_new_password(url, capsys, monkeypatch):
-    run(
-        capsys,
-        url,
-        "users",
-        "add",
-        "ana",
-        "--role",
-        "moderator",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-        monkeypatch=monkeypatch,
-    )
+def test_disable_enable_and_a_new_password(url, capsys, monkeypatch, ana):
     assert run(capsys, url, "users", "disable", "ana")[:2] == (0, "user ana disabled\n")
     assert stored_user(url, "ana").disabled
     assert run(capsys, url, "users", "enable", "ana")[:2] == (0, "user ana enabled\n")
@@ -183,19 +175,7 @@ def test_actions_on_an_unknown_account_name_it(url, capsys, action):
     assert code == 2 and error_line(err) == "error: no user 'nobody'"
 
 
-def test_a_short_new_password_keeps_the_old_one(url, capsys, monkeypatch):
-    run(
-        capsys,
-        url,
-        "users",
-        "add",
-        "ana",
-        "--role",
-        "moderator",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-        monkeypatch=monkeypatch,
-    )
+def test_a_short_new_password_keeps_the_old_one(url, capsys, monkeypatch, ana):
     code, _out, err = run(
         capsys, url, "users", "set-password", "ana", "--password-stdin", stdin="tiny\n", monkeypatch=monkeypatch
     )

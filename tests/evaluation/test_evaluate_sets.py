@@ -246,6 +246,20 @@ class Corpus:
         self.comment_vecs = fakes.embed(texts)
 
 
+def pairs_from(rows):
+    """Pairs and features as collect_pairs gives them, from rows of
+    (source, kind, split, label, comment index, similarity)."""
+    pairs = {
+        "source": np.array([r[0] for r in rows]),
+        "kind": np.array([r[1] for r in rows]),
+        "split": np.array([r[2] for r in rows]),
+        "label": np.array([r[3] for r in rows], float),
+        "comment_index": np.array([r[4] for r in rows]),
+    }
+    feats = np.column_stack([[r[5] for r in rows], np.zeros(len(rows))])
+    return pairs, feats
+
+
 def relevance_pairs():
     """Four test comments judged against their thread and one other; two training pairs."""
     rows = [
@@ -263,15 +277,7 @@ def relevance_pairs():
         ("thread", "own", "train", 1, 4, 0.0),
         ("thread", "other", "train", 0, 4, 1.0),
     ]
-    pairs = {
-        "source": np.array([r[0] for r in rows]),
-        "kind": np.array([r[1] for r in rows]),
-        "split": np.array([r[2] for r in rows]),
-        "label": np.array([r[3] for r in rows], float),
-        "comment_index": np.array([r[4] for r in rows]),
-    }
-    feats = np.column_stack([[r[5] for r in rows], np.zeros(len(rows))])
-    return pairs, feats
+    return pairs_from(rows)
 
 
 @pytest.fixture
@@ -314,14 +320,7 @@ def test_semeval_questions_are_judged_as_articles(monkeypatch, tmp_path):
         ("article", "own", "test", 0, 1, 0.2),
         ("article", "other", "test", 0, 1, 0.1),
     ]
-    pairs = {
-        "source": np.array([r[0] for r in rows]),
-        "kind": np.array([r[1] for r in rows]),
-        "split": np.array([r[2] for r in rows]),
-        "label": np.array([r[3] for r in rows], float),
-        "comment_index": np.array([r[4] for r in rows]),
-    }
-    feats = np.column_stack([[r[5] for r in rows], np.zeros(len(rows))])
+    pairs, feats = pairs_from(rows)
     corpus = Corpus("semeval", ["about the visa", "about football"])
     monkeypatch.setattr(
         train_relevance, "collect_pairs", lambda data_dir, cache_dir=None, prototypes=None: [(corpus, pairs, feats)]

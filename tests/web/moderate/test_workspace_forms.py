@@ -260,6 +260,7 @@ def test_the_workspace_root_opens_the_held_queue(client, world, signed_in):
         ("/moderate/queue/spam", "queue"),
         ("/moderate/comments/987654", "comment"),
         ("/moderate/commenters/987654", "commenter"),
+        ("/moderate/notices/987654", "notice"),
     ],
 )
 def test_unknown_things_are_a_workspace_page_not_found(client, world, signed_in, path, thing):
@@ -267,6 +268,19 @@ def test_unknown_things_are_a_workspace_page_not_found(client, world, signed_in,
     assert response.status_code == 404
     assert f"There is no such {thing}, or it belongs to a site you do not moderate." in response.text
     assert 'href="/moderate/queue/held"' in response.text
+    # Still the workspace, signed in: its navigation and the moderator's name are there.
+    assert "Sign out" in response.text and "<bdi>mod</bdi>" in response.text
+
+
+def test_a_workspace_page_not_found_is_in_the_moderators_language(client, world, signed_in):
+    german = client.get("/moderate/commenters/987654", headers={"Accept-Language": "de"})
+    assert german.status_code == 404 and '<html lang="de" dir="ltr">' in german.text
+    assert "Nicht gefunden (kommentierende Person) – oder es gehört zu einer Website" in german.text
+    # The moderator's own setting outranks the browser's, on this page as on every other.
+    client.post("/moderate/language", data={"csrf_token": form_csrf(client), "language": "ur"})
+    urdu = client.get("/moderate/notices/987654", headers={"Accept-Language": "de"})
+    assert urdu.status_code == 404 and '<html lang="ur" dir="rtl">' in urdu.text
+    assert "ایسا کوئی نوٹس نہیں" in urdu.text and "Meldung" not in urdu.text
 
 
 def test_another_sites_comment_and_commenter_look_like_they_do_not_exist(client, world):

@@ -10,7 +10,7 @@ from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
 from commentdesk.services import workspace
 from commentdesk.web.moderate.auth import Moderator, api_user, form_user, page_user
-from commentdesk.web.moderate.queues import not_found
+from commentdesk.web.moderate.not_found import visible_to
 from commentdesk.web.moderate.templating import render
 
 router = APIRouter()
@@ -26,10 +26,7 @@ def _days(length: str) -> int | None:
 
 @router.get("/commenters/{commenter_id}")
 def commenter_page(commenter_id: int, request: Request, moderator: Moderator = Depends(page_user)):
-    try:
-        commenter = workspace.visible_commenter(moderator.session, moderator.scope, commenter_id)
-    except workspace.NotAllowed:
-        return not_found(request, moderator, N_("commenter"))
+    commenter = visible_to(moderator, workspace.visible_commenter, commenter_id, N_("commenter"))
     return render(
         request,
         "moderate/commenter.html",

@@ -12,7 +12,8 @@ from commentdesk.i18n import gettext as _
 from commentdesk.services import accounts, notices, transparency, workspace
 from commentdesk.store.models import NoticeStatus
 from commentdesk.web.moderate.auth import Moderator, admin_user, form_user, page_user
-from commentdesk.web.moderate.queues import int_param, not_found
+from commentdesk.web.moderate.not_found import visible_to
+from commentdesk.web.moderate.queues import int_param
 from commentdesk.web.moderate.templating import render
 
 router = APIRouter()
@@ -45,10 +46,7 @@ def notices_page(request: Request, status: str = "open", moderator: Moderator = 
 
 @router.get("/notices/{notice_id}")
 def notice_detail(notice_id: int, request: Request, moderator: Moderator = Depends(page_user)):
-    try:
-        notice = notices.visible_notice(moderator.session, moderator.scope, notice_id)
-    except workspace.NotAllowed:
-        return not_found(request, moderator, N_("notice"))
+    notice = visible_to(moderator, notices.visible_notice, notice_id, N_("notice"))
     return _detail(request, moderator, notice, error=None)
 
 

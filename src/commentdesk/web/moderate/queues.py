@@ -13,6 +13,7 @@ from commentdesk.services.workspace import QueueFilter
 from commentdesk.web.moderate import words
 from commentdesk.web.moderate.auth import Moderator, page_user
 from commentdesk.web.moderate.cards import build_cards
+from commentdesk.web.moderate.not_found import NotFoundInWorkspace, visible_to
 from commentdesk.web.moderate.templating import render
 
 router = APIRouter()
@@ -27,10 +28,6 @@ def int_param(value: str | None) -> int | None:
     except ValueError:
         return None
     return None if number is None else max(-MAX_ID - 1, min(number, MAX_ID))
-
-
-def not_found(request: Request, moderator: Moderator, what: str):
-    return render(request, "moderate/not_found.html", {"me": moderator, "what": what}, status_code=404)
 
 
 def queue_filter(request: Request) -> QueueFilter:
@@ -53,7 +50,7 @@ def home():
 @router.get("/queue/{queue}")
 def queue_page(queue: str, request: Request, moderator: Moderator = Depends(page_user)):
     if queue not in workspace.QUEUE_NAMES:
-        return not_found(request, moderator, N_("queue"))
+        raise NotFoundInWorkspace(moderator, N_("queue"))
     session, scope = moderator.session, moderator.scope
     filters = queue_filter(request)
     comments = workspace.queue_comments(session, scope, queue, filters)
@@ -79,10 +76,7 @@ def queue_page(queue: str, request: Request, moderator: Moderator = Depends(page
 
 @router.get("/comments/{comment_id}")
 def comment_page(comment_id: int, request: Request, moderator: Moderator = Depends(page_user)):
-    try:
-        comment = workspace.visible_comment(moderator.session, moderator.scope, comment_id)
-    except workspace.NotAllowed:
-        return not_found(request, moderator, N_("comment"))
+    comment = visible_to(moderator, workspace.visible_comment, comment_id, N_("comment"))
     return render(
         request,
         "moderate/comment.html",
