@@ -21,6 +21,7 @@ from commentdesk.api.webhooks import router as webhooks_router
 from commentdesk.config import Settings
 from commentdesk.moderation.pipeline import Models, ModerationModels, Pipeline
 from commentdesk.services.moderation_queue import ModerationQueue
+from commentdesk.services.notifications.notice_mail import NoticeMailer
 from commentdesk.services.notifications.notifier import Notifier
 from commentdesk.services.notifications.sender import MailSender
 from commentdesk.services.posting import CommentPoster
@@ -95,9 +96,12 @@ def create_app(settings: Settings, models: Models | None = None) -> FastAPI:
         max_attempts=settings.webhook_max_attempts,
         retry_base_s=settings.webhook_retry_base_ms / 1000,
     )
-    # E-mail to readers who asked, written to the outbox with the change that causes it.
+    # E-mail to readers who asked and to notifiers of illegal content, written to the outbox with
+    # the change that causes it.
     app.state.notifier = Notifier(settings, app.state.secret)
     app.state.notifier.install(app.state.sessions)
+    app.state.notice_mailer = NoticeMailer(settings, app.state.notifier.addresses)
+    app.state.notice_mailer.install(app.state.sessions)
     app.state.mail_sender = MailSender(app.state.sessions, settings, app.state.notifier.addresses)
     app.state.poster = CommentPoster(
         app.state.pipeline,

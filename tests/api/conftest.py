@@ -1,4 +1,5 @@
-"""Fixtures for the API tests: admission control in front of an application that holds requests."""
+"""Fixtures for the API tests: admission control in front of an application that holds requests, and a
+real SMTP server on loopback (tests/mail_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import pytest
 
 from commentdesk.api.admission import AdmissionControl
+from mail_fixtures import smtp  # noqa: F401 - a fixture
 
 
 class Gate:

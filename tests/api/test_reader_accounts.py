@@ -217,9 +217,10 @@ def test_the_example_in_the_docs_signs_a_token_this_server_accepts(client, artic
     example = docs.split("```python\n", 1)[1].split("```", 1)[0]
     scope: dict = {}
     exec(example, scope)  # noqa: S102 - the documented example itself
-    user = SimpleNamespace(id=1234, display_name="Ines Duarte", email="ines@example.org")
+    user = SimpleNamespace(id=1234, display_name="Ines Duarte", email="ines@example.org", email_confirmed=True)
     session = sign_in(client, scope["commentdesk_token"](user, SECRET))
     assert session.status_code == 200 and session.json()["name"] == "Ines Duarte"
+    assert session.json()["email_known"] and session.json()["email_verified"]
 
 
 def test_the_same_token_sent_at_once_signs_in_once(client, hs256_site):

@@ -4,7 +4,7 @@ English workspace, still reaches them in German; the moderators' digest is in th
 
 from __future__ import annotations
 
-from test_notifications import ALICE, link, mail_client, mail_settings, post, smtp  # noqa: F401 - fixtures
+from test_notifications import ALICE, mail_client, post  # noqa: F401 - a fixture
 
 from commentdesk.app import create_app
 from commentdesk.services import accounts, workspace
@@ -12,6 +12,7 @@ from commentdesk.services.notifications.sender import MailSender
 from commentdesk.services.sites import create_site
 from commentdesk.store.db import migrate
 from commentdesk.store.models import Article, MailSubscriber
+from mail_fixtures import link, mail_settings
 
 HELD_TEXT = "Die Geschäfte an der Market Street werden die Radwege überstehen; der Rat sollte den Lieferplan veröffentlichen."
 

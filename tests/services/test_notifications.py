@@ -3,23 +3,18 @@ commentdesk sends: confirmation, replies, decisions, unsubscribing, retries, the
 
 from __future__ import annotations
 
-import re
-import socket
 import time
-from email import message_from_bytes, policy
-from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from commentdesk.app import create_app
-from commentdesk.config import Settings
 from commentdesk.services import accounts, workspace
 from commentdesk.services.notifications.sender import MailSender
 from commentdesk.services.sites import create_site
 from commentdesk.store.models import Article, Comment, CommentWatch, MailSubscriber, OutgoingMail
+from mail_fixtures import free_port, link, mail_settings
 
 ARTICLE = {
     "url": "https://news.example/city/cycle-lanes",
@@ -32,59 +27,6 @@ ARTICLE = {
 FIRST = "Protected lanes on Market Street will make the school run safer for children who cycle."
 REPLY = "Deliveries can use the side streets in the morning, so the shop owners' worry about the lanes is manageable."
 ALICE = "alice@example.org"
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        message["X-Envelope-To"] = ",".join(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 OK"
-
-    def to(self, address: str) -> list[Message]:
-        return [message for message in self.messages if message["To"] == address]
-
-    def wait_for(self, address: str, count: int, timeout: float = 30) -> list[Message]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if len(self.to(address)) >= count:
-                return self.to(address)
-            time.sleep(0.1)
-        raise AssertionError(
-            f"{address} received {len(self.to(address))} messages, expected {count}: {[m['Subject'] for m in self.messages]}"
-        )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield inbox, controller.port
-    controller.stop()
-
-
-def mail_settings(tmp_path, database_url, port, **extra) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        secret_key="test-secret",
-        smtp_host="127.0.0.1",
-        smtp_port=port,
-        smtp_security="none",
-        mail_from="Courier comments <comments@courier.example>",
-        public_url="http://testserver",
-        **extra,
-    )
 
 
 @pytest.fixture
@@ -105,12 +47,6 @@ def post(client, text, **extra):
     return client.post(
         f"/api/v1/articles/{client.article_id}/comments", json={"author_name": extra.pop("name", "Alice"), "text": text, **extra}
     )
-
-
-def link(message: Message, path: str) -> str:
-    found = re.search(r"http://testserver(" + re.escape(path) + r"\?token=[\w.\-]+)", message.get_content())
-    assert found, message.get_content()
-    return found.group(1)
 
 
 def confirm_alice(client, smtp) -> int:
@@ -241,7 +177,7 @@ def test_one_address_gets_at_most_the_hourly_limit(tmp_path, database_url, model
 
 def test_a_message_the_smtp_server_cannot_take_is_retried_and_then_sent(tmp_path, database_url, models, smtp):
     inbox, live_port = smtp
-    settings = mail_settings(tmp_path, database_url, _free_port())  # nothing listens there
+    settings = mail_settings(tmp_path, database_url, free_port())  # nothing listens there
     app = create_app(settings, models=models)
     with app.state.sessions() as session:
         from commentdesk.store.db import migrate

@@ -205,6 +205,37 @@ def test_the_reader_session_round_trips_for_its_site_until_it_expires():
     assert identity.reader_from_session(SECRET, "x" * (identity.MAX_TOKEN_CHARS + 1), 3) is None
 
 
+@pytest.mark.parametrize(
+    ("verified_claim", "verified"), [(True, True), (None, False), (False, False), ("true", False), (1, False)]
+)
+def test_the_tokens_address_reaches_the_session_encrypted_and_verified_only_by_a_json_true(
+    session, hs_site, verified_claim, verified
+):
+    token = jwt.encode(claims(email="Ana@Example.com", email_verified=verified_claim), SHARED, algorithm="HS256")
+    reader = identity.verify_token(session, hs_site, token, SECRET)
+    assert (reader.email, reader.email_verified) == ("ana@example.com", verified)
+    reader_session = identity.session_token(SECRET, reader)
+    # The session sits in the page and in a cookie: the address in it is unreadable without the server's secret.
+    assert "ana@example.com" not in json.dumps(identity._serializer(SECRET).loads(reader_session))
+    back = identity.reader_from_session(SECRET, reader_session, hs_site.id)
+    assert (back.email, back.email_verified, back.email_hash) == ("ana@example.com", verified, reader.email_hash)
+
+
+def test_a_token_without_an_address_is_never_verified(session, hs_site):
+    token = jwt.encode(claims(email=None, email_verified=True), SHARED, algorithm="HS256")
+    reader = identity.verify_token(session, hs_site, token, SECRET)
+    assert (reader.email, reader.email_verified) == (None, False)
+    back = identity.reader_from_session(SECRET, identity.session_token(SECRET, reader), hs_site.id)
+    assert (back.email, back.email_verified) == (None, False)
+
+
+def test_a_session_handed_out_before_addresses_were_carried_still_works():
+    expires = int((utcnow() + timedelta(hours=1)).timestamp())
+    older = identity._serializer(SECRET).dumps([3, "h", "Ana", "hash", expires])
+    back = identity.reader_from_session(SECRET, older, 3)
+    assert (back.name, back.email_hash, back.email, back.email_verified) == ("Ana", "hash", None, False)
+
+
 @pytest.mark.parametrize("token", [None, "", "short", "has spaces in it and is long enough", "ü" * 30, "a" * 65])
 def test_malformed_guest_tokens_have_no_hash(token):
     assert identity.guest_token_hash(SECRET, token) is None

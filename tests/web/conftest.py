@@ -11,6 +11,7 @@ import pytest
 from commentdesk.moderation.types import Candidate
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Comment, CommentStatus
+from mail_fixtures import smtp  # noqa: F401 - a fixture: a real SMTP server on loopback
 
 ARTICLE = {
     "title": "City council approves new cycle lanes on the harbour road",

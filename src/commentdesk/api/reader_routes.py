@@ -55,7 +55,11 @@ def start_reader_session(body: ReaderSessionIn, request: Request, session: Sessi
     secret = request.app.state.secret
     reader = reader_identity.verify_token(session, site, body.reader_token, secret)
     return ReaderSessionOut(
-        reader_session=reader_identity.session_token(secret, reader), name=reader.name, expires_at=reader.expires_at
+        reader_session=reader_identity.session_token(secret, reader),
+        name=reader.name,
+        expires_at=reader.expires_at,
+        email_known=reader.email is not None,
+        email_verified=reader.email_verified,
     )
 
 

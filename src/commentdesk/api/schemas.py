@@ -150,6 +150,8 @@ class CommentIn(Strict):
         default=False,
         description="E-mail the author about replies and about the moderators' decision if the "
         "comment is held; needs author_email, and the address is confirmed first (double opt-in). "
+        "A signed-in reader's mail goes to the address in the publisher's token when it carries one "
+        "(no confirmation when the token says `email_verified`), else to author_email. "
         "422 notifications_unavailable where the server sends no e-mail (article.email_notifications).",
     )
     reader_session: DbText | None = Field(
@@ -243,6 +245,14 @@ class ReaderSessionOut(BaseModel):
     reader_session: str = Field(description="Send it with posts, edits and deletions; valid until `expires_at`.")
     name: str
     expires_at: datetime
+    email_known: bool = Field(
+        default=False,
+        description="The token carried the reader's e-mail address: a post's `notify` uses it, and `author_email` is not read.",
+    )
+    email_verified: bool = Field(
+        default=False,
+        description="The publisher marked that address verified (`email_verified`): e-mail about comments starts without a confirmation.",
+    )
 
 
 class SsoIn(Strict):

@@ -7,6 +7,10 @@ moderator decides it: the comment is removed through the workspace's ordinary de
 status, counts, audit log and the author's statement of reasons follow), or no action is taken;
 either way with a written explanation and the time of the decision. The notifier's name and
 e-mail are erased a configurable number of days after the decision (`--notice-contact-days`).
+
+Each step the notifier is told of (received, under review, decided) is announced to the listeners
+of the session factory, in the step's transaction: the e-mail to the notifier
+(services/notifications/notice_mail.py) is written with the change or not at all.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from commentdesk import i18n
 from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
 from commentdesk.services import decisions, identity, reports
@@ -52,6 +57,9 @@ STATUS_WORDS = {
     NoticeStatus.NO_ACTION: N_("No action taken"),
 }
 ACTIONS = {"remove": N_("Remove the comment"), "none": N_("Take no action")}
+# Readers of a notice's steps besides the workspace (e-mail to the notifier): each owner adds a
+# callable (session, notice) to its session factory's info under this key.
+LISTENERS = "commentdesk_notice_listeners"
 MIN_EXPLANATION_CHARS = 10
 MAX_EXPLANATION_CHARS = 5000
 MAX_NAME_CHARS = 100
@@ -144,10 +152,19 @@ def file_notice(
         received_at=utcnow(),
         decided_by_name="",
         decision_explanation="",
+        language=i18n.current(),
     )
     session.add(notice)
+    session.flush()
+    _announce(session, notice)
     session.commit()
     return notice
+
+
+def _announce(session: Session, notice: IllegalContentNotice) -> None:
+    """Tell the listeners the notice reached its current status (before the caller commits)."""
+    for listener in session.info.get(LISTENERS, ()):
+        listener(session, notice)
 
 
 def notice_by_reference(session: Session, reference: str) -> IllegalContentNotice | None:
@@ -181,6 +198,7 @@ def start_review(session: Session, user: User, notice: IllegalContentNotice) -> 
         notice.status = NoticeStatus.UNDER_REVIEW
         notice.review_started_at = utcnow()
         notice.decided_by_name = user.username
+        _announce(session, notice)
         session.commit()
 
 
@@ -230,6 +248,10 @@ def _decide_notice(
     if not claimed:
         session.rollback()
         raise NoticeRefused("already_decided", _("This notice has been decided already."), status=409)
+    # The decision was written by a conditional UPDATE: read it back, or the notice in hand keeps
+    # columns it never loaded (its decision ground) empty.
+    session.refresh(notice)
+    _announce(session, notice)  # committed below with the decision, or rolled back with it
     if action == "remove":
         assert ground is not None  # a removal's ground was checked above
         # The ordinary decision: status, counts, audit log, reports resolved, statement of reasons;
@@ -250,7 +272,8 @@ def _decide_notice(
 
 def erase_expired_contacts(session: Session, keep_days: int, now: datetime | None = None) -> int:
     """Erase the notifier's name and e-mail from notices decided more than `keep_days` ago (kept
-    until then to tell them the decision and to answer a complaint about it); returns how many."""
+    until then to tell them the decision and to answer a complaint about it), with any message to
+    them not sent yet; returns how many."""
     now = now or utcnow()
     erased = notice_store.erase_contacts_decided_before(session, now - timedelta(days=keep_days), now)
     session.commit()

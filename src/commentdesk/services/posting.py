@@ -124,9 +124,7 @@ def validate(author_name: str, email: str | None, text: str, max_chars: int) -> 
         raise PostingError(
             "name_too_long", _("Names are at most %(count)s characters.") % {"count": MAX_NAME_CHARS}, field="author_name"
         )
-    address = identity.normal_email(email)
-    if address and not identity.is_email(address):
-        raise PostingError("email_invalid", _("That e-mail address does not look right."), field="author_email")
+    address = checked_email(email)
     body = clean_text(text)
     if not body:
         raise PostingError("text_required", _("The comment is empty."), field="text")
@@ -137,6 +135,14 @@ def validate(author_name: str, email: str | None, text: str, max_chars: int) -> 
             field="text",
         )
     return name, address, body
+
+
+def checked_email(email: str | None) -> str | None:
+    """The address a reader typed, normalised; None when empty; refused when it is not one."""
+    address = identity.normal_email(email)
+    if address and not identity.is_email(address):
+        raise PostingError("email_invalid", _("That e-mail address does not look right."), field="author_email")
+    return address
 
 
 def accepts_replies(parent: Comment, article: Article) -> bool:
@@ -186,21 +192,26 @@ class CommentPoster:
 
         A `reader` signed in through the publisher posts as their account (name and e-mail from
         the publisher); a guest is known by e-mail, or name and address, and may carry the
-        keyed hash of the embed's first-party token, which a guest ban covers. With `notify`, a
-        guest who gave an e-mail address hears of replies and of the moderators' decision, once
-        they confirm the address (the publisher keeps its signed-in readers' addresses)."""
+        keyed hash of the embed's first-party token, which a guest ban covers. With `notify`, the
+        author hears of replies and of the moderators' decision at the address they gave (a
+        signed-in reader: the one in the publisher's token, else the one they typed), once they
+        confirm it; an address the publisher marked verified needs no confirmation."""
         site = article.site
         policy = Policy.for_site(site.policy)
         if reader is not None:
             name, _none, body = validate(reader.name, None, text, self.max_chars)
             email_hash = reader.email_hash
+            # The typed address is read only for mail, and only when the token carries none.
+            mail_to = reader.email or (checked_email(author_email) if notify else None)
+            mail_verified = reader.email is not None and reader.email_verified
         else:
             if policy.accounts_required:
                 raise PostingError("account_required", _("Please sign in on this site to comment."), status=401)
             name, email, body = validate(author_name, author_email, text, self.max_chars)
             email_hash = identity.email_hash(self.secret, email) if email else None
+            mail_to, mail_verified = email, False
         if notify:
-            self._check_notify(email if reader is None else None)
+            self._check_notify(mail_to)
         if repo.comments_closed(article, policy.close_after_days):
             raise PostingError("comments_closed", _("Comments are closed on this article."), status=403)
         parent = self._parent(session, article, parent_id)
@@ -279,8 +290,8 @@ class CommentPoster:
         events.record_status(session, comment, None, actor="system")
         if decision is None:
             self.queue.enqueue(session, comment, check_inputs(candidate, sent_unchanged), running)
-        if notify:
-            self.notifier.watch(session, comment, email)
+        if notify and mail_to:
+            self.notifier.watch(session, comment, mail_to, verified=mail_verified)
         if answered is not None:
             # An unknown or reused token only loses the statistic, never the comment.
             answered.comment_id, answered.outcome, answered.resolved_at = comment.id, comment.status, utcnow()

@@ -7,7 +7,8 @@ its `jti` can be used once: the used ids are kept in the database until they exp
 primary key, so several servers sharing one database refuse the same replay.
 
 A signed-in reader is the commenter keyed by the hash of "sso:<sub>": bans, history and trust
-stay with the account whatever name it posts under.
+stay with the account whatever name it posts under. The token's e-mail address travels on in the
+reader session only encrypted, for e-mail about the reader's comments if they ask for it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from commentdesk.services import identity
+from commentdesk.services.notifications.addresses import AddressBook
 from commentdesk.services.posting import MAX_NAME_CHARS, PostingError, validate
 from commentdesk.store import reader_tokens
 from commentdesk.store.models import Site, utcnow
@@ -48,13 +50,16 @@ class SsoConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Reader:
-    """A signed-in reader, as posting needs them: who (keyed hash), under what name, with what e-mail hash."""
+    """A signed-in reader, as posting needs them: who (keyed hash), under what name, with what e-mail
+    hash; and the address itself, for e-mail they ask for, with whether the publisher verified it."""
 
     site_id: int
     identity_hash: str
     name: str
     email_hash: str | None
     expires_at: datetime
+    email: str | None = None
+    email_verified: bool = False
 
 
 # --- the site's side: which algorithm and key ------------------------------------------------
@@ -135,6 +140,8 @@ def verify_token(session: Session, site: Site, token: str, secret: str, now: dat
     email = claims.get("email")
     if email is not None and not isinstance(email, str):
         raise _refused("The sign-in token's email must be a string.")
+    # Only a JSON true counts (as in OpenID Connect): the publisher checked the reader receives mail there.
+    email_verified = claims.get("email_verified") is True
     name_claim = claims.get("name")
     if not isinstance(name_claim, str):
         raise _refused("The sign-in token needs the reader's name.")
@@ -149,6 +156,8 @@ def verify_token(session: Session, site: Site, token: str, secret: str, now: dat
         name=name[:MAX_NAME_CHARS],
         email_hash=identity.email_hash(secret, address) if address else None,
         expires_at=expires_at,
+        email=address,
+        email_verified=bool(address) and email_verified,
     )
 
 
@@ -186,8 +195,19 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
 
 
 def session_token(secret: str, reader: Reader) -> str:
+    """Signed, so nothing in it can be changed; the address in it is encrypted (the token sits in the
+    page and in a cookie), with the key of stored addresses."""
+    email_cipher = AddressBook(secret).encrypt(reader.email) if reader.email else None
     return _serializer(secret).dumps(
-        [reader.site_id, reader.identity_hash, reader.name, reader.email_hash, int(reader.expires_at.timestamp())]
+        [
+            reader.site_id,
+            reader.identity_hash,
+            reader.name,
+            reader.email_hash,
+            int(reader.expires_at.timestamp()),
+            email_cipher,
+            reader.email_verified,
+        ]
     )
 
 
@@ -196,15 +216,27 @@ def reader_from_session(secret: str, value: str | None, site_id: int, now: datet
     if not value or len(value) > MAX_TOKEN_CHARS:
         return None
     try:
-        site, identity, name, email_hash, expires = _serializer(secret).loads(
-            value, max_age=int(MAX_TOKEN_LIFETIME.total_seconds()) + 60
-        )
+        # Sessions handed out before e-mail was carried have the first five values only.
+        site, identity, name, email_hash, expires, email_cipher, email_verified = [
+            *_serializer(secret).loads(value, max_age=int(MAX_TOKEN_LIFETIME.total_seconds()) + 60),
+            None,
+            False,
+        ][:7]
     except (BadSignature, ValueError, TypeError):
         return None
     expires_at = _timestamp(expires)
     if site != site_id or expires_at is None or expires_at <= (now or utcnow()):
         return None
-    return Reader(site_id=site, identity_hash=identity, name=name, email_hash=email_hash, expires_at=expires_at)
+    email = AddressBook(secret).decrypt(email_cipher) if isinstance(email_cipher, str) else None
+    return Reader(
+        site_id=site,
+        identity_hash=identity,
+        name=name,
+        email_hash=email_hash,
+        expires_at=expires_at,
+        email=email,
+        email_verified=email is not None and email_verified is True,
+    )
 
 
 def guest_token_hash(secret: str, token: str | None) -> str | None:

@@ -1,4 +1,5 @@
-"""Queries of the e-mail parts: subscribers, watched comments and the mail outbox."""
+"""Queries of the e-mail parts: subscribers, watched comments, the mail outbox, and the messages
+to notifiers of illegal content."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from commentdesk.store.models import (
     CommentStatus,
     CommentWatch,
     MailSubscriber,
+    NoticeStatus,
     OutgoingMail,
     Report,
     Site,
@@ -54,6 +56,18 @@ def forget_subscriber(session: Session, subscriber_id: int) -> None:
         )
     )
     session.delete(row)
+
+
+def notice_mail_key(notice_id: int, status: str) -> str:
+    """The outbox key of the message telling a notifier their notice reached `status`: each is sent
+    once, and erasing the notifier's contact finds them by it."""
+    return f"notice:{notice_id}:{status}"
+
+
+def forget_notice_mail(session: Session, notice_ids: list[int]) -> None:
+    """The notifier's contact is erased: their messages not sent yet go too."""
+    keys = [notice_mail_key(notice_id, status) for notice_id in notice_ids for status in NoticeStatus.ALL]
+    session.execute(delete(OutgoingMail).where(OutgoingMail.dedupe_key.in_(keys), OutgoingMail.status == PENDING))
 
 
 def forget_unconfirmed(session: Session, older_than: datetime) -> int:

@@ -568,6 +568,7 @@ class NoticeStatus:
     NO_ACTION = "no_action"
     OPEN = (RECEIVED, UNDER_REVIEW)
     DECIDED = (ACTION_TAKEN, NO_ACTION)
+    ALL = OPEN + DECIDED
 
 
 class IllegalContentNotice(Base):
@@ -602,6 +603,8 @@ class IllegalContentNotice(Base):
     decision_ground: Mapped[str | None] = mapped_column(String(32), nullable=True)
     decision_explanation: Mapped[str] = mapped_column(Text, default="")
     contact_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The language of the page the notice was sent from; the notifier's e-mail is written in it.
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
     comment: Mapped[Comment] = relationship()
     report: Mapped[Report | None] = relationship()

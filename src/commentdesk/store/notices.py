@@ -8,9 +8,13 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from commentdesk.store import mail
 from commentdesk.store.db import changed_rows
 from commentdesk.store.models import Comment, IllegalContentNotice, NoticeStatus, Report
 from commentdesk.store.scoping import within_sites
+
+# Notices erased per statement: with their messages' keys, within every database's limit on bound parameters.
+ERASE_BATCH = 100
 
 
 def open_notice_from(session: Session, comment_id: int, ip_hash: str) -> bool:
@@ -100,15 +104,26 @@ def resolve_report(session: Session, report_id: int, now: datetime) -> None:
 
 
 def erase_contacts_decided_before(session: Session, before: datetime, now: datetime) -> int:
-    """Erase the notifier's name and e-mail from notices decided before `before`; returns how many."""
-    return changed_rows(
-        session,
-        update(IllegalContentNotice)
-        .where(
-            IllegalContentNotice.decided_at.is_not(None),
-            IllegalContentNotice.decided_at <= before,
-            IllegalContentNotice.contact_erased_at.is_(None),
-            or_(IllegalContentNotice.notifier_name.is_not(None), IllegalContentNotice.notifier_email.is_not(None)),
+    """Erase the notifier's name and e-mail from notices decided before `before`, and the messages
+    to them not sent yet; returns how many."""
+    due = list(
+        session.scalars(
+            select(IllegalContentNotice.id).where(
+                IllegalContentNotice.decided_at.is_not(None),
+                IllegalContentNotice.decided_at <= before,
+                IllegalContentNotice.contact_erased_at.is_(None),
+                or_(IllegalContentNotice.notifier_name.is_not(None), IllegalContentNotice.notifier_email.is_not(None)),
+            )
         )
-        .values(notifier_name=None, notifier_email=None, contact_erased_at=now),
     )
+    erased = 0
+    for start in range(0, len(due), ERASE_BATCH):
+        batch = due[start : start + ERASE_BATCH]
+        mail.forget_notice_mail(session, batch)
+        erased += changed_rows(
+            session,
+            update(IllegalContentNotice)
+            .where(IllegalContentNotice.id.in_(batch), IllegalContentNotice.contact_erased_at.is_(None))
+            .values(notifier_name=None, notifier_email=None, contact_erased_at=now),
+        )
+    return erased

@@ -7,7 +7,6 @@ change that is rolled back sends nothing.
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from commentdesk import i18n
 from commentdesk.config import Settings
 from commentdesk.services import events
-from commentdesk.services.notifications import messages
+from commentdesk.services.notifications import messages, outbox
 from commentdesk.services.notifications.addresses import AddressBook
 from commentdesk.services.posting import outcome_of
 from commentdesk.services.statements import statement_for
@@ -27,12 +26,10 @@ from commentdesk.store.models import (
     CommentStatus,
     DomainEvent,
     MailSubscriber,
-    OutgoingMail,
     Site,
     utcnow,
 )
 
-log = logging.getLogger(__name__)
 # A second confirmation is sent only after this long (a reader who posts twice gets one).
 CONFIRMATION_GAP = timedelta(minutes=10)
 
@@ -51,9 +48,10 @@ class Notifier:
 
     # --- a reader asks --------------------------------------------------------------------------
 
-    def watch(self, session: Session, comment: Comment, address: str) -> None:
+    def watch(self, session: Session, comment: Comment, address: str, verified: bool = False) -> None:
         """The author of `comment` wants e-mail about it: remember the address (encrypted) and,
-        unless it is confirmed already, ask them to confirm it."""
+        unless it is confirmed already, ask them to confirm it. A `verified` address (a signed-in
+        reader's, which the publisher checked is theirs) counts as confirmed by this very ask."""
         site, article = sites.known_site(session, comment.site_id), articles.known_article(session, comment.article_id)
         email_hash = self.addresses.hash(address)
         subscriber = store.subscriber(session, comment.site_id, email_hash)
@@ -71,6 +69,8 @@ class Notifier:
             session.flush()
         store.watch(session, comment.id, subscriber.id)
         now = utcnow()
+        if subscriber.confirmed_at is None and verified:
+            subscriber.confirmed_at = now
         if subscriber.confirmed_at is not None:
             return
         if subscriber.confirmation_sent_at is not None and now - subscriber.confirmation_sent_at < CONFIRMATION_GAP:
@@ -114,7 +114,7 @@ class Notifier:
         if reply.parent_id is None:
             return
         watcher = store.confirmed_watcher(session, reply.parent_id)
-        if watcher is None or watcher.email_hash == reply.email_hash:
+        if watcher is None or watcher.email_hash == reply.email_hash or _same_author(reply):
             return  # nobody asked, or they answered themselves
         article = articles.known_article(session, reply.article_id)
         site = sites.known_site(session, reply.site_id)
@@ -164,22 +164,15 @@ class Notifier:
     def _queue(
         self, session: Session, subscriber: MailSubscriber, message: messages.Message, dedupe_key: str | None = None
     ) -> None:
-        if dedupe_key and store.already_queued(session, dedupe_key):
-            return
-        if store.messages_since(session, subscriber.email_hash, utcnow() - timedelta(hours=1)) >= self.per_hour:
-            log.info("mail to subscriber %s dropped: %s messages in the last hour", subscriber.id, self.per_hour)
-            return
-        session.add(
-            OutgoingMail(
-                site_id=subscriber.site_id,
-                kind=message.kind,
-                recipient_hash=subscriber.email_hash,
-                recipient_cipher=subscriber.address_cipher,
-                subject=message.subject,
-                body=message.body,
-                unsubscribe_url=self._unsubscribe_url(subscriber),
-                dedupe_key=dedupe_key,
-            )
+        outbox.queue(
+            session,
+            message,
+            site_id=subscriber.site_id,
+            recipient_hash=subscriber.email_hash,
+            recipient_cipher=subscriber.address_cipher,
+            per_hour=self.per_hour,
+            unsubscribe_url=self._unsubscribe_url(subscriber),
+            dedupe_key=dedupe_key,
         )
 
     def _language(self, subscriber: MailSubscriber, site: Site):
@@ -192,3 +185,9 @@ class Notifier:
     def _read_url(self, article: Article, comment_id: int) -> str:
         base = article.url if article.url.startswith(("http://", "https://")) else f"{self.base_url}/articles/{article.id}"
         return f"{base}#comment-{comment_id}"
+
+
+def _same_author(reply: Comment) -> bool:
+    """Whether the reply's author wrote the comment it answers (a signed-in reader is one commenter
+    whatever address they gave for mail)."""
+    return reply.parent is not None and reply.parent.commenter_id == reply.commenter_id

@@ -28,7 +28,8 @@
   let uid = 0;
   // Whether this server e-mails readers about replies (the thread's article says so).
   let mailOffered = false;
-  // The signed-in reader (publisher sign-in): { session, name }, or null for a guest.
+  // The signed-in reader (publisher sign-in): { session, name, email }, or null for a guest;
+  // email: "verified" or "known" when the publisher's token carried an address, else "".
   let reader = null;
 
   // --- words in the reader's language -----------------------------------------------------
@@ -289,11 +290,13 @@
     const field = (control, label, hint) => h("div", { class: "cd-field" }, [
       h("label", { for: control.id }, [t(label), hint ? h("span", { class: "cd-hint", text: " " + t(hint) }) : null]), control,
     ]);
+    const email = field(h("input", { id: "cd-email-" + n, name: "author_email", type: "email", maxlength: 254, autocomplete: "email" }), N_("Email"), N_("(optional, never shown)"));
     const identity = reader
-      ? [h("p", { class: "cd-signed-in" }, around(t("Commenting as %(name)s"), "name", h("strong", { dir: "auto", text: reader.name })))]
-      : [field(h("input", { id: "cd-name-" + n, name: "author_name", type: "text", required: true, maxlength: 60, autocomplete: "name", dir: "auto" }), N_("Name")),
-        field(h("input", { id: "cd-email-" + n, name: "author_email", type: "email", maxlength: 254, autocomplete: "email" }), N_("Email"), N_("(optional, never shown)")),
-        mailOffered ? notifyNode(n) : null];
+      // A signed-in reader types an address only for e-mail, and only when the publisher gave none.
+      ? [h("p", { class: "cd-signed-in" }, around(t("Commenting as %(name)s"), "name", h("strong", { dir: "auto", text: reader.name }))),
+        mailOffered && !reader.email ? email : null]
+      : [field(h("input", { id: "cd-name-" + n, name: "author_name", type: "text", required: true, maxlength: 60, autocomplete: "name", dir: "auto" }), N_("Name")), email];
+    if (mailOffered) identity.push(notifyNode(n, reader && reader.email === "verified"));
     return h("form", { class: "cd-form" + (parent ? " cd-form--reply" : ""), "data-parent-id": parent ? parent.id : null }, [
       h("h3", { class: "cd-form-title", text: parent ? t("Write a reply") : t("Join the conversation") }),
       parent ? h("p", { class: "cd-replying" }, replyingTo(h("span", { dir: "auto", text: parent.name }))) : null,
@@ -307,10 +310,12 @@
     ]);
   }
 
-  function notifyNode(n) {
+  // `verified`: the publisher vouched for the signed-in reader's address, so no confirmation is asked.
+  function notifyNode(n, verified) {
+    const hint = verified ? t("(to the address of your account)") : t("(we ask you to confirm first)");
     return h("div", { class: "cd-field cd-field--check" }, [
       h("input", { id: "cd-notify-" + n, name: "notify", type: "checkbox" }),
-      h("label", { for: "cd-notify-" + n }, [t("E-mail me about replies and the moderators' decision"), h("span", { class: "cd-hint", text: " " + t("(we ask you to confirm first)") })]),
+      h("label", { for: "cd-notify-" + n }, [t("E-mail me about replies and the moderators' decision"), h("span", { class: "cd-hint", text: " " + hint })]),
     ]);
   }
 
@@ -457,9 +462,9 @@
     const form = formNode({ id: comment.dataset.commentId, name: comment.querySelector(".cd-author").textContent });
     const main = section.querySelector(".cd-form:not(.cd-form--reply)");
     const named = form.elements.author_name;  // absent for a signed-in reader
-    if (main && named && main.elements.author_name) { // carry over what the reader already typed as their name and e-mail
-      named.value = main.elements.author_name.value;
-      form.elements.author_email.value = main.elements.author_email.value;
+    // Carry over what the reader already typed as their name and e-mail.
+    for (const name of ["author_name", "author_email"]) {
+      if (main && form.elements[name] && main.elements[name]) form.elements[name].value = main.elements[name].value;
     }
     comment.after(form);
     link.setAttribute("aria-expanded", "true");
@@ -668,7 +673,7 @@
     if (!token) return;
     try {
       const result = await postJSON("/reader/session", { site: site, reader_token: token });
-      reader = { session: result.reader_session, name: result.name };
+      reader = { session: result.reader_session, name: result.name, email: result.email_verified ? "verified" : result.email_known ? "known" : "" };
     } catch (error) {
       reader = null; // an expired or refused token: the reader can still comment as a guest where the site allows
     }
@@ -698,7 +703,9 @@
     const own = document.querySelector("section.cd[data-article-id]");
     if (own) {
       // A reader signed in on this server's own page: the page carries their session.
-      if (own.dataset.readerSession) reader = { session: own.dataset.readerSession, name: own.dataset.readerName || "" };
+      if (own.dataset.readerSession) reader = { session: own.dataset.readerSession, name: own.dataset.readerName || "", email: own.dataset.readerEmail || "" };
+      // Reply forms offer e-mail as the server-rendered form does.
+      mailOffered = own.dataset.emailNotifications === "true";
       // The server rendered the page in its language; the embed's own words follow it.
       loadLanguage("").finally(() => enhance(own));
       return;
