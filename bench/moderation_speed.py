@@ -131,9 +131,9 @@ def http_bench(models, articles, cases, args) -> None:
                     "bench",
                     "Bench",
                     policy={
-                        "flood_per_minute_commenter": 10**6,
-                        "flood_per_minute_address": 10**6,
-                        "refuse_per_minute_address": 10**6,
+                        "flood_per_minute_commenter": 1000,
+                        "flood_per_minute_address": 10_000,
+                        "refuse_per_minute_address": 100_000,
                         "duplicate_window_minutes": 0,
                     },
                 )

@@ -47,6 +47,8 @@ from commentdesk.moderation.phases.threats import find_threats, quoted_ranges
         ("SHOULD   BE   SHOT", "SHOULD   BE   SHOT"),  # extra spacing and line breaks do not hide it
         ("They should be\n\nshot", "should be\n\nshot"),
         ("They should\u00a0be shot", "should\u00a0be shot"),
+        ("I\u2019ll kill you", "I\u2019ll kill you"),  # the apostrophe phones type
+        ("We\u2019re coming for you", "We\u2019re coming for you"),
     ],
 )
 def test_each_kind_of_threat_is_caught_by_its_own_words(text, span):

@@ -95,3 +95,6 @@ LEET = str.maketrans(
         "£": "l",
     }
 )
+# Typographic apostrophes, which phones type: the rules' phrase patterns are written with "'"
+# ("i'll kill"). Not letters, so kept apart from the letter tables above.
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from commentdesk.moderation.function_words import FUNCTION_WORDS
-from commentdesk.moderation.lookalikes import CONFUSABLES, LEET
+from commentdesk.moderation.lookalikes import APOSTROPHES, CONFUSABLES, LEET
 
 # CONFUSABLES and LEET: the one look-alike table (moderation/lookalikes.py).
 # Characters that hide a letter ("f*ck"): they match any one letter.
@@ -39,7 +39,7 @@ class NormalisedText:
 
 def _fold_char(char: str) -> str:
     """One original character to zero or more plain lower-case characters."""
-    lowered = char.lower().translate(CONFUSABLES)
+    lowered = char.lower().translate(CONFUSABLES).translate(APOSTROPHES)
     decomposed = unicodedata.normalize("NFKD", lowered)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return plain.translate(LEET)
