@@ -63,6 +63,22 @@ def test_violence_needs_a_word_of_harm(model):
     assert list(gated[0, 1:]) == [0.1, 0.2]  # the other heads are not gated
 
 
+@pytest.mark.parametrize(
+    ("text", "cued"),
+    [
+        ("The extension should have a stop at the hospital, and cyclists need a safe lane.", False),
+        ("Families want the children's school kept open.", False),
+        ("I hope your family stays safe on the way to school.", True),  # the same words, aimed at someone
+        ("Nice hospital you work at. Be a pity if it burned.", True),
+        ("Someone needs to drive a car through that parade.", True),
+    ],
+)
+def test_everyday_words_are_a_cue_only_in_a_comment_aimed_at_someone(text, cued):
+    from commentdesk.moderation.models.harm import has_harm_cue
+
+    assert has_harm_cue(text) is cued
+
+
 def test_real_embeddings_tell_threats_from_violent_words_in_news(model):
     from commentdesk.moderation.models.embedder import shared_embedder
 
