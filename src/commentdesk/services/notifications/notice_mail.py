@@ -67,7 +67,7 @@ class NoticeMailer:
         if notice.status == NoticeStatus.ACTION_TAKEN:
             removed_on = _(notices.GROUNDS.get(notice.decision_ground or "", notice.decision_ground or ""))
         policy = Policy.for_site(site.policy)
-        redress = " ".join(part for part in (policy.redress_text.strip(), policy.redress_url or "") if part)
+        redress = " ".join(part for part in (policy.redress_words().strip(), policy.redress_url or "") if part)
         return notice_messages.decided(
             site.name, title, removed_on, notice.decision_explanation, redress, status_url, self.contact_days
         )
