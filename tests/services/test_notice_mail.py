@@ -167,7 +167,7 @@ def test_erasing_the_contact_deletes_unsent_messages_and_sends_nothing_more(db, 
     ]
     assert all(mail.recipient_cipher == "" for mail in outbox(db))
     db.refresh(notice)
-    assert notice.notifier_email is None
+    assert notice.notifier_email_cipher is None
     for listener in db.info[notices.LISTENERS]:
         listener(db, notice)  # whatever step were announced now, an erased contact gets nothing
     assert len(outbox(db)) == 3

@@ -40,7 +40,7 @@ class NoticeMailer:
 
     def on_notice(self, session: Session, notice: IllegalContentNotice) -> None:
         """The notice reached its current status: tell the notifier, if they left an address."""
-        address = notice.notifier_email
+        address = notices.notifier_address(notice, self.addresses)
         if not address or notice.contact_erased_at is not None:
             return
         site = sites.known_site(session, notice.site_id)
