@@ -20,6 +20,7 @@ from commentdesk.api.routes import router as api_router
 from commentdesk.api.webhooks import router as webhooks_router
 from commentdesk.config import Settings
 from commentdesk.moderation.pipeline import Models, ModerationModels, Pipeline
+from commentdesk.services import notices
 from commentdesk.services.moderation_queue import ModerationQueue
 from commentdesk.services.notifications.notice_mail import NoticeMailer
 from commentdesk.services.notifications.notifier import Notifier
@@ -63,6 +64,9 @@ def create_app(settings: Settings, models: Models | None = None) -> FastAPI:
         # Worker threads for blocking handlers, sized with the pool and the admission limit.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads()
         migrate(engine)
+        # Notifiers' addresses stored in the clear by an older version: encrypted before any request.
+        with app.state.sessions() as session:
+            notices.encrypt_plain_contacts(session, app.state.notifier.addresses)
         models.load()
         app.state.moderation_queue.start()
         if settings.deliver_webhooks:

@@ -100,7 +100,7 @@ def _notice(session, comment, decided_days_ago: int | None, reference: str) -> N
             ground="defamation",
             explanation="It names a person and accuses them falsely.",
             notifier_name="Jo",
-            notifier_email="jo@example.org",
+            notifier_email_cipher="jo's address, encrypted",
             good_faith=True,
             status=NoticeStatus.RECEIVED if decided_days_ago is None else "no_action",
             received_at=now - timedelta(days=(decided_days_ago or 0) + 1),
@@ -123,10 +123,11 @@ def test_contacts_are_erased_only_after_the_days_they_are_kept(database, capsys)
     assert capsys.readouterr().err == "erased the contact of 1 notifier(s)\n"
     with sessions() as session:
         kept = {
-            notice.reference: (notice.notifier_name, notice.notifier_email, notice.contact_erased_at is not None)
+            notice.reference: (notice.notifier_name, notice.notifier_email_cipher, notice.contact_erased_at is not None)
             for notice in session.query(IllegalContentNotice)
         }
-    assert kept == {"old": (None, None, True), "recent": ("Jo", "jo@example.org", False), "open": ("Jo", "jo@example.org", False)}
+    encrypted = "jo's address, encrypted"
+    assert kept == {"old": (None, None, True), "recent": ("Jo", encrypted, False), "open": ("Jo", encrypted, False)}
     # Erasing again finds nothing more to erase.
     assert main(["dsa", "erase-contacts", "--notice-contact-days", "30", "--database-url", url]) == 0
     assert capsys.readouterr().err == "erased the contact of 0 notifier(s)\n"

@@ -47,6 +47,8 @@ def test_links_are_found_with_and_without_a_scheme(text, links):
         ("ring 0300-123-4567 today", ["0300-123-4567"]),
         ("call me on (020) 7946 0958", ["(020) 7946 0958"]),  # the area code's opening bracket is shown too
         ("or (+44) 20 7946 0958 from abroad", ["(+44) 20 7946 0958"]),
+        ("ring (02079460958) today", ["(02079460958)"]),  # wholly in brackets: both are shown
+        ("ring (020 7946 0958), or write", ["(020 7946 0958)"]),
         ("the 2024 budget had 1500000 lines", []),  # too few digits once spaces are counted as one number
         ("figures 12 34 56", []),
         ("a 16-digit card 1234567890123456 is too long to be a phone", []),

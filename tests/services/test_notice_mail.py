@@ -139,6 +139,15 @@ def test_the_notifier_is_written_to_in_the_language_of_their_notice(db, comment,
     assert receipt.subject != "Your notice to The Courier is received" and "?lang=de" in receipt.body
 
 
+def test_the_default_appeal_words_of_a_german_decision_are_german(db, comment, admin):
+    with i18n.using("de"):
+        notice = notices.file_notice(db, SECRET, comment.id, form())
+    notices.decide_notice(db, admin, notice, "remove", "defamation", REASONS)
+    decision = outbox(db)[-1]
+    assert "außergerichtliche Streitbeilegungsstelle" in decision.body
+    assert "out-of-court" not in decision.body
+
+
 def test_erasing_the_contact_deletes_unsent_messages_and_sends_nothing_more(db, comment, admin):
     notice = notices.file_notice(db, SECRET, comment.id, form())
     other = notices.file_notice(db, SECRET, comment.id, form(notifier_email="ola@example.com"), "198.51.100.7")
@@ -158,7 +167,7 @@ def test_erasing_the_contact_deletes_unsent_messages_and_sends_nothing_more(db, 
     ]
     assert all(mail.recipient_cipher == "" for mail in outbox(db))
     db.refresh(notice)
-    assert notice.notifier_email is None
+    assert notice.notifier_email_cipher is None
     for listener in db.info[notices.LISTENERS]:
         listener(db, notice)  # whatever step were announced now, an erased contact gets nothing
     assert len(outbox(db)) == 3

@@ -7,16 +7,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from commentdesk.services import accounts, notices, reports, workspace
 from commentdesk.services.accounts import Scope
 from commentdesk.services.notices import NoticeForm, NoticeRefused
+from commentdesk.services.notifications.addresses import AddressBook
 from commentdesk.services.sites import create_site
 from commentdesk.store.models import DomainEvent, IllegalContentNotice, NoticeStatus, Report, StatementOfReasons, utcnow
 from db_fixtures import add_article, add_comment
 
 SECRET = "test-secret"
+ADDRESSES = AddressBook(SECRET)
 PASSWORD = "a long enough password"
 
 
@@ -49,7 +51,11 @@ def admin(session):
 def test_a_notice_is_recorded_with_its_report_and_a_reference(session, published):
     notice = notices.file_notice(session, SECRET, published.id, form(), "203.0.113.5")
     assert notice.status == NoticeStatus.RECEIVED and notices.REFERENCE.match(notice.reference)
-    assert (notice.notifier_name, notice.notifier_email, notice.good_faith) == ("Mia Mayor", "mia@example.com", True)
+    assert (notice.notifier_name, notices.notifier_address(notice, ADDRESSES), notice.good_faith) == (
+        "Mia Mayor",
+        "mia@example.com",
+        True,
+    )
     report = session.scalars(select(Report)).one()
     assert report.reason == reports.ILLEGAL_CONTENT and report.note.startswith("Defamation or insult: It falsely")
     assert [event.kind for event in session.scalars(select(DomainEvent))] == ["comment.reported"]
@@ -80,7 +86,7 @@ def test_an_incomplete_notice_is_refused_by_field_and_nothing_is_stored(session,
 
 def test_a_child_safety_notice_may_be_anonymous(session, published):
     notice = notices.file_notice(session, SECRET, published.id, form(ground="child_safety", notifier_name="", notifier_email=""))
-    assert notice.notifier_name is None and notice.notifier_email is None
+    assert notice.notifier_name is None and notice.notifier_email_cipher is None
     with pytest.raises(NoticeRefused, match="does not look right"):
         notices.file_notice(session, SECRET, published.id, form(ground="child_safety", notifier_name="", notifier_email="x"))
 
@@ -199,11 +205,42 @@ def test_contacts_are_erased_after_the_keeping_period_only_from_decided_notices(
     assert notices.erase_expired_contacts(session, keep_days=30, now=now + timedelta(days=31)) == 1
     session.refresh(decided)
     session.refresh(still_open)
-    assert decided.notifier_name is None and decided.notifier_email is None and decided.contact_erased_at is not None
-    assert still_open.notifier_email == "mia@example.com"
+    assert decided.notifier_name is None and decided.notifier_email_cipher is None and decided.contact_erased_at is not None
+    assert notices.notifier_address(still_open, ADDRESSES) == "mia@example.com"
     assert notices.erase_expired_contacts(session, keep_days=30, now=now + timedelta(days=60)) == 0  # once
 
 
 def test_status_words_cover_every_status():
     assert set(notices.STATUS_WORDS) == set(NoticeStatus.OPEN) | set(NoticeStatus.DECIDED)
     assert set(notices.ACTIONS) == {"remove", "none"} and "child_safety" in notices.GROUNDS
+
+
+def _stored_contacts(session) -> list[tuple]:
+    """The notices' contact columns as the database holds them."""
+    return list(session.execute(text("SELECT notifier_email, notifier_email_cipher FROM illegal_content_notices")))
+
+
+def test_the_database_never_holds_the_notifiers_address_in_the_clear(session, published):
+    notice = notices.file_notice(session, SECRET, published.id, form())
+    ((plain, cipher),) = _stored_contacts(session)
+    assert plain is None and "mia@example.com" not in cipher.lower()
+    assert notices.notifier_address(notice, ADDRESSES) == "mia@example.com"
+    # Under another instance secret the address cannot be read.
+    assert notices.notifier_address(notice, AddressBook("another secret")) is None
+
+
+def test_addresses_stored_in_the_clear_before_encryption_are_encrypted(session, published, admin):
+    older = notices.file_notice(session, SECRET, published.id, form(), "1")
+    erased = notices.file_notice(session, SECRET, published.id, form(), "2")
+    # As an older version stored them: the address in the clear, no cipher.
+    for notice in (older, erased):
+        notice.notifier_email_cipher, notice.plain_notifier_email = None, "mia@example.com"
+    session.commit()
+    notices.decide_notice(session, admin, erased, "none", None, "Lawful opinion, no action.")
+    assert notices.erase_expired_contacts(session, keep_days=0, now=utcnow() + timedelta(days=1)) == 1
+
+    assert notices.encrypt_plain_contacts(session, ADDRESSES) == 1
+    assert all(plain is None and (cipher is None or "mia@" not in cipher) for plain, cipher in _stored_contacts(session))
+    session.refresh(older)
+    assert notices.notifier_address(older, ADDRESSES) == "mia@example.com"
+    assert notices.encrypt_plain_contacts(session, ADDRESSES) == 0  # once

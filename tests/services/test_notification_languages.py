@@ -58,7 +58,8 @@ def test_a_german_reader_gets_german_mail_whoever_acts(mail_client, smtp):  # no
     )
     assert "der Rat sollte den Lieferplan veröffentlichen" in body  # the reader's own words, quoted as written
     assert "/faq?site=courier&lang=de" in body
-    assert "was not published" not in body and "A moderator" not in body
+    assert "außergerichtliche Streitbeilegungsstelle" in body  # how to appeal: the default words, in German
+    assert "was not published" not in body and "A moderator" not in body and "out-of-court" not in body
 
 
 def test_the_digest_is_in_the_servers_default_language(tmp_path, database_url, models, smtp):  # noqa: F811 - fixture

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from commentdesk import i18n
+from commentdesk.moderation.policy import DEFAULT_REDRESS
 from commentdesk.moderation.reasons import MODERATOR_REJECTION_READER_WORDS
 from commentdesk.services import events, reports
 from commentdesk.services.reports import ReportRefused
@@ -153,6 +155,19 @@ def test_the_statement_says_how_to_contest_it_from_the_sites_policy(session, sit
     statement = statement_for(session, comment)
     assert (statement.redress_text, statement.redress_url) == ("Write to the readers' editor.", "mailto:editor@news.example")
     assert statement.as_text() == f"{AUTOMATED_WORDS} Write to the readers' editor. mailto:editor@news.example"
+
+
+def test_the_default_appeal_words_are_in_the_readers_language_a_sites_own_as_written(session, site):
+    comment = add_comment(session, add_article(session, site), "x", "rejected")
+    session.commit()
+    assert statement_for(session, comment).redress_text == DEFAULT_REDRESS
+    with i18n.using("ur"):
+        in_urdu = statement_for(session, comment).redress_text
+    assert in_urdu != DEFAULT_REDRESS and "عدالت" in in_urdu
+    site.policy = {"redress_text": "Write to the readers' editor."}
+    session.commit()
+    with i18n.using("de"):
+        assert statement_for(session, comment).redress_text == "Write to the readers' editor."
 
 
 def test_the_latest_rejection_is_the_one_explained(session, site):

@@ -264,7 +264,7 @@ def _notice(
     ip_hash=None,
     decided_at=None,
     name="Nora",
-    email="nora@example.org",
+    email_cipher="nora's address, encrypted",
 ):
     report = repo.add_report(session, comment, "illegal_content", "note", ip_hash)
     session.flush()
@@ -276,7 +276,7 @@ def _notice(
         ground="defamation",
         explanation="It names a person falsely.",
         notifier_name=name,
-        notifier_email=email,
+        notifier_email_cipher=email_cipher,
         good_faith=True,
         status=status,
         received_at=utcnow() - timedelta(minutes=received_minutes_ago),
@@ -363,15 +363,17 @@ def test_contacts_are_erased_only_from_notices_decided_long_enough_ago(session, 
     old = _notice(session, comment, NoticeStatus.NO_ACTION, decided_at=now - timedelta(days=40))
     recent = _notice(session, comment, NoticeStatus.NO_ACTION, decided_at=now - timedelta(days=5))
     still_open = _notice(session, comment)
-    anonymous = _notice(session, comment, NoticeStatus.NO_ACTION, decided_at=now - timedelta(days=40), name=None, email=None)
+    anonymous = _notice(
+        session, comment, NoticeStatus.NO_ACTION, decided_at=now - timedelta(days=40), name=None, email_cipher=None
+    )
     session.commit()
     assert notices.erase_contacts_decided_before(session, now - timedelta(days=30), now) == 1
     session.commit()
     assert notices.erase_contacts_decided_before(session, now - timedelta(days=30), now) == 0  # once
     for row in (old, recent, still_open, anonymous):
         session.refresh(row)
-    assert (old.notifier_name, old.notifier_email, old.contact_erased_at) == (None, None, now)
-    assert recent.notifier_name == "Nora" and still_open.notifier_email == "nora@example.org"
+    assert (old.notifier_name, old.notifier_email_cipher, old.contact_erased_at) == (None, None, now)
+    assert recent.notifier_name == "Nora" and still_open.notifier_email_cipher == "nora's address, encrypted"
     assert anonymous.contact_erased_at is None
 
 

@@ -17,6 +17,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator, model_validator
 
 from commentdesk.bounds import JSON_INTEGER, DbText
+from commentdesk.i18n import N_
+from commentdesk.i18n import gettext as _
 from commentdesk.moderation.default_patterns import (
     DEFAULT_DEHUMANISING_PATTERNS,
     DEFAULT_OFF_TOPIC_MARKERS,
@@ -167,7 +169,8 @@ Domain = Annotated[DbText, Field(min_length=1, max_length=253)]
 Pattern = Annotated[DbText, Field(min_length=1, max_length=MAX_PATTERN_CHARS)]
 RedressText = Annotated[DbText, Field(min_length=1, max_length=1000)]
 RedressUrl = Annotated[str, Field(max_length=2000, pattern=r"^(https?://[^\s\x00]+|mailto:[^\s\x00@]+@[^\s\x00]+)$")]
-DEFAULT_REDRESS = (
+# Shown in the reader's language; a site's own words are shown as the site wrote them.
+DEFAULT_REDRESS = N_(
     "If you think this decision is wrong, you can ask the editors to review it; "
     "you may also turn to an out-of-court dispute settlement body or a court."
 )
@@ -281,6 +284,11 @@ class Policy(BaseModel):
                 log.warning("site policy settings %s ignored, using their defaults: %s", sorted(bad), error)
                 for name in bad:
                     overrides.pop(name)
+
+    def redress_words(self) -> str:
+        """How to contest a decision, in the current language: the default words translated, a
+        site's own words as written."""
+        return _(DEFAULT_REDRESS) if self.redress_text == DEFAULT_REDRESS else self.redress_text
 
     def as_dict(self) -> dict:
         return self.model_dump()

@@ -31,7 +31,7 @@ HUMAN_WORDS = N_("This decision was made by a moderator.")
 class Statement:
     automated: bool
     reasons: list[tuple[str, str]]  # (code, words for the author)
-    redress_text: str
+    redress_text: str  # in the reader's language when it is the default
     redress_url: str | None
     issued_at: datetime
 
@@ -67,4 +67,4 @@ def statement_for(session: Session, comment: Comment, show_detail: bool = False)
     else:
         reasons = [(reason["code"], _(rejection_reader_words(reason["code"]))) for reason in stored]
     policy = Policy.for_site(comment.article.site.policy)
-    return Statement(row.automated, reasons, policy.redress_text, policy.redress_url, row.issued_at)
+    return Statement(row.automated, reasons, policy.redress_words(), policy.redress_url, row.issued_at)

@@ -590,7 +590,11 @@ class IllegalContentNotice(Base):
     ground: Mapped[str] = mapped_column(String(32))
     explanation: Mapped[str] = mapped_column(Text)
     notifier_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    notifier_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    # The notifier's address, encrypted like a reader's (services/notifications/addresses.py).
+    notifier_email_cipher: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Only on notices stored before addresses were encrypted (migration 0015), until the server
+    # starts and encrypts them (services/notices.encrypt_plain_contacts).
+    plain_notifier_email: Mapped[str | None] = mapped_column("notifier_email", String(254), nullable=True)
     good_faith: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default=NoticeStatus.RECEIVED)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

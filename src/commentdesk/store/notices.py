@@ -112,7 +112,11 @@ def erase_contacts_decided_before(session: Session, before: datetime, now: datet
                 IllegalContentNotice.decided_at.is_not(None),
                 IllegalContentNotice.decided_at <= before,
                 IllegalContentNotice.contact_erased_at.is_(None),
-                or_(IllegalContentNotice.notifier_name.is_not(None), IllegalContentNotice.notifier_email.is_not(None)),
+                or_(
+                    IllegalContentNotice.notifier_name.is_not(None),
+                    IllegalContentNotice.notifier_email_cipher.is_not(None),
+                    IllegalContentNotice.plain_notifier_email.is_not(None),
+                ),
             )
         )
     )
@@ -124,6 +128,29 @@ def erase_contacts_decided_before(session: Session, before: datetime, now: datet
             session,
             update(IllegalContentNotice)
             .where(IllegalContentNotice.id.in_(batch), IllegalContentNotice.contact_erased_at.is_(None))
-            .values(notifier_name=None, notifier_email=None, contact_erased_at=now),
+            .values(notifier_name=None, notifier_email_cipher=None, plain_notifier_email=None, contact_erased_at=now),
         )
     return erased
+
+
+def plain_contacts(session: Session) -> list[tuple[int, str]]:
+    """(notice id, address) of the notices that keep their notifier's address in the clear."""
+    rows = session.execute(
+        select(IllegalContentNotice.id, IllegalContentNotice.plain_notifier_email).where(
+            IllegalContentNotice.plain_notifier_email.is_not(None)
+        )
+    )
+    return [(notice_id, address) for notice_id, address in rows if address is not None]
+
+
+def replace_plain_contact(session: Session, notice_id: int, address: str, cipher: str) -> bool:
+    """Keep the address only as `cipher`; False when another server did it first (or the contact
+    was erased meanwhile)."""
+    return bool(
+        changed_rows(
+            session,
+            update(IllegalContentNotice)
+            .where(IllegalContentNotice.id == notice_id, IllegalContentNotice.plain_notifier_email == address)
+            .values(notifier_email_cipher=cipher, plain_notifier_email=None),
+        )
+    )

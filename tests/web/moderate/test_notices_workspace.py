@@ -8,8 +8,11 @@ import io
 import json
 from datetime import UTC, datetime, timedelta
 
+from fastapi.testclient import TestClient
 from moderate_helpers import csrf_from, login
+from sqlalchemy import text
 
+from commentdesk.app import create_app
 from commentdesk.cli import main
 from commentdesk.services import notices
 from commentdesk.services.notices import NoticeForm
@@ -28,7 +31,7 @@ def file(world, comment_id: int, ground: str = "defamation") -> IllegalContentNo
     with world.app.state.sessions() as session:
         notice = notices.file_notice(
             session,
-            "secret",
+            world.app.state.secret,
             comment_id,
             NoticeForm(
                 ground=ground, explanation=EXPLANATION, notifier_name="Jo", notifier_email="jo@example.org", good_faith=True
@@ -107,7 +110,23 @@ def test_no_action_keeps_the_comment_and_the_contact_is_erased_later(client, wor
         assert notices.erase_expired_contacts(session, 180) == 0
         assert notices.erase_expired_contacts(session, 180, now=datetime.now(UTC) + timedelta(days=181)) == 1
         erased = session.get(IllegalContentNotice, notice.id)
-        assert erased.notifier_email is None and erased.notifier_name is None and erased.contact_erased_at is not None
+        assert erased.notifier_email_cipher is None and erased.notifier_name is None and erased.contact_erased_at is not None
+
+
+def test_an_address_an_older_version_stored_in_the_clear_is_encrypted_when_the_server_starts(
+    client, world, signed_in, settings, models
+):
+    notice = file(world, world.add_comment("The councillor is a crook.", status=CommentStatus.PUBLISHED))
+    with world.app.state.sessions() as session:
+        older = session.get_one(IllegalContentNotice, notice.id)
+        older.notifier_email_cipher, older.plain_notifier_email = None, "jo@example.org"
+        session.commit()
+    with TestClient(create_app(settings, models=models)):
+        pass  # the first start of the version that encrypts them
+    with world.app.state.sessions() as session:
+        plain, cipher = session.execute(text("SELECT notifier_email, notifier_email_cipher FROM illegal_content_notices")).one()
+    assert plain is None and "jo@example.org" not in cipher
+    assert "jo@example.org" in client.get(f"/moderate/notices/{notice.id}").text
 
 
 def test_a_moderator_sees_only_the_notices_of_their_sites(client, world):

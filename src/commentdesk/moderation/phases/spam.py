@@ -27,6 +27,18 @@ def find_links(text: str) -> list[str]:
     return [match.group(0) for match in LINK.finditer(text)]
 
 
+def find_phones(text: str) -> list[str]:
+    """Phone numbers as written: a number wholly in brackets ("(02079460958)") keeps its closing
+    bracket, which the pattern (ending at a digit) leaves out."""
+    phones = []
+    for match in PHONE.finditer(text):
+        number = match.group(0).strip()
+        if number.count("(") > number.count(")") and text.startswith(")", match.end()):
+            number += ")"
+        phones.append(number)
+    return phones
+
+
 def _domain(link: str) -> str:
     if "://" not in link:
         link = "http://" + link
@@ -58,7 +70,7 @@ def spam_score(candidate: Candidate, policy: Policy) -> tuple[float, list[tuple[
         )
     elif foreign:
         signals.append(("contains_link", N_("It contains a link."), foreign, 0.2 * len(foreign), {}))
-    phones = [match.group(0).strip() for match in PHONE.finditer(candidate.text)]
+    phones = find_phones(candidate.text)
     if phones:
         signals.append(("phone_number", N_("It contains a phone number."), phones, 0.6, {}))
     bait = [match.group(0) for match in CONTACT_BAIT.finditer(candidate.text)]

@@ -15,8 +15,9 @@ CONFIRM_MAX_AGE_S = 7 * 24 * 3600
 
 
 class AddressBook:
-    """Encrypts opted-in addresses with a key derived from the instance secret (so a copy of the
-    database alone does not reveal them), and signs the confirm and unsubscribe links."""
+    """Encrypts stored addresses (readers who opted in, notifiers of illegal content) with a key
+    derived from the instance secret (so a copy of the database alone does not reveal them), and
+    signs the confirm and unsubscribe links."""
 
     def __init__(self, secret: str) -> None:
         self.secret = secret

@@ -40,7 +40,7 @@ class NoticeMailer:
 
     def on_notice(self, session: Session, notice: IllegalContentNotice) -> None:
         """The notice reached its current status: tell the notifier, if they left an address."""
-        address = notice.notifier_email
+        address = notices.notifier_address(notice, self.addresses)
         if not address or notice.contact_erased_at is not None:
             return
         site = sites.known_site(session, notice.site_id)
@@ -67,7 +67,7 @@ class NoticeMailer:
         if notice.status == NoticeStatus.ACTION_TAKEN:
             removed_on = _(notices.GROUNDS.get(notice.decision_ground or "", notice.decision_ground or ""))
         policy = Policy.for_site(site.policy)
-        redress = " ".join(part for part in (policy.redress_text.strip(), policy.redress_url or "") if part)
+        redress = " ".join(part for part in (policy.redress_words().strip(), policy.redress_url or "") if part)
         return notice_messages.decided(
             site.name, title, removed_on, notice.decision_explanation, redress, status_url, self.contact_days
         )

@@ -57,6 +57,7 @@ def _detail(request: Request, moderator: Moderator, notice, error: str | None, f
         {
             "me": moderator,
             "notice": notice,
+            "notifier_address": notices.notifier_address(notice, request.app.state.notifier.addresses),
             "grounds": notices.GROUNDS,
             "actions": notices.ACTIONS,
             "status_words": notices.STATUS_WORDS,
