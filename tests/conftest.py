@@ -148,9 +148,12 @@ def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         pytest.skip("playwright is not installed (pip install -e '.[test]')")
+    # Assertions wait as long as actions: with the suite on every core, an embed's first requests
+    # (sign-in, then the thread) can take more than the default 5 s to land.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=str(CHROMIUM),

@@ -67,7 +67,9 @@ def test_the_scripts_status_line_and_counter_in_german(live_server, page, world)
     expect(page.locator("#selected-count")).to_have_text("2 ausgewählt")
     page.keyboard.press("a")
     expect(page.locator("#status")).to_have_text("2 Kommentare freigegeben. Mit u rückgängig machen.")
-    page.keyboard.press("u")
+    with page.expect_navigation():  # the undone comments come back: the queue is drawn again
+        page.keyboard.press("u")
     expect(page.locator("#workspace.ready")).to_have_count(1)
+    expect(page.locator("#status")).to_contain_text("rückgängig gemacht")  # the undo's summary, in German too
     page.keyboard.press("2")
     expect(page.locator("#status")).to_have_text("Grund: Themenfremd.")

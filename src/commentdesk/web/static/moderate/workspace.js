@@ -145,7 +145,9 @@
   }
 
   function post(url, body) {
-    return fetch(url, {
+    // The answer's messages (an undo's summary) in the page's language, not the browser's.
+    var worded = url + (url.indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(words.language);
+    return fetch(worded, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
