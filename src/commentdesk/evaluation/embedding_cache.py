@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from commentdesk.moderation.models.embedder import shared_embedder
+from commentdesk.moderation.models.embedder import precision_tag, shared_embedder
 
 
 def default_cache_dir() -> Path:
@@ -32,7 +32,7 @@ def embed_cached(name: str, texts: list[str], cache_dir: Path | None = None, bat
     cache_dir = cache_dir or default_cache_dir()
     _ensure_ignored(cache_dir)
     digest = hashlib.sha1("\x1e".join(texts).encode("utf-8")).hexdigest()[:16]
-    path = cache_dir / "embeddings" / f"{name}-{digest}.npy"
+    path = cache_dir / "embeddings" / f"{name}-{digest}{precision_tag()}.npy"
     if path.exists():
         return np.load(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,6 +53,8 @@ def embed_each_cached(texts: list[str], cache_file: Path | None) -> np.ndarray:
     """Embeddings of ``texts`` from one cache file keyed by each text, so that several lists that
     share texts (training rows, test rows, seeds) are encoded once between them."""
     keys = [hashlib.sha1(text.encode("utf-8")).hexdigest() for text in texts]
+    if cache_file is not None and precision_tag():
+        cache_file = cache_file.with_name(cache_file.stem + precision_tag() + cache_file.suffix)
     known: dict[str, np.ndarray] = {}
     if cache_file and cache_file.exists():
         with np.load(cache_file, allow_pickle=False) as cached:

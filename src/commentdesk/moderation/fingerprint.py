@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
+import numpy as np
+
 from commentdesk.moderation.normalize import simplify_for_fingerprint
 
 BITS = 64
@@ -24,13 +26,16 @@ def simhash(text: str) -> int | None:
     if len(words) < MIN_WORDS:
         return None
     shingles = [" ".join(words[i : i + 2]) for i in range(len(words) - 1)]
-    totals = [0] * BITS
-    for shingle in shingles:
-        value = _hash64(shingle)
-        for bit in range(BITS):
-            totals[bit] += 1 if value >> bit & 1 else -1
-    unsigned = sum(1 << bit for bit in range(BITS) if totals[bit] > 0)
+    # One row of bits per shingle's hash, lowest bit first; a bit of the fingerprint is set
+    # where more shingles have it set than not.
+    hashes = np.array([_hash64(shingle) for shingle in shingles], dtype=np.uint64)
+    bits = (hashes[:, None] >> _BIT_POSITIONS) & np.uint64(1)
+    ones = bits.sum(axis=0, dtype=np.int64)
+    unsigned = sum(1 << bit for bit in np.flatnonzero(2 * ones > len(shingles)).tolist())
     return unsigned - (1 << BITS) if unsigned >= 1 << (BITS - 1) else unsigned
+
+
+_BIT_POSITIONS = np.arange(BITS, dtype=np.uint64)
 
 
 def distance(a: int, b: int) -> int:

@@ -37,6 +37,7 @@ class NormalisedText:
         return self.original[self.positions[start] : self.positions[end - 1] + 1]
 
 
+@lru_cache(maxsize=8192)  # called for every character of every comment, on a few thousand distinct ones
 def _fold_char(char: str) -> str:
     """One original character to zero or more plain lower-case characters."""
     lowered = char.lower().translate(CONFUSABLES).translate(APOSTROPHES)

@@ -15,6 +15,7 @@ TEXTS = [
 @pytest.mark.models
 def test_onnx_runtime_and_pytorch_agree(monkeypatch, tmp_path):
     monkeypatch.setenv("COMMENTDESK_MODEL_CACHE", str(tmp_path))
+    monkeypatch.setenv("COMMENTDESK_EMBEDDER_BACKEND", "onnx")
     fast = Embedder().load()
     assert fast.backend == "onnxruntime"
     assert list(tmp_path.glob("minilm-*.onnx"))  # exported once, reused by later starts
@@ -25,6 +26,27 @@ def test_onnx_runtime_and_pytorch_agree(monkeypatch, tmp_path):
     assert a.shape == (3, 384)
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
     assert float(np.min(np.sum(a * b, axis=1))) > 0.99999
+
+
+@pytest.mark.models
+def test_eight_bit_weights_keep_the_meaning_and_name_themselves(monkeypatch, tmp_path):
+    monkeypatch.setenv("COMMENTDESK_MODEL_CACHE", str(tmp_path))
+    monkeypatch.setenv("COMMENTDESK_EMBEDDER_BACKEND", "onnx")
+    full = Embedder().load()
+    monkeypatch.setenv("COMMENTDESK_EMBEDDER_BACKEND", "onnx-int8")
+    small = Embedder().load()
+    assert small.backend == "onnxruntime-int8"
+    assert list(tmp_path.glob("minilm-*-int8.onnx"))  # quantised once, beside the export
+    # Passages cached under one version are never compared with the other's vectors.
+    assert small.version != full.version and small.version.endswith("+int8")
+    a, b = small.encode(TEXTS), full.encode(TEXTS)
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    assert float(np.min(np.sum(a * b, axis=1))) > 0.97
+    # Still a sentence embedding: a paraphrase stays closer than another subject.
+    anchor, paraphrase, other = small.encode(
+        ["The minister resigned today.", "Today the minister stepped down.", "I love cheese."]
+    )
+    assert float(paraphrase @ anchor) > float(other @ anchor) + 0.3
 
 
 @pytest.mark.models

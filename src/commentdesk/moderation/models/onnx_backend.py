@@ -83,6 +83,30 @@ def write_graph(sentence_model, module, output_names: list[str], target: Path) -
         temporary.unlink(missing_ok=True)
 
 
+def quantised(path: Path) -> Path:
+    """The 8-bit copy of an exported graph, made once beside it (about a second).
+
+    Dynamic quantisation: the weights of the matrix products are stored as signed bytes, one scale
+    per output channel, and activations are quantised on the fly. On a 2-core AVX2 machine it
+    encodes a comment about 1.6 times faster than 32 bits; the vectors keep a cosine of about 0.99
+    with the 32-bit ones (tests/moderation/models/test_embedder.py holds it to 0.97), which moves the
+    trained heads' scores little (the suites' figures are in docs/models.md).
+    """
+    target = path.with_name(path.stem + "-int8.onnx")
+    if target.exists():
+        return target
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".onnx.tmp", delete=False) as handle:
+        temporary = Path(handle.name)
+    try:
+        quantize_dynamic(str(path), str(temporary), weight_type=QuantType.QInt8, per_channel=True)
+        temporary.replace(target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
+
+
 def cpu_session(path: Path, threads: int | None):
     import onnxruntime
 
@@ -96,16 +120,23 @@ def cpu_session(path: Path, threads: int | None):
 class OnnxEncoder:
     """Tokenise with the model's own tokenizer, run the exported graph, return unit vectors."""
 
-    def __init__(self, sentence_model, model_dir: Path, max_tokens: int, threads: int | None = None) -> None:
+    def __init__(self, sentence_model, model_dir: Path, max_tokens: int, threads: int | None = None, int8: bool = False) -> None:
         path = cache_dir() / f"minilm-{_weights_digest(model_dir)}-opset{OPSET}.onnx"
         if not path.exists():
             log.info("exporting the embedding model to %s", path)
             export(sentence_model, path)
-        self.session = cpu_session(path, threads)
+        self.session = cpu_session(quantised(path) if int8 else path, threads)
         self.tokenizer = sentence_model.tokenizer
         self.max_tokens = max_tokens
+        self.int8 = int8
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        if self.int8:
+            # The 8-bit graph scales its activations by the largest value in the whole batch, so
+            # a text's vector would depend on the texts beside it (a comment's decision on who
+            # else posted at that moment). One text per pass keeps it the same every time; on a
+            # CPU it costs nothing, as batching saves little with padding.
+            batch_size = 1
         # Similar lengths in one batch: less padding to compute.
         order = np.argsort([len(text) for text in texts], kind="stable")
         out = np.empty((len(texts), 384), dtype=np.float32)
@@ -149,6 +180,7 @@ class OnnxTwoRoads(OnnxEncoder):
         self.session = cpu_session(path, threads)
         self.tokenizer = sentence_model.tokenizer
         self.max_tokens = max_tokens
+        self.int8 = False
 
     def encode_both(self, texts: list[str], batch_size: int = 64) -> tuple[np.ndarray, np.ndarray]:
         order = np.argsort([len(text) for text in texts], kind="stable")
