@@ -43,7 +43,7 @@ from commentdesk.evaluation import harm_seeds, seed_examples
 from commentdesk.evaluation.datasets import default_data_dir, load_abuse_set
 from commentdesk.evaluation.embedding_cache import embed_each_cached
 from commentdesk.evaluation.metrics import roc_auc, rounded
-from commentdesk.moderation.models.harm import HEADS, UNCUED_CEILING, has_harm_cue
+from commentdesk.moderation.models.harm import HEAD_CUES, HEADS, UNCUED_CEILING
 
 # Seed groups of seed_examples and the harm heads each is positive for.
 _SEED_HEADS = {
@@ -212,12 +212,18 @@ def train(data_dir: Path, out_dir: Path, cache_dir: Path | None, news_budget: fl
     x = embed_each_cached(rows.texts + madlibs, cache)
     x_madlibs, x = x[len(rows.texts) :], x[: len(rows.texts)]
     is_train = split == "train"
-    # The violence head is read through the harm-word gate at inference: choose and report it so.
-    cued = np.array([has_harm_cue(text) for text in rows.texts])
-    cued_madlibs = np.array([has_harm_cue(text) for text in madlibs])
+    # The violence and sexual heads are read through their word gates at inference: choose and
+    # report them so.
+    cued = {head: np.array([test(text) for text in rows.texts]) for head, test in HEAD_CUES.items()}
+    cued_madlibs = {head: np.array([test(text) for text in madlibs]) for head, test in HEAD_CUES.items()}
 
-    def gate(head: str, scores: np.ndarray, rows_cued: np.ndarray) -> np.ndarray:
-        return np.where(rows_cued, scores, np.minimum(scores, UNCUED_CEILING)) if head == "violence" else scores
+    def cue_flags(rows_picked: np.ndarray) -> dict[str, np.ndarray]:
+        return {head: flags[rows_picked] for head, flags in cued.items()}
+
+    def gate(head: str, scores: np.ndarray, rows_cued: dict[str, np.ndarray]) -> np.ndarray:
+        if head not in rows_cued:
+            return scores
+        return np.where(rows_cued[head], scores, np.minimum(scores, UNCUED_CEILING))
 
     usable = is_train & np.isin(source, ("seeds",) + TRAINED_THREAT_SETS + NEWS_SETS)
 
@@ -228,7 +234,9 @@ def train(data_dir: Path, out_dir: Path, cache_dir: Path | None, news_budget: fl
         test = (source == name) & ~is_train
         without = usable & (source != name)
         w, b = fit_head(x[without], y[without], weight[without], c)
-        figures["transfer_roc_auc"][name] = rounded(roc_auc(y[test], gate("violence", _sigmoid(x[test] @ w + b), cued[test])))
+        figures["transfer_roc_auc"][name] = rounded(
+            roc_auc(y[test], gate("violence", _sigmoid(x[test] @ w + b), cue_flags(test)))
+        )
     w_heads, b_heads, thresholds = [], [], {}
     news_train = usable & np.isin(source, NEWS_SETS)
     news_test = ~is_train & np.isin(source, NEWS_SETS)
@@ -238,10 +246,10 @@ def train(data_dir: Path, out_dir: Path, cache_dir: Path | None, news_budget: fl
         w, b = fit_head(x[usable], y[usable], weight[usable], c)
         w_heads.append(w)
         b_heads.append(b)
-        oof = gate(head, oof, cued[usable])
+        oof = gate(head, oof, cue_flags(usable))
         madlibs_scores = gate(head, _sigmoid(x_madlibs @ w + b), cued_madlibs)
         thresholds[head] = lowest_threshold([oof[news_train[usable]], madlibs_scores], news_budget)
-        test_scores = gate(head, _sigmoid(x[news_test] @ w + b), cued[news_test])
+        test_scores = gate(head, _sigmoid(x[news_test] @ w + b), cue_flags(news_test))
         figures["news_test_held"][head] = round(float(np.mean(test_scores >= thresholds[head])), 4)
         figures["madlibs_held"][head] = round(float(np.mean(madlibs_scores >= thresholds[head])), 4)
         seeds = source[usable] == "seeds"
@@ -249,7 +257,9 @@ def train(data_dir: Path, out_dir: Path, cache_dir: Path | None, news_budget: fl
         if head == "violence":
             for name in THREAT_SETS:
                 test = (source == name) & ~is_train
-                figures["with_set_roc_auc"][name] = rounded(roc_auc(y[test], gate(head, _sigmoid(x[test] @ w + b), cued[test])))
+                figures["with_set_roc_auc"][name] = rounded(
+                    roc_auc(y[test], gate(head, _sigmoid(x[test] @ w + b), cue_flags(test)))
+                )
     transfer = [value for value in figures["transfer_roc_auc"].values() if value is not None]
     figures["transfer_mean"] = round(float(np.mean(transfer)), 4)
     figures["transfer_worst"] = round(float(np.min(transfer)), 4)

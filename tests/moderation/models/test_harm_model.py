@@ -118,3 +118,31 @@ def test_a_disguised_comment_is_read_a_second_time_with_the_disguise_undone(mode
     first = model.score("Ｋｉｌｌ the mayor.", calm)
     assert read == [["kill the mayor."]]
     assert all(second.scores[head] >= first.scores[head] for head in first.scores)
+
+
+@pytest.mark.parametrize(
+    ("text", "cued"),
+    [
+        # A jumble of common words: "her" and "would" alone made the head read a remark on a woman.
+        ("Off here under her we could an off other up would.", False),
+        ("She said the council would publish the figures in her report next week.", False),
+        ("That weather girl should wear shorter skirts, just saying.", True),
+        ("Nice legs on the new presenter, shame about the politics.", True),
+        ("The mayor's wife gets more attention than her policies.", True),  # names a woman
+        ("She'd be prettier if she talked less.", True),
+    ],
+)
+def test_sexual_head_needs_a_sexual_word_or_a_woman_named(text, cued):
+    from commentdesk.moderation.models.harm import has_sexual_cue
+
+    assert has_sexual_cue(text) is cued
+
+
+def test_sexual_head_is_gated_like_violence(model):
+    from commentdesk.moderation.models.harm import UNCUED_CEILING
+
+    column = model.heads.index("sexual")
+    scores = np.zeros((2, len(model.heads)))
+    scores[:, column] = 0.92
+    gated = model.gated(["Off here under her we could an off other up would.", "Nice legs, love."], scores)
+    assert gated[0, column] == UNCUED_CEILING and gated[1, column] == 0.92
