@@ -303,8 +303,7 @@ class CommentPoster:
         repo.add_comment(
             session, comment, actor_reasons=comment.reasons, scores=comment.scores, model_versions=comment.model_versions
         )
-        events.record(session, events.COMMENT_CREATED, comment=comment, actor="reader")
-        events.record_status(session, comment, None, actor="system")
+        events.record_posted(session, comment)
         if decision is None:
             self.queue.enqueue(session, comment, check_inputs(candidate, sent_unchanged), running)
         if notify and mail_to:
