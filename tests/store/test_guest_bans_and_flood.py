@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from commentdesk.services.sites import create_site
 from commentdesk.store import flood, guest_bans
 from commentdesk.store import repository as repo
+from commentdesk.store.db import make_engine, session_factory
 from commentdesk.store.models import FloodMark, GuestBan, utcnow
 from db_fixtures import add_article, add_comment
 
@@ -112,6 +113,22 @@ def test_counts_are_per_site(session, site):
     flood.count_post(session, site.id, "ana", "net-1", refuse_at=1)
     assert not flood.count_post(session, other.id, "ana", "net-1", refuse_at=1).refused
     assert flood.count_post(session, site.id, "ana", "net-1", refuse_at=1).refused
+
+
+def test_the_counts_commit_leaves_the_connection_durable_for_the_next_transaction(database_url, site):
+    # One connection: the count's own transaction and the next one share it.
+    engine = make_engine(database_url, connections=1)
+    try:
+        with session_factory(engine)() as session:
+            durable = "PRAGMA synchronous" if engine.dialect.name == "sqlite" else "SHOW synchronous_commit"
+            before = session.execute(text(durable)).scalar()
+            session.commit()
+            assert not flood.count_post(session, site.id, "ana", "net-1", refuse_at=1).refused
+            assert flood.count_post(session, site.id, "ben", "net-1", refuse_at=1).refused
+            assert session.execute(text(durable)).scalar() == before
+            assert session.scalar(select(func.count()).select_from(FloodMark)) == 2
+    finally:
+        engine.dispose()
 
 
 def test_lock_ids_are_stable_signed_64_bit_and_distinct_per_key():

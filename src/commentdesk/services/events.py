@@ -85,23 +85,9 @@ def record(
     One line at the place where the change happens, e.g. after an edit is stored:
     ``events.record(session, events.COMMENT_EDITED, comment=comment, actor="reader")``.
     """
-    if kind not in KINDS:
-        raise ValueError(f"unknown event kind {kind!r}")
-    session.flush()  # the comment's id and fresh columns
-    if article is None:
-        if comment is None:
-            raise ValueError("an event is about a comment or an article")
-        article = articles.known_article(session, comment.article_id)
-    site = sites.known_site(session, article.site_id)
-    event = DomainEvent(event_id=str(uuid.uuid4()), kind=kind, site_id=site.id, created_at=utcnow())
-    event.payload = _payload(event, site, article, comment, actor, details or {})
-    session.add(event)
-    session.flush()
-    _fan_out(session, event)
-    for listener in session.info.get(LISTENERS, ()):
-        listener(session, event, comment)
-    session.info[RECORDED_FLAG] = True
-    return event
+    if comment is None and article is None:
+        raise ValueError("an event is about a comment or an article")
+    return _record_all(session, [(kind, actor, details or {})], comment, article)[0]
 
 
 def record_status(
@@ -111,13 +97,49 @@ def record_status(
     kind = STATUS_KINDS.get(comment.status)
     if kind is None or comment.status == previous_status:
         return None
-    return record(
-        session,
-        kind,
-        comment=comment,
-        actor=actor,
-        details={"previous_status": STATUS_WORDS.get(previous_status) if previous_status else None, **(details or {})},
-    )
+    return record(session, kind, comment=comment, actor=actor, details=_status_details(previous_status, details))
+
+
+def record_posted(session: Session, comment: Comment) -> list[DomainEvent]:
+    """The events of a comment just posted: comment.created (by its reader), then its decision
+    (by the system) when it was decided at once; written together, with one look-up of the
+    site's webhook endpoints."""
+    wanted: list[tuple[str, str, dict]] = [(COMMENT_CREATED, "reader", {})]
+    if comment.status in STATUS_KINDS:
+        wanted.append((STATUS_KINDS[comment.status], "system", _status_details(None, None)))
+    return _record_all(session, wanted, comment, None)
+
+
+def _status_details(previous_status: str | None, details: dict | None) -> dict:
+    return {"previous_status": STATUS_WORDS.get(previous_status) if previous_status else None, **(details or {})}
+
+
+def _record_all(
+    session: Session, wanted: list[tuple[str, str, dict]], comment: Comment | None, article: Article | None
+) -> list[DomainEvent]:
+    """Events (kind, actor, details) about one comment or article, in this order."""
+    for kind, _actor, _details in wanted:
+        if kind not in KINDS:
+            raise ValueError(f"unknown event kind {kind!r}")
+    session.flush()  # the comment's id and fresh columns
+    if article is None:
+        assert comment is not None
+        article = articles.known_article(session, comment.article_id)
+    site = sites.known_site(session, article.site_id)
+    recorded = []
+    for kind, actor, details in wanted:
+        event = DomainEvent(event_id=str(uuid.uuid4()), kind=kind, site_id=site.id, created_at=utcnow())
+        event.payload = _payload(event, site, article, comment, actor, details)
+        session.add(event)
+        recorded.append(event)
+    session.flush()  # the events' ids, which their deliveries and listeners use
+    endpoints = webhooks.active_endpoints(session, site.id)
+    for event in recorded:
+        _fan_out(session, event, endpoints)
+        for listener in session.info.get(LISTENERS, ()):
+            listener(session, event, comment)
+    session.info[RECORDED_FLAG] = True
+    return recorded
 
 
 def _payload(event: DomainEvent, site: Site, article: Article, comment: Comment | None, actor: str, details: dict) -> dict:
@@ -144,9 +166,8 @@ def _payload(event: DomainEvent, site: Site, article: Article, comment: Comment 
     return payload
 
 
-def _fan_out(session: Session, event: DomainEvent) -> None:
+def _fan_out(session: Session, event: DomainEvent, endpoints: list[tuple[int, list | None]]) -> None:
     """One pending delivery per active endpoint of the site that wants this kind of event."""
-    endpoints = webhooks.active_endpoints(session, event.site_id)
     now = utcnow()
     for endpoint_id, kinds in endpoints:
         if not kinds or event.kind in kinds:

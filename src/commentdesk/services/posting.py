@@ -13,8 +13,9 @@ import logging
 import re
 import secrets
 import time
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy.orm import Session
@@ -152,9 +153,10 @@ def accepts_replies(parent: Comment, article: Article) -> bool:
 
 
 class CommentPoster:
-    """Moderates and stores comments. Reads first, then the models with no transaction open,
-    then one short write transaction: a busy model never holds a database connection or, on
-    SQLite, the single write lock.
+    """Moderates and stores comments. The models start as soon as what they read is known (the
+    texts, the article's passages) and the flood limit has passed; the commenter's record is read
+    while they run; the post waits for them with no transaction open, then writes in one short
+    transaction: a busy model never holds a database connection or, on SQLite, the single write lock.
 
     With a moderation queue, a comment whose check is not done within `queue.check_wait_s`
     (the server is busy) is stored as being checked and decided by the queue as soon as the
@@ -217,6 +219,7 @@ class CommentPoster:
         parent = self._parent(session, article, parent_id)
         ip_hash = identity.address_hash(self.secret, client_address)
         who = reader.identity_hash if reader is not None else identity.commenter_identity(self.secret, name, email_hash, ip_hash)
+        candidate, cached, embedder_version = self._model_inputs(session, article, body=body, name=name, parent=parent)
         # The flood count runs in a transaction of its own (store/flood.py): give this session's
         # connection back first, so one post never holds two.
         session.commit()
@@ -227,21 +230,24 @@ class CommentPoster:
                 _("Too many comments from your network in the last minute; please wait a minute."),
                 status=429,
             )
+        # The models need only the texts and the article: they run while the rest is read. A
+        # refusal below only drops their answer.
+        check = self._start_check(candidate)
         commenter = repo.commenter_by_identity(session, site.id, who)
         # A banned guest who changes name is still refused by the address or token they were banned with.
         if (commenter is not None and repo.is_banned(commenter)) or (
             reader is None and guest_bans.banned(session, site.id, [ip_hash, guest_token_hash])
         ):
             raise PostingError("commenter_banned", _("You cannot comment on this site at the moment."), status=403)
-
-        candidate, cached, embedder_version = self._gather(
-            session, article, policy, body=body, name=name, parent=parent, commenter=commenter, posts=posts
-        )
+        candidate = self._with_context(session, candidate, article, policy, commenter=commenter, posts=posts)
         answered = self._open_nudge(session, article, nudge_token) if nudge_token else None
         sent_unchanged = answered is not None and answered.draft_hash == _draft_hash(body)
-        session.commit()  # the reads are done: no connection is held while the models run
+        session.commit()  # the reads are done: no connection is held while waiting for the models
+        # Work that needs no database, done while the models may still be running.
+        html = render_comment(body)
+        edit_token = secrets.token_urlsafe(24)
 
-        decision, running = self._check(candidate, policy, sent_unchanged, defer_when_busy)
+        decision, running = self._decide(check, candidate, policy, sent_unchanged, defer_when_busy)
         if (
             decision is not None
             and nudge
@@ -264,30 +270,40 @@ class CommentPoster:
             session.commit()
             return Nudged(token, decision)
 
-        commenter = repo.commenter_for(session, site.id, who, name, email_hash, is_account=reader is not None)
-        if decision is not None and not cached and decision.passages is not None and embedder_version:
-            repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
+        # Built before the first write: on SQLite the write lock is held from there to the commit.
         comment = Comment(
             site_id=site.id,
             article_id=article.id,
             parent_id=parent.id if parent else None,
             root_id=parent.root_id if parent else None,
             depth=(parent.depth + 1) if parent else 0,
-            commenter_id=commenter.id,
             author_name=name,
             email_hash=email_hash,
             ip_hash=ip_hash,
             text=body,
-            html=render_comment(body),
+            html=html,
             guest_token_hash=None if reader is not None else guest_token_hash,
-            edit_token_hash=edit_token_hash(edit_token := secrets.token_urlsafe(24)),
+            edit_token_hash=edit_token_hash(edit_token),
             **(decided_fields(decision) if decision is not None else CHECKING_FIELDS),
         )
+        # The commenter read before the models (commenters are never deleted), or a new one.
+        if commenter is None:
+            commenter = repo.add_commenter(session, site.id, who, name, email_hash, is_account=reader is not None)
+        else:
+            commenter.display_name = name
+        comment.commenter_id = commenter.id
+        if (
+            decision is not None
+            and not cached
+            and decision.passages is not None
+            and decision.passage_vectors is not None
+            and embedder_version
+        ):
+            repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
         repo.add_comment(
             session, comment, actor_reasons=comment.reasons, scores=comment.scores, model_versions=comment.model_versions
         )
-        events.record(session, events.COMMENT_CREATED, comment=comment, actor="reader")
-        events.record_status(session, comment, None, actor="system")
+        events.record_posted(session, comment)
         if decision is None:
             self.queue.enqueue(session, comment, check_inputs(candidate, sent_unchanged), running)
         if notify and mail_to:
@@ -306,30 +322,9 @@ class CommentPoster:
             self.queue.wake()
         return Posted(comment, decision, edit_token)
 
-    def _gather(
-        self,
-        session: Session,
-        article: Article,
-        policy: Policy,
-        *,
-        body: str,
-        name: str,
-        parent: Comment | None,
-        commenter: Commenter | None,
-        posts: flood.PostCounts,
-    ):
-        """What the rules need besides the text: the commenter's record, recent activity, the
-        article's cached passages. Returns the candidate, the cached passages and the embedder version."""
-        # No commenter has id 0: a first-time commenter has no history and no earlier posts.
-        commenter_id = commenter.id if commenter is not None else 0
-        activity = repo.recent_activity(session, article.site_id, commenter_id, body, policy.duplicate_window_minutes)
-        history = CommenterHistory()
-        if commenter is not None:
-            history = CommenterHistory(
-                commenter.published_count,
-                commenter.rejected_count,
-                repo.recent_rejections(session, commenter.id, policy.recent_rejection_days),
-            )
+    def _model_inputs(self, session: Session, article: Article, *, body: str, name: str, parent: Comment | None):
+        """What the models read (the texts, the article and its cached passages), as a candidate
+        without the commenter's record; with the cached passages and the embedder version."""
         candidate = Candidate(
             text=body,
             article_title=article.title,
@@ -337,16 +332,39 @@ class CommentPoster:
             parent_text=parent.text if parent else None,
             author_name=name,
             premoderated=article.premoderate,
-            history=history,
-            recent=RecentActivity(
-                posts.by_commenter, posts.by_address, activity.same_text_by_commenter, activity.recent_fingerprints
-            ),
         )
         embedder_version = self.pipeline.models.versions.get("embedder", "")
         cached = repo.cached_passages(session, article, embedder_version) if embedder_version else None
         if cached:
             candidate.passages, candidate.passage_vectors = cached
         return candidate, cached, embedder_version
+
+    @staticmethod
+    def _with_context(
+        session: Session,
+        candidate: Candidate,
+        article: Article,
+        policy: Policy,
+        *,
+        commenter: Commenter | None,
+        posts: flood.PostCounts,
+    ) -> Candidate:
+        """The candidate with what only the rules read: the commenter's record and recent activity.
+        A copy: the one the models were given may still be on its way to them."""
+        # No commenter has id 0: a first-time commenter has no history and no earlier posts.
+        commenter_id = commenter.id if commenter is not None else 0
+        activity = repo.recent_activity(session, article.site_id, commenter_id, candidate.text, policy.duplicate_window_minutes)
+        history = CommenterHistory()
+        if commenter is not None:
+            history = CommenterHistory(
+                commenter.published_count,
+                commenter.rejected_count,
+                repo.recent_rejections(session, commenter.id, policy.recent_rejection_days),
+            )
+        recent = RecentActivity(
+            posts.by_commenter, posts.by_address, activity.same_text_by_commenter, activity.recent_fingerprints
+        )
+        return replace(candidate, history=history, recent=recent)
 
     def recheck(self, session: Session, comment: Comment, text: str, client_address: str | None = None) -> tuple[str, Decision]:
         """Moderate an edited text exactly as a new comment is moderated (same limits, bans, flood
@@ -359,6 +377,9 @@ class CommentPoster:
             raise PostingError("comments_closed", _("Comments are closed on this article."), status=403)
         commenter = commenters.known_commenter(session, comment.commenter_id)
         ip_hash = identity.address_hash(self.secret, client_address)
+        candidate, cached, embedder_version = self._model_inputs(
+            session, article, body=body, name=comment.author_name, parent=comment.parent
+        )
         session.commit()
         posts = flood.count_post(
             session, article.site_id, commenter.identity_hash, ip_hash, refuse_at=policy.refuse_per_minute_address
@@ -369,15 +390,15 @@ class CommentPoster:
                 _("Too many comments from your network in the last minute; please wait a minute."),
                 status=429,
             )
+        check = self._start_check(candidate)
         session.refresh(commenter)
         if repo.is_banned(commenter):
             raise PostingError("commenter_banned", _("You cannot comment on this site at the moment."), status=403)
-        candidate, cached, embedder_version = self._gather(
-            session, article, policy, body=body, name=comment.author_name, parent=comment.parent, commenter=commenter, posts=posts
-        )
-        session.commit()  # no connection is held while the models run
-        decision, _running = self._check(candidate, policy, False, defer_when_busy=False)
-        if not cached and decision.passages is not None and embedder_version:
+        candidate = self._with_context(session, candidate, article, policy, commenter=commenter, posts=posts)
+        session.commit()  # no connection is held while waiting for the models
+        decision, _running = self._decide(check, candidate, policy, False, defer_when_busy=False)
+        assert decision is not None  # waited for however long the models took
+        if not cached and decision.passages is not None and decision.passage_vectors is not None and embedder_version:
             repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
         return body, decision
 
@@ -387,17 +408,32 @@ class CommentPoster:
         if not email:
             raise PostingError("email_required", _("Give your e-mail address to be told of replies."), field="author_email")
 
-    def _check(self, candidate: Candidate, policy: Policy, sent_unchanged: bool, defer_when_busy: bool):
+    def _start_check(self, candidate: Candidate) -> tuple[Future | None, float]:
+        """Start the models on `candidate` (the moderation queue's threads run them); without a
+        queue they run in `_decide`, in this thread."""
+        started = time.perf_counter()
+        return (self.queue.start_check(candidate) if self.queue is not None else None), started
+
+    def _decide(
+        self,
+        check: tuple[Future | None, float],
+        candidate: Candidate,
+        policy: Policy,
+        sent_unchanged: bool,
+        defer_when_busy: bool,
+    ) -> tuple[Decision | None, Future | None]:
         """(decision, None) when the models answer in time; (None, the running check) when
         the server is too busy to answer within the queue's wait."""
-        if self.queue is None or not defer_when_busy:
-            return settle(self.pipeline.moderate(candidate, policy), policy, sent_unchanged), None
-        started = time.perf_counter()
-        running = self.queue.start_check(candidate)
-        try:
-            signals = running.result(timeout=self.queue.check_wait_s)
-        except FutureTimeout:
-            return None, running
+        running, started = check
+        if running is None:
+            signals = self.pipeline.models.signals(candidate)
+        elif self.queue is None or not defer_when_busy:
+            signals = running.result()
+        else:
+            try:
+                signals = running.result(timeout=self.queue.check_wait_s)
+            except FutureTimeout:
+                return None, running
         return settle(self.pipeline.decide(candidate, signals, policy, started), policy, sent_unchanged), None
 
     @staticmethod

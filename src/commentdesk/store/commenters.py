@@ -26,13 +26,21 @@ def commenter_by_identity(session: Session, site_id: int, identity_hash: str) ->
 def commenter_for(
     session: Session, site_id: int, identity_hash: str, display_name: str, email_hash: str | None, is_account: bool = False
 ) -> Commenter:
-    found = session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
+    found = commenter_by_identity(session, site_id, identity_hash)
     if found is not None:
         found.display_name = display_name
         return found
+    return add_commenter(session, site_id, identity_hash, display_name, email_hash, is_account)
+
+
+def add_commenter(
+    session: Session, site_id: int, identity_hash: str, display_name: str, email_hash: str | None, is_account: bool = False
+) -> Commenter:
+    """A commenter not found earlier in this request: created, or the one another request
+    created at the same moment."""
     # Insert-or-ignore: another request may create the same commenter at the same moment. No
     # savepoint: on SQLite, releasing one outside a transaction would commit it.
-    session.execute(
+    created = session.scalars(
         dialect_insert(session, Commenter)
         .values(
             site_id=site_id,
@@ -47,7 +55,10 @@ def commenter_for(
             created_at=utcnow(),
         )
         .on_conflict_do_nothing(index_elements=[Commenter.site_id, Commenter.identity_hash])
-    )
+        .returning(Commenter)
+    ).one_or_none()
+    if created is not None:
+        return created
     return session.scalars(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash)).one()
 
 

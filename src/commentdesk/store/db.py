@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
+from sqlalchemy import CursorResult, Engine, Executable, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -25,6 +25,9 @@ POOL_TIMEOUT_S = 10
 # How long SQLite lets a writer wait for the single write lock; write transactions are short
 # (no model runs inside one), so this is only reached when something is badly wrong.
 SQLITE_BUSY_TIMEOUT_S = 10
+# Every commit waits for the disk (WAL mode), so an acknowledged comment survives a power loss.
+SQLITE_SYNCHRONOUS = "FULL"
+_RELAXED = "commentdesk_relaxed_durability"
 
 
 def make_engine(url: str, connections: int = 10) -> Engine:
@@ -39,6 +42,7 @@ def make_engine(url: str, connections: int = 10) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}, **({} if in_memory else pool)
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "checkin", _sqlite_durable_again)
         return engine
     return create_engine(url, pool_pre_ping=True, **pool)
 
@@ -48,10 +52,31 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets readers proceed while a comment is written; synchronous=FULL makes every
     # acknowledged comment durable across a crash or power loss.
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
     cursor.close()
+
+
+def relax_durability(session: Session) -> None:
+    """Let this transaction's commit return before its rows reach the disk. Only for rows a
+    crash may lose (the flood marks of the last moments); the rows stay atomic and in order,
+    and the next durable commit makes them durable too. Call it before the first statement."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        # Before SQLite's BEGIN, which the driver sends with the first write; the connection is
+        # made durable again when it goes back to the pool.
+        driver = connection.connection.driver_connection
+        if driver is not None:
+            driver.execute("PRAGMA synchronous=NORMAL")
+            connection.info[_RELAXED] = True
+    elif connection.dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))  # this transaction only
+
+
+def _sqlite_durable_again(dbapi_connection, record) -> None:
+    if record.info.pop(_RELAXED, False) and dbapi_connection is not None:
+        dbapi_connection.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

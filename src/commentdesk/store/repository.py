@@ -18,6 +18,7 @@ from commentdesk.store.articles import (  # noqa: F401
 )
 from commentdesk.store.commenters import (  # noqa: F401
     Activity,
+    add_commenter,
     commenter_by_identity,
     commenter_for,
     is_banned,
