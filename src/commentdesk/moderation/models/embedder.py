@@ -146,9 +146,13 @@ class Embedder:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         model = self._model
-        # The runtimes release the GIL while they compute; the lock keeps two threads from
-        # oversubscribing the cores with two forward passes at once.
-        with self._lock:
+        if isinstance(model, _TorchEncoder):
+            # PyTorch spreads one pass over every core; the lock keeps two threads from
+            # oversubscribing them with two passes at once. (ONNX Runtime's passes share a pool
+            # of one thread per core instead.)
+            with self._lock:
+                vectors = model.encode(list(texts), batch_size=batch_size)
+        else:
             vectors = model.encode(list(texts), batch_size=batch_size)
         return np.asarray(vectors, dtype=np.float32)
 
