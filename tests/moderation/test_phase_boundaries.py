@@ -301,3 +301,15 @@ def test_each_failed_model_is_its_own_reason_in_name_order():
         ("model_timeout", ["abuse: timed out after 2000 ms of model work"]),
         ("model_unavailable", ["relevance: error: no passages"]),
     ]
+
+
+def test_a_site_that_turns_the_relevance_hold_off_gets_no_chatter_holds_either():
+    signals = relevance_signals(0.9, 0.1, chatter=chatter(0.9))
+    result = relevance.check(candidate("Happy birthday to my sister!"), signals, Policy(relevance_hold=0.0))
+    assert result.decision is None and result.scores["chatter"] == 0.9
+    # Its own markers still hold a comment that says it is off-topic.
+    result = relevance.check(candidate("Unrelated, but happy birthday to my sister!"), signals, Policy(relevance_hold=0.0))
+    assert result.decision == "hold"
+    # A site that rejects off-topic comments still has chatter judged.
+    strict = Policy(relevance_hold=0.0, relevance_reject=0.05)
+    assert relevance.check(candidate("Happy birthday to my sister!"), signals, strict).decision == "hold"

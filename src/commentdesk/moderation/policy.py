@@ -192,7 +192,9 @@ class Policy(BaseModel):
     # Comments this short ("Well said.") are not judged for relevance.
     relevance_min_words: Annotated[int, Field(ge=0, le=100), JSON_INTEGER] = 4
     # Chatter (sports results, weather, greetings, "First!"): held when a common off-topic subject
-    # fits the comment at least this well and by this margin better than the article does.
+    # fits the comment at least this well and by this margin better than the article does. Off
+    # with the relevance hold: a relevance_hold of 0 (and no relevance_reject) holds no comment
+    # as off-topic on the models' word.
     chatter_min_similarity: Threshold = 0.38
     chatter_margin: Threshold = 0.05
     # Regular expressions (RE2) for a comment that says it is off-topic ("Unrelated, but…"): held.

@@ -42,6 +42,10 @@ def chatter_topic(signals: ModelSignals, policy: Policy):
     chatter, score = signals.chatter, signals.relevance
     if chatter is None or score is None:
         return None
+    if policy.relevance_hold <= 0 and policy.relevance_reject is None:
+        # A site that holds nothing for a low relevance score wants no off-topic holds from the
+        # models at all (its own markers of "Unrelated, but…" still count).
+        return None
     fits = chatter.similarity >= policy.chatter_min_similarity
     # Rounded: 0.38 - 0.33 is 0.04999... in binary floating point, yet a margin of 0.05 to the site.
     beats_article = round(chatter.similarity - float(score.similarity), 9) >= policy.chatter_margin
