@@ -155,16 +155,17 @@ def test_without_a_word_of_harm_the_violence_head_is_capped():
     model = _harm_model([[10.0, 0.0, 0.0], [0.0, 0.0, 0.0]], [0.0, 0.0, 0.0])
     strong = np.array([[0.99, 0.99, 0.99]])
     calm = model.gated(["What a lovely day for the harbour festival."], strong)
-    assert calm[0, 0] == harm.UNCUED_CEILING and calm[0, 1] == 0.99  # only violence is gated
+    # Violence and sexual harassment are gated (no word of either here); disability is not.
+    assert calm[0, 0] == harm.UNCUED_CEILING and calm[0, 1] == harm.UNCUED_CEILING and calm[0, 2] == 0.99
     cued = model.gated(["I will kill you."], strong)
     assert cued[0, 0] == 0.99
     assert has_harm_cue("I will kill you.") and not has_harm_cue("What a lovely day.")
 
 
-def test_a_model_without_a_violence_head_is_not_gated():
-    model = _harm_model([[1.0]], [0.0], heads=("sexual",))
+def test_a_model_without_gated_heads_keeps_its_scores():
+    model = _harm_model([[1.0]], [0.0], heads=("disability",))
     values = np.array([[0.9]])
-    assert model.gated(["calm words"], values) is values
+    assert np.array_equal(model.gated(["calm words"], values), values)
 
 
 def test_a_disguised_comment_is_read_again_undisguised():
