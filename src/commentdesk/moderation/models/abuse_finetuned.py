@@ -92,6 +92,7 @@ class FineTunedAbuseModel:
         self._stack_b = float(arrays["stack_b"])
         self._floors = category_floors(meta, self.category_names)
         self.spec = lexical_spec(meta, self._lex_w)
+        self._known_words: dict[str, float] = {}  # each word's evidence strength, kept between comments
 
     @classmethod
     def load(cls, weights_dir: Path) -> FineTunedAbuseModel:
@@ -160,7 +161,9 @@ class FineTunedAbuseModel:
         return scores_with_evidence(self._finish(x, heads), heads, self.category_names, analysed, self._evidence)
 
     def _evidence(self, originals: list[str], normalised: list[str], limit: int = 5) -> list[str]:
-        return evidence_words(self._featurizer, self._lex_w, self.evidence_min_weight, originals, normalised, limit)
+        return evidence_words(
+            self._featurizer, self._lex_w, self.evidence_min_weight, originals, normalised, limit, self._known_words
+        )
 
 
 def load_abuse_model(weights_dir: Path | None = None):
