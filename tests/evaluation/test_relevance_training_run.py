@@ -167,7 +167,13 @@ def test_the_transfer_figures_are_shares_and_roc_aucs(transfer_results):
     _model, results = transfer_results
     for key in ("real_labels_roc_auc", "real_labels_roc_auc_cosine", "own_vs_other_roc_auc", "own_vs_other_roc_auc_cosine"):
         assert 0.0 <= results[key] <= 1.0
-    for key in ("on_topic_held_share", "off_topic_held_share", "other_question_held_share"):
+    for key in (
+        "on_topic_held_share",
+        "off_topic_held_share",
+        "other_question_held_share",
+        "on_topic_chatter_share",
+        "off_topic_chatter_share",
+    ):
         assert 0.0 <= results[key] <= 1.0
     assert results["real_labels_roc_auc_cosine"] > 0.5  # the sample's on-topic answers share the question's words
 
@@ -208,6 +214,8 @@ def test_the_transfer_report_reads_as_a_table():
         "on_topic_held_share": 0.05,
         "off_topic_held_share": 0.5,
         "other_question_held_share": 0.625,
+        "on_topic_chatter_share": 0.01,
+        "off_topic_chatter_share": 0.25,
     }
     text = relevance_transfer.markdown(results)
     assert text.startswith("# Relevance on SemEval-2016 (never trained on)")
@@ -215,6 +223,7 @@ def test_the_transfer_report_reads_as_a_table():
     assert "| real labels: Good/PotentiallyUseful vs Bad, against the own question | 0.812 | 0.700 |" in text
     assert "| own question vs another question | 0.900 | 0.850 |" in text
     assert "5.0% of on-topic comments, 50.0% of off-topic ones, 62.5% of comments placed under another question." in text
+    assert "(the default policy): 1.0% of on-topic comments, 25.0% of off-topic ones." in text
 
 
 def test_the_transfer_command_refuses_a_folder_without_the_2016_set(tmp_path, capsys):
@@ -236,6 +245,8 @@ def test_the_transfer_command_writes_its_json_and_markdown(tmp_path, monkeypatch
         "on_topic_held_share": 0.0,
         "off_topic_held_share": 1.0,
         "other_question_held_share": 1.0,
+        "on_topic_chatter_share": 0.0,
+        "off_topic_chatter_share": 0.0,
     }
     monkeypatch.setattr(relevance_transfer, "evaluate", lambda data_dir: results)
     assert relevance_transfer.main(["--data-dir", str(DATA), "--out", str(tmp_path / "o")]) == 0

@@ -12,7 +12,9 @@ are embedded and each comment scored against them with the shipped model and thr
 * *own vs other question*: each comment against its own question and against another question
   chosen at random (the "posted under the wrong article" case);
 * the same two with the raw cosine similarity to the best passage, the baseline a calibrated model
-  has to beat.
+  has to beat;
+* *chatter bank*: the share of each label that the chatter bank would hold as being about a common
+  off-topic subject (the default policy's rule), the cost of the bank on answers people really wrote.
 """
 
 from __future__ import annotations
@@ -64,11 +66,16 @@ def load_threads(data_dir: Path) -> list[dict]:
 
 
 def evaluate(data_dir: Path, seed: int = 0) -> dict:
+    from commentdesk.moderation.models.chatter import ChatterBank
     from commentdesk.moderation.models.embedder import shared_embedder
     from commentdesk.moderation.models.relevance import RelevanceModel
+    from commentdesk.moderation.phases.relevance import chatter_topic
+    from commentdesk.moderation.policy import Policy
+    from commentdesk.moderation.types import ModelSignals
 
     model = RelevanceModel.load()
     embedder = shared_embedder().load()
+    bank, policy = ChatterBank(embedder.encode), Policy()
     threads = load_threads(data_dir)
     rng = np.random.default_rng(seed)
     article = [model.chunk_article(t["title"], t["body"]) for t in threads]
@@ -87,9 +94,12 @@ def evaluate(data_dir: Path, seed: int = 0) -> dict:
             scores["own_sim"].append(own.similarity)
             scores["other_p"].append(wrong.probability)
             scores["other_sim"].append(wrong.similarity)
+            signals = ModelSignals(relevance=own, chatter=bank.match(vector, article_vecs[i]))
+            scores["chatter"].append(chatter_topic(signals, policy) is not None)
     label = np.array(scores["label"])
     own_p, other_p = np.array(scores["own_p"]), np.array(scores["other_p"])
     own_sim, other_sim = np.array(scores["own_sim"]), np.array(scores["other_sim"])
+    chatter = np.array(scores["chatter"], dtype=bool)
     hold = float(model.recommended_thresholds["hold"])
     pair_y = np.concatenate([np.ones(len(own_p)), np.zeros(len(other_p))])
     return {
@@ -105,6 +115,8 @@ def evaluate(data_dir: Path, seed: int = 0) -> dict:
         "on_topic_held_share": round(float(np.mean(own_p[label == 1] < hold)), 4),
         "off_topic_held_share": round(float(np.mean(own_p[label == 0] < hold)), 4),
         "other_question_held_share": round(float(np.mean(other_p < hold)), 4),
+        "on_topic_chatter_share": round(float(np.mean(chatter[label == 1])), 4),
+        "off_topic_chatter_share": round(float(np.mean(chatter[label == 0])), 4),
     }
 
 
@@ -128,6 +140,11 @@ def markdown(results: dict) -> str:
             f"Held at the shipped threshold: {r['on_topic_held_share']:.1%} of on-topic comments, "
             f"{r['off_topic_held_share']:.1%} of off-topic ones, {r['other_question_held_share']:.1%} of comments placed "
             "under another question.",
+            "",
+            f"Held by the chatter bank as a common off-topic subject (the default policy): "
+            f"{r['on_topic_chatter_share']:.1%} of on-topic comments, {r['off_topic_chatter_share']:.1%} of off-topic ones. "
+            "Forum answers that name shops, beaches or the weather to answer a question about them are the "
+            "on-topic comments it catches.",
             "",
         ]
     )
