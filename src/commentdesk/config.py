@@ -252,12 +252,15 @@ def flag_name(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def add_settings_arguments(parser: argparse.ArgumentParser, only: set[str] | None = None) -> None:
-    """Add one flag per setting (or per setting in ``only``); unset flags leave the environment's value."""
+def add_settings_arguments(
+    parser: argparse.ArgumentParser, only: set[str] | None = None, meanings: dict[str, str] | None = None
+) -> None:
+    """Add one flag per setting (or per setting in ``only``); unset flags leave the environment's value.
+    ``meanings`` replaces the help of a setting that a command uses otherwise than the server."""
     for name, spec in Settings.model_fields.items():
         if only is not None and name not in only:
             continue
-        help_text = f"{spec.description} [env {env_name(name)}]"
+        help_text = f"{(meanings or {}).get(name, spec.description)} [env {env_name(name)}]"
         if spec.annotation is bool:
             parser.add_argument(flag_name(name), dest=name, action=argparse.BooleanOptionalAction, default=None, help=help_text)
         else:

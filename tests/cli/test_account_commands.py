@@ -33,21 +33,21 @@ def run(capsys, url: str, *argv: str, stdin: str | None = None, monkeypatch=None
 
 
 @pytest.fixture
-def ana(url, capsys, monkeypatch) -> str:
-    """The moderator 'ana' with PASSWORD, added with a piped password as an operator would."""
-    code, _out, _err = run(
-        capsys,
-        url,
-        "users",
-        "add",
-        "ana",
-        "--role",
-        "moderator",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-        monkeypatch=monkeypatch,
-    )
-    assert code == 0
+def add_user(url, capsys, monkeypatch):
+    """`users add NAME --role ROLE [options] --password-stdin` with PASSWORD piped in, as an operator
+    would; returns the exit code, output and errors."""
+
+    def add(name: str, role: str, *options: str, line_end: str = "\n") -> tuple[int, str, str]:
+        argv = ("users", "add", name, "--role", role, *options, "--password-stdin")
+        return run(capsys, url, *argv, stdin=PASSWORD + line_end, monkeypatch=monkeypatch)
+
+    return add
+
+
+@pytest.fixture
+def ana(add_user) -> str:
+    """The moderator 'ana' with PASSWORD."""
+    assert add_user("ana", "moderator")[0] == 0
     return "ana"
 
 
@@ -79,21 +79,8 @@ def api_key_site(url: str, key: str) -> str | None:
         engine.dispose()
 
 
-def test_an_account_limited_to_sites_is_created_and_listed_with_them(url, capsys, monkeypatch):
-    code, out, _err = run(
-        capsys,
-        url,
-        "users",
-        "add",
-        "ana",
-        "--role",
-        "moderator",
-        "--sites",
-        " sport, news ",
-        "--password-stdin",
-        stdin=PASSWORD + "\r\n",
-        monkeypatch=monkeypatch,
-    )
+def test_an_account_limited_to_sites_is_created_and_listed_with_them(url, capsys, add_user):
+    code, out, _err = add_user("ana", "moderator", "--sites", " sport, news ", line_end="\r\n")
     assert code == 0
     assert out == "user ana created (moderator, sites sport,news)\n"
     code, out, _err = run(capsys, url, "users", "list")
@@ -137,10 +124,8 @@ def test_a_refused_account_is_explained_in_one_line_and_not_created(url, capsys,
     assert stored_user(url, "ana") is None and stored_user(url, "bad name") is None
 
 
-def test_a_second_account_of_the_same_name_is_refused(url, capsys, monkeypatch, ana):
-    code, _out, err = run(
-        capsys, url, "users", "add", "ana", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n", monkeypatch=monkeypatch
-    )
+def test_a_second_account_of_the_same_name_is_refused(url, add_user, ana):
+    code, _out, err = add_user("ana", "admin")
     assert code == 2 and "exists already" in error_line(err)
     assert stored_user(url, "ana").role == "moderator"
 

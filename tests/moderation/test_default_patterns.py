@@ -97,11 +97,29 @@ def test_a_threat_next_to_a_quotation_is_still_made():
         ("They \u2018should\u2019 be shot", "\u2018should\u2019 be shot"),
         ('They should be "shot"', 'should be "shot"'),
         ('I\'ll "kill" you', 'I\'ll "kill" you'),
+        ('They "should be" shot', '"should be" shot'),
+        ('They should "be shot"', 'should "be shot"'),
+        ("they 'should be' shot", "'should be' shot"),
+        ("We\u2019re \u201ccoming for\u201d you", "We\u2019re \u201ccoming for\u201d you"),
+        ('"I know where" you live', '"I know where" you live'),
     ],
 )
-def test_quotation_marks_around_one_word_do_not_hide_a_threat(text, span):
-    # One word in quotation marks stresses it; it quotes no one.
+def test_quotation_marks_around_a_few_words_of_a_threat_do_not_hide_it(text, span):
+    # A few words of the threat in quotation marks stress them; they quote no one.
     assert find_threats(text, DEFAULT_THREAT_PATTERNS) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The minister said "they should be shot", which is outrageous.',
+        'The minister said "they should be shot".',
+        'One reader wrote "we\'re coming for you" under the article.',
+        '"Shoot them all" was painted on the wall, police said.',
+    ],
+)
+def test_a_threat_wholly_inside_a_short_quotation_is_still_reported(text):
+    assert find_threats(text, DEFAULT_THREAT_PATTERNS) == []
 
 
 def test_a_quoted_single_word_is_still_reported_speech_when_the_match_is_inside_it():

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from commentdesk import i18n
 from commentdesk.services import accounts, notices
-from commentdesk.services.notices import NoticeForm, NoticeRefused
+from commentdesk.services.notices import NoticeRefused
 from commentdesk.services.notifications.addresses import AddressBook
 from commentdesk.services.notifications.notice_mail import NoticeMailer
 from commentdesk.services.sites import create_site
@@ -23,18 +23,6 @@ from mail_fixtures import mail_settings
 SECRET = "test-secret"
 MIA = "mia@example.com"
 REASONS = "The comment says the mayor took bribes; no court or inquiry found that. It is defamatory."
-
-
-def form(**changes) -> NoticeForm:
-    fields = {
-        "ground": "defamation",
-        "explanation": "It falsely says the mayor took bribes.",
-        "notifier_name": "Mia Mayor",
-        "notifier_email": "Mia@Example.COM",
-        "good_faith": True,
-    }
-    fields.update(changes)
-    return NoticeForm(**fields)
 
 
 def install_mailer(sessions, tmp_path, database_url, **settings) -> NoticeMailer:
@@ -74,8 +62,8 @@ def recipient(mail: OutgoingMail) -> str | None:
     return AddressBook(SECRET).decrypt(mail.recipient_cipher)
 
 
-def test_the_notifier_hears_of_the_receipt_the_review_and_a_removal_with_its_reasons(db, comment, admin):
-    notice = notices.file_notice(db, SECRET, comment.id, form(), "203.0.113.5")
+def test_the_notifier_hears_of_the_receipt_the_review_and_a_removal_with_its_reasons(db, comment, admin, notice_form):
+    notice = notices.file_notice(db, SECRET, comment.id, notice_form(), "203.0.113.5")
     (receipt,) = outbox(db)
     assert receipt.kind == "notice_received" and receipt.subject == "Your notice to The Courier is received"
     assert recipient(receipt) == MIA and receipt.recipient_hash == AddressBook(SECRET).hash(MIA)
@@ -99,8 +87,8 @@ def test_the_notifier_hears_of_the_receipt_the_review_and_a_removal_with_its_rea
     assert [mail.kind for mail in outbox(db)] == ["notice_received", "notice_review", "notice_decision"]
 
 
-def test_a_decision_to_take_no_action_says_so_with_its_reasons(db, comment, admin):
-    notice = notices.file_notice(db, SECRET, comment.id, form())
+def test_a_decision_to_take_no_action_says_so_with_its_reasons(db, comment, admin, notice_form):
+    notice = notices.file_notice(db, SECRET, comment.id, notice_form())
     notices.decide_notice(db, admin, notice, "none", None, "Sharp opinion about a public figure; lawful.")
     decision = outbox(db)[-1]
     assert decision.subject == "Your notice to The Courier: no action taken"
@@ -108,8 +96,8 @@ def test_a_decision_to_take_no_action_says_so_with_its_reasons(db, comment, admi
     assert "Sharp opinion about a public figure; lawful." in decision.body
 
 
-def test_a_refused_or_second_decision_sends_nothing(db, comment, admin):
-    notice = notices.file_notice(db, SECRET, comment.id, form())
+def test_a_refused_or_second_decision_sends_nothing(db, comment, admin, notice_form):
+    notice = notices.file_notice(db, SECRET, comment.id, notice_form())
     with pytest.raises(NoticeRefused):
         notices.decide_notice(db, admin, notice, "remove", "not-a-ground", REASONS)
     assert [mail.kind for mail in outbox(db)] == ["notice_received"]
@@ -121,16 +109,16 @@ def test_a_refused_or_second_decision_sends_nothing(db, comment, admin):
     assert len(outbox(db)) == 2
 
 
-def test_an_anonymous_notice_sends_nothing(db, comment, admin):
-    notice = notices.file_notice(db, SECRET, comment.id, form(ground="child_safety", notifier_name="", notifier_email=""))
+def test_an_anonymous_notice_sends_nothing(db, comment, admin, notice_form):
+    notice = notices.file_notice(db, SECRET, comment.id, notice_form(ground="child_safety", notifier_name="", notifier_email=""))
     notices.start_review(db, admin, notice)
     notices.decide_notice(db, admin, notice, "remove", "child_safety", REASONS)
     assert outbox(db) == []
 
 
-def test_the_notifier_is_written_to_in_the_language_of_their_notice(db, comment, admin):
+def test_the_notifier_is_written_to_in_the_language_of_their_notice(db, comment, admin, notice_form):
     with i18n.using("de"):
-        notice = notices.file_notice(db, SECRET, comment.id, form())
+        notice = notices.file_notice(db, SECRET, comment.id, notice_form())
     notices.decide_notice(db, admin, notice, "none", None, "Zulässige Meinungsäußerung.")
     receipt, decision = outbox(db)
     with i18n.using("de"):
@@ -139,18 +127,18 @@ def test_the_notifier_is_written_to_in_the_language_of_their_notice(db, comment,
     assert receipt.subject != "Your notice to The Courier is received" and "?lang=de" in receipt.body
 
 
-def test_the_default_appeal_words_of_a_german_decision_are_german(db, comment, admin):
+def test_the_default_appeal_words_of_a_german_decision_are_german(db, comment, admin, notice_form):
     with i18n.using("de"):
-        notice = notices.file_notice(db, SECRET, comment.id, form())
+        notice = notices.file_notice(db, SECRET, comment.id, notice_form())
     notices.decide_notice(db, admin, notice, "remove", "defamation", REASONS)
     decision = outbox(db)[-1]
     assert "außergerichtliche Streitbeilegungsstelle" in decision.body
     assert "out-of-court" not in decision.body
 
 
-def test_erasing_the_contact_deletes_unsent_messages_and_sends_nothing_more(db, comment, admin):
-    notice = notices.file_notice(db, SECRET, comment.id, form())
-    other = notices.file_notice(db, SECRET, comment.id, form(notifier_email="ola@example.com"), "198.51.100.7")
+def test_erasing_the_contact_deletes_unsent_messages_and_sends_nothing_more(db, comment, admin, notice_form):
+    notice = notices.file_notice(db, SECRET, comment.id, notice_form())
+    other = notices.file_notice(db, SECRET, comment.id, notice_form(notifier_email="ola@example.com"), "198.51.100.7")
     db.execute(update(OutgoingMail).where(OutgoingMail.kind == "notice_received").values(status="sent", recipient_cipher=""))
     notices.decide_notice(db, admin, notice, "none", None, "Lawful opinion, no action.")
     notices.decide_notice(db, admin, other, "none", None, "Lawful opinion, no action.")
@@ -173,7 +161,9 @@ def test_erasing_the_contact_deletes_unsent_messages_and_sends_nothing_more(db, 
     assert len(outbox(db)) == 3
 
 
-def test_the_receipt_counts_against_the_hourly_limit_but_the_decision_is_always_sent(sessions, tmp_path, database_url):
+def test_the_receipt_counts_against_the_hourly_limit_but_the_decision_is_always_sent(
+    sessions, tmp_path, database_url, notice_form
+):
     install_mailer(sessions, tmp_path, database_url, mail_per_hour=1)
     with sessions() as db:
         site, _key = create_site(db, "courier", "The Courier")
@@ -181,18 +171,18 @@ def test_the_receipt_counts_against_the_hourly_limit_but_the_decision_is_always_
         first, second = add_comment(db, article, "One comment."), add_comment(db, article, "Another comment.", author="Bo")
         boss = accounts.create_user(db, "boss", "a long enough password", "admin")
         db.commit()
-        notices.file_notice(db, SECRET, first.id, form())
-        later = notices.file_notice(db, SECRET, second.id, form())
+        notices.file_notice(db, SECRET, first.id, notice_form())
+        later = notices.file_notice(db, SECRET, second.id, notice_form())
         assert [mail.kind for mail in outbox(db)] == ["notice_received"]  # a second receipt within the hour is dropped
         notices.decide_notice(db, boss, later, "none", None, "Lawful opinion, no action.")
         assert [mail.kind for mail in outbox(db)] == ["notice_received", "notice_decision"]
 
 
-def test_without_an_smtp_server_notifiers_are_not_written_to(sessions, tmp_path, database_url):
+def test_without_an_smtp_server_notifiers_are_not_written_to(sessions, tmp_path, database_url, notice_form):
     install_mailer(sessions, tmp_path, database_url, smtp_host="")
     with sessions() as db:
         site, _key = create_site(db, "courier", "The Courier")
         published = add_comment(db, add_article(db, site))
         db.commit()
-        notices.file_notice(db, SECRET, published.id, form())
+        notices.file_notice(db, SECRET, published.id, notice_form())
         assert outbox(db) == []

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from commentdesk.services import accounts, notices, reports, workspace
 from commentdesk.services.accounts import Scope
-from commentdesk.services.notices import NoticeForm, NoticeRefused
+from commentdesk.services.notices import NoticeRefused
 from commentdesk.services.notifications.addresses import AddressBook
 from commentdesk.services.sites import create_site
 from commentdesk.store.models import DomainEvent, IllegalContentNotice, NoticeStatus, Report, StatementOfReasons, utcnow
@@ -20,18 +20,6 @@ from db_fixtures import add_article, add_comment
 SECRET = "test-secret"
 ADDRESSES = AddressBook(SECRET)
 PASSWORD = "a long enough password"
-
-
-def form(**changes) -> NoticeForm:
-    fields = {
-        "ground": "defamation",
-        "explanation": "It falsely says the mayor took bribes.",
-        "notifier_name": "Mia Mayor",
-        "notifier_email": "Mia@Example.COM ",
-        "good_faith": True,
-    }
-    fields.update(changes)
-    return NoticeForm(**fields)
 
 
 @pytest.fixture
@@ -48,8 +36,8 @@ def admin(session):
     return user
 
 
-def test_a_notice_is_recorded_with_its_report_and_a_reference(session, published):
-    notice = notices.file_notice(session, SECRET, published.id, form(), "203.0.113.5")
+def test_a_notice_is_recorded_with_its_report_and_a_reference(session, published, notice_form):
+    notice = notices.file_notice(session, SECRET, published.id, notice_form(), "203.0.113.5")
     assert notice.status == NoticeStatus.RECEIVED and notices.REFERENCE.match(notice.reference)
     assert (notice.notifier_name, notices.notifier_address(notice, ADDRESSES), notice.good_faith) == (
         "Mia Mayor",
@@ -77,35 +65,39 @@ def test_a_notice_is_recorded_with_its_report_and_a_reference(session, published
         ({"good_faith": "yes"}, "good_faith_required", "good_faith"),
     ],
 )
-def test_an_incomplete_notice_is_refused_by_field_and_nothing_is_stored(session, published, changes, code, field):
+def test_an_incomplete_notice_is_refused_by_field_and_nothing_is_stored(session, published, changes, code, field, notice_form):
     with pytest.raises(NoticeRefused) as refused:
-        notices.file_notice(session, SECRET, published.id, form(**changes))
+        notices.file_notice(session, SECRET, published.id, notice_form(**changes))
     assert (refused.value.code, refused.value.field, refused.value.status) == (code, field, 422)
     assert session.scalars(select(IllegalContentNotice)).all() == [] and session.scalars(select(Report)).all() == []
 
 
-def test_a_child_safety_notice_may_be_anonymous(session, published):
-    notice = notices.file_notice(session, SECRET, published.id, form(ground="child_safety", notifier_name="", notifier_email=""))
+def test_a_child_safety_notice_may_be_anonymous(session, published, notice_form):
+    notice = notices.file_notice(
+        session, SECRET, published.id, notice_form(ground="child_safety", notifier_name="", notifier_email="")
+    )
     assert notice.notifier_name is None and notice.notifier_email_cipher is None
     with pytest.raises(NoticeRefused, match="does not look right"):
-        notices.file_notice(session, SECRET, published.id, form(ground="child_safety", notifier_name="", notifier_email="x"))
+        notices.file_notice(
+            session, SECRET, published.id, notice_form(ground="child_safety", notifier_name="", notifier_email="x")
+        )
 
 
-def test_one_open_notice_per_comment_and_reader(session, published):
-    notices.file_notice(session, SECRET, published.id, form(), "203.0.113.5")
+def test_one_open_notice_per_comment_and_reader(session, published, notice_form):
+    notices.file_notice(session, SECRET, published.id, notice_form(), "203.0.113.5")
     with pytest.raises(NoticeRefused) as refused:
-        notices.file_notice(session, SECRET, published.id, form(ground="other"), "203.0.113.5")
+        notices.file_notice(session, SECRET, published.id, notice_form(ground="other"), "203.0.113.5")
     assert (refused.value.code, refused.value.status) == ("already_noticed", 409)
-    notices.file_notice(session, SECRET, published.id, form(), "203.0.113.6")  # another reader
-    notices.file_notice(session, SECRET, published.id, form())  # no address: nothing to compare
+    notices.file_notice(session, SECRET, published.id, notice_form(), "203.0.113.6")  # another reader
+    notices.file_notice(session, SECRET, published.id, notice_form())  # no address: nothing to compare
     assert len(session.scalars(select(IllegalContentNotice)).all()) == 3
 
 
-def test_no_notice_on_what_readers_cannot_see(session, site):
+def test_no_notice_on_what_readers_cannot_see(session, site, notice_form):
     held = add_comment(session, add_article(session, site), "held", "pending")
     session.commit()
     with pytest.raises(reports.ReportRefused) as refused:
-        notices.file_notice(session, SECRET, held.id, form())
+        notices.file_notice(session, SECRET, held.id, notice_form())
     assert refused.value.status == 404
 
 
@@ -114,14 +106,14 @@ def test_a_malformed_reference_finds_nothing(session, reference):
     assert notices.notice_by_reference(session, reference) is None
 
 
-def test_the_queue_shows_open_notices_oldest_first_within_the_moderators_sites(session, site, published, admin):
-    first = notices.file_notice(session, SECRET, published.id, form(), "1")
-    second = notices.file_notice(session, SECRET, published.id, form(), "2")
+def test_the_queue_shows_open_notices_oldest_first_within_the_moderators_sites(session, site, published, admin, notice_form):
+    first = notices.file_notice(session, SECRET, published.id, notice_form(), "1")
+    second = notices.file_notice(session, SECRET, published.id, notice_form(), "2")
     first.received_at = utcnow() - timedelta(hours=2)
     other, _key = create_site(session, "other", "Other")
     theirs = add_comment(session, add_article(session, other, url="https://other.example/"), "elsewhere")
     session.commit()
-    notices.file_notice(session, SECRET, theirs.id, form(), "3")
+    notices.file_notice(session, SECRET, theirs.id, notice_form(), "3")
     limited = Scope(frozenset({site.id}))
     assert [n.id for n in notices.notice_queue(session, limited)] == [first.id, second.id]
     assert notices.open_notice_count(session, limited) == 2 and notices.open_notice_count(session, Scope(None)) == 3
@@ -132,8 +124,8 @@ def test_the_queue_shows_open_notices_oldest_first_within_the_moderators_sites(s
     assert notices.visible_notice(session, limited, first.id) is first
 
 
-def test_starting_a_review_shows_the_notifier_it_is_under_review(session, published, admin):
-    notice = notices.file_notice(session, SECRET, published.id, form())
+def test_starting_a_review_shows_the_notifier_it_is_under_review(session, published, admin, notice_form):
+    notice = notices.file_notice(session, SECRET, published.id, notice_form())
     notices.start_review(session, admin, notice)
     assert notice.status == NoticeStatus.UNDER_REVIEW and notice.decided_by_name == "boss" and notice.review_started_at
     started = notice.review_started_at
@@ -143,8 +135,8 @@ def test_starting_a_review_shows_the_notifier_it_is_under_review(session, publis
     assert notices.notice_queue(session, Scope(None), status=NoticeStatus.RECEIVED) == []
 
 
-def test_removing_the_comment_rejects_it_with_a_statement_and_closes_the_notice(session, published, admin):
-    notice = notices.file_notice(session, SECRET, published.id, form())
+def test_removing_the_comment_rejects_it_with_a_statement_and_closes_the_notice(session, published, admin, notice_form):
+    notice = notices.file_notice(session, SECRET, published.id, notice_form())
     notices.decide_notice(session, admin, notice, "remove", "defamation", "  The claim is false and defamatory.  ")
     session.refresh(notice)
     assert notice.status == NoticeStatus.ACTION_TAKEN and notice.decision_ground == "defamation"
@@ -157,8 +149,8 @@ def test_removing_the_comment_rejects_it_with_a_statement_and_closes_the_notice(
     assert notices.notice_queue(session, Scope(None)) == []
 
 
-def test_taking_no_action_keeps_the_comment_and_resolves_the_report(session, published, admin):
-    notice = notices.file_notice(session, SECRET, published.id, form())
+def test_taking_no_action_keeps_the_comment_and_resolves_the_report(session, published, admin, notice_form):
+    notice = notices.file_notice(session, SECRET, published.id, notice_form())
     notices.decide_notice(session, admin, notice, "none", None, "Opinion about a public figure, lawful.")
     session.refresh(notice)
     assert notice.status == NoticeStatus.NO_ACTION and notice.decision_ground is None
@@ -177,9 +169,9 @@ def test_taking_no_action_keeps_the_comment_and_resolves_the_report(session, pub
     ],
 )
 def test_a_decision_needs_an_action_a_ground_for_removal_and_reasons(
-    session, published, admin, action, ground, explanation, code
+    session, published, admin, action, ground, explanation, code, notice_form
 ):
-    notice = notices.file_notice(session, SECRET, published.id, form())
+    notice = notices.file_notice(session, SECRET, published.id, notice_form())
     with pytest.raises(NoticeRefused) as refused:
         notices.decide_notice(session, admin, notice, action, ground, explanation)
     assert refused.value.code == code
@@ -187,8 +179,8 @@ def test_a_decision_needs_an_action_a_ground_for_removal_and_reasons(
     assert notice.status == NoticeStatus.RECEIVED and published.status == "published"
 
 
-def test_a_notice_is_decided_once(session, published, admin):
-    notice = notices.file_notice(session, SECRET, published.id, form())
+def test_a_notice_is_decided_once(session, published, admin, notice_form):
+    notice = notices.file_notice(session, SECRET, published.id, notice_form())
     notices.decide_notice(session, admin, notice, "none", None, "Lawful opinion, no action.")
     with pytest.raises(NoticeRefused) as refused:
         notices.decide_notice(session, admin, notice, "remove", "defamation", "Changed my mind about it.")
@@ -196,9 +188,9 @@ def test_a_notice_is_decided_once(session, published, admin):
     assert published.status == "published"
 
 
-def test_contacts_are_erased_after_the_keeping_period_only_from_decided_notices(session, published, admin):
-    decided = notices.file_notice(session, SECRET, published.id, form(), "1")
-    still_open = notices.file_notice(session, SECRET, published.id, form(), "2")
+def test_contacts_are_erased_after_the_keeping_period_only_from_decided_notices(session, published, admin, notice_form):
+    decided = notices.file_notice(session, SECRET, published.id, notice_form(), "1")
+    still_open = notices.file_notice(session, SECRET, published.id, notice_form(), "2")
     notices.decide_notice(session, admin, decided, "none", None, "Lawful opinion, no action.")
     now = utcnow()
     assert notices.erase_expired_contacts(session, keep_days=30, now=now) == 0
@@ -220,8 +212,8 @@ def _stored_contacts(session) -> list[tuple]:
     return list(session.execute(text("SELECT notifier_email, notifier_email_cipher FROM illegal_content_notices")))
 
 
-def test_the_database_never_holds_the_notifiers_address_in_the_clear(session, published):
-    notice = notices.file_notice(session, SECRET, published.id, form())
+def test_the_database_never_holds_the_notifiers_address_in_the_clear(session, published, notice_form):
+    notice = notices.file_notice(session, SECRET, published.id, notice_form())
     ((plain, cipher),) = _stored_contacts(session)
     assert plain is None and "mia@example.com" not in cipher.lower()
     assert notices.notifier_address(notice, ADDRESSES) == "mia@example.com"
@@ -229,9 +221,9 @@ def test_the_database_never_holds_the_notifiers_address_in_the_clear(session, pu
     assert notices.notifier_address(notice, AddressBook("another secret")) is None
 
 
-def test_addresses_stored_in_the_clear_before_encryption_are_encrypted(session, published, admin):
-    older = notices.file_notice(session, SECRET, published.id, form(), "1")
-    erased = notices.file_notice(session, SECRET, published.id, form(), "2")
+def test_addresses_stored_in_the_clear_before_encryption_are_encrypted(session, published, admin, notice_form):
+    older = notices.file_notice(session, SECRET, published.id, notice_form(), "1")
+    erased = notices.file_notice(session, SECRET, published.id, notice_form(), "2")
     # As an older version stored them: the address in the clear, no cipher.
     for notice in (older, erased):
         notice.notifier_email_cipher, notice.plain_notifier_email = None, "mia@example.com"

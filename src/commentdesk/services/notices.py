@@ -31,6 +31,7 @@ from commentdesk.services.accounts import Scope
 from commentdesk.services.notifications.addresses import AddressBook
 from commentdesk.services.posting import clean_text
 from commentdesk.services.visibility import NotAllowed
+from commentdesk.store import mail as mail_store
 from commentdesk.store import notices as notice_store
 from commentdesk.store.models import (
     CommentStatus,
@@ -184,6 +185,19 @@ def encrypt_plain_contacts(session: Session, addresses: AddressBook) -> int:
     )
     session.commit()
     return encrypted
+
+
+def plain_contact_count(session: Session) -> int:
+    """How many notices keep their notifier's address in the clear (stored by an older version)."""
+    return len(notice_store.plain_contacts(session))
+
+
+def reads_stored_addresses(session: Session, addresses: AddressBook) -> bool:
+    """Whether `addresses` (a key from an instance secret) reads the addresses already stored
+    encrypted, notifiers' and subscribers'; True when none is stored yet. Encrypting with another
+    secret than the server's would leave addresses it can never read."""
+    ciphers = (notice_store.an_encrypted_contact(session), mail_store.an_address_cipher(session))
+    return all(addresses.decrypt(cipher) is not None for cipher in ciphers if cipher is not None)
 
 
 def notice_by_reference(session: Session, reference: str) -> IllegalContentNotice | None:

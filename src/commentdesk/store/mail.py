@@ -24,6 +24,11 @@ from commentdesk.store.models import (
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 
+def an_address_cipher(session: Session) -> str | None:
+    """The cipher of one subscriber's address, if any."""
+    return session.scalar(select(MailSubscriber.address_cipher).limit(1))
+
+
 def subscriber(session: Session, site_id: int, email_hash: str) -> MailSubscriber | None:
     return session.scalar(
         select(MailSubscriber).where(MailSubscriber.site_id == site_id, MailSubscriber.email_hash == email_hash)

@@ -154,3 +154,10 @@ def replace_plain_contact(session: Session, notice_id: int, address: str, cipher
             .values(notifier_email_cipher=cipher, plain_notifier_email=None),
         )
     )
+
+
+def an_encrypted_contact(session: Session) -> str | None:
+    """The cipher of one notifier's address stored encrypted, if any."""
+    return session.scalar(
+        select(IllegalContentNotice.notifier_email_cipher).where(IllegalContentNotice.notifier_email_cipher.is_not(None)).limit(1)
+    )

@@ -26,16 +26,22 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _QUOTED.finditer(text)]
 
 
-# Quotation marks, straight and typographic, around one word: 'They "should" be shot' stresses the
-# word (or doubts it), it quotes no one, and the phrase patterns are written without the marks.
+# Quotation marks, straight and typographic, around a few words: 'They "should" be shot' or 'They
+# "should be" shot' stresses the words (or doubts them), it quotes no one, and the phrase patterns
+# are written without the marks. A match wholly inside a quotation is still reported speech
+# (`quoted_ranges`): seeing through these marks only lets a phrase run across them.
 _QUOTE_MARKS = "\"'“”„‟‘’‚‛«»"
-_ONE_QUOTED_WORD = re.compile(rf"(?<![a-z0-9])([{_QUOTE_MARKS}])[a-z0-9]+(?:['’-][a-z0-9]+)*([{_QUOTE_MARKS}])(?![a-z0-9])")
+_WORD = r"[a-z0-9]+(?:['’-][a-z0-9]+)*"
+_FEW_WORDS = 4
+_FEW_QUOTED_WORDS = re.compile(
+    rf"(?<![a-z0-9])([{_QUOTE_MARKS}]){_WORD}(?: {_WORD}){{0,{_FEW_WORDS - 1}}}([{_QUOTE_MARKS}])(?![a-z0-9])"
+)
 
 
 def without_quote_marks_around_words(normalised: NormalisedText) -> tuple[NormalisedText, set[int]]:
-    """The normalised text less the quotation marks around single words, still mapped to the
+    """The normalised text less the quotation marks around a few words, still mapped to the
     original, and where those marks are in the original."""
-    removed = {match.start(group) for match in _ONE_QUOTED_WORD.finditer(normalised.text) for group in (1, 2)}
+    removed = {match.start(group) for match in _FEW_QUOTED_WORDS.finditer(normalised.text) for group in (1, 2)}
     if not removed:
         return normalised, set()
     kept = [index for index in range(len(normalised.text)) if index not in removed]
@@ -63,7 +69,7 @@ def find_threats(text: str, patterns: list[str]) -> list[str]:
                 first, last = normalised.positions[start], normalised.positions[end - 1]
                 if any(low <= first and last < high for low, high in quoted):
                     continue
-                # A quoted word at either end is shown with its mark: '"should" be shot', not 'should" be shot'.
+                # Quoted words at either end are shown with their mark: '"should be" shot', not 'should be" shot'.
                 if first - 1 in marks:
                     first -= 1
                 if last + 1 in marks:
