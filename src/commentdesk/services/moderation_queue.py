@@ -205,11 +205,11 @@ class ModerationQueue(BackgroundLoop):
         )
 
         with self._database, self.sessions() as session:
-            job = jobs.job(session, job_id, for_update=True)
-            comment = comments.comment(session, comment_id, for_update=True)
-            if job is None or job.claimed_by != self.name:
+            # Removing the job first lets only one decider through (jobs.finish says how).
+            if not jobs.finish(session, job_id, self.name):
                 session.rollback()
-                return
+                return  # finished, or taken over by another server after our lease ran out
+            comment = comments.comment(session, comment_id, for_update=True)
             if comment is not None and comment.status == CommentStatus.CHECKING:
                 fields = decided_fields(decision)
                 new_status = fields.pop("status")
@@ -228,7 +228,6 @@ class ModerationQueue(BackgroundLoop):
                 report_store.record_nudge_outcome(session, comment.id, new_status)
                 if not cached and decision.passages is not None and decision.passage_vectors is not None and embedder_version:
                     repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
-            jobs.finish(session, job_id)
             session.commit()
 
     def _try_later(self, job_id: int, attempts: int, error: str) -> None:
