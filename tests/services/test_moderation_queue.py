@@ -180,9 +180,9 @@ def test_comments_waiting_for_their_check_are_picked_up_after_a_restart(settings
         assert client.get(f"/api/v1/articles/{article_id}/comments").json()["total"] == 2
 
 
-def test_a_job_whose_lease_ran_out_while_its_check_ran_is_decided_once(settings, gated):
+def test_a_job_whose_lease_ran_out_while_its_check_ran_is_checked_and_decided_once(settings, gated):
     """A server whose lease on a job ran out (its renewals failed) while the job's check still ran
-    takes the job up again: the comment is still published once, and counted once."""
+    claims the job again: it starts no second check, and the comment is published and counted once."""
     with TestClient(_app(settings, gated)) as client:
         article_id = _site_and_article(client)
         posted = _post(client, article_id, ON_TOPIC)
@@ -207,6 +207,7 @@ def test_a_job_whose_lease_ran_out_while_its_check_ran_is_decided_once(settings,
         gated.gate.set()
         assert _outcome_when_decided(client, posted["outcome_url"])["outcome"] == "published"
         assert client.get(f"/api/v1/articles/{article_id}/comments").json()["total"] == 1
+        assert gated.waiting == 1  # the check started at posting is the only one
         with client.app.state.sessions() as session:
             events = session.scalars(select(ModerationEvent).where(ModerationEvent.comment_id == comment_id)).all()
             assert [(event.from_status, event.to_status) for event in events] == [(None, "checking"), ("checking", "published")]

@@ -146,6 +146,9 @@ class ModerationQueue(BackgroundLoop):
                 taken.extend(jobs.claim_due(session, self.name, now, now + timedelta(seconds=self.lease_s), room))
             session.commit()
         with self._lock:
+            # A job of ours whose lease ran out (its renewal failed) is claimed again, which renews
+            # the lease, and may be among ours too: it is worked on once, by the work under way if any.
+            taken = [(job_id, comment_id) for job_id, comment_id in dict(taken).items() if job_id not in self._held]
             self._held.update(job_id for job_id, _comment_id in taken)
         return taken
 
