@@ -13,8 +13,8 @@ from commentdesk.store.db import changed_rows
 from commentdesk.store.models import ModerationJob
 
 
-def job(session: Session, job_id: int, *, for_update: bool = False) -> ModerationJob | None:
-    return session.get(ModerationJob, job_id, with_for_update=for_update or None)
+def job(session: Session, job_id: int) -> ModerationJob | None:
+    return session.get(ModerationJob, job_id)
 
 
 def held_by(session: Session, claimer: str) -> list[tuple[int, int]]:
