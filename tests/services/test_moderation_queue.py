@@ -180,6 +180,39 @@ def test_comments_waiting_for_their_check_are_picked_up_after_a_restart(settings
         assert client.get(f"/api/v1/articles/{article_id}/comments").json()["total"] == 2
 
 
+def test_a_job_whose_lease_ran_out_while_its_check_ran_is_checked_and_decided_once(settings, gated):
+    """A server whose lease on a job ran out (its renewals failed) while the job's check still ran
+    claims the job again: it starts no second check, and the comment is published and counted once."""
+    with TestClient(_app(settings, gated)) as client:
+        article_id = _site_and_article(client)
+        posted = _post(client, article_id, ON_TOPIC)
+        assert posted["outcome"] == "checking"
+        comment_id = posted["comment"]["id"]
+        lease_ran_out = utcnow() - timedelta(seconds=1)
+        with client.app.state.sessions() as session:
+            session.execute(
+                update(ModerationJob).where(ModerationJob.comment_id == comment_id).values(claimed_until=lease_ran_out)
+            )
+            session.commit()
+        client.app.state.moderation_queue.wake()
+        deadline = time.monotonic() + 60
+        while True:  # until the queue has taken the job again
+            with client.app.state.sessions() as session:
+                job = session.scalars(select(ModerationJob).where(ModerationJob.comment_id == comment_id)).one()
+            if job.claimed_until > lease_ran_out:
+                break
+            assert time.monotonic() < deadline, "the job was never taken again"
+            time.sleep(0.01)
+
+        gated.gate.set()
+        assert _outcome_when_decided(client, posted["outcome_url"])["outcome"] == "published"
+        assert client.get(f"/api/v1/articles/{article_id}/comments").json()["total"] == 1
+        assert gated.waiting == 1  # the check started at posting is the only one
+        with client.app.state.sessions() as session:
+            events = session.scalars(select(ModerationEvent).where(ModerationEvent.comment_id == comment_id)).all()
+            assert [(event.from_status, event.to_status) for event in events] == [(None, "checking"), ("checking", "published")]
+
+
 def test_only_a_model_that_keeps_failing_holds_the_comment_for_a_person(settings, gated):
     app = _app(settings, gated)
     app.state.moderation_queue.retry_after_s = (0.05, 0.05)

@@ -146,6 +146,9 @@ class ModerationQueue(BackgroundLoop):
                 taken.extend(jobs.claim_due(session, self.name, now, now + timedelta(seconds=self.lease_s), room))
             session.commit()
         with self._lock:
+            # A job of ours whose lease ran out (its renewal failed) is claimed again, which renews
+            # the lease, and may be among ours too: it is worked on once, by the work under way if any.
+            taken = [(job_id, comment_id) for job_id, comment_id in dict(taken).items() if job_id not in self._held]
             self._held.update(job_id for job_id, _comment_id in taken)
         return taken
 
@@ -205,11 +208,11 @@ class ModerationQueue(BackgroundLoop):
         )
 
         with self._database, self.sessions() as session:
-            job = jobs.job(session, job_id, for_update=True)
-            comment = comments.comment(session, comment_id, for_update=True)
-            if job is None or job.claimed_by != self.name:
+            # Removing the job first lets only one decider through (jobs.finish says how).
+            if not jobs.finish(session, job_id, self.name):
                 session.rollback()
-                return
+                return  # finished, or taken over by another server after our lease ran out
+            comment = comments.comment(session, comment_id, for_update=True)
             if comment is not None and comment.status == CommentStatus.CHECKING:
                 fields = decided_fields(decision)
                 new_status = fields.pop("status")
@@ -228,7 +231,6 @@ class ModerationQueue(BackgroundLoop):
                 report_store.record_nudge_outcome(session, comment.id, new_status)
                 if not cached and decision.passages is not None and decision.passage_vectors is not None and embedder_version:
                     repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
-            jobs.finish(session, job_id)
             session.commit()
 
     def _try_later(self, job_id: int, attempts: int, error: str) -> None:

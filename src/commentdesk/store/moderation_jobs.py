@@ -9,11 +9,12 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from commentdesk.store import leases
+from commentdesk.store.db import changed_rows
 from commentdesk.store.models import ModerationJob
 
 
-def job(session: Session, job_id: int, *, for_update: bool = False) -> ModerationJob | None:
-    return session.get(ModerationJob, job_id, with_for_update=for_update or None)
+def job(session: Session, job_id: int) -> ModerationJob | None:
+    return session.get(ModerationJob, job_id)
 
 
 def held_by(session: Session, claimer: str) -> list[tuple[int, int]]:
@@ -58,8 +59,14 @@ def _with_comments(session: Session, job_ids: list[int]) -> list[tuple[int, int]
     ]
 
 
-def finish(session: Session, job_id: int) -> None:
-    session.execute(delete(ModerationJob).where(ModerationJob.id == job_id))
+def finish(session: Session, job_id: int, claimer: str) -> bool:
+    """Remove the job if `claimer` still holds it; whether it did. Its check's decision is written
+    only then, in the same transaction: this DELETE comes first, so it takes SQLite's write lock
+    (PostgreSQL's row lock) before the comment is read, and of two servers, or two threads of
+    one, that finished the same job only the first decides the comment."""
+    return (
+        changed_rows(session, delete(ModerationJob).where(ModerationJob.id == job_id, ModerationJob.claimed_by == claimer)) == 1
+    )
 
 
 def try_later(session: Session, job_id: int, claimer: str, *, attempts: int, error: str, not_before: datetime) -> None:
