@@ -1,11 +1,13 @@
 """Moderation speed and memory: one comment at a time, under concurrent posting, and over HTTP.
 
-    .venv/bin/python bench/moderation_speed.py [--comments 300] [--threads 16] [--skip-http]
+    .venv/bin/python bench/moderation_speed.py [--comments 300] [--threads 16] [--skip-http] [--remote]
 
 Prints p50/p99 latency of the whole pipeline (models and rules) for one comment at a time,
 throughput with many comments in flight (they share micro-batched embedding passes), the same
 through the HTTP API (a real server on loopback, SQLite, commit included), and the process's
-peak resident memory. Asserts nothing.
+peak resident memory. With --remote the models run in a moderation process of their own, as
+`commentdesk serve` runs them, and this process is a web worker that calls them over its socket
+(the memory figure is then the worker's). Asserts nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from server import uvicorn_thread
+from server import moderation_process, uvicorn_thread
 from tqdm import tqdm
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -53,12 +55,22 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=300)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--remote", action="store_true", help="the models in a moderation process, as `serve` runs them")
     args = parser.parse_args()
 
-    articles, cases = load_cases()
     started = time.perf_counter()
-    models = ModerationModels(timeout_ms=30_000).load()
-    print(f"models loaded in {time.perf_counter() - started:.1f} s; peak memory {peak_rss_mb():.0f} MB", flush=True)
+    if args.remote:
+        with moderation_process(timeout_ms=30_000) as models:
+            print(f"moderation process ready in {time.perf_counter() - started:.1f} s", flush=True)
+            measure(models, args)
+    else:
+        models = ModerationModels(timeout_ms=30_000).load()
+        print(f"models loaded in {time.perf_counter() - started:.1f} s; peak memory {peak_rss_mb():.0f} MB", flush=True)
+        measure(models, args)
+
+
+def measure(models, args) -> None:
+    articles, cases = load_cases()
     pipeline, policy = Pipeline(models), Policy()
     # Article passages are cached per article in production: compute them once here too.
     passages = {key: models.article_passages(a["title"], a["body"]) for key, a in articles.items()}
