@@ -102,9 +102,9 @@ def uvicorn_thread(app) -> Iterator[str]:
 
 
 @contextmanager
-def moderation_process(timeout_ms: int) -> Iterator[object]:
+def moderation_process(timeout_ms: int) -> Iterator[tuple[object, int]]:
     """The moderation process `commentdesk serve` starts, in a child process; yields a web
-    worker's RemoteModels connected to it (loaded: the models answer)."""
+    worker's RemoteModels connected to it (loaded: the models answer) and the process id."""
     from commentdesk.moderation.remote import RemoteModels
 
     with tempfile.TemporaryDirectory(prefix="bench-") as runtime:  # short: Unix socket paths are limited
@@ -124,7 +124,7 @@ def moderation_process(timeout_ms: int) -> Iterator[object]:
             assert process.stdin is not None  # stdin=PIPE
             process.stdin.write(authkey.hex().encode() + b"\n")
             process.stdin.close()
-            yield RemoteModels(socket_path, authkey, timeout_ms, connect_within_s=START_WITHIN_S).load()
+            yield RemoteModels(socket_path, authkey, timeout_ms, connect_within_s=START_WITHIN_S).load(), process.pid
         finally:
             process.terminate()
             try:
