@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -62,11 +63,11 @@ def main() -> None:
     if args.remote:
         with moderation_process(timeout_ms=30_000) as (models, pid):
             print(f"moderation process ready in {time.perf_counter() - started:.1f} s", flush=True)
-            measure(models, args, lambda: own_cpu_s() + process_cpu_s(pid))
+            measure(models, args, {"worker": own_cpu_s, "moderation process": lambda: process_cpu_s(pid)})
     else:
         models = ModerationModels(timeout_ms=30_000).load()
         print(f"models loaded in {time.perf_counter() - started:.1f} s; peak memory {peak_rss_mb():.0f} MB", flush=True)
-        measure(models, args, own_cpu_s)
+        measure(models, args, {"this process": own_cpu_s})
 
 
 def own_cpu_s() -> float:
@@ -80,7 +81,15 @@ def process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(models, args, cpu_s) -> None:
+def cpu_per_comment(cpu_s: dict[str, Callable[[], float]], before: dict[str, float], comments: int) -> str:
+    spent = {name: (read() - before[name]) * 1000 / comments for name, read in cpu_s.items()}
+    parts = [f"{ms:.1f} ms {name}" for name, ms in spent.items()]
+    if len(parts) > 1:
+        parts.append(f"{sum(spent.values()):.1f} ms in all")
+    return "CPU a comment: " + ", ".join(parts)
+
+
+def measure(models, args, cpu_s: dict[str, Callable[[], float]]) -> None:
     """Prints, beside the wall-clock figures, the CPU time spent per comment by every process
     doing the work: on a busy shared machine it moves less than the wall clock."""
     articles, cases = load_cases()
@@ -104,17 +113,17 @@ def measure(models, args, cpu_s) -> None:
         pipeline.moderate(candidate(i), policy)
 
     latencies = []
-    cpu_before = cpu_s()
+    cpu_before = {name: read() for name, read in cpu_s.items()}
     for i in tqdm(range(args.comments), desc="one at a time", file=sys.stderr):
         begin = time.perf_counter()
         pipeline.moderate(candidate(i), policy)
         latencies.append((time.perf_counter() - begin) * 1000)
     print(
         f"one at a time: p50 {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
-        f"{1000 / statistics.mean(latencies):.0f} comments/s, CPU {(cpu_s() - cpu_before) * 1000 / len(latencies):.1f} ms a comment"
+        f"{1000 / statistics.mean(latencies):.0f} comments/s; {cpu_per_comment(cpu_s, cpu_before, len(latencies))}"
     )
 
-    begin, cpu_before = time.perf_counter(), cpu_s()
+    begin, cpu_before = time.perf_counter(), {name: read() for name, read in cpu_s.items()}
     with ThreadPoolExecutor(args.threads) as pool:
         concurrent = list(
             tqdm(
@@ -127,7 +136,7 @@ def measure(models, args, cpu_s) -> None:
     elapsed = time.perf_counter() - begin
     print(
         f"{args.threads} in flight: {len(concurrent) / elapsed:.0f} comments/s, p50 {statistics.median(concurrent):.1f} ms, "
-        f"p99 {percentile(concurrent, 0.99):.1f} ms, CPU {(cpu_s() - cpu_before) * 1000 / len(concurrent):.1f} ms a comment"
+        f"p99 {percentile(concurrent, 0.99):.1f} ms; {cpu_per_comment(cpu_s, cpu_before, len(concurrent))}"
     )
 
     if not args.skip_http:
