@@ -3,7 +3,7 @@
     .venv/bin/python bench/moderation_speed.py [--comments 300] [--threads 16] [--skip-http] [--remote]
 
 Prints p50/p99 latency of the whole pipeline (models and rules) for one comment at a time,
-throughput with many comments in flight (they share micro-batched embedding passes), the same
+throughput with many comments in flight (they share the embedding passes), the same
 through the HTTP API (a real server on loopback, SQLite, commit included), and the process's
 peak resident memory. With --remote the models run in a moderation process of their own, as
 `commentdesk serve` runs them, and this process is a web worker that calls them over its socket

@@ -4,7 +4,8 @@
 answers the web workers over a Unix socket in a private directory (multiprocessing.connection,
 with an authentication key). So N workers cost the models' memory once, a web worker holds no
 PyTorch or ONNX Runtime at all, and the models' half a million objects never pause a request
-for garbage collection. Comments from every worker meet in the same embedding micro-batches.
+for garbage collection. Comments from every worker share the same embedding passes, a few at a
+time (see ModerationModels.signals_then), each in the thread that took its call.
 
 `RemoteModels` stands in for `ModerationModels` in a web worker: the same `load`, `versions`
 and `signals`, and any other public method is forwarded by name. Each worker keeps one
