@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -98,3 +99,36 @@ def uvicorn_thread(app) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def moderation_process(timeout_ms: int) -> Iterator[tuple[object, int]]:
+    """The moderation process `commentdesk serve` starts, in a child process; yields a web
+    worker's RemoteModels connected to it (loaded: the models answer) and the process id."""
+    from commentdesk.moderation.remote import RemoteModels
+
+    with tempfile.TemporaryDirectory(prefix="bench-") as runtime:  # short: Unix socket paths are limited
+        socket_path = str(Path(runtime, "moderation.sock"))
+        authkey = os.urandom(32)
+        command = [
+            sys.executable,
+            "-m",
+            "commentdesk.moderation.remote",
+            "--socket",
+            socket_path,
+            "--timeout-ms",
+            str(timeout_ms),
+        ]
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+        try:
+            assert process.stdin is not None  # stdin=PIPE
+            process.stdin.write(authkey.hex().encode() + b"\n")
+            process.stdin.close()
+            yield RemoteModels(socket_path, authkey, timeout_ms, connect_within_s=START_WITHIN_S).load(), process.pid
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

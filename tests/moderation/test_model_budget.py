@@ -2,8 +2,9 @@
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
+from commentdesk.moderation import pipeline
 from commentdesk.moderation.pipeline import ModerationModels
 from commentdesk.moderation.types import Candidate
 
@@ -71,3 +72,54 @@ def test_no_budget_waits_for_the_models_however_long_they_take():
         assert not pending.done()
         embedder.gate.set()
         assert pending.result().failures == {"models": "error: stub embedder"}
+
+
+# The moderation process runs each comment's models in the thread that took its call, a few
+# comments at a time (their turns), and is answered when they finish or their budget runs out.
+
+
+def _answered(models: ModerationModels, candidate: Candidate) -> Future:
+    """Calls signals_then on a thread of its own; the future holds the answer it was given."""
+    answer: Future = Future()
+    threading.Thread(target=models.signals_then, args=(candidate, answer.set_result), daemon=True).start()
+    return answer
+
+
+def test_models_past_their_budget_are_answered_with_the_timeout_at_once_while_they_still_run():
+    models, embedder = _models(budget_ms=200)
+    answer = _answered(models, _candidate("block stuck"))
+    _wait_until(lambda: embedder.blocked == 1)
+    # Answered while the models still hold their thread: the worker is not kept waiting.
+    assert "timed out after 200 ms" in answer.result(timeout=10).failures["models"]
+    assert not embedder.gate.is_set()
+    embedder.gate.set()
+
+
+def test_comments_waiting_for_a_turn_are_not_timed_out_and_a_stuck_comment_gives_its_turn_up():
+    models, embedder = _models(budget_ms=300)
+    stuck = [_answered(models, _candidate(f"block {n}")) for n in range(pipeline.MODEL_TURNS)]
+    _wait_until(lambda: embedder.blocked == pipeline.MODEL_TURNS)  # every turn is taken
+    queued = [_answered(models, _candidate(f"queued {n}")) for n in range(4)]
+    # The stuck comments are answered with the timeout and give their turns to the queued ones,
+    # whose wait for a turn (longer than the budget) is not counted against them.
+    assert all("timed out" in answer.result(timeout=10).failures["models"] for answer in stuck)
+    assert [answer.result(timeout=10).failures["models"] for answer in queued] == ["error: stub embedder"] * 4
+    embedder.gate.set()
+
+
+def test_models_that_finish_in_time_are_answered_once_with_their_outputs():
+    models, _embedder = _models(budget_ms=200)
+    answers = []
+    models.signals_then(_candidate("quick"), answers.append)
+    time.sleep(0.5)  # past the budget: the cancelled deadline sends nothing more
+    assert [answer.failures for answer in answers] == [{"models": "error: stub embedder"}]
+
+
+def test_without_a_budget_signals_then_waits_for_the_models_however_long_they_take():
+    models, embedder = _models(budget_ms=None)
+    answer = _answered(models, _candidate("block slow"))
+    _wait_until(lambda: embedder.blocked == 1)
+    time.sleep(0.3)
+    assert not answer.done()
+    embedder.gate.set()
+    assert answer.result(timeout=10).failures == {"models": "error: stub embedder"}

@@ -14,7 +14,7 @@ import pytest
 
 from commentdesk.moderation import remote
 from commentdesk.moderation.models.abuse import AbuseScore
-from commentdesk.moderation.pipeline import Pipeline
+from commentdesk.moderation.pipeline import ModerationModels, Pipeline
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.remote import ModerationUnavailable, RemoteModels
 from commentdesk.moderation.types import HOLD, PUBLISH, Candidate, ModelSignals
@@ -179,3 +179,36 @@ def test_invoke_reads_attributes_and_calls_methods():
 def test_the_process_entry_point_needs_its_socket():
     with pytest.raises(SystemExit):
         remote.main([])
+
+
+class StuckEmbedder:
+    """An embedder whose pass never ends on its own (until the test lets it go)."""
+
+    version = "stuck"
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+
+    def encode(self, texts):
+        self.gate.wait(30)
+        raise RuntimeError("let go")
+
+
+def test_models_stuck_past_their_budget_in_the_process_are_a_timeout_the_comment_is_held_for(tmp_path_factory):
+    socket_path = str(tmp_path_factory.mktemp("b") / "b.sock")
+    models = ModerationModels(timeout_ms=200)
+    models._loaded = True  # the stub stands in for the real weights
+    models.embedder = StuckEmbedder()
+    threading.Thread(target=remote.serve_models, args=(socket_path, AUTHKEY, models), daemon=True).start()
+    deadline = time.monotonic() + 10
+    while not Path(socket_path).exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    gc.unfreeze()
+    try:
+        found = worker(socket_path, timeout_ms=200).signals(Candidate("a calm remark", "T", "B"))
+        # The process answered at the end of the budget, not the worker's own give-up time.
+        assert found.failures == {"models": "timed out after 200 ms of model work"}
+        decision = Pipeline(models).decide(Candidate("a calm remark", "T", "B"), found, Policy())
+        assert decision.decision == HOLD and decision.reasons[0].code == "model_timeout"
+    finally:
+        models.embedder.gate.set()

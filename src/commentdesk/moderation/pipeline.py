@@ -7,6 +7,7 @@ site's policy. The most severe verdict wins and every phase's reasons are kept.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -16,14 +17,19 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from commentdesk.moderation.deadlines import Deadlines
 from commentdesk.moderation.fingerprint import simhash
 from commentdesk.moderation.phases import abuse, model_health, relevance, spam, threats, trust, wordlists
 from commentdesk.moderation.policy import Policy
+from commentdesk.moderation.slots import Slots
 from commentdesk.moderation.types import PUBLISH, Candidate, Decision, ModelSignals, PhaseResult, most_severe
 
 log = logging.getLogger(__name__)
 
 Phase = Callable[[Candidate, ModelSignals, Policy], PhaseResult]
+
+# Comments whose models run at once in the moderation process: two per core.
+MODEL_TURNS = 2 * (os.cpu_count() or 1)
 
 PHASES: list[tuple[str, Phase]] = [
     ("model_health", model_health.check),
@@ -73,6 +79,11 @@ class ModerationModels:
         self._lock = threading.Lock()
         # Enough workers that concurrent comments meet in the embedder's micro-batches.
         self._executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="models")
+        # The moderation process's comments (signals_then) run in their callers' threads, so many
+        # at a time, and take turns: enough that one comment's Python work overlaps another's
+        # embedding pass, few enough that they do not crowd each other (and the interpreter lock).
+        self._turns = Slots(MODEL_TURNS)
+        self._deadlines = Deadlines("model-budget")
         # None until load(); Any because each has several interchangeable variants (linear or
         # fine-tuned abuse model, ONNX or PyTorch embedder) that share no base class.
         self.embedder: Any = None
@@ -132,6 +143,8 @@ class ModerationModels:
         self.load()
         if self._load_error:
             return ModelSignals(failures={"models": self._load_error})
+        if self.timeout_s is None:
+            return self._signals_now(candidate)  # no budget to hold: the caller's thread waits anyway
         started = threading.Event()
 
         def run() -> ModelSignals:
@@ -143,13 +156,47 @@ class ModerationModels:
             started.wait()  # waiting for a thread is the server being busy, not the models failing
             return future.result(timeout=self.timeout_s)
         except FutureTimeout:
-            return ModelSignals(
-                failures={"models": f"timed out after {(self.timeout_s or 0) * 1000:.0f} ms of model work"},
-                versions=self.versions,
-            )
+            return self._timed_out()
         except Exception as error:
-            log.exception("moderation models failed on a comment")
-            return ModelSignals(failures={"models": f"error: {error}"}, versions=self.versions)
+            return self._failed(error)
+
+    def signals_then(self, candidate: Candidate, answer: Callable[[ModelSignals], None]) -> None:
+        """`signals` for a caller that is answered rather than waits (the moderation process):
+        the models run in the calling thread once it has one of the models' turns, and `answer`
+        is called once, with their outputs, or with the timeout failure as soon as the budget
+        runs out (their late outputs are then dropped, and the turn goes to the next comment)."""
+        self.load()
+        if self._load_error:
+            answer(ModelSignals(failures={"models": self._load_error}))
+            return
+        self._turns.take()  # waiting for a turn is the server being busy, not the models failing
+
+        def finish(signals: ModelSignals) -> None:
+            self._turns.give_back()
+            answer(signals)
+
+        first = _FirstAnswer(finish)
+        deadline = None if self.timeout_s is None else self._deadlines.after(self.timeout_s, lambda: first(self._timed_out()))
+        signals = self._signals_now(candidate)
+        if deadline is not None:
+            deadline.cancel()
+        first(signals)
+
+    def _signals_now(self, candidate: Candidate) -> ModelSignals:
+        try:
+            return self._run(candidate)
+        except Exception as error:
+            return self._failed(error)
+
+    def _timed_out(self) -> ModelSignals:
+        return ModelSignals(
+            failures={"models": f"timed out after {(self.timeout_s or 0) * 1000:.0f} ms of model work"},
+            versions=self.versions,
+        )
+
+    def _failed(self, error: Exception) -> ModelSignals:
+        log.exception("moderation models failed on a comment", exc_info=error)
+        return ModelSignals(failures={"models": f"error: {error}"}, versions=self.versions)
 
     def _run(self, candidate: Candidate) -> ModelSignals:
         signals = ModelSignals(versions=self.versions)
@@ -186,6 +233,22 @@ class ModerationModels:
             log.exception("relevance model failed")
             signals.failures["relevance"] = f"error: {error}"
         return signals
+
+
+class _FirstAnswer:
+    """Passes on the first answer given it and drops any later one."""
+
+    def __init__(self, answer: Callable[[ModelSignals], None]) -> None:
+        self._answer = answer
+        self._lock = threading.Lock()
+        self._given = False
+
+    def __call__(self, signals: ModelSignals) -> None:
+        with self._lock:
+            if self._given:
+                return
+            self._given = True
+        self._answer(signals)
 
 
 class Pipeline:

@@ -4,7 +4,8 @@
 answers the web workers over a Unix socket in a private directory (multiprocessing.connection,
 with an authentication key). So N workers cost the models' memory once, a web worker holds no
 PyTorch or ONNX Runtime at all, and the models' half a million objects never pause a request
-for garbage collection. Comments from every worker meet in the same embedding micro-batches.
+for garbage collection. Comments from every worker share the same embedding passes, a few at a
+time (see ModerationModels.signals_then), each in the thread that took its call.
 
 `RemoteModels` stands in for `ModerationModels` in a web worker: the same `load`, `versions`
 and `signals`, and any other public method is forwarded by name. Each worker keeps one
@@ -37,8 +38,9 @@ from commentdesk.moderation.types import Candidate, ModelSignals
 
 log = logging.getLogger(__name__)
 
-# Comments the moderation process works on at once, over all workers; each waits on its models
-# (which batch them), so this is a bound on threads, not on cores.
+# Calls the moderation process takes up at once, over all workers; a comment's models run in its
+# call's thread when the models give it a turn (a few at a time), so this is a bound on threads,
+# not on cores.
 MAX_CONCURRENT_CALLS = 128
 # A worker gives up on an answer this long after the models' own budget (the process is stuck or gone).
 ANSWER_GRACE_S = 10.0
@@ -70,16 +72,27 @@ def serve_models(socket_path: str, authkey: bytes, models, loaded_in_s: float | 
 def _serve_connection(connection: Connection, models, calls: ThreadPoolExecutor) -> None:
     send_lock = threading.Lock()
 
-    def answer(call_id: int, name: str, args: tuple, kwargs: dict) -> None:
-        try:
-            reply = ("ok", _invoke(models, name, args, kwargs))
-        except Exception as error:  # the caller decides what a failure means
-            reply = ("error", f"{type(error).__name__}: {error}")
+    def send(call_id: int, reply: tuple[str, object]) -> None:
         try:
             with send_lock:
                 connection.send((call_id, reply))
         except (OSError, ValueError):
             pass  # the worker went away; it holds the comment itself
+
+    def answer(call_id: int, name: str, args: tuple, kwargs: dict) -> None:
+        if name == "signals" and hasattr(models, "signals_then"):
+            # The comment's models run in this thread, and its answer leaves when they are done
+            # or when their budget runs out, whichever comes first.
+            try:
+                models.signals_then(*args, **kwargs, answer=lambda signals: send(call_id, ("ok", signals)))
+            except Exception as error:  # arguments that are not a comment
+                send(call_id, ("error", f"{type(error).__name__}: {error}"))
+            return
+        try:
+            reply = ("ok", _invoke(models, name, args, kwargs))
+        except Exception as error:  # the caller decides what a failure means
+            reply = ("error", f"{type(error).__name__}: {error}")
+        send(call_id, reply)
 
     while True:
         try:

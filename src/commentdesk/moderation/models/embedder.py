@@ -163,6 +163,10 @@ class Embedder:
     def encode_shared(self, texts: list[str]):
         """Like `encode`, but batched with other threads' requests that arrive meanwhile. With an
         abuse branch attached it returns (vectors, branch logits) from the same pass."""
+        if self._two_roads is None and getattr(self._model, "one_text_per_pass", False):
+            # The 8-bit passes take one text each however they are queued: going through the
+            # batcher would only hand the comment to its thread and back.
+            return self.encode(texts)
         self._ensure_batcher()
         future: Future = Future()
         self._requests.put((list(texts), future))

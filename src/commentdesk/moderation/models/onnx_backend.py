@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from commentdesk.moderation.slots import Slots
+
 log = logging.getLogger(__name__)
 OPSET = 17
 
@@ -134,10 +136,19 @@ class OnnxEncoder:
         # than it saves (one comment at a time through the server: p50 33 ms with two threads
         # per pass, 27 with one).
         self.session = cpu_session(quantised(path) if int8 else path, 1)
-        self._passes = ThreadPoolExecutor(max_workers=threads or os.cpu_count() or 1, thread_name_prefix="minilm-pass")
+        cores = threads or os.cpu_count() or 1
+        # At most one pass per core at once, whichever thread runs it: more would only share the
+        # cores and slow every pass.
+        self._cores = Slots(cores)
+        self._passes = ThreadPoolExecutor(max_workers=cores, thread_name_prefix="minilm-pass")
         self.tokenizer = sentence_model.tokenizer
         self.max_tokens = max_tokens
         self.int8 = int8
+
+    @property
+    def one_text_per_pass(self) -> bool:
+        """Every text gets a pass of its own (see `encode`): batching texts together buys nothing."""
+        return self.int8
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         if self.int8:
@@ -156,9 +167,14 @@ class OnnxEncoder:
                 [texts[i] for i in chosen], padding=True, truncation=True, max_length=self.max_tokens, return_tensors="np"
             )
             feed = {name: tokens[name].astype(np.int64) for name in ("input_ids", "attention_mask", "token_type_ids")}
-            return self.session.run(None, feed)[0]
+            with self._cores:
+                return self.session.run(None, feed)[0]
 
-        # Every caller's passes share the pool, so the process never runs more than a pass per core.
+        if len(batches) == 1:
+            # One pass (a comment): in the caller's own thread, no hand-over to another and back.
+            out[batches[0]] = run(batches[0])
+            return out
+        # Several passes (an article's passages) run side by side on the pool's threads.
         for chosen, vectors in zip(batches, self._passes.map(run, batches), strict=True):
             out[chosen] = vectors
         return out
