@@ -2,7 +2,8 @@
 
 Starts the server in a child process on a scratch database (SQLite unless --database-url is
 given), seeds one site with articles and published comments, then keeps C requests in flight
-for a while per scenario and prints requests per second, latency and what came back.
+for a while per scenario and prints requests per second, latency, what came back, and the CPU
+time the server's processes (web workers, moderation process) spent per request.
 Asserts nothing.
 
     .venv/bin/python bench/concurrency.py [--concurrency 64] [--seconds 10] [--scenarios thread,counts,lookup]
@@ -26,6 +27,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from process_cpu import cpu_spent, tree_cpu
 from server import commentdesk_serve
 from sqlalchemy import MetaData, insert
 
@@ -248,7 +250,7 @@ async def drive(
         return tally, time.monotonic() - began
 
 
-def report(scenario: str, concurrency: int, tally: Tally, elapsed: float) -> None:
+def report(scenario: str, concurrency: int, tally: Tally, elapsed: float, cpu: dict[str, float]) -> None:
     answered = len(tally.latencies)
     latencies = sorted(tally.latencies)
     p50 = statistics.median(latencies) if latencies else float("nan")
@@ -259,6 +261,14 @@ def report(scenario: str, concurrency: int, tally: Tally, elapsed: float) -> Non
     )
     if tally.posts:
         print(" " * 14 + "posts: " + ", ".join(f"{name} {count}" for name, count in sorted(tally.posts.items())), flush=True)
+    # Per request sent, whatever the answer: robust to other load on the machine, unlike the rates.
+    sent = sum(tally.outcomes.values()) or 1
+    print(
+        " " * 14
+        + f"server CPU ms per request: {sum(cpu.values()) * 1000 / sent:.1f} (web workers {cpu['web'] * 1000 / sent:.1f}, "
+        + f"moderation process {cpu['moderation'] * 1000 / sent:.1f}, supervisor {cpu['supervisor'] * 1000 / sent:.1f})",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -275,15 +285,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         url = args.database_url or f"sqlite:///{scratch}/bench.sqlite3"
         ids = seed(url, articles=20, comments=args.comments)
-        with commentdesk_serve(url, scratch, args.models, args.server_args) as (base, _server):
+        with commentdesk_serve(url, scratch, args.models, args.server_args) as (base, server):
             print(
                 f"database: {url.split(':')[0]}, models: {'on' if args.models else 'off'}, {args.seconds:.0f} s per run, cores: {os.cpu_count()}"
             )
             print(f"{'scenario':>8} {'c':>4} {'answered/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'2xx':>7}   other answers")
             for scenario in args.scenarios.split(","):
                 for concurrency in (int(c) for c in args.concurrency.split(",")):
+                    before = tree_cpu(server.pid)
                     tally, elapsed = asyncio.run(drive(base, scenario, ids, concurrency, args.seconds, args.timeout))
-                    report(scenario, concurrency, tally, elapsed)
+                    report(scenario, concurrency, tally, elapsed, cpu_spent(before, tree_cpu(server.pid)))
 
 
 if __name__ == "__main__":

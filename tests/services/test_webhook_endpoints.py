@@ -178,7 +178,18 @@ def test_listeners_hear_each_event_in_its_transaction(session, site):
     session.info[events.LISTENERS] = [lambda _session, event, comment: heard.append((event.kind, comment))]
     article = add_article(session, site)
     events.record(session, events.ARTICLE_CLOSED, article=article)
-    assert heard == [("article.closed", None)] and session.info[events.RECORDED_FLAG] is True
+    assert heard == [("article.closed", None)]
+
+
+def test_only_an_event_with_deliveries_wakes_the_deliverer(session, site):
+    events.record(session, events.ARTICLE_CLOSED, article=add_article(session, site))
+    assert events.RECORDED_FLAG not in session.info  # no endpoint: nothing to deliver
+    webhooks.create(session, site, URL, [events.COMMENT_PUBLISHED])
+    events.record(session, events.ARTICLE_CLOSED, article=add_article(session, site))
+    assert events.RECORDED_FLAG not in session.info  # the endpoint does not want this kind
+    webhooks.create(session, site, URL, [])
+    events.record(session, events.ARTICLE_CLOSED, article=add_article(session, site))
+    assert session.info[events.RECORDED_FLAG] is True
 
 
 def _one_delivery(session, site):

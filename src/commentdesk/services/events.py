@@ -65,8 +65,9 @@ STATUS_WORDS = {
 # owner adds a callable (session, event, comment) to its session factory's info under this key.
 LISTENERS = "commentdesk_event_listeners"
 
-# Set on a session that recorded an event, so that an after-commit hook (the webhook deliverer
-# of this process) can start on it at once instead of at its next poll.
+# Set on a session that wrote webhook deliveries, so that an after-commit hook (the webhook
+# deliverer of this process) can start on them at once instead of at its next poll. An event no
+# endpoint wants wakes nothing: its claim round would find nothing new.
 RECORDED_FLAG = "commentdesk_events_recorded"
 
 
@@ -134,11 +135,13 @@ def _record_all(
         recorded.append(event)
     session.flush()  # the events' ids, which their deliveries and listeners use
     endpoints = webhooks.active_endpoints(session, site.id)
+    deliveries = 0
     for event in recorded:
-        _fan_out(session, event, endpoints)
+        deliveries += _fan_out(session, event, endpoints)
         for listener in session.info.get(LISTENERS, ()):
             listener(session, event, comment)
-    session.info[RECORDED_FLAG] = True
+    if deliveries:
+        session.info[RECORDED_FLAG] = True
     return recorded
 
 
@@ -166,19 +169,20 @@ def _payload(event: DomainEvent, site: Site, article: Article, comment: Comment 
     return payload
 
 
-def _fan_out(session: Session, event: DomainEvent, endpoints: list[tuple[int, list | None]]) -> None:
-    """One pending delivery per active endpoint of the site that wants this kind of event."""
+def _fan_out(session: Session, event: DomainEvent, endpoints: list[tuple[int, list | None]]) -> int:
+    """One pending delivery per active endpoint of the site that wants this kind of event; how many."""
     now = utcnow()
-    for endpoint_id, kinds in endpoints:
-        if not kinds or event.kind in kinds:
-            session.add(
-                WebhookDelivery(
-                    event_id=event.id,
-                    endpoint_id=endpoint_id,
-                    status="pending",
-                    attempts=0,
-                    next_attempt_at=now,
-                    last_error="",
-                    created_at=now,
-                )
+    wanted = [endpoint_id for endpoint_id, kinds in endpoints if not kinds or event.kind in kinds]
+    for endpoint_id in wanted:
+        session.add(
+            WebhookDelivery(
+                event_id=event.id,
+                endpoint_id=endpoint_id,
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                last_error="",
+                created_at=now,
             )
+        )
+    return len(wanted)

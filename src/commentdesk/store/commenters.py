@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from commentdesk.store.dialect import dialect_insert
@@ -17,10 +17,15 @@ from commentdesk.store.models import (
     utcnow,
 )
 
+# The statements every post runs are built once: building one costs more than running it.
+_BY_IDENTITY = select(Commenter).where(
+    Commenter.site_id == bindparam("site_id"), Commenter.identity_hash == bindparam("identity_hash")
+)
+
 
 def commenter_by_identity(session: Session, site_id: int, identity_hash: str) -> Commenter | None:
     """The commenter, if known, without writing anything (posting reads before it writes)."""
-    return session.scalar(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash))
+    return session.scalar(_BY_IDENTITY, {"site_id": site_id, "identity_hash": identity_hash})
 
 
 def commenter_for(
@@ -59,23 +64,27 @@ def add_commenter(
     ).one_or_none()
     if created is not None:
         return created
-    return session.scalars(select(Commenter).where(Commenter.site_id == site_id, Commenter.identity_hash == identity_hash)).one()
+    return session.scalars(_BY_IDENTITY, {"site_id": site_id, "identity_hash": identity_hash}).one()
 
 
 def is_banned(commenter: Commenter, now: datetime | None = None) -> bool:
     return commenter.banned_until is not None and commenter.banned_until > (now or utcnow())
 
 
+_REJECTIONS_SINCE = (
+    select(func.count())
+    .select_from(Comment)
+    .where(
+        Comment.commenter_id == bindparam("commenter_id"),
+        Comment.status == CommentStatus.REJECTED,
+        Comment.created_at >= bindparam("since"),
+    )
+)
+
+
 def recent_rejections(session: Session, commenter_id: int, days: int) -> int:
     since = utcnow() - timedelta(days=days)
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Comment)
-            .where(Comment.commenter_id == commenter_id, Comment.status == CommentStatus.REJECTED, Comment.created_at >= since)
-        )
-        or 0
-    )
+    return session.scalar(_REJECTIONS_SINCE, {"commenter_id": commenter_id, "since": since}) or 0
 
 
 @dataclass
@@ -86,27 +95,34 @@ class Activity:
     recent_fingerprints: list[int]
 
 
+_SAME_TEXT = (
+    select(Comment.id)
+    .where(
+        Comment.commenter_id == bindparam("commenter_id"),
+        Comment.created_at >= bindparam("since"),
+        Comment.text == bindparam("text"),
+    )
+    .limit(1)
+)
+# The newest few hundred fingerprints in the window bound the cost on busy sites.
+_OTHERS_FINGERPRINTS = (
+    select(Comment.fingerprint)
+    .where(
+        Comment.site_id == bindparam("site_id"),
+        Comment.created_at >= bindparam("since"),
+        Comment.fingerprint.is_not(None),
+        Comment.commenter_id != bindparam("commenter_id"),
+    )
+    .order_by(Comment.created_at.desc())
+    .limit(500)
+)
+
+
 def recent_activity(session: Session, site_id: int, commenter_id: int, text: str, window_minutes: int) -> Activity:
     window_start = utcnow() - timedelta(minutes=window_minutes)
-    same_text = (
-        session.scalar(
-            select(Comment.id)
-            .where(Comment.commenter_id == commenter_id, Comment.created_at >= window_start, Comment.text == text)
-            .limit(1)
-        )
-        is not None
-    )
-    # The newest few hundred fingerprints in the window bound the cost on busy sites.
+    same_text = session.scalar(_SAME_TEXT, {"commenter_id": commenter_id, "since": window_start, "text": text}) is not None
     fingerprints = session.scalars(
-        select(Comment.fingerprint)
-        .where(
-            Comment.site_id == site_id,
-            Comment.created_at >= window_start,
-            Comment.fingerprint.is_not(None),
-            Comment.commenter_id != commenter_id,
-        )
-        .order_by(Comment.created_at.desc())
-        .limit(500)
+        _OTHERS_FINGERPRINTS, {"site_id": site_id, "since": window_start, "commenter_id": commenter_id}
     ).all()
     return Activity(same_text, [fingerprint for fingerprint in fingerprints if fingerprint is not None])
 

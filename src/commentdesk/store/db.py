@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import CursorResult, Engine, Executable, create_engine, event, text
+from sqlalchemy import Connection, CursorResult, Engine, Executable, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -58,11 +58,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def relax_durability(session: Session) -> None:
+def relax_durability(connection: Connection) -> None:
     """Let this transaction's commit return before its rows reach the disk. Only for rows a
     crash may lose (the flood marks of the last moments); the rows stay atomic and in order,
     and the next durable commit makes them durable too. Call it before the first statement."""
-    connection = session.connection()
     if connection.dialect.name == "sqlite":
         # Before SQLite's BEGIN, which the driver sends with the first write; the connection is
         # made durable again when it goes back to the pool.
@@ -71,7 +70,7 @@ def relax_durability(session: Session) -> None:
             driver.execute("PRAGMA synchronous=NORMAL")
             connection.info[_RELAXED] = True
     elif connection.dialect.name == "postgresql":
-        session.execute(text("SET LOCAL synchronous_commit TO OFF"))  # this transaction only
+        connection.execute(text("SET LOCAL synchronous_commit TO OFF"))  # this transaction only
 
 
 def _sqlite_durable_again(dbapi_connection, record) -> None:

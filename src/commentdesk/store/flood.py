@@ -17,7 +17,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, delete, func, insert, or_, select, text
+from sqlalchemy import bindparam, delete, func, insert, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from commentdesk.store.db import relax_durability
@@ -38,39 +39,50 @@ class PostCounts:
     refused: bool
 
 
+# Built once: both keys' counts in one statement, each a range of the (site, kind, key, time)
+# index (an OR of the two ranges let SQLite settle for the site's part of the index and read
+# every mark of the site). A post without an address sends NULL, which matches no mark.
+def _marks_since(kind: str):
+    return (
+        select(func.count())
+        .where(
+            FloodMark.site_id == bindparam("site_id"),
+            FloodMark.kind == kind,
+            FloodMark.key_hash == bindparam(f"{kind}_key"),
+            FloodMark.created_at >= bindparam("cutoff"),
+        )
+        .scalar_subquery()
+    )
+
+
+_COUNTS = select(_marks_since(COMMENTER), _marks_since(ADDRESS))
+# The oldest expired marks, a range of the time index: ordered by id, SQLite walked the whole
+# table (a minute of posts) to find them on every post.
+_EXPIRED = (
+    select(FloodMark.id).where(FloodMark.created_at < bindparam("cutoff")).order_by(FloodMark.created_at).limit(PRUNE_BATCH)
+)
+_PRUNE = {
+    "sqlite": delete(FloodMark).where(FloodMark.id.in_(_EXPIRED)),
+    # Marks another server is pruning are skipped, not waited for.
+    "postgresql": delete(FloodMark).where(FloodMark.id.in_(_EXPIRED.with_for_update(skip_locked=True))),
+}
+
+
 def count_post(session: Session, site_id: int, commenter_key: str, address_key: str | None, refuse_at: int) -> PostCounts:
     """Count a post by `commenter_key` from `address_key` (keyed hashes), unless `refuse_at`
     posts from that address are already counted in the last minute; then nothing is counted."""
     keys = [(COMMENTER, commenter_key)] + ([(ADDRESS, address_key)] if address_key else [])
-    with Session(session.get_bind()) as own, own.begin():
+    # A connection of its own, with no ORM session: the statements are Core ones.
+    with session.get_bind().engine.connect() as own, own.begin():
         # The marks need not wait for the disk: a crash can only lose the last moment's counts,
         # and the commit that stores the comment flushes them with it.
         relax_durability(own)
         now = utcnow()
         cutoff = now - WINDOW
         _lock(own, site_id, keys, cutoff)
-        # Both keys in one statement; each branch is a range of the (site, kind, key, time) index.
-        counts = {
-            kind: count
-            for kind, count in own.execute(
-                select(FloodMark.kind, func.count())
-                .where(
-                    or_(
-                        *(
-                            and_(
-                                FloodMark.site_id == site_id,
-                                FloodMark.kind == kind,
-                                FloodMark.key_hash == key,
-                                FloodMark.created_at >= cutoff,
-                            )
-                            for kind, key in keys
-                        )
-                    )
-                )
-                .group_by(FloodMark.kind)
-            ).all()
-        }
-        by_commenter, by_address = counts.get(COMMENTER, 0), counts.get(ADDRESS, 0)
+        by_commenter, by_address = own.execute(
+            _COUNTS, {"site_id": site_id, f"{COMMENTER}_key": commenter_key, f"{ADDRESS}_key": address_key, "cutoff": cutoff}
+        ).one()
         if address_key and by_address >= refuse_at:
             return PostCounts(by_commenter, by_address, refused=True)
         own.execute(
@@ -79,18 +91,15 @@ def count_post(session: Session, site_id: int, commenter_key: str, address_key: 
     return PostCounts(by_commenter, by_address, refused=False)
 
 
-def _lock(session: Session, site_id: int, keys: list[tuple[str, str]], cutoff) -> None:
+def _lock(connection: Connection, site_id: int, keys: list[tuple[str, str]], cutoff) -> None:
     """Serialise the callers that share a key, then drop some expired marks."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres:
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
         # Always in the same order, so two posts sharing both keys cannot wait for each other.
         for lock_id in sorted(_lock_id(site_id, kind, key) for kind, key in keys):
-            session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
-    expired = select(FloodMark.id).where(FloodMark.created_at < cutoff).order_by(FloodMark.id).limit(PRUNE_BATCH)
-    if postgres:
-        expired = expired.with_for_update(skip_locked=True)
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
     # On SQLite this write comes first in the transaction and takes the database's write lock.
-    session.execute(delete(FloodMark).where(FloodMark.id.in_(expired)))
+    connection.execute(_PRUNE.get(dialect, _PRUNE["sqlite"]), {"cutoff": cutoff})
 
 
 def _lock_id(site_id: int, kind: str, key: str) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from commentdesk.store.models import Comment, Commenter, GuestBan, utcnow
@@ -42,15 +42,20 @@ def lift(session: Session, commenter: Commenter) -> None:
     session.execute(delete(GuestBan).where(GuestBan.commenter_id == commenter.id))
 
 
+# Built once: every guest's post runs it.
+_BANNED = (
+    select(GuestBan.id)
+    .where(
+        GuestBan.site_id == bindparam("site_id"),
+        GuestBan.key_hash.in_(bindparam("keys", expanding=True)),
+        GuestBan.until > bindparam("now"),
+    )
+    .limit(1)
+)
+
+
 def banned(session: Session, site_id: int, key_hashes: list[str | None], now: datetime | None = None) -> bool:
     keys = [key for key in key_hashes if key]
     if not keys:
         return False
-    return (
-        session.scalar(
-            select(GuestBan.id)
-            .where(GuestBan.site_id == site_id, GuestBan.key_hash.in_(keys), GuestBan.until > (now or utcnow()))
-            .limit(1)
-        )
-        is not None
-    )
+    return session.scalar(_BANNED, {"site_id": site_id, "keys": keys, "now": now or utcnow()}) is not None
