@@ -1,7 +1,7 @@
-"""The embed's own words (web/static/embed.js), as one language's JSON catalogue.
+"""The embed's own words (the embed script's parts, web/embed/*.js), as one language's JSON catalogue.
 
-The embed's strings are msgids of the same `.po` files: the ones whose source reference is
-embed.js, so adding a `t("…")` there and extracting the catalogue is all it takes.
+The embed's strings are msgids of the same `.po` files: the ones whose source reference is one of
+the embed's parts, so adding a `t("…")` there and extracting the catalogue is all it takes.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from babel.messages.pofile import read_po
 
 from commentdesk import i18n
 
-EMBED_SOURCE = "embed.js"
+# Where the embed's parts are, as the catalogues' source references name them.
+EMBED_SOURCES = "/web/embed/"
 
 
 @cache
@@ -30,5 +31,5 @@ def embed_messages(language: str) -> dict[str, str]:
         and isinstance(message.string, str)
         and message.string
         and not message.fuzzy
-        and any(path.endswith(EMBED_SOURCE) for path, _line in message.locations)
+        and any(EMBED_SOURCES in path for path, _line in message.locations)
     }

@@ -79,7 +79,7 @@ def _read_notice(request: Request, value: str | None) -> dict | None:
 
 
 def outcome_message(outcome: str, reasons: list[str], fallback: str) -> str:
-    """The reader's message after posting; embed.js words it the same way."""
+    """The reader's message after posting; the embed words it the same way (web/embed/messages.js)."""
     detail = " ".join(reason for reason in reasons if reason)
     if outcome == "published":
         return _("Your comment is published.")

@@ -1,7 +1,8 @@
 """Static files (embed script, style sheets, favicon): compressed once, cached by browsers.
 
-Every file under web/static is read when the server starts, hashed, and gzip-compressed once
-when that makes it smaller, so a request costs a dictionary look-up. Pages link to versioned
+Every file under web/static, and the embed script put together from its parts (embed_script.py),
+is read when the server starts, hashed, and gzip-compressed once when that makes it smaller, so
+a request costs a dictionary look-up. Pages link to versioned
 URLs (`static_url("embed.js")` gives `/static/embed.js?v=<hash>`), which browsers may keep for a
 year: a new release changes the hash and so the URL. The plain URL that publishers paste into
 their pages (`/static/embed.js`) is cached for a short while and then revalidated with its
@@ -13,6 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import mimetypes
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from commentdesk.services.read_cache import etag_matches
+from commentdesk.web.embed_script import embed_script
 
 STATIC_DIR = Path(__file__).parent / "static"
 VERSIONED_CACHE_CONTROL = "public, max-age=31536000, immutable"
@@ -49,30 +52,34 @@ class _File:
         return f'"{self.version}"'
 
 
+def _prepared(name: str, body: bytes) -> _File:
+    media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if name.endswith(".js"):
+        media_type = "text/javascript"
+    packed = gzip.compress(body, compresslevel=9, mtime=0) if media_type in COMPRESSIBLE else None
+    return _File(
+        body,
+        packed if packed is not None and len(packed) < len(body) else None,
+        media_type + ("; charset=utf-8" if media_type.startswith("text/") else ""),
+        hashlib.sha256(body).hexdigest()[:12],
+    )
+
+
 def _load(directory: Path) -> dict[str, _File]:
     files = {}
     for path in sorted(directory.rglob("*")):
         if not path.is_file() or path.name.startswith("."):
             continue
-        body = path.read_bytes()
-        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if path.suffix == ".js":
-            media_type = "text/javascript"
-        packed = gzip.compress(body, compresslevel=9, mtime=0) if media_type in COMPRESSIBLE else None
-        files[path.relative_to(directory).as_posix()] = _File(
-            body,
-            packed if packed is not None and len(packed) < len(body) else None,
-            media_type + ("; charset=utf-8" if media_type.startswith("text/") else ""),
-            hashlib.sha256(body).hexdigest()[:12],
-        )
+        files[path.relative_to(directory).as_posix()] = _prepared(path.name, path.read_bytes())
     return files
 
 
 class StaticFiles:
     """An ASGI app for GET and HEAD of the files under one directory (nothing outside it can be named)."""
 
-    def __init__(self, directory: Path = STATIC_DIR) -> None:
-        self.files = _load(directory)
+    def __init__(self, directory: Path = STATIC_DIR, built: Mapping[str, bytes] | None = None) -> None:
+        """The files under directory, and built ones ({name: body}, made when the server starts)."""
+        self.files = _load(directory) | {name: _prepared(name, body) for name, body in (built or {}).items()}
 
     def url(self, name: str) -> str:
         found = self.files.get(name)
@@ -114,7 +121,7 @@ def static_files() -> StaticFiles:
     """The package's static files, read once per process."""
     global _shared
     if _shared is None:
-        _shared = StaticFiles()
+        _shared = StaticFiles(STATIC_DIR, built={"embed.js": embed_script()})
     return _shared
 
 

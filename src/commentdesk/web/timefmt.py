@@ -3,7 +3,7 @@
 
 Relative times keep the same steps in every language (the largest whole unit, a month taken as
 30 days and a year as 365); Babel words them from CLDR, as the browser's Intl.RelativeTimeFormat
-does for embed.js, so a server-rendered page and its client-side refresh agree.
+does for the embed (web/embed/times.js), so a server-rendered page and its client-side refresh agree.
 """
 
 from __future__ import annotations
