@@ -233,6 +233,166 @@ HARM_LOOKALIKES = (
     "Female pilots fly this route every day without anyone noticing.",
 )
 
+# Emergency services, fire stations and hospital staff in positive or neutral talk, and parades
+# and marches: "fire" and "hospital" are news words, and a crowd marching is not a mob. The violence
+# head read praise for firefighters and nurses at a parade as a threat.
+SERVICES_AND_PARADES = (
+    "Lovely to watch the firefighters and the lifeboat crew lead the carnival down the high street.",
+    "The retained fire crew in our village are all volunteers, and they deserve a proper pay rise.",
+    "Three fire engines and a ladder truck came to the primary school so the children could climb in.",
+    "Proud of my brother, he passed out from fire service training college on Friday.",
+    "The fire station's open day raised money for the burns unit, well done to everyone involved.",
+    "Paramedics, nurses and cleaners from the infirmary walked together at the front of the procession.",
+    "Good on the hospital porters for joining the march, they never get thanked.",
+    "The brass band, the scouts and the fire brigade marched past our house at ten this morning.",
+    "Our local firemen washed cars in the station yard for the children's hospice.",
+    "Ambulance staff lined the route and clapped as the veterans marched by.",
+    "It was moving to see midwives and junior doctors marching side by side through the city.",
+    "The coastguard, the mountain rescue team and the police all had stands at the show.",
+    "My aunt retired after thirty years as a ward sister and the whole hospital turned out for her.",
+    "The fire chief said smoke alarms saved two families on the estate last winter.",
+    "The firefighters' charity run starts at the station and finishes at the town hall.",
+    "The May Day parade went down the main street with the nurses' choir singing at the front.",
+    "Hundreds of hospital workers marched to parliament to ask for safe staffing, a peaceful day.",
+    "The new fire station should cut response times for the villages north of the river.",
+    "The St John Ambulance volunteers at the festival were brilliant with the lost children.",
+    "Thank you to the fire service for rescuing the swans trapped in the frozen pond.",
+    "The pride march had a float from the ambulance trust and another from the fire brigade.",
+    "The hospital's cleaning staff should be in the parade every year, they kept the wards going.",
+    "Every emergency worker who marched on Remembrance Sunday deserves our thanks.",
+    "The firefighters' union and the nurses marched together for better pensions.",
+    "Veterans, cadets and the district nurses led the procession to the war memorial.",
+    "Our fire station is one of the busiest in the county and still found time for the school visit.",
+)
+
+# Girls and boys who admire sportswomen, women named as role models, and mothers, daughters and
+# sisters in everyday talk: a word that names a woman is not a sexual remark. The sexual head read
+# a child admiring a goalkeeper as harassment.
+WOMEN_AND_GIRLS_EVERYDAY = (
+    "My little girl has watched the semi-final highlights five times and now wants football boots for her birthday.",
+    "After the final my son asked for a shirt with the captain's name on the back, and she's his hero now.",
+    "My granddaughter says she'll play in goal for England one day, just like the women she watched on telly.",
+    "Both my daughters joined the girls' rugby club after the World Cup, best decision they made.",
+    "The sprinter visited my niece's school and every pupil wanted her autograph.",
+    "My sister has trained as a referee since she saw the women's league on television.",
+    "Our eldest wants to be a cyclist like the Olympic champion, so we bought her a second-hand bike.",
+    "Women like the lifeboat coxswain in this story are the role models girls should hear about.",
+    "The first female fire chief in the county is a great example for young women.",
+    "My mum was a nurse for forty years and she's still the strongest woman I know.",
+    "Me, my mother and my daughter all went to the cricket together, three generations in the stand.",
+    "My sister and her wife run the café by the station and it's always full.",
+    "My daughter came home from the match with her face painted and her voice gone.",
+    "The girls in my class all want to be like the swimmer who won gold.",
+    "Her teammates say the keeper is the hardest working player in the squad.",
+    "She's the best striker this country has produced, and my kids know all her goals by heart.",
+    "My wife coaches the under-twelve girls and half of them want to be goalkeepers after this summer.",
+    "Great to see mothers and daughters in the crowd at the women's match on Sunday.",
+    "My daughter's school named its new sports hall after the Olympic hurdler who grew up here.",
+    "The young women on the team have done more for girls' sport than any campaign.",
+    "My sister's girl is only seven and she already dives like the England keeper.",
+    "Our daughter wrote a letter to the captain and she wrote back, what a lovely woman.",
+    "My gran was a mechanic in the war and my daughter wants to be an engineer like her.",
+    "The new headmistress has done wonders for the school, the parents adore her.",
+    "My mum and her sisters still meet every Sunday for lunch at the same pub.",
+    "Watching the women's final with my daughter was the best afternoon we've had all year.",
+    "My niece wants to be a paramedic like her mum.",
+    "The girls' team from our estate reached the county final, the whole street went to watch.",
+    "Women such as the team's defenders show young girls that sport is for them too.",
+    "My daughter idolises the goalkeeper, she copies every save in the back garden.",
+    "Every girl at the training camp wanted a photo with the captain, and she stayed for all of them.",
+    "The keeper is a superb role model, calm, brave and kind to the young fans.",
+    "My son and daughter both want to be like the women's team now, which is great to see.",
+    "Girls need women like the marathon champion to look up to.",
+    "My daughter has the goalkeeper's poster on her bedroom wall and gloves on her hands all day.",
+    "Women in sport like the rowing crew are inspiring a whole generation of girls.",
+    "My youngest wants to be a goalie like the woman who saved the penalty in the final.",
+    "Our daughter met the England players at the stadium and hasn't stopped smiling.",
+    "My girls want to be footballers like the women they watched at the stadium on Saturday.",
+    "Since the final my daughter practises in goal every evening, she wants to be the next keeper for England.",
+    "Great to see so many young girls at the ground cheering on their heroes.",
+)
+
+# Plain everyday sentences of common words: the disability head, which has no word gate, read a
+# few jumbles of common words as mockery.
+PLAIN_EVERYDAY = (
+    "The bins were not collected again this week and nobody at the council answers the phone.",
+    "I think the new timetable works better for people who start early.",
+    "We went to the market on Saturday and it was busier than I have seen it in years.",
+    "Could someone say when the road will open again after the works?",
+    "The post came late again, but the new postman is friendly enough.",
+    "I have lived here for twenty years and the parking has never been this bad.",
+    "There is a meeting about the plans at the community centre on Thursday at seven.",
+    "The article is good but the second half could have been shorter.",
+    "My neighbour says the water was off for most of the morning.",
+    "Thanks for the update, the earlier version of this story left out the dates.",
+    "One more point: the figures for last year seem to be missing from the table.",
+    "I agree with most of this, though I think the price will go up again.",
+    "The train was on time for once and there were seats for everyone.",
+    "Does anyone know if the library still opens on Sunday afternoons?",
+    "The new shop on the corner sells good bread but it closes too early.",
+    "People here have been asking about this for years, so it is good to see it in print.",
+    "We had the same problem with our boiler and the engineer fixed it in an hour.",
+    "The school holidays start next week and the park will be full again.",
+    "I read the whole report and it says much the same as the last one.",
+    "He said the work would be done by the summer, but there is no sign of it yet.",
+    "Each time they change the app it gets a little harder to use.",
+    "Most of the people I spoke to were in favour, but a few were not sure.",
+    "Good article, and a thread with more sense in it than most.",
+    "She told them the answer was in the back of the book all along.",
+    "They came back from holiday to find the garden had grown over the path.",
+    "Over the years this town has changed more than people think.",
+)
+
+# Garbled comments: words in no order (a broken translation, a paste gone wrong, a spam filler).
+# The disability head, whose seeds include mockery of how someone writes or speaks, read a few such
+# jumbles as mockery; these keep most of them low (not every one: see the model card).
+GARBLED_TEXT = (
+    "Which then the over post also with could people update from more into their very.",
+    "Server the thanks before she him question after many more of the time it.",
+    "Good came back for under how still our then would most the make reply.",
+    "Version one new at world them if people comment here those been into.",
+    "Point just all work two she agree right being then the who long memory.",
+    "Thread and them it by could not so me other very life years from now.",
+    "Release performance the about were here us example much should his came.",
+    "Latency other of these in made down she thanks each year the great.",
+    "To be the and if question never day same it own her through made.",
+    "Problem of into article since still think us three and come own.",
+    "Reply world their been life them up now him same see work no right.",
+    "Any may then were first the come into under old people way here.",
+)
+
+# Threats and sexual remarks about the same people, aimed at them: the subject of the look-alikes
+# above is not what makes them harmless.
+THREATS_AGAINST_SERVICES = (
+    "Next time the fire crew come onto our estate, their engine gets torched with them in it.",
+    "That nurse who reported my mum had better watch her back when she leaves the night shift.",
+    "If the paramedics take that long again I'll be waiting for them in the car park with a bat.",
+    "Someone should throw a brick at the marchers, see how proud they are then.",
+    "The station officer lives two streets from me and he won't sleep easy after this.",
+    "Drive a van into the parade and watch them run.",
+    "Bring bats to the carnival on Sunday and clear those marchers off the road for good.",
+    "Decent locals should ambush the procession at the bridge and give them a beating.",
+    "If that march comes down our street again we'll be waiting with bricks.",
+    "The doctor who signed my dad off sick lives on Church Lane, and people round here know it.",
+    "Any firefighter who crosses our picket line will be carried off it on a stretcher.",
+    "Those midwives marching for pay should be beaten back to their wards.",
+    "The ambulance driver who blocked my drive will find his tyres slashed and worse.",
+    "I hope that consultant's own kids end up on his operating table and he botches it.",
+)
+HARASSING_SPORTSWOMEN = (
+    "The only reason I watch the women's league is to see the players bend over in those shorts.",
+    "That sprinter's lycra leaves nothing to the imagination, I'd like a private race with her.",
+    "Forget the goals, the striker has a body made for my bedroom.",
+    "The female firefighter in the calendar can come and put out the fire in my trousers.",
+    "The netball girls should play in their underwear, ratings would double.",
+    "Nice thighs on the cyclist, I'd let her ride me instead of the bike.",
+    "The gymnast is all grown up now, and what a figure, I'd have her doing splits on my lap.",
+    "Forget the medal, I'd rather see what the swimmer looks like out of that costume.",
+    "The girls' volleyball team should be coached by me, in the showers.",
+    "The tennis player moans on every serve, I bet she's the same in bed.",
+    "That bowler can handle my balls any day, if you know what I mean.",
+)
+
 # Group name -> (texts, harm heads they are positive for). Every other head is 0 for them.
 HARM_SEED_GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "threats_more": (THREATS_MORE, ("violence",)),
@@ -241,4 +401,10 @@ HARM_SEED_GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "sexual_harassment_more": (SEXUAL_HARASSMENT_MORE, ("sexual",)),
     "disability_mockery_more": (DISABILITY_MOCKERY_MORE, ("disability",)),
     "harm_lookalikes": (HARM_LOOKALIKES, ()),
+    "services_and_parades": (SERVICES_AND_PARADES, ()),
+    "women_and_girls_everyday": (WOMEN_AND_GIRLS_EVERYDAY, ()),
+    "plain_everyday": (PLAIN_EVERYDAY, ()),
+    "garbled_text": (GARBLED_TEXT, ()),
+    "threats_against_services": (THREATS_AGAINST_SERVICES, ("violence",)),
+    "harassing_sportswomen": (HARASSING_SPORTSWOMEN, ("sexual",)),
 }

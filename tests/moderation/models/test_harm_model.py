@@ -79,6 +79,22 @@ def test_everyday_words_are_a_cue_only_in_a_comment_aimed_at_someone(text, cued)
     assert has_harm_cue(text) is cued
 
 
+@pytest.mark.parametrize(
+    ("text", "cued"),
+    [
+        ("The fire brigade and the firefighters' band led the parade.", False),
+        ("Two fire-fighters and a fireman from the new fire station visited the school.", False),
+        ("Somebody should set fire to the fire station.", True),  # the other "fire" still counts
+        ("The fire doors were locked for months.", True),
+        ("Fire the manager before the derby.", True),
+    ],
+)
+def test_the_fire_services_names_are_no_word_of_harm(text, cued):
+    from commentdesk.moderation.models.harm import has_harm_cue
+
+    assert has_harm_cue(text) is cued
+
+
 def test_real_embeddings_tell_threats_from_violent_words_in_news(model):
     from commentdesk.moderation.models.embedder import shared_embedder
 

@@ -16,9 +16,10 @@ Heads (trained by :mod:`commentdesk.evaluation.train_harm`):
   users"), with or without a slur.
 
 The violence head also needs a word of harm in the comment (``HARM_CUES``: violence, injury,
-death, weapons, fire, a person's home or family, "accident", "regret", ...): on its own it leans on
-the subject, and a calm remark about militants or a hotel fire would read as violent. A comment
-with no such word keeps at most ``UNCUED_CEILING`` of its violence score.
+death, weapons, fire, a person's home or family, "accident", "regret", ...; the fire service's
+names do not count): on its own it leans on the subject, and a calm remark about militants or a
+hotel fire would read as violent. A comment with no such word keeps at most ``UNCUED_CEILING`` of
+its violence score.
 
 The weights (``harm.json`` + ``harm.npz``, no pickles) ship with the package and are the same for
 every abuse-model variant.
@@ -52,6 +53,13 @@ HARM_CUES = (
     # Where and on whom harm lands.
     r"\b(?:visit|address\w*|kids|son|daughter|wife|husband|lock\w*|doors?|car|legs|face|heads?|hands|box|sink\w*|sank|"
     r"collaps\w*|cross\w*|camps?|wall|storm\w*)\b",
+)
+# The fire service by its names: "fire" in them is no word of harm ("great to see the fire service
+# marching" read as a threat). Taken out of the comment before the cues are looked for, so that
+# "set fire to the fire station" still passes on its other "fire".
+NOT_HARM_CUES = (
+    r"\bfire[ -]?(?:services?|brigades?|stations?|fighters?|fighting|engines?|crews?|departments?|chiefs?|officers?)\b",
+    r"\bfire(?:man|men|woman|women)\b",
 )
 # Words that go with a polite threat ("I hope your family stays safe") but are everyday news
 # vocabulary on their own: a cue only in a comment aimed at someone (PERSONAL_TARGET). Counted
@@ -163,16 +171,18 @@ def undisguised(text: str) -> str | None:
     return " ".join(normalise(text).text.split())
 
 
-def _found(patterns: tuple[str, ...], text: str) -> bool:
+def _found(patterns: tuple[str, ...], text: str, ignored: tuple[str, ...] = ()) -> bool:
     from commentdesk.moderation.normalize import normalise
     from commentdesk.moderation.patterns import compile_patterns
 
     plain = normalise(text).text
+    for pattern in compile_patterns(ignored):
+        plain = pattern.sub(" ", plain)
     return any(pattern.search(plain) is not None for pattern in compile_patterns(patterns))
 
 
 def has_harm_cue(text: str) -> bool:
-    return _found(HARM_CUES, text) or (_found(THREAT_CONTEXT, text) and _found(PERSONAL_TARGET, text))
+    return _found(HARM_CUES, text, NOT_HARM_CUES) or (_found(THREAT_CONTEXT, text) and _found(PERSONAL_TARGET, text))
 
 
 def has_sexual_cue(text: str) -> bool:
