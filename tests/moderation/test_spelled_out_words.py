@@ -1,5 +1,6 @@
 """Letters spelled out one by one ("i d i o t") are read as the word they spell, also when the
-word starts with "a" or "i" and so could be read as a one-letter word followed by the rest.
+word starts with "a" or "i" and so could be read as a one-letter word followed by the rest, and a
+whole sentence spelled out ("y o u a r e a t o t a l i d i o t") as the words it spells.
 
 The rules read such a comment both ways and a word list or phrase pattern matches either; the
 usual reading (`normalise`) keeps "a" and "i" as words, so ordinary sentences read as before.
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from commentdesk.moderation.normalize import normalise, readings, word_edges
+from commentdesk.moderation.normalize import normalise, readings
 from commentdesk.moderation.phases import threats, wordlists
 from commentdesk.moderation.policy import DEFAULT_BANNED_WORDS, DEFAULT_SUSPECT_WORDS, Policy
+from commentdesk.moderation.spelled_words import MAX_LETTERS, read_words
 from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals
 
 
@@ -140,7 +142,6 @@ def test_a_slur_in_a_spelled_out_sentence_is_rejected():
 @pytest.mark.parametrize(
     "text",
     [
-        "f i r e r e t a r d a n t",  # "fire" is no function word: "retard" starts nowhere a word may
         "I a m a z e d by the vote",
         "w h a t a n i d i o m",
     ],
@@ -150,13 +151,91 @@ def test_a_spelled_out_sentence_without_an_insult_is_published(text):
 
 
 def test_a_word_inside_a_longer_spelled_out_word_is_not_an_insult():
-    # A site listing "ass" must not catch a spelled-out "assessment": nothing after "ass" reads as words.
+    # A site listing "ass" must not catch a spelled-out "assessment": it reads as one word.
     assert wordlists.find_words("a s s e s s m e n t of the budget", ["ass"]) == []
     assert wordlists.find_words("y o u a r e a n a s s", ["ass"]) == ["a s s"]
 
 
-def test_words_in_a_spelled_out_sentence_start_and_end_next_to_function_words():
-    starts, ends = word_edges("iamanidiot")
-    assert 5 in starts and ends == [10]  # "i am an" + "idiot"
-    starts, ends = word_edges("assessment")
-    assert starts == [0, 1, 2] and ends == [10]  # "a" or "as" may lead, but nothing follows a word inside
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("y o u a r e a t o t a l i d i o t", "i d i o t"),
+        ("you are a t o t a l i d i o t", "i d i o t"),
+        ("y o u a r e a f u c k i n g m o r o n", "m o r o n"),
+        ("y o u a r e a l l m o r o n s", "m o r o n s"),
+        ("y o u r e a l l y a r e a n i m b e c i l e", "i m b e c i l e"),
+        ("s h u t u p y o u s t u p i d b i t c h", "s t u p i d"),
+        ("w h a t a p i e c e o f s h i t", "p i e c e o f s h i t"),
+    ],
+)
+def test_an_insult_among_other_spelled_out_words_is_held(text, span):
+    # "total", "fucking", "really" are no function words: the sentence is read as words
+    # from the vocabulary, and the insult is one of them.
+    result = wordlists.check(candidate(text), ModelSignals(), Policy())
+    assert result.decision == HOLD
+    assert result.reasons[0].evidence[0] == span
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("i w i l l k i l l y o u", "i w i l l k i l l y o u"),
+        ("y o u s h o u l d b e s h o t", "s h o u l d b e s h o t"),
+        ("I k n o w w h e r e y o u l i v e", "I k n o w w h e r e y o u l i v e"),
+        ("g o k i l l y o u r s e l f", "g o k i l l y o u r s e l f"),
+    ],
+)
+def test_a_threat_spelled_out_letter_by_letter_is_held(text, span):
+    # The phrase patterns see the words apart, and name the letters the reader wrote.
+    assert threats.find_threats(text, Policy().threat_patterns) == [span]
+
+
+# A site that lists short words that hide in longer ones.
+_STRICT_SITE = Policy(banned_words=[*DEFAULT_BANNED_WORDS, "ass", "rape*", "rapist*"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a s s e s s m e n t",
+        "c l a s s",
+        "g r a p e",
+        "t h e r a p i s t",
+        "t h e r a p i s t s",
+        "t h a n k y o u a l l",
+        "c o n g r a t u l a t i o n s t o t h e t e a m",
+        "w e l l d o n e c o u n c i l",
+    ],
+)
+def test_harmless_spelled_out_words_are_published(text):
+    assert wordlists.check(candidate(text), ModelSignals(), _STRICT_SITE).decision is None
+    assert threats.find_threats(text, _STRICT_SITE.threat_patterns) == []
+
+
+def test_the_words_apart_reading_maps_back_to_the_letters_written():
+    spelled = "y.o.u.a.r.e.a.t.o.t.a.l.i.d.i.o.t"
+    words = readings(spelled)[-1]
+    assert words.text.split()[-2:] == ["total", "idiot"]
+    start = words.text.index("idiot")
+    assert words.original_span(start, start + 5) == "i.d.i.o.t"
+
+
+def test_spelled_out_letters_read_as_the_fewest_words():
+    def read(letters, more_words=None):
+        found = read_words(letters, more_words)
+        return None if found is None else [letters[start:end] for start, end in found]
+
+    assert read("thankyouall") == ["thank", "you", "all"]
+    assert read("therapist") == ["therapist"]  # not "the rapist"
+    assert read("assessment") == ["assessment"]
+    assert read("fireretardxq") is None  # no reading of every letter: no words
+    # A word list's entry reads as a word where the vocabulary has none ("moron")...
+    assert read("youmoron", {(3, 8): 1}) == ["you", "moron"]
+    # ...but letters past the stem of "idiot*" count as words of their own.
+    assert read("whatanidiotyouare", {(6, 11): 1, (6, 17): 7}) == ["what", "an", "idiot", "you", "are"]
+
+
+def test_a_long_spelled_out_run_is_read_as_one_word():
+    # The reading is bounded: past MAX_LETTERS letters the run is not split into words.
+    letters = "youareatotalidiot" * (MAX_LETTERS // 17 + 1)
+    assert read_words(letters) is None

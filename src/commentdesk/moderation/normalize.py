@@ -11,8 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from commentdesk.moderation.function_words import FUNCTION_WORDS
 from commentdesk.moderation.lookalikes import APOSTROPHES, CONFUSABLES, LEET
+from commentdesk.moderation.spelled_words import read_words, worth_reading
 
 # CONFUSABLES and LEET: the one look-alike table (moderation/lookalikes.py).
 # Characters that hide a letter ("f*ck"): they match any one letter.
@@ -27,7 +27,7 @@ class NormalisedText:
     positions: tuple[int, ...]  # positions[i] = index in the original of text[i]
     original: str
     # (start, end) in `text` of each run of letters that was spelled out one by one, joined: the
-    # spaces between its words, if it held several, are lost (see `word_edges`).
+    # spaces between its words, if it held several, are lost (see `readings` and `spelled_words`).
     spelled_out: tuple[tuple[int, int], ...] = ()
 
     def original_span(self, start: int, end: int) -> str:
@@ -54,15 +54,51 @@ def normalise(text: str) -> NormalisedText:
 
 @lru_cache(maxsize=512)
 def readings(text: str) -> tuple[NormalisedText, ...]:
-    """Every way the rules read a comment: `normalise(text)` first and, when a spelled-out run
-    starts with "a" or "i", also the reading that keeps that letter in the run.
+    """Every way the rules read a comment: `normalise(text)` first; when a spelled-out run starts
+    with "a" or "i", also the reading that keeps that letter in the run; and when a run spells out
+    several words ("y o u a r e a t o t a l i d i o t"), also the reading with those words apart.
 
     "a f u c k i n g joke" needs the letter read as a word, "you i d i o t" as the first letter
-    of the word; only a word list can tell which, so word lists and phrase patterns try both.
+    of the word; only a word list can tell which, so word lists and phrase patterns try each reading.
     """
     usual = normalise(text)
     joined = _normalise(text, one_letter_words=False)
-    return (usual,) if joined.text == usual.text else (usual, joined)
+    found = [usual]
+    for reading in (joined, words_apart(joined)):
+        if all(reading.text != seen.text for seen in found):
+            found.append(reading)
+    return tuple(found)
+
+
+def words_apart(normalised: NormalisedText) -> NormalisedText:
+    """`normalised` with a space between the words of each spelled-out run that reads as words
+    (`spelled_words.read_words`); a space stands where the original had a separator."""
+    runs = [run for run in normalised.spelled_out if worth_reading(run[1] - run[0])]
+    if not runs:  # ordinary comments: no spelled-out run, no dictionary
+        return normalised
+    text, positions = normalised.text, normalised.positions
+    chars: list[str] = []
+    kept: list[int] = []
+    cursor = 0  # text[:cursor] is read: its characters are in chars
+    for run_start, run_end in runs:
+        words = read_words(text[run_start:run_end])
+        if words is None or len(words) < 2:
+            continue
+        chars.extend(text[cursor:run_start])
+        kept.extend(positions[cursor:run_start])
+        for number, (start, end) in enumerate(words):
+            if number:
+                before, after = positions[run_start + start - 1], positions[run_start + start]
+                chars.append(" ")
+                kept.append(min(before + 1, after))
+            chars.extend(text[run_start + start : run_start + end])
+            kept.extend(positions[run_start + start : run_start + end])
+        cursor = run_end
+    if cursor == 0:  # no run read as several words
+        return normalised
+    chars.extend(text[cursor:])
+    kept.extend(positions[cursor:])
+    return NormalisedText("".join(chars), tuple(kept), normalised.original)
 
 
 # Markdown emphasis around a whole word: "*on*", "__not__". Its markers are not masks: read
@@ -139,37 +175,6 @@ def _join_spelled_out(
     out.extend(text[cursor:])
     out_positions.extend(positions[cursor:])
     return "".join(out), out_positions, runs
-
-
-_LONGEST_FUNCTION_WORD = max(map(len, FUNCTION_WORDS))
-
-
-def word_edges(letters: str) -> tuple[list[int], list[int]]:
-    """Where a word may start and where it may end in letters spelled out without the spaces
-    between words, as two ascending lists of offsets.
-
-    "I a m a n i d i o t" joins to "iamanidiot": a word may start where function words lead up to
-    it from the first letter (5 after "i am an", and 3 after "i am", ...) and end where function
-    words follow it to the last letter (here only at the end, 10). Which of these is the word only
-    a word list can tell: "idiot" fits from 5 to 10; "ass" fits at the start of "assessment" but
-    "essment" is no run of function words, so "ass" does not end there.
-    """
-    size = len(letters)
-    starts = [False] * (size + 1)
-    starts[0] = True
-    for offset in range(size):
-        if starts[offset]:
-            for length in range(1, min(_LONGEST_FUNCTION_WORD, size - offset) + 1):
-                if letters[offset : offset + length] in FUNCTION_WORDS:
-                    starts[offset + length] = True
-    ends = [False] * (size + 1)
-    ends[size] = True
-    for offset in range(size, 0, -1):
-        if ends[offset]:
-            for length in range(1, min(_LONGEST_FUNCTION_WORD, offset) + 1):
-                if letters[offset - length : offset] in FUNCTION_WORDS:
-                    ends[offset - length] = True
-    return [offset for offset in range(size) if starts[offset]], [offset for offset in range(1, size + 1) if ends[offset]]
 
 
 def word_pattern(entry: str) -> re.Pattern[str] | None:

@@ -11,15 +11,16 @@ from __future__ import annotations
 from functools import lru_cache
 
 from commentdesk.i18n import N_
-from commentdesk.moderation.normalize import NormalisedText, readings, word_edges, word_pattern_body
+from commentdesk.moderation.normalize import NormalisedText, readings, word_pattern_body
 from commentdesk.moderation.patterns import compile_built
 from commentdesk.moderation.policy import Policy
+from commentdesk.moderation.spelled_words import LONGEST_WORD, read_words, worth_reading
 from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, PhaseResult, Reason
 
 _BOUNDARY = "[^a-z0-9]"
-# A sentence spelled out letter by letter is searched for entries between its possible word edges;
-# past this many letters it is read as one word only, as any other text is (the search grows with the square).
-MAX_SPELLED_OUT_SENTENCE = 200
+# Letters past an entry's stem in a spelled-out sentence that may still be its word ("morons");
+# longer tails read as words of their own or not at all.
+LONGEST_TAIL = 3
 
 
 @lru_cache(maxsize=64)
@@ -44,20 +45,39 @@ def _matches(pattern, text: str):
 
 
 def _spelled_out_matches(bare, normalised: NormalisedText):
-    """(start, end) of each entry match in a spelled-out sentence ("I a m a n i d i o t") that
-    starts and ends where a word may (`word_edges`); the shortest such match from each start."""
-    text = normalised.text
+    """(start, end) of each entry match that is one of the words a spelled-out sentence reads as
+    ("I a m a n i d i o t": "i am an idiot"; `spelled_words.read_words`). The entry's matches
+    read as words too, since the vocabulary lacks many insults ("moron"), but only where no reading
+    with fewer words does without them: "a s s e s s m e n t" reads as "assessment", not "ass" and the rest."""
     for run_start, run_end in normalised.spelled_out:
-        if run_end - run_start > MAX_SPELLED_OUT_SENTENCE or bare.search(text, run_start, run_end) is None:
+        # The run on its own: RE2 converts positions from the start of the string it is given.
+        letters = normalised.text[run_start:run_end]
+        if not worth_reading(len(letters)) or bare.search(letters) is None:
             continue
-        starts, ends = word_edges(text[run_start:run_end])
-        for start in starts:
-            if bare.match(text, run_start + start, run_end) is None:
-                continue
-            for end in ends:
-                if end > start and bare.fullmatch(text, run_start + start, run_start + end) is not None:
-                    yield run_start + start, run_start + end
-                    break
+        matches = _entry_words(bare, letters)
+        words = set(read_words(letters, matches) or ())
+        for start, end in matches:
+            if (start, end) in words:
+                yield run_start + start, run_start + end
+
+
+def _entry_words(bare, letters: str) -> dict[tuple[int, int], int]:
+    """Each (start, end) in `letters` that the entry matches whole, with the words it counts for:
+    one, and one more for each letter past the shortest match from its start (the tail of "idiot*",
+    of at most LONGEST_TAIL letters: "morons", "idiotic")."""
+    found = {}
+    position = 0
+    while (match := bare.search(letters, position)) is not None:
+        start = position = match.start()
+        position += 1
+        shortest = None
+        for end in range(start + 1, min(start + LONGEST_WORD, len(letters)) + 1):
+            if shortest is not None and end - shortest > LONGEST_TAIL:
+                break
+            if bare.fullmatch(letters, start, end) is not None:
+                shortest = end if shortest is None else shortest
+                found[start, end] = 1 + end - shortest
+    return found
 
 
 def find_words(text: str, entries: list[str]) -> list[str]:
