@@ -139,6 +139,16 @@ def test_a_slur_in_a_spelled_out_sentence_is_rejected():
     assert result.decision == REJECT and result.reasons[0].evidence == ["r e t a r d"]
 
 
+def test_a_slur_that_may_begin_a_longer_spelled_out_word_is_held_not_rejected():
+    # The vocabulary lacks "retardant": the sentence reads "fire retard ant", and a moderator
+    # decides whether "retard" is a word of it.
+    result = wordlists.check(candidate("f i r e r e t a r d a n t"), ModelSignals(), Policy())
+    assert result.decision == HOLD
+    assert result.reasons[0].code == "suspect_word" and result.reasons[0].evidence == ["r e t a r d"]
+    # Followed by a function word it is a word of its own, and refused.
+    assert wordlists.check(candidate("r e t a r d a n d l i a r"), ModelSignals(), Policy()).decision == REJECT
+
+
 @pytest.mark.parametrize(
     "text",
     [

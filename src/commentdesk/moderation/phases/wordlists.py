@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from commentdesk.i18n import N_
+from commentdesk.moderation.function_words import FUNCTION_WORDS
 from commentdesk.moderation.normalize import NormalisedText, readings, word_pattern_body
 from commentdesk.moderation.patterns import compile_built
 from commentdesk.moderation.policy import Policy
@@ -21,6 +22,8 @@ _BOUNDARY = "[^a-z0-9]"
 # Letters past an entry's stem in a spelled-out sentence that may still be its word ("morons");
 # longer tails read as words of their own or not at all.
 LONGEST_TAIL = 3
+# A word this short after an entry in a spelled-out sentence may be the rest of a longer word.
+SHORT_WORD = 3
 
 
 @lru_cache(maxsize=64)
@@ -45,20 +48,26 @@ def _matches(pattern, text: str):
 
 
 def _spelled_out_matches(bare, normalised: NormalisedText):
-    """(start, end) of each entry match that is one of the words a spelled-out sentence reads as
-    ("I a m a n i d i o t": "i am an idiot"; `spelled_words.read_words`). The entry's matches
-    read as words too, since the vocabulary lacks many insults ("moron"), but only where no reading
-    with fewer words does without them: "a s s e s s m e n t" reads as "assessment", not "ass" and the rest."""
+    """(start, end, unsure) of each entry match that is one of the words a spelled-out sentence
+    reads as ("I a m a n i d i o t": "i am an idiot"; `spelled_words.read_words`). The entry's
+    matches read as words too, since the vocabulary lacks many insults ("moron"), but only where no
+    reading with fewer words does without them: "a s s e s s m e n t" reads as "assessment", not
+    "ass" and the rest. A match is `unsure` when a short word that is no function word follows it:
+    the two may be one longer word the vocabulary lacks ("f i r e r e t a r d a n t" reads "fire
+    retard ant")."""
     for run_start, run_end in normalised.spelled_out:
         # The run on its own: RE2 converts positions from the start of the string it is given.
         letters = normalised.text[run_start:run_end]
         if not worth_reading(len(letters)) or bare.search(letters) is None:
             continue
         matches = _entry_words(bare, letters)
-        words = set(read_words(letters, matches) or ())
-        for start, end in matches:
-            if (start, end) in words:
-                yield run_start + start, run_start + end
+        words = read_words(letters, matches) or ()
+        for index, (start, end) in enumerate(words):
+            if (start, end) not in matches:
+                continue
+            after = words[index + 1] if index + 1 < len(words) else None
+            unsure = after is not None and after[1] - after[0] <= SHORT_WORD and letters[slice(*after)] not in FUNCTION_WORDS
+            yield run_start + start, run_start + end, unsure
 
 
 def _entry_words(bare, letters: str) -> dict[tuple[int, int], int]:
@@ -80,12 +89,17 @@ def _entry_words(bare, letters: str) -> dict[tuple[int, int], int]:
     return found
 
 
-def find_words(text: str, entries: list[str]) -> list[str]:
-    """The spans of the original text that match any entry, in order of appearance."""
+def find_words(text: str, entries: list[str], *, sure: bool = True) -> list[str]:
+    """The spans of the original text that match any entry, in order of appearance. With `sure`,
+    the matches in the text's readings and the sure words of its spelled-out sentences; without,
+    only the spelled-out words that may be part of a longer word."""
     hits: list[tuple[int, str]] = []
     for normalised in readings(text):
         for _entry, pattern, bare in _compiled(tuple(entries)):
-            for start, end in [*_matches(pattern, normalised.text), *_spelled_out_matches(bare, normalised)]:
+            found = [(start, end) for start, end, unsure in _spelled_out_matches(bare, normalised) if unsure != sure]
+            if sure:
+                found += _matches(pattern, normalised.text)
+            for start, end in found:
                 # Ordered by place in the original: each reading numbers its own text differently.
                 hits.append((normalised.positions[start], normalised.original_span(start, end)))
     seen: set[str] = set()
@@ -101,7 +115,8 @@ def check(candidate: Candidate, _signals: ModelSignals, policy: Policy) -> Phase
     banned = find_words(candidate.text, policy.banned_words)
     if banned:
         return PhaseResult(REJECT, [Reason("banned_word", N_("It contains language this site does not allow."), banned)])
-    suspect = find_words(candidate.text, policy.suspect_words)
+    # A banned word that may be part of a longer spelled-out word is held, not refused.
+    suspect = find_words(candidate.text, policy.suspect_words) + find_words(candidate.text, policy.banned_words, sure=False)
     if suspect:
         return PhaseResult(
             HOLD, [Reason("suspect_word", N_("It contains words that a moderator checks before publishing."), suspect)]
