@@ -160,7 +160,10 @@ def test_comments_waiting_for_their_check_are_picked_up_after_a_restart(settings
         article_id = _site_and_article(client)
         first = _post(client, article_id, ON_TOPIC, name="First")
         second = _post(
-            client, article_id, "240 million is a lot, but the buses to the north are full every morning.", name="Second"
+            client,
+            article_id,
+            "240 million is a lot for one tram line, but the northern districts have waited long enough.",
+            name="Second",
         )
         assert first["outcome"] == second["outcome"] == "checking"
     # The server stopped before the models were free. One job is left as a crashed server
@@ -176,7 +179,8 @@ def test_comments_waiting_for_their_check_are_picked_up_after_a_restart(settings
         client.app.state.moderation_queue.poll_s = 0.05
         client.app.state.moderation_queue.wake()
         for posted in (first, second):
-            assert _outcome_when_decided(client, posted["outcome_url"])["outcome"] == "published"
+            decided = _outcome_when_decided(client, posted["outcome_url"])
+            assert decided["outcome"] == "published", decided
         assert client.get(f"/api/v1/articles/{article_id}/comments").json()["total"] == 2
 
 
