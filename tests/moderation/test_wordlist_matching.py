@@ -223,3 +223,10 @@ def test_a_policy_names_the_setting_with_the_bad_pattern():
         Policy.from_dict({"dehumanising_patterns": [r"\bok\b", r"(?=x)"]})
     assert refused.value.errors()[0]["loc"][0] == "dehumanising_patterns"
     assert "look-around" in str(refused.value)
+
+
+def test_a_list_too_long_to_search_at_once_still_finds_its_words():
+    # RE2 will not build one pattern for thousands of entries: each is then searched for alone.
+    entries = [f"entry{number}" for number in range(5000)] + ["idiot"]
+    assert find_words("you i d i o t, you idiot", entries) == ["i d i o t", "idiot"]
+    assert find_words("a fine comment", entries) == []

@@ -16,7 +16,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from commentdesk.store import articles, sites, webhooks
+from commentdesk.store import articles, inserts, sites, webhooks
 from commentdesk.store.models import (
     Article,
     Comment,
@@ -122,7 +122,8 @@ def _record_all(
     for kind, _actor, _details in wanted:
         if kind not in KINDS:
             raise ValueError(f"unknown event kind {kind!r}")
-    session.flush()  # the comment's id and fresh columns
+    if session.new:
+        session.flush()  # the comment or article may be one of them, still without its id
     if article is None:
         assert comment is not None
         article = articles.known_article(session, comment.article_id)
@@ -131,9 +132,8 @@ def _record_all(
     for kind, actor, details in wanted:
         event = DomainEvent(event_id=str(uuid.uuid4()), kind=kind, site_id=site.id, created_at=utcnow())
         event.payload = _payload(event, site, article, comment, actor, details)
-        session.add(event)
-        recorded.append(event)
-    session.flush()  # the events' ids, which their deliveries and listeners use
+        # Written now: its id is what its deliveries and listeners use.
+        recorded.append(inserts.insert_loaded(session, event))
     endpoints = webhooks.active_endpoints(session, site.id)
     deliveries = 0
     for event in recorded:

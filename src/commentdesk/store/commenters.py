@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Insert, bindparam, func, select
+from sqlalchemy.orm import Session, make_transient_to_detached, selectinload
 
 from commentdesk.store.dialect import dialect_insert
 from commentdesk.store.models import (
@@ -45,26 +45,53 @@ def add_commenter(
     created at the same moment."""
     # Insert-or-ignore: another request may create the same commenter at the same moment. No
     # savepoint: on SQLite, releasing one outside a transaction would commit it.
-    created = session.scalars(
-        dialect_insert(session, Commenter)
-        .values(
-            site_id=site_id,
-            identity_hash=identity_hash,
-            display_name=display_name,
-            email_hash=email_hash,
-            published_count=0,
-            pending_count=0,
-            rejected_count=0,
-            ban_reason="",
-            is_account=is_account,
-            created_at=utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=[Commenter.site_id, Commenter.identity_hash])
-        .returning(Commenter)
+    row = session.execute(
+        _insert_commenter(session),
+        {
+            "site_id": site_id,
+            "identity_hash": identity_hash,
+            "display_name": display_name,
+            "email_hash": email_hash,
+            "is_account": is_account,
+            "created_at": utcnow(),
+        },
     ).one_or_none()
-    if created is not None:
-        return created
-    return session.scalars(_BY_IDENTITY, {"site_id": site_id, "identity_hash": identity_hash}).one()
+    if row is None:
+        return session.scalars(_BY_IDENTITY, {"site_id": site_id, "identity_hash": identity_hash}).one()
+    # The new row, in the session as if loaded (a Core statement: the ORM's insert costs more than the row).
+    created = Commenter(**row._mapping)
+    make_transient_to_detached(created)
+    session.add(created)
+    return created
+
+
+# Per backend (the ON CONFLICT spelling is the dialect's), built once.
+_INSERT_COMMENTER: dict[str, Insert] = {}
+
+
+def _insert_commenter(session: Session) -> Insert:
+    backend = session.get_bind().dialect.name
+    if backend not in _INSERT_COMMENTER:
+        table = Commenter.__table__
+        _INSERT_COMMENTER[backend] = (
+            dialect_insert(session, table)
+            .values(
+                site_id=bindparam("site_id"),
+                identity_hash=bindparam("identity_hash"),
+                display_name=bindparam("display_name"),
+                email_hash=bindparam("email_hash"),
+                published_count=0,
+                pending_count=0,
+                rejected_count=0,
+                banned_until=None,
+                ban_reason="",
+                is_account=bindparam("is_account"),
+                created_at=bindparam("created_at"),
+            )
+            .on_conflict_do_nothing(index_elements=[table.c.site_id, table.c.identity_hash])
+            .returning(*table.columns)
+        )
+    return _INSERT_COMMENTER[backend]
 
 
 def is_banned(commenter: Commenter, now: datetime | None = None) -> bool:

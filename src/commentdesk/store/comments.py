@@ -6,11 +6,16 @@ Status changes go through `change_status` alone, so the stored counts that reade
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, Update, bindparam, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
+from commentdesk.store.inserts import insert_loaded
 from commentdesk.store.models import (
     Article,
     Comment,
@@ -26,26 +31,41 @@ def comment(session: Session, comment_id: int, *, for_update: bool = False) -> C
     return session.get(Comment, comment_id, with_for_update=for_update or None)
 
 
+# Posting runs these on every comment: built once, as Core statements on the tables, because
+# building them, or a flush of the ORM's unit of work, costs more than running them.
+_COMMENTS = cast(Table, Comment.__table__)
+# Part of the insert, not a change: updated_at stays as inserted.
+_ROOT_IS_ITSELF = (
+    update(_COMMENTS)
+    .where(_COMMENTS.c.id == bindparam("row_id"))
+    .values(root_id=_COMMENTS.c.id, updated_at=_COMMENTS.c.updated_at)
+)
+
+
 def add_comment(session: Session, comment: Comment, *, actor_reasons: list, scores: dict, model_versions: dict) -> Comment:
-    """Insert a new comment with its automatic decision and keep every stored count right."""
-    session.add(comment)
-    session.flush()
+    """Insert a new comment (a new object with its columns set, no relationships) with its
+    automatic decision and keep every stored count right. The comment is then in the session
+    as if loaded: every column, its id and root_id included, is readable without a query."""
+    insert_loaded(session, comment)
     if comment.parent_id is None:
-        comment.root_id = comment.id
+        session.execute(_ROOT_IS_ITSELF, {"row_id": comment.id})
+        set_committed_value(comment, "root_id", comment.id)
     _count(session, comment, comment.status, +1)
-    event = ModerationEvent(
-        comment_id=comment.id,
-        site_id=comment.site_id,
-        actor="system",
-        actor_name="system",
-        action=comment.system_decision,
-        from_status=None,
-        to_status=comment.status,
-        reasons=actor_reasons,
-        scores=scores,
-        model_versions=model_versions,
+    event = insert_loaded(
+        session,
+        ModerationEvent(
+            comment_id=comment.id,
+            site_id=comment.site_id,
+            actor="system",
+            actor_name="system",
+            action=comment.system_decision,
+            from_status=None,
+            to_status=comment.status,
+            reasons=actor_reasons,
+            scores=scores,
+            model_versions=model_versions,
+        ),
     )
-    session.add(event)
     if comment.system_decision != "imported":  # a rejection made elsewhere is not this site's decision
         _issue_statement(session, comment, event)
     return comment
@@ -107,24 +127,61 @@ def _issue_statement(session: Session, comment: Comment, event: ModerationEvent)
         )
 
 
+@dataclass(frozen=True)
+class _StoredCount:
+    """UPDATE model's table SET column = column + :delta WHERE id = :row_id, built once; the
+    table's columns its UPDATEs also change (`onupdate`: an article's revision, the times)."""
+
+    model: type
+    column: str
+    statement: Update
+    also_changed: tuple[str, ...]
+
+
+def _adding(model, column: str) -> _StoredCount:
+    table = model.__table__
+    statement = update(table).where(table.c.id == bindparam("row_id")).values({column: table.c[column] + bindparam("delta")})
+    return _StoredCount(model, column, statement, tuple(c.key for c in table.columns if c.onupdate is not None))
+
+
+# The commenter's count follows the comment's status.
+_COMMENTER_COUNTS = {
+    status: _adding(Commenter, column)
+    for status, column in (
+        (CommentStatus.PUBLISHED, "published_count"),
+        (CommentStatus.PENDING, "pending_count"),
+        (CommentStatus.REJECTED, "rejected_count"),
+    )
+}
+_ARTICLE_COUNT = _adding(Article, "published_count")
+_REPLY_COUNT = _adding(Comment, "reply_count")
+
+
 def _count(session: Session, comment: Comment, status: str, delta: int) -> None:
     """Adjust stored counts with atomic UPDATEs so concurrent writers never lose an increment."""
     if status == CommentStatus.CHECKING:
         return  # a comment still being checked counts nowhere yet
-    column = {
-        CommentStatus.PUBLISHED: Commenter.published_count,
-        CommentStatus.PENDING: Commenter.pending_count,
-        CommentStatus.REJECTED: Commenter.rejected_count,
-    }[status]
-    session.execute(update(Commenter).where(Commenter.id == comment.commenter_id).values({column: column + delta}))
+    _add(session, _COMMENTER_COUNTS[status], comment.commenter_id, delta)
     # A comment its author deleted stays in the author's record but counts on no reader page.
     if status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
         return
-    session.execute(
-        update(Article).where(Article.id == comment.article_id).values(published_count=Article.published_count + delta)
-    )
+    _add(session, _ARTICLE_COUNT, comment.article_id, delta)
     if comment.parent_id is not None and comment.root_id is not None:
-        session.execute(update(Comment).where(Comment.id == comment.root_id).values(reply_count=Comment.reply_count + delta))
+        _add(session, _REPLY_COUNT, comment.root_id, delta)
+
+
+def _add(session: Session, count: _StoredCount, row_id: int, delta: int) -> None:
+    """Run one count's UPDATE. A row already loaded in the session is left as an ORM UPDATE
+    leaves it: the new count set, the columns the UPDATE also changed read fresh when asked for."""
+    session.execute(count.statement, {"row_id": row_id, "delta": delta})
+    loaded = session.identity_map.get(identity_key(count.model, row_id))
+    if loaded is None:
+        return
+    if count.column in loaded.__dict__:
+        set_committed_value(loaded, count.column, loaded.__dict__[count.column] + delta)
+    stale = [key for key in count.also_changed if key in loaded.__dict__]
+    if stale:
+        session.expire(loaded, stale)
 
 
 def with_articles(session: Session, comment_ids: list[int]) -> list[tuple[Comment, Article]]:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from commentdesk.i18n import N_
 from commentdesk.moderation.function_words import FUNCTION_WORDS
 from commentdesk.moderation.normalize import NormalisedText, readings, word_pattern_body
-from commentdesk.moderation.patterns import compile_built
+from commentdesk.moderation.patterns import PatternError, compile_built
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.spelled_words import LONGEST_WORD, read_words, worth_reading
 from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, PhaseResult, Reason
@@ -35,6 +35,22 @@ def _compiled(entries: tuple[str, ...]):
         if body is not None:
             found.append((entry, compile_built(f"{_BOUNDARY}({body}){_BOUNDARY}"), compile_built(body)))
     return found
+
+
+@lru_cache(maxsize=64)
+def _any_entry(entries: tuple[str, ...]):
+    """One pattern that matches wherever any entry's bare pattern does; None when RE2 would need
+    more than its memory bound for it (a long list: each entry is then searched for alone).
+    Most comments hold no listed word, and one search rules them all out: an entry's matches,
+    whole words or parts of a spelled-out sentence, are all matches of its bare pattern in the
+    text padded as `_matches` pads it (the patterns have no anchors)."""
+    bodies = [body for entry in entries if (body := word_pattern_body(entry)) is not None]
+    if not bodies:
+        return None
+    try:
+        return compile_built("|".join(f"(?:{body})" for body in bodies))
+    except PatternError:
+        return None
 
 
 def _matches(pattern, text: str):
@@ -94,8 +110,12 @@ def find_words(text: str, entries: list[str], *, sure: bool = True) -> list[str]
     the matches in the text's readings and the sure words of its spelled-out sentences; without,
     only the spelled-out words that may be part of a longer word."""
     hits: list[tuple[int, str]] = []
+    listed = tuple(entries)
+    any_entry = _any_entry(listed)
     for normalised in readings(text):
-        for _entry, pattern, bare in _compiled(tuple(entries)):
+        if any_entry is not None and any_entry.search(f" {normalised.text} ") is None:
+            continue
+        for _entry, pattern, bare in _compiled(listed):
             found = [(start, end) for start, end, unsure in _spelled_out_matches(bare, normalised) if unsure != sure]
             if sure:
                 found += _matches(pattern, normalised.text)
