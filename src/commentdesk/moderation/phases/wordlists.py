@@ -105,23 +105,32 @@ def _entry_words(bare, letters: str) -> dict[tuple[int, int], int]:
     return found
 
 
-def find_words(text: str, entries: list[str], *, sure: bool = True) -> list[str]:
-    """The spans of the original text that match any entry, in order of appearance. With `sure`,
-    the matches in the text's readings and the sure words of its spelled-out sentences; without,
-    only the spelled-out words that may be part of a longer word."""
-    hits: list[tuple[int, str]] = []
+def find_words(text: str, entries: list[str]) -> list[str]:
+    """The spans of the original text that match any entry, in order of appearance: matches in
+    the text's readings and the sure words of its spelled-out sentences."""
+    return words_found(text, entries)[0]
+
+
+def words_found(text: str, entries: list[str]) -> tuple[list[str], list[str]]:
+    """`find_words`, and apart from them the spelled-out words that may be part of a longer word
+    (an entry followed by a short word that is no function word), in one reading of the text."""
+    hits: dict[bool, list[tuple[int, str]]] = {True: [], False: []}
     listed = tuple(entries)
     any_entry = _any_entry(listed)
     for normalised in readings(text):
         if any_entry is not None and any_entry.search(f" {normalised.text} ") is None:
             continue
         for _entry, pattern, bare in _compiled(listed):
-            found = [(start, end) for start, end, unsure in _spelled_out_matches(bare, normalised) if unsure != sure]
-            if sure:
-                found += _matches(pattern, normalised.text)
-            for start, end in found:
+            found = [(start, end, not unsure) for start, end, unsure in _spelled_out_matches(bare, normalised)]
+            found += [(start, end, True) for start, end in _matches(pattern, normalised.text)]
+            for start, end, sure in found:
                 # Ordered by place in the original: each reading numbers its own text differently.
-                hits.append((normalised.positions[start], normalised.original_span(start, end)))
+                hits[sure].append((normalised.positions[start], normalised.original_span(start, end)))
+    return _in_order(hits[True]), _in_order(hits[False])
+
+
+def _in_order(hits: list[tuple[int, str]]) -> list[str]:
+    """Each span once, in the order of the original text."""
     seen: set[str] = set()
     ordered = []
     for _start, span in sorted(hits):
@@ -132,11 +141,11 @@ def find_words(text: str, entries: list[str], *, sure: bool = True) -> list[str]
 
 
 def check(candidate: Candidate, _signals: ModelSignals, policy: Policy) -> PhaseResult:
-    banned = find_words(candidate.text, policy.banned_words)
+    banned, unsure = words_found(candidate.text, policy.banned_words)
     if banned:
         return PhaseResult(REJECT, [Reason("banned_word", N_("It contains language this site does not allow."), banned)])
     # A banned word that may be part of a longer spelled-out word is held, not refused.
-    suspect = find_words(candidate.text, policy.suspect_words) + find_words(candidate.text, policy.banned_words, sure=False)
+    suspect = find_words(candidate.text, policy.suspect_words) + unsure
     if suspect:
         return PhaseResult(
             HOLD, [Reason("suspect_word", N_("It contains words that a moderator checks before publishing."), suspect)]
