@@ -4,6 +4,8 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from tests.waiting import wait_until
+
 from commentdesk.moderation import pipeline
 from commentdesk.moderation.pipeline import ModerationModels
 from commentdesk.moderation.types import Candidate
@@ -40,18 +42,11 @@ def _candidate(text: str) -> Candidate:
     return Candidate(text=text, article_title="Bike lanes", article_body="The council voted for new bike lanes.")
 
 
-def _wait_until(condition) -> None:
-    deadline = time.monotonic() + 30
-    while not condition():
-        assert time.monotonic() < deadline, "condition never held"
-        time.sleep(0.01)
-
-
 def test_comments_that_wait_for_a_busy_model_thread_are_not_timed_out():
     models, embedder = _models(budget_ms=200)
     with ThreadPoolExecutor(max_workers=MODEL_THREADS + 8) as callers:
         busy = [callers.submit(models.signals, _candidate(f"block {n}")) for n in range(MODEL_THREADS)]
-        _wait_until(lambda: embedder.blocked == MODEL_THREADS)  # every model thread is taken
+        wait_until(lambda: embedder.blocked == MODEL_THREADS)  # every model thread is taken
         queued = [callers.submit(models.signals, _candidate(f"queued {n}")) for n in range(8)]
         time.sleep(0.5)  # the queued comments wait longer than the budget
         embedder.gate.set()
@@ -67,7 +62,7 @@ def test_no_budget_waits_for_the_models_however_long_they_take():
     models, embedder = _models(budget_ms=None)
     with ThreadPoolExecutor(max_workers=1) as caller:
         pending = caller.submit(models.signals, _candidate("block slow"))
-        _wait_until(lambda: embedder.blocked == 1)
+        wait_until(lambda: embedder.blocked == 1)
         time.sleep(0.3)
         assert not pending.done()
         embedder.gate.set()
@@ -88,7 +83,7 @@ def _answered(models: ModerationModels, candidate: Candidate) -> Future:
 def test_models_past_their_budget_are_answered_with_the_timeout_at_once_while_they_still_run():
     models, embedder = _models(budget_ms=200)
     answer = _answered(models, _candidate("block stuck"))
-    _wait_until(lambda: embedder.blocked == 1)
+    wait_until(lambda: embedder.blocked == 1)
     # Answered while the models still hold their thread: the worker is not kept waiting.
     assert "timed out after 200 ms" in answer.result(timeout=10).failures["models"]
     assert not embedder.gate.is_set()
@@ -98,7 +93,7 @@ def test_models_past_their_budget_are_answered_with_the_timeout_at_once_while_th
 def test_comments_waiting_for_a_turn_are_not_timed_out_and_a_stuck_comment_gives_its_turn_up():
     models, embedder = _models(budget_ms=300)
     stuck = [_answered(models, _candidate(f"block {n}")) for n in range(pipeline.MODEL_TURNS)]
-    _wait_until(lambda: embedder.blocked == pipeline.MODEL_TURNS)  # every turn is taken
+    wait_until(lambda: embedder.blocked == pipeline.MODEL_TURNS)  # every turn is taken
     queued = [_answered(models, _candidate(f"queued {n}")) for n in range(4)]
     # The stuck comments are answered with the timeout and give their turns to the queued ones,
     # whose wait for a turn (longer than the budget) is not counted against them.
@@ -118,7 +113,7 @@ def test_models_that_finish_in_time_are_answered_once_with_their_outputs():
 def test_without_a_budget_signals_then_waits_for_the_models_however_long_they_take():
     models, embedder = _models(budget_ms=None)
     answer = _answered(models, _candidate("block slow"))
-    _wait_until(lambda: embedder.blocked == 1)
+    wait_until(lambda: embedder.blocked == 1)
     time.sleep(0.3)
     assert not answer.done()
     embedder.gate.set()

@@ -1,18 +1,11 @@
 """Slots are given out in the order they were asked for, never more at once than there are."""
 
 import threading
-import time
 
 import pytest
+from tests.waiting import wait_until
 
 from commentdesk.moderation.slots import Slots
-
-
-def _wait_until(condition) -> None:
-    deadline = time.monotonic() + 10
-    while not condition():
-        assert time.monotonic() < deadline, "condition never held"
-        time.sleep(0.005)
 
 
 def test_no_more_holders_than_slots_and_a_freed_slot_goes_to_the_longest_waiting():
@@ -30,20 +23,20 @@ def test_no_more_holders_than_slots_and_a_freed_slot_goes_to_the_longest_waiting
         waiter = threading.Thread(target=wait_for_a_slot, args=(number,), daemon=True)
         waiter.start()
         waiters.append(waiter)
-        _wait_until(lambda n=number: len(slots._waiting) == n + 1)  # queued in this order
+        wait_until(lambda n=number: len(slots._waiting) == n + 1)  # queued in this order
     assert order == []  # both slots are held
     slots.give_back()
-    _wait_until(lambda: order == [0])
+    wait_until(lambda: order == [0])
     # A newcomer does not jump the queue: the next freed slot goes to waiter 1.
     newcomer = threading.Thread(target=wait_for_a_slot, args=(9,), daemon=True)
     newcomer.start()
-    _wait_until(lambda: len(slots._waiting) == 3)
+    wait_until(lambda: len(slots._waiting) == 3)
     slots.give_back()
-    _wait_until(lambda: order == [0, 1])
+    wait_until(lambda: order == [0, 1])
     slots.give_back()  # one at a time: two woken threads may note their turns in either order
-    _wait_until(lambda: order == [0, 1, 2])
+    wait_until(lambda: order == [0, 1, 2])
     slots.give_back()
-    _wait_until(lambda: order == [0, 1, 2, 9])
+    wait_until(lambda: order == [0, 1, 2, 9])
 
 
 def test_as_a_block_the_slot_is_given_back_even_on_an_error():
