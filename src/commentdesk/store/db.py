@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -9,6 +10,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, CursorResult, Engine, Executable, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+
+from commentdesk.store.writer_turns import TurnTakingConnection, WriterTurns, turns_for
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -22,8 +25,9 @@ def changed_rows(session: Session, statement: Executable) -> int:
 # nothing waits on the pool forever. With the pool sized to the admitted requests (see
 # config.Settings.database_connections) it does not wait at all.
 POOL_TIMEOUT_S = 10
-# How long SQLite lets a writer wait for the single write lock; write transactions are short
-# (no model runs inside one), so this is only reached when something is badly wrong.
+# How long a writer waits for its turn (store/writer_turns.py), then for SQLite's single write
+# lock; write transactions are short (no model runs inside one), so this is only reached when
+# something is badly wrong.
 SQLITE_BUSY_TIMEOUT_S = 10
 # Every commit waits for the disk (WAL mode), so an acknowledged comment survives a power loss.
 SQLITE_SYNCHRONOUS = "FULL"
@@ -38,10 +42,15 @@ def make_engine(url: str, connections: int = 10) -> Engine:
         in_memory = url in ("sqlite://", "sqlite:///:memory:") or ":memory:" in url
         if url.startswith("sqlite:///") and not in_memory:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}, **({} if in_memory else pool)
-        )
+        connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}
+        if not in_memory:
+            # Writers wait for their turn in arrival order (store/writer_turns.py), not in SQLite's
+            # busy handler, where one that has waited long keeps losing to newcomers.
+            connect_args["factory"] = TurnTakingConnection
+        engine = create_engine(url, connect_args=connect_args, **({} if in_memory else pool))
         event.listen(engine, "connect", _sqlite_pragmas)
+        if not in_memory:
+            event.listen(engine, "connect", partial(_take_turns, turns_for(engine.url.database or "")))
         event.listen(engine, "checkin", _sqlite_durable_again)
         return engine
     return create_engine(url, pool_pre_ping=True, **pool)
@@ -56,6 +65,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
     cursor.close()
+
+
+def _take_turns(turns: WriterTurns, dbapi_connection, _record) -> None:
+    dbapi_connection.writer_turns = turns
+    dbapi_connection.turn_timeout_s = SQLITE_BUSY_TIMEOUT_S
 
 
 def relax_durability(connection: Connection) -> None:
