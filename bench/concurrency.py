@@ -8,9 +8,14 @@ Asserts nothing.
 
     .venv/bin/python bench/concurrency.py [--concurrency 64] [--seconds 10] [--scenarios thread,counts,lookup]
     .venv/bin/python bench/concurrency.py --scenarios post,mixed --models     # writes with full moderation
+    .venv/bin/python bench/concurrency.py --scenarios post --models --phases  # where the posts' time went
     .venv/bin/python bench/concurrency.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
 
 A PostgreSQL database given here is emptied first (all commentdesk tables are dropped).
+
+With --phases the server logs each post's phases at debug level (services/posting.PostTiming)
+and the benchmark prints their percentiles beside the client's: the flood count and the storing
+each include the wait for SQLite's write lock, the models the wait for their turn.
 """
 
 from __future__ import annotations
@@ -21,10 +26,12 @@ import collections
 import itertools
 import os
 import random
+import re
 import statistics
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 from process_cpu import cpu_spent, tree_cpu
@@ -250,14 +257,18 @@ async def drive(
         return tally, time.monotonic() - began
 
 
+def percentile(ordered: list[float], fraction: float) -> float:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] if ordered else float("nan")
+
+
 def report(scenario: str, concurrency: int, tally: Tally, elapsed: float, cpu: dict[str, float]) -> None:
     answered = len(tally.latencies)
     latencies = sorted(tally.latencies)
-    p50 = statistics.median(latencies) if latencies else float("nan")
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else float("nan")
+    p50, p90, p99 = (percentile(latencies, fraction) for fraction in (0.5, 0.9, 0.99))
     others = ", ".join(f"{name}: {count}" for name, count in sorted(tally.outcomes.items()) if not name.startswith("2")) or "none"
     print(
-        f"{scenario:>8} {concurrency:>4} {answered / elapsed:>9.1f} {p50:>8.1f} {p99:>8.1f} {answered:>7}   {others}", flush=True
+        f"{scenario:>8} {concurrency:>4} {answered / elapsed:>9.1f} {p50:>8.1f} {p90:>8.1f} {p99:>8.1f} {answered:>7}   {others}",
+        flush=True,
     )
     if tally.posts:
         print(" " * 14 + "posts: " + ", ".join(f"{name} {count}" for name, count in sorted(tally.posts.items())), flush=True)
@@ -271,6 +282,29 @@ def report(scenario: str, concurrency: int, tally: Tally, elapsed: float, cpu: d
     )
 
 
+# services/posting.PostTiming's debug line.
+PHASES = re.compile(r"post phases ms: flood count ([\d.]+), models ([\d.]+), store ([\d.]+), all ([\d.]+)")
+
+
+def report_phases(log_lines: list[str], tally: Tally) -> None:
+    """Percentiles of each phase of the posts (server side) and of the whole request (client side)."""
+    found = [tuple(float(value) for value in match.groups()) for line in log_lines if (match := PHASES.search(line))]
+    if not found:
+        return
+    print(" " * 14 + f"{'phase (ms)':<28} {'mean':>7} {'p50':>7} {'p90':>7} {'p99':>7} {'max':>7}", flush=True)
+    columns = zip(*found, strict=True)
+    names = ("flood count (write lock)", "models (their turn)", "store (write lock)", "post, server side")
+    for name, values in [*zip(names, columns, strict=True), ("request, client side", tally.latencies)]:
+        ordered = sorted(values)
+        print(
+            " " * 14
+            + f"{name:<28} {statistics.fmean(ordered):>7.0f} "
+            + " ".join(f"{percentile(ordered, fraction):>7.0f}" for fraction in (0.5, 0.9, 0.99))
+            + f" {ordered[-1]:>7.0f}",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default="", help="default: a scratch SQLite file")
@@ -280,21 +314,31 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds a client waits for one answer")
     parser.add_argument("--comments", type=int, default=200, help="published comments in the read thread")
     parser.add_argument("--models", action="store_true", help="load the moderation models (needed for realistic writes)")
+    parser.add_argument("--phases", action="store_true", help="print where the posts' time went (server-side debug log)")
     parser.add_argument("server_args", nargs="*", help="extra `commentdesk serve` flags, after --")
     args = parser.parse_args()
+    server_args = [*args.server_args, *(["--log-level", "debug"] if args.phases else [])]
     with tempfile.TemporaryDirectory() as scratch:
         url = args.database_url or f"sqlite:///{scratch}/bench.sqlite3"
         ids = seed(url, articles=20, comments=args.comments)
-        with commentdesk_serve(url, scratch, args.models, args.server_args) as (base, server):
+        server_log = Path(scratch, "server.log")
+        with commentdesk_serve(url, scratch, args.models, server_args) as (base, server):
             print(
                 f"database: {url.split(':')[0]}, models: {'on' if args.models else 'off'}, {args.seconds:.0f} s per run, cores: {os.cpu_count()}"
             )
-            print(f"{'scenario':>8} {'c':>4} {'answered/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'2xx':>7}   other answers")
+            print(
+                f"{'scenario':>8} {'c':>4} {'answered/s':>9} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'2xx':>7}   other answers"
+            )
             for scenario in args.scenarios.split(","):
                 for concurrency in (int(c) for c in args.concurrency.split(",")):
+                    logged = server_log.stat().st_size
                     before = tree_cpu(server.pid)
                     tally, elapsed = asyncio.run(drive(base, scenario, ids, concurrency, args.seconds, args.timeout))
                     report(scenario, concurrency, tally, elapsed, cpu_spent(before, tree_cpu(server.pid)))
+                    if args.phases:
+                        with server_log.open() as log:
+                            log.seek(logged)
+                            report_phases(log.readlines(), tally)
 
 
 if __name__ == "__main__":

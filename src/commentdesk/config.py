@@ -124,6 +124,10 @@ class Settings(_FromEnvironment):
         10_000, "Wait before the second try of a webhook delivery; each later wait doubles (up to an hour), with jitter.", gt=0
     )
     access_log: bool = setting(True, "Log one line per request.")
+    log_level: Literal["debug", "info", "warning", "error"] = setting(
+        "warning",
+        "Least severe of commentdesk's own log messages written to standard error (debug adds, for each comment posted, the time its flood count, its models and its storing took).",
+    )
     smtp_host: str = setting(
         "", "SMTP server for e-mail to readers and moderators. Empty: no e-mail is sent, and readers are not offered it."
     )

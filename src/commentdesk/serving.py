@@ -335,4 +335,6 @@ def serve(settings: Settings) -> int:
     if settings.workers < 0:
         print("error: --workers is a number of processes (0: one per CPU core)", file=sys.stderr)
         return 2
+    # The workers, forked from this process, keep the level.
+    logging.getLogger("commentdesk").setLevel(settings.log_level.upper())
     return Supervisor(settings, settings.workers or default_workers()).run()

@@ -198,6 +198,7 @@ class CommentPoster:
         author hears of replies and of the moderators' decision at the address they gave (a
         signed-in reader: the one in the publisher's token, else the one they typed), once they
         confirm it; an address the publisher marked verified needs no confirmation."""
+        began = time.perf_counter()
         site = article.site
         policy = Policy.for_site(site.policy)
         if reader is not None:
@@ -223,7 +224,9 @@ class CommentPoster:
         # The flood count runs in a transaction of its own (store/flood.py): give this session's
         # connection back first, so one post never holds two.
         session.commit()
+        timing = PostTiming(began)
         posts = flood.count_post(session, site.id, who, ip_hash, refuse_at=policy.refuse_per_minute_address)
+        timing.flood_counted()
         if posts.refused:
             raise PostingError(
                 "too_many_comments",
@@ -247,7 +250,9 @@ class CommentPoster:
         html = render_comment(body)
         edit_token = secrets.token_urlsafe(24)
 
+        timing.models_awaited()
         decision, running = self._decide(check, candidate, policy, sent_unchanged, defer_when_busy)
+        timing.models_answered()
         if (
             decision is not None
             and nudge
@@ -318,6 +323,7 @@ class CommentPoster:
             if decision is None:
                 self.queue.forget(comment.id)
             raise
+        timing.stored()
         if decision is None:
             self.queue.wake()
         return Posted(comment, decision, edit_token)
@@ -454,6 +460,41 @@ class CommentPoster:
                 "thread_too_deep", _("This conversation is too deep to reply further; reply higher up."), field="parent_id"
             )
         return parent
+
+
+class PostTiming:
+    """Where a post's time went, logged at debug level (`--log-level debug`): the flood count
+    and the storing each wait for SQLite's write lock, the models for their turn, so a slow post
+    shows which one kept it."""
+
+    def __init__(self, began: float) -> None:
+        self.began, self.mark = began, time.perf_counter()
+        self.flood_ms = self.models_ms = 0.0
+
+    def _since_mark(self) -> float:
+        now = time.perf_counter()
+        spent, self.mark = (now - self.mark) * 1000, now
+        return spent
+
+    def flood_counted(self) -> None:
+        self.flood_ms = self._since_mark()
+
+    def models_awaited(self) -> None:
+        self._since_mark()
+
+    def models_answered(self) -> None:
+        self.models_ms = self._since_mark()
+
+    def stored(self) -> None:
+        if log.isEnabledFor(logging.DEBUG):
+            store_ms = self._since_mark()
+            log.debug(
+                "post phases ms: flood count %.1f, models %.1f, store %.1f, all %.1f",
+                self.flood_ms,
+                self.models_ms,
+                store_ms,
+                (self.mark - self.began) * 1000,
+            )
 
 
 def edit_token_hash(token: str) -> str:
