@@ -93,6 +93,7 @@ def test_every_setting_is_a_flag_of_serve_with_its_variable_in_the_help(capsys):
         ([], {"COMMENTDESK_SMTP_SECURITY": "ssl"}, "--smtp-security / COMMENTDESK_SMTP_SECURITY"),
         (["--model-variant", "largest"], {}, "--model-variant / COMMENTDESK_MODEL_VARIANT"),
         (["--check-wait-ms", "soon"], {}, "--check-wait-ms / COMMENTDESK_CHECK_WAIT_MS"),
+        ([], {"COMMENTDESK_LOG_LEVEL": "loud"}, "--log-level / COMMENTDESK_LOG_LEVEL"),
         (["--smtp-host", "mail.example"], {}, "--mail-from"),
     ],
 )

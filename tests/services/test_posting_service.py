@@ -4,6 +4,8 @@ told. The API tests (tests/api) cover the same path through HTTP with the real m
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -129,6 +131,13 @@ def test_a_reply_nests_under_its_parent(poster, session, article):
     assert (reply.parent_id, reply.root_id, reply.depth) == (parent.id, parent.id, 1)
     session.refresh(parent)
     assert parent.reply_count == 1
+
+
+def test_at_debug_level_each_stored_post_logs_where_its_time_went(poster, session, article, caplog):
+    with caplog.at_level(logging.DEBUG, logger="commentdesk.services.posting"):
+        post(poster, session, article)
+    [line] = [record.getMessage() for record in caplog.records if "post phases" in record.getMessage()]
+    assert re.fullmatch(r"post phases ms: flood count [\d.]+, models [\d.]+, store [\d.]+, all [\d.]+", line)
 
 
 def test_replies_only_to_published_comments_on_the_same_article(poster, session, article, site):
