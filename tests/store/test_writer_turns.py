@@ -72,6 +72,18 @@ def test_the_turn_excludes_writers_holding_the_lock_file_open_separately_as_anot
     assert served == ["other process"]
 
 
+def test_without_a_usable_lock_file_the_threads_of_a_process_still_take_turns(tmp_path, caplog):
+    turns = WriterTurns(str(tmp_path / "missing folder" / "db-writers"))
+    served: list[str] = []
+    turns.take(timeout_s=1)  # writes go on; only other processes are left to SQLite's busy handler
+    assert "writers of other processes are not ordered" in caplog.text
+    waiting = _writer(turns, "waiting", served)
+    wait_until(lambda: _waiting(turns) == 1)
+    turns.give_back()
+    waiting.join(timeout=30)
+    assert served == ["waiting"]
+
+
 @pytest.fixture
 def engine(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'turns.sqlite3'}")

@@ -18,6 +18,7 @@ without a gap. Readers take no turn: in WAL mode they never wait for a writer.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
@@ -27,6 +28,9 @@ from collections import deque
 # transaction before INSERT, UPDATE, DELETE and REPLACE; the schema statements write too).
 _WRITING = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 LOCK_FILE_SUFFIX = "-writers"
+_UNAVAILABLE = -1  # the lock file could not be opened
+
+log = logging.getLogger(__name__)
 
 
 class WriterTurns:
@@ -82,11 +86,19 @@ class WriterTurns:
         # wait on the file together (a flock is shared by everything using the same open file).
         # The other processes' holders give the turn back when their short transaction ends.
         if self._file is None:
-            self._file = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self._file, fcntl.LOCK_EX)
+            try:
+                # Read access is enough for a flock; the file stays empty.
+                self._file = os.open(self.lock_path, os.O_RDONLY | os.O_CREAT, 0o644)
+            except OSError as error:
+                # Another user's file, a read-only folder: the processes then meet in SQLite's
+                # busy handler, as before, and this process's threads still take turns.
+                log.warning("cannot open %s (%s); writers of other processes are not ordered", self.lock_path, error)
+                self._file = _UNAVAILABLE
+        if self._file != _UNAVAILABLE:
+            fcntl.flock(self._file, fcntl.LOCK_EX)
 
     def _unlock_file(self) -> None:
-        if self._file is not None:
+        if self._file is not None and self._file != _UNAVAILABLE:
             fcntl.flock(self._file, fcntl.LOCK_UN)
 
 
@@ -109,7 +121,7 @@ def _forget_after_fork() -> None:
     # waiting threads are not its own.
     global _turns_lock
     for turns in _turns.values():
-        if turns._file is not None:
+        if turns._file is not None and turns._file != _UNAVAILABLE:
             os.close(turns._file)
     _turns.clear()
     _turns_lock = threading.Lock()
