@@ -360,3 +360,11 @@ def test_another_article_is_not_named_for_short_reactions_or_where_off_topic_hol
     assert relevance.other_article(comment, signals, Policy()) is not None
     assert relevance.other_article(replace(comment, text="Great signing!"), signals, Policy()) is None
     assert relevance.other_article(comment, signals, Policy(relevance_hold=0.0)) is None
+
+
+def test_another_article_of_the_site_is_named_rather_than_a_chatter_subject():
+    comment, embedding = site_of(0.9)
+    signals = relevance_signals(0.05, 0.1, chatter=chatter(0.7))
+    signals.embedding = embedding
+    result = relevance.check(comment, signals, Policy())
+    assert [reason.code for reason in result.reasons] == ["other_article"] and result.decision == HOLD

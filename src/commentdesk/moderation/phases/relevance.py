@@ -95,19 +95,8 @@ def check(candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseR
             Reason("off_topic", N_("It says itself that it is off-topic (“%(words)s”)."), [declared], params={"words": declared})
         ]
         return result
-    if chatter is not None:
-        # Even a short comment ("First!", "Happy birthday Ali") is chatter when it matches this well.
-        result.scores["relevance"] = round(min(probability, 1.0 - chatter.similarity), 4)
-        result.decision = HOLD
-        result.reasons = [
-            Reason(
-                "off_topic",
-                N_("It looks like it is about %(topic)s, not %(subject)s."),
-                [chatter.closest],
-                params={"topic": chatter.words, "subject": against},
-            )
-        ]
-        return result
+    # The site's own article is the more telling name: football talk under the tram story that is
+    # about the club's new signing, which the site also reported.
     elsewhere = other_article(candidate, signals, policy)
     if elsewhere is not None:
         result.scores["other_article"] = round(elsewhere.similarity, 4)
@@ -120,6 +109,19 @@ def check(candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseR
                 [elsewhere.closest],
                 detail=f"closest passage {elsewhere.similarity:.2f}, own {float(score.similarity):.2f}",
                 params={"title": elsewhere.title, "subject": against},
+            )
+        ]
+        return result
+    if chatter is not None:
+        # Even a short comment ("First!", "Happy birthday Ali") is chatter when it matches this well.
+        result.scores["relevance"] = round(min(probability, 1.0 - chatter.similarity), 4)
+        result.decision = HOLD
+        result.reasons = [
+            Reason(
+                "off_topic",
+                N_("It looks like it is about %(topic)s, not %(subject)s."),
+                [chatter.closest],
+                params={"topic": chatter.words, "subject": against},
             )
         ]
         return result
