@@ -3,12 +3,16 @@ reason codes and the moderators' detail it gives. Model outputs are crafted; no 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 
 from commentdesk.moderation.models.abuse import AbuseScore
 from commentdesk.moderation.models.chatter import ChatterMatch
 from commentdesk.moderation.models.harm import HarmScore
 from commentdesk.moderation.models.relevance import RelevanceScore
+from commentdesk.moderation.models.site_articles import SiteArticle, SiteArticles
 from commentdesk.moderation.phases import abuse, model_health, relevance, threats, trust
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, REJECT, Candidate, CommenterHistory, ModelSignals
@@ -313,3 +317,54 @@ def test_a_site_that_turns_the_relevance_hold_off_gets_no_chatter_holds_either()
     # A site that rejects off-topic comments still has chatter judged.
     strict = Policy(relevance_hold=0.0, relevance_reject=0.05)
     assert relevance.check(candidate("Happy birthday to my sister!"), signals, strict).decision == "hold"
+
+
+# --- another article of the site ----------------------------------------------------------------
+
+
+def site_of(similarity: float) -> tuple[Candidate, ModelSignals]:
+    """A comment under article 1 whose closest passage of the site's article 2 has this cosine."""
+    other = np.array([[similarity, (1 - similarity**2) ** 0.5]], dtype=np.float32)
+    bank = SiteArticles([SiteArticle(2, "Club signs a striker", ["The club signed a striker."], other)])
+    comment = candidate("What a signing, that striker will score goals all season.", article_id=1, site_articles=bank)
+    return comment, np.array([1.0, 0.0], dtype=np.float32)
+
+
+@pytest.mark.parametrize(
+    ("probability", "similarity", "own", "held"),
+    [
+        (0.25, 0.625, 0.375, True),  # fits exactly at the minimum, beats its own article exactly by the margin
+        (0.25, 0.6249, 0.25, False),  # does not fit well enough
+        (0.25, 0.625, 0.3751, False),  # not far enough ahead of its own article
+        (0.5, 0.75, 0.25, False),  # relevant enough to its own article
+        (0.4999, 0.75, 0.25, True),
+    ],
+)
+def test_another_article_is_named_when_it_fits_clearly_and_the_own_article_does_not(probability, similarity, own, held):
+    policy = Policy(other_article_min_similarity=0.625, other_article_margin=0.25, other_article_max_relevance=0.5)
+    comment, embedding = site_of(similarity)
+    signals = relevance_signals(probability, own)
+    signals.embedding = embedding
+    result = relevance.check(comment, signals, policy)
+    assert ([reason.code for reason in result.reasons] == ["other_article"]) is held
+    if held:
+        assert result.decision == HOLD and result.scores["other_article"] == round(similarity, 4)
+        assert result.reasons[0].message == "It looks like it is about another article, “Club signs a striker”, not the article."
+        assert result.reasons[0].evidence == ["The club signed a striker."]
+
+
+def test_another_article_is_not_named_for_short_reactions_or_where_off_topic_holds_are_off():
+    comment, embedding = site_of(0.9)
+    signals = relevance_signals(0.05, 0.1)
+    signals.embedding = embedding
+    assert relevance.other_article(comment, signals, Policy()) is not None
+    assert relevance.other_article(replace(comment, text="Great signing!"), signals, Policy()) is None
+    assert relevance.other_article(comment, signals, Policy(relevance_hold=0.0)) is None
+
+
+def test_another_article_of_the_site_is_named_rather_than_a_chatter_subject():
+    comment, embedding = site_of(0.9)
+    signals = relevance_signals(0.05, 0.1, chatter=chatter(0.7))
+    signals.embedding = embedding
+    result = relevance.check(comment, signals, Policy())
+    assert [reason.code for reason in result.reasons] == ["other_article"] and result.decision == HOLD

@@ -33,6 +33,9 @@ THRESHOLDS = [
     "relevance_hold",
     "chatter_min_similarity",
     "chatter_margin",
+    "other_article_min_similarity",
+    "other_article_margin",
+    "other_article_max_relevance",
     "spam_hold",
     "spam_reject",
 ]

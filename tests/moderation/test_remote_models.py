@@ -14,6 +14,7 @@ import pytest
 
 from commentdesk.moderation import remote
 from commentdesk.moderation.models.abuse import AbuseScore
+from commentdesk.moderation.models.site_articles import SiteArticle, SiteArticles
 from commentdesk.moderation.pipeline import ModerationModels, Pipeline
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.remote import ModerationUnavailable, RemoteModels
@@ -29,6 +30,7 @@ class ServedModels:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.received: list[Candidate] = []
 
     @property
     def versions(self) -> dict[str, str]:
@@ -36,6 +38,7 @@ class ServedModels:
 
     def signals(self, candidate: Candidate) -> ModelSignals:
         self.calls += 1
+        self.received.append(candidate)
         return ModelSignals(abuse=AbuseScore(0.01 if "calm" in candidate.text else 0.99), versions=self.versions)
 
     def article_passages(self, title: str, body: str):
@@ -74,6 +77,18 @@ def test_loading_fetches_the_versions_of_the_served_models(served):
     socket_path, _models = served
     models = worker(socket_path).load()
     assert models.versions == {"abuse": "served@1", "embedder": "e@1"} and models.enabled
+
+
+def test_the_site_articles_stay_in_the_web_worker(served):
+    # The rules compare with them after the models answer; the models never read them.
+    socket_path, served_models = served
+    bank = SiteArticles([SiteArticle(7, "Another story", ["Another story"], np.ones((1, 3), np.float32))])
+    candidate = Candidate("A calm comment.", "T", "B", article_id=3, site_articles=bank)
+    signals = worker(socket_path).load().signals(candidate)
+    assert signals.abuse is not None and not signals.failures
+    arrived = served_models.received[-1]
+    assert arrived.text == "A calm comment." and arrived.article_id == 3 and arrived.site_articles is None
+    assert candidate.site_articles is bank
 
 
 def test_signals_come_back_for_each_comment(served):

@@ -14,7 +14,9 @@ are embedded and each comment scored against them with the shipped model and thr
 * the same two with the raw cosine similarity to the best passage, the baseline a calibrated model
   has to beat;
 * *chatter bank*: the share of each label that the chatter bank would hold as being about a common
-  off-topic subject (the default policy's rule), the cost of the bank on answers people really wrote.
+  off-topic subject (the default policy's rule), the cost of the bank on answers people really wrote;
+* *other articles*: the share of each label held as being about another question of the forum,
+  the questions next to it (MAX_ARTICLES of them) standing for the site's other recent articles.
 """
 
 from __future__ import annotations
@@ -69,9 +71,10 @@ def evaluate(data_dir: Path, seed: int = 0) -> dict:
     from commentdesk.moderation.models.chatter import ChatterBank
     from commentdesk.moderation.models.embedder import shared_embedder
     from commentdesk.moderation.models.relevance import RelevanceModel
-    from commentdesk.moderation.phases.relevance import chatter_topic
+    from commentdesk.moderation.models.site_articles import MAX_ARTICLES, SiteArticle, SiteArticles
+    from commentdesk.moderation.phases.relevance import chatter_topic, other_article
     from commentdesk.moderation.policy import Policy
-    from commentdesk.moderation.types import ModelSignals
+    from commentdesk.moderation.types import Candidate, ModelSignals
 
     model = RelevanceModel.load()
     embedder = shared_embedder().load()
@@ -82,11 +85,15 @@ def evaluate(data_dir: Path, seed: int = 0) -> dict:
     article_vecs = [
         embedder.encode(passages) for passages in tqdm(article, desc="questions", unit="question", file=sys.stderr, mininterval=5)
     ]
+    questions = [SiteArticle(i, t["title"], article[i], article_vecs[i]) for i, t in enumerate(threads)]
     scores: dict[str, list] = defaultdict(list)
     for i, thread in enumerate(tqdm(threads, desc="threads", unit="thread", file=sys.stderr, mininterval=5)):
         vectors = embedder.encode(thread["comments"])
         other = (i + 1 + int(rng.integers(len(threads) - 1))) % len(threads)
-        for vector, label in zip(vectors, thread["labels"], strict=True):
+        # The site: this question and the ones around it in the files, as many as a site's bank holds.
+        start = max(0, min(i - MAX_ARTICLES // 2, len(threads) - MAX_ARTICLES))
+        site = SiteArticles(questions[start : start + MAX_ARTICLES])
+        for text, vector, label in zip(thread["comments"], vectors, thread["labels"], strict=True):
             own = model.score(vector, article[i], article_vecs[i])
             wrong = model.score(vector, article[other], article_vecs[other])
             scores["label"].append(label)
@@ -94,12 +101,22 @@ def evaluate(data_dir: Path, seed: int = 0) -> dict:
             scores["own_sim"].append(own.similarity)
             scores["other_p"].append(wrong.probability)
             scores["other_sim"].append(wrong.similarity)
-            signals = ModelSignals(relevance=own, chatter=bank.match(vector, article_vecs[i]))
+            signals = ModelSignals(
+                relevance=own, chatter=bank.match(vector, article_vecs[i]), embedding=vector, passage_vectors=article_vecs[i]
+            )
             scores["chatter"].append(chatter_topic(signals, policy) is not None)
+            comment = Candidate(text, thread["title"], thread["body"], article_id=i, site_articles=site)
+            scores["other_article"].append(other_article(comment, signals, policy) is not None)
     label = np.array(scores["label"])
     own_p, other_p = np.array(scores["own_p"]), np.array(scores["other_p"])
     own_sim, other_sim = np.array(scores["own_sim"]), np.array(scores["other_sim"])
     chatter = np.array(scores["chatter"], dtype=bool)
+    elsewhere = np.array(scores["other_article"], dtype=bool)
+    # What the policy holds as off-topic from the models' word: a low score (not for the shortest
+    # comments, like the phase), chatter, or another question.
+    short = np.array([len(c.split()) < policy.relevance_min_words for t in threads for c in t["comments"]], dtype=bool)
+    before = ((own_p < float(policy.relevance_hold)) & ~short) | chatter
+    after = before | elsewhere
     hold = float(model.recommended_thresholds["hold"])
     pair_y = np.concatenate([np.ones(len(own_p)), np.zeros(len(other_p))])
     return {
@@ -117,6 +134,12 @@ def evaluate(data_dir: Path, seed: int = 0) -> dict:
         "other_question_held_share": round(float(np.mean(other_p < hold)), 4),
         "on_topic_chatter_share": round(float(np.mean(chatter[label == 1])), 4),
         "off_topic_chatter_share": round(float(np.mean(chatter[label == 0])), 4),
+        "on_topic_other_article_share": round(float(np.mean(elsewhere[label == 1])), 4),
+        "off_topic_other_article_share": round(float(np.mean(elsewhere[label == 0])), 4),
+        "on_topic_held_without_other_articles": round(float(np.mean(before[label == 1])), 4),
+        "off_topic_held_without_other_articles": round(float(np.mean(before[label == 0])), 4),
+        "on_topic_held_with_other_articles": round(float(np.mean(after[label == 1])), 4),
+        "off_topic_held_with_other_articles": round(float(np.mean(after[label == 0])), 4),
     }
 
 
@@ -145,6 +168,14 @@ def markdown(results: dict) -> str:
             f"{r['on_topic_chatter_share']:.1%} of on-topic comments, {r['off_topic_chatter_share']:.1%} of off-topic ones. "
             "Forum answers that name shops, beaches or the weather to answer a question about them are the "
             "on-topic comments it catches.",
+            "",
+            f"Held as being about another question (the questions around it standing for the site's other recent "
+            f"articles): {r['on_topic_other_article_share']:.1%} of on-topic comments, "
+            f"{r['off_topic_other_article_share']:.1%} of off-topic ones. Held as off-topic by the policy in all "
+            f"(a low score, chatter or another question): {r['on_topic_held_with_other_articles']:.1%} of on-topic "
+            f"comments and {r['off_topic_held_with_other_articles']:.1%} of off-topic ones, against "
+            f"{r['on_topic_held_without_other_articles']:.1%} and {r['off_topic_held_without_other_articles']:.1%} "
+            "without the other questions.",
             "",
         ]
     )

@@ -184,8 +184,11 @@ def load_offtopic(path: Path = OFFTOPIC_FILE, articles: dict[str, dict] | None =
 
 
 def judge(cases: list[SuiteCase], articles: dict[str, dict], scorer, description: str = "suite") -> list[Judged]:
-    """Each case through the full policy, in order, with a progress bar on stderr."""
+    """Each case through the full policy, in order, with a progress bar on stderr. The suite's
+    articles stand for one site: a comment is also compared with the others."""
     scorer.models.load()
+    if len(articles) > 1 and hasattr(scorer, "use_site_articles") and hasattr(scorer.models, "article_passages"):
+        scorer.use_site_articles([(article["title"], article["body"]) for article in articles.values()])
     judged = []
     for case in tqdm(cases, desc=description, unit="comment", file=sys.stderr):
         article = articles[case.article]

@@ -197,6 +197,14 @@ class Policy(BaseModel):
     # as off-topic on the models' word.
     chatter_min_similarity: Threshold = 0.38
     chatter_margin: Threshold = 0.05
+    # Another article of the same site (the football signing under the tram story): held when the
+    # comment fits one of its passages at least this well, by this margin better than its own
+    # article (or the comment answered), and its relevance to its own is below the ceiling.
+    # Set on SemEval-2016 (docs/evaluation): a forum's questions are close to one another, so
+    # only clear cases are held.
+    other_article_min_similarity: Threshold = 0.6
+    other_article_margin: Threshold = 0.2
+    other_article_max_relevance: Threshold = 0.35
     # Regular expressions (RE2) for a comment that says it is off-topic ("Unrelated, but…"): held.
     off_topic_markers: list[Pattern] = Field(default_factory=_default_off_topic_markers, max_length=500)
     spam_hold: Threshold = 0.5

@@ -39,6 +39,7 @@ _KINDS = (
     ReasonKind("sexual_harassment", N_("Possible sexual harassment"), ABUSIVE),
     ReasonKind("disability_mockery", N_("Possible mockery of disability"), ABUSIVE),
     ReasonKind("off_topic", N_("Possibly off-topic"), OFF_TOPIC, nudgeable=True),
+    ReasonKind("other_article", N_("About another article"), OFF_TOPIC, nudgeable=True),
     ReasonKind("blocked_domain", N_("Link to a blocked site"), SPAM, highlighted=True),
     ReasonKind("too_many_links", N_("Too many links"), SPAM, highlighted=True),
     ReasonKind("contains_link", N_("Contains a link"), SPAM, highlighted=True),

@@ -29,6 +29,7 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import replace
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Connection, Listener
 from multiprocessing.reduction import ForkingPickler
@@ -172,6 +173,9 @@ class RemoteModels:
         return self._versions
 
     def signals(self, candidate: Candidate) -> ModelSignals:
+        if candidate.site_articles is not None:
+            # Megabytes the models never read: the rules compare with them in this process.
+            candidate = replace(candidate, site_articles=None)
         try:
             return self.call("signals", candidate, wait_s=self.timeout_s + ANSWER_GRACE_S)
         except ModerationUnavailable as error:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO
 
+from commentdesk.moderation.models.site_articles import SiteArticle, SiteArticles
 from commentdesk.moderation.pipeline import ModerationModels, Pipeline
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, Candidate, Decision
@@ -35,10 +36,30 @@ class Scorer:
         self.policy = policy or Policy()
         self._passages: OrderedDict[str, tuple] = OrderedDict()
         self._passages_lock = threading.Lock()  # score runs lines in several threads
+        self.site_articles: SiteArticles | None = None
+        self._site_article_ids: dict[str, int] = {}
+
+    def use_site_articles(self, articles: list[tuple[str, str]]) -> None:
+        """Judge comments as if these (title, body) articles were one site's: each comment is also
+        compared with the others (see moderation.models.site_articles). Embeds them once, here."""
+        self.models.load()
+        banked = []
+        for index, (title, body) in enumerate(articles):
+            passages, vectors = self.models.article_passages(title, body)
+            self._site_article_ids[_article_key(title, body)] = index
+            banked.append(SiteArticle(index, title, passages, vectors))
+        self.site_articles = SiteArticles(banked)
 
     def decide(self, title: str, body: str, text: str, parent: str | None) -> Decision:
-        candidate = Candidate(text=text, article_title=title, article_body=body, parent_text=parent)
-        key = hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
+        key = _article_key(title, body)
+        candidate = Candidate(
+            text=text,
+            article_title=title,
+            article_body=body,
+            parent_text=parent,
+            article_id=self._site_article_ids.get(key),
+            site_articles=self.site_articles,
+        )
         with self._passages_lock:
             cached = self._passages.get(key)
             if cached is not None:
@@ -85,6 +106,10 @@ class Scorer:
                 "spam": 0.0,
                 "reasons": [{"code": "invalid_input", "message": str(error)}],
             }
+
+
+def _article_key(title: str, body: str) -> str:
+    return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
 
 
 def parse_record(record: object) -> tuple[str, str, str, str | None]:

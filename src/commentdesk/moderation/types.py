@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the models import this module's types
     from commentdesk.moderation.models.chatter import ChatterMatch
     from commentdesk.moderation.models.harm import HarmScore
     from commentdesk.moderation.models.relevance import RelevanceScore
+    from commentdesk.moderation.models.site_articles import SiteArticles
 
 PUBLISH = "publish"
 HOLD = "hold"
@@ -142,6 +143,10 @@ class Candidate:
     passages: list[str] | None = None
     passage_vectors: np.ndarray | None = None
     posted_at: datetime | None = None
+    # The site's other recent articles, for the rules only (the models never read them, and they
+    # are not sent to the moderation process); `article_id` tells the bank which one is this one.
+    article_id: int | None = None
+    site_articles: SiteArticles | None = None
 
 
 @dataclass

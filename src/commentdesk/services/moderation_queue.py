@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import Candidate, ModelSignals
-from commentdesk.services import events
+from commentdesk.services import events, site_articles
 from commentdesk.services.background import BackgroundLoop, retry_delay_s
 from commentdesk.services.posting import candidate_from, decided_fields, settle
 from commentdesk.store import articles, comments
@@ -192,6 +192,8 @@ class ModerationQueue(BackgroundLoop):
             cached = repo.cached_passages(session, article, embedder_version) if embedder_version else None
             if cached:
                 candidate.passages, candidate.passage_vectors = cached
+            candidate.article_id = article.id
+            candidate.site_articles = site_articles.other_articles(session, article, embedder_version)
             session.commit()  # nothing is held while the models run
 
         with self._lock:
@@ -230,7 +232,7 @@ class ModerationQueue(BackgroundLoop):
                 events.record_status(session, comment, CommentStatus.CHECKING, actor="system")
                 report_store.record_nudge_outcome(session, comment.id, new_status)
                 if not cached and decision.passages is not None and decision.passage_vectors is not None and embedder_version:
-                    repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
+                    site_articles.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
             session.commit()
 
     def _try_later(self, job_id: int, attempts: int, error: str) -> None:

@@ -27,7 +27,7 @@ from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, PUBLISH, REJECT, Candidate, CommenterHistory, Decision, Reason, RecentActivity
 from commentdesk.render import render_comment
-from commentdesk.services import events, identity
+from commentdesk.services import events, identity, site_articles
 from commentdesk.store import commenters, comments, flood, guest_bans
 from commentdesk.store import reports as report_store
 from commentdesk.store import repository as repo
@@ -304,7 +304,7 @@ class CommentPoster:
             and decision.passage_vectors is not None
             and embedder_version
         ):
-            repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
+            site_articles.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
         repo.add_comment(
             session, comment, actor_reasons=comment.reasons, scores=comment.scores, model_versions=comment.model_versions
         )
@@ -345,8 +345,8 @@ class CommentPoster:
             candidate.passages, candidate.passage_vectors = cached
         return candidate, cached, embedder_version
 
-    @staticmethod
     def _with_context(
+        self,
         session: Session,
         candidate: Candidate,
         article: Article,
@@ -370,7 +370,14 @@ class CommentPoster:
         recent = RecentActivity(
             posts.by_commenter, posts.by_address, activity.same_text_by_commenter, activity.recent_fingerprints
         )
-        return replace(candidate, history=history, recent=recent)
+        embedder_version = self.pipeline.models.versions.get("embedder", "")
+        return replace(
+            candidate,
+            history=history,
+            recent=recent,
+            article_id=article.id,
+            site_articles=site_articles.other_articles(session, article, embedder_version),
+        )
 
     def recheck(self, session: Session, comment: Comment, text: str, client_address: str | None = None) -> tuple[str, Decision]:
         """Moderate an edited text exactly as a new comment is moderated (same limits, bans, flood
@@ -405,7 +412,7 @@ class CommentPoster:
         decision, _running = self._decide(check, candidate, policy, False, defer_when_busy=False)
         assert decision is not None  # waited for however long the models took
         if not cached and decision.passages is not None and decision.passage_vectors is not None and embedder_version:
-            repo.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
+            site_articles.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
         return body, decision
 
     def _check_notify(self, email: str | None) -> None:

@@ -86,6 +86,33 @@ def store_passages(session: Session, article: Article, model_version: str, passa
     )
 
 
+def recent_passage_keys(session: Session, site_id: int, model_version: str, limit: int) -> list[tuple[int, str]]:
+    """(article id, content hash) of the site's most recent articles whose passages are stored
+    for this model, newest first: what the bank of the site's articles is built from."""
+    rows = session.execute(
+        select(ArticlePassages.article_id, ArticlePassages.content_hash)
+        .join(Article, Article.id == ArticlePassages.article_id)
+        .where(Article.site_id == site_id, ArticlePassages.model_version == model_version)
+        .order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+        .limit(limit)
+    ).all()
+    return [(article_id, content_hash) for article_id, content_hash in rows]
+
+
+def stored_passages(session: Session, article_ids: list[int], model_version: str) -> dict[int, tuple[str, list[str], np.ndarray]]:
+    """The title, passages and passage vectors stored for each of these articles."""
+    rows = session.execute(
+        select(ArticlePassages.article_id, Article.title, ArticlePassages.passages, ArticlePassages.vectors)
+        .join(Article, Article.id == ArticlePassages.article_id)
+        .where(ArticlePassages.article_id.in_(article_ids), ArticlePassages.model_version == model_version)
+    ).all()
+    return {
+        article_id: (title, list(passages), np.frombuffer(vectors, dtype=np.float32).reshape(len(passages), -1))
+        for article_id, title, passages, vectors in rows
+        if passages
+    }
+
+
 # Built once, run on the event loop by services/read_cache.py: an article's and its site's revisions.
 REVISIONS = (
     select(Article.revision, Site.revision).join(Site, Site.id == Article.site_id).where(Article.id == bindparam("article_id"))

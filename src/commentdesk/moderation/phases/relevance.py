@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from commentdesk.i18n import N_
+from commentdesk.moderation.models.site_articles import OtherArticleMatch
 from commentdesk.moderation.normalize import normalise
 from commentdesk.moderation.patterns import compile_patterns
 from commentdesk.moderation.policy import Policy
@@ -54,6 +55,29 @@ def chatter_topic(signals: ModelSignals, policy: Policy):
     return None
 
 
+def other_article(candidate: Candidate, signals: ModelSignals, policy: Policy) -> OtherArticleMatch | None:
+    """The site's other article the comment is about instead, or None.
+
+    Only a comment of some length (a short reaction is about what it answers), whose relevance to
+    its own article is low, that fits one of the other article's passages clearly and clearly
+    better than its own article or the comment it answers, and better than a plain reaction."""
+    score, bank = signals.relevance, candidate.site_articles
+    if score is None or bank is None or signals.embedding is None or not len(bank):
+        return None
+    if policy.relevance_hold <= 0 and policy.relevance_reject is None:
+        return None  # no off-topic holds on the models' word (see chatter_topic)
+    if word_count(candidate.text) < policy.relevance_min_words or score.probability >= policy.other_article_max_relevance:
+        return None
+    match = bank.closest(signals.embedding, candidate.article_id, signals.passage_vectors)
+    if match is None or match.similarity < policy.other_article_min_similarity:
+        return None
+    if round(match.similarity - float(score.similarity), 9) < policy.other_article_margin:
+        return None
+    if signals.chatter is not None and match.similarity <= signals.chatter.reaction_similarity:
+        return None
+    return match
+
+
 def check(candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseResult:
     score = signals.relevance
     if score is None:
@@ -69,6 +93,23 @@ def check(candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseR
         result.decision = HOLD
         result.reasons = [
             Reason("off_topic", N_("It says itself that it is off-topic (“%(words)s”)."), [declared], params={"words": declared})
+        ]
+        return result
+    # The site's own article is the more telling name: football talk under the tram story that is
+    # about the club's new signing, which the site also reported.
+    elsewhere = other_article(candidate, signals, policy)
+    if elsewhere is not None:
+        result.scores["other_article"] = round(elsewhere.similarity, 4)
+        result.scores["relevance"] = round(min(probability, 1.0 - elsewhere.similarity), 4)
+        result.decision = HOLD
+        result.reasons = [
+            Reason(
+                "other_article",
+                N_("It looks like it is about another article, “%(title)s”, not %(subject)s."),
+                [elsewhere.closest],
+                detail=f"closest passage {elsewhere.similarity:.2f}, own {float(score.similarity):.2f}",
+                params={"title": elsewhere.title, "subject": against},
+            )
         ]
         return result
     if chatter is not None:
