@@ -42,7 +42,7 @@ def make_engine(url: str, connections: int = 10) -> Engine:
         in_memory = url in ("sqlite://", "sqlite:///:memory:") or ":memory:" in url
         if url.startswith("sqlite:///") and not in_memory:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}
+        connect_args: dict[str, Any] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}
         if not in_memory:
             # Writers wait for their turn in arrival order (store/writer_turns.py), not in SQLite's
             # busy handler, where one that has waited long keeps losing to newcomers.
