@@ -216,6 +216,12 @@ def test_the_transfer_report_reads_as_a_table():
         "other_question_held_share": 0.625,
         "on_topic_chatter_share": 0.01,
         "off_topic_chatter_share": 0.25,
+        "on_topic_other_article_share": 0.02,
+        "off_topic_other_article_share": 0.125,
+        "on_topic_held_without_other_articles": 0.06,
+        "off_topic_held_without_other_articles": 0.5,
+        "on_topic_held_with_other_articles": 0.07,
+        "off_topic_held_with_other_articles": 0.625,
     }
     text = relevance_transfer.markdown(results)
     assert text.startswith("# Relevance on SemEval-2016 (never trained on)")
@@ -224,6 +230,8 @@ def test_the_transfer_report_reads_as_a_table():
     assert "| own question vs another question | 0.900 | 0.850 |" in text
     assert "5.0% of on-topic comments, 50.0% of off-topic ones, 62.5% of comments placed under another question." in text
     assert "(the default policy): 1.0% of on-topic comments, 25.0% of off-topic ones." in text
+    assert "recent articles): 2.0% of on-topic comments, 12.5% of off-topic ones." in text
+    assert "7.0% of on-topic comments and 62.5% of off-topic ones, against 6.0% and 50.0% without" in text
 
 
 def test_the_transfer_command_refuses_a_folder_without_the_2016_set(tmp_path, capsys):
@@ -247,6 +255,12 @@ def test_the_transfer_command_writes_its_json_and_markdown(tmp_path, monkeypatch
         "other_question_held_share": 1.0,
         "on_topic_chatter_share": 0.0,
         "off_topic_chatter_share": 0.0,
+        "on_topic_other_article_share": 0.0,
+        "off_topic_other_article_share": 0.0,
+        "on_topic_held_without_other_articles": 0.0,
+        "off_topic_held_without_other_articles": 1.0,
+        "on_topic_held_with_other_articles": 0.0,
+        "off_topic_held_with_other_articles": 1.0,
     }
     monkeypatch.setattr(relevance_transfer, "evaluate", lambda data_dir: results)
     assert relevance_transfer.main(["--data-dir", str(DATA), "--out", str(tmp_path / "o")]) == 0
