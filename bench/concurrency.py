@@ -283,18 +283,33 @@ def report(scenario: str, concurrency: int, tally: Tally, elapsed: float, cpu: d
 
 
 # services/posting.PostTiming's debug line.
-PHASES = re.compile(r"post phases ms: flood count ([\d.]+), models ([\d.]+), store ([\d.]+), all ([\d.]+)")
+# On SQLite the storing's wait for the write lock and its hold of it (first write to commit) too.
+PHASES = re.compile(
+    r"post phases ms: flood count ([\d.]+), models ([\d.]+), store ([\d.]+)"
+    r"(?: \(lock wait ([\d.]+), lock held ([\d.]+)\))?, all ([\d.]+)"
+)
 
 
 def report_phases(log_lines: list[str], tally: Tally) -> None:
     """Percentiles of each phase of the posts (server side) and of the whole request (client side)."""
-    found = [tuple(float(value) for value in match.groups()) for line in log_lines if (match := PHASES.search(line))]
-    if not found:
+    matches = [match for line in log_lines if (match := PHASES.search(line))]
+    if not matches:
         return
     print(" " * 14 + f"{'phase (ms)':<28} {'mean':>7} {'p50':>7} {'p90':>7} {'p99':>7} {'max':>7}", flush=True)
-    columns = zip(*found, strict=True)
-    names = ("flood count (write lock)", "models (their turn)", "store (write lock)", "post, server side")
-    for name, values in [*zip(names, columns, strict=True), ("request, client side", tally.latencies)]:
+    names = (
+        "flood count (write lock)",
+        "models (their turn)",
+        "store (write lock)",
+        "  store: lock wait",
+        "  store: lock held",
+        "post, server side",
+    )
+    phases = []
+    for number, name in enumerate(names, 1):
+        values = [float(match.group(number)) for match in matches if match.group(number) is not None]
+        if values:  # no lock figures on PostgreSQL
+            phases.append((name, values))
+    for name, values in [*phases, ("request, client side", tally.latencies)]:
         ordered = sorted(values)
         print(
             " " * 14

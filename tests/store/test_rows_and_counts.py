@@ -24,6 +24,7 @@ from commentdesk.store import (
     webhooks,
 )
 from commentdesk.store import repository as repo
+from commentdesk.store.inserts import insert_all_loaded
 from commentdesk.store.models import (
     Article,
     Comment,
@@ -416,3 +417,20 @@ def test_times_are_stored_as_moments_and_read_back_in_utc(sessions, site, given)
             )
             == comment_id
         )
+
+
+def test_rows_inserted_together_each_get_their_own_id_and_read_back_as_stored(sessions, site):
+    with sessions() as session:
+        rows = [
+            DomainEvent(event_id=f"event-{number}", kind="comment.created", site_id=site.id, payload={"n": number})
+            for number in range(3)
+        ]
+        insert_all_loaded(session, rows, key="event_id")
+        # Every column is readable without a query, the ids included.
+        assert [row.payload["n"] for row in rows] == [0, 1, 2]
+        assert len({row.id for row in rows}) == 3
+        session.commit()
+    with sessions() as session:
+        stored = {event.id: event.event_id for event in session.scalars(select(DomainEvent))}
+    assert stored == {row.id: row.event_id for row in rows}
+    assert insert_all_loaded(session, [], key="event_id") == []

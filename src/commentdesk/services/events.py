@@ -132,8 +132,9 @@ def _record_all(
     for kind, actor, details in wanted:
         event = DomainEvent(event_id=str(uuid.uuid4()), kind=kind, site_id=site.id, created_at=utcnow())
         event.payload = _payload(event, site, article, comment, actor, details)
-        # Written now: its id is what its deliveries and listeners use.
-        recorded.append(inserts.insert_loaded(session, event))
+        recorded.append(event)
+    # Written now, together: their ids are what their deliveries and listeners use.
+    inserts.insert_all_loaded(session, recorded, key="event_id")
     endpoints = webhooks.active_endpoints(session, site.id)
     deliveries = 0
     for event in recorded:

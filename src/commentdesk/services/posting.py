@@ -28,7 +28,7 @@ from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, PUBLISH, REJECT, Candidate, CommenterHistory, Decision, Reason, RecentActivity
 from commentdesk.render import render_comment
 from commentdesk.services import events, identity, site_articles
-from commentdesk.store import commenters, comments, flood, guest_bans
+from commentdesk.store import commenters, comments, db, flood, guest_bans
 from commentdesk.store import reports as report_store
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment, Commenter, CommentStatus, Nudge, utcnow
@@ -317,13 +317,14 @@ class CommentPoster:
             # An unknown or reused token only loses the statistic, never the comment.
             answered.comment_id, answered.outcome, answered.resolved_at = comment.id, comment.status, utcnow()
             answered.edited = not sent_unchanged
+        turn = timing.writer_turn(session)
         try:
             session.commit()
         except Exception:
             if decision is None:
                 self.queue.forget(comment.id)
             raise
-        timing.stored()
+        timing.stored(turn)
         if decision is None:
             self.queue.wake()
         return Posted(comment, decision, edit_token)
@@ -472,7 +473,8 @@ class CommentPoster:
 class PostTiming:
     """Where a post's time went, logged at debug level (`--log-level debug`): the flood count
     and the storing each wait for SQLite's write lock, the models for their turn, so a slow post
-    shows which one kept it."""
+    shows which one kept it. On SQLite the storing also shows its wait for the write lock and how
+    long it held it (first write to commit returned): what one post takes from every other."""
 
     def __init__(self, began: float) -> None:
         self.began, self.mark = began, time.perf_counter()
@@ -492,14 +494,24 @@ class PostTiming:
     def models_answered(self) -> None:
         self.models_ms = self._since_mark()
 
-    def stored(self) -> None:
+    @staticmethod
+    def writer_turn(session: Session) -> tuple[float, float] | None:
+        """The store transaction's writer turn, read before its commit gives it back."""
+        return db.writer_turn(session) if log.isEnabledFor(logging.DEBUG) else None
+
+    def stored(self, turn: tuple[float, float] | None = None) -> None:
         if log.isEnabledFor(logging.DEBUG):
             store_ms = self._since_mark()
+            lock = ""
+            if turn is not None:
+                wait_s, taken_at = turn
+                lock = f" (lock wait {wait_s * 1000:.1f}, lock held {(self.mark - taken_at) * 1000:.1f})"
             log.debug(
-                "post phases ms: flood count %.1f, models %.1f, store %.1f, all %.1f",
+                "post phases ms: flood count %.1f, models %.1f, store %.1f%s, all %.1f",
                 self.flood_ms,
                 self.models_ms,
                 store_ms,
+                lock,
                 (self.mark - self.began) * 1000,
             )
 

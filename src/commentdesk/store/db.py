@@ -72,6 +72,15 @@ def _take_turns(turns: WriterTurns, dbapi_connection, _record) -> None:
     dbapi_connection.turn_timeout_s = SQLITE_BUSY_TIMEOUT_S
 
 
+def writer_turn(session: Session) -> tuple[float, float] | None:
+    """On SQLite, (seconds the open transaction waited for its writer turn, time.perf_counter
+    when it took it), for timing; None on PostgreSQL or before the transaction's first write."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    driver = session.connection().connection.driver_connection
+    return driver.held_turn() if isinstance(driver, TurnTakingConnection) else None
+
+
 def relax_durability(connection: Connection) -> None:
     """Let this transaction's commit return before its rows reach the disk. Only for rows a
     crash may lose (the flood marks of the last moments); the rows stay atomic and in order,

@@ -26,13 +26,38 @@ def insert_loaded(session: Session, row: Row) -> Row:
     values = column_values(table, row)
     if table.name not in _INSERTS:
         _INSERTS[table.name] = insert(table).returning(table.c.id)
-    row_id = session.execute(_INSERTS[table.name], values).scalar_one()
+    _loaded(session, row, values, session.execute(_INSERTS[table.name], values).scalar_one())
+    return row
+
+
+def insert_all_loaded(session: Session, rows: list[Row], key: str) -> list[Row]:
+    """INSERT `rows` (new, of one table, never added to a session) in one statement; they join
+    the session with their ids, matched to them by the unique column `key`. One statement, not
+    one per row: on SQLite the write lock is held while they run, and each statement lets the
+    process's other threads in before the next."""
+    if not rows:
+        return rows
+    table = cast(Table, rows[0].__table__)
+    values = [column_values(table, row) for row in rows]
+    statement = _INSERTS_ALL.get((table.name, key))
+    if statement is None:
+        # The rows' order in RETURNING is not promised: each id comes back with its key.
+        statement = _INSERTS_ALL[table.name, key] = insert(table).returning(table.c.id, table.c[key])
+    ids = {row_key: row_id for row_id, row_key in session.execute(statement, values).all()}
+    for row, row_values in zip(rows, values, strict=True):
+        _loaded(session, row, row_values, ids[row_values[key]])
+    return rows
+
+
+_INSERTS_ALL: dict[tuple[str, str], Insert] = {}
+
+
+def _loaded(session: Session, row: Base, values: dict[str, Any], row_id: int) -> None:
     # Straight into the object's state, which make_transient_to_detached then takes as loaded: no
     # attribute events for values that are already stored.
     row.__dict__.update(values, id=row_id)
     make_transient_to_detached(row)
     session.add(row)
-    return row
 
 
 def column_values(table: Table, row: Base) -> dict[str, Any]:

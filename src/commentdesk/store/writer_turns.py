@@ -22,6 +22,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections import deque
 
 # First words of the statements that take SQLite's write lock (the driver opens its implicit
@@ -137,6 +138,10 @@ class TurnTakingConnection(sqlite3.Connection):
     writer_turns: WriterTurns | None = None
     turn_timeout_s: float = 10.0
     _holds_turn = False
+    # The current (or last) write transaction's turn, for the debug timing of posts: how long its
+    # first write waited for the turn, and when (time.perf_counter) it got it.
+    turn_wait_s = 0.0
+    turn_taken_at = 0.0
 
     def cursor(self, factory=None):
         return super().cursor(factory or TurnTakingCursor)
@@ -150,8 +155,16 @@ class TurnTakingConnection(sqlite3.Connection):
 
     def before_statement(self, sql: str) -> None:
         if not self._holds_turn and self.writer_turns is not None and sql.lstrip()[:7].upper().startswith(_WRITING):
+            asked = time.perf_counter()
             self.writer_turns.take(self.turn_timeout_s)
+            self.turn_taken_at = time.perf_counter()
+            self.turn_wait_s = self.turn_taken_at - asked
             self._holds_turn = True
+
+    def held_turn(self) -> tuple[float, float] | None:
+        """(seconds waited for the turn, time.perf_counter when taken) of the open write
+        transaction; None when it holds no turn (nothing written yet)."""
+        return (self.turn_wait_s, self.turn_taken_at) if self._holds_turn else None
 
     def after_statement(self) -> None:
         """A statement that leaves no transaction open (autocommit, or one that failed to begin)
