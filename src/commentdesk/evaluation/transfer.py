@@ -36,7 +36,7 @@ FOLD_SETS = (
     "olid",
     "davidson",
 )
-FOLD_CAP = 1500
+FOLD_CAP = 1000
 
 
 def capped(part: Part, cap: int) -> Part:
