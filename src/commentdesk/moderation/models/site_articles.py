@@ -46,11 +46,6 @@ class OtherArticleMatch:
     closest: str  # that passage
 
 
-def _unit_rows(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms > 0, norms, 1.0)
-
-
 def centroid(vectors: np.ndarray) -> np.ndarray:
     """The article's direction: the unit mean of its passage vectors."""
     mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
@@ -76,9 +71,8 @@ class SiteArticles:
         width = blocks[0].shape[1] if blocks else 0
         self._vectors = np.concatenate(blocks) if blocks else np.zeros((0, width), dtype=np.float32)
         self._owners = np.asarray(owners, dtype=np.int64)
-        self._centroids = (
-            _unit_rows(np.stack([centroid(block) for block in blocks])) if blocks else np.zeros((0, width), np.float32)
-        )
+        # Unit rows already (centroid), so one product gives their cosines with another centroid.
+        self._centroids = np.stack([centroid(block) for block in blocks]) if blocks else np.zeros((0, width), np.float32)
 
     def __len__(self) -> int:
         return len(self.keys)

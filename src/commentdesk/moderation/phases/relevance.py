@@ -78,6 +78,15 @@ def other_article(candidate: Candidate, signals: ModelSignals, policy: Policy) -
     return match
 
 
+def _held_as_about(result: PhaseResult, similarity: float, reason: Reason) -> PhaseResult:
+    """Held because the comment fits something else (another article, a chatter subject) this
+    closely: its relevance is capped by that fit."""
+    result.scores["relevance"] = round(min(result.scores["relevance"], 1.0 - similarity), 4)
+    result.decision = HOLD
+    result.reasons = [reason]
+    return result
+
+
 def check(candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseResult:
     score = signals.relevance
     if score is None:
@@ -100,31 +109,29 @@ def check(candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseR
     elsewhere = other_article(candidate, signals, policy)
     if elsewhere is not None:
         result.scores["other_article"] = round(elsewhere.similarity, 4)
-        result.scores["relevance"] = round(min(probability, 1.0 - elsewhere.similarity), 4)
-        result.decision = HOLD
-        result.reasons = [
+        return _held_as_about(
+            result,
+            elsewhere.similarity,
             Reason(
                 "other_article",
                 N_("It looks like it is about another article, “%(title)s”, not %(subject)s."),
                 [elsewhere.closest],
                 detail=f"closest passage {elsewhere.similarity:.2f}, own {float(score.similarity):.2f}",
                 params={"title": elsewhere.title, "subject": against},
-            )
-        ]
-        return result
+            ),
+        )
     if chatter is not None:
         # Even a short comment ("First!", "Happy birthday Ali") is chatter when it matches this well.
-        result.scores["relevance"] = round(min(probability, 1.0 - chatter.similarity), 4)
-        result.decision = HOLD
-        result.reasons = [
+        return _held_as_about(
+            result,
+            chatter.similarity,
             Reason(
                 "off_topic",
                 N_("It looks like it is about %(topic)s, not %(subject)s."),
                 [chatter.closest],
                 params={"topic": chatter.words, "subject": against},
-            )
-        ]
-        return result
+            ),
+        )
     if word_count(candidate.text) < policy.relevance_min_words:
         return result  # "Well said." is a fine reaction, not an off-topic comment
     evidence = [score.closest_passage] if score.closest_passage else []
