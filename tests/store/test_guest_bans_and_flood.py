@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 
 from commentdesk.services.sites import create_site
 from commentdesk.store import flood, guest_bans
@@ -12,6 +12,12 @@ from commentdesk.store import repository as repo
 from commentdesk.store.db import make_engine, session_factory
 from commentdesk.store.models import FloodMark, GuestBan, utcnow
 from db_fixtures import add_article, add_comment
+
+
+def _marks(session, *conditions) -> int:
+    """Flood marks stored, wherever the database keeps them (a file of their own on SQLite)."""
+    with flood.marks_engine(session.get_bind().engine).connect() as connection:
+        return connection.scalar(select(func.count()).select_from(FloodMark).where(*conditions))
 
 
 def _guest_with_comments(session, site, keys):
@@ -88,7 +94,7 @@ def test_an_address_at_its_limit_is_refused_and_the_refusal_is_not_counted(sessi
         assert not flood.count_post(session, site.id, "ana", "net-1", refuse_at=3).refused
     refused = flood.count_post(session, site.id, "ben", "net-1", refuse_at=3)
     assert refused.refused and refused.by_address == 3
-    assert session.scalar(select(func.count()).select_from(FloodMark)) == 6  # 3 posts x (commenter, address)
+    assert _marks(session) == 6  # 3 posts x (commenter, address)
     assert not flood.count_post(session, site.id, "ana", "net-2", refuse_at=3).refused
 
 
@@ -100,11 +106,11 @@ def test_a_post_without_an_address_counts_for_the_commenter_only(session, site):
 
 def test_marks_older_than_a_minute_count_no_more_and_are_pruned(session, site):
     old = utcnow() - timedelta(minutes=5)
-    session.add_all([FloodMark(site_id=site.id, kind=flood.ADDRESS, key_hash="net-1", created_at=old) for _ in range(4)])
-    session.commit()
+    with flood.marks_engine(session.get_bind().engine).begin() as connection:
+        connection.execute(insert(FloodMark), [dict(site_id=site.id, kind=flood.ADDRESS, key_hash="net-1", created_at=old)] * 4)
     counts = flood.count_post(session, site.id, "ana", "net-1", refuse_at=2)
     assert not counts.refused and counts.by_address == 0
-    assert session.scalar(select(func.count()).select_from(FloodMark).where(FloodMark.created_at < utcnow() - flood.WINDOW)) == 0
+    assert _marks(session, FloodMark.created_at < utcnow() - flood.WINDOW) == 0
 
 
 def test_counts_are_per_site(session, site):
@@ -116,19 +122,39 @@ def test_counts_are_per_site(session, site):
 
 
 def test_the_counts_commit_leaves_the_connection_durable_for_the_next_transaction(database_url, site):
-    # One connection: the count's own transaction and the next one share it.
+    # One connection per pool: the count's own transaction and the next one on its database share it.
     engine = make_engine(database_url, connections=1)
+    marks = flood.marks_engine(engine)
     try:
         with session_factory(engine)() as session:
             durable = "PRAGMA synchronous" if engine.dialect.name == "sqlite" else "SHOW synchronous_commit"
-            before = session.execute(text(durable)).scalar()
+            with marks.connect() as connection:
+                before = connection.execute(text(durable)).scalar()
             session.commit()
             assert not flood.count_post(session, site.id, "ana", "net-1", refuse_at=1).refused
             assert flood.count_post(session, site.id, "ben", "net-1", refuse_at=1).refused
-            assert session.execute(text(durable)).scalar() == before
-            assert session.scalar(select(func.count()).select_from(FloodMark)) == 2
+            with marks.connect() as connection:
+                assert connection.execute(text(durable)).scalar() == before
+            assert _marks(session) == 2
     finally:
         engine.dispose()
+        marks.dispose()
+
+
+def test_on_sqlite_the_marks_have_a_file_of_their_own_so_a_post_takes_the_write_lock_once(database_url, site, session):
+    engine = session.get_bind().engine
+    marks = flood.marks_engine(engine)
+    assert flood.marks_engine(engine) is marks  # made once per engine
+    if engine.dialect.name == "postgresql":
+        assert marks is engine
+        return
+    assert marks.url.database == engine.url.database + flood.MARKS_FILE_SUFFIX
+    # A transaction holding the comments' write lock does not stop a post from being counted.
+    with engine.connect() as writer, writer.begin():
+        writer.execute(text("UPDATE sites SET name = name"))
+        assert not flood.count_post(session, site.id, "ana", "net-1", refuse_at=5).refused
+    assert session.scalar(select(func.count()).select_from(FloodMark)) == 0  # the main table stays empty
+    assert _marks(session) == 2
 
 
 def test_lock_ids_are_stable_signed_64_bit_and_distinct_per_key():

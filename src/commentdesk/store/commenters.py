@@ -148,9 +148,13 @@ _OTHERS_FINGERPRINTS = (
 def recent_activity(session: Session, site_id: int, commenter_id: int, text: str, window_minutes: int) -> Activity:
     window_start = utcnow() - timedelta(minutes=window_minutes)
     same_text = session.scalar(_SAME_TEXT, {"commenter_id": commenter_id, "since": window_start, "text": text}) is not None
-    fingerprints = session.scalars(
-        _OTHERS_FINGERPRINTS, {"site_id": site_id, "since": window_start, "commenter_id": commenter_id}
-    ).all()
+    # Core, not ORM, execution: the ORM's row loading cost ~2 ms for the 500 integers of a busy site.
+    fingerprints = (
+        session.connection()
+        .execute(_OTHERS_FINGERPRINTS, {"site_id": site_id, "since": window_start, "commenter_id": commenter_id})
+        .scalars()
+        .all()
+    )
     return Activity(same_text, [fingerprint for fingerprint in fingerprints if fingerprint is not None])
 
 

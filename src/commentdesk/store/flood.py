@@ -9,25 +9,34 @@ the transaction writes first, so it holds that lock before it counts.
 The transaction is separate from the one that stores the comment, so the lock lasts a few
 milliseconds, not the whole moderation. Call it before the posting session writes anything
 (on SQLite a session holding the write lock would wait for this one, which waits for it).
+
+On SQLite the marks live in a database file of their own beside the main one (`<database>-flood`),
+with a write lock of its own: a post then takes the comments' single write lock once, to store
+the comment, instead of twice. At 64 concurrent posters that lock was the limit. The file holds a
+minute of marks and may be deleted while no server runs. PostgreSQL keeps them in `flood_marks`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, delete, func, insert, select, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateIndex, CreateTable
 
-from commentdesk.store.db import relax_durability
+from commentdesk.store.db import make_engine, relax_durability
 from commentdesk.store.models import FloodMark, utcnow
 
 WINDOW = timedelta(minutes=1)
 # Expired marks removed by each call: more than a call adds, so the table holds about one minute.
 PRUNE_BATCH = 100
 COMMENTER, ADDRESS = "commenter", "address"
+MARKS_FILE_SUFFIX = "-flood"
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,7 @@ def count_post(session: Session, site_id: int, commenter_key: str, address_key: 
     posts from that address are already counted in the last minute; then nothing is counted."""
     keys = [(COMMENTER, commenter_key)] + ([(ADDRESS, address_key)] if address_key else [])
     # A connection of its own, with no ORM session: the statements are Core ones.
-    with session.get_bind().engine.connect() as own, own.begin():
+    with marks_engine(session.get_bind().engine).connect() as own, own.begin():
         # The marks need not wait for the disk: a crash can only lose the last moment's counts,
         # and the commit that stores the comment flushes them with it.
         relax_durability(own)
@@ -89,6 +98,30 @@ def count_post(session: Session, site_id: int, commenter_key: str, address_key: 
             insert(FloodMark), [{"site_id": site_id, "kind": kind, "key_hash": key, "created_at": now} for kind, key in keys]
         )
     return PostCounts(by_commenter, by_address, refused=False)
+
+
+_marks_engines: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
+_marks_engines_lock = threading.Lock()
+
+
+def marks_engine(engine: Engine) -> Engine:
+    """The engine that holds `engine`'s flood marks: for a SQLite file, one on the marks' own
+    file (made once per engine, its table created if missing); otherwise `engine` itself."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or "mode=memory" in str(engine.url):
+        return engine
+    with _marks_engines_lock:
+        found = _marks_engines.get(engine)
+        if found is None:
+            size = getattr(engine.pool, "size", None)
+            found = make_engine(f"sqlite:///{database}{MARKS_FILE_SUFFIX}", connections=size() if size else 10)
+            with found.begin() as connection:
+                # IF NOT EXISTS: the web workers of one server may create it at the same moment.
+                connection.execute(CreateTable(FloodMark.__table__, if_not_exists=True))
+                for index in FloodMark.__table__.indexes:
+                    connection.execute(CreateIndex(index, if_not_exists=True))
+            _marks_engines[engine] = found
+        return found
 
 
 def _lock(connection: Connection, site_id: int, keys: list[tuple[str, str]], cutoff) -> None:
