@@ -22,9 +22,10 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, delete, func, insert, select, text
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateIndex, CreateTable
@@ -117,8 +118,9 @@ def marks_engine(engine: Engine) -> Engine:
             found = make_engine(f"sqlite:///{database}{MARKS_FILE_SUFFIX}", connections=size() if size else 10)
             with found.begin() as connection:
                 # IF NOT EXISTS: the web workers of one server may create it at the same moment.
-                connection.execute(CreateTable(FloodMark.__table__, if_not_exists=True))
-                for index in FloodMark.__table__.indexes:
+                table = cast(Table, FloodMark.__table__)
+                connection.execute(CreateTable(table, if_not_exists=True))
+                for index in table.indexes:
                     connection.execute(CreateIndex(index, if_not_exists=True))
             _marks_engines[engine] = found
         return found
