@@ -10,8 +10,8 @@ connection, asks the models for its passages (`article_passages`, in this proces
 server's moderation process, moderation/remote.py), and stores them in one short transaction,
 unless the text changed again meanwhile (that change has its own turn) or a comment stored them
 first. So a request never waits for the models, no transaction is open while they run, and one
-article is embedded at a time, on one connection (config.BACKGROUND_CONNECTIONS): a newsroom registering its archive does not crowd readers'
-comments out of the models.
+article is embedded at a time, on one connection (config.BACKGROUND_CONNECTIONS): a newsroom
+registering its archive does not crowd readers' comments out of the models.
 
 The ids wait in memory, not in a table: an embedding lost to a restart, a model failure (logged)
 or a server without models costs what it cost before, the first comment computes the passages.
