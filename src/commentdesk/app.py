@@ -21,6 +21,7 @@ from commentdesk.api.webhooks import router as webhooks_router
 from commentdesk.config import Settings
 from commentdesk.moderation.pipeline import Models, ModerationModels, Pipeline
 from commentdesk.services import notices
+from commentdesk.services.article_passages import ArticlePassageKeeper
 from commentdesk.services.moderation_queue import ModerationQueue
 from commentdesk.services.notifications.notice_mail import NoticeMailer
 from commentdesk.services.notifications.notifier import Notifier
@@ -69,6 +70,7 @@ def create_app(settings: Settings, models: Models | None = None) -> FastAPI:
             notices.encrypt_plain_contacts(session, app.state.notifier.addresses)
         models.load()
         app.state.moderation_queue.start()
+        app.state.article_passages.start()
         if settings.deliver_webhooks:
             app.state.webhook_deliverer.start()
         app.state.mail_sender.start()
@@ -76,6 +78,7 @@ def create_app(settings: Settings, models: Models | None = None) -> FastAPI:
         app.state.mail_sender.stop()
         if settings.deliver_webhooks:
             app.state.webhook_deliverer.stop()
+        app.state.article_passages.stop()
         app.state.moderation_queue.stop()
         close_cache(app)
         engine.dispose()
@@ -94,6 +97,8 @@ def create_app(settings: Settings, models: Models | None = None) -> FastAPI:
     app.state.moderation_queue = ModerationQueue(
         app.state.sessions, app.state.pipeline, check_wait_s=settings.check_wait_ms / 1000
     )
+    # Articles created or given a new text are embedded for the site's bank in the background.
+    app.state.article_passages = ArticlePassageKeeper(app.state.sessions, models)
     app.state.webhook_deliverer = WebhookDeliverer(
         app.state.sessions,
         timeout_s=settings.webhook_timeout_ms / 1000,

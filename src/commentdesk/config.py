@@ -32,7 +32,7 @@ from commentdesk.i18n import LANGUAGES
 from commentdesk.moderation.models.registry import VARIANTS
 
 ENV_PREFIX = "COMMENTDESK_"
-BACKGROUND_CONNECTIONS = 6
+BACKGROUND_CONNECTIONS = 7
 SPARE_WORKER_THREADS = 8
 # Never echoed back in an error message.
 SECRET_SETTINGS = {"secret_key", "smtp_password"}
@@ -181,7 +181,8 @@ class Settings(_FromEnvironment):
 
     def database_connections(self) -> int:
         """Pool size: one connection per admitted request plus the background work (the read
-        cache's connection, the moderation queue's, the webhook deliverer's), so an admitted request never waits for one."""
+        cache's connection, the moderation queue's, the webhook deliverer's, the mail sender's, the
+        article passage keeper's), so an admitted request never waits for one."""
         return self.max_active_requests + BACKGROUND_CONNECTIONS
 
     def worker_threads(self) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from sqlalchemy import func, select
 
@@ -16,6 +17,7 @@ from commentdesk.moderation.models.abuse import AbuseScore
 from commentdesk.moderation.models.relevance import RelevanceScore
 from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.types import ModelSignals
+from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment
 
 # A migrated database without the application (tests/db_fixtures.py), under this folder's fixture names.
@@ -243,3 +245,25 @@ def test_the_summary_reads_as_lines():
 )
 def test_thread_addresses_are_stored_as_the_api_stores_them(raw, url):
     assert normalized_url(raw) == url
+
+
+class EmbeddingModels(CannedModels):
+    """Canned models whose checks also give the article's passages, as the embedder does."""
+
+    @property
+    def versions(self):
+        return {"abuse": "canned", "embedder": "canned-embedder@1"}
+
+    def signals(self, candidate):
+        signals = super().signals(candidate)
+        signals.passages = [candidate.article_title]
+        signals.passage_vectors = np.ones((1, 3), np.float32)
+        return signals
+
+
+def test_with_moderation_the_passages_the_checks_computed_are_stored_for_the_sites_bank(session, site):
+    records = [thread(), comment(1), comment(2), thread("t2", "https://news.example/b", "Another story"), comment(3, "t2")]
+    run(session, site, records, pipeline=Pipeline(EmbeddingModels()))
+    articles = session.scalars(select(Article).order_by(Article.id)).all()
+    found = [repo.cached_passages(session, article, "canned-embedder@1") for article in articles]
+    assert [passages for passages, _vectors in found] == [["A story"], ["Another story"]]

@@ -27,7 +27,7 @@ from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, Candidate
 from commentdesk.render import render_comment
-from commentdesk.services import identity
+from commentdesk.services import identity, site_articles
 from commentdesk.services.posting import MAX_NAME_CHARS, clean_text, queue_priority
 from commentdesk.store import comments
 from commentdesk.store import repository as repo
@@ -112,6 +112,7 @@ class Loader:
         self._ready: deque[SourceComment] = deque()
         self._commenters: dict[str, int] = {}
         self._passages: dict[int, tuple] = {}
+        self._passages_stored: set[int] = set()  # articles whose passages this import stored
         self._written = 0
 
     # --- feeding ------------------------------------------------------------------------------
@@ -260,6 +261,7 @@ class Loader:
         if decision.passages is not None and decision.passage_vectors is not None:
             # Comments come grouped by thread: keeping one article's passages is enough.
             self._passages = {article.id: (decision.passages, decision.passage_vectors)}
+            self._store_passages(article.id, decision.passages, decision.passage_vectors)
         # A comment still waiting for review in the source stays in the queue, with its scores.
         comment.status = decision.status if approved else CommentStatus.PENDING
         comment.system_decision = decision.decision if approved else HOLD
@@ -268,6 +270,16 @@ class Loader:
         comment.model_versions = decision.model_versions
         comment.fingerprint = decision.fingerprint
         comment.priority = queue_priority(decision)
+
+    def _store_passages(self, article_id: int, passages, vectors) -> None:
+        """Store the passages the checks computed, as a posted first comment does: the imported
+        article is then in its site's bank of other articles (services/site_articles.py)."""
+        assert self.pipeline is not None
+        version = self.pipeline.models.versions.get("embedder", "")
+        if not version or article_id in self._passages_stored:
+            return
+        site_articles.store_passages(self.session, repo.known_article(self.session, article_id), version, passages, vectors)
+        self._passages_stored.add(article_id)
 
     # --- look-ups -----------------------------------------------------------------------------
 

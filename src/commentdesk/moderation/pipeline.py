@@ -60,6 +60,8 @@ class Models(Protocol):
 
     def signals(self, candidate: Candidate) -> ModelSignals: ...
 
+    def article_passages(self, title: str, body: str) -> tuple[list[str], np.ndarray]: ...
+
 
 class ModerationModels:
     """The embedder, abuse and relevance models, loaded once and run under a time budget.

@@ -35,6 +35,8 @@ from multiprocessing.connection import Client, Connection, Listener
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
+import numpy as np
+
 from commentdesk.moderation.types import Candidate, ModelSignals
 
 log = logging.getLogger(__name__)
@@ -181,6 +183,12 @@ class RemoteModels:
         except ModerationUnavailable as error:
             log.warning("moderation process: %s", error)
             return ModelSignals(failures={"models": f"error: {error}"}, versions=self._versions)
+
+    def article_passages(self, title: str, body: str) -> tuple[list[str], np.ndarray]:
+        """An article's passages and their vectors, embedded by the moderation process (a newly
+        registered article's, for the site's bank); ModerationUnavailable when it cannot answer."""
+        passages, vectors = self.call("article_passages", title, body)
+        return passages, vectors
 
     def __getattr__(self, name: str):
         if name.startswith("_"):

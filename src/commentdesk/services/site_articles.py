@@ -1,8 +1,8 @@
 """The bank of a site's other recent articles that the relevance rule compares a comment with.
 
-Built from the passages the store keeps for each article (computed with its first comment) and
-kept in this process, one bank per site and embedder: a comment reads the bank, never the
-articles. It is checked again at most every REFRESH_S seconds with one bounded query (the ids
+Built from the passages the store keeps for each article (computed when it is registered or its
+text changes, services/article_passages.py, or else with its first comment) and kept in this
+process, one bank per site and embedder: a comment reads the bank, never the articles. It is checked again at most every REFRESH_S seconds with one bounded query (the ids
 and content hashes of the site's MAX_ARTICLES most recent articles), and only new or changed
 articles are read; storing an article's passages here marks its site's bank stale at once.
 """

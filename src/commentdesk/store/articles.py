@@ -7,7 +7,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from commentdesk.store.dialect import dialect_insert
@@ -84,6 +84,28 @@ def store_passages(session: Session, article: Article, model_version: str, passa
             set_={name: statement.excluded[name] for name in values if name != "article_id"},
         )
     )
+
+
+def passages_current(session: Session, article: Article, model_version: str) -> bool:
+    """Whether the passages stored for the article are of this model and its present text."""
+    row = session.execute(
+        select(ArticlePassages.model_version, ArticlePassages.content_hash).where(ArticlePassages.article_id == article.id)
+    ).first()
+    return row is not None and row.model_version == model_version and row.content_hash == article_content_hash(article)
+
+
+def among_most_recent(session: Session, article: Article, limit: int) -> bool:
+    """Whether fewer than `limit` of the site's articles come before this one in the order the
+    bank of the site's articles takes them (newest published first, undated ones last)."""
+    if article.published_at is None:
+        before = or_(Article.published_at.is_not(None), Article.id > article.id)
+    else:
+        before = or_(
+            Article.published_at > article.published_at,
+            and_(Article.published_at == article.published_at, Article.id > article.id),
+        )
+    newer = session.scalars(select(Article.id).where(Article.site_id == article.site_id, before).limit(limit)).all()
+    return len(newer) < limit
 
 
 def recent_passage_keys(session: Session, site_id: int, model_version: str, limit: int) -> list[tuple[int, str]]:

@@ -12,6 +12,7 @@ from commentdesk.store.articles import (  # noqa: F401
     cached_passages,
     closing_time,
     comments_closed,
+    known_article,
     published_counts,
     store_passages,
     upsert_article,
