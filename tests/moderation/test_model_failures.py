@@ -48,6 +48,18 @@ class Relevance:
         return RelevanceScore(0.9, 0.8, passages[0], "parent" if parent_vec is not None else "article")
 
 
+class RelevanceProbe(Relevance):
+    """A healthy relevance model that records the parent vectors it was given."""
+
+    def __init__(self):
+        super().__init__()
+        self.parent_vectors: list = []
+
+    def score(self, vector, passages, passage_vectors, parent_vec=None):
+        self.parent_vectors.append(parent_vec)
+        return super().score(vector, passages, passage_vectors, parent_vec)
+
+
 class Harm:
     version = "harm@test"
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from commentdesk.moderation.deadlines import Deadlines
 from commentdesk.moderation.fingerprint import simhash
+from commentdesk.moderation.models.recent_vectors import RecentVectors
 from commentdesk.moderation.phases import abuse, model_health, relevance, spam, threats, trust, wordlists
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.slots import Slots
@@ -93,6 +94,8 @@ class ModerationModels:
         self.relevance: Any = None
         self.chatter: Any = None
         self.harm: Any = None
+        # Vectors of recently read comments: a reply's parent is not encoded again.
+        self.recent_vectors = RecentVectors()
 
     def load(self) -> ModerationModels:
         with self._lock:
@@ -202,11 +205,17 @@ class ModerationModels:
 
     def _run(self, candidate: Candidate) -> ModelSignals:
         signals = ModelSignals(versions=self.versions)
-        texts = [candidate.text] + ([candidate.parent_text] if candidate.parent_text else [])
+        parent = candidate.parent_text
+        parent_vector = self.recent_vectors.get(parent) if parent else None
+        texts = [candidate.text] + ([parent] if parent and parent_vector is None else [])
         encode = getattr(self.embedder, "encode_shared", self.embedder.encode)
         encoded = encode(texts)
         vectors, branch_logits = encoded if isinstance(encoded, tuple) else (encoded, None)
         signals.embedding = vectors[0]
+        self.recent_vectors.remember(candidate.text, vectors[0])  # for the replies it may get
+        if parent and parent_vector is None:
+            parent_vector = vectors[1]
+            self.recent_vectors.remember(parent, parent_vector)
         try:
             if branch_logits is not None and hasattr(self.abuse, "branch_state"):
                 signals.abuse = self.abuse.predict([candidate.text], branch_logits[:1], self.embedder.encode_branch)[0]
@@ -227,7 +236,6 @@ class ModerationModels:
                 passages = self.relevance.chunk_article(candidate.article_title, candidate.article_body)
                 passage_vectors = self.embedder.encode(passages)
             signals.passages, signals.passage_vectors = passages, passage_vectors
-            parent_vector = vectors[1] if candidate.parent_text else None
             signals.relevance = self.relevance.score(vectors[0], passages, passage_vectors, parent_vec=parent_vector)
             if self.chatter is not None:
                 signals.chatter = self.chatter.match(vectors[0], passage_vectors)
