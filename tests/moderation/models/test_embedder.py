@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from commentdesk.moderation.models.embedder import Embedder
+from commentdesk.moderation.models.onnx_backend import INT8_TAG
 
 TEXTS = [
     "If the sanctuaries are on Pakistani soil, a joint operation settles the argument.",
@@ -36,9 +37,9 @@ def test_eight_bit_weights_keep_the_meaning_and_name_themselves(monkeypatch, tmp
     monkeypatch.setenv("COMMENTDESK_EMBEDDER_BACKEND", "onnx-int8")
     small = Embedder().load()
     assert small.backend == "onnxruntime-int8"
-    assert list(tmp_path.glob("minilm-*-int8.onnx"))  # quantised once, beside the export
+    assert list(tmp_path.glob(f"minilm-*-{INT8_TAG}.onnx"))  # quantised once, beside the export
     # Passages cached under one version are never compared with the other's vectors.
-    assert small.version != full.version and small.version.endswith("+int8")
+    assert small.version != full.version and small.version.endswith(f"+{INT8_TAG}")
     a, b = small.encode(TEXTS), full.encode(TEXTS)
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
     assert float(np.min(np.sum(a * b, axis=1))) > 0.97

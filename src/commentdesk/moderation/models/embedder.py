@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from commentdesk.moderation.models.onnx_backend import INT8_TAG
+
 if TYPE_CHECKING:
     from commentdesk.moderation.models.onnx_backend import OnnxTwoRoads
 
@@ -37,8 +39,9 @@ def _wanted_backend() -> str:
 class Embedder:
     """Loads the packaged MiniLM lazily and encodes texts to L2-normalised float32 vectors."""
 
-    # The version names the precision too: article passages cached by one are not mixed with
-    # another's vectors (see store passages), nor are evaluation caches.
+    # The version names the precision too (and how the 8-bit weights were made, INT8_TAG): article
+    # passages cached by one are not mixed with another's vectors (see store passages), nor are
+    # evaluation caches.
     version = f"{MODEL_NAME}@gt-0.1.0"
     backend = "not loaded"
 
@@ -85,7 +88,7 @@ class Embedder:
                 encoder = OnnxEncoder(sentence_model, get_model_path(), MAX_TOKENS, self._threads, int8=int8)
                 self.backend = "onnxruntime-int8" if int8 else "onnxruntime"
                 if int8:
-                    self.version = f"{MODEL_NAME}@gt-0.1.0+int8"
+                    self.version = f"{MODEL_NAME}@gt-0.1.0+{INT8_TAG}"
                 return encoder
             except Exception:  # a missing package or a failed export must not stop moderation
                 log.warning("ONNX Runtime unavailable for the embedder; using PyTorch", exc_info=True)
@@ -243,9 +246,10 @@ class _TorchTwoRoads:
 
 
 def precision_tag() -> str:
-    """ "-int8" when the setting asks for 8-bit weights, else "" (32-bit ONNX and PyTorch give
-    the same vectors): part of the name of cached evaluation embeddings."""
-    return "-int8" if _wanted_backend() == "onnx-int8" else ""
+    """ "-int8r" (the 8-bit weights' INT8_TAG) when the setting asks for 8-bit weights, else ""
+    (32-bit ONNX and PyTorch give the same vectors): part of the name of cached evaluation
+    embeddings, so vectors of older 8-bit weights are not read back."""
+    return f"-{INT8_TAG}" if _wanted_backend() == "onnx-int8" else ""
 
 
 _shared: Embedder | None = None

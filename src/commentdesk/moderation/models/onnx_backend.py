@@ -86,16 +86,32 @@ def write_graph(sentence_model, module, output_names: list[str], target: Path) -
         temporary.unlink(missing_ok=True)
 
 
+# Names the 8-bit weights and how they were made: part of the quantised file's name and of the
+# embedder's version (which keys the article passages stored in the database and the evaluation
+# caches). A different quantisation takes a new tag, so an installation that holds an older file
+# quantises again instead of loading it, and no stored vector of the old weights is compared with
+# the new ones. "int8" was full-range signed weights; "int8r" is the reduced range (see below).
+INT8_TAG = "int8r"
+
+
 def quantised(path: Path) -> Path:
     """The 8-bit copy of an exported graph, made once beside it (about a second).
 
     Dynamic quantisation: the weights of the matrix products are stored as signed bytes, one scale
-    per output channel, and activations are quantised on the fly. On a 2-core AVX2 machine it
-    encodes a comment about 1.6 times faster than 32 bits; the vectors keep a cosine of about 0.99
-    with the 32-bit ones (tests/moderation/models/test_embedder.py holds it to 0.97), which moves the
-    trained heads' scores little (the suites' figures are in docs/models.md).
+    per output channel, and activations are quantised on the fly to unsigned bytes. The weights use
+    the reduced range (``reduce_range=True``: -64..64, 7 bits). ONNX Runtime multiplies unsigned by
+    signed bytes with an instruction that adds two products in 16 bits; processors without VNNI
+    (plain AVX2) saturate that sum when two large products meet, while VNNI processors add exactly,
+    so full-range weights gave different scores, and borderline decisions, on different processors.
+    With 7-bit weights a pair of products stays below 2 x 255 x 64 = 32,640 < 32,767: the integer
+    sums are exact on every processor, and the vectors depend only on the input.
+
+    On a 2-core AVX2 machine 8 bits encode a comment about 1.6 times faster than 32 bits; the
+    vectors keep a cosine of about 0.99 with the 32-bit ones (tests/moderation/models/test_embedder.py
+    holds it to 0.97), which moves the trained heads' scores little (the suites' figures are in
+    the model card, weights/MODEL_CARD.md).
     """
-    target = path.with_name(path.stem + "-int8.onnx")
+    target = path.with_name(f"{path.stem}-{INT8_TAG}.onnx")
     if target.exists():
         return target
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -103,7 +119,7 @@ def quantised(path: Path) -> Path:
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".onnx.tmp", delete=False) as handle:
         temporary = Path(handle.name)
     try:
-        quantize_dynamic(str(path), str(temporary), weight_type=QuantType.QInt8, per_channel=True)
+        quantize_dynamic(str(path), str(temporary), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True)
         temporary.replace(target)
     finally:
         temporary.unlink(missing_ok=True)
