@@ -336,8 +336,7 @@ def test_at_start_at_most_the_articles_the_bank_holds_are_queued_per_site(sessio
     other_site, _key = create_site(session, "sport", "Sport")
     session.commit()
     ids = [
-        register(session, site, f"https://news.example/{day}", TRAMS, published_at=datetime(2026, 5, day)).id
-        for day in (1, 2, 3)
+        register(session, site, f"https://news.example/{day}", TRAMS, published_at=datetime(2026, 5, day)).id for day in (1, 2, 3)
     ]
     other = register(session, other_site, "https://sport.example/signing", SIGNING)
     keeper = ArticlePassageKeeper(sessions, SubjectWordModels())
