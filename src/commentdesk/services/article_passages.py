@@ -144,7 +144,8 @@ class ArticlePassageKeeper(BackgroundLoop):
     # --- running (services/background.py) -----------------------------------------------------
 
     def on_start(self) -> None:
-        self._sweep_due = self.sweep  # on the loop's thread, so that the app's start does not wait
+        # The look itself is the first round's, on the loop's thread: the app's start does not wait.
+        self._sweep_due = self.sweep
 
     def work_round(self) -> bool:
         with self._lock:
