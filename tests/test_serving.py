@@ -12,6 +12,8 @@ import time
 import httpx
 import pytest
 
+from commentdesk import serving
+from commentdesk.config import Settings
 from commentdesk.services.sites import create_site
 from commentdesk.store.db import make_engine, migrate, session_factory
 from commentdesk.store.models import Article
@@ -129,10 +131,13 @@ def test_an_invalid_worker_count_is_refused(tmp_path, sqlite_url):
 @pytest.mark.models
 def test_workers_share_one_moderation_process_that_holds_the_models(tmp_path, sqlite_url):
     article_id = seed(sqlite_url)
-    server = Server(tmp_path / "data", sqlite_url, "--workers", "2", models=True).start()
+    server = Server(tmp_path / "data", sqlite_url, "--workers", "2", "--log-level", "info", models=True).start()
     try:
         workers, moderation = server.workers(), server.moderation_processes()
         assert len(workers) == 2 and len(moderation) == 1
+        # The article seeded before the server started is queued for its passages by one worker only.
+        assert wait_for(lambda: "1 recent articles without current passages queued" in server.log()), server.log()
+        assert server.log_path.read_text().count("without current passages queued") == 1, server.log()
         # The models' libraries are loaded once, in the moderation process, never in a web worker.
         assert "onnxruntime" in _libraries(moderation[0]) or "libtorch" in _libraries(moderation[0])
         assert all("onnxruntime" not in _libraries(pid) and "libtorch" not in _libraries(pid) for pid in workers)
@@ -162,6 +167,28 @@ def test_workers_share_one_moderation_process_that_holds_the_models(tmp_path, sq
             assert wait_for(moderated_again, within_s=180), server.log()
     finally:
         assert server.stop() == 0
+
+
+def test_only_the_first_worker_looks_for_articles_to_embed_at_start(tmp_path, monkeypatch):
+    """Each worker's app is told whether it looks, as it starts, for the recent articles without
+    current passages: the first does (a replacement of it too), the others would find the same."""
+
+    class Exited(Exception):
+        pass
+
+    def exit_child(status: int):
+        raise Exited(status)
+
+    told = []
+    monkeypatch.setattr(serving.os, "fork", lambda: 0)  # every start runs the child's side here
+    monkeypatch.setattr(serving.os, "_exit", exit_child)
+    monkeypatch.setattr(serving, "_die_with_parent", lambda: None)
+    monkeypatch.setattr(serving, "_run_worker", lambda *_args, sweep_passages: told.append(sweep_passages) or 0)
+    supervisor = serving.Supervisor(Settings(data_dir=tmp_path, load_models=False), 3)
+    for index in (0, 1, 2, 0):
+        with pytest.raises(Exited):
+            supervisor._start_worker(index)
+    assert told == [True, False, False, True]
 
 
 def _libraries(pid: int) -> str:

@@ -51,7 +51,10 @@ ROUTERS = (
 )
 
 
-def create_app(settings: Settings, models: Models | None = None) -> FastAPI:
+def create_app(settings: Settings, models: Models | None = None, *, sweep_passages: bool = True) -> FastAPI:
+    """The app. `sweep_passages`: whether its start queues the recent articles without current
+    passages (services/article_passages.py); false only in the second and later web workers of
+    one `commentdesk serve`, whose first worker does it for them all."""
     engine = make_engine(settings.resolved_database_url(), connections=settings.database_connections())
     models = models or ModerationModels(
         timeout_ms=settings.model_timeout_ms,
@@ -97,8 +100,9 @@ def create_app(settings: Settings, models: Models | None = None) -> FastAPI:
     app.state.moderation_queue = ModerationQueue(
         app.state.sessions, app.state.pipeline, check_wait_s=settings.check_wait_ms / 1000
     )
-    # Articles created or given a new text are embedded for the site's bank in the background.
-    app.state.article_passages = ArticlePassageKeeper(app.state.sessions, models)
+    # Articles created or given a new text are embedded for the site's bank in the background,
+    # and, from the start, the recent ones whose passages are missing or of another embedder.
+    app.state.article_passages = ArticlePassageKeeper(app.state.sessions, models, sweep=sweep_passages)
     app.state.webhook_deliverer = WebhookDeliverer(
         app.state.sessions,
         timeout_s=settings.webhook_timeout_ms / 1000,

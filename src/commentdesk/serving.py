@@ -198,7 +198,9 @@ class Supervisor:
             status = 1
             try:
                 _die_with_parent()
-                status = _run_worker(self.settings, self._socket_path() if self.settings.load_models else None, self.authkey)
+                socket_path = self._socket_path() if self.settings.load_models else None
+                # Only the first worker (and its replacements) looks for articles to embed at start.
+                status = _run_worker(self.settings, socket_path, self.authkey, sweep_passages=index == 0)
             except BaseException:  # anything escaping here must not run the supervisor's code
                 log.exception("web worker failed")
             finally:
@@ -234,8 +236,10 @@ class Supervisor:
                 self.moderation.wait()
 
 
-def _run_worker(settings: Settings, socket_path: str | None, authkey: bytes) -> int:
-    """One web worker: its own app, engine and cache; the models through the moderation process."""
+def _run_worker(settings: Settings, socket_path: str | None, authkey: bytes, *, sweep_passages: bool) -> int:
+    """One web worker: its own app, engine and cache; the models through the moderation process.
+    `sweep_passages`: whether it queues, as it starts, the recent articles without current
+    passages (the first worker does, for all of them)."""
     import uvicorn
 
     from commentdesk.app import create_app
@@ -245,7 +249,7 @@ def _run_worker(settings: Settings, socket_path: str | None, authkey: bytes) -> 
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     models = RemoteModels(socket_path, authkey, settings.model_timeout_ms) if socket_path else None
-    app = create_app(settings, models=models)
+    app = create_app(settings, models=models, sweep_passages=sweep_passages)
     listener = _listening_socket(settings.host, settings.port)
     config = uvicorn.Config(
         app,

@@ -1,7 +1,8 @@
 """An article is in its site's bank of other articles from the moment it is registered: its passages
 are embedded in the background once the registration commits, refreshed when its text changes,
 and never make the caller wait or fail; without models nothing happens, and the first comment
-still computes them as before.
+still computes them as before. At start, each site's recent articles whose passages are missing
+or of another embedder are embedded too, by one process only.
 
 The models are canned: a text is a vector of the subject words it uses, and a comment's relevance
 is its best cosine with the article's passages, as the real relevance model compares."""
@@ -31,7 +32,8 @@ from commentdesk.services.articles import register_article
 from commentdesk.services.posting import CommentPoster
 from commentdesk.services.sites import create_site
 from commentdesk.store import articles as store
-from commentdesk.store.models import ArticlePassages
+from commentdesk.store.db import make_engine, migrate, session_factory
+from commentdesk.store.models import ArticlePassages, Site
 
 SECRET = "test-secret"
 VERSION = "subject-words@1"
@@ -277,3 +279,114 @@ def test_the_models_of_a_moderation_process_embed_it(tmp_path_factory, session, 
     article = register(session, site, "https://news.example/trams", TRAMS)
     keeper.work_round()
     assert stored(session, article)[0] == chunks(*TRAMS) and models.embedded == [TRAMS[0]]
+
+
+# --- at start: the recent articles registered before, or stored for another embedder ---------
+
+
+def test_at_start_missing_and_stale_passages_are_queued_and_current_ones_are_not(session, sessions, site, caplog):
+    before = SubjectWordModels(version="subject-words@0")  # the embedder before an upgrade
+    earlier = ArticlePassageKeeper(sessions, before)
+    old_version = register(session, site, "https://news.example/signing", SIGNING, published_at=datetime(2026, 5, 1))
+    earlier.work_round()
+    rewritten = register(session, site, "https://news.example/trams", TRAMS, published_at=datetime(2026, 5, 2))
+    flood = ("Rain floods the tram line", "Heavy rain flooded the track.")
+    current = register(session, site, "https://news.example/flood", flood, published_at=datetime(2026, 5, 3))
+    models = SubjectWordModels()
+    ArticlePassageKeeper(sessions, models).embed(rewritten.id)
+    ArticlePassageKeeper(sessions, models).embed(current.id)
+    register(session, site, "https://news.example/trams", (TRAMS[0], "The tram line is closed."))  # its text is new
+    never = register(session, site, "https://news.example/closed", ("Tram stops closed", "Two stops close."))  # undated
+
+    keeper = ArticlePassageKeeper(sessions, models)  # registered before this server started: nothing queued yet
+    assert keeper.pending == []
+    with caplog.at_level(logging.INFO, logger=article_passages.__name__):
+        assert keeper.queue_missing() == 3
+    assert keeper.pending == [rewritten.id, old_version.id, never.id]  # the bank's order: newest first, undated last
+    assert "3 recent articles without current passages queued" in caplog.text
+    models.embedded.clear()
+    assert keeper.work_round() is False
+    assert models.embedded == [TRAMS[0], SIGNING[0], "Tram stops closed"]
+    assert all(stored(session, article) is not None for article in (old_version, rewritten, current, never))
+    assert keeper.queue_missing() == 0
+
+
+def test_the_articles_found_at_start_come_after_changed_ones(session, sessions, site, models):
+    waiting = register(session, site, "https://news.example/trams", TRAMS)
+    keeper = ArticlePassageKeeper(sessions, models)
+    fresh = register(session, site, "https://news.example/signing", SIGNING)
+    keeper.on_start()  # what `start` does before the thread runs its first round
+    keeper.work_round()
+    assert models.embedded == [SIGNING[0], TRAMS[0]]  # the changed one first, then the one found at start
+    assert stored(session, waiting) is not None and stored(session, fresh) is not None
+
+
+def test_starting_the_keeper_runs_the_look_on_its_thread(session, sessions, site, models):
+    article = register(session, site, "https://news.example/trams", TRAMS)
+    keeper = ArticlePassageKeeper(sessions, models).start()
+    try:
+        wait_for(lambda: stored(session, article))
+    finally:
+        keeper.stop()
+    assert models.embedded == [TRAMS[0]]
+
+
+def test_at_start_at_most_the_articles_the_bank_holds_are_queued_per_site(session, sessions, site, monkeypatch):
+    monkeypatch.setattr(article_passages, "MAX_ARTICLES", 2)
+    other_site, _key = create_site(session, "sport", "Sport")
+    session.commit()
+    ids = [
+        register(session, site, f"https://news.example/{day}", TRAMS, published_at=datetime(2026, 5, day)).id for day in (1, 2, 3)
+    ]
+    other = register(session, other_site, "https://sport.example/signing", SIGNING)
+    keeper = ArticlePassageKeeper(sessions, SubjectWordModels())
+    assert keeper.queue_missing() == 3
+    assert keeper.pending == [ids[2], ids[1], other.id]
+
+
+def test_a_keeper_told_not_to_look_at_start_embeds_only_what_changes(session, sessions, site, models):
+    register(session, site, "https://news.example/trams", TRAMS)
+    keeper = ArticlePassageKeeper(sessions, models, sweep=False)
+    keeper.on_start()
+    assert keeper.work_round() is False and keeper.pending == [] and models.embedded == []
+    fresh = register(session, site, "https://news.example/signing", SIGNING)
+    assert keeper.pending == [fresh.id]
+
+
+def test_without_models_nothing_is_looked_for_at_start(session, sessions, site, caplog):
+    register(session, site, "https://news.example/trams", TRAMS)
+    no_models = SubjectWordModels(version="")
+    keeper = ArticlePassageKeeper(sessions, no_models)
+    with caplog.at_level(logging.INFO, logger=article_passages.__name__):
+        assert keeper.queue_missing() == 0
+        keeper.on_start()
+        assert keeper.work_round() is False
+    assert keeper.pending == [] and no_models.embedded == [] and "queued" not in caplog.text
+
+
+def seed_before_the_server(settings) -> tuple[int, int]:
+    """A site and an article written by another process, before this server started."""
+    engine = make_engine(settings.resolved_database_url())
+    migrate(engine)
+    with session_factory(engine)() as session:
+        site, _key = create_site(session, "news", "The Daily Example")
+        article = register(session, site, "https://news.example/trams", TRAMS)
+        found = site.id, article.id
+    engine.dispose()
+    return found
+
+
+def test_only_an_app_told_to_look_at_start_embeds_the_articles_registered_before(settings, models):
+    site_id, article_id = seed_before_the_server(settings)
+    quiet = create_app(settings, models=models, sweep_passages=False)  # a second web worker
+    with TestClient(quiet):
+        with quiet.state.sessions() as session:
+            fresh = register(session, session.get(Site, site_id), "https://news.example/signing", SIGNING)
+            wait_for(lambda: stored(session, fresh))
+            assert stored(session, store.known_article(session, article_id)) is None
+        assert quiet.state.article_passages.pending == [] and models.embedded == [SIGNING[0]]
+    app = create_app(settings, models=models)  # a single process, or the first web worker
+    with TestClient(app):
+        with app.state.sessions() as session:
+            wait_for(lambda: stored(session, store.known_article(session, article_id)))
+    assert models.embedded == [SIGNING[0], TRAMS[0]]

@@ -13,10 +13,19 @@ first. So a request never waits for the models, no transaction is open while the
 article is embedded at a time, on one connection (config.BACKGROUND_CONNECTIONS): a newsroom
 registering its archive does not crowd readers' comments out of the models.
 
+When the keeper starts (the app's start), it also looks, on its own thread, for each site's
+MAX_ARTICLES most recent articles (the bank's order) whose passages are missing or stale: articles
+registered before passages were embedded ahead of comments, and every article once the embedder's
+version changes (passages are stored under that version and the text's hash). One bounded query
+per site finds them, one info line says how many were queued, and they wait behind the changed
+articles, embedded one at a time like them. Under `commentdesk serve --workers N` only the first
+web worker does this (`sweep`, passed down by serving.py through create_app); the others would
+only find the same articles.
+
 The ids wait in memory, not in a table: an embedding lost to a restart, a model failure (logged)
-or a server without models costs what it cost before, the first comment computes the passages.
-An article older than the site's MAX_ARTICLES most recent is not embedded ahead of its comments:
-the bank would not hold it.
+or a server without models costs what it cost before, the first comment computes the passages
+(and a restart's look at start finds the recent ones again). An article older than the site's
+MAX_ARTICLES most recent is not embedded ahead of its comments: the bank would not hold it.
 """
 
 from __future__ import annotations
@@ -51,10 +60,17 @@ class ArticlePassageKeeper(BackgroundLoop):
 
     thread_name = "article-passages-loop"
 
-    def __init__(self, sessions: sessionmaker[Session], models, *, poll_s: float = 60.0, name: str | None = None) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], models, *, sweep: bool = True, poll_s: float = 60.0, name: str | None = None
+    ) -> None:
         super().__init__(poll_s=poll_s, name=name)
         self.sessions, self.models = sessions, models
-        self._pending: dict[int, None] = {}  # article ids in the order they came, each once
+        # Whether starting looks for recent articles without current passages (one web worker of
+        # a server does; the others only embed what their own sessions change).
+        self.sweep = sweep
+        self._sweep_due = False
+        self._pending: dict[int, None] = {}  # changed articles' ids in the order they came, each once
+        self._backlog: dict[int, None] = {}  # those found at start, newest of each site first
         event.listen(sessions, "after_flush", self._after_flush)
         event.listen(sessions, "after_commit", self._after_commit)
         event.listen(sessions, "after_rollback", self._after_rollback)
@@ -98,24 +114,67 @@ class ArticlePassageKeeper(BackgroundLoop):
                 self._pending[article_id] = None
         self.wake()
 
+    def queue_missing(self) -> int:
+        """Queue, behind the changed articles, each site's MAX_ARTICLES most recent articles whose
+        passages are missing or not of the current embedder and text (articles registered before
+        passages were embedded ahead of comments, or every article after the embedder changed);
+        how many were queued. Nothing without models."""
+        version = self.embedder_version()
+        if not version:
+            return 0
+        found: list[int] = []
+        with self.sessions() as session:
+            for site_id in store.sites_with_articles(session):
+                found += store.recent_articles_without_passages(session, site_id, version, MAX_ARTICLES)
+        with self._lock:
+            queued = [article_id for article_id in found if article_id not in self._pending and article_id not in self._backlog]
+            for article_id in queued:
+                self._backlog[article_id] = None
+        log.info("%d recent articles without current passages queued for embedding (embedder %s)", len(queued), version)
+        if queued:
+            self.wake()
+        return len(queued)
+
     @property
     def pending(self) -> list[int]:
+        """The articles waiting, in the order they are embedded."""
         with self._lock:
-            return list(self._pending)
+            return [*self._pending, *(article_id for article_id in self._backlog if article_id not in self._pending)]
 
     # --- running (services/background.py) -----------------------------------------------------
 
+    def on_start(self) -> None:
+        # The look itself is the first round's, on the loop's thread: the app's start does not wait.
+        self._sweep_due = self.sweep
+
     def work_round(self) -> bool:
         with self._lock:
-            taken = list(self._pending)[:ROUND]
-        for article_id in taken:
+            sweep, self._sweep_due = self._sweep_due, False
+        if sweep:
+            try:
+                self.queue_missing()
+            except Exception:  # their first comments compute the passages
+                log.warning("the articles without current passages could not be looked for", exc_info=True)
+        for _ in range(ROUND):
             if self.stopping:
                 return False
-            with self._lock:
-                self._pending.pop(article_id, None)
+            article_id = self._take()
+            if article_id is None:
+                return False
             self.embed(article_id)
         with self._lock:
-            return bool(self._pending)
+            return bool(self._pending or self._backlog)
+
+    def _take(self) -> int | None:
+        """The next article to embed: changed ones first, then those found at start."""
+        with self._lock:
+            for queue in (self._pending, self._backlog):
+                if queue:
+                    article_id = next(iter(queue))
+                    self._pending.pop(article_id, None)
+                    self._backlog.pop(article_id, None)
+                    return article_id
+        return None
 
     def embed(self, article_id: int) -> bool:
         """Embed and store one article's passages now; whether they were stored. A failure is

@@ -56,7 +56,11 @@ def closing_time(article: Article, close_after_days: int | None) -> datetime | N
 
 
 def article_content_hash(article: Article) -> str:
-    return hashlib.sha256(f"{article.title}\n\n{article.body}".encode()).hexdigest()
+    return _content_hash(article.title, article.body)
+
+
+def _content_hash(title: str, body: str | None) -> str:
+    return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
 
 
 def cached_passages(session: Session, article: Article, model_version: str) -> tuple[list[str], np.ndarray] | None:
@@ -119,6 +123,28 @@ def recent_passage_keys(session: Session, site_id: int, model_version: str, limi
         .limit(limit)
     ).all()
     return [(article_id, content_hash) for article_id, content_hash in rows]
+
+
+def sites_with_articles(session: Session) -> list[int]:
+    return list(session.scalars(select(Article.site_id).distinct().order_by(Article.site_id)).all())
+
+
+def recent_articles_without_passages(session: Session, site_id: int, model_version: str, limit: int) -> list[int]:
+    """Ids of those of the site's `limit` most recent articles (the bank's order: newest published
+    first, undated ones last) whose passages are missing, of another model, or of an older text;
+    newest first. One bounded query: the hash of each text is compared here."""
+    rows = session.execute(
+        select(Article.id, Article.title, Article.body, ArticlePassages.model_version, ArticlePassages.content_hash)
+        .outerjoin(ArticlePassages, ArticlePassages.article_id == Article.id)
+        .where(Article.site_id == site_id)
+        .order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        article_id
+        for article_id, title, body, stored_version, stored_hash in rows
+        if stored_version != model_version or stored_hash != _content_hash(title, body)
+    ]
 
 
 def stored_passages(session: Session, article_ids: list[int], model_version: str) -> dict[int, tuple[str, list[str], np.ndarray]]:
