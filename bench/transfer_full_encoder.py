@@ -16,6 +16,10 @@ every fold and a rerun skips the folds already in the file.
     nice -n 19 .venv/bin/python bench/transfer_full_encoder.py --data-dir ../shared/data \\
         --out bench/results/transfer-full-encoder.json --folds c3 ucc toxic_spans wiki_context olid
 
+    # the same folds with another seed of the encoder (rows and held-out sets unchanged):
+    nice -n 19 .venv/bin/python bench/transfer_full_encoder.py --data-dir ../shared/data --seed 1 \
+        --out bench/results/transfer-full-encoder-seed1.json --folds c3
+
     # time one training pass over a slice of the first fold's rows (no scoring):
     nice -n 19 .venv/bin/python bench/transfer_full_encoder.py --data-dir ../shared/data --time-rows 640
 """
@@ -196,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("bench/results/transfer-full-encoder.json"))
     parser.add_argument("--folds", nargs="+", default=list(FOLDS))
     parser.add_argument("--cap", type=int, default=FOLD_CAP)
+    parser.add_argument("--seed", type=int, default=0, help="the encoder's seed (initial head, dropout, batch order)")
     parser.add_argument("--time-rows", type=int, default=0, help="only time training on this many of the first fold's rows")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -220,7 +225,9 @@ def main(argv: list[str] | None = None) -> int:
 
     test_parts = load_parts(tuple(args.folds), args.data_dir, "test", with_states=False)
     results: dict[str, Any] = json.loads(args.out.read_text()) if args.out.exists() else {"folds": {}}
-    results.update({"fold_cap": args.cap, "encoder": "all six MiniLM layers fine-tuned", "train_tokens": TRAIN_TOKENS})
+    results.update(
+        {"fold_cap": args.cap, "encoder": "all six MiniLM layers fine-tuned", "train_tokens": TRAIN_TOKENS, "seed": args.seed}
+    )
     for held in args.folds:
         if held in results["folds"]:
             continue
@@ -229,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         trained = train_model(
             fold_parts(train_parts, seeds, held, args.cap),
             desc=f"without {held}",
-            branch_trainer=lambda parts, epochs, desc: train_encoder(parts, epochs, desc, log=_log),
+            branch_trainer=lambda parts, epochs, desc: train_encoder(parts, epochs, desc, seed=args.seed, log=_log),
         )
         target = test_parts[held]
         logits = trained.scorer.part_logits(target)
