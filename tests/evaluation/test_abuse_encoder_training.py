@@ -256,3 +256,43 @@ def test_train_shipped_caps_the_sets_adds_site_decisions_and_stores_held_out_fig
     held_out = meta["held_out_roc_auc"]
     assert held_out["c3"] == {"roc_auc": 1.0, "seen_in_training": True}
     assert held_out["ucc"] == {"roc_auc": 1.0, "seen_in_training": False} and "wiki" in held_out
+
+
+def test_another_encoder_can_replace_the_branch_and_keeps_the_lexical_view_and_stacker(tiny):
+    """A branch trainer that reads the texts (here: a rule) takes the place of the branch."""
+    seen: dict[str, object] = {}
+
+    def logits_of(texts):
+        out = np.zeros((len(texts), len(OUTPUTS)), np.float32)
+        out[:, 0] = [4.0 if t.startswith("you ") else -4.0 for t in texts]
+        return out
+
+    class Scorer:
+        def part_logits(self, part):
+            return logits_of(part.texts)
+
+        def text_logits(self, texts):
+            return logits_of(texts)
+
+        def arrays(self):
+            return {}
+
+    def trainer(parts, epochs, desc):
+        seen.update(parts=[p.name for p in parts], epochs=epochs, desc=desc)
+        return Scorer()
+
+    parts = [part("c3", 120, seed=4), part("ucc", 120, seed=5), part("seeds", 4, seed=7)]
+    trained = encoder_training.train_model(parts, epochs=1, desc="other", branch_trainer=trainer)
+    assert seen == {"parts": ["c3", "ucc", "seeds"], "epochs": 1, "desc": "other"}
+    assert trained.branch is None and not trained.model.branch_state
+    unseen = part("c3", 30, seed=9)
+    assert trained.branch_logit(unseen).tolist() == logits_of(unseen.texts)[:, 0].tolist()
+    prob = trained.score_part(unseen)
+    assert prob[unseen.labels == 1].mean() > prob[unseen.labels == 0].mean()
+
+
+def test_the_branch_logit_alone_comes_from_the_trained_branch(trained):
+    model = trained[0]
+    unseen = part("c3", 30, seed=9)
+    logit = model.branch_logit(unseen)
+    assert logit.shape == (30,) and logit[unseen.labels == 1].mean() > logit[unseen.labels == 0].mean()

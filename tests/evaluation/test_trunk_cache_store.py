@@ -244,3 +244,14 @@ def test_the_seeds_part_holds_every_hand_written_seed(named_states):
     seeds = seed_examples.labeled_seeds()
     assert part.name == "seeds" and len(part) == len(seeds)
     assert part.labels.tolist() == [label for _t, label, _h in seeds]
+
+
+def test_parts_can_be_loaded_without_states_and_still_be_split_and_joined(named_states, tmp_path, monkeypatch):
+    monkeypatch.setattr(abuse_corpus, "TRAIN_CAP", 8)
+    monkeypatch.setattr(abuse_corpus, "load_abuse_set", lambda name, data_dir: fakes.abuse_set(name, 40))
+    parts = abuse_corpus.load_parts(("c3", "olid"), tmp_path, "train", with_states=False)
+    seeds = abuse_corpus.labeled_part("seeds", [("you are scum", 1, {}), ("fair", 0, {})], with_states=False)
+    assert named_states == [] and [len(p.states) for p in parts.values()] == [8, 8] and len(seeds.states) == 2
+    half = parts["c3"].take(np.arange(4))
+    joined = TrunkStates.concat([half.states, seeds.states])
+    assert len(joined) == 6 and joined.lengths().tolist() == [0] * 6 and len(half.texts) == 4

@@ -95,7 +95,8 @@ def _heads(abuse_set: AbuseSet, rows: np.ndarray) -> np.ndarray:
     return out
 
 
-def set_part(name: str, data_dir: Path, split: str, cache_dir: Path | None = None) -> Part:
+def set_part(name: str, data_dir: Path, split: str, cache_dir: Path | None = None, with_states: bool = True) -> Part:
+    """``with_states=False``: no trunk states (for encoders that read the texts themselves)."""
     abuse_set = load_abuse_set(name, data_dir)
     rows = select_rows(abuse_set, split, TRAIN_CAP if split == "train" else EVAL_CAP)
     texts = [abuse_set.texts[i] for i in rows]
@@ -106,12 +107,16 @@ def set_part(name: str, data_dir: Path, split: str, cache_dir: Path | None = Non
         abuse_set.labels[rows].astype(np.int8),
         _heads(abuse_set, rows),
         abuse_set.groups[rows],
-        trunk_states(f"{name}-{split}", texts, cache_dir),
+        trunk_states(f"{name}-{split}", texts, cache_dir) if with_states else TrunkStates.placeholder(len(texts)),
     )
 
 
 def labeled_part(
-    name: str, examples: list[tuple[str, int, dict[str, float]]], cache_dir: Path | None = None, cache: bool = True
+    name: str,
+    examples: list[tuple[str, int, dict[str, float]]],
+    cache_dir: Path | None = None,
+    cache: bool = True,
+    with_states: bool = True,
 ) -> Part:
     """Hand-written seeds or moderators' decisions: (text, label, head targets)."""
     texts = [text for text, _label, _heads in examples]
@@ -119,7 +124,9 @@ def labeled_part(
     heads = np.array([[found.get(head, np.nan) for head in HEADS] for _t, _l, found in examples], dtype=np.float32).reshape(
         len(examples), len(HEADS)
     )
-    if cache:
+    if not with_states:
+        states = TrunkStates.placeholder(len(texts))
+    elif cache:
         states = trunk_states(name, texts, cache_dir)
     else:
         from commentdesk.evaluation.trunk_cache import fresh_states
@@ -130,8 +137,8 @@ def labeled_part(
     )
 
 
-def seeds_part(cache_dir: Path | None = None) -> Part:
-    return labeled_part("seeds", seed_examples.labeled_seeds(), cache_dir)
+def seeds_part(cache_dir: Path | None = None, with_states: bool = True) -> Part:
+    return labeled_part("seeds", seed_examples.labeled_seeds(), cache_dir, with_states=with_states)
 
 
 def split_calibration(part: Part) -> tuple[Part, Part | None]:
@@ -144,8 +151,10 @@ def split_calibration(part: Part) -> tuple[Part, Part | None]:
     return part.take(np.flatnonzero(~held)), part.take(np.flatnonzero(held))
 
 
-def load_parts(names: tuple[str, ...], data_dir: Path, split: str, cache_dir: Path | None = None) -> dict[str, Part]:
+def load_parts(
+    names: tuple[str, ...], data_dir: Path, split: str, cache_dir: Path | None = None, with_states: bool = True
+) -> dict[str, Part]:
     parts = {}
     for name in tqdm(names, desc=f"{split} sets", unit="set"):
-        parts[name] = set_part(name, data_dir, split, cache_dir)
+        parts[name] = set_part(name, data_dir, split, cache_dir, with_states)
     return parts

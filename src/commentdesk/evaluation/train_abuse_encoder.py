@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -155,23 +156,64 @@ def fit_lexical(parts: list[Part], repairs: dict[str, str]) -> tuple[np.ndarray,
     return model.coef_[0].astype(np.float32), float(model.intercept_[0])
 
 
+class BranchScorer:
+    """The abuse logits of a trained branch: from a part's cached states, or from texts (encoded now)."""
+
+    def __init__(self, branch) -> None:
+        self.branch = branch
+
+    def part_logits(self, part: Part) -> np.ndarray:
+        return branch_logits(self.branch, part.states)
+
+    def text_logits(self, texts: list[str]) -> np.ndarray:
+        return branch_logits(self.branch, fresh_states(texts, desc="undisguise"))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """What the saved model keeps of the branch (its parameters, float16)."""
+        return {f"branch.{k}": v for k, v in branch_arrays(self.branch).items()}
+
+
+# (training parts, epochs, progress label) -> a scorer with part_logits, text_logits and arrays.
+BranchTrainer = Callable[[list[Part], float, str], Any]
+
+
+def _train_shipped_branch(parts: list[Part], epochs: float, desc: str) -> BranchScorer:
+    return BranchScorer(train_branch(parts, epochs, desc=desc))
+
+
 @dataclass
 class Trained:
     """A trained model in memory, with the torch branch kept for fast scoring of cached states."""
 
     model: FineTunedAbuseModel
     branch: object
+    scorer: Any = None
+
+    def __post_init__(self) -> None:
+        if self.scorer is None:
+            self.scorer = BranchScorer(self.branch)
+
+    def branch_logit(self, part: Part) -> np.ndarray:
+        """The branch's "abusive" logit alone (no lexical view, stacker or second reading)."""
+        return self.scorer.part_logits(part)[:, 0]
 
     def score_part(self, part: Part) -> np.ndarray:
         """P(abusive) for a part's rows from its cached states (disguised rows re-encoded)."""
-        logits = branch_logits(self.branch, part.states)
-        return self.model.probabilities_from_logits(
-            part.texts, logits, lambda texts: branch_logits(self.branch, fresh_states(texts, desc="undisguise"))
-        )[0]
+        logits = self.scorer.part_logits(part)
+        return self.model.probabilities_from_logits(part.texts, logits, self.scorer.text_logits)[0]
 
 
-def train_model(parts: list[Part], epochs: float = 1.0, version: str = "abuse-dev", desc: str = "branch") -> Trained:
-    """Branch, lexical view, stacker, thresholds and floors from the given training parts."""
+def train_model(
+    parts: list[Part],
+    epochs: float = 1.0,
+    version: str = "abuse-dev",
+    desc: str = "branch",
+    branch_trainer: BranchTrainer | None = None,
+) -> Trained:
+    """Branch, lexical view, stacker, thresholds and floors from the given training parts.
+
+    ``branch_trainer`` replaces the shipped branch (the top layer on cached states) by another
+    encoder, for experiments; the lexical view, stacker, thresholds and floors stay as they are."""
     started = time.time()
     corpus = build_corpus(parts)
     from commentdesk.evaluation.train_abuse import derive_repairs_from_texts
@@ -181,7 +223,7 @@ def train_model(parts: list[Part], epochs: float = 1.0, version: str = "abuse-de
         [t for p in repair_parts for t, y in zip(p.texts, p.labels, strict=True) if y == 1],
         [t for p in repair_parts for t in p.texts],
     )
-    branch = train_branch(corpus.train, epochs, desc=desc)
+    scorer = (branch_trainer or _train_shipped_branch)(corpus.train, epochs, desc)
     lexical_w, lexical_b = fit_lexical(corpus.train, repairs)
     meta: dict[str, Any] = {
         "format": FORMAT,
@@ -202,15 +244,15 @@ def train_model(parts: list[Part], epochs: float = 1.0, version: str = "abuse-de
         "lexical_b": np.float32(lexical_b),
         "stack_w": np.array([1.0, 0.0, 0.0, 0.0], np.float32),
         "stack_b": np.float32(0.0),
-        **{f"branch.{k}": v for k, v in branch_arrays(branch).items()},
+        **scorer.arrays(),
     }
     draft = FineTunedAbuseModel(meta, arrays)
     # Stacker, thresholds and floors from the held-back news comments.
     calib = corpus.calibration
     texts = [t for p in calib for t in p.texts]
     labels = np.concatenate([p.labels for p in calib])
-    logits = np.concatenate([branch_logits(branch, p.states) for p in calib])
-    x, heads = draft.stack_and_heads(texts, logits, lambda ts: branch_logits(branch, fresh_states(ts, desc="undisguise")))
+    logits = np.concatenate([scorer.part_logits(p) for p in calib])
+    x, heads = draft.stack_and_heads(texts, logits, scorer.text_logits)
     per_set = np.concatenate([np.full(len(p), 1.0 / len(p)) for p in calib]) * len(labels) / len(calib)
     stack_w, stack_b = fit_logistic(x, labels, 1.0, per_set)
     arrays["stack_w"], arrays["stack_b"] = np.asarray(stack_w, np.float32), np.float32(stack_b)
@@ -225,7 +267,7 @@ def train_model(parts: list[Part], epochs: float = 1.0, version: str = "abuse-de
     meta["set_weights"] = {p.name: SET_WEIGHTS.get(p.name, 1.0) for p in corpus.train}
     meta["epochs"] = epochs
     meta["seconds"] = round(time.time() - started, 1)
-    return Trained(FineTunedAbuseModel(meta, arrays), branch)
+    return Trained(FineTunedAbuseModel(meta, arrays), getattr(scorer, "branch", None), scorer)
 
 
 def save(trained: Trained, out_dir: Path) -> None:

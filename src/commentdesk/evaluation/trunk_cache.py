@@ -61,6 +61,11 @@ class TrunkStates:
         return torch.from_numpy(hidden), torch.from_numpy(mask)
 
     @staticmethod
+    def placeholder(n: int) -> TrunkStates:
+        """n texts without states (no tokens, no embedding): for code that reads the texts instead."""
+        return TrunkStates(np.zeros((0, 384), np.float16), np.zeros(n + 1, np.int64), np.zeros((n, 0), np.float32))
+
+    @staticmethod
     def concat(parts: list[TrunkStates]) -> TrunkStates:
         sizes = np.cumsum([0] + [len(p.hidden) for p in parts[:-1]])
         offsets = [parts[0].offsets[:1]] + [p.offsets[1:] + base for p, base in zip(parts, sizes, strict=True)]

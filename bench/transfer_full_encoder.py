@@ -1,0 +1,271 @@
+"""Leave-one-source-out transfer with the whole MiniLM encoder fine-tuned (all six layers).
+
+The shipped abuse recipe fine-tunes only the top layer, on cached states of the five layers below
+(see ``commentdesk.evaluation.transfer``). This experiment keeps everything else of a fold as it
+is - the same training rows (at most ``FOLD_CAP`` per set, the seeds), the same held-back news
+rows for the stacker, the same held-out test rows, set weights, heads, losses, learning rates,
+batch plan and seed - and replaces only the encoder: a copy of the packaged transformer whose six
+layers are all trained, reading the word pieces themselves (the word-piece, position and type
+embeddings stay frozen). Training reads 64 word pieces of a comment, scoring 96 (what the cached
+states of the shipped recipe hold), one epoch.
+
+Each fold is scored twice: the encoder's "abusive" logit alone, and the shipped stacking (lexical
+view, stacker, second reading of disguised words, category floors). Results are written after
+every fold and a rerun skips the folds already in the file.
+
+    nice -n 19 .venv/bin/python bench/transfer_full_encoder.py --data-dir ../shared/data \\
+        --out bench/results/transfer-full-encoder.json --folds c3 ucc toxic_spans wiki_context olid
+
+    # the same folds with another seed of the encoder (rows and held-out sets unchanged):
+    nice -n 19 .venv/bin/python bench/transfer_full_encoder.py --data-dir ../shared/data --seed 1 \
+        --out bench/results/transfer-full-encoder-seed1.json --folds c3
+
+    # time one training pass over a slice of the first fold's rows (no scoring):
+    nice -n 19 .venv/bin/python bench/transfer_full_encoder.py --data-dir ../shared/data --time-rows 640
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from commentdesk.evaluation.abuse_corpus import LABELED_SETS, SET_WEIGHTS, Part, load_parts, seeds_part
+from commentdesk.evaluation.metrics import roc_auc
+from commentdesk.evaluation.train_abuse_encoder import (
+    HEAD_LEARNING_RATE,
+    HEAD_LOSS_WEIGHT,
+    LEARNING_RATE,
+    TRAIN_TOKENS,
+    _batches,
+    train_model,
+)
+from commentdesk.evaluation.transfer import FOLD_CAP, capped
+from commentdesk.evaluation.trunk_cache import TRAIN_TOKENS as SCORE_TOKENS
+from commentdesk.evaluation.trunk_cache import base_model
+from commentdesk.moderation.models.abuse_encoder import OUTPUTS, masked_mean
+
+FOLDS = ("c3", "ucc", "toxic_spans", "wiki_context", "olid")
+THREADS = 2
+
+
+def _encoder_module():
+    import torch
+
+    class FullEncoder(torch.nn.Module):
+        """The packaged transformer (a trained copy), mean pooling and the multi-task head."""
+
+        def __init__(self, transformer, width: int = 384) -> None:
+            super().__init__()
+            self.transformer = copy.deepcopy(transformer)
+            self.dropout = torch.nn.Dropout(0.1)
+            self.head = torch.nn.Linear(width, len(OUTPUTS))
+            for parameter in self.transformer.embeddings.parameters():
+                parameter.requires_grad_(False)
+
+        def layer_parameters(self) -> list:
+            return [p for layer in self.transformer.encoder.layer for p in layer.parameters()]
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.transformer(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=torch.zeros_like(input_ids)
+            ).last_hidden_state
+            pooled = torch.nn.functional.normalize(masked_mean(hidden, attention_mask), dim=1)
+            return self.head(self.dropout(pooled))
+
+    return FullEncoder
+
+
+def word_pieces(texts: list[str]) -> list[list[int]]:
+    tokenizer, _model = base_model()
+    return tokenizer(list(texts), truncation=True, max_length=SCORE_TOKENS)["input_ids"]
+
+
+def padded(pieces: list[list[int]], rows: np.ndarray, max_tokens: int | None = None):
+    import torch
+
+    cut = [pieces[r][:max_tokens] if max_tokens else pieces[r] for r in rows]
+    width = max(len(c) for c in cut)
+    ids = np.zeros((len(rows), width), np.int64)
+    mask = np.zeros((len(rows), width), np.int64)
+    for k, c in enumerate(cut):
+        ids[k, : len(c)] = c
+        mask[k, : len(c)] = 1
+    return torch.from_numpy(ids), torch.from_numpy(mask)
+
+
+class EncoderScorer:
+    """Logits of a trained full encoder for a part's texts or for loose texts."""
+
+    def __init__(self, encoder) -> None:
+        self.encoder = encoder.eval()
+
+    def text_logits(self, texts: list[str], batch: int = 64) -> np.ndarray:
+        import torch
+
+        pieces = word_pieces(texts)
+        out = np.zeros((len(texts), len(OUTPUTS)), np.float32)
+        order = np.argsort([len(p) for p in pieces], kind="stable")
+        with torch.inference_mode():
+            for start in range(0, len(order), batch):
+                rows = order[start : start + batch]
+                out[rows] = self.encoder(*padded(pieces, rows)).numpy()
+        return out
+
+    def part_logits(self, part: Part) -> np.ndarray:
+        return self.text_logits(part.texts)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {}  # an experiment: nothing of the encoder is saved
+
+
+def train_encoder(parts: list[Part], epochs: float = 1.0, desc: str = "encoder", seed: int = 0, log=None) -> EncoderScorer:
+    """The shipped branch's training loop (same batches, losses, weights and schedule), all layers."""
+    import torch
+
+    torch.manual_seed(seed)
+    _tokenizer, transformer = base_model()
+    torch.set_num_threads(THREADS)
+    encoder = _encoder_module()(transformer).train()
+    pieces = word_pieces([t for p in parts for t in p.texts])
+    lengths = np.array([len(p) for p in pieces], np.int64)
+    targets = torch.from_numpy(np.concatenate([p.targets for p in parts]).astype(np.float32))
+    heads = torch.from_numpy(np.concatenate([p.heads for p in parts]).astype(np.float32))
+    weights = torch.from_numpy(np.concatenate([np.full(len(p), SET_WEIGHTS.get(p.name, 1.0), np.float32) for p in parts]))
+    rng = np.random.default_rng(seed)
+    plan = []
+    for epoch in range(math.ceil(epochs)):
+        batches = _batches(lengths, rng)
+        plan.extend(batches[: max(1, int(len(batches) * min(1.0, epochs - epoch)))])
+    groups = [
+        {"params": encoder.layer_parameters(), "lr": LEARNING_RATE},
+        {"params": encoder.head.parameters(), "lr": HEAD_LEARNING_RATE},
+    ]
+    optimizer = torch.optim.AdamW(groups, weight_decay=0.01)
+    warmup = max(1, len(plan) // 20)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min(1.0, (step + 1) / warmup) * max(0.0, (len(plan) - step) / len(plan))
+    )
+    trainable = [p for p in encoder.parameters() if p.requires_grad]
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    started = time.time()
+    for step, rows in enumerate(plan):
+        logits = encoder(*padded(pieces, rows, TRAIN_TOKENS))
+        w = weights[rows]
+        loss = (bce(logits[:, 0], targets[rows], reduction="none") * w).sum()
+        known = ~torch.isnan(heads[rows])
+        if known.any():
+            head_loss = bce(logits[:, 1:], torch.nan_to_num(heads[rows]), reduction="none") * known * w[:, None]
+            loss = loss + HEAD_LOSS_WEIGHT * head_loss.sum()
+        loss = loss / w.sum()
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+        optimizer.step()
+        schedule.step()
+        if log and (step % 25 == 0 or step == len(plan) - 1):
+            log(f"{desc}: batch {step + 1}/{len(plan)} loss {loss.item():.3f} {time.time() - started:.0f}s")
+    scorer = EncoderScorer(encoder)
+    scorer.train_seconds = round(time.time() - started, 1)  # type: ignore[attr-defined]
+    scorer.batches = len(plan)  # type: ignore[attr-defined]
+    return scorer
+
+
+def _log(message: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {message}", flush=True)
+
+
+def _write(results: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(results, indent=2) + "\n")
+    temporary.replace(path)
+
+
+def fold_parts(train_parts: dict[str, Part], seeds: Part, held: str, cap: int) -> list[Part]:
+    """The rows a fold trains on, exactly as ``commentdesk.evaluation.transfer.run_transfer`` picks them."""
+    return [capped(p, cap) for name, p in train_parts.items() if name != held] + [seeds]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--out", type=Path, default=Path("bench/results/transfer-full-encoder.json"))
+    parser.add_argument("--folds", nargs="+", default=list(FOLDS))
+    parser.add_argument("--cap", type=int, default=FOLD_CAP)
+    parser.add_argument("--seed", type=int, default=0, help="the encoder's seed (initial head, dropout, batch order)")
+    parser.add_argument("--time-rows", type=int, default=0, help="only time training on this many of the first fold's rows")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    _log("loading sets")
+    train_parts = load_parts(LABELED_SETS, args.data_dir, "train", with_states=False)
+    seeds = seeds_part(with_states=False)
+    if args.time_rows:
+        parts = fold_parts(train_parts, seeds, args.folds[0], args.cap)
+        everything = Part(
+            "all", *[_joined(parts, field) for field in ("texts", "targets", "labels", "heads", "groups", "states")]
+        )
+        rows = np.sort(np.random.default_rng(0).permutation(len(everything))[: args.time_rows])
+        scorer = train_encoder([everything.take(rows)], log=_log, desc="timing")
+        total = sum(len(p) for p in parts)
+        per_row = scorer.train_seconds / args.time_rows  # type: ignore[attr-defined]
+        _log(
+            f"{args.time_rows} rows, {scorer.batches} batches: {scorer.train_seconds:.1f}s "  # type: ignore[attr-defined]
+            f"({per_row * 1000:.0f} ms a row); one epoch over the fold's {total} rows ~ {per_row * total / 60:.1f} min"
+        )
+        return 0
+
+    test_parts = load_parts(tuple(args.folds), args.data_dir, "test", with_states=False)
+    results: dict[str, Any] = json.loads(args.out.read_text()) if args.out.exists() else {"folds": {}}
+    results.update(
+        {"fold_cap": args.cap, "encoder": "all six MiniLM layers fine-tuned", "train_tokens": TRAIN_TOKENS, "seed": args.seed}
+    )
+    for held in args.folds:
+        if held in results["folds"]:
+            continue
+        started = time.time()
+        _log(f"fold without {held}")
+        trained = train_model(
+            fold_parts(train_parts, seeds, held, args.cap),
+            desc=f"without {held}",
+            branch_trainer=lambda parts, epochs, desc: train_encoder(parts, epochs, desc, seed=args.seed, log=_log),
+        )
+        target = test_parts[held]
+        logits = trained.scorer.part_logits(target)
+        stacked = trained.model.probabilities_from_logits(target.texts, logits, trained.scorer.text_logits)[0]
+        results["folds"][held] = {
+            "roc_auc_branch": roc_auc(target.labels, logits[:, 0]),
+            "roc_auc_stacked": roc_auc(target.labels, stacked),
+            "rows": len(target),
+            "abusive": int(target.labels.sum()),
+            "train_rows": sum(trained.model.meta["trained_on"].values()),
+            "batches": trained.scorer.batches,
+            "train_seconds": trained.scorer.train_seconds,
+            "seconds": round(time.time() - started, 1),
+        }
+        _write(results, args.out)
+        _log(f"{held}: {results['folds'][held]}")
+    return 0
+
+
+def _joined(parts: list[Part], field: str):
+    from commentdesk.evaluation.trunk_cache import TrunkStates
+
+    values = [getattr(p, field) for p in parts]
+    if field == "texts":
+        return [t for v in values for t in v]
+    if field == "states":
+        return TrunkStates.concat(values)
+    return np.concatenate(values)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
