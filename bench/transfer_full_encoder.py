@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import math
 import os
 import time
 from pathlib import Path
@@ -37,15 +36,15 @@ from typing import Any
 
 import numpy as np
 
-from commentdesk.evaluation.abuse_corpus import LABELED_SETS, SET_WEIGHTS, Part, load_parts, seeds_part
+from commentdesk.evaluation.abuse_corpus import LABELED_SETS, Part, load_parts, seeds_part
 from commentdesk.evaluation.metrics import roc_auc
 from commentdesk.evaluation.train_abuse_encoder import (
     HEAD_LEARNING_RATE,
     HEAD_LOSS_WEIGHT,
     LEARNING_RATE,
     TRAIN_TOKENS,
-    _batches,
     train_model,
+    training_plan,
 )
 from commentdesk.evaluation.transfer import FOLD_CAP, capped
 from commentdesk.evaluation.trunk_cache import TRAIN_TOKENS as SCORE_TOKENS
@@ -136,14 +135,7 @@ def train_encoder(parts: list[Part], epochs: float = 1.0, desc: str = "encoder",
     encoder = _encoder_module()(transformer).train()
     pieces = word_pieces([t for p in parts for t in p.texts])
     lengths = np.array([len(p) for p in pieces], np.int64)
-    targets = torch.from_numpy(np.concatenate([p.targets for p in parts]).astype(np.float32))
-    heads = torch.from_numpy(np.concatenate([p.heads for p in parts]).astype(np.float32))
-    weights = torch.from_numpy(np.concatenate([np.full(len(p), SET_WEIGHTS.get(p.name, 1.0), np.float32) for p in parts]))
-    rng = np.random.default_rng(seed)
-    plan = []
-    for epoch in range(math.ceil(epochs)):
-        batches = _batches(lengths, rng)
-        plan.extend(batches[: max(1, int(len(batches) * min(1.0, epochs - epoch)))])
+    targets, heads, weights, plan = training_plan(parts, lengths, epochs, seed)
     groups = [
         {"params": encoder.layer_parameters(), "lr": LEARNING_RATE},
         {"params": encoder.head.parameters(), "lr": HEAD_LEARNING_RATE},

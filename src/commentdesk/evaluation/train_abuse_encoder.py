@@ -83,6 +83,25 @@ def _batches(lengths: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
     return batches
 
 
+def training_plan(parts: list[Part], lengths: np.ndarray, epochs: float, seed: int):
+    """(targets, head targets, row weights) as tensors, and the batches of row indices to train on,
+    epoch after epoch: what every encoder trained on these parts shares."""
+    import torch
+
+    targets = torch.from_numpy(np.concatenate([p.targets for p in parts]).astype(np.float32))
+    heads = torch.from_numpy(np.concatenate([p.heads for p in parts]).astype(np.float32))
+    weights = torch.from_numpy(np.concatenate([np.full(len(p), SET_WEIGHTS.get(p.name, 1.0), np.float32) for p in parts]))
+    rng = np.random.default_rng(seed)
+    plan = []
+    for epoch in range(math.ceil(epochs)):
+        batches = _batches(lengths, rng)
+        share = min(1.0, epochs - epoch)
+        # At least one batch per started epoch: a fraction of one batch would leave nothing to train
+        # (and an empty schedule divides by zero).
+        plan.extend(batches[: max(1, int(len(batches) * share))])
+    return targets, heads, weights, plan
+
+
 def train_branch(parts: list[Part], epochs: float = 1.0, seed: int = 0, desc: str = "branch"):
     import torch
 
@@ -90,17 +109,7 @@ def train_branch(parts: list[Part], epochs: float = 1.0, seed: int = 0, desc: st
     _tokenizer, transformer = base_model()
     branch = new_branch(transformer).train()
     states = TrunkStates.concat([p.states for p in parts])
-    targets = torch.from_numpy(np.concatenate([p.targets for p in parts]).astype(np.float32))
-    heads = torch.from_numpy(np.concatenate([p.heads for p in parts]).astype(np.float32))
-    weights = torch.from_numpy(np.concatenate([np.full(len(p), SET_WEIGHTS.get(p.name, 1.0), np.float32) for p in parts]))
-    rng = np.random.default_rng(seed)
-    plan = []
-    for epoch in range(math.ceil(epochs)):
-        batches = _batches(states.lengths(), rng)
-        share = min(1.0, epochs - epoch)
-        # At least one batch per started epoch: a fraction of one batch would leave nothing to train
-        # (and an empty schedule divides by zero).
-        plan.extend(batches[: max(1, int(len(batches) * share))])
+    targets, heads, weights, plan = training_plan(parts, states.lengths(), epochs, seed)
     groups = [
         {"params": [p for layer in branch.layers for p in layer.parameters()], "lr": LEARNING_RATE},
         {"params": branch.head.parameters(), "lr": HEAD_LEARNING_RATE},
