@@ -1,5 +1,7 @@
 """The two embedding backends give the same vectors, so the trained heads hold for either."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -67,3 +69,28 @@ def test_a_broken_onnx_cache_falls_back_to_pytorch(monkeypatch, tmp_path):
     embedder = Embedder().load()
     assert embedder.backend == "torch"
     assert embedder.encode(["still works"]).shape == (1, 384)
+
+
+@pytest.mark.models
+@pytest.mark.parametrize("loaded_first", [True, False], ids=["loaded-then-branch", "branch-then-loaded"])
+def test_attaching_the_abuse_branch_embeds_at_32_bits(monkeypatch, tmp_path, loaded_first):
+    """The fine-tuned branch embeds comments in its 32-bit pass: the article passages they are
+    compared with must come from 32 bits too, and carry the 32-bit version, whichever came first."""
+    from commentdesk.moderation.models.abuse_finetuned import __file__ as finetuned_module
+    from commentdesk.moderation.models.abuse_finetuned import load_abuse_model
+
+    monkeypatch.setenv("COMMENTDESK_MODEL_CACHE", str(tmp_path))
+    monkeypatch.setenv("COMMENTDESK_EMBEDDER_BACKEND", "onnx")
+    full = Embedder().load()
+    monkeypatch.setenv("COMMENTDESK_EMBEDDER_BACKEND", "onnx-int8")
+    branch = load_abuse_model(Path(finetuned_module).parent / "weights" / "finetuned").branch_state
+    embedder = Embedder()
+    if loaded_first:
+        embedder.load()
+        assert embedder.backend == "onnxruntime-int8"
+    embedder.attach_branch(branch)
+    passages = embedder.encode(TEXTS)
+    assert embedder.backend == "onnxruntime" and embedder.version == full.version
+    assert float(np.min(np.sum(passages * full.encode(TEXTS), axis=1))) > 0.99999
+    comment_vectors, logits = embedder.encode_shared(TEXTS[:1])
+    assert float(comment_vectors[0] @ passages[0]) > 0.99999 and logits.shape[0] == 1

