@@ -39,6 +39,10 @@ class Trained:
     def score_part(self, target: Part) -> np.ndarray:
         return np.array([0.9 if any(w in t for w in fakes.INSULTS) else 0.1 for t in target.texts])
 
+    def branch_logit(self, target: Part) -> np.ndarray:
+        """The stand-in branch ranks the test rows backwards: unlike the stacked score."""
+        return -self.score_part(target)
+
 
 @pytest.fixture
 def trainer(monkeypatch):
@@ -86,6 +90,7 @@ def test_a_fold_is_scored_on_the_held_out_sets_test_rows_and_the_evaluation_only
     fold = results["folds"]["ucc"]
     assert fold["roc_auc"] == 1.0 and fold["rows"] == 6 and fold["abusive"] == 3
     assert fold["roc_auc_wiki"] == 1.0 and fold["seconds"] >= 0
+    assert fold["roc_auc_branch"] == 0.0  # the branch's logit alone, beside the stacked score
     assert results["mean_roc_auc"] == 1.0 and results["worst_roc_auc"] == 1.0
 
 
@@ -186,3 +191,22 @@ def test_the_report_lists_the_known_sets_in_their_usual_order(tmp_path):
     # The previous model lacks a figure for olid: no summary of it that would compare unlike sets.
     assert "previous model on the same sets" not in text
     assert "at most 5 rows per set" in text
+
+
+def test_the_report_shows_the_branch_logit_alone_when_every_fold_has_it(tmp_path):
+    fold = {"rows": 10, "abusive": 4}
+    results = {
+        "fold_cap": 5,
+        "folds": {
+            "c3": {**fold, "roc_auc": 0.9, "roc_auc_branch": 0.8},
+            "olid": {**fold, "roc_auc": 0.7, "roc_auc_branch": 0.75},
+        },
+    }
+    text = transfer.write_report(results, None, tmp_path, "cmd").read_text()
+    assert "| held-out set | rows | abusive | ROC-AUC, trained without it | branch logit alone | previous model |" in text
+    assert "| c3 | 10 | 4 | 0.900 | 0.800 |  |" in text
+    assert "- the branch's logit alone: mean 0.775, worst 0.750" in text
+    # A fold measured before the figure was recorded: the column would compare unlike folds.
+    del results["folds"]["olid"]["roc_auc_branch"]
+    text = transfer.write_report(results, None, tmp_path, "cmd").read_text()
+    assert "branch logit alone" not in text and "| c3 | 10 | 4 | 0.900 |  |" in text
