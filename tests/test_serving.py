@@ -136,7 +136,7 @@ def test_workers_share_one_moderation_process_that_holds_the_models(tmp_path, sq
         workers, moderation = server.workers(), server.moderation_processes()
         assert len(workers) == 2 and len(moderation) == 1
         # The article seeded before the server started is queued for its passages by one worker only.
-        assert wait_for(lambda: "1 recent articles without current passages queued" in server.log()), server.log()
+        assert wait_for(lambda: "recent articles without current passages queued for embedding: 1 " in server.log()), server.log()
         assert server.log_path.read_text().count("without current passages queued") == 1, server.log()
         # The models' libraries are loaded once, in the moderation process, never in a web worker.
         assert "onnxruntime" in _libraries(moderation[0]) or "libtorch" in _libraries(moderation[0])

@@ -303,7 +303,7 @@ def test_at_start_missing_and_stale_passages_are_queued_and_current_ones_are_not
     with caplog.at_level(logging.INFO, logger=article_passages.__name__):
         assert keeper.queue_missing() == 3
     assert keeper.pending == [rewritten.id, old_version.id, never.id]  # the bank's order: newest first, undated last
-    assert "3 recent articles without current passages queued" in caplog.text
+    assert "recent articles without current passages queued for embedding: 3 " in caplog.text
     models.embedded.clear()
     assert keeper.work_round() is False
     assert models.embedded == [TRAMS[0], SIGNING[0], "Tram stops closed"]

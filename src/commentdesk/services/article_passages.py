@@ -130,7 +130,7 @@ class ArticlePassageKeeper(BackgroundLoop):
             queued = [article_id for article_id in found if article_id not in self._pending and article_id not in self._backlog]
             for article_id in queued:
                 self._backlog[article_id] = None
-        log.info("%d recent articles without current passages queued for embedding (embedder %s)", len(queued), version)
+        log.info("recent articles without current passages queued for embedding: %d (embedder %s)", len(queued), version)
         if queued:
             self.wake()
         return len(queued)
