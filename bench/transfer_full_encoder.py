@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from commentdesk.evaluation.abuse_corpus import LABELED_SETS, Part, load_parts, seeds_part
+from commentdesk.evaluation.abuse_corpus import LABELED_SETS, Part, capped, load_parts, seeds_part
 from commentdesk.evaluation.metrics import roc_auc
 from commentdesk.evaluation.train_abuse_encoder import (
     HEAD_LEARNING_RATE,
@@ -46,7 +46,7 @@ from commentdesk.evaluation.train_abuse_encoder import (
     train_model,
     training_plan,
 )
-from commentdesk.evaluation.transfer import FOLD_CAP, capped
+from commentdesk.evaluation.transfer import FOLD_CAP
 from commentdesk.evaluation.trunk_cache import TRAIN_TOKENS as SCORE_TOKENS
 from commentdesk.evaluation.trunk_cache import base_model
 from commentdesk.moderation.models.abuse_encoder import OUTPUTS, masked_mean

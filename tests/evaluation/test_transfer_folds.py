@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from tests.evaluation import fakes
 
-from commentdesk.evaluation import train_abuse_encoder, transfer
+from commentdesk.evaluation import abuse_corpus, train_abuse_encoder, transfer
 from commentdesk.evaluation.abuse_corpus import Part
 from commentdesk.evaluation.trunk_cache import TrunkStates
 from commentdesk.moderation.models import abuse
@@ -134,7 +134,7 @@ def test_without_parts_in_memory_they_are_read_with_the_test_sets_named_once(tmp
 
 def test_capping_keeps_a_fixed_subset_in_the_original_order():
     big = part("c3", 50)
-    first, second = transfer.capped(big, 20), transfer.capped(big, 20)
+    first, second = abuse_corpus.capped(big, 20), abuse_corpus.capped(big, 20)
     assert len(first) == 20 and first.texts == second.texts
     positions = [int(g.split(":")[1]) for g in first.groups]
     assert positions == sorted(positions) and len(set(positions)) == 20
@@ -144,7 +144,7 @@ def test_capping_keeps_a_fixed_subset_in_the_original_order():
 
 def test_a_set_within_the_cap_is_kept_whole():
     small = part("c3", 5)
-    assert transfer.capped(small, 5) is small
+    assert abuse_corpus.capped(small, 5) is small
 
 
 def test_the_baseline_scores_each_test_set_with_the_previous_model(tmp_path, monkeypatch):

@@ -74,6 +74,14 @@ class Part:
         )
 
 
+def capped(part: Part, cap: int) -> Part:
+    """At most ``cap`` rows: every other row in a fixed order, positives kept in proportion."""
+    if len(part) <= cap:
+        return part
+    order = np.random.default_rng(len(part)).permutation(len(part))
+    return part.take(np.sort(order[:cap]))
+
+
 def select_rows(abuse_set: AbuseSet, split: str, cap: int, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     rows = np.flatnonzero(abuse_set.split == split)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from commentdesk.evaluation.abuse_corpus import NEWS_SETS, SET_WEIGHTS, Part, load_parts, seeds_part, split_calibration
+from commentdesk.evaluation.abuse_corpus import NEWS_SETS, SET_WEIGHTS, Part, capped, load_parts, seeds_part, split_calibration
 from commentdesk.evaluation.train_abuse import choose_thresholds, fit_logistic, fit_soft_logistic
 from commentdesk.evaluation.trunk_cache import TrunkStates, base_model, fresh_states
 from commentdesk.moderation.models.abuse import LEXICAL_NORMALISER, LexicalFeaturizer, LexicalSpec, analyse
@@ -312,7 +312,6 @@ def train_shipped(
 ) -> dict:
     """Train, evaluate on every set's test rows, and save: what ``commentdesk train`` runs."""
     from commentdesk.evaluation.abuse_corpus import EVAL_ONLY_SETS, LABELED_SETS, labeled_part
-    from commentdesk.evaluation.transfer import capped
 
     parts = [capped(p, cap) for p in load_parts(sets, data_dir, "train", cache_dir).values()] + [seeds_part(cache_dir)]
     if site_examples:

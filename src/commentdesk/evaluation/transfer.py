@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from commentdesk.evaluation.abuse_corpus import EVAL_ONLY_SETS, LABELED_SETS, Part, load_parts, seeds_part
+from commentdesk.evaluation.abuse_corpus import EVAL_ONLY_SETS, LABELED_SETS, Part, capped, load_parts, seeds_part
 from commentdesk.evaluation.metrics import roc_auc
 
 FOLD_SETS = (
@@ -37,14 +37,6 @@ FOLD_SETS = (
     "davidson",
 )
 FOLD_CAP = 1000
-
-
-def capped(part: Part, cap: int) -> Part:
-    """At most ``cap`` rows: every other row in a fixed order, positives kept in proportion."""
-    if len(part) <= cap:
-        return part
-    order = np.random.default_rng(len(part)).permutation(len(part))
-    return part.take(np.sort(order[:cap]))
 
 
 def legacy_scores(part: Part, weights_dir: Path) -> np.ndarray:
