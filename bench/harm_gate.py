@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from concurrency import on_topic_comment  # noqa: E402
 
-from commentdesk.evaluation.datasets import default_data_dir, load_abuse_set  # noqa: E402
+from commentdesk.evaluation.datasets import default_data_dir  # noqa: E402
+from commentdesk.evaluation.labeled_sets import load_abuse_set  # noqa: E402
 from commentdesk.moderation.models.embedder import Embedder  # noqa: E402
 from commentdesk.moderation.models.harm import HarmModel  # noqa: E402
 

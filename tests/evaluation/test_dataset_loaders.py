@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from commentdesk.evaluation import datasets
+from commentdesk.evaluation import datasets, labeled_sets
 from commentdesk.evaluation.datasets import AbuseSet, decode_escaped, stable_fraction
 
 
@@ -148,7 +148,7 @@ def test_wiki_and_madlibs_are_kept_for_testing_only(tmp_path):
     wiki = datasets.load_wiki(tmp_path)
     assert wiki.texts == ["a spaced comment", "fine"] and wiki.labels.tolist() == [1, 0]
     assert set(wiki.split) == {"test"} and wiki.categories == {}
-    madlibs = datasets.load_abuse_set("bias_madlibs", tmp_path)
+    madlibs = labeled_sets.load_abuse_set("bias_madlibs", tmp_path)
     assert madlibs.labels.tolist() == [0, 1] and set(madlibs.split) == {"test"} and madlibs.domain == "synthetic"
 
 

@@ -10,8 +10,9 @@ import math
 import numpy as np
 import pytest
 
-from commentdesk.evaluation import datasets, hate_datasets
-from commentdesk.evaluation.hate_datasets import COMMERCIAL_SETS, HEADS, LICENCES
+from commentdesk.evaluation import datasets, hate_datasets, labeled_sets
+from commentdesk.evaluation.hate_datasets import HEADS
+from commentdesk.evaluation.labeled_sets import COMMERCIAL_SETS, LICENCES
 
 
 def write_csv(path, header, rows, delimiter=","):
@@ -167,7 +168,7 @@ def test_wiki_context_keeps_a_discussion_on_one_side(tmp_path):
 
 def test_every_set_maps_onto_the_same_heads(tmp_path):
     write_csv(tmp_path / "wiki_context_toxicity" / "gc.csv", ["id", "text", "label"], [["1.1", "x", "0"]])
-    loaded = datasets.load_abuse_set("wiki_context", tmp_path)
+    loaded = labeled_sets.load_abuse_set("wiki_context", tmp_path)
     assert set(loaded.categories) == set(HEADS)
 
 
@@ -180,7 +181,7 @@ def test_every_set_has_a_licence_and_the_commercial_list_follows_it():
 
 def test_an_unknown_set_name_is_an_error(tmp_path):
     with pytest.raises(KeyError):
-        datasets.load_abuse_set("no_such_set", tmp_path)
+        labeled_sets.load_abuse_set("no_such_set", tmp_path)
 
 
 def test_columns_fill_unknown_heads_with_nan():

@@ -54,7 +54,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from commentdesk.config import settings_from
     from commentdesk.evaluation.abuse_corpus import LABELED_SETS
-    from commentdesk.evaluation.hate_datasets import COMMERCIAL_SETS
+    from commentdesk.evaluation.labeled_sets import COMMERCIAL_SETS
     from commentdesk.evaluation.retraining import (
         abuse_examples,
         compare_with_current,

@@ -15,7 +15,8 @@ import numpy as np
 from tqdm import tqdm
 
 from commentdesk.evaluation import seed_examples
-from commentdesk.evaluation.datasets import AbuseSet, load_abuse_set
+from commentdesk.evaluation.datasets import AbuseSet
+from commentdesk.evaluation.labeled_sets import load_abuse_set
 from commentdesk.evaluation.trunk_cache import TrunkStates, trunk_states
 from commentdesk.moderation.models.abuse_encoder import HEADS
 

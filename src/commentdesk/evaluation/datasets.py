@@ -69,11 +69,11 @@ def stable_fraction(key: str) -> float:
     return (zlib.crc32(key.encode("utf-8")) & 0xFFFFFFFF) / 2**32
 
 
-def _split_by_group(groups: list[str], test_share: float, salt: str) -> np.ndarray:
+def split_by_group(groups: list[str], test_share: float, salt: str) -> np.ndarray:
     return np.array(["test" if stable_fraction(salt + g) < test_share else "train" for g in groups])
 
 
-def _read_csv(path: Path, **kwargs) -> list[dict[str, str]]:
+def read_csv(path: Path, **kwargs) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8", errors="replace") as handle:
         return list(csv.DictReader(handle, **kwargs))
 
@@ -101,7 +101,7 @@ def category_columns(n: int, names: tuple[str, ...] = CATEGORIES, **known: list[
 
 def load_c3(data_dir: Path) -> AbuseSet:
     """Globe and Mail comments (C3). Toxic = crowd toxicity mean >= 2; 20 % of articles held out."""
-    rows = _read_csv(data_dir / "c3" / "C3_anonymized.csv")
+    rows = read_csv(data_dir / "c3" / "C3_anonymized.csv")
     texts = [r["comment_text"] for r in rows]
     level = np.array([float(r["crowd_toxicity_level"] or 1) for r in rows], dtype=np.float32)
     labels = (level >= 2.0).astype(np.int8)
@@ -114,7 +114,7 @@ def load_c3(data_dir: Path) -> AbuseSet:
         texts=texts,
         labels=labels,
         groups=np.array(groups),
-        split=_split_by_group(groups, 0.2, "c3:"),
+        split=split_by_group(groups, 0.2, "c3:"),
         categories=category_columns(n, insult=insult),
         # Mean crowd level 1 (none) .. 2+ (toxic): the graded level ranks comments better than
         # the binary cut alone (held-out ROC-AUC +0.02-0.03 in development).
@@ -124,7 +124,7 @@ def load_c3(data_dir: Path) -> AbuseSet:
 
 def c3_relevance_rows(data_dir: Path) -> list[dict[str, str]]:
     """C3 rows with the article id and off-topic votes, for the relevance model."""
-    rows = _read_csv(data_dir / "c3" / "C3_anonymized.csv")
+    rows = read_csv(data_dir / "c3" / "C3_anonymized.csv")
     return [
         {
             "article_id": r["article_id"],
@@ -140,7 +140,7 @@ def load_ucc(data_dir: Path) -> AbuseSet:
     texts, labels, groups, split = [], [], [], []
     insult, identity = [], []
     for part, split_name in (("val", "train"), ("test", "test")):
-        for r in _read_csv(data_dir / "ucc" / f"{part}.csv"):
+        for r in read_csv(data_dir / "ucc" / f"{part}.csv"):
             texts.append(r["comment"])
             hostile, antagonize = r["hostile"] == "1", r["antagonize"] == "1"
             labels.append(hostile or antagonize)
@@ -176,7 +176,7 @@ def decode_escaped(text: str) -> str:
 def load_kaggle_insults(data_dir: Path) -> AbuseSet:
     texts, labels, split = [], [], []
     for part, split_name in (("train.csv", "train"), ("test_with_solutions.csv", "test")):
-        for r in _read_csv(data_dir / "kaggle_insults" / part):
+        for r in read_csv(data_dir / "kaggle_insults" / part):
             texts.append(decode_escaped(r["Comment"]))
             labels.append(int(r["Insult"]))
             split.append(split_name)
@@ -195,7 +195,7 @@ def load_kaggle_insults(data_dir: Path) -> AbuseSet:
 
 def load_olid(data_dir: Path) -> AbuseSet:
     """OLID tweets: OFF; targeted individual -> insult, targeted group -> identity attack."""
-    rows = _read_csv(data_dir / "olid" / "olid-training-v1.0.tsv", delimiter="\t", quoting=csv.QUOTE_NONE)
+    rows = read_csv(data_dir / "olid" / "olid-training-v1.0.tsv", delimiter="\t", quoting=csv.QUOTE_NONE)
     texts = [html.unescape(r["tweet"]) for r in rows]
     off = np.array([r["subtask_a"] == "OFF" for r in rows], dtype=np.int8)
     insult = np.array([r["subtask_c"] == "IND" for r in rows], dtype=np.float32)
@@ -207,7 +207,7 @@ def load_olid(data_dir: Path) -> AbuseSet:
         texts=texts,
         labels=off,
         groups=np.array(groups),
-        split=_split_by_group(groups, 0.2, "olid:"),
+        split=split_by_group(groups, 0.2, "olid:"),
         categories=category_columns(n, insult=insult, identity_attack=identity),
         domain="tweets",
     )
@@ -215,7 +215,7 @@ def load_olid(data_dir: Path) -> AbuseSet:
 
 def load_davidson(data_dir: Path) -> AbuseSet:
     """Davidson tweets: hate or offensive = abusive; hate -> identity attack; offensive -> obscenity."""
-    rows = _read_csv(data_dir / "davidson" / "labeled_data.csv")
+    rows = read_csv(data_dir / "davidson" / "labeled_data.csv")
     texts = [html.unescape(re.sub(r"\bRT\s+@\w+:?|@\w+", "@USER", r["tweet"])).strip() for r in rows]
     cls = np.array([int(r["class"]) for r in rows])
     groups = [f"dv:{r['']}" for r in rows]
@@ -224,7 +224,7 @@ def load_davidson(data_dir: Path) -> AbuseSet:
         texts=texts,
         labels=(cls != 2).astype(np.int8),
         groups=np.array(groups),
-        split=_split_by_group(groups, 0.2, "davidson:"),
+        split=split_by_group(groups, 0.2, "davidson:"),
         categories=category_columns(len(rows), identity_attack=(cls == 0), obscenity=(cls == 1)),
         domain="tweets",
     )
@@ -232,7 +232,7 @@ def load_davidson(data_dir: Path) -> AbuseSet:
 
 def load_wiki(data_dir: Path) -> AbuseSet:
     """Wikipedia talk toxicity sample: kept entirely for testing (an out-of-domain check)."""
-    rows = _read_csv(data_dir / "wiki_toxicity_test" / "toxicity_nonfuzzed_testset.csv")
+    rows = read_csv(data_dir / "wiki_toxicity_test" / "toxicity_nonfuzzed_testset.csv")
     return _test_only_set(
         "wiki",
         texts=[re.sub(r"\s+", " ", r["comment"]).strip() for r in rows],
@@ -244,7 +244,7 @@ def load_wiki(data_dir: Path) -> AbuseSet:
 
 def load_bias_madlibs(data_dir: Path) -> AbuseSet:
     """Synthetic identity-term templates (fairness check only, never trained on)."""
-    rows = _read_csv(data_dir / "bias_madlibs" / "bias_madlibs_77k.csv")
+    rows = read_csv(data_dir / "bias_madlibs" / "bias_madlibs_77k.csv")
     return _test_only_set(
         "bias_madlibs",
         texts=[r["Text"] for r in rows],
@@ -275,14 +275,6 @@ LOADERS = {
     "wiki": load_wiki,
     "bias_madlibs": load_bias_madlibs,
 }
-
-
-def load_abuse_set(name: str, data_dir: Path) -> AbuseSet:
-    if name not in LOADERS:
-        from commentdesk.evaluation.hate_datasets import LOADERS as more
-
-        return more[name](Path(data_dir))
-    return LOADERS[name](Path(data_dir))
 
 
 # --------------------------------------------------------------------------- relevance sets

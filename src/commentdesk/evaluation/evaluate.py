@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from commentdesk.evaluation.datasets import load_abuse_set
 from commentdesk.evaluation.embedding_cache import embed_cached
+from commentdesk.evaluation.labeled_sets import load_abuse_set
 from commentdesk.evaluation.metrics import plot_curves, policy_metrics, roc_auc
 from commentdesk.evaluation.perturb import PERTURBATIONS, perturb
 from commentdesk.moderation.models.abuse import AbuseModel

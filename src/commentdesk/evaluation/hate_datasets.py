@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from commentdesk.evaluation.datasets import AbuseSet, _read_csv, _split_by_group, category_columns
+from commentdesk.evaluation.datasets import AbuseSet, category_columns, read_csv, split_by_group
 
 # The heads every set is mapped onto (a superset of the legacy four categories).
 HEADS = ("insult", "threat", "identity_attack", "obscenity", "dehumanisation", "incitement")
@@ -37,11 +37,11 @@ def load_toxic_spans(data_dir: Path) -> AbuseSet:
     Every post was once flagged by Civil Comments, so the negatives are hard ones.
     """
     base = Path(data_dir) / "toxic_spans"
-    texts = {r["comment_id"]: r["comment_text"] for r in _read_csv(base / "comments.csv")}
+    texts = {r["comment_id"]: r["comment_text"] for r in read_csv(base / "comments.csv")}
     raters: dict[str, list[str]] = defaultdict(list)
     toxic_votes: dict[str, int] = defaultdict(int)
     annotation_post = {}
-    for r in _read_csv(base / "annotations.csv"):
+    for r in read_csv(base / "annotations.csv"):
         raters[r["comment_id"]].append(r["annotation"])
         annotation_post[r["annotation"]] = r["comment_id"]
         toxic_votes[r["comment_id"]] += r["not toxic"] != "True"
@@ -52,7 +52,7 @@ def load_toxic_spans(data_dir: Path) -> AbuseSet:
         "Identity based Attack": "identity_attack",
         "Profane/Obscene": "obscenity",
     }
-    for r in _read_csv(base / "spans.csv"):
+    for r in read_csv(base / "spans.csv"):
         head = span_head.get(r["type"])
         post = annotation_post.get(r["annotation"])
         if head and post:
@@ -66,7 +66,7 @@ def load_toxic_spans(data_dir: Path) -> AbuseSet:
         texts=[texts[c] for c in ids],
         labels=(share > 0.5).astype(np.int8),
         groups=np.array(groups),
-        split=_split_by_group(groups, 0.2, "toxic_spans:"),
+        split=split_by_group(groups, 0.2, "toxic_spans:"),
         categories=_columns(len(ids), **heads),
         soft_labels=share,
     )
@@ -77,7 +77,7 @@ def load_dynahate(data_dir: Path) -> AbuseSet:
     base = Path(data_dir) / "dynahate"
     texts, labels, groups, split, kinds = [], [], [], [], []
     for part, split_name in (("dev", "train"), ("test", "test")):
-        for r in _read_csv(base / f"dynahate_{part}.csv"):
+        for r in read_csv(base / f"dynahate_{part}.csv"):
             texts.append(_clean(r["text"]))
             labels.append(r["label"] == "hate")
             # An original and its contrastive rewrite share a group.
@@ -104,7 +104,7 @@ def load_dynahate(data_dir: Path) -> AbuseSet:
 def load_implicit_hate(data_dir: Path) -> AbuseSet:
     """Tweets of extremist accounts: explicit or implicit hate vs not; implicit types as heads."""
     base = Path(data_dir) / "implicit_hate"
-    read = lambda name: _read_csv(base / name, delimiter="\t", quoting=csv.QUOTE_MINIMAL)  # noqa: E731
+    read = lambda name: read_csv(base / name, delimiter="\t", quoting=csv.QUOTE_MINIMAL)  # noqa: E731
     kind = {_clean(r["post"]): r["implicit_class"] for r in read("implicit_hate_v1_stg2_posts.tsv")}
     texts, labels, kinds = [], [], []
     for r in read("implicit_hate_v1_stg1_posts.tsv"):
@@ -124,7 +124,7 @@ def load_implicit_hate(data_dir: Path) -> AbuseSet:
         texts=texts,
         labels=hate.astype(np.int8),
         groups=np.array(groups),
-        split=_split_by_group(groups, 0.2, "implicit_hate:"),
+        split=split_by_group(groups, 0.2, "implicit_hate:"),
         domain="tweets",
         categories=_columns(
             len(texts),
@@ -181,7 +181,7 @@ def load_toxigen(data_dir: Path) -> AbuseSet:
         texts=[_clean(r["text"]) for r in rows],
         labels=toxic.astype(np.int8),
         groups=np.array(groups),
-        split=_split_by_group(groups, 0.2, "toxigen:"),
+        split=split_by_group(groups, 0.2, "toxigen:"),
         domain="synthetic",
         categories=_columns(len(rows), identity_attack=toxic),
         soft_labels=np.clip((level - 1) / 3, 0, 1),
@@ -214,14 +214,14 @@ def load_cad(data_dir: Path) -> AbuseSet:
 
 def load_wiki_context(data_dir: Path) -> AbuseSet:
     """Wikipedia talk replies rated with their parent shown (CAT-LARGE ``gc``); the text alone is scored."""
-    rows = _read_csv(Path(data_dir) / "wiki_context_toxicity" / "gc.csv")
+    rows = read_csv(Path(data_dir) / "wiki_context_toxicity" / "gc.csv")
     groups = [f"wc:{r['id'].split('.')[0]}" for r in rows]  # one discussion per page id
     return AbuseSet(
         name="wiki_context",
         texts=[_clean(r["text"]) for r in rows],
         labels=np.array([r["label"] == "1" for r in rows], dtype=np.int8),
         groups=np.array(groups),
-        split=_split_by_group(groups, 0.3, "wiki_context:"),
+        split=split_by_group(groups, 0.3, "wiki_context:"),
         domain="wiki",
         categories=_columns(len(rows)),
     )
@@ -236,23 +236,3 @@ LOADERS = {
     "cad": load_cad,
     "wiki_context": load_wiki_context,
 }
-
-# What each set's licence allows for a model that is shipped (see the sets' SOURCE.txt).
-LICENCES = {
-    "c3": ("not stated (sibling SFU corpora are CC BY-NC-SA 4.0)", False),
-    "ucc": ("CC BY-NC-SA 4.0", False),
-    "kaggle_insults": ("Kaggle competition terms, no licence", False),
-    "olid": ("not stated", False),
-    "davidson": ("MIT", True),
-    "wiki": ("Apache-2.0 repository; Wikipedia text CC BY-SA", True),
-    "bias_madlibs": ("Apache-2.0", True),
-    "toxic_spans": ("CC0 1.0", True),
-    "dynahate": ("not stated", False),
-    "implicit_hate": ("MIT", True),
-    "hatexplain": ("MIT", True),
-    "toxigen": ("MIT + CDLA-Permissive-2.0", True),
-    "cad": ("not stated", False),
-    "wiki_context": ("Apache-2.0 repository; Wikipedia text CC BY-SA", True),
-    "seeds": ("the project's own (Apache-2.0)", True),
-}
-COMMERCIAL_SETS = tuple(name for name, (_licence, commercial) in LICENCES.items() if commercial)

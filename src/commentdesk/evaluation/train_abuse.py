@@ -26,8 +26,9 @@ from sklearn.model_selection import GroupKFold
 from tqdm import tqdm
 
 from commentdesk.evaluation import seed_examples
-from commentdesk.evaluation.datasets import CATEGORIES, AbuseSet, load_abuse_set
+from commentdesk.evaluation.datasets import CATEGORIES, AbuseSet
 from commentdesk.evaluation.embedding_cache import embed_cached
+from commentdesk.evaluation.labeled_sets import load_abuse_set
 from commentdesk.evaluation.perturb import PERTURBATIONS, perturb
 from commentdesk.moderation.models.abuse import (
     LEXICAL_NORMALISER,

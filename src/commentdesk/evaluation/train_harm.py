@@ -40,8 +40,9 @@ from pathlib import Path
 import numpy as np
 
 from commentdesk.evaluation import harm_seeds, seed_examples
-from commentdesk.evaluation.datasets import default_data_dir, load_abuse_set
+from commentdesk.evaluation.datasets import default_data_dir
 from commentdesk.evaluation.embedding_cache import embed_each_cached
+from commentdesk.evaluation.labeled_sets import load_abuse_set
 from commentdesk.evaluation.metrics import roc_auc, rounded
 from commentdesk.moderation.models.harm import HEAD_CUES, HEADS, UNCUED_CEILING
 

@@ -30,8 +30,9 @@ from tqdm import tqdm
 
 from commentdesk.evaluation import seed_examples
 from commentdesk.evaluation.abuse_corpus import select_rows
-from commentdesk.evaluation.datasets import default_data_dir, load_abuse_set
+from commentdesk.evaluation.datasets import default_data_dir
 from commentdesk.evaluation.embedding_cache import embed_each_cached
+from commentdesk.evaluation.labeled_sets import load_abuse_set
 from commentdesk.evaluation.metrics import known_roc_auc
 from commentdesk.evaluation.train_abuse import fit_soft_logistic
 from commentdesk.evaluation.transfer import FOLD_SETS
