@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from commentdesk.services import identity
+from commentdesk.services.comment_input import PostingError, validate
 from commentdesk.services.notifications.addresses import AddressBook
-from commentdesk.services.posting import PostingError, validate
 
 SECRET = "a secret long enough for the tests"
 

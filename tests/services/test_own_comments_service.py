@@ -13,8 +13,9 @@ from commentdesk.moderation.models.relevance import RelevanceScore
 from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.types import ModelSignals
 from commentdesk.services import own_comments
+from commentdesk.services.comment_input import PostingError
 from commentdesk.services.own_comments import Authorship
-from commentdesk.services.posting import CommentPoster, PostingError
+from commentdesk.services.posting import CommentPoster
 from commentdesk.services.reader_identity import Reader
 from commentdesk.store import revisions
 from commentdesk.store.models import Article, DomainEvent, ModerationEvent, utcnow

@@ -25,8 +25,9 @@ from commentdesk.moderation.types import (
     Reason,
     RecentActivity,
 )
-from commentdesk.services import posting
-from commentdesk.services.posting import CommentPoster, Nudged, Posted, PostingError
+from commentdesk.services import comment_input, posting
+from commentdesk.services.comment_input import PostingError
+from commentdesk.services.posting import CommentPoster, Nudged, Posted
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Comment, DomainEvent, ModerationEvent, Nudge, utcnow
 from db_fixtures import add_article, add_comment
@@ -102,7 +103,7 @@ def test_abuse_is_held_or_rejected_as_the_site_sets_it(poster, session, article)
     ("fields", "code", "field"),
     [
         ({"author_name": "   "}, "name_required", "author_name"),
-        ({"author_name": "n" * (posting.MAX_NAME_CHARS + 1)}, "name_too_long", "author_name"),
+        ({"author_name": "n" * (comment_input.MAX_NAME_CHARS + 1)}, "name_too_long", "author_name"),
         ({"author_email": "not-an-address"}, "email_invalid", "author_email"),
         ({"author_email": "a" * 250 + "@example.com"}, "email_invalid", "author_email"),
         ({"text": " \n\t "}, "text_required", "text"),
@@ -118,9 +119,9 @@ def test_invalid_posts_are_refused_by_field_and_store_nothing(poster, session, a
 
 
 def test_control_characters_go_and_the_readers_line_breaks_stay():
-    assert posting.clean_text("  one\r\ntwo\x00\x1b three\x7f \n") == "one\ntwo three"
-    assert posting.validate("  Ana   Maria ", " Ana@Example.COM ", "text", 10) == ("Ana Maria", "ana@example.com", "text")
-    assert posting.validate("Ana", "", "text", 10)[1] is None
+    assert comment_input.clean_text("  one\r\ntwo\x00\x1b three\x7f \n") == "one\ntwo three"
+    assert comment_input.validate("  Ana   Maria ", " Ana@Example.COM ", "text", 10) == ("Ana Maria", "ana@example.com", "text")
+    assert comment_input.validate("Ana", "", "text", 10)[1] is None
 
 
 def test_a_reply_nests_under_its_parent(poster, session, article):

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from sqlalchemy import select
 
 from commentdesk.services import reader_identity as identity
-from commentdesk.services.posting import PostingError
+from commentdesk.services.comment_input import PostingError
 from commentdesk.services.reader_identity import Reader, SsoConfigError
 from commentdesk.store.models import UsedReaderToken, utcnow
 

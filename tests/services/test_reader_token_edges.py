@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from commentdesk.services import identity as keyed
 from commentdesk.services import reader_identity
-from commentdesk.services.posting import PostingError
+from commentdesk.services.comment_input import PostingError
 from commentdesk.store.models import Site, utcnow
 
 SECRET = "server-secret"

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from commentdesk.i18n import gettext as _
-from commentdesk.services.posting import PostingError
+from commentdesk.services.comment_input import PostingError
 from commentdesk.store.repository import InvalidCursor
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from pydantic.fields import FieldInfo
 
 from commentdesk.bounds import MAX_ID, DbId, DbText, storable_text
 from commentdesk.moderation.policy import Policy
-from commentdesk.services.posting import MAX_NAME_CHARS
+from commentdesk.services.comment_input import MAX_NAME_CHARS
 
 
 class Strict(BaseModel):

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from commentdesk.demo.content import ARTICLES, SITE
 from commentdesk.services.accounts import create_user, user_by_name
-from commentdesk.services.posting import PostingError
+from commentdesk.services.comment_input import PostingError
 from commentdesk.services.sites import create_site
 from commentdesk.store import comments
 from commentdesk.store import repository as repo

@@ -28,7 +28,8 @@ from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, Candidate
 from commentdesk.render import render_comment
 from commentdesk.services import identity, site_articles
-from commentdesk.services.posting import MAX_NAME_CHARS, clean_text, queue_priority
+from commentdesk.services.comment_input import MAX_NAME_CHARS, clean_text
+from commentdesk.services.posting import queue_priority
 from commentdesk.store import comments
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Comment, CommentStatus, Site

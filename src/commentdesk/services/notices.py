@@ -28,8 +28,8 @@ from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
 from commentdesk.services import decisions, identity, reports
 from commentdesk.services.accounts import Scope
+from commentdesk.services.comment_input import clean_text
 from commentdesk.services.notifications.addresses import AddressBook
-from commentdesk.services.posting import clean_text
 from commentdesk.services.visibility import NotAllowed
 from commentdesk.store import mail as mail_store
 from commentdesk.store import notices as notice_store

@@ -21,13 +21,8 @@ from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import Decision
 from commentdesk.render import render_comment
 from commentdesk.services import events
-from commentdesk.services.posting import (
-    CommentPoster,
-    PostingError,
-    clean_text,
-    decided_fields,
-    edit_token_hash,
-)
+from commentdesk.services.comment_input import PostingError, clean_text
+from commentdesk.services.posting import CommentPoster, decided_fields, edit_token_hash
 from commentdesk.services.reader_identity import Reader
 from commentdesk.store import commenters, comments, revisions
 from commentdesk.store import repository as repo

@@ -26,8 +26,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from commentdesk.services import identity
+from commentdesk.services.comment_input import MAX_NAME_CHARS, PostingError, validate
 from commentdesk.services.notifications.addresses import AddressBook
-from commentdesk.services.posting import MAX_NAME_CHARS, PostingError, validate
 from commentdesk.store import reader_tokens
 from commentdesk.store.models import Site, utcnow
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
 from commentdesk.services import events, identity
-from commentdesk.services.posting import PostingError, clean_text
+from commentdesk.services.comment_input import PostingError, clean_text
 from commentdesk.store import comments
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Comment, CommentStatus, Report

@@ -23,7 +23,8 @@ from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.services import reading, reports
-from commentdesk.services.posting import PostingError, accepts_replies, outcome_of
+from commentdesk.services.comment_input import PostingError
+from commentdesk.services.posting import accepts_replies, outcome_of
 from commentdesk.services.reports import REPORT_REASONS
 from commentdesk.services.statements import statement_for
 from commentdesk.store import repository as repo

@@ -20,7 +20,8 @@ from commentdesk.api.deps import client_address, db_session
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.services import own_comments, reader_identity, reading
-from commentdesk.services.posting import PostingError, outcome_of
+from commentdesk.services.comment_input import PostingError
+from commentdesk.services.posting import outcome_of
 from commentdesk.store.models import Article, Comment, utcnow
 
 router = APIRouter(include_in_schema=False)
