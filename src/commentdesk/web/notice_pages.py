@@ -12,7 +12,8 @@ from commentdesk.i18n import gettext as _
 from commentdesk.services import notices, reports
 from commentdesk.store.models import Comment
 from commentdesk.web import language
-from commentdesk.web.reader import form_token, templates, token_matches
+from commentdesk.web.reader import templates  # with the reader pages' template globals
+from commentdesk.web.reader_forms import form_token, token_matches
 
 router = APIRouter(include_in_schema=False)
 FIELDS = ("ground", "explanation", "notifier_name", "notifier_email")

@@ -11,8 +11,7 @@ from urllib.parse import urlencode
 
 import nh3
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from fastapi.responses import HTMLResponse
 from markdown_it import MarkdownIt
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -31,64 +30,21 @@ from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment
 from commentdesk.store.repository import InvalidCursor
 from commentdesk.web import language, reader_accounts
+from commentdesk.web.reader_forms import (
+    back_to_article,
+    form_token,
+    not_found_page,
+    outcome_message,
+    read_notice,
+    token_matches,
+)
 from commentdesk.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 
 MODERATION_NOTICE = N_("Comments are moderated and generally will be posted if they are on-topic and not abusive.")
-FORM_TOKEN_MAX_AGE = 2 * 86400  # a reader may leave a tab open for a day before posting
-NOTICE_MAX_AGE = 600
 # The id of the section's outcome message: a no-JavaScript post lands there, so it is in view.
-STATUS_ANCHOR = "cd-status"
 templates.env.globals.update(MODERATION_NOTICE=MODERATION_NOTICE, REPORT_REASONS=REPORT_REASONS)
-
-
-# --- signed values: form tokens and post-redirect notices -------------------------------------
-
-
-def _signer(request: Request, purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(request.app.state.secret, salt=f"commentdesk.reader.{purpose}")
-
-
-def form_token(request: Request, article_id: int) -> str:
-    """A token proving the form came from this server's page for this article (not a blind cross-site post)."""
-    return _signer(request, "form").dumps(article_id)
-
-
-def token_matches(request: Request, token: str, article_id: int) -> bool:
-    try:
-        return _signer(request, "form").loads(token, max_age=FORM_TOKEN_MAX_AGE) == article_id
-    except BadSignature:
-        return False
-
-
-def _notice_param(request: Request, kind: str, message: str, comment_id: int | None = None, link: str | None = None) -> str:
-    return _signer(request, "notice").dumps([kind, message, comment_id, link])
-
-
-def _read_notice(request: Request, value: str | None) -> dict | None:
-    """The outcome message shown after a no-JavaScript post, and the comment it is about (if any)."""
-    if not value:
-        return None
-    try:
-        kind, message, comment_id, *rest = _signer(request, "notice").loads(value, max_age=NOTICE_MAX_AGE)
-    except (BadSignature, ValueError, TypeError):
-        return None
-    # `link`: where to appeal, with a rejection's statement of reasons.
-    link = rest[0] if rest and isinstance(rest[0], str) else None
-    return {"kind": kind, "message": message, "comment_id": comment_id if isinstance(comment_id, int) else None, "link": link}
-
-
-def outcome_message(outcome: str, reasons: list[str], fallback: str) -> str:
-    """The reader's message after posting; the embed words it the same way (web/embed/messages.js)."""
-    detail = " ".join(reason for reason in reasons if reason)
-    if outcome == "published":
-        return _("Your comment is published.")
-    if outcome == "checking":
-        return fallback
-    if outcome == "held":
-        return _("Your comment is held for review: %(reasons)s") % {"reasons": detail} if detail else fallback
-    return _("Your comment was not published: %(reasons)s") % {"reasons": detail} if detail else fallback
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -100,10 +56,6 @@ def _paragraphs(body: str) -> list[str]:
     if len(parts) == 1 and "\n" in parts[0]:
         parts = [line.strip() for line in parts[0].splitlines() if line.strip()]
     return parts
-
-
-def _not_found(request: Request, message: str) -> HTMLResponse:
-    return templates.TemplateResponse(request, "not_found.html", {"message": message}, status_code=404)
 
 
 def _reply_target(session: Session, article: Article, comment_id: int | None) -> Comment | None:
@@ -178,26 +130,6 @@ def _public_url(request: Request, path: str) -> str:
     return request.app.state.settings.public_base_url(str(request.base_url)) + path
 
 
-def _back_to_article(
-    request: Request,
-    article_id: int,
-    kind: str,
-    message: str,
-    *,
-    comment_id: int | None = None,
-    cursor: str | None = None,
-    link: str | None = None,
-) -> RedirectResponse:
-    """Back to the article page (the same page of comments), scrolled to the outcome message itself."""
-    params = {"notice": _notice_param(request, kind, message, comment_id, link)}
-    if cursor and len(cursor) <= 200:
-        params["cursor"] = cursor
-    chosen = language.explicit_choice(request)
-    if chosen:  # the reader's chosen language, kept across the form
-        params["lang"] = chosen
-    return RedirectResponse(f"/articles/{article_id}?{urlencode(params)}#{STATUS_ANCHOR}", status_code=303)
-
-
 # --- pages ----------------------------------------------------------------------------------
 
 
@@ -218,14 +150,14 @@ def article_page(
 ):
     article = reading.article(session, article_id)
     if article is None:
-        return _not_found(request, _("There is no article at this address."))
+        return not_found_page(request, _("There is no article at this address."))
     return _render_article(
         request,
         session,
         article,
         cursor=cursor if cursor and len(cursor) <= 200 else None,
         reply_to=_reply_target(session, article, _int_or_none(reply_to)),
-        notice=_read_notice(request, notice),
+        notice=read_notice(request, notice),
     )
 
 
@@ -233,7 +165,7 @@ def article_page(
 async def post_comment_form(request: Request, article_id: int, session: Session = Depends(db_session)):
     article = reading.article(session, article_id)
     if article is None:
-        return _not_found(request, _("There is no article at this address."))
+        return not_found_page(request, _("There is no article at this address."))
     language.for_site(request, article.site.language)
     data = await request.form()
     form = {key: str(data.get(key, "")) for key in ("author_name", "author_email", "text", "parent_id", "notify")}
@@ -271,7 +203,7 @@ async def post_comment_form(request: Request, article_id: int, session: Session 
     statement = statement_for(session, posted.comment)
     if statement is not None:  # a rejection: who decided, and how to contest it
         message = f"{message} {statement.decided_by} {statement.redress_text}"
-    response = _back_to_article(
+    response = back_to_article(
         request,
         article.id,
         told.outcome,
@@ -291,13 +223,13 @@ async def report_comment_form(request: Request, comment_id: int, session: Sessio
     try:
         comment = reports.reportable_comment(session, comment_id)
     except reports.ReportRefused:
-        return _not_found(request, _("That comment is not available."))
+        return not_found_page(request, _("That comment is not available."))
     language.for_site(request, comment.article.site.language)
     data = await request.form()
     # Back to the page of comments the report was sent from, with a link to the comment.
     cursor = str(data.get("cursor", "")) or None
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
-        return _back_to_article(
+        return back_to_article(
             request,
             comment.article_id,
             "error",
@@ -315,8 +247,8 @@ async def report_comment_form(request: Request, comment_id: int, session: Sessio
             client_address(request),
         )
     except reports.ReportRefused as refused:
-        return _back_to_article(request, comment.article_id, "error", refused.message, comment_id=comment.id, cursor=cursor)
-    return _back_to_article(request, comment.article_id, "reported", message, comment_id=comment.id, cursor=cursor)
+        return back_to_article(request, comment.article_id, "error", refused.message, comment_id=comment.id, cursor=cursor)
+    return back_to_article(request, comment.article_id, "reported", message, comment_id=comment.id, cursor=cursor)
 
 
 # --- Comments FAQ ---------------------------------------------------------------------------

@@ -23,6 +23,8 @@ from commentdesk.services import own_comments, reader_identity, reading
 from commentdesk.services.comment_input import PostingError
 from commentdesk.services.posting import outcome_of
 from commentdesk.store.models import Article, Comment, utcnow
+from commentdesk.web.reader_forms import back_to_article, form_token, not_found_page, outcome_message, token_matches
+from commentdesk.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 READER_COOKIE = "cd_reader"
@@ -83,21 +85,15 @@ def own_comment_ids(request: Request, session: Session, article: Article, commen
 
 
 def _back(request: Request, article_id: int, kind: str, message: str, comment_id: int | None = None) -> RedirectResponse:
-    from commentdesk.web.reader import (
-        _back_to_article,  # the reader pages' own redirect with its notice
-    )
-
-    return _back_to_article(request, article_id, kind, message, comment_id=comment_id)
+    return back_to_article(request, article_id, kind, message, comment_id=comment_id)
 
 
 @router.get("/articles/{article_id}/sign-in")
 def sign_in(request: Request, article_id: int, reader_token: str = "", session: Session = Depends(db_session)):
     """The publisher links here with a fresh token for its signed-in reader; the reader comes back signed in."""
-    from commentdesk.web.reader import _not_found
-
     article = reading.article(session, article_id)
     if article is None:
-        return _not_found(request, _("There is no article at this address."))
+        return not_found_page(request, _("There is no article at this address."))
     try:
         reader = reader_identity.verify_token(
             session, article.site, reader_token[: reader_identity.MAX_TOKEN_CHARS + 1], request.app.state.secret
@@ -112,11 +108,9 @@ def sign_in(request: Request, article_id: int, reader_token: str = "", session: 
 
 @router.get("/comments/{comment_id}/edit", response_class=HTMLResponse)
 def edit_page(request: Request, comment_id: int, session: Session = Depends(db_session)):
-    from commentdesk.web.reader import _not_found
-
     comment = reading.comment(session, comment_id)
     if comment is None:
-        return _not_found(request, _("That comment is not available."))
+        return not_found_page(request, _("That comment is not available."))
     try:
         own_comments.own_comment(session, comment_id, _authorship(request, comment))
     except PostingError as error:
@@ -128,8 +122,6 @@ def _edit_page(
     request: Request, comment, *, errors: dict[str, str] | None = None, text: str | None = None, status_code: int = 200
 ):
     """The edit form, with the text the author sent and what was wrong with it when it is shown again."""
-    from commentdesk.web.reader import form_token, templates
-
     context = {
         "comment": comment,
         "article": comment.article,
@@ -143,11 +135,9 @@ def _edit_page(
 
 @router.post("/comments/{comment_id}/edit", response_class=HTMLResponse)
 async def edit_form(request: Request, comment_id: int, session: Session = Depends(db_session)):
-    from commentdesk.web.reader import _not_found, outcome_message, token_matches
-
     comment = reading.comment(session, comment_id)
     if comment is None:
-        return _not_found(request, _("That comment is not available."))
+        return not_found_page(request, _("That comment is not available."))
     data = await request.form()
     text = str(data.get("text", ""))
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
@@ -175,11 +165,9 @@ async def edit_form(request: Request, comment_id: int, session: Session = Depend
 
 @router.post("/comments/{comment_id}/delete", response_class=HTMLResponse)
 async def delete_form(request: Request, comment_id: int, session: Session = Depends(db_session)):
-    from commentdesk.web.reader import _not_found, token_matches
-
     comment = reading.comment(session, comment_id)
     if comment is None:
-        return _not_found(request, _("That comment is not available."))
+        return not_found_page(request, _("That comment is not available."))
     data = await request.form()
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
         return _back(request, comment.article_id, "error", _("This form has expired. Please try again."))
