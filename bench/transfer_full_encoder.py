@@ -20,6 +20,10 @@ every fold and a rerun skips the folds already in the file.
     nice -n 19 .venv/bin/python bench/transfer_full_encoder.py --data-dir ../shared/data --seed 1 \
         --out bench/results/transfer-full-encoder-seed1.json --folds c3
 
+    # two passes over the rows instead of one:
+    nice -n 19 .venv/bin/python bench/transfer_full_encoder.py --data-dir ../shared/data --epochs 2 \
+        --out bench/results/transfer-full-encoder-2-epochs.json --folds c3 ucc
+
     # time one training pass over a slice of the first fold's rows (no scoring):
     nice -n 19 .venv/bin/python bench/transfer_full_encoder.py --data-dir ../shared/data --time-rows 640
 """
@@ -193,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", nargs="+", default=list(FOLDS))
     parser.add_argument("--cap", type=int, default=FOLD_CAP)
     parser.add_argument("--seed", type=int, default=0, help="the encoder's seed (initial head, dropout, batch order)")
+    parser.add_argument("--epochs", type=float, default=1.0, help="passes over each fold's rows (1: the recorded runs)")
     parser.add_argument("--time-rows", type=int, default=0, help="only time training on this many of the first fold's rows")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -218,7 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     test_parts = load_parts(tuple(args.folds), args.data_dir, "test", with_states=False)
     results: dict[str, Any] = json.loads(args.out.read_text()) if args.out.exists() else {"folds": {}}
     results.update(
-        {"fold_cap": args.cap, "encoder": "all six MiniLM layers fine-tuned", "train_tokens": TRAIN_TOKENS, "seed": args.seed}
+        {
+            "fold_cap": args.cap,
+            "encoder": "all six MiniLM layers fine-tuned",
+            "train_tokens": TRAIN_TOKENS,
+            "seed": args.seed,
+            "epochs": args.epochs,
+        }
     )
     for held in args.folds:
         if held in results["folds"]:
@@ -227,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"fold without {held}")
         trained = train_model(
             fold_parts(train_parts, seeds, held, args.cap),
+            args.epochs,
             desc=f"without {held}",
             branch_trainer=lambda parts, epochs, desc: train_encoder(parts, epochs, desc, seed=args.seed, log=_log),
         )
