@@ -71,7 +71,10 @@ def database_url(request, tmp_path) -> str:
 
 @pytest.fixture
 def settings(tmp_path, database_url) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="test-secret")
+    # A post waits for its check as long as it takes: on a loaded test machine the default two
+    # seconds can pass, and the post would be answered "being checked" instead of decided. The
+    # tests of that path set a short wait of their own.
+    return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="test-secret", check_wait_ms=60_000)
 
 
 @pytest.fixture
