@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -84,10 +84,6 @@ def own_comment_ids(request: Request, session: Session, article: Article, commen
     return own
 
 
-def _back(request: Request, article_id: int, kind: str, message: str, comment_id: int | None = None) -> RedirectResponse:
-    return back_to_article(request, article_id, kind, message, comment_id=comment_id)
-
-
 @router.get("/articles/{article_id}/sign-in")
 def sign_in(request: Request, article_id: int, reader_token: str = "", session: Session = Depends(db_session)):
     """The publisher links here with a fresh token for its signed-in reader; the reader comes back signed in."""
@@ -99,8 +95,8 @@ def sign_in(request: Request, article_id: int, reader_token: str = "", session: 
             session, article.site, reader_token[: reader_identity.MAX_TOKEN_CHARS + 1], request.app.state.secret
         )
     except PostingError as error:
-        return _back(request, article.id, "error", _("You are not signed in: %(problem)s") % {"problem": error.message})
-    response = _back(request, article.id, "published", _("You are signed in as %(name)s.") % {"name": reader.name})
+        return back_to_article(request, article.id, "error", _("You are not signed in: %(problem)s") % {"problem": error.message})
+    response = back_to_article(request, article.id, "published", _("You are signed in as %(name)s.") % {"name": reader.name})
     max_age = max(1, int((reader.expires_at - utcnow()).total_seconds()))
     _set_cookie(response, request, READER_COOKIE, reader_identity.session_token(request.app.state.secret, reader), max_age)
     return response
@@ -114,7 +110,7 @@ def edit_page(request: Request, comment_id: int, session: Session = Depends(db_s
     try:
         own_comments.own_comment(session, comment_id, _authorship(request, comment))
     except PostingError as error:
-        return _back(request, comment.article_id, "error", error.message)
+        return back_to_article(request, comment.article_id, "error", error.message)
     return _edit_page(request, comment)
 
 
@@ -141,7 +137,7 @@ async def edit_form(request: Request, comment_id: int, session: Session = Depend
     data = await request.form()
     text = str(data.get("text", ""))
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
-        return _back(request, comment.article_id, "error", _("This form has expired. Please try again."))
+        return back_to_article(request, comment.article_id, "error", _("This form has expired. Please try again."))
     try:
         edited = await run_in_threadpool(
             own_comments.edit,
@@ -154,13 +150,15 @@ async def edit_form(request: Request, comment_id: int, session: Session = Depend
         )
     except PostingError as error:
         if error.field != "text":
-            return _back(request, comment.article_id, "error", error.message)
+            return back_to_article(request, comment.article_id, "error", error.message)
         return _edit_page(request, comment, errors={"text": error.message}, text=text, status_code=error.status)
     told = outcome_of(edited.comment, edited.decision)
     if told.outcome == "published":
-        return _back(request, comment.article_id, "published", _("Your comment is updated."), comment_id=comment.id)
+        return back_to_article(request, comment.article_id, "published", _("Your comment is updated."), comment_id=comment.id)
     message = outcome_message(told.outcome, [words for _code, words in told.reasons], told.message)
-    return _back(request, comment.article_id, told.outcome, message.replace(_("Your comment"), _("Your edited comment"), 1))
+    return back_to_article(
+        request, comment.article_id, told.outcome, message.replace(_("Your comment"), _("Your edited comment"), 1)
+    )
 
 
 @router.post("/comments/{comment_id}/delete", response_class=HTMLResponse)
@@ -170,11 +168,11 @@ async def delete_form(request: Request, comment_id: int, session: Session = Depe
         return not_found_page(request, _("That comment is not available."))
     data = await request.form()
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
-        return _back(request, comment.article_id, "error", _("This form has expired. Please try again."))
+        return back_to_article(request, comment.article_id, "error", _("This form has expired. Please try again."))
     try:
         own_comments.delete(session, comment_id, _authorship(request, comment))
     except PostingError as error:
-        return _back(request, comment.article_id, "error", error.message)
-    response = _back(request, comment.article_id, "published", _("Your comment is deleted."))
+        return back_to_article(request, comment.article_id, "error", error.message)
+    response = back_to_article(request, comment.article_id, "published", _("Your comment is deleted."))
     response.delete_cookie(f"{EDIT_COOKIE}{comment_id}", path="/")
     return response
