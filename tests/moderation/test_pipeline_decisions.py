@@ -12,7 +12,7 @@ from commentdesk.moderation.models.chatter import ChatterMatch
 from commentdesk.moderation.models.harm import HarmScore
 from commentdesk.moderation.models.relevance import RelevanceScore
 from commentdesk.moderation.phases import abuse, model_health, relevance
-from commentdesk.moderation.pipeline import PHASES, ModerationModels, Pipeline
+from commentdesk.moderation.pipeline import PHASES, TEXT_ONLY_PHASES, ModerationModels, Pipeline
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import (
     HOLD,
@@ -241,6 +241,38 @@ def test_decide_on_outputs_computed_earlier_needs_no_models():
         Candidate("Fine words about the lanes.", TITLE, BODY), signals(), Policy()
     )
     assert decision.decision == PUBLISH
+
+
+def test_rules_run_while_the_models_work_decide_as_rules_run_after_them():
+    # A poster runs the phases that read no model output before the models answer (prepare);
+    # the decision, its reasons and their order are those of running every phase afterwards.
+    policy = Policy(abuse_hold=0.5, abuse_reject=0.9, nudge=False)
+    candidate = Candidate("You idiots, visit www.cheap-pills.example now", TITLE, BODY, premoderated=True)
+    model_signals = signals(0.95, relevance_score=on_topic(0.05, 0.1))
+    pipeline = Pipeline(CannedModels(model_signals))
+    prepared = pipeline.prepare(candidate, policy)
+    assert set(prepared) == TEXT_ONLY_PHASES
+    early = pipeline.decide(candidate, model_signals, policy, prepared=prepared)
+    late = pipeline.decide(candidate, model_signals, policy)
+    assert (early.decision, codes(early)) == (late.decision, codes(late)) == (REJECT, codes(late))
+    assert {"abusive", "off_topic", "suspect_word", "premoderated"} <= set(codes(early))
+    assert {k: v for k, v in early.scores.items() if k != "elapsed_ms"} == {
+        k: v for k, v in late.scores.items() if k != "elapsed_ms"
+    }
+
+
+def test_a_rule_that_breaks_while_the_models_work_holds_the_comment():
+    def broken(_candidate, _signals, _policy):
+        raise RuntimeError("rule crashed")
+
+    phases = [(name, broken if name == "spam" else phase) for name, phase in PHASES]
+    pipeline = Pipeline(CannedModels(signals()), phases=phases)
+    candidate = Candidate("Fine words about the lanes.", TITLE, BODY)
+    decision = pipeline.decide(
+        candidate, signals(), Policy(nudge=False), prepared=pipeline.prepare(candidate, Policy(nudge=False))
+    )
+    assert decision.decision == HOLD and codes(decision) == ["check_failed"]
+    assert decision.reasons[0].evidence == ["spam: rule crashed"]
 
 
 def test_the_decision_carries_the_passages_and_a_fingerprint_of_longer_texts():

@@ -39,7 +39,13 @@ class ServedModels:
     def signals(self, candidate: Candidate) -> ModelSignals:
         self.calls += 1
         self.received.append(candidate)
-        return ModelSignals(abuse=AbuseScore(0.01 if "calm" in candidate.text else 0.99), versions=self.versions)
+        signals = ModelSignals(abuse=AbuseScore(0.01 if "calm" in candidate.text else 0.99), versions=self.versions)
+        # As the real models do: the passages they compared with, sent or computed.
+        if candidate.passages is not None:
+            signals.passages, signals.passage_vectors = candidate.passages, candidate.passage_vectors
+        else:
+            signals.passages, signals.passage_vectors = [candidate.article_title], np.zeros((1, 3), np.float32)
+        return signals
 
     def article_passages(self, title: str, body: str):
         return [title, body], np.ones((2, 3), np.float32)
@@ -99,6 +105,28 @@ def test_signals_come_back_for_each_comment(served):
     angry = models.signals(Candidate("an angry remark", "T", "B"))
     assert calm.abuse.probability == 0.01 and angry.abuse.probability == 0.99
     assert served_models.calls == before + 2
+
+
+def test_passages_sent_with_a_comment_are_not_sent_back_but_the_answer_still_has_them(served):
+    socket_path, _served_models = served
+    models = worker(socket_path).load()
+    vectors = np.arange(6, dtype=np.float32).reshape(2, 3)
+    sent = models.signals(Candidate("a calm remark", "T", "B", passages=["One.", "Two."], passage_vectors=vectors))
+    assert sent.passages == ["One.", "Two."] and np.array_equal(sent.passage_vectors, vectors)
+    # Computed by the models (none were sent): they come back for the caller to store.
+    computed = models.signals(Candidate("a calm remark", "Title", "B"))
+    assert computed.passages == ["Title"] and computed.passage_vectors.shape == (1, 3)
+
+
+def test_the_answer_leaves_out_only_the_passages_its_caller_sent():
+    vectors = np.ones((1, 3), np.float32)
+    answer = ModelSignals(abuse=AbuseScore(0.5), passages=["One."], passage_vectors=vectors)
+    with_passages = Candidate("x", "T", "B", passages=["One."], passage_vectors=vectors)
+    trimmed = remote._without_given(answer, with_passages)
+    assert trimmed.passages is None and trimmed.passage_vectors is None and trimmed.abuse is answer.abuse
+    assert answer.passages == ["One."]  # the models' own object is left as it was
+    assert remote._without_given(answer, Candidate("x", "T", "B")) is answer
+    assert remote._without_given("not signals", with_passages) == "not signals"
 
 
 def test_the_pipeline_runs_on_remote_models(served):

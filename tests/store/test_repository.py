@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from commentdesk.bounds import MAX_ID
 from commentdesk.services.sites import create_site
@@ -338,6 +338,49 @@ def test_passages_are_cached_per_model_version_and_article_text(session, site):
     assert repo.cached_passages(session, article, "m2")[0] == ["Only"]
     article.body = "An edited body"
     assert repo.cached_passages(session, article, "m2") is None  # the text changed
+
+
+def test_passages_read_once_are_kept_until_the_article_gets_new_ones(session, site):
+    # Posting reads an article's passages for every comment: after the first read they come
+    # from the process's memory, and storing new ones replaces what was kept.
+    article = add_article(session, site)
+    vectors = np.arange(6, dtype=np.float32).reshape(2, 3)
+    repo.store_passages(session, article, "m1", ["Title", "Body"], vectors)
+    session.commit()
+    assert repo.cached_passages(session, article, "m1")[0] == ["Title", "Body"]
+    queries = []
+
+    def count(*args):
+        queries.append(args[2])
+
+    event.listen(session.get_bind(), "before_cursor_execute", count)
+    passages, kept = repo.cached_passages(session, article, "m1")
+    event.remove(session.get_bind(), "before_cursor_execute", count)
+    assert passages == ["Title", "Body"] and np.array_equal(kept, vectors) and queries == []
+    passages.append("a caller's change")  # each caller gets its own list
+    assert repo.cached_passages(session, article, "m1")[0] == ["Title", "Body"]
+    repo.store_passages(session, article, "m1", ["New"], vectors[:1] * 2)
+    session.commit()
+    passages, kept = repo.cached_passages(session, article, "m1")
+    assert passages == ["New"] and np.array_equal(kept, vectors[:1] * 2)
+
+
+def test_kept_passages_belong_to_their_own_database(tmp_path):
+    from commentdesk.store.db import make_engine, migrate, session_factory
+
+    found = []
+    for name, words in (("one", ["First database"]), ("two", None)):
+        engine = make_engine(f"sqlite:///{tmp_path / name}.sqlite3")
+        migrate(engine)
+        with session_factory(engine)() as session:
+            article = add_article(session, create_site(session, "news", "News")[0])
+            if words:
+                repo.store_passages(session, article, "m1", words, np.ones((1, 3), np.float32))
+                session.commit()
+                repo.cached_passages(session, article, "m1")
+            found.append(repo.cached_passages(session, article, "m1"))
+        engine.dispose()
+    assert found[0][0] == ["First database"] and found[1] is None
 
 
 def test_nudge_statistics_count_what_authors_did(session, site):

@@ -76,8 +76,8 @@ TOO_MANY: dict[int | str, dict[str, Any]] = {
 COUNT_IDS = rf"^ *({ID_PATTERN} *(, *{ID_PATTERN} *){{0,199}})?[ \n]*$"
 
 
-def _article(session: Session, article_id: int) -> Article:
-    article = reading.article(session, article_id)
+def _article(session: Session, article_id: int, *, with_site: bool = False) -> Article:
+    article = reading.article(session, article_id, with_site=with_site)
     if article is None:
         raise ApiError(404, "article_not_found", f"No article has id {article_id}.")
     return article
@@ -232,7 +232,7 @@ def read_replies(
     summary="Post a comment or a reply; the answer says whether it was published, held or rejected",
 )
 def post_comment(article_id: PathId, body: CommentIn, request: Request, session: Session = Depends(db_session)):
-    article = _article(session, article_id)
+    article = _article(session, article_id, with_site=True)
     secret = request.app.state.secret
     result = request.app.state.poster.post(
         session,

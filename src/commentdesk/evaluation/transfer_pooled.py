@@ -85,6 +85,11 @@ class Corpus:
 
 
 def fold_auc(corpus: Corpus, train_sets: tuple[str, ...], seed_rows: np.ndarray, held: str) -> float:
+    return known_roc_auc(corpus.rows[held]["test_y"], fold_logits(corpus, train_sets, seed_rows, held))
+
+
+def fold_logits(corpus: Corpus, train_sets: tuple[str, ...], seed_rows: np.ndarray, held: str) -> np.ndarray:
+    """The learner trained on `train_sets` without `held`: its logits for the held-out test rows."""
     import scipy.sparse as sp
 
     use = [name for name in train_sets if name != held]
@@ -98,8 +103,7 @@ def fold_auc(corpus: Corpus, train_sets: tuple[str, ...], seed_rows: np.ndarray,
     on_embedding = fit_soft_logistic(x, target, weight, C=0.5, max_iter=3000)
     on_words = fit_soft_logistic(lexical, target, weight, C=1.0, max_iter=3000)
     test = corpus.rows[held]
-    logits = on_embedding.decision_function(test["test_x"]) + on_words.decision_function(test["test_l"])
-    return known_roc_auc(test["test_y"], logits)
+    return on_embedding.decision_function(test["test_x"]) + on_words.decision_function(test["test_l"])
 
 
 def shipped_auc(corpus: Corpus, held: str) -> float:
@@ -109,11 +113,15 @@ def shipped_auc(corpus: Corpus, held: str) -> float:
     return known_roc_auc(test["test_y"], AbuseModel.load().probabilities(test["test_texts"], test["test_x"])[0])
 
 
+def seed_rows(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
+    """(the seeds today's model learned from, every seed): rows of ``corpus.seed_texts``."""
+    todays = set(_todays_seeds())
+    return np.array([i for i, text in enumerate(corpus.seed_texts) if text in todays]), np.arange(len(corpus.seed_texts))
+
+
 def run(data_dir: Path, cache_dir: Path) -> dict:
     corpus = Corpus(data_dir, cache_dir / "transfer-embeddings.npz")
-    todays = set(_todays_seeds())
-    todays_seed_rows = np.array([i for i, text in enumerate(corpus.seed_texts) if text in todays])
-    all_seed_rows = np.arange(len(corpus.seed_texts))
+    todays_seed_rows, all_seed_rows = seed_rows(corpus)
     folds = {}
     for held in tqdm(SETS, desc="leave-one-source-out", unit="fold", file=sys.stderr):
         folds[held] = {

@@ -23,7 +23,7 @@ from commentdesk.moderation.models.recent_vectors import RecentVectors
 from commentdesk.moderation.phases import abuse, model_health, relevance, spam, threats, trust, wordlists
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.slots import Slots
-from commentdesk.moderation.types import PUBLISH, Candidate, Decision, ModelSignals, PhaseResult, most_severe
+from commentdesk.moderation.types import HOLD, PUBLISH, Candidate, Decision, ModelSignals, PhaseResult, Reason, most_severe
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,9 @@ PHASES: list[tuple[str, Phase]] = [
     ("relevance", relevance.check),
     ("trust", trust.check),
 ]
+# Phases that read the comment, its context and the policy, never a model's output: a poster runs
+# them while the models work (`Pipeline.prepare`), so they add nothing to its wait.
+TEXT_ONLY_PHASES = frozenset({"wordlists", "spam", "trust"})
 
 
 def configured_variant() -> str:
@@ -245,6 +248,17 @@ class ModerationModels:
         return signals
 
 
+def _run_phase(name: str, phase: Phase, candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseResult:
+    try:
+        return phase(candidate, signals, policy)
+    except Exception as error:  # one broken rule holds the comment rather than losing it
+        log.exception("moderation phase %s failed", name)
+        return PhaseResult(
+            HOLD,
+            [Reason("check_failed", "An automatic check failed, so a moderator will read it.", [f"{name}: {error}"])],
+        )
+
+
 class _FirstAnswer:
     """Passes on the first answer given it and drops any later one."""
 
@@ -270,23 +284,33 @@ class Pipeline:
         started = time.perf_counter()
         return self.decide(candidate, self.models.signals(candidate), policy, started)
 
-    def decide(self, candidate: Candidate, signals: ModelSignals, policy: Policy, started: float | None = None) -> Decision:
-        """The phases' verdict on model outputs computed already (a comment checked later)."""
+    def prepare(self, candidate: Candidate, policy: Policy) -> dict[str, PhaseResult]:
+        """The results of the phases that read no model output (TEXT_ONLY_PHASES), for `decide`:
+        computed while the models are still at work on `candidate`."""
+        nothing_yet = ModelSignals()
+        return {
+            name: _run_phase(name, phase, candidate, nothing_yet, policy)
+            for name, phase in self.phases
+            if name in TEXT_ONLY_PHASES
+        }
+
+    def decide(
+        self,
+        candidate: Candidate,
+        signals: ModelSignals,
+        policy: Policy,
+        started: float | None = None,
+        prepared: dict[str, PhaseResult] | None = None,
+    ) -> Decision:
+        """The phases' verdict on model outputs computed already (a comment checked later);
+        `prepared`: results of `prepare` for the same candidate and policy."""
         started = time.perf_counter() if started is None else started
+        prepared = prepared or {}
         verdicts: list[str] = [PUBLISH]
         reasons = []
         scores: dict[str, float] = {}
         for name, phase in self.phases:
-            try:
-                result = phase(candidate, signals, policy)
-            except Exception as error:  # one broken rule holds the comment rather than losing it
-                log.exception("moderation phase %s failed", name)
-                from commentdesk.moderation.types import HOLD, Reason
-
-                result = PhaseResult(
-                    HOLD,
-                    [Reason("check_failed", "An automatic check failed, so a moderator will read it.", [f"{name}: {error}"])],
-                )
+            result = prepared[name] if name in prepared else _run_phase(name, phase, candidate, signals, policy)
             scores.update(result.scores)
             if result.decision:
                 verdicts.append(result.decision)

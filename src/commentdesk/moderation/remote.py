@@ -83,16 +83,17 @@ def _serve_connection(connection: Connection, models, calls: ThreadPoolExecutor)
             pass  # the worker went away; it holds the comment itself
 
     def answer(call_id: int, name: str, args: tuple, kwargs: dict) -> None:
+        given = (args[0] if args else kwargs.get("candidate")) if name == "signals" else None
         if name == "signals" and hasattr(models, "signals_then"):
             # The comment's models run in this thread, and its answer leaves when they are done
             # or when their budget runs out, whichever comes first.
             try:
-                models.signals_then(*args, **kwargs, answer=lambda signals: send(call_id, ("ok", signals)))
+                models.signals_then(*args, **kwargs, answer=lambda signals: send(call_id, ("ok", _without_given(signals, given))))
             except Exception as error:  # arguments that are not a comment
                 send(call_id, ("error", f"{type(error).__name__}: {error}"))
             return
         try:
-            reply = ("ok", _invoke(models, name, args, kwargs))
+            reply = ("ok", _without_given(_invoke(models, name, args, kwargs), given))
         except Exception as error:  # the caller decides what a failure means
             reply = ("error", f"{type(error).__name__}: {error}")
         send(call_id, reply)
@@ -104,6 +105,19 @@ def _serve_connection(connection: Connection, models, calls: ThreadPoolExecutor)
             connection.close()
             return
         calls.submit(answer, call_id, name, args, kwargs)
+
+
+def _without_given(signals, candidate):
+    """A comment's signals without the article passages its caller sent (it has them, and for a
+    long article they are most of the bytes both ways): `RemoteModels.signals` puts them back."""
+    if (
+        isinstance(signals, ModelSignals)
+        and isinstance(candidate, Candidate)
+        and candidate.passages is not None
+        and candidate.passage_vectors is not None
+    ):
+        return replace(signals, passages=None, passage_vectors=None)
+    return signals
 
 
 def _invoke(models, name: str, args: tuple, kwargs: dict):
@@ -179,10 +193,14 @@ class RemoteModels:
             # Megabytes the models never read: the rules compare with them in this process.
             candidate = replace(candidate, site_articles=None)
         try:
-            return self.call("signals", candidate, wait_s=self.timeout_s + ANSWER_GRACE_S)
+            signals = self.call("signals", candidate, wait_s=self.timeout_s + ANSWER_GRACE_S)
         except ModerationUnavailable as error:
             log.warning("moderation process: %s", error)
             return ModelSignals(failures={"models": f"error: {error}"}, versions=self._versions)
+        if signals.passages is None and candidate.passages is not None:
+            # Sent, not computed: the answer leaves them out (see `_without_given`).
+            signals.passages, signals.passage_vectors = candidate.passages, candidate.passage_vectors
+        return signals
 
     def article_passages(self, title: str, body: str) -> tuple[list[str], np.ndarray]:
         """An article's passages and their vectors, embedded by the moderation process (a newly

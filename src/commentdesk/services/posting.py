@@ -24,7 +24,17 @@ from commentdesk.i18n import gettext as _
 from commentdesk.moderation import reasons
 from commentdesk.moderation.pipeline import Pipeline
 from commentdesk.moderation.policy import Policy
-from commentdesk.moderation.types import HOLD, PUBLISH, REJECT, Candidate, CommenterHistory, Decision, Reason, RecentActivity
+from commentdesk.moderation.types import (
+    HOLD,
+    PUBLISH,
+    REJECT,
+    Candidate,
+    CommenterHistory,
+    Decision,
+    PhaseResult,
+    Reason,
+    RecentActivity,
+)
 from commentdesk.render import render_comment
 from commentdesk.services import events, identity, site_articles
 from commentdesk.services.comment_input import PostingError, checked_email, validate
@@ -205,9 +215,10 @@ class CommentPoster:
         # Work that needs no database, done while the models may still be running.
         html = render_comment(body)
         edit_token = secrets.token_urlsafe(24)
+        prepared = self.pipeline.prepare(candidate, policy)
 
         timing.models_awaited()
-        decision, running = self._decide(check, candidate, policy, sent_unchanged, defer_when_busy)
+        decision, running = self._decide(check, candidate, policy, sent_unchanged, defer_when_busy, prepared)
         timing.models_answered()
         if (
             decision is not None
@@ -391,9 +402,11 @@ class CommentPoster:
         policy: Policy,
         sent_unchanged: bool,
         defer_when_busy: bool,
+        prepared: dict[str, PhaseResult] | None = None,
     ) -> tuple[Decision | None, Future | None]:
         """(decision, None) when the models answer in time; (None, the running check) when
-        the server is too busy to answer within the queue's wait."""
+        the server is too busy to answer within the queue's wait. `prepared`: the text-only
+        phases' results (Pipeline.prepare), computed while the models ran."""
         running, started = check
         if running is None:
             signals = self.pipeline.models.signals(candidate)
@@ -404,7 +417,7 @@ class CommentPoster:
                 signals = running.result(timeout=self.queue.check_wait_s)
             except FutureTimeout:
                 return None, running
-        return settle(self.pipeline.decide(candidate, signals, policy, started), policy, sent_unchanged), None
+        return settle(self.pipeline.decide(candidate, signals, policy, started, prepared), policy, sent_unchanged), None
 
     @staticmethod
     def _open_nudge(session: Session, article: Article, token: str) -> Nudge | None:

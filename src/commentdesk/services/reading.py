@@ -12,8 +12,8 @@ from commentdesk.store import articles, comments
 from commentdesk.store.models import Article, Comment
 
 
-def article(session: Session, article_id: int) -> Article | None:
-    return articles.article(session, article_id)
+def article(session: Session, article_id: int, *, with_site: bool = False) -> Article | None:
+    return articles.article(session, article_id, with_site=with_site)
 
 
 def comment(session: Session, comment_id: int) -> Comment | None:

@@ -4,18 +4,22 @@ and the stored published counts."""
 from __future__ import annotations
 
 import hashlib
+import threading
+import weakref
+from collections import OrderedDict
 from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy import and_, bindparam, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from commentdesk.store.dialect import dialect_insert
 from commentdesk.store.models import Article, ArticlePassages, Site, utcnow
 
 
-def article(session: Session, article_id: int) -> Article | None:
-    return session.get(Article, article_id)
+def article(session: Session, article_id: int, *, with_site: bool = False) -> Article | None:
+    """`with_site`: its site loaded in the same query (posting reads the site's policy at once)."""
+    return session.get(Article, article_id, options=[joinedload(Article.site)] if with_site else None)
 
 
 def known_article(session: Session, article_id: int) -> Article:
@@ -63,12 +67,48 @@ def _content_hash(title: str, body: str | None) -> str:
     return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
 
 
+# Passages found stored, kept per database in this process: they are a function of the article's
+# text and the model alone (the key holds both), so a kept copy does not go stale, and each post
+# on a busy article is spared reading and decoding them again. Writing an article's passages
+# forgets what was kept for it.
+_KEPT_PASSAGES_MAX = 256
+_kept_passages: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_kept_passages_lock = threading.Lock()
+
+
+def _kept_for(session: Session) -> OrderedDict[tuple[int, str, str], tuple[list[str], np.ndarray]]:
+    bind = session.get_bind()
+    with _kept_passages_lock:
+        kept = _kept_passages.get(bind)
+        if kept is None:
+            kept = _kept_passages[bind] = OrderedDict()
+        return kept
+
+
 def cached_passages(session: Session, article: Article, model_version: str) -> tuple[list[str], np.ndarray] | None:
+    key = (article.id, model_version, article_content_hash(article))
+    kept = _kept_for(session)
+    with _kept_passages_lock:
+        found = kept.get(key)
+        if found is not None:
+            kept.move_to_end(key)
+            return list(found[0]), found[1]
     row = session.get(ArticlePassages, article.id)
-    if row is None or row.model_version != model_version or row.content_hash != article_content_hash(article):
+    if row is None or row.model_version != model_version or row.content_hash != key[2]:
         return None
     vectors = np.frombuffer(row.vectors, dtype=np.float32).reshape(len(row.passages), -1)
+    with _kept_passages_lock:
+        kept[key] = (list(row.passages), vectors)
+        while len(kept) > _KEPT_PASSAGES_MAX:
+            kept.popitem(last=False)
     return list(row.passages), vectors
+
+
+def _forget_kept(session: Session, article_id: int) -> None:
+    kept = _kept_for(session)
+    with _kept_passages_lock:
+        for key in [key for key in kept if key[0] == article_id]:
+            del kept[key]
 
 
 def store_passages(session: Session, article: Article, model_version: str, passages: list[str], vectors: np.ndarray) -> None:
@@ -82,6 +122,7 @@ def store_passages(session: Session, article: Article, model_version: str, passa
         "vectors": np.ascontiguousarray(vectors, dtype=np.float32).tobytes(),
     }
     statement = dialect_insert(session, ArticlePassages).values(values)
+    _forget_kept(session, article.id)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=[ArticlePassages.article_id],
