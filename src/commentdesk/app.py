@@ -19,6 +19,7 @@ from commentdesk.api.reader_routes import router as reader_api_router
 from commentdesk.api.routes import router as api_router
 from commentdesk.api.webhooks import router as webhooks_router
 from commentdesk.config import Settings
+from commentdesk.i18n.request_language import RequestLanguage
 from commentdesk.moderation.pipeline import Models, ModerationModels, Pipeline
 from commentdesk.services import notices
 from commentdesk.services.article_passages import ArticlePassageKeeper
@@ -32,7 +33,6 @@ from commentdesk.services.webhook_delivery import WebhookDeliverer
 from commentdesk.store.db import make_engine, migrate, session_factory
 from commentdesk.web import mail, notice_pages, reader, reader_accounts, static_files
 from commentdesk.web import moderate as workspace
-from commentdesk.web.language import RequestLanguage
 from commentdesk.web.moderate import not_found as workspace_not_found
 
 log = logging.getLogger(__name__)

@@ -29,7 +29,6 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from commentdesk.i18n import LANGUAGES
-from commentdesk.moderation.models.registry import VARIANTS
 
 ENV_PREFIX = "COMMENTDESK_"
 BACKGROUND_CONNECTIONS = 7
@@ -37,6 +36,11 @@ SPARE_WORKER_THREADS = 8
 # Never echoed back in an error message.
 SECRET_SETTINGS = {"secret_key", "smtp_password"}
 
+# Shipped variants of the abuse model (see the model card; moderation/models/registry.py finds
+# each one's weights): "default", the linear model on the sentence embedding; "finetuned", the
+# fine-tuned MiniLM layer, which transfers better to hate speech but holds too many neutral
+# sentences that name a group of people to be the default.
+VARIANTS = ("default", "finetuned")
 ModelVariant = Literal[VARIANTS]  # type: ignore[valid-type]
 
 

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from starlette.requests import Request
 
 from commentdesk.app import create_app
-from commentdesk.web.language import _STATE_KEY, bdi, bdi_link, explicit_choice, with_lang
+from commentdesk.i18n.request_language import _STATE_KEY, explicit_choice, with_lang
+from commentdesk.web.language import bdi, bdi_link
 
 
 def request_with(explicit: str | None) -> Request:

@@ -13,11 +13,11 @@ from commentdesk.api.cached_reads import API_PREFIX
 from commentdesk.api.deps import SessionReleasingRoute, calling_site, db_session
 from commentdesk.api.routes import ERRORS
 from commentdesk.bounds import DbText
+from commentdesk.i18n import request_language
 from commentdesk.i18n.embed import embed_messages
 from commentdesk.services import sites
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Site
-from commentdesk.web import language
 
 router = APIRouter(prefix=API_PREFIX, route_class=SessionReleasingRoute)
 
@@ -62,7 +62,7 @@ def catalogue(
     session: Session = Depends(db_session),
 ):
     found = repo.site_by_slug(session, site) if site else None
-    chosen = language.for_site(request, found.language if found else None)
+    chosen = request_language.for_site(request, found.language if found else None)
     return CatalogueOut(language=chosen, direction=i18n.direction(chosen), messages=embed_messages(chosen))
 
 

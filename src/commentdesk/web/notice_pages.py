@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from commentdesk.api.deps import client_address, db_session
 from commentdesk.i18n import gettext as _
+from commentdesk.i18n import request_language
 from commentdesk.services import notices, reports
 from commentdesk.store.models import Comment
-from commentdesk.web import language
 from commentdesk.web.reader import templates  # with the reader pages' template globals
 from commentdesk.web.reader_forms import form_token, token_matches
 
@@ -20,7 +20,7 @@ FIELDS = ("ground", "explanation", "notifier_name", "notifier_email")
 
 
 def _form_page(request: Request, comment: Comment, form: dict, errors: dict, status_code: int = 200) -> HTMLResponse:
-    language.for_site(request, comment.article.site.language)
+    request_language.for_site(request, comment.article.site.language)
     return templates.TemplateResponse(
         request,
         "notices/form.html",
@@ -62,7 +62,7 @@ async def send_notice(request: Request, comment_id: int, session: Session = Depe
     comment = _comment_or_none(session, comment_id)
     if comment is None:
         return _not_found(request, _("That comment is not available."))
-    language.for_site(request, comment.article.site.language)  # the refusals below are worded in it
+    request_language.for_site(request, comment.article.site.language)  # the refusals below are worded in it
     data = await request.form()
     form = {key: str(data.get(key, "")) for key in FIELDS}
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
@@ -83,7 +83,7 @@ async def send_notice(request: Request, comment_id: int, session: Session = Depe
         )
     except notices.NoticeRefused as refused:
         return _form_page(request, comment, form, {refused.field or "form": refused.message}, refused.status)
-    return RedirectResponse(language.with_lang(request, f"/notices/{notice.reference}?sent=1"), status_code=303)
+    return RedirectResponse(request_language.with_lang(request, f"/notices/{notice.reference}?sent=1"), status_code=303)
 
 
 @router.get("/notices/{reference}", response_class=HTMLResponse, name="notice_page")
@@ -91,7 +91,7 @@ def notice_page(request: Request, reference: str, sent: str | None = None, sessi
     notice = notices.notice_by_reference(session, reference)
     if notice is None:
         return _not_found(request, _("No notice has that reference."))
-    language.for_site(request, notice.comment.article.site.language)
+    request_language.for_site(request, notice.comment.article.site.language)
     return templates.TemplateResponse(
         request,
         "notices/status.html",

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from commentdesk.api import presenters
 from commentdesk.api.deps import client_address, db_session
-from commentdesk.i18n import N_
+from commentdesk.i18n import N_, request_language
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.services import reading, reports
@@ -29,7 +29,7 @@ from commentdesk.services.statements import statement_for
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Article, Comment
 from commentdesk.store.repository import InvalidCursor
-from commentdesk.web import language, reader_accounts
+from commentdesk.web import reader_accounts
 from commentdesk.web.reader_forms import (
     back_to_article,
     form_token,
@@ -84,7 +84,7 @@ def _render_article(
     notice: dict | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    language.for_site(request, article.site.language)
+    request_language.for_site(request, article.site.language)
     policy = Policy.for_site(article.site.policy)
     try:
         page = repo.thread_page(session, article.id, cursor, policy.page_size)
@@ -166,7 +166,7 @@ async def post_comment_form(request: Request, article_id: int, session: Session 
     article = reading.article(session, article_id)
     if article is None:
         return not_found_page(request, _("There is no article at this address."))
-    language.for_site(request, article.site.language)
+    request_language.for_site(request, article.site.language)
     data = await request.form()
     form = {key: str(data.get(key, "")) for key in ("author_name", "author_email", "text", "parent_id", "notify")}
     parent_id = _int_or_none(form["parent_id"])
@@ -224,7 +224,7 @@ async def report_comment_form(request: Request, comment_id: int, session: Sessio
         comment = reports.reportable_comment(session, comment_id)
     except reports.ReportRefused:
         return not_found_page(request, _("That comment is not available."))
-    language.for_site(request, comment.article.site.language)
+    request_language.for_site(request, comment.article.site.language)
     data = await request.form()
     # Back to the page of comments the report was sent from, with a link to the comment.
     cursor = str(data.get("cursor", "")) or None
@@ -271,6 +271,6 @@ def render_guidelines(markdown: str) -> str:
 def faq(request: Request, site: str | None = None, session: Session = Depends(db_session)):
     found = repo.site_by_slug(session, site) if site else None
     if found is not None:
-        language.for_site(request, found.language)
+        request_language.for_site(request, found.language)
     custom = render_guidelines(found.faq_markdown) if found and (found.faq_markdown or "").strip() else None
     return templates.TemplateResponse(request, "faq.html", {"site": found, "custom_html": custom})

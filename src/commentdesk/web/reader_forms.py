@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from commentdesk.i18n import gettext as _
-from commentdesk.web import language
+from commentdesk.i18n import request_language
 from commentdesk.web.templating import templates
 
 FORM_TOKEN_MAX_AGE = 2 * 86400  # a reader may leave a tab open for a day before posting
@@ -85,7 +85,7 @@ def back_to_article(
     params = {"notice": notice_param(request, kind, message, comment_id, link)}
     if cursor and len(cursor) <= 200:
         params["cursor"] = cursor
-    chosen = language.explicit_choice(request)
+    chosen = request_language.explicit_choice(request)
     if chosen:  # the reader's chosen language, kept across the form
         params["lang"] = chosen
     return RedirectResponse(f"/articles/{article_id}?{urlencode(params)}#{STATUS_ANCHOR}", status_code=303)

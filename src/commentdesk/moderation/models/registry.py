@@ -9,15 +9,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from commentdesk.config import VARIANTS
+
 WEIGHT_FILES = ("abuse.json", "abuse.npz", "relevance.json", "relevance.npz")
 # Installed with a set when it has them; a set without them uses the shipped harm model.
 OPTIONAL_FILES = ("harm.json", "harm.npz")
 ACTIVE_FILE = "ACTIVE"
 SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
-# Shipped variants of the abuse model (see the model card): "default", the linear model on the
-# sentence embedding; "finetuned", the fine-tuned MiniLM layer, which transfers better to
-# hate speech but holds too many neutral sentences that name a group of people to be the default.
-VARIANTS = ("default", "finetuned")
 
 
 def shipped_weights_dir(variant: str = "default") -> Path | None:

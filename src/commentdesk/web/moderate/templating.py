@@ -15,11 +15,10 @@ from fastapi import Request
 from markupsafe import Markup
 
 from commentdesk import i18n
-from commentdesk.i18n import N_
+from commentdesk.i18n import N_, request_language
 from commentdesk.i18n import gettext as _
 from commentdesk.i18n.durations import duration_words
 from commentdesk.services import workspace
-from commentdesk.web import language
 from commentdesk.web.moderate import script_messages, words
 from commentdesk.web.static_files import static_url
 from commentdesk.web.templating import templates
@@ -122,7 +121,7 @@ templates.env.globals.update(
 def choose_language(request: Request, moderator=None) -> str:
     """Word the rest of the request in the moderator's language (see the module's docstring)."""
     user = getattr(moderator, "user", None)
-    return language.for_site(request, getattr(user, "language", None))
+    return request_language.for_site(request, getattr(user, "language", None))
 
 
 def render(request: Request, name: str, context: dict, status_code: int = 200):
