@@ -77,18 +77,18 @@ _kept_passages_lock = threading.Lock()
 
 
 def _kept_for(session: Session) -> OrderedDict[tuple[int, str, str], tuple[list[str], np.ndarray]]:
+    """This database's kept passages; the caller holds `_kept_passages_lock`."""
     bind = session.get_bind()
-    with _kept_passages_lock:
-        kept = _kept_passages.get(bind)
-        if kept is None:
-            kept = _kept_passages[bind] = OrderedDict()
-        return kept
+    kept = _kept_passages.get(bind)
+    if kept is None:
+        kept = _kept_passages[bind] = OrderedDict()
+    return kept
 
 
 def cached_passages(session: Session, article: Article, model_version: str) -> tuple[list[str], np.ndarray] | None:
     key = (article.id, model_version, article_content_hash(article))
-    kept = _kept_for(session)
     with _kept_passages_lock:
+        kept = _kept_for(session)
         found = kept.get(key)
         if found is not None:
             kept.move_to_end(key)
@@ -98,6 +98,7 @@ def cached_passages(session: Session, article: Article, model_version: str) -> t
         return None
     vectors = np.frombuffer(row.vectors, dtype=np.float32).reshape(len(row.passages), -1)
     with _kept_passages_lock:
+        kept = _kept_for(session)
         kept[key] = (list(row.passages), vectors)
         while len(kept) > _KEPT_PASSAGES_MAX:
             kept.popitem(last=False)
@@ -105,8 +106,8 @@ def cached_passages(session: Session, article: Article, model_version: str) -> t
 
 
 def _forget_kept(session: Session, article_id: int) -> None:
-    kept = _kept_for(session)
     with _kept_passages_lock:
+        kept = _kept_for(session)
         for key in [key for key in kept if key[0] == article_id]:
             del kept[key]
 
