@@ -136,6 +136,7 @@ def create_app(settings: Settings, models: Models | None = None, *, sweep_passag
     app.add_middleware(
         AdmissionControl,
         max_active=settings.max_active_requests,
+        max_active_writes=settings.max_active_writes,
         max_waiting=settings.max_waiting_requests,
         max_wait_s=settings.max_wait_ms / 1000,
     )

@@ -105,6 +105,12 @@ class Settings(_FromEnvironment):
     max_active_requests: int = setting(
         32, "Requests worked on at once by one server process; the database pool and worker threads are sized from it.", gt=0
     )
+    max_active_writes: int = setting(
+        4,
+        "Writes (posts, edits, moderators' actions) worked on at once by one server process, within max_active_requests; "
+        "more only contend for the processor while they wait for the models and the database's writer.",
+        gt=0,
+    )
     max_waiting_requests: int = setting(
         1024, "Requests that may wait for their turn; beyond it a request is refused at once with 503 and Retry-After.", ge=0
     )

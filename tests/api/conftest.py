@@ -29,8 +29,12 @@ class Gate:
 def gated_admission():
     """Makes admission control with the limits given, in front of a fresh Gate; returns (gate, control)."""
 
-    def admit(*, max_active: int, max_waiting: int, max_wait_s: float) -> tuple[Gate, AdmissionControl]:
+    def admit(
+        *, max_active: int, max_waiting: int, max_wait_s: float, max_active_writes: int | None = None
+    ) -> tuple[Gate, AdmissionControl]:
         gate = Gate()
-        return gate, AdmissionControl(gate, max_active=max_active, max_waiting=max_waiting, max_wait_s=max_wait_s)
+        return gate, AdmissionControl(
+            gate, max_active=max_active, max_waiting=max_waiting, max_wait_s=max_wait_s, max_active_writes=max_active_writes
+        )
 
     return admit

@@ -37,11 +37,11 @@ def count(client, model) -> int:
 # --- admission: a client that goes away while it waits ---------------------------------------
 
 
-def request_scope():
-    return {"type": "http", "method": "GET", "path": "/api/v1/counts", "headers": [], "query_string": b""}
+def request_scope(method: str = "GET"):
+    return {"type": "http", "method": method, "path": "/api/v1/counts", "headers": [], "query_string": b""}
 
 
-async def answer(app) -> int | None:
+async def answer(app, method: str = "GET") -> int | None:
     sent = []
 
     async def receive():
@@ -50,7 +50,7 @@ async def answer(app) -> int | None:
     async def send(message):
         sent.append(message)
 
-    await app(request_scope(), receive, send)
+    await app(request_scope(method), receive, send)
     return next((m["status"] for m in sent if m["type"] == "http.response.start"), None)
 
 
@@ -95,6 +95,38 @@ def test_a_client_leaving_just_as_its_turn_comes_neither_loses_nor_leaks_a_place
     (left, patient), control = asyncio.run(scenario())
     assert patient == 200
     assert left == 200 or isinstance(left, asyncio.CancelledError)
+    assert control.active == 0 and control.waiting == 0
+
+
+def test_writes_beyond_their_limit_wait_while_reads_go_on(gated_admission):
+    async def scenario():
+        gate, control = gated_admission(max_active=8, max_waiting=4, max_wait_s=5, max_active_writes=1)
+        first_post = asyncio.create_task(answer(control, "POST"))
+        await asyncio.sleep(0.01)
+        second_post = asyncio.create_task(answer(control, "POST"))
+        read = asyncio.create_task(answer(control, "GET"))
+        await asyncio.sleep(0.01)
+        seen = (gate.started, control.waiting, control.active)
+        gate.release.set()
+        return seen, await asyncio.gather(first_post, second_post, read), control, gate
+
+    seen, statuses, control, gate = asyncio.run(scenario())
+    assert seen == (2, 1, 2)  # the first post and the read at work, the second post waiting
+    assert statuses == [200, 200, 200] and gate.started == 3
+    assert control.active == 0 and control.waiting == 0
+
+
+def test_a_write_that_waits_past_the_limit_is_refused_and_frees_its_place(gated_admission):
+    async def scenario():
+        gate, control = gated_admission(max_active=8, max_waiting=4, max_wait_s=0.05, max_active_writes=1)
+        first_post = asyncio.create_task(answer(control, "PUT"))
+        await asyncio.sleep(0.01)
+        late = await answer(control, "DELETE")
+        gate.release.set()
+        return late, await first_post, control
+
+    late, first, control = asyncio.run(scenario())
+    assert (late, first) == (503, 200)
     assert control.active == 0 and control.waiting == 0
 
 

@@ -168,6 +168,7 @@ def test_a_request_that_waits_past_its_limit_is_refused(gated_admission):
         {"max_active": 0, "max_waiting": 1, "max_wait_s": 1},
         {"max_active": 1, "max_waiting": -1, "max_wait_s": 1},
         {"max_active": 1, "max_waiting": 1, "max_wait_s": -1},
+        {"max_active": 1, "max_waiting": 1, "max_wait_s": 1, "max_active_writes": 0},
     ],
 )
 def test_impossible_admission_settings_are_refused(settings):

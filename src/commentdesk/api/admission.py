@@ -1,8 +1,8 @@
 """Admission control: a bounded number of requests at work, a bounded queue, quick refusals.
 
-At most `max_active` requests are worked on at once. The database pool and the worker threads
-are sized from that number (config.Settings), so an admitted request never waits for a
-connection or a thread. Others wait their turn in arrival order, for at most `max_wait_s`;
+At most `max_active` requests are worked on at once, and of them at most `max_active_writes`
+writes. The database pool and the worker threads are sized from `max_active` (config.Settings),
+so an admitted request never waits for a connection or a thread. Others wait their turn in arrival order, for at most `max_wait_s`;
 when `max_waiting` already wait, or the wait runs out, the answer is 503 with Retry-After and
 the usual JSON error body. Nothing waits without bound.
 """
@@ -27,12 +27,15 @@ RETRY_AFTER_SECONDS = 1
 BUSY_MESSAGE = "The server is busy. Please try again in a moment."
 
 
-class AdmissionControl:
-    def __init__(self, app, *, max_active: int, max_waiting: int, max_wait_s: float) -> None:
-        if max_active < 1 or max_waiting < 0 or max_wait_s < 0:
-            raise ValueError("max_active must be at least 1; max_waiting and max_wait_s must not be negative")
-        self.app = app
-        self.max_active, self.max_waiting, self.max_wait_s = max_active, max_waiting, max_wait_s
+# Methods that only read; any other request is a write.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Turns:
+    """At most `limit` holders at once; the others wait in arrival order, at most `max_waiting` of them."""
+
+    def __init__(self, limit: int, max_waiting: int) -> None:
+        self.limit, self.max_waiting = limit, max_waiting
         self.active = 0
         # Futures of the requests waiting for a turn, oldest first; a finished request hands
         # its turn to the first one still waiting.
@@ -42,18 +45,9 @@ class AdmissionControl:
     def waiting(self) -> int:
         return sum(1 for future in self._waiting if not future.done())
 
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        if not await self._enter():
-            return await _refuse(send)
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self._leave()
-
-    async def _enter(self) -> bool:
-        if self.active < self.max_active and not self._waiting:
+    async def take(self, wait_s: float) -> bool:
+        """Whether a turn came within `wait_s` seconds (False at once when the queue is full)."""
+        if self.active < self.limit and not self._waiting:
             self.active += 1
             return True
         if len(self._waiting) >= self.max_waiting:
@@ -61,7 +55,7 @@ class AdmissionControl:
         turn = asyncio.get_running_loop().create_future()
         self._waiting.append(turn)
         try:
-            await asyncio.wait_for(asyncio.shield(turn), self.max_wait_s)
+            await asyncio.wait_for(asyncio.shield(turn), max(wait_s, 0.0))
             return True
         except TimeoutError:
             if turn.done():  # the turn arrived as the wait ran out: take it
@@ -71,13 +65,13 @@ class AdmissionControl:
             return False
         except asyncio.CancelledError:  # the client went away while waiting
             if turn.done() and not turn.cancelled():
-                self._leave()
+                self.give_back()
             else:
                 turn.cancel()
                 self._forget(turn)
             raise
 
-    def _leave(self) -> None:
+    def give_back(self) -> None:
         while self._waiting:
             turn = self._waiting.popleft()
             if not turn.done():
@@ -90,6 +84,50 @@ class AdmissionControl:
             self._waiting.remove(turn)
         except ValueError:
             pass
+
+
+class AdmissionControl:
+    """Every request takes one of `max_active` turns; a write (a post, an edit, a moderator's
+    action) first takes one of `max_active_writes`. Few writes at once serve more of them: a
+    post waits for the models and, on SQLite, for the single writer, and posts that work side
+    by side only contend for the processor and its lock (64 posters on two cores: 84 posts/s
+    with 32 at once per process, 91 to 97 with 4)."""
+
+    def __init__(
+        self, app, *, max_active: int, max_waiting: int, max_wait_s: float, max_active_writes: int | None = None
+    ) -> None:
+        if max_active < 1 or max_waiting < 0 or max_wait_s < 0 or (max_active_writes is not None and max_active_writes < 1):
+            raise ValueError(
+                "max_active and max_active_writes must be at least 1; max_waiting and max_wait_s must not be negative"
+            )
+        self.app = app
+        self.max_wait_s = max_wait_s
+        self.turns = Turns(max_active, max_waiting)
+        self.write_turns = Turns(min(max_active_writes or max_active, max_active), max_waiting)
+
+    @property
+    def active(self) -> int:
+        return self.turns.active
+
+    @property
+    def waiting(self) -> int:
+        return self.turns.waiting + self.write_turns.waiting
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        lanes = (self.turns,) if scope["method"] in READ_METHODS else (self.write_turns, self.turns)
+        taken: list[Turns] = []
+        try:
+            deadline = asyncio.get_running_loop().time() + self.max_wait_s
+            for lane in lanes:
+                if not await lane.take(deadline - asyncio.get_running_loop().time()):
+                    return await _refuse(send)
+                taken.append(lane)
+            await self.app(scope, receive, send)
+        finally:
+            for lane in reversed(taken):
+                lane.give_back()
 
 
 async def _refuse(send) -> None:
