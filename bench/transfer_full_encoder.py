@@ -28,6 +28,10 @@ every fold and a rerun skips the folds already in the file.
     nice -n 19 .venv/bin/python bench/transfer_full_encoder.py --data-dir ../shared/data --news-cap 3000 \
         --out bench/results/transfer-full-encoder-news3000.json --folds c3 ucc ...
 
+    # the folds of one run against another's:
+    .venv/bin/python bench/transfer_full_encoder.py --out bench/results/transfer-full-encoder-news3000.json \
+        --compare bench/results/transfer-full-encoder.json
+
     # time one training pass over a slice of the first fold's rows (no scoring):
     nice -n 19 .venv/bin/python bench/transfer_full_encoder.py --data-dir ../shared/data --time-rows 640
 """
@@ -211,7 +215,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="the encoder's seed (initial head, dropout, batch order)")
     parser.add_argument("--epochs", type=float, default=1.0, help="passes over each fold's rows (1: the recorded runs)")
     parser.add_argument("--time-rows", type=int, default=0, help="only time training on this many of the first fold's rows")
+    parser.add_argument(
+        "--compare", type=Path, help="only print a table of --out's folds against this earlier results file (no training)"
+    )
     args = parser.parse_args(argv)
+    if args.compare:
+        print(comparison(json.loads(args.out.read_text()), json.loads(args.compare.read_text())))
+        return 0
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     _log("loading sets")
@@ -271,6 +281,32 @@ def main(argv: list[str] | None = None) -> int:
         _write(results, args.out)
         _log(f"{held}: {results['folds'][held]}")
     return 0
+
+
+def comparison(results: dict, earlier: dict) -> str:
+    """A Markdown table of the folds both runs have: each score, the earlier one and the change."""
+    folds = [name for name in results["folds"] if name in earlier["folds"]]
+    lines = [
+        "| held-out set | logit alone | earlier | change | stacked | earlier | change |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    sums = np.zeros(4)
+    for name in folds:
+        now, then = results["folds"][name], earlier["folds"][name]
+        row = [now["roc_auc_branch"], then["roc_auc_branch"], now["roc_auc_stacked"], then["roc_auc_stacked"]]
+        sums += row
+        lines.append(_comparison_row(name, row))
+    if folds:
+        lines.append(_comparison_row(f"**mean of the {len(folds)}**", list(sums / len(folds))))
+    return "\n".join(lines)
+
+
+def _comparison_row(name: str, row: list[float]) -> str:
+    branch, branch_then, stacked, stacked_then = row
+    return (
+        f"| {name} | {branch:.3f} | {branch_then:.3f} | {branch - branch_then:+.3f} "
+        f"| {stacked:.3f} | {stacked_then:.3f} | {stacked - stacked_then:+.3f} |"
+    )
 
 
 def _joined(parts: list[Part], field: str):
