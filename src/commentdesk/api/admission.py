@@ -2,9 +2,9 @@
 
 At most `max_active` requests are worked on at once, and of them at most `max_active_writes`
 writes. The database pool and the worker threads are sized from `max_active` (config.Settings),
-so an admitted request never waits for a connection or a thread. Others wait their turn in arrival order, for at most `max_wait_s`;
-when `max_waiting` already wait, or the wait runs out, the answer is 503 with Retry-After and
-the usual JSON error body. Nothing waits without bound.
+so an admitted request never waits for a connection or a thread. Others wait their turn in
+arrival order, for at most `max_wait_s`; when `max_waiting` already wait, or the wait runs out,
+the answer is 503 with Retry-After and the usual JSON error body. Nothing waits without bound.
 """
 
 from __future__ import annotations
@@ -90,8 +90,7 @@ class AdmissionControl:
     """Every request takes one of `max_active` turns; a write (a post, an edit, a moderator's
     action) first takes one of `max_active_writes`. Few writes at once serve more of them: a
     post waits for the models and, on SQLite, for the single writer, and posts that work side
-    by side only contend for the processor and its lock (64 posters on two cores: 84 posts/s
-    with 32 at once per process, 91 to 97 with 4)."""
+    by side only contend for the processor and its lock (figures: docs/operations.md)."""
 
     def __init__(
         self, app, *, max_active: int, max_waiting: int, max_wait_s: float, max_active_writes: int | None = None
@@ -118,10 +117,11 @@ class AdmissionControl:
             return await self.app(scope, receive, send)
         lanes = (self.turns,) if scope["method"] in READ_METHODS else (self.write_turns, self.turns)
         taken: list[Turns] = []
+        clock = asyncio.get_running_loop()
+        deadline = clock.time() + self.max_wait_s  # one wait for both turns, not one each
         try:
-            deadline = asyncio.get_running_loop().time() + self.max_wait_s
             for lane in lanes:
-                if not await lane.take(deadline - asyncio.get_running_loop().time()):
+                if not await lane.take(deadline - clock.time()):
                     return await _refuse(send)
                 taken.append(lane)
             await self.app(scope, receive, send)
