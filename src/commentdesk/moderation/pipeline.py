@@ -89,6 +89,9 @@ class ModerationModels:
         # at a time, and take turns: enough that one comment's Python work overlaps another's
         # embedding pass, few enough that they do not crowd each other (and the interpreter lock).
         self._turns = Slots(MODEL_TURNS)
+        # The abuse model's reading of the words (no embedding needed) runs here while the
+        # comment's encoder pass runs in its own thread.
+        self._word_readers = ThreadPoolExecutor(max_workers=MODEL_TURNS, thread_name_prefix="abuse-words")
         self._deadlines = Deadlines("model-budget")
         # None until load(); Any because each has several interchangeable variants (linear or
         # fine-tuned abuse model, ONNX or PyTorch embedder) that share no base class.
@@ -211,6 +214,8 @@ class ModerationModels:
         parent = candidate.parent_text
         parent_vector = self.recent_vectors.get(parent) if parent else None
         texts = [candidate.text] + ([parent] if parent and parent_vector is None else [])
+        read_words = getattr(self.abuse, "read_words", None)
+        words = self._word_readers.submit(read_words, [candidate.text]) if read_words is not None else None
         encode = getattr(self.embedder, "encode_shared", self.embedder.encode)
         encoded = encode(texts)
         vectors, branch_logits = encoded if isinstance(encoded, tuple) else (encoded, None)
@@ -220,10 +225,11 @@ class ModerationModels:
             parent_vector = vectors[1]
             self.recent_vectors.remember(parent, parent_vector)
         try:
+            read = {} if words is None else {"words": words.result()}
             if branch_logits is not None and hasattr(self.abuse, "branch_state"):
-                signals.abuse = self.abuse.predict([candidate.text], branch_logits[:1], self.embedder.encode_branch)[0]
+                signals.abuse = self.abuse.predict([candidate.text], branch_logits[:1], self.embedder.encode_branch, **read)[0]
             else:
-                signals.abuse = self.abuse.predict([candidate.text], vectors[:1])[0]
+                signals.abuse = self.abuse.predict([candidate.text], vectors[:1], **read)[0]
         except Exception as error:
             log.exception("abuse model failed")
             signals.failures["abuse"] = f"error: {error}"

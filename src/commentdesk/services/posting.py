@@ -187,6 +187,11 @@ class CommentPoster:
         ip_hash = identity.address_hash(self.secret, client_address)
         who = reader.identity_hash if reader is not None else identity.commenter_identity(self.secret, name, email_hash, ip_hash)
         candidate, cached, embedder_version = self._model_inputs(session, article, body=body, name=name, parent=parent)
+        # The models need only the texts and the article: they run while the flood count and the
+        # rest are read, which take a post's first milliseconds off its wait (the models are the
+        # longest part of it). A refusal below only drops their answer; a flood still gets no
+        # more than its turns among the writes (api/admission.py).
+        check = self._start_check(candidate)
         # The flood count runs in a transaction of its own (store/flood.py): give this session's
         # connection back first, so one post never holds two.
         session.commit()
@@ -199,9 +204,6 @@ class CommentPoster:
                 _("Too many comments from your network in the last minute; please wait a minute."),
                 status=429,
             )
-        # The models need only the texts and the article: they run while the rest is read. A
-        # refusal below only drops their answer.
-        check = self._start_check(candidate)
         commenter = repo.commenter_by_identity(session, site.id, who)
         # A banned guest who changes name is still refused by the address or token they were banned with.
         if (commenter is not None and repo.is_banned(commenter)) or (

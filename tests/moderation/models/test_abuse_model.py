@@ -122,3 +122,10 @@ def test_threats_are_held(model):
     for text, score in zip(texts, model.predict(texts, shared_embedder().encode(texts)), strict=True):
         assert score.probability >= hold, text
         assert score.categories["threat"] > 0.5, text
+
+
+def test_words_read_beforehand_give_the_same_scores(model):
+    # The moderation process reads the words while the encoder runs; the score must not change.
+    texts = ["Shut up, you stupid m0r0n", "Thanks for the balanced reporting."]
+    vectors = _random_unit(2)
+    assert model.predict(texts, vectors, words=model.read_words(texts)) == model.predict(texts, vectors)

@@ -149,3 +149,10 @@ def test_real_model_separates_abuse_from_dissent(finetuned_models):
         for t in texts
     ]
     assert max(probs[:2]) < min(probs[2:])
+
+
+def test_words_read_beforehand_give_the_same_scores(model):
+    # The moderation process reads the words while the encoder runs; the score must not change.
+    texts = ["you are one s t u p i d id1ot", "A plain remark about the budget."]
+    logits = _logits(2)
+    assert model.predict(texts, logits, words=model.read_words(texts)) == model.predict(texts, logits)

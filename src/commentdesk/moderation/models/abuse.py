@@ -279,15 +279,16 @@ class AbuseModel:
     def load(cls, weights_dir: Path | None = None) -> AbuseModel:
         return load_weights(Path(weights_dir) if weights_dir else WEIGHTS_DIR, "abuse", cls)
 
-    def view_logits(self, normalised_texts: list[str], embeddings: np.ndarray) -> np.ndarray:
-        """(n, 1 + heads): the lexical logit, then one logit per embedding head."""
-        x = self._featurizer.transform_normalised(normalised_texts)
-        lex = np.asarray(x @ self._lex_w).ravel() + self._lex_b
+    def view_logits(self, normalised_texts: list[str], embeddings: np.ndarray, lexical: np.ndarray | None = None) -> np.ndarray:
+        """(n, 1 + heads): the lexical logit (given, or computed now), then one logit per embedding head."""
+        lex = lexical_logits(self._featurizer, self._lex_w, self._lex_b, normalised_texts) if lexical is None else lexical
         emb = embeddings.astype(np.float32) @ self._emb_w + self._emb_b
         return np.column_stack([lex, emb]).astype(np.float64)
 
-    def _scores(self, normalised: list[str], embeddings: np.ndarray, disguised: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        views = self.view_logits(normalised, embeddings)
+    def _scores(
+        self, normalised: list[str], embeddings: np.ndarray, disguised: np.ndarray, lexical: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        views = self.view_logits(normalised, embeddings, lexical)
         prob = _sigmoid(stack_features(views, disguised) @ self._stack_w + self._stack_b)
         cat_in = np.hstack([embeddings, views.astype(np.float32)])
         cats = _sigmoid(cat_in @ self._cat_w + self._cat_b)
@@ -305,15 +306,23 @@ class AbuseModel:
         analysed = [analyse(t, self.repairs) for t in texts]
         return self._scores([" ".join(a.normalised) for a in analysed], embeddings, np.array([a.disguised for a in analysed]))
 
-    def predict(self, texts: list[str], embeddings: np.ndarray) -> list[AbuseScore]:
+    def read_words(self, texts: list[str]) -> WordReading:
+        """What this model reads from the words alone (see `WordReading`)."""
+        return read_words(texts, self.repairs, self._featurizer, self._lex_w, self._lex_b, self._evidence)
+
+    def predict(self, texts: list[str], embeddings: np.ndarray, words: WordReading | None = None) -> list[AbuseScore]:
+        """Scores with evidence; `words`: the texts' `read_words`, when it was done beforehand."""
         if len(texts) == 0:
             return []
         embeddings = np.asarray(embeddings, dtype=np.float32).reshape(len(texts), -1)
-        analysed = [analyse(t, self.repairs) for t in texts]
+        words = words or self.read_words(texts)
         prob, cats = self._scores(
-            [" ".join(a.normalised) for a in analysed], embeddings, np.array([a.disguised for a in analysed])
+            [" ".join(a.normalised) for a in words.analysed],
+            embeddings,
+            np.array([a.disguised for a in words.analysed]),
+            words.lexical,
         )
-        return scores_with_evidence(prob, cats, self._cat_names, analysed, self._evidence)
+        return scores_with_evidence(prob, cats, self._cat_names, words.evidence)
 
     def _evidence(self, originals: list[str], normalised: list[str], limit: int = 5) -> list[str]:
         return evidence_words(
@@ -338,22 +347,52 @@ def lexical_spec(meta: dict, lexical_w: np.ndarray) -> LexicalSpec:
 
 
 def scores_with_evidence(
-    prob: np.ndarray,
-    categories: np.ndarray,
-    names: list[str],
-    analysed: list[Analysed],
-    evidence: Callable[[list[str], list[str]], list[str]],
+    prob: np.ndarray, categories: np.ndarray, names: list[str], evidence: list[list[str]]
 ) -> list[AbuseScore]:
-    """One score per analysed text: its probability, its category probabilities by name, and the
-    words ``evidence`` picks from it (shared by both abuse models)."""
+    """One score per text: its probability, its category probabilities by name, and its evidence
+    words (shared by both abuse models)."""
     return [
         AbuseScore(
             probability=float(prob[i]),
             categories={name: float(categories[i, j]) for j, name in enumerate(names)},
-            evidence=evidence(text.originals, text.normalised),
+            evidence=words,
         )
-        for i, text in enumerate(analysed)
+        for i, words in enumerate(evidence)
     ]
+
+
+@dataclass(frozen=True)
+class WordReading:
+    """What an abuse model reads from a comment's words alone, without its embedding: the words
+    analysed, the lexical view's logit and the evidence words. The moderation process does it
+    while the encoder runs (which leaves the interpreter free), so one comment at a time waits
+    for the longer of the two, not their sum."""
+
+    analysed: list[Analysed]
+    lexical: np.ndarray
+    evidence: list[list[str]]
+
+
+def lexical_logits(featurizer: LexicalFeaturizer, weights: np.ndarray, bias: float, normalised: list[str]) -> np.ndarray:
+    x = featurizer.transform_normalised(normalised)
+    return np.asarray(x @ weights).ravel() + bias
+
+
+def read_words(
+    texts: list[str],
+    repairs: dict[str, str],
+    featurizer: LexicalFeaturizer,
+    weights: np.ndarray,
+    bias: float,
+    evidence: Callable[[list[str], list[str]], list[str]],
+) -> WordReading:
+    """`WordReading` of `texts` (shared by both abuse models)."""
+    analysed = [analyse(t, repairs) for t in texts]
+    return WordReading(
+        analysed,
+        lexical_logits(featurizer, weights, bias, [" ".join(a.normalised) for a in analysed]),
+        [evidence(a.originals, a.normalised) for a in analysed],
+    )
 
 
 def evidence_words(

@@ -27,11 +27,14 @@ from commentdesk.moderation.models.abuse import (
     _WORD_EDGE_PUNCT,
     AbuseScore,
     LexicalFeaturizer,
+    WordReading,
     analyse,
     category_floors,
     evidence_words,
     is_disguised,
+    lexical_logits,
     lexical_spec,
+    read_words,
     scores_with_evidence,
     token_spans,
 )
@@ -107,15 +110,15 @@ class FineTunedAbuseModel:
     def _featurizer(self) -> LexicalFeaturizer:
         return LexicalFeaturizer(self.spec)
 
-    def _lexical(self, normalised: list[str]) -> np.ndarray:
-        x = self._featurizer.transform_normalised(normalised)
-        return np.asarray(x @ self._lex_w).ravel() + self._lex_b
+    def read_words(self, texts: list[str]) -> WordReading:
+        """What this model reads from the words alone (see `WordReading`)."""
+        return read_words(texts, self.repairs, self._featurizer, self._lex_w, self._lex_b, self._evidence)
 
     def stack_and_heads(
-        self, texts: list[str], logits: np.ndarray, reencode: Reencode | None, analysed=None
+        self, texts: list[str], logits: np.ndarray, reencode: Reencode | None, words: WordReading | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """(stacker inputs, category probabilities) for comments whose branch logits are given."""
-        analysed = analysed or [analyse(t, self.repairs) for t in texts]
+        analysed = words.analysed if words is not None else [analyse(t, self.repairs) for t in texts]
         logits = np.array(logits, dtype=np.float64).reshape(len(texts), len(self.outputs))
         disguised = np.array([a.disguised for a in analysed])
         rows = np.flatnonzero(disguised > 0)
@@ -125,7 +128,10 @@ class FineTunedAbuseModel:
             if changed:
                 again = np.asarray(reencode([plain[k] for k in changed]), dtype=np.float64)
                 logits[rows[changed]] = np.maximum(logits[rows[changed]], again)
-        lexical = self._lexical([" ".join(a.normalised) for a in analysed])
+        if words is not None:
+            lexical = words.lexical
+        else:
+            lexical = lexical_logits(self._featurizer, self._lex_w, self._lex_b, [" ".join(a.normalised) for a in analysed])
         return stack_inputs(logits[:, 0], lexical, disguised), _sigmoid(logits[:, 1:])
 
     def _finish(self, x: np.ndarray, heads: np.ndarray) -> np.ndarray:
@@ -153,12 +159,15 @@ class FineTunedAbuseModel:
         logits = embedder.encode_with_branch(list(texts))[1] if texts else np.zeros((0, len(self.outputs)))
         return self.probabilities_from_logits(list(texts), logits, embedder.encode_branch)
 
-    def predict(self, texts: list[str], logits: np.ndarray, reencode: Reencode | None = None) -> list[AbuseScore]:
+    def predict(
+        self, texts: list[str], logits: np.ndarray, reencode: Reencode | None = None, words: WordReading | None = None
+    ) -> list[AbuseScore]:
+        """Scores with evidence; `words`: the texts' `read_words`, when it was done beforehand."""
         if not texts:
             return []
-        analysed = [analyse(t, self.repairs) for t in texts]
-        x, heads = self.stack_and_heads(texts, logits, reencode, analysed)
-        return scores_with_evidence(self._finish(x, heads), heads, self.category_names, analysed, self._evidence)
+        words = words or self.read_words(texts)
+        x, heads = self.stack_and_heads(texts, logits, reencode, words)
+        return scores_with_evidence(self._finish(x, heads), heads, self.category_names, words.evidence)
 
     def _evidence(self, originals: list[str], normalised: list[str], limit: int = 5) -> list[str]:
         return evidence_words(
