@@ -73,11 +73,15 @@ def _encoder_module():
     class FullEncoder(torch.nn.Module):
         """The packaged transformer (a trained copy), mean pooling and the multi-task head."""
 
-        def __init__(self, transformer, width: int = 384) -> None:
+        def __init__(self, transformer, width: int = 384, sources: int = 0) -> None:
             super().__init__()
             self.transformer = copy.deepcopy(transformer)
             self.dropout = torch.nn.Dropout(0.1)
             self.head = torch.nn.Linear(width, len(OUTPUTS))
+            # With `sources`: one residual "abusive" logit per training set, added to the shared one
+            # for that set's rows only, so each set's own labelling habits have somewhere to go
+            # other than the shared logit (which alone scores a set never seen).
+            self.source_heads = torch.nn.Linear(width, sources) if sources else None
             for parameter in self.transformer.embeddings.parameters():
                 parameter.requires_grad_(False)
 
@@ -88,8 +92,10 @@ def _encoder_module():
             hidden = self.transformer(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=torch.zeros_like(input_ids)
             ).last_hidden_state
-            pooled = torch.nn.functional.normalize(masked_mean(hidden, attention_mask), dim=1)
-            return self.head(self.dropout(pooled))
+            pooled = self.dropout(torch.nn.functional.normalize(masked_mean(hidden, attention_mask), dim=1))
+            if self.source_heads is None:
+                return self.head(pooled)
+            return torch.cat([self.head(pooled), self.source_heads(pooled)], dim=1)
 
     return FullEncoder
 
@@ -118,17 +124,22 @@ class EncoderScorer:
     def __init__(self, encoder) -> None:
         self.encoder = encoder.eval()
 
-    def text_logits(self, texts: list[str], batch: int = 64) -> np.ndarray:
+    def all_logits(self, texts: list[str], batch: int = 64) -> np.ndarray:
+        """The multi-task outputs, then the per-set residual logits when the encoder has them."""
         import torch
 
         pieces = word_pieces(texts)
-        out = np.zeros((len(texts), len(OUTPUTS)), np.float32)
+        sources = self.encoder.source_heads.out_features if self.encoder.source_heads is not None else 0
+        out = np.zeros((len(texts), len(OUTPUTS) + sources), np.float32)
         order = np.argsort([len(p) for p in pieces], kind="stable")
         with torch.inference_mode():
             for start in range(0, len(order), batch):
                 rows = order[start : start + batch]
                 out[rows] = self.encoder(*padded(pieces, rows)).numpy()
         return out
+
+    def text_logits(self, texts: list[str], batch: int = 64) -> np.ndarray:
+        return self.all_logits(texts, batch)[:, : len(OUTPUTS)]
 
     def part_logits(self, part: Part) -> np.ndarray:
         return self.text_logits(part.texts)
@@ -137,21 +148,33 @@ class EncoderScorer:
         return {}  # an experiment: nothing of the encoder is saved
 
 
-def train_encoder(parts: list[Part], epochs: float = 1.0, desc: str = "encoder", seed: int = 0, log=None) -> EncoderScorer:
-    """The shipped branch's training loop (same batches, losses, weights and schedule), all layers."""
+# With --source-heads: the weight of the shared logit's own loss beside that of shared + residual.
+SHARED_LOSS_WEIGHT = 0.5
+
+
+def train_encoder(
+    parts: list[Part], epochs: float = 1.0, desc: str = "encoder", seed: int = 0, log=None, source_heads: bool = False
+) -> EncoderScorer:
+    """The shipped branch's training loop (same batches, losses, weights and schedule), all layers.
+
+    With `source_heads`, each row's "abusive" loss is taken on the shared logit plus its own set's
+    residual logit, and (weighted SHARED_LOSS_WEIGHT) on the shared logit alone."""
     import torch
 
     torch.manual_seed(seed)
     _tokenizer, transformer = base_model()
     torch.set_num_threads(THREADS)
-    encoder = _encoder_module()(transformer).train()
+    encoder = _encoder_module()(transformer, sources=len(parts) if source_heads else 0).train()
     pieces = word_pieces([t for p in parts for t in p.texts])
     lengths = np.array([len(p) for p in pieces], np.int64)
     targets, heads, weights, plan = training_plan(parts, lengths, epochs, seed)
+    source = torch.from_numpy(np.concatenate([np.full(len(p), k, np.int64) for k, p in enumerate(parts)]))
     groups = [
         {"params": encoder.layer_parameters(), "lr": LEARNING_RATE},
         {"params": encoder.head.parameters(), "lr": HEAD_LEARNING_RATE},
     ]
+    if encoder.source_heads is not None:
+        groups.append({"params": encoder.source_heads.parameters(), "lr": HEAD_LEARNING_RATE})
     optimizer = torch.optim.AdamW(groups, weight_decay=0.01)
     warmup = max(1, len(plan) // 20)
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -161,9 +184,15 @@ def train_encoder(parts: list[Part], epochs: float = 1.0, desc: str = "encoder",
     bce = torch.nn.functional.binary_cross_entropy_with_logits
     started = time.time()
     for step, rows in enumerate(plan):
-        logits = encoder(*padded(pieces, rows, TRAIN_TOKENS))
+        outputs = encoder(*padded(pieces, rows, TRAIN_TOKENS))
+        logits = outputs[:, : len(OUTPUTS)]
         w = weights[rows]
-        loss = (bce(logits[:, 0], targets[rows], reduction="none") * w).sum()
+        if encoder.source_heads is None:
+            loss = (bce(logits[:, 0], targets[rows], reduction="none") * w).sum()
+        else:
+            own = logits[:, 0] + outputs[:, len(OUTPUTS) :].gather(1, source[rows][:, None])[:, 0]
+            loss = (bce(own, targets[rows], reduction="none") * w).sum()
+            loss = loss + SHARED_LOSS_WEIGHT * (bce(logits[:, 0], targets[rows], reduction="none") * w).sum()
         known = ~torch.isnan(heads[rows])
         if known.any():
             head_loss = bce(logits[:, 1:], torch.nan_to_num(heads[rows]), reduction="none") * known * w[:, None]
@@ -214,6 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--news-cap", type=int, default=0, help="rows per news and forum set (0: --cap, as the recorded runs)")
     parser.add_argument("--seed", type=int, default=0, help="the encoder's seed (initial head, dropout, batch order)")
     parser.add_argument("--epochs", type=float, default=1.0, help="passes over each fold's rows (1: the recorded runs)")
+    parser.add_argument(
+        "--source-heads",
+        action="store_true",
+        help="one residual logit per training set beside the shared one (scored: shared alone, shared + their mean)",
+    )
     parser.add_argument("--time-rows", type=int, default=0, help="only time training on this many of the first fold's rows")
     parser.add_argument(
         "--compare", type=Path, help="only print a table of --out's folds against this earlier results file (no training)"
@@ -233,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
             "all", *[_joined(parts, field) for field in ("texts", "targets", "labels", "heads", "groups", "states")]
         )
         rows = np.sort(np.random.default_rng(0).permutation(len(everything))[: args.time_rows])
-        scorer = train_encoder([everything.take(rows)], log=_log, desc="timing")
+        scorer = train_encoder([everything.take(rows)], log=_log, desc="timing", source_heads=args.source_heads)
         total = sum(len(p) for p in parts)
         per_row = scorer.train_seconds / args.time_rows  # type: ignore[attr-defined]
         _log(
@@ -252,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
             "train_tokens": TRAIN_TOKENS,
             "seed": args.seed,
             "epochs": args.epochs,
+            "source_heads": args.source_heads,
         }
     )
     for held in args.folds:
@@ -263,14 +298,23 @@ def main(argv: list[str] | None = None) -> int:
             fold_parts(train_parts, seeds, held, args.cap, args.news_cap),
             args.epochs,
             desc=f"without {held}",
-            branch_trainer=lambda parts, epochs, desc: train_encoder(parts, epochs, desc, seed=args.seed, log=_log),
+            branch_trainer=lambda parts, epochs, desc: train_encoder(
+                parts, epochs, desc, seed=args.seed, log=_log, source_heads=args.source_heads
+            ),
         )
         target = test_parts[held]
-        logits = trained.scorer.part_logits(target)
+        every = trained.scorer.all_logits(target.texts)
+        logits = every[:, : len(OUTPUTS)]
         stacked = trained.model.probabilities_from_logits(target.texts, logits, trained.scorer.text_logits)[0]
+        extra = {}
+        if args.source_heads:
+            residuals = every[:, len(OUTPUTS) :]
+            extra["roc_auc_shared_plus_mean"] = roc_auc(target.labels, logits[:, 0] + residuals.mean(axis=1))
+            extra["roc_auc_mean_of_sets"] = roc_auc(target.labels, (1 / (1 + np.exp(-(logits[:, :1] + residuals)))).mean(axis=1))
         results["folds"][held] = {
             "roc_auc_branch": roc_auc(target.labels, logits[:, 0]),
             "roc_auc_stacked": roc_auc(target.labels, stacked),
+            **extra,
             "rows": len(target),
             "abusive": int(target.labels.sum()),
             "train_rows": sum(trained.model.meta["trained_on"].values()),
