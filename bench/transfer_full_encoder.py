@@ -330,14 +330,19 @@ def main(argv: list[str] | None = None) -> int:
 def comparison(results: dict, earlier: dict) -> str:
     """A Markdown table of the folds both runs have: each score, the earlier one and the change."""
     folds = [name for name in results["folds"] if name in earlier["folds"]]
+    # A run with --source-heads also scored the shared logit plus the mean of the sets' residuals.
+    residuals = bool(folds) and all("roc_auc_shared_plus_mean" in results["folds"][name] for name in folds)
     lines = [
-        "| held-out set | logit alone | earlier | change | stacked | earlier | change |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| held-out set | logit alone | earlier | change | stacked | earlier | change |"
+        + (" shared + mean residual |" if residuals else ""),
+        "|---|---:|---:|---:|---:|---:|---:|" + ("---:|" if residuals else ""),
     ]
-    sums = np.zeros(4)
+    sums = np.zeros(5 if residuals else 4)
     for name in folds:
         now, then = results["folds"][name], earlier["folds"][name]
         row = [now["roc_auc_branch"], then["roc_auc_branch"], now["roc_auc_stacked"], then["roc_auc_stacked"]]
+        if residuals:
+            row.append(now["roc_auc_shared_plus_mean"])
         sums += row
         lines.append(_comparison_row(name, row))
     if folds:
@@ -346,10 +351,10 @@ def comparison(results: dict, earlier: dict) -> str:
 
 
 def _comparison_row(name: str, row: list[float]) -> str:
-    branch, branch_then, stacked, stacked_then = row
+    branch, branch_then, stacked, stacked_then, *more = row
     return (
         f"| {name} | {branch:.3f} | {branch_then:.3f} | {branch - branch_then:+.3f} "
-        f"| {stacked:.3f} | {stacked_then:.3f} | {stacked - stacked_then:+.3f} |"
+        f"| {stacked:.3f} | {stacked_then:.3f} | {stacked - stacked_then:+.3f} |" + "".join(f" {value:.3f} |" for value in more)
     )
 
 
