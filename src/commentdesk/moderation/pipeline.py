@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 Phase = Callable[[Candidate, ModelSignals, Policy], PhaseResult]
 
 # Comments whose models run at once in the moderation process: two per core.
-MODEL_TURNS = 2 * (os.cpu_count() or 1)
+CORES = os.cpu_count() or 1
+MODEL_TURNS = 2 * CORES
 
 PHASES: list[tuple[str, Phase]] = [
     ("model_health", model_health.check),
@@ -90,8 +91,11 @@ class ModerationModels:
         # embedding pass, few enough that they do not crowd each other (and the interpreter lock).
         self._turns = Slots(MODEL_TURNS)
         # The abuse model's reading of the words (no embedding needed) runs here while the
-        # comment's encoder pass runs in its own thread.
+        # comment's encoder pass runs in its own thread, when a core is spare for it: with every
+        # core busy judging other comments the hand-over would only add work.
         self._word_readers = ThreadPoolExecutor(max_workers=MODEL_TURNS, thread_name_prefix="abuse-words")
+        self._judging = 0  # comments whose models run now
+        self._judging_lock = threading.Lock()
         self._deadlines = Deadlines("model-budget")
         # None until load(); Any because each has several interchangeable variants (linear or
         # fine-tuned abuse model, ONNX or PyTorch embedder) that share no base class.
@@ -210,11 +214,22 @@ class ModerationModels:
         return ModelSignals(failures={"models": f"error: {error}"}, versions=self.versions)
 
     def _run(self, candidate: Candidate) -> ModelSignals:
+        with self._judging_lock:
+            self._judging += 1
+            # An encoder pass keeps one core busy; the words need another.
+            spare_core = 2 * self._judging <= CORES
+        try:
+            return self._judge(candidate, read_words_aside=spare_core)
+        finally:
+            with self._judging_lock:
+                self._judging -= 1
+
+    def _judge(self, candidate: Candidate, read_words_aside: bool) -> ModelSignals:
         signals = ModelSignals(versions=self.versions)
         parent = candidate.parent_text
         parent_vector = self.recent_vectors.get(parent) if parent else None
         texts = [candidate.text] + ([parent] if parent and parent_vector is None else [])
-        read_words = getattr(self.abuse, "read_words", None)
+        read_words = getattr(self.abuse, "read_words", None) if read_words_aside else None
         words = self._word_readers.submit(read_words, [candidate.text]) if read_words is not None else None
         encode = getattr(self.embedder, "encode_shared", self.embedder.encode)
         encoded = encode(texts)

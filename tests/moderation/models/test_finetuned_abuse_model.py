@@ -156,3 +156,13 @@ def test_words_read_beforehand_give_the_same_scores(model):
     texts = ["you are one s t u p i d id1ot", "A plain remark about the budget."]
     logits = _logits(2)
     assert model.predict(texts, logits, words=model.read_words(texts)) == model.predict(texts, logits)
+
+
+def test_a_comment_scores_the_same_whether_its_words_are_read_beside_the_encoder_or_after(finetuned_models):
+    # With a core to spare the words are read in another thread while the encoder runs.
+    from commentdesk.moderation.types import Candidate
+
+    candidate = Candidate(text="Shut up, you stupid m0r0n.", article_title="Budget", article_body="The budget.")
+    beside = finetuned_models._judge(candidate, read_words_aside=True)
+    after = finetuned_models._judge(candidate, read_words_aside=False)
+    assert beside.abuse == after.abuse and beside.abuse.evidence
