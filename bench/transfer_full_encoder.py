@@ -187,12 +187,10 @@ def train_encoder(
         outputs = encoder(*padded(pieces, rows, TRAIN_TOKENS))
         logits = outputs[:, : len(OUTPUTS)]
         w = weights[rows]
-        if encoder.source_heads is None:
-            loss = (bce(logits[:, 0], targets[rows], reduction="none") * w).sum()
-        else:
+        loss = (bce(logits[:, 0], targets[rows], reduction="none") * w).sum()
+        if encoder.source_heads is not None:
             own = logits[:, 0] + outputs[:, len(OUTPUTS) :].gather(1, source[rows][:, None])[:, 0]
-            loss = (bce(own, targets[rows], reduction="none") * w).sum()
-            loss = loss + SHARED_LOSS_WEIGHT * (bce(logits[:, 0], targets[rows], reduction="none") * w).sum()
+            loss = (bce(own, targets[rows], reduction="none") * w).sum() + SHARED_LOSS_WEIGHT * loss
         known = ~torch.isnan(heads[rows])
         if known.any():
             head_loss = bce(logits[:, 1:], torch.nan_to_num(heads[rows]), reduction="none") * known * w[:, None]

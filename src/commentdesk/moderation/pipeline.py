@@ -93,7 +93,7 @@ class ModerationModels:
         # The abuse model's reading of the words (no embedding needed) runs here while the
         # comment's encoder pass runs in its own thread, when a core is spare for it: with every
         # core busy judging other comments the hand-over would only add work.
-        self._word_readers = ThreadPoolExecutor(max_workers=MODEL_TURNS, thread_name_prefix="abuse-words")
+        self._word_readers = ThreadPoolExecutor(max_workers=max(1, CORES // 2), thread_name_prefix="abuse-words")
         self._judging = 0  # comments whose models run now
         self._judging_lock = threading.Lock()
         self._deadlines = Deadlines("model-budget")
