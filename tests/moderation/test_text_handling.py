@@ -147,3 +147,10 @@ def test_near_duplicates_are_within_a_few_bits():
     assert not is_near_duplicate(None, [base]) and not is_near_duplicate(base, [])
     unrelated = simhash("Completely different words about the harbour festival and its fireworks this coming weekend")
     assert distance(base, unrelated) > NEAR_DUPLICATE_BITS
+
+
+def test_near_duplicates_are_found_across_the_sign_bit():
+    # -(2**63) is the sign bit alone; -1 has every bit set, -16 all but the lowest four.
+    assert is_near_duplicate(-(2**63), [12, -(2**63) + 0b11])
+    assert is_near_duplicate(-1, [0, -16]) and not is_near_duplicate(-1, [0, -32, 2**62])
+    assert not is_near_duplicate(5, []) and not is_near_duplicate(None, [0])

@@ -218,6 +218,22 @@ def test_recent_activity_sees_the_same_text_and_others_fingerprints(session, sit
     assert not repo.recent_activity(session, site.id, theirs.commenter_id, "Same words again", 60).same_text_by_commenter
 
 
+def test_recent_fingerprints_keep_their_sign_and_only_the_newest_500_count(session, site):
+    article = add_article(session, site)
+    mine = add_comment(session, article, "My words", author="Ana")
+    base = utcnow() - timedelta(minutes=30)
+    others = []
+    for number in range(503):
+        other = add_comment(session, article, f"words {number}", author="Ben")
+        other.created_at = base + timedelta(seconds=number)
+        # Both signs and the extremes of a signed 64-bit column.
+        other.fingerprint = [-(2**63), 2**63 - 1, -1][number] if number < 3 else (number * 7919) * (-1) ** number
+        others.append(other)
+    session.commit()
+    activity = repo.recent_activity(session, site.id, mine.commenter_id, "My words", 60)
+    assert sorted(activity.recent_fingerprints) == sorted(other.fingerprint for other in others[3:])
+
+
 def _thread(session, site, roots=3, replies=0):
     article = add_article(session, site)
     base = utcnow() - timedelta(hours=1)

@@ -5,7 +5,15 @@ import json
 import numpy as np
 import pytest
 
-from commentdesk.moderation.models.abuse import CATEGORIES, AbuseModel, AbuseScore, ModelLoadError
+from commentdesk.moderation.models import abuse
+from commentdesk.moderation.models.abuse import (
+    CATEGORIES,
+    AbuseModel,
+    AbuseScore,
+    LexicalFeaturizer,
+    ModelLoadError,
+    lexical_text,
+)
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +137,35 @@ def test_words_read_beforehand_give_the_same_scores(model):
     texts = ["Shut up, you stupid m0r0n", "Thanks for the balanced reporting."]
     vectors = _random_unit(2)
     assert model.predict(texts, vectors, words=model.read_words(texts)) == model.predict(texts, vectors)
+
+
+def test_lexical_logits_from_each_words_features_match_the_whole_text_vectors():
+    featurizer = LexicalFeaturizer()
+    texts = [
+        "",
+        "idiot",
+        "you are an idiot idiot idiot",
+        "the the the cat sat on the mat",
+        "f u c k this budget, it is a mess",
+        "y0u st00pid sn@kes should all be sh0t",
+        "Ünïcödé wörds ånd émojis 🙂 side by side",
+        "a b c d e f g h",  # words shorter than the n-grams
+        " ".join(f"word{number}" for number in range(300)),
+    ]
+    normalised = [lexical_text(text) for text in texts]
+    weights = np.random.default_rng(3).normal(size=featurizer.spec.n_features).astype(np.float32)
+    expected = np.asarray(featurizer.transform_normalised(normalised) @ weights).ravel() + 0.25
+    # Twice: once hashing every word, once from the words kept from the first call.
+    for _round in range(2):
+        assert np.allclose(featurizer.logits(normalised, weights, 0.25), expected, atol=1e-5)
+    assert np.allclose(featurizer.logits(normalised[2:3], weights, 0.25), expected[2:3], atol=1e-5)
+
+
+def test_the_kept_word_features_are_bounded(monkeypatch):
+    monkeypatch.setattr(abuse, "WORD_FEATURES_LIMIT", 5)
+    featurizer = LexicalFeaturizer()
+    weights = np.ones(featurizer.spec.n_features, dtype=np.float32)
+    expected = np.asarray(featurizer.transform_normalised(["one two three four five six seven"]) @ weights).ravel()
+    assert np.allclose(featurizer.logits(["one two three four five six seven"], weights, 0.0), expected, atol=1e-5)
+    featurizer.logits(["eight nine"], weights, 0.0)
+    assert set(featurizer._features_by_word) == {"eight", "nine"}  # started again when full
