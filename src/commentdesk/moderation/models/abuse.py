@@ -129,6 +129,7 @@ _LEET_INSIDE = re.compile(r"[a-z][0134578@$|+€£]+[a-z]|^[$@][a-z]{2}|[a-z]{2}
 _MASKED = re.compile(r"[a-z][*#%~^]+[a-z]|^(?:[a-z][.\-_]){2,}[a-z]$")
 
 
+@lru_cache(maxsize=65_536)  # a word's answer never changes, and most words come again
 def is_disguised(word: str) -> bool:
     """Whether a word uses an evasion trick: spaced letters, look-alike letters, leetspeak or
     masking. Legitimate words rarely do; the stacker then trusts the lexical view more, since
