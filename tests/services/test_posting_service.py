@@ -209,6 +209,46 @@ def test_an_address_over_the_refusal_limit_is_answered_429_before_anything_is_st
     assert session.scalar(select(func.count()).select_from(Comment)) == 2
 
 
+class CountingQueue:
+    """Stands in for the moderation queue: starts each check at once, and counts them."""
+
+    check_wait_s = 60.0
+
+    def __init__(self, models) -> None:
+        self.models, self.started = models, []
+
+    def start_check(self, candidate):
+        from concurrent.futures import Future
+
+        self.started.append(candidate.text)
+        future = Future()
+        future.set_result(self.models.signals(candidate))
+        return future
+
+
+def test_a_refused_address_costs_no_model_work_until_its_minute_is_over(session, article, site, monkeypatch):
+    # With a queue (a server) the models start before the flood count; see CommentPoster.post.
+    queue = CountingQueue(WordModels())
+    poster = CommentPoster(Pipeline(WordModels()), SECRET, max_chars=500, queue=queue)
+    site.policy = {**site.policy, "refuse_per_minute_address": 1}
+    session.commit()
+    assert post(poster, session, article, client_address="198.51.100.9").decision.decision == PUBLISH
+    # The first refusal had started the models before the count; the next ones count first.
+    for number in range(3):
+        with pytest.raises(PostingError) as refused:
+            post(poster, session, article, f"{CIVIL} ({number})", author_name=f"R{number}", client_address="198.51.100.9")
+        assert refused.value.code == "too_many_comments"
+    assert len(queue.started) == 2
+    # Another address is checked as usual; the refused one, once its minute is over, starts again.
+    assert post(poster, session, article, CIVIL + " too", client_address="203.0.113.5").decision.decision == PUBLISH
+    assert len(queue.started) == 3
+    later = posting.time.monotonic() + 61
+    monkeypatch.setattr(posting.time, "monotonic", lambda: later)
+    with pytest.raises(PostingError):  # the stored count still refuses it: the hint only orders the work
+        post(poster, session, article, CIVIL + " later", author_name="R9", client_address="198.51.100.9")
+    assert len(queue.started) == 4
+
+
 def test_sites_requiring_accounts_refuse_guests(poster, session, article, site):
     site.policy = {**site.policy, "accounts_required": True}
     session.commit()

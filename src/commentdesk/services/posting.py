@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+import threading
 import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -118,10 +119,39 @@ def accepts_replies(parent: Comment, article: Article) -> bool:
     return parent.article_id == article.id and parent.status == CommentStatus.PUBLISHED and parent.deleted_at is None
 
 
+class RefusedAddresses:
+    """Addresses this process refused for flooding in the last minute (their keyed hashes): a
+    hint for the order of work, never a decision; the flood count decides (store/flood.py)."""
+
+    LIMIT = 10_000  # addresses kept; the table starts again when full
+
+    def __init__(self) -> None:
+        self._until: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def note(self, address_hash: str | None) -> None:
+        if address_hash is None:
+            return
+        with self._lock:
+            if len(self._until) >= self.LIMIT:
+                self._until.clear()
+            self._until[address_hash] = time.monotonic() + flood.WINDOW.total_seconds()
+
+    def lately(self, address_hash: str | None) -> bool:
+        if address_hash is None:
+            return False
+        with self._lock:
+            until = self._until.get(address_hash)
+            if until is not None and until <= time.monotonic():
+                del self._until[address_hash]
+                until = None
+        return until is not None
+
+
 class CommentPoster:
     """Moderates and stores comments. The models start as soon as what they read is known (the
-    texts, the article's passages) and the flood limit has passed; the commenter's record is read
-    while they run; the post waits for them with no transaction open, then writes in one short
+    texts, the article's passages), before the flood count unless the address was refused for
+    flooding lately; the flood count and the commenter's record are read while they run; the post waits for them with no transaction open, then writes in one short
     transaction: a busy model never holds a database connection or, on SQLite, the single write lock.
 
     With a moderation queue, a comment whose check is not done within `queue.check_wait_s`
@@ -135,6 +165,7 @@ class CommentPoster:
         self.max_chars = max_chars
         self.queue = queue  # services.moderation_queue.ModerationQueue
         self.notifier = notifier  # services.notifications.notifier.Notifier
+        self.refused = RefusedAddresses()
 
     def post(
         self,
@@ -189,9 +220,10 @@ class CommentPoster:
         candidate, cached, embedder_version = self._model_inputs(session, article, body=body, name=name, parent=parent)
         # The models need only the texts and the article: they run while the flood count and the
         # rest are read, which take a post's first milliseconds off its wait (the models are the
-        # longest part of it). A refusal below only drops their answer; a flood still gets no
-        # more than its turns among the writes (api/admission.py).
-        check = self._start_check(candidate)
+        # longest part of it). A refusal below only drops their answer. An address refused lately
+        # is counted first, so that a flood's refused posts cost no model work.
+        flooding = self.refused.lately(ip_hash)
+        check = None if flooding else self._start_check(candidate)
         # The flood count runs in a transaction of its own (store/flood.py): give this session's
         # connection back first, so one post never holds two.
         session.commit()
@@ -199,11 +231,14 @@ class CommentPoster:
         posts = flood.count_post(session, site.id, who, ip_hash, refuse_at=policy.refuse_per_minute_address)
         timing.flood_counted()
         if posts.refused:
+            self.refused.note(ip_hash)
             raise PostingError(
                 "too_many_comments",
                 _("Too many comments from your network in the last minute; please wait a minute."),
                 status=429,
             )
+        if check is None:
+            check = self._start_check(candidate)
         commenter = repo.commenter_by_identity(session, site.id, who)
         # A banned guest who changes name is still refused by the address or token they were banned with.
         if (commenter is not None and repo.is_banned(commenter)) or (
