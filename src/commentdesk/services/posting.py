@@ -151,8 +151,9 @@ class RefusedAddresses:
 class CommentPoster:
     """Moderates and stores comments. The models start as soon as what they read is known (the
     texts, the article's passages), before the flood count unless the address was refused for
-    flooding lately; the flood count and the commenter's record are read while they run; the post waits for them with no transaction open, then writes in one short
-    transaction: a busy model never holds a database connection or, on SQLite, the single write lock.
+    flooding lately; the flood count and the commenter's record are read while they run; the post
+    waits for them with no transaction open, then writes in one short transaction: a busy model
+    never holds a database connection or, on SQLite, the single write lock.
 
     With a moderation queue, a comment whose check is not done within `queue.check_wait_s`
     (the server is busy) is stored as being checked and decided by the queue as soon as the

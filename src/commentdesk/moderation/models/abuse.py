@@ -326,16 +326,16 @@ class AbuseModel:
     def load(cls, weights_dir: Path | None = None) -> AbuseModel:
         return load_weights(Path(weights_dir) if weights_dir else WEIGHTS_DIR, "abuse", cls)
 
-    def view_logits(self, normalised_texts: list[str], embeddings: np.ndarray, lexical: np.ndarray | None = None) -> np.ndarray:
-        """(n, 1 + heads): the lexical logit (given, or computed now), then one logit per embedding head."""
-        lex = lexical_logits(self._featurizer, self._lex_w, self._lex_b, normalised_texts) if lexical is None else lexical
-        emb = embeddings.astype(np.float32) @ self._emb_w + self._emb_b
-        return np.column_stack([lex, emb]).astype(np.float64)
+    def view_logits(self, normalised_texts: list[str], embeddings: np.ndarray) -> np.ndarray:
+        """(n, 1 + heads): the lexical logit, then one logit per embedding head."""
+        return self._views(self._featurizer.logits(normalised_texts, self._lex_w, self._lex_b), embeddings)
 
-    def _scores(
-        self, normalised: list[str], embeddings: np.ndarray, disguised: np.ndarray, lexical: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        views = self.view_logits(normalised, embeddings, lexical)
+    def _views(self, lexical: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
+        emb = embeddings.astype(np.float32) @ self._emb_w + self._emb_b
+        return np.column_stack([lexical, emb]).astype(np.float64)
+
+    def _scores(self, lexical: np.ndarray, embeddings: np.ndarray, disguised: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        views = self._views(lexical, embeddings)
         prob = _sigmoid(stack_features(views, disguised) @ self._stack_w + self._stack_b)
         cat_in = np.hstack([embeddings, views.astype(np.float32)])
         cats = _sigmoid(cat_in @ self._cat_w + self._cat_b)
@@ -351,7 +351,8 @@ class AbuseModel:
         """Batch scoring without evidence: (P(abusive) (n,), categories (n, len(category_names)))."""
         embeddings = np.asarray(embeddings, dtype=np.float32).reshape(len(texts), -1)
         analysed = [analyse(t, self.repairs) for t in texts]
-        return self._scores([" ".join(a.normalised) for a in analysed], embeddings, np.array([a.disguised for a in analysed]))
+        lexical = self._featurizer.logits([" ".join(a.normalised) for a in analysed], self._lex_w, self._lex_b)
+        return self._scores(lexical, embeddings, np.array([a.disguised for a in analysed]))
 
     def read_words(self, texts: list[str]) -> WordReading:
         """What this model reads from the words alone (see `WordReading`)."""
@@ -363,12 +364,7 @@ class AbuseModel:
             return []
         embeddings = np.asarray(embeddings, dtype=np.float32).reshape(len(texts), -1)
         words = words or self.read_words(texts)
-        prob, cats = self._scores(
-            [" ".join(a.normalised) for a in words.analysed],
-            embeddings,
-            np.array([a.disguised for a in words.analysed]),
-            words.lexical,
-        )
+        prob, cats = self._scores(words.lexical, embeddings, np.array([a.disguised for a in words.analysed]))
         return scores_with_evidence(prob, cats, self._cat_names, words.evidence)
 
     def _evidence(self, originals: list[str], normalised: list[str], limit: int = 5) -> list[str]:
@@ -420,10 +416,6 @@ class WordReading:
     evidence: list[list[str]]
 
 
-def lexical_logits(featurizer: LexicalFeaturizer, weights: np.ndarray, bias: float, normalised: list[str]) -> np.ndarray:
-    return featurizer.logits(normalised, weights, bias)
-
-
 def read_words(
     texts: list[str],
     repairs: dict[str, str],
@@ -436,7 +428,7 @@ def read_words(
     analysed = [analyse(t, repairs) for t in texts]
     return WordReading(
         analysed,
-        lexical_logits(featurizer, weights, bias, [" ".join(a.normalised) for a in analysed]),
+        featurizer.logits([" ".join(a.normalised) for a in analysed], weights, bias),
         [evidence(a.originals, a.normalised) for a in analysed],
     )
 

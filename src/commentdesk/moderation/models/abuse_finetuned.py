@@ -32,7 +32,6 @@ from commentdesk.moderation.models.abuse import (
     category_floors,
     evidence_words,
     is_disguised,
-    lexical_logits,
     lexical_spec,
     read_words,
     scores_with_evidence,
@@ -131,7 +130,7 @@ class FineTunedAbuseModel:
         if words is not None:
             lexical = words.lexical
         else:
-            lexical = lexical_logits(self._featurizer, self._lex_w, self._lex_b, [" ".join(a.normalised) for a in analysed])
+            lexical = self._featurizer.logits([" ".join(a.normalised) for a in analysed], self._lex_w, self._lex_b)
         return stack_inputs(logits[:, 0], lexical, disguised), _sigmoid(logits[:, 1:])
 
     def _finish(self, x: np.ndarray, heads: np.ndarray) -> np.ndarray:
