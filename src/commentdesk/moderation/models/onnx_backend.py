@@ -214,21 +214,35 @@ def export_two_roads(sentence_model, branch_state: dict[str, np.ndarray], target
 
 
 class OnnxTwoRoads(OnnxEncoder):
-    """Like OnnxEncoder, but each text also gets the abuse branch's logits from the same pass."""
+    """Like OnnxEncoder, but each text also gets the abuse branch's logits from the same pass.
+
+    With ``int8`` both roads run with 8-bit weights, one text per pass (as OnnxEncoder): the
+    packaged road then gives the same vectors as the 8-bit encoder, so article passages encoded
+    without the branch still match."""
 
     def __init__(
-        self, sentence_model, model_dir: Path, branch_state: dict[str, np.ndarray], max_tokens: int, threads: int | None = None
+        self,
+        sentence_model,
+        model_dir: Path,
+        branch_state: dict[str, np.ndarray],
+        max_tokens: int,
+        threads: int | None = None,
+        int8: bool = False,
     ) -> None:
         path = cache_dir() / f"minilm-{_weights_digest(model_dir)}-abuse-{_arrays_digest(branch_state)}-opset{OPSET}.onnx"
         if not path.exists():
             log.info("exporting the embedding model with the abuse branch to %s", path)
             export_two_roads(sentence_model, branch_state, path)
-        self.session = cpu_session(path, threads)
+        self.session = cpu_session(quantised(path) if int8 else path, 1 if int8 else threads)
         self.tokenizer = sentence_model.tokenizer
         self.max_tokens = max_tokens
-        self.int8 = False
+        self.int8 = int8
+        # 8-bit: passes of one core each, at most one per core at once (see OnnxEncoder).
+        self._cores = Slots(threads or os.cpu_count() or 1)
 
     def encode_both(self, texts: list[str], batch_size: int = 64) -> tuple[np.ndarray, np.ndarray]:
+        if self.int8:
+            batch_size = 1  # a text's scores must not depend on the texts beside it (see OnnxEncoder.encode)
         order = np.argsort([len(text) for text in texts], kind="stable")
         vectors = np.empty((len(texts), 384), dtype=np.float32)
         logits = None
@@ -238,7 +252,8 @@ class OnnxTwoRoads(OnnxEncoder):
                 [texts[i] for i in chosen], padding=True, truncation=True, max_length=self.max_tokens, return_tensors="np"
             )
             feed = {name: tokens[name].astype(np.int64) for name in ("input_ids", "attention_mask", "token_type_ids")}
-            embedding, branch = self.session.run(None, feed)
+            with self._cores:
+                embedding, branch = self.session.run(None, feed)
             if logits is None:
                 logits = np.empty((len(texts), branch.shape[1]), dtype=np.float32)
             vectors[chosen], logits[chosen] = embedding, branch
