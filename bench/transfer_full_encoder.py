@@ -29,9 +29,10 @@ every fold and a rerun skips the folds already in the file.
     nice -n 19 .venv/bin/python bench/transfer_full_encoder.py --data-dir ../shared/data --news-cap 3000 \
         --out bench/results/transfer-full-encoder-news3000.json --folds c3 ucc ...
 
-    # each fold also learning from identity words in ordinary sentences (the shipped recipe):
-    nice -n 19 .venv/bin/python bench/transfer_full_encoder.py --data-dir ../shared/data --identity-mentions \
-        --out bench/results/transfer-full-encoder-identity.json --folds c3 ucc ...
+    # each fold also learning from identity words in ordinary sentences and disguised copies of its
+    # abusive rows (the shipped recipe):
+    nice -n 19 .venv/bin/python bench/transfer_full_encoder.py --data-dir ../shared/data --own-parts \
+        --out bench/results/transfer-full-encoder-own-parts.json --folds c3 ucc ...
 
     # the folds of one run against another's:
     .venv/bin/python bench/transfer_full_encoder.py --out bench/results/transfer-full-encoder-news3000.json \
@@ -52,7 +53,15 @@ from typing import Any
 
 import numpy as np
 
-from commentdesk.evaluation.abuse_corpus import LABELED_SETS, Part, capped, identity_mentions_part, load_parts, seeds_part
+from commentdesk.evaluation.abuse_corpus import (
+    LABELED_SETS,
+    Part,
+    capped,
+    disguised_part,
+    identity_mentions_part,
+    load_parts,
+    seeds_part,
+)
 from commentdesk.evaluation.metrics import roc_auc
 from commentdesk.evaluation.train_abuse_encoder import TRAIN_TOKENS, train_model
 from commentdesk.evaluation.train_full_encoder import train_encoder
@@ -100,9 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         help="one residual logit per training set beside the shared one (scored: shared alone, shared + their mean)",
     )
     parser.add_argument(
-        "--identity-mentions",
+        "--own-parts",
         action="store_true",
-        help="each fold also learns from the identity words in ordinary sentences (as the shipped encoder)",
+        help="each fold also learns from the identity words in ordinary sentences and disguised copies of "
+        "its abusive rows, as the shipped encoder does",
     )
     parser.add_argument("--time-rows", type=int, default=0, help="only time training on this many of the first fold's rows")
     parser.add_argument(
@@ -143,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             "seed": args.seed,
             "epochs": args.epochs,
             "source_heads": args.source_heads,
-            "identity_mentions": args.identity_mentions,
+            "own_parts": args.own_parts,
         }
     )
     for held in args.folds:
@@ -151,9 +161,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         started = time.time()
         _log(f"fold without {held}")
+        parts = fold_parts(train_parts, seeds, held, args.cap, args.news_cap)
+        if args.own_parts:
+            parts += [identity_mentions_part()]
+            parts += [disguised_part(parts)]
         trained = train_model(
-            fold_parts(train_parts, seeds, held, args.cap, args.news_cap)
-            + ([identity_mentions_part()] if args.identity_mentions else []),
+            parts,
             args.epochs,
             desc=f"without {held}",
             branch_trainer=lambda parts, epochs, desc: train_encoder(
