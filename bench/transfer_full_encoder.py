@@ -57,10 +57,9 @@ from commentdesk.evaluation.abuse_corpus import (
     LABELED_SETS,
     Part,
     capped,
-    disguised_part,
-    identity_mentions_part,
     load_parts,
     seeds_part,
+    with_own_parts,
 )
 from commentdesk.evaluation.metrics import roc_auc
 from commentdesk.evaluation.train_abuse_encoder import TRAIN_TOKENS, train_model
@@ -163,8 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"fold without {held}")
         parts = fold_parts(train_parts, seeds, held, args.cap, args.news_cap)
         if args.own_parts:
-            parts += [identity_mentions_part()]
-            parts += [disguised_part(parts)]
+            parts = with_own_parts(parts)
         trained = train_model(
             parts,
             args.epochs,

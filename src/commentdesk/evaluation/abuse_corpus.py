@@ -162,6 +162,13 @@ def identity_mentions_part() -> Part:
     return labeled_part("identity_mentions", seed_examples.identity_mentions(), with_states=False)
 
 
+def with_own_parts(parts: list[Part]) -> list[Part]:
+    """``parts`` and what the six-layer encoder learns beside them: the identity sentences and
+    disguised copies of the parts' abusive rows (the shipped recipe and its transfer folds)."""
+    parts = [*parts, identity_mentions_part()]
+    return [*parts, disguised_part(parts)]
+
+
 DISGUISED_PER_KIND = 400
 
 

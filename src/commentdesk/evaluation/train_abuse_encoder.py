@@ -35,11 +35,10 @@ from commentdesk.evaluation.abuse_corpus import (
     SET_WEIGHTS,
     Part,
     capped,
-    disguised_part,
-    identity_mentions_part,
     load_parts,
     seeds_part,
     split_calibration,
+    with_own_parts,
 )
 from commentdesk.evaluation.train_abuse import choose_thresholds, fit_logistic, fit_soft_logistic
 from commentdesk.evaluation.trunk_cache import TrunkStates, base_model, fresh_states
@@ -365,8 +364,7 @@ def train_shipped(
 
     # The six-layer encoder reads the texts: no cached states of the lower layers are needed.
     train_parts = load_parts(sets, data_dir, "train", cache_dir, with_states=False)
-    parts = [capped(p, cap) for p in train_parts.values()] + [seeds_part(cache_dir, with_states=False), identity_mentions_part()]
-    parts.append(disguised_part(parts))
+    parts = with_own_parts([capped(p, cap) for p in train_parts.values()] + [seeds_part(cache_dir, with_states=False)])
     if site_examples:
         examples: list[tuple[str, int, dict[str, float]]] = [(text, label, {}) for text, label, _group in site_examples]
         parts.append(labeled_part("site", examples, cache=False, with_states=False))
