@@ -95,12 +95,58 @@ def test_the_fire_services_names_are_no_word_of_harm(text, cued):
     assert has_harm_cue(text) is cued
 
 
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("Osei killed it today, what a finish.", "Osei did very well today, what a finish."),
+        ("She is KILLING it this season and he smashed it too.", "She is doing very well this season and he did very well too."),
+        ("He smashes it every week.", "He does very well every week."),
+        ("They should have killed it at birth.", None),  # a wish, not praise
+        ("I'd have killed it myself.", None),
+        ("We are going to smash it.", None),
+        ("He killed it with a hammer.", None),  # a deed
+        ("The mayor is wrong again.", None),
+    ],
+)
+def test_praise_in_violent_words_is_put_plainly(text, plain):
+    from commentdesk.moderation.models.harm import without_praise_idioms
+
+    assert without_praise_idioms(text) == plain
+
+
+@pytest.mark.parametrize(
+    ("text", "cued"),
+    [
+        ("Osei killed it today, what a finish.", False),
+        ("The band absolutely smashed it at the festival.", False),
+        ("He smashed it and we will smash his face in after the game.", True),  # another word of harm
+        ("You killed it tonight, and I will kill you after the show.", True),
+        ("They should have killed it at birth.", True),
+    ],
+)
+def test_praise_in_violent_words_is_no_word_of_harm(text, cued):
+    from commentdesk.moderation.models.harm import has_harm_cue
+
+    assert has_harm_cue(text) is cued
+
+
+def test_a_sports_comment_praising_a_player_is_below_the_hold_level_at_the_shipped_precision(model):
+    from commentdesk.moderation.models.embedder import Embedder
+
+    # The head alone read it at 0.66 with the 8-bit encoder, above the hold level of 0.59.
+    embedder = Embedder().load()
+    for text in ("Osei killed it today, what a finish.", "Our striker killed it on Saturday, what a finish."):
+        violence = model.score(text, embedder.encode([text])[0], embedder.encode).scores["violence"]
+        assert violence < model.recommended_thresholds["violence"]
+    threat = "You killed it tonight, and I will kill you after the show."
+    assert model.score(threat, embedder.encode([threat])[0], embedder.encode).scores["violence"] > 0.9
+
+
 def test_real_embeddings_tell_threats_from_violent_words_in_news(model, monkeypatch, tmp_path):
     from commentdesk.moderation.models.embedder import Embedder
 
-    # The 32-bit vectors the heads were trained on: with 8-bit weights a score can move by about
-    # 0.1 from one processor to another (the sports comment below: 0.49 at 32 bits, 0.61 at 8 bits
-    # on a processor without VNNI), so the 8-bit margin is not what this test is about.
+    # The 32-bit vectors the heads were trained on: 8-bit weights move a score by up to about 0.1,
+    # and that margin is not what this test is about.
     monkeypatch.setenv("COMMENTDESK_MODEL_CACHE", str(tmp_path))
     monkeypatch.setenv("COMMENTDESK_EMBEDDER_BACKEND", "onnx")
 
