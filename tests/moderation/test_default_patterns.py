@@ -43,6 +43,10 @@ from commentdesk.moderation.phases.threats import find_threats, quoted_ranges
         ("Turn our guns on them", "Turn our guns on"),
         ("Put a brick through his window", "Put a brick through"),
         ("Let's pay him a little visit, he'll regret it", "pay him a little visit, he'll regret"),
+        ("Somebody needs to put Osei in hospital", "Somebody needs to put Osei in hospital"),
+        ("Someone should drive a van into that march next year", "drive a van into that march"),
+        ("Ram a truck through the protesters", "Ram a truck through the protesters"),
+        ("Fans should torch the referee's car", "should torch the referee's car"),
         ("k1ll them all", "k1ll them all"),  # disguises are undone first
         ("SHOULD   BE   SHOT", "SHOULD   BE   SHOT"),  # extra spacing and line breaks do not hide it
         ("They should be\n\nshot", "should be\n\nshot"),
@@ -71,6 +75,11 @@ def test_each_kind_of_threat_is_caught_by_its_own_words(text, span):
         "The bomb squad cleared the area, police said.",
         "Pay the council a visit on open day.",
         "skill yourself up with the new course",
+        "The crash put three people in hospital last night.",
+        "A man drove a van into the crowd in 2017, the court heard.",
+        "We should drive a bus into town for the parade.",
+        "Arsonists torched the referee's car, police said.",
+        "The council should torch these plans and start again.",
     ],
 )
 def test_ordinary_sentences_with_violent_words_are_not_threats(text):

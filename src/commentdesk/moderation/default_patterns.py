@@ -24,7 +24,14 @@ DEFAULT_THREAT_PATTERNS = [
     # Calls on others to do it ("someone should shoot the minister").
     r"\b(?:someone|somebody|anyone|anybody|we|you|people|they) (?:should|must|needs? to|ought to|has to|have to|will|gonna|"
     r"should just|needs? to just) (?:shoot|kill|hang|stab|murder|behead|lynch|burn|bomb|execute|take out|string up|run over|"
-    r"beat up|blow up|gas|slaughter|exterminate|eliminate)\b",
+    r"beat up|blow up|gas|slaughter|exterminate|eliminate|torch|firebomb|put (?:[a-z']+ ){1,2}in (?:a |the )?hospital)\b",
+    # Driving into people: how marches and crowds are attacked ("someone should drive a van into
+    # that march"); "drove" in a report is not matched.
+    r"\b(?:drive|steer|ram|plough|plow) (?:a |the |your |my |his |their )?(?:car|van|truck|lorry|bus|tractor) (?:into|through) "
+    r"(?:the |that |those |this |their |all )?(?:march|marchers|parade|crowd|crowds|protest|protesters|demo|rally|people|them|mob)\b",
+    # Setting fire to someone's property ("fans should torch the referee's car").
+    r"\b(?:should|must|needs? to|ought to|gonna|going to|let's|lets) (?:torch|firebomb|petrol bomb|burn down|set fire to) "
+    r"(?:the |his |her |their |your |that )?(?:[a-z']+'s )?(?:car|cars|house|home|flat|office|van|shop)\b",
     # Incitement against whole groups ("kill every last one of them", "burn their villages").
     r"\b(?:kill|shoot|hang|burn|bomb|slaughter|exterminate|wipe out|gas|lynch|massacre|deport and shoot) (?:every|each|all)(?: last| single)? "
     r"(?:one|of)\b",
