@@ -95,16 +95,15 @@ UNCUED_CEILING = 0.3
 # so a comment keeps its score only with another word of harm ("...we will smash his face in").
 # Reading the plain version with the head instead was tried: it let threats that also praise fall
 # below the hold level (0.80 -> 0.55).
-PRAISE_IDIOMS = (
-    (
-        r"(?i)\b(?:([\w'’]+)\s+)?(?:([\w'’]+)\s+)?((?:killed|smashed|crushed|slayed|slew|bossed) it)\b(\s+with\b)?",
-        "did very well",
-    ),
-    (
-        r"(?i)\b(?:([\w'’]+)\s+)?(?:([\w'’]+)\s+)?((?:killing|smashing|crushing|slaying|bossing) it)\b(\s+with\b)?",
-        "doing very well",
-    ),
-    (r"(?i)\b(?:([\w'’]+)\s+)?(?:([\w'’]+)\s+)?((?:kills|smashes|crushes|slays|bosses) it)\b(\s+with\b)?", "does very well"),
+# Each verb form with its plain words; the pattern also takes the two words before the phrase
+# (groups 1 and 2, see NOT_PRAISE_BEFORE), the phrase (3) and a "with" after it (4).
+_PRAISE_FORMS = (
+    ("killed|smashed|crushed|slayed|slew|bossed", "did very well"),
+    ("killing|smashing|crushing|slaying|bossing", "doing very well"),
+    ("kills|smashes|crushes|slays|bosses", "does very well"),
+)
+PRAISE_IDIOMS = tuple(
+    (rf"(?i)\b(?:([\w'’]+)\s+)?(?:([\w'’]+)\s+)?((?:{verbs}) it)\b(\s+with\b)?", plain) for verbs, plain in _PRAISE_FORMS
 )
 # Words that make the phrase a deed or a wish rather than praise: "should have killed it", "I'd
 # have killed it", "going to smash it", "killed it with a hammer" are read as written.
