@@ -33,8 +33,8 @@ def test_an_in_memory_database_works_without_a_pool(tmp_path):
     engine.dispose()
 
 
-def test_migrating_twice_is_harmless_and_makes_every_table(database_url):
-    engine = make_engine(database_url)
+def test_migrating_twice_is_harmless_and_makes_every_table(empty_database_url):
+    engine = make_engine(empty_database_url)
     migrate(engine)
     migrate(engine)
     tables = set(inspect(engine).get_table_names())

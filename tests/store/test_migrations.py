@@ -15,8 +15,8 @@ from commentdesk.store.models import Base
 
 
 @pytest.fixture
-def engine(database_url):
-    made = make_engine(database_url)
+def engine(empty_database_url):
+    made = make_engine(empty_database_url)
     yield made
     made.dispose()
 
