@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -23,6 +24,7 @@ from sqlalchemy.engine import make_url
 from commentdesk.app import create_app
 from commentdesk.config import Settings
 from commentdesk.moderation.pipeline import ModerationModels
+from commentdesk.services import accounts
 from commentdesk.services.sites import create_site
 from commentdesk.store.db import make_engine, migrate
 
@@ -47,6 +49,28 @@ def postgres_admin_url() -> str:
     if problem:
         pytest.skip(problem)
     return PG_URL
+
+
+# Argon2 at its production cost takes about 0.2 s per hash or check on a CI core, and most
+# workspace tests create two accounts and sign one in: the suite hashes at the lowest cost
+# instead. Servers started as processes, and tests that take `production_password_hashing`,
+# hash as production does.
+QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _quick_password_hashing():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_hasher", QUICK_HASHER)
+        patch.setattr(accounts, "_DUMMY_HASH", QUICK_HASHER.hash("not a password anyone has"))
+        yield
+
+
+@pytest.fixture
+def production_password_hashing(monkeypatch):
+    hasher = PasswordHasher()
+    monkeypatch.setattr(accounts, "_hasher", hasher)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", hasher.hash("not a password anyone has"))
 
 
 @pytest.fixture(scope="session")

@@ -112,7 +112,7 @@ def test_a_moderator_chooses_a_workspace_language_or_none(sessions):
     assert _stored(sessions, user_id).language is None
 
 
-def test_a_hash_made_with_weaker_settings_is_replaced_at_sign_in(sessions):
+def test_a_hash_made_with_weaker_settings_is_replaced_at_sign_in(sessions, production_password_hashing):
     user_id = _user(sessions)
     weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
     with sessions() as session:

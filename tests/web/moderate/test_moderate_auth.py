@@ -161,7 +161,7 @@ def test_only_admins_manage_users(client, world):
         assert user.password_hash.startswith("$argon2")
 
 
-def test_passwords_are_argon2_hashes(client, world):
+def test_passwords_are_argon2_hashes(production_password_hashing, client, world):
     with client.app.state.sessions() as session:
         user = session.query(User).filter_by(username="mod").one()
         assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
