@@ -9,7 +9,7 @@ import pytest
 from moderate_helpers import PASSWORD, csrf_from, login, session_csrf
 
 from commentdesk.services import webhooks
-from commentdesk.store.models import CommentStatus, Site, User
+from commentdesk.store.models import Article, CommentStatus, Site, User
 from commentdesk.web.moderate import audit as audit_page
 
 
@@ -294,11 +294,40 @@ def test_another_sites_comment_and_commenter_look_like_they_do_not_exist(client,
         assert "About the cup final." not in response.text
 
 
-def test_notice_forms_for_unknown_notices_change_nothing(client, world, signed_in):
-    token = form_csrf(client)
-    for action in ("review", "decide"):
-        response = client.post(f"/moderate/notices/987654/{action}", data={"csrf_token": token, "action": "remove"})
-        assert response.status_code == 404
+@pytest.mark.parametrize(
+    ("path", "fields", "thing"),
+    [
+        ("/moderate/comments/987654/decide", {"action": "approve"}, "comment"),
+        ("/moderate/articles/987654/options", {"comments_open": "0"}, "article"),
+        ("/moderate/commenters/987654/notes", {"note": "Check this one."}, "commenter"),
+        ("/moderate/commenters/987654/ban", {"length": "1"}, "commenter"),
+        ("/moderate/commenters/987654/unban", {}, "commenter"),
+        ("/moderate/notices/987654/review", {}, "notice"),
+        ("/moderate/notices/987654/decide", {"action": "remove"}, "notice"),
+    ],
+)
+def test_a_form_about_something_not_there_answers_the_workspace_page_not_found(client, world, signed_in, path, fields, thing):
+    """A form sent from an old page (the item deleted, or the moderator's sites changed since)
+    gets the workspace's own page, not an error body meant for scripts."""
+    response = client.post(path, data={"csrf_token": form_csrf(client), **fields}, follow_redirects=False)
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+    assert f"There is no such {thing}, or it belongs to a site you do not moderate." in response.text
+    assert "Sign out" in response.text
+
+
+def test_another_sites_article_cannot_be_closed_from_a_form(client, world):
+    world.add_user("newsdesk", sites=["news"])
+    assert login(client, "newsdesk").status_code == 303
+    cup = world.article_ids["cup"]
+    response = client.post(f"/moderate/articles/{cup}/options", data={"csrf_token": form_csrf(client), "comments_open": "0"})
+    assert response.status_code == 404 and "There is no such article" in response.text
+    with client.app.state.sessions() as session:
+        assert session.get_one(Article, cup).comments_open
+
+
+def test_the_workspace_scripts_still_get_json_for_something_not_there(client, world, signed_in):
+    response = client.post("/moderate/api/commenters/987654/ban", headers=signed_in, json={"length": "1"})
+    assert response.status_code == 404 and response.headers["content-type"].startswith("application/json")
 
 
 @pytest.mark.parametrize(

@@ -8,11 +8,13 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
+from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
 from commentdesk.services import workspace
 from commentdesk.services.workspace import QueueFilter
 from commentdesk.web.moderate import words
 from commentdesk.web.moderate.auth import Moderator, api_user, form_user
+from commentdesk.web.moderate.not_found import NotFoundInWorkspace, visible_to
 from commentdesk.web.moderate.templating import choose_language
 
 router = APIRouter()
@@ -104,7 +106,7 @@ async def form_decide(comment_id: int, request: Request, moderator: Moderator = 
             note=str(form.get("note", ""))[:2000],
         )
     except workspace.NotAllowed:
-        raise HTTPException(404, _("No such comment.")) from None
+        raise NotFoundInWorkspace(moderator, N_("comment")) from None
     except ValueError as error:
         raise HTTPException(422, str(error)) from None
     return RedirectResponse(f"/moderate/comments/{comment_id}", status_code=303)
@@ -114,10 +116,7 @@ async def form_decide(comment_id: int, request: Request, moderator: Moderator = 
 async def article_options(article_id: int, request: Request, moderator: Moderator = Depends(form_user)):
     """Close or reopen comments on an article, or switch it to pre-moderation."""
     form = await request.form()
-    try:
-        article = workspace.visible_article(moderator.session, moderator.scope, article_id)
-    except workspace.NotAllowed:
-        raise HTTPException(404, _("No such article.")) from None
+    article = visible_to(moderator, workspace.visible_article, article_id, N_("article"))
     changes = {}
     if "comments_open" in form:
         changes["comments_open"] = form.get("comments_open") == "1"

@@ -38,7 +38,8 @@ def commenter_page(commenter_id: int, request: Request, moderator: Moderator = D
     )
 
 
-def _commenter_for_form(moderator: Moderator, commenter_id: int):
+def _commenter_for_script(moderator: Moderator, commenter_id: int):
+    """The commenter, or a JSON 404 for the workspace's scripts (forms get the not-found page)."""
     try:
         return workspace.visible_commenter(moderator.session, moderator.scope, commenter_id)
     except workspace.NotAllowed:
@@ -47,7 +48,7 @@ def _commenter_for_form(moderator: Moderator, commenter_id: int):
 
 @router.post("/commenters/{commenter_id}/notes")
 async def add_note(commenter_id: int, request: Request, moderator: Moderator = Depends(form_user)):
-    commenter = _commenter_for_form(moderator, commenter_id)
+    commenter = visible_to(moderator, workspace.visible_commenter, commenter_id, N_("commenter"))
     text = str((await request.form()).get("text", "")).strip()[:4000]
     if text:
         workspace.add_note(moderator.session, moderator.user, commenter, text)
@@ -56,7 +57,7 @@ async def add_note(commenter_id: int, request: Request, moderator: Moderator = D
 
 @router.post("/commenters/{commenter_id}/ban")
 async def ban(commenter_id: int, request: Request, moderator: Moderator = Depends(form_user)):
-    commenter = _commenter_for_form(moderator, commenter_id)
+    commenter = visible_to(moderator, workspace.visible_commenter, commenter_id, N_("commenter"))
     form = await request.form()
     workspace.ban(
         moderator.session,
@@ -71,7 +72,7 @@ async def ban(commenter_id: int, request: Request, moderator: Moderator = Depend
 
 @router.post("/commenters/{commenter_id}/unban")
 async def unban(commenter_id: int, moderator: Moderator = Depends(form_user)):
-    commenter = _commenter_for_form(moderator, commenter_id)
+    commenter = visible_to(moderator, workspace.visible_commenter, commenter_id, N_("commenter"))
     workspace.unban(moderator.session, moderator.user, commenter)
     return RedirectResponse(f"/moderate/commenters/{commenter.id}", status_code=303)
 
@@ -85,7 +86,7 @@ class BanIn(BaseModel):
 @router.post("/api/commenters/{commenter_id}/ban")
 def api_ban(commenter_id: int, body: BanIn, moderator: Moderator = Depends(api_user)):
     """Ban from a queue card without leaving the queue."""
-    commenter = _commenter_for_form(moderator, commenter_id)
+    commenter = _commenter_for_script(moderator, commenter_id)
     until = workspace.ban(
         moderator.session,
         moderator.user,

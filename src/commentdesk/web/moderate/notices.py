@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
-from commentdesk.services import accounts, notices, transparency, workspace
+from commentdesk.services import accounts, notices, transparency
 from commentdesk.store.models import NoticeStatus
 from commentdesk.web.moderate.auth import Moderator, admin_user, form_user, page_user
 from commentdesk.web.moderate.not_found import visible_to
@@ -72,20 +72,14 @@ def _detail(request: Request, moderator: Moderator, notice, error: str | None, f
 
 @router.post("/notices/{notice_id}/review")
 async def review_notice(notice_id: int, moderator: Moderator = Depends(form_user)):
-    try:
-        notice = notices.visible_notice(moderator.session, moderator.scope, notice_id)
-    except workspace.NotAllowed:
-        raise HTTPException(404, _("No such notice.")) from None
+    notice = visible_to(moderator, notices.visible_notice, notice_id, N_("notice"))
     notices.start_review(moderator.session, moderator.user, notice)
     return RedirectResponse(f"/moderate/notices/{notice.id}", status_code=303)
 
 
 @router.post("/notices/{notice_id}/decide")
 async def decide_notice(notice_id: int, request: Request, moderator: Moderator = Depends(form_user)):
-    try:
-        notice = notices.visible_notice(moderator.session, moderator.scope, notice_id)
-    except workspace.NotAllowed:
-        raise HTTPException(404, _("No such notice.")) from None
+    notice = visible_to(moderator, notices.visible_notice, notice_id, N_("notice"))
     data = await request.form()
     form = {key: str(data.get(key, "")) for key in ("action", "ground", "explanation")}
     try:
