@@ -61,8 +61,9 @@ from commentdesk.evaluation.abuse_corpus import (
     seeds_part,
     with_own_parts,
 )
+from commentdesk.evaluation.encoder_plan import TRAIN_TOKENS
 from commentdesk.evaluation.metrics import roc_auc
-from commentdesk.evaluation.train_abuse_encoder import TRAIN_TOKENS, train_model
+from commentdesk.evaluation.train_abuse_encoder import train_model
 from commentdesk.evaluation.train_full_encoder import train_encoder
 from commentdesk.evaluation.transfer import FOLD_CAP
 from commentdesk.moderation.models.abuse_encoder import OUTPUTS

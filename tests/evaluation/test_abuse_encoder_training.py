@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from tests.evaluation import fakes
 
-from commentdesk.evaluation import seed_examples
+from commentdesk.evaluation import encoder_plan, seed_examples
 from commentdesk.evaluation import train_abuse_encoder as encoder_training
 from commentdesk.evaluation.abuse_corpus import CALIBRATION_SHARE, Part
 from commentdesk.evaluation.datasets import stable_fraction
@@ -72,14 +72,14 @@ def part(name: str, n: int, seed: int = 0, insult_known: bool = True) -> Part:
 
 def test_batches_cover_every_row_once_and_group_similar_lengths():
     lengths = np.random.default_rng(0).integers(1, 100, 200)
-    batches = encoder_training._batches(lengths, np.random.default_rng(1))
+    batches = encoder_plan._batches(lengths, np.random.default_rng(1))
     rows = np.concatenate(batches)
     assert sorted(rows.tolist()) == list(range(200))
-    assert all(len(b) <= encoder_training.BATCH for b in batches)
+    assert all(len(b) <= encoder_plan.BATCH for b in batches)
     # Within a batch the lengths are sorted neighbours: far less spread than a random batch.
     spread = np.mean([np.ptp(lengths[b]) for b in batches if len(b) > 1])
     assert spread < np.ptp(lengths) / 2
-    again = encoder_training._batches(lengths, np.random.default_rng(1))
+    again = encoder_plan._batches(lengths, np.random.default_rng(1))
     assert all(np.array_equal(a, b) for a, b in zip(batches, again, strict=True))
 
 

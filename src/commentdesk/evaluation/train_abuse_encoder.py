@@ -40,18 +40,19 @@ from commentdesk.evaluation.abuse_corpus import (
     split_calibration,
     with_own_parts,
 )
+from commentdesk.evaluation.encoder_plan import (
+    HEAD_LEARNING_RATE,
+    HEAD_LOSS_WEIGHT,
+    LEARNING_RATE,
+    TRAIN_TOKENS,
+    training_plan,
+)
 from commentdesk.evaluation.train_abuse import choose_thresholds, fit_logistic, fit_soft_logistic
 from commentdesk.evaluation.trunk_cache import TrunkStates, base_model, fresh_states
 from commentdesk.moderation.models.abuse import LEXICAL_NORMALISER, LexicalFeaturizer, LexicalSpec, analyse
 from commentdesk.moderation.models.abuse_encoder import HEADS, OUTPUTS, branch_arrays, new_branch
 from commentdesk.moderation.models.abuse_finetuned import FORMAT, FineTunedAbuseModel
 
-BATCH = 32
-# Word pieces of a comment that training reads (scoring reads all that the cache holds).
-TRAIN_TOKENS = 64
-LEARNING_RATE = 6e-5
-HEAD_LEARNING_RATE = 2e-3
-HEAD_LOSS_WEIGHT = 0.5
 LEXICAL_C = 1.0
 # Heads whose score, once high, also raises P(abusive): threats, dehumanisation and incitement
 # are rare in the labeled news sets, so the stacker alone under-weighs them, even in polite words.
@@ -81,38 +82,6 @@ def corpus_parts(
 ) -> list[Part]:
     """The training rows of ``sets``, the hand-written seeds and any extra parts (site decisions)."""
     return list(load_parts(sets, data_dir, "train", cache_dir).values()) + [seeds_part(cache_dir)] + (extra or [])
-
-
-def _batches(lengths: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
-    """Shuffled batches of rows of similar length (little padding)."""
-    order = rng.permutation(len(lengths))
-    chunk = BATCH * 50
-    batches: list[np.ndarray] = []
-    for start in range(0, len(order), chunk):
-        piece = order[start : start + chunk]
-        piece = piece[np.argsort(lengths[piece], kind="stable")]
-        batches.extend(piece[i : i + BATCH] for i in range(0, len(piece), BATCH))
-    rng.shuffle(batches)
-    return batches
-
-
-def training_plan(parts: list[Part], lengths: np.ndarray, epochs: float, seed: int):
-    """(targets, head targets, row weights) as tensors, and the batches of row indices to train on,
-    epoch after epoch: what every encoder trained on these parts shares."""
-    import torch
-
-    targets = torch.from_numpy(np.concatenate([p.targets for p in parts]).astype(np.float32))
-    heads = torch.from_numpy(np.concatenate([p.heads for p in parts]).astype(np.float32))
-    weights = torch.from_numpy(np.concatenate([np.full(len(p), SET_WEIGHTS.get(p.name, 1.0), np.float32) for p in parts]))
-    rng = np.random.default_rng(seed)
-    plan = []
-    for epoch in range(math.ceil(epochs)):
-        batches = _batches(lengths, rng)
-        share = min(1.0, epochs - epoch)
-        # At least one batch per started epoch: a fraction of one batch would leave nothing to train
-        # (and an empty schedule divides by zero).
-        plan.extend(batches[: max(1, int(len(batches) * share))])
-    return targets, heads, weights, plan
 
 
 def train_branch(parts: list[Part], epochs: float = 1.0, seed: int = 0, desc: str = "branch"):

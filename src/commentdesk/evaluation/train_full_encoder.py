@@ -23,7 +23,7 @@ import numpy as np
 from tqdm import tqdm
 
 from commentdesk.evaluation.abuse_corpus import Part
-from commentdesk.evaluation.train_abuse_encoder import (
+from commentdesk.evaluation.encoder_plan import (
     HEAD_LEARNING_RATE,
     HEAD_LOSS_WEIGHT,
     LEARNING_RATE,
