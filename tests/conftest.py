@@ -58,19 +58,21 @@ def postgres_admin_url() -> str:
 QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
+def _hash_with(patch: pytest.MonkeyPatch, hasher: PasswordHasher) -> None:
+    patch.setattr(accounts, "_hasher", hasher)
+    patch.setattr(accounts, "_DUMMY_HASH", hasher.hash("not a password anyone has"))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _quick_password_hashing():
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "_hasher", QUICK_HASHER)
-        patch.setattr(accounts, "_DUMMY_HASH", QUICK_HASHER.hash("not a password anyone has"))
+        _hash_with(patch, QUICK_HASHER)
         yield
 
 
 @pytest.fixture
 def production_password_hashing(monkeypatch):
-    hasher = PasswordHasher()
-    monkeypatch.setattr(accounts, "_hasher", hasher)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", hasher.hash("not a password anyone has"))
+    _hash_with(monkeypatch, PasswordHasher())
 
 
 @pytest.fixture(scope="session")
@@ -101,7 +103,7 @@ def _migrated_templates(tmp_path_factory):
 
     yield template
     if "postgres" in made:
-        _drop_database(PG_URL, make_url(made["postgres"]).database)
+        _drop_database(PG_URL, make_url(made["postgres"]).database)  # PG_URL: the admin URL
 
 
 def _create_database(admin_url: str, name: str, template: str | None = None) -> str:
