@@ -50,8 +50,16 @@ from commentdesk.evaluation.encoder_plan import (
 from commentdesk.evaluation.train_abuse import choose_thresholds, fit_logistic, fit_soft_logistic
 from commentdesk.evaluation.trunk_cache import TrunkStates, base_model, fresh_states
 from commentdesk.moderation.models.abuse import LEXICAL_NORMALISER, LexicalFeaturizer, LexicalSpec, analyse
-from commentdesk.moderation.models.abuse_encoder import HEADS, OUTPUTS, branch_arrays, new_branch
-from commentdesk.moderation.models.abuse_finetuned import FORMAT, FineTunedAbuseModel
+from commentdesk.moderation.models.abuse_encoder import (
+    HEADS,
+    OUTPUTS,
+    as_deltas,
+    branch_arrays,
+    new_branch,
+    packaged_state,
+    tuned_layers,
+)
+from commentdesk.moderation.models.abuse_finetuned import BRANCH_PREFIX, FORMAT, FineTunedAbuseModel
 
 LEXICAL_C = 1.0
 # Heads whose score, once high, also raises P(abusive): threats, dehumanisation and incitement
@@ -263,10 +271,20 @@ def train_model(
 
 
 def save(trained: Trained, out_dir: Path) -> None:
+    """Write the model; the branch's large matrices as differences from the packaged layers
+    (abuse_encoder.as_deltas), which the embedder adds back when it builds the branch."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out_dir / "abuse.npz", **trained.model.arrays)  # type: ignore[arg-type]  # array names, never allow_pickle
+    np.savez_compressed(out_dir / "abuse.npz", **stored_arrays(trained.model.arrays))  # type: ignore[arg-type]  # array names, never allow_pickle
     (out_dir / "abuse.json").write_text(json.dumps(trained.model.meta, indent=2) + "\n", encoding="utf-8")
     FineTunedAbuseModel.load(out_dir)  # fail now, not in production, if something is off
+
+
+def stored_arrays(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The model's arrays as saved: the branch's int8 matrices as deltas from the packaged layers."""
+    branch = {name.removeprefix(BRANCH_PREFIX): values for name, values in arrays.items() if name.startswith(BRANCH_PREFIX)}
+    packaged = packaged_state(base_model()[1], tuned_layers(branch))
+    rest = {name: values for name, values in arrays.items() if not name.startswith(BRANCH_PREFIX)}
+    return rest | {BRANCH_PREFIX + name: values for name, values in as_deltas(branch, packaged).items()}
 
 
 def default_version(today: date | None = None) -> str:

@@ -26,10 +26,14 @@ DEPTH = 6  # layers of all-MiniLM-L6-v2
 # Packaged layers below the branch in the cached-states recipe (evaluation.trunk_cache).
 SHARED_LAYERS = 5
 # A stored weight matrix of at least this many numbers is kept as 8-bit integers with one scale
-# per output row: six fine-tuned layers take 11 MB instead of 21 at 16 bits, and the rows'
+# per output row: six fine-tuned layers take 11 MB (uncompressed) instead of 21 at 16 bits; the rows'
 # rounding (1/254 of each row's largest weight) is below what the run-time 8-bit graph rounds.
 INT8_MIN_SIZE = 4096
 SCALE_SUFFIX = ":scale"
+# In a saved file, such a matrix may instead be kept as its difference from the packaged layer's
+# weights rounded at the same row scales (`as_deltas`): fine-tuning moves most weights by less
+# than a rounding step or two, so the differences are small and the file compresses to under half.
+DELTA_SUFFIX = ":delta"
 # Output 0 is P(abusive); the rest are the category heads, in this order.
 HEADS = ("insult", "threat", "identity_attack", "obscenity", "dehumanisation", "incitement")
 OUTPUTS = ("abusive",) + HEADS
@@ -114,18 +118,53 @@ def branch_arrays(branch) -> dict[str, np.ndarray]:
     return arrays
 
 
-def stored_values(arrays: dict[str, np.ndarray], name: str) -> np.ndarray:
-    """A parameter as float32, whichever way `branch_arrays` stored it."""
-    values = np.asarray(arrays[name], dtype=np.float32)
+def _rounded(values, scale: np.ndarray) -> np.ndarray:
+    """`values` as the int8 rows `branch_arrays` stores at these row scales (int16: no wrapping yet)."""
+    scale = np.asarray(scale, dtype=np.float32)
+    return np.clip(np.rint(np.asarray(values, dtype=np.float32) / scale), -127, 127).astype(np.int16)
+
+
+def as_deltas(arrays: dict[str, np.ndarray], packaged: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """`branch_arrays` for saving: each int8 matrix whose packaged counterpart (`packaged`, the
+    untuned branch's parameters) has its shape becomes ``<name>:delta``, the difference of the
+    two roundings wrapped into int8 (the stored rows lie in -127..127, so the wrap undoes itself)."""
+    out: dict[str, np.ndarray] = {}
+    for name, values in arrays.items():
+        base = packaged.get(name)
+        if values.dtype != np.int8 or base is None or np.shape(base) != values.shape:
+            out[name] = values
+            continue
+        difference = values.astype(np.int16) - _rounded(base, arrays[name + SCALE_SUFFIX])
+        out[name + DELTA_SUFFIX] = difference.astype(np.int8)  # wraps modulo 256
+    return out
+
+
+def stored_values(arrays: dict[str, np.ndarray], name: str, packaged=None) -> np.ndarray:
+    """A parameter as float32, whichever way `branch_arrays` or `as_deltas` stored it (a delta
+    needs the packaged parameter it was taken from)."""
     scale = arrays.get(name + SCALE_SUFFIX)
+    delta = arrays.get(name + DELTA_SUFFIX)
+    if delta is not None:
+        if packaged is None:
+            raise ValueError(f"{name} is stored as a difference from the packaged weights, which were not given")
+        scale = arrays[name + SCALE_SUFFIX]  # a delta is always stored with its row scales
+        rows = (_rounded(packaged, scale) + delta.astype(np.int16)).astype(np.int8)  # wraps back into -127..127
+        return rows.astype(np.float32) * np.asarray(scale, dtype=np.float32)
+    values = np.asarray(arrays[name], dtype=np.float32)
     return values * np.asarray(scale, dtype=np.float32) if scale is not None else values
+
+
+def packaged_state(transformer, tuned: int) -> dict[str, np.ndarray]:
+    """The untuned branch's parameters (the packaged top `tuned` layers): what deltas are taken from."""
+    return {name: tensor.numpy() for name, tensor in new_branch(transformer, tuned).state_dict().items()}
 
 
 def load_branch(transformer, arrays: dict[str, np.ndarray]):
     import torch
 
     branch = new_branch(transformer, tuned_layers(arrays))
-    state = {name: torch.from_numpy(stored_values(arrays, name)) for name in branch.state_dict()}
+    packaged = {name: tensor.numpy() for name, tensor in branch.state_dict().items()}
+    state = {name: torch.from_numpy(stored_values(arrays, name, packaged[name])) for name in packaged}
     branch.load_state_dict(state)
     return branch.eval()
 
