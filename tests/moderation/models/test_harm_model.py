@@ -96,6 +96,26 @@ def test_the_fire_services_names_are_no_word_of_harm(text, cued):
 
 
 @pytest.mark.parametrize(
+    ("text", "cued"),
+    [
+        ("He is a crook and should be locked up.", False),
+        ("Lock them all up and let the courts sort it out.", False),
+        ("The owner who left the fire exits blocked should face criminal charges.", False),
+        ("The killer was sentenced to life on Friday.", False),
+        ("Lock him in a cell and burn the place down.", True),  # violence instead of the law
+        ("Lock the doors with them inside.", True),
+        ("Forget prison, someone should break his legs.", True),
+        ("You will face a bullet if you come back.", True),
+        ("Nice face, shame if someone smashed it.", True),
+    ],
+)
+def test_the_laws_answer_to_a_crime_is_no_word_of_harm(text, cued):
+    from commentdesk.moderation.models.harm import has_harm_cue
+
+    assert has_harm_cue(text) is cued
+
+
+@pytest.mark.parametrize(
     ("text", "plain"),
     [
         ("Osei killed it today, what a finish.", "Osei did very well today, what a finish."),
