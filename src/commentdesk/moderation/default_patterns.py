@@ -41,6 +41,17 @@ DEFAULT_THREAT_PATTERNS = [
     r"\b(?:i )?(?:hope|wish|pray) (?:he|she|they|you|u|him|her|them) (?:dies?|gets? (?:killed|shot|cancer|raped|hit by|run over)|"
     r"rots?|burns?|chokes?|drowns?|suffers?|never wakes? up)\b",
     r"\b(?:i )?(?:hope|wish) (?:he|she|they|you) (?:was|were) dead\b",
+    # The same wishes about someone named or described ("I hope Helen Ward gets cancer", "I pray
+    # that the keeper gets hit by a bus"), with only the harms no idiom shares: "gets killed" (at
+    # the polls) and "gets shot" (down) also wish a bill or a party defeat. A negation among the
+    # words between turns the wish round ("I hope no child gets hit by a tram"): see
+    # phases.threats.negated_wish.
+    r"\b(?:i )?(?:hope|wish|pray)(?: that)? (?:[a-z0-9'-]+ ){1,4}?(?:gets?|get) (?:cancer|raped|stabbed|run over|"
+    r"hit by (?:a|the) (?:bus|car|lorry|truck|train|tram|van))\b",
+    # "May" before whom it wishes on ("May every minister who voted for this die cold and
+    # hungry", "may he rot"); the "may" of "patients may well die" has its subject before it.
+    r"\bmay (?:every|each|all the|all of|all those|all these|the|that|this|those|these|his|her|their|your|he|she|they|you|[a-z]+'s) "
+    r"(?:[a-z0-9'-]+ ){0,7}?(?:die|rot|choke|drown|burn in hell)\b",
     # Harm a few words after "should be" / "deserve to be" ("should be dragged out and hanged").
     rf"\b(?:should|must|ought to|needs? to|deserves? to|deserve to) (?:all |each |both )?(?:be|get|have) (?:[a-z']+ ){{1,6}}?{_HARM}\b",
     r"\b(?:deserves?|deserve|earned|needs?) (?:a|the|his|her|their) (?:bullet|bullets|rope|noose|beating|kicking|hiding|firing squad)\b",

@@ -53,6 +53,22 @@ def without_quote_marks_around_words(normalised: NormalisedText) -> tuple[Normal
     return view, {normalised.positions[index] for index in removed}
 
 
+# A wish that harm does *not* come ("I hope no child gets hit by a tram", "i hope i dont get
+# raped"): the wish patterns let a few words stand between the wish and the harm, and a negation
+# among them turns it round. "Never" counts unless it is the harm ("I hope he never wakes up").
+_WISH = re.compile(r"(?:i )?(?:hope|wish|pray)\b", re.IGNORECASE)
+_NEGATION = re.compile(
+    r"\b(?:no|not|nobody|none|nothing|no-one|noone|never(?! wakes?\b)|cannot|"
+    r"(?:do|does|did|wo|would|could|should|is|was|ca)n['’ ]?t)\b",
+    re.IGNORECASE,
+)
+
+
+def negated_wish(span: str) -> bool:
+    """Whether a matched phrase wishes that something does not happen."""
+    return _WISH.match(span) is not None and _NEGATION.search(span) is not None
+
+
 def find_threats(text: str, patterns: list[str]) -> list[str]:
     """The phrases that match a pattern, except those wholly inside quotation marks
     ('one commenter says the minister "deserves to be shot"' reports a threat, it makes none)."""
@@ -75,6 +91,8 @@ def find_threats(text: str, patterns: list[str]) -> list[str]:
                 if last + 1 in marks:
                     last += 1
                 span = text[first : last + 1]
+                if negated_wish(span):
+                    continue
                 if span not in spans:
                     spans.append(span)
     return spans
