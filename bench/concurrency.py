@@ -10,6 +10,12 @@ Asserts nothing.
     .venv/bin/python bench/concurrency.py --scenarios post,mixed --models     # writes with full moderation
     .venv/bin/python bench/concurrency.py --scenarios post --models --phases  # where the posts' time went
     .venv/bin/python bench/concurrency.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+    .venv/bin/python bench/concurrency.py --wrk       # reads loaded by wrk (apt install wrk), not Python
+
+The Python client costs far more per request than the server's reads: beyond a few hundred reads
+a second it is the limit, and the benchmark says so (client CPU per run). `--wrk` loads the read
+scenarios with wrk instead, which measures the server; posts always use the Python client (they
+need a fresh text each and their answers are read).
 
 A PostgreSQL database given here is emptied first (all commentdesk tables are dropped).
 
@@ -27,7 +33,9 @@ import itertools
 import os
 import random
 import re
+import shutil
 import statistics
+import subprocess
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -257,6 +265,41 @@ async def drive(
         return tally, time.monotonic() - began
 
 
+READ_SCENARIOS = ("thread", "counts", "lookup")
+# wrk's summary: the rate, latency percentiles (with their unit) and answers other than 2xx/3xx.
+_WRK_RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
+_WRK_PERCENTILE = re.compile(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+_WRK_TOTAL = re.compile(r"(\d+) requests in ([\d.]+)(ms|s|m)")
+_WRK_NON_2XX = re.compile(r"Non-2xx or 3xx responses: (\d+)")
+_WRK_SOCKET_ERRORS = re.compile(r"Socket errors: (.+)")
+_TO_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def drive_wrk(base: str, scenario: str, ids: list[int], concurrency: int, seconds: float, timeout: float) -> int:
+    """One read scenario under wrk (two threads, `concurrency` connections); prints its row and
+    returns how many requests were sent."""
+    _method, path, _body = next(requests_for(scenario, ids))
+    command = ["wrk", "-t2", f"-c{concurrency}", f"-d{seconds:.0f}s", f"--timeout={timeout:.0f}s", "--latency", base + path]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(_WRK_RATE.search(output).group(1))  # type: ignore[union-attr]
+    latency = {int(p): float(v) * _TO_MS[unit] for p, v, unit in _WRK_PERCENTILE.findall(output)}
+    total = _WRK_TOTAL.search(output)
+    non_2xx = _WRK_NON_2XX.search(output)
+    errors = _WRK_SOCKET_ERRORS.search(output)
+    others = ", ".join(
+        part
+        for part in (f"non-2xx: {non_2xx.group(1)}" if non_2xx else "", f"socket errors: {errors.group(1)}" if errors else "")
+        if part
+    )
+    answered = int(total.group(1)) - (int(non_2xx.group(1)) if non_2xx else 0) if total else 0
+    print(
+        f"{scenario:>8} {concurrency:>4} {rate:>9.1f} {latency.get(50, float('nan')):>8.1f} {latency.get(90, float('nan')):>8.1f} "
+        f"{latency.get(99, float('nan')):>8.1f} {answered:>7}   {others or 'none'}   (wrk)",
+        flush=True,
+    )
+    return int(total.group(1)) if total else 0
+
+
 def percentile(ordered: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] if ordered else float("nan")
 
@@ -272,14 +315,24 @@ def report(scenario: str, concurrency: int, tally: Tally, elapsed: float, cpu: d
     )
     if tally.posts:
         print(" " * 14 + "posts: " + ", ".join(f"{name} {count}" for name, count in sorted(tally.posts.items())), flush=True)
+    report_cpu(sum(tally.outcomes.values()), cpu)
+
+
+def report_cpu(sent: int, cpu: dict[str, float]) -> None:
     # Per request sent, whatever the answer: robust to other load on the machine, unlike the rates.
-    sent = sum(tally.outcomes.values()) or 1
+    sent = sent or 1
     print(
         " " * 14
         + f"server CPU ms per request: {sum(cpu.values()) * 1000 / sent:.1f} (web workers {cpu['web'] * 1000 / sent:.1f}, "
         + f"moderation process {cpu['moderation'] * 1000 / sent:.1f}, supervisor {cpu['supervisor'] * 1000 / sent:.1f})",
         flush=True,
     )
+
+
+def report_client(cores: float) -> None:
+    """How busy this benchmark's own client was: near one core, the rates are the client's limit."""
+    limit = "; the client is the limit here, not the server (reads: --wrk)" if cores > 0.85 else ""
+    print(" " * 14 + f"client CPU: {cores * 100:.0f} % of one core{limit}", flush=True)
 
 
 # services/posting.PostTiming's debug line.
@@ -330,8 +383,11 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=200, help="published comments in the read thread")
     parser.add_argument("--models", action="store_true", help="load the moderation models (needed for realistic writes)")
     parser.add_argument("--phases", action="store_true", help="print where the posts' time went (server-side debug log)")
+    parser.add_argument("--wrk", action="store_true", help="load the read scenarios with wrk (must be installed)")
     parser.add_argument("server_args", nargs="*", help="extra `commentdesk serve` flags, after --")
     args = parser.parse_args()
+    if args.wrk and shutil.which("wrk") is None:
+        parser.error("--wrk needs wrk on the PATH (Debian: apt-get install wrk)")
     server_args = [*args.server_args, *(["--log-level", "debug"] if args.phases else [])]
     with tempfile.TemporaryDirectory() as scratch:
         url = args.database_url or f"sqlite:///{scratch}/bench.sqlite3"
@@ -348,8 +404,14 @@ def main() -> None:
                 for concurrency in (int(c) for c in args.concurrency.split(",")):
                     logged = server_log.stat().st_size
                     before = tree_cpu(server.pid)
+                    if args.wrk and scenario in READ_SCENARIOS:
+                        sent = drive_wrk(base, scenario, ids, concurrency, args.seconds, args.timeout)
+                        report_cpu(sent, cpu_spent(before, tree_cpu(server.pid)))
+                        continue
+                    client_before = time.process_time()
                     tally, elapsed = asyncio.run(drive(base, scenario, ids, concurrency, args.seconds, args.timeout))
                     report(scenario, concurrency, tally, elapsed, cpu_spent(before, tree_cpu(server.pid)))
+                    report_client((time.process_time() - client_before) / elapsed)
                     if args.phases:
                         with server_log.open() as log:
                             log.seek(logged)
