@@ -107,6 +107,9 @@ def test_the_fire_services_names_are_no_word_of_harm(text, cued):
         ("Forget prison, someone should break his legs.", True),
         ("You will face a bullet if you come back.", True),
         ("Nice face, shame if someone smashed it.", True),
+        ("When he gets out we'll be waiting at the gate.", True),  # menace, like "waiting for"
+        ("Just run the thugs over if they come back.", True),
+        ("The tram will run over the old bridge.", True),  # passes the gate; the head decides
     ],
 )
 def test_the_laws_answer_to_a_crime_is_no_word_of_harm(text, cued):

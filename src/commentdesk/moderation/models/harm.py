@@ -47,11 +47,11 @@ HARM_CUES = (
     r"\b(?:acid|bats?|bricks?|hammer|gas|gassed|wipe\w* out|exterminat\w*|slaughter\w*|massacre\w*|attack\w*|assault\w*|"
     r"violen\w*|weapons?|arm yourselves|arms|drag\w*|string\w* up|strung|lamp ?posts?|hunt\w*|track\w* down)\b",
     # Menace: the words of a polite threat ("it would be a shame if something happened").
-    r"\b(?:coming for|waiting for|know where|where (?:you|he|she|they) (?:live|lives|work|park|sleep)|"
+    r"\b(?:coming for|waiting (?:for|at|outside)|know where|where (?:you|he|she|they) (?:live|lives|work|park|sleep)|"
     r"watch (?:your|his|her) back|regret\w*|pay for|lesson|surprise|shame if|pity if|something happen\w*|see me coming|"
     r"alive|grave|bury|buried|coffin|teeth|neck|skull|throat|rot|hell|afraid|scared|fear|by force|round\w* up)\b",
     # Where and on whom harm lands.
-    r"\b(?:visit|address\w*|kids|son|daughter|wife|husband|lock\w*|doors?|car|legs|face|heads?|hands|box|sink\w*|sank|"
+    r"\b(?:run (?:[a-z']+ ){0,2}?over|visit|address\w*|kids|son|daughter|wife|husband|lock\w*|doors?|car|legs|face|heads?|hands|box|sink\w*|sank|"
     r"collaps\w*|cross\w*|camps?|wall|storm\w*)\b",
 )
 # The fire service by its names: "fire" in them is no word of harm ("great to see the fire service
