@@ -34,6 +34,7 @@ from commentdesk.store.db import make_engine, migrate, session_factory
 from commentdesk.web import mail, notice_pages, reader, reader_accounts, static_files
 from commentdesk.web import moderate as workspace
 from commentdesk.web.moderate import not_found as workspace_not_found
+from commentdesk.web.moderate import refused as workspace_refused
 
 log = logging.getLogger(__name__)
 # Every router the app serves, in the order they are matched; a part that fails to import stops
@@ -127,6 +128,7 @@ def create_app(settings: Settings, models: Models | None = None, *, sweep_passag
     errors.install(app)
     admission.install(app)
     workspace_not_found.install(app)
+    workspace_refused.install(app)
     for router in ROUTERS:
         app.include_router(router)
     static_files.install(app)

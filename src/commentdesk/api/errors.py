@@ -82,7 +82,8 @@ async def _validation_error(_request: Request, error: RequestValidationError) ->
     )
 
 
-async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    """An HTTP error as the API's JSON body (the workspace's pages answer theirs as a page: web/moderate/refused.py)."""
     headers = dict(getattr(error, "headers", None) or {})
     if error.status_code == 405:
         headers["Allow"] = ", ".join(allowed_methods(request))
@@ -112,5 +113,5 @@ def install(app) -> None:
     app.add_exception_handler(PostingError, _posting_error)
     app.add_exception_handler(InvalidCursor, _invalid_cursor)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, _unexpected)

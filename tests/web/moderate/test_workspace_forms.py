@@ -9,7 +9,7 @@ import pytest
 from moderate_helpers import PASSWORD, csrf_from, login, session_csrf
 
 from commentdesk.services import webhooks
-from commentdesk.store.models import Article, CommentStatus, Site, User
+from commentdesk.store.models import Article, Commenter, CommentStatus, Site, User
 from commentdesk.web.moderate import audit as audit_page
 
 
@@ -359,3 +359,49 @@ def test_ids_beyond_the_databases_range_in_other_filters_are_no_error(client, wo
     response = client.get(page, params={param: "99999999999"})
     assert response.status_code == 200
     assert "Held for a look at the cycle lanes." not in response.text
+
+
+# --- refusals answered as a page --------------------------------------------------------------
+
+
+def test_a_form_with_a_value_it_never_offers_is_refused_with_a_page_and_changes_nothing(client, world, signed_in):
+    comment_id = world.add_comment("Held for a look at the bridge.")
+    commenter_id = world.comment(comment_id).commenter_id
+    token = form_csrf(client)
+    refused = [
+        client.post(f"/moderate/comments/{comment_id}/decide", data={"csrf_token": token, "action": "frobnicate"}),
+        client.post(f"/moderate/commenters/{commenter_id}/ban", data={"csrf_token": token, "length": "forever"}),
+    ]
+    for response in refused:
+        assert response.status_code == 422 and response.headers["content-type"].startswith("text/html")
+        assert "Not done" in response.text and "Back to the held queue" in response.text
+    assert "The ban length is one of" in refused[1].text
+    with client.app.state.sessions() as session:
+        assert world.comment(comment_id).status == CommentStatus.PENDING
+        assert session.get_one(Commenter, commenter_id).banned_until is None
+
+
+def test_a_form_without_the_sessions_token_is_refused_with_a_page(client, world, signed_in):
+    response = client.post("/moderate/logout", data={"csrf_token": "wrong"}, follow_redirects=False)
+    assert response.status_code == 403 and response.headers["content-type"].startswith("text/html")
+    assert "reload the page and try again" in response.text
+
+
+def test_a_refusal_page_is_in_the_moderators_language(client, world, signed_in):
+    commenter_id = world.comment(world.add_comment("Held for a look.")).commenter_id
+    response = client.post(
+        f"/moderate/commenters/{commenter_id}/ban",
+        data={"csrf_token": form_csrf(client), "length": "forever"},
+        headers={"Accept-Language": "de"},
+    )
+    assert response.status_code == 422 and "Nicht ausgeführt" in response.text
+
+
+def test_the_workspace_scripts_and_unknown_paths_keep_json_errors(client, world, signed_in):
+    commenter_id = world.comment(world.add_comment("Held for a look.")).commenter_id
+    script = client.post(f"/moderate/api/commenters/{commenter_id}/ban", json={"length": "forever"}, headers=signed_in)
+    assert script.status_code == 422 and script.headers["content-type"].startswith("application/json")
+    unknown = client.get("/moderate/no-such-page")
+    assert unknown.status_code == 404 and unknown.headers["content-type"].startswith("application/json")
+    wrong_method = client.put("/moderate/queue/held")
+    assert wrong_method.status_code == 405 and "GET" in wrong_method.headers["allow"]
