@@ -228,9 +228,11 @@ def live_server(app):
 CHROMIUM = Path(os.environ.get("COMMENTDESK_CHROMIUM", "/usr/bin/chromium"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Debian Chromium driven by Playwright; skipped with a reason when absent."""
+    """Headless Debian Chromium driven by Playwright; skipped with a reason when absent. One per
+    test module: Playwright's synchronous driver keeps an event loop running in the test thread
+    while it is open, and later modules' `asyncio.run` would find it there."""
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
     try:
