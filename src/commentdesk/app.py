@@ -128,7 +128,7 @@ def create_app(settings: Settings, models: Models | None = None, *, sweep_passag
     errors.install(app)
     admission.install(app)
     workspace_not_found.install(app)
-    workspace_refused.install(app)
+    workspace_refused.install(app, workspace.router.prefix)
     for router in ROUTERS:
         app.include_router(router)
     static_files.install(app)

@@ -14,13 +14,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from commentdesk.api import errors
 from commentdesk.web.moderate.templating import render
 
-WORKSPACE = "/moderate"
-WORKSPACE_SCRIPTS = "/moderate/api/"
 
-
-def is_workspace_page(path: str) -> bool:
-    """A path a person's browser opens or sends a form to, not one of the workspace's scripts."""
-    return (path == WORKSPACE or path.startswith(WORKSPACE + "/")) and not path.startswith(WORKSPACE_SCRIPTS)
+def is_workspace_page(path: str, prefix: str) -> bool:
+    """A path under the workspace's `prefix` that a person's browser opens or sends a form to,
+    not one of the workspace's scripts (`<prefix>/api/...`)."""
+    return (path == prefix or path.startswith(prefix + "/")) and not path.startswith(prefix + "/api/")
 
 
 # No such path (404) and a method the path does not take (405) are the router's answers, not a
@@ -28,15 +26,16 @@ def is_workspace_page(path: str) -> bool:
 ROUTER_ANSWERS = {404, 405}
 
 
-async def _refused(request: Request, error: StarletteHTTPException):
-    status = error.status_code
-    if status < 400 or status in ROUTER_ANSWERS or not is_workspace_page(request.url.path):
-        return await errors.http_error(request, error)
-    page = render(request, "moderate/refused.html", {"message": str(error.detail), "status": status}, status_code=status)
-    page.headers.update(getattr(error, "headers", None) or {})  # Retry-After, WWW-Authenticate
-    return page
+def install(app, prefix: str) -> None:
+    """Replaces the API's handler for HTTP errors, which it calls for every path but the
+    workspace's pages under `prefix` (the workspace router's)."""
 
+    async def refused(request: Request, error: StarletteHTTPException):
+        status = error.status_code
+        if status < 400 or status in ROUTER_ANSWERS or not is_workspace_page(request.url.path, prefix):
+            return await errors.http_error(request, error)
+        page = render(request, "moderate/refused.html", {"message": str(error.detail), "status": status}, status_code=status)
+        page.headers.update(getattr(error, "headers", None) or {})  # Retry-After, WWW-Authenticate
+        return page
 
-def install(app) -> None:
-    """Replaces the API's handler for HTTP errors, which it calls for every other path."""
-    app.add_exception_handler(StarletteHTTPException, _refused)
+    app.add_exception_handler(StarletteHTTPException, refused)
