@@ -28,6 +28,36 @@ def test_suspect_word_holds():
     assert result.reasons[0].evidence == ["idiots"]
 
 
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Marcus Hale, you are a wanker and always have been.", "wanker"),
+        ("Marcus Hale, you are a w a n k e r and always have been.", "w a n k e r"),
+        ("The ref is a bl1nd c0cksuck3r.", "c0cksuck3r"),
+        ("What an arsehole.", "arsehole"),
+        ("The foreign minister is a pr1ck.", "pr1ck"),
+        ("Shut up, you cretinous tosser.", "cretinous"),
+    ],
+)
+def test_vulgar_insults_are_held_however_they_are_spelled(text, evidence):
+    result = wordlists.check(candidate(text), ModelSignals(), Policy())
+    assert result.decision == HOLD and result.reasons[0].code == "suspect_word"
+    assert evidence in result.reasons[0].evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thousands joined the SlutWalk through the old town on Saturday.",
+        "He pricked the bubble with one question about the budget.",
+        "Posted on Twatter, of all places.",
+        "The council's plan to cap housing support is a cynical stunt.",
+    ],
+)
+def test_news_words_that_contain_an_insult_are_not_held(text):
+    assert wordlists.check(candidate(text), ModelSignals(), Policy()).decision is None
+
+
 def test_site_word_lists_replace_the_defaults():
     policy = Policy(banned_words=["potato"], suspect_words=[])
     assert wordlists.check(candidate("p0tat0 council"), ModelSignals(), policy).decision == REJECT
