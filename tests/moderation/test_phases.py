@@ -276,3 +276,23 @@ def test_a_site_can_turn_the_off_topic_markers_off():
     from commentdesk.moderation.phases.relevance import declared_off_topic
 
     assert declared_off_topic("Off topic, but hello all", Policy.from_dict({"off_topic_markers": []}).off_topic_markers) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A real shift in policy. *** The minister must now show evidence.",
+        "Service at the festival bar (rating: *****) was the best part.",
+        "What the f*** is this budget?",
+    ],
+)
+def test_asterisks_that_hide_no_listed_word_are_not_a_banned_word(text):
+    assert wordlists.check(candidate(text), ModelSignals(), Policy()).decision is None
+
+
+def test_a_banned_word_with_most_letters_hidden_is_held_not_rejected():
+    # "c***" may be "crap" as well as the banned word: a person decides.
+    hidden = wordlists.check(candidate("The ref is a c***."), ModelSignals(), Policy())
+    assert hidden.decision == HOLD and hidden.reasons[0].evidence == ["c***"]
+    shown = wordlists.check(candidate("The ref is a c*nt."), ModelSignals(), Policy())
+    assert shown.decision == REJECT and shown.reasons[0].evidence == ["c*nt"]

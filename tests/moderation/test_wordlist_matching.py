@@ -9,7 +9,7 @@ from commentdesk.moderation.lookalikes import CONFUSABLES, LEET
 from commentdesk.moderation.normalize import MASKS, normalise
 from commentdesk.moderation.patterns import MAX_PATTERN_CHARS, PatternError, compile_pattern, compile_patterns
 from commentdesk.moderation.phases import wordlists
-from commentdesk.moderation.phases.wordlists import find_words
+from commentdesk.moderation.phases.wordlists import find_words, words_found
 from commentdesk.moderation.policy import DEFAULT_BANNED_WORDS, DEFAULT_SUSPECT_WORDS, Policy
 from commentdesk.moderation.types import HOLD, Candidate, ModelSignals
 
@@ -120,11 +120,15 @@ def test_phrase_entries_match_through_any_spacing(entry, text, found):
     assert (find_words(text, [entry]) != []) is found
 
 
-def test_masks_can_hide_every_letter_but_not_stand_for_missing_ones():
-    # "***" is any three-letter entry: a site that lists short words accepts that risk.
-    assert find_words("you ***", ["ass"]) == ["***"]
-    assert find_words("you ***", ["idiot"]) == []
-    assert find_words("you *****", ["idiot"]) == ["*****"]
+def test_masks_hide_letters_after_the_first_but_not_stand_for_missing_ones():
+    # A run of masks alone is punctuation ("***" between paragraphs), not every word of its length.
+    assert find_words("you ***", ["ass"]) == []
+    assert find_words("you *****", ["idiot"]) == []
+    assert find_words("you i***", ["idiot"]) == []
+    # With more letters hidden than shown the word may be another: a match, but an unsure one.
+    assert words_found("you a**", ["ass"]) == ([], ["a**"])
+    assert words_found("you i****", ["idiot"]) == ([], ["i****"])
+    assert words_found("you id**t", ["idiot"]) == (["id**t"], [])
 
 
 def test_entries_are_case_blind_and_folded_like_the_text():

@@ -198,9 +198,13 @@ def word_pattern_body(entry: str) -> str | None:
     if not folded:
         return None
     parts = []
-    for char in folded:
+    for index, char in enumerate(folded):
         if char.isspace():
             parts.append(r"[^a-z0-9]*")
+        elif char.isalnum() and index == 0:
+            # A word hidden behind masks keeps its first letter ("f*ck", "c*nt"): without it,
+            # "***" between paragraphs or "(rating: *****)" would be any word of that length.
+            parts.append(f"{re.escape(char)}(?:{re.escape(char)}|[{re.escape(MASKS)}])*")
         elif char.isalnum():
             parts.append(f"(?:{re.escape(char)}|[{re.escape(MASKS)}])+")
         else:

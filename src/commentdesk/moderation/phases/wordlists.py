@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from commentdesk.i18n import N_
 from commentdesk.moderation.function_words import FUNCTION_WORDS
-from commentdesk.moderation.normalize import NormalisedText, readings, word_pattern_body
+from commentdesk.moderation.normalize import MASKS, NormalisedText, readings, word_pattern_body
 from commentdesk.moderation.patterns import PatternError, compile_built
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.spelled_words import LONGEST_WORD, read_words, worth_reading
@@ -122,11 +122,20 @@ def words_found(text: str, entries: list[str]) -> tuple[list[str], list[str]]:
             continue
         for _entry, pattern, bare in _compiled(listed):
             found = [(start, end, not unsure) for start, end, unsure in _spelled_out_matches(bare, normalised)]
-            found += [(start, end, True) for start, end in _matches(pattern, normalised.text)]
+            found += [
+                (start, end, not _mostly_masked(normalised.text[start:end])) for start, end in _matches(pattern, normalised.text)
+            ]
             for start, end, sure in found:
                 # Ordered by place in the original: each reading numbers its own text differently.
                 hits[sure].append((normalised.positions[start], normalised.original_span(start, end)))
     return _in_order(hits[True]), _in_order(hits[False])
+
+
+def _mostly_masked(span: str) -> bool:
+    """More letters hidden than shown ("c***"): the word may be another one of that length, so a
+    banned entry holds it for a person rather than refusing it."""
+    hidden = sum(char in MASKS for char in span)
+    return hidden > sum(char.isalnum() for char in span)
 
 
 def _in_order(hits: list[tuple[int, str]]) -> list[str]:
