@@ -9,6 +9,7 @@ from commentdesk.moderation.fingerprint import simhash
 from commentdesk.moderation.phases import spam
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, RecentActivity
+from commentdesk.render import render_comment
 
 
 def candidate(text: str, **extra) -> Candidate:
@@ -146,6 +147,52 @@ def test_links_to_allowed_domains_neither_count_nor_show():
     assert codes("https://harbour.example/a https://www.harbour.example/b https://news.harbour.example/c", policy) == []
     result = spam.spam_score(candidate("https://harbour.example/a https://other.example/b"), policy)
     assert result == (0.2, [("contains_link", "It contains a link.", ["https://other.example/b"], 0.2, {})])
+
+
+PROTOCOL_RELATIVE_FARM = (
+    "Sources: [one](//spam-one.example/buy) [two](//spam-two.example/buy) "
+    "[three](//spam-three.example/buy) [four](//spam-four.example/buy)"
+)
+
+
+def test_every_link_the_renderer_makes_clickable_is_counted():
+    # Protocol-relative addresses render as clickable links to other sites, like https:// ones.
+    assert '<a href="//spam-one.example/buy"' in render_comment(PROTOCOL_RELATIVE_FARM)
+    result = spam.check(candidate(PROTOCOL_RELATIVE_FARM), ModelSignals(), Policy(max_links=2))
+    assert result.decision == REJECT and result.reasons[0].code == "too_many_links"
+    assert result.reasons[0].evidence == [f"//spam-{n}.example/buy" for n in ("one", "two", "three", "four")]
+    assert codes(PROTOCOL_RELATIVE_FARM.replace("//", "https://"), Policy(max_links=2))[0] == "too_many_links"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[a](//spam.example/buy)",
+        "[a](//SPAM.example./buy)",
+        "[a](///spam.example/buy)",
+        "[a](//user@spam.example:8080/buy)",
+        "[a](//spam%2Eexample/buy)",
+        "[a](http:spam.example/buy)",  # from an https page a browser goes to http://spam.example
+        "[a](mailto:sales@spam.example)",
+        "[a](<//deals.spam.example/buy now>)",
+    ],
+)
+def test_clickable_links_in_any_form_are_checked_against_the_blocked_domains(text):
+    assert "<a href=" in render_comment(text)
+    assert codes(text, Policy(blocked_domains=["spam.example"]))[0] == "blocked_domain"
+
+
+def test_links_the_renderer_does_not_make_clickable_are_still_counted_when_written_out():
+    # Not clickable, but an address for readers to copy: as before, it counts.
+    assert codes("see www.spam.example/buy", Policy(blocked_domains=["spam.example"]))[0] == "blocked_domain"
+    assert codes("[a](javascript:alert(1))", Policy(max_links=0)) == []
+
+
+def test_a_link_is_counted_once_by_its_address_not_again_by_its_words():
+    assert spam.comment_links("[https://harbour.example/a](https://harbour.example/a)") == ["https://harbour.example/a"]
+    assert spam.comment_links("see [the plan](/plan) and www.other.com") == ["/plan", "www.other.com"]
+    assert codes("[a](//harbour.example/a)", Policy(allowed_domains=["harbour.example"], max_links=0)) == []
+    assert codes("[a](#comment-3)", Policy(max_links=0)) == ["too_many_links"]  # clickable: it counts
 
 
 def test_an_allowed_domain_is_not_blocked_even_when_listed_as_both():

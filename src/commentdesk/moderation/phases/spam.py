@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+import unicodedata
+from urllib.parse import unquote
 
 from commentdesk.i18n import N_
 from commentdesk.moderation.fingerprint import is_near_duplicate, simhash
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, REJECT, Candidate, ModelSignals, PhaseResult, Reason
+from commentdesk.render import reader_view
 
 LINK = re.compile(
     r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+\.(?:com|net|org|info|biz|ru|xyz|top|io|co|ly|me|shop|site|online)(?:/[^\s<>\"')\]]*)?\b"
@@ -24,7 +26,15 @@ CONTACT_BAIT = re.compile(
 
 
 def find_links(text: str) -> list[str]:
+    """Addresses written out in plain text (not clickable, but an advertisement all the same)."""
     return [match.group(0) for match in LINK.finditer(text)]
+
+
+def comment_links(text: str) -> list[str]:
+    """Every link in a comment: each one the renderer makes clickable (any form of address it
+    lets through, "//host/path" included), then those written out in the rest of the visible text."""
+    view = reader_view(text)
+    return [*view.hrefs, *find_links(view.text)]
 
 
 def find_phones(text: str) -> list[str]:
@@ -39,10 +49,36 @@ def find_phones(text: str) -> list[str]:
     return phones
 
 
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):(.*)", re.DOTALL)
+# What a browser trims from an address, and removes from within it, before reading it.
+_URL_EDGES = "".join(map(chr, range(0x21)))
+_URL_DROPPED = re.compile(r"[\t\n\r]")
+# Full stops a browser reads as the dot between a host's labels (IDNA's mapping).
+_DOTS = re.compile("[\u3002\uff0e\uff61]")
+
+
 def _domain(link: str) -> str:
-    if "://" not in link:
-        link = "http://" + link
-    host = (urlsplit(link).hostname or "").lower()
+    """The host a link leads to, read as a browser reads an address ("//host/path" and "http:host"
+    leave the page too); "" for one within the page's own site (a path, "#part", "?query")."""
+    link = _URL_DROPPED.sub("", link.strip(_URL_EDGES)).replace("\\", "/")
+    if "://" not in link and find_links(link) == [link]:
+        link = "//" + link  # written out without a scheme: "www.host.example/page"
+    scheme = _SCHEME.match(link)
+    if scheme is not None:
+        name, rest = scheme.group(1).lower(), scheme.group(2)
+        if name == "mailto":
+            authority = re.split(r"[?#]", rest)[0].rpartition("@")[2]
+        elif name in ("http", "https"):
+            authority = re.split(r"[/?#]", rest.lstrip("/"))[0]
+        else:
+            return ""
+    elif link.startswith("//"):
+        authority = re.split(r"[/?#]", link.lstrip("/"))[0]
+    else:
+        return ""
+    host = authority.rpartition("@")[2]
+    host = host.partition("]")[0] + "]" if host.startswith("[") else host.partition(":")[0]
+    host = _DOTS.sub(".", unicodedata.normalize("NFKC", unquote(host))).lower().rstrip(".")
     return host.removeprefix("www.")
 
 
@@ -53,7 +89,7 @@ def _domain_matches(domain: str, rules: list[str]) -> bool:
 def spam_score(candidate: Candidate, policy: Policy) -> tuple[float, list[tuple[str, str, list[str], float, dict]]]:
     """A 0..1 spam score and the signals behind it as (code, message, evidence, weight, message's values)."""
     signals: list[tuple[str, str, list[str], float, dict]] = []
-    links = find_links(candidate.text)
+    links = comment_links(candidate.text)
     foreign = [link for link in links if not _domain_matches(_domain(link), policy.allowed_domains)]
     blocked = [link for link in foreign if _domain_matches(_domain(link), policy.blocked_domains)]
     if blocked:
