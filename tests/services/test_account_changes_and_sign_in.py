@@ -229,6 +229,16 @@ def test_a_session_ends_with_a_new_password_a_disabled_account_its_time_or_signi
     assert moderator_sign_in.signed_in(session, token) is None
 
 
+def test_enabling_a_disabled_account_again_does_not_bring_its_sessions_back(session):
+    user, _name, token = _signed_in_user(session)
+    accounts.set_disabled(user, True)
+    session.commit()
+    accounts.set_disabled(user, False)
+    session.commit()
+    assert moderator_sign_in.signed_in(session, token) is None
+    assert session.scalars(select(ModeratorSession)).all() == []
+
+
 def test_a_new_session_drops_the_users_expired_ones_only(session):
     user, name, first = _signed_in_user(session)
     session.scalars(select(ModeratorSession)).one().expires_at = utcnow() - timedelta(minutes=1)

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from commentdesk.i18n import N_, ngettext
 from commentdesk.i18n import gettext as _
-from commentdesk.store import users
+from commentdesk.store import moderator_logins, users
 from commentdesk.store.models import Site, User, utcnow
 
 ROLES = ("moderator", "admin")
@@ -131,7 +131,12 @@ def set_password(user: User, password: str) -> None:
 
 
 def set_disabled(user: User, disabled: bool) -> None:
+    """Disabling also ends the account's sessions: enabling it again must not bring them back."""
     user.disabled = disabled
+    if disabled:
+        session = object_session(user)
+        if session is not None:
+            moderator_logins.end_user_sessions(session, user.id)
 
 
 def authenticate(session: Session, username: str, password: str, now: datetime | None = None) -> User:

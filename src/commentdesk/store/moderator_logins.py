@@ -41,3 +41,7 @@ def drop_expired_sessions(session: Session, user_id: int, now: datetime) -> None
 
 def end_session(session: Session, token_hash: str) -> None:
     session.execute(delete(ModeratorSession).where(ModeratorSession.token_hash == token_hash))
+
+
+def end_user_sessions(session: Session, user_id: int) -> None:
+    session.execute(delete(ModeratorSession).where(ModeratorSession.user_id == user_id))
