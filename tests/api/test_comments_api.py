@@ -227,3 +227,23 @@ def test_a_flood_from_one_address_is_refused_before_anything_is_stored(client, a
     assert refused.status_code == 429 and refused.json()["error"]["code"] == "too_many_comments"
     with client.app.state.sessions() as session:
         assert len(session.scalars(select(Comment)).all()) == 2
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"name": "\u200b"}, "name_required"),
+        ({"name": "\u202e\u2066"}, "name_required"),
+        ({"text": "\u200b\u200b"}, "text_required"),
+        ({"text": "\u200e"}, "text_required"),
+    ],
+)
+def test_invisible_names_and_texts_are_refused(client, article_id, fields, code):
+    response = post(client, article_id, **{"text": ON_TOPIC[0], **fields})
+    assert response.status_code == 422 and response.json()["error"]["code"] == code
+    assert client.get(f"/api/v1/articles/{article_id}/comments").json()["total"] == 0
+
+
+def test_a_name_cannot_be_turned_around_by_a_direction_override(client, article_id):
+    body = post(client, article_id, ON_TOPIC[0], name="\u202eanaS").json()
+    assert body["comment"]["author"]["name"] == "anaS"

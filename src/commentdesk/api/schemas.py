@@ -11,7 +11,7 @@ from pydantic.fields import FieldInfo
 
 from commentdesk.bounds import MAX_ID, DbId, DbText, storable_text
 from commentdesk.moderation.policy import Policy
-from commentdesk.services.comment_input import MAX_NAME_CHARS
+from commentdesk.services.comment_input import INVISIBLE_CLASS, MAX_NAME_CHARS
 
 
 class Strict(BaseModel):
@@ -33,8 +33,9 @@ Timestamp = Annotated[datetime, BeforeValidator(_json_string)]
 _SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # Posting's own rules (services.posting), stated in the document as patterns. Posting checks them
 # itself, so the answer names the problem in the reader's words ("Please give a name to post under.").
-# Names and comments need one visible character: space and control characters alone are refused.
-VISIBLE_PATTERN = rf"^[^\x00]*[^{_SPACE}\x00-\x08\x0e-\x1b\x7f][^\x00]*$"
+# Names and comments need one visible character: space, control and format characters alone
+# (a zero-width space, a direction mark) are refused.
+VISIBLE_PATTERN = rf"^[^\x00]*[^{INVISIBLE_CLASS}][^\x00]*$"
 VisibleText = Annotated[str, Field(json_schema_extra={"pattern": VISIBLE_PATTERN}), AfterValidator(storable_text)]
 # An e-mail address as posting accepts it, empty meaning none.
 EMAIL_PATTERN = rf"^[{_SPACE}]*([^@{_SPACE}\x00]{{1,64}}@[^@{_SPACE}\x00]{{1,190}}\.[^@{_SPACE}\x00]{{2,63}})?[{_SPACE}]*$"
@@ -129,7 +130,8 @@ class CommentIn(Strict):
         min_length=1,
         max_length=200,
         json_schema_extra={"maxLength": MAX_NAME_CHARS},
-        description=f"At most {MAX_NAME_CHARS} characters, spaces between words counted once.",
+        description=f"At most {MAX_NAME_CHARS} characters, spaces between words counted once; "
+        "direction overrides, embeddings and isolates (U+202A-U+202E, U+2066-U+2069) are taken out.",
     )
     author_email: Email | None = Field(default=None, max_length=254, description="Optional; stored only as a keyed hash.")
     text: VisibleText = Field(

@@ -10,6 +10,58 @@ from commentdesk.services import identity
 
 MAX_NAME_CHARS = 60
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What shows nothing on its own, so cannot make a name or a comment: space and control characters,
+# every format character (Unicode Cf: zero-width spaces and joiners, direction marks and
+# overrides, the byte order mark, tags), fillers and variation selectors. Written out rather than
+# read from `unicodedata` at each start (a third of a second); tests check it covers every Cf.
+INVISIBLE_RANGES = (
+    (0x00, 0x20),
+    (0x7F, 0xA0),
+    (0xAD, 0xAD),
+    (0x034F, 0x034F),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x115F, 0x1160),
+    (0x1680, 0x1680),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x2000, 0x200F),
+    (0x2028, 0x202F),
+    (0x205F, 0x206F),
+    (0x2800, 0x2800),
+    (0x3000, 0x3000),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+
+
+def _class_char(code: int) -> str:
+    # \uXXXX in the basic plane; above it the character itself, which the engines that read the
+    # OpenAPI document's patterns (Python's, Rust's, JavaScript's with "u") all take as one.
+    return f"\\u{code:04x}" if code <= 0xFFFF else chr(code)
+
+
+# The inside of a regular-expression character class matching one invisible character.
+INVISIBLE_CLASS = "".join(
+    _class_char(low) if low == high else f"{_class_char(low)}-{_class_char(high)}" for low, high in INVISIBLE_RANGES
+)
+_VISIBLE = re.compile(f"[^{INVISIBLE_CLASS}]")
+# Bidirectional embeddings, overrides and isolates: in a name they would turn the name, and the
+# words after it, around ("\u202eeman" shows as "name").
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 class PostingError(Exception):
@@ -25,9 +77,19 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n")).strip()
 
 
+def has_visible(text: str) -> bool:
+    """Whether the text shows something: one character that is not space, control or format."""
+    return _VISIBLE.search(text) is not None
+
+
+def clean_name(name: str) -> str:
+    """A name as it is stored and shown: cleaned like a text, without direction controls, one space between words."""
+    return " ".join(_BIDI_CONTROLS.sub("", clean_text(name)).split())
+
+
 def validate(author_name: str, email: str | None, text: str, max_chars: int) -> tuple[str, str | None, str]:
-    name = " ".join(clean_text(author_name).split())
-    if not name:
+    name = clean_name(author_name)
+    if not has_visible(name):
         raise PostingError("name_required", _("Please give a name to post under."), field="author_name")
     if len(name) > MAX_NAME_CHARS:
         raise PostingError(
@@ -35,7 +97,7 @@ def validate(author_name: str, email: str | None, text: str, max_chars: int) -> 
         )
     address = checked_email(email)
     body = clean_text(text)
-    if not body:
+    if not has_visible(body):
         raise PostingError("text_required", _("The comment is empty."), field="text")
     if len(body) > max_chars:
         raise PostingError(
