@@ -71,6 +71,8 @@ def test_violence_needs_a_word_of_harm(model):
         ("I hope your family stays safe on the way to school.", True),  # the same words, aimed at someone
         ("Nice hospital you work at. Be a pity if it burned.", True),
         ("Someone needs to drive a car through that parade.", True),
+        ("Harbourside will regret those two dropped catches in the deep.", False),
+        ("Keep writing that and you will regret it.", True),
     ],
 )
 def test_everyday_words_are_a_cue_only_in_a_comment_aimed_at_someone(text, cued):
