@@ -161,6 +161,32 @@ def test_ids_and_text_beyond_what_the_database_holds_are_refused_in_the_error_bo
     _is_error_body(client.get(path), 422)
 
 
+NOT_AS_WRITTEN = ["{id}_0", "{id}.0", "+{id}", "0{id}", "%20{id}", "{id}%20", "{id}%0A", "-{id}", "{id}e0", "0x{id}"]
+
+
+@pytest.mark.parametrize("spelling", NOT_AS_WRITTEN)
+def test_a_path_id_must_be_written_as_the_server_writes_it(client, auth, spelling):
+    # int() reads "1_0" as 10 and "1.0", "+1", "01" and " 1" as 1: one article had many addresses.
+    article_id = _article(client, auth)
+    loose = spelling.format(id=article_id)
+    stored = _stored_comments(client.app)
+    for path, name in [
+        (f"/api/v1/articles/{loose}", "article_id"),
+        (f"/api/v1/articles/{loose}/comments", "article_id"),
+        (f"/api/v1/comments/{loose}/replies", "comment_id"),
+    ]:
+        assert _is_error_body(client.get(path), 422)["fields"].keys() == {name}
+    refused = client.post(f"/api/v1/articles/{loose}/comments", json={"author_name": "Sana", "text": ON_TOPIC})
+    assert _is_error_body(refused, 422)["fields"].keys() == {"article_id"}
+    assert _stored_comments(client.app) == stored
+    # The reader's pages answer their not-found page, as for an article that does not exist.
+    for page in [f"/articles/{loose}", f"/comments/{loose}/notice"]:
+        response = client.get(page)
+        assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+    assert client.get(f"/articles/{article_id}").status_code == 200
+    assert client.get(f"/api/v1/articles/{article_id}").status_code == 200
+
+
 def test_counts_refuse_ids_beyond_the_integer_range(client, auth):
     article_id = _article(client, auth)
     for ids in ["9223372036854775808", "2147483648", f"{article_id},-1", "1,x", "１", "0", ",".join(["1"] * 201)]:

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from commentdesk.api.deps import client_address, db_session
+from commentdesk.api.schemas import canonical_id
 from commentdesk.i18n import gettext as _
 from commentdesk.i18n import request_language
 from commentdesk.services import notices, reports
@@ -38,9 +39,12 @@ def _form_page(request: Request, comment: Comment, form: dict, errors: dict, sta
     )
 
 
-def _comment_or_none(session: Session, comment_id: int) -> Comment | None:
+def _comment_or_none(session: Session, comment_id: str) -> Comment | None:
+    found = canonical_id(comment_id)  # "01" or "1.0" names no comment: one comment, one address
+    if found is None:
+        return None
     try:
-        return reports.reportable_comment(session, comment_id)
+        return reports.reportable_comment(session, found)
     except reports.ReportRefused:
         return None
 
@@ -50,7 +54,7 @@ def _not_found(request: Request, message: str) -> HTMLResponse:
 
 
 @router.get("/comments/{comment_id}/notice", response_class=HTMLResponse)
-def notice_form(request: Request, comment_id: int, session: Session = Depends(db_session)):
+def notice_form(request: Request, comment_id: str, session: Session = Depends(db_session)):
     comment = _comment_or_none(session, comment_id)
     if comment is None:
         return _not_found(request, _("That comment is not available."))
@@ -58,7 +62,7 @@ def notice_form(request: Request, comment_id: int, session: Session = Depends(db
 
 
 @router.post("/comments/{comment_id}/notice", response_class=HTMLResponse)
-async def send_notice(request: Request, comment_id: int, session: Session = Depends(db_session)):
+async def send_notice(request: Request, comment_id: str, session: Session = Depends(db_session)):
     comment = _comment_or_none(session, comment_id)
     if comment is None:
         return _not_found(request, _("That comment is not available."))

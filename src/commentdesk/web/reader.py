@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from commentdesk.api import presenters
 from commentdesk.api.deps import client_address, db_session
+from commentdesk.api.schemas import canonical_id
 from commentdesk.i18n import N_, request_language
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
@@ -56,6 +57,13 @@ def _paragraphs(body: str) -> list[str]:
     if len(parts) == 1 and "\n" in parts[0]:
         parts = [line.strip() for line in parts[0].splitlines() if line.strip()]
     return parts
+
+
+def _article_named(session: Session, article_id: str) -> Article | None:
+    """The article a page's address names; None for none, and for an id not written as the
+    server writes it ("01", "1.0"): one article, one address, and a 404 page for the rest."""
+    found = canonical_id(article_id)
+    return reading.article(session, found) if found is not None else None
 
 
 def _reply_target(session: Session, article: Article, comment_id: int | None) -> Comment | None:
@@ -142,13 +150,13 @@ def home(request: Request, session: Session = Depends(db_session)):
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(
     request: Request,
-    article_id: int,
+    article_id: str,
     cursor: str | None = None,
     reply_to: str | None = None,
     notice: str | None = None,
     session: Session = Depends(db_session),
 ):
-    article = reading.article(session, article_id)
+    article = _article_named(session, article_id)
     if article is None:
         return not_found_page(request, _("There is no article at this address."))
     return _render_article(
@@ -162,8 +170,8 @@ def article_page(
 
 
 @router.post("/articles/{article_id}/comments", response_class=HTMLResponse)
-async def post_comment_form(request: Request, article_id: int, session: Session = Depends(db_session)):
-    article = reading.article(session, article_id)
+async def post_comment_form(request: Request, article_id: str, session: Session = Depends(db_session)):
+    article = _article_named(session, article_id)
     if article is None:
         return not_found_page(request, _("There is no article at this address."))
     request_language.for_site(request, article.site.language)
@@ -219,10 +227,13 @@ async def post_comment_form(request: Request, article_id: int, session: Session 
 
 
 @router.post("/comments/{comment_id}/report", response_class=HTMLResponse)
-async def report_comment_form(request: Request, comment_id: int, session: Session = Depends(db_session)):
+async def report_comment_form(request: Request, comment_id: str, session: Session = Depends(db_session)):
+    found = canonical_id(comment_id)
     try:
-        comment = reports.reportable_comment(session, comment_id)
+        comment = reports.reportable_comment(session, found) if found is not None else None
     except reports.ReportRefused:
+        comment = None
+    if comment is None:
         return not_found_page(request, _("That comment is not available."))
     request_language.for_site(request, comment.article.site.language)
     data = await request.form()
