@@ -76,6 +76,27 @@ def test_an_edit_is_moderated_again_like_a_new_comment(client, article_id):
         assert db.scalars(select(CommentRevision.status)).one() == "published"
 
 
+def test_a_comment_edited_out_of_view_after_it_was_answered_keeps_its_replies_in_view(client, article_id):
+    root = post(client, article_id, ON_TOPIC[0]).json()
+    reply = post(client, article_id, ON_TOPIC[1], name="Tom", parent_id=root["comment"]["id"]).json()
+    assert reply["outcome"] == "published"
+    edited = edit(client, root["comment"]["id"], ABUSIVE, edit_token=root["edit_token"]).json()
+    assert edited["outcome"] in {"held", "rejected"}
+    shown = thread(client, article_id)
+    # The answered comment keeps its place, without its words or its author; its reply is shown and counted.
+    [placeholder] = shown["comments"]
+    assert placeholder["id"] == root["comment"]["id"] and placeholder["html"] == "" and placeholder["author"]["name"] == ""
+    assert placeholder["status"] in {"pending", "rejected"} and "idiot" not in str(shown)
+    assert [item["id"] for item in placeholder["replies"]] == [reply["comment"]["id"]] and shown["total"] == 1
+    # A later answer to the reply is shown too, not stored out of sight.
+    later = post(client, article_id, ON_TOPIC[2], name="Uma", parent_id=reply["comment"]["id"]).json()
+    assert later["outcome"] == "published"
+    shown = thread(client, article_id)
+    assert len(shown["comments"][0]["replies"]) == 2 and shown["total"] == 2
+    page = client.get(f"/articles/{article_id}")
+    assert "Uma" in page.text and "idiot" not in page.text
+
+
 def test_nobody_else_can_edit_or_delete(client, article_id):
     mine = post(client, article_id, ON_TOPIC[0]).json()
     theirs = post(client, article_id, ON_TOPIC[1], name="Other").json()

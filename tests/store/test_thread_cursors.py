@@ -98,3 +98,24 @@ def test_a_page_names_the_parents_of_nested_replies(session, site):
     page = repo.thread_page(session, article.id, None, 10)
     assert [reply.text for reply in page.replies[root.id]] == ["reply 0", "answer to reply 0"]
     assert page.parent_names == {root.id: "Root", made[0].id: "P0"}
+
+
+@pytest.mark.parametrize("status", ["rejected", "pending"])
+def test_a_top_level_comment_taken_out_of_view_keeps_its_published_replies_in_the_thread(session, site, status):
+    from commentdesk.store import comments
+
+    article, root, made = _replies(session, site, 2)
+    later = add_comment(session, article, "a later top-level comment", author="L")
+    later.created_at = utcnow()
+    alone = add_comment(session, article, "rejected without replies", author="Z")
+    comments.change_status(session, alone, "rejected", actor="moderator", actor_name="M")
+    comments.change_status(session, root, status, actor="moderator", actor_name="M")
+    session.commit()
+    page = repo.thread_page(session, article.id, None, 10)
+    assert [comment.id for comment in page.roots] == [later.id, root.id]
+    assert [reply.id for reply in page.replies[root.id]] == [reply.id for reply in made]
+    # Paged one top-level comment at a time, the placeholder takes its place in the order.
+    first = repo.thread_page(session, article.id, None, 1)
+    second = repo.thread_page(session, article.id, first.next_cursor, 1)
+    assert [c.id for c in first.roots] == [later.id] and [c.id for c in second.roots] == [root.id]
+    assert second.next_cursor is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from commentdesk.api.schemas import ArticleOut, Author, CommentOut, ParentRef
-from commentdesk.store.models import Article, Comment
+from commentdesk.store.models import Article, Comment, CommentStatus
 from commentdesk.store.repository import ThreadPage
 
 
@@ -49,6 +49,10 @@ def thread_comments(page: ThreadPage) -> list[CommentOut]:
     out = []
     for root in page.roots:
         item = comment_out(root)
+        if root.status != CommentStatus.PUBLISHED:
+            # Taken out of view after readers answered it (store.threads): only its place is shown,
+            # its status telling the page to say so, never its words or its author.
+            item.author, item.html = Author(name=""), ""
         item.replies = [comment_out(reply, page.parent_names) for reply in page.replies.get(root.id, [])]
         item.more_replies_cursor = page.more_replies.get(root.id)
         out.append(item)

@@ -12,6 +12,9 @@ from commentdesk.store.models import Comment, CommentStatus
 
 MAX_PAGE_SIZE = 100
 REPLIES_PER_THREAD = 50
+# Statuses of a comment readers no longer see: as a top-level comment with published replies it
+# is shown as a placeholder (`thread_page`).
+OUT_OF_VIEW = (CommentStatus.REJECTED, CommentStatus.PENDING)
 
 
 @dataclass
@@ -39,9 +42,31 @@ def thread_page(session: Session, article_id: int, cursor: str | None, limit: in
     )
     if cursor:
         when, comment_id = decode_cursor(cursor)
-        query = query.where(or_(Comment.created_at < when, and_(Comment.created_at == when, Comment.id < comment_id)))
-    rows = session.scalars(query.order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit + 1)).all()
-    roots = list(rows[:limit])
+        before_cursor = or_(Comment.created_at < when, and_(Comment.created_at == when, Comment.id < comment_id))
+        query = query.where(before_cursor)
+    rows = list(session.scalars(query.order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit + 1)).all())
+    # Top-level comments taken out of view after readers answered them (rejected or held by a
+    # moderator, or edited into either by their author) stay as placeholders holding their
+    # published replies, as a deleted one does: the replies are counted and must be seen.
+    # Looked for apart, within the stretch of the thread this page covers, so the published
+    # roots' query keeps walking its index in order.
+    holding = select(Comment).where(
+        Comment.article_id == article_id,
+        Comment.status.in_(OUT_OF_VIEW),
+        Comment.depth == 0,
+        Comment.reply_count > 0,
+    )
+    if cursor:
+        holding = holding.where(before_cursor)
+    if len(rows) > limit:
+        edge = rows[limit]
+        holding = holding.where(
+            or_(Comment.created_at > edge.created_at, and_(Comment.created_at == edge.created_at, Comment.id > edge.id))
+        )
+    placeholders = session.scalars(holding.order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit + 1)).all()
+    if placeholders:
+        rows = sorted([*rows, *placeholders], key=lambda row: (row.created_at, row.id), reverse=True)[: limit + 1]
+    roots = rows[:limit]
     next_cursor = encode_cursor(roots[-1].created_at, roots[-1].id) if len(rows) > limit and roots else None
     replies: dict[int, list[Comment]] = {}
     more: dict[int, str | None] = {}

@@ -3,6 +3,9 @@
 const NOTICE = N_("Comments are moderated and generally will be posted if they are on-topic and not abusive.");
 const REASONS = [["abusive", N_("Abusive or hateful")], ["off_topic", N_("Off-topic")], ["spam", N_("Spam or advertising")], ["other", N_("Something else")]];
 const DELETED = N_("Comment deleted");
+// A top-level comment taken out of view by moderation after readers answered it: its place stays.
+const REMOVED = N_("Comment removed by a moderator");
+const WAITING = N_("This comment is waiting for a moderator.");
 
 function reportNode(commentId) {
   const choices = REASONS.map(([code, label]) =>
@@ -32,10 +35,11 @@ function ownActions(commentId) {
 }
 
 function commentNode(comment, isReply, open) {
-  const classes = "cd-comment" + (isReply ? " cd-comment--reply" : "") + (comment.deleted ? " cd-comment--deleted" : "");
+  const placeholder = comment.deleted ? DELETED : { rejected: REMOVED, pending: WAITING }[comment.status] || null;
+  const classes = "cd-comment" + (isReply ? " cd-comment--reply" : "") + (placeholder ? " cd-comment--deleted" : "");
   const attributes = { class: classes, id: "comment-" + comment.id, "data-comment-id": comment.id, tabindex: "-1" };
-  if (comment.deleted) {
-    return h("article", attributes, [h("p", { class: "cd-body cd-deleted", text: t(DELETED) })]);
+  if (placeholder) {
+    return h("article", attributes, [h("p", { class: "cd-body cd-deleted", text: t(placeholder) })]);
   }
   const body = h("div", { class: "cd-body", dir: "auto" });
   body.innerHTML = comment.html; // sanitised server-side
