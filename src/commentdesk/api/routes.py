@@ -39,7 +39,7 @@ from commentdesk.api.schemas import (
     StatementOut,
     ThreadOut,
 )
-from commentdesk.bounds import ID_PATTERN, DbText
+from commentdesk.bounds import ID_PATTERN, MAX_ID, DbText
 from commentdesk.moderation.policy import Policy
 from commentdesk.services import articles, notices, reader_identity, reading, reports, sites
 from commentdesk.services.posting import Nudged, outcome_of, status_token, status_token_matches
@@ -73,7 +73,11 @@ TOO_MANY: dict[int | str, dict[str, Any]] = {
     }
 }
 # Up to 200 ids, each within the database's integer range.
-COUNT_IDS = rf"^ *({ID_PATTERN} *(, *{ID_PATTERN} *){{0,199}})?[ \n]*$"
+MAX_COUNT_IDS = 200
+COUNT_IDS = rf"^ *({ID_PATTERN} *(, *{ID_PATTERN} *){{0,{MAX_COUNT_IDS - 1}}})?[ \n]*$"
+# Room for the most ids at their longest, each with a comma and a space ("2147483647, "): any
+# list the pattern allows, written the usual way, fits.
+COUNT_IDS_MAX_CHARS = MAX_COUNT_IDS * (len(str(MAX_ID)) + len(", "))
 
 
 def _article(session: Session, article_id: int, *, with_site: bool = False) -> Article:
@@ -411,19 +415,21 @@ def notice_out(request: Request, notice) -> NoticeOut:
 async def counts(
     request: Request,
     ids: str = Query(
-        max_length=2000, json_schema_extra={"pattern": COUNT_IDS}, description="Comma-separated article ids (at most 200)."
+        max_length=COUNT_IDS_MAX_CHARS,
+        json_schema_extra={"pattern": COUNT_IDS},
+        description=f"Comma-separated article ids (at most {MAX_COUNT_IDS}).",
     ),
 ):
     if not re.match(COUNT_IDS, ids):
         raise ApiError(
             400,
             "invalid_ids",
-            "ids must be at most 200 comma-separated whole numbers from 1 to 2147483647.",
+            f"ids must be at most {MAX_COUNT_IDS} comma-separated whole numbers from 1 to {MAX_ID}.",
             {"ids": "not a list of ids"},
         )
     article_ids = [int(part) for part in ids.split(",") if part.strip()]
-    if len(article_ids) > 200:
-        raise ApiError(400, "too_many_ids", "Ask for at most 200 articles at once.", {"ids": "too many"})
+    if len(article_ids) > MAX_COUNT_IDS:
+        raise ApiError(400, "too_many_ids", f"Ask for at most {MAX_COUNT_IDS} articles at once.", {"ids": "too many"})
     # The counts are stored per article and kept exact by every write (a cache kept by the
     # writers): one indexed read, on the event loop like a cache check when it can.
     cache = cache_of(request)
