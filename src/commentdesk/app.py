@@ -13,6 +13,7 @@ from commentdesk.api import admission, errors
 from commentdesk.api.admission import AdmissionControl
 from commentdesk.api.cached_reads import CachedReads
 from commentdesk.api.cors import PublicApiCORS
+from commentdesk.api.head import HeadAsGet
 from commentdesk.api.language_routes import router as language_router
 from commentdesk.api.limits import BodySizeLimit
 from commentdesk.api.reader_routes import router as reader_api_router
@@ -35,6 +36,7 @@ from commentdesk.web import mail, notice_pages, reader, reader_accounts, static_
 from commentdesk.web import moderate as workspace
 from commentdesk.web.moderate import not_found as workspace_not_found
 from commentdesk.web.moderate import refused as workspace_refused
+from commentdesk.web.moderate.framing import NoFraming
 
 log = logging.getLogger(__name__)
 # Every router the app serves, in the order they are matched; a part that fails to import stops
@@ -151,6 +153,11 @@ def create_app(settings: Settings, models: Models | None = None, *, sweep_passag
         expose_headers=["Retry-After"],
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # HEAD goes on as a GET without its body: outside CORS, admission control and the read cache,
+    # so each applies to it as to the GET.
+    app.add_middleware(HeadAsGet)
+    # Outside the limits and admission control, so that their refusals carry it too.
+    app.add_middleware(NoFraming, prefix=workspace.router.prefix)
     # Outermost: every part of the request (errors too) is worded in the reader's language.
     app.add_middleware(RequestLanguage, default_language=settings.default_language)
     return app
