@@ -150,6 +150,27 @@ def test_a_deleted_comment_with_replies_leaves_a_marker_and_keeps_them(client, a
         assert "delete" in db.scalars(select(ModerationEvent.action)).all()
 
 
+@pytest.mark.parametrize("with_reply", [False, True])
+def test_the_outcome_of_a_deleted_comment_says_it_is_deleted(client, article_id, with_reply):
+    posted = post(client, article_id, ON_TOPIC[0]).json()
+    if with_reply:  # kept in place as "comment deleted" for its replies
+        post(client, article_id, ON_TOPIC[1], name="Ravi", parent_id=posted["comment"]["id"])
+    assert client.get(posted["outcome_url"]).json()["outcome"] == "published"
+    assert (
+        delete(client, posted["comment"]["id"], edit_token=posted["edit_token"]).json()["message"] == "Your comment is deleted."
+    )
+    outcome = client.get(posted["outcome_url"])
+    assert outcome.status_code == 200
+    assert outcome.json() == {
+        "outcome": "deleted",
+        "message": "Your comment is deleted.",
+        "reasons": [],
+        "comment": None,
+        "statement": None,
+    }
+    assert client.get(posted["outcome_url"] + "&lang=de").json()["message"] == "Ihr Kommentar ist gelöscht."
+
+
 def test_a_deleted_comment_without_replies_disappears(client, article_id):
     posted = post(client, article_id, ON_TOPIC[0]).json()
     post(client, article_id, ON_TOPIC[1], name="Ravi")

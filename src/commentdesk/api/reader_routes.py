@@ -32,6 +32,7 @@ from commentdesk.api.schemas import (
     SsoIn,
     SsoOut,
 )
+from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.services import own_comments, reader_identity, reading, sites
 from commentdesk.services.posting import outcome_of
@@ -103,7 +104,7 @@ def edit_comment(comment_id: PathId, body: EditIn, request: Request, session: Se
 def delete_comment(comment_id: PathId, body: Authorship, request: Request, session: Session = Depends(db_session)):
     who = _authorship(request, session, comment_id, body)
     own_comments.delete(session, comment_id, who)
-    return DeletedOut(deleted=True, message="Your comment is deleted.")
+    return DeletedOut(deleted=True, message=_("Your comment is deleted."))
 
 
 @router.get(

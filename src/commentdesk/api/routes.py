@@ -40,6 +40,7 @@ from commentdesk.api.schemas import (
     ThreadOut,
 )
 from commentdesk.bounds import ID_PATTERN, MAX_ID, DbText
+from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.services import articles, notices, reader_identity, reading, reports, sites
 from commentdesk.services.posting import Nudged, outcome_of, status_token, status_token_matches
@@ -326,6 +327,9 @@ def comment_outcome(
     comment = reading.comment(session, comment_id)
     if comment is None or not status_token_matches(request.app.state.secret, comment_id, token):
         raise ApiError(404, "comment_not_found", "No comment of yours has that id.")
+    if comment.deleted_at is not None:
+        # Deleted by its author: whatever was decided before, that is its outcome now.
+        return OutcomeOut(outcome="deleted", message=_("Your comment is deleted."), reasons=[])
     policy = Policy.for_site(comment.article.site.policy)
     told = outcome_of(comment, show_detail=policy.show_scores_to_readers)
     return OutcomeOut(

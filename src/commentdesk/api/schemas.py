@@ -292,7 +292,9 @@ class SsoOut(BaseModel):
 
 
 class OutcomeOut(BaseModel):
-    outcome: Literal["published", "held", "rejected", "checking"] = Field(description=OUTCOME_HELP)
+    outcome: Literal["published", "held", "rejected", "checking", "deleted"] = Field(
+        description=OUTCOME_HELP + ' deleted: the author has deleted it since (readers see "comment deleted").'
+    )
     message: str = Field(description="The outcome in plain words, for the author.")
     reasons: list[ReasonOut]
     comment: CommentOut | None = Field(default=None, description="The comment as readers see it, once published.")
