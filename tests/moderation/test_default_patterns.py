@@ -172,6 +172,11 @@ def test_every_threat_in_a_comment_is_named_once_in_pattern_order():
         ("they breed like rats", "they breed like rats"),
         ("Refugees are no better than animals", "Refugees are no better than animals"),
         ("Liberals are a cancer on this country", "Liberals are a cancer"),
+        ("Black players are monkeys, and she proves it", "Black players are monkeys"),
+        ("Disabled people are parasites on the rest of us", "Disabled people are parasites"),
+        ("The homeless are human garbage", "The homeless are human garbage"),
+        ("gay men breed like rats", "gay men breed like rats"),
+        ("Women are trash", "Women are trash"),
     ],
 )
 def test_groups_described_as_less_than_human_are_caught(text, span):
@@ -185,6 +190,10 @@ def test_groups_described_as_less_than_human_are_caught(text, span):
         "Migrants are workers like everyone else.",
         "The ministers are animals lovers, apparently.",
         "Pigs are intelligent animals.",
+        # Worthless as things counts for a named group only: "they" is as often a football team.
+        "They are trash, the worst defence in the league.",
+        "Black people are leaving the city centre for the suburbs.",
+        "Disabled people are waiting three years for an assessment.",
     ],
 )
 def test_animals_and_groups_in_other_sentences_are_not_dehumanising(text):

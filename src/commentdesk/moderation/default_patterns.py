@@ -85,18 +85,33 @@ DEFAULT_THREAT_PATTERNS = [
 # --- Dehumanising language -----------------------------------------------------------------
 
 # People described as less than human: the language that comes before violence against a group.
-_GROUPS = (
-    r"(?:they|these people|those people|(?:all |most |the )?(?:muslims|jews|christians|hindus|sikhs|immigrants|migrants|"
+_NAMED_GROUPS = (
+    r"(?:(?:all |most |the )?(?:muslims|jews|christians|hindus|sikhs|immigrants|migrants|"
     r"refugees|asylum seekers|blacks|whites|gays|lesbians|trans people|arabs|pakistanis|afghans|indians|mexicans|africans|"
     r"chinese|women|feminists|liberals|conservatives|leftists|foreigners|pashtuns|shias|sunnis|ahmadis|roma|gypsies))"
+)
+_GROUPS = rf"(?:they|these people|those people|{_NAMED_GROUPS})"
+# A group named by what it is, as people ("black people", "disabled women", "gay players", "the
+# homeless"): the way most comments and hate-speech tests name one.
+_PEOPLE_OF = (
+    r"(?:(?:all |most |the )?(?:black|white|brown|asian|jewish|muslim|christian|hindu|sikh|gay|lesbian|bisexual|queer|"
+    r"trans|transgender|disabled|deaf|blind|autistic|homeless|immigrant|migrant|foreign|arab|african|indian|pakistani|"
+    r"afghan|mexican|chinese|romani|latino|hispanic) (?:people|persons|men|women|folks?|kids|children|players|families|"
+    r"lads|girls|boys)|(?:all |most |the )?(?:disabled|homeless|asians|latinos|hispanics|transgenders|homosexuals))"
 )
 _LESS_THAN_HUMAN = (
     r"(?:animals|vermin|rats|snakes|parasites|cockroaches|roaches|insects|a disease|a cancer|a plague|subhuman|"
     r"sub-human|savages|pigs|dogs|apes|monkeys|filth|scum|an infestation|a virus|leeches|maggots|beasts)"
 )
+# Worthless as things: of a named group only. "They are trash" is as often a football team.
+_WORTHLESS = r"(?:trash|garbage|human garbage|human trash|pests|a blight)"
+_ARE = r"(?:are|r) (?:just |nothing but |all |like |no better than |worse than )?"
 DEFAULT_DEHUMANISING_PATTERNS = [
-    rf"\b{_GROUPS} (?:are|r) (?:just |nothing but |all |like |no better than |worse than )?{_LESS_THAN_HUMAN}\b",
+    rf"\b{_GROUPS} {_ARE}{_LESS_THAN_HUMAN}\b",
     rf"\b{_GROUPS} (?:breed|multiply) like {_LESS_THAN_HUMAN}\b",
+    rf"\b{_PEOPLE_OF} {_ARE}(?:{_LESS_THAN_HUMAN}|{_WORTHLESS})\b",
+    rf"\b{_PEOPLE_OF} (?:breed|multiply) like {_LESS_THAN_HUMAN}\b",
+    rf"\b{_NAMED_GROUPS} {_ARE}{_WORTHLESS}\b",
 ]
 
 
