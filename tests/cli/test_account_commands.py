@@ -103,9 +103,8 @@ def test_the_password_is_asked_twice_on_a_terminal(url, capsys, monkeypatch):
 def test_two_different_passwords_create_nothing(url, capsys, monkeypatch):
     answers = iter([PASSWORD, PASSWORD + "!"])
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
-    with pytest.raises(SystemExit) as stopped:
-        main(["users", "add", "chief", "--role", "admin", "--database-url", url])
-    assert stopped.value.code == "error: the passwords differ"
+    code, _out, err = run(capsys, url, "users", "add", "chief", "--role", "admin")
+    assert (code, err) == (2, "error: the passwords differ\n")
     assert stored_user(url, "chief") is None
 
 

@@ -26,7 +26,7 @@ from commentdesk.commands import (
     train,
     users,
 )
-from commentdesk.commands.common import fail
+from commentdesk.commands.common import EXIT_INTERRUPTED, CommandError, fail
 from commentdesk.config import SettingsError
 
 COMMANDS = (serve, demo, score, migrate, sites, users, import_comments, export, evaluate, train, dsa)
@@ -46,5 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args) or 0
-    except SettingsError as error:  # a wrong flag or variable: said in one line, before any work
+    except (SettingsError, CommandError) as error:  # a wrong flag, variable or database: said in one line
         return fail(str(error))
+    except KeyboardInterrupt:  # Ctrl-C: what was under way is rolled back by its own code; no traceback
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -5,10 +5,11 @@ The sources are the rows of `importers/sources.SOURCES`; each gets its own subco
 
 from __future__ import annotations
 
+import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from commentdesk.commands.common import fail, no_site, store_session
+from commentdesk.commands.common import EXIT_INTERRUPTED, CommandError, fail, no_site, store_session
 from commentdesk.config import add_settings_arguments
 from commentdesk.importers.sources import SOURCES
 from commentdesk.input_errors import reports_input_errors
@@ -59,19 +60,32 @@ def run(args) -> int:
         site = repo.site_by_slug(session, args.site)
         if site is None:
             return no_site(args.site, f"create it with: commentdesk sites add {args.site} --name ...")
+        secret = _secret(settings)
         pipeline = _pipeline(settings) if args.moderate else None
         try:
             with ExitStack() as resources:
                 records = source.read(args.file, args, resources)
-                summary = import_records(
-                    session, site, records, secret=settings.resolved_secret(), pipeline=pipeline, dry_run=args.dry_run
-                )
+                summary = import_records(session, site, records, secret=secret, pipeline=pipeline, dry_run=args.dry_run)
         except ImportFileError as error:
             return fail(f"{args.file}: {error}; nothing was imported. Check that it is {source.file_help}.")
+        except KeyboardInterrupt:  # import_records has rolled the whole file back
+            print("interrupted: nothing was imported", file=sys.stderr)
+            return EXIT_INTERRUPTED
     outcome = "dry run, nothing was stored" if args.dry_run else "committed"
     print(f"{args.import_source} import of {args.file.name} into site {args.site!r} ({outcome})")
     print("\n".join(summary.lines()))
     return 0
+
+
+def _secret(settings) -> str:
+    """The instance secret, which hashes the readers' e-mail addresses; kept under --data-dir when not given."""
+    try:
+        return settings.resolved_secret()
+    except OSError as error:
+        raise CommandError(
+            f"--data-dir {settings.data_dir}: cannot keep the instance secret there "
+            f"({(error.strerror or str(error)).lower()}); give --secret-key or a writable folder"
+        ) from None
 
 
 def _pipeline(settings):

@@ -41,6 +41,9 @@ def run(args) -> int:
 def _add(session, args) -> int:
     from commentdesk.services.sites import create_site
 
+    problem = _name_problem(args.name)
+    if problem:
+        return fail(f"--name: {problem}")
     try:
         site, key = create_site(session, args.slug, args.name)
     except ValueError as error:
@@ -48,6 +51,28 @@ def _add(session, args) -> int:
     session.commit()
     print(f"site {site.slug} created; API key (shown once): {key}")
     return 0
+
+
+def _name_problem(name: str) -> str | None:
+    """Why a site name cannot be stored, or None. Checked here for both databases alike: SQLite
+    would store any length, PostgreSQL refuses one over the column's with a DataError."""
+    import unicodedata
+    from typing import cast
+
+    from sqlalchemy import String
+
+    from commentdesk.store.models import Site
+
+    longest = cast(String, Site.__table__.c.name.type).length or 200
+    if not name.strip():
+        return "a site name cannot be empty"
+    if len(name) > longest:
+        return f"a site name is at most {longest} characters (got {len(name)})"
+    # Control characters (tabs and newlines among them) would break `sites list` and the pages;
+    # lone surrogates (undecodable bytes on the command line) cannot be stored at all.
+    if any(unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") for char in name):
+        return "a site name cannot hold control characters, line breaks or undecodable bytes"
+    return None
 
 
 def _list(session, _args) -> int:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import warnings
 
-from commentdesk.commands.common import DATABASE_SETTINGS, fail, store_session
+from commentdesk.commands.common import DATABASE_SETTINGS, CommandError, fail, store_session
 from commentdesk.config import add_settings_arguments
 
 
@@ -38,10 +39,24 @@ def register(subparsers) -> None:
 
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Repeat the password: ") != first:
-        raise SystemExit("error: the passwords differ")
+        try:
+            line = sys.stdin.readline()
+            line.encode()  # stdin may hand invalid bytes on as lone surrogates (surrogateescape)
+            return line.rstrip("\r\n")
+        except (UnicodeDecodeError, UnicodeEncodeError):
+            raise CommandError("the password on stdin is not UTF-8 text") from None
+    try:
+        with warnings.catch_warnings():
+            # Without a terminal getpass would warn, then read stdin with the password echoed.
+            warnings.simplefilter("error", getpass.GetPassWarning)
+            first = getpass.getpass("Password: ")
+            repeated = getpass.getpass("Repeat the password: ")
+    except getpass.GetPassWarning:
+        raise CommandError("no terminal to ask for the password: pipe it in with --password-stdin") from None
+    except EOFError:
+        raise CommandError("no password given") from None
+    if repeated != first:
+        raise CommandError("the passwords differ")
     return first
 
 

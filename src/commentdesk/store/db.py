@@ -32,6 +32,31 @@ SQLITE_BUSY_TIMEOUT_S = 10
 # Every commit waits for the disk (WAL mode), so an acknowledged comment survives a power loss.
 SQLITE_SYNCHRONOUS = "FULL"
 _RELAXED = "commentdesk_relaxed_durability"
+# The databases commentdesk is built and tested on; any other SQLAlchemy URL is refused up front.
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+URL_EXAMPLES = "sqlite:///data/commentdesk.sqlite3 or postgresql+psycopg://user@host/dbname"
+
+
+def check_database_url(url: str) -> None:
+    """Raise ValueError, in words for an operator, when `url` cannot name a database commentdesk runs on.
+
+    The message never repeats the URL, which may hold a password."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(f"not a database URL (e.g. {URL_EXAMPLES})") from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise ValueError(f"{backend!r} databases are not supported: use SQLite or PostgreSQL ({URL_EXAMPLES})")
+    try:
+        parsed.get_dialect().import_dbapi()
+    except (NoSuchModuleError, ImportError):
+        raise ValueError(
+            f"the database driver {parsed.drivername!r} is not installed: use sqlite:/// or postgresql+psycopg://"
+        ) from None
 
 
 def make_engine(url: str, connections: int = 10) -> Engine:
