@@ -59,3 +59,10 @@ ID_PATTERN = (
     "(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
     "|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])"
 )
+_ID_TEXT = re.compile(ID_PATTERN)
+
+
+def id_from_text(value: str) -> int | None:
+    """The id written in a path, query string, form field or text filter: a whole number from 1 to
+    MAX_ID (no sign, no spaces, no leading zero), else None."""
+    return int(value) if _ID_TEXT.fullmatch(value) else None

@@ -76,7 +76,7 @@ async def _invalid_cursor(_request: Request, error: InvalidCursor) -> JSONRespon
     return JSONResponse(error_body("invalid_cursor", str(error), {"cursor": str(error)}), status_code=400)
 
 
-async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
     return JSONResponse(
         error_body("invalid_request", _("Some fields are missing or invalid."), problem_fields(error.errors())), status_code=422
     )
@@ -112,6 +112,6 @@ def install(app) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(PostingError, _posting_error)
     app.add_exception_handler(InvalidCursor, _invalid_cursor)
-    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -11,10 +11,10 @@ from pydantic import BaseModel, Field
 from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
 from commentdesk.services import workspace
-from commentdesk.services.workspace import QueueFilter
 from commentdesk.web.moderate import words
 from commentdesk.web.moderate.auth import Moderator, api_user, form_user
 from commentdesk.web.moderate.not_found import NotFoundInWorkspace, visible_to
+from commentdesk.web.moderate.params import DbId, PathId, queue_filter
 from commentdesk.web.moderate.templating import choose_language
 
 router = APIRouter()
@@ -23,7 +23,7 @@ MAX_BULK = 500
 
 class DecisionIn(BaseModel):
     action: Literal["approve", "reject", "restore"]
-    ids: list[int] = Field(min_length=1, max_length=MAX_BULK)
+    ids: list[DbId] = Field(min_length=1, max_length=MAX_BULK)
     reason: str | None = Field(default=None, max_length=32)
     note: str = Field(default="", max_length=2000)
     # The queue filters of the page, so the answer can carry its fresh counts.
@@ -31,28 +31,13 @@ class DecisionIn(BaseModel):
 
 
 class UndoIn(BaseModel):
-    event_ids: list[int] = Field(min_length=1, max_length=MAX_BULK)
+    event_ids: list[DbId] = Field(min_length=1, max_length=MAX_BULK)
     filters: dict[str, str] = Field(default_factory=dict)
-
-
-def _filters(raw: dict[str, str]) -> QueueFilter:
-    def number(key: str) -> int | None:
-        try:
-            return int(raw[key]) if raw.get(key) else None
-        except ValueError:
-            return None
-
-    return QueueFilter(
-        site_id=number("site"),
-        article_id=number("article"),
-        reason=(raw.get("reason") or None),
-        commenter_id=number("commenter"),
-        rejected=raw.get("rejected") or workspace.DEFAULT_REJECTED_VIEW,
-    )
 
 
 @router.post("/api/decisions")
 def api_decide(body: DecisionIn, moderator: Moderator = Depends(api_user)):
+    filters = queue_filter(body.filters)  # refused before the decision, not after it is committed
     try:
         result = workspace.decide(
             moderator.session, moderator.user, body.ids, body.action, rejection_reason=body.reason, note=body.note
@@ -64,13 +49,14 @@ def api_decide(body: DecisionIn, moderator: Moderator = Depends(api_user)):
     return {
         "event_ids": result.event_ids,
         "statuses": {str(key): value for key, value in result.statuses.items()},
-        **workspace.badge_counts(moderator.session, moderator.scope, _filters(body.filters)).as_dict(),
+        **workspace.badge_counts(moderator.session, moderator.scope, filters).as_dict(),
     }
 
 
 @router.post("/api/undo")
 def api_undo(body: UndoIn, request: Request, moderator: Moderator = Depends(api_user)):
     choose_language(request, moderator)  # the status line's words
+    filters = queue_filter(body.filters)
     try:
         result = workspace.undo(moderator.session, moderator.user, body.event_ids)
     except workspace.UndoRefused as error:
@@ -81,17 +67,17 @@ def api_undo(body: UndoIn, request: Request, moderator: Moderator = Depends(api_
         "comment_ids": result.comment_ids,
         "statuses": {str(key): value for key, value in result.statuses.items()},
         "message": words.undo_summary(result),
-        **workspace.badge_counts(moderator.session, moderator.scope, _filters(body.filters)).as_dict(),
+        **workspace.badge_counts(moderator.session, moderator.scope, filters).as_dict(),
     }
 
 
 @router.get("/api/counts")
 def api_counts(request: Request, moderator: Moderator = Depends(api_user)):
-    return workspace.badge_counts(moderator.session, moderator.scope, _filters(dict(request.query_params))).as_dict()
+    return workspace.badge_counts(moderator.session, moderator.scope, queue_filter(request.query_params)).as_dict()
 
 
 @router.post("/comments/{comment_id}/decide")
-async def form_decide(comment_id: int, request: Request, moderator: Moderator = Depends(form_user)):
+async def form_decide(comment_id: PathId, request: Request, moderator: Moderator = Depends(form_user)):
     """The same decisions from a plain form (comment page, no script)."""
     form = await request.form()
     action = str(form.get("action", ""))
@@ -113,7 +99,7 @@ async def form_decide(comment_id: int, request: Request, moderator: Moderator = 
 
 
 @router.post("/articles/{article_id}/options")
-async def article_options(article_id: int, request: Request, moderator: Moderator = Depends(form_user)):
+async def article_options(article_id: PathId, request: Request, moderator: Moderator = Depends(form_user)):
     """Close or reopen comments on an article, or switch it to pre-moderation."""
     form = await request.form()
     article = visible_to(moderator, workspace.visible_article, article_id, N_("article"))

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from commentdesk.services import accounts, workspace
 from commentdesk.services.workspace import AuditFilter
 from commentdesk.web.moderate.auth import Moderator, page_user
-from commentdesk.web.moderate.queues import int_param
+from commentdesk.web.moderate.params import id_param
 from commentdesk.web.moderate.templating import render
 
 router = APIRouter()
@@ -18,14 +18,14 @@ PAGE = 100
 def audit_page(request: Request, moderator: Moderator = Depends(page_user)):
     params = request.query_params
     filters = AuditFilter(
-        comment_id=int_param(params.get("comment")),
+        comment_id=id_param(params.get("comment"), "comment"),
         actor=(params.get("actor") or "").strip()[:100] or None,
         action=(params.get("action") or "").strip()[:32] or None,
-        site_id=int_param(params.get("site")),
+        site_id=id_param(params.get("site"), "site"),
         text=(params.get("q") or "").strip()[:200] or None,
     )
     rows = workspace.audit_events(
-        moderator.session, moderator.scope, filters, before_id=int_param(params.get("before")), limit=PAGE
+        moderator.session, moderator.scope, filters, before_id=id_param(params.get("before"), "before"), limit=PAGE
     )
     return render(
         request,

@@ -19,15 +19,17 @@ server processes:
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
+from starlette.routing import Match
 
 from commentdesk.api.deps import db_session
 from commentdesk.bounds import has_unstorable_text
@@ -45,7 +47,7 @@ from commentdesk.store.models import (
     User,
     utcnow,
 )
-from commentdesk.web.moderate.templating import render
+from commentdesk.web.moderate.templating import choose_language, render
 
 SESSION_COOKIE = "commentdesk_moderator"
 LOGIN_COOKIE = "commentdesk_moderator_login"
@@ -115,7 +117,7 @@ class Moderator:
         return self.user.role == "admin"
 
 
-def _signed_in(request: Request, session: Session) -> Moderator | None:
+def signed_in(request: Request, session: Session) -> Moderator | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token or len(token) > 200:
         return None
@@ -123,31 +125,72 @@ def _signed_in(request: Request, session: Session) -> Moderator | None:
     if found is None:
         return None
     user, csrf = found
-    return Moderator(user, csrf, session)
+    moderator = Moderator(user, csrf, session)
+    # The rest of the request, its refusals too, in the moderator's own language.
+    choose_language(request, moderator)
+    return moderator
 
 
 def _login_redirect(request: Request) -> HTTPException:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    target = _page_to_return_to(request)
     return HTTPException(303, _("Sign in first."), headers={"Location": f"/moderate/login?next={quote(target, safe='')}"})
 
 
-def page_user(request: Request, session: Session = Depends(db_session)) -> Moderator:
+# A form's own page: the comment, commenter or notice whose form was sent (POST-only paths below it).
+_FORM_OWNER = re.compile(r"^(/moderate/(?:comments|commenters|notices)/[0-9]+)/[a-z]+$")
+HOME = "/moderate/queue/held"
+
+
+def _answers_get(request: Request, path: str) -> bool:
+    scope = {**request.scope, "path": path, "method": "GET"}
+    return any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes)
+
+
+def _page_for(request: Request, target: str) -> str | None:
+    """`target` (a path and query) if it is a workspace page a browser can open; for a form's
+    path (which answers POST only), the page of what the form is about; else None. Only paths
+    inside the workspace: never a redirect to another site."""
+    path = urlsplit(target).path
+    if not path.startswith("/moderate/") or path.startswith("/moderate/api/") or not target.startswith("/moderate/"):
+        return None
+    if _answers_get(request, path):
+        return target
+    owner = _FORM_OWNER.match(path)
+    return owner.group(1) if owner else None
+
+
+def _page_to_return_to(request: Request) -> str:
+    """Where sign-in sends the moderator back to: the page asked for, or for a form the
+    workspace page it was sent from (its Referer, same origin), else the page of what it was about."""
+    if request.method in ("GET", "HEAD"):
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    if (referer.scheme, referer.netloc) == (request.url.scheme, request.url.netloc):
+        page = _page_for(request, referer.path + (f"?{referer.query}" if referer.query else ""))
+        if page:
+            return page
+    return _page_for(request, request.url.path) or HOME
+
+
+# The dependencies are coroutines so that the language signed_in chooses holds for the handler
+# too (a handler's thread starts from the request task's context, not from another thread's).
+async def page_user(request: Request, session: Session = Depends(db_session)) -> Moderator:
     """For pages: the signed-in moderator, or a redirect to the sign-in page."""
-    moderator = _signed_in(request, session)
+    moderator = signed_in(request, session)
     if moderator is None:
         raise _login_redirect(request)
     return moderator
 
 
-def admin_user(moderator: Moderator = Depends(page_user)) -> Moderator:
+async def admin_user(moderator: Moderator = Depends(page_user)) -> Moderator:
     if not moderator.is_admin:
         raise HTTPException(403, _("Only administrators can do this."))
     return moderator
 
 
-def api_user(request: Request, session: Session = Depends(db_session)) -> Moderator:
+async def api_user(request: Request, session: Session = Depends(db_session)) -> Moderator:
     """For the JSON endpoints the workspace script calls: a session and a matching CSRF header."""
-    moderator = _signed_in(request, session)
+    moderator = signed_in(request, session)
     if moderator is None:
         raise HTTPException(401, _("Your session has ended; sign in again."))
     if not hmac.compare_digest(request.headers.get(CSRF_HEADER, ""), moderator.csrf):
@@ -157,7 +200,7 @@ def api_user(request: Request, session: Session = Depends(db_session)) -> Modera
 
 async def form_user(request: Request, session: Session = Depends(db_session)) -> Moderator:
     """For HTML form posts: a session and the CSRF token in the form."""
-    moderator = _signed_in(request, session)
+    moderator = signed_in(request, session)
     if moderator is None:
         raise _login_redirect(request)
     form = await request.form()
@@ -166,17 +209,15 @@ async def form_user(request: Request, session: Session = Depends(db_session)) ->
     return moderator
 
 
-def safe_next(target: str | None) -> str:
-    # Only paths inside the workspace: never an open redirect to another site.
-    if target and target.startswith("/moderate") and not target.startswith("//"):
-        return target
-    return "/moderate/queue/held"
+def safe_next(request: Request, target: str | None) -> str:
+    """The workspace page to go on to after `target` was asked for (see _page_for)."""
+    return (_page_for(request, target) if target else None) or HOME
 
 
 @router.get("/login")
 def login_page(request: Request, next: str | None = None, session: Session = Depends(db_session)):
-    if _signed_in(request, session) is not None:
-        return RedirectResponse(safe_next(next), status_code=303)
+    if signed_in(request, session) is not None:
+        return RedirectResponse(safe_next(request, next), status_code=303)
     return _login_form(request, next, error=None, status=200)
 
 
@@ -185,7 +226,7 @@ def _login_form(request: Request, next_path: str | None, error: str | None, stat
     response = render(
         request,
         "moderate/login.html",
-        {"next": safe_next(next_path), "error": error, "username": username, "login_token": nonce},
+        {"next": safe_next(request, next_path), "error": error, "username": username, "login_token": nonce},
         status_code=status,
     )
     _set_cookie(response, request, LOGIN_COOKIE, _serializer(request, "login").dumps(nonce), LOGIN_FORM_MAX_AGE)
@@ -203,14 +244,14 @@ async def login(request: Request, session: Session = Depends(db_session)):
     except BadSignature:
         expected = None
     if not expected or not hmac.compare_digest(str(form.get(CSRF_FIELD, "")), str(expected)):
-        return _login_form(request, next_path, "The sign-in form expired. Please try again.", 403, username)
+        return _login_form(request, next_path, N_("The sign-in form expired. Please try again."), 403, username)
     if has_unstorable_text(username) or has_unstorable_text(password) or len(username) > 200:
         return _login_form(request, next_path, WRONG, 401, "")
     now = utcnow()
     name_hash, address_hash = _name_hash(request, username), _address_hash(request)
     if not _trusted_device(request, name_hash) and sign_in.address_blocked(session, address_hash, now):
         return _login_form(
-            request, next_path, "Too many failed attempts from your network. Try again in a few minutes.", 429, username
+            request, next_path, N_("Too many failed attempts from your network. Try again in a few minutes."), 429, username
         )
     if (locked_until := sign_in.name_locked_until(session, name_hash, now)) is not None:
         return _login_form(request, next_path, _lock_message(locked_until, now), 429, username)
@@ -226,7 +267,7 @@ async def login(request: Request, session: Session = Depends(db_session)):
             return _login_form(request, next_path, _lock_message(locked_until, now), 429, username)
         return _login_form(request, next_path, WRONG, 401, username)
     token = sign_in.start_session(session, user, name_hash)
-    response = RedirectResponse(safe_next(next_path), status_code=303)
+    response = RedirectResponse(safe_next(request, next_path), status_code=303)
     _set_cookie(response, request, SESSION_COOKIE, token, SESSION_MAX_AGE)
     _set_cookie(
         response,

@@ -11,7 +11,7 @@ from commentdesk.services.workspace_stats import dashboard
 from commentdesk.store.models import utcnow
 from commentdesk.web.moderate import charts, words
 from commentdesk.web.moderate.auth import Moderator, page_user
-from commentdesk.web.moderate.queues import int_param
+from commentdesk.web.moderate.params import id_param
 from commentdesk.web.moderate.templating import render
 
 router = APIRouter()
@@ -22,9 +22,8 @@ DECISION_NAMES = {"publish": N_("Published"), "hold": N_("Held"), "reject": N_("
 @router.get("/dashboard")
 def dashboard_page(request: Request, moderator: Moderator = Depends(page_user)):
     params = request.query_params
-    days = int_param(params.get("days"))
-    days = days if days in PERIODS else 14
-    site_id, article_id = int_param(params.get("site")), int_param(params.get("article"))
+    days = next((period for period in PERIODS if params.get("days") == str(period)), 14)
+    site_id, article_id = id_param(params.get("site"), "site"), id_param(params.get("article"), "article")
     figures = dashboard(moderator.session, moderator.scope, days=days, site_id=site_id, article_id=article_id)
     volume_chart = charts.stacked_bars(
         figures.days,

@@ -13,7 +13,7 @@ from commentdesk.services import accounts, notices, transparency
 from commentdesk.store.models import NoticeStatus
 from commentdesk.web.moderate.auth import Moderator, admin_user, form_user, page_user
 from commentdesk.web.moderate.not_found import visible_to
-from commentdesk.web.moderate.queues import int_param
+from commentdesk.web.moderate.params import PathId, id_param
 from commentdesk.web.moderate.templating import render
 
 router = APIRouter()
@@ -45,7 +45,7 @@ def notices_page(request: Request, status: str = "open", moderator: Moderator = 
 
 
 @router.get("/notices/{notice_id}")
-def notice_detail(notice_id: int, request: Request, moderator: Moderator = Depends(page_user)):
+def notice_detail(notice_id: PathId, request: Request, moderator: Moderator = Depends(page_user)):
     notice = visible_to(moderator, notices.visible_notice, notice_id, N_("notice"))
     return _detail(request, moderator, notice, error=None)
 
@@ -71,14 +71,14 @@ def _detail(request: Request, moderator: Moderator, notice, error: str | None, f
 
 
 @router.post("/notices/{notice_id}/review")
-async def review_notice(notice_id: int, moderator: Moderator = Depends(form_user)):
+async def review_notice(notice_id: PathId, moderator: Moderator = Depends(form_user)):
     notice = visible_to(moderator, notices.visible_notice, notice_id, N_("notice"))
     notices.start_review(moderator.session, moderator.user, notice)
     return RedirectResponse(f"/moderate/notices/{notice.id}", status_code=303)
 
 
 @router.post("/notices/{notice_id}/decide")
-async def decide_notice(notice_id: int, request: Request, moderator: Moderator = Depends(form_user)):
+async def decide_notice(notice_id: PathId, request: Request, moderator: Moderator = Depends(form_user)):
     notice = visible_to(moderator, notices.visible_notice, notice_id, N_("notice"))
     data = await request.form()
     form = {key: str(data.get(key, "")) for key in ("action", "ground", "explanation")}
@@ -109,7 +109,7 @@ def transparency_page(request: Request, moderator: Moderator = Depends(admin_use
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     start = _day(params.get("from")) or today.replace(day=1)
     last_day = _day(params.get("to")) or today
-    site_id = int_param(params.get("site"))
+    site_id = id_param(params.get("site"), "site")
     sites = accounts.visible_sites(moderator.session, moderator.scope)
     if (
         (params.get("from") and _day(params.get("from")) is None)

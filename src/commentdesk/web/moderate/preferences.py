@@ -21,7 +21,7 @@ async def choose_language(request: Request, moderator: Moderator = Depends(form_
     if chosen and chosen not in i18n.LANGUAGES:
         raise HTTPException(422, _("Choose one of the languages offered."))
     accounts.set_language(moderator.session, moderator.user, chosen or None)
-    return RedirectResponse(safe_next(_without_lang(str(form.get("back", "")))), status_code=303)
+    return RedirectResponse(safe_next(request, _without_lang(str(form.get("back", "")))), status_code=303)
 
 
 def _without_lang(target: str) -> str:

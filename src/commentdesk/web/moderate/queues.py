@@ -5,41 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from commentdesk.bounds import MAX_ID
 from commentdesk.i18n import N_
 from commentdesk.services import accounts, workspace
 from commentdesk.services import queues as queue_service
-from commentdesk.services.workspace import QueueFilter
 from commentdesk.web.moderate import words
 from commentdesk.web.moderate.auth import Moderator, page_user
 from commentdesk.web.moderate.cards import build_cards
 from commentdesk.web.moderate.not_found import NotFoundInWorkspace, visible_to
+from commentdesk.web.moderate.params import PathId, queue_filter
 from commentdesk.web.moderate.templating import render
 
 router = APIRouter()
-
-
-def int_param(value: str | None) -> int | None:
-    """A whole number from a query string, brought within the database's integer range (PostgreSQL
-    refuses a larger number outright, while the nearest bound matches and pages the same);
-    anything else counts as not given."""
-    try:
-        number = int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-    return None if number is None else max(-MAX_ID - 1, min(number, MAX_ID))
-
-
-def queue_filter(request: Request) -> QueueFilter:
-    params = request.query_params
-    reason = params.get("reason") or None
-    return QueueFilter(
-        site_id=int_param(params.get("site")),
-        article_id=int_param(params.get("article")),
-        reason=reason[:64] if reason else None,
-        commenter_id=int_param(params.get("commenter")),
-        rejected=params.get("rejected") or workspace.DEFAULT_REJECTED_VIEW,
-    )
 
 
 @router.get("/")
@@ -52,7 +28,7 @@ def queue_page(queue: str, request: Request, moderator: Moderator = Depends(page
     if queue not in workspace.QUEUE_NAMES:
         raise NotFoundInWorkspace(moderator, N_("queue"))
     session, scope = moderator.session, moderator.scope
-    filters = queue_filter(request)
+    filters = queue_filter(request.query_params)
     comments = workspace.queue_comments(session, scope, queue, filters)
     article, commenter = queue_service.filter_subjects(session, filters)
     return render(
@@ -75,7 +51,7 @@ def queue_page(queue: str, request: Request, moderator: Moderator = Depends(page
 
 
 @router.get("/comments/{comment_id}")
-def comment_page(comment_id: int, request: Request, moderator: Moderator = Depends(page_user)):
+def comment_page(comment_id: PathId, request: Request, moderator: Moderator = Depends(page_user)):
     comment = visible_to(moderator, workspace.visible_comment, comment_id, N_("comment"))
     return render(
         request,

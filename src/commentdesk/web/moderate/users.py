@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
+from commentdesk.bounds import id_from_text
 from commentdesk.i18n import gettext as _
 from commentdesk.services import accounts
 from commentdesk.services.accounts import AccountError, Scope
 from commentdesk.web.moderate.auth import Moderator, admin_user, form_user
+from commentdesk.web.moderate.params import PathId
 from commentdesk.web.moderate.templating import render
 
 router = APIRouter()
@@ -43,12 +45,21 @@ def _require_admin(moderator: Moderator) -> None:
         raise HTTPException(403, _("Only administrators can manage accounts."))
 
 
+def _site_ids(moderator: Moderator, form) -> list[int]:
+    """The sites chosen in the form; an account limited to a site that does not exist could see nothing."""
+    chosen = [id_from_text(str(value)) for value in form.getlist("site_ids")]
+    existing = {site.id for site in accounts.visible_sites(moderator.session, Scope(None))}
+    if any(site_id not in existing for site_id in chosen):
+        raise AccountError(_("Choose the sites from the list."))
+    return [site_id for site_id in chosen if site_id is not None]
+
+
 @router.post("/users")
 async def create_user(request: Request, moderator: Moderator = Depends(form_user)):
     _require_admin(moderator)
     form = await request.form()
-    site_ids = [int(value) for value in form.getlist("site_ids") if isinstance(value, str) and value.isdigit()]
     try:
+        site_ids = _site_ids(moderator, form)
         user = accounts.add_user(
             moderator.session,
             str(form.get("username", "")).strip(),
@@ -62,14 +73,14 @@ async def create_user(request: Request, moderator: Moderator = Depends(form_user
 
 
 @router.post("/users/{user_id}")
-async def change_user(user_id: int, request: Request, moderator: Moderator = Depends(form_user)):
+async def change_user(user_id: PathId, request: Request, moderator: Moderator = Depends(form_user)):
     _require_admin(moderator)
     form = await request.form()
     user = accounts.user_by_id(moderator.session, user_id)
     if user is None:
         raise HTTPException(404, _("No such user."))
-    site_ids = [int(value) for value in form.getlist("site_ids") if isinstance(value, str) and value.isdigit()]
     try:
+        site_ids = _site_ids(moderator, form)
         accounts.change_user(
             moderator.session,
             moderator.user,

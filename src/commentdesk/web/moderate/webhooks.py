@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from commentdesk.i18n import gettext as _
 from commentdesk.services import accounts, webhooks
 from commentdesk.web.moderate.auth import Moderator, form_user, page_user
+from commentdesk.web.moderate.params import PathId
 from commentdesk.web.moderate.templating import render
 
 router = APIRouter()
@@ -41,7 +42,7 @@ def webhooks_page(request: Request, moderator: Moderator = Depends(page_user)):
 
 
 @router.post("/webhooks/{endpoint_id}/retry")
-def retry_failed(endpoint_id: int, moderator: Moderator = Depends(form_user)):
+def retry_failed(endpoint_id: PathId, moderator: Moderator = Depends(form_user)):
     endpoint = webhooks.endpoint_of(moderator.session, moderator.scope.site_ids, endpoint_id)
     if endpoint is None:
         raise HTTPException(404, _("No such webhook."))
