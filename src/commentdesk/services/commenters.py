@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from commentdesk.services import decisions
+from commentdesk.services.comment_input import clean_text
 from commentdesk.store import audit, commenters, guest_bans
 from commentdesk.store.models import (
     Comment,
@@ -34,23 +35,24 @@ def ban(
     now: datetime | None = None,
 ) -> datetime:
     """Suspend for `days`, or ban for good when days is None; logged as a note and on their newest comment."""
+    reason = clean_text(reason)  # as notices' explanations: PostgreSQL cannot store NUL
     now = now or utcnow()
     until = PERMANENT if days is None else now + timedelta(days=days)
     commenter.banned_until = until
-    commenter.ban_reason = reason.strip()
+    commenter.ban_reason = reason
     # A guest could come back under a new name: the ban covers their recent addresses and embed tokens too.
     guest_bans.record(session, commenter, until)
     kind = "ban" if days is None else "suspend"
     described = "Banned" if days is None else f"Suspended for {days} day{'s' if days != 1 else ''}"
     audit.log_on_newest_comment(
-        session, commenter.id, user_id=user.id, username=user.username, action=kind, note=f"{described}. {reason.strip()}".strip()
+        session, commenter.id, user_id=user.id, username=user.username, action=kind, note=f"{described}. {reason}".strip()
     )
     commenters.add_note(
         session,
         commenter.id,
         user_id=user.id,
         author_name=user.username,
-        text=f"{described}: {reason.strip() or 'no reason given'}",
+        text=f"{described}: {reason or 'no reason given'}",
     )
     if reject_pending:
         pending = commenters.pending_comment_ids(session, commenter.id)
@@ -69,7 +71,10 @@ def ban(
     return until
 
 
-def unban(session: Session, user: User, commenter: Commenter) -> None:
+def unban(session: Session, user: User, commenter: Commenter) -> bool:
+    """Lift the commenter's ban or suspension; False, changing and logging nothing, when there is none."""
+    if not commenters.is_banned(commenter):
+        return False
     commenter.banned_until = None
     guest_bans.lift(session, commenter)
     audit.log_on_newest_comment(
@@ -77,10 +82,15 @@ def unban(session: Session, user: User, commenter: Commenter) -> None:
     )
     commenters.add_note(session, commenter.id, user_id=user.id, author_name=user.username, text="Ban lifted.")
     session.commit()
+    return True
 
 
-def add_note(session: Session, user: User, commenter: Commenter, text: str) -> CommenterNote:
-    note = commenters.add_note(session, commenter.id, user_id=user.id, author_name=user.username, text=text.strip())
+def add_note(session: Session, user: User, commenter: Commenter, text: str) -> CommenterNote | None:
+    """The note, or None when there is nothing to keep (only space or control characters)."""
+    text = clean_text(text)
+    if not text:
+        return None
+    note = commenters.add_note(session, commenter.id, user_id=user.id, author_name=user.username, text=text)
     session.commit()
     return note
 

@@ -6,6 +6,7 @@ right and writes the audit event; this module decides which change to make and w
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
 from commentdesk.services import events
 from commentdesk.services.accounts import Scope
+from commentdesk.services.comment_input import clean_text
 from commentdesk.services.visibility import NotAllowed, visible_comment
 from commentdesk.store import audit, comments, reports
 from commentdesk.store.models import CommentStatus, User, utcnow
@@ -54,17 +56,19 @@ def decide(
     rejection_reason: str | None = None,
     note: str = "",
     commit: bool = True,
+    allowed_reasons: Collection[str] = tuple(REJECTION_REASONS),
 ) -> ActionResult:
     """Approve, reject or restore each comment; a decision on a reported comment resolves its reports.
 
     Deciding what the comment already is (approving a published one) is still recorded: it is a
     human confirming the automatic decision, which marks it reviewed and teaches the models.
     `commit=False` leaves the transaction to a caller that decides as part of its own use case.
+    `allowed_reasons`: the menus' reasons; only a notice's decision may add its illegal content.
     """
     if action not in HUMAN_DECISIONS:
-        raise ValueError(f"unknown action {action!r}")
-    if action == "reject" and rejection_reason not in DECISION_REASONS:
-        raise ValueError(f"a rejection needs a reason: one of {', '.join(REJECTION_REASONS)}")
+        raise ValueError(_("unknown action '%(action)s'") % {"action": action})
+    if action == "reject" and rejection_reason not in allowed_reasons:
+        raise ValueError(_("a rejection needs a reason: one of %(reasons)s") % {"reasons": ", ".join(allowed_reasons)})
     scope = Scope.of(user)
     chosen = [visible_comment(session, scope, comment_id) for comment_id in dict.fromkeys(comment_ids)]
     now = utcnow()
@@ -98,7 +102,7 @@ def decide(
             actor_user_id=user.id,
             action=verb,
             reasons=reasons,
-            note=note.strip(),
+            note=clean_text(note),
         )
         event.created_at = now
         events.record_status(session, comment, previous_status, actor="moderator")

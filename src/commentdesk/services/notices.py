@@ -295,6 +295,7 @@ def _decide_notice(
             [notice.comment_id],
             "reject",
             rejection_reason=reports.ILLEGAL_CONTENT,
+            allowed_reasons=(reports.ILLEGAL_CONTENT,),
             note=f"Notice {notice.id} ({GROUNDS[ground]}): {explanation}"[:2000],
         )
         return

@@ -11,6 +11,7 @@ from commentdesk.i18n import gettext as _
 from commentdesk.services import workspace
 from commentdesk.web.moderate.auth import Moderator, api_user, form_user, page_user
 from commentdesk.web.moderate.not_found import visible_to
+from commentdesk.web.moderate.params import PathId
 from commentdesk.web.moderate.templating import render
 
 router = APIRouter()
@@ -25,7 +26,7 @@ def _days(length: str) -> int | None:
 
 
 @router.get("/commenters/{commenter_id}")
-def commenter_page(commenter_id: int, request: Request, moderator: Moderator = Depends(page_user)):
+def commenter_page(commenter_id: PathId, request: Request, moderator: Moderator = Depends(page_user)):
     commenter = visible_to(moderator, workspace.visible_commenter, commenter_id, N_("commenter"))
     return render(
         request,
@@ -34,6 +35,7 @@ def commenter_page(commenter_id: int, request: Request, moderator: Moderator = D
             "me": moderator,
             "record": workspace.commenter_record(moderator.session, commenter),
             "ban_lengths": BAN_LENGTHS,
+            "no_ban_to_lift": request.query_params.get("unbanned") == "none",
         },
     )
 
@@ -47,16 +49,14 @@ def _commenter_for_script(moderator: Moderator, commenter_id: int):
 
 
 @router.post("/commenters/{commenter_id}/notes")
-async def add_note(commenter_id: int, request: Request, moderator: Moderator = Depends(form_user)):
+async def add_note(commenter_id: PathId, request: Request, moderator: Moderator = Depends(form_user)):
     commenter = visible_to(moderator, workspace.visible_commenter, commenter_id, N_("commenter"))
-    text = str((await request.form()).get("text", "")).strip()[:4000]
-    if text:
-        workspace.add_note(moderator.session, moderator.user, commenter, text)
+    workspace.add_note(moderator.session, moderator.user, commenter, str((await request.form()).get("text", ""))[:4000])
     return RedirectResponse(f"/moderate/commenters/{commenter.id}", status_code=303)
 
 
 @router.post("/commenters/{commenter_id}/ban")
-async def ban(commenter_id: int, request: Request, moderator: Moderator = Depends(form_user)):
+async def ban(commenter_id: PathId, request: Request, moderator: Moderator = Depends(form_user)):
     commenter = visible_to(moderator, workspace.visible_commenter, commenter_id, N_("commenter"))
     form = await request.form()
     workspace.ban(
@@ -71,10 +71,11 @@ async def ban(commenter_id: int, request: Request, moderator: Moderator = Depend
 
 
 @router.post("/commenters/{commenter_id}/unban")
-async def unban(commenter_id: int, moderator: Moderator = Depends(form_user)):
+async def unban(commenter_id: PathId, moderator: Moderator = Depends(form_user)):
     commenter = visible_to(moderator, workspace.visible_commenter, commenter_id, N_("commenter"))
-    workspace.unban(moderator.session, moderator.user, commenter)
-    return RedirectResponse(f"/moderate/commenters/{commenter.id}", status_code=303)
+    lifted = workspace.unban(moderator.session, moderator.user, commenter)
+    # A second press (or an old page) finds no ban: the page says so, and nothing is logged.
+    return RedirectResponse(f"/moderate/commenters/{commenter.id}{'' if lifted else '?unbanned=none'}", status_code=303)
 
 
 class BanIn(BaseModel):
@@ -84,7 +85,7 @@ class BanIn(BaseModel):
 
 
 @router.post("/api/commenters/{commenter_id}/ban")
-def api_ban(commenter_id: int, body: BanIn, moderator: Moderator = Depends(api_user)):
+def api_ban(commenter_id: PathId, body: BanIn, moderator: Moderator = Depends(api_user)):
     """Ban from a queue card without leaving the queue."""
     commenter = _commenter_for_script(moderator, commenter_id)
     until = workspace.ban(
