@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from commentdesk.i18n import N_
+from commentdesk.i18n import gettext as _
 from commentdesk.moderation.types import Reason
 from commentdesk.services import workspace
 from commentdesk.store import revisions
@@ -44,7 +45,8 @@ class ReasonView:
     message: str
     detail: str  # the scores and thresholds behind it (for moderators)
     evidence: list[str]
-    passage: str | None  # the closest article passage, for off-topic
+    passage: str | None  # for off-topic: the closest passage or chatter example
+    passage_label: str = ""  # what that passage is (_passage_label), in words
 
 
 @dataclass
@@ -85,6 +87,22 @@ def _sentence(reason: dict) -> str:
         return str(reason.get("message", ""))  # a stored sentence whose placeholders do not match: as written
 
 
+def _passage_label(reason: dict) -> str | None:
+    """What an off-topic hold's evidence is (moderation/phases/relevance.py), told by its message's
+    parameters: a chatter bank's example ("topic"), the article's or the answered comment's
+    closest passage ("subject" alone); the words a comment used to call itself off-topic are
+    plain evidence (None)."""
+    params = reason.get("params")
+    params = params if isinstance(params, dict) else {}
+    if "topic" in params:
+        return N_("Closest chatter example:")
+    if "words" in params:
+        return None
+    if params.get("subject") == "the comment it answers":
+        return N_("Closest passage of the comment it answers:")
+    return N_("Closest article passage:")
+
+
 def _reasons(raw: list) -> list[ReasonView]:
     views = []
     for reason in raw or []:
@@ -92,7 +110,8 @@ def _reasons(raw: list) -> list[ReasonView]:
             continue
         code = str(reason.get("code", ""))
         evidence = [str(item) for item in reason.get("evidence") or [] if item]
-        passage = evidence[0] if code == "off_topic" and evidence else None
+        label = _passage_label(reason) if code == "off_topic" and evidence else None
+        passage = evidence[0] if label else None
         views.append(
             ReasonView(
                 code,
@@ -101,6 +120,7 @@ def _reasons(raw: list) -> list[ReasonView]:
                 str(reason.get("detail") or ""),
                 [] if passage else evidence,
                 passage,
+                _(label) if label else "",
             )
         )
     return views
