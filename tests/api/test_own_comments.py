@@ -219,3 +219,31 @@ def test_a_deleted_comment_takes_no_new_replies_or_reports(client, article_id):
     assert post(client, article_id, ON_TOPIC[2], name="Mia", parent_id=top["comment"]["id"]).status_code == 404
     assert client.post(f"/api/v1/comments/{top['comment']['id']}/reports", json={"reason": "spam"}).status_code == 404
     assert thread(client, article_id)["total"] == 1
+
+
+MARKDOWN = "Holding rates is **right** while [services inflation](https://news.example/cpi) stays above five percent."
+
+
+def source(client, comment_id, **who):
+    return client.post(f"/api/v1/comments/{comment_id}/source", json=who)
+
+
+def test_the_author_gets_the_comment_as_written_to_edit_it_and_nobody_else_does(client, article_id):
+    posted = post(client, article_id, MARKDOWN).json()
+    comment_id = posted["comment"]["id"]
+    assert posted["outcome"] == "published"
+    assert '<a href="https://news.example/cpi"' in posted["comment"]["html"]
+    mine = source(client, comment_id, edit_token=posted["edit_token"])
+    assert mine.status_code == 200 and mine.json() == {"text": MARKDOWN}
+    # Other readers get the rendered HTML only: the source is in no answer they can ask for.
+    other = post(client, article_id, ON_TOPIC[1], name="Ravi").json()
+    assert source(client, comment_id, edit_token=other["edit_token"]).status_code == 403
+    assert source(client, comment_id).status_code == 403
+    assert MARKDOWN not in client.get(f"/api/v1/articles/{article_id}/comments").text
+    assert MARKDOWN not in client.get(posted["outcome_url"]).text
+    # Edited from it, the links and emphasis stay.
+    changed = mine.json()["text"].replace("five", "5")
+    edited = edit(client, comment_id, changed, edit_token=posted["edit_token"]).json()
+    assert edited["comment"]["html"] == posted["comment"]["html"].replace("five", "5")
+    delete(client, comment_id, edit_token=posted["edit_token"])
+    assert source(client, comment_id, edit_token=posted["edit_token"]).status_code == 404

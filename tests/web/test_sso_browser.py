@@ -128,3 +128,28 @@ def test_a_guest_edits_and_deletes_on_commentdesks_own_page(live_server, api, pa
     mine.get_by_role("button", name="Delete").click()
     mine.get_by_role("button", name="Yes, delete").click()
     expect(section.get_by_role("heading", name="COMMENTS (0)")).to_be_visible()
+
+
+def test_the_embed_edits_the_text_as_written_and_keeps_its_links(live_server, api, page, errors):  # noqa: F811
+    written = "Four million euros for [protected lanes](https://news.example/lanes) is **money well spent** on the harbour road."
+    article_id = make_article(api)
+    page.goto(f"{live_server.url}/articles/{article_id}")
+    section = page.locator("section.cd")
+    form = section.locator("form#cd-form")
+    form.get_by_label("Name").fill("Lena")
+    form.get_by_label("Comment").fill(written)
+    form.get_by_role("button", name="Post comment").click()
+    expect(form.get_by_role("status")).to_have_text("Your comment is published.")
+
+    page.reload()
+    mine = section.locator(".cd-comment").first
+    expect(mine.locator('.cd-body a[href="https://news.example/lanes"]')).to_be_visible()
+    mine.get_by_role("button", name="Edit").click()
+    box = mine.get_by_label("Edit your comment")
+    expect(box).to_have_value(written)  # the Markdown, not the shown text
+    expect(box).to_be_focused()
+    box.fill(written.replace("Four", "Nearly four"))
+    mine.get_by_role("button", name="Save changes").click()
+    expect(mine.locator(".cd-body")).to_contain_text("Nearly four million euros")
+    expect(mine.locator('.cd-body a[href="https://news.example/lanes"]')).to_have_text("protected lanes")
+    expect(mine.locator(".cd-body strong")).to_have_text("money well spent")

@@ -25,10 +25,12 @@ from commentdesk.api.schemas import (
     DeletedOut,
     EditedOut,
     EditIn,
+    ErrorOut,
     PathId,
     ReaderSessionIn,
     ReaderSessionOut,
     ReasonOut,
+    SourceOut,
     SsoIn,
     SsoOut,
 )
@@ -70,6 +72,20 @@ def _authorship(request: Request, session: Session, comment_id: int, body: Autho
         raise ApiError(404, "comment_not_found", "No comment of yours has that id.")
     reader = signed_in_reader(request.app.state.secret, body.reader_session, comment.site_id)
     return own_comments.Authorship(reader=reader, edit_token=body.edit_token)
+
+
+@router.post(
+    "/comments/{comment_id}/source",
+    response_model=SourceOut,
+    responses={**ERRORS, 409: {"model": ErrorOut, "description": "Still being checked; ask again in a moment"}},
+    tags=["comments"],
+    summary="One's own comment as written (Markdown), to edit it; for its author only, within the site's window",
+)
+def comment_source(comment_id: PathId, body: Authorship, request: Request, session: Session = Depends(db_session)):
+    # The thread carries only the rendered HTML, from which the author's links and emphasis
+    # cannot be read back: an edit starts from the text as written, which only its author gets.
+    who = _authorship(request, session, comment_id, body)
+    return SourceOut(text=own_comments.own_comment(session, comment_id, who).text)
 
 
 @router.post(

@@ -243,6 +243,10 @@ class EditIn(Authorship):
     text: VisibleText = Field(min_length=1, max_length=20_000)
 
 
+class SourceOut(BaseModel):
+    text: str = Field(description="The comment as its author wrote it (Markdown), as it was stored.")
+
+
 class EditedOut(BaseModel):
     outcome: Literal["published", "held", "rejected"] = Field(description="The edit is moderated like a new comment.")
     message: str

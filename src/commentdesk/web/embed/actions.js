@@ -1,13 +1,14 @@
 // What a reader does to one comment: edit in place or delete their own, report any.
 
-function openEdit(section, button) {
+async function openEdit(section, button) {
   const comment = button.closest(".cd-comment");
   if (comment.querySelector(".cd-edit-form")) return;
   const body = comment.querySelector(".cd-body");
+  const commentId = comment.dataset.commentId;
   const n = ++uid;
-  const text = h("textarea", { id: "cd-edit-" + n, name: "text", rows: 4, required: true, maxlength: 5000, dir: "auto" });
-  text.value = body.innerText.trim();
-  const form = h("form", { class: "cd-edit-form", "data-comment-id": comment.dataset.commentId }, [
+  // Filled with the author's own text once it comes: the shown HTML has lost its Markdown (links, emphasis).
+  const text = h("textarea", { id: "cd-edit-" + n, name: "text", rows: 4, required: true, maxlength: 5000, dir: "auto", readonly: true });
+  const form = h("form", { class: "cd-edit-form", "data-comment-id": commentId }, [
     h("div", { class: "cd-field" }, [h("label", { for: text.id, text: t("Edit your comment") }), text]),
     h("div", { class: "cd-form-actions" }, [
       h("button", { type: "submit", class: "cd-button cd-save", text: t("Save changes") }), " ",
@@ -17,7 +18,17 @@ function openEdit(section, button) {
   ]);
   body.hidden = true;
   body.after(form);
-  text.focus();
+  const save = form.querySelector(".cd-save");
+  save.disabled = true;
+  try {
+    text.value = (await postJSON("/comments/" + commentId + "/source", authorship(commentId))).text;
+    text.readOnly = false;
+    save.disabled = false;
+    text.focus();
+  } catch (error) {
+    announce(section, form.querySelector(".cd-form-status"), error.message, "error");
+    form.querySelector(".cd-cancel-edit").focus();
+  }
 }
 
 function closeEdit(form) {
