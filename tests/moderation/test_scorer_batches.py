@@ -128,11 +128,11 @@ def test_a_stream_that_cannot_say_whether_it_is_a_terminal_is_a_log():
     assert scorer_module._is_terminal(object()) is False
 
 
-def test_lines_are_grouped_in_chunks_and_blank_lines_dropped():
+def test_lines_are_grouped_in_chunks_blank_lines_kept_to_be_answered():
     lines = [f"line {number}\n" for number in range(CHUNK_LINES * 2 + 5)] + ["\n", "   \n"]
     chunks = list(scorer_module._chunks(iter(lines)))
-    assert [len(chunk) for chunk in chunks] == [CHUNK_LINES, CHUNK_LINES, 5]
-    assert [line for chunk in chunks for line in chunk] == lines[:-2]
+    assert [len(chunk) for chunk in chunks] == [CHUNK_LINES, CHUNK_LINES, 7]
+    assert [line for chunk in chunks for line in chunk] == lines
 
 
 def test_lines_typed_one_by_one_are_answered_without_waiting_for_a_full_chunk():

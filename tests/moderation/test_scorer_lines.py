@@ -140,17 +140,18 @@ def test_passages_are_computed_once_per_article(scorer):
     assert scorer.models.passages_given == [False, True, True, False]
 
 
-def test_run_answers_every_line_in_order_and_skips_blank_lines():
+def test_run_answers_every_line_in_order_blank_ones_too():
     models = CannedModels()
     lines = [line(good(number, text="I hate this" if number % 2 else "Sensible point about rates")) for number in range(40)]
     stdin = io.StringIO("\n".join(lines[:20]) + "\n\n   \n" + "\n".join(lines[20:]) + "\n")
     stdout, stderr = io.StringIO(), io.StringIO()
     assert run(stdin, stdout, stderr, scorer=Scorer(models=models)) == 0
     results = [json.loads(text) for text in stdout.getvalue().splitlines()]
-    assert [result["id"] for result in results] == list(range(40))
+    assert [result["id"] for result in results] == [*range(20), None, None, *range(20, 40)]
     assert [result["decision"] for result in results[:4]] == [PUBLISH, REJECT, PUBLISH, REJECT]
+    assert [result["reasons"][0]["message"] for result in results[20:22]] == ["empty line", "empty line"]
     assert models.loaded >= 1
-    assert "loading models" in stderr.getvalue() and "done, 40 comments" in stderr.getvalue()
+    assert "loading models" in stderr.getvalue() and "done, 42 comments" in stderr.getvalue()
 
 
 def test_run_writes_non_ascii_text_as_it_is():

@@ -20,10 +20,14 @@ Each output line is a JSON object:
    "abuse": 0-1, "relevance": 0-1 (higher = more on-topic), "spam": 0-1,
    "reasons": [{"code": str, "message": str}, ...]}
 
-A line that cannot be read is answered "hold" with the reason code "invalid_input" (and the id
-when one can be found). The models are waited for however busy the machine is: a line is held
-for a model only when the model fails, with the reason "model_unavailable". Progress goes to
-stderr (a bar with lines per second on a terminal), never to stdout.
+A line that cannot be read (not JSON, a blank line, text that is not UTF-8 or holds a lone
+surrogate such as "\\ud800", an id of NaN or Infinity) is answered "hold" with the reason code
+"invalid_input", and the id when one can be found and written as strict JSON (else null). The
+output is always strict JSON in UTF-8; a byte order mark before the first line is ignored.
+
+The models are waited for however busy the machine is: a line is held for a model only when the
+model fails, with the reason "model_unavailable". Progress goes to stderr (a bar with lines per
+second on a terminal), never to stdout.
 
 Example:
   echo '{"id": 1, "article": {"title": "Rates held", "body": "The bank kept rates at 4.25%."},
@@ -49,4 +53,9 @@ def run(_args) -> int:
     # The same weights the server uses: site-trained ones when `train --install` activated them.
     # A batch tool waits for the models: no time budget, so a busy machine never holds a line.
     models = ModerationModels(timeout_ms=None, models_dir=settings_from().resolved_models_dir())
-    return score_lines(sys.stdin, sys.stdout, sys.stderr, Scorer(models=models))
+    stdin = sys.stdin
+    if hasattr(stdin, "reconfigure"):
+        # Whatever the locale, bytes that are not UTF-8 reach the scorer as lone surrogates and
+        # are answered there as an invalid line, instead of ending the run in a decoding error.
+        stdin.reconfigure(encoding="utf-8", errors="surrogateescape")
+    return score_lines(stdin, sys.stdout, sys.stderr, Scorer(models=models))

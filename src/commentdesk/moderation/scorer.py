@@ -82,6 +82,8 @@ class Scorer:
 
     def score_line(self, line: str) -> dict:
         try:
+            if not line.strip():
+                raise InputError("empty line")
             if len(line) > MAX_LINE_CHARS:
                 raise InputError(f"line longer than {MAX_LINE_CHARS} characters")
             try:
@@ -99,7 +101,7 @@ class Scorer:
             except (json.JSONDecodeError, RecursionError):
                 pass
             return {
-                "id": record_id,
+                "id": record_id if _strict_json(record_id) else None,
                 "decision": HOLD,
                 "abuse": 0.0,
                 "relevance": 0.0,
@@ -112,11 +114,33 @@ def _article_key(title: str, body: str) -> str:
     return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
 
 
+def _strict_json(value: object) -> bool:
+    """Whether `value` can be written as strict JSON in UTF-8: Python's parser takes NaN,
+    Infinity (and 1e999), and "\\ud800" or undecodable bytes give lone surrogates; none of them
+    may be echoed."""
+    try:
+        json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeEncodeError, RecursionError):
+        return False
+    return True
+
+
+def _is_text(value: str) -> bool:
+    """False for a string with a lone surrogate, which no model (and no UTF-8 output) can take."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def parse_record(record: object) -> tuple[str, str, str, str | None]:
     if not isinstance(record, dict):
         raise InputError("each line must be a JSON object")
     if "id" not in record:
         raise InputError("missing 'id'")
+    if not _strict_json(record["id"]):
+        raise InputError("'id' must be plain JSON (not NaN, Infinity or a string with a lone surrogate)")
     article = record.get("article")
     if not isinstance(article, dict):
         raise InputError("'article' must be an object with 'title' and 'body'")
@@ -128,6 +152,9 @@ def parse_record(record: object) -> tuple[str, str, str, str | None]:
         raise InputError("'text' must be a non-empty string")
     if parent is not None and not isinstance(parent, str):
         raise InputError("'parent' must be a string or null")
+    for name, value in (("text", text), ("parent", parent), ("article.title", title), ("article.body", body)):
+        if value is not None and not _is_text(value):
+            raise InputError(f"'{name}' is not valid text (a lone surrogate, or bytes that are not UTF-8)")
     return title, body, text, parent
 
 
@@ -200,11 +227,15 @@ def _is_terminal(stream) -> bool:
 
 
 def _chunks(lines: Iterable[str]) -> Iterator[list[str]]:
-    """Non-empty lines in groups; a group is handed on early when input pauses (interactive use)."""
+    """Lines in groups (a blank one too: it is answered, as every line is); a group is handed on
+    early when input pauses (interactive use). A UTF-8 byte order mark before the first line,
+    which some editors and Windows tools write, is not part of it."""
     chunk: list[str] = []
+    first = True
     for line in lines:
-        if line.strip():
-            chunk.append(line)
+        if first:
+            line, first = line.removeprefix("\ufeff"), False
+        chunk.append(line)
         if len(chunk) >= CHUNK_LINES or (chunk and not _more_waiting(lines)):
             yield chunk
             chunk = []
