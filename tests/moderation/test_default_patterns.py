@@ -7,6 +7,7 @@ import pytest
 
 from commentdesk.moderation.default_patterns import (
     DEFAULT_DEHUMANISING_PATTERNS,
+    DEFAULT_GROUP_HATRED_PATTERNS,
     DEFAULT_OFF_TOPIC_MARKERS,
     DEFAULT_THREAT_PATTERNS,
 )
@@ -238,3 +239,50 @@ def test_a_site_pattern_that_can_match_nothing_holds_nothing():
     # "z*" matches the empty string everywhere: an empty match names no words and is no threat.
     assert find_threats("a calm remark", [r"z*"]) == []
     assert find_threats("zzz", [r"z*"]) == ["zzz"]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("I hate Muslims.", "I hate Muslims."),
+        ("i fucking hate white people", "i fucking hate white people"),
+        ("Gay people don't deserve to live here.", "Gay people don't deserve to live "),
+        ("We should get rid of black people for good.", "get rid of black people for good"),
+        ("Women belong in a zoo.", "Women belong in a zoo."),
+        ("Never trust disabled people.", "Never trust disabled people."),
+    ],
+)
+def test_hatred_of_a_protected_group_said_outright_is_caught(text, span):
+    assert find_threats(text, DEFAULT_GROUP_HATRED_PATTERNS) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hate women's football being ignored by the papers.",
+        "I hate the way Muslims are portrayed in this coverage.",
+        "I can't stand liberals who lecture everyone.",  # a political group: a view, not hatred of a people
+        "They want to get rid of disabled parking outside the library.",
+        "The council will get rid of the disabled toilets in the old town hall.",
+        "Never trust a forecast made in spring.",
+    ],
+)
+def test_dislike_that_names_no_protected_group_as_its_object_is_not_hatred(text):
+    assert find_threats(text, DEFAULT_GROUP_HATRED_PATTERNS) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("I want to hurt Muslims.", "I want to hurt Muslims"),
+        ("I'd love to punch him", "I'd love to punch him"),
+        ("I am going to beat up some trans people", "I am going to beat up some trans people"),
+    ],
+)
+def test_wanting_to_harm_someone_or_a_group_is_a_threat(text, span):
+    assert span in find_threats(text, DEFAULT_THREAT_PATTERNS)
+
+
+@pytest.mark.parametrize("text", ["I want to kill this bill before it reaches the Lords.", "I want to attack the deficit first."])
+def test_wanting_to_end_a_thing_is_no_threat(text):
+    assert find_threats(text, DEFAULT_THREAT_PATTERNS) == []

@@ -1,10 +1,37 @@
-"""The default phrase patterns of a site's policy: threats, dehumanising language, off-topic markers.
+"""The default phrase patterns of a site's policy: threats, dehumanising language, hatred of a
+group, off-topic markers.
 
 They are data, not code: `Policy` takes them as the defaults of its pattern settings, which a site
-may replace (`threat_patterns`, `dehumanising_patterns`, `off_topic_markers`), and the phases match
+may replace (`threat_patterns`, `dehumanising_patterns`, `group_hatred_patterns`,
+`off_topic_markers`), and the phases match
 whatever the policy holds. All are RE2 syntax over the normalised text (lower case, disguises
 undone; see moderation.patterns and moderation.normalize), valid in Python's engine too.
 """
+
+# --- Groups of people -------------------------------------------------------------------------
+
+# Groups the patterns below speak of: by a plural noun, by a pronoun, or as people of a kind.
+_NAMED_GROUPS = (
+    r"(?:(?:all |most |the )?(?:muslims|jews|christians|hindus|sikhs|immigrants|migrants|"
+    r"refugees|asylum seekers|blacks|whites|gays|lesbians|trans people|arabs|pakistanis|afghans|indians|mexicans|africans|"
+    r"chinese|women|feminists|liberals|conservatives|leftists|foreigners|pashtuns|shias|sunnis|ahmadis|roma|gypsies))"
+)
+_GROUPS = rf"(?:they|these people|those people|{_NAMED_GROUPS})"
+# Named by what it is, as people ("black people", "disabled women", "gay players", "the
+# homeless"): the way most comments and hate-speech tests name one.
+_PEOPLE_OF = (
+    r"(?:(?:all |most |the )?(?:black|white|brown|asian|jewish|muslim|christian|hindu|sikh|gay|lesbian|bisexual|queer|"
+    r"trans|transgender|disabled|deaf|blind|autistic|homeless|immigrant|migrant|foreign|arab|african|indian|pakistani|"
+    r"afghan|mexican|chinese|romani|latino|hispanic) (?:people|persons|men|women|folks?|kids|children|players|families|"
+    r"lads|girls|boys)|(?:all |most |the )?(?:disabled|homeless|asians|latinos|hispanics|transgenders|homosexuals))"
+)
+# Groups of people by a trait protected from hatred (not the political ones of _NAMED_GROUPS:
+# "I can't stand liberals" is a view for the comment section).
+_PROTECTED = (
+    r"(?:(?:all |most |the )?(?:muslims|jews|christians|hindus|sikhs|immigrants|migrants|refugees|asylum seekers|blacks|"
+    r"whites|gays|lesbians|trans people|arabs|pakistanis|afghans|indians|mexicans|africans|chinese|women|foreigners|"
+    rf"pashtuns|shias|sunnis|ahmadis|roma|gypsies)|{_PEOPLE_OF})"
+)
 
 # --- Threats of violence ------------------------------------------------------------------------
 
@@ -12,6 +39,9 @@ _HARM = (
     r"(?:shot|killed|hanged|hung|lynched|executed|beheaded|stabbed|run over|burn(?:ed|t)(?: alive)?|raped|beaten(?: up)?|"
     r"strung up|wiped out|gassed|murdered|put down|exterminated|shot dead)"
 )
+# What a person says they want to do to someone.
+_WANT_TO = r"(?: want|wanna| would love|'d love| would like|'d like| intend| plan| am going|'m going| am gonna|'m gonna) to"
+_INTENDED_HARM = r"kill|shoot|stab|murder|hang|hurt|harm|beat up|beat|punch|attack|rape|lynch|torture|bomb|burn|slaughter"
 DEFAULT_THREAT_PATTERNS = [
     rf"\b(?:should|must|will|gonna|ought to|needs? to|deserves? to|deserve to) (?:all )?(?:be|get) {_HARM}\b",
     r"\bi(?: will|'ll| am going to|'m going to|'m gonna| gonna| would happily| will happily)? (?:happily )?"
@@ -80,25 +110,14 @@ DEFAULT_THREAT_PATTERNS = [
     r"\b(?:don't|do not) let (?:a single|any|one) (?:[a-z']+ ){0,2}leave alive\b",
     r"\b(?:put|throw|hurl) (?:a )?(?:bricks?|rocks?|petrol bombs?|molotovs?) through\b",
     r"\b(?:pay|paid) (?:them|him|her|you|the \w+) a (?:little )?visit\b.{0,60}\b(?:regret|sorry|learn|lesson|afraid|scared|pay)\b",
+    # Wanting to harm someone or a group ("I want to hurt them", "I'd love to shoot every one of them").
+    rf"\bi(?: really| just)?{_WANT_TO} (?:{_INTENDED_HARM}) (?:you|him|her|them|every|all|each|some of them|those people|these people)\b",
+    rf"\bi(?: really| just)?{_WANT_TO} (?:{_INTENDED_HARM}) (?:some |a few |a couple of )?{_PROTECTED}\b",
 ]
 
 # --- Dehumanising language -----------------------------------------------------------------
 
 # People described as less than human: the language that comes before violence against a group.
-_NAMED_GROUPS = (
-    r"(?:(?:all |most |the )?(?:muslims|jews|christians|hindus|sikhs|immigrants|migrants|"
-    r"refugees|asylum seekers|blacks|whites|gays|lesbians|trans people|arabs|pakistanis|afghans|indians|mexicans|africans|"
-    r"chinese|women|feminists|liberals|conservatives|leftists|foreigners|pashtuns|shias|sunnis|ahmadis|roma|gypsies))"
-)
-_GROUPS = rf"(?:they|these people|those people|{_NAMED_GROUPS})"
-# A group named by what it is, as people ("black people", "disabled women", "gay players", "the
-# homeless"): the way most comments and hate-speech tests name one.
-_PEOPLE_OF = (
-    r"(?:(?:all |most |the )?(?:black|white|brown|asian|jewish|muslim|christian|hindu|sikh|gay|lesbian|bisexual|queer|"
-    r"trans|transgender|disabled|deaf|blind|autistic|homeless|immigrant|migrant|foreign|arab|african|indian|pakistani|"
-    r"afghan|mexican|chinese|romani|latino|hispanic) (?:people|persons|men|women|folks?|kids|children|players|families|"
-    r"lads|girls|boys)|(?:all |most |the )?(?:disabled|homeless|asians|latinos|hispanics|transgenders|homosexuals))"
-)
 _LESS_THAN_HUMAN = (
     r"(?:animals|vermin|rats|snakes|parasites|cockroaches|roaches|insects|a disease|a cancer|a plague|subhuman|"
     r"sub-human|savages|pigs|dogs|apes|monkeys|filth|scum|an infestation|a virus|leeches|maggots|beasts)"
@@ -112,6 +131,23 @@ DEFAULT_DEHUMANISING_PATTERNS = [
     rf"\b{_PEOPLE_OF} {_ARE}(?:{_LESS_THAN_HUMAN}|{_WORTHLESS})\b",
     rf"\b{_PEOPLE_OF} (?:breed|multiply) like {_LESS_THAN_HUMAN}\b",
     rf"\b{_NAMED_GROUPS} {_ARE}{_WORTHLESS}\b",
+]
+
+
+# --- Hatred of a group ------------------------------------------------------------------------
+
+# Hatred of a protected group said outright, and the wish to be rid of it ("I hate Muslims", "gay
+# people don't deserve to live here", "we should get rid of black people"). The group's word must
+# end there: "I hate women's football being ignored" is about football.
+_GROUP_ENDS = r"(?:$|[^a-z0-9'’])"
+DEFAULT_GROUP_HATRED_PATTERNS = [
+    rf"\bi (?:really |just |fucking |truly |absolutely )?(?:hate|despise|loathe|detest|can't stand|cant stand|cannot stand) {_PROTECTED}{_GROUP_ENDS}",
+    rf"\b{_PROTECTED} (?:don't|do not|dont) deserve (?:to (?:live|exist|breathe|be here|be alive)|rights|respect){_GROUP_ENDS}",
+    # Ending the sentence or followed by where from: "get rid of the disabled toilets" is about toilets.
+    rf"\b(?:get rid of|rid (?:this|our|the) country of|cleanse (?:this|our|the) country of) {_PROTECTED}"
+    r"(?:$|[.!?,;]| for good| once and for all| from| out of| in this)",
+    rf"\b{_PROTECTED} belong (?:in|at) (?:a |the )?(?:zoo|cage|jungle|gutter|sewer|bin|ovens?|gas chambers?){_GROUP_ENDS}",
+    rf"\bnever trust (?:a |an |any )?{_PROTECTED}{_GROUP_ENDS}",
 ]
 
 

@@ -21,6 +21,7 @@ from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.default_patterns import (
     DEFAULT_DEHUMANISING_PATTERNS,
+    DEFAULT_GROUP_HATRED_PATTERNS,
     DEFAULT_OFF_TOPIC_MARKERS,
     DEFAULT_THREAT_PATTERNS,
 )
@@ -142,6 +143,10 @@ def _default_dehumanising() -> list[str]:
     return list(DEFAULT_DEHUMANISING_PATTERNS)
 
 
+def _default_group_hatred() -> list[str]:
+    return list(DEFAULT_GROUP_HATRED_PATTERNS)
+
+
 def _default_off_topic_markers() -> list[str]:
     return list(DEFAULT_OFF_TOPIC_MARKERS)
 
@@ -241,6 +246,8 @@ class Policy(BaseModel):
     threat_patterns: list[Pattern] = Field(default_factory=_default_threats, max_length=500)
     # The same, for language that describes a group of people as animals, vermin or a disease.
     dehumanising_patterns: list[Pattern] = Field(default_factory=_default_dehumanising, max_length=500)
+    # The same, for hatred of a group said outright ("I hate ...", "... don't deserve to live here").
+    group_hatred_patterns: list[Pattern] = Field(default_factory=_default_group_hatred, max_length=500)
     blocked_domains: list[Domain] = Field(default_factory=list, max_length=5000)
     allowed_domains: list[Domain] = Field(default_factory=list, max_length=5000)
     max_links: Annotated[int, Field(ge=0, le=50), JSON_INTEGER] = 2
@@ -269,7 +276,7 @@ class Policy(BaseModel):
     # Authors may edit or delete their own comment this many minutes after posting it (0: never).
     edit_window_minutes: Annotated[int, Field(ge=0, le=10_080), JSON_INTEGER] = 15
 
-    @field_validator("threat_patterns", "dehumanising_patterns", "off_topic_markers")
+    @field_validator("threat_patterns", "dehumanising_patterns", "group_hatred_patterns", "off_topic_markers")
     @classmethod
     def _patterns_compile(cls, patterns: list[str]) -> list[str]:
         for pattern in patterns:

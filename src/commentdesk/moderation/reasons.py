@@ -36,6 +36,7 @@ _KINDS = (
     ReasonKind("suspect_word", N_("Suspect word"), ABUSIVE, highlighted=True, nudgeable=True),
     ReasonKind("threat", N_("Possible threat"), ABUSIVE, highlighted=True),
     ReasonKind("dehumanising", N_("Dehumanising language"), ABUSIVE, highlighted=True),
+    ReasonKind("group_hatred", N_("Hatred of a group"), ABUSIVE, highlighted=True),
     ReasonKind("sexual_harassment", N_("Possible sexual harassment"), ABUSIVE),
     ReasonKind("disability_mockery", N_("Possible mockery of disability"), ABUSIVE),
     ReasonKind("off_topic", N_("Possibly off-topic"), OFF_TOPIC, nudgeable=True),

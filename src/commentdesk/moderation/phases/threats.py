@@ -1,4 +1,5 @@
-"""Threats, calls for violence, dehumanising language, sexual harassment and mockery of disability.
+"""Threats, calls for violence, dehumanising language, hatred of a group, sexual harassment and
+mockery of disability.
 
 Two views, either of which holds the comment: phrase patterns (RE2, site-editable; they name the
 words that matched) and the harm model's heads on the sentence embedding (they catch the same
@@ -140,9 +141,12 @@ def check(candidate: Candidate, signals: ModelSignals, policy: Policy) -> PhaseR
     dehumanising = find_threats(candidate.text, policy.dehumanising_patterns)
     if dehumanising:
         reasons.append(Reason("dehumanising", N_("It may describe a group of people as less than human."), dehumanising))
+    hatred = find_threats(candidate.text, policy.group_hatred_patterns)
+    if hatred:
+        reasons.append(Reason("group_hatred", N_("It may express hatred of a group of people."), hatred))
     reasons += _head_reasons(harm, policy)
     if not reasons:
         return PhaseResult(scores=scores)
-    if dehumanising or (threat is not None and threat.evidence):
+    if dehumanising or hatred or (threat is not None and threat.evidence):
         scores["threat"] = 1.0  # a phrase rule matched
     return PhaseResult(HOLD, reasons, scores=scores)
