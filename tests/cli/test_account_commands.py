@@ -153,6 +153,26 @@ def test_disable_enable_and_a_new_password(url, capsys, monkeypatch, ana):
     engine.dispose()
 
 
+def test_a_new_password_lifts_the_sign_in_lock_of_the_name(url, capsys, monkeypatch, ana):
+    from commentdesk.services import moderator_sign_in
+    from commentdesk.store.models import LoginLock, utcnow
+
+    monkeypatch.setenv("COMMENTDESK_SECRET_KEY", "a secret the server shares")
+    name = moderator_sign_in.name_hash("a secret the server shares", "ana")
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        for _miss in range(accounts.FREE_ATTEMPTS):
+            moderator_sign_in.record_failure(session, name, "an address", utcnow())
+        assert moderator_sign_in.name_locked_until(session, name, utcnow()) is not None
+    code, _out, _err = run(
+        capsys, url, "users", "set-password", "ana", "--password-stdin", stdin="another long password\n", monkeypatch=monkeypatch
+    )
+    assert code == 0
+    with session_factory(engine)() as session:
+        assert session.get(LoginLock, name) is None
+    engine.dispose()
+
+
 @pytest.mark.parametrize("action", ["enable", "disable", "set-password"])
 def test_actions_on_an_unknown_account_name_it(url, capsys, action):
     code, _out, err = run(capsys, url, "users", action, "nobody")

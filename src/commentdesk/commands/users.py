@@ -61,7 +61,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from commentdesk.services import accounts
+    from commentdesk.services import accounts, moderator_sign_in
 
     try:
         with store_session(args) as (_settings, session):
@@ -83,7 +83,9 @@ def run(args: argparse.Namespace) -> int:
             if found is None:
                 return fail(f"no user {args.username!r}")
             if args.user_command == "set-password":
-                accounts.set_password(found, _read_password(args))
+                # The sign-in lock of this name is lifted too (as `--help` says).
+                name_lock = moderator_sign_in.name_hash(_settings.resolved_secret(), found.username)
+                accounts.set_password(found, _read_password(args), name_lock)
                 message = f"password for {found.username} changed"
             else:
                 accounts.set_disabled(found, args.user_command == "disable")

@@ -99,7 +99,14 @@ def add_user(session: Session, username: str, password: str, role: str, site_ids
 
 
 def change_user(
-    session: Session, actor: User, user: User, change: str, *, password: str = "", site_ids: list[int] | None = None
+    session: Session,
+    actor: User,
+    user: User,
+    change: str,
+    *,
+    password: str = "",
+    site_ids: list[int] | None = None,
+    name_lock: str | None = None,
 ) -> None:
     """An administrator disables, enables, sets the password or the sites of an account: committed,
     or nothing changed and AccountError."""
@@ -111,7 +118,7 @@ def change_user(
         elif change == "enable":
             set_disabled(user, False)
         elif change == "password":
-            set_password(user, password)
+            set_password(user, password, name_lock)
         elif change == "sites":
             user.site_ids = sorted(set(site_ids or [])) or None
         else:
@@ -122,12 +129,17 @@ def change_user(
     session.commit()
 
 
-def set_password(user: User, password: str) -> None:
-    """A new password; it also ends the user's sessions (they carry a fingerprint of the hash)."""
+def set_password(user: User, password: str, name_lock: str | None = None) -> None:
+    """A new password; it also ends the user's sessions (they carry a fingerprint of the hash).
+    `name_lock`: the key sign-in counts misses for this name under (moderator_sign_in.name_hash),
+    whose lock is lifted too: the account's owner can sign in with the new password at once."""
     check_password_rules(password)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
+    session = object_session(user)
+    if name_lock is not None and session is not None:
+        moderator_logins.forget_name(session, name_lock)
 
 
 def set_disabled(user: User, disabled: bool) -> None:

@@ -14,6 +14,11 @@ def login_lock(session: Session, name_hash: str) -> LoginLock | None:
     return session.get(LoginLock, name_hash)
 
 
+def forget_name(session: Session, name_hash: str) -> None:
+    """Drop the failed attempts counted under a typed name, and its lock."""
+    session.execute(delete(LoginLock).where(LoginLock.name_hash == name_hash))
+
+
 def add_failure(session: Session, address_hash: str, now: datetime, forget_before: datetime) -> None:
     """Count a miss from the address; misses older than `forget_before` are dropped."""
     session.add(LoginFailure(address_hash=address_hash, created_at=now))

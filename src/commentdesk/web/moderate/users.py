@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse
 from commentdesk.bounds import id_from_text
 from commentdesk.i18n import gettext as _
 from commentdesk.services import accounts
+from commentdesk.services import moderator_sign_in as sign_in
 from commentdesk.services.accounts import AccountError, Scope
 from commentdesk.web.moderate.auth import Moderator, admin_user, form_user
 from commentdesk.web.moderate.params import PathId
@@ -88,6 +89,7 @@ async def change_user(user_id: PathId, request: Request, moderator: Moderator = 
             str(form.get("change", "")),
             password=str(form.get("password", "")),
             site_ids=site_ids,
+            name_lock=sign_in.name_hash(request.app.state.secret, user.username),
         )
     except AccountError as error:
         return _page(request, moderator, error=str(error), status=422)
