@@ -133,6 +133,16 @@ def test_an_account_user_by_id_and_the_sites_its_scope_shows(session):
     assert accounts.visible_sites(session, Scope(frozenset())) == []
 
 
+def test_a_stored_site_list_with_ids_no_site_can_have_limits_the_user_to_the_real_ones(session):
+    north, _ = create_site(session, "north", "Northern News")
+    user = accounts.create_user(session, "ana", PASSWORD, "moderator", [north.id])
+    user.site_ids = [north.id, 99999999999999999999, -3, "x"]  # written before ids were checked
+    session.commit()
+    scope = Scope.of(user)
+    assert scope.site_ids == {north.id}
+    assert [site.slug for site in accounts.visible_sites(session, scope)] == ["north"]
+
+
 # --- signing in: locks per name and per address -----------------------------------------------
 
 

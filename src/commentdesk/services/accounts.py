@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.orm import Session, object_session
 
+from commentdesk.bounds import MAX_ID
 from commentdesk.i18n import N_, ngettext
 from commentdesk.i18n import gettext as _
 from commentdesk.store import moderator_logins, users
@@ -202,7 +203,19 @@ class Scope:
 
     @classmethod
     def of(cls, user: User) -> Scope:
-        return cls(None if user.site_ids is None else frozenset(int(site_id) for site_id in user.site_ids))
+        if user.site_ids is None:
+            return cls(None)
+        # Only ids a site can have: a list written before they were checked (or by hand) limits the
+        # user to its real sites instead of failing every query it goes into.
+        return cls(frozenset(site_id for site_id in map(_stored_id, user.site_ids) if site_id is not None))
+
+
+def _stored_id(value: object) -> int | None:
+    try:
+        number = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if 1 <= number <= MAX_ID else None
 
     def allows(self, site_id: int) -> bool:
         return self.site_ids is None or site_id in self.site_ids
