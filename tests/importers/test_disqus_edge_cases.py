@@ -85,10 +85,12 @@ def test_flags_decide_the_state_and_older_exports_without_them_are_published(sto
             post("2", flags="<isApproved>false</isApproved>"),
             post("3", flags="<isApproved>0</isApproved><isSpam>1</isSpam>"),
             post("4", flags="<isDeleted>TRUE</isDeleted><isApproved>true</isApproved>"),
-            post("5", flags="<isApproved>perhaps</isApproved>"),
+            post("5", flags="<isApproved></isApproved>"),
+            post("6", flags="<isApproved>perhaps</isApproved>"),
         ),
     )
     assert "comments imported: 3 (pending 1, published 2)" in out
+    assert "malformed post (unknown isDeleted, isSpam or isApproved): 1" in out
     stored = store.by_source()
     assert {key: comment.status for key, comment in stored.items()} == {
         "disqus:1": "published",

@@ -73,6 +73,9 @@ def _post(element: Element) -> Record:
     if author is not None:
         name = child_text(author, "name") or child_text(author, "username")
         email = child_text(author, "email")
+    state = _state(element)
+    if state is None:
+        return SkippedEntry("malformed post (unknown isDeleted, isSpam or isApproved)", source_id)
     return SourceComment(
         source_id=source_id,
         thread_key=thread_key,
@@ -81,21 +84,31 @@ def _post(element: Element) -> Record:
         author_email=email or None,
         text=html_to_text(child_text(element, "message")),
         created_at=created_at,
-        state=_state(element),
+        state=state,
     )
 
 
-def _flag(element: Element, name: str) -> bool | None:
+_FLAGS = {"true": True, "1": True, "false": False, "0": False}
+_UNKNOWN = object()
+
+
+def _flag(element: Element, name: str) -> bool | None | object:
+    """True or False; None when the flag is absent or empty; _UNKNOWN for any other value."""
     value = child_text(element, name).lower()
-    return {"true": True, "1": True, "false": False, "0": False}.get(value)
+    return _FLAGS.get(value, _UNKNOWN) if value else None
 
 
-def _state(element: Element) -> str:
-    if _flag(element, "isDeleted"):
+def _state(element: Element) -> str | None:
+    """The post's state, or None when a flag holds a value Disqus never writes (skipped, as
+    WordPress's unknown statuses are: the post may be deleted or spam)."""
+    deleted, spam, approved = (_flag(element, name) for name in ("isDeleted", "isSpam", "isApproved"))
+    if _UNKNOWN in (deleted, spam, approved):
+        return None
+    if deleted:
         return DELETED
-    if _flag(element, "isSpam"):
+    if spam:
         return SPAM
     # Older exports carry no approval flag: a post that is neither deleted nor spam was shown.
-    if _flag(element, "isApproved") is False:
+    if approved is False:
         return PENDING
     return APPROVED

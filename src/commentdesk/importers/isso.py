@@ -38,6 +38,8 @@ class IssoDatabase:
 
     def __init__(self, path: Path, base_url: str | None) -> None:
         self.base_url = base_url
+        # Threads whose comments cannot be placed (id -> the reason each of them is skipped with).
+        self._unusable: dict[object, str] = {}
         self._connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             # Never run triggers or functions a foreign schema might declare.
@@ -45,11 +47,12 @@ class IssoDatabase:
             self._check_schema()
             if not base_url:
                 relative = self._connection.execute(
-                    "SELECT uri FROM threads WHERE uri NOT LIKE 'http://%' AND uri NOT LIKE 'https://%' LIMIT 1"
+                    "SELECT CAST(uri AS BLOB) FROM threads WHERE uri NOT LIKE 'http://%' AND uri NOT LIKE 'https://%' LIMIT 1"
                 ).fetchone()
                 if relative:
+                    shown = relative[0].decode("utf-8", "replace") if isinstance(relative[0], bytes) else relative[0]
                     raise ImportFileError(
-                        f"Isso threads are paths such as {relative[0]!r}: give --base-url, e.g. https://news.example.com"
+                        f"Isso threads are paths such as {shown!r}: give --base-url, e.g. https://news.example.com"
                     )
             self.row_count = sum(
                 self._connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in _REQUIRED_COLUMNS
@@ -76,23 +79,53 @@ class IssoDatabase:
     def records(self) -> Iterator[Record]:
         try:
             yield from self._threads()
+            # Text columns are read as bytes and decoded here: a BLOB or a value that is not UTF-8
+            # is then one skipped entry, where sqlite3 would stop the whole import.
             rows = self._connection.execute(
-                "SELECT id, tid, parent, created, mode, text, author, email FROM comments ORDER BY id"
+                "SELECT id, tid, parent, created, mode, CAST(text AS BLOB), CAST(author AS BLOB), CAST(email AS BLOB) "
+                "FROM comments ORDER BY id"
             )
             for row in rows:
-                yield _comment(*row)
+                unusable = self._unusable.get(row[1])
+                yield SkippedEntry(unusable, f"{SOURCE}:{row[0]}") if unusable else _comment(*row)
         except sqlite3.DatabaseError as error:
             raise ImportFileError(f"the Isso database could not be read: {error}") from None
 
     def _threads(self) -> Iterator[Record]:
-        for thread_id, uri, title in self._connection.execute("SELECT id, uri, title FROM threads ORDER BY id").fetchall():
-            url = self._address(str(uri or ""))
-            yield SourceThread(key=str(thread_id), url=url, title=str(title or ""))
+        query = "SELECT id, CAST(uri AS BLOB), CAST(title AS BLOB) FROM threads ORDER BY id"
+        for thread_id, raw_uri, raw_title in self._connection.execute(query).fetchall():
+            try:
+                uri, title = _text(raw_uri), _text(raw_title)
+            except UnicodeDecodeError:
+                self._unusable[thread_id] = "thread whose uri or title is not UTF-8 text"
+                continue
+            if not uri.strip():
+                # Not the home page: urljoin would make an empty uri the base URL itself.
+                self._unusable[thread_id] = "thread without a uri"
+                continue
+            url = self._address(uri.strip())
+            if url is None:
+                self._unusable[thread_id] = "thread on another host than --base-url"
+                continue
+            yield SourceThread(key=str(thread_id), url=url, title=title)
 
-    def _address(self, uri: str) -> str:
-        if urlsplit(uri).scheme or not self.base_url:
+    def _address(self, uri: str) -> str | None:
+        """The article address of a thread's uri; None when it would leave --base-url's site."""
+        if not self.base_url:
             return uri  # a path without a base URL was refused on opening
-        return urljoin(self.base_url, uri)
+        url = urljoin(self.base_url, uri)
+        base = urlsplit(self.base_url)
+        # "//elsewhere.example/x" or an absolute address of another site must not make articles there.
+        if urlsplit(url).netloc.lower() != base.netloc.lower():
+            return None
+        return url
+
+
+def _text(value) -> str:
+    """A text column read as bytes (NULL: ""); UnicodeDecodeError when it is not UTF-8."""
+    if value is None:
+        return ""
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
 def _comment(comment_id, thread_id, parent, created, mode, text, author, email) -> Record:
@@ -104,13 +137,17 @@ def _comment(comment_id, thread_id, parent, created, mode, text, author, email) 
         created_at = utc_from_timestamp(float(created))
     except (TypeError, ValueError, OverflowError, OSError):
         return SkippedEntry("malformed comment (bad created time)", source_id)
+    try:
+        text, author, email = _text(text), _text(author), _text(email)
+    except UnicodeDecodeError:
+        return SkippedEntry("malformed comment (text, author or e-mail not UTF-8)", source_id)
     return SourceComment(
         source_id=source_id,
         thread_key=str(thread_id),
         parent_id=f"{SOURCE}:{parent}" if parent else None,
-        author_name=str(author or ""),
-        author_email=str(email) if email else None,
-        text=tidy(str(text or "")),
+        author_name=author,
+        author_email=email or None,
+        text=tidy(text),
         created_at=created_at,
         state=state,
     )

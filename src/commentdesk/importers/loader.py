@@ -34,6 +34,7 @@ from commentdesk.store import comments
 from commentdesk.store import repository as repo
 from commentdesk.store.models import Comment, CommentStatus, Site
 
+DUPLICATE_THREAD = "duplicate thread in the file (the first one kept)"
 IMPORTED = "imported"  # system_decision of a comment taken over as the source decided it
 ANONYMOUS = "Anonymous"
 MAX_TEXT_CHARS = 100_000  # far above any real comment; longer entries are taken as damage
@@ -104,6 +105,7 @@ class Loader:
         self.policy = Policy.for_site(site.policy)
         self.summary = ImportSummary()
         self._threads: dict[str, SourceThread] = {}  # declared, no comment stored yet
+        self._declared: set[str] = set()  # every thread key seen, to count a repeated one
         self._articles: dict[str, _ArticleInfo | None] = {}  # thread key -> article (None: unusable)
         self._stored: OrderedDict[str, _Stored] = OrderedDict()  # source id -> stored comment (the latest)
         self._gone: set[str] = set()  # source ids that will never be stored
@@ -120,10 +122,14 @@ class Loader:
 
     def add(self, record: Record) -> None:
         if isinstance(record, SourceThread):
-            self.summary.threads_in_file += 1
-            if record.key not in self._articles:
+            if record.key in self._declared:
+                # The first declaration stands; the comments naming this id go to its article.
+                self.summary.skipped[DUPLICATE_THREAD] += 1
+            else:
+                self._declared.add(record.key)
+                self.summary.threads_in_file += 1
                 self._threads[record.key] = record
-            self._release(("thread", record.key))
+                self._release(("thread", record.key))
         elif isinstance(record, SkippedEntry):
             self._skip(record.reason, record.source_id)
         else:
