@@ -176,3 +176,23 @@ def test_ctrl_c_during_an_import_is_one_line_and_status_130(url, capsys, monkeyp
     with session_factory(engine)() as session:
         assert session.scalars(select(Comment)).all() == []  # rolled back
     engine.dispose()
+
+
+# --- users add: the username ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["nl\n", "nl\r\n", "\nnl", "n l"])
+def test_a_username_with_a_line_break_or_space_is_refused(url, capsys, monkeypatch, name):
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["users", "add", name, "--role", "admin", "--password-stdin", "--database-url", url]) == 2
+    one_error_line(capsys.readouterr().err, "a username is")
+    assert usernames(url) == []
+
+
+def test_a_username_differing_only_in_case_from_another_is_refused(url, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["users", "add", "editor", "--role", "admin", "--password-stdin", "--database-url", url]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["users", "add", "EDITOR", "--role", "moderator", "--password-stdin", "--database-url", url]) == 2
+    one_error_line(capsys.readouterr().err, "'editor' exists already")
+    assert usernames(url) == ["editor"]
