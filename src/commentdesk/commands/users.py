@@ -60,21 +60,6 @@ def _read_password(args: argparse.Namespace) -> str:
     return first
 
 
-def _username_problem(session, username: str) -> str | None:
-    """Why `username` cannot be created, beyond what accounts.create_user checks: its pattern
-    ends in `$`, which lets a trailing newline through (an account no one can sign in to), and
-    it compares names exactly, so "editor" and "EDITOR" could both exist. Sign-in compares
-    exactly; refusing a name that differs from another only in case keeps one account per name."""
-    from commentdesk.services import accounts
-
-    if not accounts.USERNAME.fullmatch(username):
-        return "a username is 1-64 letters, digits and . _ @ -, starting with a letter or digit"
-    taken = next((user.username for user in accounts.list_users(session) if user.username.lower() == username.lower()), None)
-    if taken is not None:
-        return f"a user named {taken!r} exists already (usernames differing only in case are the same)"
-    return None
-
-
 def run(args: argparse.Namespace) -> int:
     from commentdesk.services import accounts, moderator_sign_in
 
@@ -88,9 +73,7 @@ def run(args: argparse.Namespace) -> int:
                     print(f"{user.username}\t{user.role}\t{scope}\t{state}")
                 return 0
             if args.user_command == "add":
-                problem = _username_problem(session, args.username)
-                if problem:
-                    return fail(problem)
+                accounts.check_username(session, args.username)  # before asking for a password
                 slugs = [slug.strip() for slug in args.sites.split(",") if slug.strip()]
                 site_ids = accounts.site_ids_for(session, slugs)
                 user = accounts.create_user(session, args.username, _read_password(args), args.role, site_ids)

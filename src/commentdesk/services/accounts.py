@@ -67,13 +67,21 @@ def site_ids_for(session: Session, slugs: list[str] | None) -> list[int] | None:
     return sorted(found[slug] for slug in slugs)
 
 
-def create_user(session: Session, username: str, password: str, role: str, site_ids: list[int] | None = None) -> User:
-    if not USERNAME.match(username):
+def check_username(session: Session, username: str) -> None:
+    """AccountError unless `username` can be a new account's: the whole name matches (a trailing
+    newline would make an account no one can sign in to), and no account's name differs from it
+    only in case ("editor" and "EDITOR" would be two accounts for one name)."""
+    if not USERNAME.fullmatch(username):
         raise AccountError(_("a username is 1-64 letters, digits and . _ @ -, starting with a letter or digit"))
+    taken = users.user_by_name_in_any_case(session, username)
+    if taken is not None:
+        raise AccountError(_("a user named %(name)s exists already") % {"name": repr(taken.username)})
+
+
+def create_user(session: Session, username: str, password: str, role: str, site_ids: list[int] | None = None) -> User:
+    check_username(session, username)
     if role not in ROLES:
         raise AccountError(_("the role is one of %(roles)s") % {"roles": ", ".join(ROLES)})
-    if user_by_name(session, username) is not None:
-        raise AccountError(_("a user named %(name)s exists already") % {"name": repr(username)})
     check_password_rules(password)
     user = User(
         username=username,
@@ -195,6 +203,14 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
+def _stored_id(value: object) -> int | None:
+    try:
+        number = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if 1 <= number <= MAX_ID else None
+
+
 @dataclass(frozen=True)
 class Scope:
     """The sites a user may moderate: None means every site."""
@@ -208,14 +224,6 @@ class Scope:
         # Only ids a site can have: a list written before they were checked (or by hand) limits the
         # user to its real sites instead of failing every query it goes into.
         return cls(frozenset(site_id for site_id in map(_stored_id, user.site_ids) if site_id is not None))
-
-
-def _stored_id(value: object) -> int | None:
-    try:
-        number = int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if 1 <= number <= MAX_ID else None
 
     def allows(self, site_id: int) -> bool:
         return self.site_ids is None or site_id in self.site_ids

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commentdesk.store.models import Site, User
@@ -13,6 +13,10 @@ from commentdesk.store.scoping import within_sites
 
 def user_by_name(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
+
+
+def user_by_name_in_any_case(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.username) == username.lower()).limit(1))
 
 
 def user(session: Session, user_id: int) -> User | None:

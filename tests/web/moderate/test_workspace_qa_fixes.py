@@ -5,7 +5,7 @@ refusals, and what an off-topic hold's evidence is called."""
 from __future__ import annotations
 
 import pytest
-from moderate_helpers import PASSWORD, csrf_from, login
+from moderate_helpers import PASSWORD, csrf_from
 
 from commentdesk.store.models import CommenterNote, ModerationEvent
 
