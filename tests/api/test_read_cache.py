@@ -82,7 +82,10 @@ def test_a_reply_and_a_removal_change_the_cached_page(client, article_id):
         repo.change_status(session, session.get(Comment, root), CommentStatus.REJECTED, actor="moderator", actor_name="mod")
         session.commit()
     page = first_page(client, article_id).json()
-    assert page["comments"] == [] and page["total"] == 1  # the reply stays counted, its thread is hidden
+    # The rejected comment keeps its place, without its words, so the reply it holds stays in view.
+    [placeholder] = page["comments"]
+    assert placeholder["status"] == "rejected" and placeholder["html"] == "" and page["total"] == 1
+    assert [reply["html"] for reply in placeholder["replies"]] == ["<p>It took a crash to get there.</p>"]
 
 
 def test_writes_through_another_server_are_seen_by_this_one(settings, models, auth, article_id):
