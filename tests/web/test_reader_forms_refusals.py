@@ -9,6 +9,7 @@ import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
+import pytest
 from sqlalchemy import func, select
 from tests.web.conftest import ON_TOPIC
 from tests.web.test_reader_pages import post_form, token_for
@@ -58,6 +59,23 @@ def test_pages_and_forms_about_an_unknown_comment_are_not_found(client, make_art
         response = client.request(method, path, data={"token": token, "text": "x"} if method == "post" else None)
         assert response.status_code == 404, (method, path)
         assert "text/html" in response.headers["content-type"]
+
+
+@pytest.mark.parametrize("written", ["0{id}", "+{id}", "{id}.0", "{id}_0", "99999999999999999999"])
+def test_a_comment_or_article_named_other_than_as_the_server_writes_its_id_is_not_found(client, make_article, written):
+    article_id = make_article()
+    comment_id = own_comment(client, article_id)
+    token = token_for(client, article_id)
+    for method, path in (
+        ("get", f"/comments/{written.format(id=comment_id)}/edit"),
+        ("post", f"/comments/{written.format(id=comment_id)}/edit"),
+        ("post", f"/comments/{written.format(id=comment_id)}/delete"),
+        ("get", f"/articles/{written.format(id=article_id)}/sign-in"),
+    ):
+        response = client.request(method, path, data={"token": token, "text": "changed"} if method == "post" else None)
+        assert response.status_code == 404, (method, path)
+    with client.app.state.sessions() as session:
+        assert session.get(Comment, comment_id).deleted_at is None
 
 
 def test_an_edit_with_a_stale_token_changes_nothing(client, make_article):

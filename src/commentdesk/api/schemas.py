@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -10,7 +9,7 @@ from fastapi import Path
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, StrictBool, create_model
 from pydantic.fields import FieldInfo
 
-from commentdesk.bounds import ID_PATTERN, MAX_ID, DbId, DbText, storable_text
+from commentdesk.bounds import MAX_ID, DbId, DbText, id_from_text, storable_text
 from commentdesk.moderation.policy import Policy
 from commentdesk.services.comment_input import INVISIBLE_CLASS, MAX_NAME_CHARS
 
@@ -41,18 +40,11 @@ VisibleText = Annotated[str, Field(json_schema_extra={"pattern": VISIBLE_PATTERN
 # An e-mail address as posting accepts it, empty meaning none.
 EMAIL_PATTERN = rf"^[{_SPACE}]*([^@{_SPACE}\x00]{{1,64}}@[^@{_SPACE}\x00]{{1,190}}\.[^@{_SPACE}\x00]{{2,63}})?[{_SPACE}]*$"
 Email = Annotated[str, Field(json_schema_extra={"pattern": EMAIL_PATTERN}), AfterValidator(storable_text)]
-_CANONICAL_ID = re.compile(ID_PATTERN)
-
-
-def canonical_id(text: str) -> int | None:
-    """The id a path names, written as the server writes it ("12", never "012", "+12", "12.0",
-    "1_2" or " 12", which int() would all read); None for anything else. One id has one address."""
-    return int(text) if _CANONICAL_ID.fullmatch(text) else None
 
 
 def _path_id(value):
     if isinstance(value, str):
-        found = canonical_id(value)
+        found = id_from_text(value)
         if found is None:
             raise ValueError(f"must be a whole number from 1 to {MAX_ID}, written plainly (1, not 01, +1 or 1.0)")
         return found

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from commentdesk.api.deps import client_address, db_session
-from commentdesk.api.schemas import canonical_id
+from commentdesk.bounds import id_from_text
 from commentdesk.i18n import gettext as _
 from commentdesk.i18n import request_language
 from commentdesk.services import notices, reports
@@ -40,7 +40,7 @@ def _form_page(request: Request, comment: Comment, form: dict, errors: dict, sta
 
 
 def _comment_or_none(session: Session, comment_id: str) -> Comment | None:
-    found = canonical_id(comment_id)  # "01" or "1.0" names no comment: one comment, one address
+    found = id_from_text(comment_id)  # "01" or "1.0" names no comment: one comment, one address
     if found is None:
         return None
     try:

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from commentdesk.api import presenters
 from commentdesk.api.deps import client_address, db_session
-from commentdesk.api.schemas import canonical_id
+from commentdesk.bounds import id_from_text
 from commentdesk.i18n import N_, request_language
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
@@ -62,7 +62,7 @@ def _paragraphs(body: str) -> list[str]:
 def _article_named(session: Session, article_id: str) -> Article | None:
     """The article a page's address names; None for none, and for an id not written as the
     server writes it ("01", "1.0"): one article, one address, and a 404 page for the rest."""
-    found = canonical_id(article_id)
+    found = id_from_text(article_id)
     return reading.article(session, found) if found is not None else None
 
 
@@ -228,7 +228,7 @@ async def post_comment_form(request: Request, article_id: str, session: Session 
 
 @router.post("/comments/{comment_id}/report", response_class=HTMLResponse)
 async def report_comment_form(request: Request, comment_id: str, session: Session = Depends(db_session)):
-    found = canonical_id(comment_id)
+    found = id_from_text(comment_id)
     try:
         comment = reports.reportable_comment(session, found) if found is not None else None
     except reports.ReportRefused:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from commentdesk.api.deps import client_address, db_session
+from commentdesk.bounds import id_from_text
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.services import own_comments, reader_identity, reading
@@ -84,10 +85,18 @@ def own_comment_ids(request: Request, session: Session, article: Article, commen
     return own
 
 
+def _comment_named(session: Session, comment_id: str):
+    """The comment a page's address names; None for none, and for an id not written as the server
+    writes it ("01", "1_0", one too large for the database)."""
+    found = id_from_text(comment_id)
+    return reading.comment(session, found) if found is not None else None
+
+
 @router.get("/articles/{article_id}/sign-in")
-def sign_in(request: Request, article_id: int, reader_token: str = "", session: Session = Depends(db_session)):
+def sign_in(request: Request, article_id: str, reader_token: str = "", session: Session = Depends(db_session)):
     """The publisher links here with a fresh token for its signed-in reader; the reader comes back signed in."""
-    article = reading.article(session, article_id)
+    found = id_from_text(article_id)  # one article, one address: "01" or "1.0" names none
+    article = reading.article(session, found) if found is not None else None
     if article is None:
         return not_found_page(request, _("There is no article at this address."))
     try:
@@ -103,12 +112,12 @@ def sign_in(request: Request, article_id: int, reader_token: str = "", session: 
 
 
 @router.get("/comments/{comment_id}/edit", response_class=HTMLResponse)
-def edit_page(request: Request, comment_id: int, session: Session = Depends(db_session)):
-    comment = reading.comment(session, comment_id)
+def edit_page(request: Request, comment_id: str, session: Session = Depends(db_session)):
+    comment = _comment_named(session, comment_id)
     if comment is None:
         return not_found_page(request, _("That comment is not available."))
     try:
-        own_comments.own_comment(session, comment_id, _authorship(request, comment))
+        own_comments.own_comment(session, comment.id, _authorship(request, comment))
     except PostingError as error:
         return back_to_article(request, comment.article_id, "error", error.message)
     return _edit_page(request, comment)
@@ -130,8 +139,8 @@ def _edit_page(
 
 
 @router.post("/comments/{comment_id}/edit", response_class=HTMLResponse)
-async def edit_form(request: Request, comment_id: int, session: Session = Depends(db_session)):
-    comment = reading.comment(session, comment_id)
+async def edit_form(request: Request, comment_id: str, session: Session = Depends(db_session)):
+    comment = _comment_named(session, comment_id)
     if comment is None:
         return not_found_page(request, _("That comment is not available."))
     data = await request.form()
@@ -143,7 +152,7 @@ async def edit_form(request: Request, comment_id: int, session: Session = Depend
             own_comments.edit,
             request.app.state.poster,
             session,
-            comment_id,
+            comment.id,
             text,
             _authorship(request, comment),
             client_address(request),
@@ -162,15 +171,15 @@ async def edit_form(request: Request, comment_id: int, session: Session = Depend
 
 
 @router.post("/comments/{comment_id}/delete", response_class=HTMLResponse)
-async def delete_form(request: Request, comment_id: int, session: Session = Depends(db_session)):
-    comment = reading.comment(session, comment_id)
+async def delete_form(request: Request, comment_id: str, session: Session = Depends(db_session)):
+    comment = _comment_named(session, comment_id)
     if comment is None:
         return not_found_page(request, _("That comment is not available."))
     data = await request.form()
     if not token_matches(request, str(data.get("token", "")), comment.article_id):
         return back_to_article(request, comment.article_id, "error", _("This form has expired. Please try again."))
     try:
-        own_comments.delete(session, comment_id, _authorship(request, comment))
+        own_comments.delete(session, comment.id, _authorship(request, comment))
     except PostingError as error:
         return back_to_article(request, comment.article_id, "error", error.message)
     response = back_to_article(request, comment.article_id, "published", _("Your comment is deleted."))
