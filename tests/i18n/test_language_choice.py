@@ -36,6 +36,11 @@ def test_quality_values_rank_the_browsers_languages():
     assert i18n.from_accept_language("x" * 5000) is None
 
 
+@pytest.mark.parametrize("header", ["ur;q=-1", "ur;q=1.5", "ur;q=high", "ur;q=-1, de;q=0.1"])
+def test_a_language_with_a_quality_that_is_not_one_is_not_chosen(header):
+    assert i18n.from_accept_language(header) == ("de" if "de" in header else None)
+
+
 NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 
 

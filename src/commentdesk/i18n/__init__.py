@@ -65,9 +65,14 @@ def from_accept_language(header: str | None) -> str | None:
     for position, part in enumerate((header or "")[:500].split(",")):
         tag, _, params = part.strip().partition(";")
         quality = 1.0
-        match = re.search(r"q=([01](?:\.\d{0,3})?)", params)
-        if match:
-            quality = float(match.group(1))
+        given = re.search(r"\bq=([^;]*)", params)
+        if given:
+            # A quality that is not one (RFC 9110: 0 to 1, three decimals at most) makes the entry
+            # unusable: "ur;q=-1" must not read as "ur" at full preference.
+            value = re.fullmatch(r"\s*(0(?:\.\d{0,3})?|1(?:\.0{0,3})?)\s*", given.group(1))
+            if value is None:
+                continue
+            quality = float(value.group(1))
         language = normalize(tag)
         if language and quality > 0:
             ranked.append((-quality, position, language))
