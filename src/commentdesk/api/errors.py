@@ -51,6 +51,11 @@ def problem_fields(problems: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """Pydantic's error list as {"dotted.field": "what is wrong"}."""
     fields: dict[str, str] = {}
     for problem in problems:
+        if problem.get("type") == "json_invalid":
+            # Its location is a character position, not a field: say so on the body.
+            where = next((part for part in problem.get("loc", ()) if isinstance(part, int)), None)
+            fields.setdefault("body", "not valid JSON" + (f" (at character {where})" if where is not None else ""))
+            continue
         location = [str(part) for part in problem.get("loc", ()) if part not in ("body", "query", "path")]
         fields.setdefault(".".join(location) or "body", problem.get("msg", "invalid"))
     return fields
