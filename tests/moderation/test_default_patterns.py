@@ -44,7 +44,7 @@ from commentdesk.moderation.phases.threats import find_threats, quoted_ranges
         ("We're coming for you", "We're coming for you"),
         ("We will hunt the traitors down", "hunt the traitors down"),
         ("He won't make it home tonight", "won't make it home"),
-        ("Carpet bomb the entire region now", "Carpet bomb the entire region "),
+        ("Carpet bomb the entire region now", "Carpet bomb the entire region"),
         ("Rise up and hang them", "Rise up and hang"),
         ("Turn our guns on them", "Turn our guns on"),
         ("Put a brick through his window", "Put a brick through"),
@@ -244,12 +244,12 @@ def test_a_site_pattern_that_can_match_nothing_holds_nothing():
 @pytest.mark.parametrize(
     ("text", "span"),
     [
-        ("I hate Muslims.", "I hate Muslims."),
+        ("I hate Muslims.", "I hate Muslims"),
         ("i fucking hate white people", "i fucking hate white people"),
-        ("Gay people don't deserve to live here.", "Gay people don't deserve to live "),
+        ("Gay people don't deserve to live here.", "Gay people don't deserve to live"),
         ("We should get rid of black people for good.", "get rid of black people for good"),
-        ("Women belong in a zoo.", "Women belong in a zoo."),
-        ("Never trust disabled people.", "Never trust disabled people."),
+        ("Women belong in a zoo.", "Women belong in a zoo"),
+        ("Never trust disabled people.", "Never trust disabled people"),
     ],
 )
 def test_hatred_of_a_protected_group_said_outright_is_caught(text, span):

@@ -91,8 +91,10 @@ def find_threats(text: str, patterns: list[str]) -> list[str]:
                     first -= 1
                 if last + 1 in marks:
                     last += 1
-                span = text[first : last + 1]
-                if negated_wish(span):
+                # A pattern may end on the character after its last word (RE2 has no look-ahead):
+                # the evidence quoted to the author ends with the word.
+                span = text[first : last + 1].rstrip(" \t\n.,;:!?")
+                if not span or negated_wish(span):
                     continue
                 if span not in spans:
                     spans.append(span)
