@@ -296,10 +296,12 @@ def checked(kind: type[_FromEnvironment], **given):
     try:
         return kind(**given)
     except ValidationError as error:
-        raise SettingsError(describe(error)) from None
+        raise SettingsError(describe(error, flags=kind is Settings)) from None
 
 
-def describe(error: ValidationError) -> str:
+def describe(error: ValidationError, flags: bool = True) -> str:
+    """One line for the wrong values; `flags=False` for settings that are variables only (the
+    model runtime's), which have no flag to name."""
     problems = []
     for item in error.errors():
         name = str(item["loc"][0]) if item["loc"] else ""
@@ -308,5 +310,6 @@ def describe(error: ValidationError) -> str:
             problems.append(message)
             continue
         shown = "" if name in SECRET_SETTINGS else f" (got {item.get('input')!r})"
-        problems.append(f"{flag_name(name)} / {env_name(name)}: {message}{shown}")
+        named = f"{flag_name(name)} / {env_name(name)}" if flags else env_name(name)
+        problems.append(f"{named}: {message}{shown}")
     return "; ".join(problems)

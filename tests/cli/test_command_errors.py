@@ -178,6 +178,20 @@ def test_ctrl_c_during_an_import_is_one_line_and_status_130(url, capsys, monkeyp
     engine.dispose()
 
 
+def test_an_export_piped_into_a_reader_that_stops_early_ends_quietly(url, capsys, monkeypatch):
+    assert main(["sites", "add", "news", "--name", "News", "--database-url", url]) == 0
+    assert main(["import", "disqus", str(DISQUS_EXPORT), "--site", "news", "--database-url", url, "--secret-key", "s"]) == 0
+    capsys.readouterr()
+
+    class ClosedPipe(io.StringIO):  # `commentdesk export ... | head -1` once head has exited
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert main(["export", "--site", "news", "--database-url", url]) == 141
+    assert "Traceback" not in capsys.readouterr().err
+
+
 # --- users add: the username ----------------------------------------------------------------------
 
 

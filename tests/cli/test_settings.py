@@ -168,6 +168,15 @@ def test_runtime_and_evaluation_settings_are_checked_too(monkeypatch):
     assert EvaluationSettings(labeled_data="sets").resolved_labeled_data() == Path("sets")
 
 
+def test_a_wrong_embedder_backend_stops_any_command_before_it_starts(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("COMMENTDESK_EMBEDDER_BACKEND", "gpu")
+    assert main(["sites", "list", "--data-dir", str(tmp_path / "data")]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    # A variable without a flag: only the variable is named.
+    assert line.startswith("error: COMMENTDESK_EMBEDDER_BACKEND: ") and "'gpu'" in line
+    assert not (tmp_path / "data").exists()
+
+
 def test_the_database_named_by_the_variable_is_the_one_every_command_uses(database_url, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("COMMENTDESK_DATABASE_URL", database_url)
     monkeypatch.setenv("COMMENTDESK_DATA_DIR", str(tmp_path / "data"))

@@ -9,7 +9,9 @@ handler, so `commentdesk --help` stays quick.
 from __future__ import annotations
 
 import argparse
+import io
 import logging
+import os
 import sys
 
 from commentdesk import __version__
@@ -26,8 +28,8 @@ from commentdesk.commands import (
     train,
     users,
 )
-from commentdesk.commands.common import EXIT_INTERRUPTED, CommandError, fail
-from commentdesk.config import SettingsError
+from commentdesk.commands.common import EXIT_INTERRUPTED, EXIT_OUTPUT_CLOSED, CommandError, fail
+from commentdesk.config import ModelRuntimeSettings, SettingsError, checked
 
 COMMANDS = (serve, demo, score, migrate, sites, users, import_comments, export, evaluate, train, dsa)
 
@@ -45,9 +47,24 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     args = build_parser().parse_args(argv)
     try:
+        # The embedder's variables are not flags (every process shares it), so no command checks
+        # them itself: checked here, a wrong one stops any command before it starts, not a model load.
+        checked(ModelRuntimeSettings)
         return args.handler(args) or 0
     except (SettingsError, CommandError) as error:  # a wrong flag, variable or database: said in one line
         return fail(str(error))
     except KeyboardInterrupt:  # Ctrl-C: what was under way is rolled back by its own code; no traceback
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `commentdesk export ... | head`: the reader has all it wanted
+        _silence_stdout()
+        return EXIT_OUTPUT_CLOSED
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush of the closed pipe raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # not a real file (captured output)
+        pass

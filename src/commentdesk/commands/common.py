@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 EXIT_BAD_INPUT = 2
 # Exit status after Ctrl-C, as a shell reports a process ended by SIGINT (128 + 2).
 EXIT_INTERRUPTED = 130
+# Exit status when stdout was closed early (a pipe into `head`), as a shell reports SIGPIPE (128 + 13).
+EXIT_OUTPUT_CLOSED = 141
 # The settings a command that only reads or writes the database offers as flags.
 DATABASE_SETTINGS = {"data_dir", "database_url"}
 
