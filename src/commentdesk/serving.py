@@ -335,10 +335,14 @@ def proxy_options(settings: Settings) -> dict:
     return {"proxy_headers": True, "forwarded_allow_ips": settings.forwarded_allow_ips}
 
 
+def use_log_level(settings: Settings) -> None:
+    """commentdesk's own messages from --log-level on; processes forked after this keep it."""
+    logging.getLogger("commentdesk").setLevel(settings.log_level.upper())
+
+
 def serve(settings: Settings) -> int:
     if settings.workers < 0:
         print("error: --workers is a number of processes (0: one per CPU core)", file=sys.stderr)
         return 2
-    # The workers, forked from this process, keep the level.
-    logging.getLogger("commentdesk").setLevel(settings.log_level.upper())
+    use_log_level(settings)
     return Supervisor(settings, settings.workers or default_workers()).run()

@@ -142,6 +142,28 @@ def test_the_demo_keeps_its_own_data_folder_unless_told(tmp_path, monkeypatch):
     assert chosen == [(Path("demo-data"), ""), (tmp_path / "flag", ""), (tmp_path / "env", "")]
 
 
+def test_the_demo_logs_at_the_level_asked_for(monkeypatch):
+    import logging
+
+    import commentdesk.app
+
+    class Started(Exception):
+        pass
+
+    def create_app(settings, *args, **kwargs):
+        raise Started
+
+    monkeypatch.setattr(commentdesk.app, "create_app", create_app)
+    logger = logging.getLogger("commentdesk")
+    before = logger.level
+    try:
+        with pytest.raises(Started):
+            main(["demo", "--log-level", "debug"])
+        assert logger.isEnabledFor(logging.DEBUG)
+    finally:
+        logger.setLevel(before)
+
+
 def test_the_labeled_data_and_caches_come_from_their_variables(tmp_path, monkeypatch, capsys):
     from commentdesk.evaluation.datasets import default_data_dir
     from commentdesk.evaluation.embedding_cache import default_cache_dir

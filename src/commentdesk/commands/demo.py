@@ -22,11 +22,12 @@ def run(args) -> int:
 
     from commentdesk.app import create_app
     from commentdesk.demo.seed import announce, seed_demo
-    from commentdesk.serving import proxy_options
+    from commentdesk.serving import proxy_options, use_log_level
 
     settings = settings_from(args, database_url="")
     if "data_dir" not in settings.model_fields_set:
         settings.data_dir = DEMO_DATA_DIR
+    use_log_level(settings)
     app = create_app(settings)
     seed_demo(app)
     announce(app, f"http://{settings.host}:{settings.port}")
