@@ -93,8 +93,14 @@ def test_a_comment_edited_out_of_view_after_it_was_answered_keeps_its_replies_in
     assert later["outcome"] == "published"
     shown = thread(client, article_id)
     assert len(shown["comments"][0]["replies"]) == 2 and shown["total"] == 2
+    # Replies name whom they answer only where that comment is still shown (its author may be why it went).
+    answered = [item["parent"]["author_name"] for item in shown["comments"][0]["replies"]]
+    assert answered == ["", "Tom"]
+    more = client.get(f"/api/v1/comments/{root['comment']['id']}/replies")
+    assert [item["parent"]["author_name"] for item in more.json()["replies"]] == ["", "Tom"]  # "More replies" too
     page = client.get(f"/articles/{article_id}")
-    assert "Uma" in page.text and "idiot" not in page.text
+    assert "Uma" in page.text and "idiot" not in page.text and "Sana" not in page.text
+    assert "Replying to a comment no longer shown" in page.text
 
 
 def test_nobody_else_can_edit_or_delete(client, article_id):
@@ -143,6 +149,7 @@ def test_a_deleted_comment_with_replies_leaves_a_marker_and_keeps_them(client, a
     root = shown["comments"][0]
     assert root["deleted"] and root["html"] == "" and root["author"]["name"] == ""
     assert [r["id"] for r in root["replies"]] == [reply["comment"]["id"]]
+    assert root["replies"][0]["parent"]["author_name"] == ""  # the deleted comment's author is not named
     # A second delete, or an edit, of a deleted comment finds nothing.
     assert delete(client, top["comment"]["id"], edit_token=top["edit_token"]).status_code == 404
     with client.app.state.sessions() as db:

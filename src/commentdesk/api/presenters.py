@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from commentdesk.api.schemas import ArticleOut, Author, CommentOut, ParentRef
 from commentdesk.store.models import Article, Comment, CommentStatus
-from commentdesk.store.repository import ThreadPage
+from commentdesk.store.repository import ThreadPage, shown_author_name
 
 
 def article_out(article: Article, email_notifications: bool = False) -> ArticleOut:
@@ -28,7 +28,7 @@ def comment_out(comment: Comment, parent_names: dict[int, str] | None = None) ->
     if comment.parent_id is not None:
         name = (parent_names or {}).get(comment.parent_id)
         if name is None and comment.parent is not None:
-            name = comment.parent.author_name
+            name = shown_author_name(comment.parent)
         parent = ParentRef(id=comment.parent_id, author_name=name or "")
     deleted = comment.deleted_at is not None
     return CommentOut(

@@ -217,10 +217,14 @@ def read_replies(
     session: Session = Depends(db_session),
 ):
     root = reading.comment(session, comment_id)
-    if root is None or root.status != CommentStatus.PUBLISHED or root.depth != 0:
+    # A top-level comment taken out of view after it was answered still holds its replies (store.threads).
+    shown = root is not None and (
+        root.status == CommentStatus.PUBLISHED or (root.status in repo.OUT_OF_VIEW and root.reply_count > 0)
+    )
+    if root is None or not shown or root.depth != 0:
         raise ApiError(404, "comment_not_found", "No published top-level comment has that id.")
     replies, next_cursor = repo.reply_page(session, root.id, cursor, limit)
-    names = {reply.parent.id: reply.parent.author_name for reply in replies if reply.parent is not None}
+    names = {reply.parent.id: repo.shown_author_name(reply.parent) for reply in replies if reply.parent is not None}
     return RepliesOut(replies=[presenters.comment_out(reply, names) for reply in replies], next_cursor=next_cursor)
 
 

@@ -39,8 +39,10 @@ from commentdesk.store.reports import add_report, already_reported, nudge_stats 
 from commentdesk.store.sites import site_by_api_key, site_by_slug  # noqa: F401
 from commentdesk.store.threads import (  # noqa: F401
     MAX_PAGE_SIZE,
+    OUT_OF_VIEW,
     REPLIES_PER_THREAD,
     ThreadPage,
     reply_page,
+    shown_author_name,
     thread_page,
 )

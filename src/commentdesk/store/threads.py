@@ -22,7 +22,7 @@ class ThreadPage:
     roots: list[Comment]
     replies: dict[int, list[Comment]]  # root id -> published replies, oldest first
     more_replies: dict[int, str | None]  # root id -> cursor for the rest of its replies
-    parent_names: dict[int, str]  # comment id -> author name, for "Replying to"
+    parent_names: dict[int, str]  # comment id -> author name shown, for "Replying to" ("": hidden)
     next_cursor: str | None
 
 
@@ -101,4 +101,15 @@ def _parent_names(session: Session, comments: list[Comment]) -> dict[int, str]:
     ids = {comment.parent_id for comment in comments if comment.parent_id is not None}
     if not ids:
         return {}
-    return dict(session.execute(select(Comment.id, Comment.author_name).where(Comment.id.in_(ids))).all())
+    rows = session.execute(
+        select(Comment.id, Comment.author_name, Comment.status, Comment.deleted_at).where(Comment.id.in_(ids))
+    ).all()
+    return {row.id: shown_author_name(row) for row in rows}
+
+
+def shown_author_name(comment) -> str:
+    """The name readers see for a comment: none for one deleted or out of view, whose words and
+    author are hidden (a moderator may have rejected it for its name)."""
+    if comment.deleted_at is not None or comment.status != CommentStatus.PUBLISHED:
+        return ""
+    return comment.author_name

@@ -26,6 +26,12 @@ function around(sentence, name, node) {
 
 function replyingTo(node) { return around(t("Replying to %(name)s"), "name", node); }
 
+// A reply's "Replying to NAME", or no name where the comment answered was deleted or taken out of view.
+function replyingToParent(parent) {
+  if (!parent.author_name) return t("Replying to a comment no longer shown");
+  return replyingTo(h("a", { href: "#comment-" + parent.id, dir: "auto", text: parent.author_name }));
+}
+
 function formatNumber(value) {
   try { return new Intl.NumberFormat(language).format(value); } catch (unsupported) { return String(value); }
 }

@@ -49,7 +49,7 @@ function commentNode(comment, isReply, open) {
       h("time", { class: "cd-time", datetime: comment.created_at, text: relativeTime(comment.created_at) }),
       comment.edited ? h("span", { class: "cd-edited", text: " · " + t("edited") }) : null,
     ]),
-    comment.parent ? h("p", { class: "cd-replying" }, replyingTo(h("a", { href: "#comment-" + comment.parent.id, dir: "auto", text: comment.parent.author_name }))) : null,
+    comment.parent ? h("p", { class: "cd-replying" }, replyingToParent(comment.parent)) : null,
     body,
     h("div", { class: "cd-actions" }, [
       open ? h("a", { class: "cd-reply", href: "#comment-" + comment.id, "data-comment-id": comment.id, text: t("Reply") }) : null, " ",
