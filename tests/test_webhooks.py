@@ -6,16 +6,21 @@ come from a moderator's decisions; what is tested is the event record and its de
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
 from collections import Counter
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
 
 from commentdesk.app import create_app
 from commentdesk.services import accounts, events, webhook_signature
 from commentdesk.services.sites import create_site
+from commentdesk.services.webhook_delivery import WebhookDeliverer
+from commentdesk.store import outbox
 from commentdesk.store.models import DeliveryStatus, DomainEvent, WebhookDelivery
 from server_processes import sign_in, workspace_csrf
 from webhook_receiver import Receiver
@@ -270,6 +275,31 @@ def test_the_documented_signature_scheme():
     assert not verify("whsec_other", body, "1700000000", signed["Commentdesk-Signature"], now=1_700_000_100)
     assert not verify("whsec_test", body, "1700000000", signed["Commentdesk-Signature"], now=1_700_001_000)  # too old
     assert not verify("whsec_test", body, "soon", signed["Commentdesk-Signature"])
+
+
+def test_a_receiver_that_trickles_its_answer_is_cut_off_at_the_time_limit():
+    """Each byte comes well within the time limit, the whole answer never: the try still ends."""
+    stop = threading.Event()
+    with socket.create_server(("127.0.0.1", 0)) as server:
+
+        def trickle():
+            connection, _address = server.accept()
+            with connection:
+                connection.recv(65536)
+                while not stop.is_set():
+                    connection.send(b"H")
+                    stop.wait(0.05)
+
+        threading.Thread(target=trickle, daemon=True).start()
+        deliverer = WebhookDeliverer(sessionmaker(), timeout_s=0.5)
+        deliverer.on_start()
+        try:
+            url = f"http://127.0.0.1:{server.getsockname()[1]}/hook"
+            claimed = outbox.Claimed(1, 0, url, "whsec_test", "e1", {"id": "e1"})
+            assert deliverer._post(claimed) == (None, "no answer within 0.5 s")
+        finally:
+            stop.set()
+            deliverer.on_stop()
 
 
 def test_every_event_kind_is_defined_and_unknown_ones_are_refused(client, site):

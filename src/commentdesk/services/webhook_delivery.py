@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -70,8 +71,8 @@ class WebhookDeliverer(BackgroundLoop):
         self.sessions = sessions
         self.timeout_s, self.max_attempts, self.retry_base_s = timeout_s, max_attempts, retry_base_s
         self.threads = threads
-        # Longer than any one try can take (httpx applies the timeout to connecting, sending and
-        # each read in turn), so a live server never loses a claim mid-try: no renewal is needed.
+        # Longer than any one try can take (_TryDeadline ends each at the timeout), so a live
+        # server never loses a claim mid-try: no renewal is needed.
         self.lease_s = lease_s if lease_s is not None else 4 * timeout_s + 10
         # Each try in flight ends within its timeout.
         self.stop_wait_s = timeout_s + 5
@@ -90,6 +91,9 @@ class WebhookDeliverer(BackgroundLoop):
             timeout=httpx.Timeout(self.timeout_s),
             follow_redirects=False,
             trust_env=False,
+            # A new connection for every try, so that _TryDeadline holds the socket of each: a
+            # receiver cannot answer once and then trickle its answers on a kept connection.
+            limits=httpx.Limits(max_keepalive_connections=0),
             headers={"User-Agent": f"commentdesk-webhooks/{__version__}"},
         )
         self._workers = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="webhook")
@@ -164,13 +168,63 @@ class WebhookDeliverer(BackgroundLoop):
         client = self._client
         if client is None:
             return None, "the deliverer is stopping"
+        deadline = _TryDeadline(self.timeout_s)
         try:
-            with client.stream("POST", delivery.url, content=body, headers=headers) as response:
+            with (
+                deadline,
+                client.stream(
+                    "POST", delivery.url, content=body, headers=headers, extensions={"trace": deadline.trace}
+                ) as response,
+            ):
                 code = response.status_code
         except httpx.TimeoutException:
             return None, f"no answer within {self.timeout_s:g} s"
         except httpx.HTTPError as error:
+            if deadline.expired:
+                return None, f"no answer within {self.timeout_s:g} s"
             return None, f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
         if 200 <= code < 300:
             return code, ""
         return code, f"answered HTTP {code}"
+
+
+class _TryDeadline:
+    """Ends one try at the time limit, however slowly the receiver answers. httpx's timeout
+    bounds each read on its own, so a receiver sending its answer a byte every few seconds
+    would hold the try for hours, past its lease (another server would send it again) and past
+    the server's stop. When the time is up, a timer shuts the try's socket down, which ends the
+    read in progress with an error."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._socket: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _TryDeadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._timer.cancel()
+
+    def trace(self, name: str, info: dict) -> None:
+        """httpcore's trace hook: note the socket of the try's connection as soon as it exists."""
+        if name == "connection.connect_tcp.complete":
+            with self._lock:
+                self._socket = info["return_value"].get_extra_info("socket")
+                if self.expired:
+                    self._shut_down()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            self._shut_down()
+
+    def _shut_down(self) -> None:
+        if self._socket is not None:
+            try:
+                self._socket.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # closed already
