@@ -13,13 +13,15 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from commentdesk.i18n import gettext as _
+
 MAX_ID = 2**31 - 1
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def storable_text(value: str) -> str:
     if _UNSTORABLE.search(value):
-        raise ValueError("text must not contain NUL characters or unpaired surrogates")
+        raise ValueError(_("text must not contain NUL characters or unpaired surrogates"))
     return value
 
 
@@ -33,11 +35,9 @@ DbText = Annotated[str, Field(pattern=r"^[^\x00]*$"), AfterValidator(storable_te
 
 def json_integer(value):
     """A JSON integer: 7 (or 7.0, the same JSON number), never true, "7" or 7.5."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError("expected a whole number")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError(_("expected a whole number"))
     if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError("expected a whole number")
         return int(value)
     return value
 

@@ -71,3 +71,42 @@ def test_a_site_language_that_is_not_shipped_is_refused_and_changes_nothing(clie
     assert client.put("/api/v1/site/language", json={"language": "de"}).status_code == 401
     with client.app.state.sessions() as session:
         assert session.query(Site).filter_by(slug="news").one().language is None
+
+
+def test_a_refused_fields_words_are_in_the_readers_language_and_the_shape_stays(client, make_article):
+    article_id = make_article()
+    url = f"/api/v1/articles/{article_id}/comments"
+    too_long = {"author_name": "Ana", "text": "x" * 20_001}
+    cases = [
+        ({"lang": "de"}, {}, "Der Text darf höchstens 20000 Zeichen haben", "Dieses Feld ist erforderlich"),
+        ({}, {"Accept-Language": "ur-PK"}, "متن میں زیادہ سے زیادہ 20000 حروف ہو سکتے ہیں", "یہ خانہ لازمی ہے"),
+        ({}, {}, "String should have at most 20000 characters", "Field required"),
+    ]
+    for params, headers, long_words, missing_words in cases:
+        long = client.post(url, json=too_long, params=params, headers=headers)
+        missing = client.post(url, json={"author_name": "Ana"}, params=params, headers=headers)
+        assert long.status_code == missing.status_code == 422
+        assert long.json()["error"]["code"] == missing.json()["error"]["code"] == "invalid_request"  # codes stay English
+        assert long.json()["error"]["fields"] == {"text": long_words}
+        assert missing.json()["error"]["fields"] == {"text": missing_words}
+
+
+def test_pydantics_words_are_unchanged_in_english():
+    """The msgids of api/errors.py are pydantic's own English, which clients have always read."""
+    from pydantic_core import PydanticKnownError
+
+    from commentdesk.api import errors
+
+    contexts = {
+        "string_too_short": [{"min_length": 1}, {"min_length": 3}],
+        "string_too_long": [{"max_length": 1}, {"max_length": 20_000}],
+        "string_pattern_mismatch": [{"pattern": "^[^\\x00]*$"}],
+        "greater_than_equal": [{"ge": 1}],
+        "less_than_equal": [{"le": 100}],
+        "literal_error": [{"expected": "'spam' or 'abuse'"}],
+        "value_error": [{"error": ValueError("expected a whole number")}],
+    }
+    for kind in errors._FIELD_WORDS:
+        for context in contexts.get(kind, [None]):
+            english = PydanticKnownError(kind, context).message()
+            assert errors.field_message({"type": kind, "ctx": context, "msg": english}) == english

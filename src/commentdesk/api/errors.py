@@ -8,7 +8,7 @@ and anything unforeseen (500), which is logged and never shown as a traceback or
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import Request
@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from commentdesk.i18n import gettext as _
+from commentdesk.i18n import ngettext
 from commentdesk.services.comment_input import PostingError
 from commentdesk.store.repository import InvalidCursor
 
@@ -47,17 +48,65 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
+# Pydantic's words for the problems a request's fields can have, as msgids, so that a reader reads
+# them in the request's language; in English they are pydantic's own words, as clients have always
+# had them (a test holds them to it). Any other type keeps pydantic's English. Our own validators
+# word their ValueError in the request's language as they raise it.
+_FIELD_WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "missing": lambda ctx: _("Field required"),
+    "extra_forbidden": lambda ctx: _("Extra inputs are not permitted"),
+    "string_type": lambda ctx: _("Input should be a valid string"),
+    "string_too_short": lambda ctx: (
+        ngettext(
+            "String should have at least %(num)s character", "String should have at least %(num)s characters", ctx["min_length"]
+        )
+        % {"num": ctx["min_length"]}
+    ),
+    "string_too_long": lambda ctx: (
+        ngettext(
+            "String should have at most %(num)s character", "String should have at most %(num)s characters", ctx["max_length"]
+        )
+        % {"num": ctx["max_length"]}
+    ),
+    "string_pattern_mismatch": lambda ctx: _("String should match pattern '%(pattern)s'") % {"pattern": ctx["pattern"]},
+    "int_type": lambda ctx: _("Input should be a valid integer"),
+    "int_parsing": lambda ctx: _("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": lambda ctx: _("Input should be a valid integer, got a number with a fractional part"),
+    "bool_type": lambda ctx: _("Input should be a valid boolean"),
+    "bool_parsing": lambda ctx: _("Input should be a valid boolean, unable to interpret input"),
+    "greater_than_equal": lambda ctx: _("Input should be greater than or equal to %(least)s") % {"least": ctx["ge"]},
+    "less_than_equal": lambda ctx: _("Input should be less than or equal to %(most)s") % {"most": ctx["le"]},
+    "literal_error": lambda ctx: _("Input should be %(expected)s") % {"expected": ctx["expected"]},
+    "model_attributes_type": lambda ctx: _("Input should be a valid dictionary or object to extract fields from"),
+    "dict_type": lambda ctx: _("Input should be a valid dictionary"),
+    "list_type": lambda ctx: _("Input should be a valid list"),
+    "value_error": lambda ctx: _("Value error, %(error)s") % {"error": ctx["error"]},
+}
+
+
+def field_message(problem: Mapping[str, Any]) -> str:
+    """What is wrong with one field, in the request's language."""
+    words = _FIELD_WORDS.get(problem.get("type", ""))
+    try:
+        return words(problem.get("ctx") or {}) if words else problem.get("msg", "invalid")
+    except KeyError:  # a context without the value the words need: pydantic's own message
+        return problem.get("msg", "invalid")
+
+
 def problem_fields(problems: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    """Pydantic's error list as {"dotted.field": "what is wrong"}."""
+    """Pydantic's error list as {"dotted.field": "what is wrong"}, in the request's language."""
     fields: dict[str, str] = {}
     for problem in problems:
         if problem.get("type") == "json_invalid":
             # Its location is a character position, not a field: say so on the body.
             where = next((part for part in problem.get("loc", ()) if isinstance(part, int)), None)
-            fields.setdefault("body", "not valid JSON" + (f" (at character {where})" if where is not None else ""))
+            fields.setdefault(
+                "body",
+                _("not valid JSON (at character %(where)s)") % {"where": where} if where is not None else _("not valid JSON"),
+            )
             continue
         location = [str(part) for part in problem.get("loc", ()) if part not in ("body", "query", "path")]
-        fields.setdefault(".".join(location) or "body", problem.get("msg", "invalid"))
+        fields.setdefault(".".join(location) or "body", field_message(problem))
     return fields
 
 

@@ -13,6 +13,7 @@ from commentdesk.api.cached_reads import API_PREFIX
 from commentdesk.api.deps import SessionReleasingRoute, calling_site, db_session
 from commentdesk.api.routes import ERRORS
 from commentdesk.bounds import DbText
+from commentdesk.i18n import gettext as _
 from commentdesk.i18n import request_language
 from commentdesk.i18n.embed import embed_messages
 from commentdesk.services import sites
@@ -39,7 +40,7 @@ class SiteLanguageIn(BaseModel):
     @classmethod
     def _shipped(cls, value: str | None) -> str | None:
         if value is not None and value not in i18n.LANGUAGES:
-            raise ValueError(f"one of {', '.join(i18n.LANGUAGES)}, or null")
+            raise ValueError(_("one of %(languages)s, or null") % {"languages": ", ".join(i18n.LANGUAGES)})
         return value
 
 

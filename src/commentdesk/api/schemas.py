@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.fields import FieldInfo
 
 from commentdesk.bounds import MAX_ID, DbId, DbText, id_from_text, storable_text
+from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.services.comment_input import INVISIBLE_CLASS, MAX_NAME_CHARS
 
@@ -23,7 +24,7 @@ class Strict(BaseModel):
 def _json_string(value):
     # Dates and addresses come as JSON strings; a number is not read as a timestamp.
     if not isinstance(value, (str, datetime)):
-        raise ValueError("expected a string")
+        raise ValueError(_("expected a string"))
     return value
 
 
@@ -46,7 +47,9 @@ def _path_id(value):
     if isinstance(value, str):
         found = id_from_text(value)
         if found is None:
-            raise ValueError(f"must be a whole number from 1 to {MAX_ID}, written plainly (1, not 01, +1 or 1.0)")
+            raise ValueError(
+                _("must be a whole number from 1 to %(most)s, written plainly (1, not 01, +1 or 1.0)") % {"most": MAX_ID}
+            )
         return found
     return value
 
