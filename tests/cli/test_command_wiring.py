@@ -66,3 +66,28 @@ def test_a_part_that_fails_to_import_fails_loudly(monkeypatch, broken, importer)
     monkeypatch.delitem(sys.modules, importer)
     with pytest.raises(ImportError, match=broken):
         importlib.import_module(importer)
+
+
+@pytest.mark.parametrize("command", ["score", "import"])
+def test_the_commands_that_run_the_models_take_the_servers_choice_of_weights(tmp_path, monkeypatch, command):
+    import commentdesk.moderation.pipeline
+    from commentdesk.cli import main
+
+    class Loading(Exception):
+        pass
+
+    chosen = []
+
+    def models(**kwargs):
+        chosen.append((kwargs["models_dir"], kwargs["variant"]))
+        raise Loading
+
+    monkeypatch.setattr(commentdesk.moderation.pipeline, "ModerationModels", models)
+    database = ["--database-url", f"sqlite:///{tmp_path / 'cd.sqlite3'}"]
+    argv = ["score"]
+    if command == "import":
+        assert main(["sites", "add", "news", "--name", "News", *database]) == 0
+        argv = ["import", "disqus", str(FIXTURES / "disqus.xml"), "--site", "news", "--moderate", "--secret-key", "s", *database]
+    with pytest.raises(Loading):
+        main([*argv, "--models-dir", str(tmp_path / "models"), "--model-variant", "finetuned"])
+    assert chosen == [(tmp_path / "models", "finetuned")]

@@ -26,6 +26,8 @@ EXIT_INTERRUPTED = 130
 EXIT_OUTPUT_CLOSED = 141
 # The settings a command that only reads or writes the database offers as flags.
 DATABASE_SETTINGS = {"data_dir", "database_url"}
+# The settings that choose the weights, offered by the commands that run the models as the server does.
+MODEL_SETTINGS = {"models_dir", "model_variant"}
 
 
 class CommandError(Exception):
@@ -35,6 +37,14 @@ class CommandError(Exception):
 def fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+def server_models(settings: Settings, timeout_ms: int | None):
+    """The models the server would run with these settings: site-trained weights when `train
+    --install` activated them, else the shipped variant chosen."""
+    from commentdesk.moderation.pipeline import ModerationModels
+
+    return ModerationModels(timeout_ms=timeout_ms, models_dir=settings.resolved_models_dir(), variant=settings.model_variant)
 
 
 def open_store(args, settings: Settings | None = None):

@@ -9,12 +9,20 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from commentdesk.commands.common import EXIT_INTERRUPTED, CommandError, fail, no_site, store_session
+from commentdesk.commands.common import (
+    EXIT_INTERRUPTED,
+    MODEL_SETTINGS,
+    CommandError,
+    fail,
+    no_site,
+    server_models,
+    store_session,
+)
 from commentdesk.config import add_settings_arguments
 from commentdesk.importers.sources import SOURCES
 from commentdesk.input_errors import reports_input_errors
 
-IMPORT_SETTINGS = {"data_dir", "database_url", "secret_key", "model_timeout_ms"}
+IMPORT_SETTINGS = {"data_dir", "database_url", "secret_key", "model_timeout_ms"} | MODEL_SETTINGS
 # What to do when the source file turns out unreadable part-way (after the one-line error).
 IMPORT_FIX = (
     "Give the source's own export: the .xml file for disqus and wordpress, the SQLite database file for isso. "
@@ -89,8 +97,6 @@ def _secret(settings) -> str:
 
 
 def _pipeline(settings):
-    from commentdesk.moderation.pipeline import ModerationModels, Pipeline
+    from commentdesk.moderation.pipeline import Pipeline
 
-    return Pipeline(
-        ModerationModels(timeout_ms=settings.model_timeout_ms, enabled=True, models_dir=settings.resolved_models_dir()).load()
-    )
+    return Pipeline(server_models(settings, settings.model_timeout_ms).load())

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from commentdesk.config import settings_from
+from commentdesk.commands.common import MODEL_SETTINGS
+from commentdesk.config import add_settings_arguments, settings_from
 
 SCORE_CONTRACT = """\
 Moderate comments given as JSON lines on stdin; write one decision per input line on stdout,
@@ -35,6 +36,9 @@ Example:
 """
 
 
+DATA_DIR_MEANING = "The server's data folder, whose models/ holds the site-trained weights unless --models-dir says otherwise."
+
+
 def register(commands) -> None:
     score = commands.add_parser(
         "score",
@@ -42,17 +46,18 @@ def register(commands) -> None:
         description=SCORE_CONTRACT,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    add_settings_arguments(score, {"data_dir"} | MODEL_SETTINGS, meanings={"data_dir": DATA_DIR_MEANING})
     score.set_defaults(handler=run)
 
 
-def run(_args) -> int:
-    from commentdesk.moderation.pipeline import ModerationModels
+def run(args) -> int:
+    from commentdesk.commands.common import server_models
     from commentdesk.moderation.scorer import Scorer
     from commentdesk.moderation.scorer import run as score_lines
 
-    # The same weights the server uses: site-trained ones when `train --install` activated them.
-    # A batch tool waits for the models: no time budget, so a busy machine never holds a line.
-    models = ModerationModels(timeout_ms=None, models_dir=settings_from().resolved_models_dir())
+    # The same weights the server uses. A batch tool waits for the models: no time budget, so a
+    # busy machine never holds a line.
+    models = server_models(settings_from(args), timeout_ms=None)
     stdin = sys.stdin
     if hasattr(stdin, "reconfigure"):
         # Whatever the locale, bytes that are not UTF-8 reach the scorer as lone surrogates and
