@@ -176,6 +176,15 @@ def test_the_labeled_data_and_caches_come_from_their_variables(tmp_path, monkeyp
     monkeypatch.setenv("COMMENTDESK_MODEL_CACHE", str(tmp_path / "onnx"))
     assert default_data_dir() == tmp_path / "labeled" and default_cache_dir() == tmp_path / "vectors"
     assert cache_dir() == tmp_path / "onnx"
+    # `train` keeps the harm model's embeddings there too.
+    from commentdesk.commands import train
+    from commentdesk.evaluation import train_harm
+
+    kept = []
+    meta = {"version": "harm-test", "recommended_thresholds": {}, "figures": {}}
+    monkeypatch.setattr(train_harm, "train", lambda _data, _out, cache, *_: kept.append(cache) or meta)
+    train._train_harm(tmp_path, tmp_path / "weights", argparse.Namespace(commercial=False, cache_dir=None))
+    assert kept == [tmp_path / "vectors"]
     # `train` without --data-dir looks where the variable says, and says so.
     assert main(["train", "--out", str(tmp_path / "weights")]) == 2
     assert str(tmp_path / "labeled") in one_error_line(capsys.readouterr().err)

@@ -43,7 +43,7 @@ def register(subparsers) -> None:
         "--out", type=Path, default=Path("eval-report"), help="folder for metrics.json, README.md, report.html and plots"
     )
     ev.add_argument("--weights-dir", type=Path, default=None, help="weights to evaluate (default: the shipped ones)")
-    ev.add_argument("--cache-dir", type=Path, default=None, help="embedding cache (default: ./.cache)")
+    ev.add_argument("--cache-dir", type=Path, default=None, help="embedding cache (default: $COMMENTDESK_CACHE_DIR or ./.cache)")
     ev.add_argument(
         "--file",
         type=Path,

@@ -38,9 +38,12 @@ def register(subparsers) -> None:
         "on the moderators' decisions (new out-of-fold vs current) and no worse on the news sets",
     )
     tr.add_argument(
-        "--models-dir", type=Path, default=None, help="installed weights (default: $COMMENTDESK_MODELS_DIR or data/models)"
+        "--models-dir",
+        type=Path,
+        default=None,
+        help="installed weights (default: $COMMENTDESK_MODELS_DIR, else models/ in $COMMENTDESK_DATA_DIR or data)",
     )
-    tr.add_argument("--cache-dir", type=Path, default=None)
+    tr.add_argument("--cache-dir", type=Path, default=None, help="embedding cache (default: $COMMENTDESK_CACHE_DIR or ./.cache)")
     tr.add_argument(
         "--commercial",
         action="store_true",
@@ -110,6 +113,7 @@ def _train_harm(data_dir: Path, out: Path, args: argparse.Namespace) -> dict:
     UCC) do not allow commercial use, so a commercial set keeps the shipped harm model's place
     empty and says so."""
     from commentdesk.evaluation import train_harm
+    from commentdesk.evaluation.embedding_cache import default_cache_dir
 
     if args.commercial:
         note = (
@@ -118,7 +122,7 @@ def _train_harm(data_dir: Path, out: Path, args: argparse.Namespace) -> dict:
         )
         print(f"harm model {note}", file=sys.stderr)
         return {"trained": False, "note": note}
-    meta = train_harm.train(data_dir, out, args.cache_dir or Path(".cache"), train_harm.DEFAULT_NEWS_BUDGET, 1.0)
+    meta = train_harm.train(data_dir, out, args.cache_dir or default_cache_dir(), train_harm.DEFAULT_NEWS_BUDGET, 1.0)
     return {"trained": True, "version": meta["version"], "thresholds": meta["recommended_thresholds"], "figures": meta["figures"]}
 
 
