@@ -155,7 +155,9 @@ def verify_token(session: Session, site: Site, token: str, secret: str, now: dat
         identity_hash=account_identity(secret, subject),
         name=name[:MAX_NAME_CHARS],
         email_hash=identity.email_hash(secret, address) if address else None,
-        expires_at=expires_at,
+        # The session allows for clocks apart as the token did: a token taken within the
+        # leeway past its `exp` must not give a session that has ended already.
+        expires_at=expires_at + LEEWAY,
         email=address,
         email_verified=bool(address) and email_verified,
     )
