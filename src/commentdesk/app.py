@@ -144,6 +144,8 @@ def create_app(settings: Settings, models: Models | None = None, *, sweep_passag
         max_waiting=settings.max_waiting_requests,
         max_wait_s=settings.max_wait_ms / 1000,
     )
+    # An unforeseen exception's 500, inside CORS and the framing rule, so that it carries their headers too.
+    app.add_middleware(errors.UnexpectedErrors)
     # The embed script calls the API from publishers' pages; no cookies cross origins. Only the API.
     app.add_middleware(
         PublicApiCORS,

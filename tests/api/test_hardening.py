@@ -244,6 +244,25 @@ def test_an_unforeseen_error_is_answered_with_the_json_error_body(app, auth, mon
     assert error["code"] == "internal_error" and "disk" not in error["message"]
 
 
+def test_an_unforeseen_error_keeps_the_headers_of_a_normal_answer(app):
+    def broken():
+        raise RuntimeError("Traceback: the disk went away")
+
+    app.add_api_route("/moderate/broken", broken)
+    app.add_api_route("/api/v1/broken", broken)
+    with TestClient(app) as client:  # raises if the exception reaches the server
+        workspace = client.get("/moderate/broken?lang=de")
+        api = client.get("/api/v1/broken", headers={"Origin": "https://news.example"})
+    error = _is_error_body(workspace, 500)
+    # Never framable, even on a 500; worded in the reader's language, with nothing of the exception.
+    assert workspace.headers["x-frame-options"] == "DENY"
+    assert workspace.headers["content-security-policy"] == "frame-ancestors 'none'"
+    assert error["code"] == "internal_error" and "Bitte" in error["message"] and "disk" not in workspace.text
+    # A publisher's page can read the API's 500, as any other answer.
+    assert _is_error_body(api, 500)["code"] == "internal_error" and "disk" not in api.text
+    assert api.headers["access-control-allow-origin"] == "*" and "x-frame-options" not in api.headers
+
+
 # 5. Flood limits hold under concurrency, across server processes --------------------------------
 
 

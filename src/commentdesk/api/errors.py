@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from commentdesk.i18n import gettext as _
 from commentdesk.i18n import ngettext
@@ -160,6 +161,35 @@ async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse(
         error_body("internal_error", _("Something went wrong on our side. Please try again later.")), status_code=500
     )
+
+
+class UnexpectedErrors:
+    """Answers an unforeseen exception with the 500 above, inside the app's middleware: the answer
+    then leaves through the middleware outside it like any other, with their headers (no framing
+    of the workspace, CORS for the API) and in the reader's language. Starlette's own last resort
+    (the handler for Exception) answers outside all of them, for a failure of those few."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as error:
+            if started:  # half an answer has gone out: nothing else can be said
+                raise
+            response = await _unexpected(Request(scope), error)
+            await response(scope, receive, send)
 
 
 def install(app) -> None:
