@@ -107,7 +107,7 @@ class Settings(_FromEnvironment):
     )
     max_active_writes: int = setting(
         4,
-        "Writes (posts, edits, moderators' actions) worked on at once by one server process, within max_active_requests; "
+        "Writes (posts, edits, moderators' actions) worked on at once by one server process, within --max-active-requests; "
         "more only contend for the processor while they wait for the models and the database's writer.",
         gt=0,
     )

@@ -91,3 +91,19 @@ def test_the_commands_that_run_the_models_take_the_servers_choice_of_weights(tmp
     with pytest.raises(Loading):
         main([*argv, "--models-dir", str(tmp_path / "models"), "--model-variant", "finetuned"])
     assert chosen == [(tmp_path / "models", "finetuned")]
+
+
+def test_every_option_and_action_explains_itself_in_help():
+    def parsers(parser, path):
+        yield path, parser
+        for name, sub in subcommands(parser).items():
+            yield from parsers(sub, [*path, name])
+
+    unexplained = []
+    for path, parser in parsers(build_parser(), []):
+        if path and not parser.description:  # its own --help says what it does
+            unexplained.append(" ".join(path))
+        for action in parser._actions:
+            if not action.help and not isinstance(action, argparse._SubParsersAction):
+                unexplained.append(" ".join([*path, action.dest]))
+    assert unexplained == []

@@ -40,7 +40,19 @@ def build_parser() -> argparse.ArgumentParser:
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.register(subcommands)
+    _describe_with_summaries(parser)
     return parser
+
+
+def _describe_with_summaries(parser: argparse.ArgumentParser) -> None:
+    """Head each (sub)command's own --help with the summary its parent lists it by, unless it has
+    a description of its own: `commentdesk sites add --help` then says what it does."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for listed in action._choices_actions:
+                sub = action.choices[listed.dest]
+                sub.description = sub.description or listed.help
+                _describe_with_summaries(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,7 +25,7 @@ def register(subparsers) -> None:
     export.add_argument("--from", dest="start", type=_day, required=True, help="First day of the period (YYYY-MM-DD, UTC).")
     export.add_argument("--to", dest="last_day", type=_day, required=True, help="Last day of the period, included.")
     export.add_argument("--site", action="append", default=[], help="A site's slug (repeat for several; default: every site).")
-    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--format", choices=("json", "csv"), default="json", help="(default: json)")
     erase = actions.add_parser("erase-contacts", help="Erase notifiers' names and e-mails kept past --notice-contact-days.")
     add_settings_arguments(export, DATABASE_SETTINGS)
     add_settings_arguments(erase, DATABASE_SETTINGS | {"notice_contact_days"})

@@ -16,20 +16,25 @@ def register(subparsers) -> None:
     actions = users.add_subparsers(dest="user_command", required=True, metavar="ACTION")
 
     add = actions.add_parser("add", help="Create an account (the password is asked for, or read from stdin).")
-    add.add_argument("username")
-    add.add_argument("--role", choices=("admin", "moderator"), required=True)
+    add.add_argument("username", help="the name to sign in with")
+    add.add_argument(
+        "--role",
+        choices=("admin", "moderator"),
+        required=True,
+        help="an admin also manages accounts (/moderate/users) and sees the transparency report",
+    )
     add.add_argument("--sites", default="", help="Comma-separated site slugs this user may moderate (default: every site).")
     add.add_argument("--password-stdin", action="store_true", help="Read the password from the first line of stdin.")
 
     list_ = actions.add_parser("list", help="List accounts.")
 
     disable = actions.add_parser("disable", help="Disable an account (its sessions end at once).")
-    disable.add_argument("username")
+    disable.add_argument("username", help="the account's name")
     enable = actions.add_parser("enable", help="Enable a disabled account.")
-    enable.add_argument("username")
+    enable.add_argument("username", help="the account's name")
 
     password = actions.add_parser("set-password", help="Set a new password (also clears a login lock).")
-    password.add_argument("username")
+    password.add_argument("username", help="the account's name")
     password.add_argument("--password-stdin", action="store_true", help="Read the password from the first line of stdin.")
 
     for sub in (add, list_, disable, enable, password):
