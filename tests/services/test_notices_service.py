@@ -55,8 +55,10 @@ def test_a_notice_is_recorded_with_its_report_and_a_reference(session, published
     [
         ({"ground": "annoying"}, "ground_invalid", "ground"),
         ({"explanation": "too short"}, "explanation_required", "explanation"),
+        ({"explanation": "\u200b" * 20}, "explanation_required", "explanation"),
         ({"explanation": "x" * (notices.MAX_EXPLANATION_CHARS + 1)}, "explanation_too_long", "explanation"),
         ({"notifier_name": "   "}, "name_required", "notifier_name"),
+        ({"notifier_name": "\u202e\u200b\u3164"}, "name_required", "notifier_name"),
         ({"notifier_name": "n" * (notices.MAX_NAME_CHARS + 1)}, "name_too_long", "notifier_name"),
         ({"notifier_email": ""}, "email_required", "notifier_email"),
         ({"notifier_email": "not-an-address"}, "email_invalid", "notifier_email"),
@@ -77,6 +79,9 @@ def test_a_child_safety_notice_may_be_anonymous(session, published, notice_form)
         session, SECRET, published.id, notice_form(ground="child_safety", notifier_name="", notifier_email="")
     )
     assert notice.notifier_name is None and notice.notifier_email_cipher is None
+    # A name is shown to moderators as a commenter's is: never reversed by a direction override.
+    named = notices.file_notice(session, SECRET, published.id, notice_form(notifier_name="Mia\u202e Mayor"))
+    assert named.notifier_name == "Mia Mayor"
     with pytest.raises(NoticeRefused, match="does not look right"):
         notices.file_notice(
             session, SECRET, published.id, notice_form(ground="child_safety", notifier_name="", notifier_email="x")
@@ -165,6 +170,7 @@ def test_taking_no_action_keeps_the_comment_and_resolves_the_report(session, pub
         ("remove", None, "A long enough explanation.", "ground_invalid"),
         ("remove", "made_up", "A long enough explanation.", "ground_invalid"),
         ("none", None, "   ", "explanation_required"),
+        ("none", None, "\u200b\u2066", "explanation_required"),
         ("none", None, "x" * (notices.MAX_DECISION_CHARS + 1), "explanation_too_long"),
     ],
 )

@@ -28,7 +28,7 @@ from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
 from commentdesk.services import decisions, identity, reports
 from commentdesk.services.accounts import Scope
-from commentdesk.services.comment_input import clean_text
+from commentdesk.services.comment_input import clean_name, clean_text, has_visible
 from commentdesk.services.notifications.addresses import AddressBook
 from commentdesk.services.visibility import NotAllowed
 from commentdesk.store import mail as mail_store
@@ -89,7 +89,8 @@ def _checked(form: NoticeForm) -> tuple[str, str, str | None, str | None]:
     if form.ground not in GROUNDS:
         raise NoticeRefused("ground_invalid", _("Please choose the legal ground of your notice."), field="ground")
     explanation = clean_text(form.explanation or "")
-    if len(explanation) < MIN_EXPLANATION_CHARS:
+    # Zero-width or filler characters alone explain nothing, however many there are.
+    if len(explanation) < MIN_EXPLANATION_CHARS or not has_visible(explanation):
         raise NoticeRefused(
             "explanation_required",
             _("Please explain why the comment is illegal (at least %(num)s characters).") % {"num": MIN_EXPLANATION_CHARS},
@@ -102,7 +103,9 @@ def _checked(form: NoticeForm) -> tuple[str, str, str | None, str | None]:
             % {"most": MAX_EXPLANATION_CHARS, "num": len(explanation)},
             field="explanation",
         )
-    name = " ".join(clean_text(form.notifier_name or "").split()) or None
+    # As a commenter's name: no direction controls, and something visible, or no name at all.
+    name = clean_name(form.notifier_name or "")
+    name = name if has_visible(name) else None
     email = identity.normal_email(form.notifier_email)
     contact_optional = form.ground in ANONYMOUS_GROUNDS
     if name is None and not contact_optional:
@@ -258,7 +261,7 @@ def _decide_notice(
     if action == "remove" and ground not in GROUNDS:
         raise NoticeRefused("ground_invalid", _("Choose the legal ground the removal rests on."), field="ground")
     explanation = clean_text(explanation or "")
-    if not explanation:
+    if not has_visible(explanation):
         raise NoticeRefused("explanation_required", _("Write down the reasons for the decision."), field="explanation")
     if len(explanation) > MAX_DECISION_CHARS:
         raise NoticeRefused(
