@@ -268,18 +268,32 @@ def flag_name(name: str) -> str:
 
 
 def add_settings_arguments(
-    parser: argparse.ArgumentParser, only: set[str] | None = None, meanings: dict[str, str] | None = None
+    parser: argparse.ArgumentParser,
+    only: set[str] | None = None,
+    meanings: dict[str, str] | None = None,
+    defaults: dict[str, object] | None = None,
 ) -> None:
     """Add one flag per setting (or per setting in ``only``); unset flags leave the environment's value.
-    ``meanings`` replaces the help of a setting that a command uses otherwise than the server."""
+    ``meanings`` replaces the help of a setting that a command uses otherwise than the server, and
+    ``defaults`` the default its help shows where the command chooses another."""
     for name, spec in Settings.model_fields.items():
         if only is not None and name not in only:
             continue
-        help_text = f"{(meanings or {}).get(name, spec.description)} [env {env_name(name)}]"
+        default = (defaults or {}).get(name, spec.default)
+        help_text = f"{(meanings or {}).get(name, spec.description)} [env {env_name(name)}{_shown_default(default)}]"
         if spec.annotation is bool:
             parser.add_argument(flag_name(name), dest=name, action=argparse.BooleanOptionalAction, default=None, help=help_text)
         else:
             parser.add_argument(flag_name(name), dest=name, default=None, help=help_text)
+
+
+def _shown_default(default: object) -> str:
+    """The default as --help shows it; an empty one is said by the help itself ("Empty: ...")."""
+    if default in ("", None):
+        return ""
+    if isinstance(default, bool):
+        return "; default: on" if default else "; default: off"
+    return f"; default: {default}"
 
 
 def settings_from(args: argparse.Namespace | None = None, **overrides) -> Settings:

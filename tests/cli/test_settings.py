@@ -81,7 +81,15 @@ def test_every_setting_is_a_flag_of_serve_with_its_variable_in_the_help(capsys):
     help_text = " ".join(capsys.readouterr().out.split())
     for name in Settings.model_fields:
         assert "--" + name.replace("_", "-") in help_text
-        assert f"[env COMMENTDESK_{name.upper()}]" in help_text
+        assert f"[env COMMENTDESK_{name.upper()}" in help_text
+    assert "[env COMMENTDESK_PORT; default: 8000]" in help_text and "[env COMMENTDESK_ACCESS_LOG; default: on]" in help_text
+    assert "[env COMMENTDESK_SECRET_KEY]" in help_text  # an empty default is said by the help itself
+
+
+def test_the_demos_help_shows_its_own_data_folder(capsys):
+    with pytest.raises(SystemExit):
+        main(["demo", "--help"])
+    assert "[env COMMENTDESK_DATA_DIR; default: demo-data]" in " ".join(capsys.readouterr().out.split())
 
 
 @pytest.mark.parametrize(

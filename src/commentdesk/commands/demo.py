@@ -13,7 +13,7 @@ DEMO_DATA_DIR = Path("demo-data")
 
 def register(commands) -> None:
     demo = commands.add_parser("demo", help="Run the service with demo articles and comments on SQLite.")
-    add_settings_arguments(demo, SERVER_SETTINGS - {"database_url", "workers"})
+    add_settings_arguments(demo, SERVER_SETTINGS - {"database_url", "workers"}, defaults={"data_dir": DEMO_DATA_DIR})
     demo.set_defaults(handler=run)
 
 
