@@ -104,8 +104,8 @@ def _checked(form: NoticeForm) -> tuple[str, str, str | None, str | None]:
             field="explanation",
         )
     # As a commenter's name: no direction controls, and something visible, or no name at all.
-    name = clean_name(form.notifier_name or "")
-    name = name if has_visible(name) else None
+    cleaned_name = clean_name(form.notifier_name or "")
+    name = cleaned_name if has_visible(cleaned_name) else None
     email = identity.normal_email(form.notifier_email)
     contact_optional = form.ground in ANONYMOUS_GROUNDS
     if name is None and not contact_optional:
