@@ -38,11 +38,12 @@ class ReaderView:
     text: str = ""
 
 
-def reader_view(text: str) -> ReaderView:
+def reader_view(text: str, html: str | None = None) -> ReaderView:
     """Read from render_comment's own output, so that whatever it makes clickable is seen here:
-    the spam checks can never disagree with the renderer about what is a link."""
+    the spam checks can never disagree with the renderer about what is a link. `html` is that
+    output when the caller has rendered `text` already (posting has, to store it)."""
     reading = _ReaderViewParser()
-    reading.feed(render_comment(text))
+    reading.feed(render_comment(text) if html is None else html)
     reading.close()
     return ReaderView(reading.hrefs, "".join(reading.parts))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from commentdesk import render
 from commentdesk.moderation.fingerprint import simhash
 from commentdesk.moderation.phases import spam
 from commentdesk.moderation.policy import Policy
@@ -193,6 +194,19 @@ def test_a_link_is_counted_once_by_its_address_not_again_by_its_words():
     assert spam.comment_links("see [the plan](/plan) and www.other.com") == ["/plan", "www.other.com"]
     assert codes("[a](//harbour.example/a)", Policy(allowed_domains=["harbour.example"], max_links=0)) == []
     assert codes("[a](#comment-3)", Policy(max_links=0)) == ["too_many_links"]  # clickable: it counts
+
+
+def test_the_links_are_read_from_the_html_already_rendered_and_the_text_rendered_only_without_it(monkeypatch):
+    text = "[a](//spam.example/buy), [b](https://harbour.example/b) and www.other.com"
+    policy = Policy(blocked_domains=["spam.example"], max_links=1)
+    rendered = codes(text, policy)  # a candidate without html (score, eval): rendered here
+    assert rendered == ["blocked_domain", "too_many_links"]
+
+    def not_again(_text):
+        raise AssertionError("the comment was rendered a second time")
+
+    monkeypatch.setattr(render, "render_comment", not_again)
+    assert codes(text, policy, html=render_comment(text)) == rendered
 
 
 def test_an_allowed_domain_is_not_blocked_even_when_listed_as_both():

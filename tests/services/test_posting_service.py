@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from commentdesk import render
 from commentdesk.moderation.models.abuse import AbuseScore
 from commentdesk.moderation.models.relevance import RelevanceScore
 from commentdesk.moderation.pipeline import Pipeline
@@ -314,6 +315,16 @@ def test_the_queue_puts_likely_abuse_first():
     assert posting.queue_priority(Decision(HOLD, [], {}, {})) == 0.0
     off_topic = posting.queue_priority(Decision(HOLD, [], {"relevance": 0.0}, {}))
     assert off_topic == 0.5
+
+
+def test_a_post_is_rendered_once_and_its_links_still_count(poster, session, article, site, monkeypatch):
+    site.policy = {**site.policy, "max_links": 0}
+    session.commit()
+    renders = []
+    monkeypatch.setattr(render, "render_comment", lambda text: renders.append(text))  # what the spam phase would call
+    posted = post(poster, session, article, CIVIL + " [programme](//harbour.example/programme)")
+    assert [reason.code for reason in posted.decision.reasons] == ["too_many_links"]
+    assert '<a href="//harbour.example/programme"' in posted.comment.html and renders == []
 
 
 def test_the_inputs_of_a_later_check_round_trip(session, site):

@@ -255,6 +255,7 @@ class Loader:
         parent_text = comments.texts(self.session, [parent.id]).get(parent.id) if parent else None
         candidate = Candidate(
             text=comment.text,
+            html=comment.html,
             article_title=article.title,
             article_body=article.body,
             parent_text=parent_text,

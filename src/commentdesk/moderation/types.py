@@ -147,6 +147,9 @@ class Candidate:
     # are not sent to the moderation process); `article_id` tells the bank which one is this one.
     article_id: int | None = None
     site_articles: SiteArticles | None = None
+    # The text rendered as readers get it (render.render_comment), when the caller has rendered it
+    # already: the spam phase reads the links from it instead of rendering the text again.
+    html: str | None = None
 
 
 @dataclass

@@ -187,7 +187,7 @@ class ModerationQueue(BackgroundLoop):
             parent_text = comment.parent.text if comment.parent is not None else None
             policy = Policy.for_site(article.site.policy)
             inputs, attempts = dict(job.inputs or {}), job.attempts
-            candidate = candidate_from(inputs, comment.text, article, parent_text)
+            candidate = candidate_from(inputs, comment.text, article, parent_text, comment.html)
             embedder_version = self.pipeline.models.versions.get("embedder", "")
             cached = repo.cached_passages(session, article, embedder_version) if embedder_version else None
             if cached:

@@ -252,6 +252,7 @@ class CommentPoster:
         session.commit()  # the reads are done: no connection is held while waiting for the models
         # Work that needs no database, done while the models may still be running.
         html = render_comment(body)
+        candidate.html = html  # the rules' own copy: the spam phase reads its links from it
         edit_token = secrets.token_urlsafe(24)
         prepared = self.pipeline.prepare(candidate, policy)
 
@@ -581,10 +582,11 @@ def check_inputs(candidate: Candidate, sent_unchanged_after_nudge: bool) -> dict
     }
 
 
-def candidate_from(inputs: dict, text: str, article: Article, parent_text: str | None) -> Candidate:
-    """The candidate `check_inputs` recorded, for the comment's later check."""
+def candidate_from(inputs: dict, text: str, article: Article, parent_text: str | None, html: str | None = None) -> Candidate:
+    """The candidate `check_inputs` recorded, for the comment's later check (`html`: the text as stored rendered)."""
     return Candidate(
         text=text,
+        html=html,
         article_title=article.title,
         article_body=article.body,
         parent_text=parent_text,

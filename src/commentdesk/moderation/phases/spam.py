@@ -30,10 +30,11 @@ def find_links(text: str) -> list[str]:
     return [match.group(0) for match in LINK.finditer(text)]
 
 
-def comment_links(text: str) -> list[str]:
+def comment_links(text: str, html: str | None = None) -> list[str]:
     """Every link in a comment: each one the renderer makes clickable (any form of address it
-    lets through, "//host/path" included), then those written out in the rest of the visible text."""
-    view = reader_view(text)
+    lets through, "//host/path" included), then those written out in the rest of the visible text.
+    `html`: the text already rendered, when the caller has it."""
+    view = reader_view(text, html)
     return [*view.hrefs, *find_links(view.text)]
 
 
@@ -89,7 +90,7 @@ def _domain_matches(domain: str, rules: list[str]) -> bool:
 def spam_score(candidate: Candidate, policy: Policy) -> tuple[float, list[tuple[str, str, list[str], float, dict]]]:
     """A 0..1 spam score and the signals behind it as (code, message, evidence, weight, message's values)."""
     signals: list[tuple[str, str, list[str], float, dict]] = []
-    links = comment_links(candidate.text)
+    links = comment_links(candidate.text, candidate.html)
     foreign = [link for link in links if not _domain_matches(_domain(link), policy.allowed_domains)]
     blocked = [link for link in foreign if _domain_matches(_domain(link), policy.blocked_domains)]
     if blocked:
