@@ -8,41 +8,15 @@ from __future__ import annotations
 import io
 import json
 
-import numpy as np
 import pytest
+from tests.moderation.doubles import CannedModels
 
 from commentdesk.cli import main
 from commentdesk.moderation import scorer as scorer_module
-from commentdesk.moderation.models.abuse import AbuseScore
-from commentdesk.moderation.models.relevance import RelevanceScore
-from commentdesk.moderation.types import HOLD, PUBLISH, ModelSignals
+from commentdesk.moderation.types import HOLD, PUBLISH
 
 RealScorer = scorer_module.Scorer
 ARTICLE = '"article": {"title": "Rates held", "body": "The central bank kept rates at 4.25%."}'
-
-
-class CannedModels:
-    """Every comment civil and on topic; records the texts the models were given."""
-
-    def __init__(self) -> None:
-        self.texts: list[str] = []
-
-    def load(self):
-        return self
-
-    @property
-    def versions(self) -> dict[str, str]:
-        return {"abuse": "canned"}
-
-    def signals(self, candidate) -> ModelSignals:
-        self.texts.append(candidate.text)
-        return ModelSignals(
-            abuse=AbuseScore(0.01),
-            relevance=RelevanceScore(0.9, 0.7, None, "article"),
-            passages=["Rates held"],
-            passage_vectors=np.zeros((1, 3), np.float32),
-            versions=self.versions,
-        )
 
 
 def strict(text: str) -> list[dict]:

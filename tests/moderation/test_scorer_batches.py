@@ -8,39 +8,12 @@ import json
 import os
 import threading
 
-import numpy as np
 import pytest
+from tests.moderation.doubles import CannedModels
 
 from commentdesk.moderation import scorer as scorer_module
-from commentdesk.moderation.models.abuse import AbuseScore
-from commentdesk.moderation.models.relevance import RelevanceScore
 from commentdesk.moderation.scorer import CHUNK_LINES, Scorer, run
 from commentdesk.moderation.types import HOLD, PUBLISH, REJECT, ModelSignals
-
-
-class CannedModels:
-    def __init__(self, failing: str | None = None) -> None:
-        self.failing = failing
-        self.passages_given: list[bool] = []
-
-    def load(self):
-        return self
-
-    @property
-    def versions(self) -> dict[str, str]:
-        return {"abuse": "canned"}
-
-    def signals(self, candidate) -> ModelSignals:
-        self.passages_given.append(candidate.passages is not None)
-        if self.failing and self.failing in candidate.text:
-            return ModelSignals(failures={"models": "error: weights missing"}, versions=self.versions)
-        return ModelSignals(
-            abuse=AbuseScore(0.02),
-            relevance=RelevanceScore(0.8, 0.6, "Rates held.", "article"),
-            passages=[candidate.article_title],
-            passage_vectors=np.zeros((1, 2), np.float32),
-            versions=self.versions,
-        )
 
 
 def record(record_id, text="Holding rates is the cautious choice here.", title="Rates held", **extra) -> str:
