@@ -124,6 +124,16 @@ def test_train_from_a_site_the_database_does_not_have(tmp_path, capsys, database
     assert_one_line_error(err, "'sport'", "--site")
 
 
+def test_train_into_a_folder_that_holds_weights_already(tmp_path, capsys):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "weights").mkdir()
+    (tmp_path / "weights" / "abuse.json").write_text("{}")
+    code, err = run(capsys, "train", "--data-dir", str(tmp_path / "data"), "--out", str(tmp_path / "weights"))
+    assert code == 2
+    assert_one_line_error(err, "weights is not empty", "--out")
+    assert (tmp_path / "weights" / "abuse.json").read_text() == "{}"
+
+
 def test_train_says_which_decisions_it_learns_from_and_why_not_the_others():
     labels = [
         {"text": "t", "article_title": "a", "label": label} for label in ("ok", "abusive", "off_topic", "off_topic", "spam")

@@ -82,8 +82,7 @@ def run(args: argparse.Namespace) -> int:
     relevance_version = next_version("relevance", current_dir / "relevance.json")
     out = args.out or Path(f"weights-{abuse_version.removeprefix('abuse-')}")
     if out.exists() and any(out.iterdir()):
-        print(f"{out} is not empty; choose another --out", file=sys.stderr)
-        return 2
+        raise InputError(f"{out} is not empty. Choose another --out, or empty it.")
     sets = tuple(name for name in LABELED_SETS if name in COMMERCIAL_SETS) if args.commercial else LABELED_SETS
     learn, check = split_decisions(decisions)
     abuse_meta = train_shipped(data_dir, out, abuse_version, sets, cache_dir=args.cache_dir, site_examples=learn or None)
