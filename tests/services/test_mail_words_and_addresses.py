@@ -1,12 +1,15 @@
 """What the e-mail to readers says, and how their addresses are kept: encrypted at rest, hashed
-like a comment's e-mail, and reached only through signed links."""
+like a comment's e-mail, and reached only through signed links, each for its own subscriber."""
 
 from __future__ import annotations
 
 import pytest
 
+from commentdesk.config import Settings
 from commentdesk.services.notifications import messages
 from commentdesk.services.notifications.addresses import AddressBook
+from commentdesk.services.notifications.notifier import Notifier
+from commentdesk.store.models import MailSubscriber
 from commentdesk.store.repository import keyed_hash
 
 SECRET = "instance-secret"
@@ -88,10 +91,34 @@ def test_the_address_hash_is_the_one_posting_stores():
 
 def test_confirm_and_unsubscribe_links_are_signed_for_their_purpose():
     book = AddressBook(SECRET)
-    confirm, unsubscribe = book.confirm_token(7), book.unsubscribe_token(7)
-    assert book.confirmed_subscriber(confirm) == 7 and book.unsubscribing_subscriber(unsubscribe) == 7
+    email_hash = book.hash("ana@example.com")
+    confirm, unsubscribe = book.confirm_token(7, email_hash), book.unsubscribe_token(7, email_hash)
+    assert book.confirmed_subscriber(confirm).subscriber_id == 7 and book.unsubscribing_subscriber(unsubscribe).subscriber_id == 7
     assert book.confirmed_subscriber(unsubscribe) is None and book.unsubscribing_subscriber(confirm) is None
     assert AddressBook("another secret").confirmed_subscriber(confirm) is None
+
+
+def test_an_old_link_does_not_reach_the_next_address_given_its_subscribers_id(session, site):
+    """SQLite gives the id of the newest subscriber, once deleted, to the next one: Ann's old
+    links must neither confirm nor unsubscribe Ben, who asked after her under that id."""
+    notifier = Notifier(Settings(), SECRET)
+    book = notifier.addresses
+    ann = MailSubscriber(site_id=site.id, email_hash=book.hash("ann@example.com"), address_cipher=book.encrypt("ann@example.com"))
+    session.add(ann)
+    session.commit()
+    confirm, unsubscribe = book.confirm_token(ann.id, ann.email_hash), book.unsubscribe_token(ann.id, ann.email_hash)
+    reused_id = ann.id
+    assert notifier.unsubscribe(session, unsubscribe)
+    ben = MailSubscriber(
+        id=reused_id, site_id=site.id, email_hash=book.hash("ben@example.com"), address_cipher=book.encrypt("ben@example.com")
+    )
+    session.add(ben)
+    session.commit()
+    assert not notifier.confirm(session, confirm)
+    assert notifier.unsubscribe(session, unsubscribe)  # Ann is unsubscribed; Ben stays
+    session.refresh(ben)
+    assert ben.confirmed_at is None
+    assert notifier.confirm(session, book.confirm_token(ben.id, ben.email_hash)) and ben.confirmed_at is not None
 
 
 @pytest.mark.parametrize("token", ["", "garbage", "a.b.c", "x" * 500])

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import base64
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
@@ -12,6 +15,26 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from commentdesk.services import identity
 
 CONFIRM_MAX_AGE_S = 7 * 24 * 3600
+# A link names its subscriber by id and by the start of their address's keyed hash: on SQLite the
+# id of a deleted subscriber (unsubscribed, or never confirmed) goes to the next address that
+# asks, and an old link must not confirm or unsubscribe that stranger.
+LINK_HASH_CHARS = 16
+
+
+@dataclass(frozen=True)
+class SignedLink:
+    """Whom a confirm or unsubscribe link was signed for, and when."""
+
+    subscriber_id: int
+    email_hash_start: str | None  # None: a link signed before links carried it
+    signed_at: datetime
+
+    def is_for(self, email_hash: str, created_at: datetime) -> bool:
+        """Whether the link was signed for the subscriber with this address hash, created then."""
+        if self.email_hash_start is not None:
+            return hmac.compare_digest(email_hash[:LINK_HASH_CHARS], self.email_hash_start)
+        # An older link names the id alone: it cannot be for a subscriber created after it was signed.
+        return self.signed_at >= created_at.replace(microsecond=0)
 
 
 class AddressBook:
@@ -39,20 +62,32 @@ class AddressBook:
         except InvalidToken:
             return None  # the instance secret changed: the address cannot be read any more
 
-    def confirm_token(self, subscriber_id: int) -> str:
-        return self._confirm.dumps(subscriber_id)
+    def confirm_token(self, subscriber_id: int, email_hash: str) -> str:
+        return self._confirm.dumps([subscriber_id, email_hash[:LINK_HASH_CHARS]])
 
-    def confirmed_subscriber(self, token: str) -> int | None:
-        try:
-            return int(self._confirm.loads(token, max_age=CONFIRM_MAX_AGE_S))
-        except (BadSignature, SignatureExpired, ValueError, TypeError):
-            return None
+    def confirmed_subscriber(self, token: str) -> SignedLink | None:
+        return _signed_link(self._confirm, token, CONFIRM_MAX_AGE_S)
 
-    def unsubscribe_token(self, subscriber_id: int) -> str:
-        return self._unsubscribe.dumps(subscriber_id)
+    def unsubscribe_token(self, subscriber_id: int, email_hash: str) -> str:
+        return self._unsubscribe.dumps([subscriber_id, email_hash[:LINK_HASH_CHARS]])
 
-    def unsubscribing_subscriber(self, token: str) -> int | None:
-        try:
-            return int(self._unsubscribe.loads(token))
-        except (BadSignature, ValueError, TypeError):
-            return None
+    def unsubscribing_subscriber(self, token: str) -> SignedLink | None:
+        return _signed_link(self._unsubscribe, token, None)
+
+
+def _signed_link(serializer: URLSafeTimedSerializer, token: str, max_age_s: int | None) -> SignedLink | None:
+    try:
+        value, signed_at = serializer.loads(token, max_age=max_age_s, return_timestamp=True)
+    except (BadSignature, SignatureExpired, ValueError, TypeError):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return SignedLink(value, None, signed_at)  # a link from before links carried the hash
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and isinstance(value[0], int)
+        and not isinstance(value[0], bool)
+        and isinstance(value[1], str)
+    ):
+        return SignedLink(value[0], value[1], signed_at)
+    return None

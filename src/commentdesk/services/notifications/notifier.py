@@ -76,15 +76,15 @@ class Notifier:
         if subscriber.confirmation_sent_at is not None and now - subscriber.confirmation_sent_at < CONFIRMATION_GAP:
             return
         subscriber.confirmation_sent_at = now
-        confirm_url = f"{self.base_url}/mail/confirm?token={self.addresses.confirm_token(subscriber.id)}"
+        confirm_url = f"{self.base_url}/mail/confirm?token={self.addresses.confirm_token(subscriber.id, subscriber.email_hash)}"
         with self._language(subscriber, site):
             message = messages.confirmation(site.name, article.title, confirm_url, self._unsubscribe_url(subscriber))
         self._queue(session, subscriber, message)
 
     def confirm(self, session: Session, token: str) -> bool:
-        subscriber_id = self.addresses.confirmed_subscriber(token)
-        subscriber = store.subscriber_by_id(session, subscriber_id) if subscriber_id is not None else None
-        if subscriber is None:
+        link = self.addresses.confirmed_subscriber(token)
+        subscriber = store.subscriber_by_id(session, link.subscriber_id) if link is not None else None
+        if link is None or subscriber is None or not link.is_for(subscriber.email_hash, subscriber.created_at):
             return False
         if subscriber.confirmed_at is None:
             subscriber.confirmed_at = utcnow()
@@ -92,10 +92,13 @@ class Notifier:
         return True
 
     def unsubscribe(self, session: Session, token: str) -> bool:
-        subscriber_id = self.addresses.unsubscribing_subscriber(token)
-        if subscriber_id is None:
+        link = self.addresses.unsubscribing_subscriber(token)
+        if link is None:
             return False
-        store.forget_subscriber(session, subscriber_id)
+        subscriber = store.subscriber_by_id(session, link.subscriber_id)
+        # Gone already, or the id is another address's now: the link's own subscriber is unsubscribed.
+        if subscriber is not None and link.is_for(subscriber.email_hash, subscriber.created_at):
+            store.forget_subscriber(session, subscriber.id)
         session.commit()
         return True
 
@@ -180,7 +183,7 @@ class Notifier:
         return i18n.using(i18n.normalize(subscriber.language) or i18n.normalize(site.language) or self.default_language)
 
     def _unsubscribe_url(self, subscriber: MailSubscriber) -> str:
-        return f"{self.base_url}/mail/unsubscribe?token={self.addresses.unsubscribe_token(subscriber.id)}"
+        return f"{self.base_url}/mail/unsubscribe?token={self.addresses.unsubscribe_token(subscriber.id, subscriber.email_hash)}"
 
     def _read_url(self, article: Article, comment_id: int) -> str:
         base = article.url if article.url.startswith(("http://", "https://")) else f"{self.base_url}/articles/{article.id}"
