@@ -34,13 +34,16 @@ def register(subparsers) -> None:
         dest="eval_set",
         choices=EVAL_SETS,
         default="all",
-        help="labeled set to evaluate (semeval = relevance on SemEval and C3)",
+        help="labeled set to evaluate (semeval = relevance on SemEval and C3; default: all)",
     )
     ev.add_argument(
         "--data-dir", type=Path, default=None, help="labeled data (default: $COMMENTDESK_LABELED_DATA or ../shared/data)"
     )
     ev.add_argument(
-        "--out", type=Path, default=Path("eval-report"), help="folder for metrics.json, README.md, report.html and plots"
+        "--out",
+        type=Path,
+        default=Path("eval-report"),
+        help="folder for metrics.json, README.md, report.html and plots (default: ./eval-report)",
     )
     ev.add_argument("--weights-dir", type=Path, default=None, help="weights to evaluate (default: the shipped ones)")
     ev.add_argument("--cache-dir", type=Path, default=None, help="embedding cache (default: $COMMENTDESK_CACHE_DIR or ./.cache)")
