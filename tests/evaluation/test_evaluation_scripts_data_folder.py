@@ -1,6 +1,6 @@
 """The stand-alone evaluation scripts find the labeled data where `commentdesk eval` does: --data-dir,
 else $COMMENTDESK_LABELED_DATA. A folder that is not there is named in the refusal, and nothing is
-written."""
+written. They keep embeddings where it does too: --cache-dir, else $COMMENTDESK_CACHE_DIR."""
 
 from __future__ import annotations
 
@@ -30,3 +30,23 @@ def test_the_output_folder_is_required(main, message, capsys):
     with pytest.raises(SystemExit) as stopped:
         main([])
     assert stopped.value.code == 2 and "--out" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("module", "work", "cache_at"), [(train_harm, "train", 2), (transfer_pooled, "run", 1)], ids=["train_harm", "transfer_pooled"]
+)
+def test_without_cache_dir_the_environment_names_the_cache(module, work, cache_at, tmp_path, monkeypatch):
+    class Stop(Exception):
+        pass
+
+    kept = []
+
+    def canned(*given):
+        kept.append(given[cache_at])
+        raise Stop
+
+    monkeypatch.setattr(module, work, canned)
+    monkeypatch.setenv("COMMENTDESK_CACHE_DIR", str(tmp_path / "vectors"))
+    with pytest.raises(Stop):
+        module.main(["--data-dir", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert kept == [tmp_path / "vectors"]

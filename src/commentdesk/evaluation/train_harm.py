@@ -41,7 +41,7 @@ import numpy as np
 
 from commentdesk.evaluation import harm_seeds, seed_examples
 from commentdesk.evaluation.datasets import default_data_dir
-from commentdesk.evaluation.embedding_cache import embed_each_cached
+from commentdesk.evaluation.embedding_cache import default_cache_dir, embed_each_cached
 from commentdesk.evaluation.labeled_sets import load_abuse_set
 from commentdesk.evaluation.metrics import roc_auc, rounded
 from commentdesk.moderation.models.harm import HEAD_CUES, HEADS, UNCUED_CEILING
@@ -289,9 +289,13 @@ def train(data_dir: Path, out_dir: Path, cache_dir: Path | None, news_budget: fl
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Train the harm model (violence, sexual harassment heads).")
-    parser.add_argument("--data-dir", type=Path, default=None, help="labeled sets (default: ../shared/data)")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="labeled sets (default: $COMMENTDESK_LABELED_DATA or ../shared/data)"
+    )
     parser.add_argument("--out", type=Path, required=True, help="folder for harm.json and harm.npz")
-    parser.add_argument("--cache-dir", type=Path, default=Path(".cache"), help="embedding cache (default .cache)")
+    parser.add_argument(
+        "--cache-dir", type=Path, default=None, help="embedding cache (default: $COMMENTDESK_CACHE_DIR or ./.cache)"
+    )
     parser.add_argument(
         "--news-budget",
         type=float,
@@ -304,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     if not data_dir.is_dir():
         print(f"error: no labeled data at {data_dir}. Pass --data-dir.", file=sys.stderr)
         return 2
-    meta = train(data_dir, args.out, args.cache_dir, args.news_budget, args.c)
+    meta = train(data_dir, args.out, args.cache_dir or default_cache_dir(), args.news_budget, args.c)
     json.dump({"version": meta["version"], "thresholds": meta["recommended_thresholds"], **meta["figures"]}, sys.stdout, indent=2)
     print()
     return 0

@@ -31,7 +31,7 @@ from tqdm import tqdm
 from commentdesk.evaluation import seed_examples
 from commentdesk.evaluation.abuse_corpus import select_rows
 from commentdesk.evaluation.datasets import default_data_dir
-from commentdesk.evaluation.embedding_cache import embed_each_cached
+from commentdesk.evaluation.embedding_cache import default_cache_dir, embed_each_cached
 from commentdesk.evaluation.labeled_sets import load_abuse_set
 from commentdesk.evaluation.metrics import known_roc_auc
 from commentdesk.evaluation.train_abuse import fit_soft_logistic
@@ -159,15 +159,19 @@ def markdown(results: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Leave-one-source-out with one learner: today's training data vs all of it.")
-    parser.add_argument("--data-dir", type=Path, default=None, help="labeled sets (default: ../shared/data)")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="labeled sets (default: $COMMENTDESK_LABELED_DATA or ../shared/data)"
+    )
     parser.add_argument("--out", type=Path, required=True, help="folder for transfer-pooled.json and .md")
-    parser.add_argument("--cache-dir", type=Path, default=Path(".cache"), help="embedding cache (default .cache)")
+    parser.add_argument(
+        "--cache-dir", type=Path, default=None, help="embedding cache (default: $COMMENTDESK_CACHE_DIR or ./.cache)"
+    )
     args = parser.parse_args(argv)
     data_dir = args.data_dir or default_data_dir()
     if not data_dir.is_dir():
         print(f"error: no labeled data at {data_dir}. Pass --data-dir.", file=sys.stderr)
         return 2
-    results = run(data_dir, args.cache_dir)
+    results = run(data_dir, args.cache_dir or default_cache_dir())
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "transfer-pooled.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     table = markdown(results)
