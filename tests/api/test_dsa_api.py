@@ -109,6 +109,8 @@ def test_a_notice_is_received_and_its_notifier_can_follow_it(client, published):
     assert len(notice["reference"]) >= 20 and notice["status_url"].endswith(f"/notices/{notice['reference']}")
     looked_up = client.get(f"/api/v1/notices/{notice['reference']}")
     assert looked_up.status_code == 200 and looked_up.json()["status_words"] == "Received"
+    in_german = client.get(f"/api/v1/notices/{notice['reference']}?lang=de").json()
+    assert (in_german["status_words"], in_german["ground_words"]) == ("Eingegangen", "Verleumdung oder Beleidigung")
     assert "jo@example.org" not in looked_up.text  # the contact is for the moderators only
     assert client.get("/api/v1/notices/" + "A" * 24).status_code == 404
     assert client.get("/api/v1/notices/..%2F..%2Fetc").status_code == 404

@@ -402,9 +402,10 @@ def notice_out(request: Request, notice) -> NoticeOut:
     return NoticeOut(
         reference=notice.reference,
         status=notice.status,
-        status_words=notices.STATUS_WORDS[notice.status],
+        # In the answer's language, as the notice's page and its refusals are.
+        status_words=_(notices.STATUS_WORDS[notice.status]),
         ground=notice.ground,
-        ground_words=notices.GROUNDS.get(notice.ground, notice.ground),
+        ground_words=_(notices.GROUNDS[notice.ground]) if notice.ground in notices.GROUNDS else notice.ground,
         comment_id=notice.comment_id,
         received_at=notice.received_at,
         decided_at=notice.decided_at,
