@@ -11,6 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from commentdesk import i18n
 from commentdesk.services import identity as keyed
 from commentdesk.services import reader_identity
 from commentdesk.services.comment_input import PostingError
@@ -72,6 +73,13 @@ def test_clocks_a_little_apart_are_allowed_for(session, hs_site):
     assert reader_identity.verify_token(session, hs_site, issued_just_ahead, SECRET).name == "Ana Reader"
     long_expired = _token(jti="c", exp=int((now - timedelta(seconds=120)).timestamp()))
     assert _refusal(session, hs_site, long_expired) == ("reader_token_expired", 401)
+
+
+def test_a_refused_token_is_told_in_the_readers_language(session, hs_site):
+    # The sign-in link's page shows the refusal inside its own words, in the page's language.
+    with i18n.using("de"), pytest.raises(PostingError) as refused:
+        reader_identity.verify_token(session, hs_site, "not.a.token", SECRET)
+    assert refused.value.message == "Das Anmeldetoken gilt nicht für diese Website."
 
 
 def test_a_token_valid_for_just_under_a_day_is_taken(session, hs_site):

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
+from commentdesk.i18n import gettext as _
 from commentdesk.services import identity
 from commentdesk.services.comment_input import MAX_NAME_CHARS, PostingError, validate
 from commentdesk.services.notifications.addresses import AddressBook
@@ -112,9 +113,9 @@ def _refused(message: str, code: str = "reader_token_invalid") -> PostingError:
 def verify_token(session: Session, site: Site, token: str, secret: str, now: datetime | None = None) -> Reader:
     """The reader a publisher's token names; PostingError (401) when it is not valid here, or used before."""
     if not site.sso_algorithm or not site.sso_key:
-        raise PostingError("sso_not_enabled", "This site does not sign readers in.", status=403, field="reader_token")
+        raise PostingError("sso_not_enabled", _("This site does not sign readers in."), status=403, field="reader_token")
     if not token or len(token) > MAX_TOKEN_CHARS:
-        raise _refused("The sign-in token is missing or too long.")
+        raise _refused(_("The sign-in token is missing or too long."))
     now = now or utcnow()
     try:
         claims = jwt.decode(
@@ -125,30 +126,30 @@ def verify_token(session: Session, site: Site, token: str, secret: str, now: dat
             options={"require": ["exp", "iat", "sub", "jti"], "verify_aud": False},
         )
     except jwt.ExpiredSignatureError:
-        raise _refused("The sign-in token has expired; reload the page.", "reader_token_expired") from None
+        raise _refused(_("The sign-in token has expired; reload the page."), "reader_token_expired") from None
     except (jwt.PyJWTError, ValueError, TypeError):  # wrong algorithm or key type included
-        raise _refused("The sign-in token is not valid for this site.") from None
+        raise _refused(_("The sign-in token is not valid for this site.")) from None
     expires_at = _timestamp(claims.get("exp"))
     issued_at = _timestamp(claims.get("iat"))
     if expires_at is None or issued_at is None or issued_at > now + LEEWAY:
-        raise _refused("The sign-in token's times are not valid.")
+        raise _refused(_("The sign-in token's times are not valid."))
     if expires_at - now > MAX_TOKEN_LIFETIME:
-        raise _refused("The sign-in token is valid for too long; sign tokens for at most 24 hours.")
+        raise _refused(_("The sign-in token is valid for too long; sign tokens for at most 24 hours."))
     subject, token_id = claims.get("sub"), claims.get("jti")
     if not _short_text(subject, MAX_SUBJECT_CHARS) or not _short_text(token_id, MAX_SUBJECT_CHARS):
-        raise _refused("The sign-in token needs a string sub and jti.")
+        raise _refused(_("The sign-in token needs a string sub and jti."))
     email = claims.get("email")
     if email is not None and not isinstance(email, str):
-        raise _refused("The sign-in token's email must be a string.")
+        raise _refused(_("The sign-in token's email must be a string."))
     # Only a JSON true counts (as in OpenID Connect): the publisher checked the reader receives mail there.
     email_verified = claims.get("email_verified") is True
     name_claim = claims.get("name")
     if not isinstance(name_claim, str):
-        raise _refused("The sign-in token needs the reader's name.")
+        raise _refused(_("The sign-in token needs the reader's name."))
     try:
         name, address, _text = validate(name_claim, email, "-", max_chars=1)
     except PostingError as error:
-        raise _refused(f"The sign-in token's name or e-mail is not usable: {error.message}") from None
+        raise _refused(_("The sign-in token's name or e-mail is not usable: %(problem)s") % {"problem": error.message}) from None
     _use_once(session, site.id, token_id, expires_at + LEEWAY, now)
     return Reader(
         site_id=site.id,
@@ -186,7 +187,7 @@ def _use_once(session: Session, site_id: int, token_id: str, keep_until: datetim
     first_use = reader_tokens.record_use(session, site_id, hashlib.sha256(token_id.encode()).hexdigest(), keep_until, now)
     session.commit()
     if not first_use:
-        raise _refused("This sign-in token was used already; reload the page for a new one.", "reader_token_used")
+        raise _refused(_("This sign-in token was used already; reload the page for a new one."), "reader_token_used")
 
 
 # --- the reader session this server hands out in exchange -------------------------------------
