@@ -29,6 +29,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from commentdesk.i18n import LANGUAGES
+from commentdesk.services.comment_input import MAX_COMMENT_CHARS
 
 ENV_PREFIX = "COMMENTDESK_"
 BACKGROUND_CONNECTIONS = 7
@@ -100,7 +101,9 @@ class Settings(_FromEnvironment):
     load_models: bool = setting(
         True, "Load the moderation models (turn off only to run without automatic moderation: every comment is then held)."
     )
-    max_comment_chars: int = setting(5000, "Longest comment accepted, in characters.", gt=0)
+    max_comment_chars: int = setting(
+        5000, f"Longest comment accepted, in characters (at most {MAX_COMMENT_CHARS}).", gt=0, le=MAX_COMMENT_CHARS
+    )
     max_body_bytes: int = setting(200_000, "Largest request body accepted, in bytes.", gt=0)
     max_active_requests: int = setting(
         32, "Requests worked on at once by one server process; the database pool and worker threads are sized from it.", gt=0

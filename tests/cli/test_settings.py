@@ -101,6 +101,8 @@ def test_the_demos_help_shows_its_own_data_folder(capsys):
         ([], {"COMMENTDESK_SMTP_SECURITY": "ssl"}, "--smtp-security / COMMENTDESK_SMTP_SECURITY"),
         (["--model-variant", "largest"], {}, "--model-variant / COMMENTDESK_MODEL_VARIANT"),
         (["--check-wait-ms", "soon"], {}, "--check-wait-ms / COMMENTDESK_CHECK_WAIT_MS"),
+        # Longer than the API takes a comment: the setting could never be met.
+        (["--max-comment-chars", "50000"], {}, "--max-comment-chars / COMMENTDESK_MAX_COMMENT_CHARS"),
         ([], {"COMMENTDESK_LOG_LEVEL": "loud"}, "--log-level / COMMENTDESK_LOG_LEVEL"),
         (["--smtp-host", "mail.example"], {}, "--mail-from"),
     ],

@@ -12,7 +12,7 @@ from pydantic.fields import FieldInfo
 from commentdesk.bounds import MAX_ID, DbId, DbText, id_from_text, storable_text
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
-from commentdesk.services.comment_input import INVISIBLE_CLASS, MAX_NAME_CHARS
+from commentdesk.services.comment_input import INVISIBLE_CLASS, MAX_COMMENT_CHARS, MAX_NAME_CHARS
 
 
 class Strict(BaseModel):
@@ -150,8 +150,8 @@ class CommentIn(Strict):
     author_email: Email | None = Field(default=None, max_length=254, description="Optional; stored only as a keyed hash.")
     text: VisibleText = Field(
         min_length=1,
-        max_length=20_000,
-        description="At most 20,000 characters; an installation may set a lower limit (422 text_too_long).",
+        max_length=MAX_COMMENT_CHARS,
+        description=f"At most {MAX_COMMENT_CHARS:,} characters; an installation may set a lower limit (422 text_too_long).",
     )
     parent_id: DbId | None = Field(default=None, description="The comment this one replies to.")
     nudge: StrictBool = Field(
@@ -235,7 +235,7 @@ class Authorship(Strict):
 
 
 class EditIn(Authorship):
-    text: VisibleText = Field(min_length=1, max_length=20_000)
+    text: VisibleText = Field(min_length=1, max_length=MAX_COMMENT_CHARS)
 
 
 class SourceOut(BaseModel):

@@ -9,6 +9,9 @@ from commentdesk.i18n import gettext as _
 from commentdesk.services import identity
 
 MAX_NAME_CHARS = 60
+# The longest comment any installation takes (the API's schemas say so to clients);
+# --max-comment-chars may only lower it.
+MAX_COMMENT_CHARS = 20_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # What shows nothing on its own, so cannot make a name or a comment: space and control characters,
 # every format character (Unicode Cf: zero-width spaces and joiners, direction marks and
