@@ -59,6 +59,24 @@ def test_a_data_dir_that_is_a_file_is_one_line(tmp_path, capsys, command):
     one_error_line(capsys.readouterr().err, "--data-dir", "is not a folder")
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["serve", "--data-dir", "FILE"],
+        ["demo", "--data-dir", "FILE"],
+        ["serve", "--database-url", "postgresql+psycopg://editor:hunter2@127.0.0.1:1/news"],
+        ["serve", "--database-url", "sqlite:///DB", "--data-dir", "FILE"],  # where the secret would be kept
+    ],
+    ids=["serve-data-dir", "demo-data-dir", "serve-unreachable", "serve-secret"],
+)
+def test_a_server_that_cannot_use_its_database_or_folder_says_so_before_it_starts(tmp_path, capsys, argv):
+    (tmp_path / "file").write_text("not a folder")
+    argv = [arg.replace("FILE", str(tmp_path / "file")).replace("DB", str(tmp_path / "cd.sqlite3")) for arg in argv]
+    assert main([*argv, "--no-load-models"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert "hunter2" not in line and ("--data-dir" in line or "cannot open the database" in line), line
+
+
 def test_a_data_dir_that_cannot_be_created_is_one_line(tmp_path, capsys):
     (tmp_path / "file").write_text("not a folder")
     assert main(["users", "list", "--data-dir", str(tmp_path / "file" / "data")]) == 2

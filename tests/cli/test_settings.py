@@ -142,6 +142,7 @@ def test_the_demo_keeps_its_own_data_folder_unless_told(tmp_path, monkeypatch):
         raise Started
 
     monkeypatch.setattr(commentdesk.app, "create_app", create_app)
+    monkeypatch.chdir(tmp_path)  # its database is made before the app
     monkeypatch.setenv("COMMENTDESK_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1/elsewhere")
     for argv in ([], ["--data-dir", str(tmp_path / "flag")]):
         with pytest.raises(Started):
@@ -152,7 +153,7 @@ def test_the_demo_keeps_its_own_data_folder_unless_told(tmp_path, monkeypatch):
     assert chosen == [(Path("demo-data"), ""), (tmp_path / "flag", ""), (tmp_path / "env", "")]
 
 
-def test_the_demo_logs_at_the_level_asked_for(monkeypatch):
+def test_the_demo_logs_at_the_level_asked_for(tmp_path, monkeypatch):
     import logging
 
     import commentdesk.app
@@ -164,6 +165,7 @@ def test_the_demo_logs_at_the_level_asked_for(monkeypatch):
         raise Started
 
     monkeypatch.setattr(commentdesk.app, "create_app", create_app)
+    monkeypatch.chdir(tmp_path)
     logger = logging.getLogger("commentdesk")
     before = logger.level
     try:

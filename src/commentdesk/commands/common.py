@@ -102,6 +102,25 @@ def _unopened(url: str, error: BaseException) -> CommandError:
     return CommandError(f"cannot open the database {shown}: {problem}")
 
 
+def instance_secret(settings: Settings) -> str:
+    """The instance secret, which hashes readers' addresses; kept under --data-dir when not given."""
+    try:
+        return settings.resolved_secret()
+    except OSError as error:
+        raise CommandError(
+            f"--data-dir {settings.data_dir}: cannot keep the instance secret there "
+            f"({(error.strerror or str(error)).lower()}); give --secret-key or a writable folder"
+        ) from None
+
+
+def check_server_store(args, settings: Settings) -> None:
+    """What a server needs before it starts anything: its database opened and migrated, and its
+    secret; a problem with either is one line, not a traceback from a worker."""
+    _settings, engine, _sessions = open_store(args, settings)
+    engine.dispose()  # no connection may cross the fork of `serve`'s workers
+    instance_secret(settings)
+
+
 @contextmanager
 def store_session(args, settings: Settings | None = None) -> Iterator[tuple[Settings, Session]]:
     """(settings, session) on the database the flags name, migrated first; its connections are closed after."""

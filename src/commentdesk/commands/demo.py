@@ -21,6 +21,7 @@ def run(args) -> int:
     import uvicorn
 
     from commentdesk.app import create_app
+    from commentdesk.commands.common import check_server_store
     from commentdesk.demo.seed import announce, seed_demo
     from commentdesk.serving import proxy_options, use_log_level
 
@@ -28,6 +29,7 @@ def run(args) -> int:
     if "data_dir" not in settings.model_fields_set:
         settings.data_dir = DEMO_DATA_DIR
     use_log_level(settings)
+    check_server_store(args, settings)
     app = create_app(settings)
     seed_demo(app)
     announce(app, f"http://{settings.host}:{settings.port}")

@@ -12,8 +12,8 @@ from pathlib import Path
 from commentdesk.commands.common import (
     EXIT_INTERRUPTED,
     MODEL_SETTINGS,
-    CommandError,
     fail,
+    instance_secret,
     no_site,
     server_models,
     store_session,
@@ -68,7 +68,7 @@ def run(args) -> int:
         site = repo.site_by_slug(session, args.site)
         if site is None:
             return no_site(args.site, f"create it with: commentdesk sites add {args.site} --name ...")
-        secret = _secret(settings)
+        secret = instance_secret(settings)
         pipeline = _pipeline(settings) if args.moderate else None
         try:
             with ExitStack() as resources:
@@ -83,17 +83,6 @@ def run(args) -> int:
     print(f"{args.import_source} import of {args.file.name} into site {args.site!r} ({outcome})")
     print("\n".join(summary.lines()))
     return 0
-
-
-def _secret(settings) -> str:
-    """The instance secret, which hashes the readers' e-mail addresses; kept under --data-dir when not given."""
-    try:
-        return settings.resolved_secret()
-    except OSError as error:
-        raise CommandError(
-            f"--data-dir {settings.data_dir}: cannot keep the instance secret there "
-            f"({(error.strerror or str(error)).lower()}); give --secret-key or a writable folder"
-        ) from None
 
 
 def _pipeline(settings):

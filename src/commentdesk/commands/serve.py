@@ -16,6 +16,9 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
+    from commentdesk.commands.common import check_server_store
     from commentdesk.serving import serve
 
-    return serve(settings_from(args))
+    settings = settings_from(args)
+    check_server_store(args, settings)
+    return serve(settings)
