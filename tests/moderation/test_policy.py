@@ -221,6 +221,33 @@ def test_a_bad_stored_setting_falls_back_to_its_default_alone(caplog):
     assert "page_size" in caplog.text
 
 
+def test_a_bad_stored_entry_of_a_list_costs_that_entry_not_the_list(caplog):
+    policy = Policy.for_site({"blocked_domains": ["spam.example", "not a domain", "ads.example"]})
+    assert policy.blocked_domains == ["spam.example", "ads.example"]
+    assert "blocked_domains" in caplog.text
+
+
+def test_a_domain_rule_pasted_as_an_address_or_wildcard_is_read_as_its_host():
+    policy = Policy(
+        blocked_domains=["https://Spam.Example/offer?x=1", "*.ads.example", "tracker.example.", "www.shop.example:8080"]
+    )
+    assert policy.blocked_domains == ["spam.example", "ads.example", "tracker.example", "www.shop.example"]
+
+
+@pytest.mark.parametrize("rule", ["not a domain", "", "https://", "mailto:someone@", "*", "[::1"])
+def test_a_domain_rule_that_names_no_host_is_refused(rule):
+    with pytest.raises(ValidationError):
+        Policy(allowed_domains=[rule])
+
+
+@pytest.mark.parametrize("entry", ["   ", "*", " ** "])
+def test_a_word_list_entry_that_could_match_nothing_is_refused(entry):
+    with pytest.raises(ValidationError):
+        Policy(banned_words=[entry])
+    with pytest.raises(ValidationError):
+        Policy(suspect_words=[entry])
+
+
 def test_stored_settings_out_of_order_fall_back_to_all_defaults(caplog):
     policy = Policy.for_site({"abuse_hold": 0.9, "abuse_reject": 0.1, "page_size": 5})
     assert policy.abuse_hold == Policy().abuse_hold and policy.page_size == Policy().page_size

@@ -10,11 +10,22 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from commentdesk.bounds import JSON_INTEGER, DbText
 from commentdesk.i18n import N_
@@ -25,6 +36,7 @@ from commentdesk.moderation.default_patterns import (
     DEFAULT_OFF_TOPIC_MARKERS,
     DEFAULT_THREAT_PATTERNS,
 )
+from commentdesk.moderation.normalize import word_pattern_body
 from commentdesk.moderation.patterns import MAX_PATTERN_CHARS, compile_pattern
 
 log = logging.getLogger(__name__)
@@ -195,8 +207,33 @@ def _reject_not_below_hold(hold: float, reject: float) -> float:
 
 # A probability threshold: a JSON number from 0 to 1 (an integer 0 or 1 is a number too, a boolean is not).
 Threshold = Annotated[float, Field(ge=0, le=1, strict=True)]
-Word = Annotated[DbText, Field(min_length=1, max_length=100)]
-Domain = Annotated[DbText, Field(min_length=1, max_length=253)]
+
+
+def _matchable_word(entry: str) -> str:
+    # An entry of spaces and masks alone ("   ", "*") would be stored and never match anything.
+    if word_pattern_body(entry) is None:
+        raise ValueError(_("a word needs a letter, digit or sign besides spaces and *"))
+    return entry
+
+
+def _host_rule(entry: str) -> str:
+    """A domain rule as it is matched: the host in lower case. An address pasted whole
+    ("https://spam.example/offer") or a wildcard ("*.spam.example") would never equal a link's
+    host, so it is read as that host (subdomains are matched anyway)."""
+    text = entry.strip().lower().removeprefix("*.")
+    try:
+        host = urlsplit(text if "//" in text else "//" + text).hostname or ""
+    except ValueError:
+        host = ""
+    host = host.strip(".")
+    if not _HOST.fullmatch(host):
+        raise ValueError(_("not a domain name (such as spam.example)"))
+    return host
+
+
+_HOST = re.compile(r"[^\s/\\@:?#*\[\]]{1,253}")
+Word = Annotated[DbText, Field(min_length=1, max_length=100), AfterValidator(_matchable_word)]
+Domain = Annotated[DbText, Field(min_length=1, max_length=2000), AfterValidator(_host_rule)]
 Pattern = Annotated[DbText, Field(min_length=1, max_length=MAX_PATTERN_CHARS)]
 RedressText = Annotated[DbText, Field(min_length=1, max_length=1000)]
 RedressUrl = Annotated[str, Field(max_length=2000, pattern=r"^(https?://[^\s\x00]+|mailto:[^\s\x00@]+@[^\s\x00]+)$")]
@@ -320,13 +357,22 @@ class Policy(BaseModel):
                 cls.model_validate(overrides)
                 return overrides
             except ValidationError as error:
-                bad = {str(problem["loc"][0]) for problem in error.errors() if problem.get("loc")} & set(overrides)
+                problems = [problem["loc"] for problem in error.errors() if problem.get("loc")]
+                bad = {str(loc[0]) for loc in problems} & set(overrides)
                 if not bad:  # a rule across settings (thresholds out of order): keep none of the stored ones
                     log.warning("site policy ignored, using the defaults: %s", error)
                     return {}
-                log.warning("site policy settings %s ignored, using their defaults: %s", sorted(bad), error)
-                for name in bad:
-                    overrides.pop(name)
+                # One entry of a list that no longer passes ("not a domain") costs that entry, not the list.
+                entries = {(str(loc[0]), loc[1]) for loc in problems if len(loc) > 1 and isinstance(loc[1], int)}
+                for name in sorted(bad):
+                    values = overrides[name]
+                    dropped = {index for setting, index in entries if setting == name}
+                    if isinstance(values, list) and dropped and all(len(loc) > 1 for loc in problems if str(loc[0]) == name):
+                        log.warning("site policy setting %s: entries %s ignored: %s", name, sorted(dropped), error)
+                        overrides[name] = [value for index, value in enumerate(values) if index not in dropped]
+                    else:
+                        log.warning("site policy setting %s ignored, using its default: %s", name, error)
+                        overrides.pop(name)
 
     def redress_words(self) -> str:
         """How to contest a decision, in the current language: the default words translated, a
