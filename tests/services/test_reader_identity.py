@@ -18,10 +18,12 @@ from sqlalchemy import select
 from commentdesk.services import reader_identity as identity
 from commentdesk.services.comment_input import PostingError
 from commentdesk.services.reader_identity import Reader, SsoConfigError
-from commentdesk.store.models import UsedReaderToken, utcnow
+from commentdesk.store.models import Site, UsedReaderToken, utcnow
 
 SECRET = "server-secret"
 SHARED = "a shared secret that is long enough to use"
+# A site that signs readers in, as the reader session is checked against it.
+SITE_3 = Site(id=3, sso_algorithm="HS256", sso_key=SHARED)
 
 
 def hmac_signed(payload: dict, secret: str) -> str:
@@ -193,16 +195,32 @@ def test_an_rs256_site_takes_its_publishers_signature_only(session, site):
 
 
 def test_the_reader_session_round_trips_for_its_site_until_it_expires():
-    reader = Reader(site_id=3, identity_hash="h", name="Ana", email_hash=None, expires_at=utcnow() + timedelta(hours=1))
+    reader = Reader(
+        site_id=3,
+        identity_hash="h",
+        name="Ana",
+        email_hash=None,
+        expires_at=utcnow() + timedelta(hours=1),
+        key_fingerprint=identity.key_fingerprint(SITE_3),
+    )
     token = identity.session_token(SECRET, reader)
-    back = identity.reader_from_session(SECRET, token, 3)
+    back = identity.reader_from_session(SECRET, token, SITE_3)
     assert back.identity_hash == "h" and back.name == "Ana" and back.site_id == 3
-    assert identity.reader_from_session(SECRET, token, 4) is None
-    assert identity.reader_from_session("another secret", token, 3) is None
-    assert identity.reader_from_session(SECRET, token, 3, now=utcnow() + timedelta(hours=2)) is None
-    assert identity.reader_from_session(SECRET, token[:-2] + "xx", 3) is None
-    assert identity.reader_from_session(SECRET, None, 3) is None
-    assert identity.reader_from_session(SECRET, "x" * (identity.MAX_TOKEN_CHARS + 1), 3) is None
+    assert identity.reader_from_session(SECRET, token, Site(id=4, sso_algorithm="HS256", sso_key=SHARED)) is None
+    assert identity.reader_from_session("another secret", token, SITE_3) is None
+    assert identity.reader_from_session(SECRET, token, SITE_3, now=utcnow() + timedelta(hours=2)) is None
+    assert identity.reader_from_session(SECRET, token[:-2] + "xx", SITE_3) is None
+    assert identity.reader_from_session(SECRET, None, SITE_3) is None
+    assert identity.reader_from_session(SECRET, "x" * (identity.MAX_TOKEN_CHARS + 1), SITE_3) is None
+
+
+def test_a_session_ends_when_the_site_turns_sign_in_off_or_changes_its_key(session, hs_site):
+    reader_session = identity.session_token(SECRET, identity.verify_token(session, hs_site, jwt.encode(claims(), SHARED), SECRET))
+    assert identity.reader_from_session(SECRET, reader_session, hs_site) is not None
+    identity.configure(hs_site, "HS256", "a new shared secret, after the old one leaked")
+    assert identity.reader_from_session(SECRET, reader_session, hs_site) is None
+    identity.clear(hs_site)
+    assert identity.reader_from_session(SECRET, reader_session, hs_site) is None
 
 
 @pytest.mark.parametrize(
@@ -217,7 +235,7 @@ def test_the_tokens_address_reaches_the_session_encrypted_and_verified_only_by_a
     reader_session = identity.session_token(SECRET, reader)
     # The session sits in the page and in a cookie: the address in it is unreadable without the server's secret.
     assert "ana@example.com" not in json.dumps(identity._serializer(SECRET).loads(reader_session))
-    back = identity.reader_from_session(SECRET, reader_session, hs_site.id)
+    back = identity.reader_from_session(SECRET, reader_session, hs_site)
     assert (back.email, back.email_verified, back.email_hash) == ("ana@example.com", verified, reader.email_hash)
 
 
@@ -225,14 +243,14 @@ def test_a_token_without_an_address_is_never_verified(session, hs_site):
     token = jwt.encode(claims(email=None, email_verified=True), SHARED, algorithm="HS256")
     reader = identity.verify_token(session, hs_site, token, SECRET)
     assert (reader.email, reader.email_verified) == (None, False)
-    back = identity.reader_from_session(SECRET, identity.session_token(SECRET, reader), hs_site.id)
+    back = identity.reader_from_session(SECRET, identity.session_token(SECRET, reader), hs_site)
     assert (back.email, back.email_verified) == (None, False)
 
 
 def test_a_session_handed_out_before_addresses_were_carried_still_works():
     expires = int((utcnow() + timedelta(hours=1)).timestamp())
     older = identity._serializer(SECRET).dumps([3, "h", "Ana", "hash", expires])
-    back = identity.reader_from_session(SECRET, older, 3)
+    back = identity.reader_from_session(SECRET, older, SITE_3)
     assert (back.name, back.email_hash, back.email, back.email_verified) == ("Ana", "hash", None, False)
 
 

@@ -69,7 +69,7 @@ def test_clocks_a_little_apart_are_allowed_for(session, hs_site):
     reader = reader_identity.verify_token(session, hs_site, just_expired, SECRET)
     assert reader.name == "Ana Reader"
     # Its session works for the rest of the leeway, as the token would have.
-    assert reader_identity.reader_from_session(SECRET, reader_identity.session_token(SECRET, reader), hs_site.id) == reader
+    assert reader_identity.reader_from_session(SECRET, reader_identity.session_token(SECRET, reader), hs_site) == reader
     assert reader_identity.verify_token(session, hs_site, issued_just_ahead, SECRET).name == "Ana Reader"
     long_expired = _token(jti="c", exp=int((now - timedelta(seconds=120)).timestamp()))
     assert _refusal(session, hs_site, long_expired) == ("reader_token_expired", 401)
@@ -143,6 +143,7 @@ def test_a_cleared_configuration_stops_sign_in(session, hs_site):
 
 def test_a_session_token_with_a_nonsense_expiry_names_no_reader():
     forged = reader_identity._serializer(SECRET).dumps([1, "h", "Ana", None, "never"])
-    assert reader_identity.reader_from_session(SECRET, forged, 1) is None
+    site = Site(id=1, sso_algorithm="HS256", sso_key=SHARED)
+    assert reader_identity.reader_from_session(SECRET, forged, site) is None
     far = reader_identity._serializer(SECRET).dumps([1, "h", "Ana", None, 10**20])
-    assert reader_identity.reader_from_session(SECRET, far, 1) is None
+    assert reader_identity.reader_from_session(SECRET, far, site) is None

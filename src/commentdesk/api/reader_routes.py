@@ -70,7 +70,7 @@ def _authorship(request: Request, session: Session, comment_id: int, body: Autho
     comment = reading.comment(session, comment_id)
     if comment is None:
         raise ApiError(404, "comment_not_found", "No comment of yours has that id.")
-    reader = signed_in_reader(request.app.state.secret, body.reader_session, comment.site_id)
+    reader = signed_in_reader(request.app.state.secret, body.reader_session, comment.article.site)
     return own_comments.Authorship(reader=reader, edit_token=body.edit_token)
 
 

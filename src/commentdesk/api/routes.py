@@ -254,7 +254,7 @@ def post_comment(article_id: PathId, body: CommentIn, request: Request, session:
         nudge=body.nudge,
         nudge_token=body.nudge_token,
         notify=body.notify,
-        reader=signed_in_reader(secret, body.reader_session, article.site_id),
+        reader=signed_in_reader(secret, body.reader_session, article.site),
         guest_token_hash=reader_identity.guest_token_hash(secret, body.guest_token),
     )
     if isinstance(result, Nudged):
@@ -273,11 +273,11 @@ def ready_json(answer: BaseModel, status_code: int) -> Response:
     return Response(answer.model_dump_json().encode(), status_code=status_code, media_type="application/json")
 
 
-def signed_in_reader(secret: str, reader_session: str | None, site_id: int):
+def signed_in_reader(secret: str, reader_session: str | None, site: Site):
     """The reader a session names; none when no session was sent; 401 for one that is no longer valid."""
     if not reader_session:
         return None
-    reader = reader_identity.reader_from_session(secret, reader_session, site_id)
+    reader = reader_identity.reader_from_session(secret, reader_session, site)
     if reader is None:
         raise ApiError(
             401,

@@ -61,6 +61,9 @@ class Reader:
     expires_at: datetime
     email: str | None = None
     email_verified: bool = False
+    # The fingerprint of the site's key that signed the token: a session ends when the site
+    # turns sign-in off or changes its key (a leaked key stops working at once).
+    key_fingerprint: str | None = None
 
 
 # --- the site's side: which algorithm and key ------------------------------------------------
@@ -95,11 +98,18 @@ def clear(site: Site) -> None:
     site.sso_algorithm, site.sso_key = None, None
 
 
+def key_fingerprint(site: Site) -> str | None:
+    """A short hash that tells the site's keys apart; None when the site signs no readers in."""
+    if not site.sso_algorithm or not site.sso_key:
+        return None
+    return hashlib.sha256(("commentdesk-sso:" + site.sso_key).encode()).hexdigest()[:16]
+
+
 def describe(site: Site) -> dict:
     """What the API may show of the configuration: the algorithm and a fingerprint, never the key."""
-    if not site.sso_algorithm or not site.sso_key:
+    fingerprint = key_fingerprint(site)
+    if fingerprint is None:
         return {"enabled": False, "algorithm": None, "key_fingerprint": None}
-    fingerprint = hashlib.sha256(("commentdesk-sso:" + site.sso_key).encode()).hexdigest()[:16]
     return {"enabled": True, "algorithm": site.sso_algorithm, "key_fingerprint": fingerprint}
 
 
@@ -161,6 +171,7 @@ def verify_token(session: Session, site: Site, token: str, secret: str, now: dat
         expires_at=expires_at + LEEWAY,
         email=address,
         email_verified=bool(address) and email_verified,
+        key_fingerprint=key_fingerprint(site),
     )
 
 
@@ -210,35 +221,43 @@ def session_token(secret: str, reader: Reader) -> str:
             int(reader.expires_at.timestamp()),
             email_cipher,
             reader.email_verified,
+            reader.key_fingerprint,
         ]
     )
 
 
-def reader_from_session(secret: str, value: str | None, site_id: int, now: datetime | None = None) -> Reader | None:
-    """The reader a session token names, if it is this server's, for this site and unexpired."""
+def reader_from_session(secret: str, value: str | None, site: Site, now: datetime | None = None) -> Reader | None:
+    """The reader a session token names, if it is this server's, for this site, unexpired, and
+    signed in with the key the site has now."""
     if not value or len(value) > MAX_TOKEN_CHARS:
         return None
     try:
-        # Sessions handed out before e-mail was carried have the first five values only.
-        site, identity, name, email_hash, expires, email_cipher, email_verified = [
+        # Sessions handed out before e-mail was carried have the first five values only, and
+        # before the key's fingerprint was carried the first seven.
+        site_id, identity, name, email_hash, expires, email_cipher, email_verified, signed_with = [
             *_serializer(secret).loads(value, max_age=int(MAX_TOKEN_LIFETIME.total_seconds()) + 60),
             None,
             False,
-        ][:7]
+            None,
+        ][:8]
     except (BadSignature, ValueError, TypeError):
         return None
     expires_at = _timestamp(expires)
-    if site != site_id or expires_at is None or expires_at <= (now or utcnow()):
+    if site_id != site.id or expires_at is None or expires_at <= (now or utcnow()):
         return None
+    fingerprint = key_fingerprint(site)
+    if fingerprint is None or (signed_with is not None and signed_with != fingerprint):
+        return None  # sign-in turned off, or the key changed since
     email = AddressBook(secret).decrypt(email_cipher) if isinstance(email_cipher, str) else None
     return Reader(
-        site_id=site,
+        site_id=site_id,
         identity_hash=identity,
         name=name,
         email_hash=email_hash,
         expires_at=expires_at,
         email=email,
         email_verified=email is not None and email_verified is True,
+        key_fingerprint=fingerprint,
     )
 
 

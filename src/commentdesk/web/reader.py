@@ -100,7 +100,7 @@ def _render_article(
         cursor = None
         page = repo.thread_page(session, article.id, None, policy.page_size)
     comments = presenters.thread_comments(page)
-    reader = reader_accounts.reader_of(request, article.site_id)
+    reader = reader_accounts.reader_of(request, article.site)
     shown_ids = [c.id for c in comments] + [reply.id for c in comments for reply in c.replies]
     if notice and notice.get("comment_id"):
         # The notice links to the comment it is about only when that comment is on this page.
@@ -189,7 +189,7 @@ async def post_comment_form(request: Request, article_id: str, session: Session 
         return show_again({"form": _("The comment you are replying to is not available.")}, 422)
     try:
         # In a worker thread: the post waits for its check, which must not stall the event loop.
-        reader = reader_accounts.reader_of(request, article.site_id)
+        reader = reader_accounts.reader_of(request, article.site)
         posted = await run_in_threadpool(
             request.app.state.poster.post,
             session,

@@ -23,7 +23,7 @@ from commentdesk.moderation.policy import Policy
 from commentdesk.services import own_comments, reader_identity, reading
 from commentdesk.services.comment_input import PostingError
 from commentdesk.services.posting import outcome_of
-from commentdesk.store.models import Article, Comment, utcnow
+from commentdesk.store.models import Article, Comment, Site, utcnow
 from commentdesk.web.reader_forms import back_to_article, form_token, not_found_page, outcome_message, token_matches
 from commentdesk.web.templating import templates
 
@@ -40,8 +40,8 @@ def _set_cookie(response: Response, request: Request, name: str, value: str, max
     )
 
 
-def reader_of(request: Request, site_id: int) -> reader_identity.Reader | None:
-    return reader_identity.reader_from_session(request.app.state.secret, request.cookies.get(READER_COOKIE), site_id)
+def reader_of(request: Request, site: Site) -> reader_identity.Reader | None:
+    return reader_identity.reader_from_session(request.app.state.secret, request.cookies.get(READER_COOKIE), site)
 
 
 def guest_hash_of(request: Request) -> str | None:
@@ -66,7 +66,7 @@ def _edit_token(request: Request, comment_id: int) -> str | None:
 
 
 def _authorship(request: Request, comment: Comment) -> own_comments.Authorship:
-    return own_comments.Authorship(reader=reader_of(request, comment.site_id), edit_token=_edit_token(request, comment.id))
+    return own_comments.Authorship(reader=reader_of(request, comment.article.site), edit_token=_edit_token(request, comment.id))
 
 
 def own_comment_ids(request: Request, session: Session, article: Article, comment_ids: list[int]) -> set[int]:
@@ -75,7 +75,7 @@ def own_comment_ids(request: Request, session: Session, article: Article, commen
     if not window or not comment_ids:
         return set()
     since = utcnow() - timedelta(minutes=window)
-    reader = reader_of(request, article.site_id)
+    reader = reader_of(request, article.site)
     rows = reading.recent_authors(session, comment_ids, since)
     own = set()
     for comment_id, identity, is_account in rows:
