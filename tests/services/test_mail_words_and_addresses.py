@@ -4,13 +4,17 @@ like a comment's e-mail, and reached only through signed links, each for its own
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from commentdesk.config import Settings
+from commentdesk.services import events
 from commentdesk.services.notifications import messages
 from commentdesk.services.notifications.addresses import AddressBook
 from commentdesk.services.notifications.notifier import Notifier
-from commentdesk.store.models import MailSubscriber
+from commentdesk.store import mail as mail_store
+from commentdesk.store.models import MailSubscriber, OutgoingMail, utcnow
 from commentdesk.store.repository import keyed_hash
+from db_fixtures import add_article, add_comment
 
 SECRET = "instance-secret"
 
@@ -125,3 +129,27 @@ def test_an_old_link_does_not_reach_the_next_address_given_its_subscribers_id(se
 def test_forged_link_tokens_name_nobody(token):
     book = AddressBook(SECRET)
     assert book.confirmed_subscriber(token) is None and book.unsubscribing_subscriber(token) is None
+
+
+def test_the_author_hears_of_a_moderators_decision_only(session, site):
+    """A held comment its author edits is checked again; the outcome is the edit's answer, and no
+    message says a moderator read it."""
+    notifier = Notifier(Settings(), SECRET)
+    book = notifier.addresses
+    comment = add_comment(session, add_article(session, site), status="pending")
+    ann = MailSubscriber(
+        site_id=site.id,
+        email_hash=book.hash("ann@example.com"),
+        address_cipher=book.encrypt("ann@example.com"),
+        confirmed_at=utcnow(),
+    )
+    session.add(ann)
+    session.flush()
+    mail_store.watch(session, comment.id, ann.id)
+    comment.status = "published"
+    notifier.on_event(session, events.record_status(session, comment, "pending", actor="system"), comment)
+    session.flush()
+    assert session.scalars(select(OutgoingMail)).all() == []
+    notifier.on_event(session, events.record_status(session, comment, "pending", actor="moderator"), comment)
+    session.flush()
+    assert [mail.subject for mail in session.scalars(select(OutgoingMail))] == ["Your comment is published"]

@@ -110,7 +110,10 @@ class Notifier:
         if event.kind == events.COMMENT_PUBLISHED and comment.parent_id is not None:
             self._tell_of_reply(session, comment)
         held_before = event.payload.get("previous_status") == events.STATUS_WORDS[CommentStatus.PENDING]
-        if held_before and event.kind in (events.COMMENT_PUBLISHED, events.COMMENT_REJECTED):
+        # Only a moderator's decision: the message says a moderator read the comment. A held
+        # comment its author edits is checked again, and the edit's answer tells them the outcome.
+        by_moderator = event.payload.get("actor") == "moderator"
+        if held_before and by_moderator and event.kind in (events.COMMENT_PUBLISHED, events.COMMENT_REJECTED):
             self._tell_of_decision(session, comment)
 
     def _tell_of_reply(self, session: Session, reply: Comment) -> None:
