@@ -46,7 +46,8 @@ def test_a_notice_is_recorded_with_its_report_and_a_reference(session, published
     )
     report = session.scalars(select(Report)).one()
     assert report.reason == reports.ILLEGAL_CONTENT and report.note.startswith("Defamation or insult: It falsely")
-    assert [event.kind for event in session.scalars(select(DomainEvent))] == ["comment.reported"]
+    (event,) = session.scalars(select(DomainEvent))
+    assert (event.kind, event.payload["report_reason"]) == ("comment.reported", "illegal_content")  # as docs/webhooks.md says
     assert notices.notice_by_reference(session, notice.reference) is notice
 
 
