@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from commentdesk import render
 from commentdesk.moderation.models.abuse import AbuseScore
 from commentdesk.moderation.models.relevance import RelevanceScore
 from commentdesk.moderation.pipeline import Pipeline
@@ -97,6 +98,18 @@ def test_an_edit_is_moderated_again_and_the_old_version_kept(poster, session, po
     event = session.scalars(select(ModerationEvent).where(ModerationEvent.action == "edit")).one()
     assert (event.actor, event.from_status, event.to_status) == ("author", "published", "published")
     assert [e.kind for e in session.scalars(select(DomainEvent).order_by(DomainEvent.id))][-1] == "comment.edited"
+
+
+def test_an_edit_is_rendered_once_and_its_links_still_count(poster, session, posted, site, monkeypatch):
+    site.policy = {**site.policy, "max_links": 0}
+    session.commit()
+    renders = []
+    markdown = render._markdown.render
+    monkeypatch.setattr(render._markdown, "render", lambda text: renders.append(text) or markdown(text))
+    text = SECOND + " [plan](https://harbour.example/plan)"
+    edited = own_comments.edit(poster, session, posted.comment.id, text, Authorship(edit_token=posted.edit_token))
+    assert [reason.code for reason in edited.decision.reasons] == ["too_many_links"]
+    assert '<a href="https://harbour.example/plan"' in edited.comment.html and renders == [text]
 
 
 def test_an_edit_into_abuse_is_rejected_and_leaves_the_counts(poster, session, posted, article):

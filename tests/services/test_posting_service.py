@@ -370,8 +370,9 @@ def test_the_author_is_told_the_outcome_as_it_stands(poster, session, article):
 
 def test_recheck_moderates_an_edit_like_a_new_comment_without_storing_it(poster, session, article):
     comment = post(poster, session, article).comment
-    body, decision = poster.recheck(session, comment, "  Only clowns would build these lanes.  ")
+    body, html, decision = poster.recheck(session, comment, "  Only clowns would build these lanes.  ")
     assert body == "Only clowns would build these lanes." and decision.decision == REJECT
+    assert html == "<p>Only clowns would build these lanes.</p>"
     session.refresh(comment)
     assert comment.text == CIVIL and comment.status == "published"
     with pytest.raises(PostingError, match="empty"):

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import Decision
-from commentdesk.render import render_comment
 from commentdesk.services import events
 from commentdesk.services.comment_input import PostingError, clean_text
 from commentdesk.services.posting import CommentPoster, decided_fields, edit_token_hash
@@ -85,14 +84,14 @@ def edit(
     comment = own_comment(session, comment_id, who)
     if clean_text(text) == comment.text:
         raise PostingError("text_unchanged", _("The comment is unchanged."), field="text")
-    body, decision = poster.recheck(session, comment, text, client_address)
+    body, html, decision = poster.recheck(session, comment, text, client_address)
     # The models ran with no transaction open: the comment may have been deleted meanwhile.
     session.refresh(comment)
     if comment.deleted_at is not None:
         raise PostingError("comment_not_found", _("No comment of yours has that id."), status=404)
     now = utcnow()
     revisions.keep_version(session, comment, now)
-    comment.text, comment.html, comment.edited_at = body, render_comment(body), now
+    comment.text, comment.html, comment.edited_at = body, html, now
     for name, value in decided_fields(decision).items():
         if name != "status":  # the move itself goes through change_status, which keeps the counts
             setattr(comment, name, value)

@@ -386,10 +386,12 @@ class CommentPoster:
             site_articles=site_articles.other_articles(session, article, embedder_version),
         )
 
-    def recheck(self, session: Session, comment: Comment, text: str, client_address: str | None = None) -> tuple[str, Decision]:
+    def recheck(
+        self, session: Session, comment: Comment, text: str, client_address: str | None = None
+    ) -> tuple[str, str, Decision]:
         """Moderate an edited text exactly as a new comment is moderated (same limits, bans, flood
-        counts, rules and models); returns the cleaned text and the decision. Nothing is written
-        but the flood count and the article's passages: the caller stores the edit."""
+        counts, rules and models); returns the cleaned text, its HTML and the decision. Nothing is
+        written but the flood count and the article's passages: the caller stores the edit."""
         article = comment.article
         policy = Policy.for_site(article.site.policy)
         _name, _none, body = validate(comment.author_name, None, text, self.max_chars)
@@ -416,11 +418,13 @@ class CommentPoster:
             raise PostingError("commenter_banned", _("You cannot comment on this site at the moment."), status=403)
         candidate = self._with_context(session, candidate, article, policy, commenter=commenter, posts=posts)
         session.commit()  # no connection is held while waiting for the models
+        html = render_comment(body)
+        candidate.html = html  # as in post: the spam phase reads its links from the HTML to be stored
         decision, _running = self._decide(check, candidate, policy, False, defer_when_busy=False)
         assert decision is not None  # waited for however long the models took
         if not cached and decision.passages is not None and decision.passage_vectors is not None and embedder_version:
             site_articles.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
-        return body, decision
+        return body, html, decision
 
     def _check_notify(self, email: str | None) -> None:
         if self.notifier is None or not self.notifier.enabled:
