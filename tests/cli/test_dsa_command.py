@@ -72,6 +72,9 @@ def test_a_period_that_ends_before_it_starts_is_refused(database, capsys):
     code, out, err = export(capsys, url, "--from", "2026-03-02", "--to", "2026-03-01")
     assert (code, out) == (2, "")
     assert err == "error: --to is before --from\n"
+    # No day follows the calendar's last to end the period: refused in words, not a traceback.
+    code, out, err = export(capsys, url, "--from", "2026-03-02", "--to", "9999-12-31")
+    assert (code, out, err) == (2, "", "error: --to: the last day is the calendar's last: no period can end after it\n")
 
 
 @pytest.mark.parametrize("day", ["2026-02-30", "01/03/2026", "yesterday"])

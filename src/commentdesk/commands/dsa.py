@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from commentdesk.commands.common import DATABASE_SETTINGS, fail, store_session
 from commentdesk.config import add_settings_arguments
@@ -43,9 +43,13 @@ def run(args: argparse.Namespace) -> int:
         if args.last_day < args.start:
             return fail("--to is before --from")
         try:
+            start, end = transparency.period_of_days(args.start, args.last_day)
+        except ValueError as error:
+            return fail(f"--to: {error}")
+        try:
             site_ids = accounts.site_ids_for(session, args.site)
         except accounts.AccountError as error:
             return fail(str(error))
-        report = transparency.transparency_report(session, args.start, args.last_day + timedelta(days=1), site_ids)
+        report = transparency.transparency_report(session, start, end, site_ids)
         sys.stdout.write(transparency.as_json(report) if args.format == "json" else transparency.as_csv(report))
         return 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from statistics import median
 
 from sqlalchemy.orm import Session
@@ -25,6 +25,18 @@ CSV_HEADER = ("section", "group", "value")
 def _median_seconds(pairs) -> float | None:
     waits = [(later - earlier).total_seconds() for earlier, later in pairs if earlier is not None and later is not None]
     return round(median(waits), 1) if waits else None
+
+
+def period_of_days(first_day: datetime, last_day: datetime) -> tuple[datetime, datetime]:
+    """[first day, end of the last day): the period of a report named by its first and last day.
+    ValueError when the last day is before the first, or is the calendar's last (9999-12-31: no
+    day follows it to end the period)."""
+    if last_day < first_day:
+        raise ValueError("the last day is before the first")
+    try:
+        return first_day, last_day + timedelta(days=1)
+    except OverflowError:
+        raise ValueError("the last day is the calendar's last: no period can end after it") from None
 
 
 def transparency_report(session: Session, start: datetime, end: datetime, site_ids: list[int] | None = None) -> dict:

@@ -167,6 +167,7 @@ def test_the_transparency_export_counts_notices_and_decisions(client, world, set
     assert rows[0] == ["section", "group", "value"] and ["notices.by_ground", "defamation", "1"] in rows
     assert "Transparency report" in client.get(f"/moderate/transparency?from={today}&to={today}").text
     assert client.get("/moderate/transparency?from=2026-13-01&to=x").status_code == 422
+    assert client.get(f"/moderate/transparency?from={today}&to=9999-12-31").status_code == 422  # no day after it
     sport_only = client.get(f"/moderate/transparency?from={today}&to={today}&site={world.site_ids['sport']}&format=json").json()
     assert sport_only["notices"]["received"] == 0
     earlier = (datetime.now(UTC) - timedelta(days=400)).strftime("%Y-%m-%d")

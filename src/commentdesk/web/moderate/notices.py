@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -111,19 +111,23 @@ def transparency_page(request: Request, moderator: Moderator = Depends(admin_use
     last_day = _day(params.get("to")) or today
     site_id = id_param(params.get("site"), "site")
     sites = accounts.visible_sites(moderator.session, moderator.scope)
+    try:
+        # The period includes its last day.
+        period = transparency.period_of_days(start, last_day)
+    except ValueError:
+        period = None
     if (
         (params.get("from") and _day(params.get("from")) is None)
         or (params.get("to") and _day(params.get("to")) is None)
-        or last_day < start
+        or period is None
         or (site_id is not None and site_id not in {site.id for site in sites})
     ):
         raise HTTPException(
             422, _("Give the period as two dates (YYYY-MM-DD), the first not after the second, and a site of yours.")
         )
-    # The period includes its last day.
     # "All" means every site the user may see: an administrator limited to some sites sees theirs.
     site_ids = [site_id] if site_id is not None else (None if moderator.scope.site_ids is None else [site.id for site in sites])
-    report = transparency.transparency_report(moderator.session, start, last_day + timedelta(days=1), site_ids)
+    report = transparency.transparency_report(moderator.session, *period, site_ids)
     name = f"transparency-{start:%Y-%m-%d}-{last_day:%Y-%m-%d}"
     if params.get("format") == "json":
         return Response(
