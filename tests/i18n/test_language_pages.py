@@ -104,6 +104,15 @@ def test_pydantics_words_are_unchanged_in_english():
         "greater_than_equal": [{"ge": 1}],
         "less_than_equal": [{"le": 100}],
         "literal_error": [{"expected": "'spam' or 'abuse'"}],
+        "enum": [{"expected": "'en', 'ur' or 'de'"}],
+        "url_parsing": [{"error": "relative URL without a base"}],
+        "url_syntax_violation": [{"error": "expected //"}],
+        "url_too_long": [{"max_length": 1}, {"max_length": 2083}],
+        "url_scheme": [{"expected_schemes": "'http' or 'https'"}],
+        "date_parsing": [{"error": "input is too short"}],
+        "date_from_datetime_parsing": [{"error": "input is too short"}],
+        "datetime_parsing": [{"error": "invalid character in year"}],
+        "datetime_from_date_parsing": [{"error": "month value is outside expected range of 1-12"}],
         "value_error": [{"error": ValueError("expected a whole number")}],
     }
     for kind in errors._FIELD_WORDS:

@@ -49,10 +49,15 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
+def _one_of(ctx: Mapping[str, Any]) -> str:
+    return _("Input should be %(expected)s") % {"expected": ctx["expected"]}
+
+
 # Pydantic's words for the problems a request's fields can have, as msgids, so that a reader reads
 # them in the request's language; in English they are pydantic's own words, as clients have always
 # had them (a test holds them to it). Any other type keeps pydantic's English. Our own validators
-# word their ValueError in the request's language as they raise it.
+# word their ValueError in the request's language as they raise it; the parsers' own detail after
+# a comma (`%(error)s`, e.g. "input is too short") comes from pydantic in English and stays so.
 _FIELD_WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "missing": lambda ctx: _("Field required"),
     "extra_forbidden": lambda ctx: _("Extra inputs are not permitted"),
@@ -75,9 +80,28 @@ _FIELD_WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "int_from_float": lambda ctx: _("Input should be a valid integer, got a number with a fractional part"),
     "bool_type": lambda ctx: _("Input should be a valid boolean"),
     "bool_parsing": lambda ctx: _("Input should be a valid boolean, unable to interpret input"),
+    "float_type": lambda ctx: _("Input should be a valid number"),
+    "float_parsing": lambda ctx: _("Input should be a valid number, unable to parse string as a number"),
+    "finite_number": lambda ctx: _("Input should be a finite number"),
     "greater_than_equal": lambda ctx: _("Input should be greater than or equal to %(least)s") % {"least": ctx["ge"]},
     "less_than_equal": lambda ctx: _("Input should be less than or equal to %(most)s") % {"most": ctx["le"]},
-    "literal_error": lambda ctx: _("Input should be %(expected)s") % {"expected": ctx["expected"]},
+    "literal_error": _one_of,
+    "enum": _one_of,
+    "url_type": lambda ctx: _("URL input should be a string or URL"),
+    "url_parsing": lambda ctx: _("Input should be a valid URL, %(error)s") % {"error": ctx["error"]},
+    "url_syntax_violation": lambda ctx: _("Input violated strict URL syntax rules, %(error)s") % {"error": ctx["error"]},
+    "url_too_long": lambda ctx: (
+        ngettext("URL should have at most %(num)s character", "URL should have at most %(num)s characters", ctx["max_length"])
+        % {"num": ctx["max_length"]}
+    ),
+    "url_scheme": lambda ctx: _("URL scheme should be %(schemes)s") % {"schemes": ctx["expected_schemes"]},
+    "date_type": lambda ctx: _("Input should be a valid date"),
+    "date_parsing": lambda ctx: _("Input should be a valid date in the format YYYY-MM-DD, %(error)s") % {"error": ctx["error"]},
+    "date_from_datetime_parsing": lambda ctx: _("Input should be a valid date or datetime, %(error)s") % {"error": ctx["error"]},
+    "date_from_datetime_inexact": lambda ctx: _("Datetimes provided to dates should have zero time - e.g. be exact dates"),
+    "datetime_type": lambda ctx: _("Input should be a valid datetime"),
+    "datetime_parsing": lambda ctx: _("Input should be a valid datetime, %(error)s") % {"error": ctx["error"]},
+    "datetime_from_date_parsing": lambda ctx: _("Input should be a valid datetime or date, %(error)s") % {"error": ctx["error"]},
     "model_attributes_type": lambda ctx: _("Input should be a valid dictionary or object to extract fields from"),
     "dict_type": lambda ctx: _("Input should be a valid dictionary"),
     "list_type": lambda ctx: _("Input should be a valid list"),
