@@ -1,3 +1,6 @@
+import pytest
+
+
 def test_registering_an_article_needs_the_site_key(client, auth):
     body = {"url": "https://news.example/a", "title": "Council approves bike lanes", "body": "The council voted."}
     assert client.put("/api/v1/articles", json=body).status_code == 401
@@ -24,6 +27,38 @@ def test_lookup_by_site_and_url(client, auth):
     assert found.status_code == 200 and found.json()["id"] == created["id"]
     missing = client.get("/api/v1/articles/lookup", params={"site": "news", "url": "https://news.example/none"})
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "article_not_found"
+
+
+def test_an_address_is_registered_and_found_as_a_browser_sends_it(client, auth):
+    # The embed looks a page up by its address without the #fragment; hosts have no case.
+    body = {"url": "https://News.Example/c?id=7#comments", "title": "Rates held"}
+    created = client.put("/api/v1/articles", json=body, headers=auth).json()
+    assert created["url"] == "https://news.example/c?id=7"
+    for written in ("https://news.example/c?id=7", "https://NEWS.example/c?id=7#top"):
+        found = client.get("/api/v1/articles/lookup", params={"site": "news", "url": written})
+        assert found.status_code == 200 and found.json()["id"] == created["id"]
+    again = client.put("/api/v1/articles", json={**body, "url": "https://news.example/c?id=7"}, headers=auth)
+    assert again.status_code == 200 and again.json()["id"] == created["id"]
+
+
+def test_an_address_stored_as_written_by_an_earlier_version_is_still_found(client, auth):
+    from sqlalchemy import update
+
+    from commentdesk.store.models import Article
+
+    created = client.put("/api/v1/articles", json={"url": "https://news.example/d", "title": "Rates held"}, headers=auth).json()
+    with client.app.state.sessions() as session:
+        session.execute(update(Article).values(url="https://news.example/d#old"))
+        session.commit()
+    found = client.get("/api/v1/articles/lookup", params={"site": "news", "url": "https://news.example/d#old"})
+    assert found.status_code == 200 and found.json()["id"] == created["id"]
+
+
+@pytest.mark.parametrize("title", ["   ", "\u200b\u200b", "\u2066\u2069"])
+def test_a_title_that_shows_nothing_is_refused(client, auth, title):
+    response = client.put("/api/v1/articles", json={"url": "https://news.example/e", "title": title}, headers=auth)
+    assert response.status_code == 422 and "title" in response.json()["error"]["fields"]
+    assert client.get("/api/v1/articles/lookup", params={"site": "news", "url": "https://news.example/e"}).status_code == 404
 
 
 def test_policy_can_be_read_and_changed_by_the_site(client, auth):

@@ -12,7 +12,7 @@ from pydantic.fields import FieldInfo
 from commentdesk.bounds import MAX_ID, DbId, DbText, id_from_text, storable_text
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
-from commentdesk.services.comment_input import INVISIBLE_CLASS, MAX_COMMENT_CHARS, MAX_NAME_CHARS
+from commentdesk.services.comment_input import INVISIBLE_CLASS, MAX_COMMENT_CHARS, MAX_NAME_CHARS, has_visible
 
 
 class Strict(BaseModel):
@@ -70,11 +70,18 @@ class ErrorOut(BaseModel):
     error: ErrorDetail
 
 
+def _visible_title(title: str) -> str:
+    # A title of spaces or zero-width characters would head the article's page with nothing.
+    if not has_visible(title):
+        raise ValueError(_("a title needs at least one visible character"))
+    return title
+
+
 class ArticleIn(Strict):
     url: Annotated[HttpUrl, BeforeValidator(_json_string)] = Field(
         description="The article's public address; one article per address and site."
     )
-    title: DbText = Field(min_length=1, max_length=500)
+    title: Annotated[DbText, AfterValidator(_visible_title)] = Field(min_length=1, max_length=500)
     body: DbText = Field(default="", max_length=200_000, description="Plain text of the article, used to judge relevance.")
     author: DbText = Field(default="", max_length=200)
     published_at: Timestamp | None = None

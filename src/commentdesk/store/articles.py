@@ -10,6 +10,7 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 
 import numpy as np
+from pydantic import HttpUrl, ValidationError
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -27,15 +28,30 @@ def known_article(session: Session, article_id: int) -> Article:
     return session.get_one(Article, article_id)
 
 
+def address(url: str) -> str:
+    """An article's address as it is stored and looked up: as a browser sends it (host in lower
+    case, spaces escaped, default port dropped) and without its #fragment, which never names
+    another page; the embed looks pages up without theirs. Anything else is kept as given."""
+    try:
+        normal = str(HttpUrl(url))
+    except ValidationError:
+        return url
+    return normal.partition("#")[0]
+
+
 def article_by_url(session: Session, site_id: int, url: str) -> Article | None:
-    return session.scalar(select(Article).where(Article.site_id == site_id, Article.url == url))
+    normal = address(url)
+    found = session.scalar(select(Article).where(Article.site_id == site_id, Article.url == normal))
+    if found is None and normal != url:  # registered as written, before addresses were normalised
+        found = session.scalar(select(Article).where(Article.site_id == site_id, Article.url == url))
+    return found
 
 
 def upsert_article(session: Session, site: Site, url: str, **fields) -> tuple[Article, bool]:
     """Create or update the article at `url`; returns it and whether it was created."""
     found = article_by_url(session, site.id, url)
     created = found is None
-    article = Article(site_id=site.id, url=url) if found is None else found
+    article = Article(site_id=site.id, url=address(url)) if found is None else found
     if created:
         session.add(article)
     for name, value in fields.items():
