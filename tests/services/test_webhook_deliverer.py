@@ -171,6 +171,14 @@ def test_the_background_loop_delivers_what_is_recorded(sessions, session, site, 
         deliverer.stop(wait_s=5)
 
 
+def test_a_paused_endpoint_is_sent_nothing_until_it_is_resumed(session, site):
+    endpoint, _secret, _event = queue_event(session, site, "http://127.0.0.1:9/hook")
+    webhooks.update(session, endpoint, active=False)
+    assert outbox.claim_due(session, "server-1", 60, 10) == []
+    webhooks.update(session, endpoint, active=True)
+    assert len(outbox.claim_due(session, "server-1", 60, 10)) == 1
+
+
 def test_stopping_twice_and_a_stopped_deliverer_are_harmless(sessions):
     deliverer = WebhookDeliverer(sessions, poll_s=0.05)
     deliverer.stop()

@@ -48,7 +48,12 @@ def claim_due(session: Session, claimer: str, lease_s: float, limit: int) -> lis
         now=now,
         until=now + timedelta(seconds=lease_s),
         limit=limit,
-        due=[WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now],
+        due=[
+            WebhookDelivery.status == DeliveryStatus.PENDING,
+            WebhookDelivery.next_attempt_at <= now,
+            # A paused endpoint is sent nothing: what was queued for it waits until it is resumed.
+            WebhookDelivery.endpoint_id.in_(select(WebhookEndpoint.id).where(WebhookEndpoint.active.is_(True))),
+        ],
         order_by=[WebhookDelivery.next_attempt_at],
     )
     claimed = []
