@@ -30,7 +30,8 @@ def has_unstorable_text(value: str) -> bool:
 
 
 # The pattern tells the OpenAPI document (and its clients) about NUL; JSON cannot carry a lone surrogate.
-DbText = Annotated[str, Field(pattern=r"^[^\x00]*$"), AfterValidator(storable_text)]
+NO_NUL = r"^[^\x00]*$"
+DbText = Annotated[str, Field(pattern=NO_NUL), AfterValidator(storable_text)]
 
 
 def json_integer(value):

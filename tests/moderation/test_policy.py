@@ -240,6 +240,11 @@ def test_a_domain_rule_that_names_no_host_is_refused(rule):
         Policy(allowed_domains=[rule])
 
 
+def test_a_list_entry_too_long_is_refused_in_characters():
+    with pytest.raises(ValidationError, match="at most 100 characters"):
+        Policy(banned_words=["x" * 101])
+
+
 @pytest.mark.parametrize("entry", ["   ", "*", " ** "])
 def test_a_word_list_entry_that_could_match_nothing_is_refused(entry):
     with pytest.raises(ValidationError):

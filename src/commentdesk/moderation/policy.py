@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from commentdesk.bounds import JSON_INTEGER, DbText
+from commentdesk.bounds import JSON_INTEGER, NO_NUL, storable_text
 from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.default_patterns import (
@@ -232,10 +232,16 @@ def _host_rule(entry: str) -> str:
 
 
 _HOST = re.compile(r"[^\s/\\@:?#*\[\]]{1,253}")
-Word = Annotated[DbText, Field(min_length=1, max_length=100), AfterValidator(_matchable_word)]
-Domain = Annotated[DbText, Field(min_length=1, max_length=2000), AfterValidator(_host_rule)]
-Pattern = Annotated[DbText, Field(min_length=1, max_length=MAX_PATTERN_CHARS)]
-RedressText = Annotated[DbText, Field(min_length=1, max_length=1000)]
+# Lengths are checked on the string itself, before the validators: a list entry that is too long is
+# then refused as "at most 100 characters", not as "at most 100 items after validation".
+Word = Annotated[
+    str, Field(pattern=NO_NUL, min_length=1, max_length=100), AfterValidator(storable_text), AfterValidator(_matchable_word)
+]
+Domain = Annotated[
+    str, Field(pattern=NO_NUL, min_length=1, max_length=2000), AfterValidator(storable_text), AfterValidator(_host_rule)
+]
+Pattern = Annotated[str, Field(pattern=NO_NUL, min_length=1, max_length=MAX_PATTERN_CHARS), AfterValidator(storable_text)]
+RedressText = Annotated[str, Field(pattern=NO_NUL, min_length=1, max_length=1000), AfterValidator(storable_text)]
 RedressUrl = Annotated[str, Field(max_length=2000, pattern=r"^(https?://[^\s\x00]+|mailto:[^\s\x00@]+@[^\s\x00]+)$")]
 # Shown in the reader's language; a site's own words are shown as the site wrote them.
 DEFAULT_REDRESS = N_(
