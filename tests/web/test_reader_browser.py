@@ -335,6 +335,29 @@ def test_embed_on_an_unregistered_page_says_so(live_server, api, publish, page, 
     expect(page.get_by_text("Comments are not available for this page.")).to_be_visible()
 
 
+def test_a_second_embed_added_later_builds_its_own_section(live_server, api, page, errors, publisher):
+    """A single-page app adds another comment section once the first is built: it is built too,
+    and each form's labels name its own fields."""
+    first, second = "https://news.example/2024/cycle-lanes", "https://news.example/2024/harbour-bridge"
+    make_article(api, url=first)
+    make_article(api, url=second)
+    page.goto(publisher(PUBLISHER_PAGE.format(server=live_server.url, url=first)).origin + "/2024/cycle-lanes")
+    expect(page.locator("#commentdesk section.cd .cd-form")).to_be_visible()
+    page.evaluate(
+        """([src, url]) => {
+            document.body.append(Object.assign(document.createElement("div"), { id: "more" }));
+            const tag = Object.assign(document.createElement("script"), { src });
+            Object.assign(tag.dataset, { site: "news", url, target: "more" });
+            document.body.append(tag);
+        }""",
+        [f"{live_server.url}/static/embed.js", second],
+    )
+    later = page.locator("#more section.cd")
+    later.get_by_label("Name").fill("Lena")
+    expect(page.locator("#commentdesk").get_by_label("Name")).to_be_empty()
+    expect(later.get_by_label("Comment")).to_be_visible()
+
+
 def test_a_nudged_author_edits_the_comment_and_it_is_published(live_server, api, page, errors):
     article_id = make_article(api)
     page.goto(f"{live_server.url}/articles/{article_id}")

@@ -5,7 +5,7 @@ async function openEdit(section, button) {
   if (comment.querySelector(".cd-edit-form")) return;
   const body = comment.querySelector(".cd-body");
   const commentId = comment.dataset.commentId;
-  const n = ++uid;
+  const n = nextUid("cd-edit-");
   // Filled with the author's own text once it comes: the shown HTML has lost its Markdown (links, emphasis).
   const text = h("textarea", { id: "cd-edit-" + n, name: "text", rows: 4, required: true, maxlength: 5000, dir: "auto", readonly: true });
   const form = h("form", { class: "cd-edit-form", "data-comment-id": commentId }, [

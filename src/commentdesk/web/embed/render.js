@@ -72,7 +72,7 @@ function threadNode(comment, open) {
 }
 
 function formNode(parent) {
-  const n = ++uid;
+  const n = nextUid("cd-text-");
   const field = (control, label, hint) => h("div", { class: "cd-field" }, [
     h("label", { for: control.id }, [t(label), hint ? h("span", { class: "cd-hint", text: " " + t(hint) }) : null]), control,
   ]);
@@ -108,8 +108,9 @@ function notifyNode(n, verified) {
 function sectionNode(thread, site) {
   mailOffered = Boolean(thread.article.email_notifications);
   const open = thread.comments_open;
-  return h("section", { class: "cd", lang: language, dir: direction, "aria-labelledby": "cd-heading", "data-article-id": thread.article.id, "data-next-cursor": thread.next_cursor || "", "data-comments-open": String(open) }, [
-    h("h2", { class: "cd-heading", id: "cd-heading", text: t("COMMENTS (%(count)s)", { count: formatNumber(thread.total) }) }),
+  const heading = "cd-heading-" + nextUid("cd-heading-");
+  return h("section", { class: "cd", lang: language, dir: direction, "aria-labelledby": heading, "data-article-id": thread.article.id, "data-next-cursor": thread.next_cursor || "", "data-comments-open": String(open) }, [
+    h("h2", { class: "cd-heading", id: heading, text: t("COMMENTS (%(count)s)", { count: formatNumber(thread.total) }) }),
     h("div", { class: "cd-status", role: "status", "aria-live": "polite" }),
     h("p", { class: "cd-notice" }, [t(NOTICE) + " ", h("a", { href: BASE + "/faq?site=" + encodeURIComponent(site) + (language === "en" ? "" : "&lang=" + language), text: t("Comments FAQ") })]),
     open ? formNode(null) : h("p", { class: "cd-closed", text: t("Comments are closed on this article.") }),

@@ -70,7 +70,9 @@ async function embed(host) {
 }
 
 function start() {
-  const own = document.querySelector("section.cd[data-article-id]");
+  // commentdesk's own article page (its section is #comments); a section another embed on this
+  // page built is not, and this copy builds its own in its target.
+  const own = document.querySelector("section#comments.cd[data-article-id]");
   if (own) {
     // A reader signed in on this server's own page: the page carries their session.
     if (own.dataset.readerSession) reader = { session: own.dataset.readerSession, name: own.dataset.readerName || "", email: own.dataset.readerEmail || "" };
