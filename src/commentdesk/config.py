@@ -56,14 +56,19 @@ class _FromEnvironment(BaseSettings):
     @field_validator("*", mode="before")
     @classmethod
     def _empty_means_unset(cls, value, info):
-        """An empty variable keeps today's meaning: off for a switch, none for an optional folder."""
+        """An empty variable keeps today's meaning: off for a switch, none for an optional folder,
+        the default for a folder or an address that must have one. An empty --data-dir would put
+        the database in whatever folder the server starts from, and an empty --host would listen
+        on every network interface: a variable left blank in a deployment file must mean neither."""
         if value != "":
             return value
-        annotation = cls.model_fields[info.field_name].annotation
-        if annotation is bool:
+        field = cls.model_fields[info.field_name]
+        if field.annotation is bool:
             return False
-        if annotation == (Path | None):
+        if field.annotation == (Path | None):
             return None
+        if field.annotation in (Path, str) and field.default not in ("", None):
+            return field.default
         return value
 
 

@@ -51,6 +51,13 @@ def test_an_empty_variable_means_off_or_none(monkeypatch):
     assert settings.resolved_models_dir() == Path("data") / "models"
 
 
+def test_an_empty_variable_for_a_folder_or_address_that_must_have_one_means_its_default(monkeypatch):
+    monkeypatch.setenv("COMMENTDESK_DATA_DIR", "")
+    monkeypatch.setenv("COMMENTDESK_HOST", "")
+    settings = settings_from()
+    assert settings.data_dir == Path("data") and settings.host == "127.0.0.1"  # never every interface
+
+
 def test_settings_built_in_code_keep_their_helpers(tmp_path):
     settings = Settings(data_dir=tmp_path / "data", max_active_requests=4)
     assert settings.resolved_database_url() == f"sqlite:///{(tmp_path / 'data' / 'commentdesk.sqlite3').resolve()}"
