@@ -251,6 +251,11 @@ def test_endpoints_filter_pause_and_belong_to_their_site(client, site):
         ({"url": "ftp://example.org/hook"}, "invalid_request"),
         ({"url": "javascript:alert(1)"}, "invalid_request"),
         ({"url": "https://user:pw@example.org/hook"}, "webhook_url_invalid"),
+        # A parser would save these as another URL without a word: tab, line break, NUL, outer space.
+        ({"url": "https://example.org/ho\tok"}, "invalid_request"),
+        ({"url": "https://example.org/ho\nok"}, "invalid_request"),
+        ({"url": "https://example.org/hook\u0000"}, "invalid_request"),
+        ({"url": " https://example.org/hook"}, "invalid_request"),
         ({"url": "https://example.org/" + "a" * 2100}, "invalid_request"),
         ({"url": "https://example.org/hook", "events": ["comment.exploded"]}, "invalid_request"),
         ({"url": "https://example.org/hook", "secret": "mine"}, "invalid_request"),

@@ -415,10 +415,21 @@ EventKind = Literal[
     "article.closed",
 ]
 # http or https, with no user name or password before the host (the signature authenticates).
-WEBHOOK_URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://[^/@?#\\]+([/?#][^\x00]*)?$"
+# No control character, and no space before or after: a URL parser drops those without a word
+# (tabs and line breaks anywhere, NUL at the end), and the endpoint saved must be the one sent.
+WEBHOOK_URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://[^/@?#\\\x00-\x20]+([/?#]([^\x00-\x1f]*[^\x00-\x20])?)?$"
+
+
+def _webhook_url_text(value):
+    value = _json_string(value)
+    if isinstance(value, str) and (value != value.strip(" ") or any(ord(char) < 0x20 for char in value)):
+        raise ValueError(_("a URL has no control characters or line breaks, and no spaces around it"))
+    return value
+
+
 WebhookUrl = Annotated[
     HttpUrl,
-    BeforeValidator(_json_string),
+    BeforeValidator(_webhook_url_text),
     Field(
         description="http or https, no user name or password; at most 2000 characters.",
         json_schema_extra={"pattern": WEBHOOK_URL_PATTERN, "maxLength": 2000},
