@@ -91,6 +91,31 @@ def test_a_refused_fields_words_are_in_the_readers_language_and_the_shape_stays(
         assert missing.json()["error"]["fields"] == {"text": missing_words}
 
 
+def test_the_reader_apis_refusals_are_in_the_readers_language_and_the_publishers_in_english(client, make_article):
+    article_id = make_article()
+    replies = "/api/v1/comments/987654/replies"
+    german = client.get(replies, params={"lang": "de"})
+    assert german.status_code == 404 and german.json()["error"] == {
+        "code": "comment_not_found",  # codes stay English
+        "message": "Es gibt keinen veröffentlichten Kommentar der obersten Ebene mit dieser Kennung.",
+        "fields": {},
+    }
+    assert client.get(replies).json()["error"]["message"] == "No published top-level comment has that id."
+    expired = client.post(
+        f"/api/v1/articles/{article_id}/comments",
+        json={"author_name": "Ana", "text": "The lanes are overdue.", "reader_session": "not-a-session"},
+        headers={"Accept-Language": "ur"},
+    )
+    assert expired.status_code == 401 and expired.json()["error"] == {
+        "code": "reader_session_invalid",
+        "message": "آپ کا سائن ان ختم ہو گیا ہے؛ دوبارہ سائن ان کرنے کے لیے صفحہ دوبارہ لوڈ کریں۔",
+        "fields": {"reader_session": "ختم ہو گیا یا اس سائٹ کے لیے درست نہیں"},
+    }
+    # A call with the site's key is the publisher's own, answered in English (docs/languages.md).
+    keyless = client.get("/api/v1/policy", params={"lang": "de"}).json()["error"]
+    assert keyless["message"] == "Send the site's API key as 'Authorization: Bearer KEY'."
+
+
 def test_pydantics_words_are_unchanged_in_english():
     """The msgids of api/errors.py are pydantic's own English, which clients have always read."""
     from pydantic_core import PydanticKnownError

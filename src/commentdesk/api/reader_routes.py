@@ -54,7 +54,7 @@ router = APIRouter(prefix=API_PREFIX, route_class=SessionReleasingRoute)
 def start_reader_session(body: ReaderSessionIn, request: Request, session: Session = Depends(db_session)):
     site = repo.site_by_slug(session, body.site)
     if site is None:
-        raise ApiError(404, "site_not_found", "No site has that name.")
+        raise ApiError(404, "site_not_found", _("No site has that name."))
     secret = request.app.state.secret
     reader = reader_identity.verify_token(session, site, body.reader_token, secret)
     return ReaderSessionOut(
@@ -69,7 +69,7 @@ def start_reader_session(body: ReaderSessionIn, request: Request, session: Sessi
 def _authorship(request: Request, session: Session, comment_id: int, body: Authorship) -> own_comments.Authorship:
     comment = reading.comment(session, comment_id)
     if comment is None:
-        raise ApiError(404, "comment_not_found", "No comment of yours has that id.")
+        raise ApiError(404, "comment_not_found", _("No comment of yours has that id."))
     reader = signed_in_reader(request.app.state.secret, body.reader_session, comment.article.site)
     return own_comments.Authorship(reader=reader, edit_token=body.edit_token)
 

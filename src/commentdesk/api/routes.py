@@ -84,7 +84,7 @@ COUNT_IDS_MAX_CHARS = MAX_COUNT_IDS * (len(str(MAX_ID)) + len(", "))
 def _article(session: Session, article_id: int, *, with_site: bool = False) -> Article:
     article = reading.article(session, article_id, with_site=with_site)
     if article is None:
-        raise ApiError(404, "article_not_found", f"No article has id {article_id}.")
+        raise ApiError(404, "article_not_found", _("No article has id %(id)s.") % {"id": article_id})
     return article
 
 
@@ -134,7 +134,7 @@ def _looked_up_article(request: Request, key: tuple, site: str, url: str) -> Cac
         found_site = repo.site_by_slug(session, site)
         article = repo.article_by_url(session, found_site.id, url) if found_site else None
         if article is None:
-            raise ApiError(404, "article_not_found", "This page is not registered for comments.")
+            raise ApiError(404, "article_not_found", _("This page is not registered for comments."))
         return cache_of(request).put(key, _article_body(request, article), article.id, revisions_of(article))
 
 
@@ -222,7 +222,7 @@ def read_replies(
         root.status == CommentStatus.PUBLISHED or (root.status in repo.OUT_OF_VIEW and root.reply_count > 0)
     )
     if root is None or not shown or root.depth != 0:
-        raise ApiError(404, "comment_not_found", "No published top-level comment has that id.")
+        raise ApiError(404, "comment_not_found", _("No published top-level comment has that id."))
     replies, next_cursor = repo.reply_page(session, root.id, cursor, limit)
     names = {reply.parent.id: repo.shown_author_name(reply.parent) for reply in replies if reply.parent is not None}
     return RepliesOut(replies=[presenters.comment_out(reply, names) for reply in replies], next_cursor=next_cursor)
@@ -282,8 +282,8 @@ def signed_in_reader(secret: str, reader_session: str | None, site: Site):
         raise ApiError(
             401,
             "reader_session_invalid",
-            "Your sign-in has expired; reload the page to sign in again.",
-            {"reader_session": "expired or not valid for this site"},
+            _("Your sign-in has expired; reload the page to sign in again."),
+            {"reader_session": _("expired or not valid for this site")},
         )
     return reader
 
@@ -330,7 +330,7 @@ def comment_outcome(
 ):
     comment = reading.comment(session, comment_id)
     if comment is None or not status_token_matches(request.app.state.secret, comment_id, token):
-        raise ApiError(404, "comment_not_found", "No comment of yours has that id.")
+        raise ApiError(404, "comment_not_found", _("No comment of yours has that id."))
     if comment.deleted_at is not None:
         # Deleted by its author: whatever was decided before, that is its outcome now.
         return OutcomeOut(outcome="deleted", message=_("Your comment is deleted."), reasons=[])
@@ -389,7 +389,7 @@ def notice_status(
 ):
     notice = notices.notice_by_reference(session, reference)
     if notice is None:
-        raise ApiError(404, "notice_not_found", "No notice has that reference.")
+        raise ApiError(404, "notice_not_found", _("No notice has that reference."))
     return notice_out(request, notice)
 
 
@@ -433,12 +433,15 @@ async def counts(
         raise ApiError(
             400,
             "invalid_ids",
-            f"ids must be at most {MAX_COUNT_IDS} comma-separated whole numbers from 1 to {MAX_ID}.",
-            {"ids": "not a list of ids"},
+            _("ids must be at most %(most)s comma-separated whole numbers from 1 to %(largest)s.")
+            % {"most": MAX_COUNT_IDS, "largest": MAX_ID},
+            {"ids": _("not a list of ids")},
         )
     article_ids = [int(part) for part in ids.split(",") if part.strip()]
     if len(article_ids) > MAX_COUNT_IDS:
-        raise ApiError(400, "too_many_ids", f"Ask for at most {MAX_COUNT_IDS} articles at once.", {"ids": "too many"})
+        raise ApiError(
+            400, "too_many_ids", _("Ask for at most %(most)s articles at once.") % {"most": MAX_COUNT_IDS}, {"ids": _("too many")}
+        )
     # The counts are stored per article and kept exact by every write (a cache kept by the
     # writers): one indexed read, on the event loop like a cache check when it can.
     cache = cache_of(request)

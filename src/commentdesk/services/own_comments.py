@@ -17,6 +17,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from commentdesk.i18n import gettext as _
+from commentdesk.i18n import ngettext
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import Decision
 from commentdesk.services import events
@@ -70,7 +71,12 @@ def own_comment(session: Session, comment_id: int, who: Authorship) -> Comment:
     if utcnow() > comment.created_at + timedelta(minutes=window):
         raise PostingError(
             "edit_window_closed",
-            f"Comments can be changed for {window} minutes after posting; this one can no longer be changed.",
+            ngettext(
+                "Comments can be changed for %(num)s minute after posting; this one can no longer be changed.",
+                "Comments can be changed for %(num)s minutes after posting; this one can no longer be changed.",
+                window,
+            )
+            % {"num": window},
             status=403,
         )
     if comment.status == CommentStatus.CHECKING:

@@ -67,7 +67,7 @@ def report_comment(
         raise ReportRefused("reason_invalid", _("Please choose why you are reporting the comment."), field="reason")
     note = clean_text(note or "")
     if len(note) > MAX_NOTE_CHARS:
-        raise ReportRefused("note_too_long", f"A note is at most {MAX_NOTE_CHARS} characters.", field="note")
+        raise ReportRefused("note_too_long", _("A note is at most %(most)s characters.") % {"most": MAX_NOTE_CHARS}, field="note")
     ip_hash = reporter_hash(secret, client_address)
     if not repo.already_reported(session, comment.id, ip_hash):
         record_report(session, comment, reason, note, ip_hash)

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 
 from commentdesk.bounds import MAX_ID
+from commentdesk.i18n import gettext as _
 
 
 class InvalidCursor(ValueError):
@@ -27,7 +28,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
             raise ValueError
         return when, comment_id
     except (ValueError, TypeError, json.JSONDecodeError) as error:
-        raise InvalidCursor("The cursor is not one this server gave out.") from error
+        raise InvalidCursor(_("The cursor is not one this server gave out.")) from error
 
 
 def now_utc() -> datetime:
