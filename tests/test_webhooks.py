@@ -256,6 +256,8 @@ def test_endpoints_filter_pause_and_belong_to_their_site(client, site):
         ({"url": "https://example.org/ho\nok"}, "invalid_request"),
         ({"url": "https://example.org/hook\u0000"}, "invalid_request"),
         ({"url": " https://example.org/hook"}, "invalid_request"),
+        ({"url": "https://news..example.org/hook"}, "webhook_url_invalid"),  # a name no resolver takes
+        ({"url": f"https://{'a' * 64}.example.org/hook"}, "webhook_url_invalid"),
         ({"url": "https://example.org/" + "a" * 2100}, "invalid_request"),
         ({"url": "https://example.org/hook", "events": ["comment.exploded"]}, "invalid_request"),
         ({"url": "https://example.org/hook", "secret": "mine"}, "invalid_request"),

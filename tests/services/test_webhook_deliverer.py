@@ -155,6 +155,15 @@ def test_a_receiver_that_is_not_there_is_a_failed_try(session, site, deliverer):
     assert row.status == "pending" and row.last_status_code is None and "Connect" in row.last_error
 
 
+def test_a_host_name_that_cannot_be_looked_up_is_a_failed_try(session, site, deliverer):
+    endpoint, _secret, _event = queue_event(session, site, "http://127.0.0.1:9/hook")
+    endpoint.url = "http://a..b.example/hook"  # saved before such names were refused
+    session.commit()
+    deliver_due(deliverer, session)
+    row = stored(session)
+    assert (row.status, row.attempts) == ("pending", 1) and "UnicodeError" in row.last_error
+
+
 def test_the_background_loop_delivers_what_is_recorded(sessions, session, site, receiver_factory):
     receiver = receiver_factory(200)
     deliverer = WebhookDeliverer(sessions, timeout_s=2.0, max_attempts=3, retry_base_s=0, poll_s=0.05, threads=2)

@@ -179,7 +179,9 @@ class WebhookDeliverer(BackgroundLoop):
                 code = response.status_code
         except httpx.TimeoutException:
             return None, f"no answer within {self.timeout_s:g} s"
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:
+            # ValueError: a host name the resolver cannot take (an endpoint saved before such
+            # names were refused); a failed try like any other, counted, so it ends as failed.
             if deadline.expired:
                 return None, f"no answer within {self.timeout_s:g} s"
             return None, f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

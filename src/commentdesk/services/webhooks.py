@@ -46,6 +46,14 @@ def checked_url(url: str) -> str:
         )
     if len(url) > MAX_URL_CHARS:
         raise WebhookError("webhook_url_invalid", f"A webhook URL is at most {MAX_URL_CHARS} characters.", "url")
+    try:
+        # What the resolver is given: a name with an empty label ("a..b") or one over 63
+        # characters can never be looked up, and every try would fail the same way.
+        parts.hostname.encode("idna")
+    except UnicodeError:
+        raise WebhookError(
+            "webhook_url_invalid", "The host name of a webhook URL has an empty part or one over 63 characters.", "url"
+        ) from None
     return url
 
 
