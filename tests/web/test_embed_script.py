@@ -13,6 +13,7 @@ from commentdesk.web.embed_script import EMBED_DIR, PARTS
 from commentdesk.web.static_files import install
 
 PUBLISHER = "https://publisher.example"
+UNREACHABLE = "Could not reach the comment service. Please try again."
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,8 @@ def test_the_served_script_is_every_part_in_order_inside_one_function(served):
 
 @pytest.mark.browser
 def test_on_a_publishers_page_the_script_runs_and_leaves_no_names_behind(served, page):
-    """Chromium parses and runs it: with the comment service unreachable, the section says so."""
+    """Chromium parses and runs it: with the comment service unreachable, the section says so
+    (not that the page has no comments, as it says for a page that is not registered)."""
     expect = pytest.importorskip("playwright.sync_api").expect
     article = '<!doctype html><html lang="en"><title>An article</title><div id="commentdesk"></div>'
     article += f'<script src="{PUBLISHER}/static/embed.js" data-site="news"></script>'
@@ -60,6 +62,32 @@ def test_on_a_publishers_page_the_script_runs_and_leaves_no_names_behind(served,
     page.on("pageerror", lambda error: errors.append(error))
     page.route("**/*", publisher_only)
     page.goto(f"{PUBLISHER}/article")
-    expect(page.locator("#commentdesk .cd-unavailable")).to_have_text("Comments are not available for this page.")
+    expect(page.locator("#commentdesk .cd-unavailable")).to_have_text(UNREACHABLE)
     assert not errors
     assert page.evaluate("[typeof script, typeof BASE, typeof t, typeof h, typeof start]") == ["undefined"] * 5
+
+
+@pytest.mark.browser
+def test_a_comment_service_that_never_answers_is_given_up_on(served, page):
+    """A stuck server (connection open, no answer) does not leave "Loading comments…" for ever."""
+    expect = pytest.importorskip("playwright.sync_api").expect
+    article = '<!doctype html><html lang="en"><title>An article</title><div id="commentdesk"></div>'
+    article += f'<script src="{PUBLISHER}/static/embed.js" data-site="news" async></script>'
+    stuck = []
+
+    def publisher_only(route):
+        if route.request.url == f"{PUBLISHER}/article":
+            route.fulfill(body=article, content_type="text/html")
+        elif route.request.url == f"{PUBLISHER}/static/embed.js":
+            route.fulfill(body=served, content_type="text/javascript")
+        elif "/api/" in route.request.url:
+            stuck.append(route)  # never answered
+        else:
+            route.abort()
+
+    page.clock.install()
+    page.route("**/*", publisher_only)
+    page.goto(f"{PUBLISHER}/article")
+    expect(page.locator("#commentdesk .cd-loading")).to_be_visible()
+    page.clock.run_for(60_000)
+    expect(page.locator("#commentdesk .cd-unavailable")).to_have_text(UNREACHABLE)

@@ -63,8 +63,8 @@ async function awaitDecision(section, region, outcomeUrl) {
     await new Promise((resolve) => setTimeout(resolve, delay));
     let result = null;
     try {
-      const response = await fetch(BASE + withLanguage(outcomeUrl));
-      if (response.ok) result = await response.json();
+      const { response, body } = await request(BASE + withLanguage(outcomeUrl));
+      if (response.ok) result = body;
     } catch (networkError) {
       continue;  // offline for a moment: ask again later
     }

@@ -42,9 +42,8 @@ async function loadLanguage(site) {
   if (PAGE_LANG) query.set("lang", PAGE_LANG);
   if (site) query.set("site", site);
   try {
-    const response = await fetch(BASE + "/api/v1/i18n?" + query);
-    if (!response.ok) return;
-    const catalogue = await response.json();
+    const { response, body: catalogue } = await request(BASE + "/api/v1/i18n?" + query);
+    if (!response.ok || !catalogue) return;
     language = catalogue.language;
     direction = catalogue.direction;
     messages = catalogue.messages || {};

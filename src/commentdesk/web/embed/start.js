@@ -65,7 +65,9 @@ async function embed(host) {
     host.replaceChildren(section);
     enhance(section);
   } catch (error) {
-    host.replaceChildren(h("p", { class: "cd-unavailable", lang: language, dir: direction, text: t("Comments are not available for this page.") }));
+    // No answer or a server error is not an unregistered page: the reader is told to try again.
+    const down = error.status === 0 || error.status >= 500;
+    host.replaceChildren(h("p", { class: "cd-unavailable", lang: language, dir: direction, text: down ? error.message : t("Comments are not available for this page.") }));
   }
 }
 
