@@ -103,7 +103,7 @@ def test_an_address_the_publisher_did_not_verify_is_confirmed_first_and_a_typed_
     post(mail_client, REPLY, parent_id=first.json()["comment"]["id"])
     assert outbox_kinds(mail_client) == ["confirm"]  # nothing but the confirmation before it is confirmed
 
-    assert mail_client.get(link(confirmation, "/mail/confirm")).status_code == 200
+    assert mail_client.post(link(confirmation, "/mail/confirm")).status_code == 200
     post(
         mail_client,
         LOADING_HOURS,
@@ -125,7 +125,7 @@ def test_a_reader_without_an_address_in_the_token_types_one_and_hears_of_others_
 
     first = post(mail_client, FIRST, reader_session=reader["reader_session"], author_email=INES, notify=True).json()
     (confirmation,) = inbox.wait_for(INES, 1)
-    assert mail_client.get(link(confirmation, "/mail/confirm")).status_code == 200
+    assert mail_client.post(link(confirmation, "/mail/confirm")).status_code == 200
     # Their own reply: the reply carries no address of theirs, but it is the same account.
     own = post(mail_client, REPLY, reader_session=reader["reader_session"], parent_id=first["comment"]["id"])
     assert own.json()["outcome"] == "published"

@@ -37,7 +37,7 @@ def test_a_german_reader_gets_german_mail_whoever_acts(mail_client, smtp):  # no
     assert confirmation["Subject"] == "E-Mails zu Ihren Kommentaren auf The Courier bestätigen"
     assert "Um diese Adresse zu bestätigen, öffnen Sie:" in confirmation.get_content()
     assert "Keine E-Mails mehr zu Ihren Kommentaren:" in confirmation.get_content()
-    assert mail_client.get(link(confirmation, "/mail/confirm")).status_code == 200
+    assert mail_client.post(link(confirmation, "/mail/confirm")).status_code == 200
     with mail_client.app.state.sessions() as session:
         assert session.query(MailSubscriber).one().language == "de"
         session.get(Article, mail_client.article_id).premoderate = True

@@ -55,7 +55,12 @@ def confirm_alice(client, smtp) -> int:
     assert response.status_code == 201 and response.json()["outcome"] == "published"
     (confirmation,) = inbox.wait_for(ALICE, 1)
     assert confirmation["Subject"] == "Confirm e-mail about your comments on The Courier"
+    # Opening the link (as a mail scanner does) shows a button and confirms nothing; the button does.
     page = client.get(link(confirmation, "/mail/confirm"))
+    assert page.status_code == 200 and "Confirm my address" in page.text
+    with client.app.state.sessions() as session:
+        assert session.scalar(select(MailSubscriber)).confirmed_at is None
+    page = client.post(link(confirmation, "/mail/confirm"))
     assert page.status_code == 200 and "Address confirmed" in page.text
     return response.json()["comment"]["id"]
 
@@ -148,6 +153,7 @@ def test_the_reader_page_offers_mail_only_where_it_is_sent(mail_client, client, 
 
 def test_a_bad_link_changes_nothing(mail_client):
     assert mail_client.get("/mail/confirm?token=not-a-real-token-at-all").status_code == 400
+    assert mail_client.post("/mail/confirm?token=not-a-real-token-at-all").status_code == 400
     assert mail_client.post("/mail/unsubscribe?token=not-a-real-token-at-all").status_code == 400
     assert mail_client.get("/mail/confirm").status_code == 422
 

@@ -81,10 +81,17 @@ class Notifier:
             message = messages.confirmation(site.name, article.title, confirm_url, self._unsubscribe_url(subscriber))
         self._queue(session, subscriber, message)
 
-    def confirm(self, session: Session, token: str) -> bool:
+    def confirming(self, session: Session, token: str) -> MailSubscriber | None:
+        """The subscriber a confirmation link is for, if it is valid; confirms nothing."""
         link = self.addresses.confirmed_subscriber(token)
         subscriber = store.subscriber_by_id(session, link.subscriber_id) if link is not None else None
         if link is None or subscriber is None or not link.is_for(subscriber.email_hash, subscriber.created_at):
+            return None
+        return subscriber
+
+    def confirm(self, session: Session, token: str) -> bool:
+        subscriber = self.confirming(session, token)
+        if subscriber is None:
             return False
         if subscriber.confirmed_at is None:
             subscriber.confirmed_at = utcnow()
