@@ -25,11 +25,18 @@ def storable_text(value: str) -> str:
     return value
 
 
+def storable_text_or_none(value: str | None) -> str | None:
+    return None if value is None else storable_text(value)
+
+
 def has_unstorable_text(value: str) -> bool:
     return _UNSTORABLE.search(value) is not None
 
 
 # The pattern tells the OpenAPI document (and its clients) about NUL; JSON cannot carry a lone surrogate.
+# A bounded text spells out its length before the validators, as Annotated[str, Field(max_length=N,
+# pattern=NO_NUL), AfterValidator(storable_text)] (Query(...) for a query parameter): bounded
+# after them, a value too long is refused as "at most N items after validation".
 NO_NUL = r"^[^\x00]*$"
 DbText = Annotated[str, Field(pattern=NO_NUL), AfterValidator(storable_text)]
 

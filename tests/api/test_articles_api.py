@@ -41,6 +41,12 @@ def test_an_address_is_registered_and_found_as_a_browser_sends_it(client, auth):
     assert again.status_code == 200 and again.json()["id"] == created["id"]
 
 
+def test_a_looked_up_address_too_long_is_refused_in_characters(client):
+    response = client.get("/api/v1/articles/lookup", params={"site": "news", "url": "https://news.example/" + "a" * 2000})
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"]["url"] == "String should have at most 2000 characters"
+
+
 def test_an_address_stored_as_written_by_an_earlier_version_is_still_found(client, auth):
     from sqlalchemy import update
 

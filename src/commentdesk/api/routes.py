@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi import Path as FastApiPath
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -39,7 +39,7 @@ from commentdesk.api.schemas import (
     StatementOut,
     ThreadOut,
 )
-from commentdesk.bounds import ID_PATTERN, MAX_ID, DbText
+from commentdesk.bounds import ID_PATTERN, MAX_ID, NO_NUL, DbText, storable_text, storable_text_or_none
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.services import articles, notices, reader_identity, reading, reports, sites
@@ -120,7 +120,9 @@ def put_article(
     summary="Find an article by site and URL (used by the embed script)",
 )
 async def lookup_article(
-    request: Request, site: Annotated[DbText, Query(max_length=64)], url: Annotated[DbText, Query(max_length=2000)]
+    request: Request,
+    site: Annotated[str, Query(max_length=64, pattern=NO_NUL), AfterValidator(storable_text)],
+    url: Annotated[str, Query(max_length=2000, pattern=NO_NUL), AfterValidator(storable_text)],
 ):
     key = article_by_url_key(site, url)
     cached = cache_of(request).fresh(key)
@@ -167,7 +169,7 @@ def _article_body(request: Request, article: Article) -> bytes:
 async def read_thread(
     request: Request,
     article_id: PathId,
-    cursor: Annotated[DbText | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=NO_NUL), AfterValidator(storable_text_or_none)] = None,
     limit: int | None = Query(default=None, ge=1, le=repo.MAX_PAGE_SIZE),
 ):
     # Only the first page is kept: it is what every page load asks for.
@@ -212,7 +214,7 @@ def _thread_page(request: Request, key: tuple | None, article_id: int, cursor: s
 )
 def read_replies(
     comment_id: PathId,
-    cursor: Annotated[DbText | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=NO_NUL), AfterValidator(storable_text_or_none)] = None,
     limit: int = Query(default=repo.REPLIES_PER_THREAD, ge=1, le=repo.MAX_PAGE_SIZE),
     session: Session = Depends(db_session),
 ):
