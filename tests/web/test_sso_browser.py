@@ -46,6 +46,8 @@ def test_a_signed_in_reader_posts_edits_and_deletes_through_the_embed(live_serve
     form.get_by_label("Comment").fill(ON_TOPIC[1])
     form.get_by_role("button", name="Post comment").click()
     expect(form.get_by_role("status")).to_have_text("Your comment is published.")
+    # The button was disabled while sending; a keyboard reader carries on from it, not from the top.
+    expect(form.get_by_role("button", name="Post comment")).to_be_focused()
     mine = section.locator(".cd-comment").first
     expect(mine.locator(".cd-author")).to_have_text("Ines Duarte")
     expect(section.get_by_role("heading", name="COMMENTS (1)")).to_be_visible()
@@ -65,6 +67,7 @@ def test_a_signed_in_reader_posts_edits_and_deletes_through_the_embed(live_serve
     mine.get_by_role("button", name="Delete").click()
     mine.get_by_role("button", name="Yes, delete").click()
     expect(section.locator(".cd-status").first).to_have_text("Your comment is deleted.")
+    expect(section.locator(".cd-status").first).to_be_focused()  # not lost with the comment
     expect(section.locator(".cd-comment")).to_have_count(0)
     expect(section.get_by_role("heading", name="COMMENTS (0)")).to_be_visible()
     thread = api.get(f"/api/v1/articles/{article_id}/comments").json()

@@ -55,9 +55,10 @@ async function saveEdit(section, form) {
       closeEdit(form);
       announce(section, region, t("Your comment is updated."), "published");
     } else {
-      // No longer shown to readers until a moderator decides: it leaves the thread here too.
-      removeComment(section, comment, false);
+      // No longer shown to readers until a moderator decides: it leaves the thread here too. Said
+      // first, so that the message is shown where focus goes as the comment leaves.
       announce(section, region, outcomeMessage(result).replace(t("Your comment"), t("Your edited comment")), result.outcome);
+      removeComment(section, comment, false);
     }
   } catch (error) {
     button.disabled = false;
@@ -83,8 +84,9 @@ async function confirmDelete(section, button) {
   try {
     const result = await postJSON("/comments/" + commentId + "/delete", authorship(commentId));
     forgetEdit(commentId);
-    removeComment(section, button.closest(".cd-comment"), true);
+    // Said first: an empty message is not shown, and focus goes to it as the comment leaves.
     announce(section, section.querySelector(".cd-status"), result.message, "published");
+    removeComment(section, button.closest(".cd-comment"), true);
   } catch (error) {
     button.disabled = false;
     say(section.querySelector(".cd-status"), error.message, "error");

@@ -17,6 +17,7 @@ async function submitComment(section, form) {
   else payload.nudge = true;
   const status = form.querySelector(".cd-form-status");
   const button = form.querySelector(".cd-submit");
+  const posting = document.activeElement === button;
   clearErrors(form);
   button.disabled = true;
   form.setAttribute("aria-busy", "true");
@@ -52,6 +53,9 @@ async function submitComment(section, form) {
   } finally {
     button.disabled = false;
     form.removeAttribute("aria-busy");
+    // Disabling the button took focus off it: a keyboard reader who posted with it carries on from
+    // there, not from the top of the page (unless focus went to a field or the new reply meanwhile).
+    if (posting && form.isConnected && (!document.activeElement || document.activeElement === document.body)) button.focus();
   }
 }
 

@@ -111,7 +111,8 @@ function sectionNode(thread, site) {
   const heading = "cd-heading-" + nextUid("cd-heading-");
   return h("section", { class: "cd", lang: language, dir: direction, "aria-labelledby": heading, "data-article-id": thread.article.id, "data-next-cursor": thread.next_cursor || "", "data-comments-open": String(open) }, [
     h("h2", { class: "cd-heading", id: heading, text: t("COMMENTS (%(count)s)", { count: formatNumber(thread.total) }) }),
-    h("div", { class: "cd-status", role: "status", "aria-live": "polite" }),
+    // Focusable, as on commentdesk's own page: focus goes here when the comment it was on leaves.
+    h("div", { class: "cd-status", role: "status", "aria-live": "polite", tabindex: "-1" }),
     h("p", { class: "cd-notice" }, [t(NOTICE) + " ", h("a", { href: BASE + "/faq?site=" + encodeURIComponent(site) + (language === "en" ? "" : "&lang=" + language), text: t("Comments FAQ") })]),
     open ? formNode(null) : h("p", { class: "cd-closed", text: t("Comments are closed on this article.") }),
     h("ol", { class: "cd-list" }, thread.comments.map((comment) => threadNode(comment, open))),
