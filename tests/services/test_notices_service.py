@@ -14,6 +14,7 @@ from commentdesk.services.accounts import Scope
 from commentdesk.services.notices import NoticeRefused
 from commentdesk.services.notifications.addresses import AddressBook
 from commentdesk.services.sites import create_site
+from commentdesk.services.statements import statement_for
 from commentdesk.store.models import DomainEvent, IllegalContentNotice, NoticeStatus, Report, StatementOfReasons, utcnow
 from db_fixtures import add_article, add_comment
 
@@ -150,6 +151,9 @@ def test_removing_the_comment_rejects_it_with_a_statement_and_closes_the_notice(
     assert published.status == "rejected" and notices.comment_is_removed(notice)
     statement = session.scalars(select(StatementOfReasons)).one()
     assert statement.automated is False and statement.event.reasons[0]["code"] == "illegal_content"
+    # What the author is told names the legal ground the removal rests on (DSA Art. 17(3)(d)).
+    [(code, words)] = statement_for(session, published).reasons
+    assert code == "illegal_content" and words.endswith("Legal ground: Defamation or insult.")
     assert session.scalars(select(Report)).one().resolved_at is not None
     assert [n.id for n in notices.notice_queue(session, Scope(None), status=NoticeStatus.ACTION_TAKEN)] == [notice.id]
     assert notices.notice_queue(session, Scope(None)) == []

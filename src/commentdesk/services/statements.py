@@ -19,7 +19,10 @@ from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.reasons import rejection_reader_words
 from commentdesk.moderation.types import Reason
+from commentdesk.services.notices import GROUNDS
+from commentdesk.services.reports import ILLEGAL_CONTENT
 from commentdesk.store import comments
+from commentdesk.store import notices as notice_store
 from commentdesk.store.models import Comment, CommentStatus
 
 _REASON_FIELDS = {spec.name for spec in fields(Reason)}
@@ -47,6 +50,16 @@ class Statement:
         return " ".join(part.strip() for part in parts if part and part.strip())
 
 
+def _human_reason_words(session: Session, comment: Comment, code: str) -> str:
+    words = _(rejection_reader_words(code))
+    if code == ILLEGAL_CONTENT:
+        # Art. 17(3)(d): a removal for illegal content names the legal ground it rests on.
+        ground = notice_store.removal_ground(session, comment.id)
+        if ground is not None:
+            words += " " + _("Legal ground: %(ground)s.") % {"ground": _(GROUNDS.get(ground, ground))}
+    return words
+
+
 def statement_for(session: Session, comment: Comment, show_detail: bool = False) -> Statement | None:
     """The statement of reasons for the comment's current rejection; None when it is not rejected
     (or was rejected before this site decided anything, as an imported comment)."""
@@ -65,6 +78,6 @@ def statement_for(session: Session, comment: Comment, show_detail: bool = False)
             for reason in stored
         ]
     else:
-        reasons = [(reason["code"], _(rejection_reader_words(reason["code"]))) for reason in stored]
+        reasons = [(reason["code"], _human_reason_words(session, comment, reason["code"])) for reason in stored]
     policy = Policy.for_site(comment.article.site.policy)
     return Statement(row.automated, reasons, policy.redress_words(), policy.redress_url, row.issued_at)

@@ -33,6 +33,16 @@ def open_notice_from(session: Session, comment_id: int, ip_hash: str) -> bool:
     )
 
 
+def removal_ground(session: Session, comment_id: int) -> str | None:
+    """The legal ground of the latest notice on which the comment was removed; None if none was."""
+    return session.scalar(
+        select(IllegalContentNotice.decision_ground)
+        .where(IllegalContentNotice.comment_id == comment_id, IllegalContentNotice.decision_action == "remove")
+        .order_by(IllegalContentNotice.decided_at.desc(), IllegalContentNotice.id.desc())
+        .limit(1)
+    )
+
+
 def by_reference(session: Session, reference: str) -> IllegalContentNotice | None:
     return session.scalar(select(IllegalContentNotice).where(IllegalContentNotice.reference == reference))
 
