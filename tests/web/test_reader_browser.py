@@ -184,16 +184,20 @@ def test_more_replies_in_long_threads(live_server, api, publish, page, errors, m
 
 
 class PublisherSite:
-    """A stand-in for a news site on another origin: one static page with the embed tag."""
+    """A stand-in for a news site on another origin: one static page with the embed tag, sent with
+    `headers`, and the site's own stylesheet at /site.css."""
 
-    def __init__(self, page_html: str) -> None:
-        body = page_html.encode()
+    def __init__(self, page_html: str, headers: dict[str, str] | None = None, stylesheet: str = "") -> None:
+        page, css = page_html.encode(), stylesheet.encode()
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - the standard library's name
+                body, kind = (css, "text/css") if self.path == "/site.css" else (page, "text/html; charset=utf-8")
                 self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -213,8 +217,8 @@ class PublisherSite:
 def publisher(live_server):
     sites: list[PublisherSite] = []
 
-    def serve(page_html: str) -> PublisherSite:
-        sites.append(PublisherSite(page_html))
+    def serve(page_html: str, headers: dict[str, str] | None = None, stylesheet: str = "") -> PublisherSite:
+        sites.append(PublisherSite(page_html, headers, stylesheet))
         return sites[-1]
 
     yield serve
@@ -234,11 +238,23 @@ def test_embed_renders_the_section_on_a_publisher_page(live_server, api, publish
     article_url = "https://news.example/2024/cycle-lanes"
     article_id = make_article(api, url=article_url)
     publish(article_id, ON_TOPIC[0], name="مريم")
-    site = publisher(PUBLISHER_PAGE.format(server=live_server.url, url=article_url))
+    # A dark page under the Content-Security-Policy docs/embedding.md asks for: nothing inline.
+    server = live_server.url
+    csp = f"script-src 'self' {server}; style-src 'self' {server}; connect-src 'self' {server}"
+    dark_page = PUBLISHER_PAGE.replace("</head>", '<link rel="stylesheet" href="/site.css"></head>')
+    site = publisher(
+        dark_page.format(server=server, url=article_url),
+        headers={"Content-Security-Policy": csp},
+        stylesheet="body { background: #111; color: #eee; }",
+    )
+    refused: list[str] = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
 
     with page.expect_response(thread_response(article_id)):
         page.goto(site.origin + "/2024/cycle-lanes")
     section = page.locator("#commentdesk section.cd")
+    expect(page.locator("body")).to_have_css("background-color", "rgb(17, 17, 17)")
+    expect(section).to_have_css("background-color", "rgb(255, 255, 255)")  # its dark text stays legible
     expect(section.get_by_role("heading", name="COMMENTS (1)")).to_be_visible()
     expect(section.get_by_text(ON_TOPIC[0])).to_be_visible()
     expect(section.locator(".cd-author")).to_have_text("مريم")
@@ -258,6 +274,7 @@ def test_embed_renders_the_section_on_a_publisher_page(live_server, api, publish
     with page.expect_response(posting_response(article_id)):
         form.get_by_role("button", name="Post comment").click()
     expect(form.get_by_role("status")).to_contain_text(re.compile(r"^Your comment (is published|is held for review: )"))
+    assert refused == []
 
 
 def test_the_embed_shows_one_outcome_message_at_a_time(live_server, api, publish, page, errors, publisher, screenshot):
