@@ -81,6 +81,15 @@ def test_the_publisher_link_signs_the_reader_in_once(client, auth, make_article)
     page = client.get(f"/articles/{article_id}").text
     assert '<span class="cd-author" dir="auto">Ines Duarte</span>' in page and 'class="cd-edit-link"' in page
 
+    # A shared computer: the reader signs out, and the next person is a guest again.
+    assert f'action="/articles/{article_id}/sign-out"' in page and 'form="cd-sign-out"' in page
+    out = client.post(f"/articles/{article_id}/sign-out", data={"token": "forged"}, follow_redirects=False)
+    assert out.status_code == 303 and "cd_reader" in client.cookies  # a form from elsewhere changes nothing
+    out = client.post(f"/articles/{article_id}/sign-out", data={"token": token_for(client, article_id)}, follow_redirects=False)
+    assert out.status_code == 303 and "cd_reader" not in client.cookies
+    page = client.get(out.headers["location"].split("#")[0]).text
+    assert "You are signed out." in page and 'name="author_name"' in page and "Ines Duarte</strong>" not in page
+
     client.cookies.clear()
     replay = client.get(f"/articles/{article_id}/sign-in", params={"reader_token": token}, follow_redirects=False)
     assert "cd_reader" not in client.cookies

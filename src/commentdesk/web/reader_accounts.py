@@ -111,6 +111,21 @@ def sign_in(request: Request, article_id: str, reader_token: str = "", session: 
     return response
 
 
+@router.post("/articles/{article_id}/sign-out")
+async def sign_out(request: Request, article_id: str, session: Session = Depends(db_session)):
+    """Forget the reader's session in this browser (a shared computer); the publisher's own sign-in is theirs."""
+    found = id_from_text(article_id)
+    article = reading.article(session, found) if found is not None else None
+    if article is None:
+        return not_found_page(request, _("There is no article at this address."))
+    data = await request.form()
+    if not token_matches(request, str(data.get("token", "")), article.id):
+        return back_to_article(request, article.id, "error", _("This form has expired. Please try again."))
+    response = back_to_article(request, article.id, "published", _("You are signed out."))
+    response.delete_cookie(READER_COOKIE, path="/", httponly=True, samesite="lax", secure=request.url.scheme == "https")
+    return response
+
+
 @router.get("/comments/{comment_id}/edit", response_class=HTMLResponse)
 def edit_page(request: Request, comment_id: str, session: Session = Depends(db_session)):
     comment = _comment_named(session, comment_id)
