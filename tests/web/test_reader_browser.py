@@ -269,6 +269,8 @@ def test_embed_renders_the_section_on_a_publisher_page(live_server, api, publish
     expect(page.locator("body > h1")).to_have_css("text-transform", "none")
 
     form = section.locator("form.cd-form")
+    # The live region is in the accessibility tree before its first message, so that it is announced.
+    expect(form.get_by_role("status")).to_have_count(1)
     form.get_by_label("Name").fill("Lena")
     form.get_by_label("Comment").fill(ON_TOPIC[3])
     with page.expect_response(posting_response(article_id)):
