@@ -159,3 +159,20 @@ def test_the_embed_edits_the_text_as_written_and_keeps_its_links(live_server, ap
     expect(mine.locator(".cd-body")).to_contain_text("Nearly four million euros")
     expect(mine.locator('.cd-body a[href="https://news.example/lanes"]')).to_have_text("protected lanes")
     expect(mine.locator(".cd-body strong")).to_have_text("money well spent")
+
+
+def test_the_tag_included_twice_builds_one_section_for_the_signed_in_reader(live_server, api, page, errors, publisher):  # noqa: F811
+    """A template and a widget both add the tag: one section, and the reader's one-use token is
+    not spent twice (the copy that came second would have shown the reader as a guest)."""
+    assert api.put("/api/v1/sso", json={"algorithm": "HS256", "key": SECRET}).status_code == 200
+    article_url = "https://news.example/2024/cycle-lanes"
+    make_article(api, url=article_url)
+    tag = SIGNED_IN_PAGE.split("<script")[1].split("</script>")[0]
+    twice = SIGNED_IN_PAGE.replace("</body>", f"<script{tag}</script></body>")
+    site = publisher(twice.format(server=live_server.url, url=article_url, token=reader_token()))
+    sign_ins: list[int] = []
+    page.on("response", lambda response: "/reader/session" in response.url and sign_ins.append(response.status))
+    page.goto(site.origin + "/2024/cycle-lanes", wait_until="networkidle")
+    expect(page.locator("#commentdesk .cd-signed-in")).to_have_text("Commenting as Ines Duarte")
+    expect(page.locator("section.cd")).to_have_count(1)
+    assert sign_ins == [200]

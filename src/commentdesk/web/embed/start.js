@@ -53,6 +53,12 @@ async function embed(host) {
   const site = script.dataset.site || "";
   const canonical = document.querySelector('link[rel="canonical"]');
   const url = script.dataset.url || (canonical && canonical.href) || location.href.split("#")[0];
+  // One section per element and article: the tag included twice (a template and a widget both
+  // adding it) builds it once. A second copy would spend the publisher's one-use reader token
+  // again, be refused, and show the signed-in reader as a guest.
+  if (host.dataset.cdUrl === url && (host.dataset.cdBuilding || host.querySelector("section.cd"))) return;
+  host.dataset.cdUrl = url;
+  host.dataset.cdBuilding = "true";
   const stylesheet = BASE + "/static/commentdesk.css";
   if (!document.querySelector('link[href="' + stylesheet + '"]')) document.head.append(h("link", { rel: "stylesheet", href: stylesheet }));
   await loadLanguage(site);
@@ -68,6 +74,8 @@ async function embed(host) {
     // No answer or a server error is not an unregistered page: the reader is told to try again.
     const down = error.status === 0 || error.status >= 500;
     host.replaceChildren(h("p", { class: "cd-unavailable", lang: language, dir: direction, text: down ? error.message : t("Comments are not available for this page.") }));
+  } finally {
+    delete host.dataset.cdBuilding;
   }
 }
 
