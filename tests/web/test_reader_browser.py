@@ -245,7 +245,7 @@ def test_embed_renders_the_section_on_a_publisher_page(live_server, api, publish
     site = publisher(
         dark_page.format(server=server, url=article_url),
         headers={"Content-Security-Policy": csp},
-        stylesheet="body { background: #111; color: #eee; }",
+        stylesheet="body { background: #111; color: #eee; } p, h2, label { color: #eee; }",
     )
     refused: list[str] = []
     page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
@@ -255,6 +255,8 @@ def test_embed_renders_the_section_on_a_publisher_page(live_server, api, publish
     section = page.locator("#commentdesk section.cd")
     expect(page.locator("body")).to_have_css("background-color", "rgb(17, 17, 17)")
     expect(section).to_have_css("background-color", "rgb(255, 255, 255)")  # its dark text stays legible
+    expect(section.get_by_text(ON_TOPIC[0])).to_have_css("color", "rgb(18, 18, 18)")
+    expect(section.get_by_role("heading", name="COMMENTS (1)")).to_have_css("color", "rgb(18, 18, 18)")
     expect(section.get_by_role("heading", name="COMMENTS (1)")).to_be_visible()
     expect(section.get_by_text(ON_TOPIC[0])).to_be_visible()
     expect(section.locator(".cd-author")).to_have_text("مريم")
