@@ -96,7 +96,7 @@ class Settings(_FromEnvironment):
     )
     check_wait_ms: int = setting(
         2000,
-        "How long a post waits for its check; past it (the server is busy) the comment is stored, the reader told it is being checked, and it is decided as soon as the models are free.",
+        "How long a post waits for its check; past it (the server is busy) the comment is stored, the reader told it is being checked, and it is decided as soon as the models are free. Keep it well under 30,000: the embed gives up on an answer after 30 s and tells the reader the server could not be reached.",
         ge=0,
     )
     model_variant: ModelVariant = setting(
