@@ -75,3 +75,25 @@ def test_a_comment_being_checked_appears_when_the_check_lands(live_server, gated
     expect(page.get_by_role("heading", name="COMMENTS (1)")).to_be_visible()
     screenshot(page.locator("section.cd"), "published-after-check")
     assert script_errors == []
+
+
+def test_a_check_that_never_lands_ends_in_words_saying_where_to_look(live_server, page):
+    with live_server.app.state.sessions() as session:
+        _site, key = create_site(session, "news", "The Daily Example", policy={"flood_per_minute_commenter": 1000})
+        session.commit()
+    article = httpx.put(
+        f"{live_server.url}/api/v1/articles",
+        json={**ARTICLE, "url": "https://news.example/lanes"},
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=60,
+    ).json()
+    page.clock.install()  # the section asks for ten minutes; the test does not wait them
+    page.goto(f"{live_server.url}/articles/{article['id']}")
+    form = page.locator("#cd-form")
+    form.get_by_label("Name").fill("Lena")
+    form.get_by_label("Comment").fill(ON_TOPIC[3])
+    form.get_by_role("button", name="Post comment").click()
+    status = form.get_by_role("status")
+    expect(status).to_contain_text("being checked")
+    page.clock.run_for(11 * 60 * 1000)  # the models stay busy all along
+    expect(status).to_contain_text("Reload the page later")

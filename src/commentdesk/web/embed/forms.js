@@ -81,6 +81,8 @@ async function awaitDecision(section, region, outcomeUrl) {
     showStatement(region, result);
     return;
   }
+  // The message promised the outcome here; say where to find it instead of falling silent.
+  announce(section, region, t("Your comment is saved and still being checked. Reload the page later to see whether it is published."), "checking");
 }
 
 function openReply(section, link) {
