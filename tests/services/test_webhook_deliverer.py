@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import select
 
 from commentdesk.services import events, webhook_signature, webhooks
-from commentdesk.services.sites import create_site
 from commentdesk.services.webhook_delivery import WebhookDeliverer, backoff_s, request_body
 from commentdesk.store import outbox
 from commentdesk.store.models import DeliveryStatus, WebhookDelivery
@@ -187,24 +186,6 @@ def test_a_paused_endpoint_is_sent_nothing_until_it_is_resumed(session, site):
     assert outbox.claim_due(session, "server-1", 60, 10) == []
     webhooks.update(session, endpoint, active=True)
     assert len(outbox.claim_due(session, "server-1", 60, 10)) == 1
-
-
-def test_an_endpoint_with_much_queued_leaves_the_claim_to_the_others(session, site):
-    stuck, _secret = webhooks.create(session, site, "http://10.255.255.1/hook", [])
-    for number in range(8):
-        events.record(session, events.ARTICLE_CLOSED, article=add_article(session, site, url=f"https://news.example/{number}"))
-    other_site, _key = create_site(session, "other", "The Other Example")
-    healthy, _secret = webhooks.create(session, other_site, "http://127.0.0.1:9/hook", [])
-    events.record(session, events.ARTICLE_CLOSED, article=add_article(session, other_site))
-    session.commit()
-
-    def endpoints(claimed):
-        return [session.get(WebhookDelivery, delivery.delivery_id).endpoint_id for delivery in claimed]
-
-    first = endpoints(outbox.claim_due(session, "server-1", 60, 6))
-    assert sorted(first) == sorted([stuck.id] * outbox.IN_FLIGHT_PER_ENDPOINT + [healthy.id])
-    # Leases held by any server count against the endpoint: nothing more of it until a try ends.
-    assert outbox.claim_due(session, "server-2", 60, 6) == []
 
 
 def test_stopping_twice_and_a_stopped_deliverer_are_harmless(sessions):

@@ -10,12 +10,6 @@ a plain subquery, PostgreSQL may run the pick again for each row it updates, and
 the rows just claimed, so a claim could take more than its limit. Renewing and releasing name the
 claimer, so a server whose lease was taken over changes nothing.
 
-A claim can also cap the rows held at once per value of a column (`at_most_per`, the webhook
-outbox's endpoint): the held rows are counted from unexpired leases, so the cap holds across all
-servers of the database. Two servers claiming at the same moment pick from the same candidates
-(the first rows of each value, by `order_by`), and a row one of them took is skipped or no longer
-free for the other, so together they stay within it too.
-
 Which rows are due, and what is recorded after a try, belong to each queue's own store module.
 """
 
@@ -25,7 +19,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from commentdesk.store.models import ModerationJob, OutgoingMail, WebhookDelivery
@@ -48,19 +42,14 @@ def claim(
     now: datetime,
     until: datetime,
     limit: int,
-    at_most_per: tuple[int, QueryableAttribute[Any]] | None = None,
 ) -> list[int]:
     """Lease up to `limit` rows that are `due` and free to `claimer` until `until`, the first in
-    `order_by` first; with `at_most_per=(n, column)`, such that no value of `column` has more than
-    `n` rows held, these included. The ids taken, in increasing order. Does not commit."""
+    `order_by` first; the ids taken, in increasing order. Does not commit."""
     if limit < 1:
         return []
-    conditions = [*due, _free(table, now)]
-    if at_most_per is not None:
-        conditions.append(table.id.in_(_within_cap(table, due, order_by, now, *at_most_per)))
     picked = (
         select(table.id)
-        .where(*conditions)
+        .where(*due, _free(table, now))
         .order_by(*order_by, table.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -71,28 +60,6 @@ def claim(
         update(table).where(table.id.in_(select(picked.c.id))).values(claimed_by=claimer, claimed_until=until).returning(table.id)
     ).all()
     return sorted(taken)
-
-
-def _within_cap(
-    table: Leased,
-    due: Sequence[ColumnElement[bool]],
-    order_by: Sequence[ColumnElement[Any] | QueryableAttribute[Any]],
-    now: datetime,
-    cap: int,
-    column: QueryableAttribute[Any],
-) -> Select[tuple[int]]:
-    """Ids of the `due` rows among the first `cap` of their `column`'s value, the rows held now
-    ranked first: a free row is within the cap only after them. Held rows are counted among the
-    due ones (a row is claimed when due and stays so while held), so that one ranking over the
-    due rows does it. The window function sits in a subquery: PostgreSQL refuses FOR UPDATE
-    beside one."""
-    held_first = case((_free(table, now), 1), else_=0)
-    ranked = (
-        select(table.id, func.row_number().over(partition_by=column, order_by=[held_first, *order_by, table.id]).label("place"))
-        .where(*due)
-        .subquery("ranked")
-    )
-    return select(ranked.c.id).where(ranked.c.place <= cap)
 
 
 def held_by(session: Session, table: Leased, claimer: str) -> list[int]:

@@ -24,12 +24,6 @@ from commentdesk.store.models import (
 )
 
 MAX_ERROR_CHARS = 500
-# Tries in flight at once for one endpoint, across all servers of the database. A receiver that
-# never answers holds a delivery thread for the whole timeout (10 s by default): at 2, one such
-# endpoint holds at most 2 of a server's 8 threads, however much is queued for it, while one
-# receiver answering in 20 ms still takes about 55 deliveries a second (bench/webhooks.py on
-# SQLite), above a busy site's steady rate; a burst to one endpoint drains more slowly.
-IN_FLIGHT_PER_ENDPOINT = 2
 
 
 @dataclass(frozen=True)
@@ -45,9 +39,7 @@ class Claimed:
 
 
 def claim_due(session: Session, claimer: str, lease_s: float, limit: int) -> list[Claimed]:
-    """Claim up to `limit` due deliveries for `claimer` until now + lease, at most
-    IN_FLIGHT_PER_ENDPOINT in flight per endpoint, so that an endpoint that is slow or never
-    answers cannot take every delivery thread from the other sites' endpoints; commits."""
+    """Claim up to `limit` due deliveries for `claimer` until now + lease; commits."""
     now = utcnow()
     ids = leases.claim(
         session,
@@ -63,7 +55,6 @@ def claim_due(session: Session, claimer: str, lease_s: float, limit: int) -> lis
             WebhookDelivery.endpoint_id.in_(select(WebhookEndpoint.id).where(WebhookEndpoint.active.is_(True))),
         ],
         order_by=[WebhookDelivery.next_attempt_at],
-        at_most_per=(IN_FLIGHT_PER_ENDPOINT, WebhookDelivery.endpoint_id),
     )
     claimed = []
     if ids:
