@@ -172,7 +172,7 @@ def test_the_command_passes_its_options_and_prints_the_figures(tmp_path, monkeyp
     assert called == {
         "data_dir": tmp_path,
         "out_dir": tmp_path / "w",
-        "cache_dir": train_harm.Path(".cache"),
+        "cache_dir": train_harm.default_cache_dir(),  # $COMMENTDESK_CACHE_DIR, else ./.cache
         "news_budget": 0.02,
         "c": 0.5,
     }
