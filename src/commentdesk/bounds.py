@@ -34,6 +34,9 @@ def has_unstorable_text(value: str) -> bool:
 
 
 # The pattern tells the OpenAPI document (and its clients) about NUL; JSON cannot carry a lone surrogate.
+# Python's whitespace (str.strip, str.isspace), spelled out for patterns in the API document: the
+# engines that read them (Rust's, JavaScript's) each define \s a little differently.
+SPACE_CLASS = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # A bounded text spells out its length before the validators, as Annotated[str, Field(max_length=N,
 # pattern=NO_NUL), AfterValidator(storable_text)] (Query(...) for a query parameter): bounded
 # after them, a value too long is refused as "at most N items after validation".

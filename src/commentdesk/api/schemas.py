@@ -9,7 +9,7 @@ from fastapi import Path
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, StrictBool, create_model
 from pydantic.fields import FieldInfo
 
-from commentdesk.bounds import MAX_ID, DbId, DbText, id_from_text, storable_text
+from commentdesk.bounds import MAX_ID, SPACE_CLASS, DbId, DbText, id_from_text, storable_text
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.services.comment_input import INVISIBLE_CLASS, MAX_COMMENT_CHARS, MAX_NAME_CHARS, has_visible
@@ -29,9 +29,7 @@ def _json_string(value):
 
 
 Timestamp = Annotated[datetime, BeforeValidator(_json_string)]
-# Python's whitespace, spelled out: the engines that read the document's patterns (Rust's,
-# JavaScript's) each define \s a little differently, and posting strips exactly these.
-_SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPACE = SPACE_CLASS  # posting strips exactly these
 # Posting's own rules (services.posting), stated in the document as patterns. Posting checks them
 # itself, so the answer names the problem in the reader's words ("Please give a name to post under.").
 # Names and comments need one visible character: space, control and format characters alone
@@ -81,7 +79,9 @@ class ArticleIn(Strict):
     url: Annotated[HttpUrl, BeforeValidator(_json_string)] = Field(
         description="The article's public address; one article per address and site."
     )
-    title: Annotated[DbText, AfterValidator(_visible_title)] = Field(min_length=1, max_length=500)
+    title: Annotated[DbText, AfterValidator(_visible_title)] = Field(
+        min_length=1, max_length=500, json_schema_extra={"pattern": VISIBLE_PATTERN}
+    )
     body: DbText = Field(default="", max_length=200_000, description="Plain text of the article, used to judge relevance.")
     author: DbText = Field(default="", max_length=200)
     published_at: Timestamp | None = None

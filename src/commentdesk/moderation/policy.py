@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from commentdesk.bounds import JSON_INTEGER, NO_NUL, storable_text
+from commentdesk.bounds import JSON_INTEGER, NO_NUL, SPACE_CLASS, storable_text
 from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.default_patterns import (
@@ -36,7 +36,6 @@ from commentdesk.moderation.default_patterns import (
     DEFAULT_OFF_TOPIC_MARKERS,
     DEFAULT_THREAT_PATTERNS,
 )
-from commentdesk.moderation.normalize import word_pattern_body
 from commentdesk.moderation.patterns import MAX_PATTERN_CHARS, compile_pattern
 
 log = logging.getLogger(__name__)
@@ -211,34 +210,40 @@ Threshold = Annotated[float, Field(ge=0, le=1, strict=True)]
 
 def _matchable_word(entry: str) -> str:
     # An entry of spaces and masks alone ("   ", "*") would be stored and never match anything.
-    if word_pattern_body(entry) is None:
+    if not entry.replace("*", "").strip():
         raise ValueError(_("a word needs a letter, digit or sign besides spaces and *"))
     return entry
+
+
+# The same rule, stated in the API document.
+WORD_PATTERN = rf"^[^\x00]*[^\x00*{SPACE_CLASS}][^\x00]*$"
 
 
 def _host_rule(entry: str) -> str:
     """A domain rule as it is matched: the host in lower case. An address pasted whole
     ("https://spam.example/offer") or a wildcard ("*.spam.example") would never equal a link's
-    host, so it is read as that host (subdomains are matched anyway)."""
+    host, so it is read as that host (subdomains are matched anyway). An entry that names no host
+    is kept as written: it matches nothing, as before."""
     text = entry.strip().lower().removeprefix("*.")
     try:
         host = urlsplit(text if "//" in text else "//" + text).hostname or ""
     except ValueError:
         host = ""
     host = host.strip(".")
-    if not _HOST.fullmatch(host):
-        raise ValueError(_("not a domain name (such as spam.example)"))
-    return host
+    return host if _HOST.fullmatch(host) else entry
 
 
 _HOST = re.compile(r"[^\s/\\@:?#*\[\]]{1,253}")
 # Lengths are checked on the string itself, before the validators: a list entry that is too long is
 # then refused as "at most 100 characters", not as "at most 100 items after validation".
 Word = Annotated[
-    str, Field(pattern=NO_NUL, min_length=1, max_length=100), AfterValidator(storable_text), AfterValidator(_matchable_word)
+    str,
+    Field(pattern=NO_NUL, min_length=1, max_length=100, json_schema_extra={"pattern": WORD_PATTERN}),
+    AfterValidator(storable_text),
+    AfterValidator(_matchable_word),
 ]
 Domain = Annotated[
-    str, Field(pattern=NO_NUL, min_length=1, max_length=2000), AfterValidator(storable_text), AfterValidator(_host_rule)
+    str, Field(pattern=NO_NUL, min_length=1, max_length=253), AfterValidator(storable_text), AfterValidator(_host_rule)
 ]
 Pattern = Annotated[str, Field(pattern=NO_NUL, min_length=1, max_length=MAX_PATTERN_CHARS), AfterValidator(storable_text)]
 RedressText = Annotated[str, Field(pattern=NO_NUL, min_length=1, max_length=1000), AfterValidator(storable_text)]
