@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from commentdesk.api.admission import BUSY_MESSAGE, AdmissionControl
+from commentdesk import i18n
+from commentdesk.api.admission import BUSY_MESSAGE, AdmissionControl, busy_response
 from commentdesk.api.cors import PublicApiCORS
 from commentdesk.api.limits import BodySizeLimit
 
@@ -64,6 +65,20 @@ class Echo:
                 break
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
         await send({"type": "http.response.body", "body": str(self.read).encode()})
+
+
+def test_refusals_before_the_application_are_worded_in_the_readers_language():
+    with i18n.using("de"):
+        _status, _headers, body = asyncio.run(
+            call(BodySizeLimit(Echo(), 10), http_scope(headers=[("Content-Length", "11")]), [b"x"])
+        )
+        busy = json.loads(busy_response().body)
+    assert json.loads(body)["error"]["message"] == "Anfragen dürfen höchstens 10 Bytes groß sein."
+    assert busy["error"] == {
+        "code": "server_busy",
+        "message": "Der Server ist ausgelastet. Bitte versuchen Sie es gleich noch einmal.",
+        "fields": {},
+    }
 
 
 def test_a_body_within_the_limit_reaches_the_application():

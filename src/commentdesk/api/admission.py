@@ -20,11 +20,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from commentdesk.api.errors import error_body
+from commentdesk.i18n import N_
+from commentdesk.i18n import gettext as _
 
 log = logging.getLogger(__name__)
 # A refused client may try again this many seconds later; a turn usually frees within it.
 RETRY_AFTER_SECONDS = 1
-BUSY_MESSAGE = "The server is busy. Please try again in a moment."
+BUSY_MESSAGE = N_("The server is busy. Please try again in a moment.")  # worded in the request's language where sent
 
 
 # Methods that only read; any other request is a write.
@@ -131,7 +133,7 @@ class AdmissionControl:
 
 
 async def _refuse(send) -> None:
-    body = json.dumps(error_body("server_busy", BUSY_MESSAGE)).encode()
+    body = json.dumps(error_body("server_busy", _(BUSY_MESSAGE))).encode()
     await send(
         {
             "type": "http.response.start",
@@ -148,7 +150,7 @@ async def _refuse(send) -> None:
 
 def busy_response() -> JSONResponse:
     return JSONResponse(
-        error_body("server_busy", BUSY_MESSAGE), status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        error_body("server_busy", _(BUSY_MESSAGE)), status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
     )
 
 

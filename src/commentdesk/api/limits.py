@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from commentdesk.i18n import gettext as _
+
 
 class BodySizeLimit:
     def __init__(self, app, max_bytes: int) -> None:
@@ -52,9 +54,9 @@ class BodySizeLimit:
                 raise
 
     async def _refuse(self, send) -> None:
-        body = json.dumps(
-            {"error": {"code": "too_large", "message": f"Request bodies are limited to {self.max_bytes} bytes.", "fields": {}}}
-        ).encode()
+        # Inside RequestLanguage: worded in the reader's language.
+        message = _("Request bodies are limited to %(count)s bytes.") % {"count": self.max_bytes}
+        body = json.dumps({"error": {"code": "too_large", "message": message, "fields": {}}}).encode()
         await send(
             {
                 "type": "http.response.start",
