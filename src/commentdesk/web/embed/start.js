@@ -34,7 +34,8 @@ function enhance(section) {
     if (own && !actions.querySelector(".cd-own")) actions.querySelector(".cd-report").before(own, " ");
   });
   refreshTimes(section);
-  setInterval(() => refreshTimes(section), 60000);
+  // A single-page app may take the section off the page: its timer ends with it.
+  const timer = setInterval(() => (section.isConnected ? refreshTimes(section) : clearInterval(timer)), 60000);
 }
 
 // The publisher's token is exchanged once for a session of this server (each token works once).
