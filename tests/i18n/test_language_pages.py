@@ -116,6 +116,18 @@ def test_the_reader_apis_refusals_are_in_the_readers_language_and_the_publishers
     assert keyless["message"] == "Send the site's API key as 'Authorization: Bearer KEY'."
 
 
+def test_an_address_or_method_the_api_does_not_have_is_refused_in_words(client):
+    nothing = client.get("/api/v1/nothing-here", params={"lang": "de"})
+    assert nothing.status_code == 404 and nothing.json()["error"] == {
+        "code": "not_found",
+        "message": "Unter dieser Adresse gibt es nichts.",
+        "fields": {},
+    }
+    wrong = client.delete("/api/v1/counts")
+    assert wrong.status_code == 405 and "GET" in wrong.headers["allow"]
+    assert wrong.json()["error"]["message"] == "This address does not take requests of this kind."
+
+
 def test_pydantics_words_are_unchanged_in_english():
     """The msgids of api/errors.py are pydantic's own English, which clients have always read."""
     from pydantic_core import PydanticKnownError

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import Request
@@ -19,8 +20,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from commentdesk.i18n import N_, ngettext
 from commentdesk.i18n import gettext as _
-from commentdesk.i18n import ngettext
 from commentdesk.services.comment_input import PostingError
 from commentdesk.store.repository import InvalidCursor
 
@@ -36,6 +37,12 @@ _HTTP_CODES = {
     405: "method_not_allowed",
     413: "too_large",
     429: "too_many_requests",
+}
+# The router's own refusals carry only the status's English name ("Not Found"): said in words,
+# in the reader's language.
+_ROUTER_WORDS = {
+    404: N_("There is nothing at this address."),
+    405: N_("This address does not take requests of this kind."),
 }
 
 
@@ -167,7 +174,10 @@ async def http_error(request: Request, error: StarletteHTTPException) -> JSONRes
     if error.status_code == 405:
         headers["Allow"] = ", ".join(allowed_methods(request))
     code = _HTTP_CODES.get(error.status_code, "http_error")
-    return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code, headers=headers or None)
+    message = str(error.detail)
+    if error.status_code in _ROUTER_WORDS and message == HTTPStatus(error.status_code).phrase:
+        message = _(_ROUTER_WORDS[error.status_code])
+    return JSONResponse(error_body(code, message), status_code=error.status_code, headers=headers or None)
 
 
 def allowed_methods(request: Request) -> list[str]:
