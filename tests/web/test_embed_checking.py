@@ -46,16 +46,20 @@ def app(settings, gated):
     return app
 
 
-def test_a_comment_being_checked_appears_when_the_check_lands(live_server, gated, page, screenshot):
+def _registered_article(live_server) -> dict:
     with live_server.app.state.sessions() as session:
         _site, key = create_site(session, "news", "The Daily Example", policy={"flood_per_minute_commenter": 1000})
         session.commit()
-    article = httpx.put(
+    return httpx.put(
         f"{live_server.url}/api/v1/articles",
         json={**ARTICLE, "url": "https://news.example/lanes"},
         headers={"Authorization": f"Bearer {key}"},
         timeout=60,
     ).json()
+
+
+def test_a_comment_being_checked_appears_when_the_check_lands(live_server, gated, page, screenshot):
+    article = _registered_article(live_server)
     script_errors: list[str] = []
     page.on("pageerror", lambda error: script_errors.append(str(error)))
     page.goto(f"{live_server.url}/articles/{article['id']}")
@@ -78,15 +82,7 @@ def test_a_comment_being_checked_appears_when_the_check_lands(live_server, gated
 
 
 def test_a_check_that_never_lands_ends_in_words_saying_where_to_look(live_server, page):
-    with live_server.app.state.sessions() as session:
-        _site, key = create_site(session, "news", "The Daily Example", policy={"flood_per_minute_commenter": 1000})
-        session.commit()
-    article = httpx.put(
-        f"{live_server.url}/api/v1/articles",
-        json={**ARTICLE, "url": "https://news.example/lanes"},
-        headers={"Authorization": f"Bearer {key}"},
-        timeout=60,
-    ).json()
+    article = _registered_article(live_server)
     page.clock.install()  # the section asks for ten minutes; the test does not wait them
     page.goto(f"{live_server.url}/articles/{article['id']}")
     form = page.locator("#cd-form")
