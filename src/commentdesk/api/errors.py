@@ -169,15 +169,20 @@ async def validation_error(_request: Request, error: RequestValidationError) -> 
 
 
 async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-    """An HTTP error as the API's JSON body (the workspace's pages answer theirs as a page: web/moderate/refused.py)."""
+    """An HTTP error as the API's JSON body (pages outside the API answer theirs as a page: web/moderate/refused.py)."""
     headers = dict(getattr(error, "headers", None) or {})
     if error.status_code == 405:
         headers["Allow"] = ", ".join(allowed_methods(request))
     code = _HTTP_CODES.get(error.status_code, "http_error")
+    return JSONResponse(error_body(code, http_message(error)), status_code=error.status_code, headers=headers or None)
+
+
+def http_message(error: StarletteHTTPException) -> str:
+    """What an HTTP error says, in the reader's language: the router's own (404, 405) say it in words."""
     message = str(error.detail)
     if error.status_code in _ROUTER_WORDS and message == HTTPStatus(error.status_code).phrase:
-        message = _(_ROUTER_WORDS[error.status_code])
-    return JSONResponse(error_body(code, message), status_code=error.status_code, headers=headers or None)
+        return _(_ROUTER_WORDS[error.status_code])
+    return message
 
 
 def allowed_methods(request: Request) -> list[str]:

@@ -366,11 +366,16 @@ def test_a_refusal_page_is_in_the_moderators_language(client, world, signed_in):
     assert response.status_code == 422 and "Nicht ausgeführt" in response.text
 
 
-def test_the_workspace_scripts_and_unknown_paths_keep_json_errors(client, world, signed_in):
+def test_the_workspace_scripts_keep_json_errors_and_a_mistyped_address_gets_a_page(client, world, signed_in):
     commenter_id = world.comment(world.add_comment("Held for a look.")).commenter_id
     script = client.post(f"/moderate/api/commenters/{commenter_id}/ban", json={"length": "forever"}, headers=signed_in)
     assert script.status_code == 422 and script.headers["content-type"].startswith("application/json")
+    no_script = client.get("/moderate/api/no-such-script")
+    assert no_script.status_code == 404 and no_script.json()["error"]["code"] == "not_found"
     unknown = client.get("/moderate/no-such-page")
-    assert unknown.status_code == 404 and unknown.headers["content-type"].startswith("application/json")
+    assert unknown.status_code == 404 and unknown.headers["content-type"].startswith("text/html")
+    assert "There is nothing at this address." in unknown.text and "Back to the held queue" in unknown.text
     wrong_method = client.put("/moderate/queue/held")
     assert wrong_method.status_code == 405 and "GET" in wrong_method.headers["allow"]
+    assert wrong_method.headers["content-type"].startswith("text/html")
+    assert "This address does not take requests of this kind." in wrong_method.text

@@ -114,7 +114,10 @@ def test_http_errors_in_the_requests_language(client, world, signed_in):
     )
     csrf = csrf_from(client.get("/moderate/queue/held").text)
     missing = client.post("/moderate/webhooks/999999/retry?lang=ur", data={"csrf_token": csrf})
-    assert missing.status_code == 404 and missing.json()["error"]["message"] == "ایسا کوئی ویب ہُک نہیں۔"
+    assert missing.status_code == 404 and RTL in missing.text and "ایسا کوئی ویب ہُک نہیں۔" in missing.text
+    typo = client.get("/moderate/quue/held", headers={"Accept-Language": "de"})
+    assert typo.status_code == 404 and LTR_DE in typo.text
+    assert "Nicht gefunden" in typo.text and "Unter dieser Adresse gibt es nichts." in typo.text
     length = client.post(
         "/moderate/api/commenters/1/ban", json={"length": "forever"}, headers={**signed_in, "Accept-Language": "de"}
     )

@@ -4,6 +4,9 @@ session, a ban length or action the form never offers, a page only administrator
 The workspace's pages and forms answer such a refusal as a page, in the moderator's language,
 with the same status and the reason in words; its scripts (`/moderate/api/...`) and every other
 path keep the JSON error body of `api/errors.py`. Redirects (sign in first) pass through as they are.
+An address that names nothing (404) or a method it does not take (405) is answered as a page on
+every path outside the API and the scripts (web/error_pages.py): the workspace's page under
+`/moderate`, the reader pages' elsewhere.
 
 An id in a workspace path that no database could hold (params.PathId) names nothing: it is
 answered 404 like an id that does not exist, on a page or in the scripts' JSON.
@@ -19,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from commentdesk.api import errors
 from commentdesk.i18n import N_
 from commentdesk.i18n import gettext as _
+from commentdesk.web import error_pages
 from commentdesk.web.moderate import auth
 from commentdesk.web.moderate.templating import render
 
@@ -33,9 +37,6 @@ def _in_workspace(path: str, prefix: str) -> bool:
     return path == prefix or path.startswith(prefix + "/")
 
 
-# No such path (404) and a method the path does not take (405) are the router's answers, not a
-# refusal of what the moderator asked; they keep the API's body (with its Allow header).
-ROUTER_ANSWERS = {404, 405}
 # What each of the workspace's path ids names, for the not-found page.
 PATH_THINGS = {
     "comment_id": N_("comment"),
@@ -59,12 +60,17 @@ def install(app, prefix: str) -> None:
     path but the workspace's under `prefix` (the workspace router's)."""
 
     async def refused(request: Request, error: StarletteHTTPException):
-        status = error.status_code
-        if status < 400 or status in ROUTER_ANSWERS or not is_workspace_page(request.url.path, prefix):
+        status, path = error.status_code, request.url.path
+        router_answer = status in error_pages.ROUTER_ANSWERS and not error_pages.answers_in_json(path, prefix)
+        if router_answer and not _in_workspace(path, prefix):
+            return error_pages.reader_page(request, error)
+        if not router_answer and (status < 400 or not is_workspace_page(path, prefix)):
             return await errors.http_error(request, error)
-        context = {"message": str(error.detail), "status": status}
+        context = {"message": errors.http_message(error), "status": status}
+        if router_answer:
+            context["heading"] = error_pages.heading_for(status)
         page = await run_in_threadpool(_page, request, "moderate/refused.html", context, status)
-        page.headers.update(getattr(error, "headers", None) or {})  # Retry-After, WWW-Authenticate
+        page.headers.update(error_pages.headers_for(request, error))  # Retry-After, WWW-Authenticate, Allow
         return page
 
     async def invalid(request: Request, error: RequestValidationError):
