@@ -84,6 +84,44 @@ def test_an_article_is_created_once_per_url_and_then_updated(session, site):
     assert repo.article_by_url(session, site.id, "https://news.example/b") is None
 
 
+def _queries_of(session, look_up) -> tuple[object, list[str]]:
+    queries: list[str] = []
+
+    def count(*args):
+        queries.append(args[2])
+
+    event.listen(session.get_bind(), "before_cursor_execute", count)
+    try:
+        return look_up(), queries
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", count)
+
+
+@pytest.mark.parametrize("url", ["https://News.Example/gone#comments", "https://news.example/gone", "not an address"])
+def test_looking_up_an_address_costs_one_query_found_or_not(session, site, url):
+    article = repo.upsert_article(session, site, "https://news.example/a", title="First", body="Body")[0]
+    session.commit()
+    missing, queries = _queries_of(session, lambda: repo.article_by_url(session, site.id, url))
+    assert missing is None and len(queries) == 1
+    found, queries = _queries_of(session, lambda: repo.article_by_url(session, site.id, "https://NEWS.example/a#top"))
+    assert found is article and len(queries) == 1
+
+
+def test_an_address_stored_as_written_is_found_and_the_normalised_one_comes_first(session, site):
+    # Stored by a version that kept addresses as written: a fragment, a host in capitals.
+    written = Article(site_id=site.id, url="https://News.Example/b#comments", title="As written")
+    session.add(written)
+    session.commit()
+    found, queries = _queries_of(session, lambda: repo.article_by_url(session, site.id, "https://News.Example/b#comments"))
+    assert found is written and len(queries) == 1
+    assert repo.article_by_url(session, site.id, "https://news.example/b") is None  # only the address it was stored under
+    normal = Article(site_id=site.id, url="https://news.example/b", title="Normalised")
+    session.add(normal)
+    session.commit()
+    assert repo.article_by_url(session, site.id, "https://News.Example/b#comments") is normal
+    assert repo.upsert_article(session, site, "https://News.Example/b#comments", title="Again")[0] is normal
+
+
 def test_comments_close_when_closed_by_hand_or_past_the_age_limit(session, site):
     article = add_article(session, site)
     now = utcnow()

@@ -40,11 +40,12 @@ def address(url: str) -> str:
 
 
 def article_by_url(session: Session, site_id: int, url: str) -> Article | None:
+    """The article at `url`, in one query whether found or not (the embed asks for unregistered
+    pages too). An address stored as written, before addresses were normalised, is found as well;
+    where both forms are stored, the normalised one is the article."""
     normal = address(url)
-    found = session.scalar(select(Article).where(Article.site_id == site_id, Article.url == normal))
-    if found is None and normal != url:  # registered as written, before addresses were normalised
-        found = session.scalar(select(Article).where(Article.site_id == site_id, Article.url == url))
-    return found
+    found = session.scalars(select(Article).where(Article.site_id == site_id, Article.url.in_({normal, url}))).all()
+    return next((article for article in found if article.url == normal), found[0] if found else None)
 
 
 def upsert_article(session: Session, site: Site, url: str, **fields) -> tuple[Article, bool]:
