@@ -63,3 +63,49 @@ def test_large_exports_are_streamed_not_loaded_whole():
     assert seen == 10_000
     # A parsed tree of this file would take several times its size; streaming stays far below it.
     assert peak < len(document) / 4, (peak, len(document))
+
+
+_NESTING_HEAD = (
+    b'<?xml version="1.0"?>\n<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">\n'
+    b'<thread dsq:id="1"><link>https://news.example.com/a</link><title>A</title></thread>\n'
+)
+
+
+def _post_with(inside: bytes) -> bytes:
+    return (
+        b'<post dsq:id="5"><message>hi</message>\n'
+        + inside
+        + b'<createdAt>2024-05-02T09:15:00Z</createdAt><thread dsq:id="1"/></post>\n'
+    )
+
+
+def test_elements_nested_without_end_are_refused_naming_the_line_before_memory_grows():
+    levels = 200_000
+    document = _NESTING_HEAD + _post_with(b"<a>" * levels + b"</a>" * levels) + b"</disqus>\n"
+    tracemalloc.start()
+    try:
+        with pytest.raises(ImportFileError, match=r"refused: <a> at line 5 is nested more than \d+ elements deep"):
+            list(disqus.parse(io.BytesIO(document)))
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 1024 * 1024, peak
+
+
+def test_a_record_with_endless_children_is_refused_naming_where_it_starts(monkeypatch):
+    from commentdesk.importers import xmlstream
+
+    monkeypatch.setattr(xmlstream, "MAX_RECORD_ELEMENTS", 1_000)
+    document = _NESTING_HEAD + _post_with(b"<x/>\n" * 2_000) + b"</disqus>\n"
+    with pytest.raises(ImportFileError, match="refused: the <post> that starts at line 4 holds more than 1000 elements"):
+        list(disqus.parse(io.BytesIO(document)))
+
+
+def test_a_deeply_nested_file_through_the_command_names_the_line_and_changes_nothing(store, tmp_path, capsys):
+    path = tmp_path / "deep.xml"
+    path.write_bytes(_NESTING_HEAD + _post_with(b"<a>" * 100 + b"</a>" * 100) + b"</disqus>\n")
+    before = store.counts()
+    assert store.run("import", "disqus", path, "--site", SITE) == 2
+    err = capsys.readouterr().err
+    assert "<a> at line 5 is nested more than" in err and "nothing was imported" in err
+    assert store.counts() == before

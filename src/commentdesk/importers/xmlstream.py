@@ -5,12 +5,14 @@ reference refused (and with them entity-expansion bombs and external entities). 
 records `depth` levels below the root are built, one at a time, and each is freed once handed
 out, so memory stays flat however large the export is and whatever order it is in. The text of
 one element is kept up to `MAX_ELEMENT_CHARS`: past that the element is marked oversized and its
-text dropped, so a single 200 MB message costs no more memory than a normal one.
+text dropped, so a single 200 MB message costs no more memory than a normal one. Nesting deeper
+than `MAX_DEPTH` or a record of more than `MAX_RECORD_ELEMENTS` elements refuses the file: the
+built record would otherwise grow with the file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO, NoReturn
 from xml.etree.ElementTree import Element
 from xml.parsers import expat
@@ -21,6 +23,10 @@ READ_CHUNK = 64 * 1024
 # Far above any real comment's HTML; the loader refuses long texts well below this.
 MAX_ELEMENT_CHARS = 1_000_000
 OVERSIZED = "{commentdesk}oversized"
+# Exports nest a handful of levels; a WordPress post holds every comment of the post, about fifteen
+# elements each, so a million admits some 60,000 comments on one post.
+MAX_DEPTH = 32
+MAX_RECORD_ELEMENTS = 1_000_000
 
 
 class _Refused(Exception):
@@ -68,8 +74,11 @@ def child_oversized(element: Element, name: str) -> bool:
 class _Builder:
     """Builds the elements at `depth` (with their content) and nothing above them."""
 
-    def __init__(self, depth: int, root_names: set[str], format_name: str) -> None:
+    def __init__(self, depth: int, root_names: set[str], format_name: str, line: Callable[[], int]) -> None:
         self.depth, self.root_names, self.format_name = depth, root_names, format_name
+        self.line = line  # the parser's current line, for the refusals
+        self.record_line = 0  # where the record being built starts
+        self.record_elements = 0
         self.level = 0  # elements open now
         self.open: list[Element] = []  # the open elements of the record being built
         self.pieces: list[list[str]] = []  # text pieces of each open element, or of the last child's tail
@@ -88,6 +97,19 @@ class _Builder:
         self.level += 1
         if self.level <= self.depth:
             return
+        if self.level > MAX_DEPTH:
+            raise ImportFileError(
+                f"refused: <{local_name(tag)}> at line {self.line()} is nested more than {MAX_DEPTH} elements deep, "
+                "which exports never are"
+            )
+        if not self.open:
+            self.record_line, self.record_elements = self.line(), 0
+        self.record_elements += 1
+        if self.record_elements > MAX_RECORD_ELEMENTS:
+            raise ImportFileError(
+                f"refused: the <{local_name(self.open[0].tag)}> that starts at line {self.record_line} holds more than "
+                f"{MAX_RECORD_ELEMENTS} elements (at line {self.line()})"
+            )
         element = Element(tag, {self._name(key): value for key, value in attributes.items()})
         if self.open:
             self._settle_text()
@@ -143,8 +165,8 @@ def stream_elements(source: BinaryIO, depth: int, root_names: set[str], format_n
     Raises ImportFileError when the file is not well-formed XML, declares a DTD or entities,
     or its root element is not one of `root_names`.
     """
-    builder = _Builder(depth, root_names, format_name)
     parser = expat.ParserCreate(namespace_separator="}")
+    builder = _Builder(depth, root_names, format_name, lambda: parser.CurrentLineNumber)
     parser.buffer_text = False
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse
