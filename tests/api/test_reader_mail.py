@@ -152,3 +152,26 @@ def test_the_reader_page_offers_mail_to_signed_in_readers(mail_client, smtp):
     no_address = mail_client.get(f"{article_page}/sign-in", params={"reader_token": reader_token(sub="reader-8")})
     assert 'name="notify"' in no_address.text and 'name="author_email"' in no_address.text
     assert "(we ask you to confirm first)" in no_address.text and "data-reader-email" not in no_address.text
+
+
+def test_an_account_confirms_a_typed_address_once_and_another_account_typing_it_is_asked_anew(mail_client, smtp):
+    inbox, _port = smtp
+    ines = sign_in(mail_client)["reader_session"]
+    first = post(mail_client, FIRST, reader_session=ines, author_email=INES, notify=True).json()
+    (confirmation,) = inbox.wait_for(INES, 1)
+    assert mail_client.post(link(confirmation, "/mail/confirm")).status_code == 200
+    second = post(mail_client, LOADING_HOURS, reader_session=ines, author_email=INES, notify=True).json()
+    assert outbox_kinds(mail_client) == ["confirm"]  # the same account: her yes stands
+
+    mallory = sign_in(mail_client, sub="reader-9", name="Mallory")["reader_session"]
+    theirs = post(
+        mail_client, "Market Street needs the lanes before winter.", reader_session=mallory, author_email=INES, notify=True
+    ).json()
+    assert outbox_kinds(mail_client) == ["confirm", "confirm"]  # Ines is asked; nothing else is sent
+    assert post(mail_client, REPLY, name="Chen", parent_id=theirs["comment"]["id"]).json()["outcome"] == "published"
+    answer = "Loading hours before nine would keep the lanes clear for the school run."
+    assert post(mail_client, answer, name="Dara", parent_id=second["comment"]["id"]).json()["outcome"] == "published"
+    assert inbox.wait_for(INES, 3)[-1]["Subject"] == "Dara replied to your comment"
+    time.sleep(2)
+    assert outbox_kinds(mail_client) == ["confirm", "confirm", "reply"]
+    assert first["outcome"] == "published"

@@ -45,11 +45,15 @@ def test_a_german_reader_gets_german_mail_whoever_acts(mail_client, smtp):  # no
         session.commit()
     held = post(mail_client, HELD_TEXT, author_email=ALICE, notify=True).json()  # no lang= now: the subscription keeps German
     assert held["outcome"] == "held"
+    # Each comment is confirmed on its own; the second ask is in German too.
+    second_confirmation = inbox.wait_for(ALICE, 2)[-1]
+    assert second_confirmation["Subject"] == "E-Mails zu Ihren Kommentaren auf The Courier bestätigen"
+    assert mail_client.post(link(second_confirmation, "/mail/confirm")).status_code == 200
     with mail_client.app.state.sessions() as session:
         workspace.decide(
             session, accounts.user_by_name(session, "mod"), [held["comment"]["id"]], "reject", rejection_reason="off_topic"
         )
-    decision = inbox.wait_for(ALICE, 2)[-1]
+    decision = inbox.wait_for(ALICE, 3)[-1]
     assert decision["Subject"] == "Ihr Kommentar wurde nicht veröffentlicht"
     body = _flat(decision)
     assert (

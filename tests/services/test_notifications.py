@@ -26,6 +26,7 @@ ARTICLE = {
 }
 FIRST = "Protected lanes on Market Street will make the school run safer for children who cycle."
 REPLY = "Deliveries can use the side streets in the morning, so the shop owners' worry about the lanes is manageable."
+LOADING_HOURS = "The side streets idea works only if the council enforces the loading hours."
 ALICE = "alice@example.org"
 
 
@@ -120,15 +121,76 @@ def test_the_author_of_a_held_comment_hears_the_decision_with_the_reason(mail_cl
         notify=True,
     ).json()
     assert held["outcome"] == "held"
+    # A confirmation holds for its own comment: the held one is asked about anew.
+    second_confirmation = inbox.wait_for(ALICE, 2)[-1]
+    assert second_confirmation["Subject"] == "Confirm e-mail about your comments on The Courier"
+    assert link(second_confirmation, "/mail/confirm") != link(inbox.to(ALICE)[0], "/mail/confirm")
+    assert mail_client.post(link(second_confirmation, "/mail/confirm")).status_code == 200
     with mail_client.app.state.sessions() as session:
         workspace.decide(
             session, accounts.user_by_name(session, "mod"), [held["comment"]["id"]], "reject", rejection_reason="off_topic"
         )
-    decision = inbox.wait_for(ALICE, 2)[-1]
+    decision = inbox.wait_for(ALICE, 3)[-1]
     assert decision["Subject"] == "Your comment was not published"
     assert "the council should publish the delivery plan" in " ".join(decision.get_content().replace(">", " ").split())
     assert "/faq?site=courier" in decision.get_content()
     assert "This decision was made by a moderator." in decision.get_content()
+
+
+def test_a_stranger_who_types_a_confirmed_address_cannot_have_mail_sent_there(mail_client, smtp):
+    """Alice confirmed mail about her comment. Someone else posts as a guest with her address and
+    ticks the box: Alice receives one message asking her to confirm that comment (which she
+    ignores), and the replies to it, and the decision on it, never reach her."""
+    inbox, _port = smtp
+    alices = confirm_alice(mail_client, smtp)
+    with mail_client.app.state.sessions() as session:
+        accounts.create_user(session, "mod", "a long enough password", "admin")
+        session.commit()
+    strangers = post(
+        mail_client,
+        "Cycle lanes on Market Street should have been built years ago, before the new school opened.",
+        name="Mallory",
+        author_email=ALICE,
+        notify=True,
+    ).json()["comment"]["id"]
+    ask = inbox.wait_for(ALICE, 2)[-1]
+    assert ask["Subject"] == "Confirm e-mail about your comments on The Courier"
+    assert post(mail_client, REPLY, name="Bilal", parent_id=strangers).json()["outcome"] == "published"
+    with mail_client.app.state.sessions() as session:
+        session.get(Article, mail_client.article_id).premoderate = True
+        session.commit()
+    held = post(
+        mail_client,
+        "The council should publish the delivery plan for Market Street shops before the lanes open.",
+        name="Mallory",
+        author_email=ALICE,
+        notify=True,
+    ).json()
+    assert held["outcome"] == "held"
+    with mail_client.app.state.sessions() as session:
+        workspace.decide(session, accounts.user_by_name(session, "mod"), [held["comment"]["id"]], "approve")
+        session.get(Article, mail_client.article_id).premoderate = False
+        session.commit()
+    # A reply to Alice's own comment still reaches her: her confirmation stands for it.
+    assert post(mail_client, LOADING_HOURS, name="Chen", parent_id=alices).json()["outcome"] == "published"
+    messages = inbox.wait_for(ALICE, 4)
+    time.sleep(2)
+    subjects = [message["Subject"] for message in inbox.to(ALICE)]
+    assert subjects == [
+        "Confirm e-mail about your comments on The Courier",
+        "Confirm e-mail about your comments on The Courier",
+        "Confirm e-mail about your comments on The Courier",
+        "Chen replied to your comment",
+    ]
+    assert "side streets idea" in " ".join(messages[-1].get_content().split())
+    with mail_client.app.state.sessions() as session:
+        assert [
+            watch.confirmed_at is not None for watch in session.scalars(select(CommentWatch).order_by(CommentWatch.comment_id))
+        ] == [
+            True,
+            False,
+            False,
+        ]
 
 
 def test_asking_for_mail_needs_an_address_and_a_server_that_sends_mail(mail_client, client, auth):

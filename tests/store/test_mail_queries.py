@@ -36,18 +36,30 @@ def message(session, site, recipient_hash="h-ana", status=mail.PENDING, **fields
     return row
 
 
-def test_only_a_confirmed_subscriber_is_told_about_a_comment(session, site):
+def test_only_a_watch_confirmed_for_the_comment_itself_is_told_about_it(session, site):
     comment = add_comment(session, add_article(session, site))
-    unconfirmed = subscriber(session, site, confirmed=False)
-    mail.watch(session, comment.id, unconfirmed.id)
+    ana = subscriber(session, site, confirmed=True)  # confirmed for another comment
+    watch = mail.watch(session, comment.id, ana.id)
     session.commit()
     assert mail.confirmed_watcher(session, comment.id) is None
-    unconfirmed.confirmed_at = utcnow()
+    watch.confirmed_at = utcnow()
     session.commit()
-    assert mail.confirmed_watcher(session, comment.id) is unconfirmed
-    mail.watch(session, comment.id, unconfirmed.id)  # watching twice keeps one watch
+    assert mail.confirmed_watcher(session, comment.id) is ana
+    assert mail.watch(session, comment.id, ana.id) is watch  # watching twice keeps one watch
     session.commit()
     assert session.scalar(select(func.count()).select_from(CommentWatch)) == 1
+
+
+def test_a_watch_confirmed_for_one_commenter_says_nothing_of_another(session, site):
+    article = add_article(session, site)
+    mine, theirs = add_comment(session, article, author="Ana"), add_comment(session, article, author="Stranger")
+    ana = subscriber(session, site)
+    mail.watch(session, mine.id, ana.id).confirmed_at = utcnow()
+    mail.watch(session, theirs.id, ana.id)
+    session.commit()
+    assert mail.confirmed_for_commenter(session, ana.id, mine.commenter_id)
+    assert not mail.confirmed_for_commenter(session, ana.id, theirs.commenter_id)
+    assert mail.watch_of(session, theirs.id, ana.id) is not None and mail.watch_of(session, theirs.id, ana.id + 1) is None
 
 
 def test_subscribers_are_per_site(session, site):
@@ -82,6 +94,22 @@ def test_addresses_never_confirmed_are_forgotten_after_a_while(session, site):
     assert mail.forget_unconfirmed(session, now - timedelta(days=7)) == 1
     session.commit()
     assert sorted(session.scalars(select(MailSubscriber.email_hash))) == ["fresh", "kept"]
+
+
+def test_a_watch_never_confirmed_is_forgotten_after_a_while_and_its_address_kept(session, site):
+    now = utcnow()
+    article = add_article(session, site)
+    old, fresh, confirmed = (add_comment(session, article, author=name) for name in ("Old", "Fresh", "Confirmed"))
+    old.created_at = confirmed.created_at = now - timedelta(days=10)
+    ana = subscriber(session, site, created_at=now - timedelta(days=10))
+    mail.watch(session, old.id, ana.id)
+    mail.watch(session, fresh.id, ana.id)
+    mail.watch(session, confirmed.id, ana.id).confirmed_at = now - timedelta(days=9)
+    session.commit()
+    assert mail.forget_unconfirmed(session, now - timedelta(days=7)) == 0
+    session.commit()
+    assert sorted(session.scalars(select(CommentWatch.comment_id))) == sorted([fresh.id, confirmed.id])
+    assert session.get(MailSubscriber, ana.id) is not None
 
 
 def test_messages_are_counted_per_recipient_since_a_moment(session, site):

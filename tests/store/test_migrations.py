@@ -81,3 +81,50 @@ def test_rows_stored_under_an_older_revision_survive_the_upgrade(engine):
     with engine.connect() as connection:
         row = connection.execute(text("SELECT slug, name FROM sites")).one()
     assert tuple(row) == ("news", "The Daily Example")
+
+
+def test_watches_keep_the_mail_their_confirmation_covered_and_no_other(engine):
+    """Before 0016 a confirmed address got mail about every comment posted with it; after, a
+    watch stays confirmed only for comments posted before the confirmation, and later comments
+    of the same signed-in account (one person whatever they type), never a guest's later one."""
+    from datetime import timedelta
+
+    from commentdesk.services.sites import create_site
+    from commentdesk.store import repository as repo
+    from commentdesk.store.db import session_factory
+    from commentdesk.store.models import MailSubscriber, utcnow
+    from db_fixtures import add_article, add_comment
+
+    command.upgrade(alembic_config(engine), "0015")
+    confirmed_at = utcnow() - timedelta(days=1)
+    with session_factory(engine)() as session:
+        site, _key = create_site(session, "news", "The Daily Example")
+        article = add_article(session, site)
+        account = repo.commenter_for(session, site.id, "id:ines", "Ines", None)
+        account.is_account = True
+        before, account_later, guest_before, guest_later, elsewhere = (
+            add_comment(session, article, author=name) for name in ("Ines", "Ines", "Ana", "Ana", "Ben")
+        )
+        for comment in (before, account_later):
+            comment.commenter_id = account.id
+        for comment, age in ((before, 2), (account_later, 0), (guest_before, 2), (guest_later, 0), (elsewhere, 2)):
+            comment.created_at = utcnow() - timedelta(days=age)
+        ana = MailSubscriber(site_id=site.id, email_hash="h-ana", address_cipher="c", confirmed_at=confirmed_at)
+        ben = MailSubscriber(site_id=site.id, email_hash="h-ben", address_cipher="c")
+        session.add_all([ana, ben])
+        session.flush()
+        watches = {before.id: ana.id, account_later.id: ana.id, guest_before.id: ana.id, guest_later.id: ana.id}
+        watches[elsewhere.id] = ben.id
+        session.commit()
+        ids = {"before": before.id, "account_later": account_later.id, "guest_before": guest_before.id}
+        ids |= {"guest_later": guest_later.id, "elsewhere": elsewhere.id}
+    with engine.begin() as connection:
+        for comment_id, subscriber_id in watches.items():
+            connection.execute(
+                text("INSERT INTO comment_watches (comment_id, subscriber_id) VALUES (:c, :s)"),
+                {"c": comment_id, "s": subscriber_id},
+            )
+    migrate(engine)
+    with engine.connect() as connection:
+        confirmed = set(connection.scalars(text("SELECT comment_id FROM comment_watches WHERE confirmed_at IS NOT NULL")))
+    assert confirmed == {ids["before"], ids["account_later"], ids["guest_before"]}

@@ -194,8 +194,9 @@ class CommentPoster:
         the publisher); a guest is known by e-mail, or name and address, and may carry the
         keyed hash of the embed's first-party token, which a guest ban covers. With `notify`, the
         author hears of replies and of the moderators' decision at the address they gave (a
-        signed-in reader: the one in the publisher's token, else the one they typed), once they
-        confirm it; an address the publisher marked verified needs no confirmation."""
+        signed-in reader: the one in the publisher's token, else the one they typed), once the
+        address's owner confirms it for this comment; an address the publisher marked verified
+        needs no confirmation."""
         began = time.perf_counter()
         site = article.site
         policy = Policy.for_site(site.policy)
@@ -318,7 +319,7 @@ class CommentPoster:
         if decision is None:
             self.queue.enqueue(session, comment, check_inputs(candidate, sent_unchanged), running)
         if notify and mail_to:
-            self.notifier.watch(session, comment, mail_to, verified=mail_verified)
+            self.notifier.watch(session, comment, mail_to, verified=mail_verified, account=reader is not None)
         if answered is not None:
             # An unknown or reused token only loses the statistic, never the comment.
             answered.comment_id, answered.outcome, answered.resolved_at = comment.id, comment.status, utcnow()

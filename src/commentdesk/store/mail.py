@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from commentdesk.store import leases
@@ -35,18 +35,64 @@ def subscriber(session: Session, site_id: int, email_hash: str) -> MailSubscribe
     )
 
 
-def watch(session: Session, comment_id: int, subscriber_id: int) -> None:
-    if session.get(CommentWatch, comment_id) is None:
-        session.add(CommentWatch(comment_id=comment_id, subscriber_id=subscriber_id))
+def watch(session: Session, comment_id: int, subscriber_id: int) -> CommentWatch:
+    """The comment's watch (one per comment: its author's), added for `subscriber_id` when it has none."""
+    row = session.get(CommentWatch, comment_id)
+    if row is None:
+        row = CommentWatch(comment_id=comment_id, subscriber_id=subscriber_id)
+        session.add(row)
+    return row
 
 
 def confirmed_watcher(session: Session, comment_id: int) -> MailSubscriber | None:
-    """Who is told about this comment's replies and outcome: only a confirmed subscriber."""
+    """Who is told about this comment's replies and outcome: only a subscriber who confirmed
+    their address for this very comment."""
     return session.scalar(
         select(MailSubscriber)
         .join(CommentWatch, CommentWatch.subscriber_id == MailSubscriber.id)
-        .where(CommentWatch.comment_id == comment_id, MailSubscriber.confirmed_at.is_not(None))
+        .where(CommentWatch.comment_id == comment_id, CommentWatch.confirmed_at.is_not(None))
     )
+
+
+def watch_of(session: Session, comment_id: int, subscriber_id: int) -> CommentWatch | None:
+    row = session.get(CommentWatch, comment_id)
+    return row if row is not None and row.subscriber_id == subscriber_id else None
+
+
+def confirmed_for_commenter(session: Session, subscriber_id: int, commenter_id: int) -> bool:
+    """Whether the address's owner confirmed it for some comment of this commenter."""
+    return (
+        session.scalar(
+            select(CommentWatch.comment_id)
+            .join(Comment, Comment.id == CommentWatch.comment_id)
+            .where(
+                CommentWatch.subscriber_id == subscriber_id,
+                CommentWatch.confirmed_at.is_not(None),
+                Comment.commenter_id == commenter_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def confirm_watches_up_to(session: Session, subscriber_id: int, signed_at: datetime, now: datetime) -> int:
+    """Confirm the subscriber's watches on comments posted by `signed_at` (a confirm link from
+    before links named their comment: it can only have been sent for one of those); how many."""
+    ids = list(
+        session.scalars(
+            select(CommentWatch.comment_id)
+            .join(Comment, Comment.id == CommentWatch.comment_id)
+            .where(
+                CommentWatch.subscriber_id == subscriber_id,
+                CommentWatch.confirmed_at.is_(None),
+                Comment.created_at <= signed_at,
+            )
+        )
+    )
+    if ids:
+        session.execute(update(CommentWatch).where(CommentWatch.comment_id.in_(ids)).values(confirmed_at=now))
+    return len(ids)
 
 
 def forget_subscriber(session: Session, subscriber_id: int) -> None:
@@ -84,6 +130,14 @@ def forget_unconfirmed(session: Session, older_than: datetime) -> int:
     )
     for subscriber_id in stale:
         forget_subscriber(session, subscriber_id)
+    # A confirmed address's watch that was never confirmed (a comment someone else posted with
+    # it, or one its owner let go) is of no use once its link has expired.
+    session.execute(
+        delete(CommentWatch).where(
+            CommentWatch.confirmed_at.is_(None),
+            CommentWatch.comment_id.in_(select(Comment.id).where(Comment.created_at < older_than)),
+        )
+    )
     return len(stale)
 
 

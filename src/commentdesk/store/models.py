@@ -517,12 +517,17 @@ class MailSubscriber(Base):
 
 
 class CommentWatch(Base):
-    """A comment whose replies, and whose moderation outcome, its author wants to hear about."""
+    """A comment whose replies, and whose moderation outcome, its author wants to hear about.
+
+    Confirmed for this comment alone: anyone can type an address, so the owner confirming it
+    for one comment says nothing about a comment someone else posted with it."""
 
     __tablename__ = "comment_watches"
 
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("mail_subscribers.id", ondelete="CASCADE"), index=True)
+    # None: nothing is mailed about the comment until the address's owner confirms it.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class OutgoingMail(Base):

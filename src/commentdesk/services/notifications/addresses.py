@@ -28,6 +28,9 @@ class SignedLink:
     subscriber_id: int
     email_hash_start: str | None  # None: a link signed before links carried it
     signed_at: datetime
+    # The comment a confirm link confirms mail about; None: an unsubscribe link, or a confirm
+    # link signed before each comment was confirmed on its own.
+    comment_id: int | None = None
 
     def is_for(self, email_hash: str, created_at: datetime) -> bool:
         """Whether the link was signed for the subscriber with this address hash, created then."""
@@ -62,8 +65,8 @@ class AddressBook:
         except InvalidToken:
             return None  # the instance secret changed: the address cannot be read any more
 
-    def confirm_token(self, subscriber_id: int, email_hash: str) -> str:
-        return self._confirm.dumps([subscriber_id, email_hash[:LINK_HASH_CHARS]])
+    def confirm_token(self, subscriber_id: int, email_hash: str, comment_id: int) -> str:
+        return self._confirm.dumps([subscriber_id, email_hash[:LINK_HASH_CHARS], comment_id])
 
     def confirmed_subscriber(self, token: str) -> SignedLink | None:
         return _signed_link(self._confirm, token, CONFIRM_MAX_AGE_S)
@@ -80,14 +83,15 @@ def _signed_link(serializer: URLSafeTimedSerializer, token: str, max_age_s: int 
         value, signed_at = serializer.loads(token, max_age=max_age_s, return_timestamp=True)
     except (BadSignature, SignatureExpired, ValueError, TypeError):
         return None
-    if isinstance(value, int) and not isinstance(value, bool):
+    if _is_id(value):
         return SignedLink(value, None, signed_at)  # a link from before links carried the hash
-    if (
-        isinstance(value, list)
-        and len(value) == 2
-        and isinstance(value[0], int)
-        and not isinstance(value[0], bool)
-        and isinstance(value[1], str)
-    ):
-        return SignedLink(value[0], value[1], signed_at)
+    if isinstance(value, list) and len(value) in (2, 3) and _is_id(value[0]) and isinstance(value[1], str):
+        if len(value) == 2:
+            return SignedLink(value[0], value[1], signed_at)
+        if _is_id(value[2]):
+            return SignedLink(value[0], value[1], signed_at, value[2])
     return None
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

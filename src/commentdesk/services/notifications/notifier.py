@@ -30,9 +30,6 @@ from commentdesk.store.models import (
     utcnow,
 )
 
-# A second confirmation is sent only after this long (a reader who posts twice gets one).
-CONFIRMATION_GAP = timedelta(minutes=10)
-
 
 class Notifier:
     def __init__(self, settings: Settings, secret: str) -> None:
@@ -48,10 +45,14 @@ class Notifier:
 
     # --- a reader asks --------------------------------------------------------------------------
 
-    def watch(self, session: Session, comment: Comment, address: str, verified: bool = False) -> None:
+    def watch(self, session: Session, comment: Comment, address: str, verified: bool = False, account: bool = False) -> None:
         """The author of `comment` wants e-mail about it: remember the address (encrypted) and,
-        unless it is confirmed already, ask them to confirm it. A `verified` address (a signed-in
-        reader's, which the publisher checked is theirs) counts as confirmed by this very ask."""
+        unless its owner has confirmed it for this comment, ask them to. Anyone can type an
+        address, so a confirmation holds for the comment it was asked for only, never for a later
+        comment someone else posts with the same address. A `verified` address (a signed-in
+        reader's, which the publisher checked is theirs) counts as confirmed by this very ask;
+        an `account` (a signed-in reader) whose comment the owner confirmed the address for once
+        is not asked again, since an account is one person whatever they type."""
         site, article = sites.known_site(session, comment.site_id), articles.known_article(session, comment.article_id)
         email_hash = self.addresses.hash(address)
         subscriber = store.subscriber(session, comment.site_id, email_hash)
@@ -67,34 +68,51 @@ class Notifier:
             )
             session.add(subscriber)
             session.flush()
-        store.watch(session, comment.id, subscriber.id)
+        watch = store.watch(session, comment.id, subscriber.id)
+        if watch.subscriber_id != subscriber.id or watch.confirmed_at is not None:
+            return  # the comment's watch was set up already
         now = utcnow()
-        if subscriber.confirmed_at is None and verified:
-            subscriber.confirmed_at = now
-        if subscriber.confirmed_at is not None:
+        if verified or (account and store.confirmed_for_commenter(session, subscriber.id, comment.commenter_id)):
+            watch.confirmed_at = now
+            if subscriber.confirmed_at is None:
+                subscriber.confirmed_at = now
             return
-        if subscriber.confirmation_sent_at is not None and now - subscriber.confirmation_sent_at < CONFIRMATION_GAP:
-            return
+        # One message per comment asked about: each needs its owner's own yes. The hourly limit
+        # per address (outbox.queue) bounds how many a stranger can cause.
         subscriber.confirmation_sent_at = now
-        confirm_url = f"{self.base_url}/mail/confirm?token={self.addresses.confirm_token(subscriber.id, subscriber.email_hash)}"
+        token = self.addresses.confirm_token(subscriber.id, subscriber.email_hash, comment.id)
+        confirm_url = f"{self.base_url}/mail/confirm?token={token}"
         with self._language(subscriber, site):
             message = messages.confirmation(site.name, article.title, confirm_url, self._unsubscribe_url(subscriber))
-        self._queue(session, subscriber, message)
+        self._queue(session, subscriber, message, dedupe_key=f"confirm:{comment.id}")
 
     def confirming(self, session: Session, token: str) -> MailSubscriber | None:
-        """The subscriber a confirmation link is for, if it is valid; confirms nothing."""
+        """The subscriber a confirmation link is for, if it is valid and its comment is still
+        watched by them; confirms nothing."""
         link = self.addresses.confirmed_subscriber(token)
         subscriber = store.subscriber_by_id(session, link.subscriber_id) if link is not None else None
         if link is None or subscriber is None or not link.is_for(subscriber.email_hash, subscriber.created_at):
             return None
+        if link.comment_id is not None and store.watch_of(session, link.comment_id, subscriber.id) is None:
+            return None
         return subscriber
 
     def confirm(self, session: Session, token: str) -> bool:
+        """The address owner's yes, for the comment the link was sent about."""
         subscriber = self.confirming(session, token)
-        if subscriber is None:
+        link = self.addresses.confirmed_subscriber(token)
+        if subscriber is None or link is None:
             return False
+        now = utcnow()
+        if link.comment_id is not None:
+            watch = store.watch_of(session, link.comment_id, subscriber.id)
+            if watch is not None and watch.confirmed_at is None:
+                watch.confirmed_at = now
+        else:
+            # Signed in whole seconds: a comment of the same second as the link counts as before it.
+            store.confirm_watches_up_to(session, subscriber.id, link.signed_at + timedelta(seconds=1), now)
         if subscriber.confirmed_at is None:
-            subscriber.confirmed_at = utcnow()
+            subscriber.confirmed_at = now
         session.commit()
         return True
 
