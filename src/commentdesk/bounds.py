@@ -39,7 +39,8 @@ def has_unstorable_text(value: str) -> bool:
 SPACE_CLASS = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # A bounded text spells out its length before the validators, as Annotated[str, Field(max_length=N,
 # pattern=NO_NUL), AfterValidator(storable_text)] (Query(...) for a query parameter): bounded
-# after them, a value too long is refused as "at most N items after validation".
+# after them, a value too long is refused as "at most N items after validation". The API's query
+# parameters are typed so once, one type per kind of value, in api/schemas.py.
 NO_NUL = r"^[^\x00]*$"
 DbText = Annotated[str, Field(pattern=NO_NUL), AfterValidator(storable_text)]
 

@@ -328,6 +328,35 @@ def test_the_document_lists_201_on_put_articles_and_429_with_retry_after_on_post
     assert posting["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
 
 
+def _text_bounds(schema: dict) -> tuple | None:
+    """A free text query parameter's length and pattern (an optional one is a string or null; a
+    choice among named values is bounded by them)."""
+    branches = schema.get("anyOf", [schema])
+    text = next((branch for branch in branches if branch.get("type") == "string" and "enum" not in branch), None)
+    return None if text is None else (text.get("maxLength"), text.get("pattern"))
+
+
+def test_every_text_query_parameter_is_bounded_and_alike_wherever_it_is_taken(client):
+    document = client.get("/openapi.json").json()
+    bounds: dict[str, set] = {}
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                found = _text_bounds(parameter["schema"]) if parameter["in"] == "query" else None
+                if found is not None:
+                    assert None not in found, parameter
+                    bounds.setdefault(parameter["name"], set()).add(found)
+    assert {"site", "url", "cursor", "lang", "token"} <= set(bounds)
+    assert {name: len(seen) for name, seen in bounds.items()} == dict.fromkeys(bounds, 1)
+
+
+def test_an_outcome_token_too_long_is_refused_in_characters(client):
+    response = client.get("/api/v1/comments/1/outcome", params={"token": "t" * 65})
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"]["token"] == "String should have at most 64 characters"
+    assert client.get("/api/v1/comments/1/outcome", params={"token": "t\x00"}).status_code == 422
+
+
 def test_405_names_every_method_the_path_accepts(client, auth):
     article_id = _article(client, auth)
     response = client.delete(f"/api/v1/articles/{article_id}/comments")

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Query, Request
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from commentdesk import i18n
 from commentdesk.api.cached_reads import API_PREFIX
 from commentdesk.api.deps import SessionReleasingRoute, calling_site, db_session
 from commentdesk.api.routes import ERRORS
-from commentdesk.bounds import NO_NUL, storable_text_or_none
+from commentdesk.api.schemas import LanguageQueryOrNone, SiteQueryOrNone
 from commentdesk.i18n import gettext as _
 from commentdesk.i18n import request_language
 from commentdesk.i18n.embed import embed_messages
@@ -58,8 +58,8 @@ class SiteLanguageOut(BaseModel):
 )
 def catalogue(
     request: Request,
-    lang: Annotated[str | None, Query(max_length=35, pattern=NO_NUL), AfterValidator(storable_text_or_none)] = None,
-    site: Annotated[str | None, Query(max_length=64, pattern=NO_NUL), AfterValidator(storable_text_or_none)] = None,
+    lang: LanguageQueryOrNone = None,
+    site: SiteQueryOrNone = None,
     session: Session = Depends(db_session),
 ):
     found = repo.site_by_slug(session, site) if site else None

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi import Path as FastApiPath
-from pydantic import AfterValidator, BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -21,6 +21,7 @@ from commentdesk.api.schemas import (
     ArticleOut,
     CommentIn,
     CountsOut,
+    CursorQueryOrNone,
     ErrorOut,
     NoticeIn,
     NoticeOut,
@@ -36,10 +37,13 @@ from commentdesk.api.schemas import (
     RepliesOut,
     ReportIn,
     ReportOut,
+    SiteQuery,
     StatementOut,
     ThreadOut,
+    TokenQuery,
+    UrlQuery,
 )
-from commentdesk.bounds import ID_PATTERN, MAX_ID, NO_NUL, DbText, storable_text, storable_text_or_none
+from commentdesk.bounds import ID_PATTERN, MAX_ID
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.services import articles, notices, reader_identity, reading, reports, sites
@@ -121,8 +125,8 @@ def put_article(
 )
 async def lookup_article(
     request: Request,
-    site: Annotated[str, Query(max_length=64, pattern=NO_NUL), AfterValidator(storable_text)],
-    url: Annotated[str, Query(max_length=2000, pattern=NO_NUL), AfterValidator(storable_text)],
+    site: SiteQuery,
+    url: UrlQuery,
 ):
     key = article_by_url_key(site, url)
     cached = cache_of(request).fresh(key)
@@ -169,7 +173,7 @@ def _article_body(request: Request, article: Article) -> bytes:
 async def read_thread(
     request: Request,
     article_id: PathId,
-    cursor: Annotated[str | None, Query(max_length=200, pattern=NO_NUL), AfterValidator(storable_text_or_none)] = None,
+    cursor: CursorQueryOrNone = None,
     limit: int | None = Query(default=None, ge=1, le=repo.MAX_PAGE_SIZE),
 ):
     # Only the first page is kept: it is what every page load asks for.
@@ -214,7 +218,7 @@ def _thread_page(request: Request, key: tuple | None, article_id: int, cursor: s
 )
 def read_replies(
     comment_id: PathId,
-    cursor: Annotated[str | None, Query(max_length=200, pattern=NO_NUL), AfterValidator(storable_text_or_none)] = None,
+    cursor: CursorQueryOrNone = None,
     limit: int = Query(default=repo.REPLIES_PER_THREAD, ge=1, le=repo.MAX_PAGE_SIZE),
     session: Session = Depends(db_session),
 ):
@@ -327,9 +331,7 @@ def statement_out(statement: Statement | None) -> StatementOut | None:
     tags=["comments"],
     summary='The outcome of one\'s own comment, e.g. after "checking" (the URL comes with the answer to the post)',
 )
-def comment_outcome(
-    comment_id: PathId, request: Request, token: DbText = Query(max_length=64), session: Session = Depends(db_session)
-):
+def comment_outcome(comment_id: PathId, request: Request, token: TokenQuery, session: Session = Depends(db_session)):
     comment = reading.comment(session, comment_id)
     if comment is None or not status_token_matches(request.app.state.secret, comment_id, token):
         raise ApiError(404, "comment_not_found", _("No comment of yours has that id."))

@@ -5,11 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import Path
+from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, StrictBool, create_model
 from pydantic.fields import FieldInfo
 
-from commentdesk.bounds import MAX_ID, SPACE_CLASS, DbId, DbText, id_from_text, storable_text
+from commentdesk.bounds import (
+    MAX_ID,
+    NO_NUL,
+    SPACE_CLASS,
+    DbId,
+    DbText,
+    id_from_text,
+    storable_text,
+    storable_text_or_none,
+)
 from commentdesk.i18n import gettext as _
 from commentdesk.moderation.policy import Policy
 from commentdesk.services.comment_input import INVISIBLE_CLASS, MAX_COMMENT_CHARS, MAX_NAME_CHARS, has_visible
@@ -54,6 +63,22 @@ def _path_id(value):
 
 # An id in a path: a whole number the database's INTEGER columns can hold, in its one spelling.
 PathId = Annotated[int, Path(ge=1, le=MAX_ID), BeforeValidator(_path_id)]
+
+# Text in a query string, one type per kind of value, so that every route bounds it alike. The
+# length and pattern come before the validator (bounds.NO_NUL says why); `...OrNone`: optional.
+SITE_CHARS = 64  # a site's slug has at most 63 (services.sites.SLUG)
+URL_CHARS = 2000
+CURSOR_CHARS = 200  # well above any cursor the server issues
+LANGUAGE_TAG_CHARS = 35  # the longest language tag BCP 47 asks software to accept
+TOKEN_CHARS = 64
+SiteQuery = Annotated[str, Query(max_length=SITE_CHARS, pattern=NO_NUL), AfterValidator(storable_text)]
+SiteQueryOrNone = Annotated[str | None, Query(max_length=SITE_CHARS, pattern=NO_NUL), AfterValidator(storable_text_or_none)]
+UrlQuery = Annotated[str, Query(max_length=URL_CHARS, pattern=NO_NUL), AfterValidator(storable_text)]
+CursorQueryOrNone = Annotated[str | None, Query(max_length=CURSOR_CHARS, pattern=NO_NUL), AfterValidator(storable_text_or_none)]
+LanguageQueryOrNone = Annotated[
+    str | None, Query(max_length=LANGUAGE_TAG_CHARS, pattern=NO_NUL), AfterValidator(storable_text_or_none)
+]
+TokenQuery = Annotated[str, Query(max_length=TOKEN_CHARS, pattern=NO_NUL), AfterValidator(storable_text)]
 
 
 class ErrorDetail(BaseModel):
