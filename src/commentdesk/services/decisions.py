@@ -31,7 +31,18 @@ REJECTION_REASONS = {
 # What a decision may give as its reason: the menus' reasons, and the removal after a notice of
 # illegal content (decided from the Notices queue, not from the menus).
 DECISION_REASONS = {**REJECTION_REASONS, "illegal_content": N_("Illegal content")}
-__all__ = ["DECISION_REASONS", "HUMAN_DECISIONS", "REJECTION_REASONS", "UNDO", "ActionResult", "UndoRefused", "decide", "undo"]
+__all__ = [
+    "DECISION_REASONS",
+    "HUMAN_DECISIONS",
+    "REJECTION_REASONS",
+    "UNDO",
+    "ActionResult",
+    "DecidedMeanwhile",
+    "UndoRefused",
+    "decide",
+    "newest_event_id",
+    "undo",
+]
 
 
 @dataclass
@@ -47,6 +58,10 @@ class UndoRefused(Exception):
     pass
 
 
+class DecidedMeanwhile(Exception):
+    """Another moderator decided one of the comments after the deciding moderator's page was drawn."""
+
+
 def decide(
     session: Session,
     user: User,
@@ -57,6 +72,7 @@ def decide(
     note: str = "",
     commit: bool = True,
     allowed_reasons: Collection[str] = tuple(REJECTION_REASONS),
+    seen_event_id: int | None = None,
 ) -> ActionResult:
     """Approve, reject or restore each comment; a decision on a reported comment resolves its reports.
 
@@ -64,6 +80,8 @@ def decide(
     human confirming the automatic decision, which marks it reviewed and teaches the models.
     `commit=False` leaves the transaction to a caller that decides as part of its own use case.
     `allowed_reasons`: the menus' reasons; only a notice's decision may add its illegal content.
+    `seen_event_id`: the newest event when the moderator's page was drawn; a decision another
+    moderator made after it is not decided over unseen (DecidedMeanwhile, nothing changed).
     """
     if action not in HUMAN_DECISIONS:
         raise ValueError(_("unknown action '%(action)s'") % {"action": action})
@@ -110,9 +128,29 @@ def decide(
         session.flush()
         event_ids.append(event.id)
         statuses[comment.id] = comment.status
+    if seen_event_id is not None:
+        # Checked after this decision's writes and with the rows locked: a decision being written at
+        # the same moment is committed before the check reads (SQLite has one writer at a time).
+        _refuse_decided_meanwhile(session, user, [comment.id for comment in chosen], seen_event_id)
     if commit:
         session.commit()
     return ActionResult(event_ids, [comment.id for comment in chosen], statuses)
+
+
+def newest_event_id(session: Session) -> int:
+    """What a page sends back as `seen_event_id` with its decisions: the newest event it could show."""
+    return audit.newest_event_id(session)
+
+
+def _refuse_decided_meanwhile(session: Session, user: User, comment_ids: list[int], seen_event_id: int) -> None:
+    comments.lock(session, comment_ids)
+    other = audit.decided_by_others_since(session, comment_ids, seen_event_id, user.id, (*HUMAN_DECISIONS, UNDO))
+    if other is not None:
+        session.rollback()
+        raise DecidedMeanwhile(
+            _("Comment %(id)s was decided by %(name)s after this page was loaded. Reload the page to see it as it is now.")
+            % {"id": other.comment_id, "name": other.actor_name}
+        )
 
 
 def _against_system(system_decision: str, target: str) -> str:

@@ -22,8 +22,10 @@ from commentdesk.services.decisions import (  # noqa: F401
     REJECTION_REASONS,
     UNDO,
     ActionResult,
+    DecidedMeanwhile,
     UndoRefused,
     decide,
+    newest_event_id,
     undo,
 )
 from commentdesk.services.queues import (  # noqa: F401

@@ -22,6 +22,31 @@ def latest_decision_id(session: Session, comment_id: int) -> int | None:
     )
 
 
+def newest_event_id(session: Session) -> int:
+    """The id of the newest moderation event, 0 when there is none: a page marks what it showed with it."""
+    return session.scalar(select(func.max(ModerationEvent.id))) or 0
+
+
+def decided_by_others_since(
+    session: Session, comment_ids: list[int], after_id: int, user_id: int, actions: tuple[str, ...]
+) -> ModerationEvent | None:
+    """The first moderator event among `actions` on these comments after `after_id` by another user."""
+    if not comment_ids:
+        return None
+    return session.scalars(
+        select(ModerationEvent)
+        .where(
+            ModerationEvent.comment_id.in_(comment_ids),
+            ModerationEvent.id > after_id,
+            ModerationEvent.actor == "moderator",
+            ModerationEvent.action.in_(actions),
+            or_(ModerationEvent.actor_user_id.is_(None), ModerationEvent.actor_user_id != user_id),
+        )
+        .order_by(ModerationEvent.id)
+        .limit(1)
+    ).first()
+
+
 def events_by_comment(session: Session, comment_ids: list[int]) -> dict[int, list[ModerationEvent]]:
     """Each comment's audit history, oldest first, in one query."""
     found: dict[int, list[ModerationEvent]] = {comment_id: [] for comment_id in comment_ids}

@@ -71,6 +71,11 @@ def add_comment(session: Session, comment: Comment, *, actor_reasons: list, scor
     return comment
 
 
+def lock(session: Session, comment_ids: list[int]) -> None:
+    """Hold the comments' rows until the transaction ends (PostgreSQL; SQLite's writer is single)."""
+    session.execute(select(Comment.id).where(Comment.id.in_(comment_ids)).order_by(Comment.id).with_for_update())
+
+
 def change_status(
     session: Session,
     comment: Comment,

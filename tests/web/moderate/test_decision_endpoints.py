@@ -3,8 +3,13 @@ they accept, the counts they send back, and what they refuse without changing an
 
 from __future__ import annotations
 
+import html
+import json
+import re
+
 import pytest
-from moderate_helpers import csrf_from
+from fastapi.testclient import TestClient
+from moderate_helpers import csrf_from, login, session_csrf
 
 
 def test_a_bulk_decision_answers_with_statuses_and_fresh_counts(client, world, signed_in):
@@ -148,3 +153,100 @@ def test_article_options_close_and_premoderate_and_return_inside_the_workspace(c
     )
     assert back.headers["location"] == "/moderate/audit"
     assert client.post("/moderate/articles/987654/options", data={"csrf_token": token}, follow_redirects=False).status_code == 404
+
+
+# --- two moderators on one comment ----------------------------------------------------------------
+
+
+def _page_filters(client, url: str) -> dict:
+    """What the workspace script sends as `filters` from this page."""
+    found = re.search(r"data-filters='([^']*)'", client.get(url).text) or re.search(
+        r'data-filters="([^"]*)"', client.get(url).text
+    )
+    assert found
+    return json.loads(html.unescape(found.group(1)))
+
+
+def _second_moderator(client, world) -> tuple[TestClient, dict]:
+    world.add_user("bea")
+    other = TestClient(client.app)
+    assert login(other, "bea").status_code == 303
+    return other, {"X-CSRF-Token": session_csrf(other)}
+
+
+@pytest.mark.parametrize("page", ["/moderate/queue/held", "/moderate/comments/{id}"])
+def test_a_comment_another_moderator_decided_after_the_page_loaded_is_not_decided_over(client, world, signed_in, page):
+    comment = world.add_comment("Held")
+    filters = _page_filters(client, page.format(id=comment))  # mod's page, before bea decides
+    other, other_csrf = _second_moderator(client, world)
+    assert (
+        other.post("/moderate/api/decisions", headers=other_csrf, json={"action": "approve", "ids": [comment]}).status_code == 200
+    )
+    body = {"action": "reject", "reason": "spam", "ids": [comment], "filters": filters}
+    refused = client.post("/moderate/api/decisions", headers=signed_in, json=body)
+    assert refused.status_code == 409
+    assert refused.json()["error"]["message"] == (
+        f"Comment {comment} was decided by bea after this page was loaded. Reload the page to see it as it is now."
+    )
+    assert world.comment(comment).status == "published"  # bea's approval stands
+    # The page loaded again shows bea's decision: deciding over it is then a choice, and allowed.
+    body["filters"] = _page_filters(client, page.format(id=comment))
+    assert client.post("/moderate/api/decisions", headers=signed_in, json=body).status_code == 200
+    assert world.comment(comment).status == "rejected"
+
+
+def test_a_moderators_own_decisions_since_the_page_loaded_do_not_block_the_next(client, world, signed_in):
+    comment = world.add_comment("Held")
+    filters = _page_filters(client, "/moderate/queue/held")
+    for action in ("approve", "reject", "approve"):
+        body = {"action": action, "reason": "spam", "ids": [comment], "filters": filters}
+        assert client.post("/moderate/api/decisions", headers=signed_in, json=body).status_code == 200
+    assert world.comment(comment).status == "published"
+
+
+def test_a_bulk_decision_with_one_comment_decided_meanwhile_changes_none_of_them(client, world, signed_in):
+    first, second = world.add_comment("One"), world.add_comment("Two")
+    filters = _page_filters(client, "/moderate/queue/held")
+    other, other_csrf = _second_moderator(client, world)
+    body = {"action": "reject", "reason": "abusive", "ids": [second]}
+    assert other.post("/moderate/api/decisions", headers=other_csrf, json=body).status_code == 200
+    body = {"action": "approve", "ids": [first, second], "filters": filters}
+    refused = client.post("/moderate/api/decisions", headers=signed_in, json=body)
+    assert refused.status_code == 409 and f"Comment {second} was decided by bea" in refused.json()["error"]["message"]
+    assert (world.comment(first).status, world.comment(second).status) == ("pending", "rejected")
+
+
+def test_the_plain_form_is_refused_too_when_another_moderator_decided_first(client, world, signed_in):
+    comment = world.add_comment("Held")
+    page = client.get(f"/moderate/comments/{comment}").text
+    seen = re.search(r'name="seen" value="(\d+)"', page)
+    assert seen
+    other, other_csrf = _second_moderator(client, world)
+    assert (
+        other.post("/moderate/api/decisions", headers=other_csrf, json={"action": "approve", "ids": [comment]}).status_code == 200
+    )
+    refused = client.post(
+        f"/moderate/comments/{comment}/decide",
+        data={"csrf_token": csrf_from(page), "action": "reject", "reason": "spam", "seen": seen.group(1)},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 409 and "was decided by bea after this page was loaded" in refused.text
+    assert world.comment(comment).status == "published"
+
+
+def test_two_decisions_sent_at_the_same_moment_never_both_stand(client, world, signed_in):
+    from concurrent.futures import ThreadPoolExecutor
+
+    other, other_csrf = _second_moderator(client, world)
+    for _round in range(4):
+        comment = world.add_comment("Held")
+        mine, theirs = _page_filters(client, "/moderate/queue/held"), _page_filters(other, "/moderate/queue/held")
+        bodies = [
+            (client, signed_in, {"action": "approve", "ids": [comment], "filters": mine}),
+            (other, other_csrf, {"action": "reject", "reason": "spam", "ids": [comment], "filters": theirs}),
+        ]
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(lambda sent: sent[0].post("/moderate/api/decisions", headers=sent[1], json=sent[2]), bodies))
+        assert sorted(answer.status_code for answer in answers) == [200, 409]
+        won = next(index for index, answer in enumerate(answers) if answer.status_code == 200)
+        assert world.comment(comment).status == ("published", "rejected")[won]

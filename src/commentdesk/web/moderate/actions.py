@@ -14,7 +14,7 @@ from commentdesk.services import workspace
 from commentdesk.web.moderate import words
 from commentdesk.web.moderate.auth import Moderator, api_user, form_user
 from commentdesk.web.moderate.not_found import NotFoundInWorkspace, visible_to
-from commentdesk.web.moderate.params import DbId, PathId, queue_filter
+from commentdesk.web.moderate.params import DbId, PathId, id_param, queue_filter
 from commentdesk.web.moderate.templating import choose_language
 
 router = APIRouter()
@@ -38,10 +38,20 @@ class UndoIn(BaseModel):
 @router.post("/api/decisions")
 def api_decide(body: DecisionIn, moderator: Moderator = Depends(api_user)):
     filters = queue_filter(body.filters)  # refused before the decision, not after it is committed
+    # The page puts the newest event it showed among its filters, which the script sends back.
+    seen = id_param(body.filters.get("seen"), "seen")
     try:
         result = workspace.decide(
-            moderator.session, moderator.user, body.ids, body.action, rejection_reason=body.reason, note=body.note
+            moderator.session,
+            moderator.user,
+            body.ids,
+            body.action,
+            rejection_reason=body.reason,
+            note=body.note,
+            seen_event_id=seen,
         )
+    except workspace.DecidedMeanwhile as error:
+        raise HTTPException(409, str(error)) from None
     except workspace.NotAllowed as error:
         raise HTTPException(404, _("Not found: %(what)s.") % {"what": error}) from None
     except ValueError as error:
@@ -82,6 +92,7 @@ async def form_decide(comment_id: PathId, request: Request, moderator: Moderator
     form = await request.form()
     action = str(form.get("action", ""))
     reason = str(form.get("reason", "")) or None
+    seen = id_param(str(form.get("seen", "")), "seen")
     try:
         workspace.decide(
             moderator.session,
@@ -90,7 +101,10 @@ async def form_decide(comment_id: PathId, request: Request, moderator: Moderator
             action,
             rejection_reason=reason,
             note=str(form.get("note", ""))[:2000],
+            seen_event_id=seen,
         )
+    except workspace.DecidedMeanwhile as error:
+        raise HTTPException(409, str(error)) from None
     except workspace.NotAllowed:
         raise NotFoundInWorkspace(moderator, N_("comment")) from None
     except ValueError as error:

@@ -29,6 +29,7 @@ def queue_page(queue: str, request: Request, moderator: Moderator = Depends(page
         raise NotFoundInWorkspace(moderator, N_("queue"))
     session, scope = moderator.session, moderator.scope
     filters = queue_filter(request.query_params)
+    seen = workspace.newest_event_id(session)  # read before the cards: a decision after it is news
     comments = workspace.queue_comments(session, scope, queue, filters)
     article, commenter = queue_service.filter_subjects(session, filters)
     return render(
@@ -42,6 +43,7 @@ def queue_page(queue: str, request: Request, moderator: Moderator = Depends(page
             "cards": build_cards(session, comments),
             "filters": filters,
             "filter_params": filters.as_params(),
+            "script_filters": _with_seen(filters.as_params(), seen),
             "sites": accounts.visible_sites(session, scope),
             "article": article if article and scope.allows(article.site_id) else None,
             "commenter": commenter if commenter and scope.allows(commenter.site_id) else None,
@@ -52,6 +54,7 @@ def queue_page(queue: str, request: Request, moderator: Moderator = Depends(page
 
 @router.get("/comments/{comment_id}")
 def comment_page(comment_id: PathId, request: Request, moderator: Moderator = Depends(page_user)):
+    seen = workspace.newest_event_id(moderator.session)
     comment = visible_to(moderator, workspace.visible_comment, comment_id, N_("comment"))
     return render(
         request,
@@ -60,5 +63,12 @@ def comment_page(comment_id: PathId, request: Request, moderator: Moderator = De
             "me": moderator,
             "item": build_cards(moderator.session, [comment])[0],
             "queue": None,
+            "seen": seen,
+            "script_filters": _with_seen({}, seen),
         },
     )
+
+
+def _with_seen(params: dict, seen: int) -> dict:
+    """The filters the script sends back with each decision, with the newest event the page showed."""
+    return {**params, "seen": str(seen)} if seen else params
