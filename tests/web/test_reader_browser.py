@@ -281,6 +281,86 @@ def test_embed_renders_the_section_on_a_publisher_page(live_server, api, publish
     assert refused == []
 
 
+def _trusted_types_page(live_server, publisher, article_url: str, trusted_types: str) -> PublisherSite:
+    """A publisher's page whose policy requires Trusted Types, allowing the policies named."""
+    server = live_server.url
+    csp = (
+        f"script-src 'self' {server}; style-src 'self' {server}; connect-src 'self' {server}; "
+        f"require-trusted-types-for 'script'; trusted-types {trusted_types}"
+    )
+    return publisher(PUBLISHER_PAGE.format(server=server, url=article_url), headers={"Content-Security-Policy": csp})
+
+
+def test_embed_works_on_a_page_that_requires_trusted_types(live_server, api, publish, page, errors, publisher):
+    article_url = "https://news.example/2024/cycle-lanes"
+    article_id = make_article(api, url=article_url)
+    publish(article_id, "The lanes are **overdue**; see [the plan](https://news.example/plan).", name="Ana")
+    site = _trusted_types_page(live_server, publisher, article_url, "commentdesk")
+    refused: list[str] = []
+    page.on("console", lambda message: message.type in ("error", "warning") and refused.append(message.text))
+
+    with page.expect_response(thread_response(article_id)):
+        page.goto(site.origin + "/2024/cycle-lanes")
+    section = page.locator("#commentdesk section.cd")
+    expect(section.get_by_role("heading", name="COMMENTS (1)")).to_be_visible()
+    body = section.locator(".cd-comment .cd-body")
+    expect(body.locator("strong")).to_have_text("overdue")  # the server's HTML, through the policy
+    expect(body.get_by_role("link", name="the plan")).to_have_attribute("href", "https://news.example/plan")
+
+    form = section.locator("form.cd-form")
+    form.get_by_label("Name").fill("Lena")
+    form.get_by_label("Comment").fill(ON_TOPIC[3])
+    with page.expect_response(posting_response(article_id)) as posted:
+        form.get_by_role("button", name="Post comment").click()
+    expect(form.get_by_role("status")).to_contain_text(re.compile(r"^Your comment (is published|is held for review: )"))
+    if posted.value.json()["outcome"] == "published":
+        expect(section.locator(".cd-list .cd-body", has_text=ON_TOPIC[3])).to_be_visible()
+        expect(section.get_by_role("heading", name="COMMENTS (2)")).to_be_visible()
+    assert refused == []
+
+
+def test_a_second_embed_on_a_trusted_types_page_allowing_duplicates_shows_its_comments(
+    live_server, api, publish, page, errors, publisher
+):
+    first, second = "https://news.example/2024/cycle-lanes", "https://news.example/2024/harbour-bridge"
+    publish(make_article(api, url=first), "The lanes are **overdue**.")
+    publish(make_article(api, url=second), "The bridge is **late**.")
+    # The app's own policy ("app") names the script it adds, as the page requires.
+    site = _trusted_types_page(live_server, publisher, first, "app commentdesk 'allow-duplicates'")
+    page.goto(site.origin + "/2024/cycle-lanes")
+    expect(page.locator("#commentdesk .cd-body strong")).to_have_text("overdue")
+    page.evaluate(
+        """([src, url]) => {
+            const app = trustedTypes.createPolicy("app", { createScriptURL: (address) => address });
+            document.body.append(Object.assign(document.createElement("div"), { id: "more" }));
+            const tag = Object.assign(document.createElement("script"), { src: app.createScriptURL(src) });
+            Object.assign(tag.dataset, { site: "news", url, target: "more" });
+            document.body.append(tag);
+        }""",
+        [f"{live_server.url}/static/embed.js", second],
+    )
+    expect(page.locator("#more .cd-body strong")).to_have_text("late")
+
+
+def test_on_a_page_that_refuses_its_policy_the_embed_still_shows_the_words(live_server, api, publish, page, errors, publisher):
+    """A publisher that requires Trusted Types but has not allowed the embed's policy yet: comments
+    read as plain text, and the console says which policy to allow."""
+    article_url = "https://news.example/2024/cycle-lanes"
+    article_id = make_article(api, url=article_url)
+    publish(article_id, "Fish & chips by the **harbour**.\n\nBuild the lanes < next year.", name="Ana")
+    site = _trusted_types_page(live_server, publisher, article_url, "newsroom")
+    warnings: list[str] = []
+    page.on("console", lambda message: message.type == "warning" and warnings.append(message.text))
+
+    with page.expect_response(thread_response(article_id)):
+        page.goto(site.origin + "/2024/cycle-lanes")
+    body = page.locator("#commentdesk .cd-comment .cd-body")
+    expect(body.locator("p")).to_have_text(["Fish & chips by the harbour.", "Build the lanes < next year."])
+    expect(body.locator("strong")).to_have_count(0)
+    assert any('policy "commentdesk"' in warning for warning in warnings)
+    expect(page.locator("#commentdesk form.cd-form").get_by_label("Comment")).to_be_visible()
+
+
 def test_the_embed_shows_one_outcome_message_at_a_time(live_server, api, publish, page, errors, publisher, screenshot):
     if not models_ready(live_server.app):
         pytest.skip("moderation model weights are not installed here, so no comment is published automatically")

@@ -49,7 +49,7 @@ async function saveEdit(section, form) {
     const comment = form.closest(".cd-comment");
     const region = section.querySelector(".cd-status");
     if (result.outcome === "published") {
-      comment.querySelector(".cd-body").innerHTML = result.comment.html; // sanitised server-side
+      setServerHTML(comment.querySelector(".cd-body"), result.comment.html);
       const meta = comment.querySelector(".cd-meta");
       if (!meta.querySelector(".cd-edited")) meta.append(h("span", { class: "cd-edited", text: " · " + t("edited") }));
       closeEdit(form);

@@ -7,7 +7,8 @@
  * the server-rendered section (section#comments.cd[data-article-id]) instead: same markup, same classes.
  *
  * User text only ever goes into the page through textContent; the one exception is a comment's
- * `html`, which the server has already passed through an allow-list sanitiser.
+ * `html`, which the server has already passed through an allow-list sanitiser (dom.js puts it in,
+ * through the Trusted Types policy "commentdesk" on pages that require Trusted Types).
  */
 
 // Runs first, inside the one function that all parts share (web/embed_script.py): the tag that

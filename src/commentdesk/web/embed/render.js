@@ -42,7 +42,7 @@ function commentNode(comment, isReply, open) {
     return h("article", attributes, [h("p", { class: "cd-body cd-deleted", text: t(placeholder) })]);
   }
   const body = h("div", { class: "cd-body", dir: "auto" });
-  body.innerHTML = comment.html; // sanitised server-side
+  setServerHTML(body, comment.html);
   return h("article", attributes, [
     h("header", { class: "cd-meta" }, [
       h("span", { class: "cd-author", dir: "auto", text: comment.author.name }), " ",
