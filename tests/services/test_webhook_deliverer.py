@@ -9,14 +9,17 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 from sqlalchemy import select
 
-from commentdesk.services import events, webhook_signature, webhooks
+from commentdesk.services import events, webhook_delivery, webhook_signature, webhooks
+from commentdesk.services.sites import create_site
 from commentdesk.services.webhook_delivery import WebhookDeliverer, backoff_s, request_body
 from commentdesk.store import outbox
-from commentdesk.store.models import DeliveryStatus, WebhookDelivery
+from commentdesk.store.models import DeliveryStatus, WebhookDelivery, utcnow
 from db_fixtures import add_article
+from webhook_receiver import Receiver as HoldingReceiver
 
 
 class Receiver:
@@ -90,8 +93,6 @@ def stored(session):
 @pytest.fixture
 def deliverer(sessions):
     made = WebhookDeliverer(sessions, timeout_s=1.0, max_attempts=3, retry_base_s=0, poll_s=0.05, threads=2, name="test-server")
-    import httpx
-
     made._client = httpx.Client(timeout=httpx.Timeout(made.timeout_s), follow_redirects=False, trust_env=False)
     yield made
     made._client.close()
@@ -211,3 +212,147 @@ def test_backoff_doubles_with_jitter_up_to_the_cap():
 
 def test_the_body_is_compact_utf8_json():
     assert request_body({"text": "Grüße", "n": [1, 2]}) == '{"text":"Grüße","n":[1,2]}'.encode()
+
+
+def test_threads_are_shared_out_among_the_endpoints_with_work():
+    # One endpoint alone may use all but one thread; beside another, at most its share.
+    assert outbox.shares({1: 100}, {}, 8, share=4, most=7) == {1: 7}
+    assert outbox.shares({1: 100, 2: 100}, {}, 8, share=4, most=7) == {1: 4, 2: 4}
+    # A stuck endpoint holding seven tries leaves the free thread to the other site.
+    assert outbox.shares({1: 100, 2: 1}, {1: 7}, 1, share=4, most=7) == {2: 1}
+    assert outbox.shares({1: 100}, {1: 7}, 1, share=4, most=7) == {}
+    # No more than an endpoint has due; the longest-waiting endpoint first when threads are few.
+    assert outbox.shares({1: 100, 2: 1, 3: 1}, {}, 8, share=4, most=7) == {1: 4, 2: 1, 3: 1}
+    assert outbox.shares({3: 5, 1: 5}, {}, 1, share=4, most=7) == {3: 1}
+
+
+def test_an_endpoint_with_much_queued_leaves_the_claim_to_the_others(session, site):
+    stuck, _secret = webhooks.create(session, site, "http://127.0.0.1:9/stuck", [])
+    for number in range(8):
+        events.record(session, events.ARTICLE_CLOSED, article=add_article(session, site, url=f"https://news.example/{number}"))
+    other_site, _key = create_site(session, "other", "The Other Example")
+    healthy, _secret = webhooks.create(session, other_site, "http://127.0.0.1:9/healthy", [])
+    events.record(session, events.ARTICLE_CLOSED, article=add_article(session, other_site))
+    session.commit()
+
+    first = outbox.claim_due(session, "server-1", 60, 6, share=3, most=5)
+    assert sorted(delivery.endpoint_id for delivery in first) == [stuck.id] * 3 + [healthy.id]
+    # This server's tries in flight count against their endpoint: beside the other endpoint's
+    # try it is at its share; alone it may take up to `most`, and no more.
+    assert outbox.claim_due(session, "server-1", 60, 6, held={stuck.id: 3, healthy.id: 1}, share=3, most=5) == []
+    assert len(outbox.claim_due(session, "server-1", 60, 6, held={stuck.id: 3}, share=3, most=5)) == 2
+    assert outbox.claim_due(session, "server-1", 60, 6, held={stuck.id: 5}, share=3, most=5) == []
+    # Another server shares out its own threads.
+    assert len(outbox.claim_due(session, "server-2", 60, 6, share=3, most=5)) == 3
+
+
+def test_a_receiver_that_never_answers_does_not_hold_up_another_sites_webhook(sessions, session, site, receiver_factory):
+    with HoldingReceiver() as stuck:
+        stuck.hold.set()
+        webhooks.create(session, site, stuck.url, [])
+        for number in range(12):
+            events.record(
+                session, events.ARTICLE_CLOSED, article=add_article(session, site, url=f"https://news.example/{number}")
+            )
+        session.commit()
+        deliverer = WebhookDeliverer(sessions, timeout_s=8.0, max_attempts=3, retry_base_s=30, poll_s=0.05, threads=4)
+        deliverer.start()
+        try:
+            assert stuck.held.wait(10)
+            time.sleep(0.3)  # the stuck receiver has taken every thread it may
+            healthy = receiver_factory(204)
+            other_site, _key = create_site(session, "other", "The Other Example")
+            queue_event(session, other_site, healthy.url)
+            deliverer.wake()
+            began = time.monotonic()
+            while time.monotonic() - began < 5 and not healthy.received:
+                time.sleep(0.02)
+            # Delivered while the stuck receiver still holds its tries (8 s each).
+            assert healthy.received and time.monotonic() - began < 5
+            assert not stuck.requests  # none of the held tries has ended
+        finally:
+            stuck.release.set()
+            deliverer.stop(wait_s=10)
+
+
+def test_after_a_failed_try_the_endpoint_waits_and_a_success_or_a_person_ends_the_wait(sessions, session, site, receiver_factory):
+    failing = receiver_factory(500, 204)
+    deliverer = WebhookDeliverer(sessions, timeout_s=1.0, max_attempts=3, retry_base_s=60, poll_s=0.05, threads=2, name="t")
+    deliverer._client = httpx.Client(timeout=httpx.Timeout(1.0), follow_redirects=False, trust_env=False)
+    try:
+        endpoint, _secret, _event = queue_event(session, site, failing.url)
+        assert len(deliver_due(deliverer, session)) == 1
+        session.refresh(endpoint)
+        assert endpoint.backoff_until is not None and endpoint.backoff_until > utcnow()
+        # A new event for the endpoint is not tried while it backs off; another site's is.
+        events.record(session, events.ARTICLE_CLOSED, article=add_article(session, site, url="https://news.example/2"))
+        other_site, _key = create_site(session, "other", "The Other Example")
+        other, _secret, _event = queue_event(session, other_site, "http://127.0.0.1:9/other")
+        assert [delivery.endpoint_id for delivery in outbox.claim_due(session, "server-2", 60, 10)] == [other.id]
+        assert len(failing.received) == 1
+        # Pausing and resuming is a person saying it is fixed: the wait ends.
+        webhooks.update(session, endpoint, active=False)
+        webhooks.update(session, endpoint, active=True)
+        assert endpoint.backoff_until is None
+        # The new event goes now; the failed one keeps its own retry time.
+        claimed = deliver_due(deliverer, session)
+        assert [delivery.endpoint_id for delivery in claimed] == [endpoint.id] and claimed[0].attempts == 0
+        session.refresh(endpoint)
+        assert endpoint.backoff_until is None  # the receiver answered 204
+    finally:
+        deliverer._client.close()
+
+
+def test_a_resolver_that_hangs_ends_the_try_at_its_deadline(sessions, session, site, monkeypatch):
+    let_go = threading.Event()
+
+    def hanging(host, port):
+        let_go.wait(30)
+        raise OSError("the resolver gave up")
+
+    monkeypatch.setattr(webhook_delivery, "resolve", hanging)
+    deliverer = WebhookDeliverer(sessions, timeout_s=0.5, max_attempts=3, retry_base_s=0, threads=2)
+    deliverer._client = httpx.Client(timeout=httpx.Timeout(0.5), follow_redirects=False, trust_env=False)
+    try:
+        queue_event(session, site, "http://hooks.newsroom.example/commentdesk")
+        began = time.monotonic()
+        assert len(deliver_due(deliverer, session)) == 1
+        assert time.monotonic() - began < 2
+        row = stored(session)
+        assert (row.status, row.attempts, row.last_status_code) == ("pending", 1, None)
+        assert row.last_error == "the host name was not resolved within 0.5 s"
+    finally:
+        let_go.set()
+        deliverer._client.close()
+
+
+def test_the_name_is_resolved_once_and_the_receiver_sees_it_in_the_host_header(
+    sessions, session, site, receiver_factory, monkeypatch
+):
+    receiver = receiver_factory(204)
+    port = receiver.server.server_address[1]
+    asked = []
+
+    def to_loopback(host, port_asked):
+        asked.append((host, port_asked))
+        return ["127.0.0.1"]
+
+    monkeypatch.setattr(webhook_delivery, "resolve", to_loopback)
+    deliverer = WebhookDeliverer(sessions, timeout_s=2.0, max_attempts=3, retry_base_s=0, threads=2)
+    deliverer._client = httpx.Client(timeout=httpx.Timeout(2.0), follow_redirects=False, trust_env=False)
+    try:
+        queue_event(session, site, f"http://hooks.newsroom.example:{port}/hook")
+        deliver_due(deliverer, session)
+        assert stored(session).status == DeliveryStatus.DELIVERED
+        assert asked == [("hooks.newsroom.example", port)]
+        assert receiver.received[0][0]["Host"] == f"hooks.newsroom.example:{port}"
+    finally:
+        deliverer._client.close()
+
+
+def test_a_name_with_no_address_is_a_failed_try(session, site, deliverer, monkeypatch):
+    monkeypatch.setattr(webhook_delivery, "resolve", lambda host, port: [])
+    queue_event(session, site, "http://hooks.newsroom.example/hook")
+    deliver_due(deliverer, session)
+    row = stored(session)
+    assert (row.status, row.attempts) == ("pending", 1) and "no address for hooks.newsroom.example" in row.last_error

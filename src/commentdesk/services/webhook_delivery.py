@@ -15,10 +15,13 @@ written in its own short transaction.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import socket
 import threading
+import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -38,6 +41,10 @@ log = logging.getLogger(__name__)
 # (config.BACKGROUND_CONNECTIONS).
 DELIVERER_CONNECTIONS = 2
 RETRY_MAX_S = 3600.0
+# With only a thread or two free (the others wait on slow receivers), how long after the last
+# claim the next may be made: claims of one row each would cost more than the tries under load.
+SMALL_CLAIM_GAP_S = 0.05
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def backoff_s(attempts: int, base_s: float, cap_s: float = RETRY_MAX_S) -> float:
@@ -78,6 +85,9 @@ class WebhookDeliverer(BackgroundLoop):
         self.stop_wait_s = timeout_s + 5
         self._database = threading.BoundedSemaphore(DELIVERER_CONNECTIONS)
         self._in_flight = 0
+        # Tries in flight per endpoint: the claim shares the threads out by it (outbox.shares).
+        self._held: Counter[int] = Counter()
+        self._claimed_at = 0.0
         self._workers: ThreadPoolExecutor | None = None
         self._client: httpx.Client | None = None
         # A commit that recorded an event wakes this process's deliverer at once.
@@ -87,6 +97,7 @@ class WebhookDeliverer(BackgroundLoop):
 
     def on_start(self) -> None:
         self._in_flight = 0
+        self._held.clear()
         self._client = httpx.Client(
             timeout=httpx.Timeout(self.timeout_s),
             follow_redirects=False,
@@ -121,15 +132,28 @@ class WebhookDeliverer(BackgroundLoop):
             return False
         with self._lock:
             room = self.threads - self._in_flight
+            held = dict(self._held)
         # Under load, claim for several free threads at once: one claim transaction per
-        # delivery would cost as much as the deliveries themselves on SQLite.
-        if room < max(1, self.threads // 2):
+        # delivery would cost as much as the deliveries themselves on SQLite. A thread or two
+        # free while the others wait on slow receivers is claimed for after a short pause, so
+        # that other endpoints' deliveries never wait for those receivers.
+        if room < 1 or (room < max(1, self.threads // 2) and time.monotonic() - self._claimed_at < SMALL_CLAIM_GAP_S):
             return False
+        self._claimed_at = time.monotonic()
         with self._database, self.sessions() as session:
-            claimed = outbox.claim_due(session, self.name, self.lease_s, room)
+            claimed = outbox.claim_due(
+                session,
+                self.name,
+                self.lease_s,
+                room,
+                held=held,
+                share=max(1, self.threads // 2),
+                most=max(1, self.threads - 1),
+            )
         for delivery in claimed:
             with self._lock:
                 self._in_flight += 1
+                self._held[delivery.endpoint_id] += 1
             workers.submit(self._deliver, delivery)
         return len(claimed) == room  # there may be more due right now
 
@@ -140,16 +164,21 @@ class WebhookDeliverer(BackgroundLoop):
             status_code, error = self._post(delivery)
             with self._database, self.sessions() as session:
                 if status_code is not None and 200 <= status_code < 300:
-                    outbox.mark_delivered(session, delivery.delivery_id, self.name, status_code)
+                    outbox.mark_delivered(session, delivery.delivery_id, self.name, status_code, delivery.endpoint_id)
                     return
                 attempts = delivery.attempts + 1
-                retry_at = (
-                    None
-                    if attempts >= self.max_attempts
-                    else utcnow() + timedelta(seconds=backoff_s(attempts, self.retry_base_s))
-                )
+                wait_until = utcnow() + timedelta(seconds=backoff_s(attempts, self.retry_base_s))
                 outbox.mark_failed_try(
-                    session, delivery.delivery_id, self.name, status_code=status_code, error=error, next_attempt_at=retry_at
+                    session,
+                    delivery.delivery_id,
+                    self.name,
+                    status_code=status_code,
+                    error=error,
+                    next_attempt_at=None if attempts >= self.max_attempts else wait_until,
+                    # The endpoint's other deliveries wait as long: they would most likely fail
+                    # too, each holding a thread, and their tries would be used up for nothing.
+                    endpoint_id=delivery.endpoint_id,
+                    endpoint_backoff_until=wait_until,
                 )
         except Exception:
             log.exception(
@@ -158,6 +187,10 @@ class WebhookDeliverer(BackgroundLoop):
         finally:
             with self._lock:
                 self._in_flight -= 1
+                if self._held[delivery.endpoint_id] > 1:
+                    self._held[delivery.endpoint_id] -= 1
+                else:
+                    self._held.pop(delivery.endpoint_id, None)
             self.wake()  # a thread is free
 
     def _post(self, delivery: outbox.Claimed) -> tuple[int | None, str]:
@@ -168,26 +201,82 @@ class WebhookDeliverer(BackgroundLoop):
         client = self._client
         if client is None:
             return None, "the deliverer is stopping"
+        late = f"no answer within {self.timeout_s:g} s"
         deadline = _TryDeadline(self.timeout_s)
         try:
-            with (
-                deadline,
-                client.stream(
-                    "POST", delivery.url, content=body, headers=headers, extensions={"trace": deadline.trace}
-                ) as response,
-            ):
-                code = response.status_code
+            with deadline:
+                url = httpx.URL(delivery.url)
+                host = url.raw_host.decode("ascii")
+                try:
+                    # The name is looked up here, within the try's time, rather than by httpx:
+                    # a resolver that hangs would hold the thread past the deadline, which only
+                    # a connected socket can be made to give up.
+                    addresses = _resolve_within(host, url.port or _DEFAULT_PORTS.get(url.scheme, 80), deadline.left_s())
+                except TimeoutError:
+                    return None, f"the host name was not resolved within {self.timeout_s:g} s"
+                # The receiver still sees its own name: in the Host header, and in TLS (the name
+                # its certificate is checked against).
+                headers["Host"] = url.netloc.decode("ascii")
+                extensions: dict = {"trace": deadline.trace}
+                if url.scheme == "https":
+                    extensions["sni_hostname"] = host
+                for index, address in enumerate(addresses):
+                    try:
+                        with client.stream(
+                            "POST", url.copy_with(host=address), content=body, headers=headers, extensions=extensions
+                        ) as response:
+                            code = response.status_code
+                        break
+                    except httpx.ConnectError:
+                        # The next address of the name, as a connection by name would try it.
+                        if index == len(addresses) - 1 or deadline.expired:
+                            raise
         except httpx.TimeoutException:
-            return None, f"no answer within {self.timeout_s:g} s"
-        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:
+            return None, late
+        except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as error:
             # ValueError: a host name the resolver cannot take (an endpoint saved before such
-            # names were refused); a failed try like any other, counted, so it ends as failed.
+            # names were refused); OSError: one it does not know. A failed try like any other,
+            # counted, so it ends as failed.
             if deadline.expired:
-                return None, f"no answer within {self.timeout_s:g} s"
+                return None, late
             return None, f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
         if 200 <= code < 300:
             return code, ""
         return code, f"answered HTTP {code}"
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """The addresses of `host`, in the order the system's resolver gives them, each once."""
+    found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in found))
+
+
+def _resolve_within(host: str, port: int, seconds: float) -> list[str]:
+    """`resolve`, given up on after `seconds` (TimeoutError). The lookup runs on a thread of its
+    own, which a resolver that never answers keeps: the delivery thread is free at the deadline."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return [host.strip("[]")]  # an address already: nothing to look up
+    except ValueError:
+        pass
+    outcome: list = []
+    done = threading.Event()
+
+    def look_up() -> None:
+        try:
+            outcome.append(resolve(host, port))
+        except BaseException as error:  # handed to the waiting try
+            outcome.append(error)
+        done.set()
+
+    threading.Thread(target=look_up, name="webhook-resolve", daemon=True).start()
+    if not done.wait(max(0.0, seconds)):
+        raise TimeoutError(host)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    if not outcome[0]:
+        raise OSError(f"no address for {host}")
+    return outcome[0]
 
 
 class _TryDeadline:
@@ -199,6 +288,7 @@ class _TryDeadline:
 
     def __init__(self, seconds: float) -> None:
         self.expired = False
+        self._ends_at = time.monotonic() + seconds
         self._socket: socket.socket | None = None
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._expire)
@@ -207,6 +297,9 @@ class _TryDeadline:
     def __enter__(self) -> _TryDeadline:
         self._timer.start()
         return self
+
+    def left_s(self) -> float:
+        return max(0.0, self._ends_at - time.monotonic())
 
     def __exit__(self, *_exc: object) -> None:
         self._timer.cancel()

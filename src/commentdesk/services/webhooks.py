@@ -108,6 +108,8 @@ def update(
     if description is not None:
         endpoint.description = description.strip()
     if active is not None:
+        if active and not endpoint.active:
+            endpoint.backoff_until = None  # resumed: what waited is sent now
         endpoint.active = active
     session.commit()
     return endpoint

@@ -27,7 +27,7 @@ from commentdesk.store.models import ModerationJob, OutgoingMail, WebhookDeliver
 Leased = type[ModerationJob] | type[WebhookDelivery] | type[OutgoingMail]
 
 
-def _free(table: Leased, now: datetime) -> ColumnElement[bool]:
+def free(table: Leased, now: datetime) -> ColumnElement[bool]:
     """Rows nobody holds now: never claimed, released, or with a lease that ran out."""
     return or_(table.claimed_until.is_(None), table.claimed_until < now)
 
@@ -49,7 +49,7 @@ def claim(
         return []
     picked = (
         select(table.id)
-        .where(*due, _free(table, now))
+        .where(*due, free(table, now))
         .order_by(*order_by, table.id)
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -460,6 +460,9 @@ class WebhookEndpoint(Base):
     description: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # After a failed try, none of the endpoint's deliveries is tried before this (None: no wait):
+    # a receiver that is down would otherwise take a delivery thread for every new event.
+    backoff_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class DeliveryStatus:
