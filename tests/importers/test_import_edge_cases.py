@@ -200,3 +200,16 @@ def test_export_dates_in_their_various_spellings_are_read_as_utc(written, meant)
 def test_a_date_that_is_not_iso_is_refused(written):
     with pytest.raises(ValueError):
         parse_iso_utc(written)
+
+
+def test_control_characters_in_titles_and_direction_overrides_in_names_are_dropped(store, tmp_path, capsys):
+    # PostgreSQL cannot store NUL; and a name is cleaned as a posted one is, so "\u202e" cannot
+    # turn "nimda" round on the moderators' screens.
+    path = isso(
+        tmp_path, [(1, "/a/", "A\x00 story\x07 title\x1b")], [(1, 1, None, T0, 1, "Fine.", "\u202enimda\u202c Ana\x00", None)]
+    )
+    assert store.run("import", "isso", path, "--site", SITE, "--base-url", BASE) == 0
+    assert "comments imported: 1" in summary(capsys)
+    with store.sessions() as session:
+        assert session.scalars(select(Article.title)).one() == "A story title"
+    assert store.by_source()["isso:1"].author_name == "nimda Ana"

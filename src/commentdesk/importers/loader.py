@@ -28,7 +28,7 @@ from commentdesk.moderation.policy import Policy
 from commentdesk.moderation.types import HOLD, Candidate
 from commentdesk.render import render_comment
 from commentdesk.services import identity, site_articles
-from commentdesk.services.comment_input import MAX_NAME_CHARS, clean_text
+from commentdesk.services.comment_input import MAX_NAME_CHARS, clean_name, clean_text
 from commentdesk.services.posting import queue_priority
 from commentdesk.store import comments
 from commentdesk.store import repository as repo
@@ -212,7 +212,7 @@ class Loader:
         self._store(comment, article, parent)
 
     def _store(self, source: SourceComment, article: _ArticleInfo, parent: _Stored | None) -> None:
-        name = " ".join(clean_text(source.author_name).split())[:MAX_NAME_CHARS].strip() or ANONYMOUS
+        name = clean_name(source.author_name)[:MAX_NAME_CHARS].strip() or ANONYMOUS
         email = identity.normal_email(source.author_email)
         email_hash = identity.email_hash(self.secret, email) if email and identity.is_email(email) else None
         who = identity.commenter_identity(self.secret, name, email_hash)
@@ -310,8 +310,10 @@ class Loader:
             self.session, self.site_id, thread.url
         )
         if article is None:
-            title = " ".join(thread.title.split())[:MAX_TITLE_CHARS] or url[:MAX_TITLE_CHARS]
-            article, _created = repo.upsert_article(self.session, self.site, url, title=title, body=thread.body)
+            # Cleaned as comments are: a source may hold NUL, which PostgreSQL refuses.
+            title = " ".join(clean_text(thread.title).split())[:MAX_TITLE_CHARS] or url[:MAX_TITLE_CHARS]
+            body = clean_text(thread.body)
+            article, _created = repo.upsert_article(self.session, self.site, url, title=title, body=body)
             self.summary.articles_created += 1
         else:
             self.summary.articles_matched += 1  # an article registered by the CMS keeps its own title and text
