@@ -213,3 +213,33 @@ def test_control_characters_in_titles_and_direction_overrides_in_names_are_dropp
     with store.sessions() as session:
         assert session.scalars(select(Article.title)).one() == "A story title"
     assert store.by_source()["isso:1"].author_name == "nimda Ana"
+
+
+def test_a_database_failure_part_way_ends_in_one_line_saying_nothing_was_imported(store, tmp_path, capsys, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from commentdesk.store import repository
+
+    path = isso(
+        tmp_path,
+        [(1, "/a/", "A story"), (2, "/b/", "B story")],
+        [(1, 1, None, T0, 1, "Fine.", "Ana", None), (2, 2, None, T0, 1, "Also fine.", "Bo", None)],
+    )
+    real = repository.upsert_article
+    calls = []
+
+    def second_fails(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:  # the first article and its comment are written by then
+            raise OperationalError("INSERT INTO articles", {}, Exception("database or disk is full"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(repository, "upsert_article", second_fails)
+    before = store.counts()
+    assert store.run("import", "isso", path, "--site", SITE, "--base-url", BASE) == 2
+    err = capsys.readouterr().err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(f"error: {path}: the database refused the import (")
+    assert "database or disk is full" in last and "nothing was imported" in last
+    assert "Traceback" not in err
+    assert store.counts() == before

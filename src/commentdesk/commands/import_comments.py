@@ -55,6 +55,8 @@ def register(commands) -> None:
 
 @reports_input_errors(IMPORT_FIX)
 def run(args) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from commentdesk.importers.loader import import_records, normalized_url
     from commentdesk.importers.records import ImportFileError
     from commentdesk.store import repository as repo
@@ -76,6 +78,9 @@ def run(args) -> int:
                 summary = import_records(session, site, records, secret=secret, pipeline=pipeline, dry_run=args.dry_run)
         except ImportFileError as error:
             return fail(f"{args.file}: {error}; nothing was imported. Check that it is {source.file_help}.")
+        except SQLAlchemyError as error:  # rolled back whole too; the driver's words, not the statement and its rows
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            return fail(f"{args.file}: the database refused the import ({reason}); nothing was imported.")
         except KeyboardInterrupt:  # import_records has rolled the whole file back
             print("interrupted: nothing was imported", file=sys.stderr)
             return EXIT_INTERRUPTED
