@@ -113,6 +113,43 @@ def _draft_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _fixable_by_author(decision: Decision, policy: Policy) -> bool:
+    """Whether a nudge may offer the author a rewording: the site nudges, the comment would not be
+    published, and every reason is one rewording can fix."""
+    return (
+        policy.nudge
+        and decision.decision != PUBLISH
+        and bool(decision.reasons)
+        and all(reason.code in NUDGEABLE for reason in decision.reasons)
+    )
+
+
+# The refusals a new comment and an edit share; built when raised, in the reader's language.
+def _comments_closed() -> PostingError:
+    return PostingError("comments_closed", _("Comments are closed on this article."), status=403)
+
+
+def _too_many_comments() -> PostingError:
+    return PostingError(
+        "too_many_comments", _("Too many comments from your network in the last minute; please wait a minute."), status=429
+    )
+
+
+def _commenter_banned() -> PostingError:
+    return PostingError("commenter_banned", _("You cannot comment on this site at the moment."), status=403)
+
+
+@dataclass(frozen=True)
+class _Author:
+    """Who posts, after validation, and where their mail goes."""
+
+    name: str
+    body: str
+    email_hash: str | None
+    mail_to: str | None
+    mail_verified: bool
+
+
 def accepts_replies(parent: Comment, article: Article) -> bool:
     """Whether readers may reply to `parent` under `article`: a published comment of that article,
     not deleted by its author (the API and the reader pages ask the same)."""
@@ -200,26 +237,19 @@ class CommentPoster:
         began = time.perf_counter()
         site = article.site
         policy = Policy.for_site(site.policy)
-        if reader is not None:
-            name, _none, body = validate(reader.name, None, text, self.max_chars)
-            email_hash = reader.email_hash
-            # The typed address is read only for mail, and only when the token carries none.
-            mail_to = reader.email or (checked_email(author_email) if notify else None)
-            mail_verified = reader.email is not None and reader.email_verified
-        else:
-            if policy.accounts_required:
-                raise PostingError("account_required", _("Please sign in on this site to comment."), status=401)
-            name, email, body = validate(author_name, author_email, text, self.max_chars)
-            email_hash = identity.email_hash(self.secret, email) if email else None
-            mail_to, mail_verified = email, False
-        if notify:
-            self._check_notify(mail_to)
+        author = self._author(policy, reader, author_name, author_email, text, notify)
         if repo.comments_closed(article, policy.close_after_days):
-            raise PostingError("comments_closed", _("Comments are closed on this article."), status=403)
+            raise _comments_closed()
         parent = self._parent(session, article, parent_id)
         ip_hash = identity.address_hash(self.secret, client_address)
-        who = reader.identity_hash if reader is not None else identity.commenter_identity(self.secret, name, email_hash, ip_hash)
-        candidate, cached, embedder_version = self._model_inputs(session, article, body=body, name=name, parent=parent)
+        who = (
+            reader.identity_hash
+            if reader is not None
+            else identity.commenter_identity(self.secret, author.name, author.email_hash, ip_hash)
+        )
+        candidate, cached, embedder_version = self._model_inputs(
+            session, article, body=author.body, name=author.name, parent=parent
+        )
         # The models need only the texts and the article: they run while the flood count and the
         # rest are read, which take a post's first milliseconds off its wait (the models are the
         # longest part of it). A refusal below only drops their answer. An address refused lately
@@ -230,29 +260,17 @@ class CommentPoster:
         # connection back first, so one post never holds two.
         session.commit()
         timing = PostTiming(began)
-        posts = flood.count_post(session, site.id, who, ip_hash, refuse_at=policy.refuse_per_minute_address)
+        posts = self._count_post(session, site.id, who, ip_hash, policy)
         timing.flood_counted()
-        if posts.refused:
-            self.refused.note(ip_hash)
-            raise PostingError(
-                "too_many_comments",
-                _("Too many comments from your network in the last minute; please wait a minute."),
-                status=429,
-            )
         if check is None:
             check = self._start_check(candidate)
-        commenter = repo.commenter_by_identity(session, site.id, who)
-        # A banned guest who changes name is still refused by the address or token they were banned with.
-        if (commenter is not None and repo.is_banned(commenter)) or (
-            reader is None and guest_bans.banned(session, site.id, [ip_hash, guest_token_hash])
-        ):
-            raise PostingError("commenter_banned", _("You cannot comment on this site at the moment."), status=403)
+        commenter = self._allowed_commenter(session, site.id, who, reader, [ip_hash, guest_token_hash])
         candidate = self._with_context(session, candidate, article, policy, commenter=commenter, posts=posts)
         answered = self._open_nudge(session, article, nudge_token) if nudge_token else None
-        sent_unchanged = answered is not None and answered.draft_hash == _draft_hash(body)
+        sent_unchanged = answered is not None and answered.draft_hash == _draft_hash(author.body)
         session.commit()  # the reads are done: no connection is held while waiting for the models
         # Work that needs no database, done while the models may still be running.
-        html = render_comment(body)
+        html = render_comment(author.body)
         candidate.html = html  # the rules' own copy: the spam phase reads its links from it
         edit_token = secrets.token_urlsafe(24)
         prepared = self.pipeline.prepare(candidate, policy)
@@ -260,27 +278,8 @@ class CommentPoster:
         timing.models_awaited()
         decision, running = self._decide(check, candidate, policy, sent_unchanged, defer_when_busy, prepared)
         timing.models_answered()
-        if (
-            decision is not None
-            and nudge
-            and policy.nudge
-            and not nudge_token
-            and decision.decision != PUBLISH
-            and decision.reasons
-            and all(reason.code in NUDGEABLE for reason in decision.reasons)
-        ):
-            token = secrets.token_urlsafe(24)
-            session.add(
-                Nudge(
-                    token=token,
-                    site_id=site.id,
-                    article_id=article.id,
-                    draft_hash=_draft_hash(body),
-                    reasons=[reason.as_dict() for reason in decision.reasons],
-                )
-            )
-            session.commit()
-            return Nudged(token, decision)
+        if decision is not None and nudge and not nudge_token and _fixable_by_author(decision, policy):
+            return self._nudged(session, article, author.body, decision)
 
         # Built before the first write: on SQLite the write lock is held from there to the commit.
         comment = Comment(
@@ -289,10 +288,10 @@ class CommentPoster:
             parent_id=parent.id if parent else None,
             root_id=parent.root_id if parent else None,
             depth=(parent.depth + 1) if parent else 0,
-            author_name=name,
-            email_hash=email_hash,
+            author_name=author.name,
+            email_hash=author.email_hash,
             ip_hash=ip_hash,
-            text=body,
+            text=author.body,
             html=html,
             guest_token_hash=None if reader is not None else guest_token_hash,
             edit_token_hash=edit_token_hash(edit_token),
@@ -300,41 +299,105 @@ class CommentPoster:
         )
         # The commenter read before the models (commenters are never deleted), or a new one.
         if commenter is None:
-            commenter = repo.add_commenter(session, site.id, who, name, email_hash, is_account=reader is not None)
+            commenter = repo.add_commenter(session, site.id, who, author.name, author.email_hash, is_account=reader is not None)
         else:
-            commenter.display_name = name
+            commenter.display_name = author.name
         comment.commenter_id = commenter.id
-        if (
-            decision is not None
-            and not cached
-            and decision.passages is not None
-            and decision.passage_vectors is not None
-            and embedder_version
-        ):
-            site_articles.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
+        if decision is not None and not cached and embedder_version:
+            self._keep_passages(session, article, embedder_version, decision)
         repo.add_comment(
             session, comment, actor_reasons=comment.reasons, scores=comment.scores, model_versions=comment.model_versions
         )
         events.record_posted(session, comment)
         if decision is None:
             self.queue.enqueue(session, comment, check_inputs(candidate, sent_unchanged), running)
-        if notify and mail_to:
-            self.notifier.watch(session, comment, mail_to, verified=mail_verified, account=reader is not None)
+        if notify and author.mail_to:
+            self.notifier.watch(session, comment, author.mail_to, verified=author.mail_verified, account=reader is not None)
         if answered is not None:
             # An unknown or reused token only loses the statistic, never the comment.
             answered.comment_id, answered.outcome, answered.resolved_at = comment.id, comment.status, utcnow()
             answered.edited = not sent_unchanged
+        self._commit_post(session, comment, timing, queued=decision is None)
+        return Posted(comment, decision, edit_token)
+
+    def _author(
+        self, policy: Policy, reader: Reader | None, author_name: str, author_email: str | None, text: str, notify: bool
+    ) -> _Author:
+        """The validated name and text, and where the author's mail goes. Refuses a guest where
+        the site asks readers to sign in, and a request for mail that cannot be sent."""
+        if reader is not None:
+            name, _none, body = validate(reader.name, None, text, self.max_chars)
+            # The typed address is read only for mail, and only when the token carries none.
+            mail_to = reader.email or (checked_email(author_email) if notify else None)
+            author = _Author(name, body, reader.email_hash, mail_to, reader.email is not None and reader.email_verified)
+        else:
+            if policy.accounts_required:
+                raise PostingError("account_required", _("Please sign in on this site to comment."), status=401)
+            name, email, body = validate(author_name, author_email, text, self.max_chars)
+            email_hash = identity.email_hash(self.secret, email) if email else None
+            author = _Author(name, body, email_hash, email, mail_verified=False)
+        if notify:
+            self._check_notify(author.mail_to)
+        return author
+
+    def _count_post(self, session: Session, site_id: int, who: str, ip_hash: str | None, policy: Policy) -> flood.PostCounts:
+        """Count this post in the last minute's; refuses it when its network posts too often."""
+        posts = flood.count_post(session, site_id, who, ip_hash, refuse_at=policy.refuse_per_minute_address)
+        if posts.refused:
+            self.refused.note(ip_hash)
+            raise _too_many_comments()
+        return posts
+
+    @staticmethod
+    def _allowed_commenter(
+        session: Session, site_id: int, who: str, reader: Reader | None, guest_keys: list[str | None]
+    ) -> Commenter | None:
+        """The commenter's record (None for a first comment); refuses a banned one. A banned guest
+        who changes name is still refused by the address or token they were banned with."""
+        commenter = repo.commenter_by_identity(session, site_id, who)
+        if (commenter is not None and repo.is_banned(commenter)) or (
+            reader is None and guest_bans.banned(session, site_id, guest_keys)
+        ):
+            raise _commenter_banned()
+        return commenter
+
+    @staticmethod
+    def _nudged(session: Session, article: Article, body: str, decision: Decision) -> Nudged:
+        """Keep what the nudge said (its draft's hash and reasons) and hand its token back; the
+        comment itself is not stored."""
+        token = secrets.token_urlsafe(24)
+        session.add(
+            Nudge(
+                token=token,
+                site_id=article.site_id,
+                article_id=article.id,
+                draft_hash=_draft_hash(body),
+                reasons=[reason.as_dict() for reason in decision.reasons],
+            )
+        )
+        session.commit()
+        return Nudged(token, decision)
+
+    @staticmethod
+    def _keep_passages(session: Session, article: Article, embedder_version: str, decision: Decision) -> None:
+        """Store the article's passages the models computed for this comment, so the next comment
+        reuses them."""
+        if decision.passages is not None and decision.passage_vectors is not None:
+            site_articles.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
+
+    def _commit_post(self, session: Session, comment: Comment, timing: PostTiming, *, queued: bool) -> None:
+        """Commit the comment (and its queued check); a queued check whose comment was not stored
+        is forgotten, and one that was is handed to the queue's threads."""
         turn = timing.writer_turn(session)
         try:
             session.commit()
         except Exception:
-            if decision is None:
+            if queued:
                 self.queue.forget(comment.id)
             raise
         timing.stored(turn)
-        if decision is None:
+        if queued:
             self.queue.wake()
-        return Posted(comment, decision, edit_token)
 
     def _model_inputs(self, session: Session, article: Article, *, body: str, name: str, parent: Comment | None):
         """What the models read (the texts, the article and its cached passages), as a candidate
@@ -397,7 +460,7 @@ class CommentPoster:
         policy = Policy.for_site(article.site.policy)
         _name, _none, body = validate(comment.author_name, None, text, self.max_chars)
         if repo.comments_closed(article, policy.close_after_days):
-            raise PostingError("comments_closed", _("Comments are closed on this article."), status=403)
+            raise _comments_closed()
         commenter = commenters.known_commenter(session, comment.commenter_id)
         ip_hash = identity.address_hash(self.secret, client_address)
         candidate, cached, embedder_version = self._model_inputs(
@@ -408,23 +471,19 @@ class CommentPoster:
             session, article.site_id, commenter.identity_hash, ip_hash, refuse_at=policy.refuse_per_minute_address
         )
         if posts.refused:
-            raise PostingError(
-                "too_many_comments",
-                _("Too many comments from your network in the last minute; please wait a minute."),
-                status=429,
-            )
+            raise _too_many_comments()
         check = self._start_check(candidate)
         session.refresh(commenter)
         if repo.is_banned(commenter):
-            raise PostingError("commenter_banned", _("You cannot comment on this site at the moment."), status=403)
+            raise _commenter_banned()
         candidate = self._with_context(session, candidate, article, policy, commenter=commenter, posts=posts)
         session.commit()  # no connection is held while waiting for the models
         html = render_comment(body)
         candidate.html = html  # as in post: the spam phase reads its links from the HTML to be stored
         decision, _running = self._decide(check, candidate, policy, False, defer_when_busy=False)
         assert decision is not None  # waited for however long the models took
-        if not cached and decision.passages is not None and decision.passage_vectors is not None and embedder_version:
-            site_articles.store_passages(session, article, embedder_version, decision.passages, decision.passage_vectors)
+        if not cached and embedder_version:
+            self._keep_passages(session, article, embedder_version, decision)
         return body, html, decision
 
     def _check_notify(self, email: str | None) -> None:
