@@ -88,7 +88,9 @@ def decide(
     if action == "reject" and rejection_reason not in allowed_reasons:
         raise ValueError(_("a rejection needs a reason: one of %(reasons)s") % {"reasons": ", ".join(allowed_reasons)})
     scope = Scope.of(user)
-    chosen = [visible_comment(session, scope, comment_id) for comment_id in dict.fromkeys(comment_ids)]
+    # In id order: two moderators' bulk decisions over the same comments then take the rows' locks
+    # in the same order on PostgreSQL, so one waits for the other instead of both deadlocking.
+    chosen = [visible_comment(session, scope, comment_id) for comment_id in sorted(set(comment_ids))]
     now = utcnow()
     event_ids, statuses = [], {}
     for comment in chosen:
