@@ -276,7 +276,7 @@ def test_a_receiver_that_never_answers_does_not_hold_up_another_sites_webhook(se
 
 
 def test_after_a_failed_try_the_endpoint_waits_and_a_success_or_a_person_ends_the_wait(sessions, session, site, receiver_factory):
-    failing = receiver_factory(500, 204)
+    failing = receiver_factory(503, 204)
     deliverer = WebhookDeliverer(sessions, timeout_s=1.0, max_attempts=3, retry_base_s=60, poll_s=0.05, threads=2, name="t")
     deliverer._client = httpx.Client(timeout=httpx.Timeout(1.0), follow_redirects=False, trust_env=False)
     try:
@@ -356,3 +356,34 @@ def test_a_name_with_no_address_is_a_failed_try(session, site, deliverer, monkey
     deliver_due(deliverer, session)
     row = stored(session)
     assert (row.status, row.attempts) == ("pending", 1) and "no address for hooks.newsroom.example" in row.last_error
+
+
+@pytest.mark.parametrize(("answers", "max_attempts"), [((400,), 3), ((500,), 3), ((503,), 1)], ids=["400", "500", "last-try"])
+def test_a_refused_event_or_a_last_try_holds_up_no_other_delivery_of_its_endpoint(
+    sessions, session, site, receiver_factory, answers, max_attempts
+):
+    receiver = receiver_factory(*answers, 204)
+    deliverer = WebhookDeliverer(
+        sessions, timeout_s=1.0, max_attempts=max_attempts, retry_base_s=60, poll_s=0.05, threads=2, name="t"
+    )
+    deliverer._client = httpx.Client(timeout=httpx.Timeout(1.0), follow_redirects=False, trust_env=False)
+    try:
+        endpoint, _secret, _event = queue_event(session, site, receiver.url)
+        assert len(deliver_due(deliverer, session)) == 1
+        session.refresh(endpoint)
+        assert endpoint.backoff_until is None
+        # The endpoint's next event goes at once.
+        events.record(session, events.ARTICLE_CLOSED, article=add_article(session, site, url="https://news.example/2"))
+        session.commit()
+        claimed = deliver_due(deliverer, session)
+        assert [delivery.endpoint_id for delivery in claimed] == [endpoint.id] and claimed[0].attempts == 0
+        assert len(receiver.received) == 2
+    finally:
+        deliverer._client.close()
+
+
+@pytest.mark.parametrize(
+    ("code", "down"), [(None, True), (429, True), (502, True), (503, True), (504, True), (400, False), (404, False), (500, False)]
+)
+def test_only_no_answer_or_an_answer_asking_for_time_counts_as_the_receiver_being_down(code, down):
+    assert webhook_delivery.receiver_unavailable(code) is down

@@ -167,18 +167,23 @@ class WebhookDeliverer(BackgroundLoop):
                     outbox.mark_delivered(session, delivery.delivery_id, self.name, status_code, delivery.endpoint_id)
                     return
                 attempts = delivery.attempts + 1
-                wait_until = utcnow() + timedelta(seconds=backoff_s(attempts, self.retry_base_s))
+                retry_at = (
+                    None
+                    if attempts >= self.max_attempts
+                    else utcnow() + timedelta(seconds=backoff_s(attempts, self.retry_base_s))
+                )
                 outbox.mark_failed_try(
                     session,
                     delivery.delivery_id,
                     self.name,
                     status_code=status_code,
                     error=error,
-                    next_attempt_at=None if attempts >= self.max_attempts else wait_until,
-                    # The endpoint's other deliveries wait as long: they would most likely fail
-                    # too, each holding a thread, and their tries would be used up for nothing.
+                    next_attempt_at=retry_at,
+                    # A receiver that is down or asks for time: the endpoint's other deliveries
+                    # wait as long, as they would fail too, each holding a thread and using up a
+                    # try for nothing. A refusal of this one event (400, 500…) holds up no other.
                     endpoint_id=delivery.endpoint_id,
-                    endpoint_backoff_until=wait_until,
+                    endpoint_backoff_until=retry_at if receiver_unavailable(status_code) else None,
                 )
         except Exception:
             log.exception(
@@ -243,6 +248,16 @@ class WebhookDeliverer(BackgroundLoop):
         if 200 <= code < 300:
             return code, ""
         return code, f"answered HTTP {code}"
+
+
+# Answers that speak for the receiver as a whole rather than for one event: too many requests,
+# and a gateway or server saying it cannot serve now.
+UNAVAILABLE_ANSWERS = frozenset({429, 502, 503, 504})
+
+
+def receiver_unavailable(status_code: int | None) -> bool:
+    """Whether a failed try says the receiver is down (no answer at all) or asks for time."""
+    return status_code is None or status_code in UNAVAILABLE_ANSWERS
 
 
 def resolve(host: str, port: int) -> list[str]:
