@@ -94,6 +94,21 @@ def test_importing_twice_adds_nothing(store, capsys):
         assert session.scalar(select(Article.published_count).where(Article.url == TUNNEL)) == 6
 
 
+def test_importing_twice_reports_the_articles_it_found_and_the_comments_it_skipped(store, capsys):
+    store.run("import", "disqus", EXPORT, "--site", SITE)
+    assert "articles created: 2, matched: 0" in capsys.readouterr().out
+    assert store.run("import", "disqus", EXPORT, "--site", SITE) == 0
+    out = capsys.readouterr().out
+    # Nothing new to store, yet the file's two articles exist: they are matched, not "0".
+    assert "articles created: 0, matched: 2" in out
+    assert "already imported before: 8 (skipped, left as they were)" in out
+
+
+def test_a_first_import_says_nothing_was_skipped_as_already_imported(store, capsys):
+    store.run("import", "disqus", EXPORT, "--site", SITE)
+    assert "already imported before: 0\n" in capsys.readouterr().out
+
+
 def test_existing_article_is_matched_by_url_and_keeps_its_title(store, capsys):
     with store.sessions() as session:
         site = repo.site_by_slug(session, SITE)

@@ -49,7 +49,7 @@ _URL = TypeAdapter(HttpUrl)
 class ImportSummary:
     threads_in_file: int = 0
     articles_created: int = 0
-    articles_matched: int = 0
+    articles_matched: int = 0  # articles that existed before, with new or already imported comments
     imported: Counter = field(default_factory=Counter)  # stored status -> comments
     already_imported: int = 0
     made_top_level: int = 0  # replies whose parent is not stored
@@ -64,7 +64,8 @@ class ImportSummary:
         lines = [
             f"threads in file: {self.threads_in_file}; articles created: {self.articles_created}, matched: {self.articles_matched}",
             f"comments imported: {self.imported_total}" + (f" ({by_status})" if by_status else ""),
-            f"already imported before: {self.already_imported}",
+            f"already imported before: {self.already_imported}"
+            + (" (skipped, left as they were)" if self.already_imported else ""),
             f"replies made top-level (parent not imported): {self.made_top_level}",
             f"skipped: {sum(self.skipped.values())}",
         ]
@@ -107,6 +108,7 @@ class Loader:
         self._threads: dict[str, SourceThread] = {}  # declared, no comment stored yet
         self._declared: set[str] = set()  # every thread key seen, to count a repeated one
         self._articles: dict[str, _ArticleInfo | None] = {}  # thread key -> article (None: unusable)
+        self._counted: set[int] = set()  # articles counted as created or matched, each once
         self._stored: OrderedDict[str, _Stored] = OrderedDict()  # source id -> stored comment (the latest)
         self._gone: set[str] = set()  # source ids that will never be stored
         self._queued: set[str] = set()  # source ids read but not settled yet
@@ -175,6 +177,8 @@ class Loader:
         existing = self._stored_before(comment.source_id)
         if existing is not None:
             self.summary.already_imported += 1
+            # Its article existed before this import: a re-import matches it though it stores nothing.
+            self._count_matched(existing.article_id)
             self._remember(comment.source_id, existing)
             return
         text = clean_text(comment.text)
@@ -315,11 +319,17 @@ class Loader:
             body = clean_text(thread.body)
             article, _created = repo.upsert_article(self.session, self.site, url, title=title, body=body)
             self.summary.articles_created += 1
+            self._counted.add(article.id)
         else:
-            self.summary.articles_matched += 1  # an article registered by the CMS keeps its own title and text
+            self._count_matched(article.id)  # an article registered by the CMS keeps its own title and text
         info = _ArticleInfo(article.id, article.title, article.body or "", bool(article.premoderate))
         self._articles[thread_key] = info
         return info
+
+    def _count_matched(self, article_id: int) -> None:
+        if article_id not in self._counted:
+            self._counted.add(article_id)
+            self.summary.articles_matched += 1
 
     def _commenter(self, identity: str, name: str, email_hash: str | None) -> int:
         if identity not in self._commenters:
