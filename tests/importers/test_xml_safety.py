@@ -109,3 +109,55 @@ def test_a_deeply_nested_file_through_the_command_names_the_line_and_changes_not
     err = capsys.readouterr().err
     assert "<a> at line 5 is nested more than" in err and "nothing was imported" in err
     assert store.counts() == before
+
+
+def _wordpress_post_with_comments(count: int) -> bytes:
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        b'xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>The Daily Example</title>\n'
+        b"<item><title>Harbour tunnel</title><link>https://news.example.com/2024/05/tunnel/</link>"
+        b"<wp:post_id>41</wp:post_id><content:encoded><![CDATA[<p>The council voted.</p>]]></content:encoded>\n"
+    )
+    comment = (
+        "<wp:comment><wp:comment_id>{n}</wp:comment_id><wp:comment_author><![CDATA[Reader {n}]]></wp:comment_author>"
+        "<wp:comment_author_email>reader{n}@example.com</wp:comment_author_email>"
+        "<wp:comment_date_gmt>2024-05-02 09:15:00</wp:comment_date_gmt><wp:comment_content><![CDATA[<p>"
+        + "A reasonably long comment about the tunnel and its cost. "
+        * 6
+        + "</p>]]></wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_type>comment</wp:comment_type>"
+        "<wp:comment_parent>0</wp:comment_parent></wp:comment>\n"
+    )
+    return head + "".join(comment.format(n=n) for n in range(count)).encode() + b"</item></channel></rss>\n"
+
+
+def test_one_wordpress_post_with_many_comments_is_read_a_comment_at_a_time():
+    document = _wordpress_post_with_comments(10_000)
+    tracemalloc.start()
+    try:
+        seen = 0
+        for record in wordpress.parse(io.BytesIO(document)):
+            seen += isinstance(record, SourceComment)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert seen == 10_000
+    # The post built whole with its comments would take several times the file; one comment at a time stays far below.
+    assert peak < len(document) / 10, (peak, len(document))
+
+
+def test_a_wordpress_post_of_more_elements_than_a_record_may_hold_is_read_when_they_are_its_comments(monkeypatch):
+    from commentdesk.importers import xmlstream
+
+    # Each comment is bounded on its own; their number is not the post's size.
+    monkeypatch.setattr(xmlstream, "MAX_RECORD_ELEMENTS", 100)
+    records = list(wordpress.parse(io.BytesIO(_wordpress_post_with_comments(50))))
+    assert sum(isinstance(record, SourceComment) for record in records) == 50
+
+
+def test_one_wordpress_comment_of_endless_elements_is_still_refused(monkeypatch):
+    from commentdesk.importers import xmlstream
+
+    monkeypatch.setattr(xmlstream, "MAX_RECORD_ELEMENTS", 1_000)
+    document = _wordpress_post_with_comments(1).replace(b"</wp:comment>", b"<x/>" * 2_000 + b"</wp:comment>")
+    with pytest.raises(ImportFileError, match="refused: the <item> that starts at line 3 holds more than 1000 elements"):
+        list(wordpress.parse(io.BytesIO(document)))

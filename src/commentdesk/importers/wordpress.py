@@ -2,6 +2,10 @@
 
 Comment content is what the author typed, possibly with the little HTML WordPress allows.
 Pingbacks and trackbacks are notices from other sites, not reader comments, and are skipped.
+
+A post's comments are read one at a time (xmlstream.stream_parts), never the whole post at once:
+one post may hold tens of thousands. WordPress writes the post's id, link, title and text before
+its comments, so the thread is known when its first comment arrives.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from commentdesk.importers.records import (
     parse_iso_utc,
 )
 from commentdesk.importers.text import html_to_text
-from commentdesk.importers.xmlstream import MAX_ELEMENT_CHARS, child_oversized, child_text, children, local_name, stream_elements
+from commentdesk.importers.xmlstream import MAX_ELEMENT_CHARS, child_oversized, child_text, local_name, stream_parts
 
 SOURCE = "wordpress"
 _STATES = {
@@ -40,27 +44,50 @@ _READER_COMMENT_TYPES = {"", "comment"}
 
 def parse(source: BinaryIO) -> Iterator[Record]:
     # <rss> is the root, <channel> below it, and each <item> one level further down.
-    for element in stream_elements(source, depth=2, root_names={"rss"}, format_name="WordPress (WXR)"):
-        if local_name(element.tag) == "item":
-            yield from _item(element)
+    post: _Post | None = None
+    parts = stream_parts(source, depth=2, root_names={"rss"}, format_name="WordPress (WXR)", part_names=_PARTS)
+    for element, part in parts:
+        if local_name(element.tag) != "item":
+            continue
+        if post is None or post.item is not element:
+            post = _Post(element)
+        if part is None:
+            yield from post.end()
+            post = None
+        else:
+            yield from post.comment(part)
 
 
-def _item(item: Element) -> Iterator[Record]:
-    comments = list(children(item, "comment"))
-    if not comments:
-        return  # most items (attachments, menu entries, posts without comments) have no comments
-    key = child_text(item, "post_id") or child_text(item, "link")
-    if not key:
-        yield SkippedEntry(f"malformed post ({len(comments)} comments under a post with no id or link)")
-        return
-    yield SourceThread(
-        key=key,
-        url=child_text(item, "link"),
-        title=html_to_text(child_text(item, "title")),
-        body=html_to_text(child_text(item, "encoded")),
-    )
-    for comment in comments:
-        yield _comment(comment, key)
+_PARTS = frozenset({"comment"})
+
+
+class _Post:
+    """One <item> as its comments arrive; most items (attachments, menu entries, posts without
+    comments) have none, and create no thread."""
+
+    def __init__(self, item: Element) -> None:
+        self.item = item
+        self.key: str | None = None  # decided at the first comment
+        self.orphans = 0  # comments under a post with no id or link
+
+    def comment(self, element: Element) -> Iterator[Record]:
+        if self.key is None:
+            self.key = child_text(self.item, "post_id") or child_text(self.item, "link")
+            if self.key:
+                yield SourceThread(
+                    key=self.key,
+                    url=child_text(self.item, "link"),
+                    title=html_to_text(child_text(self.item, "title")),
+                    body=html_to_text(child_text(self.item, "encoded")),
+                )
+        if self.key:
+            yield _comment(element, self.key)
+        else:
+            self.orphans += 1
+
+    def end(self) -> Iterator[Record]:
+        if self.orphans:
+            yield SkippedEntry(f"malformed post ({self.orphans} comments under a post with no id or link)")
 
 
 def _comment(element: Element, thread_key: str) -> Record:

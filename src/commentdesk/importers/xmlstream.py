@@ -8,6 +8,10 @@ one element is kept up to `MAX_ELEMENT_CHARS`: past that the element is marked o
 text dropped, so a single 200 MB message costs no more memory than a normal one. Nesting deeper
 than `MAX_DEPTH` or a record of more than `MAX_RECORD_ELEMENTS` elements refuses the file: the
 built record would otherwise grow with the file.
+
+A record may also be read in parts (`stream_parts`): its children of the given names are handed
+out one at a time as each ends and then detached, so a WordPress post is never held with all its
+comments, only with the one being read.
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ READ_CHUNK = 64 * 1024
 # Far above any real comment's HTML; the loader refuses long texts well below this.
 MAX_ELEMENT_CHARS = 1_000_000
 OVERSIZED = "{commentdesk}oversized"
-# Exports nest a handful of levels; a WordPress post holds every comment of the post, about fifteen
-# elements each, so a million admits some 60,000 comments on one post.
+# Exports nest a handful of levels; a Disqus post or a WordPress comment has about fifteen elements,
+# and a WordPress post's comments are parts, counted each on its own (stream_parts).
 MAX_DEPTH = 32
 MAX_RECORD_ELEMENTS = 1_000_000
 
@@ -74,8 +78,13 @@ def child_oversized(element: Element, name: str) -> bool:
 class _Builder:
     """Builds the elements at `depth` (with their content) and nothing above them."""
 
-    def __init__(self, depth: int, root_names: set[str], format_name: str, line: Callable[[], int]) -> None:
+    def __init__(
+        self, depth: int, root_names: set[str], format_name: str, line: Callable[[], int], part_names: frozenset[str]
+    ) -> None:
         self.depth, self.root_names, self.format_name = depth, root_names, format_name
+        self.part_names = part_names  # children of a record handed out on their own, then dropped
+        self.elements_before_part = 0  # the record's count when its current part began
+        self.after_part = False  # text between parts is layout, and would grow with their number
         self.line = line  # the parser's current line, for the refusals
         self.record_line = 0  # where the record being built starts
         self.record_elements = 0
@@ -83,7 +92,7 @@ class _Builder:
         self.open: list[Element] = []  # the open elements of the record being built
         self.pieces: list[list[str]] = []  # text pieces of each open element, or of the last child's tail
         self.sizes: list[int] = []
-        self.done: list[Element] = []
+        self.done: list[tuple[Element, Element | None]] = []  # (record, its part) or (record, None) at its end
 
     @staticmethod
     def _name(raw: str) -> str:
@@ -104,6 +113,9 @@ class _Builder:
             )
         if not self.open:
             self.record_line, self.record_elements = self.line(), 0
+        elif len(self.open) == 1 and local_name(tag) in self.part_names:
+            self.elements_before_part = self.record_elements
+        self.after_part = False
         self.record_elements += 1
         if self.record_elements > MAX_RECORD_ELEMENTS:
             raise ImportFileError(
@@ -119,8 +131,8 @@ class _Builder:
         self.sizes.append(0)
 
     def text(self, data: str) -> None:
-        if not self.open:
-            return  # whitespace between records, or text of the root
+        if not self.open or self.after_part:
+            return  # whitespace between records or parts, or text of the root
         element = self.open[-1]
         if is_oversized(element):
             return
@@ -152,7 +164,13 @@ class _Builder:
         self.pieces.pop()
         self.sizes.pop()
         if not self.open:
-            self.done.append(element)
+            self.done.append((element, None))
+        elif len(self.open) == 1 and local_name(element.tag) in self.part_names:
+            record = self.open[0]
+            del record[-1]  # handed out: the record keeps only what is not a part
+            self.record_elements = self.elements_before_part  # a part is bounded on its own, while it is read
+            self.after_part = True
+            self.done.append((record, element))
 
 
 def _refuse(*_args: object) -> NoReturn:
@@ -165,8 +183,21 @@ def stream_elements(source: BinaryIO, depth: int, root_names: set[str], format_n
     Raises ImportFileError when the file is not well-formed XML, declares a DTD or entities,
     or its root element is not one of `root_names`.
     """
+    for record, _part in stream_parts(source, depth, root_names, format_name, frozenset()):
+        yield record
+
+
+def stream_parts(
+    source: BinaryIO, depth: int, root_names: set[str], format_name: str, part_names: frozenset[str]
+) -> Iterator[tuple[Element, Element | None]]:
+    """Like `stream_elements`, with the record's children named in `part_names` read one by one.
+
+    Yields (record, part) as each such child ends, the record holding only the children read so
+    far that are not parts; then (record, None) when the record ends. A part is detached from the
+    record once handed out. Refuses files as `stream_elements` does.
+    """
     parser = expat.ParserCreate(namespace_separator="}")
-    builder = _Builder(depth, root_names, format_name, lambda: parser.CurrentLineNumber)
+    builder = _Builder(depth, root_names, format_name, lambda: parser.CurrentLineNumber, part_names)
     parser.buffer_text = False
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse
